@@ -1,0 +1,51 @@
+//! `itl`: a toolkit for Cisco CUCM ITL/CTL trust lists.
+//!
+//! The binary only parses arguments, builds a configuration, calls one library function and
+//! prints. Exit codes: 0 success, 1 the input has the problems the command exists to find,
+//! 2 the command could not do its job (bad or unreadable input, usage).
+
+mod cmd;
+mod exit;
+mod input;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Cisco CUCM ITL/CTL trust-list toolkit.
+#[derive(Parser, Debug)]
+#[command(name = "itl", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Parse trust-list files and print them as `show itl` / `show ctl` does, or as JSON.
+    Parse(cmd::parse::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
+                _ => ExitCode::from(exit::USAGE),
+            };
+        }
+    };
+    let outcome = match cli.command {
+        Command::Parse(args) => cmd::parse::run(args),
+    };
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("itl: {e:#}");
+            ExitCode::from(exit::FAILURE)
+        }
+    }
+}

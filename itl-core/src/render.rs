@@ -1,0 +1,235 @@
+//! `show itl` / `show ctl` style text, as the CUCM admin CLI prints a trust list.
+//!
+//! Columns are laid out as the CLI's tab-separated rows look on a terminal (tab stops every
+//! 8 columns), so the output can be compared line by line with a CUCM transcript.
+
+use crate::TrustList;
+use crate::tlv::{ElementKind, header_tag as h, record_tag as r, record_tag_name};
+use crate::values::{Function, ListKind};
+use std::fmt::Write as _;
+
+/// What the caller knows that the file does not say.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Text for the "last modified" line (the file's modification time), if known.
+    pub modified: Option<String>,
+    /// Whether the signature verified: `Some(true)` prints CUCM's success sentence,
+    /// `Some(false)` a failure sentence, `None` nothing.
+    pub verified: Option<bool>,
+}
+
+/// Formats Unix seconds as the CLI's date: `Thu May 07 03:10:47 UTC 2015`.
+pub fn format_utc(secs: u64) -> String {
+    let days = secs / 86_400;
+    let rem = secs % 86_400;
+    let (year, month, day) = civil_from_days(days as i64);
+    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    format!(
+        "{} {} {:02} {:02}:{:02}:{:02} UTC {}",
+        WEEKDAYS[(days % 7) as usize],
+        MONTHS[(month - 1) as usize],
+        day,
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        year
+    )
+}
+
+/// Formats Unix seconds as RFC 3339 UTC: `2015-05-07T03:10:47Z`.
+pub fn format_rfc3339(secs: u64) -> String {
+    let days = secs / 86_400;
+    let rem = secs % 86_400;
+    let (year, month, day) = civil_from_days(days as i64);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian.
+pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// One table row as the CLI prints `%s\t%-8s\t%s\t%s` on a terminal: the label is padded
+/// to 8 characters, every column but the last is followed by a tab, expanded here to the
+/// next multiple of 8.
+fn row(out: &mut String, cols: &[&str]) {
+    let mut line = String::new();
+    let last = cols.iter().rposition(|c| !c.is_empty()).unwrap_or(0);
+    for (i, col) in cols.iter().enumerate().take(last + 1) {
+        if i == 1 {
+            line.push_str(&format!("{col:<8}"));
+        } else {
+            line.push_str(col);
+        }
+        if i < last {
+            let pad = 8 - line.len() % 8;
+            line.extend(std::iter::repeat_n(' ', pad));
+        }
+    }
+    out.push_str(&line);
+    out.push('\n');
+}
+
+fn upper_hex_spaced(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+const TABLE_HEAD: &str =
+    "BYTEPOS TAG             LENGTH  VALUE\n------- ---             ------  -----\n";
+
+/// Renders the list as `show itl` (or `show ctl` for a CTL) prints it.
+pub fn render(list: &TrustList<'_>, options: &RenderOptions) -> String {
+    let word = match list.kind() {
+        ListKind::Ctl => "CTL",
+        _ => "ITL",
+    };
+    let sums = list.checksums();
+    let header = list.header();
+    let mut out = String::with_capacity(4096);
+    let _ = writeln!(out, "The checksum value of the {word} file:");
+    let _ = writeln!(out, "{}(MD5)", hex::encode(sums.md5));
+    let _ = writeln!(out, "{}(SHA1)", hex::encode(sums.sha1));
+    out.push('\n');
+    let _ = writeln!(out, "Length of {word} file: {}", list.len());
+    if let Some(modified) = &options.modified {
+        let _ = writeln!(out, "The {word} File was last modified on {modified}");
+    }
+    out.push('\n');
+    let _ = writeln!(out, "Parse {word} File");
+    out.push_str("----------------\n\n");
+    let _ = writeln!(
+        out,
+        "Version:        {}.{}",
+        header.version.0, header.version.1
+    );
+    let _ = writeln!(out, "HeaderLength:   {} (BYTES)", header.header_length);
+    out.push('\n');
+    out.push_str(TABLE_HEAD);
+    for element in list.header_elements() {
+        let tag = element.tag;
+        let len = element.value.len().to_string();
+        let tag_s = tag.to_string();
+        let text = || crate::values::Text(element.value).lossy().into_owned();
+        match tag {
+            h::VERSION | h::HEADER_LENGTH | h::PADDING
+                if element.kind != ElementKind::Leaf || tag != h::PADDING =>
+            {
+                continue;
+            }
+            h::SIGNER_INFO => row(&mut out, &[&tag_s, "SIGNERID", "2", &len]),
+            h::SIGNER_NAME => row(&mut out, &[&tag_s, "SIGNERNAME", &len, &text()]),
+            h::SIGNER_SERIAL => row(
+                &mut out,
+                &[
+                    &tag_s,
+                    "SERIALNUMBER",
+                    &len,
+                    &crate::values::Serial(element.value).to_cucm(),
+                ],
+            ),
+            h::SIGNER_ISSUER => row(&mut out, &[&tag_s, "CANAME", &len, &text()]),
+            h::SIGNATURE_INFO => row(&mut out, &[&tag_s, "SIGNATUREINFO", "2", &len]),
+            h::DIGEST_ALGORITHM => row(&mut out, &[&tag_s, "DIGESTALGORTITHM", "1"]),
+            h::SIGNATURE_ALGO_INFO => row(&mut out, &[&tag_s, "SIGNATUREALGOINFO", "2", &len]),
+            h::SIGNATURE_ALGORITHM => row(&mut out, &[&tag_s, "SIGNATUREALGORTITHM", "1"]),
+            h::SIGNATURE_MODULUS => row(&mut out, &[&tag_s, "SIGNATUREMODULUS", "1"]),
+            h::SIGNATURE => {
+                row(&mut out, &[&tag_s, "SIGNATURE", &len]);
+                for chunk in element.value.chunks(8) {
+                    let line: String = chunk.iter().map(|b| format!("{b:<4x}")).collect();
+                    out.push_str(line.trim_end());
+                    out.push('\n');
+                }
+            }
+            h::FILENAME => row(&mut out, &[&tag_s, "FILENAME", &len]),
+            h::TIMESTAMP => row(&mut out, &[&tag_s, "TIMESTAMP", &len]),
+            _ => row(&mut out, &[&tag_s, "UNKNOWN", &len]),
+        }
+    }
+    let signer = list.signer_index();
+    for record in list.records() {
+        out.push('\n');
+        let _ = writeln!(out, "{word} Record #:{}", record.index + 1);
+        out.push_str("----\n");
+        out.push_str(TABLE_HEAD);
+        for element in list.record_elements(record) {
+            let tag = element.tag;
+            let tag_s = tag.to_string();
+            let len = element.value.len().to_string();
+            let text = || crate::values::Text(element.value).lossy().into_owned();
+            match tag {
+                r::RECORD_LENGTH => row(
+                    &mut out,
+                    &[&tag_s, "RECORDLENGTH", "2", &record.length.to_string()],
+                ),
+                r::DNS_NAME | r::SUBJECT_NAME | r::ISSUER_NAME => {
+                    let label = record_tag_name(tag).unwrap_or("UNKNOWN");
+                    row(&mut out, &[&tag_s, label, &len, &text()])
+                }
+                r::FUNCTION => {
+                    let role = record
+                        .function
+                        .map(|f| f.cucm_text().into_owned())
+                        .unwrap_or_default();
+                    row(&mut out, &[&tag_s, "FUNCTION", &len, &role])
+                }
+                r::SERIAL_NUMBER => row(
+                    &mut out,
+                    &[
+                        &tag_s,
+                        "SERIALNUMBER",
+                        &len,
+                        &crate::values::Serial(element.value).to_cucm(),
+                    ],
+                ),
+                r::PUBLIC_KEY => row(&mut out, &[&tag_s, "PUBLICKEY", &len]),
+                r::SIGNATURE => row(&mut out, &[&tag_s, "SIGNATURE", &len]),
+                r::CERTIFICATE => {
+                    let sha1 = crate::checksum::sha1(element.value);
+                    let value = format!("{} (SHA1 Hash HEX)", upper_hex_spaced(&sha1));
+                    row(&mut out, &[&tag_s, "CERTIFICATE", &len, &value])
+                }
+                r::IP_ADDRESS => row(&mut out, &[&tag_s, "IPADDRESS", &len]),
+                _ => row(&mut out, &[&tag_s, "UNKNOWN", &len]),
+            }
+        }
+        if record.function == Some(Function::Sast) {
+            if signer == Some(record.index) {
+                let _ = writeln!(out, "This etoken was used to sign the {word} file.");
+            } else {
+                let _ = writeln!(out, "This etoken was not used to sign the {word} file.");
+            }
+        }
+    }
+    match options.verified {
+        Some(true) => {
+            let _ = writeln!(out, "The {word} file was verified successfully.");
+        }
+        Some(false) => {
+            let _ = writeln!(out, "The {word} file could not be verified.");
+        }
+        None => {}
+    }
+    out
+}
