@@ -3,7 +3,6 @@
 /// Everything was fine.
 pub const OK: u8 = 0;
 /// The input has the problems the command exists to find (failed verification, mismatches).
-#[allow(dead_code)] // used by `verify`, `fetch` and `sweep`
 pub const FOUND: u8 = 1;
 /// The command could not do its job: unreadable or malformed input, unreachable server.
 pub const FAILURE: u8 = 2;

@@ -23,6 +23,8 @@ struct Cli {
 enum Command {
     /// Parse trust-list files and print them as `show itl` / `show ctl` does, or as JSON.
     Parse(cmd::parse::Args),
+    /// Download trust files by URL, or fetch and check the set a phone gets from a TFTP node.
+    Fetch(cmd::fetch::Args),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
     };
     let outcome = match cli.command {
         Command::Parse(args) => cmd::parse::run(args),
+        Command::Fetch(args) => cmd::fetch::run(args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

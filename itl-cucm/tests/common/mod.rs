@@ -1,0 +1,248 @@
+//! Helpers shared by the integration tests: temp dirs, test data, a real `in.tftpd`, literal
+//! TFTP packets and a time bound.
+
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::net::{SocketAddr, UdpSocket};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+/// Runs `future` and fails the test if it takes longer than `limit`.
+pub async fn within<T>(limit: Duration, future: impl Future<Output = T>) -> T {
+    match tokio::time::timeout(limit, future).await {
+        Ok(value) => value,
+        Err(_) => panic!("test exceeded its time bound of {limit:?}"),
+    }
+}
+
+/// A directory removed on drop.
+pub struct TempDir {
+    path: PathBuf,
+}
+
+impl TempDir {
+    pub fn new(label: &str) -> Self {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let path =
+            std::env::temp_dir().join(format!("itl-cucm-test-{}-{label}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("create temp dir");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
+            .expect("chmod temp dir");
+        Self { path }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes a world-readable file (tftpd-hpa serves only those).
+    pub fn write(&self, name: &str, bytes: &[u8]) {
+        let path = self.path.join(name);
+        std::fs::write(&path, bytes).expect("write test file");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644))
+            .expect("chmod test file");
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// The real CUCM CTL sample from `../shared`, relative to the workspace root.
+pub fn real_ctl() -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/samples/real/CTLFile-cucm-tokenless-2015.tlv");
+    let bytes = std::fs::read(&path)
+        .unwrap_or_else(|e| panic!("cannot read the real CTL sample {}: {e}", path.display()));
+    assert_eq!(bytes.len(), 7166, "unexpected size of the real CTL sample");
+    bytes
+}
+
+/// `len` deterministic pseudo-random bytes (xorshift64*, fixed seed per `seed`).
+pub fn pattern(len: usize, seed: u64) -> Vec<u8> {
+    let mut state = seed | 1;
+    let mut out = Vec::with_capacity(len);
+    while out.len() < len {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        let word = state.wrapping_mul(0x2545_f491_4f6c_dd1d).to_le_bytes();
+        let take = (len - out.len()).min(8);
+        out.extend_from_slice(&word[..take]);
+    }
+    out
+}
+
+/// Path of `in.tftpd` if installed.
+pub fn tftpd_binary() -> Option<PathBuf> {
+    let standard = PathBuf::from("/usr/sbin/in.tftpd");
+    if standard.is_file() {
+        return Some(standard);
+    }
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join("in.tftpd"))
+            .find(|p| p.is_file())
+    })
+}
+
+/// `in.tftpd`, or `None` after explaining the skip. With `ITL_REQUIRE_TFTPD=1` a missing
+/// binary fails the test instead.
+pub fn require_tftpd(test: &str) -> Option<PathBuf> {
+    match tftpd_binary() {
+        Some(path) => Some(path),
+        None if std::env::var("ITL_REQUIRE_TFTPD").as_deref() == Ok("1") => {
+            panic!("{test}: in.tftpd not found and ITL_REQUIRE_TFTPD=1 (apt-get install tftpd-hpa)")
+        }
+        None => {
+            eprintln!("SKIPPED {test}: in.tftpd not found (apt-get install tftpd-hpa)");
+            None
+        }
+    }
+}
+
+/// A free UDP port on 127.0.0.1 (free when probed; the caller retries if it gets taken).
+pub fn free_udp_port() -> u16 {
+    let socket = UdpSocket::bind("127.0.0.1:0").expect("bind probe socket");
+    socket.local_addr().expect("probe address").port()
+}
+
+/// A running `in.tftpd -L -s -a 127.0.0.1:PORT DIR`, killed on drop.
+pub struct Tftpd {
+    child: Child,
+    pub addr: SocketAddr,
+    pub dir: TempDir,
+}
+
+impl Tftpd {
+    /// Starts tftpd-hpa serving `files`, or returns `None` (test skipped) when it is missing.
+    pub fn start(test: &str, files: &[(&str, &[u8])]) -> Option<Self> {
+        let binary = require_tftpd(test)?;
+        for _attempt in 0..5 {
+            let dir = TempDir::new("tftpd");
+            for (name, bytes) in files {
+                dir.write(name, bytes);
+            }
+            let addr = SocketAddr::from(([127, 0, 0, 1], free_udp_port()));
+            // -L: stay in the foreground; -s: chroot into the directory. As root, tftpd-hpa
+            // drops to `nobody`, who can read the 0644 files.
+            let child = Command::new(&binary)
+                .arg("-L")
+                .arg("-s")
+                .arg("-a")
+                .arg(addr.to_string())
+                .arg(dir.path())
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("spawn in.tftpd");
+            let mut server = Tftpd { child, addr, dir };
+            if server.wait_ready() {
+                return Some(server);
+            }
+            // Port taken or slow start: dropping kills it; try another port.
+        }
+        panic!("{test}: in.tftpd did not start on loopback after 5 attempts");
+    }
+
+    /// Waits until the server answers a probe RRQ (with any packet), up to 3 s.
+    fn wait_ready(&mut self) -> bool {
+        let probe = UdpSocket::bind("127.0.0.1:0").expect("bind probe");
+        probe
+            .set_read_timeout(Some(Duration::from_millis(50)))
+            .expect("probe timeout");
+        let request = b"\x00\x01__probe__\x00octet\x00";
+        let start = Instant::now();
+        let mut buf = [0u8; 600];
+        while start.elapsed() < Duration::from_secs(3) {
+            if let Ok(Some(_status)) = self.child.try_wait() {
+                return false;
+            }
+            let _ = probe.send_to(request, self.addr);
+            if probe.recv_from(&mut buf).is_ok() {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+impl Drop for Tftpd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+// ---- literal TFTP packets (written out here, independent of the crate's codec) ----
+
+pub fn data(block: u16, payload: &[u8]) -> Vec<u8> {
+    let mut out = vec![0, 3];
+    out.extend_from_slice(&block.to_be_bytes());
+    out.extend_from_slice(payload);
+    out
+}
+
+pub fn ack(block: u16) -> Vec<u8> {
+    let mut out = vec![0, 4];
+    out.extend_from_slice(&block.to_be_bytes());
+    out
+}
+
+pub fn error(code: u16, message: &str) -> Vec<u8> {
+    let mut out = vec![0, 5];
+    out.extend_from_slice(&code.to_be_bytes());
+    out.extend_from_slice(message.as_bytes());
+    out.push(0);
+    out
+}
+
+pub fn oack(pairs: &[(&str, &str)]) -> Vec<u8> {
+    let mut out = vec![0, 6];
+    for (name, value) in pairs {
+        out.extend_from_slice(name.as_bytes());
+        out.push(0);
+        out.extend_from_slice(value.as_bytes());
+        out.push(0);
+    }
+    out
+}
+
+/// The block number of an ACK, if `bytes` is one.
+pub fn as_ack(bytes: &[u8]) -> Option<u16> {
+    match bytes {
+        [0, 4, hi, lo] => Some(u16::from_be_bytes([*hi, *lo])),
+        _ => None,
+    }
+}
+
+/// The code of an ERROR, if `bytes` is one.
+pub fn as_error(bytes: &[u8]) -> Option<u16> {
+    match bytes {
+        [0, 5, hi, lo, ..] => Some(u16::from_be_bytes([*hi, *lo])),
+        _ => None,
+    }
+}
+
+/// Asserts a fetch returned exactly `expected`, without dumping the bytes on failure.
+#[track_caller]
+pub fn assert_bytes<E: std::fmt::Display>(label: &str, got: Result<Vec<u8>, E>, expected: &[u8]) {
+    match got {
+        Ok(bytes) => {
+            assert_eq!(bytes.len(), expected.len(), "{label}: length");
+            assert!(bytes == expected, "{label}: content differs");
+        }
+        Err(e) => panic!("{label}: {e}"),
+    }
+}
+
+pub mod http_server;
