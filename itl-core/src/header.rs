@@ -179,7 +179,7 @@ impl<'a> HeaderParser<'a, '_> {
                     },
                 ));
             }
-            self.seen.note(tag, pos, part)?;
+            self.seen.note(tag, pos, part, self.walker.elements)?;
             let h = &mut self.header;
             match tag {
                 t::SIGNER_INFO | t::SIGNATURE_INFO | t::SIGNATURE_ALGO_INFO => {
@@ -297,8 +297,8 @@ pub(crate) fn parse_header<'a>(
     }
 
     let mut seen = Seen::new();
-    seen.note(t::VERSION, 0, part)?;
-    seen.note(t::HEADER_LENGTH, 5, part)?;
+    seen.note(t::VERSION, 0, part, &[])?;
+    seen.note(t::HEADER_LENGTH, 5, part, &[])?;
     let mut parser = HeaderParser {
         walker,
         seen,

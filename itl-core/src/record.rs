@@ -165,7 +165,7 @@ pub(crate) fn parse_record<'a>(
         elements: first_element..first_element,
     };
     let mut seen = Seen::new();
-    seen.note(t::RECORD_LENGTH, pos, part)?;
+    seen.note(t::RECORD_LENGTH, pos, part, &[])?;
     let mut at = pos + 5;
     while at < end {
         let (tag, value) = walker.read(at, end, Bound::Record, part)?;
@@ -175,7 +175,7 @@ pub(crate) fn parse_record<'a>(
             walker.unknown(tag, element_at, value, 0, part);
             continue;
         }
-        seen.note(tag, element_at, part)?;
+        seen.note(tag, element_at, part, walker.elements)?;
         match tag {
             t::DNS_NAME => record.dns_name = Some(Text(value)),
             t::SUBJECT_NAME => record.subject = Some(Text(value)),

@@ -10,7 +10,8 @@
 //! past the bound they are given; bounds are enforced by the callers in `header.rs` and
 //! `record.rs`, which know which region (file, header, record, container) an element lives in.
 
-use nom::number::complete::{be_u8, be_u16};
+use nom::bytes::complete::take;
+use nom::number::complete::be_u16;
 use nom::{IResult, Parser};
 
 /// Tag numbers of the header.
@@ -199,7 +200,8 @@ impl<'a> Element<'a> {
 
 /// The 3-byte prefix of an element: tag and declared length.
 pub(crate) fn prefix(input: &[u8]) -> IResult<&[u8], (u8, u16)> {
-    (be_u8, be_u16).parse(input)
+    let (rest, p) = take(3usize).parse(input)?;
+    Ok((rest, (p[0], u16::from_be_bytes([p[1], p[2]]))))
 }
 
 /// Reads a big-endian u16 from a value that is known to be 2 bytes long.

@@ -82,28 +82,41 @@ impl<'a> Walker<'a, '_> {
     }
 }
 
-/// Tracks the first offset of each tag to reject second occurrences.
-pub(crate) struct Seen([usize; 32]);
+/// Tracks which tags (0–63) were seen, to reject second occurrences. The offset of the first
+/// occurrence is only looked up when a duplicate is found.
+pub(crate) struct Seen(u64);
 
 impl Seen {
     pub fn new() -> Self {
-        Self([usize::MAX; 32])
+        Self(0)
     }
 
-    /// Notes `tag` at `offset`; errors when the tag was seen before.
-    pub fn note(&mut self, tag: u8, offset: usize, part: Part) -> Result<(), ParseError> {
-        let Some(slot) = self.0.get_mut(usize::from(tag)) else {
+    /// Notes `tag` at `offset`; errors when the tag was seen before among `elements` (the
+    /// elements of the same header or record).
+    pub fn note(
+        &mut self,
+        tag: u8,
+        offset: usize,
+        part: Part,
+        elements: &[Element<'_>],
+    ) -> Result<(), ParseError> {
+        let Some(bit) = 1u64.checked_shl(u32::from(tag)).filter(|_| tag < 64) else {
             return Ok(());
         };
-        if *slot != usize::MAX {
+        if self.0 & bit != 0 {
+            let first = elements
+                .iter()
+                .rev()
+                .find(|e| e.part == part && e.tag == tag)
+                .map_or(offset, |e| e.offset);
             return Err(ParseError::new(
                 offset,
                 part,
                 Some(tag),
-                ParseErrorKind::DuplicateTag { first: *slot },
+                ParseErrorKind::DuplicateTag { first },
             ));
         }
-        *slot = offset;
+        self.0 |= bit;
         Ok(())
     }
 }
