@@ -12,5 +12,8 @@ fn main() {
         records += list.records().len();
     }
     let per = start.elapsed().as_secs_f64() / n as f64;
-    println!("{n} parses, {records} records, {:.3} µs per file", per * 1e6);
+    println!(
+        "{n} parses, {records} records, {:.3} µs per file",
+        per * 1e6
+    );
 }
