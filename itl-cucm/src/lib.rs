@@ -26,9 +26,11 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod cluster_file;
 pub mod fetch;
 pub mod http;
 pub mod mac;
+pub mod soap;
 pub mod tftp;
 
 pub use fetch::{

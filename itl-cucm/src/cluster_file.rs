@@ -1,0 +1,331 @@
+//! The cluster file: where a cluster's nodes answer, which user to log in as and which
+//! environment variable holds the password. Written by the simulator (`itl sim serve`), read by
+//! every command that talks to a cluster.
+//!
+//! ```toml
+//! [cluster]
+//! name = "sim"
+//! user = "admin"
+//! password_env = "ITL_PASSWORD"
+//! phone_http_port = 80
+//!
+//! [[nodes]]
+//! name = "ucm-pub"
+//! publisher = true
+//! address = "127.0.1.1"
+//! axl = "https://127.0.1.1:8443/axl/"
+//! risport = "https://127.0.1.1:8443/realtimeservice2/services/RISService70"
+//! control_center = "https://127.0.1.1:8443/controlcenterservice2/services/ControlCenterServices"
+//! tftp = "127.0.1.1:69"
+//! tftp_http = "http://127.0.1.1:6970"
+//! tls_sha256 = "ab:cd:..."
+//! ```
+//!
+//! `tftp` and `tftp_http` are absent for a node that does not run the TFTP service. Unknown
+//! keys are ignored so that newer writers stay readable.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::fetch::{Transport, TrustServer};
+
+/// The default name of the environment variable that holds the password.
+pub const DEFAULT_PASSWORD_ENV: &str = "ITL_PASSWORD";
+
+/// A whole cluster file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterFile {
+    /// The `[cluster]` table.
+    pub cluster: ClusterSection,
+    /// The `[[nodes]]` array, publisher first by convention.
+    #[serde(default)]
+    pub nodes: Vec<NodeEntry>,
+}
+
+/// The `[cluster]` table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterSection {
+    /// A name for people (`sim`, `prod-east`).
+    pub name: String,
+    /// The application user for AXL, RisPort and Control Center.
+    pub user: String,
+    /// The environment variable that holds that user's password.
+    #[serde(default = "default_password_env")]
+    pub password_env: String,
+    /// The TCP port of the phones' web servers (80 on real phones).
+    #[serde(default = "default_phone_http_port")]
+    pub phone_http_port: u16,
+}
+
+fn default_password_env() -> String {
+    DEFAULT_PASSWORD_ENV.to_owned()
+}
+
+fn default_phone_http_port() -> u16 {
+    80
+}
+
+/// One `[[nodes]]` entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeEntry {
+    /// Host name of the node (`ucm-pub`).
+    pub name: String,
+    /// Whether this is the publisher.
+    #[serde(default)]
+    pub publisher: bool,
+    /// The node's IP address.
+    pub address: String,
+    /// AXL endpoint URL (trailing `/` included).
+    pub axl: String,
+    /// RisPort70 endpoint URL.
+    pub risport: String,
+    /// Control Center Services endpoint URL.
+    pub control_center: String,
+    /// TFTP service as `host:port`; absent when the node does not run TFTP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tftp: Option<String>,
+    /// TFTP-over-HTTP base URL (`http://host:6970`); absent when the node does not run TFTP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tftp_http: Option<String>,
+    /// SHA-256 fingerprint of the node's Tomcat certificate, as colon-separated hex pairs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_sha256: Option<String>,
+}
+
+/// Why a cluster file could not be read, parsed, written or used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ClusterFileError {
+    /// The file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The text is not a valid cluster file.
+    #[error("invalid cluster file: {0}")]
+    Parse(#[from] toml::de::Error),
+    /// The file could not be serialised (a bug).
+    #[error("cannot write the cluster file: {0}")]
+    Serialize(#[from] toml::ser::Error),
+    /// A value is malformed.
+    #[error("node {node}: {field} {value:?} is not valid: {reason}")]
+    BadValue {
+        /// The node.
+        node: String,
+        /// The key.
+        field: &'static str,
+        /// The value as written.
+        value: String,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The file names no publisher, or more than one.
+    #[error("the cluster file must name exactly one publisher (found {0})")]
+    Publisher(usize),
+    /// The password variable is not set.
+    #[error("the environment variable {0} (password_env) is not set")]
+    PasswordUnset(String),
+}
+
+impl ClusterFile {
+    /// Parses TOML text and checks it ([`ClusterFile::validate`]).
+    pub fn from_toml_str(text: &str) -> Result<Self, ClusterFileError> {
+        let file: Self = toml::from_str(text)?;
+        file.validate()?;
+        Ok(file)
+    }
+
+    /// Serialises as TOML.
+    pub fn to_toml_string(&self) -> Result<String, ClusterFileError> {
+        Ok(toml::to_string(self)?)
+    }
+
+    /// Reads and parses a file.
+    pub fn load(path: &Path) -> Result<Self, ClusterFileError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ClusterFileError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::from_toml_str(&text)
+    }
+
+    /// Writes the file (created or replaced; no secret is ever in it).
+    pub fn save(&self, path: &Path) -> Result<(), ClusterFileError> {
+        let text = self.to_toml_string()?;
+        std::fs::write(path, text).map_err(|source| ClusterFileError::Io {
+            path: path.display().to_string(),
+            source,
+        })
+    }
+
+    /// Checks that there is exactly one publisher and that the TFTP addresses parse.
+    pub fn validate(&self) -> Result<(), ClusterFileError> {
+        let publishers = self.nodes.iter().filter(|n| n.publisher).count();
+        if publishers != 1 {
+            return Err(ClusterFileError::Publisher(publishers));
+        }
+        for node in &self.nodes {
+            node.trust_server(Transport::Tftp)?;
+            node.trust_server(Transport::Http)?;
+        }
+        Ok(())
+    }
+
+    /// The publisher's entry.
+    pub fn publisher(&self) -> Option<&NodeEntry> {
+        self.nodes.iter().find(|n| n.publisher)
+    }
+
+    /// The nodes that run TFTP.
+    pub fn tftp_nodes(&self) -> impl Iterator<Item = &NodeEntry> {
+        self.nodes.iter().filter(|n| n.tftp.is_some())
+    }
+
+    /// Reads the password from the environment variable the file names.
+    pub fn password(&self) -> Result<String, ClusterFileError> {
+        std::env::var(&self.cluster.password_env)
+            .map_err(|_| ClusterFileError::PasswordUnset(self.cluster.password_env.clone()))
+    }
+}
+
+impl NodeEntry {
+    /// The node's TFTP service as a [`TrustServer`] for `transport`; `Ok(None)` when the node
+    /// does not run TFTP.
+    pub fn trust_server(
+        &self,
+        transport: Transport,
+    ) -> Result<Option<TrustServer>, ClusterFileError> {
+        let (Some(tftp), Some(http)) = (&self.tftp, &self.tftp_http) else {
+            return Ok(None);
+        };
+        let (host, tftp_port) = split_host_port(tftp).ok_or_else(|| ClusterFileError::BadValue {
+            node: self.name.clone(),
+            field: "tftp",
+            value: tftp.clone(),
+            reason: "expected host:port",
+        })?;
+        let http_port = http
+            .strip_prefix("http://")
+            .and_then(|rest| split_host_port(rest.trim_end_matches('/')))
+            .map(|(_, port)| port)
+            .ok_or_else(|| ClusterFileError::BadValue {
+                node: self.name.clone(),
+                field: "tftp_http",
+                value: http.clone(),
+                reason: "expected http://host:port",
+            })?;
+        Ok(Some(TrustServer {
+            host: host.to_owned(),
+            tftp_port,
+            http_port,
+            transport,
+        }))
+    }
+
+    /// The pinned fingerprint as 32 bytes, when present and well formed.
+    pub fn tls_sha256_bytes(&self) -> Option<[u8; 32]> {
+        let text: String = self
+            .tls_sha256
+            .as_deref()?
+            .chars()
+            .filter(|c| *c != ':')
+            .collect();
+        let mut out = [0u8; 32];
+        if text.len() != 64 {
+            return None;
+        }
+        for (i, byte) in out.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
+        }
+        Some(out)
+    }
+}
+
+/// Formats a SHA-256 digest as a fingerprint: lower-case hex pairs joined by `:`.
+pub fn fingerprint(digest: &[u8]) -> String {
+    let mut out = String::with_capacity(digest.len() * 3);
+    for (i, b) in digest.iter().enumerate() {
+        if i > 0 {
+            out.push(':');
+        }
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+fn split_host_port(text: &str) -> Option<(&str, u16)> {
+    let (host, port) = text.rsplit_once(':')?;
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    if host.is_empty() {
+        return None;
+    }
+    Some((host, port.parse().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = r#"
+[cluster]
+name = "sim"
+user = "admin"
+password_env = "ITL_PASSWORD"
+phone_http_port = 80
+
+[[nodes]]
+name = "ucm-pub"
+publisher = true
+address = "127.0.1.1"
+axl = "https://127.0.1.1:8443/axl/"
+risport = "https://127.0.1.1:8443/realtimeservice2/services/RISService70"
+control_center = "https://127.0.1.1:8443/controlcenterservice2/services/ControlCenterServices"
+tftp = "127.0.1.1:69"
+tftp_http = "http://127.0.1.1:6970"
+tls_sha256 = "00:01:02:03:04:05:06:07:08:09:0a:0b:0c:0d:0e:0f:10:11:12:13:14:15:16:17:18:19:1a:1b:1c:1d:1e:1f"
+
+[[nodes]]
+name = "ucm-sub1"
+address = "127.0.1.2"
+axl = "https://127.0.1.2:8443/axl/"
+risport = "https://127.0.1.2:8443/realtimeservice2/services/RISService70"
+control_center = "https://127.0.1.2:8443/controlcenterservice2/services/ControlCenterServices"
+"#;
+
+    #[test]
+    fn parses_the_documented_shape_and_round_trips() {
+        let file = ClusterFile::from_toml_str(SAMPLE).expect("parses");
+        assert_eq!(file.nodes.len(), 2);
+        let server = file.nodes[0]
+            .trust_server(Transport::Http)
+            .expect("valid")
+            .expect("tftp node");
+        assert_eq!((server.tftp_port, server.http_port), (69, 6970));
+        assert_eq!(file.tftp_nodes().count(), 1);
+        assert_eq!(file.nodes[0].tls_sha256_bytes().expect("pin")[31], 0x1f);
+        let again = ClusterFile::from_toml_str(&file.to_toml_string().expect("ser")).expect("re");
+        assert_eq!(again, file);
+    }
+
+    #[test]
+    fn rejects_two_publishers_and_bad_ports() {
+        let two = SAMPLE.replace("name = \"ucm-sub1\"", "name = \"ucm-sub1\"\npublisher = true");
+        assert!(matches!(
+            ClusterFile::from_toml_str(&two),
+            Err(ClusterFileError::Publisher(2))
+        ));
+        let bad = SAMPLE.replace("127.0.1.1:69\"", "127.0.1.1:port\"");
+        assert!(matches!(
+            ClusterFile::from_toml_str(&bad),
+            Err(ClusterFileError::BadValue { field: "tftp", .. })
+        ));
+    }
+}

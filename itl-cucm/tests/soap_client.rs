@@ -1,0 +1,776 @@
+//! `SoapClient` against a small HTTPS CUCM stand-in on 127.0.0.1 (tokio-rustls, self-signed
+//! Tomcat certificate made with itl-pki): TLS pinning, auth, faults, AXL paging, RisPort
+//! pacing and chunking, Control Center, timeouts, body cap and per-interface serialisation.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use itl_cucm::soap::axl::{self, PagingOptions};
+use itl_cucm::soap::control_center::{
+    self, ControlCenterRequest, ControlType, ServiceInfo, ServiceInformation, ServiceStatus,
+};
+use itl_cucm::soap::risport::{
+    self, CmDevice, PacerConfig, RegistrationStatus, SelectCmDeviceRequest, SelectCmDeviceResult,
+};
+use itl_cucm::soap::{
+    ClientError, Credentials, Sha256Fingerprint, SoapClient, SoapClientOptions, SoapError,
+    TlsTrust, probe_fingerprint,
+};
+use itl_pki::p256::pkcs8::EncodePrivateKey;
+use itl_pki::{CertSpec, DistinguishedName, ec_p256_certificate, ec_p256_key};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::rustls;
+
+const LIMIT: Duration = Duration::from_secs(30);
+/// `Basic base64("axluser:s3cret")`.
+const GOOD_AUTH: &str = "Basic YXhsdXNlcjpzM2NyZXQ=";
+
+async fn within<T>(future: impl Future<Output = T>) -> T {
+    match tokio::time::timeout(LIMIT, future).await {
+        Ok(v) => v,
+        Err(_) => panic!("test exceeded {LIMIT:?}"),
+    }
+}
+
+/// The self-signed "tomcat" certificate (DER) and PKCS#8 key, made once.
+fn tomcat() -> &'static (Vec<u8>, Vec<u8>) {
+    static CERT: OnceLock<(Vec<u8>, Vec<u8>)> = OnceLock::new();
+    CERT.get_or_init(|| {
+        let key = ec_p256_key(7, "cucm-pub/tomcat-ECDSA");
+        let subject = DistinguishedName::new("cucm-pub.example.com")
+            .with_ou("VTG")
+            .with_o("Cisco")
+            .with_c("US");
+        let spec = CertSpec::self_signed(subject, vec![0x42], 1_700_000_000, 4_000_000_000);
+        let cert = ec_p256_certificate(&spec, &key).expect("certificate");
+        let pkcs8 = key.to_pkcs8_der().expect("pkcs8").as_bytes().to_vec();
+        (cert.der().to_vec(), pkcs8)
+    })
+}
+
+fn tomcat_fingerprint() -> Sha256Fingerprint {
+    Sha256Fingerprint::of_der(&tomcat().0)
+}
+
+#[derive(Debug, Clone)]
+struct Request {
+    path: String,
+    headers: HashMap<String, String>,
+    body: Vec<u8>,
+}
+
+impl Request {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .get(&name.to_ascii_lowercase())
+            .map(String::as_str)
+    }
+}
+
+struct Reply {
+    status: u16,
+    body: Vec<u8>,
+    delay: Duration,
+}
+
+impl Reply {
+    fn ok(body: String) -> Self {
+        Self {
+            status: 200,
+            body: body.into_bytes(),
+            delay: Duration::ZERO,
+        }
+    }
+
+    fn fault(body: String) -> Self {
+        Self {
+            status: 500,
+            body: body.into_bytes(),
+            delay: Duration::ZERO,
+        }
+    }
+
+    fn status(status: u16, body: &str) -> Self {
+        Self {
+            status,
+            body: body.as_bytes().to_vec(),
+            delay: Duration::ZERO,
+        }
+    }
+
+    fn delayed(mut self, delay: Duration) -> Self {
+        self.delay = delay;
+        self
+    }
+}
+
+type Handler = Arc<dyn Fn(&Request) -> Reply + Send + Sync>;
+
+#[derive(Default)]
+struct Stats {
+    /// Requests seen per path.
+    seen: HashMap<String, usize>,
+    /// (current, maximum) in-flight requests per path.
+    in_flight: HashMap<String, (usize, usize)>,
+    /// (current, maximum) in-flight requests overall.
+    total: (usize, usize),
+}
+
+/// A keep-alive HTTP/1.1-over-TLS server answering with `handler`.
+struct Server {
+    addr: SocketAddr,
+    stats: Arc<Mutex<Stats>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Server {
+    async fn start(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> Self {
+        let (cert, key) = tomcat().clone();
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("protocols")
+            .with_no_client_auth()
+            .with_single_cert(
+                vec![rustls::pki_types::CertificateDer::from(cert)],
+                rustls::pki_types::PrivateKeyDer::Pkcs8(key.into()),
+            )
+            .expect("server config");
+        let acceptor = TlsAcceptor::from(Arc::new(config));
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let stats: Arc<Mutex<Stats>> = Arc::default();
+        let handler: Handler = Arc::new(handler);
+        let task_stats = stats.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((tcp, _)) = listener.accept().await else {
+                    return;
+                };
+                let (acceptor, handler, stats) =
+                    (acceptor.clone(), handler.clone(), task_stats.clone());
+                tokio::spawn(async move {
+                    let Ok(mut tls) = acceptor.accept(tcp).await else {
+                        return;
+                    };
+                    while let Some(req) = read_request(&mut tls).await {
+                        {
+                            let mut s = stats.lock().expect("stats");
+                            *s.seen.entry(req.path.clone()).or_default() += 1;
+                            let e = s.in_flight.entry(req.path.clone()).or_default();
+                            e.0 += 1;
+                            e.1 = e.1.max(e.0);
+                            s.total.0 += 1;
+                            s.total.1 = s.total.1.max(s.total.0);
+                        }
+                        let reply = handler(&req);
+                        tokio::time::sleep(reply.delay).await;
+                        {
+                            let mut s = stats.lock().expect("stats");
+                            if let Some(e) = s.in_flight.get_mut(&req.path) {
+                                e.0 -= 1;
+                            }
+                            s.total.0 -= 1;
+                        }
+                        let head = format!(
+                            "HTTP/1.1 {} X\r\nContent-Type: text/xml;charset=UTF-8\r\nContent-Length: {}\r\n\r\n",
+                            reply.status,
+                            reply.body.len()
+                        );
+                        if tls.write_all(head.as_bytes()).await.is_err()
+                            || tls.write_all(&reply.body).await.is_err()
+                            || tls.flush().await.is_err()
+                        {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        Self { addr, stats, task }
+    }
+
+    fn url(&self) -> String {
+        format!("https://127.0.0.1:{}", self.addr.port())
+    }
+
+    fn seen(&self, path: &str) -> usize {
+        self.stats
+            .lock()
+            .expect("stats")
+            .seen
+            .get(path)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    fn max_in_flight(&self, path: &str) -> usize {
+        self.stats
+            .lock()
+            .expect("stats")
+            .in_flight
+            .get(path)
+            .map_or(0, |e| e.1)
+    }
+
+    fn max_in_flight_total(&self) -> usize {
+        self.stats.lock().expect("stats").total.1
+    }
+}
+
+async fn read_request<S: AsyncReadExt + Unpin>(stream: &mut S) -> Option<Request> {
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1];
+    while !buf.ends_with(b"\r\n\r\n") {
+        if stream.read(&mut byte).await.ok()? == 0 || buf.len() > 64 * 1024 {
+            return None;
+        }
+        buf.push(byte[0]);
+    }
+    let head = String::from_utf8(buf).ok()?;
+    let mut lines = head.split("\r\n");
+    let path = lines.next()?.split(' ').nth(1)?.to_owned();
+    let headers: HashMap<String, String> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let len: usize = match headers.get("content-length") {
+        Some(v) => v.parse().ok()?,
+        None => 0,
+    };
+    let mut body = vec![0u8; len];
+    stream.read_exact(&mut body).await.ok()?;
+    Some(Request {
+        path,
+        headers,
+        body,
+    })
+}
+
+fn creds() -> Credentials {
+    Credentials::new("axluser", "s3cret")
+}
+
+fn client(server: &Server, trust: TlsTrust, opts: SoapClientOptions) -> SoapClient {
+    SoapClient::new(&server.url(), creds(), trust, opts).expect("client")
+}
+
+fn fast_opts() -> SoapClientOptions {
+    SoapClientOptions {
+        connect_timeout: Duration::from_secs(2),
+        timeout: Duration::from_secs(5),
+        ris: PacerConfig {
+            per_minute: 60_000,
+            initial_backoff: Duration::from_millis(50),
+            max_backoff: Duration::from_millis(200),
+            max_retries: 3,
+            ..PacerConfig::default()
+        },
+        ..SoapClientOptions::default()
+    }
+}
+
+fn pinned() -> TlsTrust {
+    TlsTrust::Pinned(tomcat_fingerprint())
+}
+
+/// A CUCM with `phones` phone names in AXL (too large above `limit` rows per answer),
+/// registered in RIS, and a Control Center; every request checks auth and SOAPAction.
+fn cucm(phones: usize, limit: u64) -> impl Fn(&Request) -> Reply + Send + Sync + 'static {
+    let names: Vec<String> = (0..phones).map(|i| format!("SEP{i:012X}")).collect();
+    move |req: &Request| {
+        if req.header("authorization") != Some(GOOD_AUTH) {
+            return Reply::status(401, "");
+        }
+        assert_eq!(req.header("content-type"), Some("text/xml;charset=UTF-8"));
+        match req.path.as_str() {
+            axl::AXL_PATH => {
+                let (version, op) = axl::parse_soap_action(req.header("soapaction").unwrap_or(""))
+                    .expect("AXL SOAPAction");
+                assert_eq!(op, "executeSQLQuery");
+                let sql = match axl::parse_sql_request_full(&req.body) {
+                    Ok(r) => {
+                        assert_eq!(r.version.as_deref(), Some(version.as_str()));
+                        r.sql
+                    }
+                    Err(f) => return Reply::fault(f.to_xml()),
+                };
+                let Some((paging, base)) = axl::parse_paging(&sql) else {
+                    return Reply::fault(axl::fault_response(-239, "A syntax error has occurred."));
+                };
+                if base != axl::sql::PHONE_NAMES {
+                    return Reply::fault(axl::fault_response(-239, "A syntax error has occurred."));
+                }
+                let total = names.len() as u64;
+                let count = paging
+                    .first
+                    .unwrap_or(u64::MAX)
+                    .min(total.saturating_sub(paging.skip));
+                if count > limit {
+                    return Reply::fault(axl::query_too_large_fault(total, limit + 1));
+                }
+                let rows = (paging.skip..paging.skip + count)
+                    .map(|i| vec![("name", names[i as usize].as_str())]);
+                Reply::ok(axl::sql_response(&version, rows))
+            }
+            risport::RIS_PATH => {
+                assert_eq!(req.header("soapaction"), Some("\"selectCmDeviceExt\""));
+                match risport::parse_select_request(&req.body) {
+                    Ok(r) => Reply::ok(risport::select_response(
+                        &SelectCmDeviceResult::from_devices(r.items.iter().map(|n| {
+                            CmDevice::new(n.clone(), "cucm-pub", RegistrationStatus::Registered)
+                        })),
+                    )),
+                    Err(f) => Reply::fault(f.to_xml()),
+                }
+            }
+            control_center::CONTROL_CENTER_PATH => match control_center::parse_request(&req.body) {
+                Ok(ControlCenterRequest::GetServiceStatus { services }) => {
+                    assert_eq!(req.header("soapaction"), Some("\"soapGetServiceStatus\""));
+                    let list = if services.is_empty() {
+                        vec!["Cisco Tftp".to_owned(), "Cisco CallManager".to_owned()]
+                    } else {
+                        services
+                    };
+                    Reply::ok(control_center::service_status_response(
+                        &ServiceInformation::with_services(
+                            list.into_iter()
+                                .map(|s| ServiceInfo::new(s, ServiceStatus::Started))
+                                .collect(),
+                        ),
+                    ))
+                }
+                Ok(ControlCenterRequest::DoControlServices {
+                    node_name,
+                    control,
+                    services,
+                }) => {
+                    assert_eq!(req.header("soapaction"), Some("\"soapDoControlServices\""));
+                    assert_eq!(node_name, "cucm-pub");
+                    assert_eq!(control, ControlType::Restart);
+                    Reply::ok(control_center::control_services_response(
+                        &ServiceInformation::with_services(
+                            services
+                                .into_iter()
+                                .map(|s| ServiceInfo::new(s, ServiceStatus::Starting))
+                                .collect(),
+                        ),
+                    ))
+                }
+                Err(f) => Reply::fault(f.to_xml()),
+            },
+            _ => Reply::status(404, "not found"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn pinned_fingerprint_is_accepted_and_a_wrong_pin_rejected() {
+    within(async {
+        let server = Server::start(cucm(3, 1000)).await;
+        let ok = client(&server, pinned(), fast_opts());
+        let rows = ok
+            .execute_sql(axl::sql::PHONE_NAMES)
+            .await
+            .expect("pinned ok");
+        assert_eq!(rows.len(), 3);
+        assert_eq!(ok.last_seen_fingerprint(), Some(tomcat_fingerprint()));
+
+        let wrong = Sha256Fingerprint([0xAB; 32]);
+        let bad = client(&server, TlsTrust::Pinned(wrong), fast_opts());
+        match bad.execute_sql(axl::sql::PHONE_NAMES).await {
+            Err(ClientError::PinMismatch {
+                expected, actual, ..
+            }) => {
+                assert_eq!(expected, wrong);
+                assert_eq!(actual, tomcat_fingerprint());
+            }
+            other => panic!("expected PinMismatch, got {other:?}"),
+        }
+        assert_eq!(
+            server.seen(axl::AXL_PATH),
+            1,
+            "no request over an unpinned connection"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn system_roots_reject_the_self_signed_cert_and_insecure_accepts_it() {
+    within(async {
+        let server = Server::start(cucm(2, 1000)).await;
+        let strict = client(&server, TlsTrust::SystemRoots, fast_opts());
+        let err = strict
+            .execute_sql(axl::sql::PHONE_NAMES)
+            .await
+            .expect_err("self-signed is not trusted");
+        assert!(matches!(err, ClientError::Connect { .. }), "{err:?}");
+        let insecure = client(&server, TlsTrust::Insecure, fast_opts());
+        assert_eq!(
+            insecure
+                .execute_sql(axl::sql::PHONE_NAMES)
+                .await
+                .expect("insecure ok")
+                .len(),
+            2
+        );
+        // Trust on first use: the probe reports the server's fingerprint.
+        let fp = probe_fingerprint(&server.url(), Duration::from_secs(2))
+            .await
+            .expect("probe");
+        assert_eq!(fp, tomcat_fingerprint());
+        // Reject twin: nothing listening.
+        let closed = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let port = closed.local_addr().expect("addr").port();
+        drop(closed);
+        let err = probe_fingerprint(&format!("https://127.0.0.1:{port}"), Duration::from_secs(2))
+            .await
+            .expect_err("no server");
+        assert!(matches!(err, ClientError::Connect { .. }), "{err:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bad_credentials_are_unauthorized() {
+    within(async {
+        let server = Server::start(cucm(2, 1000)).await;
+        let wrong = SoapClient::new(
+            &server.url(),
+            Credentials::new("axluser", "wrong"),
+            pinned(),
+            fast_opts(),
+        )
+        .expect("client");
+        let err = wrong
+            .execute_sql(axl::sql::PHONE_NAMES)
+            .await
+            .expect_err("401");
+        assert!(err.is_unauthorized(), "{err:?}");
+        assert!(!err.to_string().contains("wrong"), "{err}");
+        let err = wrong.service_status::<&str>(&[]).await.expect_err("401");
+        assert!(matches!(err, ClientError::Unauthorized { .. }));
+        // Twin: the right password works.
+        let right = client(&server, pinned(), fast_opts());
+        assert_eq!(
+            right
+                .execute_sql(axl::sql::PHONE_NAMES)
+                .await
+                .expect("ok")
+                .len(),
+            2
+        );
+        // The client's Debug output never shows the password.
+        assert!(!format!("{right:?}").contains("s3cret"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn too_large_fault_leads_to_paging_and_all_rows_arrive() {
+    within(async {
+        let server = Server::start(cucm(2500, 700)).await;
+        let c = client(&server, pinned(), fast_opts());
+        // One request alone gets the typed fault.
+        match c.execute_sql(axl::sql::PHONE_NAMES).await {
+            Err(ClientError::Soap {
+                source:
+                    SoapError::QueryTooLarge {
+                        total_rows: Some(2500),
+                        suggested_rows: Some(701),
+                        ..
+                    },
+                ..
+            }) => {}
+            other => panic!("expected QueryTooLarge, got {other:?}"),
+        }
+        let rows = c
+            .execute_sql_all(axl::sql::PHONE_NAMES)
+            .await
+            .expect("all rows");
+        assert_eq!(rows.len(), 2500);
+        for (i, r) in rows.iter().enumerate() {
+            assert_eq!(r["name"], format!("SEP{i:012X}"));
+        }
+        // 1 + (1 + 4 pages of 630).
+        assert_eq!(server.seen(axl::AXL_PATH), 6);
+
+        // Twin: another fault is typed with its code and not paged.
+        let before = server.seen(axl::AXL_PATH);
+        match c.execute_sql_all("select * from nonsense").await {
+            Err(ClientError::Soap {
+                source: SoapError::Fault(f),
+                ..
+            }) => {
+                assert_eq!(f.axl_code(), Some(-239));
+                assert_eq!(f.message, "A syntax error has occurred.");
+            }
+            other => panic!("expected a fault, got {other:?}"),
+        }
+        assert_eq!(server.seen(axl::AXL_PATH), before + 1);
+
+        // Twin: with a page limit that cannot cover the result, paging stops with an error.
+        let opts = SoapClientOptions {
+            paging: PagingOptions {
+                default_page: 500,
+                max_pages: 2,
+            },
+            ..fast_opts()
+        };
+        let limited = client(&server, pinned(), opts);
+        assert!(
+            limited
+                .execute_sql_all(axl::sql::PHONE_NAMES)
+                .await
+                .is_err()
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn risport_rate_fault_then_success_after_backoff_and_chunking() {
+    within(async {
+        let faults_left = Arc::new(Mutex::new(1usize));
+        let items_seen: Arc<Mutex<Vec<usize>>> = Arc::default();
+        let (left, seen) = (faults_left.clone(), items_seen.clone());
+        let inner = cucm(0, 1000);
+        let server = Server::start(move |req: &Request| {
+            if req.path == risport::RIS_PATH {
+                let mut l = left.lock().expect("left");
+                if *l > 0 {
+                    *l -= 1;
+                    return Reply::fault(risport::rate_limit_fault(15));
+                }
+                let r = risport::parse_select_request(&req.body).expect("request");
+                seen.lock().expect("seen").push(r.items.len());
+            }
+            inner(req)
+        })
+        .await;
+        let c = client(&server, pinned(), fast_opts());
+        let names: Vec<String> = (0..2500).map(|i| format!("SEP{i:012X}")).collect();
+        let started = std::time::Instant::now();
+        let devices = c.registration(&names).await.expect("devices");
+        assert!(started.elapsed() >= Duration::from_millis(50), "backed off");
+        assert_eq!(devices.len(), 2500);
+        assert!(
+            devices
+                .iter()
+                .all(|d| d.status == RegistrationStatus::Registered)
+        );
+        assert_eq!(
+            devices.iter().map(|d| d.name.clone()).collect::<Vec<_>>(),
+            names
+        );
+        assert_eq!(*items_seen.lock().expect("seen"), vec![1000, 1000, 500]);
+        assert_eq!(server.seen(risport::RIS_PATH), 4, "1 rate fault + 3 chunks");
+        assert_eq!(server.max_in_flight(risport::RIS_PATH), 1);
+
+        // Twin: a persistent rate fault surfaces as the typed error after the retries.
+        *faults_left.lock().expect("left") = 100;
+        let before = server.seen(risport::RIS_PATH);
+        let err = c
+            .select_cm_device_ext(&SelectCmDeviceRequest::by_names(["SEP1"]))
+            .await
+            .expect_err("rate limited");
+        assert!(err.is_rate_limited(), "{err:?}");
+        match &err {
+            ClientError::Soap {
+                source:
+                    SoapError::RateLimited {
+                        allowed_per_minute: Some(15),
+                        ..
+                    },
+                ..
+            } => {}
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(server.seen(risport::RIS_PATH), before + 4, "1 + 3 retries");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn control_center_status_and_restart() {
+    within(async {
+        let server = Server::start(cucm(0, 1000)).await;
+        let c = client(&server, pinned(), fast_opts());
+        let all = c.service_status::<&str>(&[]).await.expect("status");
+        assert_eq!(all.services.len(), 2);
+        assert_eq!(
+            all.service("Cisco TFTP").map(|s| &s.status),
+            Some(&ServiceStatus::Started)
+        );
+        let one = c
+            .service_status(&["Cisco Trust Verification Service"])
+            .await
+            .expect("one");
+        assert_eq!(one.services.len(), 1);
+        let restarted = c
+            .control_services("cucm-pub", ControlType::Restart, &["Cisco Tftp"])
+            .await
+            .expect("restart");
+        assert_eq!(restarted.services[0].name, "Cisco Tftp");
+        assert_eq!(restarted.services[0].status, ServiceStatus::Starting);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn http_errors_timeouts_and_body_cap() {
+    within(async {
+        let server = Server::start(|req: &Request| match req.path.as_str() {
+            axl::AXL_PATH => Reply::status(503, "busy"),
+            risport::RIS_PATH => Reply::status(403, "forbidden"),
+            control_center::CONTROL_CENTER_PATH => {
+                Reply::ok("x".repeat(2 * 1024 * 1024)).delayed(Duration::ZERO)
+            }
+            _ => Reply::ok(String::new()).delayed(Duration::from_secs(10)),
+        })
+        .await;
+        let c = client(&server, pinned(), fast_opts());
+        let err = c.execute_sql("select 1 from dual").await.expect_err("503");
+        assert!(
+            matches!(err, ClientError::Status { status: 503, .. }),
+            "{err:?}"
+        );
+        let err = c
+            .select_cm_device_ext(&SelectCmDeviceRequest::by_names(["SEP1"]))
+            .await
+            .expect_err("403");
+        assert!(matches!(err, ClientError::Forbidden { .. }), "{err:?}");
+
+        // Body cap: 2 MiB against a 1 MiB cap fails; a 4 MiB cap gets to the (non-XML) body.
+        let small = client(
+            &server,
+            pinned(),
+            SoapClientOptions {
+                max_body: 1024 * 1024,
+                ..fast_opts()
+            },
+        );
+        let err = small.service_status::<&str>(&[]).await.expect_err("cap");
+        assert!(
+            matches!(err, ClientError::TooLarge { cap: 1_048_576, .. }),
+            "{err:?}"
+        );
+        let big = client(
+            &server,
+            pinned(),
+            SoapClientOptions {
+                max_body: 4 * 1024 * 1024,
+                ..fast_opts()
+            },
+        );
+        let err = big.service_status::<&str>(&[]).await.expect_err("not XML");
+        assert!(
+            matches!(
+                err,
+                ClientError::Soap {
+                    source: SoapError::Xml(_),
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+
+        // Total timeout: a 10 s answer against a 500 ms limit.
+        let impatient = client(
+            &server,
+            pinned(),
+            SoapClientOptions {
+                timeout: Duration::from_millis(500),
+                ..fast_opts()
+            },
+        );
+        let started = std::time::Instant::now();
+        let err = impatient
+            .post("/slow", "\"x\"", String::new())
+            .await
+            .expect_err("timeout");
+        assert!(matches!(err, ClientError::Timeout { .. }), "{err:?}");
+        assert!(started.elapsed() < Duration::from_secs(5));
+        // Twin: the same client gets a fast answer.
+        assert!(matches!(
+            impatient.execute_sql("select 1 from dual").await,
+            Err(ClientError::Status { status: 503, .. })
+        ));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn calls_are_serialised_per_interface_only() {
+    within(async {
+        let inner = cucm(5, 1000);
+        let server =
+            Server::start(move |req: &Request| inner(req).delayed(Duration::from_millis(100)))
+                .await;
+        let c = client(&server, pinned(), fast_opts());
+        let axl_calls = (0..4).map(|_| {
+            let c = c.clone();
+            async move { c.execute_sql(axl::sql::PHONE_NAMES).await.map(|r| r.len()) }
+        });
+        let cc_calls = (0..4).map(|_| {
+            let c = c.clone();
+            async move {
+                c.service_status::<&str>(&[])
+                    .await
+                    .map(|r| r.services.len())
+            }
+        });
+        let (a, b) = futures::future::join(
+            futures::future::join_all(axl_calls),
+            futures::future::join_all(cc_calls),
+        )
+        .await;
+        assert!(a.into_iter().all(|r| r.ok() == Some(5)));
+        assert!(b.into_iter().all(|r| r.ok() == Some(2)));
+        assert_eq!(server.max_in_flight(axl::AXL_PATH), 1);
+        assert_eq!(server.max_in_flight(control_center::CONTROL_CENTER_PATH), 1);
+        // Twin: different interfaces do run side by side.
+        assert_eq!(server.max_in_flight_total(), 2);
+    })
+    .await;
+}
+
+#[test]
+fn invalid_base_urls_are_rejected() {
+    for bad in ["http://cucm:8443", "not a url", "https://"] {
+        let err = SoapClient::new(
+            bad,
+            creds(),
+            TlsTrust::Insecure,
+            SoapClientOptions::default(),
+        )
+        .expect_err(bad);
+        assert!(
+            matches!(err, ClientError::InvalidUrl { .. }),
+            "{bad}: {err:?}"
+        );
+    }
+    let ok = SoapClient::for_host("cucm-pub", creds(), pinned(), SoapClientOptions::default())
+        .expect("host");
+    assert_eq!(ok.base_url(), "https://cucm-pub:8443/");
+    let v6 = SoapClient::for_host(
+        "2001:db8::1",
+        creds(),
+        pinned(),
+        SoapClientOptions::default(),
+    )
+    .expect("v6");
+    assert_eq!(v6.base_url(), "https://[2001:db8::1]:8443/");
+}
