@@ -47,7 +47,6 @@ pub fn modified_secs(path: &Path) -> Option<u64> {
 }
 
 /// Expands folders into the `*.tlv` files below them (sorted); files are kept as given.
-#[allow(dead_code)]
 pub fn expand_tlv_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for input in inputs {

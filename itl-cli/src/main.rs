@@ -25,6 +25,18 @@ enum Command {
     Parse(cmd::parse::Args),
     /// Download trust files by URL, or fetch and check the set a phone gets from a TFTP node.
     Fetch(cmd::fetch::Args),
+    /// Verify trust lists: signature, records, list rules, and optionally the cluster's
+    /// current certificates.
+    Verify(cmd::verify::Args),
+    /// Run a simulated CUCM cluster and phone fleet on loopback (`itl sim serve`).
+    Sim(cmd::sim::Args),
+    /// Start a simulated cluster, fetch and verify every TFTP node's ITL, show the phones.
+    Demo(cmd::demo::Args),
+    /// Read every phone's trust state from its web pages and compare it with what its TFTP
+    /// server serves; reports as tables, JSON, CSV and HTML.
+    Sweep(cmd::sweep::Args),
+    /// Compare two sweep reports: changed phones, new problems, recovered phones, counts.
+    Diff(cmd::diff::Args),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +55,11 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Parse(args) => cmd::parse::run(args),
         Command::Fetch(args) => cmd::fetch::run(args),
+        Command::Verify(args) => cmd::verify::run(args),
+        Command::Sim(args) => cmd::sim::run(args),
+        Command::Demo(args) => cmd::demo::run(args),
+        Command::Sweep(args) => cmd::sweep::run(args),
+        Command::Diff(args) => cmd::diff::run(args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

@@ -28,8 +28,10 @@ pub mod render;
 pub mod signature;
 pub mod summary;
 pub mod tlv;
+pub mod trust;
 mod trust_list;
 mod values;
+pub mod verify;
 mod walk;
 pub mod write;
 
@@ -39,7 +41,7 @@ pub use header::Header;
 pub use record::Record;
 pub use render::{RenderOptions, render};
 pub use tlv::{Element, ElementKind, Part};
-pub use trust_list::TrustList;
+pub use trust_list::{SignerMatch, TrustList};
 pub use values::{
     Digest, Function, ListKind, Serial, Text, len_to_modulus_index, modulus_index_to_len,
 };

@@ -8,6 +8,26 @@ use crate::tlv::Element;
 use crate::values::{Function, ListKind};
 use crate::walk::Walker;
 
+/// How [`TrustList::signer_match`] chose the signer record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SignerMatch {
+    /// The record's index, counted from 0.
+    pub index: usize,
+    /// Whether the record's ISSUERNAME names SIGNER_ISSUER.
+    pub issuer_matches: bool,
+    /// Whether the record's role is SAST.
+    pub sast: bool,
+}
+
+/// Two DN texts name the same entity: equal bytes, or equal non-empty attribute lists.
+fn same_dn(a: &[u8], b: &[u8]) -> bool {
+    if a == b {
+        return true;
+    }
+    let a = crate::names::parse_dn_text(&String::from_utf8_lossy(a));
+    !a.is_empty() && a == crate::names::parse_dn_text(&String::from_utf8_lossy(b))
+}
+
 /// A parsed ITL or CTL file. Names, serials, keys and certificates are slices of the input.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TrustList<'a> {
@@ -121,26 +141,51 @@ impl<'a> TrustList<'a> {
     }
 
     /// The record that signed the file: a SAST record whose serial equals SIGNER_SERIAL,
-    /// preferring one whose ISSUERNAME also equals SIGNER_ISSUER byte for byte.
+    /// preferring one whose ISSUERNAME also names SIGNER_ISSUER. `None` when no SAST record
+    /// carries the serial ([`TrustList::signer_match`] also looks at other roles).
     pub fn signer_index(&self) -> Option<usize> {
+        self.signer_match()
+            .filter(|found| found.sast)
+            .map(|found| found.index)
+    }
+
+    /// The record named by SIGNER_INFO: the first record whose SERIALNUMBER equals
+    /// SIGNER_SERIAL (leading zero bytes ignored), preferring, in this order, a SAST record
+    /// whose ISSUERNAME names SIGNER_ISSUER, a SAST record with another issuer, a record of
+    /// another role with the issuer, any record with the serial. Issuers are compared by
+    /// attribute ([`crate::names`]), so `CN=a;O=b` and `CN=a,O=b` are the same name.
+    pub fn signer_match(&self) -> Option<SignerMatch> {
         let serial = self.header.signer_serial?;
-        let mut serial_only = None;
+        let wanted_issuer = self.header.signer_issuer;
+        let mut best: Option<(u8, SignerMatch)> = None;
         for record in &self.records {
-            if record.function != Some(Function::Sast) {
-                continue;
-            }
             let Some(rs) = record.serial else { continue };
             if !serial.same_number(rs.0) {
                 continue;
             }
-            match (record.issuer, self.header.signer_issuer) {
-                (Some(a), Some(b)) if a.bytes() == b.bytes() => return Some(record.index),
-                _ => {
-                    serial_only.get_or_insert(record.index);
-                }
+            let issuer_matches = match (record.issuer, wanted_issuer) {
+                (Some(a), Some(b)) => same_dn(a.bytes(), b.bytes()),
+                _ => false,
+            };
+            let sast = record.function == Some(Function::Sast);
+            let rank = match (sast, issuer_matches) {
+                (true, true) => 0,
+                (true, false) => 1,
+                (false, true) => 2,
+                (false, false) => 3,
+            };
+            if best.is_none_or(|(r, _)| rank < r) {
+                best = Some((
+                    rank,
+                    SignerMatch {
+                        index: record.index,
+                        issuer_matches,
+                        sast,
+                    },
+                ));
             }
         }
-        serial_only
+        best.map(|(_, found)| found)
     }
 
     /// MD5, SHA-1 and SHA-256 of the whole file.

@@ -203,12 +203,13 @@ impl NodeEntry {
         let (Some(tftp), Some(http)) = (&self.tftp, &self.tftp_http) else {
             return Ok(None);
         };
-        let (host, tftp_port) = split_host_port(tftp).ok_or_else(|| ClusterFileError::BadValue {
-            node: self.name.clone(),
-            field: "tftp",
-            value: tftp.clone(),
-            reason: "expected host:port",
-        })?;
+        let (host, tftp_port) =
+            split_host_port(tftp).ok_or_else(|| ClusterFileError::BadValue {
+                node: self.name.clone(),
+                field: "tftp",
+                value: tftp.clone(),
+                reason: "expected host:port",
+            })?;
         let http_port = http
             .strip_prefix("http://")
             .and_then(|rest| split_host_port(rest.trim_end_matches('/')))
@@ -317,7 +318,10 @@ control_center = "https://127.0.1.2:8443/controlcenterservice2/services/ControlC
 
     #[test]
     fn rejects_two_publishers_and_bad_ports() {
-        let two = SAMPLE.replace("name = \"ucm-sub1\"", "name = \"ucm-sub1\"\npublisher = true");
+        let two = SAMPLE.replace(
+            "name = \"ucm-sub1\"",
+            "name = \"ucm-sub1\"\npublisher = true",
+        );
         assert!(matches!(
             ClusterFile::from_toml_str(&two),
             Err(ClusterFileError::Publisher(2))

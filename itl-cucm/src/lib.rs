@@ -31,6 +31,7 @@ pub mod fetch;
 pub mod http;
 pub mod mac;
 pub mod soap;
+pub mod sweep;
 pub mod tftp;
 
 pub use fetch::{

@@ -1,4 +1,9 @@
 //! One module per subcommand.
 
+pub mod demo;
+pub mod diff;
 pub mod fetch;
 pub mod parse;
+pub mod sim;
+pub mod sweep;
+pub mod verify;

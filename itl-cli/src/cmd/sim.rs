@@ -1,0 +1,220 @@
+//! `itl sim serve`: runs a simulated CUCM cluster and phone fleet on loopback until SIGINT or
+//! SIGTERM, and writes the cluster file (and the truth file) for the other commands.
+
+use crate::exit;
+use anyhow::{Context, Result};
+use itl_sim::model::{ClockMode, Generation};
+use itl_sim::server::{PhoneListeners, PhonePorts, PortPlan, listen};
+use itl_sim::{Cluster, FaultSpec, ServeOptions, SimOptions, SimServer};
+use std::io::Read;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Arguments of `itl sim`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(subcommand)]
+    command: SimCommand,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum SimCommand {
+    /// Serve a simulated cluster (TFTP, HTTP 6970, HTTPS 8443 per node; a web server per
+    /// phone) until interrupted.
+    Serve(ServeArgs),
+}
+
+/// Which ports to use.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Ports {
+    /// 69, 6970, 8443 and 80 (root only; falls back to ephemeral ports otherwise).
+    Real,
+    /// Ports chosen by the kernel, written into the cluster file.
+    Ephemeral,
+}
+
+/// How phone web servers listen.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Listeners {
+    /// One socket bound to `lo` when allowed, else one listener per phone.
+    Auto,
+    /// One socket bound to `lo` (root only).
+    Wildcard,
+    /// One listener per phone address.
+    PerPhone,
+}
+
+#[derive(clap::Args, Debug)]
+struct ServeArgs {
+    /// Number of nodes (publisher included).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=21))]
+    nodes: u16,
+    /// Number of phones.
+    #[arg(long, default_value_t = 1000)]
+    phones: usize,
+    /// CUCM generation: `11.5` (ITL signed by each TFTP node's CallManager), `12+` (signed by
+    /// ITLRecovery) or `14+` (12+ with automatic phone resets on certificate changes).
+    #[arg(long, default_value = "12+", value_parser = parse_generation)]
+    generation: Generation,
+    /// Mixed mode: the cluster has a CTL.
+    #[arg(long)]
+    mixed: bool,
+    /// Seed of every key, certificate, MAC, model and fault.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Faults, e.g. `unreachable=2%,slow=1%,web-off=3%,stale-itl=2%,tftp-down=ucm-sub1`.
+    #[arg(long, default_value = "", value_parser = parse_faults)]
+    faults: FaultSpec,
+    /// Application user of the HTTPS services; the password comes from `ITL_PASSWORD` (a
+    /// random one is generated and printed once to stderr when unset).
+    #[arg(long, default_value = "admin")]
+    user: String,
+    /// Where to write the cluster file (TOML).
+    #[arg(long, value_name = "PATH")]
+    cluster_file: PathBuf,
+    /// Where to write the truth file (JSON): the state a correct sweep reports per phone.
+    #[arg(long, value_name = "PATH")]
+    truth: Option<PathBuf>,
+    /// Ports.
+    #[arg(long, value_enum, default_value_t = Ports::Ephemeral)]
+    ports: Ports,
+    /// How phone web servers listen.
+    #[arg(long, value_enum, default_value_t = Listeners::Auto, hide = true)]
+    phone_listeners: Listeners,
+    /// RSA key size of every identity (2048 like CUCM; 1024 for quick experiments).
+    #[arg(long, default_value_t = 2048, hide = true)]
+    key_bits: usize,
+}
+
+fn parse_generation(text: &str) -> Result<Generation, String> {
+    text.parse()
+}
+
+fn parse_faults(text: &str) -> Result<FaultSpec, String> {
+    FaultSpec::parse(text).map_err(|e| e.to_string())
+}
+
+/// The password: `ITL_PASSWORD`, or a random one announced once on stderr.
+fn password(user: &str) -> Result<String> {
+    if let Ok(p) = std::env::var("ITL_PASSWORD")
+        && !p.is_empty()
+    {
+        return Ok(p);
+    }
+    let mut bytes = [0u8; 12];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut bytes))
+        .context("cannot read /dev/urandom for a random password")?;
+    let p = hex::encode(bytes);
+    eprintln!("itl: ITL_PASSWORD is not set; the password of {user} is {p}");
+    Ok(p)
+}
+
+/// Runs the command.
+pub fn run(args: Args) -> Result<u8> {
+    match args.command {
+        SimCommand::Serve(args) => serve(args),
+    }
+}
+
+fn serve(args: ServeArgs) -> Result<u8> {
+    let started = Instant::now();
+    let options = SimOptions {
+        nodes: usize::from(args.nodes),
+        phones: args.phones,
+        generation: args.generation,
+        mixed: args.mixed,
+        seed: args.seed,
+        faults: args.faults.clone(),
+        key_bits: args.key_bits,
+        clock: ClockMode::Wall,
+        ..SimOptions::default()
+    };
+    let mut ports = match args.ports {
+        Ports::Real => PortPlan::Real,
+        Ports::Ephemeral => PortPlan::Ephemeral,
+    };
+    if ports == PortPlan::Real && !listen::running_as_root() {
+        eprintln!("itl: --ports real needs root; using ephemeral ports");
+        ports = PortPlan::Ephemeral;
+    }
+    let cluster = Cluster::build(&options).context("cannot build the simulated cluster")?;
+    let serve_options = ServeOptions {
+        ports,
+        phone_listeners: match args.phone_listeners {
+            Listeners::Auto => PhoneListeners::Auto,
+            Listeners::Wildcard => PhoneListeners::Wildcard,
+            Listeners::PerPhone => PhoneListeners::PerPhone,
+        },
+        user: args.user.clone(),
+        password: password(&args.user)?,
+        password_env: "ITL_PASSWORD".into(),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let sim = SimServer::start(cluster, serve_options)
+            .await
+            .context("cannot start the servers")?;
+        sim.cluster_file()
+            .save(&args.cluster_file)
+            .context("cannot write the cluster file")?;
+        if let Some(path) = &args.truth {
+            sim.truth()
+                .save(path)
+                .context("cannot write the truth file")?;
+        }
+        print_addresses(&sim);
+        println!(
+            "itl sim: {} (ready in {:.1} s; cluster file {}); Ctrl-C to stop",
+            sim.summary(),
+            started.elapsed().as_secs_f64(),
+            args.cluster_file.display()
+        );
+        wait_for_signal().await?;
+        sim.shutdown().await;
+        Ok::<_, anyhow::Error>(())
+    })?;
+    Ok(exit::OK)
+}
+
+fn print_addresses(sim: &SimServer) {
+    for n in sim.nodes() {
+        let tftp = match (n.tftp, n.tftp_http) {
+            (Some(t), Some(h)) => format!("tftp {t}  http://{h}"),
+            _ => "no TFTP".into(),
+        };
+        println!(
+            "  {:<9} {:<10} {}  https://{}  {tftp}",
+            n.name,
+            n.address.to_string(),
+            if n.publisher {
+                "publisher "
+            } else {
+                "subscriber"
+            },
+            n.https
+        );
+    }
+    match sim.phone_ports() {
+        PhonePorts::Shared { port, .. } => {
+            println!("  phones    127.1.0.1 and up, port {port}")
+        }
+        PhonePorts::PerPhone(_) => {
+            println!("  phones    127.1.0.1 and up, one port each (see the truth file)")
+        }
+    }
+}
+
+async fn wait_for_signal() -> Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
+    tokio::select! {
+        r = tokio::signal::ctrl_c() => r.context("cannot watch SIGINT")?,
+        _ = term.recv() => {}
+    }
+    Ok(())
+}

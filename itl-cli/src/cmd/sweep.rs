@@ -1,0 +1,282 @@
+//! `itl sweep (--cluster FILE | --inventory CSV [--cluster FILE]) [--json F] [--csv F] [--html F]`.
+//!
+//! Reads every phone's trust state from its web pages and compares it with what its TFTP
+//! server serves. Phones come from the cluster (AXL + RisPort70; the password from the
+//! environment variable the cluster file names, or a prompt when standard input is a
+//! terminal) or from an inventory CSV (then the cluster file, if given, only names the TFTP
+//! nodes). Exit 0 when every phone is `ok`, 1 when any is not, 2 when the sweep could not run.
+
+use crate::exit;
+use anyhow::{Context, Result, bail};
+use itl_cucm::cluster_file::ClusterFile;
+use itl_cucm::fetch::Transport;
+use itl_cucm::soap::{Credentials, Secret, SoapClientOptions};
+use itl_cucm::sweep::inventory::{self, InventoryPhone};
+use itl_cucm::sweep::report::ClusterFacts;
+use itl_cucm::sweep::run::{add_inventory_servers, tftp_nodes_of};
+use itl_cucm::sweep::{
+    Archive, ProgressBarObserver, SweepOptions, SweepPlan, SweepReport, cancel_pair, html,
+    run_sweep,
+};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Arguments of `itl sweep`.
+#[derive(clap::Args, Debug)]
+#[command(group(clap::ArgGroup::new("source").required(true).multiple(true).args(["cluster", "inventory"])))]
+pub struct Args {
+    /// The cluster file (TOML, as `itl sim serve` writes it): discover the phones through AXL
+    /// and RisPort70 on the publisher, and fetch the reference lists from its TFTP nodes.
+    #[arg(long, value_name = "FILE")]
+    cluster: Option<PathBuf>,
+    /// Sweep the phones of this CSV instead of asking the cluster (columns name, address,
+    /// tftp_server[, model, device_pool]). With --cluster, the cluster file only supplies the
+    /// TFTP nodes (no API access, no password needed).
+    #[arg(long, value_name = "CSV")]
+    inventory: Option<PathBuf>,
+    /// Accept any TLS certificate from the CUCM nodes (NOT verified; says so on stderr).
+    #[arg(long)]
+    insecure: bool,
+    /// RisPort70 requests per minute (the cluster's "Allowed Device Queries Per Minute").
+    #[arg(long, value_name = "N", default_value_t = 15, value_parser = clap::value_parser!(u32).range(1..=60))]
+    risport_rate: u32,
+    /// Phones read at the same time.
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    concurrency: u16,
+    /// Give up on one phone page after this many seconds (then retry once).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = positive_seconds)]
+    timeout: f64,
+    /// Give up connecting to a phone after this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 3.0, value_parser = positive_seconds)]
+    connect_timeout: f64,
+    /// Also fetch each phone's ITLSEP<MAC>.tlv from its TFTP server (archived; it becomes
+    /// that phone's reference).
+    #[arg(long)]
+    per_phone_files: bool,
+    /// Fetch reference lists over TFTP (UDP 69) instead of HTTP 6970.
+    #[arg(long)]
+    tftp: bool,
+    /// The trust-file archive folder (default: `itl-archive` beside the reports).
+    #[arg(long, value_name = "DIR")]
+    archive: Option<PathBuf>,
+    /// Write the JSON report here (`-`: standard output; the summary then goes to stderr).
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Write one CSV row per phone here.
+    #[arg(long, value_name = "FILE")]
+    csv: Option<PathBuf>,
+    /// Write a self-contained HTML report here.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// No progress bar and no summary tables.
+    #[arg(long)]
+    quiet: bool,
+}
+
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if v > 0.0 && v <= 3600.0 => Ok(v),
+        _ => Err(format!(
+            "`{text}` is not a number of seconds between 0 and 3600"
+        )),
+    }
+}
+
+/// The folder the reports go to: that of the first output file, else the current folder.
+fn report_dir(args: &Args) -> PathBuf {
+    [&args.json, &args.csv, &args.html]
+        .into_iter()
+        .flatten()
+        .find(|p| p.as_path() != Path::new("-"))
+        .and_then(|p| p.parent())
+        .filter(|d| !d.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// Reads a password from the terminal without echo (`stty -echo`).
+fn prompt_password(prompt: &str) -> Result<String> {
+    let stty = |arg: &str| {
+        std::process::Command::new("stty")
+            .arg(arg)
+            .stdin(std::process::Stdio::inherit())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    eprint!("{prompt}");
+    let _ = std::io::stderr().flush();
+    let hidden = stty("-echo");
+    let mut line = String::new();
+    let read = std::io::stdin().read_line(&mut line);
+    if hidden {
+        stty("echo");
+        eprintln!();
+    }
+    read.context("cannot read the password")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+/// The password: the cluster file's environment variable, else a prompt on a terminal.
+fn password(cluster: &ClusterFile) -> Result<Secret> {
+    if let Ok(p) = cluster.password() {
+        return Ok(Secret::new(p));
+    }
+    if std::io::stdin().is_terminal() {
+        let p = prompt_password(&format!(
+            "Password of {} on cluster {}: ",
+            cluster.cluster.user, cluster.cluster.name
+        ))?;
+        return Ok(Secret::new(p));
+    }
+    bail!(
+        "set the environment variable {} to the password of {} (or run on a terminal to be asked)",
+        cluster.cluster.password_env,
+        cluster.cluster.user
+    )
+}
+
+fn write_file(path: &Path, text: &[u8]) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Runs the command.
+pub fn run(args: Args) -> Result<u8> {
+    let cluster = match &args.cluster {
+        Some(path) => Some(
+            ClusterFile::load(path)
+                .with_context(|| format!("cannot use the cluster file {}", path.display()))?,
+        ),
+        None => None,
+    };
+    let transport = if args.tftp {
+        Transport::Tftp
+    } else {
+        Transport::Http
+    };
+    let mut options = SweepOptions {
+        concurrency: usize::from(args.concurrency),
+        per_phone_files: args.per_phone_files,
+        ..SweepOptions::default()
+    };
+    options.page.timeout = Duration::from_secs_f64(args.timeout);
+    options.page.connect_timeout = Duration::from_secs_f64(args.connect_timeout);
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let (handle, signal) = cancel_pair();
+    let report: SweepReport = runtime.block_on(async {
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                eprintln!(
+                    "\nitl: interrupted; writing a partial report (unvisited phones: not-scanned)"
+                );
+                handle.cancel();
+            }
+        });
+        let plan = tokio::select! {
+            plan = plan(&args, cluster.as_ref(), transport) => plan?,
+            _ = signal.cancelled() => bail!("interrupted before the phones were listed"),
+        };
+        let archive_dir = args
+            .archive
+            .clone()
+            .unwrap_or_else(|| report_dir(&args).join("itl-archive"));
+        let mut archive = Archive::open(&archive_dir)
+            .with_context(|| format!("cannot open the archive {}", archive_dir.display()))?;
+        let observer = ProgressBarObserver::new(!args.quiet);
+        let report = run_sweep(plan, &mut archive, &options, &observer, signal).await?;
+        Ok::<_, anyhow::Error>(report)
+    })?;
+    // Ctrl-C may be waited on by the spawned task; do not wait for it.
+    runtime.shutdown_background();
+
+    let to_stdout = args.json.as_deref() == Some(Path::new("-"));
+    if let Some(path) = &args.json {
+        let text = report.to_json()?;
+        if to_stdout {
+            println!("{text}");
+        } else {
+            write_file(path, text.as_bytes())?;
+        }
+    }
+    if let Some(path) = &args.csv {
+        write_file(path, report.to_csv()?.as_bytes())?;
+    }
+    if let Some(path) = &args.html {
+        write_file(path, html::render(&report).as_bytes())?;
+    }
+    if !args.quiet {
+        let tables = report.summary_tables();
+        if to_stdout {
+            eprint!("{tables}");
+        } else {
+            print!("{tables}");
+        }
+    }
+    for w in &report.warnings {
+        eprintln!("itl: warning: {w}");
+    }
+    Ok(if report.all_ok() {
+        exit::OK
+    } else {
+        exit::FOUND
+    })
+}
+
+/// Builds the plan: phones and TFTP nodes.
+async fn plan(
+    args: &Args,
+    cluster: Option<&ClusterFile>,
+    transport: Transport,
+) -> Result<SweepPlan> {
+    let mut plan = SweepPlan {
+        cluster: ClusterFacts {
+            name: cluster.map(|c| c.cluster.name.clone()),
+            source: if args.inventory.is_some() {
+                "inventory"
+            } else {
+                "cluster-file"
+            }
+            .to_owned(),
+            security_mode: None,
+        },
+        ..SweepPlan::default()
+    };
+    let phones: Vec<InventoryPhone> = match (&args.inventory, cluster) {
+        (Some(path), _) => inventory::load_csv(path)?,
+        (None, Some(cluster)) => {
+            if args.insecure {
+                eprintln!(
+                    "itl: --insecure: the TLS certificates of the CUCM nodes are NOT verified"
+                );
+            }
+            let credentials = Credentials::new(cluster.cluster.user.clone(), password(cluster)?);
+            let mut soap = SoapClientOptions::default();
+            soap.ris.per_minute = args.risport_rate;
+            let clients = inventory::soap_clients(cluster, credentials, args.insecure, soap)?;
+            let found = inventory::discover(&clients, cluster.cluster.phone_http_port)
+                .await
+                .context("cannot list the phones")?;
+            plan.cluster.security_mode = found.security_mode;
+            plan.warnings = found.warnings;
+            found.phones
+        }
+        (None, None) => bail!("give --cluster or --inventory"),
+    };
+    if let Some(cluster) = cluster {
+        plan.tftp_nodes = tftp_nodes_of(cluster, transport)?;
+    }
+    add_inventory_servers(&mut plan.tftp_nodes, &phones, transport);
+    if plan.tftp_nodes.is_empty() {
+        plan.warnings
+            .push("no TFTP node known: every ITL hash is compared with the archive only".into());
+    }
+    plan.phones = phones;
+    Ok(plan)
+}

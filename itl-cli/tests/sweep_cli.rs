@@ -1,0 +1,451 @@
+//! `itl sweep` and `itl diff` through the real binary: against the simulator (every phone's
+//! state compared with the simulator's truth), and the error paths (exit 2).
+
+use std::path::{Path, PathBuf};
+use std::process::{Output, Stdio};
+use std::time::Duration;
+
+use itl_cucm::sweep::{Archive, PhoneState, SweepReport};
+use itl_sim::{Cluster, FaultSpec, ServeOptions, SimOptions, SimServer};
+
+const PASSWORD: &str = "sweep-cli-password";
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(label: &str) -> Self {
+        let dir =
+            std::env::temp_dir().join(format!("itl-sweep-cli-{}-{label}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Self(dir)
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Runs `itl` with `args` (no password in the environment unless given), failing the test
+/// after `limit`.
+async fn itl(args: &[&str], env: &[(&str, &str)], limit: Duration) -> Output {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_itl"));
+    cmd.args(args)
+        .env_remove("ITL_PASSWORD")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    tokio::time::timeout(limit, cmd.output())
+        .await
+        .expect("itl finished in time")
+        .expect("itl runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+async fn start_sim(faults: &str, phones: usize) -> SimServer {
+    start_sim_mode(faults, phones, false).await
+}
+
+async fn start_sim_mode(faults: &str, phones: usize, mixed: bool) -> SimServer {
+    let options = SimOptions {
+        nodes: 2,
+        phones,
+        mixed,
+        seed: 11,
+        key_bits: 1024,
+        faults: FaultSpec::parse(faults).expect("fault spec"),
+        ..SimOptions::default()
+    };
+    let cluster = Cluster::build(&options).expect("cluster builds");
+    SimServer::start(cluster, ServeOptions::ephemeral("admin", PASSWORD))
+        .await
+        .expect("servers start")
+}
+
+/// The inventory CSV of the simulated fleet (TFTP server left to the phones' pages).
+fn write_inventory(sim: &SimServer, path: &Path) {
+    let names: Vec<String> = sim
+        .handle()
+        .read(|c| c.phones().iter().map(|p| p.name.clone()).collect());
+    let mut csv = String::from("name,address,tftp_server\n");
+    for (i, name) in names.iter().enumerate() {
+        csv.push_str(&format!("{name},{},\n", sim.phone_address(i)));
+    }
+    std::fs::write(path, csv).expect("inventory");
+}
+
+/// What an earlier sweep would have archived: every ITL and CTL this cluster built.
+fn seed_archive(sim: &SimServer, dir: &Path) {
+    let files: Vec<(Vec<u8>, bool)> = sim.handle().read(|c| {
+        c.archive()
+            .files()
+            .iter()
+            .map(|f| (f.bytes.to_vec(), f.is_own()))
+            .collect()
+    });
+    let mut archive = Archive::open(dir).expect("archive");
+    for (bytes, own) in files {
+        if own {
+            archive
+                .add(&bytes, "earlier-sweep", "ITLFile.tlv", 1_700_000_000)
+                .expect("add");
+        }
+    }
+}
+
+fn states_of(report: &SweepReport) -> Vec<(String, String)> {
+    report
+        .phones
+        .iter()
+        .map(|p| (p.name.clone(), p.state.name().to_owned()))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inventory_sweep_matches_the_simulators_truth() {
+    let faults = "web-off=2,unreachable=2,garbage=2,oversized=1,slow=2@200ms,stale-itl=3,foreign-itl=2,update-failed=2,no-itl=2";
+    let sim = start_sim(faults, 40).await;
+    let dir = TempDir::new("truth");
+    sim.cluster_file()
+        .save(&dir.path("cluster.toml"))
+        .expect("cluster file");
+    write_inventory(&sim, &dir.path("phones.csv"));
+    seed_archive(&sim, &dir.path("itl-archive"));
+    let truth = sim.truth();
+
+    let json = dir.path("sweep.json");
+    let csv = dir.path("sweep.csv");
+    let html = dir.path("sweep.html");
+    let out = itl(
+        &[
+            "sweep",
+            "--inventory",
+            dir.path("phones.csv").to_str().expect("utf-8"),
+            "--cluster",
+            dir.path("cluster.toml").to_str().expect("utf-8"),
+            "--json",
+            json.to_str().expect("utf-8"),
+            "--csv",
+            csv.to_str().expect("utf-8"),
+            "--html",
+            html.to_str().expect("utf-8"),
+            "--concurrency",
+            "16",
+            "--timeout",
+            "1.5",
+            "--connect-timeout",
+            "1",
+        ],
+        &[],
+        Duration::from_secs(60),
+    )
+    .await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    let report = SweepReport::load(&json).expect("report");
+    let expected: Vec<(String, String)> = truth
+        .phones
+        .iter()
+        .map(|p| (p.name.clone(), p.state.name().to_owned()))
+        .collect();
+    assert_eq!(states_of(&report), expected);
+    assert!(report.complete);
+    assert_eq!(report.cluster.source, "inventory");
+    assert_eq!(report.cluster.security_mode.as_deref(), Some("non-secure"));
+    assert_eq!(report.references.len(), 2);
+    assert!(report.references.iter().all(|r| {
+        r.itl
+            .as_ref()
+            .is_some_and(|l| l.signature_valid == Some(true))
+    }));
+    // Every state the faults produce is there.
+    for state in [
+        "ok",
+        "web-disabled",
+        "unreachable",
+        "unparseable",
+        "stale-itl",
+        "foreign-itl",
+        "update-failed",
+        "no-trust-list",
+    ] {
+        let state: PhoneState = state.parse().expect("state");
+        assert!(
+            report.summary.by_state[&state] > 0,
+            "{state}: {:?}",
+            report.summary.by_state
+        );
+    }
+    // The summary tables went to stdout; CSV and HTML list every phone.
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("| stale-itl "), "{stdout}");
+    let csv_text = std::fs::read_to_string(&csv).expect("csv");
+    assert_eq!(csv_text.lines().count(), 41);
+    let html_text = std::fs::read_to_string(&html).expect("html");
+    for p in &truth.phones {
+        assert!(html_text.contains(&format!("<td>{}</td>", p.name)));
+    }
+    // The served ITLs were archived beside the reports, next to the seeded ones.
+    let archive = Archive::open(&dir.path("itl-archive")).expect("archive");
+    for r in &report.references {
+        let md5 = &r.itl.as_ref().expect("itl").md5;
+        assert!(archive.lookup(md5).is_some());
+    }
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mixed_mode_ctl_mismatches_match_the_truth() {
+    let sim = start_sim_mode("stale-ctl=2,stale-itl=1,update-failed=1", 12, true).await;
+    let dir = TempDir::new("mixed");
+    sim.cluster_file()
+        .save(&dir.path("cluster.toml"))
+        .expect("cluster file");
+    write_inventory(&sim, &dir.path("phones.csv"));
+    seed_archive(&sim, &dir.path("itl-archive"));
+    let json = dir.path("sweep.json");
+    let out = itl(
+        &[
+            "sweep",
+            "--quiet",
+            "--tftp",
+            "--inventory",
+            dir.path("phones.csv").to_str().expect("utf-8"),
+            "--cluster",
+            dir.path("cluster.toml").to_str().expect("utf-8"),
+            "--json",
+            json.to_str().expect("utf-8"),
+        ],
+        &[],
+        Duration::from_secs(60),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let report = SweepReport::load(&json).expect("report");
+    let expected: Vec<(String, String)> = sim
+        .truth()
+        .phones
+        .iter()
+        .map(|p| (p.name.clone(), p.state.name().to_owned()))
+        .collect();
+    assert_eq!(states_of(&report), expected);
+    assert_eq!(report.cluster.security_mode.as_deref(), Some("mixed"));
+    assert_eq!(report.summary.by_state[&PhoneState::CtlMismatch], 2);
+    assert!(
+        report
+            .references
+            .iter()
+            .all(|r| r.ctl.is_some() && r.server.starts_with("tftp://"))
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_history_stale_phones_are_foreign() {
+    // The reject twin of the seeded archive: nothing known but what is served now.
+    let sim = start_sim("stale-itl=2", 6).await;
+    let dir = TempDir::new("nohistory");
+    sim.cluster_file()
+        .save(&dir.path("cluster.toml"))
+        .expect("cluster file");
+    write_inventory(&sim, &dir.path("phones.csv"));
+    let json = dir.path("sweep.json");
+    let out = itl(
+        &[
+            "sweep",
+            "--quiet",
+            "--inventory",
+            dir.path("phones.csv").to_str().expect("utf-8"),
+            "--cluster",
+            dir.path("cluster.toml").to_str().expect("utf-8"),
+            "--json",
+            json.to_str().expect("utf-8"),
+        ],
+        &[],
+        Duration::from_secs(60),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty(), "--quiet prints no tables");
+    let report = SweepReport::load(&json).expect("report");
+    let truth = sim.truth();
+    for (p, t) in report.phones.iter().zip(&truth.phones) {
+        assert_eq!(p.name, t.name);
+        let expected = match t.state.name() {
+            "stale-itl" => "foreign-itl",
+            other => other,
+        };
+        assert_eq!(p.state.name(), expected, "{}", p.name);
+    }
+    assert_eq!(report.summary.by_state[&PhoneState::ForeignItl], 2);
+
+    // `itl diff` of a report with itself: nothing changed, exit 0.
+    let j = json.to_str().expect("utf-8");
+    let same = itl(&["diff", j, j], &[], Duration::from_secs(20)).await;
+    assert_eq!(same.status.code(), Some(0));
+    assert!(text(&same.stdout).contains("changed state: 0\n"));
+    // A later report where one ok phone went unreachable: a new problem, exit 1.
+    let mut later = report.clone();
+    let at = later
+        .phones
+        .iter()
+        .position(|p| p.state == PhoneState::Ok)
+        .expect("an ok phone");
+    later.phones[at].state = PhoneState::Unreachable;
+    later.summary = itl_cucm::sweep::report::Summary::of(&later.phones);
+    let after = dir.path("after.json");
+    std::fs::write(&after, later.to_json().expect("json")).expect("write");
+    let changed = itl(
+        &["diff", j, after.to_str().expect("utf-8"), "--json"],
+        &[],
+        Duration::from_secs(20),
+    )
+    .await;
+    assert_eq!(changed.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_slice(&changed.stdout).expect("json");
+    assert_eq!(
+        value["new_problems"],
+        serde_json::json!([{"name": later.phones[at].name, "before": "ok", "after": "unreachable"}])
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cluster_mode_needs_a_password_and_reports_discovery_failures() {
+    let sim = start_sim("", 4).await;
+    let dir = TempDir::new("cluster");
+    let cluster = dir.path("cluster.toml");
+    sim.cluster_file().save(&cluster).expect("cluster file");
+    let c = cluster.to_str().expect("utf-8");
+    // No password in the environment and no terminal: exit 2, naming the variable.
+    let out = itl(
+        &["sweep", "--cluster", c, "--quiet"],
+        &[],
+        Duration::from_secs(30),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("set the environment variable ITL_PASSWORD"),
+        "{}",
+        text(&out.stderr)
+    );
+    // A wrong password: the publisher refuses (401), exit 2.
+    let out = itl(
+        &["sweep", "--cluster", c, "--quiet"],
+        &[("ITL_PASSWORD", "wrong")],
+        Duration::from_secs(30),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("401"), "{}", text(&out.stderr));
+    // --insecure says so.
+    let out = itl(
+        &["sweep", "--cluster", c, "--quiet", "--insecure"],
+        &[("ITL_PASSWORD", "wrong")],
+        Duration::from_secs(30),
+    )
+    .await;
+    assert!(
+        text(&out.stderr)
+            .contains("--insecure: the TLS certificates of the CUCM nodes are NOT verified")
+    );
+    // The right password: the sweep runs when the simulator answers AXL and RisPort, and
+    // fails with exit 2 naming the AXL call while it does not.
+    let json = dir.path("sweep.json");
+    let out = itl(
+        &[
+            "sweep",
+            "--cluster",
+            c,
+            "--quiet",
+            "--json",
+            json.to_str().expect("utf-8"),
+            "--timeout",
+            "2",
+        ],
+        &[("ITL_PASSWORD", PASSWORD)],
+        Duration::from_secs(120),
+    )
+    .await;
+    match out.status.code() {
+        Some(2) => assert!(
+            text(&out.stderr).contains("AXL phone list"),
+            "{}",
+            text(&out.stderr)
+        ),
+        Some(0 | 1) => {
+            let report = SweepReport::load(&json).expect("report");
+            let truth = sim.truth();
+            let expected: Vec<(String, String)> = truth
+                .phones
+                .iter()
+                .map(|p| (p.name.clone(), p.state.name().to_owned()))
+                .collect();
+            let mut got = states_of(&report);
+            got.sort();
+            let mut expected = expected;
+            expected.sort();
+            assert_eq!(got, expected);
+        }
+        other => panic!("unexpected exit {other:?}: {}", text(&out.stderr)),
+    }
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn bad_inputs_exit_2() {
+    let dir = TempDir::new("bad");
+    let inv = dir.path("phones.csv");
+    std::fs::write(&inv, "name,address\nSEP1,127.0.0.1\n").expect("write");
+    let out = itl(
+        &["sweep", "--inventory", inv.to_str().expect("utf-8")],
+        &[],
+        Duration::from_secs(20),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("no \"tftp_server\" column"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = itl(&["sweep"], &[], Duration::from_secs(20)).await;
+    assert_eq!(out.status.code(), Some(2));
+    let out = itl(
+        &[
+            "sweep",
+            "--inventory",
+            inv.to_str().expect("utf-8"),
+            "--timeout",
+            "0",
+        ],
+        &[],
+        Duration::from_secs(20),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    let garbage = dir.path("garbage.json");
+    std::fs::write(&garbage, "{\"schema\": 1}").expect("write");
+    let g = garbage.to_str().expect("utf-8");
+    let out = itl(&["diff", g, g], &[], Duration::from_secs(20)).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("cannot read the earlier report"),
+        "{}",
+        text(&out.stderr)
+    );
+}

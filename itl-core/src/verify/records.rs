@@ -1,0 +1,232 @@
+//! Per-record checks: the certificate decodes, the record's fields agree with it, and it is
+//! valid at `now`. Placeholder records (no certificate) are not errors.
+
+use super::EXPIRY_WARNING_SECS;
+use super::cert::{CertCache, CertFacts, KeyKind, facts_of};
+use super::finding::{Finding, code};
+use crate::names::{Attributes, parse_dn_text};
+use crate::record::Record;
+use crate::render::format_rfc3339;
+use crate::values::{Digest, Serial, Text};
+use crate::{TrustList, checksum};
+use sha2::Digest as _;
+use std::net::Ipv4Addr;
+
+/// Checks every record, adding findings.
+pub(crate) fn check(
+    list: &TrustList<'_>,
+    now: i64,
+    cache: Option<&CertCache>,
+    findings: &mut Vec<Finding>,
+) {
+    for record in list.records() {
+        check_record(record, now, cache, findings);
+    }
+}
+
+fn check_record(
+    record: &Record<'_>,
+    now: i64,
+    cache: Option<&CertCache>,
+    findings: &mut Vec<Finding>,
+) {
+    let at = Some(record.index);
+    if record.function.is_none() {
+        findings.push(Finding::new(
+            code::FUNCTION_MISSING,
+            at,
+            "the record has no FUNCTION (role)".into(),
+        ));
+    }
+    if let (Some(dns), Some(ip)) = (record.dns_name, record.ip) {
+        if let Ok(literal) = dns.lossy().trim().parse::<Ipv4Addr>() {
+            if literal != ip {
+                findings.push(Finding::new(
+                    code::IP_ADDRESS_MISMATCH,
+                    at,
+                    format!("DNSNAME is {literal} but IPADDRESS is {ip}"),
+                ));
+            }
+        }
+    }
+    let Some(der) = record.certificate_der else {
+        return;
+    };
+    let facts = match facts_of(cache, der) {
+        Ok(facts) => facts,
+        Err(e) => {
+            findings.push(Finding::new(
+                code::CERTIFICATE_INVALID,
+                at,
+                format!("CERTIFICATE ({} bytes) does not decode: {e}", der.len()),
+            ));
+            return;
+        }
+    };
+    compare_fields(record, &facts, findings);
+    check_cert_hash(record, der, findings);
+    check_validity(record, &facts, now, findings);
+    if let KeyKind::Rsa { bits, .. } = facts.key {
+        if bits <= 1024 {
+            findings.push(Finding::new(
+                code::KEY_1024,
+                at,
+                format!("{bits}-bit RSA key"),
+            ));
+        }
+    }
+    if facts.sha1_signed {
+        findings.push(Finding::new(
+            code::SHA1_CERTIFICATE,
+            at,
+            "the certificate is signed with SHA-1".into(),
+        ));
+    }
+}
+
+/// The record's name text names the certificate's name: byte-equal to CUCM's rendering (the
+/// usual case, no parsing), or equal attribute by attribute.
+fn same_name(text: Text<'_>, cert_text: &str, cert: &Attributes) -> bool {
+    text.bytes() == cert_text.as_bytes() || parse_dn_text(&text.lossy()) == *cert
+}
+
+fn compare_fields(record: &Record<'_>, facts: &CertFacts, findings: &mut Vec<Finding>) {
+    let at = Some(record.index);
+    if let Some(key) = record.public_key {
+        if key != facts.public_key.as_slice() {
+            findings.push(Finding::new(
+                code::PUBLIC_KEY_MISMATCH,
+                at,
+                format!(
+                    "PUBLICKEY ({} bytes) is not the certificate's key ({} bytes)",
+                    key.len(),
+                    facts.public_key.len()
+                ),
+            ));
+        }
+    }
+    if let Some(serial) = record.serial {
+        if !serial.same_number(&facts.serial) {
+            findings.push(Finding::new(
+                code::SERIAL_MISMATCH,
+                at,
+                format!(
+                    "SERIALNUMBER {} but the certificate's serial is {}",
+                    serial.to_cucm(),
+                    Serial(&facts.serial).to_cucm()
+                ),
+            ));
+        }
+    }
+    if let Some(subject) = record.subject {
+        if !same_name(subject, &facts.subject_text, &facts.subject) {
+            findings.push(Finding::new(
+                code::SUBJECT_MISMATCH,
+                at,
+                format!(
+                    "SUBJECTNAME `{}` but the certificate's subject is `{}`",
+                    subject.lossy(),
+                    facts.subject_text
+                ),
+            ));
+        }
+    }
+    if let Some(issuer) = record.issuer {
+        if !same_name(issuer, &facts.issuer_text, &facts.issuer) {
+            findings.push(Finding::new(
+                code::ISSUER_MISMATCH,
+                at,
+                format!(
+                    "ISSUERNAME `{}` but the certificate's issuer is `{}`",
+                    issuer.lossy(),
+                    facts.issuer_text
+                ),
+            ));
+        }
+    }
+    if let Some(signature) = record.signature {
+        if signature != facts.signature_value.as_slice() {
+            findings.push(Finding::new(
+                code::RECORD_SIGNATURE_MISMATCH,
+                at,
+                format!(
+                    "SIGNATURE ({} bytes) is not the certificate's signatureValue ({} bytes)",
+                    signature.len(),
+                    facts.signature_value.len()
+                ),
+            ));
+        }
+    }
+}
+
+/// CERT_HASH (tag 11) against the certificate's digest: SHA-1 unless HASH_ALGORITHM (tag 12,
+/// one byte, the header's digest codes) names another.
+fn check_cert_hash(record: &Record<'_>, der: &[u8], findings: &mut Vec<Finding>) {
+    let Some(stored) = record.cert_hash else {
+        return;
+    };
+    let at = Some(record.index);
+    let algorithm = match record.hash_algorithm {
+        None => Some(Digest::Sha1),
+        Some([c]) => Some(Digest::from_code(*c)).filter(|d| !matches!(d, Digest::Unknown(_))),
+        Some(_) => None,
+    };
+    let Some(algorithm) = algorithm else {
+        findings.push(Finding::new(
+            code::HASH_ALGORITHM_UNSUPPORTED,
+            at,
+            format!(
+                "HASH_ALGORITHM {} names no known digest; CERT_HASH not checked",
+                hex::encode(record.hash_algorithm.unwrap_or_default())
+            ),
+        ));
+        return;
+    };
+    let computed: Vec<u8> = match algorithm {
+        Digest::Sha1 => checksum::sha1(der).to_vec(),
+        Digest::Sha256 => checksum::sha256(der).to_vec(),
+        _ => sha2::Sha512::digest(der).to_vec(),
+    };
+    if stored != computed.as_slice() {
+        findings.push(Finding::new(
+            code::CERT_HASH_MISMATCH,
+            at,
+            format!(
+                "CERT_HASH {} is not the certificate's {algorithm} {}",
+                hex::encode(stored),
+                hex::encode(&computed)
+            ),
+        ));
+    }
+}
+
+fn utc(secs: i64) -> String {
+    format_rfc3339(u64::try_from(secs).unwrap_or(0))
+}
+
+fn check_validity(record: &Record<'_>, facts: &CertFacts, now: i64, findings: &mut Vec<Finding>) {
+    let at = Some(record.index);
+    if now < facts.not_before {
+        findings.push(Finding::new(
+            code::NOT_YET_VALID,
+            at,
+            format!("the certificate is valid from {}", utc(facts.not_before)),
+        ));
+    } else if now > facts.not_after {
+        findings.push(Finding::new(
+            code::EXPIRED,
+            at,
+            format!("the certificate expired on {}", utc(facts.not_after)),
+        ));
+    } else if facts.not_after.saturating_sub(now) < EXPIRY_WARNING_SECS {
+        findings.push(Finding::new(
+            code::EXPIRING_SOON,
+            at,
+            format!(
+                "the certificate expires on {} ({} day(s) from now)",
+                utc(facts.not_after),
+                facts.not_after.saturating_sub(now) / 86_400
+            ),
+        ));
+    }
+}

@@ -1,0 +1,260 @@
+//! Per-record checks: every field against the certificate, CERT_HASH, validity at `now`.
+//! Each rejected variant has an accepted twin.
+
+mod verify_support;
+
+use itl_core::verify::code;
+use itl_core::{Digest, Function, RecordSpec};
+use std::net::Ipv4Addr;
+use verify_support::*;
+
+/// An ITL (SHA-256, ucm-pub CallManager) whose record 4 (TVS of ucm-pub) is `edit`ed.
+fn with_record_4(edit: impl FnOnce(&mut RecordSpec)) -> Vec<u8> {
+    let mut records = itl_records("ucm-pub-CallManager");
+    edit(&mut records[3]);
+    sign(
+        "ITLFile.tlv",
+        Digest::Sha256,
+        records,
+        "ucm-pub-CallManager",
+        "ucm-pub-CallManager",
+    )
+}
+
+fn problems_of(bytes: &[u8]) -> Vec<(&'static str, Option<usize>)> {
+    let report = check(bytes);
+    assert!(report.signature.valid, "{:?}", report.findings);
+    problems(&report)
+}
+
+#[test]
+fn a_faithful_record_has_no_findings() {
+    assert_eq!(problems_of(&with_record_4(|_| {})), []);
+}
+
+#[test]
+fn public_key() {
+    let other = RecordSpec::from_certificate(Function::Tvs, &cert("ucm-sub1-TVS")).unwrap();
+    let bytes = with_record_4(|r| r.public_key = other.public_key.clone());
+    assert_eq!(problems_of(&bytes), [(code::PUBLIC_KEY_MISMATCH, Some(4))]);
+    let bytes = with_record_4(|r| r.public_key = None);
+    assert_eq!(problems_of(&bytes), []);
+}
+
+#[test]
+fn serial() {
+    let bytes = with_record_4(|r| r.serial = Some(vec![0x2b, 0x03]));
+    assert_eq!(problems_of(&bytes), [(code::SERIAL_MISMATCH, Some(4))]);
+    let report = check(&bytes);
+    assert_eq!(
+        report.findings[0].message,
+        "SERIALNUMBER 2B:03 but the certificate's serial is 2B:01"
+    );
+    // A leading zero byte is the same number.
+    let bytes = with_record_4(|r| r.serial = Some(vec![0x00, 0x2b, 0x01]));
+    assert_eq!(problems_of(&bytes), []);
+}
+
+#[test]
+fn subject_compared_by_attribute() {
+    let bytes = with_record_4(|r| {
+        r.subject = Some("CN=TVS-ucm-sub1;OU=UC;O=Example Health;L=Durham;ST=NC;C=US".into())
+    });
+    assert_eq!(problems_of(&bytes), [(code::SUBJECT_MISMATCH, Some(4))]);
+    assert_eq!(
+        check(&bytes).findings[0].message,
+        "SUBJECTNAME `CN=TVS-ucm-sub1;OU=UC;O=Example Health;L=Durham;ST=NC;C=US` but the \
+         certificate's subject is `CN=TVS-ucm-pub;OU=UC;O=Example Health;L=Durham;ST=NC;C=US`"
+    );
+    // certutils spelling, another order: the same name.
+    let bytes = with_record_4(|r| {
+        r.subject = Some("O=Example Health,CN=TVS-ucm-pub,C=US,ST=NC,L=Durham,OU=UC".into())
+    });
+    assert_eq!(problems_of(&bytes), []);
+    // A missing attribute is a different name.
+    let bytes = with_record_4(|r| r.subject = Some("CN=TVS-ucm-pub".into()));
+    assert_eq!(problems_of(&bytes), [(code::SUBJECT_MISMATCH, Some(4))]);
+}
+
+#[test]
+fn issuer_compared_by_attribute() {
+    let bytes = with_record_4(|r| r.issuer = Some("CN=Some CA;O=Example Health".into()));
+    assert_eq!(problems_of(&bytes), [(code::ISSUER_MISMATCH, Some(4))]);
+    let bytes = with_record_4(|r| {
+        r.issuer = Some("cn=\"TVS-ucm-pub\";ou=UC;o=\"Example Health\";l=Durham;st=NC;c=US".into())
+    });
+    assert_eq!(problems_of(&bytes), []);
+}
+
+#[test]
+fn record_signature() {
+    let bytes = with_record_4(|r| {
+        if let Some(sig) = r.signature.as_mut() {
+            sig[10] ^= 1;
+        }
+    });
+    assert_eq!(
+        problems_of(&bytes),
+        [(code::RECORD_SIGNATURE_MISMATCH, Some(4))]
+    );
+    // eToken records carry no SIGNATURE: nothing to compare.
+    let bytes = with_record_4(|r| r.signature = None);
+    assert_eq!(problems_of(&bytes), []);
+}
+
+fn sha1(bytes: &[u8]) -> Vec<u8> {
+    itl_core::checksum::sha1(bytes).to_vec()
+}
+
+#[test]
+fn cert_hash() {
+    let der = cert("ucm-pub-TVS");
+    // Tag 11 alone: SHA-1.
+    let bytes = with_record_4(|r| r.cert_hash = Some(sha1(&der)));
+    assert_eq!(problems_of(&bytes), []);
+    let mut wrong = sha1(&der);
+    wrong[0] ^= 1;
+    let bytes = with_record_4(|r| r.cert_hash = Some(wrong));
+    assert_eq!(problems_of(&bytes), [(code::CERT_HASH_MISMATCH, Some(4))]);
+    // Tag 12 = 2: SHA-256.
+    let sha256 = itl_core::checksum::sha256(&der).to_vec();
+    let bytes = with_record_4(|r| {
+        r.cert_hash = Some(sha256.clone());
+        r.hash_algorithm = Some(vec![2]);
+    });
+    assert_eq!(problems_of(&bytes), []);
+    let bytes = with_record_4(|r| {
+        r.cert_hash = Some(sha1(&der));
+        r.hash_algorithm = Some(vec![2]);
+    });
+    assert_eq!(problems_of(&bytes), [(code::CERT_HASH_MISMATCH, Some(4))]);
+    // Tag 12 = 3: SHA-512.
+    use sha2::Digest as _;
+    let sha512 = sha2::Sha512::digest(&der).to_vec();
+    let bytes = with_record_4(|r| {
+        r.cert_hash = Some(sha512);
+        r.hash_algorithm = Some(vec![3]);
+    });
+    assert_eq!(problems_of(&bytes), []);
+    // Tag 12 names nothing known: not checked, said so.
+    let bytes = with_record_4(|r| {
+        r.cert_hash = Some(sha256);
+        r.hash_algorithm = Some(vec![9]);
+    });
+    assert_eq!(
+        problems_of(&bytes),
+        [(code::HASH_ALGORITHM_UNSUPPORTED, Some(4))]
+    );
+}
+
+#[test]
+fn certificate_that_does_not_decode() {
+    let bytes = with_record_4(|r| {
+        if let Some(der) = r.certificate.as_mut() {
+            der.truncate(100);
+        }
+    });
+    assert_eq!(problems_of(&bytes), [(code::CERTIFICATE_INVALID, Some(4))]);
+    let bytes = with_record_4(|r| {
+        if let Some(der) = r.certificate.as_mut() {
+            der.push(0);
+        }
+    });
+    let report = check(&bytes);
+    assert_eq!(problems(&report), [(code::CERTIFICATE_INVALID, Some(4))]);
+    assert_eq!(
+        report.findings[0].message,
+        "CERTIFICATE (979 bytes) does not decode: 1 byte(s) after the end of the certificate"
+    );
+}
+
+#[test]
+fn ip_literal_against_ipaddress() {
+    let bytes = with_record_4(|r| {
+        r.dns_name = Some("10.10.1.11".into());
+        r.ip = Some(Ipv4Addr::new(10, 10, 1, 12));
+    });
+    assert_eq!(problems_of(&bytes), [(code::IP_ADDRESS_MISMATCH, Some(4))]);
+    let bytes = with_record_4(|r| {
+        r.dns_name = Some("10.10.1.11".into());
+        r.ip = Some(Ipv4Addr::new(10, 10, 1, 11));
+    });
+    assert_eq!(problems_of(&bytes), []);
+}
+
+#[test]
+fn function_missing() {
+    let bytes = with_record_4(|r| r.function = None);
+    assert_eq!(problems_of(&bytes), [(code::FUNCTION_MISSING, Some(4))]);
+}
+
+#[test]
+fn validity_at_now() {
+    let bytes = fixture("itl-expiring.tlv");
+    // At the fixtures' STAMP: record 5 expires in 10 days, record 6 expired a day ago.
+    let report = check_at(&bytes, STAMP);
+    assert_eq!(
+        problems(&report),
+        [(code::EXPIRING_SOON, Some(5)), (code::EXPIRED, Some(6))]
+    );
+    assert_eq!(
+        report.findings[0].message,
+        "the certificate expires on 2025-06-11T12:00:00Z (10 day(s) from now)"
+    );
+    assert_eq!(
+        report.findings[1].message,
+        "the certificate expired on 2025-05-31T12:00:00Z"
+    );
+    assert!(report.signature.valid);
+    assert!(!report.is_valid());
+    // Two months earlier: nothing to say.
+    let report = check_at(&bytes, STAMP - 60 * DAY);
+    assert_eq!(problems(&report), []);
+    assert!(report.is_valid());
+    // 30 days before record 5 expires: not yet "soon"; one second later: soon (record 6,
+    // which ends 11 days earlier, already is).
+    let record5_end = STAMP + 10 * DAY;
+    assert_eq!(
+        problems(&check_at(&bytes, record5_end - 30 * DAY)),
+        [(code::EXPIRING_SOON, Some(6))]
+    );
+    assert_eq!(
+        problems(&check_at(&bytes, record5_end - 30 * DAY + 1)),
+        [
+            (code::EXPIRING_SOON, Some(5)),
+            (code::EXPIRING_SOON, Some(6))
+        ]
+    );
+    // notAfter itself is still valid; one second later is not.
+    assert_eq!(
+        problems(&check_at(&bytes, record5_end)),
+        [(code::EXPIRING_SOON, Some(5)), (code::EXPIRED, Some(6))]
+    );
+    assert_eq!(
+        problems(&check_at(&bytes, record5_end + 1)),
+        [(code::EXPIRED, Some(5)), (code::EXPIRED, Some(6))]
+    );
+    // Before 2024-01-01 nothing is valid yet.
+    let report = check_at(&bytes, 1_700_000_000);
+    assert_eq!(
+        problems(&report),
+        (1..=6)
+            .map(|n| (code::NOT_YET_VALID, Some(n)))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        report.findings[0].message,
+        "the certificate is valid from 2024-01-01T00:00:00Z"
+    );
+}
+
+#[test]
+fn placeholders_are_not_errors() {
+    let report = check(&fixture("ctl-placeholders.tlv"));
+    assert!(report.is_valid());
+    assert_eq!(problems(&report), []);
+    assert_eq!(
+        all(&report),
+        [(code::SHA1_DIGEST, None), (code::PLACEHOLDERS, None)]
+    );
+}

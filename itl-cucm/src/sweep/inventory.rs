@@ -1,0 +1,541 @@
+//! Which phones to sweep: from the cluster (AXL + RisPort70) or from a CSV file.
+//!
+//! **Cluster discovery** ([`discover`]): AXL `executeSQLQuery` (paged by
+//! [`SoapClient::execute_sql_all`]) lists every phone with its model, device pool, CallManager
+//! group and security profile ([`sql::PHONES`]) and reads the cluster security mode; RisPort70
+//! `selectCmDeviceExt` by name, in chunks of at most 1000 names, paced and backing off on the
+//! rate fault ([`SoapClient::registration`]), gives each phone's registration state, IP address
+//! and `Httpd` flag. A phone RisPort does not report is unregistered. When RisPort fails
+//! altogether, the last known IP addresses from the database (`registrationdynamic`) are used
+//! and registration is unknown (a warning says so).
+//!
+//! **CSV** ([`read_csv`]): a header row naming the columns `name`, `address` and
+//! `tftp_server` (required, in any order) and optionally `model` and `device_pool`; other
+//! columns are ignored, `#` starts a comment line, cells are trimmed. `address` is `ip`,
+//! `ip:port`, `[v6]:port` or a host name (empty: unknown); `tftp_server` is a host, `host:port`
+//! (TFTP), `tftp://host:port` or `http://host:port` (HTTP 6970), or empty (the phone's Network
+//! Setup page says). Every name must be unique.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+
+use crate::cluster_file::{ClusterFile, ClusterFileError, NodeEntry};
+use crate::soap::axl::{Row, sql};
+use crate::soap::risport::{CmDevice, Httpd, RegistrationStatus};
+use crate::soap::{
+    ClientError, Credentials, Sha256Fingerprint, SoapClient, SoapClientOptions, TlsTrust,
+};
+
+use super::classify::RegistrationFacts;
+
+/// One phone to sweep.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InventoryPhone {
+    /// Device name (`SEP…`).
+    pub name: String,
+    /// Where its web server answers: `ip`, `ip:port`, `[v6]:port` or a host name.
+    pub address: Option<String>,
+    /// Its TFTP server, when known in advance (the page's `TFTP server 1` wins).
+    pub tftp_server: Option<String>,
+    /// Model name.
+    pub model: Option<String>,
+    /// Device pool.
+    pub device_pool: Option<String>,
+    /// CallManager group (AXL).
+    pub cm_group: Option<String>,
+    /// Security profile (AXL).
+    pub security_profile: Option<String>,
+    /// RisPort's view; `None` without RisPort.
+    pub registration: Option<RegistrationFacts>,
+}
+
+/// Why the inventory could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum InventoryError {
+    /// The CSV file could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The CSV is malformed.
+    #[error("inventory line {line}: {reason}")]
+    Csv {
+        /// 1-based line.
+        line: u64,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A required column is missing from the header.
+    #[error("inventory: the header has no {0:?} column (required: name, address, tftp_server)")]
+    MissingColumn(&'static str),
+    /// A phone is listed twice.
+    #[error("inventory line {line}: {name} is already listed on line {first}")]
+    Duplicate {
+        /// The name.
+        name: String,
+        /// Where it was first listed.
+        first: u64,
+        /// Where it is listed again.
+        line: u64,
+    },
+    /// The cluster file is unusable.
+    #[error(transparent)]
+    Cluster(#[from] ClusterFileError),
+    /// A SOAP client could not be set up or a call failed.
+    #[error("{what}: {source}")]
+    Soap {
+        /// Which call.
+        what: &'static str,
+        /// The error.
+        #[source]
+        source: ClientError,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+enum Column {
+    Name,
+    Address,
+    Tftp,
+    Model,
+    Pool,
+}
+
+fn column_of(header: &str) -> Option<Column> {
+    let key: String = header
+        .trim()
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    match key.as_str() {
+        "name" | "devicename" | "device" => Some(Column::Name),
+        "address" | "ip" | "ipaddress" => Some(Column::Address),
+        "tftpserver" | "tftp" => Some(Column::Tftp),
+        "model" => Some(Column::Model),
+        "devicepool" | "pool" => Some(Column::Pool),
+        _ => None,
+    }
+}
+
+/// Reads an inventory CSV (see the module documentation).
+pub fn read_csv<R: Read>(reader: R) -> Result<Vec<InventoryPhone>, InventoryError> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .comment(Some(b'#'))
+        .from_reader(reader);
+    let csv_error = |e: csv::Error| InventoryError::Csv {
+        line: e.position().map_or(0, |p| p.line()),
+        reason: e.to_string(),
+    };
+    let headers = rdr.headers().map_err(csv_error)?.clone();
+    let mut at: HashMap<Column, usize> = HashMap::new();
+    for (i, h) in headers.iter().enumerate() {
+        if let Some(c) = column_of(h) {
+            at.entry(c).or_insert(i);
+        }
+    }
+    for (c, name) in [
+        (Column::Name, "name"),
+        (Column::Address, "address"),
+        (Column::Tftp, "tftp_server"),
+    ] {
+        if !at.contains_key(&c) {
+            return Err(InventoryError::MissingColumn(name));
+        }
+    }
+    let mut phones = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    for record in rdr.records() {
+        let record = record.map_err(csv_error)?;
+        let line = record.position().map_or(0, |p| p.line());
+        let cell = |c: Column| {
+            at.get(&c)
+                .and_then(|&i| record.get(i))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let Some(name) = cell(Column::Name) else {
+            return Err(InventoryError::Csv {
+                line,
+                reason: "the name is empty".into(),
+            });
+        };
+        if name.chars().any(char::is_control) || name.len() > 128 {
+            return Err(InventoryError::Csv {
+                line,
+                reason: format!("{name:?} is not a device name"),
+            });
+        }
+        if let Some(&first) = seen.get(&name) {
+            return Err(InventoryError::Duplicate { name, first, line });
+        }
+        seen.insert(name.clone(), line);
+        phones.push(InventoryPhone {
+            name,
+            address: cell(Column::Address),
+            tftp_server: cell(Column::Tftp),
+            model: cell(Column::Model),
+            device_pool: cell(Column::Pool),
+            ..InventoryPhone::default()
+        });
+    }
+    Ok(phones)
+}
+
+/// Reads an inventory CSV file.
+pub fn load_csv(path: &Path) -> Result<Vec<InventoryPhone>, InventoryError> {
+    let file = std::fs::File::open(path).map_err(|source| InventoryError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    read_csv(std::io::BufReader::new(file))
+}
+
+/// The AXL and RisPort clients of a cluster (both on the publisher).
+#[derive(Clone, Debug)]
+pub struct SoapClients {
+    /// AXL.
+    pub axl: SoapClient,
+    /// RisPort70.
+    pub risport: SoapClient,
+}
+
+/// How the publisher's TLS certificate is trusted: `--insecure` wins, then the cluster file's
+/// pinned `tls_sha256`, then the system roots.
+pub fn tls_trust(node: &NodeEntry, insecure: bool) -> TlsTrust {
+    if insecure {
+        TlsTrust::Insecure
+    } else if let Some(pin) = node.tls_sha256_bytes() {
+        TlsTrust::Pinned(Sha256Fingerprint(pin))
+    } else {
+        TlsTrust::SystemRoots
+    }
+}
+
+/// Builds the AXL and RisPort clients for the cluster's publisher.
+pub fn soap_clients(
+    cluster: &ClusterFile,
+    credentials: Credentials,
+    insecure: bool,
+    options: SoapClientOptions,
+) -> Result<SoapClients, InventoryError> {
+    cluster.validate()?;
+    let publisher = cluster
+        .publisher()
+        .ok_or(InventoryError::Cluster(ClusterFileError::Publisher(0)))?;
+    let trust = tls_trust(publisher, insecure);
+    let client = |url: &str, what| {
+        SoapClient::new(url, credentials.clone(), trust, options.clone())
+            .map_err(|source| InventoryError::Soap { what, source })
+    };
+    Ok(SoapClients {
+        axl: client(&publisher.axl, "AXL client")?,
+        risport: client(&publisher.risport, "RisPort client")?,
+    })
+}
+
+/// What cluster discovery found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Discovery {
+    /// The phones, in AXL order (by name).
+    pub phones: Vec<InventoryPhone>,
+    /// `mixed` or `non-secure`, when AXL said.
+    pub security_mode: Option<String>,
+    /// What could not be learnt.
+    pub warnings: Vec<String>,
+}
+
+/// A column of an AXL row, whatever the case of its name.
+fn column<'a>(row: &'a Row, name: &str) -> Option<&'a str> {
+    row.iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.trim())
+        .filter(|v| !v.is_empty())
+}
+
+/// `ip` when the phones' web port is 80, else `ip:port` (IPv6 in brackets).
+pub fn web_address(ip: &str, port: u16) -> String {
+    let ip = ip.trim();
+    if port == 80 {
+        ip.to_owned()
+    } else if ip.contains(':') && !ip.starts_with('[') {
+        format!("[{ip}]:{port}")
+    } else {
+        format!("{ip}:{port}")
+    }
+}
+
+/// Merges AXL phone rows ([`sql::PHONES`]) with RisPort devices: one phone per row, in row
+/// order; a name listed twice is kept once.
+pub fn merge_discovery(
+    rows: &[Row],
+    devices: &[CmDevice],
+    phone_http_port: u16,
+) -> Vec<InventoryPhone> {
+    let by_name: HashMap<&str, &CmDevice> = devices.iter().map(|d| (d.name.as_str(), d)).collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let Some(name) = column(row, "name") else {
+            continue;
+        };
+        if !seen.insert(name.to_owned()) {
+            continue;
+        }
+        let device = by_name.get(name);
+        let registration = Some(match device {
+            Some(d) => RegistrationFacts {
+                status: d.status.as_str().to_owned(),
+                registered: d.status == RegistrationStatus::Registered,
+                httpd: d.httpd.and_then(|h| match h {
+                    Httpd::Yes => Some(true),
+                    Httpd::No => Some(false),
+                    Httpd::Unknown => None,
+                }),
+            },
+            None => RegistrationFacts {
+                status: "NotFound".into(),
+                registered: false,
+                httpd: None,
+            },
+        });
+        out.push(InventoryPhone {
+            name: name.to_owned(),
+            address: device
+                .and_then(|d| {
+                    d.ipv4()
+                        .or_else(|| d.ip_addresses.first().map(|a| a.ip.as_str()))
+                })
+                .map(|ip| web_address(ip, phone_http_port)),
+            tftp_server: None,
+            model: column(row, "model").map(str::to_owned),
+            device_pool: column(row, "devicepool").map(str::to_owned),
+            cm_group: column(row, "cmgroup").map(str::to_owned),
+            security_profile: column(row, "secprofile").map(str::to_owned),
+            registration,
+        });
+    }
+    out
+}
+
+/// Discovers the phones of a cluster (see the module documentation).
+pub async fn discover(
+    clients: &SoapClients,
+    phone_http_port: u16,
+) -> Result<Discovery, InventoryError> {
+    let mut discovery = Discovery::default();
+    let rows = clients
+        .axl
+        .execute_sql_all(sql::PHONES)
+        .await
+        .map_err(|source| InventoryError::Soap {
+            what: "AXL phone list",
+            source,
+        })?;
+    match clients.axl.execute_sql(sql::CLUSTER_SECURITY_MODE).await {
+        Ok(mode) => {
+            discovery.security_mode = mode
+                .first()
+                .and_then(|r| column(r, "paramvalue"))
+                .map(|v| if v == "1" { "mixed" } else { "non-secure" }.to_owned());
+        }
+        Err(e) => discovery
+            .warnings
+            .push(format!("cluster security mode not read: {e}")),
+    }
+    let names: Vec<String> = rows
+        .iter()
+        .filter_map(|r| column(r, "name").map(str::to_owned))
+        .collect();
+    match clients.risport.registration(&names).await {
+        Ok(devices) => {
+            discovery.phones = merge_discovery(&rows, &devices, phone_http_port);
+        }
+        Err(e) => {
+            discovery.warnings.push(format!(
+                "RisPort failed ({e}); using last known addresses, registration unknown"
+            ));
+            let mut phones = merge_discovery(&rows, &[], phone_http_port);
+            match clients.axl.execute_sql_all(sql::PHONE_LAST_KNOWN).await {
+                Ok(last) => {
+                    let ips: HashMap<&str, &str> = last
+                        .iter()
+                        .filter_map(|r| {
+                            Some((column(r, "name")?, column(r, "lastknownipaddress")?))
+                        })
+                        .collect();
+                    for p in &mut phones {
+                        p.address = ips
+                            .get(p.name.as_str())
+                            .map(|ip| web_address(ip, phone_http_port));
+                    }
+                }
+                Err(e) => discovery
+                    .warnings
+                    .push(format!("last known addresses not read: {e}")),
+            }
+            for p in &mut phones {
+                p.registration = None;
+            }
+            discovery.phones = phones;
+        }
+    }
+    Ok(discovery)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::soap::risport::DeviceIp;
+
+    #[test]
+    fn csv_with_any_column_order_comments_and_optional_columns() {
+        let text = "# exported 2025-06-01\n\
+tftp_server , Name,address,extra,Device Pool\n\
+127.0.1.1,SEP001122334455, 127.1.0.1 ,x,DP-HQ\n\
+\n\
+http://127.0.1.2:6970,SEP00112233AABB,127.1.0.2:8080\n\
+,SEP00112233CCDD,,,\n";
+        let phones = read_csv(text.as_bytes()).expect("reads");
+        assert_eq!(
+            phones,
+            vec![
+                InventoryPhone {
+                    name: "SEP001122334455".into(),
+                    address: Some("127.1.0.1".into()),
+                    tftp_server: Some("127.0.1.1".into()),
+                    device_pool: Some("DP-HQ".into()),
+                    ..InventoryPhone::default()
+                },
+                InventoryPhone {
+                    name: "SEP00112233AABB".into(),
+                    address: Some("127.1.0.2:8080".into()),
+                    tftp_server: Some("http://127.0.1.2:6970".into()),
+                    ..InventoryPhone::default()
+                },
+                InventoryPhone {
+                    name: "SEP00112233CCDD".into(),
+                    ..InventoryPhone::default()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn csv_rejects() {
+        let err = read_csv("name,address\nSEP1,1.2.3.4\n".as_bytes()).expect_err("no tftp column");
+        assert_eq!(
+            err.to_string(),
+            "inventory: the header has no \"tftp_server\" column (required: name, address, tftp_server)"
+        );
+        let err = read_csv("name,address,tftp_server\nSEP1,a,b\nSEP2,c,d\nSEP1,e,f\n".as_bytes())
+            .expect_err("duplicate");
+        assert_eq!(
+            err.to_string(),
+            "inventory line 4: SEP1 is already listed on line 2"
+        );
+        let err = read_csv("name,address,tftp_server\n,a,b\n".as_bytes()).expect_err("empty name");
+        assert_eq!(err.to_string(), "inventory line 2: the name is empty");
+        let err = read_csv(&b"name,address,tftp_server\n\"SEP1,a,b\n"[..]).map(|p| p.len());
+        assert!(err.is_err() || err.is_ok_and(|n| n == 1));
+        assert!(read_csv(&b"\xff\xfe,\x00\n"[..]).is_err());
+        // Twin: the same rows with a tftp_server column read.
+        assert_eq!(
+            read_csv("name,address,tftp_server\nSEP1,1.2.3.4,\n".as_bytes())
+                .expect("ok")
+                .len(),
+            1
+        );
+    }
+
+    fn row(pairs: &[(&str, &str)]) -> Row {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn merges_axl_rows_with_risport() {
+        let rows = vec![
+            row(&[
+                ("name", "SEP000000000001"),
+                ("model", "Cisco 8841"),
+                ("devicepool", "DP-HQ"),
+                ("cmgroup", "G1"),
+            ]),
+            row(&[
+                ("name", "SEP000000000002"),
+                ("model", "Cisco 7965"),
+                ("devicepool", "DP-BR"),
+            ]),
+            row(&[("NAME", "SEP000000000003")]),
+            row(&[("name", "SEP000000000001")]),
+            row(&[("model", "no name")]),
+        ];
+        let mut d1 = CmDevice::new("SEP000000000001", "ucm-pub", RegistrationStatus::Registered);
+        d1.ip_addresses.push(DeviceIp {
+            ip: "10.0.0.1".into(),
+            addr_type: Some("ipv4".into()),
+            attribute: None,
+        });
+        d1.httpd = Some(Httpd::Yes);
+        let mut d2 = CmDevice::new(
+            "SEP000000000002",
+            "ucm-sub1",
+            RegistrationStatus::UnRegistered,
+        );
+        d2.httpd = Some(Httpd::No);
+        let phones = merge_discovery(&rows, &[d1, d2], 8080);
+        assert_eq!(phones.len(), 3);
+        assert_eq!(phones[0].address.as_deref(), Some("10.0.0.1:8080"));
+        assert_eq!(
+            (
+                phones[0].model.as_deref(),
+                phones[0].device_pool.as_deref(),
+                phones[0].cm_group.as_deref()
+            ),
+            (Some("Cisco 8841"), Some("DP-HQ"), Some("G1"))
+        );
+        assert_eq!(
+            phones[0].registration,
+            Some(RegistrationFacts {
+                status: "Registered".into(),
+                registered: true,
+                httpd: Some(true)
+            })
+        );
+        assert_eq!(
+            phones[1].registration,
+            Some(RegistrationFacts {
+                status: "UnRegistered".into(),
+                registered: false,
+                httpd: Some(false)
+            })
+        );
+        assert_eq!(phones[2].name, "SEP000000000003");
+        assert_eq!(
+            phones[2].registration,
+            Some(RegistrationFacts {
+                status: "NotFound".into(),
+                registered: false,
+                httpd: None
+            })
+        );
+        assert_eq!(web_address("::1", 8080), "[::1]:8080");
+        assert_eq!(web_address("10.0.0.1", 80), "10.0.0.1");
+    }
+}

@@ -1,0 +1,616 @@
+//! The sweep report: one serde schema for JSON (`--json`), a flat CSV (`--csv`), summary
+//! tables for the terminal, and the input of `itl diff`.
+//!
+//! JSON (schema 1):
+//!
+//! ```text
+//! {
+//!   "schema": 1,
+//!   "tool": "itl 0.1.0",
+//!   "started": "2025-06-01T12:00:00Z", "finished": "2025-06-01T12:03:10Z",
+//!   "complete": true,                      // false when interrupted (Ctrl-C)
+//!   "cluster": {"name": "sim", "source": "cluster-file", "security_mode": "non-secure"},
+//!   "references": [{"node": "ucm-pub", "server": "http://127.0.1.1:6970",
+//!                   "itl": LIST | null, "ctl": LIST | null, "error": null}],
+//!   "summary": {"total": 3, "ok": 2, "problems": 1, "by_state": {"ok": 2, "stale-itl": 1, ...}},
+//!   "phones": [{"name", "address", "model", "device_pool", "tftp_server", "state", "evidence"}],
+//!   "warnings": []
+//! }
+//! LIST = {"name", "size", "md5", "sha1", "sha256", "signer", "records", "signature_valid", "findings"}
+//! ```
+//!
+//! `by_state` lists every state, zeros included, in [`PhoneState::ALL`] order.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
+use serde::{Deserialize, Serialize};
+
+use super::classify::{Evidence, PhoneState};
+
+/// The schema version written in every report.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One phone's line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneRecord {
+    /// Device name (`SEP…`).
+    pub name: String,
+    /// Where its web pages were read (`ip` or `ip:port`).
+    pub address: Option<String>,
+    /// Model (`Cisco 8841`).
+    pub model: Option<String>,
+    /// Device pool.
+    pub device_pool: Option<String>,
+    /// The TFTP server its state was judged against.
+    pub tftp_server: Option<String>,
+    /// The state.
+    pub state: PhoneState,
+    /// Why.
+    pub evidence: Evidence,
+}
+
+/// Facts about a served list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListFacts {
+    /// Served name.
+    pub name: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// MD5, lower-case hex.
+    pub md5: String,
+    /// SHA-1, lower-case hex.
+    pub sha1: String,
+    /// SHA-256, lower-case hex.
+    pub sha256: String,
+    /// SIGNER_NAME of the header.
+    pub signer: Option<String>,
+    /// Records in the list.
+    pub records: usize,
+    /// Whether the signature verifies (`None`: the file does not parse).
+    pub signature_valid: Option<bool>,
+    /// Codes of the verification findings (errors and warnings).
+    pub findings: Vec<String>,
+}
+
+/// What one TFTP node serves.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferenceFacts {
+    /// Node name.
+    pub node: String,
+    /// The server asked (`http://host:6970`, `tftp://host:69`).
+    pub server: String,
+    /// The ITL served.
+    pub itl: Option<ListFacts>,
+    /// The CTL served (`null` in non-secure mode).
+    pub ctl: Option<ListFacts>,
+    /// Why a list is missing.
+    pub error: Option<String>,
+}
+
+/// The cluster swept.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterFacts {
+    /// Cluster name (from the cluster file).
+    pub name: Option<String>,
+    /// `cluster-file` (AXL + RisPort) or `inventory` (CSV).
+    pub source: String,
+    /// `mixed` or `non-secure` (AXL, else whether a CTL is served).
+    pub security_mode: Option<String>,
+}
+
+/// Phones per state.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Phones in the report.
+    pub total: usize,
+    /// Phones `ok`.
+    pub ok: usize,
+    /// Phones in any other state.
+    pub problems: usize,
+    /// Count per state, every state listed.
+    pub by_state: BTreeMap<PhoneState, usize>,
+}
+
+impl Summary {
+    /// Counts `phones`.
+    pub fn of(phones: &[PhoneRecord]) -> Self {
+        let mut by_state: BTreeMap<PhoneState, usize> =
+            PhoneState::ALL.iter().map(|s| (*s, 0)).collect();
+        for p in phones {
+            *by_state.entry(p.state).or_default() += 1;
+        }
+        let ok = by_state.get(&PhoneState::Ok).copied().unwrap_or(0);
+        Self {
+            total: phones.len(),
+            ok,
+            problems: phones.len() - ok,
+            by_state,
+        }
+    }
+}
+
+/// A whole sweep.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SweepReport {
+    /// [`SCHEMA_VERSION`].
+    pub schema: u32,
+    /// The tool and its version.
+    pub tool: String,
+    /// Start, RFC 3339 UTC.
+    pub started: String,
+    /// End, RFC 3339 UTC.
+    pub finished: String,
+    /// False when the sweep was interrupted (unvisited phones are `not-scanned`).
+    pub complete: bool,
+    /// The cluster.
+    pub cluster: ClusterFacts,
+    /// What each TFTP node serves.
+    pub references: Vec<ReferenceFacts>,
+    /// Counts.
+    pub summary: Summary,
+    /// One record per phone of the inventory, in inventory order.
+    pub phones: Vec<PhoneRecord>,
+    /// Problems of the sweep itself (archive writes, discovery gaps).
+    #[serde(default)]
+    pub warnings: Vec<String>,
+}
+
+/// A report that could not be written or read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReportError {
+    /// File I/O.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// JSON (de)serialisation.
+    #[error("{what}: {source}")]
+    Json {
+        /// What was being read or written.
+        what: String,
+        /// The error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// CSV writing.
+    #[error("CSV: {0}")]
+    Csv(#[from] csv::Error),
+    /// A report of another schema version.
+    #[error("{what}: report schema {found} is not supported (expected {SCHEMA_VERSION})")]
+    Schema {
+        /// The file.
+        what: String,
+        /// Its schema.
+        found: u32,
+    },
+}
+
+/// The CSV columns, in order.
+pub const CSV_COLUMNS: [&str; 14] = [
+    "name",
+    "address",
+    "model",
+    "device_pool",
+    "tftp_server",
+    "state",
+    "itl_hash",
+    "expected_itl",
+    "ctl_hash",
+    "expected_ctl",
+    "message",
+    "message_time",
+    "http_status",
+    "error",
+];
+
+impl SweepReport {
+    /// Pretty JSON.
+    pub fn to_json(&self) -> Result<String, ReportError> {
+        serde_json::to_string_pretty(self).map_err(|source| ReportError::Json {
+            what: "report".into(),
+            source,
+        })
+    }
+
+    /// Reads a report (`what` names it in errors); refuses other schema versions.
+    pub fn from_json(bytes: &[u8], what: &str) -> Result<Self, ReportError> {
+        let report: Self = serde_json::from_slice(bytes).map_err(|source| ReportError::Json {
+            what: what.to_owned(),
+            source,
+        })?;
+        if report.schema != SCHEMA_VERSION {
+            return Err(ReportError::Schema {
+                what: what.to_owned(),
+                found: report.schema,
+            });
+        }
+        Ok(report)
+    }
+
+    /// Reads a report file.
+    pub fn load(path: &std::path::Path) -> Result<Self, ReportError> {
+        let bytes = std::fs::read(path).map_err(|source| ReportError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::from_json(&bytes, &path.display().to_string())
+    }
+
+    /// Writes the CSV: a header of [`CSV_COLUMNS`], then one row per phone.
+    pub fn write_csv<W: Write>(&self, out: W) -> Result<(), ReportError> {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(CSV_COLUMNS)?;
+        for p in &self.phones {
+            let e = &p.evidence;
+            let o = |v: &Option<String>| v.clone().unwrap_or_default();
+            w.write_record([
+                p.name.clone(),
+                o(&p.address),
+                o(&p.model),
+                o(&p.device_pool),
+                o(&p.tftp_server),
+                p.state.name().to_owned(),
+                o(&e.itl_hash.clone().or_else(|| e.itl_text.clone())),
+                o(&e.expected_itl),
+                o(&e.ctl_hash),
+                o(&e.expected_ctl),
+                o(&e.message),
+                o(&e.message_time),
+                e.http_status.map(|s| s.to_string()).unwrap_or_default(),
+                o(&e.error),
+            ])?;
+        }
+        w.flush().map_err(|source| ReportError::Io {
+            path: "CSV output".into(),
+            source,
+        })?;
+        Ok(())
+    }
+
+    /// The CSV as a string.
+    pub fn to_csv(&self) -> Result<String, ReportError> {
+        let mut buf = Vec::new();
+        self.write_csv(&mut buf)?;
+        Ok(String::from_utf8_lossy(&buf).into_owned())
+    }
+
+    /// Whether every phone is `ok`.
+    pub fn all_ok(&self) -> bool {
+        self.phones.iter().all(|p| !p.state.is_problem())
+    }
+
+    /// The terminal summary: phones per state, then per model, device pool and TFTP server
+    /// (one column per state that occurs), then the reference lists.
+    pub fn summary_tables(&self) -> String {
+        let mut out = String::new();
+        let mut states = Table::new();
+        style(&mut states);
+        states.set_header(["state", "phones", "%", "meaning"]);
+        for (state, count) in &self.summary.by_state {
+            if *count == 0 {
+                continue;
+            }
+            let pct = if self.summary.total == 0 {
+                0.0
+            } else {
+                *count as f64 * 100.0 / self.summary.total as f64
+            };
+            states.add_row(vec![
+                Cell::new(state.name()),
+                Cell::new(count).set_alignment(CellAlignment::Right),
+                Cell::new(format!("{pct:.1}")).set_alignment(CellAlignment::Right),
+                Cell::new(state.description()),
+            ]);
+        }
+        states.add_row(vec![
+            Cell::new("total"),
+            Cell::new(self.summary.total).set_alignment(CellAlignment::Right),
+            Cell::new(""),
+            Cell::new(if self.complete { "" } else { "interrupted" }),
+        ]);
+        out.push_str(&states.to_string());
+        out.push('\n');
+        let present: Vec<PhoneState> = PhoneState::ALL
+            .into_iter()
+            .filter(|s| self.summary.by_state.get(s).is_some_and(|n| *n > 0))
+            .collect();
+        for (title, key) in [
+            (
+                "model",
+                (|p: &PhoneRecord| p.model.clone()) as fn(&PhoneRecord) -> Option<String>,
+            ),
+            ("device pool", |p| p.device_pool.clone()),
+            ("TFTP server", |p| p.tftp_server.clone()),
+        ] {
+            let mut groups: BTreeMap<String, BTreeMap<PhoneState, usize>> = BTreeMap::new();
+            for p in &self.phones {
+                let k = key(p).unwrap_or_else(|| "(unknown)".into());
+                *groups.entry(k).or_default().entry(p.state).or_default() += 1;
+            }
+            if groups.len() == 1 && groups.contains_key("(unknown)") {
+                continue;
+            }
+            let mut t = Table::new();
+            style(&mut t);
+            let mut header = vec![title.to_owned(), "phones".to_owned()];
+            header.extend(present.iter().map(|s| s.name().to_owned()));
+            t.set_header(header);
+            for (group, counts) in &groups {
+                let mut row = vec![
+                    Cell::new(group),
+                    Cell::new(counts.values().sum::<usize>()).set_alignment(CellAlignment::Right),
+                ];
+                row.extend(present.iter().map(|s| {
+                    Cell::new(counts.get(s).copied().unwrap_or(0))
+                        .set_alignment(CellAlignment::Right)
+                }));
+                t.add_row(row);
+            }
+            out.push('\n');
+            out.push_str(&t.to_string());
+            out.push('\n');
+        }
+        if !self.references.is_empty() {
+            let mut t = Table::new();
+            style(&mut t);
+            t.set_header(["TFTP node", "server", "ITL md5", "CTL md5", "note"]);
+            for r in &self.references {
+                let md5 = |l: &Option<ListFacts>| {
+                    l.as_ref()
+                        .map(|l| l.md5.clone())
+                        .unwrap_or_else(|| "-".into())
+                };
+                let note = match (&r.error, &r.itl) {
+                    (Some(e), _) => e.clone(),
+                    (None, Some(l)) if l.signature_valid == Some(false) => {
+                        "ITL signature does not verify".into()
+                    }
+                    _ => String::new(),
+                };
+                t.add_row(vec![
+                    r.node.clone(),
+                    r.server.clone(),
+                    md5(&r.itl),
+                    md5(&r.ctl),
+                    note,
+                ]);
+            }
+            out.push('\n');
+            out.push_str(&t.to_string());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+fn style(t: &mut Table) {
+    t.load_style(presets::ASCII_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled);
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::sweep::classify::ArchivedMatch;
+
+    pub(crate) fn record(name: &str, state: PhoneState) -> PhoneRecord {
+        PhoneRecord {
+            name: name.into(),
+            address: Some("127.1.0.1".into()),
+            model: Some("Cisco 8841".into()),
+            device_pool: Some("DP-HQ".into()),
+            tftp_server: Some("127.0.1.1".into()),
+            state,
+            evidence: Evidence::default(),
+        }
+    }
+
+    pub(crate) fn report(phones: Vec<PhoneRecord>) -> SweepReport {
+        SweepReport {
+            schema: SCHEMA_VERSION,
+            tool: "itl 0.1.0".into(),
+            started: "2025-06-01T12:00:00Z".into(),
+            finished: "2025-06-01T12:01:00Z".into(),
+            complete: true,
+            cluster: ClusterFacts {
+                name: Some("sim".into()),
+                source: "inventory".into(),
+                security_mode: Some("non-secure".into()),
+            },
+            references: vec![ReferenceFacts {
+                node: "ucm-pub".into(),
+                server: "http://127.0.1.1:6970".into(),
+                itl: Some(ListFacts {
+                    name: "ITLFile.tlv".into(),
+                    size: 5,
+                    md5: "a".repeat(32),
+                    sha1: "b".repeat(40),
+                    sha256: "c".repeat(64),
+                    signer: Some("CN=ITLRECOVERY_ucm-pub".into()),
+                    records: 3,
+                    signature_valid: Some(true),
+                    findings: vec![],
+                }),
+                ctl: None,
+                error: None,
+            }],
+            summary: Summary::of(&phones),
+            phones,
+            warnings: vec![],
+        }
+    }
+
+    #[test]
+    fn json_shape_is_exact() {
+        let mut stale = record("SEP000000000002", PhoneState::StaleItl);
+        stale.evidence = Evidence {
+            itl_hash: Some("1".repeat(32)),
+            expected_itl: Some("a".repeat(32)),
+            reference: Some("ucm-pub/ITLFile.tlv".into()),
+            archived: Some(ArchivedMatch {
+                sha1: "2".repeat(40),
+                name: "ITLFile.tlv".into(),
+                node: "ucm-pub".into(),
+                first_seen: "2025-05-01T00:00:00Z".into(),
+            }),
+            tftp_server: Some("127.0.1.1".into()),
+            ..Evidence::default()
+        };
+        let mut bare = record("SEP000000000003", PhoneState::Unreachable);
+        bare.model = None;
+        bare.device_pool = None;
+        bare.evidence.error = Some("timeout".into());
+        let r = report(vec![record("SEP000000000001", PhoneState::Ok), stale, bare]);
+        let value: serde_json::Value =
+            serde_json::from_str(&r.to_json().expect("json")).expect("parse");
+        let a32 = "a".repeat(32);
+        assert_eq!(
+            value,
+            serde_json::json!({
+                "schema": 1,
+                "tool": "itl 0.1.0",
+                "started": "2025-06-01T12:00:00Z",
+                "finished": "2025-06-01T12:01:00Z",
+                "complete": true,
+                "cluster": {"name": "sim", "source": "inventory", "security_mode": "non-secure"},
+                "references": [{
+                    "node": "ucm-pub",
+                    "server": "http://127.0.1.1:6970",
+                    "itl": {
+                        "name": "ITLFile.tlv", "size": 5, "md5": a32, "sha1": "b".repeat(40),
+                        "sha256": "c".repeat(64), "signer": "CN=ITLRECOVERY_ucm-pub", "records": 3,
+                        "signature_valid": true, "findings": []
+                    },
+                    "ctl": null,
+                    "error": null
+                }],
+                "summary": {
+                    "total": 3, "ok": 1, "problems": 2,
+                    "by_state": {
+                        "ok": 1, "stale-itl": 1, "foreign-itl": 0, "ctl-mismatch": 0,
+                        "no-trust-list": 0, "update-failed": 0, "web-disabled": 0,
+                        "unregistered": 0, "unreachable": 1, "unparseable": 0, "not-scanned": 0
+                    }
+                },
+                "phones": [
+                    {"name": "SEP000000000001", "address": "127.1.0.1", "model": "Cisco 8841",
+                     "device_pool": "DP-HQ", "tftp_server": "127.0.1.1", "state": "ok", "evidence": {}},
+                    {"name": "SEP000000000002", "address": "127.1.0.1", "model": "Cisco 8841",
+                     "device_pool": "DP-HQ", "tftp_server": "127.0.1.1", "state": "stale-itl",
+                     "evidence": {
+                        "itl_hash": "1".repeat(32), "expected_itl": a32,
+                        "reference": "ucm-pub/ITLFile.tlv",
+                        "archived": {"sha1": "2".repeat(40), "name": "ITLFile.tlv", "node": "ucm-pub",
+                                     "first_seen": "2025-05-01T00:00:00Z"},
+                        "tftp_server": "127.0.1.1"
+                     }},
+                    {"name": "SEP000000000003", "address": "127.1.0.1", "model": null,
+                     "device_pool": null, "tftp_server": "127.0.1.1", "state": "unreachable",
+                     "evidence": {"error": "timeout"}}
+                ],
+                "warnings": []
+            })
+        );
+        // Round trip, and the by_state keys come out in state order.
+        let text = r.to_json().expect("json");
+        assert_eq!(
+            SweepReport::from_json(text.as_bytes(), "r").expect("reads"),
+            r
+        );
+        let ok_at = text.find("\"ok\": 1").expect("ok");
+        let ns_at = text.find("\"not-scanned\"").expect("not-scanned");
+        assert!(ok_at < ns_at);
+    }
+
+    #[test]
+    fn json_reject_twins() {
+        let r = report(vec![]);
+        let mut value: serde_json::Value =
+            serde_json::from_str(&r.to_json().expect("json")).expect("v");
+        value["schema"] = 2.into();
+        let err =
+            SweepReport::from_json(value.to_string().as_bytes(), "after.json").expect_err("schema");
+        assert_eq!(
+            err.to_string(),
+            "after.json: report schema 2 is not supported (expected 1)"
+        );
+        value["schema"] = 1.into();
+        value["phones"] = serde_json::json!([{"name": "x", "address": null, "model": null,
+            "device_pool": null, "tftp_server": null, "state": "fine", "evidence": {}}]);
+        assert!(SweepReport::from_json(value.to_string().as_bytes(), "x").is_err());
+        assert!(SweepReport::from_json(b"[]", "x").is_err());
+    }
+
+    #[test]
+    fn csv_shape_is_exact() {
+        let mut failed = record("SEP000000000002", PhoneState::UpdateFailed);
+        failed.evidence.itl_hash = Some("1".repeat(32));
+        failed.evidence.message = Some("Trust List update failed, verification failure".into());
+        failed.evidence.message_time = Some("2025-06-01T15:00:07".into());
+        let mut none = record("SEP000000000003", PhoneState::NoTrustList);
+        none.evidence.itl_text = Some("Not Installed".into());
+        let mut bad = record("SEP000000000004", PhoneState::Unparseable);
+        bad.address = None;
+        bad.evidence.http_status = Some(404);
+        bad.evidence.error = Some("HTTP 404 Not Found from http://x/".into());
+        let r = report(vec![
+            record("SEP000000000001", PhoneState::Ok),
+            failed,
+            none,
+            bad,
+        ]);
+        let ones = "1".repeat(32);
+        assert_eq!(
+            r.to_csv().expect("csv"),
+            format!(
+                "name,address,model,device_pool,tftp_server,state,itl_hash,expected_itl,ctl_hash,expected_ctl,message,message_time,http_status,error\n\
+SEP000000000001,127.1.0.1,Cisco 8841,DP-HQ,127.0.1.1,ok,,,,,,,,\n\
+SEP000000000002,127.1.0.1,Cisco 8841,DP-HQ,127.0.1.1,update-failed,{ones},,,,\"Trust List update failed, verification failure\",2025-06-01T15:00:07,,\n\
+SEP000000000003,127.1.0.1,Cisco 8841,DP-HQ,127.0.1.1,no-trust-list,Not Installed,,,,,,,\n\
+SEP000000000004,,Cisco 8841,DP-HQ,127.0.1.1,unparseable,,,,,,,404,HTTP 404 Not Found from http://x/\n"
+            )
+        );
+    }
+
+    #[test]
+    fn summary_tables_count_by_group() {
+        let mut other = record("SEP000000000002", PhoneState::StaleItl);
+        other.model = Some("Cisco 7965".into());
+        let r = report(vec![record("SEP000000000001", PhoneState::Ok), other]);
+        let text = r.summary_tables();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("| ok ") && l.contains("|      1 |")),
+            "{text}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("stale-itl") && l.contains("50.0")),
+            "{text}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("Cisco 7965") && l.ends_with("|  0 |         1 |")),
+            "{text}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("DP-HQ") && l.contains("|      2 |")),
+            "{text}"
+        );
+        assert!(text.contains(&"a".repeat(32)));
+        assert!(!text.contains("interrupted"));
+    }
+}

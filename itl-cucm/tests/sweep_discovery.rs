@@ -1,0 +1,378 @@
+//! Cluster discovery for the sweep against an HTTPS CUCM stand-in on 127.0.0.1 (tokio-rustls,
+//! a self-signed Tomcat certificate made with itl-pki): AXL phone rows and security mode,
+//! RisPort70 by name in chunks of at most 1000 with a rate fault to back off from, pinning
+//! (accept and reject), and the fallback to last known addresses when RisPort refuses.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use itl_cucm::cluster_file::{ClusterFile, ClusterSection, NodeEntry, fingerprint};
+use itl_cucm::soap::axl::{self, sql};
+use itl_cucm::soap::risport::{
+    self, CmDevice, DeviceIp, Httpd, RegistrationStatus, SelectCmDeviceResult,
+};
+use itl_cucm::soap::{Credentials, SoapClientOptions};
+use itl_cucm::sweep::classify::RegistrationFacts;
+use itl_cucm::sweep::inventory::{discover, soap_clients};
+use itl_pki::p256::pkcs8::EncodePrivateKey;
+use itl_pki::{CertSpec, DistinguishedName, ec_p256_certificate, ec_p256_key};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::rustls;
+
+const PHONES: usize = 1203;
+
+fn tomcat() -> &'static (Vec<u8>, Vec<u8>) {
+    static CERT: OnceLock<(Vec<u8>, Vec<u8>)> = OnceLock::new();
+    CERT.get_or_init(|| {
+        let key = ec_p256_key(11, "sweep-pub/tomcat-ECDSA");
+        let subject = DistinguishedName::new("cucm-pub.example.com").with_o("Cisco");
+        let spec = CertSpec::self_signed(subject, vec![0x43], 1_700_000_000, 4_000_000_000);
+        let cert = ec_p256_certificate(&spec, &key).expect("certificate");
+        let pkcs8 = key.to_pkcs8_der().expect("pkcs8").as_bytes().to_vec();
+        (cert.der().to_vec(), pkcs8)
+    })
+}
+
+#[derive(Default)]
+struct Seen {
+    paths: Vec<String>,
+    ris_items: Vec<usize>,
+    sql: Vec<String>,
+}
+
+struct Stand {
+    addr: SocketAddr,
+    seen: Arc<Mutex<Seen>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Stand {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+fn name(i: usize) -> String {
+    format!("SEP{i:012X}")
+}
+
+/// `risport`: `Ok(rate_faults_first)` answers after that many rate faults; `Err(status)`
+/// answers every RisPort request with that HTTP status.
+async fn stand(risport: Result<usize, u16>) -> Stand {
+    let (cert, key) = tomcat().clone();
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("protocols")
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![rustls::pki_types::CertificateDer::from(cert)],
+            rustls::pki_types::PrivateKeyDer::Pkcs8(key.into()),
+        )
+        .expect("config");
+    let acceptor = TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let seen: Arc<Mutex<Seen>> = Arc::default();
+    let task_seen = seen.clone();
+    let task = tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let (acceptor, seen) = (acceptor.clone(), task_seen.clone());
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                while let Some((path, body)) = read_request(&mut tls).await {
+                    let (status, reply) = answer(&path, &body, &seen, risport);
+                    let head = format!(
+                        "HTTP/1.1 {status} X\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n",
+                        reply.len()
+                    );
+                    if tls.write_all(head.as_bytes()).await.is_err()
+                        || tls.write_all(reply.as_bytes()).await.is_err()
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    Stand { addr, seen, task }
+}
+
+fn answer(
+    path: &str,
+    body: &[u8],
+    seen: &Mutex<Seen>,
+    risport: Result<usize, u16>,
+) -> (u16, String) {
+    let mut s = seen.lock().expect("seen");
+    s.paths.push(path.to_owned());
+    if path == axl::AXL_PATH {
+        let Ok(sql) = axl::parse_sql_request(body) else {
+            return (500, axl::fault_response(-1, "bad request"));
+        };
+        s.sql.push(sql.clone());
+        let rows: Vec<Vec<(String, String)>> = if sql == sql::PHONES {
+            (0..PHONES)
+                .map(|i| {
+                    vec![
+                        ("name".into(), name(i)),
+                        (
+                            "model".into(),
+                            if i % 2 == 0 {
+                                "Cisco 8841"
+                            } else {
+                                "Cisco 7965"
+                            }
+                            .into(),
+                        ),
+                        ("devicepool".into(), format!("DP-{}", i % 3)),
+                        ("cmgroup".into(), "G1".into()),
+                        ("secprofile".into(), "Universal".into()),
+                    ]
+                })
+                .collect()
+        } else if sql == sql::CLUSTER_SECURITY_MODE {
+            vec![vec![
+                ("paramname".into(), "ClusterSecurityMode".into()),
+                ("paramvalue".into(), "1".into()),
+            ]]
+        } else if sql == sql::PHONE_LAST_KNOWN {
+            (0..PHONES)
+                .map(|i| {
+                    vec![
+                        ("name".into(), name(i)),
+                        (
+                            "lastknownipaddress".into(),
+                            format!("10.9.{}.{}", i / 250, i % 250),
+                        ),
+                    ]
+                })
+                .collect()
+        } else {
+            return (
+                500,
+                axl::fault_response(-239, "A syntax error has occurred."),
+            );
+        };
+        return (200, axl::sql_response("14.0", rows));
+    }
+    if path == risport::RIS_PATH {
+        let status = match risport {
+            Err(status) => return (status, String::new()),
+            Ok(faults) => faults,
+        };
+        let Ok(req) = risport::parse_select_request(body) else {
+            return (500, String::new());
+        };
+        let earlier = s.ris_items.len();
+        s.ris_items.push(req.items.len());
+        if earlier < status {
+            return (500, risport::rate_limit_fault(15));
+        }
+        // Phone 0 registered with its web server, 1 unregistered, 2 web off, 3 not reported.
+        let devices = req.items.iter().filter_map(|n| {
+            let i = usize::from_str_radix(&n[3..], 16).ok()?;
+            if i == 3 {
+                return None;
+            }
+            let status = if i == 1 {
+                RegistrationStatus::UnRegistered
+            } else {
+                RegistrationStatus::Registered
+            };
+            let mut d = CmDevice::new(n.clone(), "cucm-pub", status);
+            d.httpd = Some(if i == 2 { Httpd::No } else { Httpd::Yes });
+            d.ip_addresses.push(DeviceIp {
+                ip: format!("10.0.{}.{}", i / 250, i % 250),
+                addr_type: Some("ipv4".into()),
+                attribute: None,
+            });
+            d.time_stamp = Some(1_700_000_000);
+            Some(d)
+        });
+        return (
+            200,
+            risport::select_response(&SelectCmDeviceResult::from_devices(devices)),
+        );
+    }
+    (404, String::new())
+}
+
+async fn read_request<S: AsyncReadExt + Unpin>(stream: &mut S) -> Option<(String, Vec<u8>)> {
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1];
+    while !buf.ends_with(b"\r\n\r\n") {
+        if stream.read(&mut byte).await.ok()? == 0 || buf.len() > 64 * 1024 {
+            return None;
+        }
+        buf.push(byte[0]);
+    }
+    let head = String::from_utf8(buf).ok()?;
+    let mut lines = head.split("\r\n");
+    let path = lines.next()?.split(' ').nth(1)?.to_owned();
+    let headers: HashMap<String, String> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let len: usize = headers.get("content-length")?.parse().ok()?;
+    let mut body = vec![0u8; len];
+    stream.read_exact(&mut body).await.ok()?;
+    Some((path, body))
+}
+
+fn cluster(addr: SocketAddr, pin: Option<String>) -> ClusterFile {
+    let base = format!("https://127.0.0.1:{}", addr.port());
+    ClusterFile {
+        cluster: ClusterSection {
+            name: "stand-in".into(),
+            user: "axl".into(),
+            password_env: "UNUSED".into(),
+            phone_http_port: 8080,
+        },
+        nodes: vec![NodeEntry {
+            name: "cucm-pub".into(),
+            publisher: true,
+            address: "127.0.0.1".into(),
+            axl: format!("{base}/axl/"),
+            risport: format!("{base}{}", risport::RIS_PATH),
+            control_center: format!("{base}/controlcenterservice2/services/ControlCenterServices"),
+            tftp: None,
+            tftp_http: None,
+            tls_sha256: pin,
+        }],
+    }
+}
+
+fn fast_pacing() -> SoapClientOptions {
+    let mut o = SoapClientOptions {
+        timeout: Duration::from_secs(20),
+        ..SoapClientOptions::default()
+    };
+    o.ris.per_minute = 600;
+    o.ris.initial_backoff = Duration::from_millis(50);
+    o.ris.max_backoff = Duration::from_millis(200);
+    o
+}
+
+fn the_pin() -> String {
+    fingerprint(&itl_core::checksum::sha256(&tomcat().0))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn discovers_phones_with_pinning_chunking_and_backoff() {
+    let server = stand(Ok(1)).await;
+    let clients = soap_clients(
+        &cluster(server.addr, Some(the_pin())),
+        Credentials::new("axl", "pw"),
+        false,
+        fast_pacing(),
+    )
+    .expect("clients");
+    let found = tokio::time::timeout(Duration::from_secs(30), discover(&clients, 8080))
+        .await
+        .expect("bounded")
+        .expect("discovers");
+    assert_eq!(found.phones.len(), PHONES);
+    assert_eq!(found.security_mode.as_deref(), Some("mixed"));
+    assert!(found.warnings.is_empty(), "{:?}", found.warnings);
+    let p = &found.phones;
+    assert_eq!(p[0].address.as_deref(), Some("10.0.0.0:8080"));
+    assert_eq!(p[0].model.as_deref(), Some("Cisco 8841"));
+    assert_eq!(p[1].model.as_deref(), Some("Cisco 7965"));
+    assert_eq!(p[2].device_pool.as_deref(), Some("DP-2"));
+    assert_eq!(p[0].cm_group.as_deref(), Some("G1"));
+    let reg = |registered, status: &str, httpd| {
+        Some(RegistrationFacts {
+            status: status.into(),
+            registered,
+            httpd,
+        })
+    };
+    assert_eq!(p[0].registration, reg(true, "Registered", Some(true)));
+    assert_eq!(p[1].registration, reg(false, "UnRegistered", Some(true)));
+    assert_eq!(p[2].registration, reg(true, "Registered", Some(false)));
+    assert_eq!(p[3].registration, reg(false, "NotFound", None));
+    assert_eq!(p[3].address, None);
+    assert_eq!(p[1202].address.as_deref(), Some("10.0.4.202:8080"));
+    let seen = server.seen.lock().expect("seen");
+    // One rate fault, then the two chunks (1000 + 203 names), none larger than 1000.
+    assert_eq!(seen.ris_items, vec![1000, 1000, 203]);
+    assert_eq!(
+        seen.sql,
+        vec![
+            sql::PHONES.to_owned(),
+            sql::CLUSTER_SECURITY_MODE.to_owned()
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_pin_is_refused() {
+    let server = stand(Ok(0)).await;
+    let wrong = fingerprint(&[7u8; 32]);
+    let clients = soap_clients(
+        &cluster(server.addr, Some(wrong)),
+        Credentials::new("axl", "pw"),
+        false,
+        fast_pacing(),
+    )
+    .expect("clients");
+    let err = tokio::time::timeout(Duration::from_secs(20), discover(&clients, 80))
+        .await
+        .expect("bounded")
+        .expect_err("pin mismatch");
+    let text = err.to_string();
+    assert!(
+        text.starts_with("AXL phone list: ") && text.contains("does not match the pinned"),
+        "{text}"
+    );
+    assert!(server.seen.lock().expect("seen").paths.is_empty());
+    // --insecure accepts it (the accept twin).
+    let clients = soap_clients(
+        &cluster(server.addr, Some(fingerprint(&[7u8; 32]))),
+        Credentials::new("axl", "pw"),
+        true,
+        fast_pacing(),
+    )
+    .expect("clients");
+    assert_eq!(
+        discover(&clients, 80)
+            .await
+            .expect("insecure works")
+            .phones
+            .len(),
+        PHONES
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_risport_last_known_addresses_are_used() {
+    let server = stand(Err(403)).await;
+    let clients = soap_clients(
+        &cluster(server.addr, Some(the_pin())),
+        Credentials::new("axl", "pw"),
+        false,
+        fast_pacing(),
+    )
+    .expect("clients");
+    let found = tokio::time::timeout(Duration::from_secs(30), discover(&clients, 80))
+        .await
+        .expect("bounded")
+        .expect("discovers");
+    assert_eq!(found.phones.len(), PHONES);
+    assert_eq!(found.warnings.len(), 1);
+    assert!(
+        found.warnings[0].starts_with("RisPort failed ("),
+        "{:?}",
+        found.warnings
+    );
+    assert!(found.warnings[0].contains("403"));
+    assert_eq!(found.phones[3].address.as_deref(), Some("10.9.0.3"));
+    assert!(found.phones.iter().all(|p| p.registration.is_none()));
+}

@@ -1,0 +1,682 @@
+//! The sweep runner against real HTTP servers on 127.0.0.1 written here: phones with both page
+//! layouts and with faults (silent, refused, garbage, oversized, slow, 404, missing fields) and
+//! a TFTP node serving its reference list over HTTP. Every sweep must finish within its bound
+//! and account for every phone exactly once.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use itl_cucm::fetch::TrustServer;
+use itl_cucm::http::HttpOptions;
+use itl_cucm::sweep::classify::RegistrationFacts;
+use itl_cucm::sweep::report::{ClusterFacts, PhoneRecord};
+use itl_cucm::sweep::run::{ProgressBarObserver, SweepObserver};
+use itl_cucm::sweep::{
+    Archive, CancelSignal, InventoryPhone, PhoneState, Quiet, SweepOptions, SweepPlan, TftpNode,
+    cancel_pair, run_sweep,
+};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn md5_upper(bytes: &[u8]) -> String {
+    itl_core::checksum::md5(bytes)
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect()
+}
+
+fn sha1_spaced(bytes: &[u8]) -> String {
+    itl_core::checksum::sha1(bytes)
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A 78xx/88xx Network Setup page.
+fn modern_setup(itl: &str, tftp: &str) -> String {
+    format!(
+        "<html><head><title>Network setup</title></head><body><table><tr><td><b>Cisco IP Phone CP-8841</b></td>\
+<td><table cellspacing=\"5\">\n\
+<tr><td><b>CTL file</b></td><td width=\"20\"></td><td><b></b></td></tr>\n\
+<tr><td><b>ITL file</b></td><td width=\"20\"></td><td><b>{itl}</b></td></tr>\n\
+<tr><td><b>ITL signature</b></td><td width=\"20\"></td><td><b>{itl}</b></td></tr>\n\
+<tr><td><b>TVS</b></td><td width=\"20\"></td><td><b>{tftp}</b></td></tr>\n\
+<tr><td><b>TFTP server 1</b></td><td width=\"20\"></td><td><b>{tftp}</b></td></tr>\n\
+</table></td></tr></table></body></html>"
+    )
+}
+
+/// A 79xx Network Configuration page.
+fn classic_setup(itl: &str, tftp: &str) -> String {
+    format!(
+        "<HTML><BODY><TABLE BORDER=0>\n\
+<TR><TD ALIGN=RIGHT><FONT SIZE=2><B>CTL File</B></FONT></TD><TD><FONT SIZE=2></FONT></TD></TR>\n\
+<TR><TD ALIGN=RIGHT><FONT SIZE=2><B>ITL File</B></FONT></TD><TD><FONT SIZE=2>{itl}</FONT></TD></TR>\n\
+<TR><TD ALIGN=RIGHT><FONT SIZE=2><B>TFTP Server 1</B></FONT></TD><TD><FONT SIZE=2>{tftp}</FONT></TD></TR>\n\
+</TABLE></BODY></HTML>"
+    )
+}
+
+fn modern_messages(rows: &[(&str, &str)]) -> String {
+    let mut out = String::from("<html><body><table>");
+    for (time, text) in rows {
+        out.push_str(&format!(
+            "<tr><td><b>{time}</b></td><td width=\"20\"></td><td><b>{text}</b></td></tr>\n"
+        ));
+    }
+    out.push_str("</table></body></html>");
+    out
+}
+
+/// How a fake phone's web server behaves.
+#[derive(Clone)]
+enum Phone {
+    /// 200 with these pages.
+    Pages {
+        setup: String,
+        messages: String,
+        delay: Duration,
+    },
+    /// Accepts, reads, never answers.
+    Silent,
+    /// 200 with binary noise.
+    Garbage,
+    /// 200 announcing and sending `len` bytes.
+    Oversized(usize),
+    /// 404 for everything.
+    NotFound,
+}
+
+struct Server {
+    addr: std::net::SocketAddr,
+    task: tokio::task::JoinHandle<()>,
+    hits: Arc<AtomicUsize>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn read_request(stream: &mut TcpStream) -> Option<String> {
+    let mut head = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = stream.read(&mut buf).await.ok()?;
+        if n == 0 || head.len() > 16 * 1024 {
+            return None;
+        }
+        head.extend_from_slice(&buf[..n]);
+    }
+    let text = String::from_utf8_lossy(&head).into_owned();
+    text.lines()
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .map(str::to_owned)
+}
+
+async fn respond(stream: &mut TcpStream, status: u16, body: &[u8]) {
+    let head = format!(
+        "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes()).await;
+    let _ = stream.write_all(body).await;
+    let _ = stream.shutdown().await;
+}
+
+async fn serve_phone(phone: Phone) -> Server {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    let task = tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let phone = phone.clone();
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                let Some(path) = read_request(&mut stream).await else {
+                    return;
+                };
+                counter.fetch_add(1, Ordering::SeqCst);
+                match phone {
+                    Phone::Pages {
+                        setup,
+                        messages,
+                        delay,
+                    } => {
+                        tokio::time::sleep(delay).await;
+                        let body = if path.contains("device.statistics.configuration") {
+                            setup
+                        } else if path.contains("device.settings.status.messages") {
+                            messages
+                        } else {
+                            return respond(&mut stream, 404, b"no").await;
+                        };
+                        respond(&mut stream, 200, body.as_bytes()).await;
+                    }
+                    Phone::Silent => {
+                        tokio::time::sleep(Duration::from_secs(120)).await;
+                    }
+                    Phone::Garbage => {
+                        let mut body = b"<html><body><table><tr><td>".to_vec();
+                        let mut x: u32 = 99;
+                        for _ in 0..4000 {
+                            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                            body.push((x >> 16) as u8);
+                        }
+                        respond(&mut stream, 200, &body).await;
+                    }
+                    Phone::Oversized(len) => {
+                        let row = b"<tr><td>Status</td><td>..........</td></tr>\n";
+                        let body: Vec<u8> = row.iter().copied().cycle().take(len).collect();
+                        respond(&mut stream, 200, &body).await;
+                    }
+                    Phone::NotFound => respond(&mut stream, 404, b"<html>Not Found</html>").await,
+                }
+            });
+        }
+    });
+    Server { addr, task, hits }
+}
+
+/// An HTTP 6970 stand-in: `files` by name, 404 otherwise.
+async fn serve_files(files: Vec<(String, Vec<u8>)>) -> Server {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let files = Arc::new(files);
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    let task = tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let files = files.clone();
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                let Some(path) = read_request(&mut stream).await else {
+                    return;
+                };
+                counter.fetch_add(1, Ordering::SeqCst);
+                let name = path.trim_start_matches('/');
+                match files.iter().find(|(n, _)| n == name) {
+                    Some((_, bytes)) => respond(&mut stream, 200, bytes).await,
+                    None => respond(&mut stream, 404, b"").await,
+                }
+            });
+        }
+    });
+    Server { addr, task, hits }
+}
+
+/// A port with nothing listening.
+async fn closed_port() -> std::net::SocketAddr {
+    let l = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    l.local_addr().expect("addr")
+}
+
+fn temp_dir(label: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("itl-sweep-runner-{}-{label}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn options() -> SweepOptions {
+    let mut o = SweepOptions {
+        concurrency: 8,
+        page: HttpOptions {
+            connect_timeout: Duration::from_millis(500),
+            timeout: Duration::from_millis(800),
+            max_size: 256 * 1024,
+        },
+        retries: 1,
+        retry_delay: Duration::from_millis(50),
+        ..SweepOptions::default()
+    };
+    o.fetch.http.timeout = Duration::from_secs(3);
+    o
+}
+
+fn inventory(name: &str, addr: std::net::SocketAddr) -> InventoryPhone {
+    InventoryPhone {
+        name: name.into(),
+        address: Some(addr.to_string()),
+        model: Some("Cisco 8841".into()),
+        ..InventoryPhone::default()
+    }
+}
+
+fn node(files: &Server) -> TftpNode {
+    let mut server = TrustServer::http("127.0.0.1");
+    server.http_port = files.addr.port();
+    TftpNode {
+        name: "ucm-pub".into(),
+        hosts: vec!["ucm-pub".into(), "127.0.0.1".into()],
+        server,
+    }
+}
+
+fn states(phones: &[PhoneRecord]) -> Vec<(&str, PhoneState)> {
+    phones.iter().map(|p| (p.name.as_str(), p.state)).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_fault_gets_its_state_within_the_deadline() {
+    let served = fixture("itl-12-sha512.tlv");
+    let older = fixture("itl-11.5-sha1-2048.tlv");
+    let foreign = fixture("itl-4096.tlv");
+    let files = serve_files(vec![("ITLFile.tlv".into(), served.clone())]).await;
+    let ok_messages = modern_messages(&[("06/01/25 9:00:05a", "ITL installed")]);
+    let page = |setup: String, messages: &str, delay_ms| Phone::Pages {
+        setup,
+        messages: messages.to_owned(),
+        delay: Duration::from_millis(delay_ms),
+    };
+    let none = modern_messages(&[]);
+    let cases: Vec<(&str, Phone, PhoneState)> = vec![
+        (
+            "SEP000000000001",
+            page(
+                modern_setup(&md5_upper(&served), "127.0.0.1"),
+                &ok_messages,
+                0,
+            ),
+            PhoneState::Ok,
+        ),
+        (
+            "SEP000000000002",
+            page(classic_setup(&sha1_spaced(&served), "127.0.0.1"), &none, 0),
+            PhoneState::Ok,
+        ),
+        (
+            "SEP000000000003",
+            page(modern_setup(&md5_upper(&older), "127.0.0.1"), &none, 0),
+            PhoneState::StaleItl,
+        ),
+        (
+            "SEP000000000004",
+            page(modern_setup(&md5_upper(&foreign), "127.0.0.1"), &none, 0),
+            PhoneState::ForeignItl,
+        ),
+        (
+            "SEP000000000005",
+            page(modern_setup("Not Installed", "127.0.0.1"), &none, 0),
+            PhoneState::NoTrustList,
+        ),
+        (
+            "SEP000000000006",
+            page(
+                modern_setup(&md5_upper(&older), "127.0.0.1"),
+                &modern_messages(&[
+                    ("06/01/25 9:00:05a", "ITL installed"),
+                    ("06/02/25 9:00:05a", "Trust List update failed"),
+                ]),
+                0,
+            ),
+            PhoneState::UpdateFailed,
+        ),
+        ("SEP000000000007", Phone::Silent, PhoneState::Unreachable),
+        ("SEP000000000008", Phone::Garbage, PhoneState::Unparseable),
+        (
+            "SEP000000000009",
+            Phone::Oversized(2 << 20),
+            PhoneState::Unparseable,
+        ),
+        (
+            "SEP00000000000A",
+            page(modern_setup(&md5_upper(&served), "127.0.0.1"), &none, 300),
+            PhoneState::Ok,
+        ),
+        (
+            "SEP00000000000B",
+            page(modern_setup(&md5_upper(&served), "127.0.0.1"), &none, 3000),
+            PhoneState::Unreachable,
+        ),
+        ("SEP00000000000C", Phone::NotFound, PhoneState::Unparseable),
+        (
+            "SEP00000000000D",
+            page("<html><body>Hello</body></html>".into(), &none, 0),
+            PhoneState::Unparseable,
+        ),
+    ];
+    let mut servers = Vec::new();
+    let mut phones = Vec::new();
+    for (name, behaviour, _) in &cases {
+        let server = serve_phone(behaviour.clone()).await;
+        phones.push(inventory(name, server.addr));
+        servers.push(server);
+    }
+    // Refused: nothing listens. No address: unreachable. Unregistered / web off: not contacted.
+    phones.push(inventory("SEP00000000000E", closed_port().await));
+    phones.push(InventoryPhone {
+        name: "SEP00000000000F".into(),
+        ..InventoryPhone::default()
+    });
+    let contacted_by_mistake = serve_phone(Phone::NotFound).await;
+    let mut unregistered = inventory("SEP000000000010", contacted_by_mistake.addr);
+    unregistered.registration = Some(RegistrationFacts {
+        status: "UnRegistered".into(),
+        registered: false,
+        httpd: Some(true),
+    });
+    let mut web_off = inventory("SEP000000000011", contacted_by_mistake.addr);
+    web_off.registration = Some(RegistrationFacts {
+        status: "Registered".into(),
+        registered: true,
+        httpd: Some(false),
+    });
+    phones.push(unregistered);
+    phones.push(web_off);
+
+    let dir = temp_dir("faults");
+    let mut archive = Archive::open(&dir).expect("archive");
+    archive
+        .add(&older, "ucm-pub", "ITLFile.tlv", 1_700_000_000)
+        .expect("seed");
+    let plan = SweepPlan {
+        cluster: ClusterFacts {
+            name: Some("test".into()),
+            source: "inventory".into(),
+            security_mode: None,
+        },
+        phones,
+        tftp_nodes: vec![node(&files)],
+        warnings: vec![],
+    };
+    let started = Instant::now();
+    let report = tokio::time::timeout(
+        Duration::from_secs(20),
+        run_sweep(
+            plan,
+            &mut archive,
+            &options(),
+            &ProgressBarObserver::new(false),
+            CancelSignal::never(),
+        ),
+    )
+    .await
+    .expect("sweep finishes within 20 s")
+    .expect("sweep runs");
+    // Bounded by timeouts: 2 × 0.8 s per silent page plus a retry pause, run concurrently.
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "took {:?}",
+        started.elapsed()
+    );
+
+    let mut expected: Vec<(&str, PhoneState)> = cases.iter().map(|(n, _, s)| (*n, *s)).collect();
+    expected.extend([
+        ("SEP00000000000E", PhoneState::WebDisabled),
+        ("SEP00000000000F", PhoneState::Unreachable),
+        ("SEP000000000010", PhoneState::Unregistered),
+        ("SEP000000000011", PhoneState::WebDisabled),
+    ]);
+    assert_eq!(states(&report.phones), expected);
+    assert!(report.complete);
+    assert_eq!(report.summary.total, expected.len());
+    assert_eq!(report.summary.ok, 3);
+    assert_eq!(contacted_by_mistake.hits.load(Ordering::SeqCst), 0);
+    assert_eq!(report.cluster.security_mode.as_deref(), Some("non-secure"));
+
+    // Evidence details.
+    let by = |n: &str| report.phones.iter().find(|p| p.name == n).expect("phone");
+    let stale = by("SEP000000000003");
+    let served_md5: String = md5_upper(&served).to_ascii_lowercase();
+    assert_eq!(
+        stale.evidence.expected_itl.as_deref(),
+        Some(served_md5.as_str())
+    );
+    assert_eq!(
+        stale
+            .evidence
+            .archived
+            .as_ref()
+            .map(|a| a.first_seen.as_str()),
+        Some("2023-11-14T22:13:20Z")
+    );
+    assert_eq!(stale.tftp_server.as_deref(), Some("127.0.0.1"));
+    let failed = by("SEP000000000006");
+    assert_eq!(
+        failed.evidence.message_time.as_deref(),
+        Some("2025-06-02T09:00:05")
+    );
+    let garbage = by("SEP000000000008");
+    assert!(
+        garbage
+            .evidence
+            .excerpt
+            .as_deref()
+            .is_some_and(|e| e.starts_with("<html><body><table><tr><td>"))
+    );
+    let oversized = by("SEP000000000009");
+    assert!(
+        oversized
+            .evidence
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("size cap")),
+        "{:?}",
+        oversized.evidence
+    );
+    assert_eq!(by("SEP00000000000C").evidence.http_status, Some(404));
+    assert!(by("SEP00000000000D").evidence.excerpt.is_some());
+    // The silent phone was asked twice (one retry), the slow-but-in-time one once per page.
+    assert_eq!(servers[6].hits.load(Ordering::SeqCst), 2);
+    assert_eq!(servers[9].hits.load(Ordering::SeqCst), 2);
+
+    // The reference list was archived with its node; the report names it.
+    assert_eq!(archive.len(), 2);
+    let entry = archive.lookup(&served_md5).expect("archived");
+    assert_eq!(
+        (
+            entry.node.as_str(),
+            entry.name.as_str(),
+            entry.kind.as_str()
+        ),
+        ("ucm-pub", "ITLFile.tlv", "ITL")
+    );
+    let itl = report.references[0].itl.as_ref().expect("reference ITL");
+    assert_eq!(itl.md5, served_md5);
+    assert_eq!(itl.signature_valid, Some(true));
+    assert_eq!(report.references[0].ctl, None);
+    assert_eq!(report.references[0].error, None);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_tftp_node_is_a_reference_error_not_a_crash() {
+    let served = fixture("itl-12-sha512.tlv");
+    let phone = serve_phone(Phone::Pages {
+        setup: modern_setup(&md5_upper(&served), "127.0.0.1"),
+        messages: modern_messages(&[]),
+        delay: Duration::ZERO,
+    })
+    .await;
+    let mut server = TrustServer::http("127.0.0.1");
+    server.http_port = closed_port().await.port();
+    let plan = SweepPlan {
+        phones: vec![inventory("SEP000000000001", phone.addr)],
+        tftp_nodes: vec![TftpNode {
+            name: "ucm-pub".into(),
+            hosts: vec!["127.0.0.1".into()],
+            server,
+        }],
+        ..SweepPlan::default()
+    };
+    let mut archive = Archive::in_memory();
+    let report = tokio::time::timeout(
+        Duration::from_secs(15),
+        run_sweep(
+            plan,
+            &mut archive,
+            &options(),
+            &Quiet,
+            CancelSignal::never(),
+        ),
+    )
+    .await
+    .expect("bounded")
+    .expect("runs");
+    assert!(
+        report.references[0]
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("cannot connect")),
+        "{:?}",
+        report.references
+    );
+    assert_eq!(report.cluster.security_mode, None);
+    // Nothing to compare with and nothing archived: the hash is unknown.
+    assert_eq!(
+        states(&report.phones),
+        vec![("SEP000000000001", PhoneState::ForeignItl)]
+    );
+    assert!(
+        report.phones[0]
+            .evidence
+            .notes
+            .iter()
+            .any(|n| n.contains("could not be fetched"))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn per_phone_files_are_fetched_archived_and_used() {
+    let served = fixture("itl-12-sha512.tlv");
+    let per_phone = fixture("itl-11.5-sha1-1024.tlv");
+    let files = serve_files(vec![
+        ("ITLFile.tlv".into(), served.clone()),
+        ("ITLSEP000000000001.tlv".into(), per_phone.clone()),
+    ])
+    .await;
+    let a = serve_phone(Phone::Pages {
+        setup: modern_setup(&md5_upper(&per_phone), "127.0.0.1"),
+        messages: modern_messages(&[]),
+        delay: Duration::ZERO,
+    })
+    .await;
+    let b = serve_phone(Phone::Pages {
+        setup: modern_setup(&md5_upper(&served), "127.0.0.1"),
+        messages: modern_messages(&[]),
+        delay: Duration::ZERO,
+    })
+    .await;
+    let plan = SweepPlan {
+        phones: vec![
+            inventory("SEP000000000001", a.addr),
+            inventory("SEP000000000002", b.addr),
+        ],
+        tftp_nodes: vec![node(&files)],
+        ..SweepPlan::default()
+    };
+    let mut with = options();
+    with.per_phone_files = true;
+    let mut archive = Archive::in_memory();
+    let report = run_sweep(
+        plan.clone(),
+        &mut archive,
+        &with,
+        &Quiet,
+        CancelSignal::never(),
+    )
+    .await
+    .expect("runs");
+    assert_eq!(
+        states(&report.phones),
+        vec![
+            ("SEP000000000001", PhoneState::Ok),
+            ("SEP000000000002", PhoneState::Ok)
+        ]
+    );
+    assert_eq!(
+        report.phones[0].evidence.reference.as_deref(),
+        Some("ucm-pub/ITLSEP000000000001.tlv")
+    );
+    assert_eq!(archive.len(), 2);
+    // Twin: without --per-phone-files the per-phone hash is unknown.
+    let mut archive = Archive::in_memory();
+    let report = run_sweep(
+        plan,
+        &mut archive,
+        &options(),
+        &Quiet,
+        CancelSignal::never(),
+    )
+    .await
+    .expect("runs");
+    assert_eq!(report.phones[0].state, PhoneState::ForeignItl);
+    assert_eq!(archive.len(), 1);
+}
+
+/// Counts phones as they finish, and cancels after `after` of them.
+struct CancelAfter {
+    done: AtomicUsize,
+    after: usize,
+    handle: itl_cucm::sweep::CancelHandle,
+}
+
+impl SweepObserver for CancelAfter {
+    fn phone_done(&self, _record: &PhoneRecord) {
+        if self.done.fetch_add(1, Ordering::SeqCst) + 1 == self.after {
+            self.handle.cancel();
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_sweep_reports_every_phone_once() {
+    let served = fixture("itl-12-sha512.tlv");
+    let files = serve_files(vec![("ITLFile.tlv".into(), served.clone())]).await;
+    let fast = serve_phone(Phone::Pages {
+        setup: modern_setup(&md5_upper(&served), "127.0.0.1"),
+        messages: modern_messages(&[]),
+        delay: Duration::ZERO,
+    })
+    .await;
+    let silent = serve_phone(Phone::Silent).await;
+    let mut phones: Vec<InventoryPhone> = (0..4)
+        .map(|i| inventory(&format!("SEPFA000000000{i}"), fast.addr))
+        .collect();
+    phones.extend((0..40).map(|i| inventory(&format!("SEP5100000000{i:02}"), silent.addr)));
+    let plan = SweepPlan {
+        phones,
+        tftp_nodes: vec![node(&files)],
+        ..SweepPlan::default()
+    };
+    let (handle, signal) = cancel_pair();
+    let observer = CancelAfter {
+        done: AtomicUsize::new(0),
+        after: 4,
+        handle,
+    };
+    let mut slow = options();
+    slow.concurrency = 6;
+    slow.page.timeout = Duration::from_secs(30);
+    let mut archive = Archive::in_memory();
+    let started = Instant::now();
+    let report = tokio::time::timeout(
+        Duration::from_secs(10),
+        run_sweep(plan, &mut archive, &slow, &observer, signal),
+    )
+    .await
+    .expect("cancel stops the sweep promptly")
+    .expect("runs");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(!report.complete);
+    assert_eq!(report.phones.len(), 44);
+    let mut names: Vec<&str> = report.phones.iter().map(|p| p.name.as_str()).collect();
+    names.dedup();
+    assert_eq!(names.len(), 44);
+    assert_eq!(report.summary.by_state[&PhoneState::Ok], 4);
+    assert_eq!(report.summary.by_state[&PhoneState::NotScanned], 40);
+    assert!(report.phones[..4].iter().all(|p| p.state == PhoneState::Ok));
+}

@@ -1,0 +1,9 @@
+//! Fault injection: the spec (`--faults`) and its deterministic assignment to phones and nodes.
+
+mod assign;
+mod spec;
+
+pub use assign::{AssignError, PhoneFault, assign_node_fault, assign_phone_faults};
+pub use spec::{
+    Amount, DEFAULT_SLOW_DELAY, FaultItem, FaultKind, FaultSpec, FaultSpecError, FaultSpecErrorKind,
+};

@@ -1,0 +1,113 @@
+//! Every trust file the simulation ever built or handed to a phone, by id and by MD5. Phones
+//! hold [`FileId`]s, so ten thousand phones holding one ITL share one copy of its bytes.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use itl_core::checksum::{md5, sha1};
+
+/// Index of a file in the [`Archive`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub struct FileId(pub u32);
+
+/// ITL or CTL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum FileKind {
+    /// An ITL.
+    Itl,
+    /// A CTL.
+    Ctl,
+}
+
+/// Where a file came from.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileOrigin {
+    /// Built by this cluster's TFTP node.
+    Node(String),
+    /// The cluster's CTL.
+    Cluster,
+    /// Another cluster's file (the `foreign-itl` fault).
+    Foreign(String),
+}
+
+/// One archived file.
+#[derive(Clone, Debug)]
+pub struct ArchivedFile {
+    /// Its id.
+    pub id: FileId,
+    /// ITL or CTL.
+    pub kind: FileKind,
+    /// Who built it.
+    pub origin: FileOrigin,
+    /// Model time it was built.
+    pub built_at: u64,
+    /// The bytes.
+    pub bytes: Arc<[u8]>,
+    /// MD5 of the bytes.
+    pub md5: [u8; 16],
+    /// SHA-1 of the bytes.
+    pub sha1: [u8; 20],
+}
+
+impl ArchivedFile {
+    /// MD5 as upper-case hex (what phone pages print).
+    pub fn md5_upper(&self) -> String {
+        hex::encode_upper(self.md5)
+    }
+
+    /// Whether this cluster built it.
+    pub fn is_own(&self) -> bool {
+        !matches!(self.origin, FileOrigin::Foreign(_))
+    }
+}
+
+/// All files, append-only.
+#[derive(Clone, Debug, Default)]
+pub struct Archive {
+    files: Vec<ArchivedFile>,
+    by_md5: HashMap<[u8; 16], FileId>,
+}
+
+impl Archive {
+    /// Adds a file (or returns the id of an identical one already there).
+    pub fn add(
+        &mut self,
+        kind: FileKind,
+        origin: FileOrigin,
+        built_at: u64,
+        bytes: Vec<u8>,
+    ) -> FileId {
+        let digest = md5(&bytes);
+        if let Some(id) = self.by_md5.get(&digest) {
+            return *id;
+        }
+        let id = FileId(self.files.len() as u32);
+        self.files.push(ArchivedFile {
+            id,
+            kind,
+            origin,
+            built_at,
+            sha1: sha1(&bytes),
+            bytes: bytes.into(),
+            md5: digest,
+        });
+        self.by_md5.insert(digest, id);
+        id
+    }
+
+    /// A file by id.
+    pub fn get(&self, id: FileId) -> Option<&ArchivedFile> {
+        self.files.get(id.0 as usize)
+    }
+
+    /// A file by MD5.
+    pub fn by_md5(&self, digest: &[u8; 16]) -> Option<&ArchivedFile> {
+        self.by_md5.get(digest).and_then(|id| self.get(*id))
+    }
+
+    /// Every file in order of addition.
+    pub fn files(&self) -> &[ArchivedFile] {
+        &self.files
+    }
+}

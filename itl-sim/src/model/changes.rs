@@ -1,0 +1,422 @@
+//! The operations an administrator performs on a cluster, as a Rust API (the simulated SSH
+//! admin CLI and a replay tool call the same functions):
+//!
+//! | operation | CUCM equivalent | effect here |
+//! |---|---|---|
+//! | [`Cluster::regenerate`] | `set cert regen <unit>` | new key + certificate (next generation); other nodes' trust stores get it; the ITLs are stale until TFTP restarts; 14+ with automatic phone interaction: services restart, ITLs rebuild and phones reset |
+//! | [`Cluster::restart_service`] | `utils service restart` / Control Center | TFTP rebuilds a stale ITL; TVS and Tomcat present their current certificate |
+//! | [`Cluster::stop_service`] / [`Cluster::start_service`] | Control Center | service state |
+//! | [`Cluster::ctl_update`] | `utils ctl update CTLFile` | new CTL from the current certificates (mixed mode) |
+//! | [`Cluster::set_mixed_mode`] | `utils ctl set-cluster mixed-mode` | mixed mode, first CTL |
+//! | [`Cluster::reset_phones`] | AXL `resetPhone` / `resetDevicePool` | phones download CTL then ITL; the oracle decides |
+//! | [`Cluster::power`] | a hand on the power cord | off: unregistered, misses downloads; on: boots (a reset) |
+//! | [`Cluster::set_parameter`] | Enterprise Parameters | rollback rebuilds every ITL |
+//! | [`Cluster::delete_trust_certificate`] | `set cert delete` / GUI | removes one trust entry on one node |
+
+use std::collections::BTreeMap;
+
+use crate::error::SimError;
+use crate::model::Cluster;
+use crate::model::build::distribute_one;
+use crate::model::identity::{CertUnit, Identity, IdentityPlan};
+use crate::model::node::{ServiceKind, ServiceStatus, TrustStore};
+use crate::model::settings::{Generation, Parameter, PhoneInteraction, SecurityMode};
+
+/// Which phones an operation addresses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PhoneSelector {
+    /// Every phone (System › Enterprise Parameters › Reset).
+    All,
+    /// The phones of one device pool (`resetDevicePool`).
+    DevicePool(String),
+    /// Phones by device name (`resetPhone`).
+    Names(Vec<String>),
+}
+
+/// Reset or restart (both make the phone download its trust lists).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub enum ResetKind {
+    /// Hard reset (power cycle).
+    #[default]
+    Reset,
+    /// Soft restart.
+    Restart,
+    /// Power-up after being off.
+    Boot,
+}
+
+/// What a reset did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ResetReport {
+    /// Reset or restart.
+    pub kind: ResetKind,
+    /// Phones addressed.
+    pub selected: usize,
+    /// Phones that were off (nothing happened).
+    pub powered_off: usize,
+    /// Phones that could not reach their TFTP server (`MISSED`).
+    pub missed: usize,
+    /// Phones whose signed config was refused, left unregistered.
+    pub unregistered: usize,
+    /// ITL outcomes by label (`ACCEPT`, `REJECT`...).
+    pub itl_outcomes: BTreeMap<String, usize>,
+    /// CTL outcomes by label.
+    pub ctl_outcomes: BTreeMap<String, usize>,
+}
+
+impl std::fmt::Display for ResetReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} phones: ITL {}; {} off, {} missed, {} unregistered",
+            self.selected,
+            Cluster::count_labels(&self.itl_outcomes),
+            self.powered_off,
+            self.missed,
+            self.unregistered
+        )
+    }
+}
+
+/// What a change did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ChangeReport {
+    /// Lines of CLI-like output (`Successfully Regenerated Certificate for TVS.`...).
+    pub messages: Vec<String>,
+    /// Nodes whose ITL was rebuilt.
+    pub rebuilt_itls: Vec<String>,
+    /// Phone resets the change triggered (14+ automatic phone interaction).
+    pub reset: Option<ResetReport>,
+}
+
+impl Cluster {
+    fn node_idx(&self, node: &str) -> Result<usize, SimError> {
+        self.node_index(node)
+            .ok_or_else(|| SimError::UnknownNode(node.to_owned()))
+    }
+
+    /// The plan of the next generation of `unit` on `node`; [`IdentityPlan::generate`] it
+    /// outside any lock, then [`Cluster::apply_regeneration`].
+    pub fn plan_regeneration(&self, node: &str, unit: CertUnit) -> Result<IdentityPlan, SimError> {
+        let idx = self.node_idx(node)?;
+        let n = &self.nodes[idx];
+        let current = n.identity(unit).ok_or_else(|| SimError::NoSuchUnit {
+            node: node.to_owned(),
+            unit: unit.to_string(),
+        })?;
+        Ok(IdentityPlan::new(
+            &super::build::tag(&self.name),
+            self.seed,
+            self.key_bits,
+            node,
+            &self.domain,
+            unit,
+            current.generation + 1,
+            self.clock.now(),
+            &self.organisation,
+        ))
+    }
+
+    /// `set cert regen <unit>` on `node`: makes the next generation and applies it.
+    pub fn regenerate(&mut self, node: &str, unit: CertUnit) -> Result<ChangeReport, SimError> {
+        let identity = self.plan_regeneration(node, unit)?.generate()?;
+        self.apply_regeneration(identity)
+    }
+
+    /// Installs a regenerated identity (made from [`Cluster::plan_regeneration`]).
+    pub fn apply_regeneration(&mut self, identity: Identity) -> Result<ChangeReport, SimError> {
+        let idx = self.node_idx(&identity.node.clone())?;
+        let unit = identity.unit;
+        self.clock.tick();
+        let node = &mut self.nodes[idx];
+        let old = node
+            .identities
+            .insert(unit, identity.clone())
+            .ok_or_else(|| SimError::NoSuchUnit {
+                node: identity.node.clone(),
+                unit: unit.to_string(),
+            })?;
+        node.retired.push(old);
+        distribute_one(&mut self.nodes, idx, &identity);
+        // Which ITLs change: the node's own (CallManager), every one (TVS, CAPF, ITLRecovery).
+        let affects_all = matches!(unit, CertUnit::Tvs | CertUnit::Capf | CertUnit::ItlRecovery);
+        for (i, n) in self.nodes.iter_mut().enumerate() {
+            let affected = affects_all || (unit == CertUnit::CallManager && i == idx);
+            if affected && n.runs(ServiceKind::Tftp) {
+                n.itl_stale = true;
+            }
+        }
+        let mut report = ChangeReport {
+            messages: vec![
+                format!("Successfully Regenerated Certificate for {}.", unit.name()),
+                format!(
+                    "You must restart services related to {} for the regenerated certificates to become active.",
+                    unit.name()
+                ),
+            ],
+            ..ChangeReport::default()
+        };
+        let automatic = self.settings.generation == Generation::V14
+            && self.settings.phone_interaction == PhoneInteraction::Automatic
+            && matches!(
+                unit,
+                CertUnit::Tvs | CertUnit::Capf | CertUnit::CallManager | CertUnit::ItlRecovery
+            );
+        if self.settings.generation == Generation::V14 && unit == CertUnit::Tvs {
+            let now = self.clock.now();
+            let node = &mut self.nodes[idx];
+            node.set_service(ServiceKind::Tvs, ServiceStatus::Started, now);
+            node.tvs_serving = node.identity(CertUnit::Tvs).cloned();
+            report
+                .messages
+                .push(format!("{}: TVS restarted", node.name));
+        }
+        if automatic {
+            for i in self.tftp_nodes().collect::<Vec<_>>() {
+                if self.nodes[i].itl_stale {
+                    self.rebuild_itl(i)?;
+                    report.rebuilt_itls.push(self.nodes[i].name.clone());
+                }
+            }
+            let all: Vec<usize> = (0..self.phones.len()).collect();
+            report.reset = Some(self.reset_indices(&all, ResetKind::Restart));
+        }
+        Ok(report)
+    }
+
+    /// Restarts a service: TFTP rebuilds its ITL if a certificate or setting changed; TVS and
+    /// Tomcat start presenting their current certificate.
+    pub fn restart_service(
+        &mut self,
+        node: &str,
+        service: ServiceKind,
+    ) -> Result<ChangeReport, SimError> {
+        let idx = self.node_idx(node)?;
+        if !self.nodes[idx].runs(service) {
+            return Err(SimError::NoSuchService {
+                node: node.to_owned(),
+                service: service.to_string(),
+            });
+        }
+        let now = self.clock.tick();
+        let mut report = ChangeReport::default();
+        let n = &mut self.nodes[idx];
+        n.set_service(service, ServiceStatus::Started, now);
+        match service {
+            ServiceKind::Tvs => n.tvs_serving = n.identity(CertUnit::Tvs).cloned(),
+            ServiceKind::Tomcat => n.tomcat_serving = n.identity(CertUnit::Tomcat).cloned(),
+            _ => {}
+        }
+        report.messages.push(format!("{service}[STARTED]"));
+        if service == ServiceKind::Tftp && self.nodes[idx].itl_stale {
+            self.rebuild_itl(idx)?;
+            report.rebuilt_itls.push(node.to_owned());
+        }
+        Ok(report)
+    }
+
+    /// Stops a service.
+    pub fn stop_service(&mut self, node: &str, service: ServiceKind) -> Result<(), SimError> {
+        let idx = self.node_idx(node)?;
+        if !self.nodes[idx].runs(service) {
+            return Err(SimError::NoSuchService {
+                node: node.to_owned(),
+                service: service.to_string(),
+            });
+        }
+        let now = self.clock.tick();
+        self.nodes[idx].set_service(service, ServiceStatus::Stopped, now);
+        Ok(())
+    }
+
+    /// Starts a stopped service (as a restart when it runs).
+    pub fn start_service(
+        &mut self,
+        node: &str,
+        service: ServiceKind,
+    ) -> Result<ChangeReport, SimError> {
+        self.restart_service(node, service)
+    }
+
+    /// `utils ctl update CTLFile` on the publisher: a new CTL from the current certificates.
+    pub fn ctl_update(&mut self) -> Result<ChangeReport, SimError> {
+        if self.settings.security_mode != SecurityMode::Mixed {
+            return Err(SimError::Refused(
+                "the cluster is not in mixed mode: there is no CTL to update".into(),
+            ));
+        }
+        self.rebuild_ctl()?;
+        Ok(ChangeReport {
+            messages: vec![
+                "Updating CTL file".into(),
+                "CTL file Updated".into(),
+                "Please Restart the TFTP and Cisco CallManager services on all nodes in the cluster that run these services".into(),
+            ],
+            ..ChangeReport::default()
+        })
+    }
+
+    /// `utils ctl set-cluster mixed-mode`: switches to mixed mode and builds the first CTL.
+    /// ITLs become stale (their TFTP record's role changes).
+    pub fn set_mixed_mode(&mut self) -> Result<ChangeReport, SimError> {
+        if self.settings.security_mode == SecurityMode::Mixed {
+            return Err(SimError::Refused(
+                "the cluster is already in mixed mode".into(),
+            ));
+        }
+        self.settings.security_mode = SecurityMode::Mixed;
+        let now = self.clock.tick();
+        self.nodes[0].set_service(ServiceKind::CtlProvider, ServiceStatus::Started, now);
+        for n in &mut self.nodes {
+            if n.runs(ServiceKind::Tftp) {
+                n.itl_stale = true;
+            }
+        }
+        self.rebuild_ctl()?;
+        Ok(ChangeReport {
+            messages: vec!["Cluster set to Mixed Mode".into()],
+            ..ChangeReport::default()
+        })
+    }
+
+    fn select(&self, selector: &PhoneSelector) -> Result<Vec<usize>, SimError> {
+        Ok(match selector {
+            PhoneSelector::All => (0..self.phones.len()).collect(),
+            PhoneSelector::DevicePool(name) => {
+                let pool = self
+                    .device_pools
+                    .iter()
+                    .position(|p| &p.name == name)
+                    .ok_or_else(|| SimError::UnknownDevicePool(name.clone()))?;
+                (0..self.phones.len())
+                    .filter(|&i| self.phones[i].device_pool == pool)
+                    .collect()
+            }
+            PhoneSelector::Names(names) => names
+                .iter()
+                .map(|n| {
+                    self.phone_index(n)
+                        .ok_or_else(|| SimError::UnknownPhone(n.clone()))
+                })
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    /// Resets or restarts phones: each powered phone downloads CTL then ITL from its TFTP
+    /// node and the trust oracle decides what it installs.
+    pub fn reset_phones(
+        &mut self,
+        selector: &PhoneSelector,
+        kind: ResetKind,
+    ) -> Result<ResetReport, SimError> {
+        let indices = self.select(selector)?;
+        Ok(self.reset_indices(&indices, kind))
+    }
+
+    /// Powers phones off (unregistered, no web server, misses downloads) or on (boots: a
+    /// download). Returns the boot report when powering on.
+    pub fn power(&mut self, selector: &PhoneSelector, on: bool) -> Result<ResetReport, SimError> {
+        let indices = self.select(selector)?;
+        let now = self.clock.tick();
+        if on {
+            let off: Vec<usize> = indices
+                .into_iter()
+                .filter(|&i| !self.phones[i].powered)
+                .collect();
+            for &i in &off {
+                self.phones[i].powered = true;
+            }
+            return Ok(self.reset_indices(&off, ResetKind::Boot));
+        }
+        for &i in &indices {
+            let p = &mut self.phones[i];
+            if p.powered {
+                p.powered = false;
+                p.registered = false;
+                p.status_reason = 34;
+                p.state_changed = now;
+            }
+        }
+        Ok(ResetReport {
+            selected: indices.len(),
+            ..ResetReport::default()
+        })
+    }
+
+    /// Sets an enterprise parameter. `RollBackToPreGrayback` rebuilds every ITL at once.
+    pub fn set_parameter(&mut self, parameter: Parameter) -> Result<ChangeReport, SimError> {
+        self.clock.tick();
+        let mut report = ChangeReport::default();
+        match parameter {
+            Parameter::RollbackToPreGrayback(on) => {
+                if self.settings.rollback != on {
+                    self.settings.rollback = on;
+                    for i in self.tftp_nodes().collect::<Vec<_>>() {
+                        self.nodes[i].itl_stale = true;
+                        self.rebuild_itl(i)?;
+                        report.rebuilt_itls.push(self.nodes[i].name.clone());
+                    }
+                }
+                report.messages.push(format!(
+                    "RollBackToPreGrayback = {}",
+                    if on { "T" } else { "F" }
+                ));
+            }
+            Parameter::PhoneInteraction(mode) => {
+                self.settings.phone_interaction = mode;
+                report.messages.push(format!(
+                    "Phone Interaction on Certificate Update = {mode:?}"
+                ));
+            }
+            Parameter::DeviceQueriesPerMinute(n) => {
+                if !(1..=18).contains(&n) {
+                    return Err(SimError::Refused(format!(
+                        "Allowed Device Queries Per Minute must be 1 to 18, not {n}"
+                    )));
+                }
+                self.settings.device_queries_per_minute = n;
+                report
+                    .messages
+                    .push(format!("Allowed Device Queries Per Minute = {n}"));
+            }
+        }
+        Ok(report)
+    }
+
+    /// Deletes one certificate from a trust store of one node. `id` is the certificate's
+    /// SHA-256 (hex, colons allowed) or its serial number (hex).
+    pub fn delete_trust_certificate(
+        &mut self,
+        node: &str,
+        store: TrustStore,
+        id: &str,
+    ) -> Result<ChangeReport, SimError> {
+        let idx = self.node_idx(node)?;
+        let wanted: String = id
+            .chars()
+            .filter(|c| *c != ':')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let entries = self.nodes[idx].trust.entry(store).or_default();
+        let position = entries.iter().position(|e| {
+            hex::encode(e.identity.sha256()) == wanted
+                || e.identity.certificate().serial_hex().to_ascii_lowercase() == wanted
+        });
+        let Some(position) = position else {
+            return Err(SimError::NoSuchTrustCertificate {
+                node: node.to_owned(),
+                store: store.to_string(),
+                id: id.to_owned(),
+            });
+        };
+        let removed = entries.remove(position);
+        self.clock.tick();
+        Ok(ChangeReport {
+            messages: vec![format!(
+                "Deleted {} from {store} on {node}",
+                removed.identity.certificate().subject_cucm()
+            )],
+            ..ChangeReport::default()
+        })
+    }
+}

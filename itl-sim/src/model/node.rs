@@ -1,0 +1,257 @@
+//! A CUCM node: its address, services, certificates (current and past generations) and trust
+//! stores.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::Ipv4Addr;
+
+use crate::model::archive::FileId;
+use crate::model::identity::{CertUnit, Identity};
+
+/// A service as Control Center names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub enum ServiceKind {
+    /// `Cisco CallManager`.
+    CallManager,
+    /// `Cisco CTIManager`.
+    CtiManager,
+    /// `Cisco Tftp`.
+    Tftp,
+    /// `Cisco Trust Verification Service`.
+    Tvs,
+    /// `Cisco Certificate Authority Proxy Function`.
+    Capf,
+    /// `Cisco CTL Provider`.
+    CtlProvider,
+    /// `Cisco Tomcat`.
+    Tomcat,
+    /// `Cisco DRF Master`.
+    DrfMaster,
+    /// `Cisco DRF Local`.
+    DrfLocal,
+    /// `Cisco Certificate Change Notification`.
+    CertificateChangeNotification,
+    /// `Cisco RIS Data Collector`.
+    RisDataCollector,
+}
+
+impl ServiceKind {
+    /// Every service.
+    pub const ALL: [ServiceKind; 11] = [
+        ServiceKind::CallManager,
+        ServiceKind::CtiManager,
+        ServiceKind::Tftp,
+        ServiceKind::Tvs,
+        ServiceKind::Capf,
+        ServiceKind::CtlProvider,
+        ServiceKind::Tomcat,
+        ServiceKind::DrfMaster,
+        ServiceKind::DrfLocal,
+        ServiceKind::CertificateChangeNotification,
+        ServiceKind::RisDataCollector,
+    ];
+
+    /// The exact Control Center name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ServiceKind::CallManager => "Cisco CallManager",
+            ServiceKind::CtiManager => "Cisco CTIManager",
+            ServiceKind::Tftp => "Cisco Tftp",
+            ServiceKind::Tvs => "Cisco Trust Verification Service",
+            ServiceKind::Capf => "Cisco Certificate Authority Proxy Function",
+            ServiceKind::CtlProvider => "Cisco CTL Provider",
+            ServiceKind::Tomcat => "Cisco Tomcat",
+            ServiceKind::DrfMaster => "Cisco DRF Master",
+            ServiceKind::DrfLocal => "Cisco DRF Local",
+            ServiceKind::CertificateChangeNotification => "Cisco Certificate Change Notification",
+            ServiceKind::RisDataCollector => "Cisco RIS Data Collector",
+        }
+    }
+
+    /// Parses a Control Center name, case-insensitively (`Cisco TFTP` works); `Cisco DRF
+    /// Primary` is accepted for the DRF master.
+    pub fn parse(text: &str) -> Option<Self> {
+        let t = text.trim();
+        if t.eq_ignore_ascii_case("Cisco DRF Primary") {
+            return Some(ServiceKind::DrfMaster);
+        }
+        Self::ALL
+            .into_iter()
+            .find(|s| s.name().eq_ignore_ascii_case(t))
+    }
+}
+
+impl fmt::Display for ServiceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A service's state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum ServiceStatus {
+    /// Running.
+    Started,
+    /// Stopped by an administrator.
+    Stopped,
+    /// Not activated on this node.
+    NotActivated,
+}
+
+/// A service on a node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ServiceState {
+    /// Which.
+    pub kind: ServiceKind,
+    /// Its state.
+    pub status: ServiceStatus,
+    /// Model time of the last start.
+    pub since: u64,
+}
+
+/// A trust store (`show cert list trust`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub enum TrustStore {
+    /// `CallManager-trust`.
+    CallManager,
+    /// `Phone-SAST-trust`.
+    PhoneSast,
+    /// `tomcat-trust`.
+    Tomcat,
+    /// `ipsec-trust`.
+    Ipsec,
+    /// `CAPF-trust`.
+    Capf,
+}
+
+impl TrustStore {
+    /// Every store.
+    pub const ALL: [TrustStore; 5] = [
+        TrustStore::CallManager,
+        TrustStore::PhoneSast,
+        TrustStore::Tomcat,
+        TrustStore::Ipsec,
+        TrustStore::Capf,
+    ];
+
+    /// The name CUCM prints (`CallManager-trust`).
+    pub fn name(self) -> &'static str {
+        match self {
+            TrustStore::CallManager => "CallManager-trust",
+            TrustStore::PhoneSast => "Phone-SAST-trust",
+            TrustStore::Tomcat => "tomcat-trust",
+            TrustStore::Ipsec => "ipsec-trust",
+            TrustStore::Capf => "CAPF-trust",
+        }
+    }
+
+    /// Parses a store name, case-insensitively.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.name().eq_ignore_ascii_case(text.trim()))
+    }
+
+    /// The store a unit's certificate is copied into on the other nodes (CUCM's certificate
+    /// change notification). TVS and ITLRecovery certificates are not distributed.
+    pub fn for_unit(unit: CertUnit) -> Option<Self> {
+        match unit {
+            CertUnit::CallManager | CertUnit::Capf => Some(TrustStore::CallManager),
+            CertUnit::Tomcat => Some(TrustStore::Tomcat),
+            CertUnit::Ipsec => Some(TrustStore::Ipsec),
+            CertUnit::Tvs | CertUnit::ItlRecovery => None,
+        }
+    }
+}
+
+impl fmt::Display for TrustStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A certificate in a trust store.
+#[derive(Clone, Debug)]
+pub struct TrustEntry {
+    /// The identity it copies (its own certificate on another node).
+    pub identity: Identity,
+}
+
+/// Node-level faults.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct NodeFaults {
+    /// TFTP (UDP and HTTP 6970) does not answer.
+    pub tftp_down: bool,
+    /// RisPort70 throttles every request after the first per minute.
+    pub risport_throttle: bool,
+}
+
+/// One node.
+#[derive(Clone, Debug)]
+pub struct Node {
+    /// Host name (`ucm-pub`).
+    pub name: String,
+    /// Loopback address (`127.0.1.1`).
+    pub address: Ipv4Addr,
+    /// Whether this is the publisher.
+    pub publisher: bool,
+    /// Services, one entry per [`ServiceKind`].
+    pub services: Vec<ServiceState>,
+    /// Current certificates by unit.
+    pub identities: BTreeMap<CertUnit, Identity>,
+    /// Earlier generations, oldest first.
+    pub retired: Vec<Identity>,
+    /// The certificate TVS presents (changes when TVS restarts).
+    pub tvs_serving: Option<Identity>,
+    /// The certificate Tomcat presents (changes when Tomcat restarts).
+    pub tomcat_serving: Option<Identity>,
+    /// Trust stores.
+    pub trust: BTreeMap<TrustStore, Vec<TrustEntry>>,
+    /// The ITL the TFTP service serves (TFTP nodes).
+    pub served_itl: Option<FileId>,
+    /// A certificate or setting changed since the ITL was built.
+    pub itl_stale: bool,
+    /// Faults.
+    pub faults: NodeFaults,
+}
+
+impl Node {
+    /// The state of a service.
+    pub fn service(&self, kind: ServiceKind) -> ServiceStatus {
+        self.services
+            .iter()
+            .find(|s| s.kind == kind)
+            .map(|s| s.status)
+            .unwrap_or(ServiceStatus::NotActivated)
+    }
+
+    /// Whether a service is activated (started or stopped).
+    pub fn runs(&self, kind: ServiceKind) -> bool {
+        self.service(kind) != ServiceStatus::NotActivated
+    }
+
+    /// Whether a service is started.
+    pub fn started(&self, kind: ServiceKind) -> bool {
+        self.service(kind) == ServiceStatus::Started
+    }
+
+    /// Sets a service's state.
+    pub(crate) fn set_service(&mut self, kind: ServiceKind, status: ServiceStatus, now: u64) {
+        if let Some(s) = self.services.iter_mut().find(|s| s.kind == kind) {
+            s.status = status;
+            if status == ServiceStatus::Started {
+                s.since = now;
+            }
+        }
+    }
+
+    /// The current certificate of a unit.
+    pub fn identity(&self, unit: CertUnit) -> Option<&Identity> {
+        self.identities.get(&unit)
+    }
+
+    /// Whether TFTP answers: the service is started and no fault stops it.
+    pub fn tftp_answers(&self) -> bool {
+        self.started(ServiceKind::Tftp) && !self.faults.tftp_down
+    }
+}

@@ -1,0 +1,206 @@
+//! Phone models, their families (which decide the web-page layout) and their capabilities.
+
+use std::fmt;
+
+/// A phone model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub enum PhoneModel {
+    /// Cisco 7811.
+    Cp7811,
+    /// Cisco 7821.
+    Cp7821,
+    /// Cisco 7841.
+    Cp7841,
+    /// Cisco 7861.
+    Cp7861,
+    /// Cisco 8811.
+    Cp8811,
+    /// Cisco 8841.
+    Cp8841,
+    /// Cisco 8845.
+    Cp8845,
+    /// Cisco 8851.
+    Cp8851,
+    /// Cisco 8861.
+    Cp8861,
+    /// Cisco 8865.
+    Cp8865,
+    /// Cisco 7940 (no TVS).
+    Cp7940,
+    /// Cisco 7960 (no TVS).
+    Cp7960,
+    /// Cisco 7942.
+    Cp7942,
+    /// Cisco 7945.
+    Cp7945,
+    /// Cisco 7962.
+    Cp7962,
+    /// Cisco 7965.
+    Cp7965,
+    /// Cisco 7975.
+    Cp7975,
+    /// Cisco 9951.
+    Cp9951,
+    /// Cisco 9971.
+    Cp9971,
+}
+
+/// A model family: phones of one family serve the same page layout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum Family {
+    /// 7800 series.
+    Cp78xx,
+    /// 8800 series.
+    Cp88xx,
+    /// 7900 series (classic layout).
+    Cp79xx,
+    /// 9900 series.
+    Cp99xx,
+}
+
+impl Family {
+    /// Whether the family serves the classic (7900) page layout.
+    pub fn classic_pages(self) -> bool {
+        self == Family::Cp79xx
+    }
+}
+
+/// The fleet mix: model and weight (per mille). 78xx 40 %, 88xx 35 %, 79xx 20 %, 99xx 5 %.
+pub const FLEET_MIX: [(PhoneModel, u32); 19] = [
+    (PhoneModel::Cp7811, 80),
+    (PhoneModel::Cp7821, 120),
+    (PhoneModel::Cp7841, 150),
+    (PhoneModel::Cp7861, 50),
+    (PhoneModel::Cp8811, 50),
+    (PhoneModel::Cp8841, 120),
+    (PhoneModel::Cp8845, 40),
+    (PhoneModel::Cp8851, 70),
+    (PhoneModel::Cp8861, 50),
+    (PhoneModel::Cp8865, 20),
+    (PhoneModel::Cp7940, 10),
+    (PhoneModel::Cp7960, 10),
+    (PhoneModel::Cp7942, 40),
+    (PhoneModel::Cp7945, 40),
+    (PhoneModel::Cp7962, 30),
+    (PhoneModel::Cp7965, 50),
+    (PhoneModel::Cp7975, 20),
+    (PhoneModel::Cp9951, 20),
+    (PhoneModel::Cp9971, 30),
+];
+
+impl PhoneModel {
+    /// The model number (`8841`).
+    pub fn number(self) -> &'static str {
+        match self {
+            PhoneModel::Cp7811 => "7811",
+            PhoneModel::Cp7821 => "7821",
+            PhoneModel::Cp7841 => "7841",
+            PhoneModel::Cp7861 => "7861",
+            PhoneModel::Cp8811 => "8811",
+            PhoneModel::Cp8841 => "8841",
+            PhoneModel::Cp8845 => "8845",
+            PhoneModel::Cp8851 => "8851",
+            PhoneModel::Cp8861 => "8861",
+            PhoneModel::Cp8865 => "8865",
+            PhoneModel::Cp7940 => "7940",
+            PhoneModel::Cp7960 => "7960",
+            PhoneModel::Cp7942 => "7942",
+            PhoneModel::Cp7945 => "7945",
+            PhoneModel::Cp7962 => "7962",
+            PhoneModel::Cp7965 => "7965",
+            PhoneModel::Cp7975 => "7975",
+            PhoneModel::Cp9951 => "9951",
+            PhoneModel::Cp9971 => "9971",
+        }
+    }
+
+    /// CUCM's product name (`Cisco 8841`).
+    pub fn product_name(self) -> String {
+        format!("Cisco {}", self.number())
+    }
+
+    /// The model number on the device itself (`CP-8841`).
+    pub fn model_number(self) -> String {
+        format!("CP-{}", self.number())
+    }
+
+    /// The family.
+    pub fn family(self) -> Family {
+        match self.number().as_bytes() {
+            [b'7', b'8', ..] => Family::Cp78xx,
+            [b'8', b'8', ..] => Family::Cp88xx,
+            [b'9', b'9', ..] => Family::Cp99xx,
+            _ => Family::Cp79xx,
+        }
+    }
+
+    /// Whether the phone can ask TVS about an unknown signer (7940/7960 cannot).
+    pub fn supports_tvs(self) -> bool {
+        !matches!(self, PhoneModel::Cp7940 | PhoneModel::Cp7960)
+    }
+
+    /// The simulator's numeric model code (RisPort `Model`, AXL `typemodel.enum`); its own
+    /// table, consistent between the simulated interfaces.
+    pub fn model_code(self) -> u32 {
+        match self {
+            PhoneModel::Cp7811 => 36213,
+            PhoneModel::Cp7821 => 36216,
+            PhoneModel::Cp7841 => 36217,
+            PhoneModel::Cp7861 => 36218,
+            PhoneModel::Cp8811 => 36219,
+            PhoneModel::Cp8841 => 36224,
+            PhoneModel::Cp8845 => 36225,
+            PhoneModel::Cp8851 => 36226,
+            PhoneModel::Cp8861 => 36227,
+            PhoneModel::Cp8865 => 36228,
+            PhoneModel::Cp7940 => 8,
+            PhoneModel::Cp7960 => 7,
+            PhoneModel::Cp7942 => 434,
+            PhoneModel::Cp7945 => 435,
+            PhoneModel::Cp7962 => 404,
+            PhoneModel::Cp7965 => 436,
+            PhoneModel::Cp7975 => 437,
+            PhoneModel::Cp9951 => 537,
+            PhoneModel::Cp9971 => 493,
+        }
+    }
+
+    /// The active load for a protocol.
+    pub fn load_id(self, protocol: Protocol) -> String {
+        match (self.family(), protocol) {
+            (Family::Cp78xx, _) => "sip78xx.14-2-1-0001-14".into(),
+            (Family::Cp88xx, _) => "sip88xx.14-2-1-0001-14".into(),
+            (Family::Cp99xx, _) => "sip9951.9-4-2SR4-3".into(),
+            (Family::Cp79xx, _) if matches!(self, PhoneModel::Cp7940 | PhoneModel::Cp7960) => {
+                "P00308010200".into()
+            }
+            (Family::Cp79xx, Protocol::Sccp) => format!("SCCP{}.9-4-2SR3-1S", &self.number()[2..]),
+            (Family::Cp79xx, Protocol::Sip) => format!("SIP{}.9-4-2SR3-1S", &self.number()[2..]),
+        }
+    }
+}
+
+impl fmt::Display for PhoneModel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.product_name())
+    }
+}
+
+/// Signalling protocol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum Protocol {
+    /// SIP.
+    Sip,
+    /// SCCP (Skinny).
+    Sccp,
+}
+
+impl Protocol {
+    /// `SIP` or `SCCP`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::Sip => "SIP",
+            Protocol::Sccp => "SCCP",
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! The XML pages (`/DeviceInformationX`, `/NetworkConfigurationX`), shaped as in
+//! `cucm-interfaces.md` §8.2.
+
+use super::{PageData, escape};
+
+/// `/DeviceInformationX`.
+pub fn device_information(data: &PageData) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>\n<DeviceInformation>\n\
+   <MACAddress>{mac}</MACAddress>\n\
+   <HostName>{name}</HostName>\n\
+   <phoneDN>{dn}</phoneDN>\n\
+   <appLoadID>{load}</appLoadID>\n\
+   <bootLoadID>{load}</bootLoadID>\n\
+   <versionID>{load}</versionID>\n\
+   <serialNumber>{serial}</serialNumber>\n\
+   <modelNumber>{model}</modelNumber>\n\
+</DeviceInformation>\n",
+        mac = escape(&data.mac),
+        name = escape(&data.name),
+        dn = escape(&data.directory_number),
+        load = escape(&data.load_id),
+        serial = escape(&data.serial),
+        model = data.model.model_number(),
+    )
+}
+
+/// `/NetworkConfigurationX`: the Network Setup fields as elements (labels without spaces).
+pub fn network_configuration(data: &PageData) -> String {
+    let mut out =
+        String::from("<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>\n<NetworkConfiguration>\n");
+    let mut fields = data.network_fields();
+    fields.extend(data.trust_fields());
+    for (label, value) in fields {
+        let tag: String = label
+            .split([' ', '.'])
+            .filter(|w| !w.is_empty())
+            .enumerate()
+            .map(|(i, w)| {
+                if i == 0 {
+                    w.to_ascii_lowercase()
+                } else {
+                    let mut c = w.chars();
+                    c.next()
+                        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                        .unwrap_or_default()
+                }
+            })
+            .collect();
+        out.push_str(&format!("   <{tag}>{}</{tag}>\n", escape(&value)));
+    }
+    out.push_str("</NetworkConfiguration>\n");
+    out
+}

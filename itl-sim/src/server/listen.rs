@@ -1,0 +1,98 @@
+//! Opening sockets on loopback: per-address TCP/UDP listeners, the one wildcard TCP socket
+//! bound to device `lo` that serves every phone address, and the open-file limit.
+
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
+use std::time::Duration;
+
+use socket2::{Domain, Protocol, SockRef, Socket, Type};
+use tokio::net::{TcpListener, TcpStream, UdpSocket};
+
+use crate::error::SimError;
+
+/// Backlog of every listening socket.
+const BACKLOG: i32 = 1024;
+
+fn bind_error(addr: SocketAddr) -> impl FnOnce(std::io::Error) -> SimError {
+    move |source| SimError::Bind {
+        addr: addr.to_string(),
+        source,
+    }
+}
+
+/// Whether an address is on loopback (every socket of the simulator must be).
+pub fn is_loopback(addr: Ipv4Addr) -> bool {
+    addr.octets()[0] == 127
+}
+
+/// A TCP listener on `addr:port` (port 0: ephemeral), with `SO_REUSEADDR`.
+pub fn tcp_listener(addr: Ipv4Addr, port: u16) -> Result<TcpListener, SimError> {
+    let sa = SocketAddr::V4(SocketAddrV4::new(addr, port));
+    if !is_loopback(addr) {
+        return Err(SimError::InvalidOption(format!(
+            "{addr} is not a loopback address"
+        )));
+    }
+    let socket =
+        Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).map_err(bind_error(sa))?;
+    socket.set_reuse_address(true).map_err(bind_error(sa))?;
+    socket.bind(&sa.into()).map_err(bind_error(sa))?;
+    socket.listen(BACKLOG).map_err(bind_error(sa))?;
+    socket.set_nonblocking(true).map_err(bind_error(sa))?;
+    TcpListener::from_std(socket.into()).map_err(bind_error(sa))
+}
+
+/// One TCP socket on `0.0.0.0:port` bound to device `lo` (`SO_BINDTODEVICE`, needs root or
+/// `CAP_NET_RAW`): it accepts connections to every 127.0.0.0/8 address, and the local address
+/// of each accepted connection says which one was dialled.
+pub fn wildcard_loopback_listener(port: u16) -> Result<TcpListener, SimError> {
+    let sa = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port));
+    let socket =
+        Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).map_err(bind_error(sa))?;
+    socket.bind_device(Some(b"lo")).map_err(bind_error(sa))?;
+    socket.set_reuse_address(true).map_err(bind_error(sa))?;
+    socket.bind(&sa.into()).map_err(bind_error(sa))?;
+    socket.listen(BACKLOG * 4).map_err(bind_error(sa))?;
+    socket.set_nonblocking(true).map_err(bind_error(sa))?;
+    TcpListener::from_std(socket.into()).map_err(bind_error(sa))
+}
+
+/// A UDP socket on `addr:port`.
+pub fn udp_socket(addr: Ipv4Addr, port: u16) -> Result<UdpSocket, SimError> {
+    let sa = SocketAddr::V4(SocketAddrV4::new(addr, port));
+    if !is_loopback(addr) {
+        return Err(SimError::InvalidOption(format!(
+            "{addr} is not a loopback address"
+        )));
+    }
+    let socket =
+        Socket::new(Domain::IPV4, Type::DGRAM, Some(Protocol::UDP)).map_err(bind_error(sa))?;
+    socket.set_reuse_address(true).map_err(bind_error(sa))?;
+    socket.bind(&sa.into()).map_err(bind_error(sa))?;
+    socket.set_nonblocking(true).map_err(bind_error(sa))?;
+    UdpSocket::from_std(socket.into()).map_err(bind_error(sa))
+}
+
+/// Closes a connection with a reset (RST) instead of a FIN: what a client sees when a port
+/// refuses after the kernel accepted.
+pub fn reset(stream: TcpStream) {
+    let _ = SockRef::from(&stream).set_linger(Some(Duration::ZERO));
+    drop(stream);
+}
+
+/// Raises the soft open-file limit to the hard limit (10 000 per-phone listeners need it).
+/// Returns the new soft limit.
+pub fn raise_open_file_limit() -> Option<u64> {
+    rlimit::increase_nofile_limit(u64::MAX).ok()
+}
+
+/// Whether the process runs as root (effective uid 0, from `/proc/self/status`).
+pub fn running_as_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .and_then(|l| l.split_whitespace().nth(2).map(|e| e == "0"))
+        })
+        .unwrap_or(false)
+}

@@ -1,0 +1,398 @@
+//! AXL `executeSQLQuery` on the publisher's `/axl/` (cucm-interfaces.md §1.2–§1.4).
+//!
+//! The simulator has no database: it recognises the queries of the tool's catalogue
+//! ([`itl_cucm::soap::axl::sql`]) by their normalised text (case and whitespace outside string
+//! literals ignored, a trailing `order by` optional) and answers them from the model, with the
+//! Informix `SKIP n FIRST m` paging clause applied. Any other SQL gets the AXL fault CUCM sends
+//! for SQL it cannot run (axlcode −201 "A syntax error has occurred."); a result over the
+//! response limit gets "Query request too large" with the total and a suggested row count, so
+//! the real client pages.
+
+use std::collections::BTreeMap;
+
+use itl_cucm::soap::axl::{
+    DEFAULT_VERSION, EXECUTE_SQL_QUERY, fault_response, parse_paging, parse_soap_action,
+    parse_sql_request_full, query_too_large_fault, sql, sql_response,
+};
+
+use crate::model::{Cluster, SecurityMode};
+use crate::server::soap::{
+    SoapContext, SoapResponse, SoapService, operation_name, unknown_request,
+};
+
+/// CUCM's limit on one AXL response: 8 MB (cucm-interfaces.md §1.3).
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+
+/// Informix error code CUCM returns in `axlcode` for SQL it cannot run.
+pub const SYNTAX_ERROR_CODE: i64 = -201;
+
+/// The message that goes with [`SYNTAX_ERROR_CODE`].
+pub const SYNTAX_ERROR_MESSAGE: &str = "A syntax error has occurred.";
+
+/// One result row: column name and value, in column order.
+type Row = Vec<(&'static str, String)>;
+
+/// A query of the catalogue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Query {
+    Phones,
+    PhoneNames,
+    PhoneLastKnown,
+    PhoneLsc,
+    CmGroupMembers,
+    PerPoolAndCmGroup,
+    PerPoolAndModel,
+    ModelNames,
+    ItlTables,
+    CertificateParams,
+    Param(String),
+}
+
+/// The AXL `executeSQLQuery` service.
+#[derive(Clone, Debug)]
+pub struct AxlService {
+    catalogue: Vec<(String, Query)>,
+    max_rows: Option<usize>,
+    max_bytes: usize,
+}
+
+impl Default for AxlService {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl AxlService {
+    /// CUCM's limits: 8 MB per response ([`DEFAULT_MAX_RESPONSE_BYTES`]), no row cap.
+    pub fn new() -> Self {
+        let catalogue = [
+            (sql::PHONES, Query::Phones),
+            (sql::PHONE_NAMES, Query::PhoneNames),
+            (sql::PHONE_LAST_KNOWN, Query::PhoneLastKnown),
+            (sql::PHONE_LSC, Query::PhoneLsc),
+            (sql::CM_GROUP_MEMBERS, Query::CmGroupMembers),
+            (sql::PHONES_PER_POOL_AND_CM_GROUP, Query::PerPoolAndCmGroup),
+            (sql::PHONES_PER_POOL_AND_MODEL, Query::PerPoolAndModel),
+            (sql::MODEL_NAMES, Query::ModelNames),
+            (sql::ITL_TABLES, Query::ItlTables),
+            (sql::CERTIFICATE_PARAMS, Query::CertificateParams),
+        ]
+        .into_iter()
+        .map(|(text, q)| (strip_order_by(&normalise(text)).to_owned(), q))
+        .collect();
+        Self {
+            catalogue,
+            max_rows: None,
+            max_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+
+    /// Also refuses results of more than `max_rows` rows ("Query request too large",
+    /// suggesting less than `max_rows + 1`), to exercise the client's paging on small clusters.
+    pub fn with_row_limit(mut self, max_rows: usize) -> Self {
+        self.max_rows = Some(max_rows);
+        self
+    }
+
+    /// Sets the response size limit in bytes.
+    pub fn with_max_bytes(mut self, max_bytes: usize) -> Self {
+        self.max_bytes = max_bytes.max(1);
+        self
+    }
+
+    /// The catalogue query `sql` (without its paging clause) stands for, if any.
+    fn recognise(&self, sql: &str) -> Option<Query> {
+        let text = normalise(sql);
+        let text = strip_order_by(&text);
+        if let Some(q) = self
+            .catalogue
+            .iter()
+            .find(|(k, _)| k == text)
+            .map(|(_, q)| q.clone())
+        {
+            return Some(q);
+        }
+        // processconfig_param(name), with or without a space after the comma.
+        let literal = text
+            .strip_prefix("select paramname,paramvalue from processconfig where paramname='")?
+            .strip_suffix('\'')?;
+        if literal.replace("''", "").contains('\'') {
+            return None;
+        }
+        Some(Query::Param(literal.replace("''", "'")))
+    }
+
+    fn answer(&self, version: &str, sql_text: &str, cluster: &Cluster) -> SoapResponse {
+        let Some((paging, base)) = parse_paging(sql_text) else {
+            return syntax_error();
+        };
+        let Some(query) = self.recognise(&base) else {
+            return syntax_error();
+        };
+        let rows = rows_for(&query, cluster);
+        let skip = usize::try_from(paging.skip).unwrap_or(usize::MAX);
+        let first = paging
+            .first
+            .map_or(usize::MAX, |f| usize::try_from(f).unwrap_or(usize::MAX));
+        let rows: Vec<Row> = rows.into_iter().skip(skip).take(first).collect();
+        let total = rows.len() as u64;
+        if let Some(max) = self.max_rows
+            && rows.len() > max
+        {
+            return too_large(total, max as u64 + 1);
+        }
+        let body = sql_response(version, rows.iter().map(|r| r.iter().map(|(k, v)| (*k, v))));
+        if body.len() > self.max_bytes {
+            let fitting = (rows.len() as u128 * self.max_bytes as u128 / body.len() as u128) as u64;
+            return too_large(total, fitting.max(1));
+        }
+        SoapResponse::ok(body)
+    }
+}
+
+impl SoapService for AxlService {
+    fn handle(
+        &self,
+        ctx: &SoapContext<'_>,
+        path: &str,
+        soap_action: Option<&str>,
+        body: &[u8],
+    ) -> SoapResponse {
+        if operation_name(body).as_deref() != Some(EXECUTE_SQL_QUERY) {
+            return unknown_request(path, soap_action, body);
+        }
+        let request = match parse_sql_request_full(body) {
+            Ok(r) => r,
+            Err(fault) => return SoapResponse::fault(&fault.code, &fault.message),
+        };
+        let version = request
+            .version
+            .or_else(|| soap_action.and_then(parse_soap_action).map(|(v, _)| v))
+            .unwrap_or_else(|| DEFAULT_VERSION.to_owned());
+        ctx.sim
+            .read(|cluster| self.answer(&version, &request.sql, cluster))
+    }
+}
+
+fn syntax_error() -> SoapResponse {
+    raw_fault(fault_response(SYNTAX_ERROR_CODE, SYNTAX_ERROR_MESSAGE))
+}
+
+fn too_large(total: u64, suggested: u64) -> SoapResponse {
+    raw_fault(query_too_large_fault(total, suggested))
+}
+
+fn raw_fault(body: String) -> SoapResponse {
+    SoapResponse {
+        status: 500,
+        ..SoapResponse::ok(body)
+    }
+}
+
+/// Lower case outside `'…'` literals, whitespace collapsed and dropped around `,=()`, no
+/// trailing `;`.
+fn normalise(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut in_literal = false;
+    let mut pending_space = false;
+    for c in sql.trim().trim_end_matches(';').trim_end().chars() {
+        if in_literal {
+            out.push(c);
+            if c == '\'' {
+                in_literal = false;
+            }
+            continue;
+        }
+        if c.is_whitespace() {
+            pending_space = true;
+            continue;
+        }
+        let tight = |c: char| matches!(c, ',' | '=' | '(' | ')');
+        if pending_space && !out.is_empty() && !tight(c) && !out.ends_with(tight) {
+            out.push(' ');
+        }
+        pending_space = false;
+        if c == '\'' {
+            in_literal = true;
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// `text` without a trailing `order by …` (the simulator always orders its rows).
+fn strip_order_by(text: &str) -> &str {
+    match text.rfind(" order by ") {
+        Some(at) if !text[at..].contains('\'') => &text[..at],
+        _ => text,
+    }
+}
+
+/// The standard security profile CUCM gives a phone model.
+fn security_profile(model: &str, protocol: &str) -> String {
+    format!("{model} - Standard {protocol} Non-Secure Profile")
+}
+
+fn rows_for(query: &Query, c: &Cluster) -> Vec<Row> {
+    let mut phones: Vec<_> = c.phones().iter().map(|p| c.phone_snapshot(p)).collect();
+    phones.sort_by(|a, b| a.name.cmp(&b.name));
+    match query {
+        Query::Phones => phones
+            .into_iter()
+            .map(|p| {
+                let profile = security_profile(&p.model, p.protocol);
+                vec![
+                    ("name", p.name),
+                    ("description", p.description),
+                    ("model", p.model),
+                    ("devicepool", p.device_pool),
+                    ("cmgroup", p.cm_group),
+                    ("secprofile", profile),
+                    ("secmode", "Non Secure".to_owned()),
+                    ("tkcertificatestatus", "1".to_owned()),
+                    ("tkcertificateoperation", "1".to_owned()),
+                    ("tkauthenticationmode", String::new()),
+                    ("upgradefinishtime", String::new()),
+                ]
+            })
+            .collect(),
+        Query::PhoneNames => phones.into_iter().map(|p| vec![("name", p.name)]).collect(),
+        Query::PhoneLastKnown => phones
+            .into_iter()
+            .map(|p| {
+                let seen = p.timestamp.to_string();
+                vec![
+                    ("name", p.name),
+                    ("lastknownipaddress", p.ip.to_string()),
+                    ("lastknownucm", p.registered_node.unwrap_or_default()),
+                    ("lastseen", seen.clone()),
+                    ("lastactive", seen),
+                ]
+            })
+            .collect(),
+        Query::PhoneLsc => phones
+            .into_iter()
+            .map(|p| {
+                vec![
+                    ("name", p.name),
+                    ("tkcertificatestatus", "1".to_owned()),
+                    ("tkcertificateoperation", "1".to_owned()),
+                    ("tkauthenticationmode", String::new()),
+                    ("secprofile", security_profile(&p.model, p.protocol)),
+                    ("secmode", "Non Secure".to_owned()),
+                ]
+            })
+            .collect(),
+        Query::CmGroupMembers => {
+            let mut groups: Vec<_> = c.cm_groups().iter().collect();
+            groups.sort_by(|a, b| a.name.cmp(&b.name));
+            groups
+                .into_iter()
+                .flat_map(|g| {
+                    g.members.iter().enumerate().filter_map(|(i, &m)| {
+                        let node = c.nodes().get(m)?;
+                        Some(vec![
+                            ("cmgroup", g.name.clone()),
+                            ("cmgr", node.name.clone()),
+                            ("priority", (i + 1).to_string()),
+                        ])
+                    })
+                })
+                .collect()
+        }
+        Query::PerPoolAndCmGroup => {
+            let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
+            for p in phones {
+                *counts.entry((p.device_pool, p.cm_group)).or_default() += 1;
+            }
+            counts
+                .into_iter()
+                .map(|((pool, group), n)| {
+                    vec![
+                        ("devicepool", pool),
+                        ("cmgroup", group),
+                        ("phones", n.to_string()),
+                    ]
+                })
+                .collect()
+        }
+        Query::PerPoolAndModel => {
+            let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
+            for p in phones {
+                *counts.entry((p.device_pool, p.model)).or_default() += 1;
+            }
+            counts
+                .into_iter()
+                .map(|((pool, model), n)| {
+                    vec![
+                        ("device_count", n.to_string()),
+                        ("device_pool", pool),
+                        ("device_type", model),
+                    ]
+                })
+                .collect()
+        }
+        Query::ModelNames => {
+            let models: BTreeMap<u32, String> = phones
+                .into_iter()
+                .map(|p| (p.model_code, p.model))
+                .collect();
+            models
+                .into_iter()
+                .map(|(code, name)| vec![("enum", code.to_string()), ("name", name)])
+                .collect()
+        }
+        // Unverified discovery helpers: the simulator has no such tables or parameters.
+        Query::ItlTables | Query::CertificateParams => Vec::new(),
+        Query::Param(name) => {
+            let value = match name.as_str() {
+                "ClusterSecurityMode" => match c.settings().security_mode {
+                    SecurityMode::Mixed => "1",
+                    SecurityMode::NonSecure => "0",
+                },
+                "RollBackToPreGrayback" => {
+                    if c.settings().rollback {
+                        "T"
+                    } else {
+                        "F"
+                    }
+                }
+                _ => return Vec::new(),
+            };
+            vec![vec![
+                ("paramname", name.clone()),
+                ("paramvalue", value.to_owned()),
+            ]]
+        }
+    }
+}
+
+/// Whether `sql` is a query of the catalogue this service answers (paging clause allowed).
+pub fn is_supported(sql_text: &str) -> bool {
+    parse_paging(sql_text).is_some_and(|(_, base)| AxlService::new().recognise(&base).is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_whitespace_and_case_but_not_literals() {
+        assert_eq!(
+            normalise("  SELECT  a , b\n from  t where x = 'AbC'  ;"),
+            "select a,b from t where x='AbC'"
+        );
+        assert!(is_supported(sql::PHONES));
+        assert!(is_supported(&sql::phone_names(5, 10)));
+        assert!(is_supported(&sql::PHONE_NAMES.replace(' ', "\n  ")));
+        assert!(is_supported(
+            "select cmg.name as cmgroup, cm.name as cmgr, cmgm.priority from callmanagergroupmember as cmgm inner join callmanagergroup as cmg on cmgm.fkcallmanagergroup = cmg.pkid inner join callmanager as cm on cmgm.fkcallmanager = cm.pkid order by cmg.name"
+        ));
+        assert!(is_supported(&sql::processconfig_param("O'Brien")));
+        assert!(!is_supported("select name from device"));
+        assert!(!is_supported("delete from device"));
+        assert!(!is_supported(
+            "select paramname,paramvalue from processconfig where paramname='a' or '1'='1'"
+        ));
+    }
+}

@@ -1,0 +1,183 @@
+//! Control Center `soapGetServiceStatus` / `soapDoControlServices` (cucm-interfaces.md §3) on
+//! every node, from and onto the model's services.
+//!
+//! * Status: the node's services; `Started` (reason −1), administratively `Stopped` (−1069
+//!   Commanded Out of Service) or not activated (`Stopped`, −1068 Service Not Activated). A
+//!   requested name the node does not know is listed as `Unknown`.
+//! * Control: `Restart`/`Start` call [`Cluster::restart_service`] (a TFTP restart rebuilds a
+//!   stale ITL), `Stop` calls [`Cluster::stop_service`]; starting a started service answers
+//!   −1039, stopping a stopped one −1040, either on a service not activated −1068. The
+//!   answer lists the services' states afterwards. `NodeName` must be the node called.
+
+use itl_cucm::soap::control_center::{
+    ControlCenterRequest, ControlType, REASON_ALREADY_STARTED, REASON_ALREADY_STOPPED,
+    REASON_COMMANDED_OUT_OF_SERVICE, REASON_NOT_ACTIVATED, REASON_SUCCESSFUL, ServiceInfo,
+    ServiceInformation, ServiceStatus as WireStatus, control_services_response, parse_request,
+    service_status_response,
+};
+
+use crate::model::node::{ServiceState, ServiceStatus};
+use crate::model::{Cluster, ServiceKind};
+use crate::server::soap::{
+    SoapContext, SoapResponse, SoapService, operation_name, unknown_request,
+};
+
+/// The Control Center service.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ControlCenterService;
+
+impl SoapService for ControlCenterService {
+    fn handle(
+        &self,
+        ctx: &SoapContext<'_>,
+        path: &str,
+        soap_action: Option<&str>,
+        body: &[u8],
+    ) -> SoapResponse {
+        let operation = operation_name(body).unwrap_or_default();
+        if !matches!(
+            operation.as_str(),
+            "soapGetServiceStatus" | "soapDoControlServices"
+        ) {
+            return unknown_request(path, soap_action, body);
+        }
+        match parse_request(body) {
+            Err(fault) => SoapResponse::fault(&fault.code, &fault.message),
+            Ok(ControlCenterRequest::GetServiceStatus { services }) => {
+                let info = ctx.sim.read(|c| status(c, ctx.node, &services, None));
+                SoapResponse::ok(service_status_response(&info))
+            }
+            Ok(ControlCenterRequest::DoControlServices {
+                node_name,
+                control,
+                services,
+            }) => {
+                if !node_name.trim().eq_ignore_ascii_case(ctx.node) {
+                    return SoapResponse::fault(
+                        "soapenv:Server.userException",
+                        &format!(
+                            "Invalid node name {node_name:?}: this is {}; call each node's own endpoint",
+                            ctx.node
+                        ),
+                    );
+                }
+                let mut reasons = Vec::with_capacity(services.len());
+                for name in &services {
+                    let Some(kind) = ServiceKind::parse(name) else {
+                        reasons.push(None);
+                        continue;
+                    };
+                    reasons.push(Some(control_one(ctx, kind, control)));
+                }
+                let info = ctx
+                    .sim
+                    .read(|c| status(c, ctx.node, &services, Some(&reasons)));
+                SoapResponse::ok(control_services_response(&info))
+            }
+        }
+    }
+}
+
+/// Applies `control` to one service; the reason code to report.
+fn control_one(ctx: &SoapContext<'_>, kind: ServiceKind, control: ControlType) -> i64 {
+    let current = ctx.sim.read(|c| c.node(ctx.node).map(|n| n.service(kind)));
+    match (current, control) {
+        (None | Some(ServiceStatus::NotActivated), _) => REASON_NOT_ACTIVATED,
+        (Some(ServiceStatus::Started), ControlType::Start) => REASON_ALREADY_STARTED,
+        (Some(ServiceStatus::Stopped), ControlType::Stop) => REASON_ALREADY_STOPPED,
+        (Some(_), ControlType::Stop) => match ctx.sim.write(|c| c.stop_service(ctx.node, kind)) {
+            Ok(()) => REASON_SUCCESSFUL,
+            Err(_) => REASON_NOT_ACTIVATED,
+        },
+        (Some(_), ControlType::Start | ControlType::Restart) => {
+            match ctx.sim.restart_service(ctx.node, kind) {
+                Ok(_) => REASON_SUCCESSFUL,
+                Err(_) => REASON_NOT_ACTIVATED,
+            }
+        }
+    }
+}
+
+fn info_of(state: &ServiceState, now: u64) -> ServiceInfo {
+    let (status, code, text) = match state.status {
+        ServiceStatus::Started => (WireStatus::Started, REASON_SUCCESSFUL, "Successful"),
+        ServiceStatus::Stopped => (
+            WireStatus::Stopped,
+            REASON_COMMANDED_OUT_OF_SERVICE,
+            "Commanded Out of Service",
+        ),
+        ServiceStatus::NotActivated => (
+            WireStatus::Stopped,
+            REASON_NOT_ACTIVATED,
+            "Service Not Activated",
+        ),
+    };
+    let mut info = ServiceInfo::new(state.kind.name(), status);
+    info.reason_code = Some(code);
+    info.reason = Some(text.to_owned());
+    if state.status == ServiceStatus::Started {
+        info.start_time = Some(state.since.to_string());
+        info.up_time = Some(i64::try_from(now.saturating_sub(state.since)).unwrap_or(i64::MAX));
+    }
+    info
+}
+
+/// The state of `wanted` services on `node` (every service when empty); `reasons` overrides
+/// the reason codes of a control request, one per wanted name.
+fn status(
+    c: &Cluster,
+    node: &str,
+    wanted: &[String],
+    reasons: Option<&[Option<i64>]>,
+) -> ServiceInformation {
+    let now = c.now();
+    let Some(n) = c.node(node) else {
+        return ServiceInformation {
+            return_code: Some("InvalidNodeName".to_owned()),
+            ..ServiceInformation::default()
+        };
+    };
+    let services = if wanted.is_empty() {
+        n.services.iter().map(|s| info_of(s, now)).collect()
+    } else {
+        wanted
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let state =
+                    ServiceKind::parse(name).and_then(|k| n.services.iter().find(|s| s.kind == k));
+                let mut info = match state {
+                    Some(s) => info_of(s, now),
+                    None => {
+                        let mut info = ServiceInfo::new(name.clone(), WireStatus::Unknown);
+                        info.reason_code = Some(REASON_NOT_ACTIVATED);
+                        info.reason = Some("Service Not Activated".to_owned());
+                        info
+                    }
+                };
+                if let Some(Some(code)) = reasons.and_then(|r| r.get(i)).copied() {
+                    info.reason_code = Some(code);
+                    info.reason = Some(reason_text(code).to_owned());
+                }
+                info
+            })
+            .collect()
+    };
+    ServiceInformation {
+        return_code: Some("Success".to_owned()),
+        reason_code: Some(REASON_SUCCESSFUL),
+        reason: None,
+        services,
+    }
+}
+
+fn reason_text(code: i64) -> &'static str {
+    match code {
+        REASON_SUCCESSFUL => "Successful",
+        REASON_ALREADY_STARTED => "Component already started",
+        REASON_ALREADY_STOPPED => "Component already stopped",
+        REASON_NOT_ACTIVATED => "Service Not Activated",
+        REASON_COMMANDED_OUT_OF_SERVICE => "Commanded Out of Service",
+        _ => "",
+    }
+}

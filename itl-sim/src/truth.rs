@@ -1,0 +1,190 @@
+//! What a correct sweep must report per phone (`--truth PATH`):
+//!
+//! ```json
+//! {"phones": [{"name": "SEP001BD4…", "address": "127.1.0.1:40123", "state": "ok"}]}
+//! ```
+//!
+//! The state is the first that applies, in this order:
+//!
+//! | state | when |
+//! |---|---|
+//! | `unregistered` | powered off, or not registered |
+//! | `web-disabled` | web access off (RisPort `Httpd` = No; the port refuses) |
+//! | `unreachable` | the web server accepts and never answers |
+//! | `unparseable` | the web server answers garbage or an oversized body |
+//! | `no-trust-list` | no ITL held (none, ITL "Not Installed", or a blank rollback ITL) |
+//! | `foreign-itl` | the held ITL was not built by this cluster |
+//! | `update-failed` | the last trust-list message is `Trust List update failed` |
+//! | `stale-itl` | the held ITL is not the one its TFTP server serves now |
+//! | `ctl-mismatch` | mixed mode and the held CTL is not the served CTL |
+//! | `ok` | otherwise |
+
+use std::path::Path;
+
+use crate::error::SimError;
+use crate::faults::FaultKind;
+use crate::model::{Cluster, SecurityMode};
+
+/// A phone's state as a correct sweep reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PhoneState {
+    /// Trust lists match what the cluster serves.
+    Ok,
+    /// Holds an older ITL of this cluster.
+    StaleItl,
+    /// Holds another cluster's ITL.
+    ForeignItl,
+    /// Holds another CTL than the served one.
+    CtlMismatch,
+    /// Holds no ITL.
+    NoTrustList,
+    /// Its last trust-list download failed.
+    UpdateFailed,
+    /// Web access is off.
+    WebDisabled,
+    /// Off or not registered.
+    Unregistered,
+    /// Its web server does not answer.
+    Unreachable,
+    /// Its web pages cannot be parsed.
+    Unparseable,
+}
+
+impl PhoneState {
+    /// Every state.
+    pub const ALL: [PhoneState; 10] = [
+        PhoneState::Ok,
+        PhoneState::StaleItl,
+        PhoneState::ForeignItl,
+        PhoneState::CtlMismatch,
+        PhoneState::NoTrustList,
+        PhoneState::UpdateFailed,
+        PhoneState::WebDisabled,
+        PhoneState::Unregistered,
+        PhoneState::Unreachable,
+        PhoneState::Unparseable,
+    ];
+
+    /// The JSON name (`stale-itl`...).
+    pub fn name(self) -> &'static str {
+        match self {
+            PhoneState::Ok => "ok",
+            PhoneState::StaleItl => "stale-itl",
+            PhoneState::ForeignItl => "foreign-itl",
+            PhoneState::CtlMismatch => "ctl-mismatch",
+            PhoneState::NoTrustList => "no-trust-list",
+            PhoneState::UpdateFailed => "update-failed",
+            PhoneState::WebDisabled => "web-disabled",
+            PhoneState::Unregistered => "unregistered",
+            PhoneState::Unreachable => "unreachable",
+            PhoneState::Unparseable => "unparseable",
+        }
+    }
+}
+
+impl std::fmt::Display for PhoneState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One phone of the truth file.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct TruthEntry {
+    /// Device name.
+    pub name: String,
+    /// `ip` or `ip:port`, as a browser needs it.
+    pub address: String,
+    /// The state.
+    pub state: PhoneState,
+}
+
+/// The truth file.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Truth {
+    /// One entry per phone, in fleet order.
+    pub phones: Vec<TruthEntry>,
+}
+
+impl Truth {
+    /// Phones per state.
+    pub fn counts(&self) -> Vec<(PhoneState, usize)> {
+        PhoneState::ALL
+            .iter()
+            .map(|s| (*s, self.phones.iter().filter(|p| p.state == *s).count()))
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    }
+
+    /// The JSON text.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Writes the JSON file.
+    pub fn save(&self, path: &Path) -> Result<(), SimError> {
+        std::fs::write(path, self.to_json()).map_err(|source| SimError::Io {
+            what: format!("writing {}", path.display()),
+            source,
+        })
+    }
+}
+
+impl Cluster {
+    /// The state a correct sweep must report for phone `index`.
+    pub fn phone_state(&self, index: usize) -> PhoneState {
+        let Some(phone) = self.phones().get(index) else {
+            return PhoneState::Unregistered;
+        };
+        if !phone.powered || !phone.registered {
+            return PhoneState::Unregistered;
+        }
+        if !phone.web_access {
+            return PhoneState::WebDisabled;
+        }
+        match phone.fault.map(|f| f.kind) {
+            Some(FaultKind::Unreachable) => return PhoneState::Unreachable,
+            Some(FaultKind::Garbage | FaultKind::Oversized) => return PhoneState::Unparseable,
+            _ => {}
+        }
+        let Some(itl) = phone.itl.and_then(|id| self.archive().get(id)) else {
+            return PhoneState::NoTrustList;
+        };
+        if !itl.is_own() {
+            return PhoneState::ForeignItl;
+        }
+        if self
+            .trust_cache()
+            .file(&itl.bytes)
+            .is_ok_and(|f| f.is_blank())
+        {
+            return PhoneState::NoTrustList;
+        }
+        if phone.log.last_update_failed() {
+            return PhoneState::UpdateFailed;
+        }
+        if self.served_itl(phone.tftp_node).map(|f| f.id) != Some(itl.id) {
+            return PhoneState::StaleItl;
+        }
+        if self.settings().security_mode == SecurityMode::Mixed
+            && self.served_ctl().map(|f| f.id) != phone.ctl
+        {
+            return PhoneState::CtlMismatch;
+        }
+        PhoneState::Ok
+    }
+
+    /// The truth for every phone; `address` gives each phone's `ip` or `ip:port`.
+    pub fn truth(&self, address: impl Fn(usize) -> String) -> Truth {
+        Truth {
+            phones: (0..self.phones().len())
+                .map(|i| TruthEntry {
+                    name: self.phones()[i].name.clone(),
+                    address: address(i),
+                    state: self.phone_state(i),
+                })
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,340 @@
+//! Changes through the API, observed through the sockets: regeneration + TFTP restart changes
+//! the served ITL; phone resets go through the trust oracle and the pages follow.
+
+mod common;
+
+use common::{
+    NETWORK_SETUP, STATUS_MESSAGES, fetcher, field, get_page, page_client, small, start,
+    trust_servers, within,
+};
+use itl_core::{TrustList, signature};
+use itl_sim::model::{CertUnit, Generation, Parameter, PhoneSelector, ResetKind, ServiceKind};
+use itl_sim::truth::PhoneState;
+
+async fn served_md5(sim: &itl_sim::SimServer, node: usize) -> String {
+    let (over_tftp, over_http) = trust_servers(sim, node);
+    let a = fetcher()
+        .fetch_file(&over_tftp, "ITLFile.tlv")
+        .await
+        .expect("tftp");
+    let b = fetcher()
+        .fetch_file(&over_http, "ITLFile.tlv")
+        .await
+        .expect("http");
+    assert_eq!(a, b);
+    let list = TrustList::parse(&a).expect("parses");
+    assert!(signature::verify_self_signed(&list));
+    hex::encode_upper(itl_core::checksum::md5(&a))
+}
+
+fn itl_signature(html: &str) -> Option<String> {
+    field(html, "ITL signature").or_else(|| field(html, "ITL Signature"))
+}
+
+#[tokio::test]
+async fn regenerate_then_tftp_restart_changes_the_served_itl_and_phones_follow() {
+    within(90, async {
+        let sim = start(&small(Generation::V12, false, "")).await;
+        let h = sim.handle().clone();
+        let before = served_md5(&sim, 0).await;
+        let sub_before = served_md5(&sim, 1).await;
+        h.regenerate("ucm-pub", CertUnit::CallManager)
+            .await
+            .expect("regen");
+        // Reject twin: without a TFTP restart nothing served changes.
+        assert_eq!(served_md5(&sim, 0).await, before);
+        let report = h
+            .restart_service("ucm-pub", ServiceKind::Tftp)
+            .expect("restart");
+        assert_eq!(report.rebuilt_itls, ["ucm-pub"]);
+        let after = served_md5(&sim, 0).await;
+        assert_ne!(after, before);
+        assert_eq!(
+            served_md5(&sim, 1).await,
+            sub_before,
+            "the other node's ITL is unchanged"
+        );
+
+        // Before the reset, phones of ucm-pub still show the old hash: stale.
+        let client = page_client();
+        let pub_phone = h
+            .read(|c| (0..c.phones().len()).find(|&i| c.phones()[i].tftp_node == 0))
+            .expect("a phone of ucm-pub");
+        let html = get_page(&client, &sim, pub_phone, NETWORK_SETUP)
+            .await
+            .expect("page");
+        assert_eq!(itl_signature(&html), Some(before.clone()));
+        assert_eq!(h.read(|c| c.phone_state(pub_phone)), PhoneState::StaleItl);
+
+        // 12+: the signer (ITLRecovery) is unchanged, so every phone accepts.
+        let reset = h
+            .write(|c| c.reset_phones(&PhoneSelector::All, ResetKind::Restart))
+            .expect("reset");
+        assert_eq!(reset.itl_outcomes.get("REJECT"), None, "{reset}");
+        let html = get_page(&client, &sim, pub_phone, NETWORK_SETUP)
+            .await
+            .expect("page");
+        assert_eq!(itl_signature(&html), Some(after));
+        let log = get_page(&client, &sim, pub_phone, STATUS_MESSAGES)
+            .await
+            .expect("log");
+        assert!(log.matches("Trust List updated").count() >= 2);
+        assert!(h.read(|c| (0..c.phones().len()).all(|i| c.phone_state(i) == PhoneState::Ok)));
+        sim.shutdown().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn callmanager_and_tvs_together_on_11_5_lock_phones_out() {
+    within(90, async {
+        // S3: CallManager and TVS regenerated everywhere before the phones reset.
+        let sim = start(&small(Generation::V11_5, false, "")).await;
+        let h = sim.handle().clone();
+        let old: Vec<String> = vec![served_md5(&sim, 0).await, served_md5(&sim, 1).await];
+        for node in ["ucm-pub", "ucm-sub1"] {
+            h.regenerate(node, CertUnit::CallManager).await.expect("cm");
+            h.regenerate(node, CertUnit::Tvs).await.expect("tvs");
+            h.restart_service(node, ServiceKind::Tvs)
+                .expect("tvs restart");
+            h.restart_service(node, ServiceKind::Tftp)
+                .expect("tftp restart");
+        }
+        assert_ne!(served_md5(&sim, 0).await, old[0]);
+        let report = h
+            .write(|c| c.reset_phones(&PhoneSelector::All, ResetKind::Reset))
+            .expect("reset");
+        assert_eq!(report.itl_outcomes.get("REJECT"), Some(&50), "{report}");
+        let client = page_client();
+        for i in [0usize, 1, 2] {
+            let tftp = h.read(|c| c.phones()[i].tftp_node);
+            let html = get_page(&client, &sim, i, NETWORK_SETUP)
+                .await
+                .expect("page");
+            assert_eq!(
+                itl_signature(&html),
+                Some(old[tftp].clone()),
+                "old ITL kept"
+            );
+            let log = get_page(&client, &sim, i, STATUS_MESSAGES)
+                .await
+                .expect("log");
+            assert!(log.contains("Trust List update failed"));
+            assert!(log.contains("authenticated fail. Reason:14."));
+            assert_eq!(h.read(|c| c.phone_state(i)), PhoneState::Unregistered);
+        }
+        sim.shutdown().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn callmanager_alone_on_11_5_is_accepted_through_tvs() {
+    within(90, async {
+        // S2: TVS unchanged and up; only 7940/7960 (no TVS) reject.
+        let sim = start(&small(Generation::V11_5, false, "")).await;
+        let h = sim.handle().clone();
+        h.regenerate("ucm-pub", CertUnit::CallManager)
+            .await
+            .expect("cm");
+        h.restart_service("ucm-pub", ServiceKind::Tftp)
+            .expect("tftp");
+        let new = served_md5(&sim, 0).await;
+        let report = h
+            .write(|c| c.reset_phones(&PhoneSelector::All, ResetKind::Reset))
+            .expect("reset");
+        assert!(
+            report
+                .itl_outcomes
+                .get("ACCEPT_TVS")
+                .is_some_and(|n| *n > 0),
+            "{report}"
+        );
+        let client = page_client();
+        let (tvs_phone, no_tvs) = h.read(|c| {
+            let of_pub = |i: &usize| c.phones()[*i].tftp_node == 0;
+            let tvs = (0..c.phones().len())
+                .filter(of_pub)
+                .find(|&i| c.phones()[i].model.supports_tvs());
+            let none = (0..c.phones().len())
+                .filter(of_pub)
+                .find(|&i| !c.phones()[i].model.supports_tvs());
+            (tvs, none)
+        });
+        let i = tvs_phone.expect("a TVS phone of ucm-pub");
+        let html = get_page(&client, &sim, i, NETWORK_SETUP)
+            .await
+            .expect("page");
+        assert_eq!(itl_signature(&html), Some(new.clone()));
+        let log = get_page(&client, &sim, i, STATUS_MESSAGES)
+            .await
+            .expect("log");
+        assert!(log.contains("TVS added cert to TVS cache"), "{log}");
+        if let Some(i) = no_tvs {
+            let html = get_page(&client, &sim, i, NETWORK_SETUP)
+                .await
+                .expect("page");
+            assert_ne!(itl_signature(&html), Some(new));
+        }
+        sim.shutdown().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn power_ctl_update_parameters_and_trust_deletion() {
+    within(90, async {
+        let sim = start(&small(Generation::V12, true, "")).await;
+        let h = sim.handle().clone();
+        let name = h.read(|c| c.phones()[4].name.clone());
+        let one = PhoneSelector::Names(vec![name.clone()]);
+        h.write(|c| c.power(&one, false)).expect("off");
+        assert_eq!(h.read(|c| c.phone_state(4)), PhoneState::Unregistered);
+        assert!(
+            get_page(&page_client(), &sim, 4, NETWORK_SETUP)
+                .await
+                .is_err(),
+            "off phones refuse"
+        );
+        // A CTL update while the phone is off: it misses it.
+        h.regenerate("ucm-pub", CertUnit::Capf).await.expect("capf");
+        h.write(|c| c.ctl_update()).expect("ctl update");
+        let boot = h.write(|c| c.power(&one, true)).expect("on");
+        assert_eq!(boot.selected, 1);
+        assert_eq!(
+            h.read(|c| c.phone_state(4)),
+            PhoneState::Ok,
+            "booted and took the new CTL"
+        );
+        let other = h.read(|c| c.phone_state(5));
+        assert_eq!(other, PhoneState::CtlMismatch, "not reset yet");
+
+        // Reject twins of the API.
+        assert!(
+            h.write(|c| c.reset_phones(
+                &PhoneSelector::Names(vec!["SEP000000000000".into()]),
+                ResetKind::Reset
+            ))
+            .is_err()
+        );
+        assert!(
+            h.write(|c| c.restart_service("ucm-nope", ServiceKind::Tftp))
+                .is_err()
+        );
+        assert!(
+            h.write(|c| c.set_parameter(Parameter::DeviceQueriesPerMinute(99)))
+                .is_err()
+        );
+
+        // Rollback: every ITL rebuilt blank; phones that take it hold no trust list.
+        let rep = h
+            .write(|c| c.set_parameter(Parameter::RollbackToPreGrayback(true)))
+            .expect("rollback");
+        assert_eq!(rep.rebuilt_itls.len(), 2);
+        h.write(|c| c.reset_phones(&PhoneSelector::DevicePool("DP-1".into()), ResetKind::Reset))
+            .expect("reset");
+        let dp1 = h
+            .read(|c| (0..c.phones().len()).find(|&i| c.phones()[i].device_pool == 0))
+            .expect("dp-1 phone");
+        assert_eq!(h.read(|c| c.phone_state(dp1)), PhoneState::NoTrustList);
+
+        // Trust-store deletion: present once, then gone.
+        let sha = h.read(|c| {
+            let e = &c.node("ucm-sub1").expect("sub").trust
+                [&itl_sim::model::TrustStore::CallManager][0];
+            hex::encode(e.identity.sha256())
+        });
+        let store = itl_sim::model::TrustStore::CallManager;
+        assert!(
+            h.write(|c| c.delete_trust_certificate("ucm-sub1", store, &sha))
+                .is_ok()
+        );
+        assert!(
+            h.write(|c| c.delete_trust_certificate("ucm-sub1", store, &sha))
+                .is_err()
+        );
+        sim.shutdown().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn mixed_11_5_callmanager_without_ctl_update_leaves_itl_not_installed() {
+    within(90, async {
+        // S9: CTL not updated, so the new ITL's signer is not in the phone's CTL.
+        let sim = start(&small(Generation::V11_5, true, "")).await;
+        let h = sim.handle().clone();
+        for node in ["ucm-pub", "ucm-sub1"] {
+            h.regenerate(node, CertUnit::CallManager).await.expect("cm");
+            h.restart_service(node, ServiceKind::Tftp).expect("tftp");
+        }
+        let report = h
+            .write(|c| c.reset_phones(&PhoneSelector::All, ResetKind::Reset))
+            .expect("reset");
+        assert_eq!(
+            report.itl_outcomes.get("REJECT_NO_ITL"),
+            Some(&50),
+            "{report}"
+        );
+        assert_eq!(report.ctl_outcomes.get("NO_CHANGE"), Some(&50), "{report}");
+        let html = get_page(&page_client(), &sim, 0, NETWORK_SETUP)
+            .await
+            .expect("page");
+        let itl = field(&html, "ITL file").or_else(|| field(&html, "ITL File"));
+        assert_eq!(itl.as_deref(), Some("Not Installed"));
+        assert_eq!(itl_signature(&html).as_deref(), Some(""));
+        sim.shutdown().await;
+
+        // Twin (S10): on 12+ the CTL is signed by ITLRecovery; after the CallManager
+        // regeneration and `utils ctl update CTLFile` both files are accepted.
+        let sim = start(&small(Generation::V12, true, "")).await;
+        let h = sim.handle().clone();
+        for node in ["ucm-pub", "ucm-sub1"] {
+            h.regenerate(node, CertUnit::CallManager).await.expect("cm");
+        }
+        h.write(|c| c.ctl_update()).expect("ctl update");
+        for node in ["ucm-pub", "ucm-sub1"] {
+            h.restart_service(node, ServiceKind::Tftp).expect("tftp");
+        }
+        let again = h
+            .write(|c| c.reset_phones(&PhoneSelector::All, ResetKind::Reset))
+            .expect("reset");
+        assert_eq!(again.itl_outcomes.get("ACCEPT"), Some(&50), "{again}");
+        assert_eq!(again.ctl_outcomes.get("ACCEPT"), Some(&50), "{again}");
+        let html = get_page(&page_client(), &sim, 0, NETWORK_SETUP)
+            .await
+            .expect("page");
+        assert_eq!(itl_signature(&html).map(|s| s.len()), Some(32));
+        assert_eq!(field(&html, "CTL file").map(|s| s.len()), Some(32));
+        assert!(h.read(|c| (0..50).all(|i| c.phone_state(i) == PhoneState::Ok)));
+        sim.shutdown().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn v14_automatic_phone_interaction_resets_phones_on_regeneration() {
+    within(90, async {
+        let sim = start(&small(Generation::V14, false, "")).await;
+        let h = sim.handle().clone();
+        let before = served_md5(&sim, 0).await;
+        let report = h.regenerate("ucm-sub1", CertUnit::Tvs).await.expect("tvs");
+        assert_eq!(report.rebuilt_itls, ["ucm-pub", "ucm-sub1"]);
+        let reset = report.reset.expect("phones reset automatically");
+        assert_eq!(reset.selected, 50);
+        assert_eq!(reset.itl_outcomes.get("ACCEPT"), Some(&50), "{reset}");
+        assert_ne!(served_md5(&sim, 0).await, before);
+        assert!(h.read(|c| (0..50).all(|i| c.phone_state(i) == PhoneState::Ok)));
+        // Twin: with manual phone interaction nothing is reset and ITLs wait for TFTP.
+        h.write(|c| {
+            c.set_parameter(Parameter::PhoneInteraction(
+                itl_sim::model::PhoneInteraction::Manual,
+            ))
+        })
+        .expect("manual");
+        let report = h.regenerate("ucm-sub1", CertUnit::Tvs).await.expect("tvs");
+        assert!(report.reset.is_none() && report.rebuilt_itls.is_empty());
+        sim.shutdown().await;
+    })
+    .await;
+}

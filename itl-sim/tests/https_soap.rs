@@ -1,0 +1,161 @@
+//! HTTPS 8443: the node's pinned Tomcat certificate, Basic auth (401 for wrong credentials),
+//! CUCM's fault for requests no service handles, the SOAP extension point, RisPort throttling.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::{PASSWORD, small, start, within};
+use itl_sim::model::{CertUnit, Generation, ServiceKind};
+use itl_sim::server::soap::{SoapContext, SoapResponse, SoapService};
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .danger_accept_invalid_certs(true)
+        .tls_info(true)
+        .timeout(std::time::Duration::from_secs(5))
+        .no_proxy()
+        .build()
+        .expect("client")
+}
+
+const BODY: &str = r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns="http://www.cisco.com/AXL/API/14.0"><soapenv:Header/><soapenv:Body><ns:getCCMVersion><processNodeName></processNodeName></ns:getCCMVersion></soapenv:Body></soapenv:Envelope>"#;
+
+async fn post(
+    c: &reqwest::Client,
+    url: &str,
+    user: &str,
+    pass: &str,
+) -> (u16, String, Option<Vec<u8>>) {
+    let r = c
+        .post(url)
+        .basic_auth(user, Some(pass))
+        .header("SOAPAction", "\"CUCM:DB ver=14.0 getCCMVersion\"")
+        .header("Content-Type", "text/xml")
+        .body(BODY)
+        .send()
+        .await
+        .expect("request");
+    let cert = r
+        .extensions()
+        .get::<reqwest::tls::TlsInfo>()
+        .and_then(|t| t.peer_certificate().map(<[u8]>::to_vec));
+    (
+        r.status().as_u16(),
+        r.text().await.unwrap_or_default(),
+        cert,
+    )
+}
+
+struct Version;
+
+impl SoapService for Version {
+    fn handle(
+        &self,
+        ctx: &SoapContext<'_>,
+        path: &str,
+        action: Option<&str>,
+        _body: &[u8],
+    ) -> SoapResponse {
+        let v = ctx.sim.read(|c| c.settings().generation.version_string());
+        SoapResponse::ok(format!(
+            "<version node=\"{}\" path=\"{path}\" action=\"{}\">{v}</version>",
+            ctx.node,
+            action.unwrap_or("")
+        ))
+    }
+}
+
+#[tokio::test]
+async fn credentials_pin_faults_and_extension_point() {
+    within(60, async {
+        let sim = start(&small(Generation::V14, false, "")).await;
+        let file = sim.cluster_file();
+        let c = client();
+        let axl = &file.nodes[0].axl;
+        let (status, body, cert) = post(&c, axl, "admin", "wrong").await;
+        assert_eq!(status, 401, "{body}");
+        let (status, _, _) = post(&c, axl, "nobody", PASSWORD).await;
+        assert_eq!(status, 401);
+        let (status, body, cert_ok) = post(&c, axl, "admin", PASSWORD).await;
+        assert_eq!(status, 500);
+        assert!(
+            body.contains("<faultstring>The endpoint reference (EPR) for the Operation not found"),
+            "{body}"
+        );
+        // The pin in the cluster file is the certificate served.
+        let der = cert.or(cert_ok).expect("peer certificate");
+        let pin = file.nodes[0].tls_sha256_bytes().expect("pin");
+        assert_eq!(itl_core::checksum::sha256(&der), pin);
+
+        sim.handle().register_soap("/axl/", Arc::new(Version));
+        let (status, body, _) = post(&c, axl, "admin", PASSWORD).await;
+        assert_eq!(status, 200);
+        assert!(
+            body.contains("14.0.1")
+                && body.contains("node=\"ucm-pub\"")
+                && body.contains("getCCMVersion"),
+            "{body}"
+        );
+        // Other endpoints still get the Axis fault.
+        let (status, body, _) = post(&c, &file.nodes[1].control_center, "admin", PASSWORD).await;
+        assert_eq!(status, 500);
+        assert!(body.contains("No such operation 'getCCMVersion'"), "{body}");
+        // Unknown paths: 404, even with credentials.
+        let r = c
+            .get(format!("https://{}/ccmadmin/", sim.nodes()[0].https))
+            .basic_auth("admin", Some(PASSWORD))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(r.status().as_u16(), 404);
+
+        // Regenerating tomcat changes the certificate after a Tomcat restart only.
+        let h = sim.handle().clone();
+        h.regenerate("ucm-pub", CertUnit::Tomcat)
+            .await
+            .expect("regen");
+        assert_eq!(h.tls_sha256(0), Some(pin));
+        h.restart_service("ucm-pub", ServiceKind::Tomcat)
+            .expect("restart");
+        assert_ne!(h.tls_sha256(0), Some(pin));
+        let fresh = reqwest::Client::builder()
+            .danger_accept_invalid_certs(true)
+            .tls_info(true)
+            .no_proxy()
+            .build()
+            .expect("client");
+        let (_, _, cert) = post(&fresh, axl, "admin", PASSWORD).await;
+        assert_eq!(
+            cert.map(|d| itl_core::checksum::sha256(&d)),
+            h.tls_sha256(0)
+        );
+        sim.shutdown().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn risport_throttling_node_fault() {
+    within(60, async {
+        let sim = start(&small(Generation::V12, false, "risport-throttle=ucm-sub1")).await;
+        let file = sim.cluster_file();
+        let c = client();
+        let throttled = &file.nodes[1].risport;
+        let (first, _, _) = post(&c, throttled, "admin", PASSWORD).await;
+        assert_eq!(first, 500);
+        let (second, body, _) = post(&c, throttled, "admin", PASSWORD).await;
+        assert_eq!(second, 500);
+        assert!(
+            body.contains("Exceeded allowed rate for Reatime information"),
+            "{body}"
+        );
+        let (_, body, _) = post(&c, &file.nodes[0].risport, "admin", PASSWORD).await;
+        assert!(
+            !body.contains("Exceeded allowed rate"),
+            "the other node is not throttled: {body}"
+        );
+        sim.shutdown().await;
+    })
+    .await;
+}
