@@ -381,27 +381,67 @@ async fn cluster_mode_needs_a_password_and_reports_discovery_failures() {
         Duration::from_secs(120),
     )
     .await;
-    match out.status.code() {
-        Some(2) => assert!(
-            text(&out.stderr).contains("AXL phone list"),
-            "{}",
-            text(&out.stderr)
-        ),
-        Some(0 | 1) => {
-            let report = SweepReport::load(&json).expect("report");
-            let truth = sim.truth();
-            let expected: Vec<(String, String)> = truth
-                .phones
-                .iter()
-                .map(|p| (p.name.clone(), p.state.name().to_owned()))
-                .collect();
-            let mut got = states_of(&report);
-            got.sort();
-            let mut expected = expected;
-            expected.sort();
-            assert_eq!(got, expected);
-        }
-        other => panic!("unexpected exit {other:?}: {}", text(&out.stderr)),
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report = SweepReport::load(&json).expect("report");
+    assert_eq!(report.phones.len(), 4);
+    assert!(report.phones.iter().all(|p| p.state == PhoneState::Ok));
+    sim.shutdown().await;
+}
+
+/// Cluster mode end to end: AXL lists the phones, RisPort70 gives registration, addresses and
+/// the web-server flag, the pages give the trust state; every phone's state equals the
+/// simulator's truth, for each phone fault kind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cluster_mode_sweep_matches_the_truth() {
+    let faults = "web-off=2,powered-off=2,unreachable=1,garbage=1,oversized=1,stale-itl=2,foreign-itl=1,update-failed=1,no-itl=1";
+    let sim = start_sim(faults, 30).await;
+    let dir = TempDir::new("cluster-truth");
+    let cluster = dir.path("cluster.toml");
+    sim.cluster_file().save(&cluster).expect("cluster file");
+    seed_archive(&sim, &dir.path("itl-archive"));
+    let json = dir.path("sweep.json");
+    let out = itl(
+        &[
+            "sweep",
+            "--cluster",
+            cluster.to_str().expect("utf-8"),
+            "--quiet",
+            "--json",
+            json.to_str().expect("utf-8"),
+            "--timeout",
+            "2",
+        ],
+        &[("ITL_PASSWORD", PASSWORD)],
+        Duration::from_secs(120),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let report = SweepReport::load(&json).expect("report");
+    let mut expected: Vec<(String, String)> = sim
+        .truth()
+        .phones
+        .iter()
+        .map(|p| (p.name.clone(), p.state.name().to_owned()))
+        .collect();
+    expected.sort();
+    let mut got = states_of(&report);
+    got.sort();
+    assert_eq!(got, expected);
+    for state in [
+        "web-disabled",
+        "unregistered",
+        "unreachable",
+        "unparseable",
+        "stale-itl",
+        "foreign-itl",
+        "update-failed",
+        "no-trust-list",
+        "ok",
+    ] {
+        assert!(
+            got.iter().any(|(_, s)| s == state),
+            "no phone in state {state}"
+        );
     }
     sim.shutdown().await;
 }

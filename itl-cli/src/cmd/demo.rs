@@ -36,6 +36,9 @@ pub struct Args {
     /// RSA key size (2048 like CUCM).
     #[arg(long, default_value_t = 2048, hide = true)]
     key_bits: usize,
+    /// Where to write the sweep's HTML report.
+    #[arg(long, value_name = "FILE", default_value = "itl-demo-report.html")]
+    html: std::path::PathBuf,
 }
 
 /// Runs the demo.
@@ -58,11 +61,18 @@ pub fn run(args: Args) -> Result<u8> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
+    let password = random_secret();
     runtime.block_on(async move {
-        let sim = SimServer::start(cluster, ServeOptions::ephemeral("admin", &random_secret()))
+        let sim = SimServer::start(cluster, ServeOptions::ephemeral("admin", &password))
             .await
             .context("cannot start the simulated servers")?;
-        let code = show(&sim, &options, built, started).await;
+        let mut code = show(&sim, &options, built, started).await;
+        if let Ok(shown) = code {
+            code = sweep(&sim, &password, &args.html)
+                .await
+                .map(|swept| shown.max(swept));
+            println!("\ndone in {:.1} s", started.elapsed().as_secs_f64());
+        }
         sim.shutdown().await;
         code
     })
@@ -245,14 +255,6 @@ async fn show(
         println!("  CTL: {line}");
     }
 
-    let truth = sim.truth();
-    println!(
-        "\nPhones by state ({} phones; from the simulator's model until the sweep lands)",
-        truth.phones.len()
-    );
-    for (state, count) in truth.counts() {
-        println!("  {:<14} {count:>6}", state.name());
-    }
     let mut families: BTreeMap<&str, usize> = BTreeMap::new();
     h.read(|c| {
         for p in c.phones() {
@@ -266,8 +268,7 @@ async fn show(
         }
     });
     let mix: Vec<String> = families.iter().map(|(f, n)| format!("{f} {n}")).collect();
-    println!("  models: {}", mix.join(", "));
-    println!("\ndone in {:.1} s", started.elapsed().as_secs_f64());
+    println!("\nPhones: {} ({})", options.phones, mix.join(", "));
     Ok(if all_ok { exit::OK } else { exit::FOUND })
 }
 
@@ -316,4 +317,97 @@ fn cluster_certs(c: &Cluster) -> ClusterCerts {
         }
     }
     ClusterCerts::new(certs)
+}
+
+/// Sweeps every phone through the simulator's sockets with the real client code: AXL lists the
+/// phones, RisPort70 gives their registration, address and web-server flag, each phone's
+/// Network Setup and status pages give its trust state, compared with what its TFTP node
+/// serves. Prints the summary, checks it against the simulator's truth and writes the HTML.
+async fn sweep(sim: &SimServer, password: &str, html_path: &std::path::Path) -> Result<u8> {
+    use itl_cucm::soap::{Credentials, Secret, SoapClientOptions};
+    use itl_cucm::sweep::report::ClusterFacts;
+    use itl_cucm::sweep::run::tftp_nodes_of;
+    use itl_cucm::sweep::{
+        Archive, ProgressBarObserver, SweepOptions, SweepPlan, cancel_pair, html, inventory,
+        run_sweep,
+    };
+
+    let started = Instant::now();
+    println!(
+        "\nSweep (AXL + RisPort70 discovery, then every phone's web pages, 64 at a time, 2 s deadline)"
+    );
+    let cluster = sim.cluster_file();
+    let credentials = Credentials::new(
+        cluster.cluster.user.clone(),
+        Secret::new(password.to_owned()),
+    );
+    let clients =
+        inventory::soap_clients(&cluster, credentials, false, SoapClientOptions::default())?;
+    let found = inventory::discover(&clients, cluster.cluster.phone_http_port)
+        .await
+        .context("cannot list the phones")?;
+    let discovered = started.elapsed();
+    let plan = SweepPlan {
+        cluster: ClusterFacts {
+            name: Some(cluster.cluster.name.clone()),
+            source: "cluster-file".to_owned(),
+            security_mode: found.security_mode,
+        },
+        phones: found.phones,
+        tftp_nodes: tftp_nodes_of(&cluster, Transport::Http)?,
+        warnings: found.warnings,
+    };
+    // What earlier sweeps would have archived: the lists this cluster served before, so a
+    // phone that missed the last update reads `stale-itl` rather than `foreign-itl`.
+    let mut archive = Archive::in_memory();
+    let history: Vec<Vec<u8>> = sim.handle().read(|c| {
+        c.archive()
+            .files()
+            .iter()
+            .filter(|f| f.is_own())
+            .map(|f| f.bytes.to_vec())
+            .collect()
+    });
+    for bytes in history {
+        archive.add(&bytes, "earlier sweep", "ITLFile.tlv", 1_700_000_000)?;
+    }
+    let (_handle, signal) = cancel_pair();
+    let observer = ProgressBarObserver::new(true);
+    let report = run_sweep(
+        plan,
+        &mut archive,
+        &SweepOptions::default(),
+        &observer,
+        signal,
+    )
+    .await?;
+    print!("{}", report.summary_tables());
+    let truth = sim.truth();
+    let expected: BTreeMap<&str, &str> = truth
+        .phones
+        .iter()
+        .map(|p| (p.name.as_str(), p.state.name()))
+        .collect();
+    let agree = report
+        .phones
+        .iter()
+        .filter(|p| expected.get(p.name.as_str()) == Some(&p.state.name()))
+        .count();
+    println!(
+        "  {} phones swept in {:.1} s (discovery {:.1} s); {agree} of {} agree with the simulator's truth",
+        report.phones.len(),
+        started.elapsed().as_secs_f64(),
+        discovered.as_secs_f64(),
+        expected.len()
+    );
+    std::fs::write(html_path, html::render(&report))
+        .with_context(|| format!("cannot write {}", html_path.display()))?;
+    println!("  HTML report: {}", html_path.display());
+    Ok(
+        if agree == expected.len() && report.phones.len() == expected.len() {
+            exit::OK
+        } else {
+            exit::FOUND
+        },
+    )
 }

@@ -2,8 +2,9 @@
 
 use crate::exit;
 use anyhow::{Context, Result, bail};
+use itl_core::TrustList;
 use itl_core::summary::ListSummary;
-use itl_core::{TrustList, signature};
+use itl_core::verify::{Finding, Severity, VerifyOptions, verify};
 use itl_cucm::{FetchOptions, FetchOutcome, Fetcher, Mac, TrustFileSet, TrustServer};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -114,6 +115,7 @@ struct FileReport {
     signer: Option<String>,
     records_by_function: BTreeMap<String, usize>,
     verdict: Option<&'static str>,
+    findings: Vec<Finding>,
     list: Option<ListSummary>,
 }
 
@@ -154,7 +156,7 @@ fn parse_server(spec: &str, http: bool) -> Result<TrustServer> {
     Ok(server)
 }
 
-fn assess(name: &str, bytes: &[u8]) -> FileReport {
+fn assess(name: &str, bytes: &[u8], options: &VerifyOptions) -> FileReport {
     let sums = itl_core::Checksums::of(bytes);
     let mut report = FileReport {
         name: name.to_string(),
@@ -166,6 +168,7 @@ fn assess(name: &str, bytes: &[u8]) -> FileReport {
         signer: None,
         records_by_function: BTreeMap::new(),
         verdict: None,
+        findings: Vec::new(),
         list: None,
     };
     match TrustList::parse(bytes) {
@@ -182,11 +185,9 @@ fn assess(name: &str, bytes: &[u8]) -> FileReport {
                     .unwrap_or_else(|| "none".into());
                 *report.records_by_function.entry(key).or_default() += 1;
             }
-            report.verdict = Some(if signature::verify_self_signed(&list) {
-                "OK"
-            } else {
-                "FAIL"
-            });
+            let verified = verify(&list, options);
+            report.verdict = Some(if verified.is_valid() { "OK" } else { "FAIL" });
+            report.findings = verified.findings;
             report.list = Some(ListSummary::of(&list));
         }
         Err(e) => {
@@ -198,11 +199,15 @@ fn assess(name: &str, bytes: &[u8]) -> FileReport {
 }
 
 fn report_of(set: &TrustFileSet) -> SetReport {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let options = VerifyOptions::new(now);
     let files = set
         .files
         .iter()
         .map(|file| match &file.outcome {
-            FetchOutcome::Fetched(bytes) => assess(&file.name, bytes),
+            FetchOutcome::Fetched(bytes) => assess(&file.name, bytes, &options),
             other => FileReport {
                 name: file.name.clone(),
                 status: match other {
@@ -220,6 +225,7 @@ fn report_of(set: &TrustFileSet) -> SetReport {
                 signer: None,
                 records_by_function: BTreeMap::new(),
                 verdict: None,
+                findings: Vec::new(),
                 list: None,
             },
         })
@@ -292,6 +298,13 @@ fn print_report(report: &SetReport) {
                 }
                 if let Some(note) = &file.note {
                     println!("        {note}");
+                }
+                for finding in file
+                    .findings
+                    .iter()
+                    .filter(|f| f.severity != Severity::Info)
+                {
+                    println!("        {finding}");
                 }
             }
             _ => println!(
