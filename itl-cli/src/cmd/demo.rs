@@ -56,26 +56,33 @@ pub fn run(args: Args) -> Result<u8> {
     };
     let cluster = Cluster::build(&options).context("cannot build the simulated cluster")?;
     let built = started.elapsed();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    // The simulated cluster runs on its own runtime, as it would on its own machines: the
+    // client side (fetch, verify, sweep) never competes with it for worker threads.
+    let runtime = |name: &str| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name(name)
+            .enable_all()
+            .build()
+            .context("cannot start the async runtime")
+    };
+    let sim_runtime = runtime("itl-sim")?;
+    let client_runtime = runtime("itl-client")?;
     let password = random_secret();
-    runtime.block_on(async move {
-        let sim = SimServer::start(cluster, ServeOptions::ephemeral("admin", &password))
-            .await
-            .context("cannot start the simulated servers")?;
-        let mut code = show(&sim, &options, built, started).await;
-        if let Ok(shown) = code {
-            code = sweep(&sim, &password, &args.html)
-                .await
-                .map(|swept| shown.max(swept));
-            println!("\ndone in {:.1} s", started.elapsed().as_secs_f64());
-        }
-        sim.shutdown().await;
-        code
-    })
+    let sim = sim_runtime
+        .block_on(SimServer::start(
+            cluster,
+            ServeOptions::ephemeral("admin", &password),
+        ))
+        .context("cannot start the simulated servers")?;
+    let code = client_runtime.block_on(async {
+        let shown = show(&sim, &options, built, started).await?;
+        let swept = sweep(&sim, &password, &args.html).await?;
+        println!("\ndone in {:.1} s", started.elapsed().as_secs_f64());
+        Ok::<u8, anyhow::Error>(shown.max(swept))
+    });
+    sim_runtime.block_on(sim.shutdown());
+    code
 }
 
 fn random_secret() -> String {
