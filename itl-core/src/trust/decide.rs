@@ -377,44 +377,15 @@ fn decide_ctl(
         Held::File(current) => {
             // R3: a new CTL must be signed by a SAST of the current CTL, else TVS (R5).
             let current = current.clone();
-            match find_in(&current, &[Function::Sast], &claim, ctx.cache) {
-                Found::Valid(role) => {
-                    install(state);
-                    (
-                        accept(Reason::SignerInCtl {
-                            signer: claim.name(),
-                            role,
-                        }),
-                        false,
-                    )
-                }
-                Found::Invalid => (
-                    Outcome::new(
-                        OutcomeKind::Reject,
-                        vec![Reason::SignatureInvalid {
-                            signer: claim.name(),
-                        }],
-                    ),
-                    false,
-                ),
-                Found::Missing => {
-                    let mut reasons = vec![Reason::SignerNotInCtl {
-                        signer: claim.name(),
-                    }];
-                    match tvs_path(state, &claim, ctx, &mut reasons) {
-                        Tvs::Accepted(ok) => {
-                            install(state);
-                            let added = remember(state, &ok, ctx.now);
-                            (
-                                Outcome::new(OutcomeKind::AcceptTvs { via: ok.node }, reasons),
-                                added,
-                            )
-                        }
-                        Tvs::UnknownItl(hash) => (unknown(ListKind::Itl, hash, reasons), false),
-                        Tvs::Failed => (Outcome::new(OutcomeKind::Reject, reasons), false),
-                    }
-                }
-            }
+            sast_or_tvs(
+                state,
+                &current,
+                Anchor::Ctl,
+                &claim,
+                ctx,
+                install,
+                |reasons| Outcome::new(OutcomeKind::Reject, reasons),
+            )
         }
         Held::Absent | Held::NotInstalled => match &state.itl {
             // R1: nothing held: leap of faith.
@@ -429,47 +400,18 @@ fn decide_ctl(
             // R1b: first CTL while holding an ITL (inferred).
             Held::File(itl) => {
                 let itl = itl.clone();
-                match find_in(&itl, &[Function::Sast], &claim, ctx.cache) {
-                    Found::Valid(role) => {
-                        install(state);
-                        (
-                            accept(Reason::SignerInItl {
-                                signer: claim.name(),
-                                role,
-                            }),
-                            false,
-                        )
-                    }
-                    Found::Invalid => (
-                        Outcome::new(
-                            OutcomeKind::Reject,
-                            vec![Reason::SignatureInvalid {
-                                signer: claim.name(),
-                            }],
-                        ),
-                        false,
-                    ),
-                    Found::Missing => {
-                        let mut reasons = vec![Reason::SignerNotInItl {
-                            signer: claim.name(),
-                        }];
-                        match tvs_path(state, &claim, ctx, &mut reasons) {
-                            Tvs::Accepted(ok) => {
-                                install(state);
-                                let added = remember(state, &ok, ctx.now);
-                                (
-                                    Outcome::new(OutcomeKind::AcceptTvs { via: ok.node }, reasons),
-                                    added,
-                                )
-                            }
-                            Tvs::UnknownItl(hash) => (unknown(ListKind::Itl, hash, reasons), false),
-                            Tvs::Failed => {
-                                reasons.push(Reason::FirstCtlUndocumented);
-                                (Outcome::new(OutcomeKind::Unknown, reasons), false)
-                            }
-                        }
-                    }
-                }
+                sast_or_tvs(
+                    state,
+                    &itl,
+                    Anchor::Itl,
+                    &claim,
+                    ctx,
+                    install,
+                    |mut reasons| {
+                        reasons.push(Reason::FirstCtlUndocumented);
+                        Outcome::new(OutcomeKind::Unknown, reasons)
+                    },
+                )
             }
         },
     }
@@ -599,43 +541,71 @@ fn decide_itl(
             };
             // R4: signed by a SAST of the current ITL; else R5 (TVS) / R7.
             let current = current.clone();
-            match find_in(&current, &[Function::Sast], &claim, ctx.cache) {
-                Found::Valid(role) => {
+            sast_or_tvs(
+                state,
+                &current,
+                Anchor::Itl,
+                &claim,
+                ctx,
+                install,
+                |reasons| Outcome::new(OutcomeKind::Reject, reasons),
+            )
+        }
+    }
+}
+
+/// Which held list a signer was looked up in, for the reasons reported.
+#[derive(Clone, Copy)]
+enum Anchor {
+    Ctl,
+    Itl,
+}
+
+/// R3 (new CTL), R1b and R4 with R5: accept when a SAST of `held` signed the file, reject a bad
+/// signature, otherwise ask TVS; `on_tvs_failure` turns the reasons into the outcome when TVS
+/// cannot vouch either. Returns the outcome and whether a TVS cache entry was added.
+fn sast_or_tvs(
+    state: &mut PhoneTrust,
+    held: &TrustFile,
+    anchor: Anchor,
+    claim: &Claim<'_>,
+    ctx: &DownloadContext<'_>,
+    install: impl Fn(&mut PhoneTrust),
+    on_tvs_failure: impl FnOnce(Vec<Reason>) -> Outcome,
+) -> (Outcome, bool) {
+    let signer = claim.name();
+    match find_in(held, &[Function::Sast], claim, ctx.cache) {
+        Found::Valid(role) => {
+            install(state);
+            let reason = match anchor {
+                Anchor::Ctl => Reason::SignerInCtl { signer, role },
+                Anchor::Itl => Reason::SignerInItl { signer, role },
+            };
+            (accept(reason), false)
+        }
+        Found::Invalid => (
+            Outcome::new(
+                OutcomeKind::Reject,
+                vec![Reason::SignatureInvalid { signer }],
+            ),
+            false,
+        ),
+        Found::Missing => {
+            let mut reasons = vec![match anchor {
+                Anchor::Ctl => Reason::SignerNotInCtl { signer },
+                Anchor::Itl => Reason::SignerNotInItl { signer },
+            }];
+            match tvs_path(state, claim, ctx, &mut reasons) {
+                Tvs::Accepted(ok) => {
                     install(state);
+                    let added = remember(state, &ok, ctx.now);
                     (
-                        accept(Reason::SignerInItl {
-                            signer: claim.name(),
-                            role,
-                        }),
-                        false,
+                        Outcome::new(OutcomeKind::AcceptTvs { via: ok.node }, reasons),
+                        added,
                     )
                 }
-                Found::Invalid => (
-                    Outcome::new(
-                        OutcomeKind::Reject,
-                        vec![Reason::SignatureInvalid {
-                            signer: claim.name(),
-                        }],
-                    ),
-                    false,
-                ),
-                Found::Missing => {
-                    let mut reasons = vec![Reason::SignerNotInItl {
-                        signer: claim.name(),
-                    }];
-                    match tvs_path(state, &claim, ctx, &mut reasons) {
-                        Tvs::Accepted(ok) => {
-                            install(state);
-                            let added = remember(state, &ok, ctx.now);
-                            (
-                                Outcome::new(OutcomeKind::AcceptTvs { via: ok.node }, reasons),
-                                added,
-                            )
-                        }
-                        Tvs::UnknownItl(hash) => (unknown(ListKind::Itl, hash, reasons), false),
-                        Tvs::Failed => (Outcome::new(OutcomeKind::Reject, reasons), false),
-                    }
-                }
+                Tvs::UnknownItl(hash) => (unknown(ListKind::Itl, hash, reasons), false),
+                Tvs::Failed => (on_tvs_failure(reasons), false),
             }
         }
     }
