@@ -23,6 +23,8 @@ pub mod checksum;
 mod error;
 mod header;
 pub mod names;
+pub mod plan;
+pub mod predict;
 mod record;
 pub mod render;
 pub mod signature;

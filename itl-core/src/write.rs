@@ -321,7 +321,39 @@ impl TrustListBuilder {
 
     /// Builds the file and signs it with `key`, naming `signer` in SIGNER_INFO.
     pub fn sign(&self, key: &RsaPrivateKey, signer: &SignerInfo) -> Result<Vec<u8>, BuildError> {
-        let sig_len = key.size();
+        let out = self.assemble(signer, key.size(), |hashed, scheme| {
+            key.sign(scheme, hashed)
+                .map_err(|e| BuildError::Signing(e.to_string()))
+        })?;
+        let list = TrustList::parse(&out).map_err(BuildError::Reparse)?;
+        if !verify_with_key(&list, &RsaPublicKey::from(key)) {
+            return Err(BuildError::SelfCheck);
+        }
+        Ok(out)
+    }
+
+    /// Builds the file CUCM would write when `signer` (whose key is `signature_len` bytes:
+    /// 128, 256 or 512) signs it, with a placeholder signature (zero bytes) instead of the
+    /// signature only the holder of the key can make. For predictions: every byte but the
+    /// signature's is what the cluster will serve.
+    pub fn unsigned(
+        &self,
+        signer: &SignerInfo,
+        signature_len: usize,
+    ) -> Result<Vec<u8>, BuildError> {
+        let out = self.assemble(signer, signature_len, |_, _| Ok(vec![0; signature_len]))?;
+        TrustList::parse(&out).map_err(BuildError::Reparse)?;
+        Ok(out)
+    }
+
+    /// Writes header and records; `sign` turns the digest of the signed parts into the
+    /// signature of `sig_len` bytes.
+    fn assemble(
+        &self,
+        signer: &SignerInfo,
+        sig_len: usize,
+        sign: impl FnOnce(&[u8], rsa::pkcs1v15::Pkcs1v15Sign) -> Result<Vec<u8>, BuildError>,
+    ) -> Result<Vec<u8>, BuildError> {
         let modulus_index = len_to_modulus_index(sig_len)
             .ok_or(BuildError::UnsupportedKeySize { bits: sig_len * 8 })?;
         if matches!(self.digest, Digest::Unknown(_)) {
@@ -405,20 +437,13 @@ impl TrustListBuilder {
 
         let (hashed, scheme) = hash_parts(self.digest, &[&header, &body])
             .ok_or(BuildError::UnsupportedDigest(self.digest))?;
-        let sig = key
-            .sign(scheme, &hashed)
-            .map_err(|e| BuildError::Signing(e.to_string()))?;
+        let sig = sign(&hashed, scheme)?;
 
         let mut out = Vec::with_capacity(header_length + body.len());
         out.extend_from_slice(&header[..sig_at]);
         push_leaf(&mut out, h::SIGNATURE, &sig);
         out.extend_from_slice(&header[sig_at..]);
         out.extend_from_slice(&body);
-
-        let list = TrustList::parse(&out).map_err(BuildError::Reparse)?;
-        if !verify_with_key(&list, &RsaPublicKey::from(key)) {
-            return Err(BuildError::SelfCheck);
-        }
         Ok(out)
     }
 }

@@ -30,6 +30,7 @@ pub mod cluster_file;
 pub mod fetch;
 pub mod http;
 pub mod mac;
+pub mod plan_input;
 pub mod soap;
 pub mod sweep;
 pub mod tftp;

@@ -47,6 +47,7 @@ mod file;
 mod outcome;
 mod phone;
 mod tvs;
+mod verdict;
 
 #[cfg(test)]
 mod tests;
@@ -59,3 +60,4 @@ pub use file::{CertError, CertInfo, FileHash, RecordInfo, SignerId, TrustFile};
 pub use outcome::{Outcome, OutcomeKind, Reason, SignerName, StatusMessage};
 pub use phone::{Capabilities, Held, PhoneTrust, TVS_CACHE_SECONDS, TvsCacheEntry};
 pub use tvs::TvsServer;
+pub use verdict::Verdict;

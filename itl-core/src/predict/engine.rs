@@ -1,0 +1,580 @@
+//! The step loop: the cluster's certificates, served files and TVS certificates change as the
+//! plan says; every reset makes each selected phone decide with [`crate::trust`].
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::Digest;
+use crate::plan::{Plan, Service, Step, Target, Unit};
+use crate::trust::{
+    CertInfo, DownloadContext, Outcome, PhoneTrust, RegistrationTarget, TrustCache, TrustFile,
+    TvsServer, Verdict, accepts_config_cert, download_files,
+};
+
+use super::files::{self, Inputs, NodeCerts};
+use super::model::{ClusterModel, Generation, PhoneInput};
+use super::placeholder::regenerated_certificate;
+use super::result::{PhonePrediction, Prediction, StepPrediction, StepVerdict};
+use super::{PredictError, PredictOptions};
+
+struct NodeState {
+    certs: BTreeMap<Unit, Vec<u8>>,
+    tvs_serving: Option<Arc<CertInfo>>,
+    itl: Option<Arc<TrustFile>>,
+    itl_stale: bool,
+}
+
+struct PhoneState {
+    trust: Option<PhoneTrust>,
+    on: bool,
+}
+
+/// The whole prediction's state.
+pub(crate) struct Engine<'a> {
+    cluster: &'a ClusterModel,
+    phones: &'a [PhoneInput],
+    options: &'a PredictOptions,
+    cache: TrustCache,
+    nodes: Vec<NodeState>,
+    ctl: Option<Arc<TrustFile>>,
+    /// Every CallManager, ITLRecovery and CAPF certificate the cluster has had: what TVS
+    /// can vouch for (its own certificates and its CallManager-trust / Phone-SAST-trust).
+    vouched: Vec<Arc<CertInfo>>,
+    regenerations: BTreeMap<(usize, Unit), u32>,
+    timestamp: u32,
+    digest: Digest,
+    state: Vec<PhoneState>,
+    now: u64,
+}
+
+fn cert(der: &[u8], what: &str) -> Result<Arc<CertInfo>, PredictError> {
+    CertInfo::shared(der).map_err(|e| PredictError::Input(format!("{what}: {e}")))
+}
+
+impl<'a> Engine<'a> {
+    pub(crate) fn new(
+        cluster: &'a ClusterModel,
+        phones: &'a [PhoneInput],
+        options: &'a PredictOptions,
+    ) -> Result<Self, PredictError> {
+        if cluster.nodes.is_empty() {
+            return Err(PredictError::Input("the cluster has no node".into()));
+        }
+        let cache = TrustCache::for_predictions();
+        let mut nodes = Vec::new();
+        let mut vouched = Vec::new();
+        let mut timestamp = 0u32;
+        let mut digest = None;
+        for n in &cluster.nodes {
+            let tvs_serving = match n.certs.get(&Unit::Tvs) {
+                Some(der) => Some(cert(der, &format!("the TVS certificate of {}", n.name))?),
+                None => None,
+            };
+            for unit in [Unit::CallManager, Unit::ItlRecovery, Unit::Capf] {
+                if let Some(der) = n.certs.get(&unit) {
+                    vouched.push(cert(der, &format!("the {unit} certificate of {}", n.name))?);
+                }
+            }
+            let itl = match &n.itl {
+                Some(bytes) => {
+                    let file = cache.file(bytes).map_err(|e| {
+                        PredictError::Input(format!("the ITL served by {}: {e}", n.name))
+                    })?;
+                    if let Ok(list) = crate::TrustList::parse(bytes) {
+                        timestamp = timestamp.max(list.header().timestamp.unwrap_or(0));
+                        digest = digest.or(list.header().digest);
+                    }
+                    Some(file)
+                }
+                None => None,
+            };
+            nodes.push(NodeState {
+                certs: n.certs.clone(),
+                tvs_serving,
+                itl,
+                itl_stale: false,
+            });
+        }
+        let ctl = match &cluster.ctl {
+            Some(bytes) => Some(
+                cache
+                    .file(bytes)
+                    .map_err(|e| PredictError::Input(format!("the served CTL: {e}")))?,
+            ),
+            None => None,
+        };
+        for p in phones {
+            if p.tftp_node >= nodes.len() || p.group.iter().any(|&g| g >= nodes.len()) {
+                return Err(PredictError::Input(format!(
+                    "phone {} names a node the cluster does not have",
+                    p.name
+                )));
+            }
+        }
+        let state = phones
+            .iter()
+            .map(|p| PhoneState {
+                trust: p.trust.clone(),
+                on: p.on,
+            })
+            .collect();
+        Ok(Self {
+            cluster,
+            phones,
+            options,
+            cache,
+            nodes,
+            ctl,
+            vouched,
+            regenerations: BTreeMap::new(),
+            timestamp: timestamp.max(options.timestamp),
+            digest: digest.unwrap_or(Digest::Sha1),
+            state,
+            now: options.now,
+        })
+    }
+
+    fn generation(&self) -> Generation {
+        self.cluster.generation
+    }
+
+    fn inputs(&self) -> Inputs<'_> {
+        Inputs {
+            generation: self.generation(),
+            mixed: self.cluster.mixed,
+            nodes: self
+                .cluster
+                .nodes
+                .iter()
+                .zip(&self.nodes)
+                .map(|(m, s)| NodeCerts {
+                    name: &m.name,
+                    address: m.address,
+                    tftp: m.tftp,
+                    callmanager: m.callmanager,
+                    tvs: if m.tvs {
+                        s.certs.get(&Unit::Tvs).map(Vec::as_slice)
+                    } else {
+                        None
+                    },
+                    callmanager_cert: s.certs.get(&Unit::CallManager).map(Vec::as_slice),
+                    itl_recovery: s.certs.get(&Unit::ItlRecovery).map(Vec::as_slice),
+                    capf: s.certs.get(&Unit::Capf).map(Vec::as_slice),
+                })
+                .collect(),
+            timestamp: self.next_timestamp(),
+            digest: self.digest,
+        }
+    }
+
+    fn next_timestamp(&self) -> u32 {
+        self.timestamp.saturating_add(1)
+    }
+
+    fn rebuild_itl(&mut self, node: usize) -> Result<(), PredictError> {
+        let bytes = files::build_itl(&self.inputs(), node)?;
+        self.timestamp = self.next_timestamp();
+        let file = self
+            .cache
+            .file(&bytes)
+            .map_err(|e| PredictError::Build(format!("the rebuilt ITL does not parse: {e}")))?;
+        self.nodes[node].itl = Some(file);
+        self.nodes[node].itl_stale = false;
+        Ok(())
+    }
+
+    fn rebuild_ctl(&mut self) -> Result<(), PredictError> {
+        let bytes = files::build_ctl(&self.inputs())?;
+        self.timestamp = self.next_timestamp();
+        let file = self
+            .cache
+            .file(&bytes)
+            .map_err(|e| PredictError::Build(format!("the rebuilt CTL does not parse: {e}")))?;
+        self.ctl = Some(file);
+        Ok(())
+    }
+
+    fn tftp_nodes(&self) -> Vec<usize> {
+        (0..self.nodes.len())
+            .filter(|&i| self.cluster.nodes[i].tftp)
+            .collect()
+    }
+
+    fn targets(
+        &self,
+        target: &Target,
+        line: usize,
+        has: impl Fn(usize) -> bool,
+        what: &str,
+    ) -> Result<Vec<usize>, PredictError> {
+        match target {
+            Target::All => Ok((0..self.nodes.len()).filter(|&i| has(i)).collect()),
+            Target::Node(name) => {
+                let i = self
+                    .cluster
+                    .node_index(name)
+                    .ok_or_else(|| PredictError::Plan {
+                        line,
+                        message: format!("unknown node {name:?}"),
+                    })?;
+                if !has(i) {
+                    return Err(PredictError::Plan {
+                        line,
+                        message: format!("{} has no {what}", self.cluster.nodes[i].name),
+                    });
+                }
+                Ok(vec![i])
+            }
+        }
+    }
+
+    /// Runs the plan and the final phase.
+    pub(crate) fn run(mut self, plan: &Plan) -> Result<Prediction, PredictError> {
+        let n = self.phones.len();
+        let mut per_phone: Vec<Vec<StepVerdict>> = vec![Vec::with_capacity(plan.steps().len()); n];
+        let mut steps = Vec::new();
+        for (index, s) in plan.steps().iter().enumerate() {
+            self.now += 1;
+            let mut verdicts: Vec<Option<StepVerdict>> = vec![None; n];
+            let mut notes = Vec::new();
+            match &s.step {
+                Step::Regen { unit, target } => {
+                    let trust_unit = unit.in_trust_lists();
+                    let nodes = self.targets(
+                        target,
+                        s.line,
+                        |i| !trust_unit || self.nodes[i].certs.contains_key(unit),
+                        &format!("{unit} certificate"),
+                    )?;
+                    if nodes.is_empty() {
+                        return Err(PredictError::Plan {
+                            line: s.line,
+                            message: format!("no node has a {unit} certificate"),
+                        });
+                    }
+                    for node in nodes {
+                        self.regenerate(node, *unit)?;
+                        notes.push(format!(
+                            "{}: {unit} regenerated",
+                            self.cluster.nodes[node].name
+                        ));
+                        if self.automatic(*unit) {
+                            for t in self.tftp_nodes() {
+                                if self.nodes[t].itl_stale {
+                                    self.rebuild_itl(t)?;
+                                    notes.push(format!(
+                                        "{}: ITL rebuilt (automatic phone interaction)",
+                                        self.cluster.nodes[t].name
+                                    ));
+                                }
+                            }
+                            let all: Vec<usize> = (0..n).collect();
+                            self.reset(&all, &mut verdicts);
+                            notes.push("every phone reset (automatic phone interaction)".into());
+                        }
+                    }
+                }
+                Step::CtlUpdate => {
+                    if !self.cluster.mixed {
+                        return Err(PredictError::Plan {
+                            line: s.line,
+                            message: "the cluster is not in mixed mode: there is no CTL to update"
+                                .into(),
+                        });
+                    }
+                    self.rebuild_ctl()?;
+                    notes.push("CTL rebuilt".into());
+                }
+                Step::Restart { service, target } => {
+                    let runs = |i: usize| {
+                        let m = &self.cluster.nodes[i];
+                        match service {
+                            Service::Tftp => m.tftp,
+                            Service::Tvs => m.tvs,
+                            Service::CallManager => m.callmanager,
+                            Service::Capf => self.nodes[i].certs.contains_key(&Unit::Capf),
+                            Service::Tomcat => true,
+                        }
+                    };
+                    let nodes =
+                        self.targets(target, s.line, runs, &format!("{service} service"))?;
+                    for node in nodes {
+                        match service {
+                            Service::Tftp if self.nodes[node].itl_stale => {
+                                self.rebuild_itl(node)?;
+                                notes.push(format!(
+                                    "{}: ITL rebuilt",
+                                    self.cluster.nodes[node].name
+                                ));
+                            }
+                            Service::Tvs => {
+                                let der = self.nodes[node].certs.get(&Unit::Tvs).cloned();
+                                if let Some(der) = der {
+                                    self.nodes[node].tvs_serving =
+                                        Some(cert(&der, "a TVS certificate")?);
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                Step::ResetPhones { device_pool } => {
+                    let selected: Vec<usize> = (0..n)
+                        .filter(|&i| match device_pool {
+                            None => true,
+                            Some(pool) => self.phones[i]
+                                .device_pool
+                                .as_deref()
+                                .is_some_and(|p| p.eq_ignore_ascii_case(pool)),
+                        })
+                        .collect();
+                    self.reset(&selected, &mut verdicts);
+                }
+                Step::WaitRegistered => {}
+            }
+            let mut counts: BTreeMap<Verdict, usize> = BTreeMap::new();
+            let mut rejected = Vec::new();
+            for (i, v) in verdicts.into_iter().enumerate() {
+                let v = v.unwrap_or(StepVerdict::UNAFFECTED);
+                *counts.entry(v.verdict).or_insert(0) += 1;
+                if v.verdict == Verdict::Reject {
+                    rejected.push(self.phones[i].name.clone());
+                }
+                per_phone[i].push(v);
+            }
+            steps.push(StepPrediction {
+                index: index + 1,
+                line: s.line,
+                step: s.step.to_string(),
+                counts,
+                rejected,
+                served_itls: self.served_itls(),
+                notes,
+            });
+        }
+
+        // After the plan: every phone is on and downloads once.
+        self.now += 1;
+        for p in &mut self.state {
+            p.on = true;
+        }
+        let mut finals: Vec<Option<StepVerdict>> = vec![None; n];
+        let all: Vec<usize> = (0..n).collect();
+        self.reset(&all, &mut finals);
+
+        let phones = per_phone
+            .into_iter()
+            .zip(finals)
+            .enumerate()
+            .map(|(i, (steps, fin))| {
+                let input = &self.phones[i];
+                let fin = fin.unwrap_or(StepVerdict::UNAFFECTED);
+                PhonePrediction {
+                    name: input.name.clone(),
+                    first_reject: steps
+                        .iter()
+                        .position(|v| v.verdict == Verdict::Reject)
+                        .map(|p| p + 1),
+                    missed: steps
+                        .iter()
+                        .filter(|v| v.verdict == Verdict::Missed)
+                        .count(),
+                    off_during_plan: !input.on,
+                    assumed: input.assumed,
+                    steps,
+                    final_verdict: fin,
+                }
+            })
+            .collect();
+        Ok(Prediction::new(steps, phones, self.served_itls()))
+    }
+
+    fn served_itls(&self) -> Vec<(String, Option<String>)> {
+        self.tftp_nodes()
+            .into_iter()
+            .map(|i| {
+                (
+                    self.cluster.nodes[i].name.clone(),
+                    self.nodes[i]
+                        .itl
+                        .as_ref()
+                        .map(|f| hex::encode(f.checksums().sha1)),
+                )
+            })
+            .collect()
+    }
+
+    fn automatic(&self, unit: Unit) -> bool {
+        self.generation() == Generation::V14
+            && self.cluster.automatic_phone_interaction
+            && matches!(
+                unit,
+                Unit::Tvs | Unit::Capf | Unit::CallManager | Unit::ItlRecovery
+            )
+    }
+
+    fn regenerate(&mut self, node: usize, unit: Unit) -> Result<(), PredictError> {
+        if !unit.in_trust_lists() {
+            return Ok(());
+        }
+        let count = self.regenerations.entry((node, unit)).or_insert(0);
+        *count += 1;
+        let label = format!("{}/{unit}/{count}", self.cluster.nodes[node].name);
+        let old = self.nodes[node]
+            .certs
+            .get(&unit)
+            .ok_or_else(|| PredictError::Input(format!("no {label} certificate")))?;
+        let new =
+            regenerated_certificate(old, &label).map_err(|e| PredictError::Build(e.to_string()))?;
+        if matches!(unit, Unit::CallManager | Unit::ItlRecovery | Unit::Capf) {
+            self.vouched.push(cert(&new, &label)?);
+        }
+        let new_cert = cert(&new, &label)?;
+        self.nodes[node].certs.insert(unit, new);
+        // Which ITLs go stale: the node's own (CallManager; ITLRecovery where each node has
+        // its own), every one (TVS, CAPF, the cluster-wide ITLRecovery).
+        let per_node_recovery = unit == Unit::ItlRecovery && self.generation() == Generation::V11_5;
+        let all = matches!(unit, Unit::Tvs | Unit::Capf)
+            || (unit == Unit::ItlRecovery && !per_node_recovery);
+        for t in self.tftp_nodes() {
+            if all || t == node {
+                self.nodes[t].itl_stale = true;
+            }
+        }
+        if unit == Unit::Tvs && self.generation() == Generation::V14 {
+            // 14+: TVS restarts by itself on regeneration (§5.4).
+            self.nodes[node].tvs_serving = Some(new_cert);
+        }
+        Ok(())
+    }
+
+    /// One download for each phone at `indices`; the verdicts land in `out`.
+    fn reset(&mut self, indices: &[usize], out: &mut [Option<StepVerdict>]) {
+        let tvs_by_phone = |engine: &Self, phone: &PhoneInput| -> Vec<TvsServer> {
+            phone
+                .group
+                .iter()
+                .filter(|&&g| engine.cluster.nodes[g].tvs)
+                .filter_map(|&g| {
+                    let serving = engine.nodes[g].tvs_serving.clone()?;
+                    let mut s = TvsServer::new(&engine.cluster.nodes[g].name, serving);
+                    s.trust_sources = engine.vouched.clone();
+                    Some(s)
+                })
+                .collect()
+        };
+        let capf = self.nodes[0]
+            .certs
+            .get(&Unit::Capf)
+            .and_then(|d| CertInfo::shared(d).ok());
+        for &i in indices {
+            let input = &self.phones[i];
+            let state = &self.state[i];
+            if !state.on {
+                out[i] = Some(StepVerdict::of(
+                    Verdict::Missed,
+                    Some("powered off or unregistered: does not download".into()),
+                ));
+                continue;
+            }
+            let Some(trust) = state.trust.clone() else {
+                out[i] = Some(StepVerdict::of(
+                    Verdict::Unknown,
+                    Some("the phone's current trust list is not known".into()),
+                ));
+                continue;
+            };
+            let node = &self.nodes[input.tftp_node];
+            if !self.cluster.nodes[input.tftp_node].tftp_up {
+                out[i] = Some(StepVerdict::of(
+                    Verdict::Missed,
+                    Some("its TFTP server does not answer".into()),
+                ));
+                continue;
+            }
+            let tvs = tvs_by_phone(self, input);
+            let registration = if input.capabilities.tls_profile {
+                input
+                    .group
+                    .iter()
+                    .copied()
+                    .find(|&g| self.cluster.nodes[g].callmanager)
+                    .and_then(|g| {
+                        let cm = self.nodes[g].certs.get(&Unit::CallManager)?;
+                        Some(RegistrationTarget {
+                            node: self.cluster.nodes[g].name.as_str().into(),
+                            callmanager: CertInfo::shared(cm).ok()?,
+                            capf: capf.clone(),
+                        })
+                    })
+            } else {
+                None
+            };
+            let mut ctx = DownloadContext::new(&self.cache, self.now)
+                .with_tvs(&tvs)
+                .with_capabilities(&input.capabilities)
+                .with_tvs_cache(self.options.use_tvs_cache);
+            if let Some(target) = registration.as_ref() {
+                ctx = ctx.with_registration(target);
+            }
+            let ctl = if self.cluster.mixed {
+                self.ctl.as_ref()
+            } else {
+                None
+            };
+            let result = download_files(&trust, ctl, node.itl.as_ref(), &ctx);
+            let config = node
+                .certs
+                .get(&Unit::CallManager)
+                .and_then(|der| CertInfo::shared(der).ok())
+                .map(|cm| accepts_config_cert(&result.trust, &cm, &ctx));
+            let verdict = Verdict::of(
+                &result.ctl,
+                &result.itl,
+                config.as_ref(),
+                result.registration.as_ref(),
+            );
+            let detail = detail(
+                verdict,
+                &result.ctl,
+                &result.itl,
+                config.as_ref(),
+                result.registration.as_ref(),
+            );
+            self.state[i].trust = Some(result.trust);
+            out[i] = Some(StepVerdict::of(verdict, detail));
+        }
+    }
+}
+
+/// The reason chain worth showing for a verdict: the outcome that decided it.
+fn detail(
+    verdict: Verdict,
+    ctl: &Outcome,
+    itl: &Outcome,
+    config: Option<&Outcome>,
+    registration: Option<&Outcome>,
+) -> Option<String> {
+    let pick = |pred: &dyn Fn(&Outcome) -> bool| -> Option<String> {
+        let mut parts = Vec::new();
+        for (what, o) in [
+            ("CTL", Some(ctl)),
+            ("ITL", Some(itl)),
+            ("config", config),
+            ("registration", registration),
+        ] {
+            if let Some(o) = o
+                && pred(o)
+            {
+                parts.push(format!("{what} {o}"));
+            }
+        }
+        (!parts.is_empty()).then(|| parts.join(" | "))
+    };
+    match verdict {
+        Verdict::Reject => pick(&|o: &Outcome| o.is_failure()),
+        Verdict::Unknown => pick(&|o: &Outcome| o.label() == "UNKNOWN"),
+        Verdict::AcceptViaTvs => pick(&|o: &Outcome| o.label() == "ACCEPT_TVS"),
+        _ => None,
+    }
+}

@@ -1,0 +1,204 @@
+//! The safe order for regenerating every certificate unit of a cluster
+//! (`trust-and-procedure.md` §5.1–§5.4, §5.8): one trust anchor at a time, TFTP restarted so
+//! the ITL carries the change, phones reset, and a gate (every phone re-registered with the
+//! new ITL) before the next anchor; in mixed mode the CTL is updated after each CallManager,
+//! CAPF or ITLRecovery change. On 14+ TVS comes before CallManager (Security Guide order)
+//! and, with automatic phone interaction, the phones reset by themselves.
+
+use std::sync::Arc;
+
+use crate::plan::{Plan, Service, Step, Target, Unit};
+use crate::trust::{Capabilities, PhoneTrust, TrustFile};
+
+use super::model::{ClusterModel, Generation, PhoneInput};
+
+/// A group of steps with what it is for and the gate that ends it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Phase {
+    /// What the phase does.
+    pub title: String,
+    /// Its steps.
+    pub steps: Vec<Step>,
+    /// The gate before the next phase, when there is one.
+    pub gate: Option<String>,
+}
+
+/// A suggested plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suggestion {
+    /// The phases, in order.
+    pub phases: Vec<Phase>,
+    /// Caveats (inferred behaviour, phones the plan cannot protect).
+    pub notes: Vec<String>,
+}
+
+impl Suggestion {
+    /// The steps as a plan.
+    pub fn plan(&self) -> Plan {
+        Plan::from_steps(self.phases.iter().flat_map(|p| p.steps.iter().cloned()))
+    }
+
+    /// The plan file: each phase as a comment, its steps, its gate.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        for n in &self.notes {
+            out.push_str(&format!("# note: {n}\n"));
+        }
+        for (i, p) in self.phases.iter().enumerate() {
+            out.push_str(&format!("\n# {}. {}\n", i + 1, p.title));
+            for s in &p.steps {
+                out.push_str(&format!("{s}\n"));
+            }
+            if let Some(g) = &p.gate {
+                out.push_str(&format!("# gate: {g}\n"));
+            }
+        }
+        out
+    }
+
+    /// The steps with the line each has in [`Suggestion::to_text`].
+    pub fn numbered_plan(&self) -> Plan {
+        Plan::parse(&self.to_text()).unwrap_or_else(|_| self.plan())
+    }
+}
+
+const GATE: &str = "every phone re-registered and shows the new ITL (itl sweep: all ok)";
+
+/// The safe order for `cluster`.
+pub fn suggest(cluster: &ClusterModel) -> Suggestion {
+    let automatic = cluster.generation == Generation::V14 && cluster.automatic_phone_interaction;
+    let mixed = cluster.mixed;
+    let all = || Target::All;
+    let regen = |unit| Step::Regen {
+        unit,
+        target: all(),
+    };
+    let restart = |service| Step::Restart {
+        service,
+        target: all(),
+    };
+    // The steps that bring a trust-list change to the phones.
+    let deliver = |ctl: bool, tvs: bool| -> Vec<Step> {
+        let mut v = Vec::new();
+        if ctl && mixed {
+            v.push(Step::CtlUpdate);
+        }
+        if tvs {
+            v.push(restart(Service::Tvs));
+        }
+        if !automatic {
+            v.push(restart(Service::Tftp));
+            v.push(Step::ResetPhones { device_pool: None });
+        }
+        v.push(Step::WaitRegistered);
+        v
+    };
+    let mut phases = Vec::new();
+    if mixed {
+        phases.push(Phase {
+            title: "CTL from the current certificates before any change".into(),
+            steps: vec![
+                Step::CtlUpdate,
+                restart(Service::Tftp),
+                Step::ResetPhones { device_pool: None },
+                Step::WaitRegistered,
+            ],
+            gate: Some(GATE.into()),
+        });
+    }
+    phases.push(Phase {
+        title: "ipsec (not in any trust list)".into(),
+        steps: vec![regen(Unit::Ipsec)],
+        gate: None,
+    });
+    let capf = Phase {
+        title: "CAPF".into(),
+        steps: [
+            vec![regen(Unit::Capf), restart(Service::Capf)],
+            deliver(true, false),
+        ]
+        .concat(),
+        gate: Some(GATE.into()),
+    };
+    let callmanager = Phase {
+        title: "CallManager on every node (phones take the new ITL through TVS on 11.5)".into(),
+        steps: [vec![regen(Unit::CallManager)], deliver(true, false)].concat(),
+        gate: Some(GATE.into()),
+    };
+    let tvs = Phase {
+        title: "TVS on every node (the ITL's signer is unchanged)".into(),
+        steps: [vec![regen(Unit::Tvs)], deliver(false, true)].concat(),
+        gate: Some(GATE.into()),
+    };
+    let recovery = Phase {
+        title: if cluster.generation.itl_recovery_signs() {
+            "ITLRecovery (the ITL's signer: phones take the new ITL through TVS)".into()
+        } else {
+            "ITLRecovery on every node".into()
+        },
+        steps: [vec![regen(Unit::ItlRecovery)], deliver(true, false)].concat(),
+        gate: Some(GATE.into()),
+    };
+    phases.push(capf);
+    if cluster.generation == Generation::V14 {
+        phases.push(tvs);
+        phases.push(callmanager);
+    } else {
+        phases.push(callmanager);
+        phases.push(tvs);
+    }
+    phases.push(recovery);
+    phases.push(Phase {
+        title: "tomcat (not in any trust list; the web UI returns after 10-15 min)".into(),
+        steps: vec![regen(Unit::Tomcat), restart(Service::Tomcat)],
+        gate: None,
+    });
+    let mut notes = vec![
+        "one trust anchor at a time: do not start a phase before the gate of the previous one".into(),
+        "take a DRS backup after the last phase (an older backup brings back keys the phones no longer trust)".into(),
+    ];
+    if cluster.generation.itl_recovery_signs() {
+        notes.push("the ITLRecovery phase relies on TVS vouching for the new ITLRecovery (unverified in Cisco's documents); Cisco's bridge is `utils itl reset localkey` before the TFTP restart".into());
+    }
+    if automatic {
+        notes.push("automatic phone interaction: phones reset by themselves after each regeneration; wait for the gate anyway".into());
+    }
+    notes.push(
+        "phones without TVS (7940/7960, Jabber) reject a new ITL signer and need their ITL erased"
+            .into(),
+    );
+    Suggestion { phases, notes }
+}
+
+/// One phone per (TFTP node, TVS node) pair, on and holding what its node serves: the
+/// phones a suggestion is checked with when no sweep is at hand.
+pub fn phone_classes(cluster: &ClusterModel) -> Vec<PhoneInput> {
+    let mut out = Vec::new();
+    let ctl = cluster
+        .ctl
+        .as_deref()
+        .and_then(|b| TrustFile::parse(b).ok())
+        .map(Arc::new);
+    for (t, tftp) in cluster.nodes.iter().enumerate() {
+        let Some(itl) = tftp.itl.as_deref().and_then(|b| TrustFile::parse(b).ok()) else {
+            continue;
+        };
+        let itl = Arc::new(itl);
+        for (v, tvs) in cluster.nodes.iter().enumerate() {
+            if !tvs.tvs {
+                continue;
+            }
+            out.push(PhoneInput {
+                name: format!("tftp={}/tvs={}", tftp.name, tvs.name),
+                device_pool: None,
+                tftp_node: t,
+                group: vec![v],
+                capabilities: Capabilities::new("CP-8841"),
+                trust: Some(PhoneTrust::with_files(ctl.clone(), Some(itl.clone()))),
+                on: true,
+                assumed: false,
+            });
+        }
+    }
+    out
+}

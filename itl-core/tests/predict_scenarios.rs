@@ -1,0 +1,409 @@
+//! The plan-shaped rows of the scenario table (`trust-and-procedure.md` §3 and §6) through
+//! the predictor: a cluster in its generation-1 state (real, signed files from the committed
+//! fixtures, see `common/mod.rs`), a plan file, and the verdict the table gives, phone by
+//! phone. The expectations are the documents', not the engine's.
+//!
+//! Rows that are not plans are tested at the rule level in `trust_scenarios.rs`: S1 (first
+//! boot), S4 (TVS down), S16/S17 (rollback), S18 (LSC), S19 (moved phone), S20 (no TVS),
+//! S21 (foreign ITL), S22 (size). S7 and S23 need a phone powered on, or a regeneration,
+//! in the middle of a step, which a plan does not express.
+
+mod common;
+
+use common::{Cluster, PUB, SUB, Version};
+use itl_core::plan::{Plan, Unit};
+use itl_core::predict::{
+    ClusterModel, Generation, NodeModel, PhoneInput, PredictError, PredictOptions, Prediction,
+    predict,
+};
+use itl_core::trust::{Capabilities, PhoneTrust, TrustCache, Verdict};
+use std::net::Ipv4Addr;
+
+fn model(c: &Cluster, automatic: bool) -> ClusterModel {
+    let generation = match c.version {
+        Version::V11_5 => Generation::V11_5,
+        Version::V12 => Generation::V12,
+        Version::V14 => Generation::V14,
+    };
+    let nodes = c
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let mut m = NodeModel::new(n.name, Ipv4Addr::from(n.ip));
+            m.tftp = true;
+            m.callmanager = true;
+            m.tvs = true;
+            m.certs.insert(Unit::CallManager, n.callmanager.der.clone());
+            m.certs.insert(Unit::Tvs, n.tvs.der.clone());
+            if i == PUB {
+                m.certs.insert(Unit::ItlRecovery, c.itlrecovery.der.clone());
+                m.certs.insert(Unit::Capf, c.capf.der.clone());
+            }
+            m.itl = Some(c.itl(i));
+            m
+        })
+        .collect();
+    ClusterModel {
+        generation,
+        mixed: c.mixed,
+        automatic_phone_interaction: automatic,
+        nodes,
+        ctl: c.ctl(),
+    }
+}
+
+/// A phone that holds what its TFTP node serves now.
+fn phone(c: &Cluster, name: &str, tftp: usize, group: &[usize], on: bool) -> PhoneInput {
+    let cache = TrustCache::new();
+    let itl = cache.file(&c.itl(tftp)).unwrap();
+    let ctl = c.ctl().map(|b| cache.file(&b).unwrap());
+    PhoneInput {
+        name: name.into(),
+        device_pool: Some(if tftp == PUB { "DP-A" } else { "DP-B" }.into()),
+        tftp_node: tftp,
+        group: group.to_vec(),
+        capabilities: Capabilities::new("CP-8841"),
+        trust: Some(PhoneTrust::with_files(ctl, Some(itl))),
+        on,
+        assumed: false,
+    }
+}
+
+fn run(c: &Cluster, phones: &[PhoneInput], plan: &str) -> Prediction {
+    let plan = Plan::parse(plan).unwrap();
+    predict(&model(c, false), phones, &plan, &PredictOptions::default()).unwrap()
+}
+
+fn verdicts(p: &Prediction, phone: usize) -> Vec<Verdict> {
+    p.phones[phone].steps.iter().map(|s| s.verdict).collect()
+}
+
+fn fin(p: &Prediction, phone: usize) -> Verdict {
+    p.phones[phone].final_verdict.verdict
+}
+
+use Verdict::{Accept, AcceptViaTvs, Missed, Reject, Unaffected};
+
+#[test]
+fn s2_11_5_callmanager_alone_is_accepted_through_tvs() {
+    let c = Cluster::new(Version::V11_5, false);
+    let phones = [
+        phone(&c, "on-pub", PUB, &[PUB], true),
+        phone(&c, "on-sub", SUB, &[SUB], true),
+    ];
+    let p = run(
+        &c,
+        &phones,
+        "regen CallManager @ucm-pub\nrestart TFTP @ucm-pub\nreset phones\n",
+    );
+    assert_eq!(verdicts(&p, 0), [Unaffected, Unaffected, AcceptViaTvs]);
+    let detail = p.phones[0].steps[2].detail.as_deref().unwrap();
+    assert!(detail.starts_with("ITL ACCEPT_TVS via ucm-pub"), "{detail}");
+    // The other TFTP node's ITL did not change.
+    assert_eq!(verdicts(&p, 1), [Unaffected, Unaffected, Unaffected]);
+    assert_eq!(fin(&p, 0), Unaffected);
+    assert!(!p.any_final_reject());
+    // Before TFTP restarts nothing reaches the phones: the ITL is stale.
+    let early = run(&c, &phones, "regen CallManager @ucm-pub\nreset phones\n");
+    assert_eq!(verdicts(&early, 0), [Unaffected, Unaffected]);
+}
+
+#[test]
+fn s3_11_5_callmanager_and_tvs_together_are_rejected_cluster_wide() {
+    let c = Cluster::new(Version::V11_5, false);
+    let phones = [
+        phone(&c, "a", PUB, &[PUB, SUB], true),
+        phone(&c, "b", SUB, &[SUB, PUB], true),
+    ];
+    let p = run(
+        &c,
+        &phones,
+        "regen CallManager @all\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\nwait registered\n",
+    );
+    for i in 0..2 {
+        assert_eq!(verdicts(&p, i)[4], Reject, "phone {i}");
+        assert_eq!(p.phones[i].first_reject, Some(5));
+        assert_eq!(fin(&p, i), Reject);
+    }
+    assert_eq!(p.steps[4].rejected, ["a", "b"]);
+    assert_eq!(p.final_rejected, ["a", "b"]);
+    let detail = p.phones[0].steps[4].detail.as_deref().unwrap();
+    assert!(detail.contains("ITL REJECT"), "{detail}");
+}
+
+#[test]
+fn s3_without_the_tvs_restart_the_old_tvs_still_vouches() {
+    // TVS presents its new certificate only after it restarts (12.5 and earlier).
+    let c = Cluster::new(Version::V11_5, false);
+    let phones = [phone(&c, "a", PUB, &[PUB], true)];
+    let p = run(
+        &c,
+        &phones,
+        "regen CallManager @all\nregen TVS @all\nrestart TFTP @all\nreset phones\n",
+    );
+    assert_eq!(verdicts(&p, 0)[3], AcceptViaTvs);
+}
+
+#[test]
+fn s5_11_5_tvs_alone_is_accepted() {
+    let c = Cluster::new(Version::V11_5, false);
+    let phones = [phone(&c, "a", PUB, &[PUB], true)];
+    let p = run(
+        &c,
+        &phones,
+        "regen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\n",
+    );
+    assert_eq!(
+        verdicts(&p, 0),
+        [Unaffected, Unaffected, Unaffected, Accept]
+    );
+}
+
+#[test]
+fn s6_a_phone_off_through_both_steps_comes_back_to_a_rejection() {
+    let c = Cluster::new(Version::V11_5, false);
+    let phones = [
+        phone(&c, "on", PUB, &[PUB], true),
+        phone(&c, "off", PUB, &[PUB], false),
+    ];
+    let plan = "regen CallManager @all\nrestart TFTP @all\nreset phones\nwait registered\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\n";
+    let p = run(&c, &phones, plan);
+    assert_eq!(verdicts(&p, 0)[2], AcceptViaTvs);
+    assert_eq!(verdicts(&p, 0)[7], Accept);
+    assert_eq!(fin(&p, 0), Unaffected);
+    assert_eq!(verdicts(&p, 1)[2], Missed);
+    assert_eq!(verdicts(&p, 1)[7], Missed);
+    assert_eq!(p.phones[1].missed, 2);
+    assert_eq!(fin(&p, 1), Reject);
+    assert_eq!(p.at_risk_off, ["off"]);
+    assert_eq!(p.rejections_of_phones_on(), 0);
+}
+
+#[test]
+fn s8_11_5_one_usable_tvs_in_the_group_suffices() {
+    let c = Cluster::new(Version::V11_5, false);
+    let phones = [
+        phone(&c, "a", PUB, &[PUB, SUB], true),
+        phone(&c, "only-b", PUB, &[SUB], true),
+    ];
+    let p = run(
+        &c,
+        &phones,
+        "regen CallManager @ucm-pub\nregen TVS @ucm-sub1\nrestart TVS @all\nrestart TFTP @all\nreset phones\n",
+    );
+    assert_eq!(verdicts(&p, 0)[4], AcceptViaTvs);
+    assert!(
+        p.phones[0].steps[4]
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("via ucm-pub")
+    );
+    // A phone whose group has only the changed TVS is rejected.
+    assert_eq!(verdicts(&p, 1)[4], Reject);
+}
+
+#[test]
+fn s9_11_5_mixed_callmanager_without_ctl_update_loses_its_itl() {
+    let c = Cluster::new(Version::V11_5, true);
+    let phones = [phone(&c, "a", PUB, &[PUB], true)];
+    let p = run(
+        &c,
+        &phones,
+        "regen CallManager @all\nrestart TFTP @all\nreset phones\n",
+    );
+    assert_eq!(verdicts(&p, 0)[2], Reject);
+    let detail = p.phones[0].steps[2].detail.as_deref().unwrap();
+    assert!(
+        detail.starts_with("ITL REJECT_NO_ITL"),
+        "the CTL did not change: {detail}"
+    );
+    assert!(detail.contains("| config REJECT"), "{detail}");
+}
+
+#[test]
+fn s10_12_mixed_callmanager_with_ctl_update_is_accepted() {
+    let c = Cluster::new(Version::V12, true);
+    let phones = [phone(&c, "a", PUB, &[PUB], true)];
+    let p = run(
+        &c,
+        &phones,
+        "regen CallManager @all\nctl update\nrestart TFTP @all\nreset phones\n",
+    );
+    assert_eq!(verdicts(&p, 0)[3], Accept);
+    assert_eq!(fin(&p, 0), Unaffected);
+}
+
+#[test]
+fn s11_12_callmanager_alone_is_accepted() {
+    let c = Cluster::new(Version::V12, false);
+    let phones = [phone(&c, "a", PUB, &[PUB], true)];
+    let p = run(
+        &c,
+        &phones,
+        "regen CallManager @ucm-pub\nrestart TFTP @ucm-pub\nreset phones\n",
+    );
+    assert_eq!(verdicts(&p, 0)[2], Accept);
+}
+
+#[test]
+fn s12_12_itlrecovery_and_tvs_together_are_rejected() {
+    let c = Cluster::new(Version::V12, false);
+    let phones = [phone(&c, "a", PUB, &[PUB, SUB], true)];
+    let p = run(
+        &c,
+        &phones,
+        "regen ITLRecovery\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\n",
+    );
+    assert_eq!(verdicts(&p, 0)[4], Reject);
+    assert_eq!(fin(&p, 0), Reject);
+}
+
+#[test]
+fn s13_12_everything_together_is_rejected() {
+    let c = Cluster::new(Version::V12, false);
+    let phones = [
+        phone(&c, "a", PUB, &[PUB, SUB], true),
+        phone(&c, "b", SUB, &[SUB], true),
+    ];
+    let p = run(
+        &c,
+        &phones,
+        "regen CallManager @all\nregen TVS @all\nregen ITLRecovery @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\n",
+    );
+    assert_eq!(p.steps[5].counts.get(&Reject), Some(&2));
+}
+
+#[test]
+fn s24_11_5_the_correct_procedure_is_accepted_twice() {
+    let c = Cluster::new(Version::V11_5, false);
+    let phones = [
+        phone(&c, "a", PUB, &[PUB], true),
+        phone(&c, "b", SUB, &[SUB], true),
+    ];
+    let plan = "regen CallManager @all\nrestart TFTP @all\nreset phones\nwait registered\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\nwait registered\n";
+    let p = run(&c, &phones, plan);
+    for i in 0..2 {
+        assert_eq!(verdicts(&p, i)[2], AcceptViaTvs);
+        assert_eq!(verdicts(&p, i)[7], Accept);
+        assert_eq!(fin(&p, i), Unaffected);
+    }
+    assert!(!p.any_final_reject());
+}
+
+#[test]
+fn section3_rows_12_callmanager_and_tvs_together_accept_and_itlrecovery_alone_goes_through_tvs() {
+    let c = Cluster::new(Version::V12, false);
+    let phones = [phone(&c, "a", PUB, &[PUB], true)];
+    let together = run(
+        &c,
+        &phones,
+        "regen CallManager @all\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\n",
+    );
+    assert_eq!(verdicts(&together, 0)[4], Accept);
+    let recovery = run(
+        &c,
+        &phones,
+        "regen ITLRecovery\nrestart TFTP @all\nreset phones\n",
+    );
+    assert_eq!(verdicts(&recovery, 0)[2], AcceptViaTvs);
+}
+
+#[test]
+fn section3_rows_11_5_callmanager_with_itlrecovery_is_as_callmanager_alone() {
+    let c = Cluster::new(Version::V11_5, false);
+    let phones = [phone(&c, "a", PUB, &[PUB], true)];
+    let p = run(
+        &c,
+        &phones,
+        "regen CallManager @ucm-pub\nregen ITLRecovery @ucm-pub\nrestart TFTP @all\nreset phones\n",
+    );
+    assert_eq!(verdicts(&p, 0)[3], AcceptViaTvs);
+}
+
+#[test]
+fn tomcat_and_ipsec_change_no_trust_list() {
+    let c = Cluster::new(Version::V12, false);
+    let phones = [phone(&c, "a", PUB, &[PUB], true)];
+    let p = run(
+        &c,
+        &phones,
+        "regen tomcat @all\nregen ipsec @all\nrestart tomcat @all\nrestart TFTP @all\nreset phones\n",
+    );
+    assert_eq!(verdicts(&p, 0), [Unaffected; 5]);
+    assert_eq!(
+        p.served_itls,
+        run(&c, &phones, "reset phones\n").served_itls
+    );
+}
+
+#[test]
+fn automatic_phone_interaction_on_14_resets_phones_at_the_regeneration() {
+    let c = Cluster::new(Version::V14, false);
+    let phones = [phone(&c, "a", PUB, &[PUB], true)];
+    let plan = Plan::parse("regen TVS @ucm-pub\nwait registered\n").unwrap();
+    let p = predict(&model(&c, true), &phones, &plan, &PredictOptions::default()).unwrap();
+    assert_eq!(verdicts(&p, 0), [Accept, Unaffected]);
+    assert!(
+        p.steps[0]
+            .notes
+            .iter()
+            .any(|n| n.contains("every phone reset"))
+    );
+    // Manual: nothing happens until TFTP restarts and phones reset.
+    let manual = predict(
+        &model(&c, false),
+        &phones,
+        &plan,
+        &PredictOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(verdicts(&manual, 0), [Unaffected, Unaffected]);
+}
+
+#[test]
+fn unknown_phones_stay_unknown_and_steps_that_do_not_fit_are_errors() {
+    let c = Cluster::new(Version::V12, false);
+    let mut unknown = phone(&c, "u", PUB, &[PUB], true);
+    unknown.trust = None;
+    let p = run(
+        &c,
+        &[unknown],
+        "regen CallManager @all\nrestart TFTP @all\nreset phones\n",
+    );
+    assert_eq!(p.phones[0].steps[2].verdict, Verdict::Unknown);
+    assert_eq!(fin(&p, 0), Verdict::Unknown);
+    let phones = [phone(&c, "a", PUB, &[PUB], true)];
+    let m = model(&c, false);
+    let err = |plan: &str| {
+        predict(
+            &m,
+            &phones,
+            &Plan::parse(plan).unwrap(),
+            &PredictOptions::default(),
+        )
+        .unwrap_err()
+    };
+    assert_eq!(
+        err("reset phones\nctl update\n"),
+        PredictError::Plan {
+            line: 2,
+            message: "the cluster is not in mixed mode: there is no CTL to update".into()
+        }
+    );
+    assert_eq!(
+        err("regen TVS @ucm-sub9\n"),
+        PredictError::Plan {
+            line: 1,
+            message: "unknown node \"ucm-sub9\"".into()
+        }
+    );
+    assert_eq!(
+        err("\n\nregen CAPF @ucm-sub1\n"),
+        PredictError::Plan {
+            line: 3,
+            message: "ucm-sub1 has no CAPF certificate".into()
+        }
+    );
+}

@@ -1,0 +1,511 @@
+//! The predictor's inputs from what the tool knows about a real cluster: the cluster file
+//! (nodes, addresses), a sweep report (each phone's lists by hash, TFTP server, TVS list,
+//! registration) and the trust-file archive (the lists behind the hashes).
+//!
+//! The cluster's current certificates come from the lists its TFTP nodes serve: per TFTP
+//! node, its CallManager certificate (the TFTP / CCM+TFTP record), its TVS certificate and
+//! every other TVS node's (TVS records, by DNSNAME or IPADDRESS), ITLRecovery (the SAST
+//! record that is not CallManager: one per node on 11.5, the publisher's on 12+) and CAPF;
+//! in mixed mode the CTL adds the CallManager certificate of every CallManager node. The
+//! generation is the ITL's signer: CallManager → 11.5, ITLRecovery → 12+ (14+ only when
+//! told).
+//!
+//! Per phone, by sweep state:
+//! * `ok`, `stale-itl`, `ctl-mismatch`, `update-failed`: the ITL (and CTL) it shows, from
+//!   the archive; `unknown` when the archive lacks it.
+//! * `no-trust-list`: nothing held (or ITL "Not Installed" under its CTL).
+//! * `unregistered`: off through the plan; assumed to hold what its TFTP node serves now
+//!   (`assumed`).
+//! * `foreign-itl`, `web-disabled`, `unreachable`, `unparseable`, `not-scanned`: unknown.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+
+use itl_core::plan::Unit;
+use itl_core::predict::{ClusterModel, Generation, NodeModel, PhoneInput};
+use itl_core::trust::{Capabilities, Held, PhoneTrust, TrustFile};
+use itl_core::{Function, ListKind};
+
+use crate::cluster_file::ClusterFile;
+use crate::sweep::{Archive, PhoneRecord, PhoneState, SweepReport};
+
+/// Why the inputs could not be assembled.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanInputError {
+    /// The cluster file and the sweep do not fit together.
+    #[error("{0}")]
+    Mismatch(String),
+    /// A list the sweep names is not in the archive or does not parse.
+    #[error("{0}")]
+    List(String),
+}
+
+/// Options of the conversion.
+#[derive(Clone, Debug, Default)]
+pub struct PlanInputOptions {
+    /// Overrides the generation read from the ITL signer (`14+` cannot be read from a list).
+    pub generation: Option<Generation>,
+    /// 14+ "Phone Interaction on Certificate Update" is automatic.
+    pub automatic_phone_interaction: bool,
+}
+
+/// The predictor's inputs and what was assumed on the way.
+#[derive(Clone, Debug)]
+pub struct PlanInputs {
+    /// The cluster now.
+    pub cluster: ClusterModel,
+    /// One per phone of the sweep, in its order.
+    pub phones: Vec<PhoneInput>,
+    /// What was inferred or could not be used.
+    pub notes: Vec<String>,
+}
+
+fn parse_list(archive: &Archive, sha1: &str, what: &str) -> Result<Vec<u8>, PlanInputError> {
+    let entry = archive.lookup(sha1).ok_or_else(|| {
+        PlanInputError::List(format!("{what} (SHA-1 {sha1}) is not in the archive"))
+    })?;
+    archive
+        .read(entry)
+        .map_err(|e| PlanInputError::List(format!("{what}: {e}")))
+}
+
+/// Which node a record or a page names: by host name or by address.
+fn node_of(nodes: &[NodeModel], name: Option<&str>, ip: Option<Ipv4Addr>) -> Option<usize> {
+    if let Some(name) = name {
+        let host = name.trim().trim_end_matches('\0');
+        if let Some(i) = nodes
+            .iter()
+            .position(|n| n.name.eq_ignore_ascii_case(host) || n.address.to_string() == host)
+        {
+            return Some(i);
+        }
+    }
+    let ip = ip?;
+    nodes.iter().position(|n| n.address == ip)
+}
+
+/// The node a phone's `tftp_server` / TVS entry names (`127.0.1.1`, `ucm-pub`,
+/// `ucm-pub.example.com`).
+fn node_by_text(nodes: &[NodeModel], text: &str) -> Option<usize> {
+    let t = text.trim();
+    let host = t.split(['.', ':']).next().unwrap_or(t);
+    nodes.iter().position(|n| {
+        n.address.to_string() == t
+            || t.strip_suffix(":69")
+                .is_some_and(|a| a == n.address.to_string())
+            || n.name.eq_ignore_ascii_case(t)
+            || n.name.eq_ignore_ascii_case(host)
+    })
+}
+
+/// What one TFTP node serves: its ITL and the CTL (bytes), or why they are missing.
+#[derive(Clone, Debug, Default)]
+pub struct ServedLists {
+    /// Node name, as in the cluster file.
+    pub node: String,
+    /// The ITL it serves.
+    pub itl: Option<Vec<u8>>,
+    /// The CTL it serves (mixed mode).
+    pub ctl: Option<Vec<u8>>,
+    /// Why the ITL is missing.
+    pub error: Option<String>,
+}
+
+/// Builds the predictor's inputs from a sweep.
+pub fn plan_inputs(
+    cluster_file: &ClusterFile,
+    report: &SweepReport,
+    archive: &Archive,
+    options: &PlanInputOptions,
+) -> Result<PlanInputs, PlanInputError> {
+    let mut served = Vec::new();
+    for r in &report.references {
+        let itl = match &r.itl {
+            Some(itl) => Some(parse_list(
+                archive,
+                &itl.sha1,
+                &format!("the ITL of {}", r.node),
+            )?),
+            None => None,
+        };
+        let ctl = match &r.ctl {
+            Some(ctl) => Some(parse_list(archive, &ctl.sha1, "the CTL")?),
+            None => None,
+        };
+        served.push(ServedLists {
+            node: r.node.clone(),
+            itl,
+            ctl,
+            error: r.error.clone(),
+        });
+    }
+    let (cluster, mut notes) = cluster_model(cluster_file, &served, options)?;
+    let phones = phone_inputs(&cluster, report, archive, &mut notes);
+    Ok(PlanInputs {
+        cluster,
+        phones,
+        notes,
+    })
+}
+
+/// The cluster now, from the cluster file and the lists its TFTP nodes serve; with notes on
+/// what was inferred.
+pub fn cluster_model(
+    cluster_file: &ClusterFile,
+    served: &[ServedLists],
+    options: &PlanInputOptions,
+) -> Result<(ClusterModel, Vec<String>), PlanInputError> {
+    let mut notes = Vec::new();
+    // Nodes, publisher first.
+    let mut entries: Vec<_> = cluster_file.nodes.iter().collect();
+    entries.sort_by_key(|n| !n.publisher);
+    let mut nodes = Vec::new();
+    for e in &entries {
+        let address: Ipv4Addr = e.address.parse().map_err(|_| {
+            PlanInputError::Mismatch(format!(
+                "node {}: address {:?} is not an IPv4 address",
+                e.name, e.address
+            ))
+        })?;
+        nodes.push(NodeModel::new(&e.name, address));
+    }
+    if nodes.is_empty() {
+        return Err(PlanInputError::Mismatch(
+            "the cluster file lists no node".into(),
+        ));
+    }
+
+    let mut served_itl: HashMap<usize, Arc<TrustFile>> = HashMap::new();
+    let mut ctl_bytes: Option<Vec<u8>> = None;
+    for r in served {
+        let Some(i) = nodes
+            .iter()
+            .position(|n| n.name.eq_ignore_ascii_case(&r.node))
+        else {
+            return Err(PlanInputError::Mismatch(format!(
+                "TFTP node {} is not in the cluster file",
+                r.node
+            )));
+        };
+        nodes[i].tftp = true;
+        if let Some(bytes) = &r.itl {
+            let file = TrustFile::parse(bytes).map_err(|e| {
+                PlanInputError::List(format!("the ITL of {} does not parse: {e}", r.node))
+            })?;
+            nodes[i].itl = Some(bytes.clone());
+            served_itl.insert(i, Arc::new(file));
+        } else {
+            notes.push(format!(
+                "{}: no ITL was fetched ({}); its TFTP is taken as down",
+                r.node,
+                r.error.as_deref().unwrap_or("no reason given")
+            ));
+            nodes[i].tftp_up = false;
+        }
+        if ctl_bytes.is_none() {
+            ctl_bytes = r.ctl.clone();
+        }
+    }
+    if served_itl.is_empty() {
+        return Err(PlanInputError::Mismatch(
+            "no TFTP node served an ITL: nothing to predict from".into(),
+        ));
+    }
+
+    // Certificates from the ITLs.
+    let mut generation = None;
+    let mut indices: Vec<usize> = served_itl.keys().copied().collect();
+    indices.sort_unstable();
+    for &i in &indices {
+        let file = &served_itl[&i];
+        let cm = file
+            .records()
+            .iter()
+            .find(|r| matches!(r.function, Some(Function::Tftp | Function::CcmTftp)))
+            .and_then(|r| r.cert.clone());
+        let Some(cm) = cm else {
+            notes.push(format!(
+                "{}: its ITL has no TFTP certificate (rollback?): its CallManager certificate is unknown",
+                nodes[i].name
+            ));
+            continue;
+        };
+        nodes[i].callmanager = true;
+        nodes[i].certs.insert(Unit::CallManager, cm.der().to_vec());
+        let signed_by_cm = file.signer().is_some_and(|s| s.matches(&cm));
+        let g = if signed_by_cm {
+            Generation::V11_5
+        } else {
+            Generation::V12
+        };
+        generation.get_or_insert(g);
+        let recovery = file
+            .records()
+            .iter()
+            .filter(|r| r.function == Some(Function::Sast))
+            .filter_map(|r| r.cert.clone())
+            .find(|c| c.sha256() != cm.sha256());
+        if let Some(rec) = recovery {
+            let owner = if g == Generation::V11_5 { i } else { 0 };
+            nodes[owner]
+                .certs
+                .entry(Unit::ItlRecovery)
+                .or_insert_with(|| rec.der().to_vec());
+        }
+        for r in file.records() {
+            let Some(c) = &r.cert else { continue };
+            match r.function {
+                Some(Function::Tvs) => {
+                    if let Some(n) = node_of(&nodes, r.dns_name.as_deref(), None) {
+                        nodes[n].tvs = true;
+                        nodes[n]
+                            .certs
+                            .entry(Unit::Tvs)
+                            .or_insert_with(|| c.der().to_vec());
+                    } else {
+                        notes.push(format!(
+                            "a TVS record names {:?}, which is not in the cluster file",
+                            r.dns_name.as_deref().unwrap_or("")
+                        ));
+                    }
+                }
+                Some(Function::Capf) => {
+                    nodes[0]
+                        .certs
+                        .entry(Unit::Capf)
+                        .or_insert_with(|| c.der().to_vec());
+                }
+                _ => {}
+            }
+        }
+    }
+    let mixed = ctl_bytes.is_some();
+    if let Some(bytes) = &ctl_bytes {
+        let ctl = TrustFile::parse(bytes)
+            .map_err(|e| PlanInputError::List(format!("the CTL does not parse: {e}")))?;
+        for r in ctl.records() {
+            let Some(c) = &r.cert else { continue };
+            if let Some(f @ (Function::CcmTftp | Function::Tftp)) = r.function
+                && let Some(n) = node_of(&nodes, r.dns_name.as_deref(), None)
+            {
+                if f == Function::CcmTftp {
+                    nodes[n].callmanager = true;
+                }
+                nodes[n]
+                    .certs
+                    .entry(Unit::CallManager)
+                    .or_insert_with(|| c.der().to_vec());
+            }
+        }
+        let pub_cm = nodes[0].certs.get(&Unit::CallManager).cloned();
+        if let Some(pub_cm) = pub_cm {
+            let rec = ctl
+                .records()
+                .iter()
+                .filter(|r| r.function == Some(Function::Sast))
+                .filter_map(|r| r.cert.clone())
+                .find(|c| c.der() != pub_cm.as_slice());
+            if let Some(rec) = rec {
+                nodes[0]
+                    .certs
+                    .entry(Unit::ItlRecovery)
+                    .or_insert_with(|| rec.der().to_vec());
+            }
+        }
+    }
+    let read_generation = generation.unwrap_or(Generation::V12);
+    let generation = match options.generation {
+        Some(g) => {
+            if g.itl_recovery_signs() != read_generation.itl_recovery_signs() {
+                notes.push(format!(
+                    "the served ITL is signed as on {read_generation}, but {g} was given: following {g}"
+                ));
+            }
+            g
+        }
+        None => read_generation,
+    };
+    let cluster = ClusterModel {
+        generation,
+        mixed,
+        automatic_phone_interaction: options.automatic_phone_interaction,
+        nodes,
+        ctl: ctl_bytes,
+    };
+    Ok((cluster, notes))
+}
+
+/// One predictor input per phone of the sweep, in its order.
+pub fn phone_inputs(
+    cluster: &ClusterModel,
+    report: &SweepReport,
+    archive: &Archive,
+    notes: &mut Vec<String>,
+) -> Vec<PhoneInput> {
+    let mixed = cluster.mixed;
+    let served_itl: HashMap<usize, Arc<TrustFile>> = cluster
+        .nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| Some((i, Arc::new(TrustFile::parse(n.itl.as_deref()?).ok()?))))
+        .collect();
+    let served_ctl = cluster
+        .ctl
+        .as_deref()
+        .and_then(|b| TrustFile::parse(b).ok())
+        .map(Arc::new);
+    let mut pool_groups: HashMap<String, BTreeMap<Vec<usize>, usize>> = HashMap::new();
+    for p in &report.phones {
+        let group = tvs_group(&cluster.nodes, p);
+        if let (Some(pool), false) = (&p.device_pool, group.is_empty()) {
+            *pool_groups
+                .entry(pool.clone())
+                .or_default()
+                .entry(group)
+                .or_default() += 1;
+        }
+    }
+    let pool_group = |pool: &Option<String>| -> Vec<usize> {
+        pool.as_ref()
+            .and_then(|p| pool_groups.get(p))
+            .and_then(|m| m.iter().max_by_key(|(_, n)| **n).map(|(g, _)| g.clone()))
+            .unwrap_or_default()
+    };
+    let mut phones = Vec::with_capacity(report.phones.len());
+    let mut unknown_tftp = 0usize;
+    for p in &report.phones {
+        let tftp_text = p
+            .evidence
+            .tftp_server
+            .as_deref()
+            .or(p.tftp_server.as_deref());
+        let tftp_node = tftp_text.and_then(|t| node_by_text(&cluster.nodes, t));
+        let mut group = tvs_group(&cluster.nodes, p);
+        if group.is_empty() {
+            group = pool_group(&p.device_pool);
+        }
+        let capabilities = capabilities(p.model.as_deref());
+        let (trust, on, assumed) = match (tftp_node, p.state) {
+            (None, _) => {
+                unknown_tftp += 1;
+                (None, true, false)
+            }
+            (
+                Some(_),
+                PhoneState::Ok
+                | PhoneState::StaleItl
+                | PhoneState::CtlMismatch
+                | PhoneState::UpdateFailed,
+            ) => (held_lists(p, archive, mixed), true, false),
+            (Some(_), PhoneState::NoTrustList) => {
+                let ctl = p
+                    .evidence
+                    .ctl_hash
+                    .as_deref()
+                    .and_then(|h| file_of(archive, h));
+                let itl = if ctl.is_some() && p.evidence.itl_text.is_some() {
+                    Held::NotInstalled
+                } else {
+                    Held::Absent
+                };
+                let ctl = ctl.map_or(Held::Absent, Held::File);
+                (
+                    Some(PhoneTrust {
+                        ctl,
+                        itl,
+                        tvs_cache: Vec::new(),
+                    }),
+                    true,
+                    false,
+                )
+            }
+            (Some(node), PhoneState::Unregistered) => {
+                let itl = served_itl.get(&node).cloned();
+                let ctl = if mixed { served_ctl.clone() } else { None };
+                (Some(PhoneTrust::with_files(ctl, itl)), false, true)
+            }
+            (Some(_), _) => (
+                None,
+                p.evidence.registration.as_deref() != Some("UnRegistered"),
+                false,
+            ),
+        };
+        phones.push(PhoneInput {
+            name: p.name.clone(),
+            device_pool: p.device_pool.clone(),
+            tftp_node: tftp_node.unwrap_or(0),
+            group,
+            capabilities,
+            trust,
+            on,
+            assumed,
+        });
+    }
+    if unknown_tftp > 0 {
+        notes.push(format!(
+            "{unknown_tftp} phone(s) name no known TFTP server: their verdicts are unknown"
+        ));
+    }
+    let assumed = phones.iter().filter(|p| p.assumed).count();
+    if assumed > 0 {
+        notes.push(format!(
+            "{assumed} unregistered phone(s) are taken to be off through the plan, holding what their TFTP node serves now"
+        ));
+    }
+    phones
+}
+
+fn tvs_group(nodes: &[NodeModel], p: &PhoneRecord) -> Vec<usize> {
+    let mut out = Vec::new();
+    for t in &p.evidence.tvs {
+        if let Some(i) = node_by_text(nodes, t)
+            && !out.contains(&i)
+        {
+            out.push(i);
+        }
+    }
+    out
+}
+
+fn file_of(archive: &Archive, hash: &str) -> Option<Arc<TrustFile>> {
+    let entry = archive.lookup(hash)?;
+    let bytes = archive.read(entry).ok()?;
+    TrustFile::parse(&bytes).ok().map(Arc::new)
+}
+
+/// The lists a phone shows, from the archive; `None` when its ITL is not there.
+fn held_lists(p: &PhoneRecord, archive: &Archive, mixed: bool) -> Option<PhoneTrust> {
+    let itl_hash = p
+        .evidence
+        .archived
+        .as_ref()
+        .map(|a| a.sha1.as_str())
+        .or(p.evidence.itl_hash.as_deref())?;
+    let itl = file_of(archive, itl_hash)?;
+    if itl.kind() != ListKind::Itl {
+        return None;
+    }
+    let ctl = if mixed {
+        match p.evidence.ctl_hash.as_deref() {
+            Some(h) => Some(file_of(archive, h)?),
+            None => None,
+        }
+    } else {
+        None
+    };
+    Some(PhoneTrust::with_files(ctl, Some(itl)))
+}
+
+/// What a model can do: 7940/7960 (and other pre-TVS models) do not use TVS.
+pub fn capabilities(model: Option<&str>) -> Capabilities {
+    let model = model.unwrap_or("phone");
+    let no_tvs = ["7940", "7960", "7905", "7912"]
+        .iter()
+        .any(|m| model.contains(m));
+    if no_tvs {
+        Capabilities::without_tvs(model)
+    } else {
+        Capabilities::new(model)
+    }
+}
