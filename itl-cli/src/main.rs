@@ -37,6 +37,11 @@ enum Command {
     Sweep(cmd::sweep::Args),
     /// Compare two sweep reports: changed phones, new problems, recovered phones, counts.
     Diff(cmd::diff::Args),
+    /// Predict, per phone, whether a planned certificate change will lock it out.
+    Predict(cmd::predict::Args),
+    /// Plans: `itl plan suggest` prints the safe order for this cluster, checked by the
+    /// predictor.
+    Plan(cmd::plan::Args),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +65,8 @@ fn main() -> ExitCode {
         Command::Demo(args) => cmd::demo::run(args),
         Command::Sweep(args) => cmd::sweep::run(args),
         Command::Diff(args) => cmd::diff::run(args),
+        Command::Predict(args) => cmd::predict::run(args),
+        Command::Plan(args) => cmd::plan::run(args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

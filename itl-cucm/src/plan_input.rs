@@ -372,15 +372,34 @@ pub fn phone_inputs(
             .and_then(|m| m.iter().max_by_key(|(_, n)| **n).map(|(g, _)| g.clone()))
             .unwrap_or_default()
     };
-    let mut phones = Vec::with_capacity(report.phones.len());
-    let mut unknown_tftp = 0usize;
-    for p in &report.phones {
-        let tftp_text = p
-            .evidence
+    // The TFTP server of phones the sweep could not read: the one most phones of their
+    // device pool use (a site's DHCP scope usually matches its device pool).
+    let tftp_of = |p: &PhoneRecord| {
+        p.evidence
             .tftp_server
             .as_deref()
-            .or(p.tftp_server.as_deref());
-        let tftp_node = tftp_text.and_then(|t| node_by_text(&cluster.nodes, t));
+            .or(p.tftp_server.as_deref())
+            .and_then(|t| node_by_text(&cluster.nodes, t))
+    };
+    let mut pool_tftp: HashMap<&str, BTreeMap<usize, usize>> = HashMap::new();
+    for p in &report.phones {
+        if let (Some(pool), Some(node)) = (p.device_pool.as_deref(), tftp_of(p)) {
+            *pool_tftp.entry(pool).or_default().entry(node).or_default() += 1;
+        }
+    }
+    let mut phones = Vec::with_capacity(report.phones.len());
+    let mut unknown_tftp = 0usize;
+    let mut pool_assumed = 0usize;
+    for p in &report.phones {
+        let mut tftp_node = tftp_of(p);
+        if tftp_node.is_none() {
+            tftp_node = p
+                .device_pool
+                .as_deref()
+                .and_then(|pool| pool_tftp.get(pool))
+                .and_then(|m| m.iter().max_by_key(|(_, n)| **n).map(|(node, _)| *node));
+            pool_assumed += usize::from(tftp_node.is_some());
+        }
         let mut group = tvs_group(&cluster.nodes, p);
         if group.is_empty() {
             group = pool_group(&p.device_pool);
@@ -441,6 +460,11 @@ pub fn phone_inputs(
             on,
             assumed,
         });
+    }
+    if pool_assumed > 0 {
+        notes.push(format!(
+            "{pool_assumed} phone(s) without a readable TFTP server are taken to use their device pool's"
+        ));
     }
     if unknown_tftp > 0 {
         notes.push(format!(

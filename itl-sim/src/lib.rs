@@ -29,6 +29,7 @@ pub mod faults;
 pub mod model;
 pub mod options;
 pub mod phone;
+pub mod replay;
 pub mod server;
 pub mod truth;
 

@@ -18,6 +18,9 @@
 //! | `stale-itl` | the held ITL is not the one its TFTP server serves now |
 //! | `ctl-mismatch` | mixed mode and the held CTL is not the served CTL |
 //! | `ok` | otherwise |
+//!
+//! A phone with a TLS security profile whose TLS peers are not in its CTL after a reset (S18)
+//! is not registered, so `unregistered`.
 
 use std::path::Path;
 
@@ -25,69 +28,9 @@ use crate::error::SimError;
 use crate::faults::FaultKind;
 use crate::model::{Cluster, SecurityMode};
 
-/// A phone's state as a correct sweep reports it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum PhoneState {
-    /// Trust lists match what the cluster serves.
-    Ok,
-    /// Holds an older ITL of this cluster.
-    StaleItl,
-    /// Holds another cluster's ITL.
-    ForeignItl,
-    /// Holds another CTL than the served one.
-    CtlMismatch,
-    /// Holds no ITL.
-    NoTrustList,
-    /// Its last trust-list download failed.
-    UpdateFailed,
-    /// Web access is off.
-    WebDisabled,
-    /// Off or not registered.
-    Unregistered,
-    /// Its web server does not answer.
-    Unreachable,
-    /// Its web pages cannot be parsed.
-    Unparseable,
-}
-
-impl PhoneState {
-    /// Every state.
-    pub const ALL: [PhoneState; 10] = [
-        PhoneState::Ok,
-        PhoneState::StaleItl,
-        PhoneState::ForeignItl,
-        PhoneState::CtlMismatch,
-        PhoneState::NoTrustList,
-        PhoneState::UpdateFailed,
-        PhoneState::WebDisabled,
-        PhoneState::Unregistered,
-        PhoneState::Unreachable,
-        PhoneState::Unparseable,
-    ];
-
-    /// The JSON name (`stale-itl`...).
-    pub fn name(self) -> &'static str {
-        match self {
-            PhoneState::Ok => "ok",
-            PhoneState::StaleItl => "stale-itl",
-            PhoneState::ForeignItl => "foreign-itl",
-            PhoneState::CtlMismatch => "ctl-mismatch",
-            PhoneState::NoTrustList => "no-trust-list",
-            PhoneState::UpdateFailed => "update-failed",
-            PhoneState::WebDisabled => "web-disabled",
-            PhoneState::Unregistered => "unregistered",
-            PhoneState::Unreachable => "unreachable",
-            PhoneState::Unparseable => "unparseable",
-        }
-    }
-}
-
-impl std::fmt::Display for PhoneState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
+/// A phone's state as a correct sweep reports it: the sweep's own type, so the truth and a
+/// sweep report compare directly (the simulator never produces `not-scanned`).
+pub use itl_cucm::sweep::PhoneState;
 
 /// One phone of the truth file.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]

@@ -4,6 +4,8 @@ pub mod demo;
 pub mod diff;
 pub mod fetch;
 pub mod parse;
+pub mod plan;
+pub mod predict;
 pub mod sim;
 pub mod sweep;
 pub mod verify;

@@ -1,13 +1,20 @@
 //! `itl sim serve`: runs a simulated CUCM cluster and phone fleet on loopback until SIGINT or
 //! SIGTERM, and writes the cluster file (and the truth file) for the other commands.
+//!
+//! `itl sim replay`: builds the same simulated cluster (no servers), applies a plan file step
+//! by step through the model's change API and writes what every phone did
+//! ([`itl_sim::replay`]) as JSON, with a table of counts per step.
 
 use crate::exit;
 use anyhow::{Context, Result};
+use comfy_table::{Cell, CellAlignment, Table, presets};
+use itl_core::plan::{Plan, PlanError};
 use itl_sim::model::{ClockMode, Generation};
+use itl_sim::replay::{Counts, Replay, ReplayError};
 use itl_sim::server::{PhoneListeners, PhonePorts, PortPlan, listen};
 use itl_sim::{Cluster, FaultSpec, ServeOptions, SimOptions, SimServer};
-use std::io::Read;
-use std::path::PathBuf;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Arguments of `itl sim`.
@@ -22,6 +29,9 @@ enum SimCommand {
     /// Serve a simulated cluster (TFTP, HTTP 6970, HTTPS 8443 per node; a web server per
     /// phone) until interrupted.
     Serve(ServeArgs),
+    /// Build the same simulated cluster (no servers), apply a plan file step by step and
+    /// write what every phone did at each step and after a final power-on and reset (JSON).
+    Replay(ReplayArgs),
 }
 
 /// Which ports to use.
@@ -44,8 +54,10 @@ enum Listeners {
     PerPhone,
 }
 
+/// What decides the simulated cluster: the same values give the same cluster (`serve` and
+/// `replay` share them).
 #[derive(clap::Args, Debug)]
-struct ServeArgs {
+struct ClusterArgs {
     /// Number of nodes (publisher included).
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=21))]
     nodes: u16,
@@ -65,6 +77,32 @@ struct ServeArgs {
     /// Faults, e.g. `unreachable=2%,slow=1%,web-off=3%,stale-itl=2%,tftp-down=ucm-sub1`.
     #[arg(long, default_value = "", value_parser = parse_faults)]
     faults: FaultSpec,
+    /// RSA key size of every identity (2048 like CUCM; 1024 for quick experiments).
+    #[arg(long, default_value_t = 2048, hide = true)]
+    key_bits: usize,
+}
+
+impl ClusterArgs {
+    /// The simulator's options.
+    fn options(&self, clock: ClockMode) -> SimOptions {
+        SimOptions {
+            nodes: usize::from(self.nodes),
+            phones: self.phones,
+            generation: self.generation,
+            mixed: self.mixed,
+            seed: self.seed,
+            faults: self.faults.clone(),
+            key_bits: self.key_bits,
+            clock,
+            ..SimOptions::default()
+        }
+    }
+}
+
+#[derive(clap::Args, Debug)]
+struct ServeArgs {
+    #[command(flatten)]
+    cluster: ClusterArgs,
     /// Application user of the HTTPS services; the password comes from `ITL_PASSWORD` (a
     /// random one is generated and printed once to stderr when unset).
     #[arg(long, default_value = "admin")]
@@ -81,9 +119,19 @@ struct ServeArgs {
     /// How phone web servers listen.
     #[arg(long, value_enum, default_value_t = Listeners::Auto, hide = true)]
     phone_listeners: Listeners,
-    /// RSA key size of every identity (2048 like CUCM; 1024 for quick experiments).
-    #[arg(long, default_value_t = 2048, hide = true)]
-    key_bits: usize,
+}
+
+#[derive(clap::Args, Debug)]
+struct ReplayArgs {
+    #[command(flatten)]
+    cluster: ClusterArgs,
+    /// The plan file: one step per line (`regen CallManager @ucm-pub`, `restart TFTP @all`,
+    /// `ctl update`, `reset phones [@<device pool>]`, `wait registered`; `#` comments).
+    #[arg(long, value_name = "PLAN")]
+    plan: PathBuf,
+    /// Where to write the replay (JSON).
+    #[arg(long, value_name = "OUT")]
+    json: PathBuf,
 }
 
 fn parse_generation(text: &str) -> Result<Generation, String> {
@@ -114,22 +162,13 @@ fn password(user: &str) -> Result<String> {
 pub fn run(args: Args) -> Result<u8> {
     match args.command {
         SimCommand::Serve(args) => serve(args),
+        SimCommand::Replay(args) => replay(args),
     }
 }
 
 fn serve(args: ServeArgs) -> Result<u8> {
     let started = Instant::now();
-    let options = SimOptions {
-        nodes: usize::from(args.nodes),
-        phones: args.phones,
-        generation: args.generation,
-        mixed: args.mixed,
-        seed: args.seed,
-        faults: args.faults.clone(),
-        key_bits: args.key_bits,
-        clock: ClockMode::Wall,
-        ..SimOptions::default()
-    };
+    let options = args.cluster.options(ClockMode::Wall);
     let mut ports = match args.ports {
         Ports::Real => PortPlan::Real,
         Ports::Ephemeral => PortPlan::Ephemeral,
@@ -217,4 +256,140 @@ async fn wait_for_signal() -> Result<()> {
         _ = term.recv() => {}
     }
     Ok(())
+}
+
+/// Prints every problem of a plan as `PLAN:line: message`.
+fn print_plan_errors(path: &Path, err: &PlanError) {
+    for e in &err.errors {
+        eprintln!("itl: {}:{}: {}", path.display(), e.line, e.message);
+    }
+}
+
+fn replay(args: ReplayArgs) -> Result<u8> {
+    let text = match std::fs::read_to_string(&args.plan) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("itl: cannot read the plan {}: {e}", args.plan.display());
+            return Ok(exit::FAILURE);
+        }
+    };
+    let plan = match Plan::parse(&text) {
+        Ok(plan) => plan,
+        Err(err) => {
+            print_plan_errors(&args.plan, &err);
+            return Ok(exit::FAILURE);
+        }
+    };
+    // Logical clock: the replay is a function of the options and the plan.
+    let options = args.cluster.options(ClockMode::Logical);
+    let mut cluster = Cluster::build(&options).context("cannot build the simulated cluster")?;
+    let nodes: Vec<&str> = cluster.nodes().iter().map(|n| n.name.as_str()).collect();
+    let pools: Vec<&str> = cluster
+        .device_pools()
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    if let Err(err) = plan.check_names(&nodes, &pools) {
+        print_plan_errors(&args.plan, &err);
+        return Ok(exit::FAILURE);
+    }
+    let replay = match itl_sim::replay::replay(&mut cluster, &plan) {
+        Ok(replay) => replay,
+        Err(err @ ReplayError::Step { .. }) => {
+            let line = err.line().unwrap_or(0);
+            eprintln!("itl: {}:{line}: {}", args.plan.display(), err.message());
+            return Ok(exit::FAILURE);
+        }
+        Err(err) => return Err(err).context("the replay failed"),
+    };
+    write_json(&args.json, &replay)?;
+    print_replay(&replay, &args.json);
+    Ok(exit::OK)
+}
+
+fn write_json(path: &Path, replay: &Replay) -> Result<()> {
+    let file =
+        std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    serde_json::to_writer(&mut out, replay)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    out.write_all(b"\n")
+        .and_then(|()| out.flush())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+fn count_cells(counts: &Counts, with_unknown: bool) -> Vec<Cell> {
+    let mut values = vec![
+        counts.accepted,
+        counts.rejected,
+        counts.unaffected,
+        counts.missed,
+    ];
+    if with_unknown {
+        values.push(counts.unknown);
+    }
+    values
+        .into_iter()
+        .map(|n| Cell::new(n).set_alignment(CellAlignment::Right))
+        .collect()
+}
+
+fn print_replay(replay: &Replay, json: &Path) {
+    let c = &replay.cluster;
+    println!(
+        "itl sim replay: cluster {} ({}, {}, {} nodes, {} phones, seed {}{})",
+        c.name,
+        c.generation,
+        if c.mixed { "mixed" } else { "non-secure" },
+        c.nodes,
+        c.phones,
+        c.seed,
+        if c.faults.is_empty() {
+            String::new()
+        } else {
+            format!(", faults {}", c.faults)
+        }
+    );
+    let with_unknown =
+        replay.steps.iter().any(|s| s.counts.unknown > 0) || replay.final_counts.unknown > 0;
+    let mut header = vec![
+        "#",
+        "line",
+        "step",
+        "accepted",
+        "rejected",
+        "unaffected",
+        "missed",
+    ];
+    if with_unknown {
+        header.push("unknown");
+    }
+    let mut table = Table::new();
+    table.load_style(presets::UTF8_FULL_CONDENSED);
+    table.set_header(header);
+    for s in &replay.steps {
+        let mut row = vec![
+            Cell::new(s.index).set_alignment(CellAlignment::Right),
+            Cell::new(s.line).set_alignment(CellAlignment::Right),
+            Cell::new(&s.step),
+        ];
+        row.extend(count_cells(&s.counts, with_unknown));
+        table.add_row(row);
+    }
+    let mut last = vec![
+        Cell::new(""),
+        Cell::new(""),
+        Cell::new("final: every phone on, reset once"),
+    ];
+    last.extend(count_cells(&replay.final_counts, with_unknown));
+    table.add_row(last);
+    println!("{table}");
+    let registered = replay.phones.iter().filter(|p| p.final_.registered).count();
+    println!(
+        "final: {}; {registered} of {} phones registered",
+        replay.final_counts,
+        replay.phones.len()
+    );
+    println!("JSON written to {}", json.display());
 }

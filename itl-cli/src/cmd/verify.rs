@@ -285,7 +285,7 @@ fn read_cluster_cert(path: &Path, node: Option<&str>, certs: &mut Vec<ClusterCer
 
 /// The DER of the first certificate in a PEM file, or the bytes themselves when they look
 /// like DER (a SEQUENCE).
-fn certificate_der(bytes: &[u8]) -> Result<Vec<u8>> {
+pub(crate) fn certificate_der(bytes: &[u8]) -> Result<Vec<u8>> {
     const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
     const END: &str = "-----END CERTIFICATE-----";
     let text = String::from_utf8_lossy(bytes);

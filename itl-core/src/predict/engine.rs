@@ -1,7 +1,7 @@
 //! The step loop: the cluster's certificates, served files and TVS certificates change as the
 //! plan says; every reset makes each selected phone decide with [`crate::trust`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::Digest;
@@ -450,23 +450,51 @@ impl<'a> Engine<'a> {
 
     /// One download for each phone at `indices`; the verdicts land in `out`.
     fn reset(&mut self, indices: &[usize], out: &mut [Option<StepVerdict>]) {
-        let tvs_by_phone = |engine: &Self, phone: &PhoneInput| -> Vec<TvsServer> {
-            phone
-                .group
-                .iter()
-                .filter(|&&g| engine.cluster.nodes[g].tvs)
-                .filter_map(|&g| {
-                    let serving = engine.nodes[g].tvs_serving.clone()?;
-                    let mut s = TvsServer::new(&engine.cluster.nodes[g].name, serving);
-                    s.trust_sources = engine.vouched.clone();
-                    Some(s)
-                })
-                .collect()
-        };
+        // Per reset: each node's current CallManager certificate, the TVS servers of each
+        // distinct CallManager group, the registration target of each group.
+        let cm: Vec<Option<Arc<CertInfo>>> = self
+            .nodes
+            .iter()
+            .map(|n| {
+                n.certs
+                    .get(&Unit::CallManager)
+                    .and_then(|d| CertInfo::shared(d).ok())
+            })
+            .collect();
         let capf = self.nodes[0]
             .certs
             .get(&Unit::Capf)
             .and_then(|d| CertInfo::shared(d).ok());
+        let mut groups: HashMap<&[usize], (Vec<TvsServer>, Option<RegistrationTarget>)> =
+            HashMap::new();
+        for &i in indices {
+            let group = self.phones[i].group.as_slice();
+            if groups.contains_key(group) {
+                continue;
+            }
+            let tvs = group
+                .iter()
+                .filter(|&&g| self.cluster.nodes[g].tvs)
+                .filter_map(|&g| {
+                    let serving = self.nodes[g].tvs_serving.clone()?;
+                    let mut s = TvsServer::new(&self.cluster.nodes[g].name, serving);
+                    s.trust_sources = self.vouched.clone();
+                    Some(s)
+                })
+                .collect();
+            let registration = group
+                .iter()
+                .copied()
+                .find(|&g| self.cluster.nodes[g].callmanager)
+                .and_then(|g| {
+                    Some(RegistrationTarget {
+                        node: self.cluster.nodes[g].name.as_str().into(),
+                        callmanager: cm[g].clone()?,
+                        capf: capf.clone(),
+                    })
+                });
+            groups.insert(group, (tvs, registration));
+        }
         for &i in indices {
             let input = &self.phones[i];
             let state = &self.state[i];
@@ -477,14 +505,13 @@ impl<'a> Engine<'a> {
                 ));
                 continue;
             }
-            let Some(trust) = state.trust.clone() else {
+            let Some(trust) = state.trust.as_ref() else {
                 out[i] = Some(StepVerdict::of(
                     Verdict::Unknown,
                     Some("the phone's current trust list is not known".into()),
                 ));
                 continue;
             };
-            let node = &self.nodes[input.tftp_node];
             if !self.cluster.nodes[input.tftp_node].tftp_up {
                 out[i] = Some(StepVerdict::of(
                     Verdict::Missed,
@@ -492,29 +519,15 @@ impl<'a> Engine<'a> {
                 ));
                 continue;
             }
-            let tvs = tvs_by_phone(self, input);
-            let registration = if input.capabilities.tls_profile {
-                input
-                    .group
-                    .iter()
-                    .copied()
-                    .find(|&g| self.cluster.nodes[g].callmanager)
-                    .and_then(|g| {
-                        let cm = self.nodes[g].certs.get(&Unit::CallManager)?;
-                        Some(RegistrationTarget {
-                            node: self.cluster.nodes[g].name.as_str().into(),
-                            callmanager: CertInfo::shared(cm).ok()?,
-                            capf: capf.clone(),
-                        })
-                    })
-            } else {
-                None
-            };
+            let node = &self.nodes[input.tftp_node];
+            let (tvs, registration) = &groups[input.group.as_slice()];
             let mut ctx = DownloadContext::new(&self.cache, self.now)
-                .with_tvs(&tvs)
+                .with_tvs(tvs)
                 .with_capabilities(&input.capabilities)
                 .with_tvs_cache(self.options.use_tvs_cache);
-            if let Some(target) = registration.as_ref() {
+            if input.capabilities.tls_profile
+                && let Some(target) = registration.as_ref()
+            {
                 ctx = ctx.with_registration(target);
             }
             let ctl = if self.cluster.mixed {
@@ -522,12 +535,10 @@ impl<'a> Engine<'a> {
             } else {
                 None
             };
-            let result = download_files(&trust, ctl, node.itl.as_ref(), &ctx);
-            let config = node
-                .certs
-                .get(&Unit::CallManager)
-                .and_then(|der| CertInfo::shared(der).ok())
-                .map(|cm| accepts_config_cert(&result.trust, &cm, &ctx));
+            let result = download_files(trust, ctl, node.itl.as_ref(), &ctx);
+            let config = cm[input.tftp_node]
+                .as_ref()
+                .map(|cm| accepts_config_cert(&result.trust, cm, &ctx));
             let verdict = Verdict::of(
                 &result.ctl,
                 &result.itl,
@@ -542,7 +553,13 @@ impl<'a> Engine<'a> {
                 result.registration.as_ref(),
             );
             self.state[i].trust = Some(result.trust);
-            out[i] = Some(StepVerdict::of(verdict, detail));
+            // Several downloads in one step (automatic resets): the worst one counts.
+            if out[i]
+                .as_ref()
+                .is_none_or(|old| verdict.severity() >= old.verdict.severity())
+            {
+                out[i] = Some(StepVerdict::of(verdict, detail));
+            }
         }
     }
 }

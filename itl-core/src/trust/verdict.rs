@@ -91,7 +91,9 @@ impl Verdict {
         verdict
     }
 
-    fn severity(self) -> u8 {
+    /// How bad the verdict is, for keeping the worst of several downloads in one step:
+    /// reject > unknown > missed > accept-via-tvs > accept > unaffected.
+    pub fn severity(self) -> u8 {
         match self {
             Verdict::Unaffected => 0,
             Verdict::Accept => 1,

@@ -6,7 +6,8 @@
 //! E-365d  certificates generation 1 issued
 //! E-30d   files v0 built (CAPF not yet active); every phone boots and installs them (LOF)
 //! E-7d    CAPF activated, files v1 built; phones reset and take v1
-//!         (stale-itl phones were off; update-failed phones logged a failure)
+//!         (stale-itl phones were off; update-failed phones logged a failure);
+//!         mixed mode: TLS-profile phones get their LSC from the CAPF
 //! E-1d    powered-off phones switched off
 //! E       the simulation starts
 //! ```
@@ -91,7 +92,7 @@ impl Cluster {
         let mut plans = Vec::new();
         for (index, name) in node_names.iter().enumerate() {
             for unit in CertUnit::ALL {
-                if unit.publisher_only() && index != 0 {
+                if !unit.held_by(index == 0, options.generation) {
                     continue;
                 }
                 plans.push(IdentityPlan::new(
@@ -126,7 +127,7 @@ impl Cluster {
         for (index, name) in node_names.iter().enumerate() {
             let mut map = std::collections::BTreeMap::new();
             for unit in CertUnit::ALL {
-                if unit.publisher_only() && index != 0 {
+                if !unit.held_by(index == 0, options.generation) {
                     continue;
                 }
                 let id = identities
@@ -247,6 +248,7 @@ impl Cluster {
         let names: Vec<String> = cluster.phones.iter().map(|p| p.name.clone()).collect();
         let faults = assign_phone_faults(&options.faults, options.seed, &names)?;
         cluster.give_history(&faults, &v0, &v1, foreign_itl);
+        cluster.give_security_profiles(FILES_V1 + 60);
         Ok(cluster)
     }
 
@@ -265,6 +267,7 @@ impl Cluster {
                         name: &n.name,
                         address: n.address,
                         callmanager: n.identity(CertUnit::CallManager)?,
+                        itl_recovery: n.identity(CertUnit::ItlRecovery),
                         tvs: n
                             .runs(ServiceKind::Tvs)
                             .then(|| n.identity(CertUnit::Tvs))

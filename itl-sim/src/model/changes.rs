@@ -3,7 +3,7 @@
 //!
 //! | operation | CUCM equivalent | effect here |
 //! |---|---|---|
-//! | [`Cluster::regenerate`] | `set cert regen <unit>` | new key + certificate (next generation); other nodes' trust stores get it; the ITLs are stale until TFTP restarts; 14+ with automatic phone interaction: services restart, ITLs rebuild and phones reset |
+//! | [`Cluster::regenerate`] | `set cert regen <unit>` | new key + certificate (next generation); other nodes' trust stores get it; the ITLs are stale until TFTP restarts (CallManager, and ITLRecovery on 11.5: the node's own ITL; TVS, CAPF, and ITLRecovery on 12+: every ITL); 14+ with automatic phone interaction: services restart, ITLs rebuild and phones reset |
 //! | [`Cluster::restart_service`] | `utils service restart` / Control Center | TFTP rebuilds a stale ITL; TVS and Tomcat present their current certificate |
 //! | [`Cluster::stop_service`] / [`Cluster::start_service`] | Control Center | service state |
 //! | [`Cluster::ctl_update`] | `utils ctl update CTLFile` | new CTL from the current certificates (mixed mode) |
@@ -138,10 +138,18 @@ impl Cluster {
             })?;
         node.retired.push(old);
         distribute_one(&mut self.nodes, idx, &identity);
-        // Which ITLs change: the node's own (CallManager), every one (TVS, CAPF, ITLRecovery).
-        let affects_all = matches!(unit, CertUnit::Tvs | CertUnit::Capf | CertUnit::ItlRecovery);
+        // Which ITLs change: the node's own (CallManager; ITLRecovery before 12.0, one per
+        // node), every one (TVS, CAPF; ITLRecovery from 12.0, cluster-wide).
+        let per_node_recovery = !self.settings.generation.itl_recovery_signs();
+        let own_only = match unit {
+            CertUnit::CallManager => true,
+            CertUnit::ItlRecovery => per_node_recovery,
+            _ => false,
+        };
+        let affects_all =
+            !own_only && matches!(unit, CertUnit::Tvs | CertUnit::Capf | CertUnit::ItlRecovery);
         for (i, n) in self.nodes.iter_mut().enumerate() {
-            let affected = affects_all || (unit == CertUnit::CallManager && i == idx);
+            let affected = affects_all || (own_only && i == idx);
             if affected && n.runs(ServiceKind::Tftp) {
                 n.itl_stale = true;
             }

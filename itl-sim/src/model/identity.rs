@@ -14,6 +14,7 @@ use itl_pki::{
 };
 
 use crate::error::SimError;
+use crate::model::settings::Generation;
 
 /// A certificate unit, as `set cert regen <unit>` names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -28,7 +29,7 @@ pub enum CertUnit {
     Ipsec,
     /// `CAPF`: issues LSCs (publisher).
     Capf,
-    /// `ITLRecovery`: signs the ITL and CTL on 12.0+ (publisher).
+    /// `ITLRecovery`: signs the ITL and CTL on 12.0+ (publisher); one per node before 12.0.
     ItlRecovery,
 }
 
@@ -62,9 +63,22 @@ impl CertUnit {
             .find(|u| u.name().eq_ignore_ascii_case(text.trim()))
     }
 
-    /// Whether only the publisher holds the unit.
+    /// Whether only the publisher holds the unit on CUCM 12.0 and later (CAPF, ITLRecovery).
+    /// Before 12.0 every node has its own ITLRecovery: see [`CertUnit::held_by`].
     pub fn publisher_only(self) -> bool {
         matches!(self, CertUnit::Capf | CertUnit::ItlRecovery)
+    }
+
+    /// Whether a node (the publisher or a subscriber) holds the unit on `generation`: CAPF
+    /// only on the publisher; ITLRecovery on every node before 12.0 (`ITLRECOVERY_<host>`,
+    /// trust-and-procedure.md §1.1), only on the publisher (cluster-wide) from 12.0; the
+    /// other units on every node.
+    pub fn held_by(self, publisher: bool, generation: Generation) -> bool {
+        match self {
+            CertUnit::Capf => publisher,
+            CertUnit::ItlRecovery => publisher || generation == Generation::V11_5,
+            _ => true,
+        }
     }
 }
 

@@ -15,11 +15,13 @@ pub mod export;
 pub mod files;
 pub mod identity;
 pub mod node;
+mod phone_security;
 mod reset;
 pub mod settings;
 pub mod snapshot;
 pub mod topology;
 pub mod trust_files;
+pub mod uuids;
 
 use std::collections::HashMap;
 use std::net::Ipv4Addr;

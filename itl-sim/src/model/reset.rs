@@ -1,10 +1,16 @@
 //! Phone resets: every selected phone downloads CTL then ITL from its TFTP node and the
 //! oracle decides what it installs; decisions run in parallel, then are applied in order.
+//!
+//! A phone registers when its signed config file is accepted and, for a phone with a TLS
+//! security profile, when [`itl_core::trust::check_tls_registration`] finds the node's current
+//! CallManager certificate (and, with an LSC, the cluster's current CAPF certificate) in the
+//! CTL it holds afterwards (S18: CAPF regenerated without `utils ctl update CTLFile` leaves
+//! LSC phones "registering").
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use itl_core::trust::{Held, TrustCache, TrustFile, TvsServer};
+use itl_core::trust::{Held, OutcomeKind, RegistrationTarget, TrustCache, TrustFile, TvsServer};
 use rayon::prelude::*;
 
 use crate::model::changes::{ResetKind, ResetReport};
@@ -19,6 +25,12 @@ const CONFIG_FAILURE: &str = "authenticated fail. Reason:14.";
 /// RisPort StatusReason values used here.
 const REASON_REGISTERED: u32 = 0;
 const REASON_CONFIG_MISMATCH: u32 = 14;
+/// RisPort `StatusReason` of a TLS-profile phone whose TLS peers are not in its CTL
+/// (AuthenticationError).
+const REASON_TLS_FAILURE: u32 = 9;
+
+/// What a TLS-profile phone logs when its registration is blocked.
+const TLS_FAILURE: &str = "Registration rejected: TLS peer certificate not in CTL";
 
 /// Per TFTP node: served CTL, ITL and the config signer.
 struct NodeServe {
@@ -58,6 +70,9 @@ impl Cluster {
             );
         }
 
+        // The TLS peers a phone registering to each CallManager node checks.
+        let targets = self.registration_targets(&mut digested);
+
         // TVS servers per CallManager group.
         let tvs_by_group: Vec<Vec<TvsServer>> = (0..self.cm_groups.len())
             .map(|g| self.tvs_servers_of_group(g, &mut digested))
@@ -94,6 +109,7 @@ impl Cluster {
                     ctl: node.ctl.as_ref(),
                     itl: node.itl.as_ref(),
                     config_signer: node.config_signer.as_deref(),
+                    registration: self.registration_node(i).and_then(|n| targets.get(&n)),
                 };
                 (
                     i,
@@ -137,6 +153,13 @@ impl Cluster {
         let registered_node = self.registration_node(i);
         let phone = &mut self.phones[i];
         phone.last_reset = now;
+        phone.last_download = Some(crate::phone::LastDownload {
+            at: now,
+            ctl: result.ctl.clone(),
+            itl: result.itl.clone(),
+            config: decision.config.clone(),
+            registration: result.registration.clone(),
+        });
         if result.itl.label() == "MISSED" {
             report.missed += 1;
             return;
@@ -156,21 +179,63 @@ impl Cluster {
             phone.log.push(now, &message.to_string());
         }
         let config_ok = decision.config.as_ref().is_none_or(|o| !o.is_failure());
+        let tls_blocked = result
+            .registration
+            .as_ref()
+            .is_some_and(|o| matches!(o.kind, OutcomeKind::Blocked));
         let was = phone.registered;
-        if config_ok {
-            phone.registered = true;
-            phone.registered_node = registered_node;
-            phone.status_reason = REASON_REGISTERED;
-        } else {
+        if !config_ok {
             let name = format!("invalid file {}.cnf.xml.sgn, {CONFIG_FAILURE}", phone.name);
             phone.log.push(now, &name);
             phone.registered = false;
             phone.status_reason = REASON_CONFIG_MISMATCH;
             report.unregistered += 1;
+        } else if tls_blocked {
+            phone.log.push(now, TLS_FAILURE);
+            phone.registered = false;
+            phone.registered_node = registered_node;
+            phone.status_reason = REASON_TLS_FAILURE;
+            report.unregistered += 1;
+        } else {
+            phone.registered = true;
+            phone.registered_node = registered_node;
+            phone.status_reason = REASON_REGISTERED;
         }
         if was != phone.registered || phone.registered {
             phone.state_changed = now;
         }
+    }
+
+    /// Per node running CallManager: the node's current CallManager certificate and the
+    /// cluster's current CAPF certificate (when CAPF is activated on the publisher).
+    fn registration_targets(&self, digested: &mut Digested) -> HashMap<usize, RegistrationTarget> {
+        let capf = self
+            .nodes
+            .first()
+            .filter(|p| p.runs(ServiceKind::Capf))
+            .and_then(|p| p.identity(CertUnit::Capf))
+            .and_then(|id| digested.cert(id.sha256(), id.der()));
+        let mut out = HashMap::new();
+        for (i, node) in self.nodes.iter().enumerate() {
+            if !node.runs(ServiceKind::CallManager) {
+                continue;
+            }
+            let Some(cm) = node
+                .identity(CertUnit::CallManager)
+                .and_then(|id| digested.cert(id.sha256(), id.der()))
+            else {
+                continue;
+            };
+            out.insert(
+                i,
+                RegistrationTarget {
+                    node: node.name.as_str().into(),
+                    callmanager: cm,
+                    capf: capf.clone(),
+                },
+            );
+        }
+        out
     }
 
     /// The first member of the phone's CallManager group whose CallManager runs.

@@ -45,6 +45,16 @@ pub struct PhoneSnapshot {
     pub timestamp: u64,
     /// TFTP server 1 (node name).
     pub tftp_server: String,
+    /// AXL UUID (`{A8D94FF0-…}`).
+    pub uuid: String,
+    /// AXL UUID of the device pool.
+    pub device_pool_uuid: String,
+    /// Security profile name.
+    pub security_profile: String,
+    /// Device security mode of the profile (`Non Secure`, `Authenticated`, `Encrypted`).
+    pub security_mode: &'static str,
+    /// Subject of the CAPF certificate that issued the phone's LSC, if it has one.
+    pub lsc_issuer: Option<String>,
 }
 
 /// A service on a node.
@@ -154,6 +164,15 @@ impl Cluster {
                 .get(phone.tftp_node)
                 .map(|n| n.name.clone())
                 .unwrap_or_default(),
+            uuid: crate::model::uuids::object_uuid(
+                self.seed(),
+                crate::model::uuids::ObjectKind::Phone,
+                &phone.name,
+            ),
+            device_pool_uuid: self.device_pool_uuid(phone.device_pool),
+            security_profile: phone.security_profile.name.clone(),
+            security_mode: phone.security_profile.mode.name(),
+            lsc_issuer: phone.lsc.as_ref().map(|l| l.issuer.clone()),
         }
     }
 

@@ -3,18 +3,22 @@
 //!
 //! ```text
 //! ITL 11.5   signer: the node's CallManager
-//!            SAST CallManager(node), SAST ITLRecovery, TFTP|CCM+TFTP CallManager(node),
+//!            SAST CallManager(node), SAST ITLRecovery(node), TFTP|CCM+TFTP CallManager(node),
 //!            TVS × every TVS node, CAPF (when active)
-//! ITL 12+    signer: ITLRecovery
+//! ITL 12+    signer: ITLRecovery (the publisher's, cluster-wide)
 //!            SAST ITLRecovery, SAST CallManager(node), TFTP|CCM+TFTP CallManager(node),
 //!            TVS × every TVS node, CAPF (when active)
 //! rollback   as above with certificate-less TFTP and TVS placeholders
 //! CTL 11.5   signer: publisher CallManager
-//!            SAST CallManager(pub), SAST ITLRecovery, CCM+TFTP × CallManager/TFTP nodes
+//!            SAST CallManager(pub), SAST ITLRecovery(pub), CCM+TFTP × CallManager/TFTP nodes
 //!            (TFTP for TFTP-only nodes), CAPF
 //! CTL 12+    signer: ITLRecovery
 //!            SAST ITLRecovery, SAST CallManager(pub), then as 11.5
 //! ```
+//!
+//! Before 12.0 every node has its own ITLRecovery certificate (`ITLRECOVERY_<host>`,
+//! trust-and-procedure.md §1.1): node X's ITL carries X's own, the CTL the publisher's. From
+//! 12.0 the single cluster-wide ITLRecovery of the publisher is in every file.
 //!
 //! The TFTP record's role is TFTP in non-secure mode and CCM+TFTP in mixed mode (inferred).
 
@@ -35,6 +39,9 @@ pub struct NodeCerts<'a> {
     pub address: Ipv4Addr,
     /// CallManager certificate.
     pub callmanager: &'a Identity,
+    /// The node's own ITLRecovery certificate (every node before 12.0; the publisher only
+    /// from 12.0).
+    pub itl_recovery: Option<&'a Identity>,
     /// TVS certificate, when TVS is active on the node.
     pub tvs: Option<&'a Identity>,
     /// Whether the node runs CallManager.
@@ -54,7 +61,7 @@ pub struct BuildInputs<'a> {
     pub rollback: bool,
     /// Every node, publisher first.
     pub nodes: Vec<NodeCerts<'a>>,
-    /// ITLRecovery (publisher).
+    /// ITLRecovery of the publisher (the CTL's, and every ITL's from 12.0).
     pub itl_recovery: &'a Identity,
     /// CAPF (publisher), when the service is active.
     pub capf: Option<&'a Identity>,
@@ -84,13 +91,23 @@ pub fn build_itl(inputs: &BuildInputs<'_>, node_index: usize) -> Result<Vec<u8>,
         .get(node_index)
         .ok_or_else(|| SimError::InvalidOption(format!("no node #{node_index}")))?;
     let publisher = &inputs.nodes[0];
-    let rec = &inputs.itl_recovery;
     let sast_cm = record(Function::Sast, node.callmanager, node.name, node.address)?;
-    let sast_rec = record(Function::Sast, rec, publisher.name, publisher.address)?;
     let mut builder = TrustListBuilder::new("ITLFile.tlv", inputs.timestamp);
     let (signer, first, second) = if inputs.generation.itl_recovery_signs() {
-        (*rec, sast_rec, sast_cm)
+        let rec = inputs.itl_recovery;
+        let sast_rec = record(Function::Sast, rec, publisher.name, publisher.address)?;
+        (rec, sast_rec, sast_cm)
     } else {
+        // The node's own ITLRecovery (the publisher's if the node has none).
+        let sast_rec = match node.itl_recovery {
+            Some(own) => record(Function::Sast, own, node.name, node.address)?,
+            None => record(
+                Function::Sast,
+                inputs.itl_recovery,
+                publisher.name,
+                publisher.address,
+            )?,
+        };
         (node.callmanager, sast_cm, sast_rec)
     };
     builder = builder.record(first).record(second);

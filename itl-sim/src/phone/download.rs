@@ -2,15 +2,16 @@
 //! phone holds becomes a [`PhoneTrust`], its CallManager group becomes [`TvsServer`]s, and the
 //! oracle's [`DownloadResult`] becomes held files, status messages and a registration state.
 //!
-//! No trust rule lives here: every decision is [`itl_core::trust::download_files`] or
-//! [`itl_core::trust::accepts_config_signer`].
+//! No trust rule lives here: every decision is [`itl_core::trust::download_files`] (which
+//! also runs [`itl_core::trust::check_tls_registration`] for phones with a TLS profile when a
+//! [`RegistrationTarget`] is given) or [`itl_core::trust::accepts_config_signer`].
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use itl_core::trust::{
-    Capabilities, CertInfo, DownloadContext, DownloadResult, Held, Outcome, PhoneTrust, TrustCache,
-    TrustFile, TvsServer, accepts_config_cert, download_files,
+    Capabilities, CertInfo, DownloadContext, DownloadResult, Held, Outcome, PhoneTrust,
+    RegistrationTarget, TrustCache, TrustFile, TvsServer, accepts_config_cert, download_files,
 };
 
 use crate::model::{Archive, FileId};
@@ -76,14 +77,17 @@ pub fn phone_trust(phone: &Phone, files: &Digested) -> PhoneTrust {
     trust
 }
 
-/// The capabilities of a phone's model.
+/// The capabilities of a phone: its model's TVS support, its security profile (TLS or not)
+/// and whether it holds an LSC.
 pub fn capabilities(phone: &Phone) -> Capabilities {
     let model = phone.model.model_number();
-    if phone.model.supports_tvs() {
+    let caps = if phone.model.supports_tvs() {
         Capabilities::new(&model)
     } else {
         Capabilities::without_tvs(&model)
-    }
+    };
+    caps.with_tls_profile(phone.security_profile.mode.is_tls())
+        .with_lsc(phone.lsc.is_some())
 }
 
 /// One phone's reset, decided by the oracle.
@@ -103,6 +107,9 @@ pub struct Served<'a> {
     pub itl: Option<&'a Arc<TrustFile>>,
     /// The certificate that signs the node's config files (its CallManager certificate).
     pub config_signer: Option<&'a CertInfo>,
+    /// The node the phone registers to, with its current CallManager certificate and the
+    /// cluster's current CAPF (checked for TLS-profile phones).
+    pub registration: Option<&'a RegistrationTarget>,
 }
 
 /// Decides one phone's download with the oracle.
@@ -114,9 +121,12 @@ pub fn decide(
     cache: &TrustCache,
     now: u64,
 ) -> Decision {
-    let ctx = DownloadContext::new(cache, now)
+    let mut ctx = DownloadContext::new(cache, now)
         .with_tvs(tvs)
         .with_capabilities(caps);
+    if let Some(target) = served.registration {
+        ctx = ctx.with_registration(target);
+    }
     let result = download_files(trust, served.ctl, served.itl, &ctx);
     let config = served
         .config_signer

@@ -9,7 +9,7 @@ use rand_core::Rng;
 
 use crate::model::DevicePool;
 use crate::phone::models::{FLEET_MIX, PhoneModel, Protocol};
-use crate::phone::{Phone, StatusLog};
+use crate::phone::{Phone, SecurityProfile, StatusLog};
 
 /// Organisationally unique identifiers used for phone MACs (Cisco-registered prefixes).
 const OUIS: [[u8; 3]; 8] = [
@@ -49,7 +49,8 @@ fn pick_model(rng: &mut impl Rng) -> PhoneModel {
 }
 
 /// Makes `count` phones spread round-robin over `pools`. Every phone starts powered on and
-/// registered, holding nothing; the cluster builder gives them their history.
+/// registered, holding nothing, with the standard non-secure profile; the cluster builder
+/// gives them their history and, in mixed mode, TLS profiles and LSCs.
 pub fn generate(
     seed: u64,
     count: usize,
@@ -107,7 +108,10 @@ pub fn generate(
             log: StatusLog::default(),
             itl_not_installed: false,
             tvs_cache: Vec::new(),
+            last_download: None,
             fault: None,
+            security_profile: SecurityProfile::standard(model, protocol),
+            lsc: None,
         });
     }
     phones

@@ -4,6 +4,7 @@ pub mod download;
 pub mod fleet;
 pub mod models;
 pub mod pages;
+pub mod security;
 pub mod status;
 
 use std::net::Ipv4Addr;
@@ -14,6 +15,7 @@ use itl_cucm::Mac;
 use crate::faults::{FaultKind, PhoneFault};
 use crate::model::FileId;
 pub use models::{Family, PhoneModel, Protocol};
+pub use security::{DeviceSecurityMode, Lsc, SecurityProfile};
 pub use status::{StatusEntry, StatusLog};
 
 /// One phone.
@@ -63,6 +65,27 @@ pub struct Phone {
     pub tvs_cache: Vec<itl_core::trust::TvsCacheEntry>,
     /// The injected fault, if any.
     pub fault: Option<PhoneFault>,
+    /// What the phone's latest download did (none before its first reset in the model).
+    pub last_download: Option<LastDownload>,
+    /// Its security profile (non-secure, or a TLS profile in mixed mode).
+    pub security_profile: SecurityProfile,
+    /// The LSC CAPF issued to it, if any.
+    pub lsc: Option<Lsc>,
+}
+
+/// What one download did to a phone, as the oracle decided it (kept for replays).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LastDownload {
+    /// Model time of the download.
+    pub at: u64,
+    /// The CTL's outcome.
+    pub ctl: itl_core::trust::Outcome,
+    /// The ITL's outcome.
+    pub itl: itl_core::trust::Outcome,
+    /// The outcome for the config file signed by the TFTP node's CallManager certificate.
+    pub config: Option<itl_core::trust::Outcome>,
+    /// TLS registration verdict, for TLS-profile phones.
+    pub registration: Option<itl_core::trust::Outcome>,
 }
 
 /// How a phone's web server behaves.

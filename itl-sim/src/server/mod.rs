@@ -5,12 +5,15 @@
 //! | TFTP node | TFTP (UDP 69 or ephemeral) | [`tftp`] |
 //! | TFTP node | HTTP 6970 | [`tftp_http`] |
 //! | node | HTTPS 8443: Tomcat certificate, Basic auth, SOAP router | [`https`], [`soap`] |
-//! | node | AXL, RisPort70, Control Center on 8443 | [`soap_axl`], [`soap_risport`], [`soap_control`] |
+//! | node | AXL (`executeSQLQuery`, `listPhone`, resets), RisPort70, Control Center on 8443 | [`soap_axl`] ([`axl_list_phone`], [`axl_reset`]), [`soap_risport`], [`soap_control`] |
 //! | phone | HTTP 80 (or one ephemeral port): the phone's pages | [`phone_web`] |
 //!
 //! [`SimServer::start`] binds everything and returns the addresses; [`SimHandle`] reads and
 //! changes the model while the servers run.
 
+pub mod axl_list_phone;
+pub mod axl_request;
+pub mod axl_reset;
 pub mod http_util;
 pub mod https;
 pub mod listen;
@@ -208,6 +211,12 @@ impl SimHandle {
 
     pub(crate) fn risport_rate(&self) -> &RisportRate {
         &self.shared.risport
+    }
+
+    /// Makes RisPort70's per-minute limit count over `window` instead of a minute, so tests
+    /// can hit CUCM's rate fault and recover without waiting a real minute.
+    pub fn set_risport_window(&self, window: std::time::Duration) {
+        self.shared.risport.set_window(window);
     }
 
     /// The user name when `authorization` (an `Authorization` header value) carries the

@@ -146,17 +146,37 @@ pub fn unknown_request(path: &str, soap_action: Option<&str>, body: &[u8]) -> So
 
 /// RisPort70's rate limit: "Allowed Device Queries Per Minute" across the cluster, and one
 /// request per minute on a node with the `risport-throttle` fault.
-#[derive(Default)]
 pub struct RisportRate {
     cluster: Mutex<VecDeque<Instant>>,
     throttled: Mutex<Vec<(usize, Instant)>>,
+    /// Length of the "minute" in milliseconds (60 000; shorter in tests).
+    window_ms: std::sync::atomic::AtomicU64,
+}
+
+impl Default for RisportRate {
+    fn default() -> Self {
+        Self {
+            cluster: Mutex::default(),
+            throttled: Mutex::default(),
+            window_ms: std::sync::atomic::AtomicU64::new(60_000),
+        }
+    }
 }
 
 impl RisportRate {
+    /// Makes the limit's "minute" last `window` instead (tests that exercise the rate fault
+    /// without waiting a real minute). At least 1 ms.
+    pub fn set_window(&self, window: Duration) {
+        let ms = u64::try_from(window.as_millis()).unwrap_or(u64::MAX).max(1);
+        self.window_ms
+            .store(ms, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Records a request; `Err(limit)` when it is over the limit.
     pub fn admit(&self, node: usize, throttled: bool, per_minute: u32) -> Result<(), u32> {
         let now = Instant::now();
-        let minute = Duration::from_secs(60);
+        let minute =
+            Duration::from_millis(self.window_ms.load(std::sync::atomic::Ordering::Relaxed));
         if throttled {
             let mut t = self.throttled.lock().unwrap_or_else(|p| p.into_inner());
             t.retain(|(_, at)| now.duration_since(*at) < minute);

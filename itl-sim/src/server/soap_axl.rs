@@ -1,4 +1,6 @@
-//! AXL `executeSQLQuery` on the publisher's `/axl/` (cucm-interfaces.md §1.2–§1.4).
+//! AXL on the publisher's `/axl/`: `executeSQLQuery` (cucm-interfaces.md §1.2–§1.4) here,
+//! `listPhone` in [`super::axl_list_phone`], the reset operations in [`super::axl_reset`];
+//! any other operation gets the Axis2 "endpoint reference (EPR)" fault CUCM sends.
 //!
 //! The simulator has no database: it recognises the queries of the tool's catalogue
 //! ([`itl_cucm::soap::axl::sql`]) by their normalised text (case and whitespace outside string
@@ -15,7 +17,11 @@ use itl_cucm::soap::axl::{
     parse_sql_request_full, query_too_large_fault, sql, sql_response,
 };
 
+use crate::model::snapshot::PhoneSnapshot;
 use crate::model::{Cluster, SecurityMode};
+use crate::server::axl_list_phone::{self, LIST_PHONE};
+use crate::server::axl_request::AxlRequest;
+use crate::server::axl_reset;
 use crate::server::soap::{
     SoapContext, SoapResponse, SoapService, operation_name, unknown_request,
 };
@@ -39,6 +45,7 @@ enum Query {
     PhoneNames,
     PhoneLastKnown,
     PhoneLsc,
+    SecurityProfiles,
     CmGroupMembers,
     PerPoolAndCmGroup,
     PerPoolAndModel,
@@ -70,6 +77,7 @@ impl AxlService {
             (sql::PHONE_NAMES, Query::PhoneNames),
             (sql::PHONE_LAST_KNOWN, Query::PhoneLastKnown),
             (sql::PHONE_LSC, Query::PhoneLsc),
+            (sql::PHONE_SECURITY_PROFILES, Query::SecurityProfiles),
             (sql::CM_GROUP_MEMBERS, Query::CmGroupMembers),
             (sql::PHONES_PER_POOL_AND_CM_GROUP, Query::PerPoolAndCmGroup),
             (sql::PHONES_PER_POOL_AND_MODEL, Query::PerPoolAndModel),
@@ -158,8 +166,23 @@ impl SoapService for AxlService {
         soap_action: Option<&str>,
         body: &[u8],
     ) -> SoapResponse {
-        if operation_name(body).as_deref() != Some(EXECUTE_SQL_QUERY) {
-            return unknown_request(path, soap_action, body);
+        match operation_name(body).as_deref() {
+            Some(EXECUTE_SQL_QUERY) => {}
+            Some(LIST_PHONE) => {
+                return match AxlRequest::parse(body, soap_action) {
+                    Ok(req) => ctx
+                        .sim
+                        .read(|c| axl_list_phone::answer(&req, c, self.max_bytes)),
+                    Err(fault) => fault,
+                };
+            }
+            Some(op) if axl_reset::handles(op) => {
+                return match AxlRequest::parse(body, soap_action) {
+                    Ok(req) => axl_reset::answer(&req, ctx.sim),
+                    Err(fault) => fault,
+                };
+            }
+            _ => return unknown_request(path, soap_action, body),
         }
         let request = match parse_sql_request_full(body) {
             Ok(r) => r,
@@ -228,9 +251,15 @@ fn strip_order_by(text: &str) -> &str {
     }
 }
 
-/// The standard security profile CUCM gives a phone model.
-fn security_profile(model: &str, protocol: &str) -> String {
-    format!("{model} - Standard {protocol} Non-Secure Profile")
+/// `tkcertificatestatus` of a phone: the simulator's own codes, 1 = None (no LSC), 3 =
+/// Upgrade Success (LSC installed). Check the Data Dictionary of a real release.
+fn certificate_status(p: &PhoneSnapshot) -> &'static str {
+    if p.lsc_issuer.is_some() { "3" } else { "1" }
+}
+
+/// `tkauthenticationmode`: empty without an LSC, 1 (By Authentication String) with one.
+fn authentication_mode(p: &PhoneSnapshot) -> &'static str {
+    if p.lsc_issuer.is_some() { "1" } else { "" }
 }
 
 fn rows_for(query: &Query, c: &Cluster) -> Vec<Row> {
@@ -240,18 +269,19 @@ fn rows_for(query: &Query, c: &Cluster) -> Vec<Row> {
         Query::Phones => phones
             .into_iter()
             .map(|p| {
-                let profile = security_profile(&p.model, p.protocol);
+                let status = certificate_status(&p).to_owned();
+                let auth = authentication_mode(&p).to_owned();
                 vec![
                     ("name", p.name),
                     ("description", p.description),
                     ("model", p.model),
                     ("devicepool", p.device_pool),
                     ("cmgroup", p.cm_group),
-                    ("secprofile", profile),
-                    ("secmode", "Non Secure".to_owned()),
-                    ("tkcertificatestatus", "1".to_owned()),
+                    ("secprofile", p.security_profile),
+                    ("secmode", p.security_mode.to_owned()),
+                    ("tkcertificatestatus", status),
                     ("tkcertificateoperation", "1".to_owned()),
-                    ("tkauthenticationmode", String::new()),
+                    ("tkauthenticationmode", auth),
                     ("upgradefinishtime", String::new()),
                 ]
             })
@@ -273,16 +303,49 @@ fn rows_for(query: &Query, c: &Cluster) -> Vec<Row> {
         Query::PhoneLsc => phones
             .into_iter()
             .map(|p| {
+                let status = certificate_status(&p).to_owned();
+                let auth = authentication_mode(&p).to_owned();
                 vec![
                     ("name", p.name),
-                    ("tkcertificatestatus", "1".to_owned()),
+                    ("tkcertificatestatus", status),
                     ("tkcertificateoperation", "1".to_owned()),
-                    ("tkauthenticationmode", String::new()),
-                    ("secprofile", security_profile(&p.model, p.protocol)),
-                    ("secmode", "Non Secure".to_owned()),
+                    ("tkauthenticationmode", auth),
+                    ("secprofile", p.security_profile),
+                    ("secmode", p.security_mode.to_owned()),
                 ]
             })
             .collect(),
+        Query::SecurityProfiles => {
+            // Non-standard (administrator-made) profiles in use: the TLS ones.
+            let profiles: BTreeMap<String, &'static str> = phones
+                .into_iter()
+                .filter(|p| p.security_mode != "Non Secure")
+                .map(|p| (p.security_profile, p.security_mode))
+                .collect();
+            profiles
+                .into_iter()
+                .map(|(name, mode)| {
+                    let encrypted = if mode == "Encrypted" { "t" } else { "f" };
+                    vec![
+                        ("name", name),
+                        ("description", format!("{mode} TLS profile")),
+                        ("noncepolicytime", "600".to_owned()),
+                        ("devicesecuritymode", mode.to_owned()),
+                        ("transporttype", "TLS".to_owned()),
+                        ("digestauthall", "f".to_owned()),
+                        ("tftpencryptedflag", encrypted.to_owned()),
+                        ("sipoauthflag", "f".to_owned()),
+                        (
+                            "authenticationmode",
+                            "By Existing Certificate (Precedence to LSC)".to_owned(),
+                        ),
+                        ("key_order", "RSA Only".to_owned()),
+                        ("rsa_key_size", "2048".to_owned()),
+                        ("ec_key_size", String::new()),
+                    ]
+                })
+                .collect()
+        }
         Query::CmGroupMembers => {
             let mut groups: Vec<_> = c.cm_groups().iter().collect();
             groups.sort_by(|a, b| a.name.cmp(&b.name));
@@ -383,6 +446,8 @@ mod tests {
             "select a,b from t where x='AbC'"
         );
         assert!(is_supported(sql::PHONES));
+        assert!(is_supported(sql::PHONE_SECURITY_PROFILES));
+        assert!(is_supported(sql::PHONE_LSC));
         assert!(is_supported(&sql::phone_names(5, 10)));
         assert!(is_supported(&sql::PHONE_NAMES.replace(' ', "\n  ")));
         assert!(is_supported(

@@ -1,6 +1,8 @@
 //! Shared helpers: a small cluster on ephemeral ports, the real client, time limits.
 #![allow(dead_code)]
 
+pub mod axl;
+
 use std::future::Future;
 use std::time::Duration;
 

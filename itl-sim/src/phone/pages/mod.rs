@@ -54,7 +54,7 @@ pub struct PageData {
     pub itl_not_installed: bool,
     /// MD5 of the held CTL, upper-case hex.
     pub ctl_md5: Option<String>,
-    /// `Non-secure` or `Authenticated`.
+    /// `Non-secure`, `Authenticated` or `Encrypted` (the phone's security profile).
     pub security_mode: &'static str,
     /// CAPF server (`host:3804`).
     pub capf: String,
@@ -104,7 +104,7 @@ impl PageData {
             itl_md5: phone.itl.and_then(md5),
             itl_not_installed: phone.itl_not_installed,
             ctl_md5: phone.ctl.and_then(md5),
-            security_mode: "Non-secure",
+            security_mode: phone.security_profile.mode.page_name(),
             capf: format!("{}:3804", nodes[0].name),
             web_access: phone.web_access,
             messages: phone

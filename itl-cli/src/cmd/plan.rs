@@ -1,0 +1,183 @@
+//! `itl plan suggest --cluster cluster.toml [--sweep SWEEP.json]`: the safe order for
+//! regenerating every certificate unit of this cluster (its generation, mixed or not), with
+//! the gates between the phases, checked by the predictor: no phone that stays registered
+//! may be rejected at any step or after the plan. Without a sweep the served lists are
+//! fetched from every TFTP node (HTTP 6970, else TFTP) and the check runs on one phone per
+//! (TFTP node, TVS node) pair. Exit 0 when the check passes, 1 when it does not.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use itl_core::predict::{Generation, PredictOptions, phone_classes, predict, suggest};
+use itl_core::trust::Verdict;
+use itl_cucm::cluster_file::ClusterFile;
+use itl_cucm::fetch::{FetchOptions, Fetcher, Transport};
+use itl_cucm::plan_input::{PlanInputOptions, ServedLists, cluster_model, plan_inputs};
+use itl_cucm::sweep::{Archive, SweepReport};
+
+use crate::exit;
+use crate::input::display;
+
+/// Arguments of `itl plan`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(subcommand)]
+    command: PlanCommand,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum PlanCommand {
+    /// Print the safe order for regenerating every unit of the cluster, checked by the
+    /// predictor.
+    Suggest(SuggestArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct SuggestArgs {
+    /// The cluster file.
+    #[arg(long, value_name = "FILE")]
+    cluster: PathBuf,
+    /// Check with the phones of this sweep (those registered) instead of one phone per
+    /// (TFTP node, TVS node) pair; the lists come from its archive, nothing is fetched.
+    #[arg(long, value_name = "SWEEP.json")]
+    sweep: Option<PathBuf>,
+    /// The sweep's archive (default: `itl-archive` beside the report).
+    #[arg(long, value_name = "DIR")]
+    archive: Option<PathBuf>,
+    /// The generation when the lists cannot tell (`14+`).
+    #[arg(long, value_name = "11.5|12+|14+")]
+    generation: Option<Generation>,
+    /// 14+: phones reset by themselves after a regeneration.
+    #[arg(long)]
+    automatic_resets: bool,
+    /// Also write the plan file here.
+    #[arg(long, value_name = "PLAN")]
+    out: Option<PathBuf>,
+}
+
+/// Runs the command.
+pub fn run(args: Args) -> Result<u8> {
+    match args.command {
+        PlanCommand::Suggest(a) => suggest_cmd(a),
+    }
+}
+
+fn fetch_served(file: &ClusterFile) -> Result<Vec<ServedLists>> {
+    let mut opts = FetchOptions::default();
+    opts.tftp.deadline = Duration::from_secs(10);
+    opts.http.timeout = Duration::from_secs(10);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the I/O runtime")?;
+    let fetcher = Fetcher::new(opts).context("cannot set up the HTTP client")?;
+    let mut served = Vec::new();
+    for node in file.tftp_nodes() {
+        let mut lists = ServedLists {
+            node: node.name.clone(),
+            ..ServedLists::default()
+        };
+        for transport in [Transport::Http, Transport::Tftp] {
+            let Ok(Some(server)) = node.trust_server(transport) else {
+                continue;
+            };
+            let set = rt.block_on(fetcher.fetch_trust_files(&server, None));
+            if let Some(itl) = set.itl().and_then(|f| f.bytes()) {
+                lists.itl = Some(itl.to_vec());
+                lists.ctl = set.ctl().and_then(|f| f.bytes()).map(<[u8]>::to_vec);
+                lists.error = None;
+                break;
+            }
+            lists.error = Some(set.to_string());
+        }
+        served.push(lists);
+    }
+    Ok(served)
+}
+
+fn suggest_cmd(a: SuggestArgs) -> Result<u8> {
+    let file = ClusterFile::load(&a.cluster)?;
+    let options = PlanInputOptions {
+        generation: a.generation,
+        automatic_phone_interaction: a.automatic_resets,
+    };
+    let (cluster, phones, notes) = match &a.sweep {
+        Some(sweep) => {
+            let report = SweepReport::load(sweep)?;
+            let dir = a
+                .archive
+                .clone()
+                .unwrap_or_else(|| sweep.parent().unwrap_or(Path::new(".")).join("itl-archive"));
+            let archive = Archive::open(&dir)
+                .with_context(|| format!("cannot open the archive {}", dir.display()))?;
+            let inputs = plan_inputs(&file, &report, &archive, &options)?;
+            let phones = inputs
+                .phones
+                .into_iter()
+                .filter(|p| p.on && p.trust.is_some())
+                .collect::<Vec<_>>();
+            (inputs.cluster, phones, inputs.notes)
+        }
+        None => {
+            let served = fetch_served(&file)?;
+            let (cluster, notes) = cluster_model(&file, &served, &options)?;
+            let phones = phone_classes(&cluster);
+            (cluster, phones, notes)
+        }
+    };
+    if phones.is_empty() {
+        bail!("no phone to check the plan with (no registered phone with a known ITL)");
+    }
+    for n in &notes {
+        eprintln!("note: {n}");
+    }
+    let suggestion = suggest(&cluster);
+    let text = suggestion.to_text();
+    let plan = suggestion.numbered_plan();
+    let prediction = predict(&cluster, &phones, &plan, &PredictOptions::default())?;
+    println!(
+        "# safe order for cluster {} ({}, {})",
+        file.cluster.name,
+        cluster.generation,
+        if cluster.mixed { "mixed" } else { "non-secure" }
+    );
+    print!("{text}");
+    let rejected = prediction.rejections_of_phones_on();
+    let mut tvs = 0usize;
+    for p in &prediction.phones {
+        if p.steps.iter().any(|s| s.verdict == Verdict::AcceptViaTvs)
+            || p.final_verdict.verdict == Verdict::AcceptViaTvs
+        {
+            tvs += 1;
+        }
+    }
+    if let Some(out) = &a.out {
+        std::fs::write(out, &text).with_context(|| format!("cannot write {}", display(out)))?;
+        eprintln!("wrote {}", display(out));
+    }
+    if rejected == 0 {
+        println!(
+            "\n# checked by the predictor: {} phone(s) registered throughout, 0 rejected at any step or after the plan ({} took a new ITL through TVS)",
+            phones.len(),
+            tvs
+        );
+        Ok(exit::OK)
+    } else {
+        println!(
+            "\n# CHECK FAILED: {rejected} of {} phone(s) registered throughout would be rejected:",
+            phones.len()
+        );
+        for s in &prediction.steps {
+            if !s.rejected.is_empty() {
+                println!(
+                    "#   step {} ({}): {} rejected",
+                    s.index,
+                    s.step,
+                    s.rejected.len()
+                );
+            }
+        }
+        Ok(exit::FOUND)
+    }
+}

@@ -1,0 +1,334 @@
+//! The predictor against the simulated phones, phone by phone, through the tools a user runs:
+//! a simulated cluster serves on loopback, `itl sweep` reads every phone, `itl predict` predicts
+//! a plan from that sweep (the predictor never sees the simulator), and `itl sim replay`
+//! applies the same plan to the same cluster (same options and seed) with the simulator's
+//! phones deciding (no prediction code). Every phone's verdict at every step and after the
+//! plan must agree.
+//!
+//! Where they cannot agree by design, the test says so and checks it: phones whose lists the
+//! sweep could not read (web access off) are `unknown` to the predictor; the simulator knows
+//! what they do.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Output, Stdio};
+use std::time::Duration;
+
+use itl_sim::{Cluster, FaultSpec, ServeOptions, SimOptions, SimServer};
+use serde_json::Value;
+
+const PASSWORD: &str = "predict-vs-replay";
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(label: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("itl-predict-{}-{label}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Self(dir)
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+async fn itl(args: &[&str], limit: Duration) -> Output {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_itl"));
+    cmd.args(args)
+        .env("ITL_PASSWORD", PASSWORD)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    tokio::time::timeout(limit, cmd.output())
+        .await
+        .expect("itl finished in time")
+        .expect("itl runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn load(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).expect("json written")).expect("json parses")
+}
+
+struct Scenario {
+    label: &'static str,
+    generation: &'static str,
+    mixed: bool,
+    nodes: usize,
+    phones: usize,
+    faults: &'static str,
+    plan: &'static str,
+}
+
+/// What the comparison found.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Agreement {
+    /// Phones compared at every step and at the end.
+    compared: usize,
+    /// Phones the predictor could not know (the sweep could not read them).
+    unknown: usize,
+    /// Final verdicts of the compared phones.
+    finals: BTreeMap<String, usize>,
+    /// Phones rejected at some step or at the end.
+    rejected: usize,
+}
+
+async fn compare(s: &Scenario) -> Agreement {
+    let generation = s.generation.parse().expect("generation");
+    let options = SimOptions {
+        nodes: s.nodes,
+        phones: s.phones,
+        generation,
+        mixed: s.mixed,
+        seed: 5,
+        key_bits: 1024,
+        faults: FaultSpec::parse(s.faults).expect("faults"),
+        ..SimOptions::default()
+    };
+    let cluster = Cluster::build(&options).expect("cluster builds");
+    let sim = SimServer::start(cluster, ServeOptions::ephemeral("admin", PASSWORD))
+        .await
+        .expect("servers start");
+    let dir = TempDir::new(s.label);
+    let cluster_toml = dir.path("cluster.toml");
+    sim.cluster_file()
+        .save(&cluster_toml)
+        .expect("cluster file");
+    let plan = dir.path("plan.txt");
+    std::fs::write(&plan, s.plan).expect("plan");
+    let p = |p: &Path| p.to_str().expect("utf-8").to_owned();
+
+    let sweep = dir.path("sweep.json");
+    let out = itl(
+        &[
+            "sweep",
+            "--cluster",
+            &p(&cluster_toml),
+            "--insecure",
+            "--json",
+            &p(&sweep),
+        ],
+        Duration::from_secs(120),
+    )
+    .await;
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "sweep: {}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    sim.shutdown().await;
+
+    let predicted = dir.path("predict.json");
+    let out = itl(
+        &[
+            "predict",
+            "--cluster",
+            &p(&cluster_toml),
+            "--sweep",
+            &p(&sweep),
+            "--plan",
+            &p(&plan),
+            "--json",
+            &p(&predicted),
+        ],
+        Duration::from_secs(120),
+    )
+    .await;
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "predict: {}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let predict_exit = out.status.code();
+
+    let replayed = dir.path("replay.json");
+    let nodes = s.nodes.to_string();
+    let phones = s.phones.to_string();
+    let mut args = vec![
+        "sim",
+        "replay",
+        "--nodes",
+        &nodes,
+        "--phones",
+        &phones,
+        "--generation",
+        s.generation,
+        "--seed",
+        "5",
+        "--key-bits",
+        "1024",
+        "--faults",
+        s.faults,
+    ];
+    if s.mixed {
+        args.push("--mixed");
+    }
+    let (plan_arg, json_arg) = (p(&plan), p(&replayed));
+    args.extend(["--plan", &plan_arg, "--json", &json_arg]);
+    let out = itl(&args, Duration::from_secs(120)).await;
+    assert_eq!(out.status.code(), Some(0), "replay: {}", text(&out.stderr));
+
+    let predicted = load(&predicted);
+    let replayed = load(&replayed);
+    let steps = replayed["plan"].as_array().expect("plan").len();
+    assert_eq!(predicted["steps"].as_array().expect("steps").len(), steps);
+    let by_name: BTreeMap<&str, &Value> = predicted["phones"]
+        .as_array()
+        .expect("phones")
+        .iter()
+        .map(|p| (p["name"].as_str().expect("name"), p))
+        .collect();
+    let mut agreement = Agreement::default();
+    let mut disagreements = Vec::new();
+    for actual in replayed["phones"].as_array().expect("phones") {
+        let name = actual["name"].as_str().expect("name");
+        let predicted = by_name
+            .get(name)
+            .unwrap_or_else(|| panic!("{name} not predicted"));
+        let pred: Vec<&str> = predicted["steps"]
+            .as_array()
+            .expect("steps")
+            .iter()
+            .map(|v| v["verdict"].as_str().expect("verdict"))
+            .collect();
+        let pred_final = predicted["final"]["verdict"].as_str().expect("final");
+        if pred_final == "unknown" {
+            // By design: the sweep could not read this phone's lists.
+            assert!(
+                pred.iter().all(|v| *v == "unknown" || *v == "unaffected"),
+                "{name}"
+            );
+            agreement.unknown += 1;
+            continue;
+        }
+        let act: Vec<&str> = actual["verdicts"]
+            .as_array()
+            .expect("verdicts")
+            .iter()
+            .map(|v| v.as_str().expect("verdict"))
+            .collect();
+        let act_final = actual["final"]["verdict"].as_str().expect("final");
+        if pred != act || pred_final != act_final {
+            disagreements.push(format!(
+                "{name}: predicted {pred:?} then {pred_final}, simulated {act:?} then {act_final} ({})",
+                actual["final"]["itl_detail"]
+            ));
+        }
+        agreement.compared += 1;
+        *agreement.finals.entry(act_final.to_owned()).or_default() += 1;
+        if act.contains(&"reject") || act_final == "reject" {
+            agreement.rejected += 1;
+        }
+    }
+    assert!(
+        disagreements.is_empty(),
+        "{} of {} phones disagree:\n{}",
+        disagreements.len(),
+        agreement.compared,
+        disagreements.join("\n")
+    );
+    let any_final_reject = agreement.finals.contains_key("reject");
+    assert_eq!(predict_exit, Some(if any_final_reject { 1 } else { 0 }));
+    agreement
+}
+
+const SEED_ORDER: &str = "\
+# the field procedure: CallManager, gate, then TVS, gate
+regen CallManager @all
+restart TFTP @all
+reset phones
+wait registered
+regen TVS @all
+restart TVS @all
+restart TFTP @all
+reset phones
+wait registered
+";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_seeds_order_on_11_5_with_5_percent_of_phones_off() {
+    let a = compare(&Scenario {
+        label: "seed-order",
+        generation: "11.5",
+        mixed: false,
+        nodes: 3,
+        phones: 120,
+        faults: "powered-off=5%,web-off=3%",
+        plan: SEED_ORDER,
+    })
+    .await;
+    // 120 phones: 4 with web access off are unknown to the predictor.
+    assert_eq!(a.unknown, 4);
+    assert_eq!(a.compared, 116);
+    // The 6 phones that were off come back to lists they cannot verify; 3 phones without
+    // TVS support (7960) cannot take the new CallManager signer; everyone else ends with
+    // the lists of the plan.
+    assert_eq!(
+        a.finals,
+        BTreeMap::from([("reject".to_owned(), 9), ("unaffected".to_owned(), 107)])
+    );
+    assert_eq!(a.rejected, 9);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn callmanager_and_tvs_together_on_11_5() {
+    let a = compare(&Scenario {
+        label: "cm-tvs-11",
+        generation: "11.5",
+        mixed: false,
+        nodes: 2,
+        phones: 60,
+        faults: "",
+        plan: "regen CallManager @all\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\nwait registered\n",
+    })
+    .await;
+    assert_eq!(a.compared, 60);
+    assert_eq!(a.rejected, 60);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn itlrecovery_and_tvs_together_on_12() {
+    let a = compare(&Scenario {
+        label: "rec-tvs-12",
+        generation: "12+",
+        mixed: false,
+        nodes: 2,
+        phones: 60,
+        faults: "",
+        plan: "regen ITLRecovery\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\n",
+    })
+    .await;
+    assert_eq!(a.compared, 60);
+    assert_eq!(a.rejected, 60);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mixed_cluster_without_ctl_update() {
+    let a = compare(&Scenario {
+        label: "mixed-no-ctl",
+        generation: "11.5",
+        mixed: true,
+        nodes: 2,
+        phones: 60,
+        faults: "",
+        plan: "regen CallManager @all\nrestart TFTP @all\nreset phones\n",
+    })
+    .await;
+    // S9: every phone goes from its ITL to "Not Installed".
+    assert_eq!(a.compared, 60);
+    assert_eq!(a.rejected, 60);
+}

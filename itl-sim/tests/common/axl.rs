@@ -1,0 +1,154 @@
+//! AXL object operations over the wire: the real `SoapClient`, pinned to the node's Tomcat
+//! certificate from the cluster file, posting hand-written envelopes; listPhone answers
+//! parsed into (uuid, tags).
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use itl_cucm::soap::envelope::parse_envelope;
+use itl_cucm::soap::{
+    ClientError, Credentials, Sha256Fingerprint, SoapClient, SoapClientOptions, SoapFault, TlsTrust,
+};
+use itl_sim::SimServer;
+
+use super::PASSWORD;
+
+/// The AXL schema version the tests speak.
+pub const VERSION: &str = "14.0";
+
+/// A client for node `index`, pinned to the fingerprint the cluster file gives.
+pub fn client(sim: &SimServer, index: usize) -> SoapClient {
+    let file = sim.cluster_file();
+    let pin = file.nodes[index]
+        .tls_sha256_bytes()
+        .expect("pin in cluster file");
+    let opts = SoapClientOptions {
+        connect_timeout: Duration::from_secs(2),
+        timeout: Duration::from_secs(30),
+        ris: itl_cucm::soap::risport::PacerConfig {
+            per_minute: 6000,
+            max_retries: 0,
+            ..itl_cucm::soap::risport::PacerConfig::default()
+        },
+        ..SoapClientOptions::default()
+    };
+    SoapClient::new(
+        &format!("https://{}", sim.nodes()[index].https),
+        Credentials::new("admin", PASSWORD),
+        TlsTrust::Pinned(Sha256Fingerprint(pin)),
+        opts,
+    )
+    .expect("client")
+}
+
+/// The request envelope of `operation` with `inner` inside the operation element.
+pub fn envelope(operation: &str, inner: &str) -> String {
+    format!(
+        r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns="http://www.cisco.com/AXL/API/{VERSION}"><soapenv:Header/><soapenv:Body><ns:{operation}>{inner}</ns:{operation}></soapenv:Body></soapenv:Envelope>"#
+    )
+}
+
+/// POSTs `operation` to `/axl/`: the response body, or the SOAP fault.
+pub async fn call(c: &SoapClient, operation: &str, inner: &str) -> Result<String, SoapFault> {
+    let action = format!("\"CUCM:DB ver={VERSION} {operation}\"");
+    match c.post("/axl/", &action, envelope(operation, inner)).await {
+        Ok(body) => Ok(String::from_utf8(body).expect("utf-8 body")),
+        Err(ClientError::Soap { source, .. }) => Err(source
+            .fault()
+            .cloned()
+            .unwrap_or_else(|| panic!("expected a SOAP fault, got {source}"))),
+        Err(other) => panic!("{operation}: expected a SOAP answer, got {other}"),
+    }
+}
+
+/// Like [`call`], expecting success.
+pub async fn ok(c: &SoapClient, operation: &str, inner: &str) -> String {
+    call(c, operation, inner)
+        .await
+        .unwrap_or_else(|f| panic!("{operation} {inner}: {f}"))
+}
+
+/// Like [`call`], expecting a fault.
+pub async fn fault(c: &SoapClient, operation: &str, inner: &str) -> SoapFault {
+    match call(c, operation, inner).await {
+        Ok(body) => panic!("{operation} {inner}: expected a fault, got {body}"),
+        Err(f) => f,
+    }
+}
+
+/// One phone of a listPhone answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listed {
+    /// The `uuid` attribute.
+    pub uuid: String,
+    /// Child elements in order: tag → text.
+    pub tags: Vec<(String, String)>,
+}
+
+impl Listed {
+    /// The text of a tag.
+    pub fn get(&self, tag: &str) -> Option<&str> {
+        self.tags
+            .iter()
+            .find(|(t, _)| t == tag)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Parses a listPhone response: the operation/return shape checked, phones in order.
+pub fn listed(body: &str) -> Vec<Listed> {
+    let payload = parse_envelope(body.as_bytes()).expect("listPhone response parses");
+    assert_eq!(payload.name, "listPhoneResponse");
+    assert_eq!(
+        payload.namespace.as_deref(),
+        Some("http://www.cisco.com/AXL/API/14.0")
+    );
+    let ret = payload.child("return").expect("<return>");
+    let uuids = attributes(body, "<phone uuid=\"");
+    assert_eq!(uuids.len(), ret.children.len(), "one uuid per phone");
+    ret.children
+        .iter()
+        .zip(uuids)
+        .map(|(phone, uuid)| {
+            assert_eq!(phone.name, "phone");
+            Listed {
+                uuid,
+                tags: phone
+                    .children
+                    .iter()
+                    .map(|c| (c.name.clone(), c.text.clone()))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// The values of every attribute that follows `marker` (`<phone uuid="`), in order.
+pub fn attributes(body: &str, marker: &str) -> Vec<String> {
+    body.split(marker)
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next().map(str::to_owned))
+        .collect()
+}
+
+/// The `<return>` text of a reset-style response of `operation`.
+pub fn returned(body: &str, operation: &str) -> String {
+    let payload = parse_envelope(body.as_bytes()).expect("response parses");
+    assert_eq!(payload.name, format!("{operation}Response"));
+    payload.child_text("return").expect("<return>").to_owned()
+}
+
+/// listPhone for every phone with `tags`, as a map name → listed phone.
+pub async fn all_phones(c: &SoapClient, tags: &[&str]) -> BTreeMap<String, Listed> {
+    let returned: String = tags.iter().map(|t| format!("<{t}/>")).collect();
+    let body = ok(
+        c,
+        "listPhone",
+        &format!("<searchCriteria><name>%</name></searchCriteria><returnedTags><name/>{returned}</returnedTags>"),
+    )
+    .await;
+    listed(&body)
+        .into_iter()
+        .map(|p| (p.get("name").expect("name").to_owned(), p))
+        .collect()
+}
