@@ -28,7 +28,8 @@ enum Command {
     /// Verify trust lists: signature, records, list rules, and optionally the cluster's
     /// current certificates.
     Verify(cmd::verify::Args),
-    /// Run a simulated CUCM cluster and phone fleet on loopback (`itl sim serve`).
+    /// Run a simulated CUCM cluster and phone fleet on loopback (`itl sim serve`), or apply
+    /// a plan to one and record what every phone did (`itl sim replay`).
     Sim(cmd::sim::Args),
     /// Start a simulated cluster, fetch and verify every TFTP node's ITL, show the phones.
     Demo(cmd::demo::Args),

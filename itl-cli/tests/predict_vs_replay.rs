@@ -332,3 +332,23 @@ async fn a_mixed_cluster_without_ctl_update() {
     assert_eq!(a.compared, 60);
     assert_eq!(a.rejected, 60);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn itlrecovery_with_ctl_update_on_12_mixed() {
+    let a = compare(&Scenario {
+        label: "rec-12-mixed",
+        generation: "12+",
+        mixed: true,
+        nodes: 3,
+        phones: 80,
+        faults: "",
+        plan: "regen ITLRecovery @all\nctl update\nrestart TFTP @all\nreset phones\nwait registered\n",
+    })
+    .await;
+    // The new ITLRecovery signs the new CTL; TVS vouches for it. The two phones without TVS
+    // support (7960) reject the CTL and then the ITL.
+    assert_eq!(
+        a.finals,
+        BTreeMap::from([("reject".to_owned(), 2), ("unaffected".to_owned(), 78)])
+    );
+}

@@ -1,0 +1,273 @@
+//! `itl plan suggest` through the real binary against a simulated cluster on loopback: the
+//! served lists are fetched from its TFTP nodes, the suggested plan is checked by the
+//! predictor, and then applied to the same simulated cluster with `itl sim replay` (the
+//! simulator's phones deciding): no TVS-capable phone that stays on is ever rejected. With
+//! the phones of a sweep the check also covers phones without TVS (7960), which the plan
+//! cannot protect on 11.5, and says so with exit 1.
+
+use std::path::{Path, PathBuf};
+use std::process::{Output, Stdio};
+use std::time::Duration;
+
+use itl_sim::{Cluster, FaultSpec, ServeOptions, SimOptions, SimServer};
+use serde_json::Value;
+
+const PASSWORD: &str = "plan-suggest";
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(label: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("itl-suggest-{}-{label}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Self(dir)
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+async fn itl(args: &[&str]) -> Output {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_itl"));
+    cmd.args(args)
+        .env("ITL_PASSWORD", PASSWORD)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    tokio::time::timeout(Duration::from_secs(120), cmd.output())
+        .await
+        .expect("itl finished in time")
+        .expect("itl runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn s(p: &Path) -> String {
+    p.to_str().expect("utf-8").to_owned()
+}
+
+async fn serve(generation: &str, mixed: bool, phones: usize, dir: &TempDir) -> SimServer {
+    let options = SimOptions {
+        nodes: 3,
+        phones,
+        generation: generation.parse().expect("generation"),
+        mixed,
+        seed: 9,
+        key_bits: 1024,
+        faults: FaultSpec::parse("").expect("faults"),
+        ..SimOptions::default()
+    };
+    let sim = SimServer::start(
+        Cluster::build(&options).expect("builds"),
+        ServeOptions::ephemeral("admin", PASSWORD),
+    )
+    .await
+    .expect("serves");
+    sim.cluster_file()
+        .save(&dir.path("cluster.toml"))
+        .expect("cluster file");
+    sim
+}
+
+async fn suggest_then_replay(generation: &str, mixed: bool, extra: &[&str]) -> (String, Value) {
+    let dir = TempDir::new(&format!("{generation}-{mixed}").replace('+', "p"));
+    let sim = serve(generation, mixed, 80, &dir).await;
+    let plan = dir.path("plan.txt");
+    let mut args = vec![
+        "plan".to_owned(),
+        "suggest".into(),
+        "--cluster".into(),
+        s(&dir.path("cluster.toml")),
+        "--out".into(),
+        s(&plan),
+    ];
+    args.extend(extra.iter().map(|a| (*a).to_owned()));
+    let out = itl(&args.iter().map(String::as_str).collect::<Vec<_>>()).await;
+    sim.shutdown().await;
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        text(&out.stderr)
+    );
+    let json = dir.path("replay.json");
+    let mut args = vec![
+        "sim",
+        "replay",
+        "--nodes",
+        "3",
+        "--phones",
+        "80",
+        "--generation",
+        generation,
+        "--seed",
+        "9",
+        "--key-bits",
+        "1024",
+    ];
+    if mixed {
+        args.push("--mixed");
+    }
+    let (plan_arg, json_arg) = (s(&plan), s(&json));
+    args.extend(["--plan", &plan_arg, "--json", &json_arg]);
+    let out = itl(&args).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let replay: Value =
+        serde_json::from_slice(&std::fs::read(&json).expect("json")).expect("parses");
+    (stdout, replay)
+}
+
+/// Phones with TVS support (every model but the 7940/7960) never rejected, at any step or
+/// after the plan; returns (phones checked, phones without TVS).
+fn no_tvs_capable_phone_rejected(replay: &Value) -> (usize, usize) {
+    let mut checked = 0;
+    let mut without_tvs = 0;
+    for p in replay["phones"].as_array().expect("phones") {
+        let verdicts: Vec<&str> = p["verdicts"]
+            .as_array()
+            .expect("verdicts")
+            .iter()
+            .map(|v| v.as_str().expect("verdict"))
+            .collect();
+        let rejected = verdicts.contains(&"reject") || p["final"]["verdict"] == "reject";
+        let detail = p["final"]["itl_detail"].as_str().unwrap_or_default();
+        let details: Vec<&str> = p["outcomes"]
+            .as_array()
+            .expect("outcomes")
+            .iter()
+            .chain([&p["final"]])
+            .flat_map(|o| [o["itl_detail"].as_str(), o["ctl_detail"].as_str()])
+            .flatten()
+            .collect();
+        let no_tvs = details.iter().any(|d| d.contains("has no TVS support"));
+        if no_tvs {
+            without_tvs += 1;
+            continue;
+        }
+        assert!(!rejected, "{}: {verdicts:?} {detail}", p["name"]);
+        checked += 1;
+    }
+    (checked, without_tvs)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_suggestion_for_11_5_is_safe_in_the_simulator() {
+    let (stdout, replay) = suggest_then_replay("11.5", false, &[]).await;
+    assert!(
+        stdout.starts_with("# safe order for cluster sim (11.5, non-secure)\n"),
+        "{stdout}"
+    );
+    // Field order on 11.5: CAPF, CallManager, TVS, ITLRecovery.
+    let order: Vec<usize> = [
+        "regen CAPF",
+        "regen CallManager",
+        "regen TVS",
+        "regen ITLRecovery",
+    ]
+    .iter()
+    .map(|s| {
+        stdout
+            .find(s)
+            .unwrap_or_else(|| panic!("{s} missing:\n{stdout}"))
+    })
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{stdout}");
+    assert!(
+        stdout.contains("0 rejected at any step or after the plan"),
+        "{stdout}"
+    );
+    let (checked, without_tvs) = no_tvs_capable_phone_rejected(&replay);
+    assert_eq!(checked + without_tvs, 80);
+    assert!(checked >= 70, "{checked}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_suggestion_for_12_mixed_is_safe_in_the_simulator() {
+    let (stdout, replay) = suggest_then_replay("12+", true, &[]).await;
+    assert!(
+        stdout.starts_with("# safe order for cluster sim (12+, mixed)\n"),
+        "{stdout}"
+    );
+    // Mixed: the CTL is updated first and after CAPF, CallManager and ITLRecovery.
+    assert_eq!(stdout.matches("\nctl update\n").count(), 4, "{stdout}");
+    let (checked, without_tvs) = no_tvs_capable_phone_rejected(&replay);
+    assert_eq!(checked + without_tvs, 80);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_suggestion_for_14_puts_tvs_first_and_lets_phones_reset_themselves() {
+    let (stdout, replay) =
+        suggest_then_replay("14+", false, &["--generation", "14+", "--automatic-resets"]).await;
+    assert!(
+        stdout.starts_with("# safe order for cluster sim (14+, non-secure)\n"),
+        "{stdout}"
+    );
+    let tvs = stdout.find("regen TVS").expect("TVS");
+    let cm = stdout.find("regen CallManager").expect("CallManager");
+    assert!(
+        tvs < cm,
+        "Security Guide order: TVS before CallManager\n{stdout}"
+    );
+    assert!(!stdout.contains("\nreset phones\n"), "{stdout}");
+    no_tvs_capable_phone_rejected(&replay);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_sweep_the_check_names_the_phones_the_plan_cannot_protect() {
+    let dir = TempDir::new("sweep");
+    let sim = serve("11.5", false, 80, &dir).await;
+    let sweep = dir.path("sweep.json");
+    let out = itl(&[
+        "sweep",
+        "--cluster",
+        &s(&dir.path("cluster.toml")),
+        "--insecure",
+        "--json",
+        &s(&sweep),
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    sim.shutdown().await;
+    let out = itl(&[
+        "plan",
+        "suggest",
+        "--cluster",
+        &s(&dir.path("cluster.toml")),
+        "--sweep",
+        &s(&sweep),
+    ])
+    .await;
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(&sweep).expect("sweep")).expect("json");
+    let no_tvs = report["phones"]
+        .as_array()
+        .expect("phones")
+        .iter()
+        .filter(|p| {
+            p["model"]
+                .as_str()
+                .is_some_and(|m| m.contains("7960") || m.contains("7940"))
+        })
+        .count();
+    assert!(no_tvs > 0, "the fleet has phones without TVS");
+    assert!(
+        stdout.contains(&format!(
+            "# CHECK FAILED: {no_tvs} of 80 phone(s) registered throughout would be rejected:"
+        )),
+        "{stdout}"
+    );
+}
