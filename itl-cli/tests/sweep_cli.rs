@@ -393,7 +393,7 @@ async fn cluster_mode_needs_a_password_and_reports_discovery_failures() {
 /// simulator's truth, for each phone fault kind.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cluster_mode_sweep_matches_the_truth() {
-    let faults = "web-off=2,powered-off=2,unreachable=1,garbage=1,oversized=1,stale-itl=2,foreign-itl=1,update-failed=1,no-itl=1";
+    let faults = "web-off=2,powered-off=2,unreachable=1,garbage=1,oversized=1,slow=1@200ms,stale-itl=2,foreign-itl=1,update-failed=1,no-itl=1";
     let sim = start_sim(faults, 30).await;
     let dir = TempDir::new("cluster-truth");
     let cluster = dir.path("cluster.toml");
@@ -442,6 +442,340 @@ async fn cluster_mode_sweep_matches_the_truth() {
             got.iter().any(|(_, s)| s == state),
             "no phone in state {state}"
         );
+    }
+    // RisPort unpaced (`--risport-rate 0`) and the phones' zone given: the same states.
+    let unpaced = dir.path("unpaced.json");
+    let out = itl(
+        &[
+            "sweep",
+            "--cluster",
+            cluster.to_str().expect("utf-8"),
+            "--quiet",
+            "--json",
+            unpaced.to_str().expect("utf-8"),
+            "--timeout",
+            "2",
+            "--risport-rate",
+            "0",
+            "--phone-utc-offset",
+            "+00:00",
+        ],
+        &[("ITL_PASSWORD", PASSWORD)],
+        Duration::from_secs(120),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let mut again = states_of(&SweepReport::load(&unpaced).expect("report"));
+    again.sort();
+    assert_eq!(again, expected);
+    // A malformed zone is refused before anything runs.
+    let out = itl(
+        &[
+            "sweep",
+            "--cluster",
+            cluster.to_str().expect("utf-8"),
+            "--phone-utc-offset",
+            "+25:00",
+        ],
+        &[("ITL_PASSWORD", PASSWORD)],
+        Duration::from_secs(20),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("is not a UTC offset"),
+        "{}",
+        text(&out.stderr)
+    );
+    sim.shutdown().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The library sweep (discovery + run_sweep) against the simulator's sockets, in process, so
+// the RisPort pacing and the sweep's timeouts can be set to small numbers.
+// ---------------------------------------------------------------------------------------------
+
+/// What one library sweep gave.
+struct LibrarySweep {
+    report: SweepReport,
+    discovery: Duration,
+    sweep: Duration,
+    warnings: Vec<String>,
+}
+
+/// Discovers the phones through AXL + RisPort70 with `soap` and sweeps them with `options`.
+async fn library_sweep(
+    sim: &SimServer,
+    soap: itl_cucm::soap::SoapClientOptions,
+    options: &itl_cucm::sweep::SweepOptions,
+) -> LibrarySweep {
+    use itl_cucm::soap::{Credentials, Secret};
+    use itl_cucm::sweep::report::ClusterFacts;
+    use itl_cucm::sweep::run::tftp_nodes_of;
+    use itl_cucm::sweep::{Quiet, SweepPlan, cancel_pair, inventory, run_sweep};
+
+    let cluster = sim.cluster_file();
+    let credentials = Credentials::new(cluster.cluster.user.clone(), Secret::new(PASSWORD));
+    let started = std::time::Instant::now();
+    let clients = inventory::soap_clients(&cluster, credentials, false, soap).expect("clients");
+    let found = inventory::discover(&clients, cluster.cluster.phone_http_port)
+        .await
+        .expect("discovery");
+    let discovery = started.elapsed();
+    let warnings = found.warnings.clone();
+    let plan = SweepPlan {
+        cluster: ClusterFacts {
+            name: Some(cluster.cluster.name.clone()),
+            source: "cluster-file".into(),
+            security_mode: found.security_mode,
+        },
+        phones: found.phones,
+        tftp_nodes: tftp_nodes_of(&cluster, itl_cucm::fetch::Transport::Http).expect("nodes"),
+        warnings: found.warnings,
+    };
+    let mut archive = Archive::in_memory();
+    let own: Vec<Vec<u8>> = sim.handle().read(|c| {
+        c.archive()
+            .files()
+            .iter()
+            .filter(|f| f.is_own())
+            .map(|f| f.bytes.to_vec())
+            .collect()
+    });
+    for bytes in own {
+        archive
+            .add(&bytes, "earlier-sweep", "ITLFile.tlv", 1_700_000_000)
+            .expect("add");
+    }
+    let (_handle, signal) = cancel_pair();
+    let sweep_started = std::time::Instant::now();
+    let report = run_sweep(plan, &mut archive, options, &Quiet, signal)
+        .await
+        .expect("sweep runs");
+    LibrarySweep {
+        report,
+        discovery,
+        sweep: sweep_started.elapsed(),
+        warnings,
+    }
+}
+
+/// Sweep settings for tests: small timeouts; the simulator's phones show UTC.
+fn quick_options(timeout: Duration) -> itl_cucm::sweep::SweepOptions {
+    let mut o = itl_cucm::sweep::SweepOptions {
+        retry_delay: Duration::from_millis(50),
+        phone_utc_offset: Some(0),
+        ..itl_cucm::sweep::SweepOptions::default()
+    };
+    o.page.timeout = timeout;
+    o.page.connect_timeout = Duration::from_millis(500);
+    o.fetch.http.timeout = Duration::from_secs(3);
+    o
+}
+
+/// RisPort pacing: `per_minute` requests spaced evenly, `chunk` names each, quick back-off.
+fn pacing(per_minute: u32, chunk: usize) -> itl_cucm::soap::SoapClientOptions {
+    let mut soap = itl_cucm::soap::SoapClientOptions::default();
+    soap.ris = itl_cucm::soap::risport::PacerConfig {
+        per_minute,
+        chunk_size: chunk,
+        initial_backoff: Duration::from_millis(250),
+        max_backoff: Duration::from_secs(1),
+        max_retries: 12,
+    };
+    soap
+}
+
+/// The fault each phone of the simulator has, by name.
+fn faults_by_name(
+    sim: &SimServer,
+) -> std::collections::HashMap<String, Option<itl_sim::FaultKind>> {
+    sim.handle().read(|c| {
+        c.phones()
+            .iter()
+            .map(|p| (p.name.clone(), p.fault.map(|f| f.kind)))
+            .collect()
+    })
+}
+
+/// Every phone of the truth exactly once, in its state; `adjust` may change the expected
+/// state of a phone by its fault.
+fn assert_matches_truth(
+    sim: &SimServer,
+    report: &SweepReport,
+    adjust: impl Fn(Option<itl_sim::FaultKind>, &str) -> String,
+) {
+    let faults = faults_by_name(sim);
+    let mut expected: Vec<(String, String)> = sim
+        .truth()
+        .phones
+        .iter()
+        .map(|p| {
+            let fault = faults.get(&p.name).copied().flatten();
+            (p.name.clone(), adjust(fault, p.state.name()))
+        })
+        .collect();
+    expected.sort();
+    let mut got = states_of(report);
+    got.sort();
+    assert_eq!(got.len(), report.summary.total);
+    assert_eq!(got, expected);
+}
+
+/// The state a fault gives (what the simulator's truth says for it).
+fn state_of_fault(kind: Option<itl_sim::FaultKind>) -> &'static str {
+    use itl_sim::FaultKind as F;
+    match kind {
+        None | Some(F::Slow) => "ok",
+        Some(F::PoweredOff) => "unregistered",
+        Some(F::WebOff) => "web-disabled",
+        Some(F::Unreachable) => "unreachable",
+        Some(F::Garbage | F::Oversized) => "unparseable",
+        Some(F::StaleItl) => "stale-itl",
+        Some(F::ForeignItl) => "foreign-itl",
+        Some(F::UpdateFailed) => "update-failed",
+        Some(F::NoItl) => "no-trust-list",
+        Some(F::StaleCtl) => "ctl-mismatch",
+        Some(_) => "ok",
+    }
+}
+
+/// Each phone fault kind against the truth, with RisPort paced under a small limit (`on`) or
+/// unpaced (`off`), in four chunks.
+async fn truth_per_fault_kind(rate_limit_on: bool) {
+    let faults = "unreachable=2,slow=2@300ms,garbage=2,oversized=1,web-off=2,stale-itl=2,\
+                  foreign-itl=2,update-failed=2,powered-off=2,no-itl=2";
+    let sim = start_sim(faults, 40).await;
+    let soap = if rate_limit_on {
+        // The cluster allows 2 requests per (shortened) minute of 1 s; the client paces at
+        // 2 per second: 4 chunks of 10 names take about 1.5 s and never hit the fault.
+        sim.handle()
+            .write(|c| c.set_parameter(itl_sim::model::Parameter::DeviceQueriesPerMinute(2)))
+            .expect("limit");
+        sim.handle().set_risport_window(Duration::from_secs(1));
+        pacing(120, 10)
+    } else {
+        pacing(u32::MAX, 10)
+    };
+    let options = quick_options(Duration::from_millis(1500));
+    let run = library_sweep(&sim, soap, &options).await;
+    assert!(run.warnings.is_empty(), "{:?}", run.warnings);
+    if rate_limit_on {
+        assert!(
+            run.discovery >= Duration::from_millis(1400),
+            "{:?}",
+            run.discovery
+        );
+    }
+    assert!(run.report.complete);
+    assert_matches_truth(&sim, &run.report, |_, s| s.to_owned());
+    // And by fault kind, exactly: every kind present, each phone in its kind's state.
+    let faults = faults_by_name(&sim);
+    let mut kinds = std::collections::BTreeMap::new();
+    for p in &run.report.phones {
+        let kind = faults.get(&p.name).copied().flatten();
+        assert_eq!(
+            p.state.name(),
+            state_of_fault(kind),
+            "{} ({kind:?})",
+            p.name
+        );
+        *kinds.entry(state_of_fault(kind)).or_insert(0) += 1;
+    }
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        vec![
+            ("foreign-itl", 2),
+            ("no-trust-list", 2),
+            ("ok", 23),
+            ("stale-itl", 2),
+            ("unparseable", 3),
+            ("unreachable", 2),
+            ("unregistered", 2),
+            ("update-failed", 2),
+            ("web-disabled", 2),
+        ]
+    );
+    // A slow phone answered within the timeout: ok, not unreachable.
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_fault_kind_matches_the_truth_with_the_risport_limit_on() {
+    tokio::time::timeout(Duration::from_secs(90), truth_per_fault_kind(true))
+        .await
+        .expect("within 90 s");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_fault_kind_matches_the_truth_with_the_risport_limit_off() {
+    tokio::time::timeout(Duration::from_secs(90), truth_per_fault_kind(false))
+        .await
+        .expect("within 90 s");
+}
+
+/// Fault tolerance: 10 % of the phones hold the connection and never answer, 2 % answer only
+/// after 3 s (beyond the 1 s page timeout), 2 % garbage, 1 % oversized bodies, and RisPort is
+/// throttled (2 requests per shortened minute of 1 s against 6 chunks sent 10 ms apart, so
+/// the client meets CUCM's rate fault and backs off). The sweep finishes within its bound and
+/// every phone appears once, in the truth's state (slow phones beyond the timeout:
+/// `unreachable`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn faults_and_risport_throttling_stay_within_the_deadline() {
+    let faults = "unreachable=10%,slow=2%@3s,garbage=2%,oversized=1%,web-off=2%,stale-itl=2%";
+    let phones = 300;
+    let sim = start_sim(faults, phones).await;
+    sim.handle()
+        .write(|c| c.set_parameter(itl_sim::model::Parameter::DeviceQueriesPerMinute(2)))
+        .expect("limit");
+    sim.handle().set_risport_window(Duration::from_secs(1));
+    let options = quick_options(Duration::from_secs(1));
+    let started = std::time::Instant::now();
+    let run = tokio::time::timeout(
+        Duration::from_secs(90),
+        library_sweep(&sim, pacing(6000, 50), &options),
+    )
+    .await
+    .expect("no hang");
+    let total = started.elapsed();
+    // RisPort: 6 requests, at most 2 per second: the rate fault was met and waited out
+    // (at least two more windows), and registration came through (no fallback warning).
+    assert!(run.warnings.is_empty(), "{:?}", run.warnings);
+    assert!(
+        run.discovery >= Duration::from_millis(1900),
+        "{:?}",
+        run.discovery
+    );
+    assert!(
+        run.discovery < Duration::from_secs(20),
+        "{:?}",
+        run.discovery
+    );
+    // The sweep's bound: ceil(phones / concurrency) phone deadlines (about 23 s here); in
+    // practice the silent phones spread over the 64 slots and it takes a few seconds.
+    let rounds = phones.div_ceil(options.concurrency) as u32;
+    let bound = options.phone_deadline() * rounds;
+    assert!(run.sweep < bound, "{:?} >= {bound:?}", run.sweep);
+    assert!(total < Duration::from_secs(45), "{total:?}");
+    assert!(run.report.complete);
+    // Every phone once, in the truth's state; slow phones beyond the timeout are unreachable.
+    assert_eq!(run.report.phones.len(), phones);
+    assert_matches_truth(&sim, &run.report, |fault, s| match fault {
+        Some(itl_sim::FaultKind::Slow) => "unreachable".to_owned(),
+        _ => s.to_owned(),
+    });
+    let faults = faults_by_name(&sim);
+    let counts = |kind| faults.values().filter(|f| **f == Some(kind)).count();
+    assert_eq!(
+        run.report.summary.by_state[&PhoneState::Unreachable],
+        counts(itl_sim::FaultKind::Unreachable) + counts(itl_sim::FaultKind::Slow)
+    );
+    assert_eq!(counts(itl_sim::FaultKind::Unreachable), 30);
+    for p in &run.report.phones {
+        if p.state == PhoneState::Unreachable {
+            let error = p.evidence.error.as_deref().unwrap_or_default();
+            assert!(error.contains("within 1 s"), "{}: {error}", p.name);
+        }
     }
     sim.shutdown().await;
 }

@@ -174,6 +174,17 @@ impl HttpClient {
 
     /// GETs `url` (`http://` or `https://`) and returns the body of a 200 answer.
     pub async fn get(&self, url: &str) -> Result<Vec<u8>, HttpError> {
+        self.get_with(url, false).await
+    }
+
+    /// [`get`](Self::get) with `Connection: close`: for the last request to a host (a
+    /// phone), so the pool keeps no idle connection per host. A sweep of thousands of phones
+    /// otherwise holds one idle keep-alive connection (and its buffers) per phone.
+    pub async fn get_closing(&self, url: &str) -> Result<Vec<u8>, HttpError> {
+        self.get_with(url, true).await
+    }
+
+    async fn get_with(&self, url: &str, close: bool) -> Result<Vec<u8>, HttpError> {
         let parsed = reqwest::Url::parse(url).map_err(|e| HttpError::InvalidUrl {
             url: url.to_owned(),
             reason: e.to_string(),
@@ -185,7 +196,8 @@ impl HttpClient {
             });
         }
         let shown = parsed.to_string();
-        match tokio::time::timeout(self.opts.timeout, self.get_parsed(parsed, &shown)).await {
+        match tokio::time::timeout(self.opts.timeout, self.get_parsed(parsed, &shown, close)).await
+        {
             Ok(result) => result,
             Err(_elapsed) => Err(HttpError::Timeout {
                 url: shown,
@@ -194,14 +206,18 @@ impl HttpClient {
         }
     }
 
-    async fn get_parsed(&self, url: reqwest::Url, shown: &str) -> Result<Vec<u8>, HttpError> {
+    async fn get_parsed(
+        &self,
+        url: reqwest::Url,
+        shown: &str,
+        close: bool,
+    ) -> Result<Vec<u8>, HttpError> {
         let cap = self.opts.max_size;
-        let mut response = self
-            .client
-            .get(url)
-            .send()
-            .await
-            .map_err(|e| self.classify(e, shown))?;
+        let mut request = self.client.get(url);
+        if close {
+            request = request.header(reqwest::header::CONNECTION, "close");
+        }
+        let mut response = request.send().await.map_err(|e| self.classify(e, shown))?;
         let status = response.status();
         if status.is_redirection() {
             let location = response

@@ -292,6 +292,7 @@ async fn discovers_phones_with_pinning_chunking_and_backoff() {
             status: status.into(),
             registered,
             httpd,
+            since: (status != "NotFound").then_some(1_700_000_000),
         })
     };
     assert_eq!(p[0].registration, reg(true, "Registered", Some(true)));

@@ -367,12 +367,14 @@ async fn every_fault_gets_its_state_within_the_deadline() {
         status: "UnRegistered".into(),
         registered: false,
         httpd: Some(true),
+        since: None,
     });
     let mut web_off = inventory("SEP000000000011", contacted_by_mistake.addr);
     web_off.registration = Some(RegistrationFacts {
         status: "Registered".into(),
         registered: true,
         httpd: Some(false),
+        since: None,
     });
     phones.push(unregistered);
     phones.push(web_off);
@@ -679,4 +681,108 @@ async fn an_interrupted_sweep_reports_every_phone_once() {
     assert_eq!(report.summary.by_state[&PhoneState::Ok], 4);
     assert_eq!(report.summary.by_state[&PhoneState::NotScanned], 40);
     assert!(report.phones[..4].iter().all(|p| p.state == PhoneState::Ok));
+}
+
+/// A "Trust List update failed" older than the phone's last boot (its RisPort registration
+/// time less the boot window, moved into the phones' zone) does not make it `update-failed`;
+/// one logged during that boot does. With the zone unknown only messages older in every zone
+/// are ignored, and in a zone behind UTC both failures are after the boot.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failures_before_the_last_boot_are_history() {
+    let served = fixture("itl-12-sha512.tlv");
+    let files = serve_files(vec![("ITLFile.tlv".into(), served.clone())]).await;
+    let setup = modern_setup(&md5_upper(&served), "127.0.0.1");
+    let page = |failed_at: &str| Phone::Pages {
+        setup: setup.clone(),
+        messages: modern_messages(&[
+            ("06/01/25 9:00:05a", "ITL installed"),
+            (failed_at, "Trust List update failed"),
+        ]),
+        delay: Duration::ZERO,
+    };
+    // Failed at 10:00, two hours before the boot; and at 11:57, during the boot.
+    let before = serve_phone(page("06/01/25 10:00:00a")).await;
+    let during = serve_phone(page("06/01/25 11:57:00a")).await;
+    // Both registered at 2025-06-01T12:00:00Z.
+    let registered = |name: &str, addr| {
+        let mut p = inventory(name, addr);
+        p.registration = Some(RegistrationFacts {
+            status: "Registered".into(),
+            registered: true,
+            httpd: Some(true),
+            since: Some(1_748_779_200),
+        });
+        p
+    };
+    let plan = SweepPlan {
+        phones: vec![
+            registered("SEP0000000000B1", before.addr),
+            registered("SEP0000000000B2", during.addr),
+        ],
+        tftp_nodes: vec![node(&files)],
+        ..SweepPlan::default()
+    };
+    let sweep = |offset: Option<i32>| {
+        let plan = plan.clone();
+        async move {
+            let options = SweepOptions {
+                phone_utc_offset: offset,
+                ..options()
+            };
+            let mut archive = Archive::in_memory();
+            run_sweep(plan, &mut archive, &options, &Quiet, CancelSignal::never())
+                .await
+                .expect("runs")
+        }
+    };
+    // Phones on UTC: the 10:00 failure is before the boot (not before 11:55).
+    let utc = sweep(Some(0)).await;
+    assert_eq!(
+        states(&utc.phones),
+        vec![
+            ("SEP0000000000B1", PhoneState::Ok),
+            ("SEP0000000000B2", PhoneState::UpdateFailed)
+        ]
+    );
+    assert_eq!(
+        utc.phones[0].evidence.notes,
+        vec![
+            "\"Trust List update failed\" at 2025-06-01T10:00:00 is older than the phone's last \
+             boot (not before 2025-06-01T11:55:00): ignored"
+                .to_owned()
+        ]
+    );
+    assert_eq!(utc.phones[0].evidence.message, None);
+    assert_eq!(
+        utc.phones[1].evidence.message_time.as_deref(),
+        Some("2025-06-01T11:57:00")
+    );
+    // Zone unknown: the boot is not before 2025-05-31T23:55 in the earliest zone; both
+    // failures may be after it.
+    let unknown = sweep(None).await;
+    assert_eq!(
+        states(&unknown.phones),
+        vec![
+            ("SEP0000000000B1", PhoneState::UpdateFailed),
+            ("SEP0000000000B2", PhoneState::UpdateFailed)
+        ]
+    );
+    // Phones on UTC-5 registered at 07:00 their time: both failures came after the boot.
+    let behind = sweep(Some(-5 * 3600)).await;
+    assert_eq!(
+        states(&behind.phones),
+        vec![
+            ("SEP0000000000B1", PhoneState::UpdateFailed),
+            ("SEP0000000000B2", PhoneState::UpdateFailed)
+        ]
+    );
+    // Phones on UTC+3 registered at 15:00 their time: both failures are before the boot.
+    let ahead = sweep(Some(3 * 3600)).await;
+    assert_eq!(
+        states(&ahead.phones),
+        vec![
+            ("SEP0000000000B1", PhoneState::Ok),
+            ("SEP0000000000B2", PhoneState::Ok)
+        ]
+    );
 }

@@ -38,9 +38,15 @@ pub struct Args {
     /// Accept any TLS certificate from the CUCM nodes (NOT verified; says so on stderr).
     #[arg(long)]
     insecure: bool,
-    /// RisPort70 requests per minute (the cluster's "Allowed Device Queries Per Minute").
-    #[arg(long, value_name = "N", default_value_t = 15, value_parser = clap::value_parser!(u32).range(1..=60))]
+    /// RisPort70 requests per minute (the cluster's "Allowed Device Queries Per Minute"); 0
+    /// sends them unpaced (labs and simulators; the pacer still backs off on the rate fault).
+    #[arg(long, value_name = "N", default_value_t = 15, value_parser = clap::value_parser!(u32).range(0..=60))]
     risport_rate: u32,
+    /// The phones' clock zone (`+02:00`, `-05:00`, `0`): status messages older than a phone's
+    /// last boot (RisPort registration time) are ignored; unknown, only messages older in every
+    /// zone are.
+    #[arg(long, value_name = "±HH:MM", allow_hyphen_values = true, value_parser = parse_utc_offset)]
+    phone_utc_offset: Option<i32>,
     /// Phones read at the same time.
     #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=1024))]
     concurrency: u16,
@@ -72,6 +78,35 @@ pub struct Args {
     /// No progress bar and no summary tables.
     #[arg(long)]
     quiet: bool,
+}
+
+/// `+HH:MM`, `-HH:MM`, `±HH`, `Z` or `0` → seconds ahead of UTC (−12:00 to +14:00).
+fn parse_utc_offset(text: &str) -> Result<i32, String> {
+    let bad = || format!("`{text}` is not a UTC offset like +02:00, -05:00 or 0");
+    let t = text.trim();
+    if t == "0" || t.eq_ignore_ascii_case("z") || t.eq_ignore_ascii_case("utc") {
+        return Ok(0);
+    }
+    let (sign, rest) = match t.as_bytes().first() {
+        Some(b'+') => (1, &t[1..]),
+        Some(b'-') => (-1, &t[1..]),
+        _ => return Err(bad()),
+    };
+    let (h, m) = rest.split_once(':').unwrap_or((rest, "0"));
+    let digits = |s: &str, max: i32| -> Option<i32> {
+        if s.is_empty() || s.len() > 2 || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        s.parse().ok().filter(|v| *v <= max)
+    };
+    let (Some(h), Some(m)) = (digits(h, 14), digits(m, 59)) else {
+        return Err(bad());
+    };
+    let secs = sign * (h * 3600 + m * 60);
+    if !(-12 * 3600..=14 * 3600).contains(&secs) {
+        return Err(bad());
+    }
+    Ok(secs)
 }
 
 fn positive_seconds(text: &str) -> Result<f64, String> {
@@ -159,6 +194,7 @@ pub fn run(args: Args) -> Result<u8> {
     let mut options = SweepOptions {
         concurrency: usize::from(args.concurrency),
         per_phone_files: args.per_phone_files,
+        phone_utc_offset: args.phone_utc_offset,
         ..SweepOptions::default()
     };
     options.page.timeout = Duration::from_secs_f64(args.timeout);
@@ -258,7 +294,10 @@ async fn plan(
             }
             let credentials = Credentials::new(cluster.cluster.user.clone(), password(cluster)?);
             let mut soap = SoapClientOptions::default();
-            soap.ris.per_minute = args.risport_rate;
+            soap.ris.per_minute = match args.risport_rate {
+                0 => u32::MAX,
+                n => n,
+            };
             let clients = inventory::soap_clients(cluster, credentials, args.insecure, soap)?;
             let found = inventory::discover(&clients, cluster.cluster.phone_http_port)
                 .await
@@ -279,4 +318,37 @@ async fn plan(
     }
     plan.phones = phones;
     Ok(plan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_offsets() {
+        for (text, secs) in [
+            ("0", 0),
+            ("Z", 0),
+            ("+02:00", 7_200),
+            ("-05:00", -18_000),
+            ("+05:30", 19_800),
+            ("-12", -43_200),
+            ("+14:00", 50_400),
+        ] {
+            assert_eq!(parse_utc_offset(text), Ok(secs), "{text}");
+        }
+        for bad in [
+            "",
+            "2",
+            "+",
+            "+15:00",
+            "-13:00",
+            "+1:60",
+            "+02:00:00",
+            "+aa",
+            "+123",
+        ] {
+            assert!(parse_utc_offset(bad).is_err(), "{bad:?}");
+        }
+    }
 }

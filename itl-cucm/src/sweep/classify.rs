@@ -13,13 +13,18 @@
 //! | 5 | `unparseable` | an HTTP error status, an oversized or binary body, or no ITL field on the page |
 //! | 6 | `no-trust-list` | the ITL field says none (`Not Installed`, `No`, empty), or the hash is an archived blank (rollback) ITL |
 //! | 7 | `foreign-itl` | the ITL hash is neither served now nor in the archive |
-//! | 8 | `update-failed` | the latest trust-list status message is `Trust List update failed` / `CTL update failed` |
+//! | 8 | `update-failed` | the latest trust-list status message is `Trust List update failed` / `CTL update failed`, and it is not older than the phone's last boot |
 //! | 9 | `stale-itl` | the ITL hash is an archived list, not the one the phone's TFTP server serves now |
 //! | 10 | `ctl-mismatch` | the cluster serves a CTL (mixed mode) and the phone's CTL hash differs |
 //! | 11 | `ok` | otherwise |
 //!
 //! Hashes match after [`itl_core::checksum::normalize_hex`]: 32 hex digits are compared with
 //! MD5, 40 with SHA-1.
+//!
+//! Status messages survive a phone's reboot, so a failure may be history: a trust-list message
+//! older than [`Observation::last_boot`] (the earliest the phone's last boot can have started,
+//! by the phone's clock) is ignored, and of the rest the latest success or failure decides. A
+//! failure followed by a success is never `update-failed` either.
 
 use std::fmt;
 use std::str::FromStr;
@@ -27,7 +32,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::archive::Archive;
-use super::page::{NetworkSetup, StatusMessage, TrustField, last_trust_message};
+use super::page::{NetworkSetup, PhoneTime, StatusMessage, TrustField, last_trust_message_since};
 
 /// What a sweep concludes about one phone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -336,6 +341,9 @@ pub struct RegistrationFacts {
     pub registered: bool,
     /// `Httpd`: `Some(false)` when the web server is off.
     pub httpd: Option<bool>,
+    /// RisPort `TimeStamp`: Unix seconds (UTC) of the last state change, which for a
+    /// registered phone is its registration after its last boot.
+    pub since: Option<u64>,
 }
 
 /// What reading the phone's pages gave.
@@ -391,6 +399,10 @@ pub struct Observation {
     /// The phone's own `ITLSEP<MAC>.tlv`, when fetched (`--per-phone-files`); it replaces the
     /// node's `ITLFile.tlv` as the reference.
     pub per_phone_itl: Option<ReferenceFile>,
+    /// The earliest time, by the phone's clock, its last boot can have started (see
+    /// [`crate::sweep::run::boot_floor`]); trust-list messages older than this are from before
+    /// that boot and are ignored. `None`: unknown, every message counts.
+    pub last_boot: Option<PhoneTime>,
 }
 
 /// A state and why.
@@ -468,7 +480,20 @@ pub fn classify(obs: &Observation, refs: &References, archive: &Archive) -> Verd
         _ => {}
     }
     let last = match messages {
-        Ok(list) => last_trust_message(list),
+        Ok(list) => {
+            let last = last_trust_message_since(list, obs.last_boot);
+            if let Some(boot) = obs.last_boot
+                && let Some(old) = last_trust_message_since(list, None)
+                && old.time < boot
+                && old.kind.is_failure()
+            {
+                ev.notes.push(format!(
+                    "\"{}\" at {} is older than the phone's last boot (not before {boot}): ignored",
+                    old.text, old.time
+                ));
+            }
+            last
+        }
         Err(e) => {
             ev.notes.push(format!("status messages not read: {e}"));
             None
@@ -626,6 +651,7 @@ mod tests {
             },
             inventory_tftp: None,
             per_phone_itl: None,
+            last_boot: None,
         }
     }
 
@@ -813,6 +839,79 @@ mod tests {
     }
 
     #[test]
+    fn failures_older_than_the_last_boot_are_ignored() {
+        // Failed at 20 s; the phone booted again (not before 100 s) and logged no trust-list
+        // result since: the failure is history.
+        let history = vec![
+            msg(10, "ITL installed"),
+            msg(20, "Trust List update failed"),
+            msg(110, "File Not Found <CTLFile.tlv>"),
+        ];
+        let mut obs = parsed(&md5(SERVED_ITL), "", history.clone());
+        obs.last_boot = Some(PhoneTime { secs: 100 });
+        let v = classify(&obs, &refs(false), &archive());
+        assert_eq!(v.state, PhoneState::Ok);
+        assert_eq!((v.evidence.message, v.evidence.message_time), (None, None));
+        assert_eq!(
+            v.evidence.notes,
+            vec![
+                "\"Trust List update failed\" at 1970-01-01T00:00:20 is older than the phone's \
+                 last boot (not before 1970-01-01T00:01:40): ignored"
+                    .to_owned()
+            ]
+        );
+        // The same page while holding the old list: stale, not update-failed.
+        let mut old = parsed(&md5(OLD_ITL), "", history.clone());
+        old.last_boot = Some(PhoneTime { secs: 100 });
+        assert_eq!(state(&old, false), PhoneState::StaleItl);
+        // Twin: without a boot time the failure is the latest result.
+        let unknown_boot = parsed(&md5(SERVED_ITL), "", history.clone());
+        assert_eq!(state(&unknown_boot, false), PhoneState::UpdateFailed);
+        // Twin: the boot came before the failure (a failure of that boot counts).
+        let mut at_boot = parsed(&md5(SERVED_ITL), "", history.clone());
+        at_boot.last_boot = Some(PhoneTime { secs: 20 });
+        let v = classify(&at_boot, &refs(false), &archive());
+        assert_eq!(v.state, PhoneState::UpdateFailed);
+        assert_eq!(
+            v.evidence.message_time.as_deref(),
+            Some("1970-01-01T00:00:20")
+        );
+        assert!(v.evidence.notes.is_empty(), "{:?}", v.evidence.notes);
+        // A failure after the boot counts even when an older success exists.
+        let mut after = parsed(
+            &md5(OLD_ITL),
+            "",
+            vec![
+                msg(10, "Trust List update failed"),
+                msg(105, "Trust List updated"),
+                msg(120, "Trust List update failed"),
+            ],
+        );
+        after.last_boot = Some(PhoneTime { secs: 100 });
+        let v = classify(&after, &refs(false), &archive());
+        assert_eq!(v.state, PhoneState::UpdateFailed);
+        assert_eq!(
+            v.evidence.message_time.as_deref(),
+            Some("1970-01-01T00:02:00")
+        );
+        // A success after the boot, then nothing: ok, and the old failure is noted nowhere
+        // (a later success hides it anyway).
+        let mut recovered = parsed(
+            &md5(SERVED_ITL),
+            "",
+            vec![
+                msg(10, "Trust List update failed"),
+                msg(105, "Trust List updated"),
+            ],
+        );
+        recovered.last_boot = Some(PhoneTime { secs: 100 });
+        let v = classify(&recovered, &refs(false), &archive());
+        assert_eq!(v.state, PhoneState::Ok);
+        assert_eq!(v.evidence.message.as_deref(), Some("Trust List updated"));
+        assert!(v.evidence.notes.is_empty(), "{:?}", v.evidence.notes);
+    }
+
+    #[test]
     fn registration_and_web_states_with_twins() {
         let ok = parsed(&md5(SERVED_ITL), "", vec![]);
         let with = |registered, httpd| Observation {
@@ -825,6 +924,7 @@ mod tests {
                 .into(),
                 registered,
                 httpd,
+                since: None,
             }),
             ..ok.clone()
         };

@@ -305,11 +305,13 @@ pub fn merge_discovery(
                     Httpd::No => Some(false),
                     Httpd::Unknown => None,
                 }),
+                since: d.time_stamp,
             },
             None => RegistrationFacts {
                 status: "NotFound".into(),
                 registered: false,
                 httpd: None,
+                since: None,
             },
         });
         out.push(InventoryPhone {
@@ -493,6 +495,7 @@ http://127.0.1.2:6970,SEP00112233AABB,127.1.0.2:8080\n\
             attribute: None,
         });
         d1.httpd = Some(Httpd::Yes);
+        d1.time_stamp = Some(1_748_779_220);
         let mut d2 = CmDevice::new(
             "SEP000000000002",
             "ucm-sub1",
@@ -515,7 +518,8 @@ http://127.0.1.2:6970,SEP00112233AABB,127.1.0.2:8080\n\
             Some(RegistrationFacts {
                 status: "Registered".into(),
                 registered: true,
-                httpd: Some(true)
+                httpd: Some(true),
+                since: Some(1_748_779_220),
             })
         );
         assert_eq!(
@@ -523,7 +527,8 @@ http://127.0.1.2:6970,SEP00112233AABB,127.1.0.2:8080\n\
             Some(RegistrationFacts {
                 status: "UnRegistered".into(),
                 registered: false,
-                httpd: Some(false)
+                httpd: Some(false),
+                since: None,
             })
         );
         assert_eq!(phones[2].name, "SEP000000000003");
@@ -532,7 +537,8 @@ http://127.0.1.2:6970,SEP00112233AABB,127.1.0.2:8080\n\
             Some(RegistrationFacts {
                 status: "NotFound".into(),
                 registered: false,
-                httpd: None
+                httpd: None,
+                since: None,
             })
         );
         assert_eq!(web_address("::1", 8080), "[::1]:8080");

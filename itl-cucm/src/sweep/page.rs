@@ -676,10 +676,19 @@ pub fn parse_status_messages(body: &[u8]) -> Result<Vec<StatusMessage>, PageErro
 /// The last trust-list message that says success or failure: latest by time, a later row
 /// winning a tie.
 pub fn last_trust_message(messages: &[StatusMessage]) -> Option<&StatusMessage> {
+    last_trust_message_since(messages, None)
+}
+
+/// [`last_trust_message`] among the messages not older than `since` (all when `None`).
+pub fn last_trust_message_since(
+    messages: &[StatusMessage],
+    since: Option<PhoneTime>,
+) -> Option<&StatusMessage> {
     messages
         .iter()
         .enumerate()
         .filter(|(_, m)| m.kind.is_failure() || m.kind.is_success())
+        .filter(|(_, m)| since.is_none_or(|s| m.time >= s))
         .max_by_key(|(i, m)| (m.time, *i))
         .map(|(_, m)| m)
 }

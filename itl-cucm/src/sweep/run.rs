@@ -33,7 +33,7 @@ use super::classify::{
 };
 use super::inventory::InventoryPhone;
 use super::page::{
-    NETWORK_SETUP_PATH, STATUS_MESSAGES_PATH, parse_network_setup, parse_status_messages,
+    NETWORK_SETUP_PATH, PhoneTime, STATUS_MESSAGES_PATH, parse_network_setup, parse_status_messages,
 };
 use super::report::{
     ClusterFacts, ListFacts, PhoneRecord, ReferenceFacts, SCHEMA_VERSION, Summary, SweepReport,
@@ -54,11 +54,19 @@ pub struct SweepOptions {
     pub fetch: FetchOptions,
     /// Also fetch each phone's `ITLSEP<MAC>.tlv` (archived; it becomes that phone's reference).
     pub per_phone_files: bool,
+    /// How far the phones' clocks (the times on their status pages) are ahead of UTC, in
+    /// seconds (`-18000` for UTC−5); `None` when unknown, which widens the margin by the full
+    /// range of time zones (UTC−12 to UTC+14). See [`boot_floor`].
+    pub phone_utc_offset: Option<i32>,
+    /// How long before its registration (RisPort `TimeStamp`) a phone's boot may have started:
+    /// the trust-list messages of that boot are logged before it registers.
+    pub boot_window: Duration,
 }
 
 impl Default for SweepOptions {
     /// 64 phones at a time; pages: 3 s to connect, 10 s in total, 1 MiB; one retry after
-    /// 250 ms; default fetch settings; no per-phone files.
+    /// 250 ms; default fetch settings; no per-phone files; phone clocks in an unknown zone;
+    /// boots take at most 5 minutes before registering.
     fn default() -> Self {
         Self {
             concurrency: 64,
@@ -71,8 +79,52 @@ impl Default for SweepOptions {
             retry_delay: Duration::from_millis(250),
             fetch: FetchOptions::default(),
             per_phone_files: false,
+            phone_utc_offset: None,
+            boot_window: Duration::from_secs(300),
         }
     }
+}
+
+impl SweepOptions {
+    /// The longest one phone can take: both pages with their retries (and the per-phone ITL
+    /// when asked), each request bounded by the page timeout. [`run_sweep`] gives up on a
+    /// phone after this long (`unreachable`), so a sweep of `n` phones takes at most the
+    /// reference fetch plus `ceil(n / concurrency)` times this.
+    pub fn phone_deadline(&self) -> Duration {
+        let attempts = self.retries.saturating_add(1);
+        let page = self
+            .page
+            .timeout
+            .saturating_mul(attempts)
+            .saturating_add(self.retry_delay.saturating_mul(self.retries));
+        let mut total = page.saturating_mul(2);
+        if self.per_phone_files {
+            total = total.saturating_add(self.fetch.http.timeout.max(self.fetch.tftp.deadline));
+        }
+        // Scheduling slack, so the page timeouts decide in the normal case.
+        total.saturating_add(Duration::from_millis(500))
+    }
+}
+
+/// Seconds in the time-zone range phones may be set to: UTC−12 to UTC+14.
+const ZONE_MIN: i64 = -12 * 3600;
+
+/// The earliest time, by the phone's clock, its last boot can have started: its registration
+/// time from RisPort (`since`, Unix seconds UTC) minus the boot window, moved into the phone's
+/// clock by `utc_offset` (seconds ahead of UTC). With the offset unknown the earliest zone
+/// (UTC−12) is assumed, so a message is only taken as older than the boot when it is in every
+/// zone. `None` when RisPort gave no time.
+pub fn boot_floor(
+    since: Option<u64>,
+    boot_window: Duration,
+    utc_offset: Option<i32>,
+) -> Option<PhoneTime> {
+    let since = i64::try_from(since.filter(|&s| s > 0)?).ok()?;
+    let window = i64::try_from(boot_window.as_secs()).unwrap_or(i64::MAX);
+    let offset = utc_offset.map_or(ZONE_MIN, i64::from);
+    Some(PhoneTime {
+        secs: since.saturating_sub(window).saturating_add(offset),
+    })
 }
 
 /// A TFTP node to take reference lists from.
@@ -516,14 +568,22 @@ fn web_error(error: &HttpError) -> (WebResult, bool) {
     }
 }
 
+/// GETs a phone page with the retry policy; `last`: the phone's last request (its connection
+/// is closed afterwards rather than kept idle in the pool).
 async fn get_page(
     client: &HttpClient,
     url: &str,
     options: &SweepOptions,
+    last: bool,
 ) -> Result<Vec<u8>, WebResult> {
     let mut attempt = 0;
     loop {
-        match client.get(url).await {
+        let answer = if last {
+            client.get_closing(url).await
+        } else {
+            client.get(url).await
+        };
+        match answer {
             Ok(body) => return Ok(body),
             Err(e) => {
                 let (result, retry) = web_error(&e);
@@ -561,6 +621,7 @@ async fn read_pages(phone: &InventoryPhone, ctx: &Context<'_, '_>) -> WebResult 
         &ctx.client,
         &page_url(address, NETWORK_SETUP_PATH),
         ctx.options,
+        false,
     )
     .await
     {
@@ -580,6 +641,7 @@ async fn read_pages(phone: &InventoryPhone, ctx: &Context<'_, '_>) -> WebResult 
         &ctx.client,
         &page_url(address, STATUS_MESSAGES_PATH),
         ctx.options,
+        true,
     )
     .await
     {
@@ -622,17 +684,38 @@ async fn per_phone_itl(
 }
 
 async fn scan_phone(phone: &InventoryPhone, ctx: &Context<'_, '_>) -> PhoneRecord {
-    let web = read_pages(phone, ctx).await;
-    let per_phone = if ctx.options.per_phone_files {
-        per_phone_itl(phone, &web, ctx).await
-    } else {
-        None
+    let deadline = ctx.options.phone_deadline();
+    let read = async {
+        let web = read_pages(phone, ctx).await;
+        let per_phone = if ctx.options.per_phone_files {
+            per_phone_itl(phone, &web, ctx).await
+        } else {
+            None
+        };
+        (web, per_phone)
+    };
+    let (web, per_phone) = match tokio::time::timeout(deadline, read).await {
+        Ok(read) => read,
+        Err(_) => (
+            WebResult::Unreachable {
+                error: format!(
+                    "no answer within the phone's deadline of {:.1} s",
+                    deadline.as_secs_f64()
+                ),
+            },
+            None,
+        ),
     };
     let obs = Observation {
         registration: phone.registration.clone(),
         web,
         inventory_tftp: phone.tftp_server.clone(),
         per_phone_itl: per_phone,
+        last_boot: boot_floor(
+            phone.registration.as_ref().and_then(|r| r.since),
+            ctx.options.boot_window,
+            ctx.options.phone_utc_offset,
+        ),
     };
     let verdict = {
         let archive = ctx.shared.archive.lock().unwrap_or_else(|p| p.into_inner());
@@ -844,6 +927,29 @@ mod tests {
         assert_eq!(nodes.len(), 2);
         assert_eq!(nodes[1].name, "127.0.1.2");
         assert_eq!(nodes[1].server.to_string(), "http://127.0.1.2:7000");
+    }
+
+    #[test]
+    fn boot_floor_by_zone() {
+        let w = Duration::from_secs(300);
+        let at = |secs| Some(PhoneTime { secs });
+        assert_eq!(boot_floor(Some(1_000_000), w, Some(0)), at(999_700));
+        assert_eq!(boot_floor(Some(1_000_000), w, Some(-18_000)), at(981_700));
+        assert_eq!(boot_floor(Some(1_000_000), w, Some(3_600)), at(1_003_300));
+        // Unknown zone: the earliest (UTC-12).
+        assert_eq!(boot_floor(Some(1_000_000), w, None), at(956_500));
+        assert_eq!(boot_floor(None, w, Some(0)), None);
+        assert_eq!(boot_floor(Some(0), w, Some(0)), None);
+    }
+
+    #[test]
+    fn phone_deadline_covers_both_pages_and_retries() {
+        let o = SweepOptions::default();
+        // 2 pages x (2 x 10 s + 250 ms) + 500 ms.
+        assert_eq!(o.phone_deadline(), Duration::from_millis(41_000));
+        let mut none = o.clone();
+        none.retries = 0;
+        assert_eq!(none.phone_deadline(), Duration::from_millis(20_500));
     }
 
     #[test]

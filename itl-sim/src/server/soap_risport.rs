@@ -96,6 +96,13 @@ fn select(c: &Cluster, request: &SelectCmDeviceRequest) -> SelectCmDeviceResult 
     let by_ip = request.select_by.eq_ignore_ascii_case("IPV4Address")
         || request.select_by.eq_ignore_ascii_case("IPAddress");
     let status = request.status.trim();
+    // Exact items by upper-case key (one lookup per phone); wildcard items matched one by one.
+    let (wild, exact): (Vec<&String>, Vec<&String>) =
+        request.items.iter().partition(|i| i.contains('*'));
+    let exact: std::collections::HashSet<String> = exact
+        .iter()
+        .map(|i| i.trim().to_ascii_uppercase())
+        .collect();
     let mut devices = Vec::new();
     for phone in c.phones() {
         if devices.len() >= limit {
@@ -104,9 +111,9 @@ fn select(c: &Cluster, request: &SelectCmDeviceRequest) -> SelectCmDeviceResult 
         let key = if by_ip {
             phone.address.to_string()
         } else {
-            phone.name.clone()
+            phone.name.to_ascii_uppercase()
         };
-        if !request.items.iter().any(|i| matches_item(i, &key)) {
+        if !exact.contains(&key) && !wild.iter().any(|i| matches_item(i, &key)) {
             continue;
         }
         let p = c.phone_snapshot(phone);
