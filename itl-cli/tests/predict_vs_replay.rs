@@ -352,3 +352,38 @@ async fn itlrecovery_with_ctl_update_on_12_mixed() {
         BTreeMap::from([("reject".to_owned(), 2), ("unaffected".to_owned(), 78)])
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s18_capf_without_ctl_update_blocks_the_tls_phones_of_a_mixed_cluster() {
+    // The sweep reads each phone's device security mode from AXL; TLS-profile phones need
+    // the current CAPF in their CTL to register (S18).
+    let plan = "regen CAPF @all\nrestart CAPF @all\nrestart TFTP @all\nreset phones\n";
+    let a = compare(&Scenario {
+        label: "s18",
+        generation: "12+",
+        mixed: true,
+        nodes: 2,
+        phones: 80,
+        faults: "",
+        plan,
+    })
+    .await;
+    // The 6 TLS-profile phones of this fleet are blocked; the others take the new ITL.
+    assert_eq!(
+        a.finals,
+        BTreeMap::from([("reject".to_owned(), 6), ("unaffected".to_owned(), 74)])
+    );
+    let fixed = compare(&Scenario {
+        label: "s18-ctl",
+        generation: "12+",
+        mixed: true,
+        nodes: 2,
+        phones: 80,
+        faults: "",
+        plan: "regen CAPF @all\nctl update\nrestart CAPF @all\nrestart TFTP @all\nreset phones\n",
+    })
+    .await;
+    // With the CTL updated, every phone registers.
+    assert_eq!(fixed.rejected, 0);
+    assert_eq!(fixed.compared, 80);
+}

@@ -17,6 +17,11 @@
 //! * `unregistered`: off through the plan; assumed to hold what its TFTP node serves now
 //!   (`assumed`).
 //! * `foreign-itl`, `web-disabled`, `unreachable`, `unparseable`, `not-scanned`: unknown.
+//!
+//! A phone whose device security mode (AXL) is `Authenticated` or `Encrypted` registers over
+//! TLS and is taken to hold an LSC: it also needs its CallManager node's and the CAPF's
+//! current certificates in its CTL (S18). Phones the sweep could not read take the TFTP
+//! server and TVS list most phones of their device pool have.
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::Ipv4Addr;
@@ -404,7 +409,9 @@ pub fn phone_inputs(
         if group.is_empty() {
             group = pool_group(&p.device_pool);
         }
-        let capabilities = capabilities(p.model.as_deref());
+        let capabilities = capabilities(p.model.as_deref())
+            .with_tls_profile(tls_mode(p.security_mode.as_deref()))
+            .with_lsc(tls_mode(p.security_mode.as_deref()));
         let (trust, on, assumed) = match (tftp_node, p.state) {
             (None, _) => {
                 unknown_tftp += 1;
@@ -519,6 +526,15 @@ fn held_lists(p: &PhoneRecord, archive: &Archive, mixed: bool) -> Option<PhoneTr
         None
     };
     Some(PhoneTrust::with_files(ctl, Some(itl)))
+}
+
+/// Whether a device security mode means TLS registration (`Authenticated`, `Encrypted`).
+/// Such phones are taken to use an LSC from CAPF (the sweep does not read LSC status).
+fn tls_mode(mode: Option<&str>) -> bool {
+    mode.is_some_and(|m| {
+        let m = m.to_ascii_lowercase();
+        m.contains("authenticated") || m.contains("encrypted")
+    })
 }
 
 /// What a model can do: 7940/7960 (and other pre-TVS models) do not use TVS.

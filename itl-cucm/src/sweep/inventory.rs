@@ -46,6 +46,9 @@ pub struct InventoryPhone {
     pub cm_group: Option<String>,
     /// Security profile (AXL).
     pub security_profile: Option<String>,
+    /// Device security mode of that profile (AXL): `Non Secure`, `Authenticated`,
+    /// `Encrypted`.
+    pub security_mode: Option<String>,
     /// RisPort's view; `None` without RisPort.
     pub registration: Option<RegistrationFacts>,
 }
@@ -327,6 +330,7 @@ pub fn merge_discovery(
             device_pool: column(row, "devicepool").map(str::to_owned),
             cm_group: column(row, "cmgroup").map(str::to_owned),
             security_profile: column(row, "secprofile").map(str::to_owned),
+            security_mode: column(row, "secmode").map(str::to_owned),
             registration,
         });
     }

@@ -45,6 +45,12 @@ pub struct PhoneRecord {
     pub device_pool: Option<String>,
     /// The TFTP server its state was judged against.
     pub tftp_server: Option<String>,
+    /// Security profile (AXL discovery).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_profile: Option<String>,
+    /// Its device security mode (AXL discovery): `Non Secure`, `Authenticated`, `Encrypted`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_mode: Option<String>,
     /// The state.
     pub state: PhoneState,
     /// Why.
@@ -407,6 +413,8 @@ pub(crate) mod tests {
             model: Some("Cisco 8841".into()),
             device_pool: Some("DP-HQ".into()),
             tftp_server: Some("127.0.1.1".into()),
+            security_profile: None,
+            security_mode: None,
             state,
             evidence: Evidence::default(),
         }

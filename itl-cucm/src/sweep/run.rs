@@ -738,6 +738,8 @@ fn record(
             .tftp_server
             .clone()
             .or_else(|| phone.tftp_server.clone()),
+        security_profile: phone.security_profile.clone(),
+        security_mode: phone.security_mode.clone(),
         state,
         evidence,
     }
