@@ -104,7 +104,7 @@ impl Cluster {
         {
             return PhoneState::NoTrustList;
         }
-        if phone.log.last_update_failed() {
+        if phone.log.last_update_failed_since(phone.last_reset) {
             return PhoneState::UpdateFailed;
         }
         if self.served_itl(phone.tftp_node).map(|f| f.id) != Some(itl.id) {

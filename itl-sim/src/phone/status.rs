@@ -67,7 +67,13 @@ impl StatusLog {
     /// Whether the last trust-list message is a failure (`Trust List update failed` after the
     /// last success).
     pub fn last_update_failed(&self) -> bool {
-        for entry in self.entries.iter().rev() {
+        self.last_update_failed_since(0)
+    }
+
+    /// As [`StatusLog::last_update_failed`], counting only messages logged at or after
+    /// `since` (the phone's last boot: an older failure is history).
+    pub fn last_update_failed_since(&self, since: u64) -> bool {
+        for entry in self.entries.iter().rev().take_while(|e| e.time >= since) {
             let t = entry.text.to_ascii_lowercase();
             if t.starts_with("trust list update failed") || t.starts_with("ctl update failed") {
                 return true;
@@ -105,5 +111,18 @@ mod tests {
         assert!(log.last_update_failed());
         log.push(3, text::TRUST_LIST_UPDATED);
         assert!(!log.last_update_failed());
+    }
+
+    #[test]
+    fn a_failure_before_the_last_boot_is_history() {
+        let mut log = StatusLog::default();
+        log.push(10, text::ITL_INSTALLED);
+        log.push(20, text::TRUST_LIST_UPDATE_FAILED);
+        assert!(log.last_update_failed_since(20));
+        assert!(log.last_update_failed_since(15));
+        assert!(!log.last_update_failed_since(21));
+        log.push(30, "Registered");
+        assert!(!log.last_update_failed_since(25));
+        assert!(log.last_update_failed_since(0));
     }
 }
