@@ -9,7 +9,6 @@ fn demo_runs_end_to_end() {
     let dir = std::env::temp_dir().join(format!("itl-demo-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let html = dir.join("report.html");
-    let started = std::time::Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_itl"))
         .args(["demo", "--phones", "60", "--key-bits", "1024", "--html"])
         .arg(&html)
@@ -23,13 +22,8 @@ fn demo_runs_end_to_end() {
         "{text}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    // The demo's phones that never answer cost two 2 s page timeouts, not two 10 s ones: the
-    // whole demo (keys, fetches, sweep) stays well under the 20 s it used to take.
-    let elapsed = started.elapsed();
-    assert!(
-        elapsed < std::time::Duration::from_secs(15),
-        "{elapsed:?}\n{text}"
-    );
+    // The demo's phones that never answer cost two 2 s page timeouts, not two 10 s ones (the
+    // demo used to take 20 s whatever its size); the time itself is a benchmark matter.
     assert!(text.contains("64 at a time, 2 s per page"), "{text}");
     assert_eq!(text.matches("signature verified").count(), 2, "{text}");
     assert!(
