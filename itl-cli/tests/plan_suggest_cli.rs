@@ -271,3 +271,20 @@ async fn with_a_sweep_the_check_names_the_phones_the_plan_cannot_protect() {
         "{stdout}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_suggestion_for_12_bridges_itlrecovery_and_protects_every_phone() {
+    let (stdout, replay) = suggest_then_replay("12+", false, &[]).await;
+    assert!(
+        stdout.starts_with("# safe order for cluster sim (12+, non-secure)\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("regen ITLRecovery @all\nitl reset localkey\nreset phones\nwait registered\nrestart TFTP @all\nreset phones\nwait registered\n"),
+        "{stdout}"
+    );
+    // On 12+ no step of the plan needs TVS: even phones without TVS support are never rejected.
+    let (checked, without_tvs) = no_tvs_capable_phone_rejected(&replay);
+    assert_eq!((checked, without_tvs), (80, 0));
+    assert_eq!(replay["final_counts"]["rejected"], 0);
+}

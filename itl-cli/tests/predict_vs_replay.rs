@@ -387,3 +387,44 @@ async fn s18_capf_without_ctl_update_blocks_the_tls_phones_of_a_mixed_cluster() 
     assert_eq!(fixed.rejected, 0);
     assert_eq!(fixed.compared, 80);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s14_s15_itlrecovery_bridged_by_itl_reset_localkey_with_phones_off() {
+    // §5.8: the ITL re-signed with the CallManager key carries the new ITLRecovery, then the
+    // ITL signed by it. Phones that were off miss the bridge and need TVS (S15).
+    let a = compare(&Scenario {
+        label: "s14",
+        generation: "12+",
+        mixed: false,
+        nodes: 3,
+        phones: 80,
+        faults: "powered-off=5%",
+        plan: "regen ITLRecovery\nitl reset localkey\nreset phones\nwait registered\nrestart TFTP @all\nreset phones\nwait registered\n",
+    })
+    .await;
+    assert_eq!(a.compared, 80);
+    assert_eq!(a.rejected, 0);
+    assert_eq!(
+        a.finals,
+        BTreeMap::from([
+            ("accept-via-tvs".to_owned(), 4),
+            ("unaffected".to_owned(), 76)
+        ])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn itlrecovery_bridged_by_ctl_reset_localkey_on_12_mixed() {
+    let a = compare(&Scenario {
+        label: "ctl-localkey",
+        generation: "12+",
+        mixed: true,
+        nodes: 2,
+        phones: 60,
+        faults: "",
+        plan: "regen ITLRecovery\nctl reset localkey\nreset phones\nwait registered\nctl update\nrestart TFTP @all\nreset phones\nwait registered\n",
+    })
+    .await;
+    assert_eq!(a.compared, 60);
+    assert_eq!(a.rejected, 0);
+}

@@ -7,6 +7,8 @@
 //! restart <service> [@<node|all>] services: TFTP, TVS, CallManager, CAPF, tomcat
 //! reset phones [@<device pool>]   (also: restart phones)
 //! wait registered                 a gate: every phone that is on has re-registered
+//! itl reset localkey              utils itl reset localkey: ITLs signed by the other SAST key
+//! ctl reset localkey              utils ctl reset localkey: the CTL likewise (mixed mode)
 //! ```
 //!
 //! `@` may touch the word before it (`regen CallManager@ucm-pub`); a missing target means
@@ -198,6 +200,15 @@ pub enum Step {
     /// `wait registered`: a gate; the next step waits until every phone that is on has
     /// re-registered.
     WaitRegistered,
+    /// `itl reset localkey`: `utils itl reset localkey` on the publisher: every TFTP node's
+    /// ITL is rebuilt from the current certificates and signed with the other SAST key (12+:
+    /// the node's CallManager key; 11.5: its ITLRecovery key) until TFTP restarts there
+    /// (`trust-and-procedure.md` §5.8).
+    ItlResetLocalkey,
+    /// `ctl reset localkey`: `utils ctl reset localkey`: the CTL is rebuilt and signed with
+    /// the publisher's other SAST key (12+: CallManager; 11.5: ITLRecovery) until the next
+    /// `ctl update` (mixed mode).
+    CtlResetLocalkey,
 }
 
 impl fmt::Display for Step {
@@ -211,6 +222,8 @@ impl fmt::Display for Step {
                 device_pool: Some(p),
             } => write!(f, "reset phones @{p}"),
             Step::WaitRegistered => f.write_str("wait registered"),
+            Step::ItlResetLocalkey => f.write_str("itl reset localkey"),
+            Step::CtlResetLocalkey => f.write_str("ctl reset localkey"),
         }
     }
 }
@@ -455,12 +468,18 @@ fn parse_step(content: &str) -> Result<Step, String> {
                 ["ctl", "update"]
                 | ["ctl", "update", "ctlfile"]
                 | ["utils", "ctl", "update", "ctlfile"] => Ok(Step::CtlUpdate),
+                ["itl", "reset", "localkey"] | ["utils", "itl", "reset", "localkey"] => {
+                    Ok(Step::ItlResetLocalkey)
+                }
+                ["ctl", "reset", "localkey"] | ["utils", "ctl", "reset", "localkey"] => {
+                    Ok(Step::CtlResetLocalkey)
+                }
                 ["wait", "registered"]
                 | ["wait", "registration"]
                 | ["wait-registration"]
                 | ["wait-registered"] => Ok(Step::WaitRegistered),
                 _ => Err(format!(
-                    "unknown step {content:?} (steps: regen <unit> @<node|all>, ctl update, restart <service> @<node|all>, reset phones [@<device pool>], wait registered)"
+                    "unknown step {content:?} (steps: regen <unit> @<node|all>, ctl update, restart <service> @<node|all>, reset phones [@<device pool>], wait registered, itl reset localkey, ctl reset localkey)"
                 )),
             }
         }
@@ -577,6 +596,9 @@ mod tests {
             ("wait registered", Step::WaitRegistered),
             ("wait-registration", Step::WaitRegistered),
             ("  wait   registered   # gate", Step::WaitRegistered),
+            ("itl reset localkey", Step::ItlResetLocalkey),
+            ("utils itl reset localkey", Step::ItlResetLocalkey),
+            ("ctl reset localkey", Step::CtlResetLocalkey),
         ];
         for (text, want) in cases {
             assert_eq!(one(text), Ok(want), "{text}");
@@ -609,7 +631,7 @@ mod tests {
             ("reset phones @", "line 1: \"@\" needs a device pool name"),
             (
                 "ctl updat",
-                "line 1: unknown step \"ctl updat\" (steps: regen <unit> @<node|all>, ctl update, restart <service> @<node|all>, reset phones [@<device pool>], wait registered)",
+                "line 1: unknown step \"ctl updat\" (steps: regen <unit> @<node|all>, ctl update, restart <service> @<node|all>, reset phones [@<device pool>], wait registered, itl reset localkey, ctl reset localkey)",
             ),
             ("# nothing\n\n", "line 2: the plan has no step"),
             ("", "line 1: the plan has no step"),
@@ -626,7 +648,7 @@ mod tests {
 
     #[test]
     fn display_round_trips() {
-        let text = "regen CallManager @ucm-pub\nrestart TFTP @ucm-pub\nreset phones @DP-1\nwait registered\nregen TVS @all\nrestart TVS @all\nctl update\nreset phones\n";
+        let text = "regen CallManager @ucm-pub\nrestart TFTP @ucm-pub\nreset phones @DP-1\nwait registered\nregen TVS @all\nrestart TVS @all\nctl update\nreset phones\nitl reset localkey\nctl reset localkey\n";
         let plan = Plan::parse(text).unwrap();
         assert_eq!(plan.to_string(), text);
         assert_eq!(Plan::parse(&plan.to_string()).unwrap(), plan);

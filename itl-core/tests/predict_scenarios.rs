@@ -407,3 +407,71 @@ fn unknown_phones_stay_unknown_and_steps_that_do_not_fit_are_errors() {
         }
     );
 }
+
+const S14: &str = "regen ITLRecovery\nitl reset localkey\nreset phones\nwait registered\nrestart TFTP @all\nreset phones\nwait registered\n";
+
+#[test]
+fn s14_12_itlrecovery_bridged_by_itl_reset_localkey_is_accepted_twice() {
+    let c = Cluster::new(Version::V12, false);
+    let phones = [
+        phone(&c, "a", PUB, &[PUB], true),
+        phone(&c, "b", SUB, &[SUB], true),
+    ];
+    let p = run(&c, &phones, S14);
+    for i in 0..2 {
+        // Phase 1: the ITL signed by the CallManager key (a SAST of v1) carries the new
+        // ITLRecovery; phase 2: signed by the new ITLRecovery, which the phase-1 ITL holds.
+        assert_eq!(
+            verdicts(&p, i),
+            [
+                Unaffected, Unaffected, Accept, Unaffected, Unaffected, Accept, Unaffected
+            ]
+        );
+        assert_eq!(fin(&p, i), Unaffected);
+    }
+    // Without TVS the bridge still works: no step needs it.
+    let mut no_tvs = phone(&c, "7960", PUB, &[PUB], true);
+    no_tvs.capabilities = Capabilities::without_tvs("CP-7960");
+    let p = run(&c, &[no_tvs], S14);
+    assert_eq!(verdicts(&p, 0)[2], Accept);
+    assert_eq!(verdicts(&p, 0)[5], Accept);
+}
+
+#[test]
+fn s15_a_phone_off_during_the_bridge_needs_tvs() {
+    let c = Cluster::new(Version::V12, false);
+    let phones = [phone(&c, "off", PUB, &[PUB], false)];
+    let p = run(&c, &phones, S14);
+    assert_eq!(p.phones[0].missed, 2);
+    // It comes back to an ITL signed by the new ITLRecovery: only TVS can vouch for it.
+    assert_eq!(fin(&p, 0), AcceptViaTvs);
+    let mut no_tvs = phones[0].clone();
+    no_tvs.capabilities = Capabilities::without_tvs("CP-7960");
+    let p = run(&c, &[no_tvs], S14);
+    assert_eq!(fin(&p, 0), Reject);
+}
+
+#[test]
+fn ctl_reset_localkey_bridges_itlrecovery_in_mixed_mode() {
+    let c = Cluster::new(Version::V12, true);
+    let phones = [phone(&c, "a", PUB, &[PUB], true)];
+    let plan = "regen ITLRecovery\nctl reset localkey\nreset phones\nwait registered\nctl update\nrestart TFTP @all\nreset phones\nwait registered\n";
+    let p = run(&c, &phones, plan);
+    assert_eq!(verdicts(&p, 0)[2], Accept);
+    assert_eq!(verdicts(&p, 0)[6], Accept);
+    assert_eq!(fin(&p, 0), Unaffected);
+    let err = predict(
+        &model(&Cluster::new(Version::V12, false), false),
+        &phones,
+        &Plan::parse("ctl reset localkey\n").unwrap(),
+        &PredictOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        PredictError::Plan {
+            line: 1,
+            message: "the cluster is not in mixed mode: there is no CTL to reset".into()
+        }
+    );
+}

@@ -2,6 +2,7 @@
 //! phone actually did at every step, then after a final phase in which every phone is powered
 //! on and downloads once more. No prediction runs here: only the model's change API
 //! ([`Cluster::regenerate`], [`Cluster::restart_service`], [`Cluster::ctl_update`],
+//! [`Cluster::itl_reset_localkey`], [`Cluster::ctl_reset_localkey`],
 //! [`Cluster::reset_phones`], [`Cluster::power`]) and the trust oracle the phones use
 //! ([`Verdict::of`] over each phone's [`LastDownload`]), so that a predictor's answers can be
 //! compared with it phone by phone.
@@ -13,6 +14,8 @@
 //! | `regen <unit> @<node>` | [`Cluster::regenerate`] on that node (error when it lacks the unit) |
 //! | `regen <unit> @all` | [`Cluster::regenerate`] on every node that holds the unit, publisher first |
 //! | `ctl update` | [`Cluster::ctl_update`] (error when the cluster is not mixed) |
+//! | `itl reset localkey` | [`Cluster::itl_reset_localkey`]: every TFTP node's ITL rebuilt and signed with the other SAST key (12+/14+: the node's CallManager; 11.5: its ITLRecovery) until TFTP restarts there |
+//! | `ctl reset localkey` | [`Cluster::ctl_reset_localkey`]: the CTL rebuilt and signed with the publisher's other SAST key (12+/14+: CallManager; 11.5: ITLRecovery) until the next `ctl update` (error when the cluster is not mixed) |
 //! | `restart <service> @<node\|all>` | [`Cluster::restart_service`] on the node / every node running it |
 //! | `reset phones [@<pool>]` | [`Cluster::reset_phones`] (all phones or the pool's, [`ResetKind::Reset`]) |
 //! | `wait registered` | nothing (the model is instantaneous); the registration count is recorded |
@@ -391,6 +394,9 @@ pub enum StepErrorKind {
     /// `ctl update` on a cluster that is not in mixed mode.
     #[error("the cluster is not in mixed mode: there is no CTL to update")]
     NotMixed,
+    /// `ctl reset localkey` on a cluster that is not in mixed mode.
+    #[error("the cluster is not in mixed mode: there is no CTL to reset")]
+    NotMixedReset,
     /// No device pool has that name.
     #[error("no device pool named {pool:?} (pools: {})", pools.join(", "))]
     UnknownDevicePool {
@@ -480,6 +486,8 @@ enum Call {
     Regen { node: String, unit: CertUnit },
     Restart { node: String, service: ServiceKind },
     CtlUpdate,
+    ItlResetLocalkey,
+    CtlResetLocalkey,
     Reset { pool: Option<(usize, String)> },
     Wait,
 }
@@ -663,6 +671,13 @@ fn calls_of(cluster: &Cluster, step: &Step) -> Result<Vec<Call>, StepErrorKind> 
             vec![Call::Reset { pool }]
         }
         Step::WaitRegistered => vec![Call::Wait],
+        Step::ItlResetLocalkey => vec![Call::ItlResetLocalkey],
+        Step::CtlResetLocalkey => {
+            if cluster.settings().security_mode != SecurityMode::Mixed {
+                return Err(StepErrorKind::NotMixedReset);
+            }
+            vec![Call::CtlResetLocalkey]
+        }
     })
 }
 
@@ -711,6 +726,16 @@ fn apply(
         }
         Call::CtlUpdate => {
             let report = cluster.ctl_update()?;
+            let publisher = cluster.publisher().name.clone();
+            change_messages(&publisher, &report, messages)
+        }
+        Call::ItlResetLocalkey => {
+            let report = cluster.itl_reset_localkey()?;
+            let publisher = cluster.publisher().name.clone();
+            change_messages(&publisher, &report, messages)
+        }
+        Call::CtlResetLocalkey => {
+            let report = cluster.ctl_reset_localkey()?;
             let publisher = cluster.publisher().name.clone();
             change_messages(&publisher, &report, messages)
         }

@@ -22,6 +22,8 @@ struct NodeState {
     tvs_serving: Option<Arc<CertInfo>>,
     itl: Option<Arc<TrustFile>>,
     itl_stale: bool,
+    /// The served ITL is signed with the other SAST key (`utils itl reset localkey`).
+    localkey: bool,
 }
 
 struct PhoneState {
@@ -93,6 +95,7 @@ impl<'a> Engine<'a> {
                 tvs_serving,
                 itl,
                 itl_stale: false,
+                localkey: false,
             });
         }
         let ctl = match &cluster.ctl {
@@ -172,19 +175,26 @@ impl<'a> Engine<'a> {
     }
 
     fn rebuild_itl(&mut self, node: usize) -> Result<(), PredictError> {
-        let bytes = files::build_itl(&self.inputs(), node)?;
+        self.rebuild_itl_signed(node, false)
+    }
+
+    /// Rebuilds the ITL of `node`, signed normally or with the other SAST key; a localkey
+    /// ITL stays until TFTP restarts (it counts as stale).
+    fn rebuild_itl_signed(&mut self, node: usize, localkey: bool) -> Result<(), PredictError> {
+        let bytes = files::build_itl(&self.inputs(), node, localkey)?;
         self.timestamp = self.next_timestamp();
         let file = self
             .cache
             .file(&bytes)
             .map_err(|e| PredictError::Build(format!("the rebuilt ITL does not parse: {e}")))?;
         self.nodes[node].itl = Some(file);
-        self.nodes[node].itl_stale = false;
+        self.nodes[node].itl_stale = localkey;
+        self.nodes[node].localkey = localkey;
         Ok(())
     }
 
-    fn rebuild_ctl(&mut self) -> Result<(), PredictError> {
-        let bytes = files::build_ctl(&self.inputs())?;
+    fn rebuild_ctl(&mut self, localkey: bool) -> Result<(), PredictError> {
+        let bytes = files::build_ctl(&self.inputs(), localkey)?;
         self.timestamp = self.next_timestamp();
         let file = self
             .cache
@@ -282,7 +292,7 @@ impl<'a> Engine<'a> {
                                 .into(),
                         });
                     }
-                    self.rebuild_ctl()?;
+                    self.rebuild_ctl(false)?;
                     notes.push("CTL rebuilt".into());
                 }
                 Step::Restart { service, target } => {
@@ -331,6 +341,26 @@ impl<'a> Engine<'a> {
                     self.reset(&selected, &mut verdicts);
                 }
                 Step::WaitRegistered => {}
+                Step::ItlResetLocalkey => {
+                    for t in self.tftp_nodes() {
+                        self.rebuild_itl_signed(t, true)?;
+                        notes.push(format!(
+                            "{}: ITL signed with the other SAST key until TFTP restarts",
+                            self.cluster.nodes[t].name
+                        ));
+                    }
+                }
+                Step::CtlResetLocalkey => {
+                    if !self.cluster.mixed {
+                        return Err(PredictError::Plan {
+                            line: s.line,
+                            message: "the cluster is not in mixed mode: there is no CTL to reset"
+                                .into(),
+                        });
+                    }
+                    self.rebuild_ctl(true)?;
+                    notes.push("CTL signed with the other SAST key until `ctl update`".into());
+                }
             }
             let mut counts: BTreeMap<Verdict, usize> = BTreeMap::new();
             let mut rejected = Vec::new();

@@ -14,7 +14,10 @@
 //!            (TFTP for TFTP-only nodes), CAPF
 //! CTL 12+    signer: ITLRecovery; SAST ITLRecovery, SAST CallManager(pub), then as 11.5
 //! ```
-//! The TFTP record's role is TFTP in non-secure mode and CCM+TFTP in mixed mode.
+//! The TFTP record's role is TFTP in non-secure mode and CCM+TFTP in mixed mode. After
+//! `utils itl reset localkey` / `utils ctl reset localkey` the same content is signed with the
+//! other SAST key (12+: CallManager; 11.5: ITLRecovery) until TFTP restarts / the next
+//! `utils ctl update CTLFile`.
 
 use std::net::Ipv4Addr;
 
@@ -75,8 +78,13 @@ fn finish(builder: TrustListBuilder, signer: &[u8], what: &str) -> Result<Vec<u8
         .map_err(|e| PredictError::Build(format!("{what}: {e}")))
 }
 
-/// The ITL node `index` will serve.
-pub(crate) fn build_itl(inputs: &Inputs<'_>, index: usize) -> Result<Vec<u8>, PredictError> {
+/// The ITL node `index` will serve; `localkey`: signed with the other SAST key
+/// (`utils itl reset localkey`: CallManager on 12+, ITLRecovery on 11.5).
+pub(crate) fn build_itl(
+    inputs: &Inputs<'_>,
+    index: usize,
+    localkey: bool,
+) -> Result<Vec<u8>, PredictError> {
     let node = &inputs.nodes[index];
     let publisher = &inputs.nodes[0];
     let cm = node
@@ -93,11 +101,12 @@ pub(crate) fn build_itl(inputs: &Inputs<'_>, index: usize) -> Result<Vec<u8>, Pr
     };
     let sast_cm = record(Function::Sast, cm, node.name, node.address)?;
     let sast_rec = record(Function::Sast, rec, rec_owner.name, rec_owner.address)?;
-    let (signer, first, second) = if inputs.generation.itl_recovery_signs() {
-        (rec, sast_rec, sast_cm)
+    let (signer, other, first, second) = if inputs.generation.itl_recovery_signs() {
+        (rec, cm, sast_rec, sast_cm)
     } else {
-        (cm, sast_cm, sast_rec)
+        (cm, rec, sast_cm, sast_rec)
     };
+    let signer = if localkey { other } else { signer };
     let mut builder = TrustListBuilder::new("ITLFile.tlv", inputs.timestamp)
         .digest(inputs.digest)
         .record(first)
@@ -124,8 +133,9 @@ pub(crate) fn build_itl(inputs: &Inputs<'_>, index: usize) -> Result<Vec<u8>, Pr
     finish(builder, signer, &format!("the ITL of {}", node.name))
 }
 
-/// The CTL `utils ctl update CTLFile` will write.
-pub(crate) fn build_ctl(inputs: &Inputs<'_>) -> Result<Vec<u8>, PredictError> {
+/// The CTL `utils ctl update CTLFile` will write; `localkey`: signed with the publisher's
+/// other SAST key (`utils ctl reset localkey`).
+pub(crate) fn build_ctl(inputs: &Inputs<'_>, localkey: bool) -> Result<Vec<u8>, PredictError> {
     let publisher = &inputs.nodes[0];
     let cm = publisher
         .callmanager_cert
@@ -135,11 +145,12 @@ pub(crate) fn build_ctl(inputs: &Inputs<'_>) -> Result<Vec<u8>, PredictError> {
         .ok_or_else(|| missing(publisher.name, Unit::ItlRecovery))?;
     let sast_cm = record(Function::Sast, cm, publisher.name, publisher.address)?;
     let sast_rec = record(Function::Sast, rec, publisher.name, publisher.address)?;
-    let (signer, first, second) = if inputs.generation.itl_recovery_signs() {
-        (rec, sast_rec, sast_cm)
+    let (signer, other, first, second) = if inputs.generation.itl_recovery_signs() {
+        (rec, cm, sast_rec, sast_cm)
     } else {
-        (cm, sast_cm, sast_rec)
+        (cm, rec, sast_cm, sast_rec)
     };
+    let signer = if localkey { other } else { signer };
     let mut builder = TrustListBuilder::new("CTLFile.tlv", inputs.timestamp)
         .digest(inputs.digest)
         .record(first)

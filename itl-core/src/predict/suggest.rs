@@ -3,7 +3,10 @@
 //! the ITL carries the change, phones reset, and a gate (every phone re-registered with the
 //! new ITL) before the next anchor; in mixed mode the CTL is updated after each CallManager,
 //! CAPF or ITLRecovery change. On 14+ TVS comes before CallManager (Security Guide order)
-//! and, with automatic phone interaction, the phones reset by themselves.
+//! and, with automatic phone interaction, the phones reset by themselves. Where ITLRecovery
+//! signs the lists (12+), its regeneration is bridged as §5.8 says: `utils itl reset
+//! localkey` (non-secure) or `utils ctl reset localkey` (mixed), a reset, then the lists
+//! signed by the new ITLRecovery and a second reset.
 
 use std::sync::Arc;
 
@@ -130,14 +133,54 @@ pub fn suggest(cluster: &ClusterModel) -> Suggestion {
         steps: [vec![regen(Unit::Tvs)], deliver(false, true)].concat(),
         gate: Some(GATE.into()),
     };
-    let recovery = Phase {
-        title: if cluster.generation.itl_recovery_signs() {
-            "ITLRecovery (the ITL's signer: phones take the new ITL through TVS)".into()
-        } else {
-            "ITLRecovery on every node".into()
-        },
-        steps: [vec![regen(Unit::ItlRecovery)], deliver(true, false)].concat(),
-        gate: Some(GATE.into()),
+    let reset_and_wait = || {
+        vec![
+            Step::ResetPhones { device_pool: None },
+            Step::WaitRegistered,
+        ]
+    };
+    let recovery = if !cluster.generation.itl_recovery_signs() {
+        Phase {
+            title: "ITLRecovery on every node (not the ITL's signer on 11.5)".into(),
+            steps: [vec![regen(Unit::ItlRecovery)], deliver(true, false)].concat(),
+            gate: Some(GATE.into()),
+        }
+    } else if automatic {
+        Phase {
+            title: "ITLRecovery (the ITL's signer: with automatic resets phones take the new ITL through TVS)".into(),
+            steps: [vec![regen(Unit::ItlRecovery)], deliver(true, false)].concat(),
+            gate: Some(GATE.into()),
+        }
+    } else if mixed {
+        // §5.8, mixed: the CTL re-signed with the CallManager key carries the new ITLRecovery
+        // to the phones first; then the CTL and ITL signed by it.
+        Phase {
+            title: "ITLRecovery, bridged by `utils ctl reset localkey` (Security Guide, §5.8)"
+                .into(),
+            steps: [
+                vec![regen(Unit::ItlRecovery), Step::CtlResetLocalkey],
+                reset_and_wait(),
+                vec![Step::CtlUpdate, restart(Service::Tftp)],
+                reset_and_wait(),
+            ]
+            .concat(),
+            gate: Some(GATE.into()),
+        }
+    } else {
+        // §5.8, non-secure: the ITL re-signed with the CallManager key carries the new
+        // ITLRecovery to the phones first; after the TFTP restart it signs the ITL.
+        Phase {
+            title: "ITLRecovery, bridged by `utils itl reset localkey` (Security Guide, §5.8)"
+                .into(),
+            steps: [
+                vec![regen(Unit::ItlRecovery), Step::ItlResetLocalkey],
+                reset_and_wait(),
+                vec![restart(Service::Tftp)],
+                reset_and_wait(),
+            ]
+            .concat(),
+            gate: Some(GATE.into()),
+        }
     };
     phases.push(capf);
     if cluster.generation == Generation::V14 {
@@ -157,8 +200,8 @@ pub fn suggest(cluster: &ClusterModel) -> Suggestion {
         "one trust anchor at a time: do not start a phase before the gate of the previous one".into(),
         "take a DRS backup after the last phase (an older backup brings back keys the phones no longer trust)".into(),
     ];
-    if cluster.generation.itl_recovery_signs() {
-        notes.push("the ITLRecovery phase relies on TVS vouching for the new ITLRecovery (unverified in Cisco's documents); Cisco's bridge is `utils itl reset localkey` before the TFTP restart".into());
+    if automatic && cluster.generation.itl_recovery_signs() {
+        notes.push("the ITLRecovery phase relies on TVS vouching for the new ITLRecovery (unverified in Cisco's documents): phones reset automatically before a `utils itl reset localkey` bridge could help".into());
     }
     if automatic {
         notes.push("automatic phone interaction: phones reset by themselves after each regeneration; wait for the gate anyway".into());

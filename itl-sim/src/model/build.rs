@@ -24,7 +24,7 @@ use crate::model::node::{
 };
 use crate::model::settings::{SecurityMode, Settings};
 use crate::model::topology::{CmGroup, DevicePool};
-use crate::model::trust_files::{BuildInputs, NodeCerts, build_ctl, build_itl};
+use crate::model::trust_files::{BuildInputs, NodeCerts, Signer, build_ctl, build_itl};
 use crate::model::{Archive, Cluster};
 use crate::options::SimOptions;
 use crate::phone::fleet;
@@ -148,6 +148,7 @@ impl Cluster {
                 trust: TrustStore::ALL.iter().map(|s| (*s, Vec::new())).collect(),
                 served_itl: None,
                 itl_stale: false,
+                itl_localkey: false,
                 faults: NodeFaults::default(),
             });
         }
@@ -229,6 +230,7 @@ impl Cluster {
             phones,
             archive: Archive::default(),
             ctl: None,
+            ctl_localkey: false,
             clock: Clock::new(options.clock),
             oracle_cache: std::sync::Arc::new(itl_core::trust::TrustCache::new()),
         };
@@ -293,10 +295,10 @@ impl Cluster {
         let inputs = self.build_inputs(at, capf_active);
         let mut built = Vec::with_capacity(tftp.len());
         for &node in &tftp {
-            built.push((node, build_itl(&inputs, node)?));
+            built.push((node, build_itl(&inputs, node, Signer::Normal)?));
         }
         let ctl = match self.settings.security_mode {
-            SecurityMode::Mixed => Some(build_ctl(&inputs)?),
+            SecurityMode::Mixed => Some(build_ctl(&inputs, Signer::Normal)?),
             SecurityMode::NonSecure => None,
         };
         drop(inputs);
@@ -312,27 +314,46 @@ impl Cluster {
         Ok(BuiltFiles { itls, ctl })
     }
 
-    /// Rebuilds one TFTP node's ITL from the current certificates and settings.
+    /// Rebuilds one TFTP node's ITL from the current certificates and settings, signed
+    /// normally (clears the stale and localkey states).
     pub(crate) fn rebuild_itl(&mut self, node: usize) -> Result<FileId, SimError> {
+        self.rebuild_itl_signed(node, Signer::Normal)
+    }
+
+    /// Rebuilds one TFTP node's ITL from the current certificates and settings, signed by
+    /// `signer`, and serves it. A [`Signer::LocalKey`] ITL leaves the node in the localkey
+    /// state and counts as stale, so that the next TFTP restart (or any other rebuild)
+    /// writes a normally signed one.
+    pub(crate) fn rebuild_itl_signed(
+        &mut self,
+        node: usize,
+        signer: Signer,
+    ) -> Result<FileId, SimError> {
         let at = self.clock.tick();
         let capf = self.nodes[0].runs(ServiceKind::Capf);
-        let bytes = build_itl(&self.build_inputs(at, capf), node)?;
+        let bytes = build_itl(&self.build_inputs(at, capf), node, signer)?;
         let origin = FileOrigin::Node(self.nodes[node].name.clone());
         let id = self.archive.add(FileKind::Itl, origin, at, bytes);
-        self.nodes[node].served_itl = Some(id);
-        self.nodes[node].itl_stale = false;
+        let localkey = signer == Signer::LocalKey;
+        let n = &mut self.nodes[node];
+        n.served_itl = Some(id);
+        n.itl_stale = localkey;
+        n.itl_localkey = localkey;
         Ok(id)
     }
 
-    /// Rebuilds the CTL (`utils ctl update CTLFile`).
-    pub(crate) fn rebuild_ctl(&mut self) -> Result<FileId, SimError> {
+    /// Rebuilds the CTL from the current certificates, signed by `signer`
+    /// (`utils ctl update CTLFile`: [`Signer::Normal`]; `utils ctl reset localkey`:
+    /// [`Signer::LocalKey`]).
+    pub(crate) fn rebuild_ctl(&mut self, signer: Signer) -> Result<FileId, SimError> {
         let at = self.clock.tick();
         let capf = self.nodes[0].runs(ServiceKind::Capf);
-        let bytes = build_ctl(&self.build_inputs(at, capf))?;
+        let bytes = build_ctl(&self.build_inputs(at, capf), signer)?;
         let id = self
             .archive
             .add(FileKind::Ctl, FileOrigin::Cluster, at, bytes);
         self.ctl = Some(id);
+        self.ctl_localkey = signer == Signer::LocalKey;
         Ok(id)
     }
 

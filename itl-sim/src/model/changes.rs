@@ -4,9 +4,11 @@
 //! | operation | CUCM equivalent | effect here |
 //! |---|---|---|
 //! | [`Cluster::regenerate`] | `set cert regen <unit>` | new key + certificate (next generation); other nodes' trust stores get it; the ITLs are stale until TFTP restarts (CallManager, and ITLRecovery on 11.5: the node's own ITL; TVS, CAPF, and ITLRecovery on 12+: every ITL); 14+ with automatic phone interaction: services restart, ITLs rebuild and phones reset |
-//! | [`Cluster::restart_service`] | `utils service restart` / Control Center | TFTP rebuilds a stale ITL; TVS and Tomcat present their current certificate |
+//! | [`Cluster::restart_service`] | `utils service restart` / Control Center | TFTP rebuilds a stale ITL (a localkey ITL counts as stale: it is rebuilt with the normal signer); TVS and Tomcat present their current certificate |
 //! | [`Cluster::stop_service`] / [`Cluster::start_service`] | Control Center | service state |
-//! | [`Cluster::ctl_update`] | `utils ctl update CTLFile` | new CTL from the current certificates (mixed mode) |
+//! | [`Cluster::ctl_update`] | `utils ctl update CTLFile` | new CTL from the current certificates (mixed mode), normal signer |
+//! | [`Cluster::itl_reset_localkey`] | `utils itl reset localkey` (publisher) | every TFTP node's ITL rebuilt at once from its current certificates, signed with the other SAST key (12+/14+: the node's CallManager; 11.5: the node's own ITLRecovery); the node keeps it until TFTP restarts |
+//! | [`Cluster::ctl_reset_localkey`] | `utils ctl reset localkey` (publisher) | new CTL from the current certificates, served at once, signed with the publisher's other SAST key (12+/14+: CallManager; 11.5: ITLRecovery) until the next `ctl_update` (mixed mode) |
 //! | [`Cluster::set_mixed_mode`] | `utils ctl set-cluster mixed-mode` | mixed mode, first CTL |
 //! | [`Cluster::reset_phones`] | AXL `resetPhone` / `resetDevicePool` | phones download CTL then ITL; the oracle decides |
 //! | [`Cluster::power`] | a hand on the power cord | off: unregistered, misses downloads; on: boots (a reset) |
@@ -21,6 +23,7 @@ use crate::model::build::distribute_one;
 use crate::model::identity::{CertUnit, Identity, IdentityPlan};
 use crate::model::node::{ServiceKind, ServiceStatus, TrustStore};
 use crate::model::settings::{Generation, Parameter, PhoneInteraction, SecurityMode};
+use crate::model::trust_files::Signer;
 
 /// Which phones an operation addresses.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -253,12 +256,67 @@ impl Cluster {
                 "the cluster is not in mixed mode: there is no CTL to update".into(),
             ));
         }
-        self.rebuild_ctl()?;
+        self.rebuild_ctl(Signer::Normal)?;
         Ok(ChangeReport {
             messages: vec![
                 "Updating CTL file".into(),
                 "CTL file Updated".into(),
                 "Please Restart the TFTP and Cisco CallManager services on all nodes in the cluster that run these services".into(),
+            ],
+            ..ChangeReport::default()
+        })
+    }
+
+    /// `utils itl reset localkey` on the publisher (`trust-and-procedure.md` §5.8, §5.9):
+    /// every TFTP node's ITL is rebuilt at once from the node's current certificates (the
+    /// records and order of a normal rebuild) and signed with the other SAST key: from 12.0
+    /// the node's own current CallManager key, on 11.5 the node's own ITLRecovery key (the one
+    /// its ITL carries). SIGNER_INFO names that certificate. The node serves it until its
+    /// TFTP service restarts ([`Node::itl_localkey`](crate::model::Node::itl_localkey); the ITL
+    /// counts as stale, so the restart rebuilds it with the normal signer even when nothing
+    /// else changed); any other rebuild (14+ automatic phone interaction, the rollback
+    /// parameter) also signs normally.
+    pub fn itl_reset_localkey(&mut self) -> Result<ChangeReport, SimError> {
+        let tftp: Vec<usize> = self.tftp_nodes().collect();
+        let mut report = ChangeReport {
+            messages: vec![
+                "Generating the reset ITL file.....".into(),
+                "The reset ITL file was generated successfully".into(),
+                "Locating active Tftp servers in the cluster.....".into(),
+                format!(
+                    "Number of Active TFTP servers in the cluster : {}",
+                    tftp.len()
+                ),
+            ],
+            ..ChangeReport::default()
+        };
+        for i in tftp {
+            self.rebuild_itl_signed(i, Signer::LocalKey)?;
+            let name = self.nodes[i].name.clone();
+            report
+                .messages
+                .push(format!("Successfully transferred reset ITL to node {name}"));
+            report.rebuilt_itls.push(name);
+        }
+        Ok(report)
+    }
+
+    /// `utils ctl reset localkey` on the publisher (mixed mode only; refused otherwise like
+    /// [`Cluster::ctl_update`]): a new CTL from the current certificates (the content of
+    /// `ctl_update`), served at once, signed with the publisher's other SAST key: from 12.0
+    /// its CallManager key, on 11.5 its ITLRecovery key. The next [`Cluster::ctl_update`]
+    /// signs normally again ([`Cluster::ctl_localkey`]).
+    pub fn ctl_reset_localkey(&mut self) -> Result<ChangeReport, SimError> {
+        if self.settings.security_mode != SecurityMode::Mixed {
+            return Err(SimError::Refused(
+                "the cluster is not in mixed mode: there is no CTL to reset".into(),
+            ));
+        }
+        self.rebuild_ctl(Signer::LocalKey)?;
+        Ok(ChangeReport {
+            messages: vec![
+                "Generating the reset CTL file.....".into(),
+                "The reset CTL file was generated successfully".into(),
             ],
             ..ChangeReport::default()
         })
@@ -280,7 +338,7 @@ impl Cluster {
                 n.itl_stale = true;
             }
         }
-        self.rebuild_ctl()?;
+        self.rebuild_ctl(Signer::Normal)?;
         Ok(ChangeReport {
             messages: vec!["Cluster set to Mixed Mode".into()],
             ..ChangeReport::default()

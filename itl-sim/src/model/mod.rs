@@ -2,8 +2,9 @@
 //! fleet, with the operations an administrator (or a replay tool) performs on it.
 //!
 //! * [`Cluster::build`] makes a cluster from [`SimOptions`](crate::SimOptions).
-//! * [`changes`]: regenerate certificates, restart services, update the CTL, reset and power
-//!   phones, set parameters, delete trust certificates.
+//! * [`changes`]: regenerate certificates, restart services, update the CTL, reset the ITLs
+//!   and the CTL to the local key, reset and power phones, set parameters, delete trust
+//!   certificates.
 //! * [`snapshot`]: a read-only view for the SOAP services and reports.
 //! * [`files`]: what each TFTP node serves under which name.
 
@@ -57,6 +58,7 @@ pub struct Cluster {
     by_address: HashMap<Ipv4Addr, usize>,
     archive: Archive,
     ctl: Option<FileId>,
+    ctl_localkey: bool,
     clock: Clock,
     oracle_cache: std::sync::Arc<itl_core::trust::TrustCache>,
 }
@@ -173,6 +175,12 @@ impl Cluster {
     /// The CTL last built, whether or not it is served.
     pub fn ctl(&self) -> Option<&ArchivedFile> {
         self.ctl.and_then(|id| self.archive.get(id))
+    }
+
+    /// Whether the CTL last built was written by `utils ctl reset localkey` (signed with the
+    /// publisher's other SAST key); the next [`Cluster::ctl_update`] clears it.
+    pub fn ctl_localkey(&self) -> bool {
+        self.ctl_localkey
     }
 
     /// Model time now.

@@ -209,8 +209,12 @@ pub struct Node {
     pub trust: BTreeMap<TrustStore, Vec<TrustEntry>>,
     /// The ITL the TFTP service serves (TFTP nodes).
     pub served_itl: Option<FileId>,
-    /// A certificate or setting changed since the ITL was built.
+    /// A certificate or setting changed since the ITL was built, or the ITL is a localkey
+    /// one: the next TFTP restart rebuilds it.
     pub itl_stale: bool,
+    /// The served ITL was written by `utils itl reset localkey` (signed with the other SAST
+    /// key) and no rebuild has happened since (a TFTP restart clears it).
+    pub itl_localkey: bool,
     /// Faults.
     pub faults: NodeFaults,
 }

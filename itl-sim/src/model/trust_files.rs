@@ -21,6 +21,19 @@
 //! 12.0 the single cluster-wide ITLRecovery of the publisher is in every file.
 //!
 //! The TFTP record's role is TFTP in non-secure mode and CCM+TFTP in mixed mode (inferred).
+//!
+//! # Local key ([`Signer::LocalKey`])
+//!
+//! `utils itl reset localkey` and `utils ctl reset localkey` write the same records in the same
+//! order, signed with the *other* SAST key of the file (`trust-and-procedure.md` §1.2, §1.3,
+//! §5.8; `itl-format.md` §5), and SIGNER_INFO names that certificate:
+//!
+//! ```text
+//! ITL 12+    the node's CallManager            (normally ITLRecovery)
+//! ITL 11.5   the node's own ITLRecovery        (normally the node's CallManager) (inferred)
+//! CTL 12+    the publisher's CallManager       (normally ITLRecovery)
+//! CTL 11.5   the publisher's ITLRecovery       (normally the publisher's CallManager) (inferred)
+//! ```
 
 use std::net::Ipv4Addr;
 
@@ -29,6 +42,18 @@ use itl_core::{Function, RecordSpec, TrustListBuilder};
 use crate::error::SimError;
 use crate::model::identity::Identity;
 use crate::model::settings::{Generation, SecurityMode};
+
+/// Which SAST key signs a file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum Signer {
+    /// The usual signer: ITLRecovery from 12.0; the CallManager certificate (ITL: the
+    /// node's, CTL: the publisher's) before.
+    #[default]
+    Normal,
+    /// The other SAST key (`utils itl reset localkey` / `utils ctl reset localkey`): the
+    /// CallManager certificate from 12.0; the ITLRecovery certificate before.
+    LocalKey,
+}
 
 /// What a node contributes to the files.
 #[derive(Clone, Debug)]
@@ -84,8 +109,14 @@ fn record(
         .with_ip(ip))
 }
 
-/// Builds the ITL served by the TFTP node at `nodes[node_index]`.
-pub fn build_itl(inputs: &BuildInputs<'_>, node_index: usize) -> Result<Vec<u8>, SimError> {
+/// Builds the ITL served by the TFTP node at `nodes[node_index]`, signed by `signer`
+/// ([`Signer::Normal`]: as CUCM rebuilds it; [`Signer::LocalKey`]: as `utils itl reset
+/// localkey` writes it, same records).
+pub fn build_itl(
+    inputs: &BuildInputs<'_>,
+    node_index: usize,
+    signer: Signer,
+) -> Result<Vec<u8>, SimError> {
     let node = inputs
         .nodes
         .get(node_index)
@@ -93,22 +124,30 @@ pub fn build_itl(inputs: &BuildInputs<'_>, node_index: usize) -> Result<Vec<u8>,
     let publisher = &inputs.nodes[0];
     let sast_cm = record(Function::Sast, node.callmanager, node.name, node.address)?;
     let mut builder = TrustListBuilder::new("ITLFile.tlv", inputs.timestamp);
-    let (signer, first, second) = if inputs.generation.itl_recovery_signs() {
+    // (normal signer, other SAST key, first SAST record, second SAST record)
+    let (normal, other, first, second) = if inputs.generation.itl_recovery_signs() {
         let rec = inputs.itl_recovery;
         let sast_rec = record(Function::Sast, rec, publisher.name, publisher.address)?;
-        (rec, sast_rec, sast_cm)
+        (rec, node.callmanager, sast_rec, sast_cm)
     } else {
         // The node's own ITLRecovery (the publisher's if the node has none).
-        let sast_rec = match node.itl_recovery {
-            Some(own) => record(Function::Sast, own, node.name, node.address)?,
-            None => record(
-                Function::Sast,
+        let (rec, sast_rec) = match node.itl_recovery {
+            Some(own) => (own, record(Function::Sast, own, node.name, node.address)?),
+            None => (
                 inputs.itl_recovery,
-                publisher.name,
-                publisher.address,
-            )?,
+                record(
+                    Function::Sast,
+                    inputs.itl_recovery,
+                    publisher.name,
+                    publisher.address,
+                )?,
+            ),
         };
-        (node.callmanager, sast_cm, sast_rec)
+        (node.callmanager, rec, sast_cm, sast_rec)
+    };
+    let signer = match signer {
+        Signer::Normal => normal,
+        Signer::LocalKey => other,
     };
     builder = builder.record(first).record(second);
     let tftp_role = match inputs.mode {
@@ -157,8 +196,10 @@ pub fn build_itl(inputs: &BuildInputs<'_>, node_index: usize) -> Result<Vec<u8>,
         })
 }
 
-/// Builds the cluster's CTL (tokenless).
-pub fn build_ctl(inputs: &BuildInputs<'_>) -> Result<Vec<u8>, SimError> {
+/// Builds the cluster's CTL (tokenless), signed by `signer` ([`Signer::Normal`]: as
+/// `utils ctl update CTLFile` writes it; [`Signer::LocalKey`]: as `utils ctl reset localkey`
+/// writes it, same records).
+pub fn build_ctl(inputs: &BuildInputs<'_>, signer: Signer) -> Result<Vec<u8>, SimError> {
     let publisher = &inputs.nodes[0];
     let rec = &inputs.itl_recovery;
     let sast_cm = record(
@@ -168,10 +209,14 @@ pub fn build_ctl(inputs: &BuildInputs<'_>) -> Result<Vec<u8>, SimError> {
         publisher.address,
     )?;
     let sast_rec = record(Function::Sast, rec, publisher.name, publisher.address)?;
-    let (signer, first, second) = if inputs.generation.itl_recovery_signs() {
-        (*rec, sast_rec, sast_cm)
+    let (normal, other, first, second) = if inputs.generation.itl_recovery_signs() {
+        (*rec, publisher.callmanager, sast_rec, sast_cm)
     } else {
-        (publisher.callmanager, sast_cm, sast_rec)
+        (publisher.callmanager, *rec, sast_cm, sast_rec)
+    };
+    let signer = match signer {
+        Signer::Normal => normal,
+        Signer::LocalKey => other,
     };
     let mut builder = TrustListBuilder::new("CTLFile.tlv", inputs.timestamp)
         .record(first)
