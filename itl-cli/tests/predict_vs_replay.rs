@@ -70,6 +70,8 @@ struct Scenario {
     phones: usize,
     faults: &'static str,
     plan: &'static str,
+    /// Extra `itl predict` arguments (what the lists cannot tell, e.g. `--generation 14+`).
+    predict_args: &'static [&'static str],
 }
 
 /// What the comparison found.
@@ -132,21 +134,21 @@ async fn compare(s: &Scenario) -> Agreement {
     sim.shutdown().await;
 
     let predicted = dir.path("predict.json");
-    let out = itl(
-        &[
-            "predict",
-            "--cluster",
-            &p(&cluster_toml),
-            "--sweep",
-            &p(&sweep),
-            "--plan",
-            &p(&plan),
-            "--json",
-            &p(&predicted),
-        ],
-        Duration::from_secs(120),
-    )
-    .await;
+    let (cluster_arg, sweep_arg, plan_arg, predicted_arg) =
+        (p(&cluster_toml), p(&sweep), p(&plan), p(&predicted));
+    let mut args = vec![
+        "predict",
+        "--cluster",
+        &cluster_arg,
+        "--sweep",
+        &sweep_arg,
+        "--plan",
+        &plan_arg,
+        "--json",
+        &predicted_arg,
+    ];
+    args.extend(s.predict_args);
+    let out = itl(&args, Duration::from_secs(120)).await;
     assert!(
         matches!(out.status.code(), Some(0 | 1)),
         "predict: {}\n{}",
@@ -269,6 +271,7 @@ async fn the_seeds_order_on_11_5_with_5_percent_of_phones_off() {
         phones: 120,
         faults: "powered-off=5%,web-off=3%",
         plan: SEED_ORDER,
+        predict_args: &[],
     })
     .await;
     // 120 phones: 4 with web access off are unknown to the predictor.
@@ -294,6 +297,7 @@ async fn callmanager_and_tvs_together_on_11_5() {
         phones: 60,
         faults: "",
         plan: "regen CallManager @all\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\nwait registered\n",
+        predict_args: &[],
     })
     .await;
     assert_eq!(a.compared, 60);
@@ -310,6 +314,7 @@ async fn itlrecovery_and_tvs_together_on_12() {
         phones: 60,
         faults: "",
         plan: "regen ITLRecovery\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\n",
+        predict_args: &[],
     })
     .await;
     assert_eq!(a.compared, 60);
@@ -326,6 +331,7 @@ async fn a_mixed_cluster_without_ctl_update() {
         phones: 60,
         faults: "",
         plan: "regen CallManager @all\nrestart TFTP @all\nreset phones\n",
+        predict_args: &[],
     })
     .await;
     // S9: every phone goes from its ITL to "Not Installed".
@@ -343,6 +349,7 @@ async fn itlrecovery_with_ctl_update_on_12_mixed() {
         phones: 80,
         faults: "",
         plan: "regen ITLRecovery @all\nctl update\nrestart TFTP @all\nreset phones\nwait registered\n",
+        predict_args: &[],
     })
     .await;
     // The new ITLRecovery signs the new CTL; TVS vouches for it. The two phones without TVS
@@ -366,6 +373,7 @@ async fn s18_capf_without_ctl_update_blocks_the_tls_phones_of_a_mixed_cluster() 
         phones: 80,
         faults: "",
         plan,
+        predict_args: &[],
     })
     .await;
     // The 6 TLS-profile phones of this fleet are blocked; the others take the new ITL.
@@ -381,6 +389,7 @@ async fn s18_capf_without_ctl_update_blocks_the_tls_phones_of_a_mixed_cluster() 
         phones: 80,
         faults: "",
         plan: "regen CAPF @all\nctl update\nrestart CAPF @all\nrestart TFTP @all\nreset phones\n",
+        predict_args: &[],
     })
     .await;
     // With the CTL updated, every phone registers.
@@ -400,6 +409,7 @@ async fn s14_s15_itlrecovery_bridged_by_itl_reset_localkey_with_phones_off() {
         phones: 80,
         faults: "powered-off=5%",
         plan: "regen ITLRecovery\nitl reset localkey\nreset phones\nwait registered\nrestart TFTP @all\nreset phones\nwait registered\n",
+        predict_args: &[],
     })
     .await;
     assert_eq!(a.compared, 80);
@@ -423,8 +433,34 @@ async fn itlrecovery_bridged_by_ctl_reset_localkey_on_12_mixed() {
         phones: 60,
         faults: "",
         plan: "regen ITLRecovery\nctl reset localkey\nreset phones\nwait registered\nctl update\nrestart TFTP @all\nreset phones\nwait registered\n",
+        predict_args: &[],
     })
     .await;
     assert_eq!(a.compared, 60);
     assert_eq!(a.rejected, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn automatic_phone_interaction_on_14_and_a_certificate_no_list_carries() {
+    // 14+ with automatic phone interaction (the simulator's default): every CallManager
+    // regeneration rebuilds the ITLs and resets every phone at once. ucm-sub2 runs no TFTP:
+    // its CallManager certificate is in no served list, and its regeneration still resets
+    // every phone. The phones that were off come back to an ITL whose signer (ITLRecovery)
+    // did not change.
+    let a = compare(&Scenario {
+        label: "auto-14",
+        generation: "14+",
+        mixed: false,
+        nodes: 3,
+        phones: 60,
+        faults: "powered-off=5%",
+        plan: "regen CallManager @ucm-sub2\nwait registered\nregen TVS @all\nwait registered\nregen CallManager @all\nwait registered\n",
+        predict_args: &["--generation", "14+", "--automatic-resets"],
+    })
+    .await;
+    assert_eq!(a.compared, 60);
+    assert_eq!(
+        a.finals,
+        BTreeMap::from([("accept".to_owned(), 3), ("unaffected".to_owned(), 57)])
+    );
 }

@@ -475,3 +475,24 @@ fn ctl_reset_localkey_bridges_itlrecovery_in_mixed_mode() {
         }
     );
 }
+
+#[test]
+fn a_certificate_no_served_list_carries_changes_nothing_phones_see() {
+    let c = Cluster::new(Version::V12, false);
+    let mut m = model(&c, false);
+    // ucm-sub1 as a CallManager-only node: its certificate is in no list.
+    m.nodes[SUB].tftp = false;
+    m.nodes[SUB].itl = None;
+    m.nodes[SUB].certs.remove(&Unit::CallManager);
+    let phones = [phone(&c, "a", PUB, &[PUB], true)];
+    let plan =
+        Plan::parse("regen CallManager @ucm-sub1\nrestart TFTP @all\nreset phones\n").unwrap();
+    let p = predict(&m, &phones, &plan, &PredictOptions::default()).unwrap();
+    assert_eq!(verdicts(&p, 0), [Unaffected, Unaffected, Unaffected]);
+    assert_eq!(
+        p.steps[0].notes,
+        [
+            "ucm-sub1: CallManager regenerated (a certificate no served list carries: phones do not see it)"
+        ]
+    );
+}

@@ -249,13 +249,20 @@ impl<'a> Engine<'a> {
             let mut notes = Vec::new();
             match &s.step {
                 Step::Regen { unit, target } => {
-                    let trust_unit = unit.in_trust_lists();
-                    let nodes = self.targets(
-                        target,
-                        s.line,
-                        |i| !trust_unit || self.nodes[i].certs.contains_key(unit),
-                        &format!("{unit} certificate"),
-                    )?;
+                    // Every node has a CallManager certificate (and, on 11.5, an ITLRecovery
+                    // one) even where no served list shows it.
+                    let generation = self.generation();
+                    let exists = |i: usize| match unit {
+                        Unit::CallManager | Unit::Ipsec | Unit::Tomcat => true,
+                        Unit::ItlRecovery => {
+                            generation == Generation::V11_5
+                                || i == 0
+                                || self.nodes[i].certs.contains_key(unit)
+                        }
+                        Unit::Tvs | Unit::Capf => self.nodes[i].certs.contains_key(unit),
+                    };
+                    let nodes =
+                        self.targets(target, s.line, exists, &format!("{unit} certificate"))?;
                     if nodes.is_empty() {
                         return Err(PredictError::Plan {
                             line: s.line,
@@ -263,11 +270,15 @@ impl<'a> Engine<'a> {
                         });
                     }
                     for node in nodes {
-                        self.regenerate(node, *unit)?;
-                        notes.push(format!(
-                            "{}: {unit} regenerated",
-                            self.cluster.nodes[node].name
-                        ));
+                        let known = self.regenerate(node, *unit)?;
+                        notes.push(if known {
+                            format!("{}: {unit} regenerated", self.cluster.nodes[node].name)
+                        } else {
+                            format!(
+                                "{}: {unit} regenerated (a certificate no served list carries: phones do not see it)",
+                                self.cluster.nodes[node].name
+                            )
+                        });
                         if self.automatic(*unit) {
                             for t in self.tftp_nodes() {
                                 if self.nodes[t].itl_stale {
@@ -443,17 +454,18 @@ impl<'a> Engine<'a> {
             )
     }
 
-    fn regenerate(&mut self, node: usize, unit: Unit) -> Result<(), PredictError> {
+    /// Regenerates `unit` on `node`; false when its certificate is not known (in no served
+    /// list: nothing a phone sees changes).
+    fn regenerate(&mut self, node: usize, unit: Unit) -> Result<bool, PredictError> {
         if !unit.in_trust_lists() {
-            return Ok(());
+            return Ok(true);
         }
         let count = self.regenerations.entry((node, unit)).or_insert(0);
         *count += 1;
         let label = format!("{}/{unit}/{count}", self.cluster.nodes[node].name);
-        let old = self.nodes[node]
-            .certs
-            .get(&unit)
-            .ok_or_else(|| PredictError::Input(format!("no {label} certificate")))?;
+        let Some(old) = self.nodes[node].certs.get(&unit) else {
+            return Ok(false);
+        };
         let new =
             regenerated_certificate(old, &label).map_err(|e| PredictError::Build(e.to_string()))?;
         if matches!(unit, Unit::CallManager | Unit::ItlRecovery | Unit::Capf) {
@@ -475,7 +487,7 @@ impl<'a> Engine<'a> {
             // 14+: TVS restarts by itself on regeneration (§5.4).
             self.nodes[node].tvs_serving = Some(new_cert);
         }
-        Ok(())
+        Ok(true)
     }
 
     /// One download for each phone at `indices`; the verdicts land in `out`.
