@@ -8,46 +8,12 @@ use itl_core::signature::{rsa_key_from_certificate, verify_with_key};
 use itl_core::trust::Verdict;
 use itl_core::{Function, TrustList};
 use itl_sim::model::{CertUnit, Generation, PhoneInteraction, ServiceKind};
-use itl_sim::replay::{Action, Counts, Replay, ReplayError, replay};
-use itl_sim::{Cluster, FaultSpec, SimError, SimOptions};
+use itl_sim::replay::{Action, ReplayError, replay};
+use itl_sim::{Cluster, SimError};
 
-fn options(nodes: usize, generation: Generation, mixed: bool, faults: &str) -> SimOptions {
-    SimOptions {
-        nodes,
-        phones: 40,
-        generation,
-        mixed,
-        seed: 7,
-        faults: FaultSpec::parse(faults).expect("fault spec"),
-        key_bits: 1024,
-        ..SimOptions::default()
-    }
-}
+mod common;
 
-fn build(options: &SimOptions) -> Cluster {
-    Cluster::build(options).expect("cluster builds")
-}
-
-fn run(options: &SimOptions, text: &str) -> (Cluster, Replay) {
-    let mut cluster = build(options);
-    let plan = Plan::parse(text).expect("plan parses");
-    let replay = replay(&mut cluster, &plan).expect("replay runs");
-    (cluster, replay)
-}
-
-fn counts(accepted: usize, rejected: usize, unaffected: usize, missed: usize) -> Counts {
-    Counts {
-        accepted,
-        rejected,
-        unaffected,
-        missed,
-        unknown: 0,
-    }
-}
-
-fn step_counts(replay: &Replay) -> Vec<Counts> {
-    replay.steps.iter().map(|s| s.counts).collect()
-}
+use common::replay::*;
 
 /// The current certificate DER of `unit` on `node`.
 fn der(cluster: &Cluster, node: &str, unit: CertUnit) -> Vec<u8> {

@@ -2,49 +2,14 @@
 //! API, and what every phone did, checked phone by phone against the scenarios of
 //! `trust-and-procedure.md` §3; determinism; the JSON shape; steps that cannot be applied.
 
-use itl_core::plan::Plan;
 use itl_core::trust::Verdict;
 use itl_sim::model::Generation;
-use itl_sim::replay::{Action, Counts, Replay, ReplayError, replay};
-use itl_sim::{Cluster, FaultSpec, SimOptions};
+use itl_sim::replay::{Action, Replay, ReplayError, replay};
+use itl_sim::{Cluster, SimOptions};
 
-fn options(nodes: usize, generation: Generation, mixed: bool, faults: &str) -> SimOptions {
-    SimOptions {
-        nodes,
-        phones: 40,
-        generation,
-        mixed,
-        seed: 7,
-        faults: FaultSpec::parse(faults).expect("fault spec"),
-        key_bits: 1024,
-        ..SimOptions::default()
-    }
-}
+mod common;
 
-fn plan(text: &str) -> Plan {
-    Plan::parse(text).expect("plan parses")
-}
-
-/// Builds the cluster, replays the plan, and returns the cluster afterwards too.
-fn run(options: &SimOptions, text: &str) -> (Cluster, Replay) {
-    let mut cluster = Cluster::build(options).expect("cluster builds");
-    let replay = replay(&mut cluster, &plan(text)).expect("replay runs");
-    (cluster, replay)
-}
-
-fn counts(accepted: usize, rejected: usize, unaffected: usize, missed: usize) -> Counts {
-    Counts {
-        accepted,
-        rejected,
-        unaffected,
-        missed,
-        unknown: 0,
-    }
-}
-
-fn step_counts(replay: &Replay) -> Vec<Counts> {
-    replay.steps.iter().map(|s| s.counts).collect()
-}
+use common::replay::*;
 
 /// SHA-1 (hex) of the ITL a TFTP node serves now.
 fn served_itl_sha1(cluster: &Cluster, node: &str) -> Option<String> {

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod axl;
+pub mod replay;
 
 use std::future::Future;
 use std::time::Duration;
@@ -15,9 +16,20 @@ pub const PASSWORD: &str = "sim-test-password";
 
 /// Options of a small, fast cluster: 2 nodes, 50 phones, 1024-bit keys.
 pub fn small(generation: Generation, mixed: bool, faults: &str) -> SimOptions {
+    sized(2, 50, generation, mixed, faults)
+}
+
+/// Options of a cluster of `nodes` nodes and `phones` phones: seed 7, 1024-bit keys.
+pub fn sized(
+    nodes: usize,
+    phones: usize,
+    generation: Generation,
+    mixed: bool,
+    faults: &str,
+) -> SimOptions {
     SimOptions {
-        nodes: 2,
-        phones: 50,
+        nodes,
+        phones,
         generation,
         mixed,
         seed: 7,
