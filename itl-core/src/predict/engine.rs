@@ -22,8 +22,6 @@ struct NodeState {
     tvs_serving: Option<Arc<CertInfo>>,
     itl: Option<Arc<TrustFile>>,
     itl_stale: bool,
-    /// The served ITL is signed with the other SAST key (`utils itl reset localkey`).
-    localkey: bool,
 }
 
 struct PhoneState {
@@ -95,7 +93,6 @@ impl<'a> Engine<'a> {
                 tvs_serving,
                 itl,
                 itl_stale: false,
-                localkey: false,
             });
         }
         let ctl = match &cluster.ctl {
@@ -189,7 +186,6 @@ impl<'a> Engine<'a> {
             .map_err(|e| PredictError::Build(format!("the rebuilt ITL does not parse: {e}")))?;
         self.nodes[node].itl = Some(file);
         self.nodes[node].itl_stale = localkey;
-        self.nodes[node].localkey = localkey;
         Ok(())
     }
 
