@@ -392,6 +392,7 @@ pub fn phone_inputs(
             *pool_tftp.entry(pool).or_default().entry(node).or_default() += 1;
         }
     }
+    let mut files = ArchivedFiles::new(archive);
     let mut phones = Vec::with_capacity(report.phones.len());
     let mut unknown_tftp = 0usize;
     let mut pool_assumed = 0usize;
@@ -423,13 +424,9 @@ pub fn phone_inputs(
                 | PhoneState::StaleItl
                 | PhoneState::CtlMismatch
                 | PhoneState::UpdateFailed,
-            ) => (held_lists(p, archive, mixed), true, false),
+            ) => (held_lists(p, &mut files, mixed), true, false),
             (Some(_), PhoneState::NoTrustList) => {
-                let ctl = p
-                    .evidence
-                    .ctl_hash
-                    .as_deref()
-                    .and_then(|h| file_of(archive, h));
+                let ctl = p.evidence.ctl_hash.as_deref().and_then(|h| files.get(h));
                 let itl = if ctl.is_some() && p.evidence.itl_text.is_some() {
                     Held::NotInstalled
                 } else {
@@ -499,27 +496,49 @@ fn tvs_group(nodes: &[NodeModel], p: &PhoneRecord) -> Vec<usize> {
     out
 }
 
-fn file_of(archive: &Archive, hash: &str) -> Option<Arc<TrustFile>> {
-    let entry = archive.lookup(hash)?;
-    let bytes = archive.read(entry).ok()?;
-    TrustFile::parse(&bytes).ok().map(Arc::new)
+/// Archived lists by SHA-1, each read and parsed once however many phones hold it.
+struct ArchivedFiles<'a> {
+    archive: &'a Archive,
+    parsed: HashMap<String, Option<Arc<TrustFile>>>,
+}
+
+impl<'a> ArchivedFiles<'a> {
+    fn new(archive: &'a Archive) -> Self {
+        Self {
+            archive,
+            parsed: HashMap::new(),
+        }
+    }
+
+    /// The archived file whose MD5, SHA-1 or SHA-256 is `hash`.
+    fn get(&mut self, hash: &str) -> Option<Arc<TrustFile>> {
+        let entry = self.archive.lookup(hash)?;
+        let archive = self.archive;
+        self.parsed
+            .entry(entry.sha1.clone())
+            .or_insert_with(|| {
+                let bytes = archive.read(entry).ok()?;
+                TrustFile::parse(&bytes).ok().map(Arc::new)
+            })
+            .clone()
+    }
 }
 
 /// The lists a phone shows, from the archive; `None` when its ITL is not there.
-fn held_lists(p: &PhoneRecord, archive: &Archive, mixed: bool) -> Option<PhoneTrust> {
+fn held_lists(p: &PhoneRecord, files: &mut ArchivedFiles<'_>, mixed: bool) -> Option<PhoneTrust> {
     let itl_hash = p
         .evidence
         .archived
         .as_ref()
         .map(|a| a.sha1.as_str())
         .or(p.evidence.itl_hash.as_deref())?;
-    let itl = file_of(archive, itl_hash)?;
+    let itl = files.get(itl_hash)?;
     if itl.kind() != ListKind::Itl {
         return None;
     }
     let ctl = if mixed {
         match p.evidence.ctl_hash.as_deref() {
-            Some(h) => Some(file_of(archive, h)?),
+            Some(h) => Some(files.get(h)?),
             None => None,
         }
     } else {
