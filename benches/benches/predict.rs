@@ -4,10 +4,11 @@
 //!
 //! Run: `cargo bench -p itl-benches --bench predict`.
 
+use itl_core::cucm::Generation;
 use criterion::{Criterion, criterion_group, criterion_main};
 use itl_core::Function;
-use itl_core::plan::{Plan, Unit};
-use itl_core::predict::{ClusterModel, Generation, NodeModel, PhoneInput, PredictOptions, predict};
+use itl_core::plan::{Plan, CertUnit};
+use itl_core::predict::{ClusterModel, NodeModel, PhoneInput, PredictOptions, predict};
 use itl_core::trust::{Capabilities, PhoneTrust, TrustFile, Verdict};
 use std::hint::black_box;
 use std::net::Ipv4Addr;
@@ -49,17 +50,17 @@ fn cluster() -> (ClusterModel, Arc<TrustFile>) {
         let der = c.der().to_vec();
         match f {
             Function::Tftp => {
-                node.certs.insert(Unit::CallManager, der);
+                node.certs.insert(CertUnit::CallManager, der);
             }
             Function::Tvs => {
                 node.tvs = true;
-                node.certs.insert(Unit::Tvs, der);
+                node.certs.insert(CertUnit::Tvs, der);
             }
             Function::Capf => {
-                node.certs.insert(Unit::Capf, der);
+                node.certs.insert(CertUnit::Capf, der);
             }
             Function::Sast if file.signer().is_some_and(|s| s.matches(c)) => {
-                node.certs.insert(Unit::ItlRecovery, der);
+                node.certs.insert(CertUnit::ItlRecovery, der);
             }
             _ => {}
         }

@@ -2,11 +2,12 @@
 //! replay of the same cluster, byte for byte from one run to the next), the table it prints,
 //! and bad plans (exit 2, `PLAN:line: message`, no JSON written).
 
+use itl_core::cucm::Generation;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use itl_core::plan::Plan;
-use itl_sim::model::Generation;
+
 use itl_sim::replay::Replay;
 use itl_sim::{Cluster, FaultSpec, SimOptions};
 

@@ -1,11 +1,12 @@
 //! `itl sweep` and `itl diff` through the real binary: against the simulator (every phone's
 //! state compared with the simulator's truth), and the error paths (exit 2).
 
+use itl_core::cucm::PhoneState;
 use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
 use std::time::Duration;
 
-use itl_cucm::sweep::{Archive, PhoneState, SweepReport};
+use itl_cucm::sweep::{Archive, SweepReport};
 use itl_sim::{Cluster, FaultSpec, ServeOptions, SimOptions, SimServer};
 
 const PASSWORD: &str = "sweep-cli-password";
@@ -164,7 +165,7 @@ async fn inventory_sweep_matches_the_simulators_truth() {
     assert_eq!(states_of(&report), expected);
     assert!(report.complete);
     assert_eq!(report.cluster.source, "inventory");
-    assert_eq!(report.cluster.security_mode.as_deref(), Some("non-secure"));
+    assert_eq!(report.cluster.security_mode.map(|m| m.name()), Some("non-secure"));
     assert_eq!(report.references.len(), 2);
     assert!(report.references.iter().all(|r| {
         r.itl
@@ -242,7 +243,7 @@ async fn mixed_mode_ctl_mismatches_match_the_truth() {
         .map(|p| (p.name.clone(), p.state.name().to_owned()))
         .collect();
     assert_eq!(states_of(&report), expected);
-    assert_eq!(report.cluster.security_mode.as_deref(), Some("mixed"));
+    assert_eq!(report.cluster.security_mode.map(|m| m.name()), Some("mixed"));
     assert_eq!(report.summary.by_state[&PhoneState::CtlMismatch], 2);
     assert!(
         report

@@ -10,7 +10,7 @@
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/itl-12-sha512.tlv"))?;
 //! let list = TrustList::parse(&bytes)?;
-//! println!("{} signed by {}", list.kind(), list.header().signer_name.unwrap());
+//! println!("{} signed by {}", itl_core::ListKind::name_or_unknown(list.kind()), list.header().signer_name.unwrap());
 //! let tvs = list.records().iter().filter(|r| r.function == Some(Function::Tvs)).count();
 //! assert_eq!(tvs, 2);
 //! assert_eq!(list.to_bytes(), bytes); // lossless
@@ -20,6 +20,7 @@
 #![warn(missing_docs)]
 
 pub mod checksum;
+pub mod cucm;
 mod error;
 mod header;
 pub mod names;
@@ -29,6 +30,7 @@ mod record;
 pub mod render;
 pub mod signature;
 pub mod summary;
+pub mod time;
 pub mod tlv;
 pub mod trust;
 mod trust_list;
@@ -44,9 +46,9 @@ pub use record::Record;
 pub use render::{RenderOptions, render};
 pub use tlv::{Element, ElementKind, Part};
 pub use trust_list::{SignerMatch, TrustList};
-pub use values::{
-    Digest, Function, ListKind, Serial, Text, len_to_modulus_index, modulus_index_to_len,
-};
+pub use cucm::ListKind;
+pub use time::UnixTime;
+pub use values::{Digest, Function, Serial, Text, len_to_modulus_index, modulus_index_to_len};
 pub use write::{BuildError, FieldOrder, RecordSpec, SignerInfo, TrustListBuilder};
 
 /// The README's library example, compiled and run as a doc test.

@@ -2,9 +2,11 @@
 //!
 //! ```text
 //! # comments start with '#', blank lines are ignored
-//! regen <unit> [@<node|all>]      units: CallManager, TVS, ITLRecovery, CAPF, ipsec, tomcat
+//! regen <unit> [@<node|all>]      units: CallManager, TVS, ITLRecovery, CAPF, ipsec, tomcat,
+//!                                 CallManager-ECDSA, tomcat-ECDSA
 //! ctl update                      utils ctl update CTLFile (mixed mode)
-//! restart <service> [@<node|all>] services: TFTP, TVS, CallManager, CAPF, tomcat
+//! restart <service> [@<node|all>] services by plan name: TFTP, TVS, CallManager, CTIManager,
+//!                                 CAPF, Tomcat, DRF Master... (see cucm::Service)
 //! reset phones [@<device pool>]   (also: restart phones)
 //! wait registered                 a gate: every phone that is on has re-registered
 //! itl reset localkey              utils itl reset localkey: ITLs signed by the other SAST key
@@ -18,132 +20,21 @@
 //! [`Plan::parse`] reports all of them at once.
 //!
 //! ```
-//! use itl_core::plan::{Plan, Step, Target, Unit};
+//! use itl_core::plan::{CertUnit, Plan, Step, Target};
 //! let plan = Plan::parse("# CallManager first\nregen CallManager@ucm-pub\nrestart TFTP @all\nreset phones\nwait registered\n").unwrap();
 //! assert_eq!(plan.steps().len(), 4);
 //! assert_eq!(plan.steps()[0].line, 2);
-//! assert_eq!(plan.steps()[0].step, Step::Regen { unit: Unit::CallManager, target: Target::Node("ucm-pub".into()) });
+//! assert_eq!(plan.steps()[0].step, Step::Regen { unit: CertUnit::CallManager, target: Target::Node("ucm-pub".into()) });
 //! assert_eq!(plan.to_string(), "regen CallManager @ucm-pub\nrestart TFTP @all\nreset phones\nwait registered\n");
 //!
 //! let err = Plan::parse("regen CallManager@all\nregen certs\nrestart\n").unwrap_err();
-//! assert_eq!(err.to_string(), "line 2: unknown unit \"certs\" (CallManager, TVS, ITLRecovery, CAPF, ipsec, tomcat)\nline 3: \"restart\" needs a service (TFTP, TVS, CallManager, CAPF, tomcat) or \"phones\"");
+//! assert_eq!(err.errors.len(), 2);
+//! assert!(err.to_string().starts_with("line 2: unknown unit \"certs\" (CallManager, TVS, "));
 //! ```
 
 use std::fmt;
 
-/// A certificate unit (`set cert regen <unit>`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Unit {
-    /// `CallManager`: signs configs; signs the ITL on 11.5 and earlier.
-    CallManager,
-    /// `TVS`: the Trust Verification Service's TLS certificate.
-    Tvs,
-    /// `ITLRecovery`: signs the ITL and CTL on 12.0+.
-    ItlRecovery,
-    /// `CAPF`: issues LSCs.
-    Capf,
-    /// `ipsec`: not in any trust list.
-    Ipsec,
-    /// `tomcat`: not in any trust list.
-    Tomcat,
-}
-
-impl Unit {
-    /// Every unit, in the order the plan syntax lists them.
-    pub const ALL: [Unit; 6] = [
-        Unit::CallManager,
-        Unit::Tvs,
-        Unit::ItlRecovery,
-        Unit::Capf,
-        Unit::Ipsec,
-        Unit::Tomcat,
-    ];
-
-    /// The CUCM spelling (`CallManager`, `TVS`, `ITLRecovery`, `CAPF`, `ipsec`, `tomcat`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Unit::CallManager => "CallManager",
-            Unit::Tvs => "TVS",
-            Unit::ItlRecovery => "ITLRecovery",
-            Unit::Capf => "CAPF",
-            Unit::Ipsec => "ipsec",
-            Unit::Tomcat => "tomcat",
-        }
-    }
-
-    /// Whether the unit's certificate appears in an ITL or a CTL.
-    pub fn in_trust_lists(self) -> bool {
-        !matches!(self, Unit::Ipsec | Unit::Tomcat)
-    }
-
-    /// Parses a unit name, case-insensitively (`callmanager`, `ITLRecovery`, `tvs`...).
-    pub fn from_name(text: &str) -> Option<Unit> {
-        let t = text.trim().to_ascii_lowercase();
-        Some(match t.as_str() {
-            "callmanager" | "cm" | "ccm" => Unit::CallManager,
-            "tvs" => Unit::Tvs,
-            "itlrecovery" | "itl-recovery" | "itl_recovery" => Unit::ItlRecovery,
-            "capf" => Unit::Capf,
-            "ipsec" => Unit::Ipsec,
-            "tomcat" => Unit::Tomcat,
-            _ => return None,
-        })
-    }
-}
-
-impl fmt::Display for Unit {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// A service that a plan restarts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Service {
-    /// Cisco Tftp: rebuilds the ITL after a certificate change.
-    Tftp,
-    /// Cisco Trust Verification Service: presents its current certificate after a restart.
-    Tvs,
-    /// Cisco CallManager.
-    CallManager,
-    /// Cisco Certificate Authority Proxy Function.
-    Capf,
-    /// Cisco Tomcat.
-    Tomcat,
-}
-
-impl Service {
-    /// The short name used in plans (`TFTP`, `TVS`, `CallManager`, `CAPF`, `tomcat`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Service::Tftp => "TFTP",
-            Service::Tvs => "TVS",
-            Service::CallManager => "CallManager",
-            Service::Capf => "CAPF",
-            Service::Tomcat => "tomcat",
-        }
-    }
-
-    /// Parses a service name, case-insensitively, with or without `Cisco `.
-    pub fn from_name(text: &str) -> Option<Service> {
-        let t = text.trim().to_ascii_lowercase();
-        let t = t.strip_prefix("cisco ").unwrap_or(&t).trim();
-        Some(match t {
-            "tftp" => Service::Tftp,
-            "tvs" | "trust verification service" => Service::Tvs,
-            "callmanager" | "cm" | "ccm" => Service::CallManager,
-            "capf" | "certificate authority proxy function" => Service::Capf,
-            "tomcat" => Service::Tomcat,
-            _ => return None,
-        })
-    }
-}
-
-impl fmt::Display for Service {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+pub use crate::cucm::{CertUnit, Service};
 
 /// Where a step applies.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -179,7 +70,7 @@ pub enum Step {
     /// `regen <unit> @<node|all>`: `set cert regen <unit>`.
     Regen {
         /// The certificate unit.
-        unit: Unit,
+        unit: CertUnit,
         /// Where.
         target: Target,
     },
@@ -277,8 +168,6 @@ pub struct Plan {
     steps: Vec<PlanStep>,
 }
 
-const UNITS: &str = "CallManager, TVS, ITLRecovery, CAPF, ipsec, tomcat";
-const SERVICES: &str = "TFTP, TVS, CallManager, CAPF, tomcat";
 
 impl Plan {
     /// A plan made of `steps` (line numbers 0).
@@ -413,10 +302,9 @@ fn parse_step(content: &str) -> Result<Step, String> {
         "regen" | "regenerate" => {
             let (words, target) = split_target(rest)?;
             if words.is_empty() {
-                return Err(format!("\"regen\" needs a unit ({UNITS})"));
+                return Err(format!("\"regen\" needs a unit ({})", CertUnit::names()));
             }
-            let unit = Unit::from_name(&words)
-                .ok_or_else(|| format!("unknown unit {words:?} ({UNITS})"))?;
+            let unit = words.parse::<CertUnit>().map_err(|e| e.to_string())?;
             Ok(Step::Regen {
                 unit,
                 target: target.unwrap_or(Target::All),
@@ -431,11 +319,11 @@ fn parse_step(content: &str) -> Result<Step, String> {
             }
             if words.is_empty() {
                 return Err(format!(
-                    "\"restart\" needs a service ({SERVICES}) or \"phones\""
+                    "\"restart\" needs a service ({}) or \"phones\"",
+                    Service::plan_names()
                 ));
             }
-            let service = Service::from_name(&words)
-                .ok_or_else(|| format!("unknown service {words:?} ({SERVICES})"))?;
+            let service = words.parse::<Service>().map_err(|e| e.to_string())?;
             Ok(Step::Restart {
                 service,
                 target: target.unwrap_or(Target::All),
@@ -510,49 +398,49 @@ mod tests {
             (
                 "regen CallManager @ucm-pub",
                 Step::Regen {
-                    unit: Unit::CallManager,
+                    unit: CertUnit::CallManager,
                     target: node("ucm-pub"),
                 },
             ),
             (
                 "regen callmanager@ucm-sub1",
                 Step::Regen {
-                    unit: Unit::CallManager,
+                    unit: CertUnit::CallManager,
                     target: node("ucm-sub1"),
                 },
             ),
             (
                 "regen TVS@all",
                 Step::Regen {
-                    unit: Unit::Tvs,
+                    unit: CertUnit::Tvs,
                     target: Target::All,
                 },
             ),
             (
                 "regen ITLRecovery",
                 Step::Regen {
-                    unit: Unit::ItlRecovery,
+                    unit: CertUnit::ItlRecovery,
                     target: Target::All,
                 },
             ),
             (
                 "REGEN capf @ucm-pub",
                 Step::Regen {
-                    unit: Unit::Capf,
+                    unit: CertUnit::Capf,
                     target: node("ucm-pub"),
                 },
             ),
             (
                 "regen ipsec @all",
                 Step::Regen {
-                    unit: Unit::Ipsec,
+                    unit: CertUnit::Ipsec,
                     target: Target::All,
                 },
             ),
             (
                 "regen tomcat",
                 Step::Regen {
-                    unit: Unit::Tomcat,
+                    unit: CertUnit::Tomcat,
                     target: Target::All,
                 },
             ),
@@ -610,7 +498,7 @@ mod tests {
         let cases = [
             (
                 "regen",
-                "line 1: \"regen\" needs a unit (CallManager, TVS, ITLRecovery, CAPF, ipsec, tomcat)",
+                "line 1: \"regen\" needs a unit (CallManager, TVS, ITLRecovery, CAPF, ipsec, tomcat, CallManager-ECDSA, tomcat-ECDSA)",
             ),
             (
                 "regen CallManager @",
@@ -622,7 +510,7 @@ mod tests {
             ),
             (
                 "restart ntp @all",
-                "line 1: unknown service \"ntp\" (TFTP, TVS, CallManager, CAPF, tomcat)",
+                "line 1: unknown service \"ntp\" (CallManager, CTIManager, TFTP, TVS, CAPF, CTL Provider, Tomcat, DRF Master, DRF Local, Certificate Change Notification, HAProxy, SSOSP Tomcat, RIS Data Collector)",
             ),
             (
                 "reset everything",

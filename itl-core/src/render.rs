@@ -5,7 +5,8 @@
 
 use crate::TrustList;
 use crate::tlv::{ElementKind, header_tag as h, record_tag as r, record_tag_name};
-use crate::values::{Function, ListKind};
+use crate::ListKind;
+use crate::values::Function;
 use std::fmt::Write as _;
 
 /// What the caller knows that the file does not say.
@@ -101,7 +102,7 @@ const TABLE_HEAD: &str =
 /// Renders the list as `show itl` (or `show ctl` for a CTL) prints it.
 pub fn render(list: &TrustList<'_>, options: &RenderOptions) -> String {
     let word = match list.kind() {
-        ListKind::Ctl => "CTL",
+        Some(ListKind::Ctl) => "CTL",
         _ => "ITL",
     };
     let sums = list.checksums();

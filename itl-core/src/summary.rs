@@ -1,7 +1,7 @@
 //! A serialisable summary of a parsed list: the stable JSON schema of `itl parse --json`.
 
 use crate::render::format_rfc3339;
-use crate::{ParseWarning, TrustList};
+use crate::{ListKind, ParseWarning, TrustList};
 use serde::Serialize;
 
 /// The signer named in the header.
@@ -114,7 +114,7 @@ impl ListSummary {
         let signer = list.signer_index();
         let text = |t: Option<crate::Text<'_>>| t.map(|t| t.lossy().into_owned());
         Self {
-            kind: list.kind().as_str(),
+            kind: ListKind::name_or_unknown(list.kind()),
             version: format!("{}.{}", h.version.0, h.version.1),
             header_length: h.header_length,
             signer: SignerSummary {

@@ -5,7 +5,8 @@ use crate::error::{ParseError, ParseWarning};
 use crate::header::{Header, parse_header};
 use crate::record::{Record, parse_record, record_elements};
 use crate::tlv::Element;
-use crate::values::{Function, ListKind};
+use crate::ListKind;
+use crate::values::Function;
 use crate::walk::Walker;
 
 /// How [`TrustList::signer_match`] chose the signer record.
@@ -45,7 +46,7 @@ impl<'a> TrustList<'a> {
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/itl-11.5-sha1-2048.tlv"))?;
     /// let list = itl_core::TrustList::parse(&bytes)?;
-    /// assert_eq!(list.kind(), itl_core::ListKind::Itl);
+    /// assert_eq!(list.kind(), Some(itl_core::ListKind::Itl));
     /// # Ok(()) }
     /// ```
     pub fn parse(bytes: &'a [u8]) -> Result<Self, ParseError> {
@@ -120,12 +121,11 @@ impl<'a> TrustList<'a> {
         &self.warnings
     }
 
-    /// ITL or CTL, from FILENAME.
-    pub fn kind(&self) -> ListKind {
+    /// ITL or CTL, from FILENAME; `None` when FILENAME is absent or names neither.
+    pub fn kind(&self) -> Option<ListKind> {
         self.header
             .filename
-            .map(|name| ListKind::from_filename(name.bytes()))
-            .unwrap_or(ListKind::Unknown)
+            .and_then(|name| ListKind::from_filename(name.bytes()))
     }
 
     /// Records that carry a certificate.

@@ -160,43 +160,6 @@ impl fmt::Display for Digest {
     }
 }
 
-/// Whether a file is an ITL or a CTL, from its FILENAME.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ListKind {
-    /// `ITLFile.tlv`, `ITLSEP<MAC>.tlv`.
-    Itl,
-    /// `CTLFile.tlv`, `CTLSEP<MAC>.tlv`.
-    Ctl,
-    /// No FILENAME, or another name.
-    Unknown,
-}
-
-impl ListKind {
-    /// Classifies a file name (`ITL…` or `CTL…`, case-insensitive).
-    pub fn from_filename(name: &[u8]) -> Self {
-        match name.get(..3) {
-            Some(p) if p.eq_ignore_ascii_case(b"ITL") => Self::Itl,
-            Some(p) if p.eq_ignore_ascii_case(b"CTL") => Self::Ctl,
-            _ => Self::Unknown,
-        }
-    }
-
-    /// `ITL`, `CTL` or `unknown`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Itl => "ITL",
-            Self::Ctl => "CTL",
-            Self::Unknown => "unknown",
-        }
-    }
-}
-
-impl fmt::Display for ListKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// A certificate serial number as stored: raw big-endian bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Serial<'a>(pub &'a [u8]);

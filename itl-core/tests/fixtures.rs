@@ -51,7 +51,7 @@ fn itl_115_shapes() {
         let bytes = read(name);
         let list = TrustList::parse(&bytes).unwrap();
         let h = list.header();
-        assert_eq!(list.kind(), ListKind::Itl);
+        assert_eq!(list.kind(), Some(ListKind::Itl));
         assert_eq!(h.digest, Some(Digest::Sha1));
         assert_eq!(h.signature_modulus, Some(modulus));
         assert_eq!(h.signature_value().unwrap().len(), sig_len);
@@ -102,7 +102,7 @@ fn itl_12_signed_by_itlrecovery_sha512() {
 fn ctls() {
     let bytes = read("ctl-mixed-sha256.tlv");
     let list = TrustList::parse(&bytes).unwrap();
-    assert_eq!(list.kind(), ListKind::Ctl);
+    assert_eq!(list.kind(), Some(ListKind::Ctl));
     assert_eq!(list.header().digest, Some(Digest::Sha256));
     assert_eq!(
         functions(&list),
@@ -264,7 +264,7 @@ fn builder_round_trip_preserves_every_field() {
                 .unwrap();
             let list = TrustList::parse(&bytes).unwrap();
             let h = list.header();
-            assert_eq!(list.kind(), ListKind::Ctl);
+            assert_eq!(list.kind(), Some(ListKind::Ctl));
             assert_eq!(h.digest, Some(digest));
             assert_eq!(h.timestamp, Some(4_000_000_000));
             assert_eq!(h.signer_version, Some((1, 0)));

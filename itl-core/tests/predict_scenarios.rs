@@ -11,9 +11,10 @@
 mod common;
 
 use common::{Cluster, PUB, SUB, Version};
-use itl_core::plan::{Plan, Unit};
+use itl_core::cucm::{CertUnit, Generation};
+use itl_core::plan::Plan;
 use itl_core::predict::{
-    ClusterModel, Generation, NodeModel, PhoneInput, PredictError, PredictOptions, Prediction,
+    ClusterModel, NodeModel, PhoneInput, PredictError, PredictOptions, Prediction,
     predict,
 };
 use itl_core::trust::{Capabilities, PhoneTrust, TrustCache, Verdict};
@@ -34,11 +35,11 @@ fn model(c: &Cluster, automatic: bool) -> ClusterModel {
             m.tftp = true;
             m.callmanager = true;
             m.tvs = true;
-            m.certs.insert(Unit::CallManager, n.callmanager.der.clone());
-            m.certs.insert(Unit::Tvs, n.tvs.der.clone());
+            m.certs.insert(CertUnit::CallManager, n.callmanager.der.clone());
+            m.certs.insert(CertUnit::Tvs, n.tvs.der.clone());
             if i == PUB {
-                m.certs.insert(Unit::ItlRecovery, c.itlrecovery.der.clone());
-                m.certs.insert(Unit::Capf, c.capf.der.clone());
+                m.certs.insert(CertUnit::ItlRecovery, c.itlrecovery.der.clone());
+                m.certs.insert(CertUnit::Capf, c.capf.der.clone());
             }
             m.itl = Some(c.itl(i));
             m
@@ -483,7 +484,7 @@ fn a_certificate_no_served_list_carries_changes_nothing_phones_see() {
     // ucm-sub1 as a CallManager-only node: its certificate is in no list.
     m.nodes[SUB].tftp = false;
     m.nodes[SUB].itl = None;
-    m.nodes[SUB].certs.remove(&Unit::CallManager);
+    m.nodes[SUB].certs.remove(&CertUnit::CallManager);
     let phones = [phone(&c, "a", PUB, &[PUB], true)];
     let plan =
         Plan::parse("regen CallManager @ucm-sub1\nrestart TFTP @all\nreset phones\n").unwrap();

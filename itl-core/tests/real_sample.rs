@@ -33,7 +33,7 @@ fn header_facts() {
     assert_eq!(h.signer_info.unwrap().value.len(), 127);
     assert_eq!(h.filename.unwrap().lossy(), "CTLFile.tlv");
     assert_eq!(h.timestamp, Some(1430968247));
-    assert_eq!(list.kind(), ListKind::Ctl);
+    assert_eq!(list.kind(), Some(ListKind::Ctl));
     assert!(list.warnings().is_empty(), "{:?}", list.warnings());
     let sums = list.checksums();
     assert_eq!(hex::encode(sums.md5), "0c43d702a9bc273d1ba7e9512877ab6a");

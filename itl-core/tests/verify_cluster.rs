@@ -6,6 +6,7 @@ mod verify_support;
 use itl_core::verify::{
     ClusterCert, ClusterCerts, ClusterRole, Report, VerifyOptions, code, verify,
 };
+use itl_core::cucm::CertUnit;
 use itl_core::{Digest, Function, TrustList};
 use verify_support::*;
 
@@ -180,7 +181,7 @@ fn a_flat_folder_is_one_node() {
     .into_iter()
     .map(|(stem, name)| {
         let role = match stem {
-            "TVS-sub1" => ClusterRole::Tvs,
+            "TVS-sub1" => ClusterRole::Unit(CertUnit::Tvs),
             other => ClusterRole::from_stem(other),
         };
         ClusterCert::new(None, role, cert(name))
@@ -237,18 +238,18 @@ fn roles_outside_trust_lists_are_never_required() {
     assert_eq!(problems(&report), []);
     assert_eq!(
         ClusterRole::from_stem("tomcat-ECDSA"),
-        ClusterRole::TomcatEcdsa
+        ClusterRole::Unit(CertUnit::TomcatEcdsa)
     );
     assert_eq!(
         ClusterRole::from_stem("itlrecovery"),
-        ClusterRole::ItlRecovery
+        ClusterRole::Unit(CertUnit::ItlRecovery)
     );
     assert_eq!(
         ClusterRole::from_stem("ucm-pub"),
         ClusterRole::Other("ucm-pub".into())
     );
-    assert!(ClusterRole::Capf.in_trust_lists());
-    assert!(!ClusterRole::Ipsec.in_trust_lists());
+    assert!(ClusterRole::Unit(CertUnit::Capf).in_trust_lists());
+    assert!(!ClusterRole::Unit(CertUnit::Ipsec).in_trust_lists());
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::fmt;
 use std::net::SocketAddr;
 
 use crate::http::{HttpClient, HttpError, HttpOptions};
-use crate::mac::Mac;
+use itl_core::cucm::{ListKind, Mac};
 use crate::tftp::{TftpError, TftpOptions, tftp_get};
 
 /// How trust files are fetched from a TFTP node.
@@ -162,33 +162,6 @@ pub struct FetchOptions {
     pub http: HttpOptions,
 }
 
-/// Which list a trust file is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub enum TrustFileKind {
-    /// Certificate Trust List (`CTLFile.tlv`, `CTLSEP<MAC>.tlv`): mixed-mode clusters only.
-    Ctl,
-    /// Identity Trust List (`ITLFile.tlv`, `ITLSEP<MAC>.tlv`): always served.
-    Itl,
-}
-
-impl TrustFileKind {
-    /// The cluster-wide file name.
-    pub fn cluster_file(self) -> &'static str {
-        match self {
-            TrustFileKind::Ctl => "CTLFile.tlv",
-            TrustFileKind::Itl => "ITLFile.tlv",
-        }
-    }
-
-    /// The per-device file name for `mac`.
-    pub fn device_file(self, mac: &Mac) -> String {
-        match self {
-            TrustFileKind::Ctl => format!("CTLSEP{mac}.tlv"),
-            TrustFileKind::Itl => format!("ITLSEP{mac}.tlv"),
-        }
-    }
-}
-
 /// The result of asking for one file.
 #[derive(Debug)]
 pub enum FetchOutcome {
@@ -206,7 +179,7 @@ pub struct TrustFile {
     /// Served name, e.g. `ITLSEP001122334455.tlv`.
     pub name: String,
     /// CTL or ITL.
-    pub kind: TrustFileKind,
+    pub kind: ListKind,
     /// True for the per-device (`…SEP<MAC>.tlv`) name.
     pub per_device: bool,
     /// What came back.
@@ -234,10 +207,10 @@ impl fmt::Display for TrustFile {
                 self.kind.cluster_file()
             ),
             FetchOutcome::NotFound => match self.kind {
-                TrustFileKind::Ctl => {
+                ListKind::Ctl => {
                     write!(f, "{name}: not served (normal on a non-secure cluster)")
                 }
-                TrustFileKind::Itl => write!(f, "{name}: not served"),
+                ListKind::Itl => write!(f, "{name}: not served"),
             },
             FetchOutcome::Failed(error) => write!(f, "{name}: failed: {error}"),
         }
@@ -263,7 +236,7 @@ impl TrustFileSet {
         self.files
             .iter()
             .rev()
-            .find(|f| f.kind == TrustFileKind::Ctl)
+            .find(|f| f.kind == ListKind::Ctl)
     }
 
     /// The ITL a phone would end up with: the last ITL name asked.
@@ -271,7 +244,7 @@ impl TrustFileSet {
         self.files
             .iter()
             .rev()
-            .find(|f| f.kind == TrustFileKind::Itl)
+            .find(|f| f.kind == ListKind::Itl)
     }
 
     /// True when the server could not be reached at all: nothing was fetched or refused, and
@@ -347,7 +320,7 @@ impl Fetcher {
             Transport::Tftp => match resolve(server.bare_host(), server.tftp_port).await {
                 Ok(addr) => Some(addr),
                 Err(error) => {
-                    let kind = TrustFileKind::Ctl;
+                    let kind = ListKind::Ctl;
                     let (name, per_device) = match &mac {
                         Some(mac) => (kind.device_file(mac), true),
                         None => (kind.cluster_file().to_owned(), false),
@@ -364,7 +337,7 @@ impl Fetcher {
             Transport::Http => None,
         };
 
-        for kind in [TrustFileKind::Ctl, TrustFileKind::Itl] {
+        for kind in [ListKind::Ctl, ListKind::Itl] {
             let mut names = Vec::with_capacity(2);
             if let Some(mac) = &mac {
                 names.push((kind.device_file(mac), true));
@@ -612,7 +585,7 @@ mod tests {
         assert_eq!(
             line(
                 "CTLFile.tlv".into(),
-                TrustFileKind::Ctl,
+                ListKind::Ctl,
                 false,
                 FetchOutcome::NotFound
             ),
@@ -620,8 +593,8 @@ mod tests {
         );
         assert_eq!(
             line(
-                TrustFileKind::Itl.device_file(&mac),
-                TrustFileKind::Itl,
+                ListKind::Itl.device_file(&mac),
+                ListKind::Itl,
                 true,
                 FetchOutcome::NotFound
             ),
@@ -630,7 +603,7 @@ mod tests {
         assert_eq!(
             line(
                 "ITLFile.tlv".into(),
-                TrustFileKind::Itl,
+                ListKind::Itl,
                 false,
                 FetchOutcome::NotFound
             ),
@@ -639,7 +612,7 @@ mod tests {
         assert_eq!(
             line(
                 "ITLFile.tlv".into(),
-                TrustFileKind::Itl,
+                ListKind::Itl,
                 false,
                 FetchOutcome::Fetched(vec![0; 7166])
             ),

@@ -9,11 +9,11 @@
 //! * [`fetch`]: [`Fetcher::fetch_trust_files`] asks a node for `CTLSEP<MAC>.tlv`,
 //!   `ITLSEP<MAC>.tlv`, `CTLFile.tlv` and `ITLFile.tlv` in a phone's order, and
 //!   [`Fetcher::fetch_url`] fetches `tftp://`, `http://` or `https://` URLs.
-//! * [`mac`]: the [`Mac`] type device names are built from.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), itl_cucm::FetchError> {
-//! use itl_cucm::{FetchOptions, Fetcher, Mac, TrustServer};
+//! use itl_core::cucm::Mac;
+//! use itl_cucm::{FetchOptions, Fetcher, TrustServer};
 //!
 //! let fetcher = Fetcher::new(FetchOptions::default())?;
 //! let mac: Mac = "SEP001122334455".parse().expect("valid MAC");
@@ -29,16 +29,14 @@
 pub mod cluster_file;
 pub mod fetch;
 pub mod http;
-pub mod mac;
 pub mod plan_input;
 pub mod soap;
 pub mod sweep;
 pub mod tftp;
 
 pub use fetch::{
-    FetchError, FetchOptions, FetchOutcome, Fetcher, Transport, TrustFile, TrustFileKind,
+    FetchError, FetchOptions, FetchOutcome, Fetcher, Transport, TrustFile,
     TrustFileSet, TrustServer,
 };
 pub use http::{HttpClient, HttpError, HttpOptions};
-pub use mac::{Mac, MacParseError};
 pub use tftp::{TftpError, TftpOptions, tftp_get};

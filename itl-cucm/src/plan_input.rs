@@ -27,13 +27,14 @@ use std::collections::{BTreeMap, HashMap};
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 
-use itl_core::plan::Unit;
-use itl_core::predict::{ClusterModel, Generation, NodeModel, PhoneInput};
+use itl_core::cucm::{CertUnit, DeviceSecurityMode, Generation, ModelInfo};
+use itl_core::predict::{ClusterModel, NodeModel, PhoneInput};
 use itl_core::trust::{Capabilities, Held, PhoneTrust, TrustFile};
 use itl_core::{Function, ListKind};
 
 use crate::cluster_file::ClusterFile;
-use crate::sweep::{Archive, PhoneRecord, PhoneState, SweepReport};
+use crate::sweep::{Archive, PhoneRecord, SweepReport};
+use itl_core::cucm::PhoneState;
 
 /// Why the inputs could not be assembled.
 #[derive(Debug, thiserror::Error)]
@@ -237,7 +238,7 @@ pub fn cluster_model(
             continue;
         };
         nodes[i].callmanager = true;
-        nodes[i].certs.insert(Unit::CallManager, cm.der().to_vec());
+        nodes[i].certs.insert(CertUnit::CallManager, cm.der().to_vec());
         let signed_by_cm = file.signer().is_some_and(|s| s.matches(&cm));
         let g = if signed_by_cm {
             Generation::V11_5
@@ -255,7 +256,7 @@ pub fn cluster_model(
             let owner = if g == Generation::V11_5 { i } else { 0 };
             nodes[owner]
                 .certs
-                .entry(Unit::ItlRecovery)
+                .entry(CertUnit::ItlRecovery)
                 .or_insert_with(|| rec.der().to_vec());
         }
         for r in file.records() {
@@ -266,7 +267,7 @@ pub fn cluster_model(
                         nodes[n].tvs = true;
                         nodes[n]
                             .certs
-                            .entry(Unit::Tvs)
+                            .entry(CertUnit::Tvs)
                             .or_insert_with(|| c.der().to_vec());
                     } else {
                         notes.push(format!(
@@ -278,7 +279,7 @@ pub fn cluster_model(
                 Some(Function::Capf) => {
                     nodes[0]
                         .certs
-                        .entry(Unit::Capf)
+                        .entry(CertUnit::Capf)
                         .or_insert_with(|| c.der().to_vec());
                 }
                 _ => {}
@@ -299,11 +300,11 @@ pub fn cluster_model(
                 }
                 nodes[n]
                     .certs
-                    .entry(Unit::CallManager)
+                    .entry(CertUnit::CallManager)
                     .or_insert_with(|| c.der().to_vec());
             }
         }
-        let pub_cm = nodes[0].certs.get(&Unit::CallManager).cloned();
+        let pub_cm = nodes[0].certs.get(&CertUnit::CallManager).cloned();
         if let Some(pub_cm) = pub_cm {
             let rec = ctl
                 .records()
@@ -314,7 +315,7 @@ pub fn cluster_model(
             if let Some(rec) = rec {
                 nodes[0]
                     .certs
-                    .entry(Unit::ItlRecovery)
+                    .entry(CertUnit::ItlRecovery)
                     .or_insert_with(|| rec.der().to_vec());
             }
         }
@@ -411,8 +412,8 @@ pub fn phone_inputs(
             group = pool_group(&p.device_pool);
         }
         let capabilities = capabilities(p.model.as_deref())
-            .with_tls_profile(tls_mode(p.security_mode.as_deref()))
-            .with_lsc(tls_mode(p.security_mode.as_deref()));
+            .with_tls_profile(tls_mode(p.security_mode))
+            .with_lsc(tls_mode(p.security_mode));
         let (trust, on, assumed) = match (tftp_node, p.state) {
             (None, _) => {
                 unknown_tftp += 1;
@@ -533,7 +534,7 @@ fn held_lists(p: &PhoneRecord, files: &mut ArchivedFiles<'_>, mixed: bool) -> Op
         .map(|a| a.sha1.as_str())
         .or(p.evidence.itl_hash.as_deref())?;
     let itl = files.get(itl_hash)?;
-    if itl.kind() != ListKind::Itl {
+    if itl.kind() != Some(ListKind::Itl) {
         return None;
     }
     let ctl = if mixed {
@@ -549,20 +550,14 @@ fn held_lists(p: &PhoneRecord, files: &mut ArchivedFiles<'_>, mixed: bool) -> Op
 
 /// Whether a device security mode means TLS registration (`Authenticated`, `Encrypted`).
 /// Such phones are taken to use an LSC from CAPF (the sweep does not read LSC status).
-fn tls_mode(mode: Option<&str>) -> bool {
-    mode.is_some_and(|m| {
-        let m = m.to_ascii_lowercase();
-        m.contains("authenticated") || m.contains("encrypted")
-    })
+fn tls_mode(mode: Option<DeviceSecurityMode>) -> bool {
+    mode.is_some_and(DeviceSecurityMode::is_tls)
 }
 
-/// What a model can do: 7940/7960 (and other pre-TVS models) do not use TVS.
+/// What a model can do ([`ModelInfo`]): 7940/7960 (and other pre-TVS models) do not use TVS.
 pub fn capabilities(model: Option<&str>) -> Capabilities {
     let model = model.unwrap_or("phone");
-    let no_tvs = ["7940", "7960", "7905", "7912"]
-        .iter()
-        .any(|m| model.contains(m));
-    if no_tvs {
+    if !ModelInfo::from_name(model).tvs {
         Capabilities::without_tvs(model)
     } else {
         Capabilities::new(model)

@@ -10,8 +10,9 @@ use std::time::Duration;
 
 use itl_cucm::soap::axl::{self, PagingOptions};
 use itl_cucm::soap::control_center::{
-    self, ControlCenterRequest, ControlType, ServiceInfo, ServiceInformation, ServiceStatus,
+    self, ControlCenterRequest, ControlType, ServiceInfo, ServiceInformation,
 };
+use itl_core::cucm::ServiceStatus;
 use itl_cucm::soap::risport::{
     self, CmDevice, PacerConfig, RegistrationStatus, SelectCmDeviceRequest, SelectCmDeviceResult,
 };
@@ -611,8 +612,8 @@ async fn control_center_status_and_restart() {
         let all = c.service_status::<&str>(&[]).await.expect("status");
         assert_eq!(all.services.len(), 2);
         assert_eq!(
-            all.service("Cisco TFTP").map(|s| &s.status),
-            Some(&ServiceStatus::Started)
+            all.service("Cisco TFTP").map(ServiceInfo::status),
+            Some(ServiceStatus::Started)
         );
         let one = c
             .service_status(&["Cisco Trust Verification Service"])
@@ -624,7 +625,7 @@ async fn control_center_status_and_restart() {
             .await
             .expect("restart");
         assert_eq!(restarted.services[0].name, "Cisco Tftp");
-        assert_eq!(restarted.services[0].status, ServiceStatus::Starting);
+        assert_eq!(restarted.services[0].status(), ServiceStatus::Starting);
     })
     .await;
 }

@@ -1,9 +1,10 @@
 //! Control Center Services codecs, both sides.
 
+use itl_core::cucm::{Service, ServiceStatus};
 use itl_cucm::soap::SoapError;
 use itl_cucm::soap::control_center::{
     self, ControlCenterRequest, ControlType, REASON_NOT_ACTIVATED, ServiceInfo, ServiceInformation,
-    ServiceStatus, control_services_response, do_control_services_request,
+    control_services_response, do_control_services_request,
     get_service_status_request, parse_control_services_response, parse_request,
     parse_service_status_response, service_status_response,
 };
@@ -104,13 +105,15 @@ fn documented_response_parses() {
         info.services,
         vec![ServiceInfo {
             name: "Cisco CallManager".to_owned(),
-            status: ServiceStatus::Started,
+            status_text: "Started".to_owned(),
             reason_code: Some(0),
             reason: Some("Service is running".to_owned()),
             start_time: Some("2024-01-01T12:00:00".to_owned()),
             up_time: Some(86400),
         }]
     );
+    assert_eq!(info.services[0].status(), ServiceStatus::Started);
+    assert_eq!(info.services[0].service(), Some(Service::CallManager));
     // Twin: the same body is not a soapDoControlServices response.
     assert!(matches!(
         parse_control_services_response(doc.as_bytes()),
@@ -126,18 +129,18 @@ fn real_shape_with_negative_codes_and_other_prefixes() {
     assert_eq!(info.reason_code, None);
     assert_eq!(info.services.len(), 3);
     let tftp = info.service("cisco TFTP").expect("case-insensitive lookup");
-    assert_eq!(tftp.status, ServiceStatus::Starting);
+    assert_eq!(tftp.status(), ServiceStatus::Starting);
     assert_eq!(tftp.reason_code, Some(-1));
     assert_eq!(tftp.reason, None);
     assert!(!tftp.is_intentionally_stopped());
     let ctl = info.service("Cisco CTL Provider").expect("listed");
     assert_eq!(ctl.reason_code, Some(REASON_NOT_ACTIVATED));
     assert!(ctl.is_intentionally_stopped());
+    assert_eq!(ctl.status(), ServiceStatus::NotActivated);
     assert_eq!(ctl.start_time, None);
-    assert_eq!(
-        info.services[2].status,
-        ServiceStatus::Other("Paused".to_owned())
-    );
+    assert_eq!(info.services[2].status_text, "Paused");
+    assert_eq!(info.services[2].status(), ServiceStatus::Unknown);
+    assert_eq!(info.services[2].service(), None);
     assert!(info.service("Cisco Tomcat").is_none());
 }
 
@@ -157,7 +160,7 @@ fn server_responses_round_trip() {
     let status = service_status_response(&info);
     assert_eq!(
         status,
-        r#"<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><ns:soapGetServiceStatusResponse xmlns:ns="http://schemas.cisco.com/ast/soap"><soapGetServiceStatusReturn><ReturnCode>0</ReturnCode><ReasonCode>-1</ReasonCode><ReasonString>Success &amp; more</ReasonString><ServiceInfoList><item><ServiceName>Cisco Trust Verification Service</ServiceName><ServiceStatus>Started</ServiceStatus><ReasonCode>-1</ReasonCode><ReasonCodeString>Successful</ReasonCodeString><StartTime>Mon Jan  1 12:00:00 2024</StartTime><UpTime>3600</UpTime></item><item><ServiceName>Cisco Tftp</ServiceName><ServiceStatus>Stopped</ServiceStatus></item></ServiceInfoList></soapGetServiceStatusReturn></ns:soapGetServiceStatusResponse></soapenv:Body></soapenv:Envelope>"#
+        r#"<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><ns:soapGetServiceStatusResponse xmlns:ns="http://schemas.cisco.com/ast/soap"><soapGetServiceStatusReturn><ReturnCode>0</ReturnCode><ReasonCode>-1</ReasonCode><ReasonString>Success &amp; more</ReasonString><ServiceInfoList><item><ServiceName>Cisco Trust Verification Service</ServiceName><ServiceStatus>Started</ServiceStatus><ReasonCode>-1</ReasonCode><ReasonCodeString>Successful</ReasonCodeString><StartTime>Mon Jan  1 12:00:00 2024</StartTime><UpTime>3600</UpTime></item><item><ServiceName>Cisco Tftp</ServiceName><ServiceStatus>Stopped</ServiceStatus><ReasonCode>-1019</ReasonCode><ReasonCodeString>Component is not running</ReasonCodeString></item></ServiceInfoList></soapGetServiceStatusReturn></ns:soapGetServiceStatusResponse></soapenv:Body></soapenv:Envelope>"#
     );
     assert_eq!(
         parse_service_status_response(status.as_bytes()),

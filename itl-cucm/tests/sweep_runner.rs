@@ -3,6 +3,7 @@
 //! a TFTP node serving its reference list over HTTP. Every sweep must finish within its bound
 //! and account for every phone exactly once.
 
+use itl_core::cucm::{ClusterSecurityMode, ListKind, PhoneState};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,7 +15,7 @@ use itl_cucm::sweep::classify::RegistrationFacts;
 use itl_cucm::sweep::report::{ClusterFacts, PhoneRecord};
 use itl_cucm::sweep::run::{ProgressBarObserver, SweepObserver};
 use itl_cucm::sweep::{
-    Archive, CancelSignal, InventoryPhone, PhoneState, Quiet, SweepOptions, SweepPlan, TftpNode,
+    Archive, CancelSignal, InventoryPhone, Quiet, SweepOptions, SweepPlan, TftpNode,
     cancel_pair, run_sweep,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -427,7 +428,7 @@ async fn every_fault_gets_its_state_within_the_deadline() {
     assert_eq!(report.summary.total, expected.len());
     assert_eq!(report.summary.ok, 3);
     assert_eq!(contacted_by_mistake.hits.load(Ordering::SeqCst), 0);
-    assert_eq!(report.cluster.security_mode.as_deref(), Some("non-secure"));
+    assert_eq!(report.cluster.security_mode, Some(ClusterSecurityMode::NonSecure));
 
     // Evidence details.
     let by = |n: &str| report.phones.iter().find(|p| p.name == n).expect("phone");
@@ -482,7 +483,7 @@ async fn every_fault_gets_its_state_within_the_deadline() {
         (
             entry.node.as_str(),
             entry.name.as_str(),
-            entry.kind.as_str()
+            ListKind::name_or_unknown(entry.kind)
         ),
         ("ucm-pub", "ITLFile.tlv", "ITL")
     );

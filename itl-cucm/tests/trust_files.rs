@@ -3,12 +3,13 @@
 
 mod common;
 
+use itl_core::cucm::{ListKind, Mac};
 use std::time::{Duration, Instant};
 
 use common::http_server::{HttpServer, Reply};
 use common::{Tftpd, assert_bytes, free_udp_port, pattern, real_ctl, within};
 use itl_cucm::{
-    FetchOptions, FetchOutcome, Fetcher, HttpOptions, Mac, TftpOptions, Transport, TrustFileKind,
+    FetchOptions, FetchOutcome, Fetcher, HttpOptions, TftpOptions, Transport,
     TrustFileSet, TrustServer,
 };
 
@@ -97,7 +98,7 @@ async fn check_scenarios(fetcher: &Fetcher, non_secure: &TrustServer, secure: &T
     );
     let itl = set.itl().expect("an ITL entry");
     assert_eq!(itl.name, "ITLFile.tlv");
-    assert_eq!(itl.kind, TrustFileKind::Itl);
+    assert_eq!(itl.kind, ListKind::Itl);
     assert!(!itl.per_device);
     assert_eq!(itl.bytes(), Some(&itl_cluster[..]));
     let fetched: Vec<&str> = set.fetched().map(|(name, _)| name).collect();

@@ -1,8 +1,9 @@
 //! What cluster to simulate.
 
+use itl_core::cucm::Generation;
 use crate::error::SimError;
 use crate::faults::FaultSpec;
-use crate::model::{ClockMode, Generation, Organisation, PhoneInteraction};
+use crate::model::{ClockMode, Organisation, PhoneInteraction};
 use crate::phone::fleet::MAX_PHONES;
 
 /// The most nodes a cluster may have (CUCM supports 21 in a cluster).

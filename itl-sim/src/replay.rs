@@ -91,17 +91,15 @@
 //!   the files the phone holds at the end (`null` when it holds none, e.g. after
 //!   `REJECT_NO_ITL`).
 
+use itl_core::cucm::{CertUnit, ClusterSecurityMode, Service};
 use std::fmt;
 
-use itl_core::plan::{Plan, Service, Step, Target, Unit};
+use itl_core::plan::{Plan, Step, Target};
 use itl_core::trust::{Outcome, OutcomeKind, Verdict};
 use serde::{Deserialize, Serialize};
 
 use crate::error::SimError;
-use crate::model::{
-    CertUnit, ChangeReport, ClockMode, Cluster, PhoneSelector, ResetKind, ResetReport,
-    SecurityMode, ServiceKind,
-};
+use crate::model::{ChangeReport, ClockMode, Cluster, PhoneSelector, ResetKind, ResetReport};
 use crate::phone::LastDownload;
 
 /// What a phone did in one step, in one word.
@@ -447,29 +445,6 @@ impl ReplayError {
     }
 }
 
-/// The model's certificate unit for a plan unit.
-pub fn cert_unit(unit: Unit) -> CertUnit {
-    match unit {
-        Unit::CallManager => CertUnit::CallManager,
-        Unit::Tvs => CertUnit::Tvs,
-        Unit::ItlRecovery => CertUnit::ItlRecovery,
-        Unit::Capf => CertUnit::Capf,
-        Unit::Ipsec => CertUnit::Ipsec,
-        Unit::Tomcat => CertUnit::Tomcat,
-    }
-}
-
-/// The model's service for a plan service.
-pub fn service_kind(service: Service) -> ServiceKind {
-    match service {
-        Service::Tftp => ServiceKind::Tftp,
-        Service::Tvs => ServiceKind::Tvs,
-        Service::CallManager => ServiceKind::CallManager,
-        Service::Capf => ServiceKind::Capf,
-        Service::Tomcat => ServiceKind::Tomcat,
-    }
-}
-
 /// Which phones a model call reset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum ResetScope {
@@ -484,7 +459,7 @@ enum ResetScope {
 /// One model call of a step.
 enum Call {
     Regen { node: String, unit: CertUnit },
-    Restart { node: String, service: ServiceKind },
+    Restart { node: String, service: Service },
     CtlUpdate,
     ItlResetLocalkey,
     CtlResetLocalkey,
@@ -577,7 +552,7 @@ fn find_node(cluster: &Cluster, name: &str) -> Result<String, StepErrorKind> {
 fn calls_of(cluster: &Cluster, step: &Step) -> Result<Vec<Call>, StepErrorKind> {
     Ok(match step {
         Step::Regen { unit, target } => {
-            let unit = cert_unit(*unit);
+            let unit = *unit;
             let nodes = match target {
                 Target::Node(name) => {
                     let node = find_node(cluster, name)?;
@@ -614,7 +589,7 @@ fn calls_of(cluster: &Cluster, step: &Step) -> Result<Vec<Call>, StepErrorKind> 
                 .collect()
         }
         Step::Restart { service, target } => {
-            let kind = service_kind(*service);
+            let kind = *service;
             let nodes = match target {
                 Target::Node(name) => {
                     let node = find_node(cluster, name)?;
@@ -648,7 +623,7 @@ fn calls_of(cluster: &Cluster, step: &Step) -> Result<Vec<Call>, StepErrorKind> 
                 .collect()
         }
         Step::CtlUpdate => {
-            if cluster.settings().security_mode != SecurityMode::Mixed {
+            if cluster.settings().security_mode != ClusterSecurityMode::Mixed {
                 return Err(StepErrorKind::NotMixed);
             }
             vec![Call::CtlUpdate]
@@ -673,7 +648,7 @@ fn calls_of(cluster: &Cluster, step: &Step) -> Result<Vec<Call>, StepErrorKind> 
         Step::WaitRegistered => vec![Call::Wait],
         Step::ItlResetLocalkey => vec![Call::ItlResetLocalkey],
         Step::CtlResetLocalkey => {
-            if cluster.settings().security_mode != SecurityMode::Mixed {
+            if cluster.settings().security_mode != ClusterSecurityMode::Mixed {
                 return Err(StepErrorKind::NotMixedReset);
             }
             vec![Call::CtlResetLocalkey]
@@ -770,7 +745,7 @@ fn cluster_info(cluster: &Cluster) -> ClusterInfo {
     ClusterInfo {
         name: cluster.name().to_owned(),
         generation: cluster.settings().generation.name().to_owned(),
-        mixed: cluster.settings().security_mode == SecurityMode::Mixed,
+        mixed: cluster.settings().security_mode == ClusterSecurityMode::Mixed,
         nodes: cluster.nodes().len(),
         phones: cluster.phones().len(),
         seed: cluster.seed(),

@@ -22,15 +22,16 @@
 //! A phone with a TLS security profile whose TLS peers are not in its CTL after a reset (S18)
 //! is not registered, so `unregistered`.
 
+use itl_core::cucm::ClusterSecurityMode;
 use std::path::Path;
 
 use crate::error::SimError;
 use crate::faults::FaultKind;
-use crate::model::{Cluster, SecurityMode};
+use crate::model::Cluster;
 
 /// A phone's state as a correct sweep reports it: the sweep's own type, so the truth and a
 /// sweep report compare directly (the simulator never produces `not-scanned`).
-pub use itl_cucm::sweep::PhoneState;
+pub use itl_core::cucm::PhoneState;
 
 /// One phone of the truth file.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -110,7 +111,7 @@ impl Cluster {
         if self.served_itl(phone.tftp_node).map(|f| f.id) != Some(itl.id) {
             return PhoneState::StaleItl;
         }
-        if self.settings().security_mode == SecurityMode::Mixed
+        if self.settings().security_mode == ClusterSecurityMode::Mixed
             && self.served_ctl().map(|f| f.id) != phone.ctl
         {
             return PhoneState::CtlMismatch;

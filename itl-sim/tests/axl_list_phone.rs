@@ -4,12 +4,13 @@
 
 mod common;
 
+use itl_core::cucm::Generation;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use common::axl::{self, Listed, all_phones, fault, listed, ok};
 use common::{small, start, within};
-use itl_sim::model::Generation;
+
 use itl_sim::server::soap_axl::AxlService;
 
 fn names(list: &[Listed]) -> Vec<String> {

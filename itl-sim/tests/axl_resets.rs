@@ -7,6 +7,7 @@
 
 mod common;
 
+use itl_core::cucm::{CertUnit, Generation};
 use common::axl::{self, fault, listed, ok, returned};
 use common::{
     NETWORK_SETUP, STATUS_MESSAGES, fetcher, field, get_page, page_client, small, start,
@@ -14,7 +15,6 @@ use common::{
 };
 use itl_cucm::soap::control_center::ControlType;
 use itl_sim::SimServer;
-use itl_sim::model::{CertUnit, Generation};
 
 async fn served_md5(sim: &SimServer, node: usize) -> String {
     let (over_tftp, _) = trust_servers(sim, node);

@@ -3,13 +3,13 @@
 
 mod common;
 
+use itl_core::cucm::{CertUnit, Generation, PhoneState, Service};
 use common::{
     NETWORK_SETUP, STATUS_MESSAGES, fetcher, field, get_page, page_client, small, start,
     trust_servers, within,
 };
 use itl_core::{TrustList, signature};
-use itl_sim::model::{CertUnit, Generation, Parameter, PhoneSelector, ResetKind, ServiceKind};
-use itl_sim::truth::PhoneState;
+use itl_sim::model::{Parameter, PhoneSelector, ResetKind};
 
 async fn served_md5(sim: &itl_sim::SimServer, node: usize) -> String {
     let (over_tftp, over_http) = trust_servers(sim, node);
@@ -44,7 +44,7 @@ async fn regenerate_then_tftp_restart_changes_the_served_itl_and_phones_follow()
         // Reject twin: without a TFTP restart nothing served changes.
         assert_eq!(served_md5(&sim, 0).await, before);
         let report = h
-            .restart_service("ucm-pub", ServiceKind::Tftp)
+            .restart_service("ucm-pub", Service::Tftp)
             .expect("restart");
         assert_eq!(report.rebuilt_itls, ["ucm-pub"]);
         let after = served_md5(&sim, 0).await;
@@ -95,9 +95,9 @@ async fn callmanager_and_tvs_together_on_11_5_lock_phones_out() {
         for node in ["ucm-pub", "ucm-sub1"] {
             h.regenerate(node, CertUnit::CallManager).await.expect("cm");
             h.regenerate(node, CertUnit::Tvs).await.expect("tvs");
-            h.restart_service(node, ServiceKind::Tvs)
+            h.restart_service(node, Service::Tvs)
                 .expect("tvs restart");
-            h.restart_service(node, ServiceKind::Tftp)
+            h.restart_service(node, Service::Tftp)
                 .expect("tftp restart");
         }
         assert_ne!(served_md5(&sim, 0).await, old[0]);
@@ -137,7 +137,7 @@ async fn callmanager_alone_on_11_5_is_accepted_through_tvs() {
         h.regenerate("ucm-pub", CertUnit::CallManager)
             .await
             .expect("cm");
-        h.restart_service("ucm-pub", ServiceKind::Tftp)
+        h.restart_service("ucm-pub", Service::Tftp)
             .expect("tftp");
         let new = served_md5(&sim, 0).await;
         let report = h
@@ -218,7 +218,7 @@ async fn power_ctl_update_parameters_and_trust_deletion() {
             .is_err()
         );
         assert!(
-            h.write(|c| c.restart_service("ucm-nope", ServiceKind::Tftp))
+            h.write(|c| c.restart_service("ucm-nope", Service::Tftp))
                 .is_err()
         );
         assert!(
@@ -266,7 +266,7 @@ async fn mixed_11_5_callmanager_without_ctl_update_leaves_itl_not_installed() {
         let h = sim.handle().clone();
         for node in ["ucm-pub", "ucm-sub1"] {
             h.regenerate(node, CertUnit::CallManager).await.expect("cm");
-            h.restart_service(node, ServiceKind::Tftp).expect("tftp");
+            h.restart_service(node, Service::Tftp).expect("tftp");
         }
         let report = h
             .write(|c| c.reset_phones(&PhoneSelector::All, ResetKind::Reset))
@@ -294,7 +294,7 @@ async fn mixed_11_5_callmanager_without_ctl_update_leaves_itl_not_installed() {
         }
         h.write(|c| c.ctl_update()).expect("ctl update");
         for node in ["ucm-pub", "ucm-sub1"] {
-            h.restart_service(node, ServiceKind::Tftp).expect("tftp");
+            h.restart_service(node, Service::Tftp).expect("tftp");
         }
         let again = h
             .write(|c| c.reset_phones(&PhoneSelector::All, ResetKind::Reset))

@@ -1,7 +1,7 @@
 //! Same options and seed give the same cluster (keys, certificates, files, phones, faults);
 //! another seed gives another one. Fault specs are checked against the fleet.
 
-use itl_sim::model::Generation;
+use itl_core::cucm::Generation;
 use itl_sim::{Cluster, FaultSpec, SimError, SimOptions};
 
 fn options(seed: u64) -> SimOptions {

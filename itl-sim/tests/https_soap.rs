@@ -3,11 +3,13 @@
 
 mod common;
 
+use itl_core::cucm::{CertUnit, Generation, Service};
 use std::sync::Arc;
 
 use common::{PASSWORD, small, start, within};
-use itl_sim::model::{CertUnit, Generation, ServiceKind};
+
 use itl_sim::server::soap::{SoapContext, SoapResponse, SoapService};
+use itl_sim::model::version_string;
 
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
@@ -57,7 +59,7 @@ impl SoapService for Version {
         action: Option<&str>,
         _body: &[u8],
     ) -> SoapResponse {
-        let v = ctx.sim.read(|c| c.settings().generation.version_string());
+        let v = ctx.sim.read(|c| version_string(c.settings().generation));
         SoapResponse::ok(format!(
             "<version node=\"{}\" path=\"{path}\" action=\"{}\">{v}</version>",
             ctx.node,
@@ -116,7 +118,7 @@ async fn credentials_pin_faults_and_extension_point() {
             .await
             .expect("regen");
         assert_eq!(h.tls_sha256(0), Some(pin));
-        h.restart_service("ucm-pub", ServiceKind::Tomcat)
+        h.restart_service("ucm-pub", Service::Tomcat)
             .expect("restart");
         assert_ne!(h.tls_sha256(0), Some(pin));
         let fresh = reqwest::Client::builder()

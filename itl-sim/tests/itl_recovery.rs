@@ -3,9 +3,10 @@
 
 mod common;
 
+use itl_core::cucm::{CertUnit, Generation, Service};
 use common::{fetcher, small, start, trust_servers, within};
 use itl_core::{Function, TrustList};
-use itl_sim::model::{CertUnit, Generation, ServiceKind};
+
 use itl_sim::{SimError, SimOptions, SimServer};
 
 async fn fetch(sim: &SimServer, node: usize, name: &str) -> Vec<u8> {
@@ -108,12 +109,12 @@ async fn on_11_5_every_node_has_its_own_itlrecovery_in_its_own_itl() {
         assert_eq!(stale, [false, true, false]);
         let pub_restart = sim
             .handle()
-            .restart_service("ucm-pub", ServiceKind::Tftp)
+            .restart_service("ucm-pub", Service::Tftp)
             .expect("tftp");
         assert!(pub_restart.rebuilt_itls.is_empty());
         let sub_restart = sim
             .handle()
-            .restart_service("ucm-sub1", ServiceKind::Tftp)
+            .restart_service("ucm-sub1", Service::Tftp)
             .expect("tftp");
         assert_eq!(sub_restart.rebuilt_itls, ["ucm-sub1"]);
         assert_eq!(
@@ -188,7 +189,7 @@ async fn from_12_one_cluster_wide_itlrecovery_signs_every_itl() {
         let new_der = recovery_der(&sim, "ucm-pub").expect("gen 2");
         for (index, node) in [(0, "ucm-pub"), (1, "ucm-sub1")] {
             sim.handle()
-                .restart_service(node, ServiceKind::Tftp)
+                .restart_service(node, Service::Tftp)
                 .expect("tftp");
             let bytes = fetch(&sim, index, "ITLFile.tlv").await;
             assert_ne!(bytes, itls[index]);

@@ -3,11 +3,12 @@
 //! the reset files, how long they stay, and what the phones do through the ITLRecovery
 //! procedure of `trust-and-procedure.md` §5.8 (scenarios S14, S15).
 
+use itl_core::cucm::{CertUnit, Generation, Service};
 use itl_core::plan::Plan;
 use itl_core::signature::{rsa_key_from_certificate, verify_with_key};
 use itl_core::trust::Verdict;
 use itl_core::{Function, TrustList};
-use itl_sim::model::{CertUnit, Generation, PhoneInteraction, ServiceKind};
+use itl_sim::model::PhoneInteraction;
 use itl_sim::replay::{Action, ReplayError, replay};
 use itl_sim::{Cluster, SimError};
 
@@ -142,7 +143,7 @@ fn on_12_the_localkey_itl_is_signed_by_each_nodes_callmanager_until_tftp_restart
 
     // Restarting TFTP on the publisher: its ITL, same records, signed by the new ITLRecovery.
     let restart = cluster
-        .restart_service("ucm-pub", ServiceKind::Tftp)
+        .restart_service("ucm-pub", Service::Tftp)
         .expect("restart");
     assert_eq!(restart.rebuilt_itls, ["ucm-pub"]);
     let itl = served_itl(&cluster, "ucm-pub");
@@ -169,17 +170,17 @@ fn on_12_the_localkey_itl_is_signed_by_each_nodes_callmanager_until_tftp_restart
     ));
     // A second restart rebuilds nothing.
     let again = cluster
-        .restart_service("ucm-pub", ServiceKind::Tftp)
+        .restart_service("ucm-pub", Service::Tftp)
         .expect("restart");
     assert!(again.rebuilt_itls.is_empty());
     assert_eq!(served_itl(&cluster, "ucm-pub"), itl);
     // Restarting another service does not end the localkey state.
     cluster
-        .restart_service("ucm-sub1", ServiceKind::Tvs)
+        .restart_service("ucm-sub1", Service::Tvs)
         .expect("restart TVS");
     assert_eq!(served_itl(&cluster, "ucm-sub1"), sub1);
     let restart = cluster
-        .restart_service("ucm-sub1", ServiceKind::Tftp)
+        .restart_service("ucm-sub1", Service::Tftp)
         .expect("restart");
     assert_eq!(restart.rebuilt_itls, ["ucm-sub1"]);
     let sub1 = served_itl(&cluster, "ucm-sub1");
@@ -205,7 +206,7 @@ fn a_localkey_itl_with_nothing_else_changed_is_rebuilt_normally_on_tftp_restart(
     );
     assert_eq!(records(&localkey), records(&normal));
     let restart = cluster
-        .restart_service("ucm-pub", ServiceKind::Tftp)
+        .restart_service("ucm-pub", Service::Tftp)
         .expect("restart");
     assert_eq!(restart.rebuilt_itls, ["ucm-pub"]);
     let rebuilt = served_itl(&cluster, "ucm-pub");
@@ -268,7 +269,7 @@ fn on_11_5_the_localkey_itl_is_signed_by_the_nodes_own_itlrecovery() {
     assert!(!verifies_with(&sub1, &pub_rec));
     // After TFTP restarts, the node's CallManager signs again.
     cluster
-        .restart_service("ucm-sub1", ServiceKind::Tftp)
+        .restart_service("ucm-sub1", Service::Tftp)
         .expect("restart");
     let sub1 = served_itl(&cluster, "ucm-sub1");
     let cm = der(&cluster, "ucm-sub1", CertUnit::CallManager);

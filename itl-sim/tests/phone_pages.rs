@@ -3,10 +3,9 @@
 
 mod common;
 
+use itl_core::cucm::{Generation, PhoneState};
 use common::{NETWORK_SETUP, STATUS_MESSAGES, field, get_page, page_client, small, start, within};
 use itl_sim::FaultKind;
-use itl_sim::model::Generation;
-use itl_sim::truth::PhoneState;
 
 #[tokio::test]
 async fn pages_show_the_held_itl_md5() {

@@ -2,8 +2,9 @@
 //! API, and what every phone did, checked phone by phone against the scenarios of
 //! `trust-and-procedure.md` §3; determinism; the JSON shape; steps that cannot be applied.
 
+use itl_core::cucm::Generation;
 use itl_core::trust::Verdict;
-use itl_sim::model::Generation;
+
 use itl_sim::replay::{Action, Replay, ReplayError, replay};
 use itl_sim::{Cluster, SimOptions};
 

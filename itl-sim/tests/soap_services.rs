@@ -4,6 +4,7 @@
 
 mod common;
 
+use itl_core::cucm::{CertUnit, Generation, Service, ServiceStatus};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,7 +13,6 @@ use common::{PASSWORD, fetcher, small, start, trust_servers, within};
 use itl_cucm::soap::axl::sql;
 use itl_cucm::soap::control_center::{
     ControlType, REASON_ALREADY_STOPPED, REASON_COMMANDED_OUT_OF_SERVICE, REASON_SUCCESSFUL,
-    ServiceStatus,
 };
 use itl_cucm::soap::risport::{
     self, Httpd, PacerConfig, RegistrationStatus, SelectCmDeviceRequest,
@@ -20,7 +20,7 @@ use itl_cucm::soap::risport::{
 use itl_cucm::soap::{
     ClientError, Credentials, Sha256Fingerprint, SoapClient, SoapClientOptions, SoapError, TlsTrust,
 };
-use itl_sim::model::{CertUnit, Generation, Parameter, ServiceKind};
+use itl_sim::model::Parameter;
 use itl_sim::server::soap_axl::{AxlService, SYNTAX_ERROR_CODE};
 use itl_sim::{SimOptions, SimServer};
 
@@ -356,13 +356,13 @@ async fn control_center_lists_services_and_a_tftp_restart_serves_the_new_itl() {
         let listed: Vec<_> = info.services.iter().map(|s| s.name.clone()).collect();
         assert_eq!(listed, model);
         let tftp = info.service("Cisco TFTP").expect("tftp listed");
-        assert_eq!(tftp.status, ServiceStatus::Started);
+        assert_eq!(tftp.status(), ServiceStatus::Started);
         let one = cc
             .service_status(&["Cisco Tftp", "Cisco Nonexistent"])
             .await
             .expect("two");
         assert_eq!(one.services.len(), 2);
-        assert_eq!(one.services[1].status, ServiceStatus::Unknown);
+        assert_eq!(one.services[1].status(), ServiceStatus::Unknown);
 
         let fetch = || async {
             let (over_tftp, _) = trust_servers(&sim, 0);
@@ -391,7 +391,7 @@ async fn control_center_lists_services_and_a_tftp_restart_serves_the_new_itl() {
             .control_services(&node, ControlType::Restart, &["Cisco Tftp"])
             .await
             .expect("restart tftp");
-        assert_eq!(r.services[0].status, ServiceStatus::Started);
+        assert_eq!(r.services[0].status(), ServiceStatus::Started);
         assert_ne!(fetch().await, before, "ITL rebuilt by the TFTP restart");
 
         // Stop / stop again / start.
@@ -399,8 +399,8 @@ async fn control_center_lists_services_and_a_tftp_restart_serves_the_new_itl() {
             .control_services(&node, ControlType::Stop, &["Cisco Tftp"])
             .await
             .expect("stop");
-        assert_eq!(r.services[0].status, ServiceStatus::Stopped);
-        assert!(!h.read(|c| c.service_started(&node, ServiceKind::Tftp)));
+        assert_eq!(r.services[0].status(), ServiceStatus::Stopped);
+        assert!(!h.read(|c| c.service_started(&node, Service::Tftp)));
         let r = cc
             .control_services(&node, ControlType::Stop, &["Cisco Tftp"])
             .await
@@ -415,7 +415,7 @@ async fn control_center_lists_services_and_a_tftp_restart_serves_the_new_itl() {
             .control_services(&node, ControlType::Start, &["Cisco Tftp"])
             .await
             .expect("start");
-        assert_eq!(r.services[0].status, ServiceStatus::Started);
+        assert_eq!(r.services[0].status(), ServiceStatus::Started);
 
         // Reject: another node's name on this node's endpoint.
         let other = sim.nodes()[1].name.clone();

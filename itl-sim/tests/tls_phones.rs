@@ -5,6 +5,7 @@
 
 mod common;
 
+use itl_core::cucm::{CertUnit, Generation};
 use std::collections::BTreeMap;
 
 use common::axl::{self, all_phones, ok};
@@ -14,7 +15,6 @@ use itl_cucm::soap::axl::sql;
 use itl_cucm::soap::control_center::ControlType;
 use itl_cucm::soap::risport::RegistrationStatus;
 use itl_sim::SimServer;
-use itl_sim::model::{CertUnit, Generation};
 
 async fn registration(
     c: &SoapClient,

@@ -3,10 +3,10 @@
 
 mod common;
 
+use itl_core::cucm::{CertUnit, Generation, ListKind, Mac};
 use common::{fetcher, small, start, trust_servers, within};
 use itl_core::{Function, TrustList, signature};
-use itl_cucm::{FetchOutcome, Mac, TrustFileKind};
-use itl_sim::model::{CertUnit, Generation};
+use itl_cucm::FetchOutcome;
 
 fn roles(list: &TrustList<'_>) -> Vec<Function> {
     list.records().iter().filter_map(|r| r.function).collect()
@@ -133,7 +133,7 @@ async fn ctl_only_in_mixed_mode() {
             .bytes()
             .expect("CTL served in mixed mode");
         let list = TrustList::parse(ctl).expect("CTL parses");
-        assert_eq!(list.kind(), itl_core::ListKind::Ctl);
+        assert_eq!(list.kind(), Some(ListKind::Ctl));
         assert!(signature::verify_self_signed(&list));
         // 11.5 tokenless: signed by the publisher's CallManager; CCM+TFTP for both nodes.
         let pub_cm = sim.handle().read(|c| {
@@ -161,7 +161,7 @@ async fn ctl_only_in_mixed_mode() {
         assert!(
             set.files
                 .iter()
-                .all(|f| f.kind != TrustFileKind::Ctl || !f.per_device || f.bytes().is_some())
+                .all(|f| f.kind != ListKind::Ctl || !f.per_device || f.bytes().is_some())
         );
         sim.shutdown().await;
     })

@@ -2,13 +2,12 @@
 
 mod common;
 
+use itl_core::cucm::{Generation, PhoneState};
 use std::collections::BTreeMap;
 
 use common::{small, start, within};
 use itl_cucm::cluster_file::ClusterFile;
 use itl_sim::FaultKind;
-use itl_sim::model::Generation;
-use itl_sim::truth::PhoneState;
 
 #[tokio::test]
 async fn truth_matches_faults_and_cluster_file_round_trips() {

@@ -1,12 +1,13 @@
 //! `itl demo`: starts a simulated cluster in-process, fetches each TFTP node's ITL with the
 //! real client over HTTP 6970 and TFTP, verifies it, and shows the phones by state.
 
+use itl_core::cucm::{CertUnit, Generation, Service};
 use crate::exit;
 use anyhow::{Context, Result};
 use itl_core::verify::{ClusterCert, ClusterCerts, ClusterRole, Severity, VerifyOptions, verify};
 use itl_core::{Function, TrustList};
 use itl_cucm::{FetchOptions, Fetcher, Transport, TrustFileSet};
-use itl_sim::model::{CertUnit, Generation};
+
 use itl_sim::{Cluster, FaultSpec, ServeOptions, SimOptions, SimServer};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -122,7 +123,7 @@ async fn show(
             let node = c.node(&n.name).map(|node| {
                 node.services
                     .iter()
-                    .filter(|s| s.status == itl_sim::model::ServiceStatus::Started)
+                    .filter(|s| s.status.is_running())
                     .filter_map(|s| short_service(s.kind))
                     .collect::<Vec<_>>()
                     .join(" ")
@@ -298,14 +299,13 @@ fn roles(list: &TrustList<'_>) -> String {
         .join(", ")
 }
 
-fn short_service(kind: itl_sim::model::ServiceKind) -> Option<&'static str> {
-    use itl_sim::model::ServiceKind as S;
+fn short_service(kind: Service) -> Option<&'static str> {
     Some(match kind {
-        S::CallManager => "CallManager",
-        S::Tftp => "TFTP",
-        S::Tvs => "TVS",
-        S::Capf => "CAPF",
-        S::CtlProvider => "CTL-Provider",
+        Service::CallManager => "CallManager",
+        Service::Tftp => "TFTP",
+        Service::Tvs => "TVS",
+        Service::Capf => "CAPF",
+        Service::CtlProvider => "CTL-Provider",
         _ => return None,
     })
 }
@@ -317,7 +317,7 @@ fn cluster_certs(c: &Cluster) -> ClusterCerts {
             if let Some(id) = n.identity(unit) {
                 certs.push(ClusterCert::new(
                     Some(&n.name),
-                    ClusterRole::from_stem(unit.name()),
+                    ClusterRole::Unit(unit),
                     id.der().to_vec(),
                 ));
             }
@@ -349,9 +349,7 @@ async fn sweep(sim: &SimServer, password: &str, html_path: &std::path::Path) -> 
     use itl_cucm::soap::{Credentials, Secret, SoapClientOptions};
     use itl_cucm::sweep::report::ClusterFacts;
     use itl_cucm::sweep::run::tftp_nodes_of;
-    use itl_cucm::sweep::{
-        Archive, ProgressBarObserver, SweepPlan, cancel_pair, html, inventory, run_sweep,
-    };
+    use itl_cucm::sweep::{Archive, ProgressBarObserver, SweepPlan, cancel_pair, html, inventory, run_sweep};
 
     let started = Instant::now();
     let options = demo_sweep_options();

@@ -5,11 +5,12 @@
 //! fetched from every TFTP node (HTTP 6970, else TFTP) and the check runs on one phone per
 //! (TFTP node, TVS node) pair. Exit 0 when the check passes, 1 when it does not.
 
+use itl_core::cucm::Generation;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use itl_core::predict::{Generation, PredictOptions, phone_classes, predict, suggest};
+use itl_core::predict::{PredictOptions, phone_classes, predict, suggest};
 use itl_core::trust::Verdict;
 use itl_cucm::cluster_file::ClusterFile;
 use itl_cucm::fetch::{FetchOptions, Fetcher, Transport};

@@ -6,6 +6,7 @@
 //! * `itl predict --current ITL.tlv [--ctl CTL.tlv] --next ITL.tlv [--next-ctl CTL.tlv]
 //!   [--tvs-cert PEM]...`: one phone, offline, with the reason chain.
 
+use itl_core::cucm::Generation;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use comfy_table::{Table, presets};
 use itl_core::plan::Plan;
-use itl_core::predict::{Generation, PredictOptions, Prediction, predict};
+use itl_core::predict::{PredictOptions, Prediction, predict};
 use itl_core::trust::{
     DownloadContext, PhoneTrust, TrustCache, TvsServer, Verdict, download_files,
 };
@@ -269,14 +270,14 @@ fn read_list(
     let file = cache
         .file(&bytes)
         .with_context(|| format!("{} is not a trust list", display(path)))?;
-    if file.kind() != kind {
-        let article = |k: ListKind| if k == ListKind::Itl { "an" } else { "a" };
+    if file.kind() != Some(kind) {
+        let article = |k: Option<ListKind>| if k == Some(ListKind::Itl) { "an" } else { "a" };
         bail!(
             "{} is {} {}, not {} {kind}",
             display(path),
             article(file.kind()),
-            file.kind(),
-            article(kind)
+            ListKind::name_or_unknown(file.kind()),
+            article(Some(kind))
         );
     }
     Ok(file)

@@ -5,11 +5,12 @@
 //! by step through the model's change API and writes what every phone did
 //! ([`itl_sim::replay`]) as JSON, with a table of counts per step.
 
+use itl_core::cucm::Generation;
 use crate::exit;
 use anyhow::{Context, Result};
 use comfy_table::{Cell, CellAlignment, Table, presets};
 use itl_core::plan::{Plan, PlanError};
-use itl_sim::model::{ClockMode, Generation};
+use itl_sim::model::ClockMode;
 use itl_sim::replay::{Counts, Replay, ReplayError};
 use itl_sim::server::{PhoneListeners, PhonePorts, PortPlan, listen};
 use itl_sim::{Cluster, FaultSpec, ServeOptions, SimOptions, SimServer};
@@ -135,7 +136,7 @@ struct ReplayArgs {
 }
 
 fn parse_generation(text: &str) -> Result<Generation, String> {
-    text.parse()
+    text.parse().map_err(|e: itl_core::cucm::UnknownGeneration| e.to_string())
 }
 
 fn parse_faults(text: &str) -> Result<FaultSpec, String> {

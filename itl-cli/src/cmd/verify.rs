@@ -11,7 +11,7 @@ use itl_core::names::parse_dn_text;
 use itl_core::verify::{
     ClusterCert, ClusterCerts, ClusterRole, Finding, Report, SignatureReport, VerifyOptions, verify,
 };
-use itl_core::{ParseError, TrustList};
+use itl_core::{ListKind, ParseError, TrustList};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -121,7 +121,7 @@ pub fn run(args: Args) -> Result<u8> {
                 if args.json {
                     json.push(FileReport {
                         path: name,
-                        kind: report.kind.as_str(),
+                        kind: ListKind::name_or_unknown(report.kind),
                         valid: report.is_valid(),
                         signature: &report.signature,
                         findings: &report.findings,

@@ -5,20 +5,21 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::Digest;
-use crate::plan::{Plan, Service, Step, Target, Unit};
+use crate::plan::{Plan, Service, Step, Target, CertUnit};
 use crate::trust::{
     CertInfo, DownloadContext, Outcome, PhoneTrust, RegistrationTarget, TrustCache, TrustFile,
     TvsServer, Verdict, accepts_config_cert, download_files,
 };
 
 use super::files::{self, Inputs, NodeCerts};
-use super::model::{ClusterModel, Generation, PhoneInput};
+use super::model::{ClusterModel, PhoneInput};
+use crate::cucm::Generation;
 use super::placeholder::regenerated_certificate;
 use super::result::{PhonePrediction, Prediction, StepPrediction, StepVerdict};
 use super::{PredictError, PredictOptions};
 
 struct NodeState {
-    certs: BTreeMap<Unit, Vec<u8>>,
+    certs: BTreeMap<CertUnit, Vec<u8>>,
     tvs_serving: Option<Arc<CertInfo>>,
     itl: Option<Arc<TrustFile>>,
     itl_stale: bool,
@@ -40,7 +41,7 @@ pub(crate) struct Engine<'a> {
     /// Every CallManager, ITLRecovery and CAPF certificate the cluster has had: what TVS
     /// can vouch for (its own certificates and its CallManager-trust / Phone-SAST-trust).
     vouched: Vec<Arc<CertInfo>>,
-    regenerations: BTreeMap<(usize, Unit), u32>,
+    regenerations: BTreeMap<(usize, CertUnit), u32>,
     timestamp: u32,
     digest: Digest,
     state: Vec<PhoneState>,
@@ -66,11 +67,11 @@ impl<'a> Engine<'a> {
         let mut timestamp = 0u32;
         let mut digest = None;
         for n in &cluster.nodes {
-            let tvs_serving = match n.certs.get(&Unit::Tvs) {
+            let tvs_serving = match n.certs.get(&CertUnit::Tvs) {
                 Some(der) => Some(cert(der, &format!("the TVS certificate of {}", n.name))?),
                 None => None,
             };
-            for unit in [Unit::CallManager, Unit::ItlRecovery, Unit::Capf] {
+            for unit in [CertUnit::CallManager, CertUnit::ItlRecovery, CertUnit::Capf] {
                 if let Some(der) = n.certs.get(&unit) {
                     vouched.push(cert(der, &format!("the {unit} certificate of {}", n.name))?);
                 }
@@ -153,13 +154,13 @@ impl<'a> Engine<'a> {
                     tftp: m.tftp,
                     callmanager: m.callmanager,
                     tvs: if m.tvs {
-                        s.certs.get(&Unit::Tvs).map(Vec::as_slice)
+                        s.certs.get(&CertUnit::Tvs).map(Vec::as_slice)
                     } else {
                         None
                     },
-                    callmanager_cert: s.certs.get(&Unit::CallManager).map(Vec::as_slice),
-                    itl_recovery: s.certs.get(&Unit::ItlRecovery).map(Vec::as_slice),
-                    capf: s.certs.get(&Unit::Capf).map(Vec::as_slice),
+                    callmanager_cert: s.certs.get(&CertUnit::CallManager).map(Vec::as_slice),
+                    itl_recovery: s.certs.get(&CertUnit::ItlRecovery).map(Vec::as_slice),
+                    capf: s.certs.get(&CertUnit::Capf).map(Vec::as_slice),
                 })
                 .collect(),
             timestamp: self.next_timestamp(),
@@ -249,13 +250,17 @@ impl<'a> Engine<'a> {
                     // one) even where no served list shows it.
                     let generation = self.generation();
                     let exists = |i: usize| match unit {
-                        Unit::CallManager | Unit::Ipsec | Unit::Tomcat => true,
-                        Unit::ItlRecovery => {
+                        CertUnit::CallManager
+                        | CertUnit::CallManagerEcdsa
+                        | CertUnit::Ipsec
+                        | CertUnit::Tomcat
+                        | CertUnit::TomcatEcdsa => true,
+                        CertUnit::ItlRecovery => {
                             generation == Generation::V11_5
                                 || i == 0
                                 || self.nodes[i].certs.contains_key(unit)
                         }
-                        Unit::Tvs | Unit::Capf => self.nodes[i].certs.contains_key(unit),
+                        CertUnit::Tvs | CertUnit::Capf => self.nodes[i].certs.contains_key(unit),
                     };
                     let nodes =
                         self.targets(target, s.line, exists, &format!("{unit} certificate"))?;
@@ -308,9 +313,16 @@ impl<'a> Engine<'a> {
                         match service {
                             Service::Tftp => m.tftp,
                             Service::Tvs => m.tvs,
-                            Service::CallManager => m.callmanager,
-                            Service::Capf => self.nodes[i].certs.contains_key(&Unit::Capf),
-                            Service::Tomcat => true,
+                            Service::CallManager | Service::CtiManager => m.callmanager,
+                            Service::Capf => self.nodes[i].certs.contains_key(&CertUnit::Capf),
+                            Service::CtlProvider => self.cluster.mixed,
+                            Service::DrfMaster => i == 0,
+                            Service::Tomcat
+                            | Service::DrfLocal
+                            | Service::CertificateChangeNotification
+                            | Service::HaProxy
+                            | Service::SsospTomcat
+                            | Service::RisDataCollector => true,
                         }
                     };
                     let nodes =
@@ -325,7 +337,7 @@ impl<'a> Engine<'a> {
                                 ));
                             }
                             Service::Tvs => {
-                                let der = self.nodes[node].certs.get(&Unit::Tvs).cloned();
+                                let der = self.nodes[node].certs.get(&CertUnit::Tvs).cloned();
                                 if let Some(der) = der {
                                     self.nodes[node].tvs_serving =
                                         Some(cert(&der, "a TVS certificate")?);
@@ -441,18 +453,18 @@ impl<'a> Engine<'a> {
             .collect()
     }
 
-    fn automatic(&self, unit: Unit) -> bool {
+    fn automatic(&self, unit: CertUnit) -> bool {
         self.generation() == Generation::V14
             && self.cluster.automatic_phone_interaction
             && matches!(
                 unit,
-                Unit::Tvs | Unit::Capf | Unit::CallManager | Unit::ItlRecovery
+                CertUnit::Tvs | CertUnit::Capf | CertUnit::CallManager | CertUnit::ItlRecovery
             )
     }
 
     /// Regenerates `unit` on `node`; false when its certificate is not known (in no served
     /// list: nothing a phone sees changes).
-    fn regenerate(&mut self, node: usize, unit: Unit) -> Result<bool, PredictError> {
+    fn regenerate(&mut self, node: usize, unit: CertUnit) -> Result<bool, PredictError> {
         if !unit.in_trust_lists() {
             return Ok(true);
         }
@@ -464,22 +476,22 @@ impl<'a> Engine<'a> {
         };
         let new =
             regenerated_certificate(old, &label).map_err(|e| PredictError::Build(e.to_string()))?;
-        if matches!(unit, Unit::CallManager | Unit::ItlRecovery | Unit::Capf) {
+        if matches!(unit, CertUnit::CallManager | CertUnit::ItlRecovery | CertUnit::Capf) {
             self.vouched.push(cert(&new, &label)?);
         }
         let new_cert = cert(&new, &label)?;
         self.nodes[node].certs.insert(unit, new);
         // Which ITLs go stale: the node's own (CallManager; ITLRecovery where each node has
         // its own), every one (TVS, CAPF, the cluster-wide ITLRecovery).
-        let per_node_recovery = unit == Unit::ItlRecovery && self.generation() == Generation::V11_5;
-        let all = matches!(unit, Unit::Tvs | Unit::Capf)
-            || (unit == Unit::ItlRecovery && !per_node_recovery);
+        let per_node_recovery = unit == CertUnit::ItlRecovery && self.generation() == Generation::V11_5;
+        let all = matches!(unit, CertUnit::Tvs | CertUnit::Capf)
+            || (unit == CertUnit::ItlRecovery && !per_node_recovery);
         for t in self.tftp_nodes() {
             if all || t == node {
                 self.nodes[t].itl_stale = true;
             }
         }
-        if unit == Unit::Tvs && self.generation() == Generation::V14 {
+        if unit == CertUnit::Tvs && self.generation() == Generation::V14 {
             // 14+: TVS restarts by itself on regeneration (§5.4).
             self.nodes[node].tvs_serving = Some(new_cert);
         }
@@ -495,13 +507,13 @@ impl<'a> Engine<'a> {
             .iter()
             .map(|n| {
                 n.certs
-                    .get(&Unit::CallManager)
+                    .get(&CertUnit::CallManager)
                     .and_then(|d| CertInfo::shared(d).ok())
             })
             .collect();
         let capf = self.nodes[0]
             .certs
-            .get(&Unit::Capf)
+            .get(&CertUnit::Capf)
             .and_then(|d| CertInfo::shared(d).ok());
         let mut groups: HashMap<&[usize], (Vec<TvsServer>, Option<RegistrationTarget>)> =
             HashMap::new();

@@ -21,12 +21,12 @@
 
 use std::net::Ipv4Addr;
 
-use crate::plan::Unit;
+use crate::plan::CertUnit;
 use crate::signature::rsa_key_from_certificate;
 use crate::{Digest, Function, RecordSpec, SignerInfo, TrustListBuilder};
 
 use super::PredictError;
-use super::model::Generation;
+use crate::cucm::Generation;
 
 /// A node's part in the files.
 pub(crate) struct NodeCerts<'a> {
@@ -61,7 +61,7 @@ fn record(
         .with_ip(ip))
 }
 
-fn missing(node: &str, unit: Unit) -> PredictError {
+fn missing(node: &str, unit: CertUnit) -> PredictError {
     PredictError::Build(format!(
         "{node} has no {unit} certificate to put in the list"
     ))
@@ -89,14 +89,14 @@ pub(crate) fn build_itl(
     let publisher = &inputs.nodes[0];
     let cm = node
         .callmanager_cert
-        .ok_or_else(|| missing(node.name, Unit::CallManager))?;
+        .ok_or_else(|| missing(node.name, CertUnit::CallManager))?;
     let (rec_owner, rec) = match node.itl_recovery {
         Some(rec) => (node, rec),
         None => (
             publisher,
             publisher
                 .itl_recovery
-                .ok_or_else(|| missing(publisher.name, Unit::ItlRecovery))?,
+                .ok_or_else(|| missing(publisher.name, CertUnit::ItlRecovery))?,
         ),
     };
     let sast_cm = record(Function::Sast, cm, node.name, node.address)?;
@@ -139,10 +139,10 @@ pub(crate) fn build_ctl(inputs: &Inputs<'_>, localkey: bool) -> Result<Vec<u8>, 
     let publisher = &inputs.nodes[0];
     let cm = publisher
         .callmanager_cert
-        .ok_or_else(|| missing(publisher.name, Unit::CallManager))?;
+        .ok_or_else(|| missing(publisher.name, CertUnit::CallManager))?;
     let rec = publisher
         .itl_recovery
-        .ok_or_else(|| missing(publisher.name, Unit::ItlRecovery))?;
+        .ok_or_else(|| missing(publisher.name, CertUnit::ItlRecovery))?;
     let sast_cm = record(Function::Sast, cm, publisher.name, publisher.address)?;
     let sast_rec = record(Function::Sast, rec, publisher.name, publisher.address)?;
     let (signer, other, first, second) = if inputs.generation.itl_recovery_signs() {
@@ -164,7 +164,7 @@ pub(crate) fn build_ctl(inputs: &Inputs<'_>, localkey: bool) -> Result<Vec<u8>, 
             continue;
         };
         let Some(der) = n.callmanager_cert else {
-            return Err(missing(n.name, Unit::CallManager));
+            return Err(missing(n.name, CertUnit::CallManager));
         };
         builder = builder.record(record(role, der, n.name, n.address)?);
     }

@@ -30,7 +30,7 @@ mod placeholder;
 mod result;
 mod suggest;
 
-pub use model::{ClusterModel, Generation, NodeModel, PhoneInput};
+pub use model::{ClusterModel, NodeModel, PhoneInput};
 pub use placeholder::{PlaceholderError, regenerated_certificate};
 pub use result::{PhonePrediction, Prediction, StepPrediction, StepVerdict};
 pub use suggest::{Phase, Suggestion, phone_classes, suggest};

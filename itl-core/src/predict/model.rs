@@ -2,59 +2,10 @@
 //! phone as a sweep found it ([`PhoneInput`]).
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::net::Ipv4Addr;
 
-use crate::plan::Unit;
+use crate::cucm::{CertUnit, Generation};
 use crate::trust::{Capabilities, PhoneTrust};
-
-/// Which CUCM behaviour the cluster follows (`trust-and-procedure.md` §1.2, §5.4).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Generation {
-    /// 8.x – 11.5: each TFTP node's ITL is signed by its own CallManager certificate; the
-    /// tokenless CTL by the publisher's; one ITLRecovery per node.
-    V11_5,
-    /// 12.0 – 12.5: ITL and CTL signed by the cluster's ITLRecovery.
-    V12,
-    /// 14 and later: as 12, plus "Phone Interaction on Certificate Update" and TVS restarting
-    /// by itself on regeneration.
-    V14,
-}
-
-impl Generation {
-    /// Whether ITLRecovery signs the ITL and the CTL.
-    pub fn itl_recovery_signs(self) -> bool {
-        !matches!(self, Generation::V11_5)
-    }
-
-    /// `11.5`, `12+` or `14+`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Generation::V11_5 => "11.5",
-            Generation::V12 => "12+",
-            Generation::V14 => "14+",
-        }
-    }
-}
-
-impl fmt::Display for Generation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl std::str::FromStr for Generation {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim() {
-            "11.5" | "11" | "10.5" | "11.x" => Ok(Generation::V11_5),
-            "12+" | "12" | "12.5" | "12.x" => Ok(Generation::V12),
-            "14+" | "14" | "15" | "15+" => Ok(Generation::V14),
-            other => Err(format!("unknown generation {other:?} (11.5, 12+ or 14+)")),
-        }
-    }
-}
 
 /// One node as it is now.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,7 +25,7 @@ pub struct NodeModel {
     /// The node's current certificates (DER) by unit: CallManager and TVS on every node
     /// that has them, ITLRecovery (per node on 11.5, the publisher's on 12+) and CAPF on
     /// the publisher.
-    pub certs: BTreeMap<Unit, Vec<u8>>,
+    pub certs: BTreeMap<CertUnit, Vec<u8>>,
     /// The ITL the node serves now (TFTP nodes).
     pub itl: Option<Vec<u8>>,
 }

@@ -10,10 +10,11 @@
 
 use std::sync::Arc;
 
-use crate::plan::{Plan, Service, Step, Target, Unit};
+use crate::plan::{Plan, Service, Step, Target, CertUnit};
 use crate::trust::{Capabilities, PhoneTrust, TrustFile};
 
-use super::model::{ClusterModel, Generation, PhoneInput};
+use super::model::{ClusterModel, PhoneInput};
+use crate::cucm::Generation;
 
 /// A group of steps with what it is for and the gate that ends it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -111,13 +112,13 @@ pub fn suggest(cluster: &ClusterModel) -> Suggestion {
     }
     phases.push(Phase {
         title: "ipsec (not in any trust list)".into(),
-        steps: vec![regen(Unit::Ipsec)],
+        steps: vec![regen(CertUnit::Ipsec)],
         gate: None,
     });
     let capf = Phase {
         title: "CAPF".into(),
         steps: [
-            vec![regen(Unit::Capf), restart(Service::Capf)],
+            vec![regen(CertUnit::Capf), restart(Service::Capf)],
             deliver(true, false),
         ]
         .concat(),
@@ -125,12 +126,12 @@ pub fn suggest(cluster: &ClusterModel) -> Suggestion {
     };
     let callmanager = Phase {
         title: "CallManager on every node (phones take the new ITL through TVS on 11.5)".into(),
-        steps: [vec![regen(Unit::CallManager)], deliver(true, false)].concat(),
+        steps: [vec![regen(CertUnit::CallManager)], deliver(true, false)].concat(),
         gate: Some(GATE.into()),
     };
     let tvs = Phase {
         title: "TVS on every node (the ITL's signer is unchanged)".into(),
-        steps: [vec![regen(Unit::Tvs)], deliver(false, true)].concat(),
+        steps: [vec![regen(CertUnit::Tvs)], deliver(false, true)].concat(),
         gate: Some(GATE.into()),
     };
     let reset_and_wait = || {
@@ -142,13 +143,13 @@ pub fn suggest(cluster: &ClusterModel) -> Suggestion {
     let recovery = if !cluster.generation.itl_recovery_signs() {
         Phase {
             title: "ITLRecovery on every node (not the ITL's signer on 11.5)".into(),
-            steps: [vec![regen(Unit::ItlRecovery)], deliver(true, false)].concat(),
+            steps: [vec![regen(CertUnit::ItlRecovery)], deliver(true, false)].concat(),
             gate: Some(GATE.into()),
         }
     } else if automatic {
         Phase {
             title: "ITLRecovery (the ITL's signer: with automatic resets phones take the new ITL through TVS)".into(),
-            steps: [vec![regen(Unit::ItlRecovery)], deliver(true, false)].concat(),
+            steps: [vec![regen(CertUnit::ItlRecovery)], deliver(true, false)].concat(),
             gate: Some(GATE.into()),
         }
     } else if mixed {
@@ -158,7 +159,7 @@ pub fn suggest(cluster: &ClusterModel) -> Suggestion {
             title: "ITLRecovery, bridged by `utils ctl reset localkey` (Security Guide, §5.8)"
                 .into(),
             steps: [
-                vec![regen(Unit::ItlRecovery), Step::CtlResetLocalkey],
+                vec![regen(CertUnit::ItlRecovery), Step::CtlResetLocalkey],
                 reset_and_wait(),
                 vec![Step::CtlUpdate, restart(Service::Tftp)],
                 reset_and_wait(),
@@ -173,7 +174,7 @@ pub fn suggest(cluster: &ClusterModel) -> Suggestion {
             title: "ITLRecovery, bridged by `utils itl reset localkey` (Security Guide, §5.8)"
                 .into(),
             steps: [
-                vec![regen(Unit::ItlRecovery), Step::ItlResetLocalkey],
+                vec![regen(CertUnit::ItlRecovery), Step::ItlResetLocalkey],
                 reset_and_wait(),
                 vec![restart(Service::Tftp)],
                 reset_and_wait(),
@@ -193,7 +194,7 @@ pub fn suggest(cluster: &ClusterModel) -> Suggestion {
     phases.push(recovery);
     phases.push(Phase {
         title: "tomcat (not in any trust list; the web UI returns after 10-15 min)".into(),
-        steps: vec![regen(Unit::Tomcat), restart(Service::Tomcat)],
+        steps: vec![regen(CertUnit::Tomcat), restart(Service::Tomcat)],
         gate: None,
     });
     let mut notes = vec![

@@ -80,14 +80,6 @@ enum Served<'f> {
     File(&'f Arc<TrustFile>),
 }
 
-/// The file name a phone asks for.
-fn file_name(kind: ListKind) -> &'static str {
-    match kind {
-        ListKind::Ctl => "CTLFile.tlv",
-        _ => "ITLFile.tlv",
-    }
-}
-
 /// What is being authenticated: a trust list by the signer its header names, or a config
 /// file by its signer's certificate.
 pub(super) enum Claim<'c> {
@@ -331,7 +323,7 @@ fn preliminary<'f>(served: &Served<'f>, kind: ListKind) -> Result<&'f Arc<TrustF
                 error: error.clone(),
             }],
         )),
-        Served::File(file) if file.kind() != kind => Err(Outcome::new(
+        Served::File(file) if file.kind() != Some(kind) => Err(Outcome::new(
             OutcomeKind::Reject,
             vec![Reason::WrongKind {
                 expected: kind,
@@ -636,10 +628,10 @@ fn run(
         (false, false) => {}
     }
     if matches!(ctl, Served::Not) {
-        messages.push(StatusMessage::FileNotFound(file_name(ListKind::Ctl)));
+        messages.push(StatusMessage::FileNotFound(ListKind::Ctl.cluster_file()));
     }
     if matches!(itl, Served::Not) {
-        messages.push(StatusMessage::FileNotFound(file_name(ListKind::Itl)));
+        messages.push(StatusMessage::FileNotFound(ListKind::Itl.cluster_file()));
     }
     if ctl_outcome.kind == OutcomeKind::Reject {
         messages.push(StatusMessage::CtlUpdateFailed);

@@ -8,7 +8,8 @@
 use super::outcome::SignerName;
 use crate::checksum::{Checksums, normalize_hex, sha256};
 use crate::names::{Attributes, certificate_attributes, cucm_dn, parse_dn_text};
-use crate::values::{Function, ListKind, Serial};
+use crate::ListKind;
+use crate::values::{Function, Serial};
 use crate::{ParseError, TrustList};
 use std::collections::HashMap;
 use std::fmt;
@@ -153,7 +154,7 @@ pub struct RecordInfo {
 pub struct TrustFile {
     bytes: Arc<[u8]>,
     checksums: Checksums,
-    kind: ListKind,
+    kind: Option<ListKind>,
     signer: Option<SignerId>,
     records: Vec<RecordInfo>,
     certificate_count: usize,
@@ -199,7 +200,7 @@ impl TrustFile {
             })
             .collect();
         let kind = list.kind();
-        let blank = kind == ListKind::Itl
+        let blank = kind == Some(ListKind::Itl)
             && !records.iter().any(|r| {
                 r.cert.is_some()
                     && matches!(
@@ -244,7 +245,7 @@ impl TrustFile {
     }
 
     /// ITL or CTL, from FILENAME.
-    pub fn kind(&self) -> ListKind {
+    pub fn kind(&self) -> Option<ListKind> {
         self.kind
     }
 

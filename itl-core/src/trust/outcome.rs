@@ -281,8 +281,8 @@ pub enum Reason {
     WrongKind {
         /// What was expected.
         expected: ListKind,
-        /// What the file's FILENAME says.
-        found: ListKind,
+        /// What the file's FILENAME says (`None`: neither).
+        found: Option<ListKind>,
     },
     /// R6: the phone did not download.
     NotDownloaded,
@@ -381,6 +381,7 @@ impl fmt::Display for Reason {
             }
             Self::BadCertificate { error } => write!(f, "certificate does not decode: {error}"),
             Self::WrongKind { expected, found } => {
+                let found = ListKind::name_or_unknown(*found);
                 write!(f, "a {expected} was expected, the served file is a {found}")
             }
             Self::NotDownloaded => f.write_str(

@@ -36,61 +36,44 @@
 
 use super::finding::{Finding, code};
 use crate::checksum::sha256;
-use crate::values::{Function, ListKind};
+use crate::ListKind;
+use crate::cucm::CertUnit;
+use crate::values::Function;
 use crate::{Record, TrustList};
 use std::fmt;
 use std::net::Ipv4Addr;
 
-/// A certificate's role in the cluster, from the name CUCM exports it under.
+/// A certificate's role in the cluster, from the name CUCM exports it under: a certificate
+/// unit, or any other name (kept as given: counts as a current certificate, never required).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ClusterRole {
-    /// `CallManager`: SIP/SCCP TLS, signs configuration files (and ITLs up to 11.5).
-    CallManager,
-    /// `CallManager-ECDSA` (not in trust lists).
-    CallManagerEcdsa,
-    /// `TVS`: Trust Verification Service (ITL only).
-    Tvs,
-    /// `ITLRecovery`: signs ITLs and CTLs since 12.0.
-    ItlRecovery,
-    /// `CAPF`.
-    Capf,
-    /// `tomcat` (not in trust lists).
-    Tomcat,
-    /// `tomcat-ECDSA` (not in trust lists).
-    TomcatEcdsa,
-    /// `ipsec` (not in trust lists).
-    Ipsec,
-    /// Any other name, kept as given: counts as a current certificate, never required.
+    /// A certificate unit (`CallManager`, `TVS`, `ITLRecovery`, `CAPF`, `tomcat`...).
+    Unit(CertUnit),
+    /// Any other name.
     Other(String),
 }
 
 impl ClusterRole {
     /// The role for a file stem (`CallManager`, `tvs`, `ITLRecovery`...; case-insensitive).
     pub fn from_stem(stem: &str) -> Self {
-        match stem.trim().to_ascii_lowercase().as_str() {
-            "callmanager" => Self::CallManager,
-            "callmanager-ecdsa" => Self::CallManagerEcdsa,
-            "tvs" => Self::Tvs,
-            "itlrecovery" => Self::ItlRecovery,
-            "capf" => Self::Capf,
-            "tomcat" => Self::Tomcat,
-            "tomcat-ecdsa" => Self::TomcatEcdsa,
-            "ipsec" => Self::Ipsec,
-            _ => Self::Other(stem.to_string()),
+        match CertUnit::parse(stem) {
+            Some(unit) => Self::Unit(unit),
+            None => Self::Other(stem.to_string()),
+        }
+    }
+
+    /// The unit, when the role is one.
+    pub fn unit(&self) -> Option<CertUnit> {
+        match self {
+            Self::Unit(unit) => Some(*unit),
+            Self::Other(_) => None,
         }
     }
 
     /// CUCM's name of the role (`CallManager`, `TVS`, `ITLRecovery`, ...).
     pub fn name(&self) -> &str {
         match self {
-            Self::CallManager => "CallManager",
-            Self::CallManagerEcdsa => "CallManager-ECDSA",
-            Self::Tvs => "TVS",
-            Self::ItlRecovery => "ITLRecovery",
-            Self::Capf => "CAPF",
-            Self::Tomcat => "tomcat",
-            Self::TomcatEcdsa => "tomcat-ECDSA",
-            Self::Ipsec => "ipsec",
+            Self::Unit(unit) => unit.name(),
             Self::Other(name) => name,
         }
     }
@@ -98,25 +81,19 @@ impl ClusterRole {
     /// Whether certificates of this role go into ITLs or CTLs (CallManager, TVS,
     /// ITLRecovery, CAPF).
     pub fn in_trust_lists(&self) -> bool {
-        matches!(
-            self,
-            Self::CallManager | Self::Tvs | Self::ItlRecovery | Self::Capf
-        )
+        self.unit().is_some_and(CertUnit::in_trust_lists)
     }
 
     /// Whether a record with role `function` may hold a certificate of this role. `None` when
     /// the role is not a trust-list role (nothing to say).
     fn fits(&self, function: Function) -> Option<bool> {
-        Some(match self {
-            Self::CallManager => matches!(
-                function,
-                Function::Sast | Function::Ccm | Function::CcmTftp | Function::Tftp
-            ),
-            Self::ItlRecovery => function == Function::Sast,
-            Self::Tvs => function == Function::Tvs,
-            Self::Capf => function == Function::Capf,
-            _ => return None,
-        })
+        self.unit()?.fits(function)
+    }
+}
+
+impl From<CertUnit> for ClusterRole {
+    fn from(unit: CertUnit) -> Self {
+        Self::Unit(unit)
     }
 }
 
@@ -295,10 +272,9 @@ pub(crate) fn check(list: &TrustList<'_>, cluster: &ClusterCerts, findings: &mut
         }
     }
 
-    let kind = list.kind();
-    if kind == ListKind::Unknown {
+    let Some(kind) = list.kind() else {
         return;
-    }
+    };
     let home = home_node(list, &m, &matched);
     let needs = requirements(kind, super::lint::placeholder_mode(list), &m, home.as_ref());
     let present = |i: usize| {
@@ -351,7 +327,7 @@ fn home_node(list: &TrustList<'_>, m: &Matcher<'_>, matched: &[Option<usize>]) -
     let node_of = |ci: usize| certs[ci].node_key();
     let dns_node = |r: &Record<'_>| r.dns_name.and_then(|d| m.node_named(&d.lossy()));
     match list.kind() {
-        ListKind::Itl => {
+        Some(ListKind::Itl) => {
             let tftp = |r: &&Record<'_>| {
                 matches!(
                     r.function,
@@ -363,14 +339,14 @@ fn home_node(list: &TrustList<'_>, m: &Matcher<'_>, matched: &[Option<usize>]) -
                 .filter(tftp)
                 .find_map(|r| {
                     matched[r.index]
-                        .filter(|&ci| certs[ci].role == ClusterRole::CallManager)
+                        .filter(|&ci| certs[ci].role == ClusterRole::Unit(CertUnit::CallManager))
                         .map(node_of)
                 })
                 .or_else(|| records.iter().filter(tftp).find_map(dns_node))
                 .or_else(|| {
                     let ci = matched[signer?]?;
                     let role = &certs[ci].role;
-                    (*role == ClusterRole::CallManager || m.count(role) > 1).then(|| node_of(ci))
+                    (*role == ClusterRole::Unit(CertUnit::CallManager) || m.count(role) > 1).then(|| node_of(ci))
                 })
                 .or_else(|| dns_node(&records[signer?]))
         }
@@ -426,19 +402,19 @@ fn requirements(
         }
     };
     if placeholders {
-        scoped(ClusterRole::CallManager, &mut needs);
-        scoped(ClusterRole::ItlRecovery, &mut needs);
+        scoped(ClusterRole::Unit(CertUnit::CallManager), &mut needs);
+        scoped(ClusterRole::Unit(CertUnit::ItlRecovery), &mut needs);
         return needs;
     }
     match kind {
         ListKind::Itl => {
-            every(ClusterRole::Tvs, &mut needs);
-            scoped(ClusterRole::CallManager, &mut needs);
+            every(ClusterRole::Unit(CertUnit::Tvs), &mut needs);
+            scoped(ClusterRole::Unit(CertUnit::CallManager), &mut needs);
         }
-        _ => every(ClusterRole::CallManager, &mut needs),
+        _ => every(ClusterRole::Unit(CertUnit::CallManager), &mut needs),
     }
-    scoped(ClusterRole::ItlRecovery, &mut needs);
-    scoped(ClusterRole::Capf, &mut needs);
+    scoped(ClusterRole::Unit(CertUnit::ItlRecovery), &mut needs);
+    scoped(ClusterRole::Unit(CertUnit::Capf), &mut needs);
     needs
 }
 

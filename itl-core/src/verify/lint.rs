@@ -4,7 +4,8 @@
 use super::finding::{Finding, code};
 use crate::error::WarningKind;
 use crate::tlv::Part;
-use crate::values::{Function, ListKind};
+use crate::ListKind;
+use crate::values::Function;
 use crate::{Record, TrustList};
 
 /// Largest file phones accept (the ITL must fit in 64 KiB).
@@ -70,7 +71,7 @@ pub(crate) fn check(list: &TrustList<'_>, findings: &mut Vec<Finding>) {
     let placeholders = records.iter().filter(|r| r.is_placeholder()).count();
     let rollback = placeholder_mode(list);
     match list.kind() {
-        ListKind::Ctl => {
+        Some(ListKind::Ctl) => {
             for record in records.iter().filter(|r| r.function == Some(Function::Tvs)) {
                 findings.push(Finding::new(
                     code::CTL_CONTAINS_TVS,
@@ -79,7 +80,7 @@ pub(crate) fn check(list: &TrustList<'_>, findings: &mut Vec<Finding>) {
                 ));
             }
         }
-        ListKind::Itl if !rollback => {
+        Some(ListKind::Itl) if !rollback => {
             let has = |f: &[Function]| {
                 records
                     .iter()
@@ -102,8 +103,8 @@ pub(crate) fn check(list: &TrustList<'_>, findings: &mut Vec<Finding>) {
                 ));
             }
         }
-        ListKind::Itl => {}
-        ListKind::Unknown => findings.push(Finding::new(
+        Some(ListKind::Itl) => {}
+        None => findings.push(Finding::new(
             code::UNKNOWN_KIND,
             None,
             format!(
@@ -117,8 +118,8 @@ pub(crate) fn check(list: &TrustList<'_>, findings: &mut Vec<Finding>) {
     }
     if placeholders > 0 {
         let what = match (list.kind(), rollback) {
-            (ListKind::Ctl, true) => " (a cluster set back to non-secure mode)",
-            (ListKind::Itl, true) => " (rollback ITL)",
+            (Some(ListKind::Ctl), true) => " (a cluster set back to non-secure mode)",
+            (Some(ListKind::Itl), true) => " (rollback ITL)",
             _ => "",
         };
         findings.push(Finding::new(

@@ -40,7 +40,7 @@ pub use pubkey::{KeyError, PreparedKey};
 pub use signature::{SignatureReport, verify_signature, verify_signature_with};
 
 use crate::{ListKind, ParseError, TrustList};
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 /// A certificate expiring within this many seconds of `now` is a warning (30 days).
 pub const EXPIRY_WARNING_SECS: i64 = 30 * 86_400;
@@ -85,16 +85,12 @@ impl VerifyOptions {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Report {
     /// ITL or CTL, from FILENAME.
-    #[serde(serialize_with = "kind_name")]
-    pub kind: ListKind,
+    #[serde(with = "crate::cucm::list_kind::or_unknown")]
+    pub kind: Option<ListKind>,
     /// The signature check.
     pub signature: SignatureReport,
     /// Everything found, in order: signature, records (in file order), list, cluster.
     pub findings: Vec<Finding>,
-}
-
-fn kind_name<S: Serializer>(kind: &ListKind, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(kind.as_str())
 }
 
 impl Report {

@@ -5,6 +5,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use itl_core::cucm::{Service, ServiceStatus};
+
 use super::envelope::{
     Element, SoapError, SoapFault, escape_text, leaf, parse_envelope, parse_request_envelope,
     request_envelope, response_envelope,
@@ -75,53 +77,33 @@ impl FromStr for ControlType {
     }
 }
 
-/// `ServiceStatus` of one service.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ServiceStatus {
-    /// `Started`.
-    Started,
-    /// `Stopped`.
-    Stopped,
-    /// `Starting`.
-    Starting,
-    /// `Stopping`.
-    Stopping,
-    /// `Unknown` or missing.
-    Unknown,
-    /// Any other value, as sent.
-    Other(String),
-}
-
-impl ServiceStatus {
-    /// Reads the wire value (case-insensitive).
-    pub fn parse(s: &str) -> Self {
-        let s = s.trim();
-        match s.to_ascii_lowercase().as_str() {
-            "started" => Self::Started,
-            "stopped" => Self::Stopped,
-            "starting" => Self::Starting,
-            "stopping" => Self::Stopping,
-            "unknown" | "" => Self::Unknown,
-            _ => Self::Other(s.to_owned()),
+/// The wire value of `ServiceStatus` for a state: Control Center says `Stopped` for the
+/// intentional states and tells them apart by reason code.
+fn wire_status(status: ServiceStatus) -> &'static str {
+    match status {
+        ServiceStatus::Started => "Started",
+        ServiceStatus::Starting => "Starting",
+        ServiceStatus::Stopping => "Stopping",
+        ServiceStatus::Stopped | ServiceStatus::NotActivated | ServiceStatus::CommandedOutOfService => {
+            "Stopped"
         }
-    }
-
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Started => "Started",
-            Self::Stopped => "Stopped",
-            Self::Starting => "Starting",
-            Self::Stopping => "Stopping",
-            Self::Unknown => "Unknown",
-            Self::Other(s) => s,
-        }
+        ServiceStatus::Unknown => "Unknown",
     }
 }
 
-impl fmt::Display for ServiceStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+/// The state a `ServiceStatus` value and reason code mean (case-insensitive; unknown or missing
+/// values are [`ServiceStatus::Unknown`]).
+pub fn status_of(wire: &str, reason_code: Option<i64>) -> ServiceStatus {
+    match wire.trim().to_ascii_lowercase().as_str() {
+        "started" => ServiceStatus::Started,
+        "starting" => ServiceStatus::Starting,
+        "stopping" => ServiceStatus::Stopping,
+        "stopped" => match reason_code {
+            Some(REASON_NOT_ACTIVATED) => ServiceStatus::NotActivated,
+            Some(REASON_COMMANDED_OUT_OF_SERVICE) => ServiceStatus::CommandedOutOfService,
+            _ => ServiceStatus::Stopped,
+        },
+        _ => ServiceStatus::Unknown,
     }
 }
 
@@ -130,8 +112,8 @@ impl fmt::Display for ServiceStatus {
 pub struct ServiceInfo {
     /// `ServiceName`, e.g. `Cisco Tftp`.
     pub name: String,
-    /// `ServiceStatus`.
-    pub status: ServiceStatus,
+    /// `ServiceStatus`, as sent (`Started`, `Stopped`...).
+    pub status_text: String,
     /// `ReasonCode` (negative codes; see the `REASON_*` constants).
     pub reason_code: Option<i64>,
     /// `ReasonCodeString`.
@@ -143,16 +125,37 @@ pub struct ServiceInfo {
 }
 
 impl ServiceInfo {
-    /// A service with a name and status only.
+    /// A service in `status`, with the reason code and text Control Center sends for it
+    /// (−1 Successful when started, −1068 / −1069 for the intentional states).
     pub fn new(name: impl Into<String>, status: ServiceStatus) -> Self {
+        let (reason_code, reason) = match status {
+            ServiceStatus::Started => (Some(REASON_SUCCESSFUL), Some("Successful")),
+            ServiceStatus::NotActivated => (Some(REASON_NOT_ACTIVATED), Some("Service Not Activated")),
+            ServiceStatus::CommandedOutOfService => (
+                Some(REASON_COMMANDED_OUT_OF_SERVICE),
+                Some("Commanded Out of Service"),
+            ),
+            ServiceStatus::Stopped => (Some(REASON_NOT_RUNNING), Some("Component is not running")),
+            _ => (None, None),
+        };
         Self {
             name: name.into(),
-            status,
-            reason_code: None,
-            reason: None,
+            status_text: wire_status(status).to_owned(),
+            reason_code,
+            reason: reason.map(str::to_owned),
             start_time: None,
             up_time: None,
         }
+    }
+
+    /// The service's state (the status text and reason code together).
+    pub fn status(&self) -> ServiceStatus {
+        status_of(&self.status_text, self.reason_code)
+    }
+
+    /// The service this entry names, if `itl` knows it.
+    pub fn service(&self) -> Option<Service> {
+        Service::parse(&self.name)
     }
 
     /// "Service Not Activated" or "Commanded Out of Service": stopped on purpose.
@@ -169,7 +172,11 @@ impl ServiceInfo {
                 .child_text("ServiceName")
                 .unwrap_or_default()
                 .to_owned(),
-            status: ServiceStatus::parse(item.child_text("ServiceStatus").unwrap_or_default()),
+            status_text: item
+                .child_text("ServiceStatus")
+                .unwrap_or_default()
+                .trim()
+                .to_owned(),
             reason_code: item.child_text("ReasonCode").and_then(|t| t.parse().ok()),
             reason: item
                 .child_text_nonempty("ReasonCodeString")
@@ -182,7 +189,7 @@ impl ServiceInfo {
     fn to_xml(&self) -> String {
         let mut out = String::from("<item>");
         out.push_str(&leaf("", "ServiceName", &self.name));
-        out.push_str(&leaf("", "ServiceStatus", self.status.as_str()));
+        out.push_str(&leaf("", "ServiceStatus", &self.status_text));
         if let Some(c) = self.reason_code {
             out.push_str(&leaf("", "ReasonCode", &c.to_string()));
         }

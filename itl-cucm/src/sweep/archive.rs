@@ -19,6 +19,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use itl_core::cucm::ListKind;
 use itl_core::checksum::{Checksums, normalize_hex};
 use itl_core::render::format_rfc3339;
 use serde::{Deserialize, Serialize};
@@ -42,18 +43,14 @@ pub struct ArchiveEntry {
     /// The name it was served under (`ITLFile.tlv`, `ITLSEP<MAC>.tlv`...).
     pub name: String,
     /// `ITL`, `CTL` or `unknown` (not parseable).
-    #[serde(default = "unknown_kind")]
-    pub kind: String,
+    #[serde(default, with = "itl_core::cucm::list_kind::or_unknown")]
+    pub kind: Option<ListKind>,
     /// Size in bytes.
     #[serde(default)]
     pub size: u64,
     /// A blank (rollback) ITL: no TVS, TFTP or CCM+TFTP certificate.
     #[serde(default)]
     pub blank: bool,
-}
-
-fn unknown_kind() -> String {
-    "unknown".to_owned()
 }
 
 #[derive(Serialize, Deserialize)]
@@ -188,8 +185,8 @@ impl Archive {
             return Ok((entry.clone(), false));
         }
         let (kind, blank) = match itl_core::trust::TrustFile::parse(bytes) {
-            Ok(file) => (file.kind().as_str().to_owned(), file.is_blank()),
-            Err(_) => (unknown_kind(), false),
+            Ok(file) => (file.kind(), file.is_blank()),
+            Err(_) => (None, false),
         };
         let entry = ArchiveEntry {
             sha1: sha1.clone(),
@@ -299,7 +296,7 @@ mod tests {
                 first_seen: "2025-06-01T12:00:00Z".into(),
                 node: "ucm-pub".into(),
                 name: "ITLFile.tlv".into(),
-                kind: "unknown".into(),
+                kind: None,
                 size: 16,
                 blank: false,
             }
@@ -346,7 +343,7 @@ mod tests {
         let bytes = std::fs::read(path).expect("fixture");
         let mut archive = Archive::in_memory();
         let (entry, _) = archive.add(&bytes, "n", "ITLFile.tlv", 0).expect("adds");
-        assert_eq!((entry.kind.as_str(), entry.blank), ("ITL", false));
+        assert_eq!((entry.kind, entry.blank), (Some(ListKind::Itl), false));
         assert!(archive.read(&entry).is_err());
     }
 

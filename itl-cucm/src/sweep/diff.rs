@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::classify::PhoneState;
+use itl_core::cucm::PhoneState;
 use super::report::SweepReport;
 
 /// One phone's move.

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::classify::PhoneState;
+use itl_core::cucm::PhoneState;
 use super::report::{PhoneRecord, SweepReport};
 
 /// Escapes text for HTML element content and double-quoted attributes.
@@ -105,8 +105,7 @@ pub fn render(report: &SweepReport) -> String {
         report
             .cluster
             .security_mode
-            .as_deref()
-            .map(|m| format!(", {}", escape(m)))
+            .map(|m| format!(", {}", escape(m.name())))
             .unwrap_or_default(),
     );
     chart(&mut out, report);

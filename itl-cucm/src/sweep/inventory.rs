@@ -16,6 +16,7 @@
 //! (TFTP), `tftp://host:port` or `http://host:port` (HTTP 6970), or empty (the phone's Network
 //! Setup page says). Every name must be unique.
 
+use itl_core::cucm::{ClusterSecurityMode, DeviceSecurityMode};
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
@@ -46,9 +47,8 @@ pub struct InventoryPhone {
     pub cm_group: Option<String>,
     /// Security profile (AXL).
     pub security_profile: Option<String>,
-    /// Device security mode of that profile (AXL): `Non Secure`, `Authenticated`,
-    /// `Encrypted`.
-    pub security_mode: Option<String>,
+    /// Device security mode of that profile (AXL).
+    pub security_mode: Option<DeviceSecurityMode>,
     /// RisPort's view; `None` without RisPort.
     pub registration: Option<RegistrationFacts>,
 }
@@ -255,8 +255,8 @@ pub fn soap_clients(
 pub struct Discovery {
     /// The phones, in AXL order (by name).
     pub phones: Vec<InventoryPhone>,
-    /// `mixed` or `non-secure`, when AXL said.
-    pub security_mode: Option<String>,
+    /// Mixed or non-secure, when AXL said.
+    pub security_mode: Option<ClusterSecurityMode>,
     /// What could not be learnt.
     pub warnings: Vec<String>,
 }
@@ -330,7 +330,7 @@ pub fn merge_discovery(
             device_pool: column(row, "devicepool").map(str::to_owned),
             cm_group: column(row, "cmgroup").map(str::to_owned),
             security_profile: column(row, "secprofile").map(str::to_owned),
-            security_mode: column(row, "secmode").map(str::to_owned),
+            security_mode: column(row, "secmode").and_then(DeviceSecurityMode::parse),
             registration,
         });
     }
@@ -356,7 +356,7 @@ pub async fn discover(
             discovery.security_mode = mode
                 .first()
                 .and_then(|r| column(r, "paramvalue"))
-                .map(|v| if v == "1" { "mixed" } else { "non-secure" }.to_owned());
+                .and_then(ClusterSecurityMode::from_param);
         }
         Err(e) => discovery
             .warnings

@@ -26,7 +26,7 @@ pub mod report;
 pub mod run;
 
 pub use archive::{Archive, ArchiveEntry, ArchiveError};
-pub use classify::{Evidence, Observation, PhoneState, Reference, References, classify};
+pub use classify::{Evidence, Observation, Reference, References, classify};
 pub use diff::{SweepDiff, diff};
 pub use inventory::{InventoryError, InventoryPhone};
 pub use report::{PhoneRecord, SweepReport};

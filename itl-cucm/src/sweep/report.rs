@@ -27,7 +27,8 @@ use std::io::Write;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
 use serde::{Deserialize, Serialize};
 
-use super::classify::{Evidence, PhoneState};
+use super::classify::Evidence;
+use itl_core::cucm::{ClusterSecurityMode, DeviceSecurityMode, PhoneState};
 
 /// The schema version written in every report.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -50,7 +51,7 @@ pub struct PhoneRecord {
     pub security_profile: Option<String>,
     /// Its device security mode (AXL discovery): `Non Secure`, `Authenticated`, `Encrypted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub security_mode: Option<String>,
+    pub security_mode: Option<DeviceSecurityMode>,
     /// The state.
     pub state: PhoneState,
     /// Why.
@@ -103,7 +104,7 @@ pub struct ClusterFacts {
     /// `cluster-file` (AXL + RisPort) or `inventory` (CSV).
     pub source: String,
     /// `mixed` or `non-secure` (AXL, else whether a CTL is served).
-    pub security_mode: Option<String>,
+    pub security_mode: Option<ClusterSecurityMode>,
 }
 
 /// Phones per state.
@@ -430,7 +431,7 @@ pub(crate) mod tests {
             cluster: ClusterFacts {
                 name: Some("sim".into()),
                 source: "inventory".into(),
-                security_mode: Some("non-secure".into()),
+                security_mode: Some(ClusterSecurityMode::NonSecure),
             },
             references: vec![ReferenceFacts {
                 node: "ucm-pub".into(),

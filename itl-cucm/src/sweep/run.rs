@@ -22,14 +22,14 @@ use tokio::sync::watch;
 
 use crate::cluster_file::{ClusterFile, ClusterFileError};
 use crate::fetch::{
-    FetchError, FetchOptions, FetchOutcome, Fetcher, Transport, TrustFileKind, TrustServer,
+    FetchError, FetchOptions, FetchOutcome, Fetcher, Transport, TrustServer,
 };
 use crate::http::{HttpClient, HttpError, HttpOptions};
-use crate::mac::Mac;
+use itl_core::cucm::{ClusterSecurityMode, ListKind, Mac, PhoneState};
 
 use super::archive::Archive;
 use super::classify::{
-    Observation, PhoneState, Reference, ReferenceFile, References, WebResult, classify, host_of,
+    Observation, Reference, ReferenceFile, References, WebResult, classify, host_of,
 };
 use super::inventory::InventoryPhone;
 use super::page::{
@@ -474,10 +474,10 @@ async fn fetch_references(
             error: None,
         };
         let mut errors = Vec::new();
-        for kind in [TrustFileKind::Ctl, TrustFileKind::Itl] {
+        for kind in [ListKind::Ctl, ListKind::Itl] {
             let file = match kind {
-                TrustFileKind::Ctl => set.ctl(),
-                TrustFileKind::Itl => set.itl(),
+                ListKind::Ctl => set.ctl(),
+                ListKind::Itl => set.itl(),
             };
             match file.map(|f| (&f.name, &f.outcome)) {
                 Some((name, FetchOutcome::Fetched(bytes))) => {
@@ -485,23 +485,23 @@ async fn fetch_references(
                     let list = list_facts(name, bytes, shared.now);
                     let file = ReferenceFile::of(name, bytes);
                     match kind {
-                        TrustFileKind::Ctl => {
+                        ListKind::Ctl => {
                             reference.ctl = Some(file);
                             reference.ctl_known = true;
                             fact.ctl = Some(list);
                         }
-                        TrustFileKind::Itl => {
+                        ListKind::Itl => {
                             reference.itl = Some(file);
                             fact.itl = Some(list);
                         }
                     }
                 }
                 Some((name, FetchOutcome::NotFound)) => match kind {
-                    TrustFileKind::Ctl => reference.ctl_known = true,
-                    TrustFileKind::Itl => errors.push(format!("{name} not served")),
+                    ListKind::Ctl => reference.ctl_known = true,
+                    ListKind::Itl => errors.push(format!("{name} not served")),
                 },
                 Some((_, FetchOutcome::Failed(e))) => errors.push(e.to_string()),
-                None if kind == TrustFileKind::Itl && errors.is_empty() => {
+                None if kind == ListKind::Itl && errors.is_empty() => {
                     errors.push("ITLFile.tlv not asked (server unreachable)".into())
                 }
                 None => {}
@@ -668,7 +668,7 @@ async fn per_phone_itl(
     let reference = ctx.references.for_server(server_text)?;
     let server = ctx.servers.get(&reference.node)?;
     let mac: Mac = phone.name.parse().ok()?;
-    let name = TrustFileKind::Itl.device_file(&mac);
+    let name = ListKind::Itl.device_file(&mac);
     match ctx.fetcher.fetch_file(server, &name).await {
         Ok(bytes) => {
             ctx.shared.archive(&bytes, &reference.node, &name);
@@ -776,14 +776,11 @@ pub async fn run_sweep(
         && !references.nodes.is_empty()
         && references.nodes.iter().all(|r| r.ctl_known)
     {
-        cluster.security_mode = Some(
-            if references.mixed() {
-                "mixed"
-            } else {
-                "non-secure"
-            }
-            .to_owned(),
-        );
+        cluster.security_mode = Some(if references.mixed() {
+            ClusterSecurityMode::Mixed
+        } else {
+            ClusterSecurityMode::NonSecure
+        });
     }
     let ctx = Context {
         client,

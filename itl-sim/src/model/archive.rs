@@ -5,19 +5,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use itl_core::checksum::{md5, sha1};
+use itl_core::cucm::ListKind;
 
 /// Index of a file in the [`Archive`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 pub struct FileId(pub u32);
-
-/// ITL or CTL.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum FileKind {
-    /// An ITL.
-    Itl,
-    /// A CTL.
-    Ctl,
-}
 
 /// Where a file came from.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -37,7 +29,7 @@ pub struct ArchivedFile {
     /// Its id.
     pub id: FileId,
     /// ITL or CTL.
-    pub kind: FileKind,
+    pub kind: ListKind,
     /// Who built it.
     pub origin: FileOrigin,
     /// Model time it was built.
@@ -73,7 +65,7 @@ impl Archive {
     /// Adds a file (or returns the id of an identical one already there).
     pub fn add(
         &mut self,
-        kind: FileKind,
+        kind: ListKind,
         origin: FileOrigin,
         built_at: u64,
         bytes: Vec<u8>,

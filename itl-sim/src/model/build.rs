@@ -12,17 +12,16 @@
 //! E       the simulation starts
 //! ```
 
+use itl_core::cucm::{CertUnit, ClusterSecurityMode, ListKind, Service, ServiceStatus};
 use std::collections::HashMap;
 
 use crate::error::SimError;
 use crate::faults::{FaultKind, assign_node_fault, assign_phone_faults};
-use crate::model::archive::{FileId, FileKind, FileOrigin};
+use crate::model::archive::{FileId, FileOrigin};
 use crate::model::clock::{Clock, EPOCH};
-use crate::model::identity::{CertUnit, Identity, IdentityPlan, generate_all};
-use crate::model::node::{
-    Node, NodeFaults, ServiceKind, ServiceState, ServiceStatus, TrustEntry, TrustStore,
-};
-use crate::model::settings::{SecurityMode, Settings};
+use crate::model::identity::{Identity, IdentityPlan, SIM_UNITS, generate_all};
+use crate::model::node::{Node, NodeFaults, SIM_SERVICES, ServiceState, TrustEntry, TrustStore};
+use crate::model::settings::Settings;
 use crate::model::topology::{CmGroup, DevicePool};
 use crate::model::trust_files::{BuildInputs, NodeCerts, Signer, build_ctl, build_itl};
 use crate::model::{Archive, Cluster};
@@ -54,19 +53,21 @@ fn services(index: usize, node_count: usize, mixed: bool) -> Vec<ServiceState> {
     let publisher = index == 0;
     let callmanager = node_count <= 2 || !publisher;
     let tftp = index <= 1;
-    ServiceKind::ALL
+    SIM_SERVICES
         .iter()
         .map(|&kind| {
             let active = match kind {
-                ServiceKind::CallManager | ServiceKind::CtiManager => callmanager,
-                ServiceKind::Tftp => tftp,
-                ServiceKind::Capf | ServiceKind::DrfMaster => publisher,
-                ServiceKind::CtlProvider => publisher && mixed,
-                ServiceKind::Tvs
-                | ServiceKind::Tomcat
-                | ServiceKind::DrfLocal
-                | ServiceKind::CertificateChangeNotification
-                | ServiceKind::RisDataCollector => true,
+                Service::CallManager | Service::CtiManager => callmanager,
+                Service::Tftp => tftp,
+                Service::Capf | Service::DrfMaster => publisher,
+                Service::CtlProvider => publisher && mixed,
+                Service::Tvs
+                | Service::Tomcat
+                | Service::DrfLocal
+                | Service::CertificateChangeNotification
+                | Service::RisDataCollector => true,
+                // Not among SIM_SERVICES: 14+ services the simulator does not run.
+                Service::HaProxy | Service::SsospTomcat => false,
             };
             ServiceState {
                 kind,
@@ -91,7 +92,7 @@ impl Cluster {
         // Identities of every node, plus the foreign cluster's signer when needed.
         let mut plans = Vec::new();
         for (index, name) in node_names.iter().enumerate() {
-            for unit in CertUnit::ALL {
+            for unit in SIM_UNITS {
                 if !unit.held_by(index == 0, options.generation) {
                     continue;
                 }
@@ -126,7 +127,7 @@ impl Cluster {
         let mut nodes = Vec::with_capacity(options.nodes);
         for (index, name) in node_names.iter().enumerate() {
             let mut map = std::collections::BTreeMap::new();
-            for unit in CertUnit::ALL {
+            for unit in SIM_UNITS {
                 if !unit.held_by(index == 0, options.generation) {
                     continue;
                 }
@@ -164,10 +165,10 @@ impl Cluster {
 
         // Topology.
         let cm_nodes: Vec<usize> = (0..nodes.len())
-            .filter(|&i| nodes[i].runs(ServiceKind::CallManager))
+            .filter(|&i| nodes[i].runs(Service::CallManager))
             .collect();
         let tftp_nodes: Vec<usize> = (0..nodes.len())
-            .filter(|&i| nodes[i].runs(ServiceKind::Tftp))
+            .filter(|&i| nodes[i].runs(Service::Tftp))
             .collect();
         let k = cm_nodes.len();
         let mut cm_groups = Vec::with_capacity(k);
@@ -196,9 +197,9 @@ impl Cluster {
         let settings = Settings {
             generation: options.generation,
             security_mode: if options.mixed {
-                SecurityMode::Mixed
+                ClusterSecurityMode::Mixed
             } else {
-                SecurityMode::NonSecure
+                ClusterSecurityMode::NonSecure
             },
             rollback: false,
             phone_interaction: options.phone_interaction,
@@ -271,11 +272,11 @@ impl Cluster {
                         callmanager: n.identity(CertUnit::CallManager)?,
                         itl_recovery: n.identity(CertUnit::ItlRecovery),
                         tvs: n
-                            .runs(ServiceKind::Tvs)
+                            .runs(Service::Tvs)
                             .then(|| n.identity(CertUnit::Tvs))
                             .flatten(),
-                        runs_callmanager: n.runs(ServiceKind::CallManager),
-                        runs_tftp: n.runs(ServiceKind::Tftp),
+                        runs_callmanager: n.runs(Service::CallManager),
+                        runs_tftp: n.runs(Service::Tftp),
                     })
                 })
                 .collect(),
@@ -298,18 +299,18 @@ impl Cluster {
             built.push((node, build_itl(&inputs, node, Signer::Normal)?));
         }
         let ctl = match self.settings.security_mode {
-            SecurityMode::Mixed => Some(build_ctl(&inputs, Signer::Normal)?),
-            SecurityMode::NonSecure => None,
+            ClusterSecurityMode::Mixed => Some(build_ctl(&inputs, Signer::Normal)?),
+            ClusterSecurityMode::NonSecure => None,
         };
         drop(inputs);
         let mut itls = HashMap::new();
         for (node, bytes) in built {
             let origin = FileOrigin::Node(self.nodes[node].name.clone());
-            itls.insert(node, self.archive.add(FileKind::Itl, origin, at, bytes));
+            itls.insert(node, self.archive.add(ListKind::Itl, origin, at, bytes));
         }
         let ctl = ctl.map(|bytes| {
             self.archive
-                .add(FileKind::Ctl, FileOrigin::Cluster, at, bytes)
+                .add(ListKind::Ctl, FileOrigin::Cluster, at, bytes)
         });
         Ok(BuiltFiles { itls, ctl })
     }
@@ -330,10 +331,10 @@ impl Cluster {
         signer: Signer,
     ) -> Result<FileId, SimError> {
         let at = self.clock.tick();
-        let capf = self.nodes[0].runs(ServiceKind::Capf);
+        let capf = self.nodes[0].runs(Service::Capf);
         let bytes = build_itl(&self.build_inputs(at, capf), node, signer)?;
         let origin = FileOrigin::Node(self.nodes[node].name.clone());
-        let id = self.archive.add(FileKind::Itl, origin, at, bytes);
+        let id = self.archive.add(ListKind::Itl, origin, at, bytes);
         let localkey = signer == Signer::LocalKey;
         let n = &mut self.nodes[node];
         n.served_itl = Some(id);
@@ -347,11 +348,11 @@ impl Cluster {
     /// [`Signer::LocalKey`]).
     pub(crate) fn rebuild_ctl(&mut self, signer: Signer) -> Result<FileId, SimError> {
         let at = self.clock.tick();
-        let capf = self.nodes[0].runs(ServiceKind::Capf);
+        let capf = self.nodes[0].runs(Service::Capf);
         let bytes = build_ctl(&self.build_inputs(at, capf), signer)?;
         let id = self
             .archive
-            .add(FileKind::Ctl, FileOrigin::Cluster, at, bytes);
+            .add(ListKind::Ctl, FileOrigin::Cluster, at, bytes);
         self.ctl = Some(id);
         self.ctl_localkey = signer == Signer::LocalKey;
         Ok(id)
@@ -379,7 +380,7 @@ impl Cluster {
                 source,
             })?;
         Ok(self.archive.add(
-            FileKind::Itl,
+            ListKind::Itl,
             FileOrigin::Foreign("cucm-a".into()),
             FILES_V0,
             bytes,
@@ -393,7 +394,7 @@ impl Cluster {
         v1: &BuiltFiles,
         foreign_itl: Option<FileId>,
     ) {
-        let mixed = self.settings.security_mode == SecurityMode::Mixed;
+        let mixed = self.settings.security_mode == ClusterSecurityMode::Mixed;
         for (i, phone) in self.phones.iter_mut().enumerate() {
             let spread = (i % 600) as u64;
             let t0 = FILES_V0 + 300 + spread;

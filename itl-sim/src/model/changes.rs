@@ -15,14 +15,15 @@
 //! | [`Cluster::set_parameter`] | Enterprise Parameters | rollback rebuilds every ITL |
 //! | [`Cluster::delete_trust_certificate`] | `set cert delete` / GUI | removes one trust entry on one node |
 
+use itl_core::cucm::{CertUnit, ClusterSecurityMode, Generation, Service, ServiceStatus};
 use std::collections::BTreeMap;
 
 use crate::error::SimError;
 use crate::model::Cluster;
 use crate::model::build::distribute_one;
-use crate::model::identity::{CertUnit, Identity, IdentityPlan};
-use crate::model::node::{ServiceKind, ServiceStatus, TrustStore};
-use crate::model::settings::{Generation, Parameter, PhoneInteraction, SecurityMode};
+use crate::model::identity::{Identity, IdentityPlan};
+use crate::model::node::TrustStore;
+use crate::model::settings::{Parameter, PhoneInteraction};
 use crate::model::trust_files::Signer;
 
 /// Which phones an operation addresses.
@@ -153,7 +154,7 @@ impl Cluster {
             !own_only && matches!(unit, CertUnit::Tvs | CertUnit::Capf | CertUnit::ItlRecovery);
         for (i, n) in self.nodes.iter_mut().enumerate() {
             let affected = affects_all || (own_only && i == idx);
-            if affected && n.runs(ServiceKind::Tftp) {
+            if affected && n.runs(Service::Tftp) {
                 n.itl_stale = true;
             }
         }
@@ -176,7 +177,7 @@ impl Cluster {
         if self.settings.generation == Generation::V14 && unit == CertUnit::Tvs {
             let now = self.clock.now();
             let node = &mut self.nodes[idx];
-            node.set_service(ServiceKind::Tvs, ServiceStatus::Started, now);
+            node.set_service(Service::Tvs, ServiceStatus::Started, now);
             node.tvs_serving = node.identity(CertUnit::Tvs).cloned();
             report
                 .messages
@@ -200,7 +201,7 @@ impl Cluster {
     pub fn restart_service(
         &mut self,
         node: &str,
-        service: ServiceKind,
+        service: Service,
     ) -> Result<ChangeReport, SimError> {
         let idx = self.node_idx(node)?;
         if !self.nodes[idx].runs(service) {
@@ -214,12 +215,12 @@ impl Cluster {
         let n = &mut self.nodes[idx];
         n.set_service(service, ServiceStatus::Started, now);
         match service {
-            ServiceKind::Tvs => n.tvs_serving = n.identity(CertUnit::Tvs).cloned(),
-            ServiceKind::Tomcat => n.tomcat_serving = n.identity(CertUnit::Tomcat).cloned(),
+            Service::Tvs => n.tvs_serving = n.identity(CertUnit::Tvs).cloned(),
+            Service::Tomcat => n.tomcat_serving = n.identity(CertUnit::Tomcat).cloned(),
             _ => {}
         }
         report.messages.push(format!("{service}[STARTED]"));
-        if service == ServiceKind::Tftp && self.nodes[idx].itl_stale {
+        if service == Service::Tftp && self.nodes[idx].itl_stale {
             self.rebuild_itl(idx)?;
             report.rebuilt_itls.push(node.to_owned());
         }
@@ -227,7 +228,7 @@ impl Cluster {
     }
 
     /// Stops a service.
-    pub fn stop_service(&mut self, node: &str, service: ServiceKind) -> Result<(), SimError> {
+    pub fn stop_service(&mut self, node: &str, service: Service) -> Result<(), SimError> {
         let idx = self.node_idx(node)?;
         if !self.nodes[idx].runs(service) {
             return Err(SimError::NoSuchService {
@@ -236,7 +237,7 @@ impl Cluster {
             });
         }
         let now = self.clock.tick();
-        self.nodes[idx].set_service(service, ServiceStatus::Stopped, now);
+        self.nodes[idx].set_service(service, ServiceStatus::CommandedOutOfService, now);
         Ok(())
     }
 
@@ -244,14 +245,14 @@ impl Cluster {
     pub fn start_service(
         &mut self,
         node: &str,
-        service: ServiceKind,
+        service: Service,
     ) -> Result<ChangeReport, SimError> {
         self.restart_service(node, service)
     }
 
     /// `utils ctl update CTLFile` on the publisher: a new CTL from the current certificates.
     pub fn ctl_update(&mut self) -> Result<ChangeReport, SimError> {
-        if self.settings.security_mode != SecurityMode::Mixed {
+        if self.settings.security_mode != ClusterSecurityMode::Mixed {
             return Err(SimError::Refused(
                 "the cluster is not in mixed mode: there is no CTL to update".into(),
             ));
@@ -307,7 +308,7 @@ impl Cluster {
     /// its CallManager key, on 11.5 its ITLRecovery key. The next [`Cluster::ctl_update`]
     /// signs normally again ([`Cluster::ctl_localkey`]).
     pub fn ctl_reset_localkey(&mut self) -> Result<ChangeReport, SimError> {
-        if self.settings.security_mode != SecurityMode::Mixed {
+        if self.settings.security_mode != ClusterSecurityMode::Mixed {
             return Err(SimError::Refused(
                 "the cluster is not in mixed mode: there is no CTL to reset".into(),
             ));
@@ -325,16 +326,16 @@ impl Cluster {
     /// `utils ctl set-cluster mixed-mode`: switches to mixed mode and builds the first CTL.
     /// ITLs become stale (their TFTP record's role changes).
     pub fn set_mixed_mode(&mut self) -> Result<ChangeReport, SimError> {
-        if self.settings.security_mode == SecurityMode::Mixed {
+        if self.settings.security_mode == ClusterSecurityMode::Mixed {
             return Err(SimError::Refused(
                 "the cluster is already in mixed mode".into(),
             ));
         }
-        self.settings.security_mode = SecurityMode::Mixed;
+        self.settings.security_mode = ClusterSecurityMode::Mixed;
         let now = self.clock.tick();
-        self.nodes[0].set_service(ServiceKind::CtlProvider, ServiceStatus::Started, now);
+        self.nodes[0].set_service(Service::CtlProvider, ServiceStatus::Started, now);
         for n in &mut self.nodes {
-            if n.runs(ServiceKind::Tftp) {
+            if n.runs(Service::Tftp) {
                 n.itl_stale = true;
             }
         }

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::faults::PhoneFault;
-use crate::model::{CertUnit, Cluster};
+use crate::model::{Cluster, SIM_UNITS};
 
 /// One identity: key and certificate digests.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -66,7 +66,7 @@ impl Cluster {
             identities: self
                 .nodes()
                 .iter()
-                .flat_map(|n| CertUnit::ALL.iter().filter_map(|u| n.identity(*u)))
+                .flat_map(|n| SIM_UNITS.iter().filter_map(|u| n.identity(*u)))
                 .map(|id| IdentityExport {
                     label: id.label.clone(),
                     key_sha256: id

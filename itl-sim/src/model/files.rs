@@ -12,7 +12,7 @@
 
 use std::sync::Arc;
 
-use itl_cucm::Mac;
+use itl_core::cucm::Mac;
 
 use crate::model::Cluster;
 

@@ -14,79 +14,18 @@ use itl_pki::{
 };
 
 use crate::error::SimError;
-use crate::model::settings::Generation;
+use itl_core::cucm::CertUnit;
 
-/// A certificate unit, as `set cert regen <unit>` names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-pub enum CertUnit {
-    /// `CallManager`: signs the ITL (≤ 11.5) and config files.
-    CallManager,
-    /// `TVS`: the Trust Verification Service's TLS certificate.
-    Tvs,
-    /// `tomcat`: HTTPS (AXL, RisPort, Control Center).
-    Tomcat,
-    /// `ipsec`: DRF and IPsec.
-    Ipsec,
-    /// `CAPF`: issues LSCs (publisher).
-    Capf,
-    /// `ITLRecovery`: signs the ITL and CTL on 12.0+ (publisher); one per node before 12.0.
-    ItlRecovery,
-}
-
-impl CertUnit {
-    /// Every unit.
-    pub const ALL: [CertUnit; 6] = [
-        CertUnit::CallManager,
-        CertUnit::Tvs,
-        CertUnit::Tomcat,
-        CertUnit::Ipsec,
-        CertUnit::Capf,
-        CertUnit::ItlRecovery,
-    ];
-
-    /// The unit name as CUCM's CLI writes it.
-    pub fn name(self) -> &'static str {
-        match self {
-            CertUnit::CallManager => "CallManager",
-            CertUnit::Tvs => "TVS",
-            CertUnit::Tomcat => "tomcat",
-            CertUnit::Ipsec => "ipsec",
-            CertUnit::Capf => "CAPF",
-            CertUnit::ItlRecovery => "ITLRecovery",
-        }
-    }
-
-    /// Parses a unit name, case-insensitively.
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|u| u.name().eq_ignore_ascii_case(text.trim()))
-    }
-
-    /// Whether only the publisher holds the unit on CUCM 12.0 and later (CAPF, ITLRecovery).
-    /// Before 12.0 every node has its own ITLRecovery: see [`CertUnit::held_by`].
-    pub fn publisher_only(self) -> bool {
-        matches!(self, CertUnit::Capf | CertUnit::ItlRecovery)
-    }
-
-    /// Whether a node (the publisher or a subscriber) holds the unit on `generation`: CAPF
-    /// only on the publisher; ITLRecovery on every node before 12.0 (`ITLRECOVERY_<host>`,
-    /// trust-and-procedure.md §1.1), only on the publisher (cluster-wide) from 12.0; the
-    /// other units on every node.
-    pub fn held_by(self, publisher: bool, generation: Generation) -> bool {
-        match self {
-            CertUnit::Capf => publisher,
-            CertUnit::ItlRecovery => publisher || generation == Generation::V11_5,
-            _ => true,
-        }
-    }
-}
-
-impl fmt::Display for CertUnit {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+/// The certificate units the simulator models, in the order their keys are made. The ECDSA
+/// units are not simulated (no trust list carries them).
+pub const SIM_UNITS: [CertUnit; 6] = [
+    CertUnit::CallManager,
+    CertUnit::Tvs,
+    CertUnit::Tomcat,
+    CertUnit::Ipsec,
+    CertUnit::Capf,
+    CertUnit::ItlRecovery,
+];
 
 /// One generation of a unit's key and certificate.
 #[derive(Clone)]
@@ -220,7 +159,11 @@ impl IdentityPlan {
         let label = format!("{tag}/{node}/{}/gen{generation}", unit.name());
         let fqdn = format!("{node}.{domain}");
         let common_name = match unit {
-            CertUnit::CallManager | CertUnit::Tomcat | CertUnit::Ipsec => fqdn,
+            CertUnit::CallManager
+            | CertUnit::Tomcat
+            | CertUnit::Ipsec
+            | CertUnit::CallManagerEcdsa
+            | CertUnit::TomcatEcdsa => fqdn,
             CertUnit::Tvs => format!("TVS-{node}"),
             CertUnit::ItlRecovery => format!("ITLRECOVERY_{fqdn}"),
             CertUnit::Capf => {

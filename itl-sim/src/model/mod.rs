@@ -27,17 +27,16 @@ pub mod uuids;
 use std::collections::HashMap;
 use std::net::Ipv4Addr;
 
-pub use archive::{Archive, ArchivedFile, FileId, FileKind, FileOrigin};
+pub use archive::{Archive, ArchivedFile, FileId, FileOrigin};
 pub use changes::{ChangeReport, PhoneSelector, ResetKind, ResetReport};
 pub use clock::{Clock, ClockMode, EPOCH};
-pub use identity::{CertUnit, Identity, IdentityPlan, Organisation};
-pub use node::{
-    Node, NodeFaults, ServiceKind, ServiceState, ServiceStatus, TrustEntry, TrustStore,
-};
-pub use settings::{Generation, Parameter, PhoneInteraction, SecurityMode, Settings};
+pub use identity::{Identity, IdentityPlan, Organisation, SIM_UNITS};
+pub use node::{Node, NodeFaults, SIM_SERVICES, ServiceState, TrustEntry, TrustStore};
+pub use settings::{Parameter, PhoneInteraction, Settings, version_string};
 pub use topology::{CmGroup, DevicePool};
 
 use crate::faults::FaultSpec;
+use itl_core::cucm::{ClusterSecurityMode, Service};
 use crate::phone::Phone;
 
 /// A whole simulated cluster.
@@ -116,7 +115,7 @@ impl Cluster {
 
     /// Indexes of the nodes that run TFTP.
     pub fn tftp_nodes(&self) -> impl Iterator<Item = usize> + '_ {
-        (0..self.nodes.len()).filter(|&i| self.nodes[i].runs(ServiceKind::Tftp))
+        (0..self.nodes.len()).filter(|&i| self.nodes[i].runs(Service::Tftp))
     }
 
     /// CallManager groups.
@@ -164,8 +163,8 @@ impl Cluster {
 
     /// The cluster's CTL, when one is served (mixed mode, CTL Provider running).
     pub fn served_ctl(&self) -> Option<&ArchivedFile> {
-        if self.settings.security_mode != SecurityMode::Mixed
-            || !self.publisher().started(ServiceKind::CtlProvider)
+        if self.settings.security_mode != ClusterSecurityMode::Mixed
+            || !self.publisher().started(Service::CtlProvider)
         {
             return None;
         }

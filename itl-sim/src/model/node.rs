@@ -6,103 +6,29 @@ use std::fmt;
 use std::net::Ipv4Addr;
 
 use crate::model::archive::FileId;
-use crate::model::identity::{CertUnit, Identity};
+use crate::model::identity::Identity;
+use itl_core::cucm::{CertUnit, Service, ServiceStatus};
 
-/// A service as Control Center names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-pub enum ServiceKind {
-    /// `Cisco CallManager`.
-    CallManager,
-    /// `Cisco CTIManager`.
-    CtiManager,
-    /// `Cisco Tftp`.
-    Tftp,
-    /// `Cisco Trust Verification Service`.
-    Tvs,
-    /// `Cisco Certificate Authority Proxy Function`.
-    Capf,
-    /// `Cisco CTL Provider`.
-    CtlProvider,
-    /// `Cisco Tomcat`.
-    Tomcat,
-    /// `Cisco DRF Master`.
-    DrfMaster,
-    /// `Cisco DRF Local`.
-    DrfLocal,
-    /// `Cisco Certificate Change Notification`.
-    CertificateChangeNotification,
-    /// `Cisco RIS Data Collector`.
-    RisDataCollector,
-}
-
-impl ServiceKind {
-    /// Every service.
-    pub const ALL: [ServiceKind; 11] = [
-        ServiceKind::CallManager,
-        ServiceKind::CtiManager,
-        ServiceKind::Tftp,
-        ServiceKind::Tvs,
-        ServiceKind::Capf,
-        ServiceKind::CtlProvider,
-        ServiceKind::Tomcat,
-        ServiceKind::DrfMaster,
-        ServiceKind::DrfLocal,
-        ServiceKind::CertificateChangeNotification,
-        ServiceKind::RisDataCollector,
-    ];
-
-    /// The exact Control Center name.
-    pub fn name(self) -> &'static str {
-        match self {
-            ServiceKind::CallManager => "Cisco CallManager",
-            ServiceKind::CtiManager => "Cisco CTIManager",
-            ServiceKind::Tftp => "Cisco Tftp",
-            ServiceKind::Tvs => "Cisco Trust Verification Service",
-            ServiceKind::Capf => "Cisco Certificate Authority Proxy Function",
-            ServiceKind::CtlProvider => "Cisco CTL Provider",
-            ServiceKind::Tomcat => "Cisco Tomcat",
-            ServiceKind::DrfMaster => "Cisco DRF Master",
-            ServiceKind::DrfLocal => "Cisco DRF Local",
-            ServiceKind::CertificateChangeNotification => "Cisco Certificate Change Notification",
-            ServiceKind::RisDataCollector => "Cisco RIS Data Collector",
-        }
-    }
-
-    /// Parses a Control Center name, case-insensitively (`Cisco TFTP` works); `Cisco DRF
-    /// Primary` is accepted for the DRF master.
-    pub fn parse(text: &str) -> Option<Self> {
-        let t = text.trim();
-        if t.eq_ignore_ascii_case("Cisco DRF Primary") {
-            return Some(ServiceKind::DrfMaster);
-        }
-        Self::ALL
-            .into_iter()
-            .find(|s| s.name().eq_ignore_ascii_case(t))
-    }
-}
-
-impl fmt::Display for ServiceKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// A service's state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-pub enum ServiceStatus {
-    /// Running.
-    Started,
-    /// Stopped by an administrator.
-    Stopped,
-    /// Not activated on this node.
-    NotActivated,
-}
+/// The services every simulated node knows (activated or not), in Control Center's order.
+pub const SIM_SERVICES: [Service; 11] = [
+    Service::CallManager,
+    Service::CtiManager,
+    Service::Tftp,
+    Service::Tvs,
+    Service::Capf,
+    Service::CtlProvider,
+    Service::Tomcat,
+    Service::DrfMaster,
+    Service::DrfLocal,
+    Service::CertificateChangeNotification,
+    Service::RisDataCollector,
+];
 
 /// A service on a node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct ServiceState {
     /// Which.
-    pub kind: ServiceKind,
+    pub kind: Service,
     /// Its state.
     pub status: ServiceStatus,
     /// Model time of the last start.
@@ -159,7 +85,10 @@ impl TrustStore {
             CertUnit::CallManager | CertUnit::Capf => Some(TrustStore::CallManager),
             CertUnit::Tomcat => Some(TrustStore::Tomcat),
             CertUnit::Ipsec => Some(TrustStore::Ipsec),
-            CertUnit::Tvs | CertUnit::ItlRecovery => None,
+            CertUnit::Tvs
+            | CertUnit::ItlRecovery
+            | CertUnit::CallManagerEcdsa
+            | CertUnit::TomcatEcdsa => None,
         }
     }
 }
@@ -195,7 +124,7 @@ pub struct Node {
     pub address: Ipv4Addr,
     /// Whether this is the publisher.
     pub publisher: bool,
-    /// Services, one entry per [`ServiceKind`].
+    /// Services, one entry per [`SIM_SERVICES`] member.
     pub services: Vec<ServiceState>,
     /// Current certificates by unit.
     pub identities: BTreeMap<CertUnit, Identity>,
@@ -221,7 +150,7 @@ pub struct Node {
 
 impl Node {
     /// The state of a service.
-    pub fn service(&self, kind: ServiceKind) -> ServiceStatus {
+    pub fn service(&self, kind: Service) -> ServiceStatus {
         self.services
             .iter()
             .find(|s| s.kind == kind)
@@ -230,17 +159,17 @@ impl Node {
     }
 
     /// Whether a service is activated (started or stopped).
-    pub fn runs(&self, kind: ServiceKind) -> bool {
+    pub fn runs(&self, kind: Service) -> bool {
         self.service(kind) != ServiceStatus::NotActivated
     }
 
     /// Whether a service is started.
-    pub fn started(&self, kind: ServiceKind) -> bool {
+    pub fn started(&self, kind: Service) -> bool {
         self.service(kind) == ServiceStatus::Started
     }
 
     /// Sets a service's state.
-    pub(crate) fn set_service(&mut self, kind: ServiceKind, status: ServiceStatus, now: u64) {
+    pub(crate) fn set_service(&mut self, kind: Service, status: ServiceStatus, now: u64) {
         if let Some(s) = self.services.iter_mut().find(|s| s.kind == kind) {
             s.status = status;
             if status == ServiceStatus::Started {
@@ -256,6 +185,6 @@ impl Node {
 
     /// Whether TFTP answers: the service is started and no fault stops it.
     pub fn tftp_answers(&self) -> bool {
-        self.started(ServiceKind::Tftp) && !self.faults.tftp_down
+        self.started(Service::Tftp) && !self.faults.tftp_down
     }
 }

@@ -3,15 +3,15 @@
 //! fault get a TLS profile and an LSC issued by the CAPF certificate of the files v1 (the one
 //! current at the start); every other phone keeps its standard non-secure profile.
 
+use itl_core::cucm::{CertUnit, ClusterSecurityMode};
 use crate::model::Cluster;
-use crate::model::identity::CertUnit;
-use crate::model::settings::SecurityMode;
+
 use crate::phone::security::{Lsc, SecurityProfile, tls_draw};
 
 impl Cluster {
     /// Gives TLS profiles and LSCs (mixed mode only); `issued_at` is the LSC issue time.
     pub(crate) fn give_security_profiles(&mut self, issued_at: u64) {
-        if self.settings.security_mode != SecurityMode::Mixed {
+        if self.settings.security_mode != ClusterSecurityMode::Mixed {
             return;
         }
         let capf = self

@@ -7,6 +7,7 @@
 //! CTL it holds afterwards (S18: CAPF regenerated without `utils ctl update CTLFile` leaves
 //! LSC phones "registering").
 
+use itl_core::cucm::{CertUnit, Service};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -14,8 +15,8 @@ use itl_core::trust::{Held, OutcomeKind, RegistrationTarget, TrustCache, TrustFi
 use rayon::prelude::*;
 
 use crate::model::changes::{ResetKind, ResetReport};
-use crate::model::identity::CertUnit;
-use crate::model::node::{ServiceKind, TrustStore};
+
+use crate::model::node::TrustStore;
 use crate::model::{Cluster, FileId};
 use crate::phone::download::{self, Decision, Digested, Served};
 
@@ -212,12 +213,12 @@ impl Cluster {
         let capf = self
             .nodes
             .first()
-            .filter(|p| p.runs(ServiceKind::Capf))
+            .filter(|p| p.runs(Service::Capf))
             .and_then(|p| p.identity(CertUnit::Capf))
             .and_then(|id| digested.cert(id.sha256(), id.der()));
         let mut out = HashMap::new();
         for (i, node) in self.nodes.iter().enumerate() {
-            if !node.runs(ServiceKind::CallManager) {
+            if !node.runs(Service::CallManager) {
                 continue;
             }
             let Some(cm) = node
@@ -247,7 +248,7 @@ impl Cluster {
             .members
             .iter()
             .copied()
-            .find(|&n| self.nodes[n].started(ServiceKind::CallManager))
+            .find(|&n| self.nodes[n].started(Service::CallManager))
     }
 
     /// The TVS servers a phone of CallManager group `group` asks (§2.3): each member running
@@ -271,7 +272,7 @@ impl Cluster {
         let mut out = Vec::new();
         for &member in &g.members {
             let node = &self.nodes[member];
-            if !node.runs(ServiceKind::Tvs) {
+            if !node.runs(Service::Tvs) {
                 continue;
             }
             let Some(serving) = node.tvs_serving.as_ref() else {
@@ -281,7 +282,7 @@ impl Cluster {
                 continue;
             };
             let mut server =
-                TvsServer::new(&node.name, cert).with_reachable(node.started(ServiceKind::Tvs));
+                TvsServer::new(&node.name, cert).with_reachable(node.started(Service::Tvs));
             server.trust_sources = own.clone();
             for store in [TrustStore::CallManager, TrustStore::PhoneSast] {
                 for entry in node.trust.get(&store).map(Vec::as_slice).unwrap_or(&[]) {

@@ -1,11 +1,10 @@
 //! A read-only, owned view of the cluster for the SOAP services (AXL, RisPort70, Control
 //! Center) and reports: what those interfaces return, without borrowing the model.
 
+use itl_core::cucm::{ClusterSecurityMode, Generation, Service, ServiceStatus};
 use std::net::Ipv4Addr;
 
-use crate::model::node::{ServiceKind, ServiceStatus};
-use crate::model::settings::{Generation, SecurityMode};
-use crate::model::{CertUnit, Cluster};
+use crate::model::{Cluster, SIM_UNITS, version_string};
 use crate::phone::Phone;
 
 /// A phone as AXL and RisPort see it.
@@ -117,7 +116,7 @@ pub struct Snapshot {
     /// Generation.
     pub generation: Generation,
     /// Security mode.
-    pub security_mode: SecurityMode,
+    pub security_mode: ClusterSecurityMode,
     /// `RollBackToPreGrayback`.
     pub rollback: bool,
     /// "Allowed Device Queries Per Minute".
@@ -189,7 +188,7 @@ impl Cluster {
         };
         Snapshot {
             cluster: self.name().to_owned(),
-            version: self.settings().generation.version_string(),
+            version: version_string(self.settings().generation),
             generation: self.settings().generation,
             security_mode: self.settings().security_mode,
             rollback: self.settings().rollback,
@@ -207,12 +206,12 @@ impl Cluster {
                         .services
                         .iter()
                         .map(|s| ServiceSnapshot {
-                            name: s.kind.name(),
+                            name: s.kind.control_center_name(),
                             status: s.status,
                             since: s.since,
                         })
                         .collect(),
-                    certificates: CertUnit::ALL
+                    certificates: SIM_UNITS
                         .iter()
                         .filter_map(|u| n.identity(*u))
                         .map(|id| cert(id.unit.name().to_owned(), id))
@@ -264,7 +263,7 @@ impl Cluster {
     }
 
     /// Whether a node's service is started (shorthand for the SOAP services).
-    pub fn service_started(&self, node: &str, service: ServiceKind) -> bool {
+    pub fn service_started(&self, node: &str, service: Service) -> bool {
         self.node(node).is_some_and(|n| n.started(service))
     }
 }

@@ -35,13 +35,13 @@
 //! CTL 11.5   the publisher's ITLRecovery       (normally the publisher's CallManager) (inferred)
 //! ```
 
+use itl_core::cucm::{ClusterSecurityMode, Generation};
 use std::net::Ipv4Addr;
 
 use itl_core::{Function, RecordSpec, TrustListBuilder};
 
 use crate::error::SimError;
 use crate::model::identity::Identity;
-use crate::model::settings::{Generation, SecurityMode};
 
 /// Which SAST key signs a file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize)]
@@ -81,7 +81,7 @@ pub struct BuildInputs<'a> {
     /// Generation (chooses the signer and the SAST order).
     pub generation: Generation,
     /// Security mode (chooses the TFTP record's role).
-    pub mode: SecurityMode,
+    pub mode: ClusterSecurityMode,
     /// `RollBackToPreGrayback`.
     pub rollback: bool,
     /// Every node, publisher first.
@@ -151,8 +151,8 @@ pub fn build_itl(
     };
     builder = builder.record(first).record(second);
     let tftp_role = match inputs.mode {
-        SecurityMode::NonSecure => Function::Tftp,
-        SecurityMode::Mixed => Function::CcmTftp,
+        ClusterSecurityMode::NonSecure => Function::Tftp,
+        ClusterSecurityMode::Mixed => Function::CcmTftp,
     };
     if inputs.rollback {
         builder = builder.record(RecordSpec::placeholder(

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::net::Ipv4Addr;
 
-use itl_cucm::Mac;
+use itl_core::cucm::Mac;
 use itl_pki::rng_for;
 use rand_core::Rng;
 

@@ -10,12 +10,12 @@ pub mod status;
 use std::net::Ipv4Addr;
 use std::time::Duration;
 
-use itl_cucm::Mac;
+use itl_core::cucm::Mac;
 
 use crate::faults::{FaultKind, PhoneFault};
 use crate::model::FileId;
 pub use models::{Family, PhoneModel, Protocol};
-pub use security::{DeviceSecurityMode, Lsc, SecurityProfile};
+pub use security::{Lsc, SecurityProfile};
 pub use status::{StatusEntry, StatusLog};
 
 /// One phone.

@@ -10,56 +10,14 @@
 //! The share is drawn per phone from SHA-256(seed, device name), so it does not disturb the
 //! fleet's other draws and the same seed gives the same phones.
 
-use std::fmt;
 
 use itl_core::checksum::sha256;
+use itl_core::cucm::DeviceSecurityMode;
 
 use crate::phone::models::{PhoneModel, Protocol};
 
 /// Percentage of TVS-capable phones of a mixed-mode cluster that get a TLS profile and an LSC.
 pub const TLS_SHARE_PERCENT: u8 = 10;
-
-/// The device security mode of a profile (`typedevicesecuritymode`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum DeviceSecurityMode {
-    /// `Non Secure`: TCP/UDP signalling, no TLS.
-    NonSecure,
-    /// `Authenticated`: TLS with integrity.
-    Authenticated,
-    /// `Encrypted`: TLS with SRTP.
-    Encrypted,
-}
-
-impl DeviceSecurityMode {
-    /// The name CUCM's `typedevicesecuritymode` table gives (`Non Secure`...).
-    pub fn name(self) -> &'static str {
-        match self {
-            DeviceSecurityMode::NonSecure => "Non Secure",
-            DeviceSecurityMode::Authenticated => "Authenticated",
-            DeviceSecurityMode::Encrypted => "Encrypted",
-        }
-    }
-
-    /// What the phone's Network Setup page shows (`Non-secure`...).
-    pub fn page_name(self) -> &'static str {
-        match self {
-            DeviceSecurityMode::NonSecure => "Non-secure",
-            DeviceSecurityMode::Authenticated => "Authenticated",
-            DeviceSecurityMode::Encrypted => "Encrypted",
-        }
-    }
-
-    /// Whether the phone registers over TLS.
-    pub fn is_tls(self) -> bool {
-        self != DeviceSecurityMode::NonSecure
-    }
-}
-
-impl fmt::Display for DeviceSecurityMode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
 
 /// A phone security profile.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]

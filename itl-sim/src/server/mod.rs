@@ -25,6 +25,7 @@ pub mod soap_risport;
 pub mod tftp;
 pub mod tftp_http;
 
+use itl_core::cucm::{CertUnit, Service};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, RwLock};
 
@@ -34,7 +35,7 @@ use tokio::task::JoinHandle;
 
 use crate::error::SimError;
 use crate::model::snapshot::Snapshot;
-use crate::model::{CertUnit, ChangeReport, Cluster, ServiceKind};
+use crate::model::{ChangeReport, Cluster};
 use crate::server::https::NodeCertResolver;
 use crate::server::soap::{RisportRate, SoapService};
 use crate::truth::Truth;
@@ -188,7 +189,7 @@ impl SimHandle {
     pub fn restart_service(
         &self,
         node: &str,
-        service: ServiceKind,
+        service: Service,
     ) -> Result<ChangeReport, SimError> {
         self.write(|c| c.restart_service(node, service))
     }
@@ -282,7 +283,7 @@ impl SimServer {
                     n.name.clone(),
                     n.address,
                     n.publisher,
-                    n.runs(ServiceKind::Tftp),
+                    n.runs(Service::Tftp),
                 )
             })
             .collect();
@@ -522,8 +523,8 @@ impl SimServer {
             "{} nodes ({tftp} TFTP), {phones} phones on {phone_ports}, CUCM {generation} {}, faults: {}",
             self.nodes.len(),
             match mode {
-                crate::model::SecurityMode::Mixed => "mixed mode",
-                crate::model::SecurityMode::NonSecure => "non-secure",
+                itl_core::cucm::ClusterSecurityMode::Mixed => "mixed mode",
+                itl_core::cucm::ClusterSecurityMode::NonSecure => "non-secure",
             },
             if faults.is_empty() {
                 "none".into()

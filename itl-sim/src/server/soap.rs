@@ -7,7 +7,7 @@
 //! struct Version;
 //! impl SoapService for Version {
 //!     fn handle(&self, ctx: &SoapContext<'_>, _path: &str, _action: Option<&str>, _body: &[u8]) -> SoapResponse {
-//!         let version = ctx.sim.read(|c| c.settings().generation.version_string());
+//!         let version = ctx.sim.read(|c| itl_sim::model::version_string(c.settings().generation));
 //!         SoapResponse::ok(format!("<version>{version}</version>"))
 //!     }
 //! }

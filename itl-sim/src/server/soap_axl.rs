@@ -10,6 +10,7 @@
 //! response limit gets "Query request too large" with the total and a suggested row count, so
 //! the real client pages.
 
+use itl_core::cucm::ClusterSecurityMode;
 use std::collections::BTreeMap;
 
 use itl_cucm::soap::axl::{
@@ -18,7 +19,7 @@ use itl_cucm::soap::axl::{
 };
 
 use crate::model::snapshot::PhoneSnapshot;
-use crate::model::{Cluster, SecurityMode};
+use crate::model::Cluster;
 use crate::server::axl_list_phone::{self, LIST_PHONE};
 use crate::server::axl_request::AxlRequest;
 use crate::server::axl_reset;
@@ -410,8 +411,8 @@ fn rows_for(query: &Query, c: &Cluster) -> Vec<Row> {
         Query::Param(name) => {
             let value = match name.as_str() {
                 "ClusterSecurityMode" => match c.settings().security_mode {
-                    SecurityMode::Mixed => "1",
-                    SecurityMode::NonSecure => "0",
+                    ClusterSecurityMode::Mixed => "1",
+                    ClusterSecurityMode::NonSecure => "0",
                 },
                 "RollBackToPreGrayback" => {
                     if c.settings().rollback {

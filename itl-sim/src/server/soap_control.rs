@@ -9,15 +9,16 @@
 //!   −1039, stopping a stopped one −1040, either on a service not activated −1068. The
 //!   answer lists the services' states afterwards. `NodeName` must be the node called.
 
+use itl_core::cucm::{Service, ServiceStatus};
 use itl_cucm::soap::control_center::{
     ControlCenterRequest, ControlType, REASON_ALREADY_STARTED, REASON_ALREADY_STOPPED,
     REASON_COMMANDED_OUT_OF_SERVICE, REASON_NOT_ACTIVATED, REASON_SUCCESSFUL, ServiceInfo,
-    ServiceInformation, ServiceStatus as WireStatus, control_services_response, parse_request,
+    ServiceInformation, control_services_response, parse_request,
     service_status_response,
 };
 
-use crate::model::node::{ServiceState, ServiceStatus};
-use crate::model::{Cluster, ServiceKind};
+use crate::model::node::ServiceState;
+use crate::model::Cluster;
 use crate::server::soap::{
     SoapContext, SoapResponse, SoapService, operation_name, unknown_request,
 };
@@ -63,7 +64,7 @@ impl SoapService for ControlCenterService {
                 }
                 let mut reasons = Vec::with_capacity(services.len());
                 for name in &services {
-                    let Some(kind) = ServiceKind::parse(name) else {
+                    let Some(kind) = Service::parse(name) else {
                         reasons.push(None);
                         continue;
                     };
@@ -79,12 +80,12 @@ impl SoapService for ControlCenterService {
 }
 
 /// Applies `control` to one service; the reason code to report.
-fn control_one(ctx: &SoapContext<'_>, kind: ServiceKind, control: ControlType) -> i64 {
+fn control_one(ctx: &SoapContext<'_>, kind: Service, control: ControlType) -> i64 {
     let current = ctx.sim.read(|c| c.node(ctx.node).map(|n| n.service(kind)));
     match (current, control) {
         (None | Some(ServiceStatus::NotActivated), _) => REASON_NOT_ACTIVATED,
         (Some(ServiceStatus::Started), ControlType::Start) => REASON_ALREADY_STARTED,
-        (Some(ServiceStatus::Stopped), ControlType::Stop) => REASON_ALREADY_STOPPED,
+        (Some(ServiceStatus::CommandedOutOfService), ControlType::Stop) => REASON_ALREADY_STOPPED,
         (Some(_), ControlType::Stop) => match ctx.sim.write(|c| c.stop_service(ctx.node, kind)) {
             Ok(()) => REASON_SUCCESSFUL,
             Err(_) => REASON_NOT_ACTIVATED,
@@ -99,22 +100,7 @@ fn control_one(ctx: &SoapContext<'_>, kind: ServiceKind, control: ControlType) -
 }
 
 fn info_of(state: &ServiceState, now: u64) -> ServiceInfo {
-    let (status, code, text) = match state.status {
-        ServiceStatus::Started => (WireStatus::Started, REASON_SUCCESSFUL, "Successful"),
-        ServiceStatus::Stopped => (
-            WireStatus::Stopped,
-            REASON_COMMANDED_OUT_OF_SERVICE,
-            "Commanded Out of Service",
-        ),
-        ServiceStatus::NotActivated => (
-            WireStatus::Stopped,
-            REASON_NOT_ACTIVATED,
-            "Service Not Activated",
-        ),
-    };
-    let mut info = ServiceInfo::new(state.kind.name(), status);
-    info.reason_code = Some(code);
-    info.reason = Some(text.to_owned());
+    let mut info = ServiceInfo::new(state.kind.control_center_name(), state.status);
     if state.status == ServiceStatus::Started {
         info.start_time = Some(state.since.to_string());
         info.up_time = Some(i64::try_from(now.saturating_sub(state.since)).unwrap_or(i64::MAX));
@@ -145,11 +131,11 @@ fn status(
             .enumerate()
             .map(|(i, name)| {
                 let state =
-                    ServiceKind::parse(name).and_then(|k| n.services.iter().find(|s| s.kind == k));
+                    Service::parse(name).and_then(|k| n.services.iter().find(|s| s.kind == k));
                 let mut info = match state {
                     Some(s) => info_of(s, now),
                     None => {
-                        let mut info = ServiceInfo::new(name.clone(), WireStatus::Unknown);
+                        let mut info = ServiceInfo::new(name.clone(), ServiceStatus::Unknown);
                         info.reason_code = Some(REASON_NOT_ACTIVATED);
                         info.reason = Some("Service Not Activated".to_owned());
                         info

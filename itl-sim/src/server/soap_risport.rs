@@ -12,12 +12,13 @@
 //!   front ([`crate::server::soap::RisportRate`]) before this service runs, answering with
 //!   CUCM's AxisFault text ([`itl_cucm::soap::risport::rate_limit_message`]).
 
+use itl_core::cucm::Service;
 use itl_cucm::soap::risport::{
     CmDevice, CmNode, DeviceIp, Httpd, MAX_DEVICES, RegistrationStatus, SelectCmDeviceRequest,
     SelectCmDeviceResult, parse_select_request, select_response,
 };
 
-use crate::model::{Cluster, ServiceKind};
+use crate::model::Cluster;
 use crate::server::soap::{
     SoapContext, SoapResponse, SoapService, operation_name, unknown_request,
 };
@@ -169,7 +170,7 @@ fn select(c: &Cluster, request: &SelectCmDeviceRequest) -> SelectCmDeviceResult 
     let mut nodes: Vec<CmNode> = c
         .nodes()
         .iter()
-        .filter(|n| n.runs(ServiceKind::CallManager))
+        .filter(|n| n.runs(Service::CallManager))
         .map(|n| CmNode {
             name: n.name.clone(),
             return_code: "Ok".to_owned(),

@@ -4,11 +4,12 @@
 pub mod axl;
 pub mod replay;
 
+use itl_core::cucm::Generation;
 use std::future::Future;
 use std::time::Duration;
 
 use itl_cucm::{FetchOptions, Fetcher, TrustServer};
-use itl_sim::model::Generation;
+
 use itl_sim::{Cluster, FaultSpec, ServeOptions, SimOptions, SimServer};
 
 /// The password every test cluster uses.

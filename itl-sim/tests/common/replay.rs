@@ -1,7 +1,8 @@
 //! Shared by the replay tests: clusters of 40 phones, a replay of a plan text, step counts.
 
+use itl_core::cucm::Generation;
 use itl_core::plan::Plan;
-use itl_sim::model::Generation;
+
 use itl_sim::replay::{Counts, Replay, replay};
 use itl_sim::{Cluster, SimOptions};
 
