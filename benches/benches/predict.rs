@@ -4,10 +4,10 @@
 //!
 //! Run: `cargo bench -p itl-benches --bench predict`.
 
-use itl_core::cucm::Generation;
 use criterion::{Criterion, criterion_group, criterion_main};
 use itl_core::Function;
-use itl_core::plan::{Plan, CertUnit};
+use itl_core::cucm::Generation;
+use itl_core::plan::{CertUnit, Plan};
 use itl_core::predict::{ClusterModel, NodeModel, PhoneInput, PredictOptions, predict};
 use itl_core::trust::{Capabilities, PhoneTrust, TrustFile, Verdict};
 use std::hint::black_box;

@@ -160,7 +160,7 @@ fn bad_inputs_exit_2_and_say_what_is_wrong() {
     assert_eq!(
         stderr(&o),
         format!(
-            "itl: bad plan\n{plan_arg}:3: unknown unit \"everything\" (CallManager, TVS, ITLRecovery, CAPF, ipsec, tomcat)\n{plan_arg}:5: unknown step \"reboot\" (steps: regen <unit> @<node|all>, ctl update, restart <service> @<node|all>, reset phones [@<device pool>], wait registered, itl reset localkey, ctl reset localkey)\n"
+            "itl: bad plan\n{plan_arg}:3: unknown unit \"everything\" (CallManager, TVS, ITLRecovery, CAPF, ipsec, tomcat, CallManager-ECDSA, tomcat-ECDSA)\n{plan_arg}:5: unknown step \"reboot\" (steps: regen <unit> @<node|all>, ctl update, restart <service> @<node|all>, reset phones [@<device pool>], wait registered, itl reset localkey, ctl reset localkey)\n"
         )
     );
     std::fs::remove_dir_all(&dir).ok();

@@ -178,7 +178,7 @@ fn bad_plans_exit_2_naming_the_line() {
     let cases = [
         (
             "regen CallManager @ucm-pub\n# fine so far\nregen certs\n",
-            "plan.txt:3: unknown unit \"certs\" (CallManager, TVS, ITLRecovery, CAPF, ipsec, tomcat)",
+            "plan.txt:3: unknown unit \"certs\" (CallManager, TVS, ITLRecovery, CAPF, ipsec, tomcat, CallManager-ECDSA, tomcat-ECDSA)",
         ),
         (
             "regen CallManager @ucm-pub\nregen TVS @ucm-sub9\n",

@@ -165,7 +165,10 @@ async fn inventory_sweep_matches_the_simulators_truth() {
     assert_eq!(states_of(&report), expected);
     assert!(report.complete);
     assert_eq!(report.cluster.source, "inventory");
-    assert_eq!(report.cluster.security_mode.map(|m| m.name()), Some("non-secure"));
+    assert_eq!(
+        report.cluster.security_mode.map(|m| m.name()),
+        Some("non-secure")
+    );
     assert_eq!(report.references.len(), 2);
     assert!(report.references.iter().all(|r| {
         r.itl
@@ -243,7 +246,10 @@ async fn mixed_mode_ctl_mismatches_match_the_truth() {
         .map(|p| (p.name.clone(), p.state.name().to_owned()))
         .collect();
     assert_eq!(states_of(&report), expected);
-    assert_eq!(report.cluster.security_mode.map(|m| m.name()), Some("mixed"));
+    assert_eq!(
+        report.cluster.security_mode.map(|m| m.name()),
+        Some("mixed")
+    );
     assert_eq!(report.summary.by_state[&PhoneState::CtlMismatch], 2);
     assert!(
         report

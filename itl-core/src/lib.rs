@@ -40,14 +40,14 @@ mod walk;
 pub mod write;
 
 pub use checksum::Checksums;
+pub use cucm::ListKind;
 pub use error::{Bound, ParseError, ParseErrorKind, ParseWarning, WarningKind};
 pub use header::Header;
 pub use record::Record;
 pub use render::{RenderOptions, render};
+pub use time::UnixTime;
 pub use tlv::{Element, ElementKind, Part};
 pub use trust_list::{SignerMatch, TrustList};
-pub use cucm::ListKind;
-pub use time::UnixTime;
 pub use values::{Digest, Function, Serial, Text, len_to_modulus_index, modulus_index_to_len};
 pub use write::{BuildError, FieldOrder, RecordSpec, SignerInfo, TrustListBuilder};
 

@@ -168,7 +168,6 @@ pub struct Plan {
     steps: Vec<PlanStep>,
 }
 
-
 impl Plan {
     /// A plan made of `steps` (line numbers 0).
     pub fn from_steps(steps: impl IntoIterator<Item = Step>) -> Self {

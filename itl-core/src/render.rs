@@ -3,9 +3,9 @@
 //! Columns are laid out as the CLI's tab-separated rows look on a terminal (tab stops every
 //! 8 columns), so the output can be compared line by line with a CUCM transcript.
 
+use crate::ListKind;
 use crate::TrustList;
 use crate::tlv::{ElementKind, header_tag as h, record_tag as r, record_tag_name};
-use crate::ListKind;
 use crate::values::Function;
 use std::fmt::Write as _;
 

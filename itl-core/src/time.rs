@@ -7,7 +7,17 @@ use std::str::FromStr;
 
 /// Seconds since the Unix epoch (UTC), possibly negative.
 #[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
 )]
 #[serde(transparent)]
 pub struct UnixTime(i64);
@@ -227,7 +237,11 @@ mod tests {
             ("1430968247", 1_430_968_247),
             ("2024-02-29T00:00:00Z", 1_709_164_800),
         ] {
-            assert_eq!(UnixTime::parse_rfc3339(text), Ok(UnixTime::from_secs(secs)), "{text}");
+            assert_eq!(
+                UnixTime::parse_rfc3339(text),
+                Ok(UnixTime::from_secs(secs)),
+                "{text}"
+            );
         }
         for bad in [
             "",

@@ -1,11 +1,11 @@
 //! [`TrustList`]: a whole parsed file, borrowing the input.
 
+use crate::ListKind;
 use crate::checksum::Checksums;
 use crate::error::{ParseError, ParseWarning};
 use crate::header::{Header, parse_header};
 use crate::record::{Record, parse_record, record_elements};
 use crate::tlv::Element;
-use crate::ListKind;
 use crate::values::Function;
 use crate::walk::Walker;
 

@@ -14,8 +14,7 @@ use common::{Cluster, PUB, SUB, Version};
 use itl_core::cucm::{CertUnit, Generation};
 use itl_core::plan::Plan;
 use itl_core::predict::{
-    ClusterModel, NodeModel, PhoneInput, PredictError, PredictOptions, Prediction,
-    predict,
+    ClusterModel, NodeModel, PhoneInput, PredictError, PredictOptions, Prediction, predict,
 };
 use itl_core::trust::{Capabilities, PhoneTrust, TrustCache, Verdict};
 use std::net::Ipv4Addr;
@@ -35,10 +34,12 @@ fn model(c: &Cluster, automatic: bool) -> ClusterModel {
             m.tftp = true;
             m.callmanager = true;
             m.tvs = true;
-            m.certs.insert(CertUnit::CallManager, n.callmanager.der.clone());
+            m.certs
+                .insert(CertUnit::CallManager, n.callmanager.der.clone());
             m.certs.insert(CertUnit::Tvs, n.tvs.der.clone());
             if i == PUB {
-                m.certs.insert(CertUnit::ItlRecovery, c.itlrecovery.der.clone());
+                m.certs
+                    .insert(CertUnit::ItlRecovery, c.itlrecovery.der.clone());
                 m.certs.insert(CertUnit::Capf, c.capf.der.clone());
             }
             m.itl = Some(c.itl(i));

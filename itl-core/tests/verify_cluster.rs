@@ -3,10 +3,10 @@
 
 mod verify_support;
 
+use itl_core::cucm::CertUnit;
 use itl_core::verify::{
     ClusterCert, ClusterCerts, ClusterRole, Report, VerifyOptions, code, verify,
 };
-use itl_core::cucm::CertUnit;
 use itl_core::{Digest, Function, TrustList};
 use verify_support::*;
 

@@ -5,8 +5,8 @@ use std::fmt;
 use std::net::SocketAddr;
 
 use crate::http::{HttpClient, HttpError, HttpOptions};
-use itl_core::cucm::{ListKind, Mac};
 use crate::tftp::{TftpError, TftpOptions, tftp_get};
+use itl_core::cucm::{ListKind, Mac};
 
 /// How trust files are fetched from a TFTP node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -233,18 +233,12 @@ impl TrustFileSet {
     /// The CTL a phone would end up with: the last CTL name asked (the cluster-wide one after
     /// a fallback).
     pub fn ctl(&self) -> Option<&TrustFile> {
-        self.files
-            .iter()
-            .rev()
-            .find(|f| f.kind == ListKind::Ctl)
+        self.files.iter().rev().find(|f| f.kind == ListKind::Ctl)
     }
 
     /// The ITL a phone would end up with: the last ITL name asked.
     pub fn itl(&self) -> Option<&TrustFile> {
-        self.files
-            .iter()
-            .rev()
-            .find(|f| f.kind == ListKind::Itl)
+        self.files.iter().rev().find(|f| f.kind == ListKind::Itl)
     }
 
     /// True when the server could not be reached at all: nothing was fetched or refused, and

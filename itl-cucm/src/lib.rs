@@ -35,8 +35,8 @@ pub mod sweep;
 pub mod tftp;
 
 pub use fetch::{
-    FetchError, FetchOptions, FetchOutcome, Fetcher, Transport, TrustFile,
-    TrustFileSet, TrustServer,
+    FetchError, FetchOptions, FetchOutcome, Fetcher, Transport, TrustFile, TrustFileSet,
+    TrustServer,
 };
 pub use http::{HttpClient, HttpError, HttpOptions};
 pub use tftp::{TftpError, TftpOptions, tftp_get};

@@ -238,7 +238,9 @@ pub fn cluster_model(
             continue;
         };
         nodes[i].callmanager = true;
-        nodes[i].certs.insert(CertUnit::CallManager, cm.der().to_vec());
+        nodes[i]
+            .certs
+            .insert(CertUnit::CallManager, cm.der().to_vec());
         let signed_by_cm = file.signer().is_some_and(|s| s.matches(&cm));
         let g = if signed_by_cm {
             Generation::V11_5

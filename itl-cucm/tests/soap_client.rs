@@ -8,11 +8,11 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
+use itl_core::cucm::ServiceStatus;
 use itl_cucm::soap::axl::{self, PagingOptions};
 use itl_cucm::soap::control_center::{
     self, ControlCenterRequest, ControlType, ServiceInfo, ServiceInformation,
 };
-use itl_core::cucm::ServiceStatus;
 use itl_cucm::soap::risport::{
     self, CmDevice, PacerConfig, RegistrationStatus, SelectCmDeviceRequest, SelectCmDeviceResult,
 };

@@ -4,9 +4,9 @@ use itl_core::cucm::{Service, ServiceStatus};
 use itl_cucm::soap::SoapError;
 use itl_cucm::soap::control_center::{
     self, ControlCenterRequest, ControlType, REASON_NOT_ACTIVATED, ServiceInfo, ServiceInformation,
-    control_services_response, do_control_services_request,
-    get_service_status_request, parse_control_services_response, parse_request,
-    parse_service_status_response, service_status_response,
+    control_services_response, do_control_services_request, get_service_status_request,
+    parse_control_services_response, parse_request, parse_service_status_response,
+    service_status_response,
 };
 
 fn compact(xml: &str) -> String {

@@ -279,7 +279,10 @@ async fn discovers_phones_with_pinning_chunking_and_backoff() {
         .expect("bounded")
         .expect("discovers");
     assert_eq!(found.phones.len(), PHONES);
-    assert_eq!(found.security_mode, Some(itl_core::cucm::ClusterSecurityMode::Mixed));
+    assert_eq!(
+        found.security_mode,
+        Some(itl_core::cucm::ClusterSecurityMode::Mixed)
+    );
     assert!(found.warnings.is_empty(), "{:?}", found.warnings);
     let p = &found.phones;
     assert_eq!(p[0].address.as_deref(), Some("10.0.0.0:8080"));

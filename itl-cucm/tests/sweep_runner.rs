@@ -15,8 +15,8 @@ use itl_cucm::sweep::classify::RegistrationFacts;
 use itl_cucm::sweep::report::{ClusterFacts, PhoneRecord};
 use itl_cucm::sweep::run::{ProgressBarObserver, SweepObserver};
 use itl_cucm::sweep::{
-    Archive, CancelSignal, InventoryPhone, Quiet, SweepOptions, SweepPlan, TftpNode,
-    cancel_pair, run_sweep,
+    Archive, CancelSignal, InventoryPhone, Quiet, SweepOptions, SweepPlan, TftpNode, cancel_pair,
+    run_sweep,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -428,7 +428,10 @@ async fn every_fault_gets_its_state_within_the_deadline() {
     assert_eq!(report.summary.total, expected.len());
     assert_eq!(report.summary.ok, 3);
     assert_eq!(contacted_by_mistake.hits.load(Ordering::SeqCst), 0);
-    assert_eq!(report.cluster.security_mode, Some(ClusterSecurityMode::NonSecure));
+    assert_eq!(
+        report.cluster.security_mode,
+        Some(ClusterSecurityMode::NonSecure)
+    );
 
     // Evidence details.
     let by = |n: &str| report.phones.iter().find(|p| p.name == n).expect("phone");

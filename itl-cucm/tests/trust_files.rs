@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use common::http_server::{HttpServer, Reply};
 use common::{Tftpd, assert_bytes, free_udp_port, pattern, real_ctl, within};
 use itl_cucm::{
-    FetchOptions, FetchOutcome, Fetcher, HttpOptions, TftpOptions, Transport,
-    TrustFileSet, TrustServer,
+    FetchOptions, FetchOutcome, Fetcher, HttpOptions, TftpOptions, Transport, TrustFileSet,
+    TrustServer,
 };
 
 const LIMIT: Duration = Duration::from_secs(30);

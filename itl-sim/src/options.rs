@@ -1,10 +1,10 @@
 //! What cluster to simulate.
 
-use itl_core::cucm::Generation;
 use crate::error::SimError;
 use crate::faults::FaultSpec;
 use crate::model::{ClockMode, Organisation, PhoneInteraction};
 use crate::phone::fleet::MAX_PHONES;
+use itl_core::cucm::Generation;
 
 /// The most nodes a cluster may have (CUCM supports 21 in a cluster).
 pub const MAX_NODES: usize = 21;

@@ -7,12 +7,12 @@
 
 mod common;
 
-use itl_core::cucm::{CertUnit, Generation};
 use common::axl::{self, fault, listed, ok, returned};
 use common::{
     NETWORK_SETUP, STATUS_MESSAGES, fetcher, field, get_page, page_client, small, start,
     trust_servers, within,
 };
+use itl_core::cucm::{CertUnit, Generation};
 use itl_cucm::soap::control_center::ControlType;
 use itl_sim::SimServer;
 

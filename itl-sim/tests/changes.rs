@@ -3,11 +3,11 @@
 
 mod common;
 
-use itl_core::cucm::{CertUnit, Generation, PhoneState, Service};
 use common::{
     NETWORK_SETUP, STATUS_MESSAGES, fetcher, field, get_page, page_client, small, start,
     trust_servers, within,
 };
+use itl_core::cucm::{CertUnit, Generation, PhoneState, Service};
 use itl_core::{TrustList, signature};
 use itl_sim::model::{Parameter, PhoneSelector, ResetKind};
 
@@ -95,8 +95,7 @@ async fn callmanager_and_tvs_together_on_11_5_lock_phones_out() {
         for node in ["ucm-pub", "ucm-sub1"] {
             h.regenerate(node, CertUnit::CallManager).await.expect("cm");
             h.regenerate(node, CertUnit::Tvs).await.expect("tvs");
-            h.restart_service(node, Service::Tvs)
-                .expect("tvs restart");
+            h.restart_service(node, Service::Tvs).expect("tvs restart");
             h.restart_service(node, Service::Tftp)
                 .expect("tftp restart");
         }
@@ -137,8 +136,7 @@ async fn callmanager_alone_on_11_5_is_accepted_through_tvs() {
         h.regenerate("ucm-pub", CertUnit::CallManager)
             .await
             .expect("cm");
-        h.restart_service("ucm-pub", Service::Tftp)
-            .expect("tftp");
+        h.restart_service("ucm-pub", Service::Tftp).expect("tftp");
         let new = served_md5(&sim, 0).await;
         let report = h
             .write(|c| c.reset_phones(&PhoneSelector::All, ResetKind::Reset))

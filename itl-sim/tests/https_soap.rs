@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use common::{PASSWORD, small, start, within};
 
-use itl_sim::server::soap::{SoapContext, SoapResponse, SoapService};
 use itl_sim::model::version_string;
+use itl_sim::server::soap::{SoapContext, SoapResponse, SoapService};
 
 fn client() -> reqwest::Client {
     reqwest::Client::builder()

@@ -3,8 +3,8 @@
 
 mod common;
 
-use itl_core::cucm::{CertUnit, Generation, Service};
 use common::{fetcher, small, start, trust_servers, within};
+use itl_core::cucm::{CertUnit, Generation, Service};
 use itl_core::{Function, TrustList};
 
 use itl_sim::{SimError, SimOptions, SimServer};

@@ -3,8 +3,8 @@
 
 mod common;
 
-use itl_core::cucm::{Generation, PhoneState};
 use common::{NETWORK_SETUP, STATUS_MESSAGES, field, get_page, page_client, small, start, within};
+use itl_core::cucm::{Generation, PhoneState};
 use itl_sim::FaultKind;
 
 #[tokio::test]

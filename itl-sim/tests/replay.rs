@@ -557,7 +557,7 @@ fn steps_that_cannot_be_applied_name_their_line() {
         (
             "restart TFTP @ucm-sub2\n",
             1,
-            "line 1: restart TFTP @ucm-sub2: node ucm-sub2 does not run Cisco Tftp",
+            "line 1: restart TFTP @ucm-sub2: node ucm-sub2 does not run TFTP",
         ),
         (
             "regen CallManager @all\nrestart TFTP @all\nctl update\n",

@@ -3,8 +3,8 @@
 
 mod common;
 
-use itl_core::cucm::{CertUnit, Generation, ListKind, Mac};
 use common::{fetcher, small, start, trust_servers, within};
+use itl_core::cucm::{CertUnit, Generation, ListKind, Mac};
 use itl_core::{Function, TrustList, signature};
 use itl_cucm::FetchOutcome;
 

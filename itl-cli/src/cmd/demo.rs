@@ -1,9 +1,9 @@
 //! `itl demo`: starts a simulated cluster in-process, fetches each TFTP node's ITL with the
 //! real client over HTTP 6970 and TFTP, verifies it, and shows the phones by state.
 
-use itl_core::cucm::{CertUnit, Generation, Service};
 use crate::exit;
 use anyhow::{Context, Result};
+use itl_core::cucm::{CertUnit, Generation, Service};
 use itl_core::verify::{ClusterCert, ClusterCerts, ClusterRole, Severity, VerifyOptions, verify};
 use itl_core::{Function, TrustList};
 use itl_cucm::{FetchOptions, Fetcher, Transport, TrustFileSet};
@@ -349,7 +349,9 @@ async fn sweep(sim: &SimServer, password: &str, html_path: &std::path::Path) -> 
     use itl_cucm::soap::{Credentials, Secret, SoapClientOptions};
     use itl_cucm::sweep::report::ClusterFacts;
     use itl_cucm::sweep::run::tftp_nodes_of;
-    use itl_cucm::sweep::{Archive, ProgressBarObserver, SweepPlan, cancel_pair, html, inventory, run_sweep};
+    use itl_cucm::sweep::{
+        Archive, ProgressBarObserver, SweepPlan, cancel_pair, html, inventory, run_sweep,
+    };
 
     let started = Instant::now();
     let options = demo_sweep_options();

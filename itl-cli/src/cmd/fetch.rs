@@ -1,9 +1,9 @@
 //! `itl fetch URL... [-o PATH]` and `itl fetch --server HOST[:PORT] [--mac MAC] [--http]`.
 
-use itl_core::cucm::Mac;
 use crate::exit;
 use anyhow::{Context, Result, bail};
 use itl_core::TrustList;
+use itl_core::cucm::Mac;
 use itl_core::summary::ListSummary;
 use itl_core::verify::{Finding, Severity, VerifyOptions, verify};
 use itl_cucm::{FetchOptions, FetchOutcome, Fetcher, TrustFileSet, TrustServer};

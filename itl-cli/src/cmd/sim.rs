@@ -5,10 +5,10 @@
 //! by step through the model's change API and writes what every phone did
 //! ([`itl_sim::replay`]) as JSON, with a table of counts per step.
 
-use itl_core::cucm::Generation;
 use crate::exit;
 use anyhow::{Context, Result};
 use comfy_table::{Cell, CellAlignment, Table, presets};
+use itl_core::cucm::Generation;
 use itl_core::plan::{Plan, PlanError};
 use itl_sim::model::ClockMode;
 use itl_sim::replay::{Counts, Replay, ReplayError};
@@ -136,7 +136,8 @@ struct ReplayArgs {
 }
 
 fn parse_generation(text: &str) -> Result<Generation, String> {
-    text.parse().map_err(|e: itl_core::cucm::UnknownGeneration| e.to_string())
+    text.parse()
+        .map_err(|e: itl_core::cucm::UnknownGeneration| e.to_string())
 }
 
 fn parse_faults(text: &str) -> Result<FaultSpec, String> {

@@ -14,7 +14,10 @@ use itl_cucm::soap::{Credentials, Secret, SoapClientOptions};
 use itl_cucm::sweep::inventory::{self, InventoryPhone};
 use itl_cucm::sweep::report::ClusterFacts;
 use itl_cucm::sweep::run::{add_inventory_servers, tftp_nodes_of};
-use itl_cucm::sweep::{Archive, ProgressBarObserver, SweepOptions, SweepPlan, SweepReport, cancel_pair, html, run_sweep};
+use itl_cucm::sweep::{
+    Archive, ProgressBarObserver, SweepOptions, SweepPlan, SweepReport, cancel_pair, html,
+    run_sweep,
+};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -5,7 +5,9 @@ use std::str::FromStr;
 
 /// Which CUCM behaviour a cluster follows. The trust rules change at 12.0 (ITLRecovery signs
 /// the lists) and at 14 (phones reset themselves on certificate changes, TVS restarts itself).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Generation {
     /// 8.x – 11.5: each TFTP node's ITL is signed by its own CallManager certificate; the
     /// tokenless CTL by the publisher's; one ITLRecovery per node.
@@ -104,10 +106,19 @@ mod tests {
 
     #[test]
     fn from_version_strings() {
-        assert_eq!(Generation::from_version("11.5.1.21900-40"), Some(Generation::V11_5));
+        assert_eq!(
+            Generation::from_version("11.5.1.21900-40"),
+            Some(Generation::V11_5)
+        );
         assert_eq!(Generation::from_version("10.5.2"), Some(Generation::V11_5));
-        assert_eq!(Generation::from_version("12.5.1.17900-64"), Some(Generation::V12));
-        assert_eq!(Generation::from_version("14.0.1.13900-155"), Some(Generation::V14));
+        assert_eq!(
+            Generation::from_version("12.5.1.17900-64"),
+            Some(Generation::V12)
+        );
+        assert_eq!(
+            Generation::from_version("14.0.1.13900-155"),
+            Some(Generation::V14)
+        );
         assert_eq!(Generation::from_version("15"), Some(Generation::V14));
         assert_eq!(Generation::from_version("x.1"), None);
         assert_eq!(Generation::from_version(""), None);
@@ -116,6 +127,9 @@ mod tests {
     #[test]
     fn serde_names() {
         assert_eq!(serde_json::to_string(&Generation::V12).unwrap(), "\"12+\"");
-        assert_eq!(serde_json::from_str::<Generation>("\"11.5\"").unwrap(), Generation::V11_5);
+        assert_eq!(
+            serde_json::from_str::<Generation>("\"11.5\"").unwrap(),
+            Generation::V11_5
+        );
     }
 }

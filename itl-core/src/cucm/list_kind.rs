@@ -108,7 +108,10 @@ mod tests {
     #[test]
     fn kinds_from_names() {
         assert_eq!(ListKind::from_filename(b"ITLFile.tlv"), Some(ListKind::Itl));
-        assert_eq!(ListKind::from_filename(b"ctlsep001122334455.tlv"), Some(ListKind::Ctl));
+        assert_eq!(
+            ListKind::from_filename(b"ctlsep001122334455.tlv"),
+            Some(ListKind::Ctl)
+        );
         assert_eq!(ListKind::from_filename(b"SEP001122334455.cnf.xml"), None);
         assert_eq!(ListKind::from_filename(b"IT"), None);
         let mac: Mac = "001122334455".parse().unwrap();

@@ -78,7 +78,9 @@ impl ModelInfo {
         let number = model_number(name);
         let family = number.as_deref().map_or(ModelFamily::Other, family_of);
         let no_sbd = number.as_deref().is_some_and(|n| WITHOUT_SBD.contains(&n));
-        let hidden = number.as_deref().is_some_and(|n| NO_TRUST_ON_WEB.contains(&n));
+        let hidden = number
+            .as_deref()
+            .is_some_and(|n| NO_TRUST_ON_WEB.contains(&n));
         let pages = if no_sbd || family == ModelFamily::Cp69xx {
             PageLayout::Classic
         } else if family == ModelFamily::Dx {
@@ -180,10 +182,16 @@ mod tests {
         let m = ModelInfo::from_name("Cisco 7945");
         assert!(m.tvs && m.holds_itl && !m.trust_on_web);
         let m = ModelInfo::from_name("Cisco 6921");
-        assert_eq!((m.family, m.trust_on_web, m.pages), (ModelFamily::Cp69xx, false, PageLayout::Classic));
+        assert_eq!(
+            (m.family, m.trust_on_web, m.pages),
+            (ModelFamily::Cp69xx, false, PageLayout::Classic)
+        );
         let m = ModelInfo::from_name("Cisco DX80");
         assert_eq!(m.number.as_deref(), Some("DX80"));
-        assert_eq!((m.family, m.trust_on_web, m.pages), (ModelFamily::Dx, false, PageLayout::Dx));
+        assert_eq!(
+            (m.family, m.trust_on_web, m.pages),
+            (ModelFamily::Dx, false, PageLayout::Dx)
+        );
     }
 
     #[test]
@@ -192,6 +200,9 @@ mod tests {
         assert_eq!((m.number, m.family), (None, ModelFamily::Other));
         assert!(m.tvs && m.trust_on_web);
         // Five digits is not a model number; the first four-digit run is.
-        assert_eq!(ModelInfo::from_name("x12345 y7811").number.as_deref(), Some("7811"));
+        assert_eq!(
+            ModelInfo::from_name("x12345 y7811").number.as_deref(),
+            Some("7811")
+        );
     }
 }

@@ -112,7 +112,6 @@ impl FromStr for PhoneState {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -152,7 +152,12 @@ mod tests {
         ] {
             assert_eq!(DeviceSecurityMode::parse(text), Some(mode), "{text}");
         }
-        for bad in ["", "secure", "Cisco 8841 - Standard SIP Non-Secure Profile", "auth"] {
+        for bad in [
+            "",
+            "secure",
+            "Cisco 8841 - Standard SIP Non-Secure Profile",
+            "auth",
+        ] {
             assert_eq!(DeviceSecurityMode::parse(bad), None, "{bad}");
         }
         assert!(DeviceSecurityMode::Encrypted.is_tls());
@@ -165,8 +170,14 @@ mod tests {
 
     #[test]
     fn cluster_mode_params() {
-        assert_eq!(ClusterSecurityMode::from_param("1"), Some(ClusterSecurityMode::Mixed));
-        assert_eq!(ClusterSecurityMode::from_param(" 0 "), Some(ClusterSecurityMode::NonSecure));
+        assert_eq!(
+            ClusterSecurityMode::from_param("1"),
+            Some(ClusterSecurityMode::Mixed)
+        );
+        assert_eq!(
+            ClusterSecurityMode::from_param(" 0 "),
+            Some(ClusterSecurityMode::NonSecure)
+        );
         assert_eq!(ClusterSecurityMode::from_param("2"), None);
         assert_eq!(
             serde_json::to_string(&ClusterSecurityMode::NonSecure).unwrap(),

@@ -163,7 +163,9 @@ impl FromStr for Service {
     type Err = UnknownService;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s).ok_or_else(|| UnknownService { name: s.trim().to_owned() })
+        Self::parse(s).ok_or_else(|| UnknownService {
+            name: s.trim().to_owned(),
+        })
     }
 }
 
@@ -244,13 +246,22 @@ mod tests {
         for s in Service::ALL {
             assert_eq!(Service::parse(s.plan_name()), Some(s));
             assert_eq!(Service::parse(s.control_center_name()), Some(s));
-            assert_eq!(Service::parse(&s.control_center_name().to_uppercase()), Some(s));
+            assert_eq!(
+                Service::parse(&s.control_center_name().to_uppercase()),
+                Some(s)
+            );
         }
         assert_eq!(Service::parse("Cisco TFTP"), Some(Service::Tftp));
         assert_eq!(Service::parse("tftp"), Some(Service::Tftp));
-        assert_eq!(Service::parse("Cisco DRF Primary"), Some(Service::DrfMaster));
+        assert_eq!(
+            Service::parse("Cisco DRF Primary"),
+            Some(Service::DrfMaster)
+        );
         assert_eq!(Service::parse("  drf   local "), Some(Service::DrfLocal));
-        assert_eq!(Service::parse("trust verification service"), Some(Service::Tvs));
+        assert_eq!(
+            Service::parse("trust verification service"),
+            Some(Service::Tvs)
+        );
         assert_eq!(Service::parse("Cisco"), None);
         assert_eq!(Service::parse("Cisco Tftp Server"), None);
         assert_eq!(Service::parse(""), None);
@@ -263,7 +274,10 @@ mod tests {
         assert_eq!(Service::Tomcat.cli_name(), "Cisco Tomcat");
         assert!(Service::Tomcat.restarts_through_cli());
         assert!(!Service::Tvs.restarts_through_cli());
-        assert_eq!(serde_json::to_string(&Service::DrfMaster).unwrap(), "\"DRF Master\"");
+        assert_eq!(
+            serde_json::to_string(&Service::DrfMaster).unwrap(),
+            "\"DRF Master\""
+        );
     }
 
     #[test]

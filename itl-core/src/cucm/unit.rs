@@ -140,7 +140,9 @@ impl FromStr for CertUnit {
     type Err = UnknownUnit;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s).ok_or_else(|| UnknownUnit { name: s.trim().to_owned() })
+        Self::parse(s).ok_or_else(|| UnknownUnit {
+            name: s.trim().to_owned(),
+        })
     }
 }
 
@@ -169,7 +171,10 @@ mod tests {
         }
         assert_eq!(CertUnit::parse("ccm"), Some(CertUnit::CallManager));
         assert_eq!(CertUnit::parse("itl_recovery"), Some(CertUnit::ItlRecovery));
-        assert_eq!(CertUnit::parse("callmanager_ecdsa"), Some(CertUnit::CallManagerEcdsa));
+        assert_eq!(
+            CertUnit::parse("callmanager_ecdsa"),
+            Some(CertUnit::CallManagerEcdsa)
+        );
         assert_eq!(
             "certs".parse::<CertUnit>().unwrap_err().to_string(),
             "unknown unit \"certs\" (CallManager, TVS, ITLRecovery, CAPF, ipsec, tomcat, \

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::Digest;
-use crate::plan::{Plan, Service, Step, Target, CertUnit};
+use crate::plan::{CertUnit, Plan, Service, Step, Target};
 use crate::trust::{
     CertInfo, DownloadContext, Outcome, PhoneTrust, RegistrationTarget, TrustCache, TrustFile,
     TvsServer, Verdict, accepts_config_cert, download_files,
@@ -13,10 +13,10 @@ use crate::trust::{
 
 use super::files::{self, Inputs, NodeCerts};
 use super::model::{ClusterModel, PhoneInput};
-use crate::cucm::Generation;
 use super::placeholder::regenerated_certificate;
 use super::result::{PhonePrediction, Prediction, StepPrediction, StepVerdict};
 use super::{PredictError, PredictOptions};
+use crate::cucm::Generation;
 
 struct NodeState {
     certs: BTreeMap<CertUnit, Vec<u8>>,
@@ -476,14 +476,18 @@ impl<'a> Engine<'a> {
         };
         let new =
             regenerated_certificate(old, &label).map_err(|e| PredictError::Build(e.to_string()))?;
-        if matches!(unit, CertUnit::CallManager | CertUnit::ItlRecovery | CertUnit::Capf) {
+        if matches!(
+            unit,
+            CertUnit::CallManager | CertUnit::ItlRecovery | CertUnit::Capf
+        ) {
             self.vouched.push(cert(&new, &label)?);
         }
         let new_cert = cert(&new, &label)?;
         self.nodes[node].certs.insert(unit, new);
         // Which ITLs go stale: the node's own (CallManager; ITLRecovery where each node has
         // its own), every one (TVS, CAPF, the cluster-wide ITLRecovery).
-        let per_node_recovery = unit == CertUnit::ItlRecovery && self.generation() == Generation::V11_5;
+        let per_node_recovery =
+            unit == CertUnit::ItlRecovery && self.generation() == Generation::V11_5;
         let all = matches!(unit, CertUnit::Tvs | CertUnit::Capf)
             || (unit == CertUnit::ItlRecovery && !per_node_recovery);
         for t in self.tftp_nodes() {

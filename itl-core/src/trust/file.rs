@@ -6,9 +6,9 @@
 //! thousands of phones touches no DER and no TLV again.
 
 use super::outcome::SignerName;
+use crate::ListKind;
 use crate::checksum::{Checksums, normalize_hex, sha256};
 use crate::names::{Attributes, certificate_attributes, cucm_dn, parse_dn_text};
-use crate::ListKind;
 use crate::values::{Function, Serial};
 use crate::{ParseError, TrustList};
 use std::collections::HashMap;

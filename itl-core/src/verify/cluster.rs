@@ -35,8 +35,8 @@
 //! add its certificate to the folder.
 
 use super::finding::{Finding, code};
-use crate::checksum::sha256;
 use crate::ListKind;
+use crate::checksum::sha256;
 use crate::cucm::CertUnit;
 use crate::values::Function;
 use crate::{Record, TrustList};
@@ -346,7 +346,8 @@ fn home_node(list: &TrustList<'_>, m: &Matcher<'_>, matched: &[Option<usize>]) -
                 .or_else(|| {
                     let ci = matched[signer?]?;
                     let role = &certs[ci].role;
-                    (*role == ClusterRole::Unit(CertUnit::CallManager) || m.count(role) > 1).then(|| node_of(ci))
+                    (*role == ClusterRole::Unit(CertUnit::CallManager) || m.count(role) > 1)
+                        .then(|| node_of(ci))
                 })
                 .or_else(|| dns_node(&records[signer?]))
         }

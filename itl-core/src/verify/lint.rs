@@ -2,9 +2,9 @@
 //! (not) carry, and the parse warnings.
 
 use super::finding::{Finding, code};
+use crate::ListKind;
 use crate::error::WarningKind;
 use crate::tlv::Part;
-use crate::ListKind;
 use crate::values::Function;
 use crate::{Record, TrustList};
 

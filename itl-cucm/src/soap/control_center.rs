@@ -84,9 +84,9 @@ fn wire_status(status: ServiceStatus) -> &'static str {
         ServiceStatus::Started => "Started",
         ServiceStatus::Starting => "Starting",
         ServiceStatus::Stopping => "Stopping",
-        ServiceStatus::Stopped | ServiceStatus::NotActivated | ServiceStatus::CommandedOutOfService => {
-            "Stopped"
-        }
+        ServiceStatus::Stopped
+        | ServiceStatus::NotActivated
+        | ServiceStatus::CommandedOutOfService => "Stopped",
         ServiceStatus::Unknown => "Unknown",
     }
 }
@@ -130,7 +130,9 @@ impl ServiceInfo {
     pub fn new(name: impl Into<String>, status: ServiceStatus) -> Self {
         let (reason_code, reason) = match status {
             ServiceStatus::Started => (Some(REASON_SUCCESSFUL), Some("Successful")),
-            ServiceStatus::NotActivated => (Some(REASON_NOT_ACTIVATED), Some("Service Not Activated")),
+            ServiceStatus::NotActivated => {
+                (Some(REASON_NOT_ACTIVATED), Some("Service Not Activated"))
+            }
             ServiceStatus::CommandedOutOfService => (
                 Some(REASON_COMMANDED_OUT_OF_SERVICE),
                 Some("Commanded Out of Service"),

@@ -19,8 +19,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use itl_core::cucm::ListKind;
 use itl_core::checksum::{Checksums, normalize_hex};
+use itl_core::cucm::ListKind;
 use itl_core::render::format_rfc3339;
 use serde::{Deserialize, Serialize};
 

@@ -29,8 +29,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::archive::Archive;
-use itl_core::cucm::PhoneState;
 use super::page::{NetworkSetup, PhoneTime, StatusMessage, TrustField, last_trust_message_since};
+use itl_core::cucm::PhoneState;
 
 /// The archived file a phone's hash matched.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,8 +12,8 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use itl_core::cucm::PhoneState;
 use super::report::SweepReport;
+use itl_core::cucm::PhoneState;
 
 /// One phone's move.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,8 +4,8 @@
 
 use std::fmt::Write as _;
 
-use itl_core::cucm::PhoneState;
 use super::report::{PhoneRecord, SweepReport};
+use itl_core::cucm::PhoneState;
 
 /// Escapes text for HTML element content and double-quoted attributes.
 pub fn escape(text: &str) -> String {

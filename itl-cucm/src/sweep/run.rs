@@ -21,9 +21,7 @@ use itl_core::verify::{VerifyOptions, verify};
 use tokio::sync::watch;
 
 use crate::cluster_file::{ClusterFile, ClusterFileError};
-use crate::fetch::{
-    FetchError, FetchOptions, FetchOutcome, Fetcher, Transport, TrustServer,
-};
+use crate::fetch::{FetchError, FetchOptions, FetchOutcome, Fetcher, Transport, TrustServer};
 use crate::http::{HttpClient, HttpError, HttpOptions};
 use itl_core::cucm::{ClusterSecurityMode, ListKind, Mac, PhoneState};
 

@@ -36,8 +36,8 @@ pub use settings::{Parameter, PhoneInteraction, Settings, version_string};
 pub use topology::{CmGroup, DevicePool};
 
 use crate::faults::FaultSpec;
-use itl_core::cucm::{ClusterSecurityMode, Service};
 use crate::phone::Phone;
+use itl_core::cucm::{ClusterSecurityMode, Service};
 
 /// A whole simulated cluster.
 #[derive(Clone, Debug)]

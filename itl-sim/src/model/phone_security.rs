@@ -3,8 +3,8 @@
 //! fault get a TLS profile and an LSC issued by the CAPF certificate of the files v1 (the one
 //! current at the start); every other phone keeps its standard non-secure profile.
 
-use itl_core::cucm::{CertUnit, ClusterSecurityMode};
 use crate::model::Cluster;
+use itl_core::cucm::{CertUnit, ClusterSecurityMode};
 
 use crate::phone::security::{Lsc, SecurityProfile, tls_draw};
 

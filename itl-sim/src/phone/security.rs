@@ -10,7 +10,6 @@
 //! The share is drawn per phone from SHA-256(seed, device name), so it does not disturb the
 //! fleet's other draws and the same seed gives the same phones.
 
-
 use itl_core::checksum::sha256;
 use itl_core::cucm::DeviceSecurityMode;
 

@@ -186,11 +186,7 @@ impl SimHandle {
     }
 
     /// Restarts a service (see [`Cluster::restart_service`]).
-    pub fn restart_service(
-        &self,
-        node: &str,
-        service: Service,
-    ) -> Result<ChangeReport, SimError> {
+    pub fn restart_service(&self, node: &str, service: Service) -> Result<ChangeReport, SimError> {
         self.write(|c| c.restart_service(node, service))
     }
 

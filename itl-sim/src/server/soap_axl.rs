@@ -18,8 +18,8 @@ use itl_cucm::soap::axl::{
     parse_sql_request_full, query_too_large_fault, sql, sql_response,
 };
 
-use crate::model::snapshot::PhoneSnapshot;
 use crate::model::Cluster;
+use crate::model::snapshot::PhoneSnapshot;
 use crate::server::axl_list_phone::{self, LIST_PHONE};
 use crate::server::axl_request::AxlRequest;
 use crate::server::axl_reset;

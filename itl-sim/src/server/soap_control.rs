@@ -13,12 +13,11 @@ use itl_core::cucm::{Service, ServiceStatus};
 use itl_cucm::soap::control_center::{
     ControlCenterRequest, ControlType, REASON_ALREADY_STARTED, REASON_ALREADY_STOPPED,
     REASON_COMMANDED_OUT_OF_SERVICE, REASON_NOT_ACTIVATED, REASON_SUCCESSFUL, ServiceInfo,
-    ServiceInformation, control_services_response, parse_request,
-    service_status_response,
+    ServiceInformation, control_services_response, parse_request, service_status_response,
 };
 
-use crate::model::node::ServiceState;
 use crate::model::Cluster;
+use crate::model::node::ServiceState;
 use crate::server::soap::{
     SoapContext, SoapResponse, SoapService, operation_name, unknown_request,
 };
