@@ -19,12 +19,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
-use itl_cucm::cluster_file::ClusterFile;
 use itl_cucm::fetch::Transport;
-use itl_cucm::soap::{Credentials, Secret, SoapClientOptions};
+use itl_cucm::secrets::{Credentials, Secret};
+use itl_cucm::session::{ClusterSession, SessionOptions};
 use itl_cucm::sweep::report::ClusterFacts;
 use itl_cucm::sweep::run::tftp_nodes_of;
 use itl_cucm::sweep::{Archive, Quiet, SweepOptions, SweepPlan, cancel_pair, inventory, run_sweep};
+use itl_wire::cluster_file::ClusterFile;
 
 /// Faults of the benchmark cluster: every state a page read can give, but no phone that
 /// holds a connection open (those would measure the timeout, not the sweep).
@@ -119,10 +120,10 @@ async fn sweep(
     let started = Instant::now();
     let cpu0 = cpu_time();
     let credentials = Credentials::new(cluster.cluster.user.clone(), Secret::new(PASSWORD));
-    let mut soap = SoapClientOptions::default();
-    soap.ris.per_minute = u32::MAX; // RisPort pacing off (what `itl sweep --risport-rate 0` does)
-    let clients =
-        inventory::soap_clients(&cluster, credentials, false, soap).map_err(|e| e.to_string())?;
+    let mut opts = SessionOptions::default();
+    opts.ris.per_minute = u32::MAX; // RisPort pacing off (what `itl sweep --risport-rate 0` does)
+    let session = ClusterSession::new(cluster.clone(), credentials, opts);
+    let clients = inventory::SoapClients::of(&session).map_err(|e| e.to_string())?;
     let found = inventory::discover(&clients, cluster.cluster.phone_http_port)
         .await
         .map_err(|e| e.to_string())?;

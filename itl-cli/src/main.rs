@@ -4,6 +4,7 @@
 //! prints. Exit codes: 0 success, 1 the input has the problems the command exists to find,
 //! 2 the command could not do its job (bad or unreadable input, usage).
 
+mod cluster_args;
 mod cmd;
 mod exit;
 mod input;

@@ -513,10 +513,10 @@ struct LibrarySweep {
 /// Discovers the phones through AXL + RisPort70 with `soap` and sweeps them with `options`.
 async fn library_sweep(
     sim: &SimServer,
-    soap: itl_cucm::soap::SoapClientOptions,
+    session_options: itl_cucm::session::SessionOptions,
     options: &itl_cucm::sweep::SweepOptions,
 ) -> LibrarySweep {
-    use itl_cucm::soap::{Credentials, Secret};
+    use itl_cucm::secrets::{Credentials, Secret};
     use itl_cucm::sweep::report::ClusterFacts;
     use itl_cucm::sweep::run::tftp_nodes_of;
     use itl_cucm::sweep::{Quiet, SweepPlan, cancel_pair, inventory, run_sweep};
@@ -524,7 +524,9 @@ async fn library_sweep(
     let cluster = sim.cluster_file();
     let credentials = Credentials::new(cluster.cluster.user.clone(), Secret::new(PASSWORD));
     let started = std::time::Instant::now();
-    let clients = inventory::soap_clients(&cluster, credentials, false, soap).expect("clients");
+    let session =
+        itl_cucm::session::ClusterSession::new(cluster.clone(), credentials, session_options);
+    let clients = inventory::SoapClients::of(&session).expect("clients");
     let found = inventory::discover(&clients, cluster.cluster.phone_http_port)
         .await
         .expect("discovery");
@@ -581,9 +583,9 @@ fn quick_options(timeout: Duration) -> itl_cucm::sweep::SweepOptions {
 }
 
 /// RisPort pacing: `per_minute` requests spaced evenly, `chunk` names each, quick back-off.
-fn pacing(per_minute: u32, chunk: usize) -> itl_cucm::soap::SoapClientOptions {
-    let mut soap = itl_cucm::soap::SoapClientOptions::default();
-    soap.ris = itl_cucm::soap::risport::PacerConfig {
+fn pacing(per_minute: u32, chunk: usize) -> itl_cucm::session::SessionOptions {
+    let mut soap = itl_cucm::session::SessionOptions::default();
+    soap.ris = itl_cucm::soap::pacer::PacerConfig {
         per_minute,
         chunk_size: chunk,
         initial_backoff: Duration::from_millis(250),

@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use crate::http::{HttpClient, HttpError, HttpOptions};
 use crate::tftp::{TftpError, TftpOptions, tftp_get};
 use itl_core::cucm::{ListKind, Mac};
+use itl_wire::cluster_file::{ClusterFileError, NodeEntry};
 
 /// How trust files are fetched from a TFTP node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -62,6 +63,19 @@ impl TrustServer {
             transport: Transport::Http,
             ..Self::tftp(host)
         }
+    }
+
+    /// A cluster node's TFTP service over `transport`; `None` when the node runs no TFTP.
+    pub fn of_node(
+        node: &NodeEntry,
+        transport: Transport,
+    ) -> Result<Option<Self>, ClusterFileError> {
+        Ok(node.tftp_service()?.map(|service| Self {
+            host: service.host,
+            tftp_port: service.tftp_port,
+            http_port: service.http_port,
+            transport,
+        }))
     }
 
     /// The host without IPv6 brackets.

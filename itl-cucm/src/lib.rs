@@ -1,14 +1,19 @@
-//! Talks to a CUCM cluster and its phones. This part is the fetch layer: what a phone would
-//! download from a TFTP node.
+//! Talks to a CUCM cluster and its phones.
 //!
-//! * [`tftp`]: a read-only TFTP client (sans-io state machine plus a tokio UDP driver) with
-//!   `blksize`, `tsize`, `timeout` and `windowsize` options, transfer-ID checks, retries, a
-//!   deadline and a size cap.
-//! * [`http`]: HTTP(S) GET (CUCM serves the same files on TCP 6970) with timeouts, a size cap
-//!   and no redirects.
-//! * [`fetch`]: [`Fetcher::fetch_trust_files`] asks a node for `CTLSEP<MAC>.tlv`,
-//!   `ITLSEP<MAC>.tlv`, `CTLFile.tlv` and `ITLFile.tlv` in a phone's order, and
-//!   [`Fetcher::fetch_url`] fetches `tftp://`, `http://` or `https://` URLs.
+//! * [`session`]: [`ClusterSession`] — a cluster file, credentials and a TLS policy → every
+//!   client below, endpoint URLs used exactly as the cluster file gives them.
+//! * [`transport`]: the one HTTP(S) stack (timeouts, size cap, no redirects, TLS pinning, errors
+//!   naming the peer) under [`http`] (trust files on 6970, phone pages) and [`soap`] (AXL,
+//!   RisPort70, Control Center).
+//! * [`tftp`]: a read-only TFTP client (sans-io state machine plus a tokio UDP driver).
+//! * [`fetch`]: what a phone would download from a TFTP node, over TFTP or HTTP 6970.
+//! * [`secrets`]: passwords from the environment, a 0600 file or a prompt; never argv.
+//! * [`sweep`]: every phone's trust state from its web pages, compared with what its TFTP node
+//!   serves.
+//! * [`plan_input`]: the predictor's inputs from a sweep.
+//!
+//! The message shapes (SOAP, TFTP packets, the cluster file) are `itl_wire`'s, shared with the
+//! simulated cluster; the domain words are `itl_core::cucm`'s.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), itl_cucm::FetchError> {
@@ -26,17 +31,21 @@
 //! ```
 #![warn(missing_docs)]
 
-pub mod cluster_file;
 pub mod fetch;
 pub mod http;
 pub mod plan_input;
+pub mod secrets;
+pub mod session;
 pub mod soap;
 pub mod sweep;
 pub mod tftp;
+pub mod transport;
 
 pub use fetch::{
     FetchError, FetchOptions, FetchOutcome, Fetcher, Transport, TrustFile, TrustFileSet,
     TrustServer,
 };
-pub use http::{HttpClient, HttpError, HttpOptions};
+pub use http::{HttpClient, HttpOptions};
+pub use session::{ClusterSession, SessionError, SessionOptions};
 pub use tftp::{TftpError, TftpOptions, tftp_get};
+pub use transport::{HttpError, TlsTrust};

@@ -32,9 +32,9 @@ use itl_core::predict::{ClusterModel, NodeModel, PhoneInput};
 use itl_core::trust::{Capabilities, Held, PhoneTrust, TrustFile};
 use itl_core::{Function, ListKind};
 
-use crate::cluster_file::ClusterFile;
 use crate::sweep::{Archive, PhoneRecord, SweepReport};
 use itl_core::cucm::PhoneState;
+use itl_wire::cluster_file::ClusterFile;
 
 /// Why the inputs could not be assembled.
 #[derive(Debug, thiserror::Error)]

@@ -1,4 +1,4 @@
-//! `SoapClient` against a small HTTPS CUCM stand-in on 127.0.0.1 (tokio-rustls, self-signed
+//! The SOAP clients (`AxlClient`, `RisPortClient`, `ControlCenterClient`) against a small HTTPS CUCM stand-in on 127.0.0.1 (tokio-rustls, self-signed
 //! Tomcat certificate made with itl-pki): TLS pinning, auth, faults, AXL paging, RisPort
 //! pacing and chunking, Control Center, timeouts, body cap and per-interface serialisation.
 
@@ -9,19 +9,27 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use itl_core::cucm::ServiceStatus;
-use itl_cucm::soap::axl::{self, PagingOptions};
-use itl_cucm::soap::control_center::{
-    self, ControlCenterRequest, ControlType, ServiceInfo, ServiceInformation,
-};
-use itl_cucm::soap::risport::{
-    self, CmDevice, PacerConfig, RegistrationStatus, SelectCmDeviceRequest, SelectCmDeviceResult,
-};
+use itl_cucm::secrets::Credentials;
+use itl_cucm::soap::pacer::PacerConfig;
+use itl_cucm::soap::paging::PagingOptions;
 use itl_cucm::soap::{
-    ClientError, Credentials, Sha256Fingerprint, SoapClient, SoapClientOptions, SoapError,
-    TlsTrust, probe_fingerprint,
+    AxlClient, ClientError, ControlCenterClient, RisPortClient, SoapEndpoint, SoapOptions,
 };
+use itl_cucm::transport::HttpError;
+use itl_cucm::transport::{TlsTrust, probe_fingerprint};
 use itl_pki::p256::pkcs8::EncodePrivateKey;
 use itl_pki::{CertSpec, DistinguishedName, ec_p256_certificate, ec_p256_key};
+use itl_wire::Sha256Fingerprint;
+use itl_wire::soap::SoapError;
+use itl_wire::soap::axl;
+use itl_wire::soap::control_center;
+use itl_wire::soap::control_center::{
+    ControlCenterRequest, ControlType, ServiceInfo, ServiceInformation,
+};
+use itl_wire::soap::risport;
+use itl_wire::soap::risport::{
+    CmDevice, RegistrationStatus, SelectCmDeviceRequest, SelectCmDeviceResult,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
@@ -263,14 +271,69 @@ fn creds() -> Credentials {
     Credentials::new("axluser", "s3cret")
 }
 
-fn client(server: &Server, trust: TlsTrust, opts: SoapClientOptions) -> SoapClient {
-    SoapClient::new(&server.url(), creds(), trust, opts).expect("client")
+/// The three clients of one stand-in node, each on its documented path.
+#[derive(Clone)]
+struct Clients {
+    axl: Arc<AxlClient>,
+    risport: Arc<RisPortClient>,
+    control: Arc<ControlCenterClient>,
 }
 
-fn fast_opts() -> SoapClientOptions {
-    SoapClientOptions {
-        connect_timeout: Duration::from_secs(2),
-        timeout: Duration::from_secs(5),
+/// Client settings: connection, RisPort pacing, AXL paging.
+#[derive(Clone)]
+struct Opts {
+    soap: SoapOptions,
+    ris: PacerConfig,
+    paging: PagingOptions,
+}
+
+fn client_with(server: &Server, credentials: Credentials, trust: TlsTrust, opts: Opts) -> Clients {
+    let url = |path: &str| format!("{}{path}", server.url());
+    Clients {
+        axl: Arc::new(
+            AxlClient::new(
+                &url(axl::AXL_PATH),
+                "14.0",
+                credentials.clone(),
+                trust,
+                &opts.soap,
+            )
+            .expect("axl")
+            .with_paging(opts.paging),
+        ),
+        risport: Arc::new(
+            RisPortClient::new(
+                &url(risport::RIS_PATH),
+                credentials.clone(),
+                trust,
+                &opts.soap,
+                opts.ris,
+            )
+            .expect("risport"),
+        ),
+        control: Arc::new(
+            ControlCenterClient::new(
+                &url(control_center::CONTROL_CENTER_PATH),
+                credentials,
+                trust,
+                &opts.soap,
+            )
+            .expect("control center"),
+        ),
+    }
+}
+
+fn client(server: &Server, trust: TlsTrust, opts: Opts) -> Clients {
+    client_with(server, creds(), trust, opts)
+}
+
+fn fast_opts() -> Opts {
+    Opts {
+        soap: SoapOptions {
+            connect_timeout: Duration::from_secs(2),
+            timeout: Duration::from_secs(5),
+            ..SoapOptions::default()
+        },
         ris: PacerConfig {
             per_minute: 60_000,
             initial_backoff: Duration::from_millis(50),
@@ -278,8 +341,15 @@ fn fast_opts() -> SoapClientOptions {
             max_retries: 3,
             ..PacerConfig::default()
         },
-        ..SoapClientOptions::default()
+        paging: PagingOptions::default(),
     }
+}
+
+/// [`fast_opts`] with other connection settings.
+fn opts_with(soap: impl FnOnce(&mut SoapOptions)) -> Opts {
+    let mut o = fast_opts();
+    soap(&mut o.soap);
+    o
 }
 
 fn pinned() -> TlsTrust {
@@ -382,18 +452,22 @@ async fn pinned_fingerprint_is_accepted_and_a_wrong_pin_rejected() {
         let server = Server::start(cucm(3, 1000)).await;
         let ok = client(&server, pinned(), fast_opts());
         let rows = ok
+            .axl
             .execute_sql(axl::sql::PHONE_NAMES)
             .await
             .expect("pinned ok");
         assert_eq!(rows.len(), 3);
-        assert_eq!(ok.last_seen_fingerprint(), Some(tomcat_fingerprint()));
+        assert_eq!(
+            ok.axl.endpoint().transport().last_seen_fingerprint(),
+            Some(tomcat_fingerprint())
+        );
 
         let wrong = Sha256Fingerprint([0xAB; 32]);
         let bad = client(&server, TlsTrust::Pinned(wrong), fast_opts());
-        match bad.execute_sql(axl::sql::PHONE_NAMES).await {
-            Err(ClientError::PinMismatch {
+        match bad.axl.execute_sql(axl::sql::PHONE_NAMES).await {
+            Err(ClientError::Http(HttpError::PinMismatch {
                 expected, actual, ..
-            }) => {
+            })) => {
                 assert_eq!(expected, wrong);
                 assert_eq!(actual, tomcat_fingerprint());
             }
@@ -414,13 +488,18 @@ async fn system_roots_reject_the_self_signed_cert_and_insecure_accepts_it() {
         let server = Server::start(cucm(2, 1000)).await;
         let strict = client(&server, TlsTrust::SystemRoots, fast_opts());
         let err = strict
+            .axl
             .execute_sql(axl::sql::PHONE_NAMES)
             .await
             .expect_err("self-signed is not trusted");
-        assert!(matches!(err, ClientError::Connect { .. }), "{err:?}");
+        assert!(
+            matches!(err, ClientError::Http(HttpError::Connect { .. })),
+            "{err:?}"
+        );
         let insecure = client(&server, TlsTrust::Insecure, fast_opts());
         assert_eq!(
             insecure
+                .axl
                 .execute_sql(axl::sql::PHONE_NAMES)
                 .await
                 .expect("insecure ok")
@@ -439,7 +518,7 @@ async fn system_roots_reject_the_self_signed_cert_and_insecure_accepts_it() {
         let err = probe_fingerprint(&format!("https://127.0.0.1:{port}"), Duration::from_secs(2))
             .await
             .expect_err("no server");
-        assert!(matches!(err, ClientError::Connect { .. }), "{err:?}");
+        assert!(matches!(err, HttpError::Connect { .. }), "{err:?}");
     })
     .await;
 }
@@ -448,25 +527,30 @@ async fn system_roots_reject_the_self_signed_cert_and_insecure_accepts_it() {
 async fn bad_credentials_are_unauthorized() {
     within(async {
         let server = Server::start(cucm(2, 1000)).await;
-        let wrong = SoapClient::new(
-            &server.url(),
+        let wrong = client_with(
+            &server,
             Credentials::new("axluser", "wrong"),
             pinned(),
             fast_opts(),
-        )
-        .expect("client");
+        );
         let err = wrong
+            .axl
             .execute_sql(axl::sql::PHONE_NAMES)
             .await
             .expect_err("401");
         assert!(err.is_unauthorized(), "{err:?}");
         assert!(!err.to_string().contains("wrong"), "{err}");
-        let err = wrong.service_status::<&str>(&[]).await.expect_err("401");
+        let err = wrong
+            .control
+            .service_status::<&str>(&[])
+            .await
+            .expect_err("401");
         assert!(matches!(err, ClientError::Unauthorized { .. }));
         // Twin: the right password works.
         let right = client(&server, pinned(), fast_opts());
         assert_eq!(
             right
+                .axl
                 .execute_sql(axl::sql::PHONE_NAMES)
                 .await
                 .expect("ok")
@@ -474,7 +558,7 @@ async fn bad_credentials_are_unauthorized() {
             2
         );
         // The client's Debug output never shows the password.
-        assert!(!format!("{right:?}").contains("s3cret"));
+        assert!(!format!("{:?}", right.axl).contains("s3cret"));
     })
     .await;
 }
@@ -485,7 +569,7 @@ async fn too_large_fault_leads_to_paging_and_all_rows_arrive() {
         let server = Server::start(cucm(2500, 700)).await;
         let c = client(&server, pinned(), fast_opts());
         // One request alone gets the typed fault.
-        match c.execute_sql(axl::sql::PHONE_NAMES).await {
+        match c.axl.execute_sql(axl::sql::PHONE_NAMES).await {
             Err(ClientError::Soap {
                 source:
                     SoapError::QueryTooLarge {
@@ -498,6 +582,7 @@ async fn too_large_fault_leads_to_paging_and_all_rows_arrive() {
             other => panic!("expected QueryTooLarge, got {other:?}"),
         }
         let rows = c
+            .axl
             .execute_sql_all(axl::sql::PHONE_NAMES)
             .await
             .expect("all rows");
@@ -510,7 +595,7 @@ async fn too_large_fault_leads_to_paging_and_all_rows_arrive() {
 
         // Twin: another fault is typed with its code and not paged.
         let before = server.seen(axl::AXL_PATH);
-        match c.execute_sql_all("select * from nonsense").await {
+        match c.axl.execute_sql_all("select * from nonsense").await {
             Err(ClientError::Soap {
                 source: SoapError::Fault(f),
                 ..
@@ -523,7 +608,7 @@ async fn too_large_fault_leads_to_paging_and_all_rows_arrive() {
         assert_eq!(server.seen(axl::AXL_PATH), before + 1);
 
         // Twin: with a page limit that cannot cover the result, paging stops with an error.
-        let opts = SoapClientOptions {
+        let opts = Opts {
             paging: PagingOptions {
                 default_page: 500,
                 max_pages: 2,
@@ -533,6 +618,7 @@ async fn too_large_fault_leads_to_paging_and_all_rows_arrive() {
         let limited = client(&server, pinned(), opts);
         assert!(
             limited
+                .axl
                 .execute_sql_all(axl::sql::PHONE_NAMES)
                 .await
                 .is_err()
@@ -564,7 +650,7 @@ async fn risport_rate_fault_then_success_after_backoff_and_chunking() {
         let c = client(&server, pinned(), fast_opts());
         let names: Vec<String> = (0..2500).map(|i| format!("SEP{i:012X}")).collect();
         let started = std::time::Instant::now();
-        let devices = c.registration(&names).await.expect("devices");
+        let devices = c.risport.registration(&names).await.expect("devices");
         assert!(started.elapsed() >= Duration::from_millis(50), "backed off");
         assert_eq!(devices.len(), 2500);
         assert!(
@@ -584,6 +670,7 @@ async fn risport_rate_fault_then_success_after_backoff_and_chunking() {
         *faults_left.lock().expect("left") = 100;
         let before = server.seen(risport::RIS_PATH);
         let err = c
+            .risport
             .select_cm_device_ext(&SelectCmDeviceRequest::by_names(["SEP1"]))
             .await
             .expect_err("rate limited");
@@ -609,18 +696,20 @@ async fn control_center_status_and_restart() {
     within(async {
         let server = Server::start(cucm(0, 1000)).await;
         let c = client(&server, pinned(), fast_opts());
-        let all = c.service_status::<&str>(&[]).await.expect("status");
+        let all = c.control.service_status::<&str>(&[]).await.expect("status");
         assert_eq!(all.services.len(), 2);
         assert_eq!(
             all.service("Cisco TFTP").map(ServiceInfo::status),
             Some(ServiceStatus::Started)
         );
         let one = c
+            .control
             .service_status(&["Cisco Trust Verification Service"])
             .await
             .expect("one");
         assert_eq!(one.services.len(), 1);
         let restarted = c
+            .control
             .control_services("cucm-pub", ControlType::Restart, &["Cisco Tftp"])
             .await
             .expect("restart");
@@ -643,40 +732,49 @@ async fn http_errors_timeouts_and_body_cap() {
         })
         .await;
         let c = client(&server, pinned(), fast_opts());
-        let err = c.execute_sql("select 1 from dual").await.expect_err("503");
+        let err = c
+            .axl
+            .execute_sql("select 1 from dual")
+            .await
+            .expect_err("503");
         assert!(
-            matches!(err, ClientError::Status { status: 503, .. }),
+            matches!(
+                err,
+                ClientError::Http(HttpError::Status { status: 503, .. })
+            ),
             "{err:?}"
         );
         let err = c
+            .risport
             .select_cm_device_ext(&SelectCmDeviceRequest::by_names(["SEP1"]))
             .await
             .expect_err("403");
         assert!(matches!(err, ClientError::Forbidden { .. }), "{err:?}");
 
         // Body cap: 2 MiB against a 1 MiB cap fails; a 4 MiB cap gets to the (non-XML) body.
-        let small = client(
-            &server,
-            pinned(),
-            SoapClientOptions {
-                max_body: 1024 * 1024,
-                ..fast_opts()
-            },
-        );
-        let err = small.service_status::<&str>(&[]).await.expect_err("cap");
+        let small = client(&server, pinned(), opts_with(|o| o.max_body = 1024 * 1024));
+        let err = small
+            .control
+            .service_status::<&str>(&[])
+            .await
+            .expect_err("cap");
         assert!(
-            matches!(err, ClientError::TooLarge { cap: 1_048_576, .. }),
+            matches!(
+                err,
+                ClientError::Http(HttpError::TooLarge { cap: 1_048_576, .. })
+            ),
             "{err:?}"
         );
         let big = client(
             &server,
             pinned(),
-            SoapClientOptions {
-                max_body: 4 * 1024 * 1024,
-                ..fast_opts()
-            },
+            opts_with(|o| o.max_body = 4 * 1024 * 1024),
         );
-        let err = big.service_status::<&str>(&[]).await.expect_err("not XML");
+        let err = big
+            .control
+            .service_status::<&str>(&[])
+            .await
+            .expect_err("not XML");
         assert!(
             matches!(
                 err,
@@ -692,22 +790,26 @@ async fn http_errors_timeouts_and_body_cap() {
         let impatient = client(
             &server,
             pinned(),
-            SoapClientOptions {
-                timeout: Duration::from_millis(500),
-                ..fast_opts()
-            },
+            opts_with(|o| o.timeout = Duration::from_millis(500)),
         );
+        let slow = SoapEndpoint::new(
+            &format!("{}/slow", server.url()),
+            creds(),
+            pinned(),
+            &opts_with(|o| o.timeout = Duration::from_millis(500)).soap,
+        )
+        .expect("endpoint");
         let started = std::time::Instant::now();
-        let err = impatient
-            .post("/slow", "\"x\"", String::new())
-            .await
-            .expect_err("timeout");
-        assert!(matches!(err, ClientError::Timeout { .. }), "{err:?}");
+        let err = slow.post("\"x\"", "").await.expect_err("timeout");
+        assert!(
+            matches!(err, ClientError::Http(HttpError::Timeout { .. })),
+            "{err:?}"
+        );
         assert!(started.elapsed() < Duration::from_secs(5));
         // Twin: the same client gets a fast answer.
         assert!(matches!(
-            impatient.execute_sql("select 1 from dual").await,
-            Err(ClientError::Status { status: 503, .. })
+            impatient.axl.execute_sql("select 1 from dual").await,
+            Err(ClientError::Http(HttpError::Status { status: 503, .. }))
         ));
     })
     .await;
@@ -723,12 +825,18 @@ async fn calls_are_serialised_per_interface_only() {
         let c = client(&server, pinned(), fast_opts());
         let axl_calls = (0..4).map(|_| {
             let c = c.clone();
-            async move { c.execute_sql(axl::sql::PHONE_NAMES).await.map(|r| r.len()) }
+            async move {
+                c.axl
+                    .execute_sql(axl::sql::PHONE_NAMES)
+                    .await
+                    .map(|r| r.len())
+            }
         });
         let cc_calls = (0..4).map(|_| {
             let c = c.clone();
             async move {
-                c.service_status::<&str>(&[])
+                c.control
+                    .service_status::<&str>(&[])
                     .await
                     .map(|r| r.services.len())
             }
@@ -749,29 +857,62 @@ async fn calls_are_serialised_per_interface_only() {
 }
 
 #[test]
-fn invalid_base_urls_are_rejected() {
-    for bad in ["http://cucm:8443", "not a url", "https://"] {
-        let err = SoapClient::new(
+fn invalid_endpoint_urls_are_rejected() {
+    for bad in ["http://cucm:8443/axl/", "not a url", "https://"] {
+        let err = AxlClient::new(
             bad,
+            "14.0",
             creds(),
             TlsTrust::Insecure,
-            SoapClientOptions::default(),
+            &SoapOptions::default(),
         )
         .expect_err(bad);
         assert!(
-            matches!(err, ClientError::InvalidUrl { .. }),
+            matches!(err, ClientError::Http(HttpError::InvalidUrl { .. })),
             "{bad}: {err:?}"
         );
     }
-    let ok = SoapClient::for_host("cucm-pub", creds(), pinned(), SoapClientOptions::default())
-        .expect("host");
-    assert_eq!(ok.base_url(), "https://cucm-pub:8443/");
-    let v6 = SoapClient::for_host(
-        "2001:db8::1",
-        creds(),
-        pinned(),
-        SoapClientOptions::default(),
-    )
-    .expect("v6");
-    assert_eq!(v6.base_url(), "https://[2001:db8::1]:8443/");
+    assert_eq!(
+        itl_wire::soap::service_url("cucm-pub", axl::AXL_PATH),
+        "https://cucm-pub:8443/axl/"
+    );
+    assert_eq!(
+        itl_wire::soap::service_url("2001:db8::1", risport::RIS_PATH),
+        "https://[2001:db8::1]:8443/realtimeservice2/services/RISService70"
+    );
+}
+
+#[tokio::test]
+async fn endpoint_urls_are_used_as_written() {
+    within(async {
+        let server = Server::start(cucm(3, 1000)).await;
+        // An AXL service published under another path: the request goes exactly there.
+        let moved = AxlClient::new(
+            &format!("{}/proxied/axl/", server.url()),
+            "14.0",
+            creds(),
+            pinned(),
+            &fast_opts().soap,
+        )
+        .expect("client");
+        let err = moved
+            .execute_sql(axl::sql::PHONE_NAMES)
+            .await
+            .expect_err("the stand-in serves AXL at /axl/ only");
+        assert!(err.to_string().contains("/proxied/axl/"), "{err}");
+        assert_eq!(server.seen("/proxied/axl/"), 1);
+        assert_eq!(server.seen(axl::AXL_PATH), 0, "the path is not replaced");
+        // Twin: the documented path answers.
+        let direct = client(&server, pinned(), fast_opts());
+        assert_eq!(
+            direct
+                .axl
+                .execute_sql(axl::sql::PHONE_NAMES)
+                .await
+                .expect("rows")
+                .len(),
+            3
+        );
+    })
+    .await;
 }

@@ -8,16 +8,20 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use itl_cucm::cluster_file::{ClusterFile, ClusterSection, NodeEntry, fingerprint};
-use itl_cucm::soap::axl::{self, sql};
-use itl_cucm::soap::risport::{
-    self, CmDevice, DeviceIp, Httpd, RegistrationStatus, SelectCmDeviceResult,
-};
-use itl_cucm::soap::{Credentials, SoapClientOptions};
+use itl_cucm::secrets::Credentials;
+use itl_cucm::session::{ClusterSession, SessionOptions};
 use itl_cucm::sweep::classify::RegistrationFacts;
-use itl_cucm::sweep::inventory::{discover, soap_clients};
+use itl_cucm::sweep::inventory::{SoapClients, discover};
 use itl_pki::p256::pkcs8::EncodePrivateKey;
 use itl_pki::{CertSpec, DistinguishedName, ec_p256_certificate, ec_p256_key};
+use itl_wire::Sha256Fingerprint;
+use itl_wire::cluster_file::{ClusterFile, ClusterSection, NodeEntry};
+use itl_wire::soap::axl;
+use itl_wire::soap::axl::sql;
+use itl_wire::soap::risport;
+use itl_wire::soap::risport::{
+    CmDevice, DeviceIp, Httpd, RegistrationStatus, SelectCmDeviceResult,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
@@ -234,6 +238,7 @@ fn cluster(addr: SocketAddr, pin: Option<String>) -> ClusterFile {
             user: "axl".into(),
             password_env: "UNUSED".into(),
             phone_http_port: 8080,
+            axl_version: None,
         },
         nodes: vec![NodeEntry {
             name: "cucm-pub".into(),
@@ -249,31 +254,32 @@ fn cluster(addr: SocketAddr, pin: Option<String>) -> ClusterFile {
     }
 }
 
-fn fast_pacing() -> SoapClientOptions {
-    let mut o = SoapClientOptions {
-        timeout: Duration::from_secs(20),
-        ..SoapClientOptions::default()
+/// The discovery clients of a session on `file`, with fast RisPort pacing.
+fn soap_clients(file: ClusterFile, insecure: bool) -> SoapClients {
+    let mut opts = SessionOptions {
+        insecure,
+        ..SessionOptions::default()
     };
-    o.ris.per_minute = 600;
-    o.ris.initial_backoff = Duration::from_millis(50);
-    o.ris.max_backoff = Duration::from_millis(200);
-    o
+    opts.soap.timeout = Duration::from_secs(20);
+    opts.ris.per_minute = 600;
+    opts.ris.initial_backoff = Duration::from_millis(50);
+    opts.ris.max_backoff = Duration::from_millis(200);
+    let session = ClusterSession::new(file, Credentials::new("axl", "pw"), opts);
+    SoapClients::of(&session).expect("clients")
 }
 
 fn the_pin() -> String {
-    fingerprint(&itl_core::checksum::sha256(&tomcat().0))
+    Sha256Fingerprint::of_der(&tomcat().0).to_string()
+}
+
+fn wrong_pin() -> String {
+    Sha256Fingerprint([7u8; 32]).to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn discovers_phones_with_pinning_chunking_and_backoff() {
     let server = stand(Ok(1)).await;
-    let clients = soap_clients(
-        &cluster(server.addr, Some(the_pin())),
-        Credentials::new("axl", "pw"),
-        false,
-        fast_pacing(),
-    )
-    .expect("clients");
+    let clients = soap_clients(cluster(server.addr, Some(the_pin())), false);
     let found = tokio::time::timeout(Duration::from_secs(30), discover(&clients, 8080))
         .await
         .expect("bounded")
@@ -319,14 +325,8 @@ async fn discovers_phones_with_pinning_chunking_and_backoff() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_pin_is_refused() {
     let server = stand(Ok(0)).await;
-    let wrong = fingerprint(&[7u8; 32]);
-    let clients = soap_clients(
-        &cluster(server.addr, Some(wrong)),
-        Credentials::new("axl", "pw"),
-        false,
-        fast_pacing(),
-    )
-    .expect("clients");
+    let wrong = wrong_pin();
+    let clients = soap_clients(cluster(server.addr, Some(wrong)), false);
     let err = tokio::time::timeout(Duration::from_secs(20), discover(&clients, 80))
         .await
         .expect("bounded")
@@ -338,13 +338,7 @@ async fn a_wrong_pin_is_refused() {
     );
     assert!(server.seen.lock().expect("seen").paths.is_empty());
     // --insecure accepts it (the accept twin).
-    let clients = soap_clients(
-        &cluster(server.addr, Some(fingerprint(&[7u8; 32]))),
-        Credentials::new("axl", "pw"),
-        true,
-        fast_pacing(),
-    )
-    .expect("clients");
+    let clients = soap_clients(cluster(server.addr, Some(wrong_pin())), true);
     assert_eq!(
         discover(&clients, 80)
             .await
@@ -358,13 +352,7 @@ async fn a_wrong_pin_is_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_risport_last_known_addresses_are_used() {
     let server = stand(Err(403)).await;
-    let clients = soap_clients(
-        &cluster(server.addr, Some(the_pin())),
-        Credentials::new("axl", "pw"),
-        false,
-        fast_pacing(),
-    )
-    .expect("clients");
+    let clients = soap_clients(cluster(server.addr, Some(the_pin())), false);
     let found = tokio::time::timeout(Duration::from_secs(30), discover(&clients, 80))
         .await
         .expect("bounded")

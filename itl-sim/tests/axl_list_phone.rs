@@ -30,7 +30,7 @@ fn is_axl_uuid(s: &str) -> bool {
 }
 
 async fn list(
-    c: &itl_cucm::soap::SoapClient,
+    c: &common::axl::NodeClients,
     criteria: &str,
     tags: &str,
     extra: &str,
@@ -207,7 +207,7 @@ async fn list_phone_faults_on_malformed_requests_and_oversized_answers() {
         }
         // Not XML at all.
         let err = c
-            .post("/axl/", "\"CUCM:DB ver=14.0 listPhone\"", "<soapenv:Envelope><soapenv:Body><ns:listPhone>".to_owned())
+            .axl.endpoint().post("\"CUCM:DB ver=14.0 listPhone\"", "<soapenv:Envelope><soapenv:Body><ns:listPhone>")
             .await
             .expect_err("malformed");
         assert!(err.to_string().contains("Client") || err.to_string().contains("malformed"), "{err}");

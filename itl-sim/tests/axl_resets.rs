@@ -13,8 +13,8 @@ use common::{
     trust_servers, within,
 };
 use itl_core::cucm::{CertUnit, Generation};
-use itl_cucm::soap::control_center::ControlType;
 use itl_sim::SimServer;
+use itl_wire::soap::control_center::ControlType;
 
 async fn served_md5(sim: &SimServer, node: usize) -> String {
     let (over_tftp, _) = trust_servers(sim, node);
@@ -51,7 +51,7 @@ async fn message_count(sim: &SimServer, name: &str) -> usize {
 }
 
 /// Phones of a pool, sorted by name, with their uuids (listPhone).
-async fn pool(c: &itl_cucm::soap::SoapClient, name: &str) -> Vec<(String, String)> {
+async fn pool(c: &common::axl::NodeClients, name: &str) -> Vec<(String, String)> {
     let body = ok(
         c,
         "listPhone",
@@ -85,7 +85,7 @@ async fn every_reset_operation_delivers_the_new_itl_and_apply_does_not() {
             .regenerate("ucm-pub", CertUnit::CallManager)
             .await
             .expect("regenerate");
-        cc.control_services("ucm-pub", ControlType::Restart, &["Cisco Tftp"])
+        cc.control.control_services("ucm-pub", ControlType::Restart, &["Cisco Tftp"])
             .await
             .expect("tftp restart");
         let new_pub = served_md5(&sim, 0).await;
@@ -150,6 +150,7 @@ async fn every_reset_operation_delivers_the_new_itl_and_apply_does_not() {
             .await
             .expect("regenerate sub1");
         axl::client(&sim, 1)
+            .control
             .control_services("ucm-sub1", ControlType::Restart, &["Cisco Tftp"])
             .await
             .expect("tftp restart sub1");

@@ -87,8 +87,8 @@ async fn credentials_pin_faults_and_extension_point() {
         );
         // The pin in the cluster file is the certificate served.
         let der = cert.or(cert_ok).expect("peer certificate");
-        let pin = file.nodes[0].tls_sha256_bytes().expect("pin");
-        assert_eq!(itl_core::checksum::sha256(&der), pin);
+        let pin = file.nodes[0].tls_pin().expect("valid").expect("pin");
+        assert_eq!(itl_wire::Sha256Fingerprint::of_der(&der), pin);
 
         sim.handle().register_soap("/axl/", Arc::new(Version));
         let (status, body, _) = post(&c, axl, "admin", PASSWORD).await;
@@ -117,10 +117,10 @@ async fn credentials_pin_faults_and_extension_point() {
         h.regenerate("ucm-pub", CertUnit::Tomcat)
             .await
             .expect("regen");
-        assert_eq!(h.tls_sha256(0), Some(pin));
+        assert_eq!(h.tls_sha256(0), Some(pin.0));
         h.restart_service("ucm-pub", Service::Tomcat)
             .expect("restart");
-        assert_ne!(h.tls_sha256(0), Some(pin));
+        assert_ne!(h.tls_sha256(0), Some(pin.0));
         let fresh = reqwest::Client::builder()
             .danger_accept_invalid_certs(true)
             .tls_info(true)

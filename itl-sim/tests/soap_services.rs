@@ -1,5 +1,5 @@
 //! The simulator's SOAP services (AXL, RisPort70, Control Center) through the real client
-//! `itl_cucm::soap::SoapClient`, pinned to each node's Tomcat certificate from the cluster
+//! (`itl_cucm::soap`: AXL, RisPort70, Control Center clients), pinned to each node's Tomcat certificate from the cluster
 //! file. Every accepted request has a rejected twin.
 
 mod common;
@@ -7,48 +7,19 @@ mod common;
 use itl_core::cucm::{CertUnit, Generation, Service, ServiceStatus};
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Duration;
 
-use common::{PASSWORD, fetcher, small, start, trust_servers, within};
-use itl_cucm::soap::axl::sql;
-use itl_cucm::soap::control_center::{
-    ControlType, REASON_ALREADY_STOPPED, REASON_COMMANDED_OUT_OF_SERVICE, REASON_SUCCESSFUL,
-};
-use itl_cucm::soap::risport::{
-    self, Httpd, PacerConfig, RegistrationStatus, SelectCmDeviceRequest,
-};
-use itl_cucm::soap::{
-    ClientError, Credentials, Sha256Fingerprint, SoapClient, SoapClientOptions, SoapError, TlsTrust,
-};
+use common::axl::client;
+use common::{fetcher, small, start, trust_servers, within};
+use itl_cucm::soap::ClientError;
+use itl_sim::SimOptions;
 use itl_sim::model::Parameter;
 use itl_sim::server::soap_axl::{AxlService, SYNTAX_ERROR_CODE};
-use itl_sim::{SimOptions, SimServer};
-
-/// A client for node `index`, pinned to the fingerprint the cluster file gives, with fast
-/// RisPort pacing and no retries on the rate fault.
-fn client(sim: &SimServer, index: usize) -> SoapClient {
-    let file = sim.cluster_file();
-    let pin = file.nodes[index]
-        .tls_sha256_bytes()
-        .expect("pin in cluster file");
-    let opts = SoapClientOptions {
-        connect_timeout: Duration::from_secs(2),
-        timeout: Duration::from_secs(20),
-        ris: PacerConfig {
-            per_minute: 6000,
-            max_retries: 0,
-            ..PacerConfig::default()
-        },
-        ..SoapClientOptions::default()
-    };
-    SoapClient::new(
-        &format!("https://{}", sim.nodes()[index].https),
-        Credentials::new("admin", PASSWORD),
-        TlsTrust::Pinned(Sha256Fingerprint(pin)),
-        opts,
-    )
-    .expect("client")
-}
+use itl_wire::soap::SoapError;
+use itl_wire::soap::axl::sql;
+use itl_wire::soap::control_center::{
+    ControlType, REASON_ALREADY_STOPPED, REASON_COMMANDED_OUT_OF_SERVICE, REASON_SUCCESSFUL,
+};
+use itl_wire::soap::risport::{Httpd, RegistrationStatus, SelectCmDeviceRequest};
 
 fn soap_error(e: &ClientError) -> &SoapError {
     match e {
@@ -64,7 +35,7 @@ async fn axl_answers_the_catalogue_and_pages_past_the_row_limit() {
         let snap = sim.handle().snapshot();
         let axl = client(&sim, 0);
 
-        let rows = axl.execute_sql_all(sql::PHONES).await.expect("phones");
+        let rows = axl.axl.execute_sql_all(sql::PHONES).await.expect("phones");
         assert_eq!(rows.len(), snap.phones.len());
         let mut expected: Vec<_> = snap.phones.iter().collect();
         expected.sort_by(|a, b| a.name.cmp(&b.name));
@@ -83,6 +54,7 @@ async fn axl_answers_the_catalogue_and_pages_past_the_row_limit() {
 
         // Paging clause honoured.
         let page = axl
+            .axl
             .execute_sql(&sql::phone_names(10, 5))
             .await
             .expect("page");
@@ -92,12 +64,14 @@ async fn axl_answers_the_catalogue_and_pages_past_the_row_limit() {
 
         // Enterprise parameters and CM groups.
         let mode = axl
+            .axl
             .execute_sql(sql::CLUSTER_SECURITY_MODE)
             .await
             .expect("mode");
         assert_eq!(mode.len(), 1);
         assert_eq!(mode[0]["paramvalue"], "0");
         let rb = axl
+            .axl
             .execute_sql(sql::ROLLBACK_TO_PRE_GRAYBACK)
             .await
             .expect("rollback");
@@ -107,16 +81,19 @@ async fn axl_answers_the_catalogue_and_pages_past_the_row_limit() {
             .write(|c| c.set_parameter(Parameter::RollbackToPreGrayback(true)))
             .expect("set rollback");
         let rb = axl
+            .axl
             .execute_sql(sql::ROLLBACK_TO_PRE_GRAYBACK)
             .await
             .expect("rollback");
         assert_eq!(rb[0]["paramvalue"], "T");
         let none = axl
+            .axl
             .execute_sql(&sql::processconfig_param("NoSuchParam"))
             .await
             .expect("unknown parameter: zero rows");
         assert!(none.is_empty());
         let members = axl
+            .axl
             .execute_sql(sql::CM_GROUP_MEMBERS)
             .await
             .expect("members");
@@ -143,10 +120,14 @@ async fn axl_answers_the_catalogue_and_pages_past_the_row_limit() {
 
         // Reject twin: with a row limit of 7 a single request is refused with the totals…
         sim.handle().register_soap(
-            itl_cucm::soap::axl::AXL_PATH,
+            itl_wire::soap::axl::AXL_PATH,
             Arc::new(AxlService::new().with_row_limit(7)),
         );
-        let err = axl.execute_sql(sql::PHONES).await.expect_err("too large");
+        let err = axl
+            .axl
+            .execute_sql(sql::PHONES)
+            .await
+            .expect_err("too large");
         match soap_error(&err) {
             SoapError::QueryTooLarge {
                 total_rows,
@@ -159,22 +140,26 @@ async fn axl_answers_the_catalogue_and_pages_past_the_row_limit() {
             other => panic!("expected QueryTooLarge, got {other}"),
         }
         // …and the real client pages through it to the same rows.
-        let paged = axl.execute_sql_all(sql::PHONES).await.expect("paged");
+        let paged = axl.axl.execute_sql_all(sql::PHONES).await.expect("paged");
         assert_eq!(paged, rows);
         // A byte limit works the same way.
         sim.handle().register_soap(
-            itl_cucm::soap::axl::AXL_PATH,
+            itl_wire::soap::axl::AXL_PATH,
             Arc::new(AxlService::new().with_max_bytes(4096)),
         );
         assert!(matches!(
             soap_error(
-                &axl.execute_sql(sql::PHONES)
+                &axl.axl
+                    .execute_sql(sql::PHONES)
                     .await
                     .expect_err("too many bytes")
             ),
             SoapError::QueryTooLarge { .. }
         ));
-        assert_eq!(axl.execute_sql_all(sql::PHONES).await.expect("paged"), rows);
+        assert_eq!(
+            axl.axl.execute_sql_all(sql::PHONES).await.expect("paged"),
+            rows
+        );
     })
     .await;
 }
@@ -186,10 +171,10 @@ async fn axl_recognises_reformatted_queries_and_faults_on_unknown_ones() {
         let axl = client(&sim, 0);
         // Accept: the catalogue query reformatted (case, line breaks, no trailing order by).
         let reformatted = "SELECT paramname ,  paramvalue\n  FROM processconfig\n WHERE paramname = 'ClusterSecurityMode'";
-        let rows = axl.execute_sql(reformatted).await.expect("recognised");
+        let rows = axl.axl.execute_sql(reformatted).await.expect("recognised");
         assert_eq!(rows[0]["paramvalue"], "1", "mixed mode");
         let names = axl
-            .execute_sql("select name from device where tkclass = 1")
+            .axl.execute_sql("select name from device where tkclass = 1")
             .await
             .expect("Q8 without order by");
         assert_eq!(names.len(), 50);
@@ -199,7 +184,7 @@ async fn axl_recognises_reformatted_queries_and_faults_on_unknown_ones() {
             "delete from device",
             "select paramname,paramvalue from processconfig where paramname='clustersecuritymode' or 1=1",
         ] {
-            let err = axl.execute_sql(bad).await.expect_err(bad);
+            let err = axl.axl.execute_sql(bad).await.expect_err(bad);
             match soap_error(&err) {
                 SoapError::Fault(f) => {
                     assert_eq!(f.axl_code(), Some(SYNTAX_ERROR_CODE), "{bad}");
@@ -210,10 +195,8 @@ async fn axl_recognises_reformatted_queries_and_faults_on_unknown_ones() {
         }
         // Reject: another AXL operation gets the Axis2 EPR fault.
         let err = axl
-            .post(
-                "/axl/",
-                "\"CUCM:DB ver=14.0 getPhone\"",
-                r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns="http://www.cisco.com/AXL/API/14.0"><soapenv:Body><ns:getPhone><name>x</name></ns:getPhone></soapenv:Body></soapenv:Envelope>"#.to_owned(),
+            .axl.endpoint().post("\"CUCM:DB ver=14.0 getPhone\"",
+                r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns="http://www.cisco.com/AXL/API/14.0"><soapenv:Body><ns:getPhone><name>x</name></ns:getPhone></soapenv:Body></soapenv:Envelope>"#,
             )
             .await
             .expect_err("no getPhone");
@@ -239,7 +222,7 @@ async fn risport_reports_every_phone_in_chunks_with_status_ip_and_httpd() {
         let ris = client(&sim, 1);
         let mut names: Vec<String> = snap.phones.iter().map(|p| p.name.clone()).collect();
         names.push("SEP000000000000".to_owned());
-        let devices = ris.registration(&names).await.expect("registration");
+        let devices = ris.risport.registration(&names).await.expect("registration");
         let by_name: BTreeMap<_, _> = devices.iter().map(|d| (d.name.clone(), d)).collect();
         assert!(!by_name.contains_key("SEP000000000000"), "unknown name absent");
         let (mut web_off, mut powered_off) = (0, 0);
@@ -271,7 +254,7 @@ async fn risport_reports_every_phone_in_chunks_with_status_ip_and_httpd() {
         // Status filter: only the registered ones.
         let mut req = SelectCmDeviceRequest::by_names(names[..1000].iter().cloned());
         req.status = "Registered".into();
-        let result = ris.select_cm_device_ext(&req).await.expect("filtered");
+        let result = ris.risport.select_cm_device_ext(&req).await.expect("filtered");
         assert!(
             result
                 .devices()
@@ -290,7 +273,7 @@ async fn risport_reports_every_phone_in_chunks_with_status_ip_and_httpd() {
             r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:soap="http://schemas.cisco.com/ast/soap"><soapenv:Body><soap:selectCmDeviceExt><soap:StateInfo/><soap:CmSelectionCriteria><soap:MaxReturnedDevices>1000</soap:MaxReturnedDevices><soap:SelectBy>Name</soap:SelectBy><soap:SelectItems>{items}</soap:SelectItems></soap:CmSelectionCriteria></soap:selectCmDeviceExt></soapenv:Body></soapenv:Envelope>"#
         );
         let err = ris
-            .post(risport::RIS_PATH, "\"selectCmDeviceExt\"", body)
+            .risport.endpoint().post("\"selectCmDeviceExt\"", &body)
             .await
             .expect_err("1001 names");
         assert!(
@@ -314,12 +297,14 @@ async fn risport_rate_limit_gives_the_typed_error() {
         let req = SelectCmDeviceRequest::by_names(["SEP000000000001".to_owned()]);
         // Accept: within the allowed rate.
         for _ in 0..2 {
-            ris.select_cm_device_ext(&req)
+            ris.risport
+                .select_cm_device_ext(&req)
                 .await
                 .expect("within the rate");
         }
         // Reject: over it, CUCM's AxisFault, typed.
         let err = ris
+            .risport
             .select_cm_device_ext(&req)
             .await
             .expect_err("over the rate");
@@ -347,7 +332,11 @@ async fn control_center_lists_services_and_a_tftp_restart_serves_the_new_itl() {
         let cc = client(&sim, 0);
 
         // Status: the node's services, as the model has them.
-        let info = cc.service_status::<&str>(&[]).await.expect("status");
+        let info = cc
+            .control
+            .service_status::<&str>(&[])
+            .await
+            .expect("status");
         let model: Vec<_> = h.snapshot().nodes[0]
             .services
             .iter()
@@ -358,6 +347,7 @@ async fn control_center_lists_services_and_a_tftp_restart_serves_the_new_itl() {
         let tftp = info.service("Cisco TFTP").expect("tftp listed");
         assert_eq!(tftp.status(), ServiceStatus::Started);
         let one = cc
+            .control
             .service_status(&["Cisco Tftp", "Cisco Nonexistent"])
             .await
             .expect("two");
@@ -377,6 +367,7 @@ async fn control_center_lists_services_and_a_tftp_restart_serves_the_new_itl() {
             .expect("regenerate");
         // Reject twin: restarting another service does not rebuild the ITL.
         let r = cc
+            .control
             .control_services(&node, ControlType::Restart, &["Cisco CTIManager"])
             .await
             .expect("restart cti");
@@ -388,6 +379,7 @@ async fn control_center_lists_services_and_a_tftp_restart_serves_the_new_itl() {
         );
         // Accept: the TFTP restart serves the new ITL.
         let r = cc
+            .control
             .control_services(&node, ControlType::Restart, &["Cisco Tftp"])
             .await
             .expect("restart tftp");
@@ -396,22 +388,29 @@ async fn control_center_lists_services_and_a_tftp_restart_serves_the_new_itl() {
 
         // Stop / stop again / start.
         let r = cc
+            .control
             .control_services(&node, ControlType::Stop, &["Cisco Tftp"])
             .await
             .expect("stop");
         assert_eq!(r.services[0].status(), ServiceStatus::Stopped);
         assert!(!h.read(|c| c.service_started(&node, Service::Tftp)));
         let r = cc
+            .control
             .control_services(&node, ControlType::Stop, &["Cisco Tftp"])
             .await
             .expect("stop again");
         assert_eq!(r.services[0].reason_code, Some(REASON_ALREADY_STOPPED));
-        let st = cc.service_status(&["Cisco Tftp"]).await.expect("status");
+        let st = cc
+            .control
+            .service_status(&["Cisco Tftp"])
+            .await
+            .expect("status");
         assert_eq!(
             st.services[0].reason_code,
             Some(REASON_COMMANDED_OUT_OF_SERVICE)
         );
         let r = cc
+            .control
             .control_services(&node, ControlType::Start, &["Cisco Tftp"])
             .await
             .expect("start");
@@ -420,6 +419,7 @@ async fn control_center_lists_services_and_a_tftp_restart_serves_the_new_itl() {
         // Reject: another node's name on this node's endpoint.
         let other = sim.nodes()[1].name.clone();
         let err = cc
+            .control
             .control_services(&other, ControlType::Restart, &["Cisco Tftp"])
             .await
             .expect_err("wrong node");

@@ -10,17 +10,17 @@ use std::collections::BTreeMap;
 
 use common::axl::{self, all_phones, ok};
 use common::{NETWORK_SETUP, STATUS_MESSAGES, field, get_page, page_client, small, start, within};
-use itl_cucm::soap::SoapClient;
-use itl_cucm::soap::axl::sql;
-use itl_cucm::soap::control_center::ControlType;
-use itl_cucm::soap::risport::RegistrationStatus;
 use itl_sim::SimServer;
+use itl_wire::soap::axl::sql;
+use itl_wire::soap::control_center::ControlType;
+use itl_wire::soap::risport::RegistrationStatus;
 
 async fn registration(
-    c: &SoapClient,
+    c: &common::axl::NodeClients,
     names: &[String],
 ) -> BTreeMap<String, (RegistrationStatus, Option<u32>)> {
-    c.registration(names)
+    c.risport
+        .registration(names)
         .await
         .expect("risport")
         .into_iter()
@@ -28,7 +28,7 @@ async fn registration(
         .collect()
 }
 
-async fn reset_all(c: &SoapClient) {
+async fn reset_all(c: &common::axl::NodeClients) {
     for pool in ["DP-1", "DP-2"] {
         ok(c, "resetDevicePool", &format!("<name>{pool}</name>")).await;
     }
@@ -75,7 +75,11 @@ async fn s18_capf_regenerated_without_ctl_update_blocks_tls_phones_until_the_ctl
         );
 
         // SQL: the LSC query reports profile, mode and certificate status per phone.
-        let rows = c.execute_sql_all(sql::PHONE_LSC).await.expect("lsc rows");
+        let rows = c
+            .axl
+            .execute_sql_all(sql::PHONE_LSC)
+            .await
+            .expect("lsc rows");
         assert_eq!(rows.len(), 50);
         for r in &rows {
             let is_tls = tls.contains(&r["name"]);
@@ -97,6 +101,7 @@ async fn s18_capf_regenerated_without_ctl_update_blocks_tls_phones_until_the_ctl
             }
         }
         let profiles = c
+            .axl
             .execute_sql_all(sql::PHONE_SECURITY_PROFILES)
             .await
             .expect("profiles");
@@ -168,6 +173,7 @@ async fn s18_capf_regenerated_without_ctl_update_blocks_tls_phones_until_the_ctl
         sim.handle().write(|c| c.ctl_update()).expect("ctl update");
         for (index, node) in [(0, "ucm-pub"), (1, "ucm-sub1")] {
             axl::client(&sim, index)
+                .control
                 .control_services(node, ControlType::Restart, &["Cisco Tftp"])
                 .await
                 .expect("tftp restart");
@@ -191,13 +197,14 @@ async fn non_secure_clusters_have_only_non_secure_profiles() {
     within(60, async {
         let sim = start(&small(Generation::V12, false, "")).await;
         let c = axl::client(&sim, 0);
-        let rows = c.execute_sql_all(sql::PHONE_LSC).await.expect("rows");
+        let rows = c.axl.execute_sql_all(sql::PHONE_LSC).await.expect("rows");
         assert_eq!(rows.len(), 50);
         assert!(rows.iter().all(|r| r["secmode"] == "Non Secure"
             && r["secprofile"].ends_with(" Non-Secure Profile")
             && r["tkcertificatestatus"] == "1"));
         assert!(
-            c.execute_sql_all(sql::PHONE_SECURITY_PROFILES)
+            c.axl
+                .execute_sql_all(sql::PHONE_SECURITY_PROFILES)
                 .await
                 .expect("none")
                 .is_empty()

@@ -6,8 +6,8 @@ use itl_core::cucm::{Generation, PhoneState};
 use std::collections::BTreeMap;
 
 use common::{small, start, within};
-use itl_cucm::cluster_file::ClusterFile;
 use itl_sim::FaultKind;
+use itl_wire::cluster_file::ClusterFile;
 
 #[tokio::test]
 async fn truth_matches_faults_and_cluster_file_round_trips() {

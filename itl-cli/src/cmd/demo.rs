@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use itl_core::cucm::{CertUnit, Generation, Service};
 use itl_core::verify::{ClusterCert, ClusterCerts, ClusterRole, Severity, VerifyOptions, verify};
 use itl_core::{Function, TrustList};
-use itl_cucm::{FetchOptions, Fetcher, Transport, TrustFileSet};
+use itl_cucm::{FetchOptions, Fetcher, Transport, TrustFileSet, TrustServer};
 
 use itl_sim::{Cluster, FaultSpec, ServeOptions, SimOptions, SimServer};
 use std::collections::BTreeMap;
@@ -156,8 +156,8 @@ async fn show(
     let mut ctl_line = None;
     for node in file.tftp_nodes() {
         let (Ok(Some(over_http)), Ok(Some(over_tftp))) = (
-            node.trust_server(Transport::Http),
-            node.trust_server(Transport::Tftp),
+            TrustServer::of_node(node, Transport::Http),
+            TrustServer::of_node(node, Transport::Tftp),
         ) else {
             continue;
         };
@@ -346,7 +346,8 @@ fn demo_sweep_options() -> itl_cucm::sweep::SweepOptions {
 /// Network Setup and status pages give its trust state, compared with what its TFTP node
 /// serves. Prints the summary, checks it against the simulator's truth and writes the HTML.
 async fn sweep(sim: &SimServer, password: &str, html_path: &std::path::Path) -> Result<u8> {
-    use itl_cucm::soap::{Credentials, Secret, SoapClientOptions};
+    use itl_cucm::secrets::{Credentials, Secret};
+    use itl_cucm::session::{ClusterSession, SessionOptions};
     use itl_cucm::sweep::report::ClusterFacts;
     use itl_cucm::sweep::run::tftp_nodes_of;
     use itl_cucm::sweep::{
@@ -367,9 +368,10 @@ async fn sweep(sim: &SimServer, password: &str, html_path: &std::path::Path) -> 
     );
     // The simulator allows 15 RisPort requests a minute like CUCM; the demo's few chunks fit
     // in that, so they need not be spread over 4 s each.
-    let mut soap = SoapClientOptions::default();
-    soap.ris.per_minute = 60;
-    let clients = inventory::soap_clients(&cluster, credentials, false, soap)?;
+    let mut opts = SessionOptions::default();
+    opts.ris.per_minute = 60;
+    let session = ClusterSession::new(cluster.clone(), credentials, opts);
+    let clients = inventory::SoapClients::of(&session)?;
     let found = inventory::discover(&clients, cluster.cluster.phone_http_port)
         .await
         .context("cannot list the phones")?;

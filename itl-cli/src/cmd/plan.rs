@@ -12,11 +12,12 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use itl_core::predict::{PredictOptions, phone_classes, predict, suggest};
 use itl_core::trust::Verdict;
-use itl_cucm::cluster_file::ClusterFile;
-use itl_cucm::fetch::{FetchOptions, Fetcher, Transport};
+use itl_cucm::fetch::{FetchOptions, Fetcher, Transport, TrustServer};
 use itl_cucm::plan_input::{PlanInputOptions, ServedLists, cluster_model, plan_inputs};
 use itl_cucm::sweep::{Archive, SweepReport};
+use itl_wire::cluster_file::ClusterFile;
 
+use crate::cluster_args::ClusterArgs;
 use crate::exit;
 use crate::input::display;
 
@@ -36,9 +37,8 @@ enum PlanCommand {
 
 #[derive(clap::Args, Debug)]
 struct SuggestArgs {
-    /// The cluster file.
-    #[arg(long, value_name = "FILE")]
-    cluster: PathBuf,
+    #[command(flatten)]
+    cluster: ClusterArgs,
     /// Check with the phones of this sweep (those registered) instead of one phone per
     /// (TFTP node, TVS node) pair; the lists come from its archive, nothing is fetched.
     #[arg(long, value_name = "SWEEP.json")]
@@ -80,7 +80,7 @@ fn fetch_served(file: &ClusterFile) -> Result<Vec<ServedLists>> {
             ..ServedLists::default()
         };
         for transport in [Transport::Http, Transport::Tftp] {
-            let Ok(Some(server)) = node.trust_server(transport) else {
+            let Ok(Some(server)) = TrustServer::of_node(node, transport) else {
                 continue;
             };
             let set = rt.block_on(fetcher.fetch_trust_files(&server, None));
@@ -98,7 +98,7 @@ fn fetch_served(file: &ClusterFile) -> Result<Vec<ServedLists>> {
 }
 
 fn suggest_cmd(a: SuggestArgs) -> Result<u8> {
-    let file = ClusterFile::load(&a.cluster)?;
+    let file = a.cluster.require()?;
     let options = PlanInputOptions {
         generation: a.generation,
         automatic_phone_interaction: a.automatic_resets,

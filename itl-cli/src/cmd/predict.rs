@@ -19,19 +19,19 @@ use itl_core::trust::{
     DownloadContext, PhoneTrust, TrustCache, TvsServer, Verdict, download_files,
 };
 use itl_core::{Function, ListKind};
-use itl_cucm::cluster_file::ClusterFile;
 use itl_cucm::plan_input::{PlanInputOptions, capabilities, plan_inputs};
 use itl_cucm::sweep::{Archive, SweepReport};
+use itl_wire::cluster_file::ClusterFile;
 
+use crate::cluster_args::ClusterArgs;
 use crate::exit;
 use crate::input::{display, read_input};
 
 /// Arguments of `itl predict`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The cluster file (nodes and addresses).
-    #[arg(long, value_name = "FILE", requires_all = ["sweep", "plan"], conflicts_with = "current")]
-    cluster: Option<PathBuf>,
+    #[command(flatten)]
+    cluster: ClusterArgs,
     /// A sweep report (`itl sweep --json`): each phone's lists, TFTP server and TVS list.
     #[arg(long, value_name = "SWEEP.json")]
     sweep: Option<PathBuf>,
@@ -57,7 +57,12 @@ pub struct Args {
     list: usize,
 
     /// Offline: the ITL the phone holds now.
-    #[arg(long, value_name = "ITL.tlv", requires = "next")]
+    #[arg(
+        long,
+        value_name = "ITL.tlv",
+        requires = "next",
+        conflicts_with = "cluster"
+    )]
     current: Option<PathBuf>,
     /// Offline: the CTL the phone holds now.
     #[arg(long, value_name = "CTL.tlv", requires = "current")]
@@ -82,7 +87,8 @@ pub fn run(args: Args) -> Result<u8> {
     if args.current.is_some() {
         return offline(&args);
     }
-    let (Some(cluster), Some(sweep), Some(plan)) = (&args.cluster, &args.sweep, &args.plan) else {
+    let (Some(cluster), Some(sweep), Some(plan)) = (&args.cluster.cluster, &args.sweep, &args.plan)
+    else {
         bail!(
             "give --cluster, --sweep and --plan, or --current and --next (see `itl predict --help`)"
         );

@@ -6,19 +6,19 @@
 //! terminal) or from an inventory CSV (then the cluster file, if given, only names the TFTP
 //! nodes). Exit 0 when every phone is `ok`, 1 when any is not, 2 when the sweep could not run.
 
+use crate::cluster_args::ClusterArgs;
 use crate::exit;
 use anyhow::{Context, Result, bail};
-use itl_cucm::cluster_file::ClusterFile;
 use itl_cucm::fetch::Transport;
-use itl_cucm::soap::{Credentials, Secret, SoapClientOptions};
-use itl_cucm::sweep::inventory::{self, InventoryPhone};
+use itl_cucm::session::SessionOptions;
+use itl_cucm::sweep::inventory::{self, InventoryPhone, SoapClients};
 use itl_cucm::sweep::report::ClusterFacts;
 use itl_cucm::sweep::run::{add_inventory_servers, tftp_nodes_of};
 use itl_cucm::sweep::{
     Archive, ProgressBarObserver, SweepOptions, SweepPlan, SweepReport, cancel_pair, html,
     run_sweep,
 };
-use std::io::{IsTerminal, Write};
+use itl_wire::cluster_file::ClusterFile;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -26,18 +26,15 @@ use std::time::Duration;
 #[derive(clap::Args, Debug)]
 #[command(group(clap::ArgGroup::new("source").required(true).multiple(true).args(["cluster", "inventory"])))]
 pub struct Args {
-    /// The cluster file (TOML, as `itl sim serve` writes it): discover the phones through AXL
-    /// and RisPort70 on the publisher, and fetch the reference lists from its TFTP nodes.
-    #[arg(long, value_name = "FILE")]
-    cluster: Option<PathBuf>,
+    /// The cluster: discover the phones through AXL and RisPort70 on the publisher, and fetch
+    /// the reference lists from its TFTP nodes.
+    #[command(flatten)]
+    cluster: ClusterArgs,
     /// Sweep the phones of this CSV instead of asking the cluster (columns name, address,
     /// tftp_server[, model, device_pool]). With --cluster, the cluster file only supplies the
     /// TFTP nodes (no API access, no password needed).
     #[arg(long, value_name = "CSV")]
     inventory: Option<PathBuf>,
-    /// Accept any TLS certificate from the CUCM nodes (NOT verified; says so on stderr).
-    #[arg(long)]
-    insecure: bool,
     /// RisPort70 requests per minute (the cluster's "Allowed Device Queries Per Minute"); 0
     /// sends them unpaced (labs and simulators; the pacer still backs off on the rate fault).
     #[arg(long, value_name = "N", default_value_t = 15, value_parser = clap::value_parser!(u32).range(0..=60))]
@@ -129,47 +126,6 @@ fn report_dir(args: &Args) -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
-/// Reads a password from the terminal without echo (`stty -echo`).
-fn prompt_password(prompt: &str) -> Result<String> {
-    let stty = |arg: &str| {
-        std::process::Command::new("stty")
-            .arg(arg)
-            .stdin(std::process::Stdio::inherit())
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    eprint!("{prompt}");
-    let _ = std::io::stderr().flush();
-    let hidden = stty("-echo");
-    let mut line = String::new();
-    let read = std::io::stdin().read_line(&mut line);
-    if hidden {
-        stty("echo");
-        eprintln!();
-    }
-    read.context("cannot read the password")?;
-    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
-}
-
-/// The password: the cluster file's environment variable, else a prompt on a terminal.
-fn password(cluster: &ClusterFile) -> Result<Secret> {
-    if let Ok(p) = cluster.password() {
-        return Ok(Secret::new(p));
-    }
-    if std::io::stdin().is_terminal() {
-        let p = prompt_password(&format!(
-            "Password of {} on cluster {}: ",
-            cluster.cluster.user, cluster.cluster.name
-        ))?;
-        return Ok(Secret::new(p));
-    }
-    bail!(
-        "set the environment variable {} to the password of {} (or run on a terminal to be asked)",
-        cluster.cluster.password_env,
-        cluster.cluster.user
-    )
-}
-
 fn write_file(path: &Path, text: &[u8]) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -179,13 +135,7 @@ fn write_file(path: &Path, text: &[u8]) -> Result<()> {
 
 /// Runs the command.
 pub fn run(args: Args) -> Result<u8> {
-    let cluster = match &args.cluster {
-        Some(path) => Some(
-            ClusterFile::load(path)
-                .with_context(|| format!("cannot use the cluster file {}", path.display()))?,
-        ),
-        None => None,
-    };
+    let cluster = args.cluster.load()?;
     let transport = if args.tftp {
         Transport::Tftp
     } else {
@@ -287,18 +237,13 @@ async fn plan(
     let phones: Vec<InventoryPhone> = match (&args.inventory, cluster) {
         (Some(path), _) => inventory::load_csv(path)?,
         (None, Some(cluster)) => {
-            if args.insecure {
-                eprintln!(
-                    "itl: --insecure: the TLS certificates of the CUCM nodes are NOT verified"
-                );
-            }
-            let credentials = Credentials::new(cluster.cluster.user.clone(), password(cluster)?);
-            let mut soap = SoapClientOptions::default();
-            soap.ris.per_minute = match args.risport_rate {
+            let mut opts = SessionOptions::default();
+            opts.ris.per_minute = match args.risport_rate {
                 0 => u32::MAX,
                 n => n,
             };
-            let clients = inventory::soap_clients(cluster, credentials, args.insecure, soap)?;
+            let session = args.cluster.session(cluster.clone(), opts)?;
+            let clients = SoapClients::of(&session)?;
             let found = inventory::discover(&clients, cluster.cluster.phone_http_port)
                 .await
                 .context("cannot list the phones")?;

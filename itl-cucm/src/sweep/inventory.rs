@@ -1,10 +1,10 @@
 //! Which phones to sweep: from the cluster (AXL + RisPort70) or from a CSV file.
 //!
 //! **Cluster discovery** ([`discover`]): AXL `executeSQLQuery` (paged by
-//! [`SoapClient::execute_sql_all`]) lists every phone with its model, device pool, CallManager
+//! [`AxlClient::execute_sql_all`]) lists every phone with its model, device pool, CallManager
 //! group and security profile ([`sql::PHONES`]) and reads the cluster security mode; RisPort70
 //! `selectCmDeviceExt` by name, in chunks of at most 1000 names, paced and backing off on the
-//! rate fault ([`SoapClient::registration`]), gives each phone's registration state, IP address
+//! rate fault ([`RisPortClient::registration`]), gives each phone's registration state, IP address
 //! and `Httpd` flag. A phone RisPort does not report is unregistered. When RisPort fails
 //! altogether, the last known IP addresses from the database (`registrationdynamic`) are used
 //! and registration is unknown (a warning says so).
@@ -21,12 +21,11 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
-use crate::cluster_file::{ClusterFile, ClusterFileError, NodeEntry};
-use crate::soap::axl::{Row, sql};
-use crate::soap::risport::{CmDevice, Httpd, RegistrationStatus};
-use crate::soap::{
-    ClientError, Credentials, Sha256Fingerprint, SoapClient, SoapClientOptions, TlsTrust,
-};
+use crate::session::{ClusterSession, SessionError};
+use crate::soap::{AxlClient, ClientError, RisPortClient};
+use itl_wire::cluster_file::ClusterFileError;
+use itl_wire::soap::axl::{Row, sql};
+use itl_wire::soap::risport::{CmDevice, Httpd, RegistrationStatus};
 
 use super::classify::RegistrationFacts;
 
@@ -90,6 +89,9 @@ pub enum InventoryError {
     /// The cluster file is unusable.
     #[error(transparent)]
     Cluster(#[from] ClusterFileError),
+    /// The session could not build a client.
+    #[error(transparent)]
+    Session(#[from] SessionError),
     /// A SOAP client could not be set up or a call failed.
     #[error("{what}: {source}")]
     Soap {
@@ -207,47 +209,23 @@ pub fn load_csv(path: &Path) -> Result<Vec<InventoryPhone>, InventoryError> {
     read_csv(std::io::BufReader::new(file))
 }
 
-/// The AXL and RisPort clients of a cluster (both on the publisher).
-#[derive(Clone, Debug)]
+/// The AXL and RisPort clients discovery uses (both on the publisher).
+#[derive(Debug)]
 pub struct SoapClients {
     /// AXL.
-    pub axl: SoapClient,
+    pub axl: AxlClient,
     /// RisPort70.
-    pub risport: SoapClient,
+    pub risport: RisPortClient,
 }
 
-/// How the publisher's TLS certificate is trusted: `--insecure` wins, then the cluster file's
-/// pinned `tls_sha256`, then the system roots.
-pub fn tls_trust(node: &NodeEntry, insecure: bool) -> TlsTrust {
-    if insecure {
-        TlsTrust::Insecure
-    } else if let Some(pin) = node.tls_sha256_bytes() {
-        TlsTrust::Pinned(Sha256Fingerprint(pin))
-    } else {
-        TlsTrust::SystemRoots
+impl SoapClients {
+    /// The session's AXL and RisPort70 clients.
+    pub fn of(session: &ClusterSession) -> Result<Self, SessionError> {
+        Ok(Self {
+            axl: session.axl()?,
+            risport: session.risport()?,
+        })
     }
-}
-
-/// Builds the AXL and RisPort clients for the cluster's publisher.
-pub fn soap_clients(
-    cluster: &ClusterFile,
-    credentials: Credentials,
-    insecure: bool,
-    options: SoapClientOptions,
-) -> Result<SoapClients, InventoryError> {
-    cluster.validate()?;
-    let publisher = cluster
-        .publisher()
-        .ok_or(InventoryError::Cluster(ClusterFileError::Publisher(0)))?;
-    let trust = tls_trust(publisher, insecure);
-    let client = |url: &str, what| {
-        SoapClient::new(url, credentials.clone(), trust, options.clone())
-            .map_err(|source| InventoryError::Soap { what, source })
-    };
-    Ok(SoapClients {
-        axl: client(&publisher.axl, "AXL client")?,
-        risport: client(&publisher.risport, "RisPort client")?,
-    })
 }
 
 /// What cluster discovery found.
@@ -405,7 +383,7 @@ pub async fn discover(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::soap::risport::DeviceIp;
+    use itl_wire::soap::risport::DeviceIp;
 
     #[test]
     fn csv_with_any_column_order_comments_and_optional_columns() {

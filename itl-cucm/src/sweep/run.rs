@@ -20,10 +20,10 @@ use itl_core::checksum::Checksums;
 use itl_core::verify::{VerifyOptions, verify};
 use tokio::sync::watch;
 
-use crate::cluster_file::{ClusterFile, ClusterFileError};
 use crate::fetch::{FetchError, FetchOptions, FetchOutcome, Fetcher, Transport, TrustServer};
 use crate::http::{HttpClient, HttpError, HttpOptions};
 use itl_core::cucm::{ClusterSecurityMode, ListKind, Mac, PhoneState};
+use itl_wire::cluster_file::{ClusterFile, ClusterFileError};
 
 use super::archive::Archive;
 use super::classify::{
@@ -185,7 +185,7 @@ pub fn tftp_nodes_of(
 ) -> Result<Vec<TftpNode>, ClusterFileError> {
     let mut out = Vec::new();
     for node in cluster.tftp_nodes() {
-        if let Some(server) = node.trust_server(transport)? {
+        if let Some(server) = TrustServer::of_node(node, transport)? {
             out.push(TftpNode {
                 name: node.name.clone(),
                 hosts: vec![node.name.clone(), node.address.clone(), server.host.clone()],

@@ -4,7 +4,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use super::packet::{ErrorCode, Opcode};
+use itl_wire::tftp::{ErrorCode, Opcode};
 
 /// A failed TFTP read: which server, which file, and why.
 ///

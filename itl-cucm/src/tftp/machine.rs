@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use super::error::{ProtocolViolation, TftpError, TftpErrorKind, sanitize_message};
 use super::options::{Negotiated, TftpOptions};
-use super::packet::{
+use itl_wire::tftp::{
     ErrorCode, MAX_BLKSIZE, MAX_REQUEST_LEN, MIN_BLKSIZE, Packet, Request, TftpOption, encode_ack,
     encode_error,
 };
@@ -61,7 +61,7 @@ pub enum Event {
     /// ERROR itself) and otherwise ignored.
     Stranger(SocketAddr),
     /// A datagram from the server could not be decoded and was ignored.
-    Malformed(super::packet::DecodeError),
+    Malformed(itl_wire::tftp::DecodeError),
     /// The whole file arrived; take it with [`ReadTransfer::take_data`].
     Done,
     /// The transfer failed; no further packets are processed.

@@ -2,7 +2,8 @@
 //! common servers understand: `blksize` (RFC 2348), `tsize` and `timeout` (RFC 2349) and
 //! `windowsize` (RFC 7440).
 //!
-//! * [`packet`]: the wire codec, typed and panic-free on any input.
+//! * `itl_wire::tftp`: the packet codec (shared with the simulated server), typed and
+//!   panic-free on any input.
 //! * [`machine`]: the sans-io state machine of one read ([`ReadTransfer`]).
 //! * [`tftp_get`]: the tokio UDP driver; the function most callers want.
 
@@ -10,7 +11,6 @@ mod driver;
 mod error;
 pub mod machine;
 mod options;
-pub mod packet;
 
 pub use driver::tftp_get;
 pub use error::{ProtocolViolation, TftpError, TftpErrorKind};

@@ -88,7 +88,7 @@ pub struct Negotiated {
 impl Negotiated {
     /// RFC 1350 behaviour: 512-byte blocks, one block per ACK, no size announced.
     pub const PLAIN: Self = Self {
-        blksize: super::packet::DEFAULT_BLKSIZE,
+        blksize: itl_wire::tftp::DEFAULT_BLKSIZE,
         windowsize: 1,
         tsize: None,
         timeout_secs: None,

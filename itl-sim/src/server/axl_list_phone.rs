@@ -18,9 +18,9 @@
 //! * `skip` is honoured only together with `first`. Phones come sorted by name.
 //! * A response over the size limit gets "Query request too large", as `executeSQLQuery`.
 
-use itl_cucm::soap::Element;
-use itl_cucm::soap::axl::{QUERY_TOO_LARGE_CODE, query_too_large_message};
-use itl_cucm::soap::envelope::escape_text;
+use itl_wire::soap::Element;
+use itl_wire::soap::axl::{QUERY_TOO_LARGE_CODE, query_too_large_message};
+use itl_wire::soap::envelope::escape_text;
 
 use crate::model::Cluster;
 use crate::model::snapshot::PhoneSnapshot;

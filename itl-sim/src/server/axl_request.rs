@@ -8,9 +8,9 @@
 //! | the named object does not exist | 500 | `soapenv:Server` | `Item not valid: The specified <name> was not found` | `axlError{axlcode 5007, axlmessage, request}` |
 //! | refused by the simulator (`doEnterpriseParametersReset`) | 500 | `soapenv:Server` | why | `axlError{axlcode 5002, …}` |
 
-use itl_cucm::soap::Element;
-use itl_cucm::soap::axl::{DEFAULT_VERSION, fault_response_for, namespace, parse_soap_action};
-use itl_cucm::soap::envelope::{escape_text, parse_request_envelope, response_envelope};
+use itl_wire::soap::Element;
+use itl_wire::soap::axl::{DEFAULT_VERSION, fault_response_for, namespace, parse_soap_action};
+use itl_wire::soap::envelope::{escape_text, parse_request_envelope, response_envelope};
 
 use crate::server::soap::SoapResponse;
 
@@ -38,7 +38,7 @@ impl AxlRequest {
         let version = payload
             .namespace
             .as_deref()
-            .and_then(itl_cucm::soap::axl::version_of_namespace)
+            .and_then(itl_wire::soap::axl::version_of_namespace)
             .map(str::to_owned)
             .or_else(|| soap_action.and_then(parse_soap_action).map(|(v, _)| v))
             .unwrap_or_else(|| DEFAULT_VERSION.to_owned());

@@ -29,7 +29,8 @@ use itl_core::cucm::{CertUnit, Service};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, RwLock};
 
-use itl_cucm::cluster_file::{ClusterFile, ClusterSection, NodeEntry, fingerprint};
+use itl_wire::Sha256Fingerprint;
+use itl_wire::cluster_file::{ClusterFile, ClusterSection, NodeEntry};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -83,7 +84,7 @@ impl ServeOptions {
             phone_listeners: PhoneListeners::Auto,
             user: user.to_owned(),
             password: password.to_owned(),
-            password_env: itl_cucm::cluster_file::DEFAULT_PASSWORD_ENV.to_owned(),
+            password_env: itl_wire::cluster_file::DEFAULT_PASSWORD_ENV.to_owned(),
         }
     }
 }
@@ -314,12 +315,12 @@ impl SimServer {
             }),
         };
         handle.register_soap(
-            itl_cucm::soap::axl::AXL_PATH,
+            itl_wire::soap::axl::AXL_PATH,
             Arc::new(soap_axl::AxlService::new()),
         );
         handle.register_soap(https::RISPORT_PATH, Arc::new(soap_risport::RisportService));
         handle.register_soap(
-            itl_cucm::soap::control_center::CONTROL_CENTER_PATH,
+            itl_wire::soap::control_center::CONTROL_CENTER_PATH,
             Arc::new(soap_control::ControlCenterService),
         );
         let (shutdown, rx) = watch::channel(false);
@@ -468,6 +469,7 @@ impl SimServer {
                 user: self.user.clone(),
                 password_env: self.password_env.clone(),
                 phone_http_port,
+                axl_version: None,
             },
             nodes: self
                 .nodes
@@ -486,7 +488,10 @@ impl SimServer {
                         ),
                         tftp: n.tftp.map(|a| a.to_string()),
                         tftp_http: n.tftp_http.map(|a| format!("http://{a}")),
-                        tls_sha256: self.handle.tls_sha256(i).map(|d| fingerprint(&d)),
+                        tls_sha256: self
+                            .handle
+                            .tls_sha256(i)
+                            .map(|d| Sha256Fingerprint(d).to_string()),
                     }
                 })
                 .collect(),

@@ -3,7 +3,7 @@
 //! any other operation gets the Axis2 "endpoint reference (EPR)" fault CUCM sends.
 //!
 //! The simulator has no database: it recognises the queries of the tool's catalogue
-//! ([`itl_cucm::soap::axl::sql`]) by their normalised text (case and whitespace outside string
+//! ([`itl_wire::soap::axl::sql`]) by their normalised text (case and whitespace outside string
 //! literals ignored, a trailing `order by` optional) and answers them from the model, with the
 //! Informix `SKIP n FIRST m` paging clause applied. Any other SQL gets the AXL fault CUCM sends
 //! for SQL it cannot run (axlcode −201 "A syntax error has occurred."); a result over the
@@ -13,7 +13,7 @@
 use itl_core::cucm::ClusterSecurityMode;
 use std::collections::BTreeMap;
 
-use itl_cucm::soap::axl::{
+use itl_wire::soap::axl::{
     DEFAULT_VERSION, EXECUTE_SQL_QUERY, fault_response, parse_paging, parse_soap_action,
     parse_sql_request_full, query_too_large_fault, sql, sql_response,
 };

@@ -10,7 +10,7 @@
 //!   answer lists the services' states afterwards. `NodeName` must be the node called.
 
 use itl_core::cucm::{Service, ServiceStatus};
-use itl_cucm::soap::control_center::{
+use itl_wire::soap::control_center::{
     ControlCenterRequest, ControlType, REASON_ALREADY_STARTED, REASON_ALREADY_STOPPED,
     REASON_COMMANDED_OUT_OF_SERVICE, REASON_NOT_ACTIVATED, REASON_SUCCESSFUL, ServiceInfo,
     ServiceInformation, control_services_response, parse_request, service_status_response,

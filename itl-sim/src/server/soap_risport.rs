@@ -10,10 +10,10 @@
 //! * `Httpd` is `Yes`/`No` from the phone's web access setting.
 //! * The cluster-wide "Allowed Device Queries Per Minute" limit is enforced by the HTTPS
 //!   front ([`crate::server::soap::RisportRate`]) before this service runs, answering with
-//!   CUCM's AxisFault text ([`itl_cucm::soap::risport::rate_limit_message`]).
+//!   CUCM's AxisFault text ([`itl_wire::soap::risport::rate_limit_message`]).
 
 use itl_core::cucm::Service;
-use itl_cucm::soap::risport::{
+use itl_wire::soap::risport::{
     CmDevice, CmNode, DeviceIp, Httpd, MAX_DEVICES, RegistrationStatus, SelectCmDeviceRequest,
     SelectCmDeviceResult, parse_select_request, select_response,
 };

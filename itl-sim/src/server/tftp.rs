@@ -11,7 +11,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use itl_cucm::tftp::packet::{
+use itl_wire::tftp::{
     DEFAULT_BLKSIZE, ErrorCode, MAX_BLKSIZE, MIN_BLKSIZE, Packet, Request, TftpOption, encode_error,
 };
 use tokio::net::UdpSocket;

@@ -1,44 +1,60 @@
-//! AXL object operations over the wire: the real `SoapClient`, pinned to the node's Tomcat
+//! AXL object operations over the wire: the real SOAP clients, pinned to the node's Tomcat
 //! certificate from the cluster file, posting hand-written envelopes; listPhone answers
 //! parsed into (uuid, tags).
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use itl_cucm::soap::envelope::parse_envelope;
-use itl_cucm::soap::{
-    ClientError, Credentials, Sha256Fingerprint, SoapClient, SoapClientOptions, SoapFault, TlsTrust,
-};
+use itl_cucm::secrets::Credentials;
+use itl_cucm::soap::pacer::PacerConfig;
+use itl_cucm::soap::{AxlClient, ClientError, ControlCenterClient, RisPortClient, SoapOptions};
+use itl_cucm::transport::TlsTrust;
 use itl_sim::SimServer;
+use itl_wire::soap::SoapFault;
+use itl_wire::soap::envelope::parse_envelope;
 
 use super::PASSWORD;
 
 /// The AXL schema version the tests speak.
 pub const VERSION: &str = "14.0";
 
-/// A client for node `index`, pinned to the fingerprint the cluster file gives.
-pub fn client(sim: &SimServer, index: usize) -> SoapClient {
+/// The SOAP clients of one node, on the URLs and the pin the cluster file gives.
+pub struct NodeClients {
+    /// AXL (the node's endpoint; AXL is the publisher's service on a real cluster).
+    pub axl: AxlClient,
+    /// RisPort70.
+    pub risport: RisPortClient,
+    /// Control Center.
+    pub control: ControlCenterClient,
+}
+
+/// The clients of node `index`, pinned to the fingerprint the cluster file gives, with fast
+/// RisPort pacing and no retries on the rate fault.
+pub fn client(sim: &SimServer, index: usize) -> NodeClients {
     let file = sim.cluster_file();
-    let pin = file.nodes[index]
-        .tls_sha256_bytes()
-        .expect("pin in cluster file");
-    let opts = SoapClientOptions {
+    let node = &file.nodes[index];
+    let trust = TlsTrust::Pinned(
+        node.tls_pin()
+            .expect("valid pin")
+            .expect("pin in cluster file"),
+    );
+    let opts = SoapOptions {
         connect_timeout: Duration::from_secs(2),
         timeout: Duration::from_secs(30),
-        ris: itl_cucm::soap::risport::PacerConfig {
-            per_minute: 6000,
-            max_retries: 0,
-            ..itl_cucm::soap::risport::PacerConfig::default()
-        },
-        ..SoapClientOptions::default()
+        ..SoapOptions::default()
     };
-    SoapClient::new(
-        &format!("https://{}", sim.nodes()[index].https),
-        Credentials::new("admin", PASSWORD),
-        TlsTrust::Pinned(Sha256Fingerprint(pin)),
-        opts,
-    )
-    .expect("client")
+    let pacing = PacerConfig {
+        per_minute: 6000,
+        max_retries: 0,
+        ..PacerConfig::default()
+    };
+    let creds = || Credentials::new("admin", PASSWORD);
+    NodeClients {
+        axl: AxlClient::new(&node.axl, VERSION, creds(), trust, &opts).expect("axl"),
+        risport: RisPortClient::new(&node.risport, creds(), trust, &opts, pacing).expect("risport"),
+        control: ControlCenterClient::new(&node.control_center, creds(), trust, &opts)
+            .expect("control center"),
+    }
 }
 
 /// The request envelope of `operation` with `inner` inside the operation element.
@@ -49,9 +65,14 @@ pub fn envelope(operation: &str, inner: &str) -> String {
 }
 
 /// POSTs `operation` to `/axl/`: the response body, or the SOAP fault.
-pub async fn call(c: &SoapClient, operation: &str, inner: &str) -> Result<String, SoapFault> {
+pub async fn call(c: &NodeClients, operation: &str, inner: &str) -> Result<String, SoapFault> {
     let action = format!("\"CUCM:DB ver={VERSION} {operation}\"");
-    match c.post("/axl/", &action, envelope(operation, inner)).await {
+    match c
+        .axl
+        .endpoint()
+        .post(&action, &envelope(operation, inner))
+        .await
+    {
         Ok(body) => Ok(String::from_utf8(body).expect("utf-8 body")),
         Err(ClientError::Soap { source, .. }) => Err(source
             .fault()
@@ -62,14 +83,14 @@ pub async fn call(c: &SoapClient, operation: &str, inner: &str) -> Result<String
 }
 
 /// Like [`call`], expecting success.
-pub async fn ok(c: &SoapClient, operation: &str, inner: &str) -> String {
+pub async fn ok(c: &NodeClients, operation: &str, inner: &str) -> String {
     call(c, operation, inner)
         .await
         .unwrap_or_else(|f| panic!("{operation} {inner}: {f}"))
 }
 
 /// Like [`call`], expecting a fault.
-pub async fn fault(c: &SoapClient, operation: &str, inner: &str) -> SoapFault {
+pub async fn fault(c: &NodeClients, operation: &str, inner: &str) -> SoapFault {
     match call(c, operation, inner).await {
         Ok(body) => panic!("{operation} {inner}: expected a fault, got {body}"),
         Err(f) => f,
@@ -139,7 +160,7 @@ pub fn returned(body: &str, operation: &str) -> String {
 }
 
 /// listPhone for every phone with `tags`, as a map name → listed phone.
-pub async fn all_phones(c: &SoapClient, tags: &[&str]) -> BTreeMap<String, Listed> {
+pub async fn all_phones(c: &NodeClients, tags: &[&str]) -> BTreeMap<String, Listed> {
     let returned: String = tags.iter().map(|t| format!("<{t}/>")).collect();
     let body = ok(
         c,

@@ -562,7 +562,7 @@ fn unexpected_opcode_from_server_is_a_protocol_error() {
     assert!(matches!(
         failure(&mut m).kind(),
         TftpErrorKind::Protocol(ProtocolViolation::UnexpectedPacket(
-            super::super::packet::Opcode::Ack
+            itl_wire::tftp::Opcode::Ack
         ))
     ));
 }

@@ -1,9 +1,10 @@
 //! Control Center Services codecs, both sides.
 
 use itl_core::cucm::{Service, ServiceStatus};
-use itl_cucm::soap::SoapError;
-use itl_cucm::soap::control_center::{
-    self, ControlCenterRequest, ControlType, REASON_NOT_ACTIVATED, ServiceInfo, ServiceInformation,
+use itl_wire::soap::SoapError;
+use itl_wire::soap::control_center;
+use itl_wire::soap::control_center::{
+    ControlCenterRequest, ControlType, REASON_NOT_ACTIVATED, ServiceInfo, ServiceInformation,
     control_services_response, do_control_services_request, get_service_status_request,
     parse_control_services_response, parse_request, parse_service_status_response,
     service_status_response,
@@ -203,7 +204,7 @@ fn server_rejects_bad_requests() {
 
 #[test]
 fn rate_fault_on_control_center_is_typed() {
-    let xml = itl_cucm::soap::envelope::fault_response(
+    let xml = itl_wire::soap::envelope::fault_response(
         "soapenv:Server",
         "Exceeded allowed rate for Control Center. Current allowed rate is 10 requests per minute.",
     );

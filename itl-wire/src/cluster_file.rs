@@ -22,13 +22,14 @@
 //! ```
 //!
 //! `tftp` and `tftp_http` are absent for a node that does not run the TFTP service. Unknown
-//! keys are ignored so that newer writers stay readable.
+//! keys are ignored so that newer writers stay readable; malformed values are errors naming the
+//! node and the key.
 
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::fetch::{Transport, TrustServer};
+use crate::fingerprint::Sha256Fingerprint;
 
 /// The default name of the environment variable that holds the password.
 pub const DEFAULT_PASSWORD_ENV: &str = "ITL_PASSWORD";
@@ -56,6 +57,9 @@ pub struct ClusterSection {
     /// The TCP port of the phones' web servers (80 on real phones).
     #[serde(default = "default_phone_http_port")]
     pub phone_http_port: u16,
+    /// The AXL schema version the publisher serves (`14.0`); discovered when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub axl_version: Option<String>,
 }
 
 fn default_password_env() -> String {
@@ -88,7 +92,8 @@ pub struct NodeEntry {
     /// TFTP-over-HTTP base URL (`http://host:6970`); absent when the node does not run TFTP.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tftp_http: Option<String>,
-    /// SHA-256 fingerprint of the node's Tomcat certificate, as colon-separated hex pairs.
+    /// SHA-256 fingerprint of the node's Tomcat certificate, as colon-separated hex pairs
+    /// (read it with [`NodeEntry::tls_pin`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_sha256: Option<String>,
 }
@@ -163,15 +168,16 @@ impl ClusterFile {
         })
     }
 
-    /// Checks that there is exactly one publisher and that the TFTP addresses parse.
+    /// Checks that there is exactly one publisher and that every address and fingerprint
+    /// parses.
     pub fn validate(&self) -> Result<(), ClusterFileError> {
         let publishers = self.nodes.iter().filter(|n| n.publisher).count();
         if publishers != 1 {
             return Err(ClusterFileError::Publisher(publishers));
         }
         for node in &self.nodes {
-            node.trust_server(Transport::Tftp)?;
-            node.trust_server(Transport::Http)?;
+            node.tftp_service()?;
+            node.tls_pin()?;
         }
         Ok(())
     }
@@ -194,12 +200,9 @@ impl ClusterFile {
 }
 
 impl NodeEntry {
-    /// The node's TFTP service as a [`TrustServer`] for `transport`; `Ok(None)` when the node
+    /// The node's TFTP service: host, UDP port and HTTP (6970) port; `Ok(None)` when the node
     /// does not run TFTP.
-    pub fn trust_server(
-        &self,
-        transport: Transport,
-    ) -> Result<Option<TrustServer>, ClusterFileError> {
+    pub fn tftp_service(&self) -> Result<Option<TftpService>, ClusterFileError> {
         let (Some(tftp), Some(http)) = (&self.tftp, &self.tftp_http) else {
             return Ok(None);
         };
@@ -220,43 +223,39 @@ impl NodeEntry {
                 value: http.clone(),
                 reason: "expected http://host:port",
             })?;
-        Ok(Some(TrustServer {
+        Ok(Some(TftpService {
             host: host.to_owned(),
             tftp_port,
             http_port,
-            transport,
         }))
     }
 
-    /// The pinned fingerprint as 32 bytes, when present and well formed.
-    pub fn tls_sha256_bytes(&self) -> Option<[u8; 32]> {
-        let text: String = self
-            .tls_sha256
-            .as_deref()?
-            .chars()
-            .filter(|c| *c != ':')
-            .collect();
-        let mut out = [0u8; 32];
-        if text.len() != 64 {
-            return None;
-        }
-        for (i, byte) in out.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
-        }
-        Some(out)
+    /// The pinned Tomcat certificate fingerprint; a malformed `tls_sha256` is an error naming
+    /// the node and the key (never silently ignored).
+    pub fn tls_pin(&self) -> Result<Option<Sha256Fingerprint>, ClusterFileError> {
+        self.tls_sha256
+            .as_deref()
+            .map(|text| {
+                text.parse().map_err(|_| ClusterFileError::BadValue {
+                    node: self.name.clone(),
+                    field: "tls_sha256",
+                    value: text.to_owned(),
+                    reason: "expected a SHA-256 fingerprint (64 hex digits, colons optional)",
+                })
+            })
+            .transpose()
     }
 }
 
-/// Formats a SHA-256 digest as a fingerprint: lower-case hex pairs joined by `:`.
-pub fn fingerprint(digest: &[u8]) -> String {
-    let mut out = String::with_capacity(digest.len() * 3);
-    for (i, b) in digest.iter().enumerate() {
-        if i > 0 {
-            out.push(':');
-        }
-        out.push_str(&format!("{b:02x}"));
-    }
-    out
+/// Where a node's TFTP service answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TftpService {
+    /// Host or address.
+    pub host: String,
+    /// UDP port (69 on a real cluster).
+    pub tftp_port: u16,
+    /// TCP port of TFTP over HTTP (6970 on a real cluster).
+    pub http_port: u16,
 }
 
 fn split_host_port(text: &str) -> Option<(&str, u16)> {
@@ -306,12 +305,16 @@ control_center = "https://127.0.1.2:8443/controlcenterservice2/services/ControlC
         let file = ClusterFile::from_toml_str(SAMPLE).expect("parses");
         assert_eq!(file.nodes.len(), 2);
         let server = file.nodes[0]
-            .trust_server(Transport::Http)
+            .tftp_service()
             .expect("valid")
             .expect("tftp node");
         assert_eq!((server.tftp_port, server.http_port), (69, 6970));
         assert_eq!(file.tftp_nodes().count(), 1);
-        assert_eq!(file.nodes[0].tls_sha256_bytes().expect("pin")[31], 0x1f);
+        assert_eq!(
+            file.nodes[0].tls_pin().expect("valid").expect("pin").0[31],
+            0x1f
+        );
+        assert_eq!(file.nodes[1].tls_pin().expect("valid"), None);
         let again = ClusterFile::from_toml_str(&file.to_toml_string().expect("ser")).expect("re");
         assert_eq!(again, file);
     }
@@ -331,5 +334,15 @@ control_center = "https://127.0.1.2:8443/controlcenterservice2/services/ControlC
             ClusterFile::from_toml_str(&bad),
             Err(ClusterFileError::BadValue { field: "tftp", .. })
         ));
+        let bad_pin = SAMPLE.replace("1c:1d:1e:1f", "1c:1d:1e");
+        let err = ClusterFile::from_toml_str(&bad_pin).expect_err("a short pin is an error");
+        assert!(
+            matches!(&err, ClusterFileError::BadValue { field: "tls_sha256", node, .. } if node == "ucm-pub"),
+            "{err}"
+        );
+        assert!(
+            err.to_string().starts_with("node ucm-pub: tls_sha256 "),
+            "{err}"
+        );
     }
 }

@@ -1,0 +1,7 @@
+//! The certificate-regeneration orchestrator (`trust-and-procedure.md` §5).
+//!
+//! Shape: `plan` turns a plan file (the syntax `itl predict` reads) into phases with gates;
+//! `executor` is a sans-io machine (like the TFTP client's) that decides the next step from the
+//! journal and the observed facts and never reads the clock; `gates` are pure judgements of
+//! G-SVC, G-FILE, G-REG and G-TRUST; `journal` is the append-only, fsynced record that makes
+//! `resume` possible; `driver` performs the steps over SSH, Control Center and AXL.

@@ -1,0 +1,24 @@
+//! `itl-wire`: what both sides of a conversation with CUCM share, so that `itl`'s clients
+//! (`itl-cucm`) and the simulated cluster (`itl-sim`) speak one dialect.
+//!
+//! * [`soap`]: SOAP 1.1 envelopes and faults, and the message shapes of AXL
+//!   (`executeSQLQuery`), RisPort70 (`selectCmDeviceExt`) and Control Center
+//!   (`soapGetServiceStatus`, `soapDoControlServices`): request builders and response parsers
+//!   for the client, request parsers and response builders for the server.
+//! * [`tftp`]: TFTP packets (RFC 1350 with the option extensions), typed and panic-free.
+//! * [`cluster_file`]: the cluster file's schema (which nodes, where each service answers,
+//!   pinned fingerprints).
+//! * [`fingerprint`]: certificate fingerprints as pinned and shown.
+//!
+//! Pure code: no sockets, no clock. Code both sides share can be wrong on both sides at once,
+//! so every codec is tested against the documented messages (`cucm-interfaces.md`), not only
+//! against its own output.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod cluster_file;
+pub mod fingerprint;
+pub mod soap;
+pub mod tftp;
+
+pub use fingerprint::{FingerprintParseError, Sha256Fingerprint};
