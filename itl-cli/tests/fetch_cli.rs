@@ -1,9 +1,9 @@
 //! `itl fetch` through the real binary against real servers on loopback: Debian's tftpd-hpa
-//! (skipped when absent, unless `ITL_REQUIRE_TFTPD=1`) and a small HTTP responder.
+//! (a missing one fails the test unless `ITL_SKIP_EXTERNAL=1`) and a small HTTP responder.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, UdpSocket};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
@@ -31,17 +31,7 @@ impl Drop for Tftpd {
 }
 
 fn tftpd(files: &[(&str, &str)]) -> Option<Tftpd> {
-    let bin = ["/usr/sbin/in.tftpd", "/sbin/in.tftpd"]
-        .into_iter()
-        .map(Path::new)
-        .find(|p| p.exists());
-    let Some(bin) = bin else {
-        if std::env::var("ITL_REQUIRE_TFTPD").as_deref() == Ok("1") {
-            panic!("in.tftpd is required (ITL_REQUIRE_TFTPD=1) but not installed");
-        }
-        eprintln!("SKIPPED: in.tftpd not installed (apt-get install tftpd-hpa)");
-        return None;
-    };
+    let bin = itl_testkit::external_tool("in.tftpd")?;
     let dir = std::env::temp_dir().join(format!(
         "itl-fetch-cli-{}-{}",
         std::process::id(),
