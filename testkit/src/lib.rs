@@ -37,6 +37,7 @@ const EXTRA_DIRS: [&str; 4] = ["/usr/sbin", "/sbin", "/usr/bin", "/bin"];
 /// | `openssl` | `openssl` |
 /// | `ssh` | `openssh-client` |
 /// | `chromium` | `chromium` |
+/// | `script` | `bsdutils` |
 pub fn debian_package(tool: &str) -> Option<&'static str> {
     match tool {
         "in.tftpd" => Some("tftpd-hpa"),
@@ -44,6 +45,7 @@ pub fn debian_package(tool: &str) -> Option<&'static str> {
         "openssl" => Some("openssl"),
         "ssh" => Some("openssh-client"),
         "chromium" => Some("chromium"),
+        "script" => Some("bsdutils"),
         _ => None,
     }
 }
@@ -206,6 +208,7 @@ mod tests {
         assert_eq!(debian_package("openssl"), Some("openssl"));
         assert_eq!(debian_package("ssh"), Some("openssh-client"));
         assert_eq!(debian_package("chromium"), Some("chromium"));
+        assert_eq!(debian_package("script"), Some("bsdutils"));
         assert_eq!(debian_package("curl"), None);
     }
 

@@ -6,6 +6,7 @@
 //! terminal) or from an inventory CSV (then the cluster file, if given, only names the TFTP
 //! nodes). Exit 0 when every phone is `ok`, 1 when any is not, 2 when the sweep could not run.
 
+use crate::color::Colors;
 use crate::exit;
 use anyhow::{Context, Result, bail};
 use itl_cucm::cluster_file::ClusterFile;
@@ -178,7 +179,7 @@ fn write_file(path: &Path, text: &[u8]) -> Result<()> {
 }
 
 /// Runs the command.
-pub fn run(args: Args) -> Result<u8> {
+pub fn run(args: Args, colors: Colors) -> Result<u8> {
     let cluster = match &args.cluster {
         Some(path) => Some(
             ClusterFile::load(path)
@@ -250,9 +251,9 @@ pub fn run(args: Args) -> Result<u8> {
     if !args.quiet {
         let tables = report.summary_tables();
         if to_stdout {
-            eprint!("{tables}");
+            eprint!("{}", colors.stderr_text(&tables));
         } else {
-            print!("{tables}");
+            print!("{}", colors.stdout_text(&tables));
         }
     }
     for w in &report.warnings {

@@ -53,6 +53,7 @@ pub struct Itl {
     command: Command,
     stdin: Option<Vec<u8>>,
     timeout: Duration,
+    terminal: bool,
 }
 
 impl Default for Itl {
@@ -73,6 +74,7 @@ impl Itl {
             command,
             stdin: None,
             timeout: DEFAULT_TIMEOUT,
+            terminal: false,
         }
     }
 
@@ -114,6 +116,15 @@ impl Itl {
         self
     }
 
+    /// Runs it on a pseudo-terminal, through `script -qec COMMAND /dev/null` (util-linux):
+    /// standard output and error are both the terminal, and come back together as the
+    /// output's `stdout` (with `\r\n` line ends). The test must have called
+    /// `itl_testkit::require_tool("script")`.
+    pub fn in_terminal(mut self) -> Self {
+        self.terminal = true;
+        self
+    }
+
     /// The command line as a person would type it (variables set for it first).
     pub fn command_line(&self) -> String {
         command_line(&self.command)
@@ -127,6 +138,9 @@ impl Itl {
     #[track_caller]
     pub fn run(mut self) -> Output {
         let shown = self.command_line();
+        if self.terminal {
+            self.command = under_script(&self.command);
+        }
         let mut child = self
             .command
             .stdin(if self.stdin.is_some() {
@@ -170,17 +184,6 @@ impl Itl {
 
 /// `VAR=value … itl arg …`, quoting what needs it.
 fn command_line(command: &Command) -> String {
-    let quote = |s: &OsStr| {
-        let s = s.to_string_lossy();
-        if !s.is_empty()
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_./:=@+,%".contains(c))
-        {
-            s.into_owned()
-        } else {
-            format!("'{}'", s.replace('\'', r"'\''"))
-        }
-    };
     let mut words: Vec<String> = command
         .get_envs()
         .filter_map(|(k, v)| v.map(|v| format!("{}={}", k.to_string_lossy(), quote(v))))
@@ -188,6 +191,42 @@ fn command_line(command: &Command) -> String {
     words.push("itl".into());
     words.extend(command.get_args().map(quote));
     words.join(" ")
+}
+
+/// One word for a POSIX shell.
+fn quote(word: &OsStr) -> String {
+    let word = word.to_string_lossy();
+    if !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@+,%".contains(c))
+    {
+        word.into_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+/// `command` run by `script -qec … /dev/null`, with the same folder and environment.
+fn under_script(command: &Command) -> Command {
+    let script = itl_testkit::find_tool("script").expect("script (util-linux) is installed");
+    let line = std::iter::once(command.get_program())
+        .chain(command.get_args())
+        .map(quote)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut wrapper = Command::new(script);
+    wrapper.args(["-qec", &line, "/dev/null"]);
+    if let Some(dir) = command.get_current_dir() {
+        wrapper.current_dir(dir);
+    }
+    for (key, value) in command.get_envs() {
+        match value {
+            Some(value) => wrapper.env(key, value),
+            None => wrapper.env_remove(key),
+        };
+    }
+    wrapper
 }
 
 /// Reads a pipe to its end on a thread.
