@@ -26,8 +26,14 @@ const LIST: &str = "fixtures/itl-12-sha512.tlv";
 /// The debug line `itl parse LIST` logs.
 const READ_LINE: &str = " DEBUG itl::input: read input=fixtures/itl-12-sha512.tlv bytes=10713\n";
 
-/// clap_mangen's preamble (the string `Aq` for apostrophes), then the title.
-const PAGE_START: &str = ".ie \\n(.g .ds Aq \\(aq\n.el .ds Aq '\n.TH ";
+/// How the page of `name` (`itl`, `itl-sim-serve`) starts: clap_mangen's preamble (the
+/// string `Aq` for apostrophes), then the title.
+fn page_start(name: &str) -> String {
+    format!(
+        ".ie \\n(.g .ds Aq \\(aq\n.el .ds Aq '\n.TH {name} 1  \"itl {}\"",
+        env!("CARGO_PKG_VERSION")
+    )
+}
 
 #[test]
 fn completions_for_each_shell_name_every_subcommand() {
@@ -66,13 +72,7 @@ fn the_manual_page_names_every_subcommand() {
     let out = Itl::new().args(&["man"]).run();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let page = text(&out.stdout);
-    assert!(
-        page.starts_with(&format!(
-            "{PAGE_START}itl 1  \"itl {}\"",
-            env!("CARGO_PKG_VERSION")
-        )),
-        "{page}"
-    );
+    assert!(page.starts_with(&page_start("itl")), "{page}");
     assert!(page.contains("\n.SH NAME\nitl \\- "), "{page}");
     assert!(page.contains("\n.SH SUBCOMMANDS\n"), "{page}");
     for name in SUBCOMMANDS {
@@ -123,13 +123,7 @@ fn man_out_writes_one_page_per_subcommand() {
         ]
     );
     let serve = std::fs::read_to_string(pages.join("itl-sim-serve.1")).expect("page");
-    assert!(
-        serve.starts_with(&format!(
-            "{PAGE_START}itl-sim-serve 1  \"itl {}\"",
-            env!("CARGO_PKG_VERSION")
-        )),
-        "{serve}"
-    );
+    assert!(serve.starts_with(&page_start("itl-sim-serve")), "{serve}");
     assert!(serve.contains("\\-\\-cluster\\-file"), "{serve}");
     // The top page printed and the top page written are the same.
     let printed = Itl::new().args(&["man"]).run();
