@@ -24,6 +24,8 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
     if bytes.len() as u64 > MAX_INPUT {
         anyhow::bail!("{}: larger than {} bytes", display(path), MAX_INPUT);
     }
+    let input = display(path);
+    tracing::debug!(%input, bytes = bytes.len(), "read");
     Ok(bytes)
 }
 

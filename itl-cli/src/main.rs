@@ -6,16 +6,32 @@
 
 mod cluster_args;
 mod cmd;
+mod color;
 mod exit;
 mod input;
+mod logging;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
+use color::{ColorWhen, Colors};
 use std::process::ExitCode;
 
 /// Cisco CUCM ITL/CTL trust-list toolkit.
 #[derive(Parser, Debug)]
 #[command(name = "itl", version, about, long_about = None)]
 struct Cli {
+    /// More log lines on stderr: -v info, -vv debug, -vvv trace (RUST_LOG, when set, wins).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    /// When to colour the output: auto (on a terminal, unless NO_COLOR is set), always or
+    /// never.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "WHEN",
+        default_value_t = ColorWhen::Auto,
+        global = true
+    )]
+    color: ColorWhen,
     #[command(subcommand)]
     command: Command,
 }
@@ -44,6 +60,10 @@ enum Command {
     /// Plans: `itl plan suggest` prints the safe order for this cluster, checked by the
     /// predictor.
     Plan(cmd::plan::Args),
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
+    Completions(cmd::completions::Args),
+    /// Print the manual page `itl.1`, or write it and one page per subcommand into a folder.
+    Man(cmd::man::Args),
 }
 
 fn main() -> ExitCode {
@@ -59,16 +79,23 @@ fn main() -> ExitCode {
             };
         }
     };
+    // Decided once, then handed to what prints tables; the log lines and progress bars take
+    // theirs here.
+    let colors = Colors::detect(cli.color);
+    colors.apply_to_progress_bars();
+    logging::init(cli.verbose, colors.stderr);
     let outcome = match cli.command {
         Command::Parse(args) => cmd::parse::run(args),
         Command::Fetch(args) => cmd::fetch::run(args),
         Command::Verify(args) => cmd::verify::run(args),
-        Command::Sim(args) => cmd::sim::run(args),
-        Command::Demo(args) => cmd::demo::run(args),
-        Command::Sweep(args) => cmd::sweep::run(args),
+        Command::Sim(args) => cmd::sim::run(args, colors),
+        Command::Demo(args) => cmd::demo::run(args, colors),
+        Command::Sweep(args) => cmd::sweep::run(args, colors),
         Command::Diff(args) => cmd::diff::run(args),
-        Command::Predict(args) => cmd::predict::run(args),
+        Command::Predict(args) => cmd::predict::run(args, colors),
         Command::Plan(args) => cmd::plan::run(args),
+        Command::Completions(args) => cmd::completions::run(args, Cli::command()),
+        Command::Man(args) => cmd::man::run(args, Cli::command()),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

@@ -2,19 +2,18 @@
 //! exits 0, verifies every TFTP node's ITL, sweeps every phone in agreement with the
 //! simulator's truth and writes a self-contained HTML report.
 
-use std::process::{Command, Stdio};
+mod common;
+
+use common::{Itl, TempDir};
 
 #[test]
 fn demo_runs_end_to_end() {
-    let dir = std::env::temp_dir().join(format!("itl-demo-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = TempDir::new("demo");
     let html = dir.join("report.html");
-    let out = Command::new(env!("CARGO_BIN_EXE_itl"))
-        .args(["demo", "--phones", "60", "--key-bits", "1024", "--html"])
+    let out = Itl::new()
+        .args(&["demo", "--phones", "60", "--key-bits", "1024", "--html"])
         .arg(&html)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+        .run();
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
         out.status.code(),
@@ -42,5 +41,4 @@ fn demo_runs_end_to_end() {
     );
     assert!(!page.contains("src=\"http") && !page.contains("href=\"http"));
     assert!(page.matches("SEP").count() >= 60);
-    let _ = std::fs::remove_dir_all(&dir);
 }

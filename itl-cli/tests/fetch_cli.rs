@@ -1,53 +1,28 @@
 //! `itl fetch` through the real binary against real servers on loopback: Debian's tftpd-hpa
-//! (skipped when absent, unless `ITL_REQUIRE_TFTPD=1`) and a small HTTP responder.
+//! (a missing one fails the test unless `ITL_SKIP_EXTERNAL=1`) and a small HTTP responder.
+
+mod common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, UdpSocket};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command};
 use std::time::Duration;
 
-fn root() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-}
+use common::{Itl, TempDir, root};
 
-fn itl(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_itl"))
-        .args(args)
-        .current_dir(root())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-struct Tftpd(Child, u16, PathBuf);
+/// A running `in.tftpd` on 127.0.0.1, its port and the folder it serves; killed on drop.
+struct Tftpd(Child, u16, TempDir);
 
 impl Drop for Tftpd {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
-        let _ = std::fs::remove_dir_all(&self.2);
     }
 }
 
 fn tftpd(files: &[(&str, &str)]) -> Option<Tftpd> {
-    let bin = ["/usr/sbin/in.tftpd", "/sbin/in.tftpd"]
-        .into_iter()
-        .map(Path::new)
-        .find(|p| p.exists());
-    let Some(bin) = bin else {
-        if std::env::var("ITL_REQUIRE_TFTPD").as_deref() == Ok("1") {
-            panic!("in.tftpd is required (ITL_REQUIRE_TFTPD=1) but not installed");
-        }
-        eprintln!("SKIPPED: in.tftpd not installed (apt-get install tftpd-hpa)");
-        return None;
-    };
-    let dir = std::env::temp_dir().join(format!(
-        "itl-fetch-cli-{}-{}",
-        std::process::id(),
-        files.len()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
+    let bin = itl_testkit::external_tool("in.tftpd")?;
+    let dir = TempDir::new("fetch-cli-tftpd");
     for (name, fixture) in files {
         std::fs::copy(root().join(fixture), dir.join(name)).unwrap();
     }
@@ -58,7 +33,7 @@ fn tftpd(files: &[(&str, &str)]) -> Option<Tftpd> {
         .port();
     let child = Command::new(bin)
         .args(["-L", "-s", "-a", &format!("127.0.0.1:{port}")])
-        .arg(&dir)
+        .arg(dir.path())
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(300));
@@ -74,14 +49,16 @@ fn server_summary_over_tftp() {
         return;
     };
     let spec = format!("127.0.0.1:{}", server.1);
-    let out = itl(&[
-        "fetch",
-        "--server",
-        &spec,
-        "--mac",
-        "0011.2233.4455",
-        "--json",
-    ]);
+    let out = Itl::new()
+        .args(&[
+            "fetch",
+            "--server",
+            &spec,
+            "--mac",
+            "0011.2233.4455",
+            "--json",
+        ])
+        .run();
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -116,7 +93,7 @@ fn server_summary_over_tftp() {
     assert_eq!(itl_file["list"]["digest"], "SHA-1");
 
     // Text form, without a MAC: the cluster-wide ITL.
-    let out = itl(&["fetch", "--server", &spec]);
+    let out = Itl::new().args(&["fetch", "--server", &spec]).run();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
@@ -137,7 +114,7 @@ fn server_summary_over_tftp() {
     let n = bytes.len();
     bytes[n - 100] ^= 0xff;
     std::fs::write(server.2.join("ITLFile.tlv"), bytes).unwrap();
-    let out = itl(&["fetch", "--server", &spec]);
+    let out = Itl::new().args(&["fetch", "--server", &spec]).run();
     assert_eq!(out.status.code(), Some(1));
     assert!(
         String::from_utf8(out.stdout)
@@ -151,10 +128,13 @@ fn url_download_is_byte_identical() {
     let Some(server) = tftpd(&[("CTLFile.tlv", "fixtures/ctl-mixed-sha256.tlv")]) else {
         return;
     };
-    let out_dir = std::env::temp_dir().join(format!("itl-fetch-url-{}", std::process::id()));
-    let target = out_dir.join("ctl.tlv");
+    let out_dir = TempDir::new("fetch-url");
+    // Into a folder that does not exist yet.
+    let target = out_dir.join("out").join("ctl.tlv");
     let url = format!("tftp://127.0.0.1:{}/CTLFile.tlv", server.1);
-    let out = itl(&["fetch", &url, "-o", target.to_str().unwrap()]);
+    let out = Itl::new()
+        .args(&["fetch", &url, "-o", target.to_str().unwrap()])
+        .run();
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -166,7 +146,7 @@ fn url_download_is_byte_identical() {
         std::fs::read(root().join("fixtures/ctl-mixed-sha256.tlv")).unwrap()
     );
     let missing = format!("tftp://127.0.0.1:{}/ITLSEP001122334455.tlv", server.1);
-    let out = itl(&["fetch", &missing, "-o", "-"]);
+    let out = Itl::new().args(&["fetch", &missing, "-o", "-"]).run();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(
@@ -176,7 +156,6 @@ fn url_download_is_byte_identical() {
             server.1
         )
     );
-    let _ = std::fs::remove_dir_all(out_dir);
 }
 
 /// Answers every HTTP request with the fixture named by the path, or 404.
@@ -227,7 +206,9 @@ fn http_server() -> u16 {
 fn server_summary_over_http() {
     let port = http_server();
     let spec = format!("127.0.0.1:{port}");
-    let out = itl(&["fetch", "--server", &spec, "--http", "--json"]);
+    let out = Itl::new()
+        .args(&["fetch", "--server", &spec, "--http", "--json"])
+        .run();
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -249,7 +230,9 @@ fn unreachable_server_exits_2() {
     // A UDP socket that never answers, and a closed TCP port.
     let silent = UdpSocket::bind("127.0.0.1:0").unwrap();
     let spec = format!("127.0.0.1:{}", silent.local_addr().unwrap().port());
-    let out = itl(&["fetch", "--server", &spec, "--timeout", "1"]);
+    let out = Itl::new()
+        .args(&["fetch", "--server", &spec, "--timeout", "1"])
+        .run();
     assert_eq!(out.status.code(), Some(2));
     assert!(
         String::from_utf8(out.stderr)
@@ -261,17 +244,23 @@ fn unreachable_server_exits_2() {
         .local_addr()
         .unwrap()
         .port();
-    let out = itl(&[
-        "fetch",
-        "--server",
-        &format!("127.0.0.1:{closed}"),
-        "--http",
-        "--timeout",
-        "2",
-    ]);
+    let out = Itl::new()
+        .args(&[
+            "fetch",
+            "--server",
+            &format!("127.0.0.1:{closed}"),
+            "--http",
+            "--timeout",
+            "2",
+        ])
+        .run();
     assert_eq!(out.status.code(), Some(2));
-    let out = itl(&["fetch", "--server", "127.0.0.1:notaport"]);
+    let out = Itl::new()
+        .args(&["fetch", "--server", "127.0.0.1:notaport"])
+        .run();
     assert_eq!(out.status.code(), Some(2));
-    let out = itl(&["fetch", "--server", "127.0.0.1", "--mac", "nope"]);
+    let out = Itl::new()
+        .args(&["fetch", "--server", "127.0.0.1", "--mac", "nope"])
+        .run();
     assert_eq!(out.status.code(), Some(2));
 }

@@ -1,29 +1,14 @@
 //! `itl parse` through the real binary: text, JSON, stdin, exit codes and error messages.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn itl(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_itl"));
-    cmd.args(args)
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    let mut input = child.stdin.take().unwrap();
-    if let Some(bytes) = stdin {
-        input.write_all(bytes).unwrap();
-    }
-    drop(input);
-    child.wait_with_output().unwrap()
-}
+use common::Itl;
 
 const REAL: &str = "../shared/samples/real/CTLFile-cucm-tokenless-2015.tlv";
 
 #[test]
 fn text_output_of_the_real_ctl() {
-    let out = itl(&["parse", REAL], None);
+    let out = Itl::new().args(&["parse", REAL]).run();
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -41,10 +26,9 @@ fn text_output_of_the_real_ctl() {
 
 #[test]
 fn json_schema() {
-    let out = itl(
-        &["parse", "--json", REAL, "fixtures/itl-12-sha512.tlv"],
-        None,
-    );
+    let out = Itl::new()
+        .args(&["parse", "--json", REAL, "fixtures/itl-12-sha512.tlv"])
+        .run();
     assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let files = v.as_array().unwrap();
@@ -102,14 +86,17 @@ fn stdin_and_warnings() {
         "/../fixtures/itl-unknown-tags.tlv"
     ))
     .unwrap();
-    let out = itl(&["parse", "--json", "-"], Some(&bytes));
+    let out = Itl::new()
+        .args(&["parse", "--json", "-"])
+        .stdin(bytes.clone())
+        .run();
     assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v[0]["path"], "<stdin>");
     let warnings = v[0]["warnings"].as_array().unwrap();
     assert_eq!(warnings.len(), 2);
     assert_eq!(warnings[0]["code"], "unknown-tag");
-    let out = itl(&["parse", "-"], Some(&bytes));
+    let out = Itl::new().args(&["parse", "-"]).stdin(bytes.clone()).run();
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("<stdin>: warning: byte "), "{err}");
     assert!(
@@ -120,10 +107,9 @@ fn stdin_and_warnings() {
 
 #[test]
 fn malformed_file_exits_2_with_the_parse_error() {
-    let out = itl(
-        &["parse", "fixtures/malformed/certificate-length-lies.tlv"],
-        None,
-    );
+    let out = Itl::new()
+        .args(&["parse", "fixtures/malformed/certificate-length-lies.tlv"])
+        .run();
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     let err = String::from_utf8(out.stderr).unwrap();
@@ -132,15 +118,14 @@ fn malformed_file_exits_2_with_the_parse_error() {
         "itl: fixtures/malformed/certificate-length-lies.tlv: byte 1166: record 1, tag 9 (CERTIFICATE): length 60000 runs past the end of the record at byte 2176\n"
     );
     // A good file and a bad one: the good one is still printed, the exit code is 2.
-    let out = itl(
-        &[
+    let out = Itl::new()
+        .args(&[
             "parse",
             "--json",
             "fixtures/itl-4096.tlv",
             "fixtures/malformed/empty.tlv",
-        ],
-        None,
-    );
+        ])
+        .run();
     assert_eq!(out.status.code(), Some(2));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 1);
@@ -148,17 +133,17 @@ fn malformed_file_exits_2_with_the_parse_error() {
 
 #[test]
 fn unreadable_input_and_usage() {
-    let out = itl(&["parse", "no/such/file.tlv"], None);
+    let out = Itl::new().args(&["parse", "no/such/file.tlv"]).run();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
         err.starts_with("itl: cannot read no/such/file.tlv: "),
         "{err}"
     );
-    let out = itl(&["parse"], None);
+    let out = Itl::new().args(&["parse"]).run();
     assert_eq!(out.status.code(), Some(2));
-    let out = itl(&["frobnicate"], None);
+    let out = Itl::new().args(&["frobnicate"]).run();
     assert_eq!(out.status.code(), Some(2));
-    let out = itl(&["--help"], None);
+    let out = Itl::new().args(&["--help"]).run();
     assert_eq!(out.status.code(), Some(0));
 }

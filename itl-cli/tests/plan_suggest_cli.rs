@@ -5,107 +5,17 @@
 //! the phones of a sweep the check also covers phones without TVS (7960), which the plan
 //! cannot protect on 11.5, and says so with exit 1.
 
-use std::path::{Path, PathBuf};
-use std::process::{Output, Stdio};
-use std::time::Duration;
+mod common;
 
-use itl_sim::{Cluster, FaultSpec, ServeOptions, SimOptions, SimServer};
+use common::{Itl, SimServe, TempDir, s, text};
 use serde_json::Value;
 
 const PASSWORD: &str = "plan-suggest";
 
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(label: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("itl-suggest-{}-{label}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        Self(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-async fn itl(args: &[&str]) -> Output {
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_itl"));
-    cmd.args(args)
-        .env("ITL_PASSWORD", PASSWORD)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    tokio::time::timeout(Duration::from_secs(120), cmd.output())
-        .await
-        .expect("itl finished in time")
-        .expect("itl runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn s(p: &Path) -> String {
-    p.to_str().expect("utf-8").to_owned()
-}
-
-async fn serve(generation: &str, mixed: bool, phones: usize, dir: &TempDir) -> SimServer {
-    let options = SimOptions {
-        nodes: 3,
-        phones,
-        generation: generation.parse().expect("generation"),
-        mixed,
-        seed: 9,
-        key_bits: 1024,
-        faults: FaultSpec::parse("").expect("faults"),
-        ..SimOptions::default()
-    };
-    let sim = SimServer::start(
-        Cluster::build(&options).expect("builds"),
-        ServeOptions::ephemeral("admin", PASSWORD),
-    )
-    .await
-    .expect("serves");
-    sim.cluster_file()
-        .save(&dir.path("cluster.toml"))
-        .expect("cluster file");
-    sim
-}
-
-async fn suggest_then_replay(generation: &str, mixed: bool, extra: &[&str]) -> (String, Value) {
-    let dir = TempDir::new(&format!("{generation}-{mixed}").replace('+', "p"));
-    let sim = serve(generation, mixed, 80, &dir).await;
-    let plan = dir.path("plan.txt");
-    let mut args = vec![
-        "plan".to_owned(),
-        "suggest".into(),
-        "--cluster".into(),
-        s(&dir.path("cluster.toml")),
-        "--out".into(),
-        s(&plan),
-    ];
-    args.extend(extra.iter().map(|a| (*a).to_owned()));
-    let out = itl(&args.iter().map(String::as_str).collect::<Vec<_>>()).await;
-    sim.shutdown().await;
-    let stdout = text(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{stdout}\n{}",
-        text(&out.stderr)
-    );
-    let json = dir.path("replay.json");
-    let mut args = vec![
-        "sim",
-        "replay",
+/// The options that decide the simulated cluster: `itl sim serve` and `itl sim replay` build
+/// the same cluster from them.
+fn cluster_options(generation: &str, mixed: bool) -> Vec<&str> {
+    let mut options = vec![
         "--nodes",
         "3",
         "--phones",
@@ -118,11 +28,52 @@ async fn suggest_then_replay(generation: &str, mixed: bool, extra: &[&str]) -> (
         "1024",
     ];
     if mixed {
-        args.push("--mixed");
+        options.push("--mixed");
     }
-    let (plan_arg, json_arg) = (s(&plan), s(&json));
-    args.extend(["--plan", &plan_arg, "--json", &json_arg]);
-    let out = itl(&args).await;
+    options
+}
+
+fn serve(generation: &str, mixed: bool, dir: &TempDir) -> SimServe {
+    SimServe::start(
+        &dir.join("cluster.toml"),
+        PASSWORD,
+        &cluster_options(generation, mixed),
+    )
+}
+
+fn suggest_then_replay(generation: &str, mixed: bool, extra: &[&str]) -> (String, Value) {
+    let dir = TempDir::new(&format!("{generation}-{mixed}").replace('+', "p"));
+    let sim = serve(generation, mixed, &dir);
+    let plan = dir.join("plan.txt");
+    let (cluster_arg, plan_arg) = (s(&dir.join("cluster.toml")), s(&plan));
+    let out = Itl::new()
+        .args(&[
+            "plan",
+            "suggest",
+            "--cluster",
+            &cluster_arg,
+            "--out",
+            &plan_arg,
+        ])
+        .args(extra)
+        .env("ITL_PASSWORD", PASSWORD)
+        .run();
+    sim.stop();
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        text(&out.stderr)
+    );
+    let json = dir.join("replay.json");
+    let json_arg = s(&json);
+    let out = Itl::new()
+        .args(&["sim", "replay"])
+        .args(&cluster_options(generation, mixed))
+        .args(&["--plan", &plan_arg, "--json", &json_arg])
+        .env("ITL_PASSWORD", PASSWORD)
+        .run();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let replay: Value =
         serde_json::from_slice(&std::fs::read(&json).expect("json")).expect("parses");
@@ -162,9 +113,9 @@ fn no_tvs_capable_phone_rejected(replay: &Value) -> (usize, usize) {
     (checked, without_tvs)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_suggestion_for_11_5_is_safe_in_the_simulator() {
-    let (stdout, replay) = suggest_then_replay("11.5", false, &[]).await;
+#[test]
+fn the_suggestion_for_11_5_is_safe_in_the_simulator() {
+    let (stdout, replay) = suggest_then_replay("11.5", false, &[]);
     assert!(
         stdout.starts_with("# safe order for cluster sim (11.5, non-secure)\n"),
         "{stdout}"
@@ -193,9 +144,9 @@ async fn the_suggestion_for_11_5_is_safe_in_the_simulator() {
     assert!(checked >= 70, "{checked}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_suggestion_for_12_mixed_is_safe_in_the_simulator() {
-    let (stdout, replay) = suggest_then_replay("12+", true, &[]).await;
+#[test]
+fn the_suggestion_for_12_mixed_is_safe_in_the_simulator() {
+    let (stdout, replay) = suggest_then_replay("12+", true, &[]);
     assert!(
         stdout.starts_with("# safe order for cluster sim (12+, mixed)\n"),
         "{stdout}"
@@ -206,10 +157,10 @@ async fn the_suggestion_for_12_mixed_is_safe_in_the_simulator() {
     assert_eq!(checked + without_tvs, 80);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_suggestion_for_14_puts_tvs_first_and_lets_phones_reset_themselves() {
+#[test]
+fn the_suggestion_for_14_puts_tvs_first_and_lets_phones_reset_themselves() {
     let (stdout, replay) =
-        suggest_then_replay("14+", false, &["--generation", "14+", "--automatic-resets"]).await;
+        suggest_then_replay("14+", false, &["--generation", "14+", "--automatic-resets"]);
     assert!(
         stdout.starts_with("# safe order for cluster sim (14+, non-secure)\n"),
         "{stdout}"
@@ -224,31 +175,35 @@ async fn the_suggestion_for_14_puts_tvs_first_and_lets_phones_reset_themselves()
     no_tvs_capable_phone_rejected(&replay);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn with_a_sweep_the_check_names_the_phones_the_plan_cannot_protect() {
+#[test]
+fn with_a_sweep_the_check_names_the_phones_the_plan_cannot_protect() {
     let dir = TempDir::new("sweep");
-    let sim = serve("11.5", false, 80, &dir).await;
-    let sweep = dir.path("sweep.json");
-    let out = itl(&[
-        "sweep",
-        "--cluster",
-        &s(&dir.path("cluster.toml")),
-        "--insecure",
-        "--json",
-        &s(&sweep),
-    ])
-    .await;
+    let sim = serve("11.5", false, &dir);
+    let sweep = dir.join("sweep.json");
+    let out = Itl::new()
+        .args(&[
+            "sweep",
+            "--cluster",
+            &s(&dir.join("cluster.toml")),
+            "--insecure",
+            "--json",
+            &s(&sweep),
+        ])
+        .env("ITL_PASSWORD", PASSWORD)
+        .run();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    sim.shutdown().await;
-    let out = itl(&[
-        "plan",
-        "suggest",
-        "--cluster",
-        &s(&dir.path("cluster.toml")),
-        "--sweep",
-        &s(&sweep),
-    ])
-    .await;
+    sim.stop();
+    let out = Itl::new()
+        .args(&[
+            "plan",
+            "suggest",
+            "--cluster",
+            &s(&dir.join("cluster.toml")),
+            "--sweep",
+            &s(&sweep),
+        ])
+        .env("ITL_PASSWORD", PASSWORD)
+        .run();
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     let report: Value =
@@ -272,9 +227,9 @@ async fn with_a_sweep_the_check_names_the_phones_the_plan_cannot_protect() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_suggestion_for_12_bridges_itlrecovery_and_protects_every_phone() {
-    let (stdout, replay) = suggest_then_replay("12+", false, &[]).await;
+#[test]
+fn the_suggestion_for_12_bridges_itlrecovery_and_protects_every_phone() {
+    let (stdout, replay) = suggest_then_replay("12+", false, &[]);
     assert!(
         stdout.starts_with("# safe order for cluster sim (12+, non-secure)\n"),
         "{stdout}"

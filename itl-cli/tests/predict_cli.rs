@@ -2,15 +2,10 @@
 //! of `itl predict --plan`, through the real binary: verdict lines with the reason chain and
 //! exit codes 0 (no rejection) / 1 (rejected) / 2 (bad input).
 
-use std::process::{Command, Output};
+mod common;
 
-fn itl(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_itl"))
-        .args(args)
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-        .output()
-        .unwrap()
-}
+use common::{Itl, TempDir};
+use std::process::Output;
 
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
@@ -26,7 +21,9 @@ const V11_2048: &str = "fixtures/itl-11.5-sha1-2048.tlv";
 
 #[test]
 fn the_same_list_again_is_unaffected() {
-    let o = itl(&["predict", "--current", V12, "--next", V12]);
+    let o = Itl::new()
+        .args(&["predict", "--current", V12, "--next", V12])
+        .run();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         stdout(&o),
@@ -37,7 +34,9 @@ fn the_same_list_again_is_unaffected() {
 #[test]
 fn a_signer_in_the_held_itl_is_accepted() {
     // The 11.5 ITL holds ITLRecovery as its second SAST; the 12+ ITL is signed by it.
-    let o = itl(&["predict", "--current", V11_2048, "--next", V12]);
+    let o = Itl::new()
+        .args(&["predict", "--current", V11_2048, "--next", V12])
+        .run();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(
@@ -49,7 +48,9 @@ fn a_signer_in_the_held_itl_is_accepted() {
 
 #[test]
 fn an_unknown_signer_without_tvs_is_rejected_with_its_reason() {
-    let o = itl(&["predict", "--current", V12, "--next", V11_1024]);
+    let o = Itl::new()
+        .args(&["predict", "--current", V12, "--next", V11_1024])
+        .run();
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     assert!(out.contains("ITL: REJECT: signer CN=ucm-pub.example.org;OU=UC;O=Example Health;L=Durham;ST=NC;C=US (serial 1A:01) is not in the phone's ITL; no TVS server in the phone's CallManager group"), "{out}");
@@ -62,15 +63,17 @@ fn an_unknown_signer_without_tvs_is_rejected_with_its_reason() {
 
 #[test]
 fn a_tvs_the_phone_trusts_vouches_for_the_new_signer() {
-    let o = itl(&[
-        "predict",
-        "--current",
-        V12,
-        "--next",
-        V11_1024,
-        "--tvs-cert",
-        "fixtures/certs/ucm-pub-TVS.pem",
-    ]);
+    let o = Itl::new()
+        .args(&[
+            "predict",
+            "--current",
+            V12,
+            "--next",
+            V11_1024,
+            "--tvs-cert",
+            "fixtures/certs/ucm-pub-TVS.pem",
+        ])
+        .run();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.starts_with("ITL: ACCEPT_TVS via tvs1: "), "{out}");
@@ -80,15 +83,17 @@ fn a_tvs_the_phone_trusts_vouches_for_the_new_signer() {
 
 #[test]
 fn a_regenerated_tvs_certificate_is_not_trusted() {
-    let o = itl(&[
-        "predict",
-        "--current",
-        V12,
-        "--next",
-        V11_1024,
-        "--tvs-cert",
-        "fixtures/cluster-certs-tvs-regenerated/ucm-sub1/TVS.pem",
-    ]);
+    let o = Itl::new()
+        .args(&[
+            "predict",
+            "--current",
+            V12,
+            "--next",
+            V11_1024,
+            "--tvs-cert",
+            "fixtures/cluster-certs-tvs-regenerated/ucm-sub1/TVS.pem",
+        ])
+        .run();
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     assert!(out.contains("ITL: REJECT: "), "{out}");
@@ -98,37 +103,43 @@ fn a_regenerated_tvs_certificate_is_not_trusted() {
 
 #[test]
 fn a_phone_without_tvs_support_is_rejected_even_with_a_good_tvs() {
-    let o = itl(&[
-        "predict",
-        "--current",
-        V12,
-        "--next",
-        V11_1024,
-        "--tvs-cert",
-        "fixtures/certs/ucm-pub-TVS.pem",
-        "--model",
-        "CP-7960",
-    ]);
+    let o = Itl::new()
+        .args(&[
+            "predict",
+            "--current",
+            V12,
+            "--next",
+            V11_1024,
+            "--tvs-cert",
+            "fixtures/certs/ucm-pub-TVS.pem",
+            "--model",
+            "CP-7960",
+        ])
+        .run();
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
 }
 
 #[test]
 fn bad_inputs_exit_2_and_say_what_is_wrong() {
     // A CTL where an ITL is expected.
-    let o = itl(&[
-        "predict",
-        "--current",
-        "fixtures/ctl-mixed-sha256.tlv",
-        "--next",
-        V12,
-    ]);
+    let o = Itl::new()
+        .args(&[
+            "predict",
+            "--current",
+            "fixtures/ctl-mixed-sha256.tlv",
+            "--next",
+            V12,
+        ])
+        .run();
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
         "itl: fixtures/ctl-mixed-sha256.tlv is a CTL, not an ITL\n"
     );
     // Not a trust list at all.
-    let o = itl(&["predict", "--current", "README.md", "--next", V12]);
+    let o = Itl::new()
+        .args(&["predict", "--current", "README.md", "--next", V12])
+        .run();
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).starts_with("itl: README.md is not a trust list"),
@@ -136,8 +147,7 @@ fn bad_inputs_exit_2_and_say_what_is_wrong() {
         stderr(&o)
     );
     // A plan with bad lines: every bad line, with its number.
-    let dir = std::env::temp_dir().join(format!("itl-predict-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = TempDir::new("predict-cli");
     let plan = dir.join("plan.txt");
     std::fs::write(
         &plan,
@@ -147,15 +157,17 @@ fn bad_inputs_exit_2_and_say_what_is_wrong() {
     let cluster = dir.join("cluster.toml");
     std::fs::write(&cluster, "").unwrap();
     let plan_arg = plan.to_str().unwrap();
-    let o = itl(&[
-        "predict",
-        "--cluster",
-        cluster.to_str().unwrap(),
-        "--sweep",
-        "nowhere.json",
-        "--plan",
-        plan_arg,
-    ]);
+    let o = Itl::new()
+        .args(&[
+            "predict",
+            "--cluster",
+            cluster.to_str().unwrap(),
+            "--sweep",
+            "nowhere.json",
+            "--plan",
+            plan_arg,
+        ])
+        .run();
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
@@ -163,5 +175,4 @@ fn bad_inputs_exit_2_and_say_what_is_wrong() {
             "itl: bad plan\n{plan_arg}:3: unknown unit \"everything\" (CallManager, TVS, ITLRecovery, CAPF, ipsec, tomcat, CallManager-ECDSA, tomcat-ECDSA)\n{plan_arg}:5: unknown step \"reboot\" (steps: regen <unit> @<node|all>, ctl update, restart <service> @<node|all>, reset phones [@<device pool>], wait registered, itl reset localkey, ctl reset localkey)\n"
         )
     );
-    std::fs::remove_dir_all(&dir).ok();
 }

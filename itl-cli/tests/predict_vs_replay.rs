@@ -9,54 +9,15 @@
 //! sweep could not read (web access off) are `unknown` to the predictor; the simulator knows
 //! what they do.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Output, Stdio};
-use std::time::Duration;
+mod common;
 
-use itl_sim::{Cluster, FaultSpec, ServeOptions, SimOptions, SimServer};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::{Itl, SimServe, TempDir, text};
 use serde_json::Value;
 
 const PASSWORD: &str = "predict-vs-replay";
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(label: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("itl-predict-{}-{label}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        Self(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-async fn itl(args: &[&str], limit: Duration) -> Output {
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_itl"));
-    cmd.args(args)
-        .env("ITL_PASSWORD", PASSWORD)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    tokio::time::timeout(limit, cmd.output())
-        .await
-        .expect("itl finished in time")
-        .expect("itl runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 fn load(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).expect("json written")).expect("json parses")
@@ -87,82 +48,13 @@ struct Agreement {
     rejected: usize,
 }
 
-async fn compare(s: &Scenario) -> Agreement {
-    let generation = s.generation.parse().expect("generation");
-    let options = SimOptions {
-        nodes: s.nodes,
-        phones: s.phones,
-        generation,
-        mixed: s.mixed,
-        seed: 5,
-        key_bits: 1024,
-        faults: FaultSpec::parse(s.faults).expect("faults"),
-        ..SimOptions::default()
-    };
-    let cluster = Cluster::build(&options).expect("cluster builds");
-    let sim = SimServer::start(cluster, ServeOptions::ephemeral("admin", PASSWORD))
-        .await
-        .expect("servers start");
+fn compare(s: &Scenario) -> Agreement {
     let dir = TempDir::new(s.label);
-    let cluster_toml = dir.path("cluster.toml");
-    sim.cluster_file()
-        .save(&cluster_toml)
-        .expect("cluster file");
-    let plan = dir.path("plan.txt");
-    std::fs::write(&plan, s.plan).expect("plan");
-    let p = |p: &Path| p.to_str().expect("utf-8").to_owned();
-
-    let sweep = dir.path("sweep.json");
-    let out = itl(
-        &[
-            "sweep",
-            "--cluster",
-            &p(&cluster_toml),
-            "--insecure",
-            "--json",
-            &p(&sweep),
-        ],
-        Duration::from_secs(120),
-    )
-    .await;
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "sweep: {}\n{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    sim.shutdown().await;
-
-    let predicted = dir.path("predict.json");
-    let (cluster_arg, sweep_arg, plan_arg, predicted_arg) =
-        (p(&cluster_toml), p(&sweep), p(&plan), p(&predicted));
-    let mut args = vec![
-        "predict",
-        "--cluster",
-        &cluster_arg,
-        "--sweep",
-        &sweep_arg,
-        "--plan",
-        &plan_arg,
-        "--json",
-        &predicted_arg,
-    ];
-    args.extend(s.predict_args);
-    let out = itl(&args, Duration::from_secs(120)).await;
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "predict: {}\n{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    let predict_exit = out.status.code();
-
-    let replayed = dir.path("replay.json");
-    let nodes = s.nodes.to_string();
-    let phones = s.phones.to_string();
-    let mut args = vec![
-        "sim",
-        "replay",
+    let cluster_toml = dir.join("cluster.toml");
+    let (nodes, phones) = (s.nodes.to_string(), s.phones.to_string());
+    // The options that decide the simulated cluster: `itl sim serve` and `itl sim replay`
+    // build the same cluster from them.
+    let mut cluster = vec![
         "--nodes",
         &nodes,
         "--phones",
@@ -177,11 +69,65 @@ async fn compare(s: &Scenario) -> Agreement {
         s.faults,
     ];
     if s.mixed {
-        args.push("--mixed");
+        cluster.push("--mixed");
     }
+    let sim = SimServe::start(&cluster_toml, PASSWORD, &cluster);
+    let plan = dir.join("plan.txt");
+    std::fs::write(&plan, s.plan).expect("plan");
+    let p = |p: &Path| p.to_str().expect("utf-8").to_owned();
+
+    let sweep = dir.join("sweep.json");
+    let out = Itl::new()
+        .args(&[
+            "sweep",
+            "--cluster",
+            &p(&cluster_toml),
+            "--insecure",
+            "--json",
+            &p(&sweep),
+        ])
+        .env("ITL_PASSWORD", PASSWORD)
+        .run();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "sweep: {}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    sim.stop();
+
+    let predicted = dir.join("predict.json");
+    let (cluster_arg, sweep_arg, plan_arg, predicted_arg) =
+        (p(&cluster_toml), p(&sweep), p(&plan), p(&predicted));
+    let mut args = vec![
+        "predict",
+        "--cluster",
+        &cluster_arg,
+        "--sweep",
+        &sweep_arg,
+        "--plan",
+        &plan_arg,
+        "--json",
+        &predicted_arg,
+    ];
+    args.extend(s.predict_args);
+    let out = Itl::new().args(&args).env("ITL_PASSWORD", PASSWORD).run();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "predict: {}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let predict_exit = out.status.code();
+
+    let replayed = dir.join("replay.json");
     let (plan_arg, json_arg) = (p(&plan), p(&replayed));
-    args.extend(["--plan", &plan_arg, "--json", &json_arg]);
-    let out = itl(&args, Duration::from_secs(120)).await;
+    let out = Itl::new()
+        .args(&["sim", "replay"])
+        .args(&cluster)
+        .args(&["--plan", &plan_arg, "--json", &json_arg])
+        .env("ITL_PASSWORD", PASSWORD)
+        .run();
     assert_eq!(out.status.code(), Some(0), "replay: {}", text(&out.stderr));
 
     let predicted = load(&predicted);
@@ -261,8 +207,8 @@ reset phones
 wait registered
 ";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_seeds_order_on_11_5_with_5_percent_of_phones_off() {
+#[test]
+fn the_seeds_order_on_11_5_with_5_percent_of_phones_off() {
     let a = compare(&Scenario {
         label: "seed-order",
         generation: "11.5",
@@ -272,8 +218,7 @@ async fn the_seeds_order_on_11_5_with_5_percent_of_phones_off() {
         faults: "powered-off=5%,web-off=3%",
         plan: SEED_ORDER,
         predict_args: &[],
-    })
-    .await;
+    });
     // 120 phones: 4 with web access off are unknown to the predictor.
     assert_eq!(a.unknown, 4);
     assert_eq!(a.compared, 116);
@@ -287,8 +232,8 @@ async fn the_seeds_order_on_11_5_with_5_percent_of_phones_off() {
     assert_eq!(a.rejected, 9);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn callmanager_and_tvs_together_on_11_5() {
+#[test]
+fn callmanager_and_tvs_together_on_11_5() {
     let a = compare(&Scenario {
         label: "cm-tvs-11",
         generation: "11.5",
@@ -298,14 +243,13 @@ async fn callmanager_and_tvs_together_on_11_5() {
         faults: "",
         plan: "regen CallManager @all\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\nwait registered\n",
         predict_args: &[],
-    })
-    .await;
+    });
     assert_eq!(a.compared, 60);
     assert_eq!(a.rejected, 60);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn itlrecovery_and_tvs_together_on_12() {
+#[test]
+fn itlrecovery_and_tvs_together_on_12() {
     let a = compare(&Scenario {
         label: "rec-tvs-12",
         generation: "12+",
@@ -315,14 +259,13 @@ async fn itlrecovery_and_tvs_together_on_12() {
         faults: "",
         plan: "regen ITLRecovery\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\n",
         predict_args: &[],
-    })
-    .await;
+    });
     assert_eq!(a.compared, 60);
     assert_eq!(a.rejected, 60);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_mixed_cluster_without_ctl_update() {
+#[test]
+fn a_mixed_cluster_without_ctl_update() {
     let a = compare(&Scenario {
         label: "mixed-no-ctl",
         generation: "11.5",
@@ -332,15 +275,14 @@ async fn a_mixed_cluster_without_ctl_update() {
         faults: "",
         plan: "regen CallManager @all\nrestart TFTP @all\nreset phones\n",
         predict_args: &[],
-    })
-    .await;
+    });
     // S9: every phone goes from its ITL to "Not Installed".
     assert_eq!(a.compared, 60);
     assert_eq!(a.rejected, 60);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn itlrecovery_with_ctl_update_on_12_mixed() {
+#[test]
+fn itlrecovery_with_ctl_update_on_12_mixed() {
     let a = compare(&Scenario {
         label: "rec-12-mixed",
         generation: "12+",
@@ -350,8 +292,7 @@ async fn itlrecovery_with_ctl_update_on_12_mixed() {
         faults: "",
         plan: "regen ITLRecovery @all\nctl update\nrestart TFTP @all\nreset phones\nwait registered\n",
         predict_args: &[],
-    })
-    .await;
+    });
     // The new ITLRecovery signs the new CTL; TVS vouches for it. The two phones without TVS
     // support (7960) reject the CTL and then the ITL.
     assert_eq!(
@@ -360,8 +301,8 @@ async fn itlrecovery_with_ctl_update_on_12_mixed() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn s18_capf_without_ctl_update_blocks_the_tls_phones_of_a_mixed_cluster() {
+#[test]
+fn s18_capf_without_ctl_update_blocks_the_tls_phones_of_a_mixed_cluster() {
     // The sweep reads each phone's device security mode from AXL; TLS-profile phones need
     // the current CAPF in their CTL to register (S18).
     let plan = "regen CAPF @all\nrestart CAPF @all\nrestart TFTP @all\nreset phones\n";
@@ -374,8 +315,7 @@ async fn s18_capf_without_ctl_update_blocks_the_tls_phones_of_a_mixed_cluster() 
         faults: "",
         plan,
         predict_args: &[],
-    })
-    .await;
+    });
     // The 6 TLS-profile phones of this fleet are blocked; the others take the new ITL.
     assert_eq!(
         a.finals,
@@ -390,15 +330,14 @@ async fn s18_capf_without_ctl_update_blocks_the_tls_phones_of_a_mixed_cluster() 
         faults: "",
         plan: "regen CAPF @all\nctl update\nrestart CAPF @all\nrestart TFTP @all\nreset phones\n",
         predict_args: &[],
-    })
-    .await;
+    });
     // With the CTL updated, every phone registers.
     assert_eq!(fixed.rejected, 0);
     assert_eq!(fixed.compared, 80);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn s14_s15_itlrecovery_bridged_by_itl_reset_localkey_with_phones_off() {
+#[test]
+fn s14_s15_itlrecovery_bridged_by_itl_reset_localkey_with_phones_off() {
     // §5.8: the ITL re-signed with the CallManager key carries the new ITLRecovery, then the
     // ITL signed by it. Phones that were off miss the bridge and need TVS (S15).
     let a = compare(&Scenario {
@@ -410,8 +349,7 @@ async fn s14_s15_itlrecovery_bridged_by_itl_reset_localkey_with_phones_off() {
         faults: "powered-off=5%",
         plan: "regen ITLRecovery\nitl reset localkey\nreset phones\nwait registered\nrestart TFTP @all\nreset phones\nwait registered\n",
         predict_args: &[],
-    })
-    .await;
+    });
     assert_eq!(a.compared, 80);
     assert_eq!(a.rejected, 0);
     assert_eq!(
@@ -423,8 +361,8 @@ async fn s14_s15_itlrecovery_bridged_by_itl_reset_localkey_with_phones_off() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn itlrecovery_bridged_by_ctl_reset_localkey_on_12_mixed() {
+#[test]
+fn itlrecovery_bridged_by_ctl_reset_localkey_on_12_mixed() {
     let a = compare(&Scenario {
         label: "ctl-localkey",
         generation: "12+",
@@ -434,14 +372,13 @@ async fn itlrecovery_bridged_by_ctl_reset_localkey_on_12_mixed() {
         faults: "",
         plan: "regen ITLRecovery\nctl reset localkey\nreset phones\nwait registered\nctl update\nrestart TFTP @all\nreset phones\nwait registered\n",
         predict_args: &[],
-    })
-    .await;
+    });
     assert_eq!(a.compared, 60);
     assert_eq!(a.rejected, 0);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn automatic_phone_interaction_on_14_and_a_certificate_no_list_carries() {
+#[test]
+fn automatic_phone_interaction_on_14_and_a_certificate_no_list_carries() {
     // 14+ with automatic phone interaction (the simulator's default): every CallManager
     // regeneration rebuilds the ITLs and resets every phone at once. ucm-sub2 runs no TFTP:
     // its CallManager certificate is in no served list, and its regeneration still resets
@@ -456,8 +393,7 @@ async fn automatic_phone_interaction_on_14_and_a_certificate_no_list_carries() {
         faults: "powered-off=5%",
         plan: "regen CallManager @ucm-sub2\nwait registered\nregen TVS @all\nwait registered\nregen CallManager @all\nwait registered\n",
         predict_args: &["--generation", "14+", "--automatic-resets"],
-    })
-    .await;
+    });
     assert_eq!(a.compared, 60);
     assert_eq!(
         a.finals,

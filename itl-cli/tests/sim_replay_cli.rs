@@ -2,58 +2,29 @@
 //! replay of the same cluster, byte for byte from one run to the next), the table it prints,
 //! and bad plans (exit 2, `PLAN:line: message`, no JSON written).
 
-use itl_core::cucm::Generation;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
+use itl_core::cucm::Generation;
+
+use std::path::Path;
+use std::process::Output;
+
+use common::{Itl, TempDir, text};
 use itl_core::plan::Plan;
 
 use itl_sim::replay::Replay;
 use itl_sim::{Cluster, FaultSpec, SimOptions};
 
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(label: &str) -> Self {
-        let dir =
-            std::env::temp_dir().join(format!("itl-replay-cli-{}-{label}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        Self(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.path(name);
-        std::fs::write(&path, text).expect("write");
-        path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn itl(args: &[&str], plan: &Path, json: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_itl"))
-        .args(["sim", "replay", "--key-bits", "1024"])
+/// `itl sim replay --key-bits 1024 ARGS --plan PLAN --json JSON`.
+fn sim_replay(args: &[&str], plan: &Path, json: &Path) -> Output {
+    Itl::new()
+        .args(&["sim", "replay", "--key-bits", "1024"])
         .args(args)
         .arg("--plan")
         .arg(plan)
         .arg("--json")
         .arg(json)
-        .stdin(Stdio::null())
-        .output()
-        .expect("itl runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+        .run()
 }
 
 fn counts(v: &serde_json::Value) -> [u64; 5] {
@@ -67,7 +38,7 @@ const PLAN: &str = "# 11.5: the publisher's CallManager, one TFTP node\nregen Ca
 fn replay_writes_the_json_and_prints_the_counts() {
     let dir = TempDir::new("ok");
     let plan = dir.write("plan.txt", PLAN);
-    let (a, b) = (dir.path("a.json"), dir.path("b.json"));
+    let (a, b) = (dir.join("a.json"), dir.join("b.json"));
     let args = [
         "--nodes",
         "3",
@@ -80,7 +51,7 @@ fn replay_writes_the_json_and_prints_the_counts() {
         "--faults",
         "powered-off=5%",
     ];
-    let out = itl(&args, &plan, &a);
+    let out = sim_replay(&args, &plan, &a);
     let stdout = text(&out.stdout);
     assert_eq!(
         out.status.code(),
@@ -134,7 +105,7 @@ fn replay_writes_the_json_and_prints_the_counts() {
     assert_eq!(v["phones"].as_array().map(Vec::len), Some(200));
 
     // The same options give the same bytes.
-    let out = itl(&args, &plan, &b);
+    let out = sim_replay(&args, &plan, &b);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(std::fs::read(&b).expect("JSON written"), bytes);
 
@@ -162,8 +133,8 @@ fn itlrecovery_and_tvs_together_on_12_end_with_every_phone_rejected() {
         "plan.txt",
         "regen ITLRecovery\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\n",
     );
-    let json = dir.path("out.json");
-    let out = itl(&["--nodes", "2", "--phones", "40"], &plan, &json);
+    let json = dir.join("out.json");
+    let out = sim_replay(&["--nodes", "2", "--phones", "40"], &plan, &json);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let v: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&json).expect("JSON")).expect("JSON");
@@ -200,8 +171,8 @@ fn bad_plans_exit_2_naming_the_line() {
     ];
     for (plan_text, want) in cases {
         let plan = dir.write("plan.txt", plan_text);
-        let json = dir.path("out.json");
-        let out = itl(&["--nodes", "2", "--phones", "20"], &plan, &json);
+        let json = dir.join("out.json");
+        let out = sim_replay(&["--nodes", "2", "--phones", "20"], &plan, &json);
         let stderr = text(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{plan_text}: {stderr}");
         assert!(stderr.contains(want), "{plan_text}: {stderr}");
@@ -209,16 +180,14 @@ fn bad_plans_exit_2_naming_the_line() {
     }
 
     // An unreadable plan and a missing option are failures too.
-    let json = dir.path("out.json");
-    let out = itl(&["--phones", "20"], &dir.path("missing.txt"), &json);
+    let json = dir.join("out.json");
+    let out = sim_replay(&["--phones", "20"], &dir.join("missing.txt"), &json);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("cannot read the plan"));
-    let out = Command::new(env!("CARGO_BIN_EXE_itl"))
-        .args(["sim", "replay", "--phones", "20", "--json"])
+    let out = Itl::new()
+        .args(&["sim", "replay", "--phones", "20", "--json"])
         .arg(&json)
-        .stdin(Stdio::null())
-        .output()
-        .expect("itl runs");
+        .run();
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("--plan"));
 }

@@ -1,60 +1,17 @@
 //! `itl sweep` and `itl diff` through the real binary: against the simulator (every phone's
 //! state compared with the simulator's truth), and the error paths (exit 2).
 
-use itl_core::cucm::PhoneState;
-use std::path::{Path, PathBuf};
-use std::process::{Output, Stdio};
+mod common;
+
+use std::path::Path;
 use std::time::Duration;
 
+use common::{Itl, SimServe, TempDir, text};
+use itl_core::cucm::PhoneState;
 use itl_cucm::sweep::{Archive, SweepReport};
 use itl_sim::{Cluster, FaultSpec, ServeOptions, SimOptions, SimServer};
 
 const PASSWORD: &str = "sweep-cli-password";
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(label: &str) -> Self {
-        let dir =
-            std::env::temp_dir().join(format!("itl-sweep-cli-{}-{label}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        Self(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// Runs `itl` with `args` (no password in the environment unless given), failing the test
-/// after `limit`.
-async fn itl(args: &[&str], env: &[(&str, &str)], limit: Duration) -> Output {
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_itl"));
-    cmd.args(args)
-        .env_remove("ITL_PASSWORD")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    tokio::time::timeout(limit, cmd.output())
-        .await
-        .expect("itl finished in time")
-        .expect("itl runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 async fn start_sim(faults: &str, phones: usize) -> SimServer {
     start_sim_mode(faults, phones, false).await
@@ -121,22 +78,22 @@ async fn inventory_sweep_matches_the_simulators_truth() {
     let sim = start_sim(faults, 40).await;
     let dir = TempDir::new("truth");
     sim.cluster_file()
-        .save(&dir.path("cluster.toml"))
+        .save(&dir.join("cluster.toml"))
         .expect("cluster file");
-    write_inventory(&sim, &dir.path("phones.csv"));
-    seed_archive(&sim, &dir.path("itl-archive"));
+    write_inventory(&sim, &dir.join("phones.csv"));
+    seed_archive(&sim, &dir.join("itl-archive"));
     let truth = sim.truth();
 
-    let json = dir.path("sweep.json");
-    let csv = dir.path("sweep.csv");
-    let html = dir.path("sweep.html");
-    let out = itl(
-        &[
+    let json = dir.join("sweep.json");
+    let csv = dir.join("sweep.csv");
+    let html = dir.join("sweep.html");
+    let out = Itl::new()
+        .args(&[
             "sweep",
             "--inventory",
-            dir.path("phones.csv").to_str().expect("utf-8"),
+            dir.join("phones.csv").to_str().expect("utf-8"),
             "--cluster",
-            dir.path("cluster.toml").to_str().expect("utf-8"),
+            dir.join("cluster.toml").to_str().expect("utf-8"),
             "--json",
             json.to_str().expect("utf-8"),
             "--csv",
@@ -149,11 +106,9 @@ async fn inventory_sweep_matches_the_simulators_truth() {
             "1.5",
             "--connect-timeout",
             "1",
-        ],
-        &[],
-        Duration::from_secs(60),
-    )
-    .await;
+        ])
+        .timeout(Duration::from_secs(60))
+        .run();
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
     let report = SweepReport::load(&json).expect("report");
@@ -203,7 +158,7 @@ async fn inventory_sweep_matches_the_simulators_truth() {
         assert!(html_text.contains(&format!("<td>{}</td>", p.name)));
     }
     // The served ITLs were archived beside the reports, next to the seeded ones.
-    let archive = Archive::open(&dir.path("itl-archive")).expect("archive");
+    let archive = Archive::open(&dir.join("itl-archive")).expect("archive");
     for r in &report.references {
         let md5 = &r.itl.as_ref().expect("itl").md5;
         assert!(archive.lookup(md5).is_some());
@@ -216,27 +171,25 @@ async fn mixed_mode_ctl_mismatches_match_the_truth() {
     let sim = start_sim_mode("stale-ctl=2,stale-itl=1,update-failed=1", 12, true).await;
     let dir = TempDir::new("mixed");
     sim.cluster_file()
-        .save(&dir.path("cluster.toml"))
+        .save(&dir.join("cluster.toml"))
         .expect("cluster file");
-    write_inventory(&sim, &dir.path("phones.csv"));
-    seed_archive(&sim, &dir.path("itl-archive"));
-    let json = dir.path("sweep.json");
-    let out = itl(
-        &[
+    write_inventory(&sim, &dir.join("phones.csv"));
+    seed_archive(&sim, &dir.join("itl-archive"));
+    let json = dir.join("sweep.json");
+    let out = Itl::new()
+        .args(&[
             "sweep",
             "--quiet",
             "--tftp",
             "--inventory",
-            dir.path("phones.csv").to_str().expect("utf-8"),
+            dir.join("phones.csv").to_str().expect("utf-8"),
             "--cluster",
-            dir.path("cluster.toml").to_str().expect("utf-8"),
+            dir.join("cluster.toml").to_str().expect("utf-8"),
             "--json",
             json.to_str().expect("utf-8"),
-        ],
-        &[],
-        Duration::from_secs(60),
-    )
-    .await;
+        ])
+        .timeout(Duration::from_secs(60))
+        .run();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let report = SweepReport::load(&json).expect("report");
     let expected: Vec<(String, String)> = sim
@@ -266,25 +219,23 @@ async fn without_history_stale_phones_are_foreign() {
     let sim = start_sim("stale-itl=2", 6).await;
     let dir = TempDir::new("nohistory");
     sim.cluster_file()
-        .save(&dir.path("cluster.toml"))
+        .save(&dir.join("cluster.toml"))
         .expect("cluster file");
-    write_inventory(&sim, &dir.path("phones.csv"));
-    let json = dir.path("sweep.json");
-    let out = itl(
-        &[
+    write_inventory(&sim, &dir.join("phones.csv"));
+    let json = dir.join("sweep.json");
+    let out = Itl::new()
+        .args(&[
             "sweep",
             "--quiet",
             "--inventory",
-            dir.path("phones.csv").to_str().expect("utf-8"),
+            dir.join("phones.csv").to_str().expect("utf-8"),
             "--cluster",
-            dir.path("cluster.toml").to_str().expect("utf-8"),
+            dir.join("cluster.toml").to_str().expect("utf-8"),
             "--json",
             json.to_str().expect("utf-8"),
-        ],
-        &[],
-        Duration::from_secs(60),
-    )
-    .await;
+        ])
+        .timeout(Duration::from_secs(60))
+        .run();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(out.stdout.is_empty(), "--quiet prints no tables");
     let report = SweepReport::load(&json).expect("report");
@@ -301,7 +252,10 @@ async fn without_history_stale_phones_are_foreign() {
 
     // `itl diff` of a report with itself: nothing changed, exit 0.
     let j = json.to_str().expect("utf-8");
-    let same = itl(&["diff", j, j], &[], Duration::from_secs(20)).await;
+    let same = Itl::new()
+        .args(&["diff", j, j])
+        .timeout(Duration::from_secs(20))
+        .run();
     assert_eq!(same.status.code(), Some(0));
     assert!(text(&same.stdout).contains("changed state: 0\n"));
     // A later report where one ok phone went unreachable: a new problem, exit 1.
@@ -313,14 +267,12 @@ async fn without_history_stale_phones_are_foreign() {
         .expect("an ok phone");
     later.phones[at].state = PhoneState::Unreachable;
     later.summary = itl_cucm::sweep::report::Summary::of(&later.phones);
-    let after = dir.path("after.json");
+    let after = dir.join("after.json");
     std::fs::write(&after, later.to_json().expect("json")).expect("write");
-    let changed = itl(
-        &["diff", j, after.to_str().expect("utf-8"), "--json"],
-        &[],
-        Duration::from_secs(20),
-    )
-    .await;
+    let changed = Itl::new()
+        .args(&["diff", j, after.to_str().expect("utf-8"), "--json"])
+        .timeout(Duration::from_secs(20))
+        .run();
     assert_eq!(changed.status.code(), Some(1));
     let value: serde_json::Value = serde_json::from_slice(&changed.stdout).expect("json");
     assert_eq!(
@@ -330,20 +282,30 @@ async fn without_history_stale_phones_are_foreign() {
     sim.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn cluster_mode_needs_a_password_and_reports_discovery_failures() {
-    let sim = start_sim("", 4).await;
+#[test]
+fn cluster_mode_needs_a_password_and_reports_discovery_failures() {
     let dir = TempDir::new("cluster");
-    let cluster = dir.path("cluster.toml");
-    sim.cluster_file().save(&cluster).expect("cluster file");
+    let cluster = dir.join("cluster.toml");
+    let sim = SimServe::start(
+        &cluster,
+        PASSWORD,
+        &[
+            "--nodes",
+            "2",
+            "--phones",
+            "4",
+            "--seed",
+            "11",
+            "--key-bits",
+            "1024",
+        ],
+    );
     let c = cluster.to_str().expect("utf-8");
     // No password in the environment and no terminal: exit 2, naming the variable.
-    let out = itl(
-        &["sweep", "--cluster", c, "--quiet"],
-        &[],
-        Duration::from_secs(30),
-    )
-    .await;
+    let out = Itl::new()
+        .args(&["sweep", "--cluster", c, "--quiet"])
+        .timeout(Duration::from_secs(30))
+        .run();
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stderr).contains("set the environment variable ITL_PASSWORD"),
@@ -351,30 +313,28 @@ async fn cluster_mode_needs_a_password_and_reports_discovery_failures() {
         text(&out.stderr)
     );
     // A wrong password: the publisher refuses (401), exit 2.
-    let out = itl(
-        &["sweep", "--cluster", c, "--quiet"],
-        &[("ITL_PASSWORD", "wrong")],
-        Duration::from_secs(30),
-    )
-    .await;
+    let out = Itl::new()
+        .args(&["sweep", "--cluster", c, "--quiet"])
+        .env("ITL_PASSWORD", "wrong")
+        .timeout(Duration::from_secs(30))
+        .run();
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("401"), "{}", text(&out.stderr));
     // --insecure says so.
-    let out = itl(
-        &["sweep", "--cluster", c, "--quiet", "--insecure"],
-        &[("ITL_PASSWORD", "wrong")],
-        Duration::from_secs(30),
-    )
-    .await;
+    let out = Itl::new()
+        .args(&["sweep", "--cluster", c, "--quiet", "--insecure"])
+        .env("ITL_PASSWORD", "wrong")
+        .timeout(Duration::from_secs(30))
+        .run();
     assert!(
         text(&out.stderr)
             .contains("--insecure: the TLS certificates of the CUCM nodes are NOT verified")
     );
     // The right password: the sweep runs when the simulator answers AXL and RisPort, and
     // fails with exit 2 naming the AXL call while it does not.
-    let json = dir.path("sweep.json");
-    let out = itl(
-        &[
+    let json = dir.join("sweep.json");
+    let out = Itl::new()
+        .args(&[
             "sweep",
             "--cluster",
             c,
@@ -383,16 +343,14 @@ async fn cluster_mode_needs_a_password_and_reports_discovery_failures() {
             json.to_str().expect("utf-8"),
             "--timeout",
             "2",
-        ],
-        &[("ITL_PASSWORD", PASSWORD)],
-        Duration::from_secs(120),
-    )
-    .await;
+        ])
+        .env("ITL_PASSWORD", PASSWORD)
+        .run();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let report = SweepReport::load(&json).expect("report");
     assert_eq!(report.phones.len(), 4);
     assert!(report.phones.iter().all(|p| p.state == PhoneState::Ok));
-    sim.shutdown().await;
+    sim.stop();
 }
 
 /// Cluster mode end to end: AXL lists the phones, RisPort70 gives registration, addresses and
@@ -403,12 +361,12 @@ async fn cluster_mode_sweep_matches_the_truth() {
     let faults = "web-off=2,powered-off=2,unreachable=1,garbage=1,oversized=1,slow=1@200ms,stale-itl=2,foreign-itl=1,update-failed=1,no-itl=1";
     let sim = start_sim(faults, 30).await;
     let dir = TempDir::new("cluster-truth");
-    let cluster = dir.path("cluster.toml");
+    let cluster = dir.join("cluster.toml");
     sim.cluster_file().save(&cluster).expect("cluster file");
-    seed_archive(&sim, &dir.path("itl-archive"));
-    let json = dir.path("sweep.json");
-    let out = itl(
-        &[
+    seed_archive(&sim, &dir.join("itl-archive"));
+    let json = dir.join("sweep.json");
+    let out = Itl::new()
+        .args(&[
             "sweep",
             "--cluster",
             cluster.to_str().expect("utf-8"),
@@ -417,11 +375,9 @@ async fn cluster_mode_sweep_matches_the_truth() {
             json.to_str().expect("utf-8"),
             "--timeout",
             "2",
-        ],
-        &[("ITL_PASSWORD", PASSWORD)],
-        Duration::from_secs(120),
-    )
-    .await;
+        ])
+        .env("ITL_PASSWORD", PASSWORD)
+        .run();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let report = SweepReport::load(&json).expect("report");
     let mut expected: Vec<(String, String)> = sim
@@ -451,9 +407,9 @@ async fn cluster_mode_sweep_matches_the_truth() {
         );
     }
     // RisPort unpaced (`--risport-rate 0`) and the phones' zone given: the same states.
-    let unpaced = dir.path("unpaced.json");
-    let out = itl(
-        &[
+    let unpaced = dir.join("unpaced.json");
+    let out = Itl::new()
+        .args(&[
             "sweep",
             "--cluster",
             cluster.to_str().expect("utf-8"),
@@ -466,28 +422,25 @@ async fn cluster_mode_sweep_matches_the_truth() {
             "0",
             "--phone-utc-offset",
             "+00:00",
-        ],
-        &[("ITL_PASSWORD", PASSWORD)],
-        Duration::from_secs(120),
-    )
-    .await;
+        ])
+        .env("ITL_PASSWORD", PASSWORD)
+        .run();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let mut again = states_of(&SweepReport::load(&unpaced).expect("report"));
     again.sort();
     assert_eq!(again, expected);
     // A malformed zone is refused before anything runs.
-    let out = itl(
-        &[
+    let out = Itl::new()
+        .args(&[
             "sweep",
             "--cluster",
             cluster.to_str().expect("utf-8"),
             "--phone-utc-offset",
             "+25:00",
-        ],
-        &[("ITL_PASSWORD", PASSWORD)],
-        Duration::from_secs(20),
-    )
-    .await;
+        ])
+        .env("ITL_PASSWORD", PASSWORD)
+        .timeout(Duration::from_secs(20))
+        .run();
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stderr).contains("is not a UTC offset"),
@@ -789,42 +742,44 @@ async fn faults_and_risport_throttling_stay_within_the_deadline() {
     sim.shutdown().await;
 }
 
-#[tokio::test]
-async fn bad_inputs_exit_2() {
+#[test]
+fn bad_inputs_exit_2() {
     let dir = TempDir::new("bad");
-    let inv = dir.path("phones.csv");
+    let inv = dir.join("phones.csv");
     std::fs::write(&inv, "name,address\nSEP1,127.0.0.1\n").expect("write");
-    let out = itl(
-        &["sweep", "--inventory", inv.to_str().expect("utf-8")],
-        &[],
-        Duration::from_secs(20),
-    )
-    .await;
+    let out = Itl::new()
+        .args(&["sweep", "--inventory", inv.to_str().expect("utf-8")])
+        .timeout(Duration::from_secs(20))
+        .run();
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stderr).contains("no \"tftp_server\" column"),
         "{}",
         text(&out.stderr)
     );
-    let out = itl(&["sweep"], &[], Duration::from_secs(20)).await;
+    let out = Itl::new()
+        .args(&["sweep"])
+        .timeout(Duration::from_secs(20))
+        .run();
     assert_eq!(out.status.code(), Some(2));
-    let out = itl(
-        &[
+    let out = Itl::new()
+        .args(&[
             "sweep",
             "--inventory",
             inv.to_str().expect("utf-8"),
             "--timeout",
             "0",
-        ],
-        &[],
-        Duration::from_secs(20),
-    )
-    .await;
+        ])
+        .timeout(Duration::from_secs(20))
+        .run();
     assert_eq!(out.status.code(), Some(2));
-    let garbage = dir.path("garbage.json");
+    let garbage = dir.join("garbage.json");
     std::fs::write(&garbage, "{\"schema\": 1}").expect("write");
     let g = garbage.to_str().expect("utf-8");
-    let out = itl(&["diff", g, g], &[], Duration::from_secs(20)).await;
+    let out = Itl::new()
+        .args(&["diff", g, g])
+        .timeout(Duration::from_secs(20))
+        .run();
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stderr).contains("cannot read the earlier report"),

@@ -1,71 +1,12 @@
 //! `itl verify` through the real binary: verdict lines, findings, JSON, folders, cluster
 //! certificates and exit codes 0 / 1 / 2.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn itl(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_itl"))
-        .args(args)
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    if let Some(bytes) = stdin {
-        input.write_all(bytes).unwrap();
-    }
-    drop(input);
-    child.wait_with_output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).unwrap()
-}
+use common::{Itl, TempDir, root, s, text};
 
 const REAL: &str = "../shared/samples/real/CTLFile-cucm-tokenless-2015.tlv";
 const STAMP: &str = "2025-06-01T12:00:00Z";
-
-fn root() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-}
-
-/// A scratch directory, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(label: &str) -> Self {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "itl-cli-{label}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    fn put(&self, rel: &str, bytes: &[u8]) -> String {
-        let path = self.0.join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, bytes).unwrap();
-        path.display().to_string()
-    }
-
-    fn dir(&self) -> String {
-        self.0.display().to_string()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(root().join("fixtures").join(name)).unwrap()
@@ -73,10 +14,9 @@ fn fixture(name: &str) -> Vec<u8> {
 
 #[test]
 fn a_valid_file_exits_0_with_one_ok_line() {
-    let out = itl(
-        &["verify", "fixtures/itl-12-sha512.tlv", "--now", STAMP],
-        None,
-    );
+    let out = Itl::new()
+        .args(&["verify", "fixtures/itl-12-sha512.tlv", "--now", STAMP])
+        .run();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(
         text(&out.stdout),
@@ -87,10 +27,9 @@ fn a_valid_file_exits_0_with_one_ok_line() {
 
 #[test]
 fn a_failing_file_exits_1_with_its_findings() {
-    let out = itl(
-        &["verify", "fixtures/itl-expiring.tlv", "--now", STAMP],
-        None,
-    );
+    let out = Itl::new()
+        .args(&["verify", "fixtures/itl-expiring.tlv", "--now", STAMP])
+        .run();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         text(&out.stdout),
@@ -99,16 +38,17 @@ fn a_failing_file_exits_1_with_its_findings() {
          \x20 error    record 6   expired: the certificate expired on 2025-05-31T12:00:00Z\n"
     );
     // Twin: two months earlier the same file is fine.
-    let out = itl(
-        &["verify", "fixtures/itl-expiring.tlv", "--now", "2025-04-01"],
-        None,
-    );
+    let out = Itl::new()
+        .args(&["verify", "fixtures/itl-expiring.tlv", "--now", "2025-04-01"])
+        .run();
     assert_eq!(out.status.code(), Some(0));
 }
 
 #[test]
 fn the_real_ctl_verifies_and_a_flipped_byte_does_not() {
-    let out = itl(&["verify", REAL, "--now", "2014-06-01T00:00:00Z"], None);
+    let out = Itl::new()
+        .args(&["verify", REAL, "--now", "2014-06-01T00:00:00Z"])
+        .run();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     let stdout = text(&out.stdout);
     let mut lines = stdout.lines();
@@ -128,9 +68,11 @@ fn the_real_ctl_verifies_and_a_flipped_byte_does_not() {
 
     let mut bytes = std::fs::read(root().join(REAL)).unwrap();
     bytes[2606 + 30] ^= 0x01; // inside record 3
-    let scratch = Scratch::new("flip");
-    let path = scratch.put("CTLFile.tlv", &bytes);
-    let out = itl(&["verify", &path, "--now", "2014-06-01T00:00:00Z"], None);
+    let scratch = TempDir::new("flip");
+    let path = s(&scratch.write("CTLFile.tlv", &bytes));
+    let out = Itl::new()
+        .args(&["verify", &path, "--now", "2014-06-01T00:00:00Z"])
+        .run();
     assert_eq!(out.status.code(), Some(1));
     let stdout = text(&out.stdout);
     assert!(
@@ -146,17 +88,16 @@ fn the_real_ctl_verifies_and_a_flipped_byte_does_not() {
 
 #[test]
 fn json_shape() {
-    let out = itl(
-        &[
+    let out = Itl::new()
+        .args(&[
             "verify",
             "--json",
             "--now",
             STAMP,
             "fixtures/ctl-mixed-sha256.tlv",
             "fixtures/itl-40-certs.tlv",
-        ],
-        None,
-    );
+        ])
+        .run();
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let files = v.as_array().unwrap();
@@ -199,16 +140,15 @@ fn json_shape() {
 
 #[test]
 fn json_records_are_counted_from_1() {
-    let out = itl(
-        &[
+    let out = Itl::new()
+        .args(&[
             "verify",
             "--json",
             "--now",
             STAMP,
             "fixtures/itl-expiring.tlv",
-        ],
-        None,
-    );
+        ])
+        .run();
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
@@ -224,15 +164,17 @@ fn json_records_are_counted_from_1() {
 
 #[test]
 fn a_folder_is_walked_for_tlv_files() {
-    let scratch = Scratch::new("walk");
-    scratch.put("b/ITLFile.tlv", &fixture("itl-4096.tlv"));
-    scratch.put("a/nested/CTLFile.TLV", &fixture("ctl-mixed-sha256.tlv"));
-    scratch.put("a/notes.txt", b"not a trust list");
-    let out = itl(&["verify", &scratch.dir(), "--now", STAMP], None);
+    let scratch = TempDir::new("walk");
+    scratch.write("b/ITLFile.tlv", fixture("itl-4096.tlv"));
+    scratch.write("a/nested/CTLFile.TLV", fixture("ctl-mixed-sha256.tlv"));
+    scratch.write("a/notes.txt", b"not a trust list");
+    let out = Itl::new()
+        .args(&["verify", &s(scratch.path()), "--now", STAMP])
+        .run();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
-    let dir = scratch.dir();
+    let dir = s(scratch.path());
     assert_eq!(
         lines,
         [
@@ -248,16 +190,15 @@ fn a_folder_is_walked_for_tlv_files() {
 
 #[test]
 fn an_unparsable_input_exits_2_and_the_others_are_still_verified() {
-    let out = itl(
-        &[
+    let out = Itl::new()
+        .args(&[
             "verify",
             "--now",
             STAMP,
             "fixtures/malformed/certificate-length-lies.tlv",
             "fixtures/itl-12-sha512.tlv",
-        ],
-        None,
-    );
+        ])
+        .run();
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         text(&out.stderr),
@@ -265,16 +206,15 @@ fn an_unparsable_input_exits_2_and_the_others_are_still_verified() {
     );
     assert!(text(&out.stdout).starts_with("OK  fixtures/itl-12-sha512.tlv  "));
     // A failing file does not lower exit code 2.
-    let out = itl(
-        &[
+    let out = Itl::new()
+        .args(&[
             "verify",
             "--now",
             STAMP,
             "fixtures/itl-40-certs.tlv",
             "fixtures/no-such-file.tlv",
-        ],
-        None,
-    );
+        ])
+        .run();
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).starts_with("itl: cannot read fixtures/no-such-file.tlv"));
     assert!(text(&out.stdout).starts_with("FAIL  fixtures/itl-40-certs.tlv  "));
@@ -282,10 +222,10 @@ fn an_unparsable_input_exits_2_and_the_others_are_still_verified() {
 
 #[test]
 fn standard_input() {
-    let out = itl(
-        &["verify", "-", "--now", STAMP],
-        Some(&fixture("itl-11.5-sha1-2048.tlv")),
-    );
+    let out = Itl::new()
+        .args(&["verify", "-", "--now", STAMP])
+        .stdin(fixture("itl-11.5-sha1-2048.tlv"))
+        .run();
     assert_eq!(out.status.code(), Some(0));
     assert!(
         text(&out.stdout)
@@ -295,14 +235,13 @@ fn standard_input() {
 
 #[test]
 fn usage_errors_exit_2() {
-    let out = itl(
-        &["verify", "fixtures/itl-12-sha512.tlv", "--now", "soon"],
-        None,
-    );
+    let out = Itl::new()
+        .args(&["verify", "fixtures/itl-12-sha512.tlv", "--now", "soon"])
+        .run();
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("`soon` is not an RFC 3339 time"));
-    let scratch = Scratch::new("empty");
-    let out = itl(&["verify", &scratch.dir()], None);
+    let scratch = TempDir::new("empty");
+    let out = Itl::new().args(&["verify", &s(scratch.path())]).run();
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         text(&out.stderr),
@@ -325,7 +264,9 @@ fn cluster_certificates() {
     };
     let run = |dir: &str| {
         let a = args(dir);
-        itl(&a.iter().map(String::as_str).collect::<Vec<_>>(), None)
+        Itl::new()
+            .args(&a.iter().map(String::as_str).collect::<Vec<_>>())
+            .run()
     };
     let out = run("fixtures/cluster-certs");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
@@ -352,56 +293,51 @@ fn cluster_certificates() {
 
 #[test]
 fn cluster_folder_problems() {
-    let scratch = Scratch::new("cluster");
+    let scratch = TempDir::new("cluster");
     let pem = std::fs::read(root().join("fixtures/cluster-certs/ucm-pub/TVS.pem")).unwrap();
-    scratch.put("ucm-pub/ucm-pub.pem", &pem);
-    scratch.put("README", b"ignored: not a certificate name");
-    let out = itl(
-        &[
+    scratch.write("ucm-pub/ucm-pub.pem", &pem);
+    scratch.write("README", b"ignored: not a certificate name");
+    let out = Itl::new()
+        .args(&[
             "verify",
             "--now",
             STAMP,
             "--cluster-certs",
-            &scratch.dir(),
+            &s(scratch.path()),
             "fixtures/itl-12-sha512.tlv",
-        ],
-        None,
-    );
+        ])
+        .run();
     assert_eq!(out.status.code(), Some(1));
     let note = format!(
         "itl: note: {}: `ucm-pub` is not a known certificate role (CallManager, TVS, ITLRecovery, CAPF...); it only counts as a current certificate\n",
-        Path::new(&scratch.dir())
-            .join("ucm-pub/ucm-pub.pem")
-            .display()
+        scratch.path().join("ucm-pub/ucm-pub.pem").display()
     );
     assert_eq!(text(&out.stderr), note);
 
-    scratch.put(
+    scratch.write(
         "ucm-pub/CAPF.pem",
         b"-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n",
     );
-    let out = itl(
-        &[
+    let out = Itl::new()
+        .args(&[
             "verify",
             "--cluster-certs",
-            &scratch.dir(),
+            &s(scratch.path()),
             "fixtures/itl-12-sha512.tlv",
-        ],
-        None,
-    );
+        ])
+        .run();
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("CAPF.pem: not a PEM or DER certificate"));
     assert_eq!(text(&out.stdout), "");
 
-    let out = itl(
-        &[
+    let out = Itl::new()
+        .args(&[
             "verify",
             "--cluster-certs",
             "fixtures/no-such-dir",
             "fixtures/itl-12-sha512.tlv",
-        ],
-        None,
-    );
+        ])
+        .run();
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stderr)

@@ -1,7 +1,7 @@
 //! Interoperability with an independent implementation: the signed region, the signature and
 //! the signer's public key are extracted with `itl-core` into files and checked with the
-//! `openssl` command line. Skipped with a message when `openssl` is missing, unless
-//! `ITL_REQUIRE_TFTPD=1` (set by CI), which makes a missing `openssl` a failure.
+//! `openssl` command line. A missing `openssl` fails these tests, unless `ITL_SKIP_EXTERNAL=1`
+//! (then they are skipped, saying so).
 
 mod verify_support;
 
@@ -10,18 +10,7 @@ use std::process::Command;
 use verify_support::*;
 
 fn openssl_ready() -> bool {
-    let found = Command::new("openssl")
-        .arg("version")
-        .output()
-        .is_ok_and(|out| out.status.success());
-    if !found {
-        assert!(
-            std::env::var("ITL_REQUIRE_TFTPD").as_deref() != Ok("1"),
-            "openssl is required (ITL_REQUIRE_TFTPD=1) but was not found"
-        );
-        eprintln!("skipping: the openssl command line tool is not installed");
-    }
-    found
+    itl_testkit::require_tool("openssl")
 }
 
 fn digest_flag(digest: Digest) -> &'static str {

@@ -136,12 +136,15 @@ pub fn read_secret_file(path: &Path) -> Result<Secret, SecretError> {
     Ok(Secret::new(line))
 }
 
+/// A no-echo prompt: shows the text, returns the line typed.
+pub type Prompt<'a> = &'a dyn Fn(&str) -> std::io::Result<String>;
+
 /// Reads a secret: from `source.file`, else from `source.env` when it is set and not empty,
 /// else through `prompt` (a no-echo terminal prompt the caller provides; `None` when there is
 /// no terminal). The error names every place that was tried.
 pub fn read_secret(
     source: &SecretSource,
-    prompt: Option<&dyn Fn(&str) -> std::io::Result<String>>,
+    prompt: Option<Prompt<'_>>,
 ) -> Result<Secret, SecretError> {
     if let Some(path) = &source.file {
         return read_secret_file(path);

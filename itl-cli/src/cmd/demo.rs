@@ -1,6 +1,7 @@
 //! `itl demo`: starts a simulated cluster in-process, fetches each TFTP node's ITL with the
 //! real client over HTTP 6970 and TFTP, verifies it, and shows the phones by state.
 
+use crate::color::Colors;
 use crate::exit;
 use anyhow::{Context, Result};
 use itl_core::cucm::{CertUnit, Generation, Service};
@@ -43,7 +44,7 @@ pub struct Args {
 }
 
 /// Runs the demo.
-pub fn run(args: Args) -> Result<u8> {
+pub fn run(args: Args, colors: Colors) -> Result<u8> {
     let started = Instant::now();
     let options = SimOptions {
         nodes: usize::from(args.nodes),
@@ -78,7 +79,7 @@ pub fn run(args: Args) -> Result<u8> {
         .context("cannot start the simulated servers")?;
     let code = client_runtime.block_on(async {
         let shown = show(&sim, &options, built, started).await?;
-        let swept = sweep(&sim, &password, &args.html).await?;
+        let swept = sweep(&sim, &password, &args.html, colors).await?;
         println!("\ndone in {:.1} s", started.elapsed().as_secs_f64());
         Ok::<u8, anyhow::Error>(shown.max(swept))
     });
@@ -345,7 +346,12 @@ fn demo_sweep_options() -> itl_cucm::sweep::SweepOptions {
 /// phones, RisPort70 gives their registration, address and web-server flag, each phone's
 /// Network Setup and status pages give its trust state, compared with what its TFTP node
 /// serves. Prints the summary, checks it against the simulator's truth and writes the HTML.
-async fn sweep(sim: &SimServer, password: &str, html_path: &std::path::Path) -> Result<u8> {
+async fn sweep(
+    sim: &SimServer,
+    password: &str,
+    html_path: &std::path::Path,
+    colors: Colors,
+) -> Result<u8> {
     use itl_cucm::secrets::{Credentials, Secret};
     use itl_cucm::session::{ClusterSession, SessionOptions};
     use itl_cucm::sweep::report::ClusterFacts;
@@ -403,7 +409,7 @@ async fn sweep(sim: &SimServer, password: &str, html_path: &std::path::Path) -> 
     let (_handle, signal) = cancel_pair();
     let observer = ProgressBarObserver::new(true);
     let report = run_sweep(plan, &mut archive, &options, &observer, signal).await?;
-    print!("{}", report.summary_tables());
+    print!("{}", colors.stdout_text(&report.summary_tables()));
     let truth = sim.truth();
     let expected: BTreeMap<&str, &str> = truth
         .phones

@@ -1,8 +1,10 @@
 //! One module per subcommand.
 
+pub mod completions;
 pub mod demo;
 pub mod diff;
 pub mod fetch;
+pub mod man;
 pub mod parse;
 pub mod plan;
 pub mod predict;

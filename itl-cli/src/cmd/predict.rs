@@ -24,6 +24,7 @@ use itl_cucm::sweep::{Archive, SweepReport};
 use itl_wire::cluster_file::ClusterFile;
 
 use crate::cluster_args::ClusterArgs;
+use crate::color::Colors;
 use crate::exit;
 use crate::input::{display, read_input};
 
@@ -83,7 +84,7 @@ pub struct Args {
 }
 
 /// Runs the command.
-pub fn run(args: Args) -> Result<u8> {
+pub fn run(args: Args, colors: Colors) -> Result<u8> {
     if args.current.is_some() {
         return offline(&args);
     }
@@ -152,7 +153,7 @@ pub fn run(args: Args) -> Result<u8> {
         inputs.phones.len(),
         plan.steps().len()
     );
-    print!("{}", render(&prediction, args.list));
+    print!("{}", render(&prediction, args.list, colors));
     if let Some(path) = &args.json {
         write_json(path, &prediction)?;
     }
@@ -197,9 +198,10 @@ fn count_cells(counts: &BTreeMap<Verdict, usize>) -> Vec<String> {
 }
 
 /// The per-step table, the final counts and the phones at risk.
-pub fn render(p: &Prediction, list: usize) -> String {
+pub fn render(p: &Prediction, list: usize, colors: Colors) -> String {
     let mut t = Table::new();
     t.load_style(presets::ASCII_FULL_CONDENSED);
+    colors.table(&mut t);
     let mut header = vec!["#".to_owned(), "step".to_owned()];
     header.extend(Verdict::ALL.iter().map(|v| v.name().to_owned()));
     t.set_header(header);

@@ -5,6 +5,7 @@
 //! by step through the model's change API and writes what every phone did
 //! ([`itl_sim::replay`]) as JSON, with a table of counts per step.
 
+use crate::color::Colors;
 use crate::exit;
 use anyhow::{Context, Result};
 use comfy_table::{Cell, CellAlignment, Table, presets};
@@ -161,10 +162,10 @@ fn password(user: &str) -> Result<String> {
 }
 
 /// Runs the command.
-pub fn run(args: Args) -> Result<u8> {
+pub fn run(args: Args, colors: Colors) -> Result<u8> {
     match args.command {
         SimCommand::Serve(args) => serve(args),
-        SimCommand::Replay(args) => replay(args),
+        SimCommand::Replay(args) => replay(args, colors),
     }
 }
 
@@ -267,7 +268,7 @@ fn print_plan_errors(path: &Path, err: &PlanError) {
     }
 }
 
-fn replay(args: ReplayArgs) -> Result<u8> {
+fn replay(args: ReplayArgs, colors: Colors) -> Result<u8> {
     let text = match std::fs::read_to_string(&args.plan) {
         Ok(text) => text,
         Err(e) => {
@@ -305,7 +306,7 @@ fn replay(args: ReplayArgs) -> Result<u8> {
         Err(err) => return Err(err).context("the replay failed"),
     };
     write_json(&args.json, &replay)?;
-    print_replay(&replay, &args.json);
+    print_replay(&replay, &args.json, colors);
     Ok(exit::OK)
 }
 
@@ -337,7 +338,7 @@ fn count_cells(counts: &Counts, with_unknown: bool) -> Vec<Cell> {
         .collect()
 }
 
-fn print_replay(replay: &Replay, json: &Path) {
+fn print_replay(replay: &Replay, json: &Path, colors: Colors) {
     let c = &replay.cluster;
     println!(
         "itl sim replay: cluster {} ({}, {}, {} nodes, {} phones, seed {}{})",
@@ -369,6 +370,7 @@ fn print_replay(replay: &Replay, json: &Path) {
     }
     let mut table = Table::new();
     table.load_style(presets::UTF8_FULL_CONDENSED);
+    colors.table(&mut table);
     table.set_header(header);
     for s in &replay.steps {
         let mut row = vec![

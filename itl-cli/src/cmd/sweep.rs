@@ -7,6 +7,7 @@
 //! nodes). Exit 0 when every phone is `ok`, 1 when any is not, 2 when the sweep could not run.
 
 use crate::cluster_args::ClusterArgs;
+use crate::color::Colors;
 use crate::exit;
 use anyhow::{Context, Result, bail};
 use itl_cucm::fetch::Transport;
@@ -134,7 +135,7 @@ fn write_file(path: &Path, text: &[u8]) -> Result<()> {
 }
 
 /// Runs the command.
-pub fn run(args: Args) -> Result<u8> {
+pub fn run(args: Args, colors: Colors) -> Result<u8> {
     let cluster = args.cluster.load()?;
     let transport = if args.tftp {
         Transport::Tftp
@@ -200,9 +201,9 @@ pub fn run(args: Args) -> Result<u8> {
     if !args.quiet {
         let tables = report.summary_tables();
         if to_stdout {
-            eprint!("{tables}");
+            eprint!("{}", colors.stderr_text(&tables));
         } else {
-            print!("{tables}");
+            print!("{}", colors.stdout_text(&tables));
         }
     }
     for w in &report.warnings {

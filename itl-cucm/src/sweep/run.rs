@@ -737,7 +737,7 @@ fn record(
             .clone()
             .or_else(|| phone.tftp_server.clone()),
         security_profile: phone.security_profile.clone(),
-        security_mode: phone.security_mode.clone(),
+        security_mode: phone.security_mode,
         state,
         evidence,
     }

@@ -81,32 +81,10 @@ pub fn pattern(len: usize, seed: u64) -> Vec<u8> {
     out
 }
 
-/// Path of `in.tftpd` if installed.
-pub fn tftpd_binary() -> Option<PathBuf> {
-    let standard = PathBuf::from("/usr/sbin/in.tftpd");
-    if standard.is_file() {
-        return Some(standard);
-    }
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|dir| dir.join("in.tftpd"))
-            .find(|p| p.is_file())
-    })
-}
-
-/// `in.tftpd`, or `None` after explaining the skip. With `ITL_REQUIRE_TFTPD=1` a missing
-/// binary fails the test instead.
-pub fn require_tftpd(test: &str) -> Option<PathBuf> {
-    match tftpd_binary() {
-        Some(path) => Some(path),
-        None if std::env::var("ITL_REQUIRE_TFTPD").as_deref() == Ok("1") => {
-            panic!("{test}: in.tftpd not found and ITL_REQUIRE_TFTPD=1 (apt-get install tftpd-hpa)")
-        }
-        None => {
-            eprintln!("SKIPPED {test}: in.tftpd not found (apt-get install tftpd-hpa)");
-            None
-        }
-    }
+/// `in.tftpd`: a missing one fails the test, or skips it (`None`, after saying so) when
+/// `ITL_SKIP_EXTERNAL=1`.
+pub fn require_tftpd() -> Option<PathBuf> {
+    itl_testkit::external_tool("in.tftpd")
 }
 
 /// A free UDP port on 127.0.0.1 (free when probed; the caller retries if it gets taken).
@@ -123,9 +101,10 @@ pub struct Tftpd {
 }
 
 impl Tftpd {
-    /// Starts tftpd-hpa serving `files`, or returns `None` (test skipped) when it is missing.
+    /// Starts tftpd-hpa serving `files`, or returns `None` when it is missing and the test
+    /// is skipped (`ITL_SKIP_EXTERNAL=1`).
     pub fn start(test: &str, files: &[(&str, &[u8])]) -> Option<Self> {
-        let binary = require_tftpd(test)?;
+        let binary = require_tftpd()?;
         for _attempt in 0..5 {
             let dir = TempDir::new("tftpd");
             for (name, bytes) in files {
