@@ -33,8 +33,12 @@ use super::classify::{
 };
 use super::inventory::InventoryPhone;
 use super::page::{
-    NETWORK_SETUP_PATH, PhoneTime, STATUS_MESSAGES_PATH, parse_network_setup, parse_status_messages,
+    NETWORK_SETUP_PATH, PhoneTime, STATUS_MESSAGES_PATH, excerpt, parse_network_setup,
+    parse_status_messages,
 };
+
+/// The error of a phone whose pages show no ITL field.
+const NO_ITL_FIELD: &str = "the page has no ITL file / ITL signature field";
 use super::report::{
     ClusterFacts, ListFacts, PhoneRecord, ReferenceFacts, SCHEMA_VERSION, Summary, SweepReport,
 };
@@ -637,6 +641,14 @@ async fn read_pages(phone: &InventoryPhone, ctx: &Context<'_, '_>) -> WebResult 
             };
         }
     };
+    // TODO(no-trust-info): a page without an ITL field (7940G, 7945G, 6921, DX80: the trust
+    // state is only on the handset) is its own state, not `unparseable`.
+    if !setup.has_itl_field() {
+        return WebResult::Unparseable {
+            error: NO_ITL_FIELD.to_owned(),
+            excerpt: excerpt(&body),
+        };
+    }
     let messages = match get_page(
         &ctx.client,
         &page_url(address, STATUS_MESSAGES_PATH),
