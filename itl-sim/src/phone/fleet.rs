@@ -72,7 +72,7 @@ pub fn generate(
         let model = pick_model(&mut rng);
         let protocol = match model {
             PhoneModel::Cp7940 | PhoneModel::Cp7960 => Protocol::Sccp,
-            m if m.family().classic_pages() && rng.next_u64() % 2 == 0 => Protocol::Sccp,
+            m if m.runs_sccp() && rng.next_u64() % 2 == 0 => Protocol::Sccp,
             _ => Protocol::Sip,
         };
         let device_pool = if pools.is_empty() {
