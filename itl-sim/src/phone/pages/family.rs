@@ -241,13 +241,14 @@ impl PhoneModel {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::phone::models::FLEET_MIX;
+    use crate::phone::models::{FLEET_MIX, VARIANTS};
 
     #[test]
     fn families_without_trust_fields() {
         let without: Vec<&str> = FLEET_MIX
             .iter()
             .map(|(m, _)| *m)
+            .chain(VARIANTS.iter().map(|(_, v, _)| *v))
             .filter(|m| !m.pages_show_trust())
             .map(PhoneModel::number)
             .collect();
