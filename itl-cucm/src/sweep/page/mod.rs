@@ -6,7 +6,7 @@
 //! |---|---|
 //! | [`html`] | tolerant tokenizer; table rows and text lines of a document |
 //! | [`entities`] | character references; control characters out of every phone text |
-//! | [`fields`] | rows → label / value pairs (two- and three-cell rows, repeated labels) |
+//! | [`fields`](mod@fields) | rows → label / value pairs (two- and three-cell rows, repeated labels) |
 //! | [`network_setup`] | the trust fields, TVS and TFTP servers ([`NetworkSetup`]) |
 //! | [`status_messages`] | the status messages ([`StatusMessage`]) |
 //! | [`phone_time`] | the phones' timestamp formats, dated or time of day only |
