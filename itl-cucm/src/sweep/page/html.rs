@@ -58,6 +58,11 @@ pub fn tokens(document: &str) -> Tokens<'_> {
     Tokens {
         rest: document,
         raw_until: None,
+        unclosed: Unclosed {
+            len: document.len(),
+            double: usize::MAX,
+            single: usize::MAX,
+        },
     }
 }
 
@@ -67,6 +72,18 @@ pub struct Tokens<'a> {
     rest: &'a str,
     /// Inside `<script>` or `<style>`: the end tag that closes it.
     raw_until: Option<&'static str>,
+    /// Where quotes were last looked for in vain.
+    unclosed: Unclosed,
+}
+
+/// Offsets (from the document's start) from which no `"` / `'` follows, once a search found
+/// none: a document of many tags that open a quote never closed is then read in linear time,
+/// not each tag scanning to the end again.
+#[derive(Clone, Copy, Debug)]
+struct Unclosed {
+    len: usize,
+    double: usize,
+    single: usize,
 }
 
 impl<'a> Iterator for Tokens<'a> {
@@ -108,7 +125,7 @@ impl<'a> Iterator for Tokens<'a> {
                     continue;
                 }
                 Some(b'/') => {
-                    let Some(gt) = tag_end(self.rest) else {
+                    let Some(gt) = tag_end(self.rest, &mut self.unclosed) else {
                         self.rest = "";
                         return None;
                     };
@@ -120,7 +137,7 @@ impl<'a> Iterator for Tokens<'a> {
                     return Some(Token::End(name));
                 }
                 Some(b) if b.is_ascii_alphabetic() => {
-                    let Some(gt) = tag_end(self.rest) else {
+                    let Some(gt) = tag_end(self.rest, &mut self.unclosed) else {
                         self.rest = "";
                         return None;
                     };
@@ -166,9 +183,12 @@ fn after_gt(text: &str) -> &str {
 }
 
 /// Byte offset of the `>` that ends the tag starting at `text[0]`, skipping quoted attribute
-/// values. A quote only opens after `=` (so `<td width=20">` still ends).
-fn tag_end(text: &str) -> Option<usize> {
+/// values. A quote only opens after `=` (so `<td width=20">` still ends); a quote never closed
+/// does not hide the `>`.
+fn tag_end(text: &str, unclosed: &mut Unclosed) -> Option<usize> {
     let bytes = text.as_bytes();
+    // Offset of `text` in the document.
+    let base = unclosed.len.saturating_sub(text.len());
     let mut i = 1;
     while i < bytes.len() {
         match bytes[i] {
@@ -179,9 +199,22 @@ fn tag_end(text: &str) -> Option<usize> {
                     i += 1;
                 }
                 if let Some(&q @ (b'"' | b'\'')) = bytes.get(i) {
-                    match bytes[i + 1..].iter().position(|&b| b == q) {
+                    let none_after = if q == b'"' {
+                        &mut unclosed.double
+                    } else {
+                        &mut unclosed.single
+                    };
+                    let close = if base + i + 1 >= *none_after {
+                        None
+                    } else {
+                        bytes[i + 1..].iter().position(|&b| b == q)
+                    };
+                    match close {
                         Some(close) => i += close + 2,
-                        None => return text.find('>'),
+                        None => {
+                            *none_after = (*none_after).min(base + i + 1);
+                            return text.find('>');
+                        }
                     }
                     continue;
                 }
@@ -544,6 +577,20 @@ mod tests {
                 "c"
             ]
         );
+    }
+
+    #[test]
+    fn unclosed_quotes_take_linear_time() {
+        // 1 MiB of tags opening a quote that never closes.
+        let doc = "<td a='x>y".repeat(100_000);
+        let started = std::time::Instant::now();
+        let rows = table_rows(&doc);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].len(), 100_000.min(MAX_ROWS));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        // Twin: quotes that close are still honoured after an unclosed one of the other kind.
+        let t: Vec<Token<'_>> = tokens("<a b='x><a href=\"/q>r\">t").collect();
+        assert_eq!(t[1].attribute("href"), Some("/q>r"));
     }
 
     #[test]
