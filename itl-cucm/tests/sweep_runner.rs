@@ -1,5 +1,6 @@
 //! The sweep runner against real HTTP servers on 127.0.0.1 written here: phones with both page
-//! layouts and with faults (silent, refused, garbage, oversized, slow, 404, missing fields) and
+//! layouts, DX-series and 7940-era paths reached through their links, and with faults
+//! (silent, refused, garbage, oversized, slow, 404, missing fields) and
 //! a TFTP node serving its reference list over HTTP. Every sweep must finish within its bound
 //! and account for every phone exactly once.
 
@@ -96,6 +97,8 @@ enum Phone {
     Oversized(usize),
     /// 404 for everything.
     NotFound,
+    /// 200 with the page of the exact path, 404 for any other path.
+    Paths(Vec<(String, String)>),
 }
 
 struct Server {
@@ -185,6 +188,10 @@ async fn serve_phone(phone: Phone) -> Server {
                         respond(&mut stream, 200, &body).await;
                     }
                     Phone::NotFound => respond(&mut stream, 404, b"<html>Not Found</html>").await,
+                    Phone::Paths(pages) => match pages.iter().find(|(p, _)| *p == path) {
+                        Some((_, body)) => respond(&mut stream, 200, body.as_bytes()).await,
+                        None => respond(&mut stream, 404, b"<html>Not Found</html>").await,
+                    },
                 }
             });
         }
@@ -789,4 +796,131 @@ async fn failures_before_the_last_boot_are_history() {
             ("SEP0000000000B2", PhoneState::Ok)
         ]
     );
+}
+
+/// DX-series and 7940-era layouts: the usual Network Setup path answers 404, the home page
+/// links the real pages, and the DX-series Security information page is read when the
+/// Network Setup page has no trust field. Twins: the same layouts with no trust field on any
+/// page, and a phone whose home page links nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dx_and_7940_layouts_are_followed_through_their_links() {
+    let served = fixture("itl-12-sha512.tlv");
+    let files = serve_files(vec![("ITLFile.tlv".into(), served.clone())]).await;
+    let pages = |v: &[(&str, &str)]| {
+        Phone::Paths(
+            v.iter()
+                .map(|(p, b)| ((*p).to_owned(), (*b).to_owned()))
+                .collect(),
+        )
+    };
+    let home = include_str!("pages/dx80-home.html");
+    let dx_setup = include_str!("pages/dx80-network-setup.html").replace("10.0.0.12", "127.0.0.1");
+    let dx_security_trust = format!(
+        "<html><body><table><tr><td>Security mode</td><td>Non-secure</td></tr>\
+<tr><td>ITL file</td><td>Installed</td></tr><tr><td>ITL signature</td><td>{} </td></tr>\
+<tr><td>TVS</td><td>ucm-pub</td></tr></table></body></html>",
+        sha1_spaced(&served)
+    );
+    let dx_security_none = include_str!("pages/dx80-security.html");
+    let dx_messages = include_str!("pages/dx80-status-messages.html");
+    let classic_home = include_str!("pages/7940-network-configuration.html");
+    let cases: Vec<(&str, Phone, PhoneState, usize)> = vec![
+        (
+            "SEP0000000000D1",
+            pages(&[
+                ("/", home),
+                ("/?adapter=device.statistics.configuration", &dx_setup),
+                ("/?adapter=device.statistics.security", &dx_security_trust),
+                ("/?adapter=device.settings.status.messages", dx_messages),
+            ]),
+            PhoneState::Ok,
+            5,
+        ),
+        (
+            "SEP0000000000D2",
+            pages(&[
+                ("/", home),
+                ("/?adapter=device.statistics.configuration", &dx_setup),
+                ("/?adapter=device.statistics.security", dx_security_none),
+                ("/?adapter=device.settings.status.messages", dx_messages),
+            ]),
+            // TODO(no-trust-info): the state of a phone whose pages show no trust field.
+            PhoneState::Unparseable,
+            4,
+        ),
+        (
+            "SEP0000000000D3",
+            pages(&[
+                ("/", classic_home),
+                ("/NetworkConfiguration", classic_home),
+                (
+                    "/DeviceLog?0",
+                    include_str!("pages/7940-status-messages.html"),
+                ),
+            ]),
+            PhoneState::Unparseable,
+            3,
+        ),
+        (
+            "SEP0000000000D4",
+            pages(&[("/", "<html><body>Welcome</body></html>")]),
+            PhoneState::Unparseable,
+            2,
+        ),
+    ];
+    let mut servers = Vec::new();
+    let mut phones = Vec::new();
+    for (name, behaviour, _, _) in &cases {
+        let server = serve_phone(behaviour.clone()).await;
+        phones.push(inventory(name, server.addr));
+        servers.push(server);
+    }
+    let plan = SweepPlan {
+        phones,
+        tftp_nodes: vec![node(&files)],
+        ..SweepPlan::default()
+    };
+    let mut archive = Archive::in_memory();
+    let report = tokio::time::timeout(
+        Duration::from_secs(15),
+        run_sweep(
+            plan,
+            &mut archive,
+            &options(),
+            &Quiet,
+            CancelSignal::never(),
+        ),
+    )
+    .await
+    .expect("bounded")
+    .expect("runs");
+    assert_eq!(
+        states(&report.phones),
+        cases
+            .iter()
+            .map(|(n, _, s, _)| (*n, *s))
+            .collect::<Vec<_>>()
+    );
+    for ((name, _, _, requests), server) in cases.iter().zip(&servers) {
+        assert_eq!(server.hits.load(Ordering::SeqCst), *requests, "{name}");
+    }
+    let by = |n: &str| report.phones.iter().find(|p| p.name == n).expect("phone");
+    let dx = by("SEP0000000000D1");
+    assert_eq!(dx.tftp_server.as_deref(), Some("127.0.0.1"));
+    assert_eq!(dx.evidence.tvs, vec!["ucm-pub"]);
+    // The messages came from the linked DX path.
+    assert_eq!(dx.evidence.message.as_deref(), Some("ITL installed"));
+    assert_eq!(
+        dx.evidence.message_time.as_deref(),
+        Some("2025-06-01T23:58:04")
+    );
+    for name in ["SEP0000000000D2", "SEP0000000000D3"] {
+        assert_eq!(
+            by(name).evidence.error.as_deref(),
+            Some("the page has no ITL file / ITL signature field"),
+            "{name}"
+        );
+    }
+    // No Network Setup link: the 404 of the usual path stands.
+    assert_eq!(by("SEP0000000000D4").evidence.http_status, Some(404));
 }

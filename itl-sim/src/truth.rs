@@ -21,6 +21,11 @@
 //!
 //! A phone with a TLS security profile whose TLS peers are not in its CTL after a reset (S18)
 //! is not registered, so `unregistered`.
+//!
+//! The file holds what a sweep can see ([`Cluster::sweep_state`]): a phone whose pages show
+//! no trust field (7940, 7960, 7945, 6921, DX80) and that a sweep reads is `unparseable`
+//! (the sweep's rule for a page without an ITL field), whatever it holds;
+//! [`Cluster::phone_state`] is what it holds.
 
 use itl_core::cucm::ClusterSecurityMode;
 use std::path::Path;
@@ -119,6 +124,31 @@ impl Cluster {
         PhoneState::Ok
     }
 
+    /// The state a correct sweep reports for phone `index`: [`Cluster::phone_state`], except
+    /// that a phone whose pages show no trust field, when its state would be read from those
+    /// pages, is `unparseable`.
+    pub fn sweep_state(&self, index: usize) -> PhoneState {
+        let state = self.phone_state(index);
+        let shows_trust = self
+            .phones()
+            .get(index)
+            .is_none_or(|p| p.model.pages_show_trust());
+        match state {
+            PhoneState::Ok
+            | PhoneState::StaleItl
+            | PhoneState::ForeignItl
+            | PhoneState::CtlMismatch
+            | PhoneState::NoTrustList
+            | PhoneState::UpdateFailed
+                if !shows_trust =>
+            {
+                // TODO(no-trust-info): the state of a phone whose pages show no trust field.
+                PhoneState::Unparseable
+            }
+            other => other,
+        }
+    }
+
     /// The truth for every phone; `address` gives each phone's `ip` or `ip:port`.
     pub fn truth(&self, address: impl Fn(usize) -> String) -> Truth {
         Truth {
@@ -126,7 +156,7 @@ impl Cluster {
                 .map(|i| TruthEntry {
                     name: self.phones()[i].name.clone(),
                     address: address(i),
-                    state: self.phone_state(i),
+                    state: self.sweep_state(i),
                 })
                 .collect(),
         }

@@ -9,8 +9,8 @@ mod common;
 
 use common::axl::{self, fault, listed, ok, returned};
 use common::{
-    NETWORK_SETUP, STATUS_MESSAGES, fetcher, field, get_page, page_client, small, start,
-    trust_servers, within,
+    fetcher, get_page, held_itl, page_client, small, start, status_messages_path, trust_servers,
+    within,
 };
 use itl_core::cucm::{CertUnit, Generation};
 use itl_sim::SimServer;
@@ -25,18 +25,15 @@ async fn served_md5(sim: &SimServer, node: usize) -> String {
     hex::encode_upper(itl_core::checksum::md5(&bytes))
 }
 
-/// The ITL hash phone `name` shows on its Network Setup page.
+/// The ITL phone `name` holds (MD5, upper-case hex), as its Network Setup page shows it.
 async fn page_itl(sim: &SimServer, name: &str) -> String {
     let index = sim
         .handle()
         .read(|c| c.phone_index(name))
         .expect("phone index");
-    let html = get_page(&page_client(), sim, index, NETWORK_SETUP)
+    held_itl(&page_client(), sim, index)
         .await
-        .expect("network setup page");
-    field(&html, "ITL signature")
-        .or_else(|| field(&html, "ITL Signature"))
-        .expect("ITL signature field")
+        .expect("an ITL is held")
 }
 
 async fn message_count(sim: &SimServer, name: &str) -> usize {
@@ -44,7 +41,7 @@ async fn message_count(sim: &SimServer, name: &str) -> usize {
         .handle()
         .read(|c| c.phone_index(name))
         .expect("phone index");
-    let html = get_page(&page_client(), sim, index, STATUS_MESSAGES)
+    let html = get_page(&page_client(), sim, index, status_messages_path(sim, index))
         .await
         .expect("status page");
     html.matches("Trust List updated").count() + html.matches("ITL installed").count()
@@ -226,7 +223,7 @@ async fn reset_operations_fault_on_unknown_objects_and_bad_requests() {
 
         // doEnterpriseParametersReset is refused, and nothing is reset.
         let index = sim.handle().read(|c| c.phone_index(&some.0)).expect("index");
-        let page = get_page(&page_client(), &sim, index, STATUS_MESSAGES)
+        let page = get_page(&page_client(), &sim, index, status_messages_path(&sim, index))
             .await
             .expect("status page");
         for op in ["doEnterpriseParametersReset", "resetEnterpriseParameters"] {
@@ -236,13 +233,13 @@ async fn reset_operations_fault_on_unknown_objects_and_bad_requests() {
             assert!(f.message.starts_with(&format!("{op} refused by the simulator")), "{f}");
             assert!(f.message.contains("not a device reset"), "{f}");
         }
-        let after = get_page(&page_client(), &sim, index, STATUS_MESSAGES)
+        let after = get_page(&page_client(), &sim, index, status_messages_path(&sim, index))
             .await
             .expect("status page");
         assert_eq!(after, page, "no phone was reset");
         // Twin: a real reset of the same phone adds messages.
         ok(&c, "resetPhone", &name).await;
-        let reset = get_page(&page_client(), &sim, index, STATUS_MESSAGES)
+        let reset = get_page(&page_client(), &sim, index, status_messages_path(&sim, index))
             .await
             .expect("status page");
         assert_ne!(reset, page);

@@ -4,11 +4,12 @@
 mod common;
 
 use common::{
-    NETWORK_SETUP, STATUS_MESSAGES, fetcher, field, get_page, page_client, small, start,
-    trust_servers, within,
+    fetcher, get_page, held_itl, network_setup_path, page_client, small, start,
+    status_messages_path, trust_servers, within,
 };
 use itl_core::cucm::{CertUnit, Generation, PhoneState, Service};
 use itl_core::{TrustList, signature};
+use itl_cucm::sweep::page::{NetworkSetup, TrustField, parse_network_setup};
 use itl_sim::model::{Parameter, PhoneSelector, ResetKind};
 
 async fn served_md5(sim: &itl_sim::SimServer, node: usize) -> String {
@@ -27,8 +28,16 @@ async fn served_md5(sim: &itl_sim::SimServer, node: usize) -> String {
     hex::encode_upper(itl_core::checksum::md5(&a))
 }
 
-fn itl_signature(html: &str) -> Option<String> {
-    field(html, "ITL signature").or_else(|| field(html, "ITL Signature"))
+/// The Network Setup page of the first phone whose pages show its trust lists.
+async fn shown_setup(sim: &itl_sim::SimServer) -> NetworkSetup {
+    let i = sim
+        .handle()
+        .read(|c| (0..c.phones().len()).find(|&i| c.phones()[i].model.pages_show_trust()))
+        .expect("a phone showing its trust lists");
+    let html = get_page(&page_client(), sim, i, network_setup_path(sim, i))
+        .await
+        .expect("page");
+    parse_network_setup(html.as_bytes()).expect("text")
 }
 
 #[tokio::test]
@@ -60,10 +69,10 @@ async fn regenerate_then_tftp_restart_changes_the_served_itl_and_phones_follow()
         let pub_phone = h
             .read(|c| (0..c.phones().len()).find(|&i| c.phones()[i].tftp_node == 0))
             .expect("a phone of ucm-pub");
-        let html = get_page(&client, &sim, pub_phone, NETWORK_SETUP)
-            .await
-            .expect("page");
-        assert_eq!(itl_signature(&html), Some(before.clone()));
+        assert_eq!(
+            held_itl(&client, &sim, pub_phone).await,
+            Some(before.clone())
+        );
         assert_eq!(h.read(|c| c.phone_state(pub_phone)), PhoneState::StaleItl);
 
         // 12+: the signer (ITLRecovery) is unchanged, so every phone accepts.
@@ -71,13 +80,15 @@ async fn regenerate_then_tftp_restart_changes_the_served_itl_and_phones_follow()
             .write(|c| c.reset_phones(&PhoneSelector::All, ResetKind::Restart))
             .expect("reset");
         assert_eq!(reset.itl_outcomes.get("REJECT"), None, "{reset}");
-        let html = get_page(&client, &sim, pub_phone, NETWORK_SETUP)
-            .await
-            .expect("page");
-        assert_eq!(itl_signature(&html), Some(after));
-        let log = get_page(&client, &sim, pub_phone, STATUS_MESSAGES)
-            .await
-            .expect("log");
+        assert_eq!(held_itl(&client, &sim, pub_phone).await, Some(after));
+        let log = get_page(
+            &client,
+            &sim,
+            pub_phone,
+            status_messages_path(&sim, pub_phone),
+        )
+        .await
+        .expect("log");
         assert!(log.matches("Trust List updated").count() >= 2);
         assert!(h.read(|c| (0..c.phones().len()).all(|i| c.phone_state(i) == PhoneState::Ok)));
         sim.shutdown().await;
@@ -107,15 +118,12 @@ async fn callmanager_and_tvs_together_on_11_5_lock_phones_out() {
         let client = page_client();
         for i in [0usize, 1, 2] {
             let tftp = h.read(|c| c.phones()[i].tftp_node);
-            let html = get_page(&client, &sim, i, NETWORK_SETUP)
-                .await
-                .expect("page");
             assert_eq!(
-                itl_signature(&html),
+                held_itl(&client, &sim, i).await,
                 Some(old[tftp].clone()),
                 "old ITL kept"
             );
-            let log = get_page(&client, &sim, i, STATUS_MESSAGES)
+            let log = get_page(&client, &sim, i, status_messages_path(&sim, i))
                 .await
                 .expect("log");
             assert!(log.contains("Trust List update failed"));
@@ -160,19 +168,13 @@ async fn callmanager_alone_on_11_5_is_accepted_through_tvs() {
             (tvs, none)
         });
         let i = tvs_phone.expect("a TVS phone of ucm-pub");
-        let html = get_page(&client, &sim, i, NETWORK_SETUP)
-            .await
-            .expect("page");
-        assert_eq!(itl_signature(&html), Some(new.clone()));
-        let log = get_page(&client, &sim, i, STATUS_MESSAGES)
+        assert_eq!(held_itl(&client, &sim, i).await, Some(new.clone()));
+        let log = get_page(&client, &sim, i, status_messages_path(&sim, i))
             .await
             .expect("log");
         assert!(log.contains("TVS added cert to TVS cache"), "{log}");
         if let Some(i) = no_tvs {
-            let html = get_page(&client, &sim, i, NETWORK_SETUP)
-                .await
-                .expect("page");
-            assert_ne!(itl_signature(&html), Some(new));
+            assert_ne!(held_itl(&client, &sim, i).await, Some(new));
         }
         sim.shutdown().await;
     })
@@ -189,7 +191,7 @@ async fn power_ctl_update_parameters_and_trust_deletion() {
         h.write(|c| c.power(&one, false)).expect("off");
         assert_eq!(h.read(|c| c.phone_state(4)), PhoneState::Unregistered);
         assert!(
-            get_page(&page_client(), &sim, 4, NETWORK_SETUP)
+            get_page(&page_client(), &sim, 4, network_setup_path(&sim, 4))
                 .await
                 .is_err(),
             "off phones refuse"
@@ -275,12 +277,12 @@ async fn mixed_11_5_callmanager_without_ctl_update_leaves_itl_not_installed() {
             "{report}"
         );
         assert_eq!(report.ctl_outcomes.get("NO_CHANGE"), Some(&50), "{report}");
-        let html = get_page(&page_client(), &sim, 0, NETWORK_SETUP)
-            .await
-            .expect("page");
-        let itl = field(&html, "ITL file").or_else(|| field(&html, "ITL File"));
-        assert_eq!(itl.as_deref(), Some("Not Installed"));
-        assert_eq!(itl_signature(&html).as_deref(), Some(""));
+        let shown = shown_setup(&sim).await;
+        assert_eq!(
+            shown.itl_file,
+            Some(TrustField::Absent("Not Installed".into()))
+        );
+        assert_eq!(shown.itl_hashes(), Vec::<&str>::new());
         sim.shutdown().await;
 
         // Twin (S10): on 12+ the CTL is signed by ITLRecovery; after the CallManager
@@ -299,11 +301,9 @@ async fn mixed_11_5_callmanager_without_ctl_update_leaves_itl_not_installed() {
             .expect("reset");
         assert_eq!(again.itl_outcomes.get("ACCEPT"), Some(&50), "{again}");
         assert_eq!(again.ctl_outcomes.get("ACCEPT"), Some(&50), "{again}");
-        let html = get_page(&page_client(), &sim, 0, NETWORK_SETUP)
-            .await
-            .expect("page");
-        assert_eq!(itl_signature(&html).map(|s| s.len()), Some(32));
-        assert_eq!(field(&html, "CTL file").map(|s| s.len()), Some(32));
+        let shown = shown_setup(&sim).await;
+        assert_eq!(shown.itl_hashes().len(), 1);
+        assert!(shown.ctl_hash().is_some_and(|h| matches!(h.len(), 32 | 40)));
         assert!(h.read(|c| (0..50).all(|i| c.phone_state(i) == PhoneState::Ok)));
         sim.shutdown().await;
     })

@@ -9,7 +9,9 @@ use itl_core::cucm::{CertUnit, Generation};
 use std::collections::BTreeMap;
 
 use common::axl::{self, all_phones, ok};
-use common::{NETWORK_SETUP, STATUS_MESSAGES, field, get_page, page_client, small, start, within};
+use common::{
+    field, get_page, network_setup_path, page_client, small, start, status_messages_path, within,
+};
 use itl_sim::SimServer;
 use itl_wire::soap::axl::sql;
 use itl_wire::soap::control_center::ControlType;
@@ -34,8 +36,25 @@ async fn reset_all(c: &common::axl::NodeClients) {
     }
 }
 
-async fn page(sim: &SimServer, name: &str, path: &str) -> String {
+/// Which page of a phone to read.
+#[derive(Clone, Copy)]
+enum Which {
+    /// The page that shows the security mode (Network Setup; the DX-series Security
+    /// information page).
+    SecurityMode,
+    /// Status messages.
+    Messages,
+}
+
+async fn page(sim: &SimServer, name: &str, which: Which) -> String {
     let index = sim.handle().read(|c| c.phone_index(name)).expect("index");
+    let path = match which {
+        Which::Messages => status_messages_path(sim, index),
+        Which::SecurityMode if network_setup_path(sim, index).starts_with("/?") => {
+            "/?adapter=device.statistics.security"
+        }
+        Which::SecurityMode => network_setup_path(sim, index),
+    };
     get_page(&page_client(), sim, index, path)
         .await
         .expect("page")
@@ -120,7 +139,7 @@ async fn s18_capf_regenerated_without_ctl_update_blocks_tls_phones_until_the_ctl
         );
         assert!(profiles.iter().all(|r| r["transporttype"] == "TLS"));
         // The phone's Network Setup page shows its mode.
-        let html = page(&sim, &tls[0], NETWORK_SETUP).await;
+        let html = page(&sim, &tls[0], Which::SecurityMode).await;
         let mode = field(&html, "Security mode").or_else(|| field(&html, "Security Mode"));
         assert!(
             matches!(mode.as_deref(), Some("Authenticated" | "Encrypted")),
@@ -152,7 +171,7 @@ async fn s18_capf_regenerated_without_ctl_update_blocks_tls_phones_until_the_ctl
                 assert_eq!(status, RegistrationStatus::Registered, "{name}");
             }
         }
-        let log = page(&sim, &tls[0], STATUS_MESSAGES).await;
+        let log = page(&sim, &tls[0], Which::Messages).await;
         assert!(
             log.contains("Registration rejected: TLS peer certificate not in CTL"),
             "{log}"

@@ -267,13 +267,7 @@ async fn show(
     let mut families: BTreeMap<&str, usize> = BTreeMap::new();
     h.read(|c| {
         for p in c.phones() {
-            let family = match p.model.family() {
-                itl_sim::phone::Family::Cp78xx => "78xx",
-                itl_sim::phone::Family::Cp88xx => "88xx",
-                itl_sim::phone::Family::Cp79xx => "79xx",
-                itl_sim::phone::Family::Cp99xx => "99xx",
-            };
-            *families.entry(family).or_insert(0) += 1;
+            *families.entry(p.model.family().name()).or_insert(0) += 1;
         }
     });
     let mix: Vec<String> = families.iter().map(|(f, n)| format!("{f} {n}")).collect();

@@ -240,6 +240,8 @@ pub struct RegistrationFacts {
 
 /// What reading the phone's pages gave.
 #[derive(Clone, Debug, PartialEq, Eq)]
+// One per phone, moved once into its `Observation`: boxing the parsed page buys nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum WebResult {
     /// Not attempted: the sweep stopped first (or registration made it pointless).
     NotScanned,
@@ -376,7 +378,7 @@ pub fn classify(obs: &Observation, refs: &References, archive: &Archive) -> Verd
             let last = last_trust_message_since(list, obs.last_boot);
             if let Some(boot) = obs.last_boot
                 && let Some(old) = last_trust_message_since(list, None)
-                && old.time < boot
+                && old.time.not_before(boot) == Some(false)
                 && old.kind.is_failure()
             {
                 ev.notes.push(format!(
@@ -404,10 +406,10 @@ pub fn classify(obs: &Observation, refs: &References, archive: &Archive) -> Verd
     let Some(&shown) = hashes.first() else {
         let field = setup.itl_signature.iter().chain(setup.itl_file.iter());
         let texts: Vec<&TrustField> = field.collect();
-        if let Some(TrustField::Text(text)) =
-            texts.iter().find(|f| matches!(f, TrustField::Text(_)))
-        {
-            ev.itl_text = Some(text.clone());
+        // No hash: `Installed` without a signature hash, a redacted hash or other text is
+        // not understood; only an absence word means no list.
+        if let Some(shown) = texts.iter().find(|f| !f.is_absent()) {
+            ev.itl_text = Some(shown.shown().to_owned());
             ev.error = Some("the ITL field is neither a hash nor empty".into());
             return done(PhoneState::Unparseable, ev);
         }
@@ -487,7 +489,7 @@ pub fn classify(obs: &Observation, refs: &References, archive: &Archive) -> Verd
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sweep::page::{MessageKind, PhoneTime};
+    use crate::sweep::page::{MessageKind, MessageTime, PhoneTime};
 
     const SERVED_ITL: &[u8] = b"itl v1 of ucm-pub";
     const OLD_ITL: &[u8] = b"itl v0 of ucm-pub";
@@ -521,7 +523,7 @@ mod tests {
 
     fn msg(secs: i64, text: &str) -> StatusMessage {
         StatusMessage {
-            time: PhoneTime { secs },
+            time: MessageTime::At(PhoneTime { secs }),
             text: text.into(),
             kind: MessageKind::of(text),
         }

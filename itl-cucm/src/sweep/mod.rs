@@ -4,7 +4,8 @@
 //! * [`inventory`]: which phones — from the cluster (AXL `executeSQLQuery` for names, models,
 //!   device pools; RisPort70 `selectCmDeviceExt` for registration, IP and `Httpd`) or from a
 //!   CSV file (`name,address,tftp_server[,model,device_pool]`);
-//! * [`page`]: parsing the Network Setup and Status messages pages of both layouts;
+//! * [`page`]: parsing the phones' pages in every layout seen in the field (Network Setup,
+//!   Security information, Status messages, Device information, the links between them);
 //! * [`archive`]: every trust file ever fetched, by SHA-1, so old hashes stay recognisable;
 //! * [`classify`]: pure — observations + reference lists + archive → [`PhoneState`] and
 //!   [`Evidence`];

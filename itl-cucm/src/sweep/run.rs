@@ -4,7 +4,13 @@
 //!
 //! Per phone: the Network Setup page, then (when it parsed) the Status messages page, each
 //! with the page client's connect and total timeouts and body cap, retried once after a
-//! network error. Phones RisPort reports as unregistered or with `Httpd` = No are not
+//! network error. Layouts with other paths are followed through their links
+//! ([`super::page::page_links`]): when the usual Network Setup path answers 404 (DX-series
+//! `/?adapter=…`, 7940-era `/NetworkConfiguration`), the home page `/` names the pages; when
+//! the Network Setup page shows no trust field and links a Security information page
+//! (DX-series), that page is read too; the Status messages page is the one the pages link.
+//! At most [`PAGES_PER_PHONE`] requests per phone. Phones RisPort reports as unregistered
+//! or with `Httpd` = No are not
 //! contacted. When the [`CancelSignal`] fires (Ctrl-C), in-flight requests are dropped and the
 //! report is written with every unvisited phone `not-scanned`; every phone of the inventory
 //! appears exactly once either way.
@@ -31,8 +37,12 @@ use super::classify::{
 };
 use super::inventory::InventoryPhone;
 use super::page::{
-    NETWORK_SETUP_PATH, PhoneTime, STATUS_MESSAGES_PATH, parse_network_setup, parse_status_messages,
+    HOME_PATH, NETWORK_SETUP_PATH, PageKind, PageLink, PhoneTime, STATUS_MESSAGES_PATH, excerpt,
+    link_of, page_links, parse_network_setup, parse_status_messages,
 };
+
+/// The error of a phone whose pages show no ITL field.
+const NO_ITL_FIELD: &str = "the page has no ITL file / ITL signature field";
 use super::report::{
     ClusterFacts, ListFacts, PhoneRecord, ReferenceFacts, SCHEMA_VERSION, Summary, SweepReport,
 };
@@ -84,7 +94,8 @@ impl Default for SweepOptions {
 }
 
 impl SweepOptions {
-    /// The longest one phone can take: both pages with their retries (and the per-phone ITL
+    /// The longest one phone can take: its pages ([`PAGES_PER_PHONE`]) with their retries (and
+    /// the per-phone ITL
     /// when asked), each request bounded by the page timeout. [`run_sweep`] gives up on a
     /// phone after this long (`unreachable`), so a sweep of `n` phones takes at most the
     /// reference fetch plus `ceil(n / concurrency)` times this.
@@ -95,7 +106,7 @@ impl SweepOptions {
             .timeout
             .saturating_mul(attempts)
             .saturating_add(self.retry_delay.saturating_mul(self.retries));
-        let mut total = page.saturating_mul(2);
+        let mut total = page.saturating_mul(PAGES_PER_PHONE);
         if self.per_phone_files {
             total = total.saturating_add(self.fetch.http.timeout.max(self.fetch.tftp.deadline));
         }
@@ -103,6 +114,11 @@ impl SweepOptions {
         total.saturating_add(Duration::from_millis(500))
     }
 }
+
+/// The most page requests one phone costs: Network Setup at the usual path, the home page and
+/// the linked Network Setup page when that path is missing, the Security information page,
+/// the Status messages page.
+pub const PAGES_PER_PHONE: u32 = 5;
 
 /// Seconds in the time-zone range phones may be set to: UTC−12 to UTC+14.
 const ZONE_MIN: i64 = -12 * 3600;
@@ -615,18 +631,11 @@ async fn read_pages(phone: &InventoryPhone, ctx: &Context<'_, '_>) -> WebResult 
     let Some(address) = phone.address.as_deref().filter(|a| !a.trim().is_empty()) else {
         return WebResult::NoAddress;
     };
-    let body = match get_page(
-        &ctx.client,
-        &page_url(address, NETWORK_SETUP_PATH),
-        ctx.options,
-        false,
-    )
-    .await
-    {
-        Ok(body) => body,
+    let (body, mut links) = match network_setup_page(address, ctx).await {
+        Ok(found) => found,
         Err(result) => return result,
     };
-    let setup = match parse_network_setup(&body) {
+    let mut setup = match parse_network_setup(&body) {
         Ok(setup) => setup,
         Err(e) => {
             return WebResult::Unparseable {
@@ -635,9 +644,34 @@ async fn read_pages(phone: &InventoryPhone, ctx: &Context<'_, '_>) -> WebResult 
             };
         }
     };
+    links.extend(page_links(&String::from_utf8_lossy(&body)));
+    // DX-series phones keep security data on a page of its own.
+    if !setup.trust_fields_present()
+        && let Some(security) = link_of(&links, PageKind::Security)
+        && let Ok(page) = get_page(
+            &ctx.client,
+            &page_url(address, &security.path),
+            ctx.options,
+            false,
+        )
+        .await
+        && let Ok(more) = parse_network_setup(&page)
+    {
+        setup.merge(more);
+    }
+    // TODO(no-trust-info): a page without an ITL field (7940G, 7945G, 6921, DX80: the trust
+    // state is only on the handset) is its own state, not `unparseable`.
+    if !setup.has_itl_field() {
+        return WebResult::Unparseable {
+            error: NO_ITL_FIELD.to_owned(),
+            excerpt: excerpt(&body),
+        };
+    }
+    let status_path =
+        link_of(&links, PageKind::StatusMessages).map_or(STATUS_MESSAGES_PATH, |l| l.path.as_str());
     let messages = match get_page(
         &ctx.client,
-        &page_url(address, STATUS_MESSAGES_PATH),
+        &page_url(address, status_path),
         ctx.options,
         true,
     )
@@ -649,6 +683,54 @@ async fn read_pages(phone: &InventoryPhone, ctx: &Context<'_, '_>) -> WebResult 
         Err(_) => Err("not read".to_owned()),
     };
     WebResult::Parsed { setup, messages }
+}
+
+/// The Network Setup page's body and the links seen on the way: the usual path, or, when
+/// that answers 404, the page the home page links as Network Setup / Network Configuration.
+/// Without such a link the 404 stands.
+async fn network_setup_page(
+    address: &str,
+    ctx: &Context<'_, '_>,
+) -> Result<(Vec<u8>, Vec<PageLink>), WebResult> {
+    let missing = match get_page(
+        &ctx.client,
+        &page_url(address, NETWORK_SETUP_PATH),
+        ctx.options,
+        false,
+    )
+    .await
+    {
+        Ok(body) => return Ok((body, Vec::new())),
+        Err(
+            missing @ WebResult::BadAnswer {
+                http_status: Some(404),
+                ..
+            },
+        ) => missing,
+        Err(other) => return Err(other),
+    };
+    let Ok(home) = get_page(
+        &ctx.client,
+        &page_url(address, HOME_PATH),
+        ctx.options,
+        false,
+    )
+    .await
+    else {
+        return Err(missing);
+    };
+    let links = page_links(&String::from_utf8_lossy(&home));
+    let Some(setup) = link_of(&links, PageKind::NetworkSetup) else {
+        return Err(missing);
+    };
+    let body = get_page(
+        &ctx.client,
+        &page_url(address, &setup.path),
+        ctx.options,
+        false,
+    )
+    .await?;
+    Ok((body, links))
 }
 
 async fn per_phone_itl(
@@ -940,13 +1022,13 @@ mod tests {
     }
 
     #[test]
-    fn phone_deadline_covers_both_pages_and_retries() {
+    fn phone_deadline_covers_every_page_and_retries() {
         let o = SweepOptions::default();
-        // 2 pages x (2 x 10 s + 250 ms) + 500 ms.
-        assert_eq!(o.phone_deadline(), Duration::from_millis(41_000));
+        // 5 pages x (2 x 10 s + 250 ms) + 500 ms.
+        assert_eq!(o.phone_deadline(), Duration::from_millis(101_750));
         let mut none = o.clone();
         none.retries = 0;
-        assert_eq!(none.phone_deadline(), Duration::from_millis(20_500));
+        assert_eq!(none.phone_deadline(), Duration::from_millis(50_500));
     }
 
     #[test]

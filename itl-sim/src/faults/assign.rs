@@ -3,7 +3,9 @@
 //! Phone faults are exclusive: each phone gets at most one. Kinds are assigned in
 //! [`FaultKind::ALL`] order; named phones first, then percentages and counts drawn from the
 //! phones still free with a generator seeded by `(seed, "faults/<kind>")`, so the same seed and
-//! spec always pick the same phones.
+//! spec always pick the same phones. Faults of the trust state (`stale-itl`, `foreign-itl`,
+//! `update-failed`, `stale-ctl`, `no-itl`) are drawn only from phones whose web pages show
+//! their trust lists: on the others (7940, 7960, 7945, 6921, DX80) a sweep cannot see them.
 
 use crate::faults::spec::{Amount, DEFAULT_SLOW_DELAY, FaultKind, FaultSpec};
 use itl_pki::rng_for;
@@ -51,11 +53,26 @@ pub enum AssignError {
     },
 }
 
-/// Assigns phone faults: one entry per phone, in fleet order.
+/// Whether a fault changes the phone's trust state (what its Network Setup page shows).
+pub fn is_trust_fault(kind: FaultKind) -> bool {
+    matches!(
+        kind,
+        FaultKind::StaleItl
+            | FaultKind::ForeignItl
+            | FaultKind::UpdateFailed
+            | FaultKind::StaleCtl
+            | FaultKind::NoItl
+    )
+}
+
+/// Assigns phone faults: one entry per phone, in fleet order. `shows_trust[i]`: whether phone
+/// `i`'s pages show its trust lists (a missing entry counts as yes); trust faults drawn by
+/// percentage or count only go to such phones, named phones get theirs regardless.
 pub fn assign_phone_faults(
     spec: &FaultSpec,
     seed: u64,
     phone_names: &[String],
+    shows_trust: &[bool],
 ) -> Result<Vec<Option<PhoneFault>>, AssignError> {
     let n = phone_names.len();
     let mut out: Vec<Option<PhoneFault>> = vec![None; n];
@@ -86,7 +103,9 @@ pub fn assign_phone_faults(
             Amount::Count(c) => c as u64,
             Amount::Names(_) | Amount::All => continue,
         } as usize;
-        let mut free: Vec<usize> = (0..n).filter(|&i| out[i].is_none()).collect();
+        let visible =
+            |i: usize| !is_trust_fault(*kind) || shows_trust.get(i).copied().unwrap_or(true);
+        let mut free: Vec<usize> = (0..n).filter(|&i| out[i].is_none() && visible(i)).collect();
         if wanted > free.len() {
             return Err(AssignError::NotEnoughPhones {
                 kind: *kind,
@@ -155,9 +174,9 @@ mod tests {
     #[test]
     fn same_seed_same_phones_and_exclusive() {
         let spec = FaultSpec::parse("web-off=10%,garbage=5%,slow=3").expect("spec");
-        let a = assign_phone_faults(&spec, 7, &names(1000)).expect("assign");
-        let b = assign_phone_faults(&spec, 7, &names(1000)).expect("assign");
-        let c = assign_phone_faults(&spec, 8, &names(1000)).expect("assign");
+        let a = assign_phone_faults(&spec, 7, &names(1000), &[]).expect("assign");
+        let b = assign_phone_faults(&spec, 7, &names(1000), &[]).expect("assign");
+        let c = assign_phone_faults(&spec, 8, &names(1000), &[]).expect("assign");
         assert_eq!(a, b);
         assert_ne!(a, c);
         let count = |k| a.iter().filter(|f| f.map(|f| f.kind) == Some(k)).count();
@@ -167,15 +186,46 @@ mod tests {
     }
 
     #[test]
+    fn trust_faults_only_where_pages_show_trust() {
+        // Every third phone shows no trust field.
+        let shows: Vec<bool> = (0..300).map(|i| i % 3 != 0).collect();
+        let spec = FaultSpec::parse("stale-itl=40,no-itl=40,web-off=60").expect("spec");
+        let a = assign_phone_faults(&spec, 7, &names(300), &shows).expect("assign");
+        let on = |k: FaultKind| {
+            a.iter()
+                .enumerate()
+                .filter(|(_, f)| f.map(|f| f.kind) == Some(k))
+                .map(|(i, _)| i)
+                .collect::<Vec<_>>()
+        };
+        for kind in [FaultKind::StaleItl, FaultKind::NoItl] {
+            assert_eq!(on(kind).len(), 40);
+            assert!(on(kind).iter().all(|&i| shows[i]), "{kind}");
+        }
+        // Twin: other faults take any phone.
+        assert_eq!(on(FaultKind::WebOff).len(), 60);
+        assert!(on(FaultKind::WebOff).iter().any(|&i| !shows[i]));
+        // Named phones get theirs regardless; too few visible phones is an error.
+        let named = FaultSpec::parse("stale-itl=SEP000000000000").expect("spec");
+        let b = assign_phone_faults(&named, 7, &names(300), &shows).expect("assign");
+        assert_eq!(b[0].map(|f| f.kind), Some(FaultKind::StaleItl));
+        let many = FaultSpec::parse("stale-itl=201").expect("spec");
+        assert!(matches!(
+            assign_phone_faults(&many, 7, &names(300), &shows),
+            Err(AssignError::NotEnoughPhones { free: 200, .. })
+        ));
+    }
+
+    #[test]
     fn unknown_names_and_overflow_are_errors() {
         let spec = FaultSpec::parse("web-off=SEP00000000FFFF").expect("spec");
         assert!(matches!(
-            assign_phone_faults(&spec, 1, &names(10)),
+            assign_phone_faults(&spec, 1, &names(10), &[]),
             Err(AssignError::UnknownPhone { .. })
         ));
         let spec = FaultSpec::parse("web-off=11").expect("spec");
         assert!(matches!(
-            assign_phone_faults(&spec, 1, &names(10)),
+            assign_phone_faults(&spec, 1, &names(10), &[]),
             Err(AssignError::NotEnoughPhones { .. })
         ));
         let spec = FaultSpec::parse("tftp-down=ucm-sub9").expect("spec");

@@ -249,7 +249,12 @@ impl Cluster {
         };
 
         let names: Vec<String> = cluster.phones.iter().map(|p| p.name.clone()).collect();
-        let faults = assign_phone_faults(&options.faults, options.seed, &names)?;
+        let shows_trust: Vec<bool> = cluster
+            .phones
+            .iter()
+            .map(|p| p.model.pages_show_trust())
+            .collect();
+        let faults = assign_phone_faults(&options.faults, options.seed, &names, &shows_trust)?;
         cluster.give_history(&faults, &v0, &v1, foreign_itl);
         cluster.give_security_profiles(FILES_V1 + 60);
         Ok(cluster)

@@ -8,7 +8,7 @@ use itl_pki::rng_for;
 use rand_core::Rng;
 
 use crate::model::DevicePool;
-use crate::phone::models::{FLEET_MIX, PhoneModel, Protocol};
+use crate::phone::models::{FLEET_MIX, PhoneModel, Protocol, variant_of};
 use crate::phone::{Phone, SecurityProfile, StatusLog};
 
 /// Organisationally unique identifiers used for phone MACs (Cisco-registered prefixes).
@@ -69,12 +69,13 @@ pub fn generate(
                 break mac;
             }
         };
-        let model = pick_model(&mut rng);
-        let protocol = match model {
+        let drawn = pick_model(&mut rng);
+        let protocol = match drawn {
             PhoneModel::Cp7940 | PhoneModel::Cp7960 => Protocol::Sccp,
-            m if m.family().classic_pages() && rng.next_u64() % 2 == 0 => Protocol::Sccp,
+            m if m.runs_sccp() && rng.next_u64() % 2 == 0 => Protocol::Sccp,
             _ => Protocol::Sip,
         };
+        let model = variant_of(seed, &mac.device_name(), drawn);
         let device_pool = if pools.is_empty() {
             0
         } else {
@@ -149,5 +150,19 @@ mod tests {
         assert_eq!(key(&a), key(&b));
         assert_ne!(key(&a), key(&c));
         assert!(a.iter().any(|p| p.model.family().classic_pages()));
+        // The variants replace some drawn phones and nothing else.
+        let drawn = generate(3, 2000, &pools, &[vec![0]]);
+        let variants: Vec<PhoneModel> = crate::phone::models::VARIANTS
+            .iter()
+            .map(|(_, v, _)| *v)
+            .collect();
+        for v in &variants {
+            assert!(drawn.iter().any(|p| p.model == *v), "{v:?}");
+        }
+        assert!(
+            drawn
+                .iter()
+                .all(|p| p.model.runs_sccp() || p.protocol == Protocol::Sip)
+        );
     }
 }

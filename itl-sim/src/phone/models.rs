@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use itl_core::checksum::sha256;
+
 /// A phone model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 pub enum PhoneModel {
@@ -43,6 +45,12 @@ pub enum PhoneModel {
     Cp9951,
     /// Cisco 9971.
     Cp9971,
+    /// Cisco 8945.
+    Cp8945,
+    /// Cisco 6921.
+    Cp6921,
+    /// Cisco DX80.
+    Dx80,
 }
 
 /// A model family: phones of one family serve the same page layout.
@@ -56,6 +64,12 @@ pub enum Family {
     Cp79xx,
     /// 9900 series.
     Cp99xx,
+    /// 8900 series.
+    Cp89xx,
+    /// 6900 series.
+    Cp69xx,
+    /// DX series.
+    Dx,
 }
 
 impl Family {
@@ -63,9 +77,23 @@ impl Family {
     pub fn classic_pages(self) -> bool {
         self == Family::Cp79xx
     }
+
+    /// A short name (`78xx`, `DX`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Cp78xx => "78xx",
+            Family::Cp88xx => "88xx",
+            Family::Cp79xx => "79xx",
+            Family::Cp99xx => "99xx",
+            Family::Cp89xx => "89xx",
+            Family::Cp69xx => "69xx",
+            Family::Dx => "DX",
+        }
+    }
 }
 
-/// The fleet mix: model and weight (per mille). 78xx 40 %, 88xx 35 %, 79xx 20 %, 99xx 5 %.
+/// The fleet mix: model and weight (per mille). 78xx 40 %, 88xx 35 %, 79xx 20 %, 99xx 5 %;
+/// some phones of a drawn model become a [`VARIANTS`] model.
 pub const FLEET_MIX: [(PhoneModel, u32); 19] = [
     (PhoneModel::Cp7811, 80),
     (PhoneModel::Cp7821, 120),
@@ -87,6 +115,32 @@ pub const FLEET_MIX: [(PhoneModel, u32); 19] = [
     (PhoneModel::Cp9951, 20),
     (PhoneModel::Cp9971, 30),
 ];
+
+/// Models that replace a share (per mille) of a drawn SIP model: about 2.4 % of the fleet
+/// 8945, 1 % 6921, 1 % DX80. Drawn from SHA-256(seed, device name) ([`variant_of`]), so
+/// adding them left the fleet's other draws (MACs, models, protocols) as they were.
+pub const VARIANTS: [(PhoneModel, PhoneModel, u16); 3] = [
+    (PhoneModel::Cp8841, PhoneModel::Cp8945, 200),
+    (PhoneModel::Cp7841, PhoneModel::Cp6921, 70),
+    (PhoneModel::Cp8851, PhoneModel::Dx80, 140),
+];
+
+/// The model phone `name` of a fleet built with `seed` has, when the fleet drew `drawn` for
+/// it (see [`VARIANTS`]).
+pub fn variant_of(seed: u64, name: &str, drawn: PhoneModel) -> PhoneModel {
+    let Some(&(_, variant, share)) = VARIANTS.iter().find(|(base, _, _)| *base == drawn) else {
+        return drawn;
+    };
+    let mut input = seed.to_be_bytes().to_vec();
+    input.extend_from_slice(b"/model-variant/");
+    input.extend_from_slice(name.as_bytes());
+    let digest = sha256(&input);
+    if u16::from_be_bytes([digest[0], digest[1]]) % 1000 < share {
+        variant
+    } else {
+        drawn
+    }
+}
 
 impl PhoneModel {
     /// The model number (`8841`).
@@ -111,6 +165,9 @@ impl PhoneModel {
             PhoneModel::Cp7975 => "7975",
             PhoneModel::Cp9951 => "9951",
             PhoneModel::Cp9971 => "9971",
+            PhoneModel::Cp8945 => "8945",
+            PhoneModel::Cp6921 => "6921",
+            PhoneModel::Dx80 => "DX80",
         }
     }
 
@@ -130,8 +187,19 @@ impl PhoneModel {
             [b'7', b'8', ..] => Family::Cp78xx,
             [b'8', b'8', ..] => Family::Cp88xx,
             [b'9', b'9', ..] => Family::Cp99xx,
+            [b'8', b'9', ..] => Family::Cp89xx,
+            [b'6', b'9', ..] => Family::Cp69xx,
+            [b'D', b'X', ..] => Family::Dx,
             _ => Family::Cp79xx,
         }
+    }
+
+    /// Whether the model can run SCCP (79xx, 8945, 6921); 7940/7960 run nothing else.
+    pub fn runs_sccp(self) -> bool {
+        matches!(
+            self.family(),
+            Family::Cp79xx | Family::Cp89xx | Family::Cp69xx
+        )
     }
 
     /// Whether the phone can ask TVS about an unknown signer (7940/7960 cannot).
@@ -162,6 +230,9 @@ impl PhoneModel {
             PhoneModel::Cp7975 => 437,
             PhoneModel::Cp9951 => 537,
             PhoneModel::Cp9971 => 493,
+            PhoneModel::Cp8945 => 586,
+            PhoneModel::Cp6921 => 495,
+            PhoneModel::Dx80 => 36208,
         }
     }
 
@@ -171,6 +242,11 @@ impl PhoneModel {
             (Family::Cp78xx, _) => "sip78xx.14-2-1-0001-14".into(),
             (Family::Cp88xx, _) => "sip88xx.14-2-1-0001-14".into(),
             (Family::Cp99xx, _) => "sip9951.9-4-2SR4-3".into(),
+            (Family::Dx, _) => "sipdx80.10-2-5-207".into(),
+            (Family::Cp89xx, Protocol::Sccp) => "SCCP894x.9-4-2SR4-3".into(),
+            (Family::Cp89xx, Protocol::Sip) => "SIP894x.9-4-2SR4-3".into(),
+            (Family::Cp69xx, Protocol::Sccp) => "SCCP69xx.9-4-1-3SR3".into(),
+            (Family::Cp69xx, Protocol::Sip) => "SIP69xx.9-4-1-3SR3".into(),
             (Family::Cp79xx, _) if matches!(self, PhoneModel::Cp7940 | PhoneModel::Cp7960) => {
                 "P00308010200".into()
             }

@@ -21,7 +21,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
 use crate::phone::WebBehaviour;
-use crate::phone::pages::{PageData, render, route};
+use crate::phone::pages::{PageData, PageFamily, render, route};
 use crate::server::SimHandle;
 use crate::server::http_util::{not_found, response, serve};
 use crate::server::listen::reset;
@@ -96,10 +96,10 @@ async fn connection(
         reset(stream);
         return;
     };
-    let Some((behaviour, classic)) = sim.read(|c| {
+    let Some((behaviour, server)) = sim.read(|c| {
         c.phones()
             .get(index)
-            .map(|p| (p.web_behaviour(), p.model.family().classic_pages()))
+            .map(|p| (p.web_behaviour(), PageFamily::of(p.model).style().server))
     }) else {
         reset(stream);
         return;
@@ -114,11 +114,6 @@ async fn connection(
             drop(stream);
         }
         _ => {
-            let server = if classic {
-                "Allegro-Software-RomPager/4.34"
-            } else {
-                ""
-            };
             serve(stream, server, shutdown, move |req| {
                 let sim = sim.clone();
                 async move {

@@ -8,8 +8,9 @@ use itl_core::cucm::Generation;
 use std::future::Future;
 use std::time::Duration;
 
+use itl_cucm::sweep::page::{fields, label_key, parse_network_setup};
 use itl_cucm::{FetchOptions, Fetcher, TrustServer};
-
+use itl_sim::phone::pages::{PageFamily, Paths};
 use itl_sim::{Cluster, FaultSpec, ServeOptions, SimOptions, SimServer};
 
 /// The password every test cluster uses.
@@ -105,59 +106,79 @@ pub async fn get_page(
     resp.text().await.map_err(|e| e.to_string())
 }
 
-/// The Network Setup page path.
+/// The Network Setup page path of Serviceability-style phones.
 pub const NETWORK_SETUP: &str = "/CGI/Java/Serviceability?adapter=device.statistics.configuration";
-/// The status messages page path.
+/// The status messages page path of Serviceability-style phones.
 pub const STATUS_MESSAGES: &str =
     "/CGI/Java/Serviceability?adapter=device.settings.status.messages";
 
-/// The value of a field of a Network Setup page, either layout (labels compared
-/// case-insensitively). Modern pages put an empty spacer cell between label and value.
+/// The Network Setup page path of phone `index`'s family (DX80 and 7940/7960 use others).
+pub fn network_setup_path(sim: &SimServer, index: usize) -> &'static str {
+    match paths_of(sim, index) {
+        Paths::Serviceability => NETWORK_SETUP,
+        Paths::RomPager => "/NetworkConfiguration",
+        Paths::Adapter => "/?adapter=device.statistics.configuration",
+    }
+}
+
+/// The Status messages page path of phone `index`'s family.
+pub fn status_messages_path(sim: &SimServer, index: usize) -> &'static str {
+    match paths_of(sim, index) {
+        Paths::Serviceability => STATUS_MESSAGES,
+        Paths::RomPager => "/DeviceLog?0",
+        Paths::Adapter => "/?adapter=device.settings.status.messages",
+    }
+}
+
+fn paths_of(sim: &SimServer, index: usize) -> Paths {
+    sim.handle()
+        .read(|c| PageFamily::of(c.phones()[index].model).style().paths)
+}
+
+/// The value of the first field `label` of a page (labels compared as the sweep compares
+/// them: any case, spaces ignored), parsed by the sweep's own field reader.
 pub fn field(html: &str, label: &str) -> Option<String> {
-    let cells = split_cells(html);
-    let at = cells
-        .iter()
-        .position(|c| c.trim().eq_ignore_ascii_case(label))?;
-    let offset = if html.contains("<td width=\"20\"></td>") {
-        2
-    } else {
-        1
-    };
-    cells.get(at + offset).map(|s| s.trim().to_owned())
+    let key = label_key(label);
+    fields(html)
+        .into_iter()
+        .find(|(l, _)| label_key(l) == key)
+        .map(|(_, v)| v)
 }
 
-fn split_cells(html: &str) -> Vec<String> {
-    let lower = html.to_ascii_lowercase();
-    let mut out = Vec::new();
-    let mut pos = 0;
-    while let Some(start) = lower[pos..].find("<td") {
-        let start = pos + start;
-        let Some(open_end) = lower[start..].find('>') else {
-            break;
-        };
-        let content_start = start + open_end + 1;
-        let end = lower[content_start..]
-            .find("</td>")
-            .map(|e| content_start + e)
-            .unwrap_or(lower.len());
-        out.push(strip_tags(&html[content_start..end]));
-        pos = end;
+/// The ITL phone `index` holds, as upper-case MD5 hex, as its Network Setup page shows it (a
+/// SHA-1 is looked up among the simulation's files); `None` when the page says none is
+/// installed. For a family whose pages show no trust field, the page is checked to show none
+/// and the model says what the phone holds.
+pub async fn held_itl(client: &reqwest::Client, sim: &SimServer, index: usize) -> Option<String> {
+    let html = get_page(client, sim, index, network_setup_path(sim, index))
+        .await
+        .expect("network setup page");
+    let setup = parse_network_setup(html.as_bytes()).expect("a text page");
+    let (shows, model) = sim.handle().read(|c| {
+        let p = &c.phones()[index];
+        let held = p
+            .itl
+            .and_then(|id| c.archive().get(id))
+            .map(|f| f.md5_upper());
+        (p.model.pages_show_trust(), held)
+    });
+    if !shows {
+        assert!(!setup.trust_fields_present(), "phone {index}: {html}");
+        return model;
     }
-    out
-}
-
-fn strip_tags(s: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in s.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
+    let shown = setup.itl_hashes().first().map(|h| (*h).to_owned());
+    shown.map(|h| {
+        if h.len() == 32 {
+            return h.to_ascii_uppercase();
         }
-    }
-    out.replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
+        sim.handle()
+            .read(|c| {
+                c.archive()
+                    .files()
+                    .iter()
+                    .find(|f| hex::encode(f.sha1) == h)
+                    .map(|f| f.md5_upper())
+            })
+            .unwrap_or_else(|| panic!("phone {index} shows an unknown SHA-1 {h}"))
+    })
 }

@@ -1,27 +1,41 @@
-//! The web pages a phone serves (`cucm-interfaces.md` §8), per model family:
+//! The web pages a phone serves (`cucm-interfaces.md` §8), per model family as real phones
+//! serve them (§8.6; the table of [`family`]):
 //!
-//! | path | 78xx / 88xx / 99xx | 79xx |
-//! |---|---|---|
-//! | `/CGI/Java/Serviceability?adapter=device.statistics.configuration` | Network Setup, [`modern`] layout | Network Configuration, [`classic`] layout |
-//! | `/CGI/Java/Serviceability?adapter=device.settings.status.messages` | Status messages | Status messages |
-//! | `/CGI/Java/Serviceability?adapter=device.statistics.device`, `/`, `/DeviceInformation` | Device information | Device information |
-//! | `/NetworkConfiguration` | — (404) | Network Configuration |
-//! | `/DeviceInformationX` | XML ([`xml`]) | XML |
-//! | `/NetworkConfigurationX` | XML | XML |
+//! | path | Serviceability families | 7940 / 7960 | DX80 |
+//! |---|---|---|---|
+//! | `/CGI/Java/Serviceability?adapter=device.statistics.configuration` | Network Setup | 404 | 404 |
+//! | `/CGI/Java/Serviceability?adapter=device.settings.status.messages` | Status messages | 404 | 404 |
+//! | `/CGI/Java/Serviceability?adapter=device.statistics.device`, `/`, `/DeviceInformation` | Device information | `/`, `/DeviceInformation` only | `/` only |
+//! | `/NetworkConfiguration` | 79xx-style families only | Network Configuration | 404 |
+//! | `/DeviceLog?0` | 404 | Status messages | 404 |
+//! | `/?adapter=device.statistics.configuration`, `…security`, `…device`, `/?adapter=device.settings.status.messages` | 404 | 404 | Network setup, Security information, Device information, Status messages |
+//! | `/DeviceInformationX`, `/NetworkConfigurationX` | XML ([`xml`]) | XML | XML |
 //!
-//! Trust fields: `ITL file` and `ITL signature` show the MD5 of the held ITL in upper-case hex
-//! (`Not Installed` / empty when none), `CTL file` the MD5 of the held CTL or nothing, `TVS`
-//! the addresses of the CallManager group's TVS servers, `TFTP server 1` the TFTP node's
-//! address. 79xx pages write the labels capitalised (`ITL File`, `TFTP Server 1`).
+//! Trust fields show what the phone holds: the ITL's and CTL's hash in the family's form
+//! (SHA-1 or MD5, pairs or plain), `Installed` / `Not Installed`, `TVS` rows by host name,
+//! `TFTP server 1` the TFTP node's address. Families without trust fields (7940, 7960, 7945,
+//! 6921, DX80) show none on any page.
 
-pub mod classic;
-pub mod modern;
+pub mod content;
+pub mod family;
+pub mod markup;
 pub mod xml;
 
 use std::net::Ipv4Addr;
 
 use crate::model::Cluster;
 use crate::phone::{Phone, PhoneModel, Protocol};
+
+pub use family::{PageFamily, Paths, Style};
+
+/// The two hashes of a held trust list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Digests {
+    /// MD5.
+    pub md5: [u8; 16],
+    /// SHA-1.
+    pub sha1: [u8; 20],
+}
 
 /// Everything a page shows, copied out of the model so rendering holds no lock.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,16 +58,15 @@ pub struct PageData {
     pub serial: String,
     /// TFTP server 1 and 2.
     pub tftp: Vec<Ipv4Addr>,
-    /// TVS servers.
-    pub tvs: Vec<Ipv4Addr>,
+    /// The `TVS` rows: host names of the CallManager group's servers, two to five, the
+    /// first repeated on some phones.
+    pub tvs: Vec<String>,
     /// CallManager group members (name, active).
     pub cucm: Vec<(String, bool)>,
-    /// MD5 of the held ITL, upper-case hex.
-    pub itl_md5: Option<String>,
-    /// The ITL was rejected against the CTL.
-    pub itl_not_installed: bool,
-    /// MD5 of the held CTL, upper-case hex.
-    pub ctl_md5: Option<String>,
+    /// Hashes of the held ITL.
+    pub itl: Option<Digests>,
+    /// Hashes of the held CTL.
+    pub ctl: Option<Digests>,
     /// `Non-secure`, `Authenticated` or `Encrypted` (the phone's security profile).
     pub security_mode: &'static str,
     /// CAPF server (`host:3804`).
@@ -62,6 +75,19 @@ pub struct PageData {
     pub web_access: bool,
     /// Status messages, oldest first (time, text).
     pub messages: Vec<(u64, String)>,
+}
+
+/// The `TVS` rows of a phone: its group's servers (at most five); a group of one is shown
+/// twice, and phones whose MAC ends in a multiple of 5 show the first server again at the
+/// end (real phones list two to five rows, sometimes the same server twice).
+pub fn tvs_rows(servers: &[String], mac_last: u8) -> Vec<String> {
+    let mut rows: Vec<String> = servers.iter().take(5).cloned().collect();
+    if let Some(first) = rows.first().cloned()
+        && (rows.len() < 2 || (mac_last % 5 == 0 && rows.len() < 5))
+    {
+        rows.push(first);
+    }
+    rows
 }
 
 impl PageData {
@@ -80,7 +106,17 @@ impl PageData {
             })
             .unwrap_or_default();
         let members = cluster.tvs_servers(phone);
-        let md5 = |id| cluster.archive().get(id).map(|f| f.md5_upper());
+        let names: Vec<String> = members
+            .iter()
+            .filter_map(|&n| nodes.get(n))
+            .map(|n| n.name.clone())
+            .collect();
+        let digests = |id| {
+            cluster.archive().get(id).map(|f| Digests {
+                md5: f.md5,
+                sha1: f.sha1,
+            })
+        };
         Some(Self {
             name: phone.name.clone(),
             mac: phone.mac.to_string(),
@@ -89,23 +125,21 @@ impl PageData {
             address: phone.address,
             directory_number: phone.directory_number.clone(),
             load_id: phone.model.load_id(phone.protocol),
-            serial: format!("FCH{}", &phone.mac.to_string()[4..]),
+            serial: format!("FCH{}", phone.mac.to_string().get(4..).unwrap_or("")),
             tftp,
-            tvs: members
-                .iter()
-                .filter_map(|&n| nodes.get(n))
-                .map(|n| n.address)
-                .collect(),
-            cucm: members
+            tvs: tvs_rows(&names, phone.mac.octets()[5]),
+            cucm: names
                 .iter()
                 .enumerate()
-                .filter_map(|(i, &n)| nodes.get(n).map(|n| (n.name.clone(), i == 0)))
+                .map(|(i, n)| (n.clone(), i == 0))
                 .collect(),
-            itl_md5: phone.itl.and_then(md5),
-            itl_not_installed: phone.itl_not_installed,
-            ctl_md5: phone.ctl.and_then(md5),
+            itl: phone.itl.and_then(digests),
+            ctl: phone.ctl.and_then(digests),
             security_mode: phone.security_profile.mode.page_name(),
-            capf: format!("{}:3804", nodes[0].name),
+            capf: format!(
+                "{}:3804",
+                nodes.first().map(|n| n.name.as_str()).unwrap_or("")
+            ),
             web_access: phone.web_access,
             messages: phone
                 .log
@@ -115,49 +149,9 @@ impl PageData {
         })
     }
 
-    /// The trust fields as (label, value), in page order.
-    pub fn trust_fields(&self) -> Vec<(&'static str, String)> {
-        let itl = match (&self.itl_md5, self.itl_not_installed) {
-            (Some(md5), _) => md5.clone(),
-            (None, true) => "Not Installed".into(),
-            (None, false) => "No".into(),
-        };
-        vec![
-            ("Security mode", self.security_mode.into()),
-            ("Web access enabled", yes_no(self.web_access)),
-            ("CTL file", self.ctl_md5.clone().unwrap_or_default()),
-            ("ITL file", itl),
-            ("ITL signature", self.itl_md5.clone().unwrap_or_default()),
-            ("CAPF server", self.capf.clone()),
-            ("TVS", join(&self.tvs)),
-            (
-                "TFTP server 1",
-                self.tftp.first().map(|a| a.to_string()).unwrap_or_default(),
-            ),
-            (
-                "TFTP server 2",
-                self.tftp.get(1).map(|a| a.to_string()).unwrap_or_default(),
-            ),
-        ]
-    }
-
-    /// The network fields before the trust fields, as (label, value).
-    pub fn network_fields(&self) -> Vec<(&'static str, String)> {
-        vec![
-            (
-                "DHCP server",
-                self.tftp.first().map(|a| a.to_string()).unwrap_or_default(),
-            ),
-            ("MAC address", self.mac.clone()),
-            ("Host name", self.name.clone()),
-            ("Domain name", String::new()),
-            ("IP address", self.address.to_string()),
-            ("Subnet mask", "255.0.0.0".into()),
-            ("Default router", "127.0.0.1".into()),
-            ("DNS server 1", String::new()),
-            ("Operational VLAN ID", String::new()),
-            ("Admin. VLAN ID", "1".into()),
-        ]
+    /// The page family.
+    pub fn family(&self) -> PageFamily {
+        PageFamily::of(self.model)
     }
 
     /// The last messages first-to-last, at most 30.
@@ -165,18 +159,6 @@ impl PageData {
         let start = self.messages.len().saturating_sub(30);
         &self.messages[start..]
     }
-}
-
-fn yes_no(b: bool) -> String {
-    if b { "Yes" } else { "No" }.into()
-}
-
-fn join(addresses: &[Ipv4Addr]) -> String {
-    addresses
-        .iter()
-        .map(|a| a.to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Escapes text for HTML and XML.
@@ -217,49 +199,72 @@ pub enum Page {
     StatusMessages,
     /// Device information (HTML).
     DeviceInformation,
+    /// The DX-series Security information page.
+    Security,
     /// `/DeviceInformationX`.
     DeviceInformationX,
     /// `/NetworkConfigurationX`.
     NetworkConfigurationX,
 }
 
-/// Routes a request target (`path?query`) for a model.
+fn adapter(query: &str) -> Option<&str> {
+    query.split('&').find_map(|kv| {
+        kv.strip_prefix("adapter=")
+            .or_else(|| kv.strip_prefix("adapterX="))
+    })
+}
+
+/// Routes a request target (`path?query`) for a model (the module table).
 pub fn route(target: &str, model: PhoneModel) -> Option<Page> {
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    let classic = model.family().classic_pages();
+    let style = PageFamily::of(model).style();
     match path {
-        "/CGI/Java/Serviceability" => {
-            let adapter = query.split('&').find_map(|kv| {
-                kv.strip_prefix("adapter=")
-                    .or_else(|| kv.strip_prefix("adapterX="))
-            })?;
-            match adapter {
+        "/DeviceInformationX" => return Some(Page::DeviceInformationX),
+        "/NetworkConfigurationX" => return Some(Page::NetworkConfigurationX),
+        _ => {}
+    }
+    match style.paths {
+        Paths::Serviceability => match path {
+            "/CGI/Java/Serviceability" => match adapter(query)? {
                 "device.statistics.configuration" => Some(Page::NetworkSetup),
                 "device.settings.status.messages" => Some(Page::StatusMessages),
                 "device.statistics.device" => Some(Page::DeviceInformation),
                 _ => None,
+            },
+            "/" | "/DeviceInformation" if query.is_empty() => Some(Page::DeviceInformation),
+            "/NetworkConfiguration" if style.markup == family::Markup::Classic => {
+                Some(Page::NetworkSetup)
             }
-        }
-        "/" | "/DeviceInformation" => Some(Page::DeviceInformation),
-        "/DeviceInformationX" => Some(Page::DeviceInformationX),
-        "/NetworkConfigurationX" => Some(Page::NetworkConfigurationX),
-        "/NetworkConfiguration" if classic => Some(Page::NetworkSetup),
-        _ => None,
+            _ => None,
+        },
+        Paths::RomPager => match (path, query) {
+            ("/" | "/DeviceInformation", "") => Some(Page::DeviceInformation),
+            ("/NetworkConfiguration", "") => Some(Page::NetworkSetup),
+            ("/DeviceLog", "0") => Some(Page::StatusMessages),
+            _ => None,
+        },
+        Paths::Adapter => match (path, adapter(query)) {
+            ("/", None) => Some(Page::DeviceInformation),
+            ("/", Some("device.statistics.device")) => Some(Page::DeviceInformation),
+            ("/", Some("device.statistics.configuration")) => Some(Page::NetworkSetup),
+            ("/", Some("device.statistics.security")) => Some(Page::Security),
+            ("/", Some("device.settings.status.messages")) => Some(Page::StatusMessages),
+            _ => None,
+        },
     }
 }
 
 /// Renders a page: (content type, body).
 pub fn render(page: Page, data: &PageData) -> (&'static str, String) {
-    let classic = data.model.family().classic_pages();
-    match (page, classic) {
-        (Page::NetworkSetup, false) => ("text/html", modern::network_setup(data)),
-        (Page::NetworkSetup, true) => ("text/html", classic::network_configuration(data)),
-        (Page::StatusMessages, false) => ("text/html", modern::status_messages(data)),
-        (Page::StatusMessages, true) => ("text/html", classic::status_messages(data)),
-        (Page::DeviceInformation, false) => ("text/html", modern::device_information(data)),
-        (Page::DeviceInformation, true) => ("text/html", classic::device_information(data)),
-        (Page::DeviceInformationX, _) => ("text/xml", xml::device_information(data)),
-        (Page::NetworkConfigurationX, _) => ("text/xml", xml::network_configuration(data)),
+    let style = data.family().style();
+    let html = |body| ("text/html", body);
+    match page {
+        Page::NetworkSetup => html(content::network_setup(&style, data)),
+        Page::StatusMessages => html(content::status_messages(&style, data)),
+        Page::DeviceInformation => html(content::device_information(&style, data)),
+        Page::Security => html(content::security(&style, data)),
+        Page::DeviceInformationX => ("text/xml", xml::device_information(data)),
+        Page::NetworkConfigurationX => ("text/xml", xml::network_configuration(&style, data)),
     }
 }
 
@@ -267,28 +272,64 @@ pub fn render(page: Page, data: &PageData) -> (&'static str, String) {
 mod tests {
     use super::*;
 
+    const SETUP: &str = "/CGI/Java/Serviceability?adapter=device.statistics.configuration";
+    const MESSAGES: &str = "/CGI/Java/Serviceability?adapter=device.settings.status.messages";
+
     #[test]
-    fn routes_by_path_and_adapter() {
+    fn routes_by_family() {
         let m = PhoneModel::Cp8841;
         let c = PhoneModel::Cp7965;
-        assert_eq!(
-            route(
-                "/CGI/Java/Serviceability?adapter=device.statistics.configuration",
-                m
-            ),
-            Some(Page::NetworkSetup)
-        );
-        assert_eq!(
-            route(
-                "/CGI/Java/Serviceability?adapter=device.settings.status.messages",
-                c
-            ),
-            Some(Page::StatusMessages)
-        );
+        assert_eq!(route(SETUP, m), Some(Page::NetworkSetup));
+        assert_eq!(route(MESSAGES, c), Some(Page::StatusMessages));
         assert_eq!(route("/NetworkConfiguration", c), Some(Page::NetworkSetup));
         assert_eq!(route("/NetworkConfiguration", m), None);
         assert_eq!(route("/CGI/Java/Serviceability?adapter=nope", m), None);
         assert_eq!(route("/etc/passwd", m), None);
+        // 7940: no Serviceability pages.
+        let old = PhoneModel::Cp7940;
+        assert_eq!(route(SETUP, old), None);
+        assert_eq!(
+            route("/NetworkConfiguration", old),
+            Some(Page::NetworkSetup)
+        );
+        assert_eq!(route("/DeviceLog?0", old), Some(Page::StatusMessages));
+        assert_eq!(route("/DeviceLog?1", old), None);
+        // DX80: `/?adapter=…` and a security page.
+        let dx = PhoneModel::Dx80;
+        assert_eq!(route(SETUP, dx), None);
+        assert_eq!(route("/", dx), Some(Page::DeviceInformation));
+        assert_eq!(
+            route("/?adapter=device.statistics.configuration", dx),
+            Some(Page::NetworkSetup)
+        );
+        assert_eq!(
+            route("/?adapter=device.statistics.security", dx),
+            Some(Page::Security)
+        );
+        assert_eq!(
+            route("/?adapter=device.settings.status.messages", dx),
+            Some(Page::StatusMessages)
+        );
+        assert_eq!(route("/?adapter=device.statistics.security", m), None);
+        for model in [m, c, old, dx] {
+            assert_eq!(
+                route("/DeviceInformationX", model),
+                Some(Page::DeviceInformationX)
+            );
+        }
+    }
+
+    #[test]
+    fn tvs_rows_two_to_five() {
+        let s = |v: &[&str]| v.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
+        assert_eq!(tvs_rows(&s(&["a"]), 1), s(&["a", "a"]));
+        assert_eq!(tvs_rows(&s(&["a", "b"]), 1), s(&["a", "b"]));
+        assert_eq!(tvs_rows(&s(&["a", "b"]), 10), s(&["a", "b", "a"]));
+        assert_eq!(
+            tvs_rows(&s(&["a", "b", "c", "d", "e", "f"]), 10),
+            s(&["a", "b", "c", "d", "e"])
+        );
+        assert_eq!(tvs_rows(&[], 0), Vec::<String>::new());
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The XML pages (`/DeviceInformationX`, `/NetworkConfigurationX`), shaped as in
 //! `cucm-interfaces.md` §8.2.
 
+use super::content::trust_rows;
+use super::family::Style;
 use super::{PageData, escape};
 
 /// `/DeviceInformationX`.
@@ -25,12 +27,20 @@ pub fn device_information(data: &PageData) -> String {
     )
 }
 
-/// `/NetworkConfigurationX`: the Network Setup fields as elements (labels without spaces).
-pub fn network_configuration(data: &PageData) -> String {
+/// `/NetworkConfigurationX`: the Network Setup fields as elements (labels without spaces),
+/// the trust fields only for families whose pages show them.
+pub fn network_configuration(style: &Style, data: &PageData) -> String {
     let mut out =
         String::from("<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>\n<NetworkConfiguration>\n");
-    let mut fields = data.network_fields();
-    fields.extend(data.trust_fields());
+    let tftp = |i: usize| data.tftp.get(i).map(|a| a.to_string()).unwrap_or_default();
+    let mut fields: Vec<(String, String)> = vec![
+        ("MAC address".into(), escape(&data.mac)),
+        ("Host name".into(), escape(&data.name)),
+        ("IP address".into(), data.address.to_string()),
+        ("TFTP server 1".into(), tftp(0)),
+        ("TFTP server 2".into(), tftp(1)),
+    ];
+    fields.extend(trust_rows(style, data));
     for (label, value) in fields {
         let tag: String = label
             .split([' ', '.'])
@@ -47,7 +57,7 @@ pub fn network_configuration(data: &PageData) -> String {
                 }
             })
             .collect();
-        out.push_str(&format!("   <{tag}>{}</{tag}>\n", escape(&value)));
+        out.push_str(&format!("   <{tag}>{}</{tag}>\n", value.trim_end()));
     }
     out.push_str("</NetworkConfiguration>\n");
     out
