@@ -7,6 +7,7 @@
 mod cmd;
 mod exit;
 mod input;
+mod present;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

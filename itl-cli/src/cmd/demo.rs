@@ -346,12 +346,11 @@ fn demo_sweep_options() -> itl_cucm::sweep::SweepOptions {
 /// Network Setup and status pages give its trust state, compared with what its TFTP node
 /// serves. Prints the summary, checks it against the simulator's truth and writes the HTML.
 async fn sweep(sim: &SimServer, password: &str, html_path: &std::path::Path) -> Result<u8> {
+    use crate::present::{self, progress::ProgressBar};
     use itl_cucm::soap::{Credentials, Secret, SoapClientOptions};
     use itl_cucm::sweep::report::ClusterFacts;
     use itl_cucm::sweep::run::tftp_nodes_of;
-    use itl_cucm::sweep::{
-        Archive, ProgressBarObserver, SweepPlan, cancel_pair, html, inventory, run_sweep,
-    };
+    use itl_cucm::sweep::{Archive, SweepPlan, cancel_pair, inventory, run_sweep};
 
     let started = Instant::now();
     let options = demo_sweep_options();
@@ -399,9 +398,9 @@ async fn sweep(sim: &SimServer, password: &str, html_path: &std::path::Path) -> 
         archive.add(&bytes, "earlier sweep", "ITLFile.tlv", 1_700_000_000)?;
     }
     let (_handle, signal) = cancel_pair();
-    let observer = ProgressBarObserver::new(true);
+    let observer = ProgressBar::on_stderr(true);
     let report = run_sweep(plan, &mut archive, &options, &observer, signal).await?;
-    print!("{}", report.summary_tables());
+    print!("{}", present::sweep_tables::summary_tables(&report));
     let truth = sim.truth();
     let expected: BTreeMap<&str, &str> = truth
         .phones
@@ -420,7 +419,7 @@ async fn sweep(sim: &SimServer, password: &str, html_path: &std::path::Path) -> 
         discovered.as_secs_f64(),
         expected.len()
     );
-    std::fs::write(html_path, html::render(&report))
+    std::fs::write(html_path, present::html::render(&report))
         .with_context(|| format!("cannot write {}", html_path.display()))?;
     println!("  HTML report: {}", html_path.display());
     Ok(

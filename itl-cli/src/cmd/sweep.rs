@@ -7,6 +7,7 @@
 //! nodes). Exit 0 when every phone is `ok`, 1 when any is not, 2 when the sweep could not run.
 
 use crate::exit;
+use crate::present::{self, progress::ProgressBar};
 use anyhow::{Context, Result, bail};
 use itl_cucm::cluster_file::ClusterFile;
 use itl_cucm::fetch::Transport;
@@ -14,10 +15,7 @@ use itl_cucm::soap::{Credentials, Secret, SoapClientOptions};
 use itl_cucm::sweep::inventory::{self, InventoryPhone};
 use itl_cucm::sweep::report::ClusterFacts;
 use itl_cucm::sweep::run::{add_inventory_servers, tftp_nodes_of};
-use itl_cucm::sweep::{
-    Archive, ProgressBarObserver, SweepOptions, SweepPlan, SweepReport, cancel_pair, html,
-    run_sweep,
-};
+use itl_cucm::sweep::{Archive, SweepOptions, SweepPlan, SweepReport, cancel_pair, run_sweep};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -225,7 +223,7 @@ pub fn run(args: Args) -> Result<u8> {
             .unwrap_or_else(|| report_dir(&args).join("itl-archive"));
         let mut archive = Archive::open(&archive_dir)
             .with_context(|| format!("cannot open the archive {}", archive_dir.display()))?;
-        let observer = ProgressBarObserver::new(!args.quiet);
+        let observer = ProgressBar::on_stderr(!args.quiet);
         let report = run_sweep(plan, &mut archive, &options, &observer, signal).await?;
         Ok::<_, anyhow::Error>(report)
     })?;
@@ -242,13 +240,13 @@ pub fn run(args: Args) -> Result<u8> {
         }
     }
     if let Some(path) = &args.csv {
-        write_file(path, report.to_csv()?.as_bytes())?;
+        write_file(path, present::csv::to_csv(&report)?.as_bytes())?;
     }
     if let Some(path) = &args.html {
-        write_file(path, html::render(&report).as_bytes())?;
+        write_file(path, present::html::render(&report).as_bytes())?;
     }
     if !args.quiet {
-        let tables = report.summary_tables();
+        let tables = present::sweep_tables::summary_tables(&report);
         if to_stdout {
             eprint!("{tables}");
         } else {
@@ -256,7 +254,7 @@ pub fn run(args: Args) -> Result<u8> {
         }
     }
     for w in &report.warnings {
-        eprintln!("itl: warning: {w}");
+        eprintln!("itl: warning: {}", present::terminal::clean(w));
     }
     Ok(if report.all_ok() {
         exit::OK

@@ -29,6 +29,7 @@ use crate::soap::{
 };
 
 use super::classify::RegistrationFacts;
+use super::csv_records::{self, CsvError};
 
 /// One phone to sweep.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -74,6 +75,9 @@ pub enum InventoryError {
         /// What is wrong.
         reason: String,
     },
+    /// The file is larger than [`MAX_INVENTORY_BYTES`].
+    #[error("inventory: larger than {0} bytes")]
+    TooLarge(u64),
     /// A required column is missing from the header.
     #[error("inventory: the header has no {0:?} column (required: name, address, tftp_server)")]
     MissingColumn(&'static str),
@@ -127,19 +131,37 @@ fn column_of(header: &str) -> Option<Column> {
     }
 }
 
+/// The largest inventory read: 64 MiB (about half a million phones).
+pub const MAX_INVENTORY_BYTES: u64 = 64 << 20;
+
 /// Reads an inventory CSV (see the module documentation).
 pub fn read_csv<R: Read>(reader: R) -> Result<Vec<InventoryPhone>, InventoryError> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .comment(Some(b'#'))
-        .from_reader(reader);
-    let csv_error = |e: csv::Error| InventoryError::Csv {
-        line: e.position().map_or(0, |p| p.line()),
-        reason: e.to_string(),
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_INVENTORY_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| InventoryError::Io {
+            path: "inventory".into(),
+            source,
+        })?;
+    if bytes.len() as u64 > MAX_INVENTORY_BYTES {
+        return Err(InventoryError::TooLarge(MAX_INVENTORY_BYTES));
+    }
+    let text = std::str::from_utf8(&bytes).map_err(|e| InventoryError::Csv {
+        line: 1 + bytes
+            .get(..e.valid_up_to())
+            .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count() as u64),
+        reason: "the text is not UTF-8".into(),
+    })?;
+    let csv_error = |e: CsvError| InventoryError::Csv {
+        line: e.line,
+        reason: e.kind.to_string(),
     };
-    let headers = rdr.headers().map_err(csv_error)?.clone();
+    let mut rows = csv_records::records(text);
+    let headers = match rows.next() {
+        Some(header) => header.map_err(csv_error)?.fields,
+        None => Vec::new(),
+    };
     let mut at: HashMap<Column, usize> = HashMap::new();
     for (i, h) in headers.iter().enumerate() {
         if let Some(c) = column_of(h) {
@@ -157,17 +179,17 @@ pub fn read_csv<R: Read>(reader: R) -> Result<Vec<InventoryPhone>, InventoryErro
     }
     let mut phones = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
-    for record in rdr.records() {
+    for record in rows {
         let record = record.map_err(csv_error)?;
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.line;
         let cell = |c: Column| {
             at.get(&c)
-                .and_then(|&i| record.get(i))
-                .map(str::trim)
+                .and_then(|&i| record.fields.get(i))
+                .map(|s| s.trim())
                 .filter(|s| !s.is_empty())
                 .map(str::to_owned)
         };
-        if record.iter().all(|c| c.trim().is_empty()) {
+        if record.fields.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
         let Some(name) = cell(Column::Name) else {

@@ -10,7 +10,8 @@
 //!   [`Evidence`];
 //! * [`run`]: the async runner (bounded concurrency, timeouts, one retry, progress,
 //!   interruption);
-//! * [`report`], [`html`]: JSON / CSV / summary tables / a self-contained HTML page;
+//! * [`report`]: the report data (one serde schema, JSON); the CLI presents it as tables,
+//!   CSV and HTML;
 //! * [`diff`]: what changed between two sweeps.
 //!
 //! Every phone of the inventory appears exactly once in a report: a phone that could not be
@@ -18,8 +19,8 @@
 
 pub mod archive;
 pub mod classify;
+pub mod csv_records;
 pub mod diff;
-pub mod html;
 pub mod inventory;
 pub mod page;
 pub mod report;
@@ -31,6 +32,6 @@ pub use diff::{SweepDiff, diff};
 pub use inventory::{InventoryError, InventoryPhone};
 pub use report::{PhoneRecord, SweepReport};
 pub use run::{
-    CancelHandle, CancelSignal, ProgressBarObserver, Quiet, SweepError, SweepObserver,
-    SweepOptions, SweepPlan, TftpNode, cancel_pair, run_sweep,
+    CancelHandle, CancelSignal, Quiet, SweepError, SweepObserver, SweepOptions, SweepPlan,
+    TftpNode, cancel_pair, run_sweep,
 };

@@ -10,7 +10,6 @@
 //! appears exactly once either way.
 
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -254,66 +253,6 @@ pub trait SweepObserver: Send + Sync {
 pub struct Quiet;
 
 impl SweepObserver for Quiet {}
-
-/// An indicatif progress bar on stderr with live counts per state; hidden when stderr is not
-/// a terminal (or when asked).
-#[derive(Debug)]
-pub struct ProgressBarObserver {
-    bar: indicatif::ProgressBar,
-    counts: Mutex<BTreeMap<PhoneState, usize>>,
-}
-
-impl ProgressBarObserver {
-    /// A bar, shown only when `show` and stderr is a terminal.
-    pub fn new(show: bool) -> Self {
-        let bar = indicatif::ProgressBar::hidden();
-        if show && std::io::stderr().is_terminal() {
-            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-        }
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}",
-        ) {
-            bar.set_style(style);
-        }
-        Self {
-            bar,
-            counts: Mutex::new(BTreeMap::new()),
-        }
-    }
-}
-
-impl SweepObserver for ProgressBarObserver {
-    fn references(&self, facts: &[ReferenceFacts]) {
-        let ok = facts.iter().filter(|f| f.itl.is_some()).count();
-        self.bar.println(format!(
-            "reference lists: ITL from {ok} of {} TFTP node(s)",
-            facts.len()
-        ));
-    }
-
-    fn started(&self, phones: usize) {
-        self.bar.set_length(phones as u64);
-        self.bar.enable_steady_tick(Duration::from_millis(200));
-    }
-
-    fn phone_done(&self, record: &PhoneRecord) {
-        let text = {
-            let mut counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
-            *counts.entry(record.state).or_default() += 1;
-            counts
-                .iter()
-                .map(|(s, n)| format!("{s} {n}"))
-                .collect::<Vec<_>>()
-                .join(" · ")
-        };
-        self.bar.set_message(text);
-        self.bar.inc(1);
-    }
-
-    fn finished(&self) {
-        self.bar.finish_and_clear();
-    }
-}
 
 /// Sets off a [`CancelSignal`].
 #[derive(Debug)]
@@ -737,7 +676,7 @@ fn record(
             .clone()
             .or_else(|| phone.tftp_server.clone()),
         security_profile: phone.security_profile.clone(),
-        security_mode: phone.security_mode.clone(),
+        security_mode: phone.security_mode,
         state,
         evidence,
     }

@@ -4,8 +4,8 @@
 
 use std::fmt::Write as _;
 
-use super::report::{PhoneRecord, SweepReport};
 use itl_core::cucm::PhoneState;
+use itl_cucm::sweep::{PhoneRecord, SweepReport};
 
 /// Escapes text for HTML element content and double-quoted attributes.
 pub fn escape(text: &str) -> String {
@@ -230,7 +230,7 @@ placeholder=\"filter: name, address, hash, message...\"> <select id=\"state\"><o
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sweep::report::tests::{record, report};
+    use crate::present::fixtures::{record, report};
 
     #[test]
     fn self_contained_and_lists_every_phone() {
