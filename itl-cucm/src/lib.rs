@@ -26,10 +26,12 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod address;
 pub mod cluster_file;
 pub mod fetch;
 pub mod http;
 pub mod plan_input;
+pub mod served;
 pub mod soap;
 pub mod sweep;
 pub mod tftp;

@@ -12,10 +12,10 @@ use anyhow::{Context, Result, bail};
 use itl_cucm::cluster_file::ClusterFile;
 use itl_cucm::fetch::Transport;
 use itl_cucm::soap::{Credentials, Secret, SoapClientOptions};
-use itl_cucm::sweep::inventory::{self, InventoryPhone};
-use itl_cucm::sweep::report::ClusterFacts;
-use itl_cucm::sweep::run::{add_inventory_servers, tftp_nodes_of};
-use itl_cucm::sweep::{Archive, SweepOptions, SweepPlan, SweepReport, cancel_pair, run_sweep};
+use itl_cucm::sweep::inventory;
+use itl_cucm::sweep::{
+    Archive, PhoneSource, SweepOptions, SweepPlan, SweepReport, assemble, cancel_pair, run_sweep,
+};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -263,27 +263,15 @@ pub fn run(args: Args) -> Result<u8> {
     })
 }
 
-/// Builds the plan: phones and TFTP nodes.
+/// Builds the plan: the phones (an inventory CSV, or AXL + RisPort discovery) and the TFTP
+/// nodes.
 async fn plan(
     args: &Args,
     cluster: Option<&ClusterFile>,
     transport: Transport,
 ) -> Result<SweepPlan> {
-    let mut plan = SweepPlan {
-        cluster: ClusterFacts {
-            name: cluster.map(|c| c.cluster.name.clone()),
-            source: if args.inventory.is_some() {
-                "inventory"
-            } else {
-                "cluster-file"
-            }
-            .to_owned(),
-            security_mode: None,
-        },
-        ..SweepPlan::default()
-    };
-    let phones: Vec<InventoryPhone> = match (&args.inventory, cluster) {
-        (Some(path), _) => inventory::load_csv(path)?,
+    let phones = match (&args.inventory, cluster) {
+        (Some(path), _) => PhoneSource::InventoryCsv(path.clone()),
         (None, Some(cluster)) => {
             if args.insecure {
                 eprintln!(
@@ -300,22 +288,11 @@ async fn plan(
             let found = inventory::discover(&clients, cluster.cluster.phone_http_port)
                 .await
                 .context("cannot list the phones")?;
-            plan.cluster.security_mode = found.security_mode;
-            plan.warnings = found.warnings;
-            found.phones
+            PhoneSource::Discovered(found)
         }
         (None, None) => bail!("give --cluster or --inventory"),
     };
-    if let Some(cluster) = cluster {
-        plan.tftp_nodes = tftp_nodes_of(cluster, transport)?;
-    }
-    add_inventory_servers(&mut plan.tftp_nodes, &phones, transport);
-    if plan.tftp_nodes.is_empty() {
-        plan.warnings
-            .push("no TFTP node known: every ITL hash is compared with the archive only".into());
-    }
-    plan.phones = phones;
-    Ok(plan)
+    Ok(assemble(cluster, phones, transport)?)
 }
 
 #[cfg(test)]

@@ -14,13 +14,14 @@
 //! columns are ignored, `#` starts a comment line, cells are trimmed. `address` is `ip`,
 //! `ip:port`, `[v6]:port` or a host name (empty: unknown); `tftp_server` is a host, `host:port`
 //! (TFTP), `tftp://host:port` or `http://host:port` (HTTP 6970), or empty (the phone's Network
-//! Setup page says). Every name must be unique.
+//! Setup page says), read by [`crate::address::ServerAddress`]. Every name must be unique.
 
 use itl_core::cucm::{ClusterSecurityMode, DeviceSecurityMode};
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
+use crate::address::{AddressError, ServerAddress};
 use crate::cluster_file::{ClusterFile, ClusterFileError, NodeEntry};
 use crate::soap::axl::{Row, sql};
 use crate::soap::risport::{CmDevice, Httpd, RegistrationStatus};
@@ -81,6 +82,15 @@ pub enum InventoryError {
     /// A required column is missing from the header.
     #[error("inventory: the header has no {0:?} column (required: name, address, tftp_server)")]
     MissingColumn(&'static str),
+    /// A `tftp_server` cell is not a server address.
+    #[error("inventory line {line}: tftp_server: {source}")]
+    TftpServer {
+        /// 1-based line.
+        line: u64,
+        /// What is wrong with it.
+        #[source]
+        source: AddressError,
+    },
     /// A phone is listed twice.
     #[error("inventory line {line}: {name} is already listed on line {first}")]
     Duplicate {
@@ -207,11 +217,16 @@ pub fn read_csv<R: Read>(reader: R) -> Result<Vec<InventoryPhone>, InventoryErro
         if let Some(&first) = seen.get(&name) {
             return Err(InventoryError::Duplicate { name, first, line });
         }
+        let tftp_server = cell(Column::Tftp);
+        if let Some(text) = &tftp_server {
+            ServerAddress::parse(text)
+                .map_err(|source| InventoryError::TftpServer { line, source })?;
+        }
         seen.insert(name.clone(), line);
         phones.push(InventoryPhone {
             name,
             address: cell(Column::Address),
-            tftp_server: cell(Column::Tftp),
+            tftp_server,
             model: cell(Column::Model),
             device_pool: cell(Column::Pool),
             ..InventoryPhone::default()
@@ -480,6 +495,21 @@ http://127.0.1.2:6970,SEP00112233AABB,127.1.0.2:8080\n\
         let err = read_csv(&b"name,address,tftp_server\n\"SEP1,a,b\n"[..]).map(|p| p.len());
         assert!(err.is_err() || err.is_ok_and(|n| n == 1));
         assert!(read_csv(&b"\xff\xfe,\x00\n"[..]).is_err());
+        let err = read_csv(
+            "name,address,tftp_server\nSEP1,1.2.3.4,127.0.1.1\nSEP2,1.2.3.5,ftp://127.0.1.1\n"
+                .as_bytes(),
+        )
+        .expect_err("bad server");
+        assert_eq!(
+            err.to_string(),
+            "inventory line 3: tftp_server: \"ftp://127.0.1.1\" is not a server address: the scheme \"ftp\" is not tftp:// or http://"
+        );
+        let err = read_csv("name,address,tftp_server\nSEP1,1.2.3.4,\"a, b\"\n".as_bytes())
+            .expect_err("bad server");
+        assert!(
+            matches!(err, InventoryError::TftpServer { line: 2, .. }),
+            "{err}"
+        );
         // Twin: the same rows with a tftp_server column read.
         assert_eq!(
             read_csv("name,address,tftp_server\nSEP1,1.2.3.4,\n".as_bytes())
