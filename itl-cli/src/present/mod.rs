@@ -17,3 +17,33 @@ pub mod terminal;
 
 #[cfg(test)]
 pub(crate) mod fixtures;
+
+#[cfg(test)]
+mod tests {
+    use itl_core::cucm::PhoneState;
+
+    /// The README's table of what each state means and what to do, as the code says it.
+    fn table() -> String {
+        let mut out = String::from("| state | what it means | what to do |\n|---|---|---|\n");
+        for state in PhoneState::ALL {
+            out.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                state.name(),
+                state.meaning(),
+                state.what_to_do()
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn the_readme_shows_the_texts_the_reports_show() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+        let readme = std::fs::read_to_string(&path).expect("README.md");
+        let expected = table();
+        assert!(
+            readme.contains(&expected),
+            "README.md must hold this table (PhoneState::meaning / what_to_do):\n{expected}"
+        );
+    }
+}

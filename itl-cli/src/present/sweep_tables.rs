@@ -1,5 +1,7 @@
 //! The sweep's summary tables for the terminal: phones per state, then per model, device pool
-//! and TFTP server (one column per state that occurs), then what each TFTP node serves.
+//! and TFTP server (one column per state that occurs), then what each TFTP node serves, then
+//! for each problem state found what it means and what to do (the texts the HTML report and
+//! the README show: [`PhoneState::meaning`], [`PhoneState::what_to_do`]).
 //!
 //! Models, device pools, TFTP servers and errors are text phones and servers supplied: every
 //! cell goes through [`super::terminal::clean`].
@@ -122,6 +124,58 @@ pub fn summary_tables(report: &SweepReport) -> String {
         out.push_str(&t.to_string());
         out.push('\n');
     }
+    out.push_str(&what_to_do(report));
+    out
+}
+
+/// The width the explanations are wrapped to.
+const WIDTH: usize = 96;
+
+/// `text` wrapped to [`WIDTH`] columns, every line indented by `indent` spaces.
+fn wrap(text: &str, indent: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if line > 0 && line + 1 + len > WIDTH {
+            out.push('\n');
+            line = 0;
+        }
+        if line == 0 {
+            out.push_str(&" ".repeat(indent));
+            line = indent;
+        } else {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += len;
+    }
+    out.push('\n');
+    out
+}
+
+/// For each problem state in the report: its count, what it means and what to do.
+pub fn what_to_do(report: &SweepReport) -> String {
+    let mut out = String::new();
+    for (state, n) in &report.summary.by_state {
+        if *n == 0 || !state.is_problem() {
+            continue;
+        }
+        if out.is_empty() {
+            out.push_str("\nWhat the problems mean and what to do\n");
+        }
+        out.push_str(&wrap(
+            &format!(
+                "{} ({n} phone{}): {}",
+                state.name(),
+                if *n == 1 { "" } else { "s" },
+                state.meaning()
+            ),
+            2,
+        ));
+        out.push_str(&wrap(&format!("What to do: {}", state.what_to_do()), 4));
+    }
     out
 }
 
@@ -163,6 +217,38 @@ mod tests {
         );
         assert!(text.contains(&"a".repeat(32)));
         assert!(!text.contains("interrupted"));
+        // What the one problem means and what to do, wrapped and indented.
+        let advice = text
+            .split("\nWhat the problems mean and what to do\n")
+            .nth(1)
+            .expect("advice");
+        assert!(
+            advice.starts_with("  stale-itl (1 phone): The phone holds an older ITL"),
+            "{advice}"
+        );
+        assert!(
+            advice.lines().all(|l| l.chars().count() <= WIDTH),
+            "{advice}"
+        );
+        let joined: Vec<&str> = advice.split_whitespace().collect();
+        let expected = format!(
+            "stale-itl (1 phone): {} What to do: {}",
+            PhoneState::StaleItl.meaning(),
+            PhoneState::StaleItl.what_to_do()
+        );
+        assert_eq!(joined, expected.split_whitespace().collect::<Vec<_>>());
+        assert!(
+            advice
+                .lines()
+                .any(|l| l.starts_with("    What to do: Reset the phone"))
+        );
+    }
+
+    #[test]
+    fn reject_twin_no_problems_no_advice() {
+        let r = report(vec![record("SEP000000000001", PhoneState::Ok)]);
+        assert_eq!(what_to_do(&r), "");
+        assert!(!summary_tables(&r).contains("What to do"));
     }
 
     #[test]
