@@ -22,9 +22,9 @@ use std::time::{Duration, Instant};
 use itl_cucm::fetch::Transport;
 use itl_cucm::secrets::{Credentials, Secret};
 use itl_cucm::session::{ClusterSession, SessionOptions};
-use itl_cucm::sweep::report::ClusterFacts;
-use itl_cucm::sweep::run::tftp_nodes_of;
-use itl_cucm::sweep::{Archive, Quiet, SweepOptions, SweepPlan, cancel_pair, inventory, run_sweep};
+use itl_cucm::sweep::{
+    Archive, PhoneSource, Quiet, SweepOptions, assemble, cancel_pair, inventory, run_sweep,
+};
 use itl_wire::cluster_file::ClusterFile;
 
 /// Faults of the benchmark cluster: every state a page read can give, but no phone that
@@ -128,16 +128,12 @@ async fn sweep(
         .await
         .map_err(|e| e.to_string())?;
     let discovery = started.elapsed();
-    let plan = SweepPlan {
-        cluster: ClusterFacts {
-            name: Some(cluster.cluster.name.clone()),
-            source: "cluster-file".into(),
-            security_mode: found.security_mode,
-        },
-        phones: found.phones,
-        tftp_nodes: tftp_nodes_of(&cluster, Transport::Http).map_err(|e| e.to_string())?,
-        warnings: found.warnings,
-    };
+    let plan = assemble(
+        Some(&cluster),
+        PhoneSource::Discovered(found),
+        Transport::Http,
+    )
+    .map_err(|e| e.to_string())?;
     let mut archive = Archive::open(archive_dir).map_err(|e| e.to_string())?;
     let options = SweepOptions {
         // The simulator's phones show UTC.

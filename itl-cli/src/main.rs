@@ -10,6 +10,7 @@ mod color;
 mod exit;
 mod input;
 mod logging;
+mod present;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use color::{ColorWhen, Colors};

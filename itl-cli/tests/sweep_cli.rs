@@ -470,9 +470,7 @@ async fn library_sweep(
     options: &itl_cucm::sweep::SweepOptions,
 ) -> LibrarySweep {
     use itl_cucm::secrets::{Credentials, Secret};
-    use itl_cucm::sweep::report::ClusterFacts;
-    use itl_cucm::sweep::run::tftp_nodes_of;
-    use itl_cucm::sweep::{Quiet, SweepPlan, cancel_pair, inventory, run_sweep};
+    use itl_cucm::sweep::{PhoneSource, Quiet, assemble, cancel_pair, inventory, run_sweep};
 
     let cluster = sim.cluster_file();
     let credentials = Credentials::new(cluster.cluster.user.clone(), Secret::new(PASSWORD));
@@ -485,16 +483,12 @@ async fn library_sweep(
         .expect("discovery");
     let discovery = started.elapsed();
     let warnings = found.warnings.clone();
-    let plan = SweepPlan {
-        cluster: ClusterFacts {
-            name: Some(cluster.cluster.name.clone()),
-            source: "cluster-file".into(),
-            security_mode: found.security_mode,
-        },
-        phones: found.phones,
-        tftp_nodes: tftp_nodes_of(&cluster, itl_cucm::fetch::Transport::Http).expect("nodes"),
-        warnings: found.warnings,
-    };
+    let plan = assemble(
+        Some(&cluster),
+        PhoneSource::Discovered(found),
+        itl_cucm::fetch::Transport::Http,
+    )
+    .expect("plan");
     let mut archive = Archive::in_memory();
     let own: Vec<Vec<u8>> = sim.handle().read(|c| {
         c.archive()

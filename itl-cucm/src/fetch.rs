@@ -7,26 +7,10 @@ use std::net::SocketAddr;
 use crate::http::{HttpClient, HttpError, HttpOptions};
 use crate::tftp::{TftpError, TftpOptions, tftp_get};
 use itl_core::cucm::{ListKind, Mac};
+use itl_wire::address::{AddressError, ServerAddress};
 use itl_wire::cluster_file::{ClusterFileError, NodeEntry};
 
-/// How trust files are fetched from a TFTP node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Transport {
-    /// TFTP over UDP (port 69), as phones do by default.
-    Tftp,
-    /// Plain HTTP on the TFTP service's port 6970.
-    Http,
-}
-
-impl fmt::Display for Transport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Transport::Tftp => "tftp",
-            Transport::Http => "http",
-        })
-    }
-}
+pub use itl_wire::address::Transport;
 
 /// A CUCM TFTP node to fetch trust files from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -78,6 +62,31 @@ impl TrustServer {
         }))
     }
 
+    /// The server an address names. Its transport is the written scheme's; without a scheme,
+    /// `bare_port` when a port is written (the port says which service was meant), else
+    /// `transport`. The written port is that transport's; the other keeps its standard value
+    /// (69, 6970).
+    pub fn from_address(
+        address: &ServerAddress,
+        transport: Transport,
+        bare_port: Transport,
+    ) -> Self {
+        let transport = match (address.scheme, address.port) {
+            (Some(scheme), _) => scheme,
+            (None, Some(_)) => bare_port,
+            (None, None) => transport,
+        };
+        let mut server = TrustServer::tftp(address.host.clone());
+        server.transport = transport;
+        if let Some(port) = address.port {
+            match transport {
+                Transport::Tftp => server.tftp_port = port,
+                Transport::Http => server.http_port = port,
+            }
+        }
+        server
+    }
+
     /// The host without IPv6 brackets.
     fn bare_host(&self) -> &str {
         let host = self.host.trim();
@@ -114,6 +123,17 @@ impl fmt::Display for TrustServer {
         };
         write!(f, "{}://{}:{port}", self.transport, self.url_host())
     }
+}
+
+/// A TFTP server as an inventory CSV or a person writes it: `host` (over `transport` on the
+/// standard ports), `host:port` (TFTP on that port), `tftp://host[:port]`, or
+/// `http://host[:port]` (HTTP, 6970 by default). See [`itl_wire::address`].
+pub fn parse_server(text: &str, transport: Transport) -> Result<TrustServer, AddressError> {
+    Ok(TrustServer::from_address(
+        &ServerAddress::parse(text)?,
+        transport,
+        Transport::Tftp,
+    ))
 }
 
 /// A failed fetch, over either transport.
@@ -625,6 +645,70 @@ mod tests {
                 FetchOutcome::Fetched(vec![0; 7166])
             ),
             "ITLFile.tlv: 7166 bytes"
+        );
+    }
+
+    #[test]
+    fn servers_as_written() {
+        let s = parse_server("127.0.1.1", Transport::Http).expect("host");
+        assert_eq!(s.to_string(), "http://127.0.1.1:6970");
+        assert_eq!(
+            parse_server("127.0.1.1", Transport::Tftp)
+                .expect("host")
+                .to_string(),
+            "tftp://127.0.1.1:69"
+        );
+        assert_eq!(
+            parse_server("127.0.1.1:1069", Transport::Http)
+                .expect("port")
+                .to_string(),
+            "tftp://127.0.1.1:1069"
+        );
+        assert_eq!(
+            parse_server("http://ucm-pub:16970/", Transport::Tftp)
+                .expect("url")
+                .to_string(),
+            "http://ucm-pub:16970"
+        );
+        assert_eq!(
+            parse_server("tftp://[::1]:69", Transport::Http)
+                .expect("v6")
+                .to_string(),
+            "tftp://[::1]:69"
+        );
+        assert_eq!(
+            parse_server("::1", Transport::Http)
+                .expect("bare v6")
+                .to_string(),
+            "http://[::1]:6970"
+        );
+        for bad in ["", "ftp://x", "x:y", "http://", "a b"] {
+            assert!(parse_server(bad, Transport::Http).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_bare_port_belongs_to_the_readers_transport() {
+        let a = ServerAddress::parse("127.0.0.1:8080").expect("parses");
+        let http = TrustServer::from_address(&a, Transport::Http, Transport::Http);
+        assert_eq!(
+            (http.transport, http.http_port, http.tftp_port),
+            (Transport::Http, 8080, 69)
+        );
+        let tftp = TrustServer::from_address(&a, Transport::Http, Transport::Tftp);
+        assert_eq!(
+            (tftp.transport, tftp.http_port, tftp.tftp_port),
+            (Transport::Tftp, 6970, 8080)
+        );
+        // A scheme wins over both.
+        let s = TrustServer::from_address(
+            &ServerAddress::parse("http://h:81").expect("parses"),
+            Transport::Tftp,
+            Transport::Tftp,
+        );
+        assert_eq!(
+            (s.transport, s.http_port, s.tftp_port),
+            (Transport::Http, 81, 69)
         );
     }
 }

@@ -35,6 +35,7 @@ pub mod fetch;
 pub mod http;
 pub mod plan_input;
 pub mod secrets;
+pub mod served;
 pub mod session;
 pub mod soap;
 pub mod sweep;

@@ -12,9 +12,9 @@ use std::time::{Duration, Instant};
 
 use itl_cucm::fetch::TrustServer;
 use itl_cucm::http::HttpOptions;
+use itl_cucm::sweep::SweepObserver;
 use itl_cucm::sweep::classify::RegistrationFacts;
 use itl_cucm::sweep::report::{ClusterFacts, PhoneRecord};
-use itl_cucm::sweep::run::{ProgressBarObserver, SweepObserver};
 use itl_cucm::sweep::{
     Archive, CancelSignal, InventoryPhone, Quiet, SweepOptions, SweepPlan, TftpNode, cancel_pair,
     run_sweep,
@@ -403,13 +403,14 @@ async fn every_fault_gets_its_state_within_the_deadline() {
         warnings: vec![],
     };
     let started = Instant::now();
+    let recorder = Recorder::default();
     let report = tokio::time::timeout(
         Duration::from_secs(20),
         run_sweep(
             plan,
             &mut archive,
             &options(),
-            &ProgressBarObserver::new(false),
+            &recorder,
             CancelSignal::never(),
         ),
     )
@@ -433,6 +434,16 @@ async fn every_fault_gets_its_state_within_the_deadline() {
     assert_eq!(states(&report.phones), expected);
     assert!(report.complete);
     assert_eq!(report.summary.total, expected.len());
+    // The observer heard of every step: one reference node, every phone once, one end.
+    assert_eq!(
+        *recorder.events.lock().expect("events"),
+        vec![
+            "references 1".to_owned(),
+            format!("started {}", expected.len())
+        ]
+    );
+    assert_eq!(recorder.done.load(Ordering::SeqCst), expected.len());
+    assert_eq!(recorder.finished.load(Ordering::SeqCst), 1);
     assert_eq!(report.summary.ok, 3);
     assert_eq!(contacted_by_mistake.hits.load(Ordering::SeqCst), 0);
     assert_eq!(
@@ -628,6 +639,33 @@ async fn per_phone_files_are_fetched_archived_and_used() {
     .expect("runs");
     assert_eq!(report.phones[0].state, PhoneState::ForeignItl);
     assert_eq!(archive.len(), 1);
+}
+
+/// Records what a sweep tells its observer.
+#[derive(Default)]
+struct Recorder {
+    events: std::sync::Mutex<Vec<String>>,
+    done: AtomicUsize,
+    finished: AtomicUsize,
+}
+
+impl SweepObserver for Recorder {
+    fn references(&self, facts: &[itl_cucm::sweep::report::ReferenceFacts]) {
+        if let Ok(mut e) = self.events.lock() {
+            e.push(format!("references {}", facts.len()));
+        }
+    }
+    fn started(&self, phones: usize) {
+        if let Ok(mut e) = self.events.lock() {
+            e.push(format!("started {phones}"));
+        }
+    }
+    fn phone_done(&self, _record: &PhoneRecord) {
+        self.done.fetch_add(1, Ordering::SeqCst);
+    }
+    fn finished(&self) {
+        self.finished.fetch_add(1, Ordering::SeqCst);
+    }
 }
 
 /// Counts phones as they finish, and cancels after `after` of them.

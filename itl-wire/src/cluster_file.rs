@@ -29,6 +29,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::address::{AddressError, ServerAddress, Transport};
 use crate::fingerprint::Sha256Fingerprint;
 
 /// The default name of the environment variable that holds the password.
@@ -117,17 +118,26 @@ pub enum ClusterFileError {
     /// The file could not be serialised (a bug).
     #[error("cannot write the cluster file: {0}")]
     Serialize(#[from] toml::ser::Error),
-    /// A value is malformed.
-    #[error("node {node}: {field} {value:?} is not valid: {reason}")]
+    /// A TFTP address is malformed.
+    #[error("node {node}: {field}: {source}")]
     BadValue {
         /// The node.
         node: String,
-        /// The key.
+        /// The key (`tftp`, `tftp_http`).
         field: &'static str,
+        /// What is wrong with the value.
+        #[source]
+        source: AddressError,
+    },
+    /// A pinned fingerprint is malformed.
+    #[error(
+        "node {node}: tls_sha256 {value:?} is not a SHA-256 fingerprint (64 hex digits, colons optional)"
+    )]
+    BadPin {
+        /// The node.
+        node: String,
         /// The value as written.
         value: String,
-        /// What is wrong.
-        reason: &'static str,
     },
     /// The file names no publisher, or more than one.
     #[error("the cluster file must name exactly one publisher (found {0})")]
@@ -201,32 +211,26 @@ impl ClusterFile {
 
 impl NodeEntry {
     /// The node's TFTP service: host, UDP port and HTTP (6970) port; `Ok(None)` when the node
-    /// does not run TFTP.
+    /// does not run TFTP. The host and TFTP port come from `tftp` (`host[:port]` or
+    /// `tftp://…`, port 69 by default), the HTTP port from `tftp_http` (`http://host[:port]`,
+    /// 6970 by default), both read by [`ServerAddress`].
     pub fn tftp_service(&self) -> Result<Option<TftpService>, ClusterFileError> {
         let (Some(tftp), Some(http)) = (&self.tftp, &self.tftp_http) else {
             return Ok(None);
         };
-        let (host, tftp_port) =
-            split_host_port(tftp).ok_or_else(|| ClusterFileError::BadValue {
-                node: self.name.clone(),
-                field: "tftp",
-                value: tftp.clone(),
-                reason: "expected host:port",
-            })?;
-        let http_port = http
-            .strip_prefix("http://")
-            .and_then(|rest| split_host_port(rest.trim_end_matches('/')))
-            .map(|(_, port)| port)
-            .ok_or_else(|| ClusterFileError::BadValue {
-                node: self.name.clone(),
-                field: "tftp_http",
-                value: http.clone(),
-                reason: "expected http://host:port",
-            })?;
+        let bad = |field, source| ClusterFileError::BadValue {
+            node: self.name.clone(),
+            field,
+            source,
+        };
+        let over_tftp =
+            ServerAddress::parse_for(tftp, Transport::Tftp).map_err(|e| bad("tftp", e))?;
+        let over_http =
+            ServerAddress::parse_for(http, Transport::Http).map_err(|e| bad("tftp_http", e))?;
         Ok(Some(TftpService {
-            host: host.to_owned(),
-            tftp_port,
-            http_port,
+            host: over_tftp.host,
+            tftp_port: over_tftp.port.unwrap_or(Transport::Tftp.default_port()),
+            http_port: over_http.port.unwrap_or(Transport::Http.default_port()),
         }))
     }
 
@@ -236,11 +240,9 @@ impl NodeEntry {
         self.tls_sha256
             .as_deref()
             .map(|text| {
-                text.parse().map_err(|_| ClusterFileError::BadValue {
+                text.parse().map_err(|_| ClusterFileError::BadPin {
                     node: self.name.clone(),
-                    field: "tls_sha256",
                     value: text.to_owned(),
-                    reason: "expected a SHA-256 fingerprint (64 hex digits, colons optional)",
                 })
             })
             .transpose()
@@ -256,18 +258,6 @@ pub struct TftpService {
     pub tftp_port: u16,
     /// TCP port of TFTP over HTTP (6970 on a real cluster).
     pub http_port: u16,
-}
-
-fn split_host_port(text: &str) -> Option<(&str, u16)> {
-    let (host, port) = text.rsplit_once(':')?;
-    let host = host
-        .strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host);
-    if host.is_empty() {
-        return None;
-    }
-    Some((host, port.parse().ok()?))
 }
 
 #[cfg(test)]
@@ -337,12 +327,46 @@ control_center = "https://127.0.1.2:8443/controlcenterservice2/services/ControlC
         let bad_pin = SAMPLE.replace("1c:1d:1e:1f", "1c:1d:1e");
         let err = ClusterFile::from_toml_str(&bad_pin).expect_err("a short pin is an error");
         assert!(
-            matches!(&err, ClusterFileError::BadValue { field: "tls_sha256", node, .. } if node == "ucm-pub"),
+            matches!(&err, ClusterFileError::BadPin { node, .. } if node == "ucm-pub"),
             "{err}"
         );
         assert!(
             err.to_string().starts_with("node ucm-pub: tls_sha256 "),
             "{err}"
+        );
+        let err = ClusterFile::from_toml_str(&bad).expect_err("bad port");
+        assert_eq!(
+            err.to_string(),
+            "node ucm-pub: tftp: \"127.0.1.1:port\" is not a server address: the port \"port\" is not a number from 1 to 65535"
+        );
+        let http_in_tftp = SAMPLE.replace(
+            "tftp = \"127.0.1.1:69\"",
+            "tftp = \"http://127.0.1.1:6970\"",
+        );
+        assert!(matches!(
+            ClusterFile::from_toml_str(&http_in_tftp),
+            Err(ClusterFileError::BadValue { field: "tftp", .. })
+        ));
+        let no_scheme = SAMPLE.replace("\"http://127.0.1.1:6970\"", "\"ftp://127.0.1.1:6970\"");
+        assert!(matches!(
+            ClusterFile::from_toml_str(&no_scheme),
+            Err(ClusterFileError::BadValue {
+                field: "tftp_http",
+                ..
+            })
+        ));
+        // Twins: IPv6 in brackets, and default ports.
+        let v6 = SAMPLE
+            .replace("\"127.0.1.1:69\"", "\"[::1]:1069\"")
+            .replace("\"http://127.0.1.1:6970\"", "\"http://[::1]\"");
+        let file = ClusterFile::from_toml_str(&v6).expect("v6");
+        let server = file.nodes[0]
+            .tftp_service()
+            .expect("valid")
+            .expect("tftp node");
+        assert_eq!(
+            (server.host.as_str(), server.tftp_port, server.http_port),
+            ("::1", 1069, 6970)
         );
     }
 }

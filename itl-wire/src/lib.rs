@@ -6,6 +6,8 @@
 //!   (`soapGetServiceStatus`, `soapDoControlServices`): request builders and response parsers
 //!   for the client, request parsers and response builders for the server.
 //! * [`tftp`]: TFTP packets (RFC 1350 with the option extensions), typed and panic-free.
+//! * [`address`]: a TFTP server's address however it is written (`host[:port]`, `tftp://…`,
+//!   `http://…`), and the [`address::Transport`] it names.
 //! * [`cluster_file`]: the cluster file's schema (which nodes, where each service answers,
 //!   pinned fingerprints).
 //! * [`fingerprint`]: certificate fingerprints as pinned and shown.
@@ -16,6 +18,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod address;
 pub mod cluster_file;
 pub mod fingerprint;
 pub mod soap;

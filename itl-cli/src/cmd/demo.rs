@@ -5,9 +5,11 @@ use crate::color::Colors;
 use crate::exit;
 use anyhow::{Context, Result};
 use itl_core::cucm::{CertUnit, Generation, Service};
-use itl_core::verify::{ClusterCert, ClusterCerts, ClusterRole, Severity, VerifyOptions, verify};
-use itl_core::{Function, TrustList};
-use itl_cucm::{FetchOptions, Fetcher, Transport, TrustFileSet, TrustServer};
+use itl_core::verify::{ClusterCert, ClusterCerts, ClusterRole, Severity, VerifyOptions};
+use itl_cucm::served::{
+    ServedListSummary, TransportPolicy, fetch_served, summarise, tftp_nodes_of,
+};
+use itl_cucm::{FetchOptions, Fetcher, Transport, TrustFileSet};
 
 use itl_sim::{Cluster, FaultSpec, ServeOptions, SimOptions, SimServer};
 use std::collections::BTreeMap;
@@ -154,110 +156,62 @@ async fn show(
     let file = sim.cluster_file();
     let mut all_ok = true;
     println!("\nITL of each TFTP node (fetched with the itl client over HTTP 6970 and TFTP)");
+    let nodes = tftp_nodes_of(&file, Transport::Http)?;
+    let policy = TransportPolicy::Every(vec![Transport::Http, Transport::Tftp]);
+    let served = fetch_served(&nodes, &fetcher, &policy).await;
     let mut ctl_line = None;
-    for node in file.tftp_nodes() {
-        let (Ok(Some(over_http)), Ok(Some(over_tftp))) = (
-            TrustServer::of_node(node, Transport::Http),
-            TrustServer::of_node(node, Transport::Tftp),
-        ) else {
+    for lists in &served {
+        let name = &lists.node.name;
+        let (Some(by_http), Some(by_tftp)) =
+            (lists.over(Transport::Http), lists.over(Transport::Tftp))
+        else {
             continue;
         };
-        let by_http = fetcher.fetch_trust_files(&over_http, None).await;
-        let by_tftp = fetcher.fetch_trust_files(&over_tftp, None).await;
-        let (Some(a), Some(b)) = (itl_of(&by_http), itl_of(&by_tftp)) else {
-            println!(
-                "  {:<9} ITL not fetched:\n    {by_http}\n    {by_tftp}",
-                node.name
-            );
-            all_ok = false;
-            continue;
-        };
-        let same = if a == b { "identical" } else { "DIFFERENT" };
-        all_ok &= a == b;
-        match TrustList::parse(a) {
-            Ok(list) => {
-                let report = verify(&list, &verify_options);
-                all_ok &= report.is_valid();
-                let sums = list.checksums();
-                println!(
-                    "  {:<9} ITLFile.tlv {} bytes, MD5 {} (HTTP and TFTP {same})",
-                    node.name,
-                    list.len(),
-                    hex::encode_upper(sums.md5)
-                );
-                let sig = &report.signature;
-                let signer = list
-                    .header()
-                    .signer_name
-                    .map(|s| s.lossy().into_owned())
-                    .unwrap_or_default();
-                println!(
-                    "            signature {} ({}, RSA-{}), signer {}",
-                    if sig.valid { "verified" } else { "INVALID" },
-                    sig.digest
-                        .map(|d| d.name().into_owned())
-                        .unwrap_or_default(),
-                    sig.key_bits.unwrap_or(0),
-                    signer
-                );
-                println!("            records {}", roles(&list));
-                let (errors, warnings) = (
-                    report.count(Severity::Error),
-                    report.count(Severity::Warning),
-                );
-                let notes: Vec<&str> = report
-                    .findings
-                    .iter()
-                    .filter(|f| f.severity != Severity::Error && f.severity != Severity::Warning)
-                    .map(|f| f.code)
-                    .collect();
-                let problems: Vec<&str> = report
-                    .findings
-                    .iter()
-                    .filter(|f| f.severity == Severity::Error || f.severity == Severity::Warning)
-                    .map(|f| f.code)
-                    .collect();
-                println!(
-                    "            checked against the cluster's certificates: {errors} errors, {warnings} warnings{}{}",
-                    if problems.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" ({})", problems.join(", "))
-                    },
-                    if notes.is_empty() {
-                        String::new()
-                    } else {
-                        format!("; notes: {}", notes.join(", "))
-                    }
-                );
-            }
-            Err(e) => {
+        let itl = match (itl_of(by_http), itl_of(by_tftp), lists.itl()) {
+            (Some(_), Some(_), Some(itl)) => itl,
+            _ => {
+                println!("  {name:<9} ITL not fetched:\n    {by_http}\n    {by_tftp}");
                 all_ok = false;
-                println!("  {:<9} ITL does not parse: {e}", node.name);
+                continue;
             }
-        }
+        };
+        let same = if lists.itl_agrees() {
+            "identical"
+        } else {
+            "DIFFERENT"
+        };
+        all_ok &= lists.itl_agrees();
+        let summary = summarise(
+            name,
+            &itl.name,
+            itl.bytes().unwrap_or_default(),
+            &verify_options,
+        );
+        all_ok &= summary.valid;
+        print_itl(&summary, same);
         if ctl_line.is_none() {
-            ctl_line = by_http
-                .ctl()
-                .map(|ctl| match ctl.bytes().map(TrustList::parse) {
-                    Some(Ok(list)) => {
-                        let report = verify(&list, &verify_options);
-                        all_ok &= report.is_valid();
-                        format!(
-                            "CTLFile.tlv {} bytes, MD5 {}, signature {}, records {}",
-                            list.len(),
-                            hex::encode_upper(list.checksums().md5),
-                            if report.signature.valid {
+            ctl_line = by_http.ctl().map(|ctl| match ctl.bytes() {
+                Some(bytes) => {
+                    let s = summarise(name, &ctl.name, bytes, &verify_options);
+                    all_ok &= s.valid;
+                    match &s.parse_error {
+                        Some(e) => format!("CTL does not parse: {e}"),
+                        None => format!(
+                            "{} {} bytes, MD5 {}, signature {}, records {}",
+                            s.name,
+                            s.size,
+                            s.md5.to_ascii_uppercase(),
+                            if s.signature.as_ref().is_some_and(|sig| sig.valid) {
                                 "verified"
                             } else {
                                 "INVALID"
                             },
-                            roles(&list)
-                        )
+                            roles(&s)
+                        ),
                     }
-                    Some(Err(e)) => format!("CTL does not parse: {e}"),
-                    None => ctl.to_string(),
-                });
+                }
+                None => ctl.to_string(),
+            });
         }
     }
     if let Some(line) = ctl_line {
@@ -279,19 +233,73 @@ fn itl_of(set: &TrustFileSet) -> Option<&[u8]> {
     set.itl().and_then(|f| f.bytes())
 }
 
-fn roles(list: &TrustList<'_>) -> String {
-    let mut counts: Vec<(Function, usize)> = Vec::new();
-    for f in list.records().iter().filter_map(|r| r.function) {
-        match counts.iter_mut().find(|(g, _)| *g == f) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((f, 1)),
-        }
-    }
-    counts
+/// Records per role, as `CCM+TFTP 1, SAST 2, TVS 1`.
+fn roles(summary: &ServedListSummary) -> String {
+    summary
+        .records_by_role
         .iter()
         .map(|(f, n)| format!("{f} {n}"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Prints one node's ITL: size, hash, signature, signer, records, verification.
+fn print_itl(summary: &ServedListSummary, same: &str) {
+    let node = &summary.node;
+    let Some(sig) = &summary.signature else {
+        println!(
+            "  {node:<9} ITL does not parse: {}",
+            summary.parse_error.as_deref().unwrap_or("")
+        );
+        return;
+    };
+    println!(
+        "  {node:<9} {} {} bytes, MD5 {} (HTTP and TFTP {same})",
+        summary.name,
+        summary.size,
+        summary.md5.to_ascii_uppercase()
+    );
+    println!(
+        "            signature {} ({}, RSA-{}), signer {}",
+        if sig.valid { "verified" } else { "INVALID" },
+        sig.digest
+            .map(|d| d.name().into_owned())
+            .unwrap_or_default(),
+        sig.key_bits.unwrap_or(0),
+        summary.signer.as_deref().unwrap_or_default()
+    );
+    println!("            records {}", roles(summary));
+    let count = |severity| {
+        summary
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    };
+    let codes = |problem: bool| {
+        summary
+            .findings
+            .iter()
+            .filter(|f| matches!(f.severity, Severity::Error | Severity::Warning) == problem)
+            .map(|f| f.code)
+            .collect::<Vec<_>>()
+    };
+    let (problems, notes) = (codes(true), codes(false));
+    println!(
+        "            checked against the cluster's certificates: {} errors, {} warnings{}{}",
+        count(Severity::Error),
+        count(Severity::Warning),
+        if problems.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", problems.join(", "))
+        },
+        if notes.is_empty() {
+            String::new()
+        } else {
+            format!("; notes: {}", notes.join(", "))
+        }
+    );
 }
 
 fn short_service(kind: Service) -> Option<&'static str> {
@@ -346,13 +354,10 @@ async fn sweep(
     html_path: &std::path::Path,
     colors: Colors,
 ) -> Result<u8> {
+    use crate::present::{self, progress::ProgressBar};
     use itl_cucm::secrets::{Credentials, Secret};
     use itl_cucm::session::{ClusterSession, SessionOptions};
-    use itl_cucm::sweep::report::ClusterFacts;
-    use itl_cucm::sweep::run::tftp_nodes_of;
-    use itl_cucm::sweep::{
-        Archive, ProgressBarObserver, SweepPlan, cancel_pair, html, inventory, run_sweep,
-    };
+    use itl_cucm::sweep::{Archive, PhoneSource, assemble, cancel_pair, inventory, run_sweep};
 
     let started = Instant::now();
     let options = demo_sweep_options();
@@ -376,16 +381,11 @@ async fn sweep(
         .await
         .context("cannot list the phones")?;
     let discovered = started.elapsed();
-    let plan = SweepPlan {
-        cluster: ClusterFacts {
-            name: Some(cluster.cluster.name.clone()),
-            source: "cluster-file".to_owned(),
-            security_mode: found.security_mode,
-        },
-        phones: found.phones,
-        tftp_nodes: tftp_nodes_of(&cluster, Transport::Http)?,
-        warnings: found.warnings,
-    };
+    let plan = assemble(
+        Some(&cluster),
+        PhoneSource::Discovered(found),
+        Transport::Http,
+    )?;
     // What earlier sweeps would have archived: the lists this cluster served before, so a
     // phone that missed the last update reads `stale-itl` rather than `foreign-itl`.
     let mut archive = Archive::in_memory();
@@ -401,9 +401,12 @@ async fn sweep(
         archive.add(&bytes, "earlier sweep", "ITLFile.tlv", 1_700_000_000)?;
     }
     let (_handle, signal) = cancel_pair();
-    let observer = ProgressBarObserver::new(true);
+    let observer = ProgressBar::on_stderr(true);
     let report = run_sweep(plan, &mut archive, &options, &observer, signal).await?;
-    print!("{}", colors.stdout_text(&report.summary_tables()));
+    print!(
+        "{}",
+        colors.stdout_text(&present::sweep_tables::summary_tables(&report))
+    );
     let truth = sim.truth();
     let expected: BTreeMap<&str, &str> = truth
         .phones
@@ -422,7 +425,7 @@ async fn sweep(
         discovered.as_secs_f64(),
         expected.len()
     );
-    std::fs::write(html_path, html::render(&report))
+    std::fs::write(html_path, present::html::render(&report))
         .with_context(|| format!("cannot write {}", html_path.display()))?;
     println!("  HTML report: {}", html_path.display());
     Ok(

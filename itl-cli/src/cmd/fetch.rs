@@ -2,11 +2,12 @@
 
 use crate::exit;
 use anyhow::{Context, Result, bail};
-use itl_core::TrustList;
 use itl_core::cucm::Mac;
 use itl_core::summary::ListSummary;
-use itl_core::verify::{Finding, Severity, VerifyOptions, verify};
-use itl_cucm::{FetchOptions, FetchOutcome, Fetcher, TrustFileSet, TrustServer};
+use itl_core::verify::{Finding, Severity, VerifyOptions};
+use itl_cucm::served::{ServedListSummary, summarise};
+use itl_cucm::{FetchOptions, FetchOutcome, Fetcher, Transport, TrustFileSet, TrustServer};
+use itl_wire::address::ServerAddress;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -24,7 +25,9 @@ pub struct Args {
     /// Default: the file's own name in the current folder.
     #[arg(short = 'o', long = "output", value_name = "PATH", requires = "urls")]
     output: Option<PathBuf>,
-    /// Fetch the trust files a phone would get from this TFTP node (`HOST` or `HOST:PORT`).
+    /// Fetch the trust files a phone would get from this TFTP node: `HOST`, `HOST:PORT`
+    /// (the port of the transport used), `[IPv6]:PORT`, `tftp://HOST[:PORT]` or
+    /// `http://HOST[:PORT]` (the scheme wins over --http).
     #[arg(long, value_name = "HOST[:PORT]")]
     server: Option<String>,
     /// The phone to impersonate: also asks for `CTLSEP<MAC>.tlv` and `ITLSEP<MAC>.tlv`.
@@ -129,74 +132,21 @@ struct SetReport {
     files: Vec<FileReport>,
 }
 
-fn parse_server(spec: &str, http: bool) -> Result<TrustServer> {
-    let (host, port) = match spec.rsplit_once(':') {
-        Some((host, port)) if !host.contains(':') || host.starts_with('[') => {
-            let port: u16 = port
-                .parse()
-                .with_context(|| format!("--server {spec}: bad port {port:?}"))?;
-            (host.trim_matches(['[', ']']).to_string(), Some(port))
-        }
-        _ => (spec.to_string(), None),
-    };
-    if host.is_empty() {
-        bail!("--server {spec}: no host");
-    }
-    let mut server = if http {
-        TrustServer::http(host)
-    } else {
-        TrustServer::tftp(host)
-    };
-    if let Some(port) = port {
-        if http {
-            server.http_port = port;
-        } else {
-            server.tftp_port = port;
-        }
-    }
-    Ok(server)
-}
-
-fn assess(name: &str, bytes: &[u8], options: &VerifyOptions) -> FileReport {
-    let sums = itl_core::Checksums::of(bytes);
-    let mut report = FileReport {
-        name: name.to_string(),
+/// The file's report from the library's summary of it.
+fn assess(summary: ServedListSummary) -> FileReport {
+    FileReport {
+        name: summary.name,
         status: "fetched",
-        note: None,
-        size: Some(bytes.len()),
-        md5: Some(hex::encode(sums.md5)),
-        sha1: Some(hex::encode(sums.sha1)),
-        signer: None,
-        records_by_function: BTreeMap::new(),
-        verdict: None,
-        findings: Vec::new(),
-        list: None,
-    };
-    match TrustList::parse(bytes) {
-        Ok(list) => {
-            report.signer = list
-                .signer_index()
-                .and_then(|i| list.records()[i].subject)
-                .or(list.header().signer_name)
-                .map(|t| t.lossy().into_owned());
-            for record in list.records() {
-                let key = record
-                    .function
-                    .map(|f| f.short_name().into_owned())
-                    .unwrap_or_else(|| "none".into());
-                *report.records_by_function.entry(key).or_default() += 1;
-            }
-            let verified = verify(&list, options);
-            report.verdict = Some(if verified.is_valid() { "OK" } else { "FAIL" });
-            report.findings = verified.findings;
-            report.list = Some(ListSummary::of(&list));
-        }
-        Err(e) => {
-            report.verdict = Some("FAIL");
-            report.note = Some(format!("does not parse: {e}"));
-        }
+        note: summary.parse_error.map(|e| format!("does not parse: {e}")),
+        size: Some(summary.size),
+        md5: Some(summary.md5),
+        sha1: Some(summary.sha1),
+        signer: summary.signer,
+        records_by_function: summary.records_by_role,
+        verdict: Some(if summary.valid { "OK" } else { "FAIL" }),
+        findings: summary.findings,
+        list: summary.list,
     }
-    report
 }
 
 fn report_of(set: &TrustFileSet) -> SetReport {
@@ -204,11 +154,12 @@ fn report_of(set: &TrustFileSet) -> SetReport {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
     let options = VerifyOptions::new(now);
+    let node = set.server.to_string();
     let files = set
         .files
         .iter()
         .map(|file| match &file.outcome {
-            FetchOutcome::Fetched(bytes) => assess(&file.name, bytes, &options),
+            FetchOutcome::Fetched(bytes) => assess(summarise(&node, &file.name, bytes, &options)),
             other => FileReport {
                 name: file.name.clone(),
                 status: match other {
@@ -234,8 +185,8 @@ fn report_of(set: &TrustFileSet) -> SetReport {
     SetReport {
         server: set.server.to_string(),
         transport: match set.server.transport {
-            itl_cucm::Transport::Tftp => "tftp",
-            itl_cucm::Transport::Http => "http",
+            Transport::Tftp => "tftp",
+            Transport::Http => "http",
         },
         mac: set.mac.map(|m| m.to_string()),
         reachable: !set.is_unreachable(),
@@ -244,7 +195,14 @@ fn report_of(set: &TrustFileSet) -> SetReport {
 }
 
 async fn fetch_set(fetcher: &Fetcher, spec: &str, args: &Args) -> Result<u8> {
-    let server = parse_server(spec, args.http)?;
+    let transport = if args.http {
+        Transport::Http
+    } else {
+        Transport::Tftp
+    };
+    // A port without scheme is the chosen transport's (`--server host:8080 --http`).
+    let address = ServerAddress::parse(spec).context("--server")?;
+    let server = TrustServer::from_address(&address, transport, transport);
     let set = fetcher.fetch_trust_files(&server, args.mac).await;
     let report = report_of(&set);
     if args.json {

@@ -12,8 +12,9 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use itl_core::predict::{PredictOptions, phone_classes, predict, suggest};
 use itl_core::trust::Verdict;
-use itl_cucm::fetch::{FetchOptions, Fetcher, Transport, TrustServer};
+use itl_cucm::fetch::{FetchOptions, Fetcher};
 use itl_cucm::plan_input::{PlanInputOptions, ServedLists, cluster_model, plan_inputs};
+use itl_cucm::served::cluster_served_lists;
 use itl_cucm::sweep::{Archive, SweepReport};
 use itl_wire::cluster_file::ClusterFile;
 
@@ -64,6 +65,7 @@ pub fn run(args: Args) -> Result<u8> {
     }
 }
 
+/// What every TFTP node of the cluster serves (HTTP 6970, else TFTP; 10 s per file).
 fn fetch_served(file: &ClusterFile) -> Result<Vec<ServedLists>> {
     let mut opts = FetchOptions::default();
     opts.tftp.deadline = Duration::from_secs(10);
@@ -73,28 +75,7 @@ fn fetch_served(file: &ClusterFile) -> Result<Vec<ServedLists>> {
         .build()
         .context("cannot start the I/O runtime")?;
     let fetcher = Fetcher::new(opts).context("cannot set up the HTTP client")?;
-    let mut served = Vec::new();
-    for node in file.tftp_nodes() {
-        let mut lists = ServedLists {
-            node: node.name.clone(),
-            ..ServedLists::default()
-        };
-        for transport in [Transport::Http, Transport::Tftp] {
-            let Ok(Some(server)) = TrustServer::of_node(node, transport) else {
-                continue;
-            };
-            let set = rt.block_on(fetcher.fetch_trust_files(&server, None));
-            if let Some(itl) = set.itl().and_then(|f| f.bytes()) {
-                lists.itl = Some(itl.to_vec());
-                lists.ctl = set.ctl().and_then(|f| f.bytes()).map(<[u8]>::to_vec);
-                lists.error = None;
-                break;
-            }
-            lists.error = Some(set.to_string());
-        }
-        served.push(lists);
-    }
-    Ok(served)
+    Ok(rt.block_on(cluster_served_lists(file, &fetcher))?)
 }
 
 fn suggest_cmd(a: SuggestArgs) -> Result<u8> {

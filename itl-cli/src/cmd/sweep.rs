@@ -9,15 +9,13 @@
 use crate::cluster_args::ClusterArgs;
 use crate::color::Colors;
 use crate::exit;
+use crate::present::{self, progress::ProgressBar};
 use anyhow::{Context, Result, bail};
 use itl_cucm::fetch::Transport;
 use itl_cucm::session::SessionOptions;
-use itl_cucm::sweep::inventory::{self, InventoryPhone, SoapClients};
-use itl_cucm::sweep::report::ClusterFacts;
-use itl_cucm::sweep::run::{add_inventory_servers, tftp_nodes_of};
+use itl_cucm::sweep::inventory::{self, SoapClients};
 use itl_cucm::sweep::{
-    Archive, ProgressBarObserver, SweepOptions, SweepPlan, SweepReport, cancel_pair, html,
-    run_sweep,
+    Archive, PhoneSource, SweepOptions, SweepPlan, SweepReport, assemble, cancel_pair, run_sweep,
 };
 use itl_wire::cluster_file::ClusterFile;
 use std::path::{Path, PathBuf};
@@ -176,7 +174,7 @@ pub fn run(args: Args, colors: Colors) -> Result<u8> {
             .unwrap_or_else(|| report_dir(&args).join("itl-archive"));
         let mut archive = Archive::open(&archive_dir)
             .with_context(|| format!("cannot open the archive {}", archive_dir.display()))?;
-        let observer = ProgressBarObserver::new(!args.quiet);
+        let observer = ProgressBar::on_stderr(!args.quiet);
         let report = run_sweep(plan, &mut archive, &options, &observer, signal).await?;
         Ok::<_, anyhow::Error>(report)
     })?;
@@ -193,13 +191,13 @@ pub fn run(args: Args, colors: Colors) -> Result<u8> {
         }
     }
     if let Some(path) = &args.csv {
-        write_file(path, report.to_csv()?.as_bytes())?;
+        write_file(path, present::csv::to_csv(&report)?.as_bytes())?;
     }
     if let Some(path) = &args.html {
-        write_file(path, html::render(&report).as_bytes())?;
+        write_file(path, present::html::render(&report).as_bytes())?;
     }
     if !args.quiet {
-        let tables = report.summary_tables();
+        let tables = present::sweep_tables::summary_tables(&report);
         if to_stdout {
             eprint!("{}", colors.stderr_text(&tables));
         } else {
@@ -207,7 +205,7 @@ pub fn run(args: Args, colors: Colors) -> Result<u8> {
         }
     }
     for w in &report.warnings {
-        eprintln!("itl: warning: {w}");
+        eprintln!("itl: warning: {}", present::terminal::clean(w));
     }
     Ok(if report.all_ok() {
         exit::OK
@@ -216,27 +214,15 @@ pub fn run(args: Args, colors: Colors) -> Result<u8> {
     })
 }
 
-/// Builds the plan: phones and TFTP nodes.
+/// Builds the plan: the phones (an inventory CSV, or AXL + RisPort discovery) and the TFTP
+/// nodes.
 async fn plan(
     args: &Args,
     cluster: Option<&ClusterFile>,
     transport: Transport,
 ) -> Result<SweepPlan> {
-    let mut plan = SweepPlan {
-        cluster: ClusterFacts {
-            name: cluster.map(|c| c.cluster.name.clone()),
-            source: if args.inventory.is_some() {
-                "inventory"
-            } else {
-                "cluster-file"
-            }
-            .to_owned(),
-            security_mode: None,
-        },
-        ..SweepPlan::default()
-    };
-    let phones: Vec<InventoryPhone> = match (&args.inventory, cluster) {
-        (Some(path), _) => inventory::load_csv(path)?,
+    let phones = match (&args.inventory, cluster) {
+        (Some(path), _) => PhoneSource::InventoryCsv(path.clone()),
         (None, Some(cluster)) => {
             let mut opts = SessionOptions::default();
             opts.ris.per_minute = match args.risport_rate {
@@ -248,22 +234,11 @@ async fn plan(
             let found = inventory::discover(&clients, cluster.cluster.phone_http_port)
                 .await
                 .context("cannot list the phones")?;
-            plan.cluster.security_mode = found.security_mode;
-            plan.warnings = found.warnings;
-            found.phones
+            PhoneSource::Discovered(found)
         }
         (None, None) => bail!("give --cluster or --inventory"),
     };
-    if let Some(cluster) = cluster {
-        plan.tftp_nodes = tftp_nodes_of(cluster, transport)?;
-    }
-    add_inventory_servers(&mut plan.tftp_nodes, &phones, transport);
-    if plan.tftp_nodes.is_empty() {
-        plan.warnings
-            .push("no TFTP node known: every ITL hash is compared with the archive only".into());
-    }
-    plan.phones = phones;
-    Ok(plan)
+    Ok(assemble(cluster, phones, transport)?)
 }
 
 #[cfg(test)]

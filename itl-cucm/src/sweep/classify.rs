@@ -294,7 +294,7 @@ pub struct Observation {
     /// node's `ITLFile.tlv` as the reference.
     pub per_phone_itl: Option<ReferenceFile>,
     /// The earliest time, by the phone's clock, its last boot can have started (see
-    /// [`crate::sweep::run::boot_floor`]); trust-list messages older than this are from before
+    /// [`crate::sweep::clock::boot_floor`]); trust-list messages older than this are from before
     /// that boot and are ignored. `None`: unknown, every message counts.
     pub last_boot: Option<PhoneTime>,
 }

@@ -14,7 +14,7 @@
 //! columns are ignored, `#` starts a comment line, cells are trimmed. `address` is `ip`,
 //! `ip:port`, `[v6]:port` or a host name (empty: unknown); `tftp_server` is a host, `host:port`
 //! (TFTP), `tftp://host:port` or `http://host:port` (HTTP 6970), or empty (the phone's Network
-//! Setup page says). Every name must be unique.
+//! Setup page says), read by [`itl_wire::address::ServerAddress`]. Every name must be unique.
 
 use itl_core::cucm::{ClusterSecurityMode, DeviceSecurityMode};
 use std::collections::HashMap;
@@ -23,11 +23,13 @@ use std::path::Path;
 
 use crate::session::{ClusterSession, SessionError};
 use crate::soap::{AxlClient, ClientError, RisPortClient};
+use itl_wire::address::{AddressError, ServerAddress};
 use itl_wire::cluster_file::ClusterFileError;
 use itl_wire::soap::axl::{Row, sql};
 use itl_wire::soap::risport::{CmDevice, Httpd, RegistrationStatus};
 
 use super::classify::RegistrationFacts;
+use super::csv_records::{self, CsvError};
 
 /// One phone to sweep.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -73,9 +75,21 @@ pub enum InventoryError {
         /// What is wrong.
         reason: String,
     },
+    /// The file is larger than [`MAX_INVENTORY_BYTES`].
+    #[error("inventory: larger than {0} bytes")]
+    TooLarge(u64),
     /// A required column is missing from the header.
     #[error("inventory: the header has no {0:?} column (required: name, address, tftp_server)")]
     MissingColumn(&'static str),
+    /// A `tftp_server` cell is not a server address.
+    #[error("inventory line {line}: tftp_server: {source}")]
+    TftpServer {
+        /// 1-based line.
+        line: u64,
+        /// What is wrong with it.
+        #[source]
+        source: AddressError,
+    },
     /// A phone is listed twice.
     #[error("inventory line {line}: {name} is already listed on line {first}")]
     Duplicate {
@@ -129,19 +143,37 @@ fn column_of(header: &str) -> Option<Column> {
     }
 }
 
+/// The largest inventory read: 64 MiB (about half a million phones).
+pub const MAX_INVENTORY_BYTES: u64 = 64 << 20;
+
 /// Reads an inventory CSV (see the module documentation).
 pub fn read_csv<R: Read>(reader: R) -> Result<Vec<InventoryPhone>, InventoryError> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .comment(Some(b'#'))
-        .from_reader(reader);
-    let csv_error = |e: csv::Error| InventoryError::Csv {
-        line: e.position().map_or(0, |p| p.line()),
-        reason: e.to_string(),
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_INVENTORY_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| InventoryError::Io {
+            path: "inventory".into(),
+            source,
+        })?;
+    if bytes.len() as u64 > MAX_INVENTORY_BYTES {
+        return Err(InventoryError::TooLarge(MAX_INVENTORY_BYTES));
+    }
+    let text = std::str::from_utf8(&bytes).map_err(|e| InventoryError::Csv {
+        line: 1 + bytes
+            .get(..e.valid_up_to())
+            .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count() as u64),
+        reason: "the text is not UTF-8".into(),
+    })?;
+    let csv_error = |e: CsvError| InventoryError::Csv {
+        line: e.line,
+        reason: e.kind.to_string(),
     };
-    let headers = rdr.headers().map_err(csv_error)?.clone();
+    let mut rows = csv_records::records(text);
+    let headers = match rows.next() {
+        Some(header) => header.map_err(csv_error)?.fields,
+        None => Vec::new(),
+    };
     let mut at: HashMap<Column, usize> = HashMap::new();
     for (i, h) in headers.iter().enumerate() {
         if let Some(c) = column_of(h) {
@@ -159,17 +191,17 @@ pub fn read_csv<R: Read>(reader: R) -> Result<Vec<InventoryPhone>, InventoryErro
     }
     let mut phones = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
-    for record in rdr.records() {
+    for record in rows {
         let record = record.map_err(csv_error)?;
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.line;
         let cell = |c: Column| {
             at.get(&c)
-                .and_then(|&i| record.get(i))
-                .map(str::trim)
+                .and_then(|&i| record.fields.get(i))
+                .map(|s| s.trim())
                 .filter(|s| !s.is_empty())
                 .map(str::to_owned)
         };
-        if record.iter().all(|c| c.trim().is_empty()) {
+        if record.fields.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
         let Some(name) = cell(Column::Name) else {
@@ -187,11 +219,16 @@ pub fn read_csv<R: Read>(reader: R) -> Result<Vec<InventoryPhone>, InventoryErro
         if let Some(&first) = seen.get(&name) {
             return Err(InventoryError::Duplicate { name, first, line });
         }
+        let tftp_server = cell(Column::Tftp);
+        if let Some(text) = &tftp_server {
+            ServerAddress::parse(text)
+                .map_err(|source| InventoryError::TftpServer { line, source })?;
+        }
         seen.insert(name.clone(), line);
         phones.push(InventoryPhone {
             name,
             address: cell(Column::Address),
-            tftp_server: cell(Column::Tftp),
+            tftp_server,
             model: cell(Column::Model),
             device_pool: cell(Column::Pool),
             ..InventoryPhone::default()
@@ -436,6 +473,21 @@ http://127.0.1.2:6970,SEP00112233AABB,127.1.0.2:8080\n\
         let err = read_csv(&b"name,address,tftp_server\n\"SEP1,a,b\n"[..]).map(|p| p.len());
         assert!(err.is_err() || err.is_ok_and(|n| n == 1));
         assert!(read_csv(&b"\xff\xfe,\x00\n"[..]).is_err());
+        let err = read_csv(
+            "name,address,tftp_server\nSEP1,1.2.3.4,127.0.1.1\nSEP2,1.2.3.5,ftp://127.0.1.1\n"
+                .as_bytes(),
+        )
+        .expect_err("bad server");
+        assert_eq!(
+            err.to_string(),
+            "inventory line 3: tftp_server: \"ftp://127.0.1.1\" is not a server address: the scheme \"ftp\" is not tftp:// or http://"
+        );
+        let err = read_csv("name,address,tftp_server\nSEP1,1.2.3.4,\"a, b\"\n".as_bytes())
+            .expect_err("bad server");
+        assert!(
+            matches!(err, InventoryError::TftpServer { line: 2, .. }),
+            "{err}"
+        );
         // Twin: the same rows with a tftp_server column read.
         assert_eq!(
             read_csv("name,address,tftp_server\nSEP1,1.2.3.4,\n".as_bytes())

@@ -9,29 +9,41 @@
 //! * [`archive`]: every trust file ever fetched, by SHA-1, so old hashes stay recognisable;
 //! * [`classify`]: pure — observations + reference lists + archive → [`PhoneState`] and
 //!   [`Evidence`];
-//! * [`run`]: the async runner (bounded concurrency, timeouts, one retry, progress,
-//!   interruption);
-//! * [`report`], [`html`]: JSON / CSV / summary tables / a self-contained HTML page;
+//! * [`plan`]: what to sweep, assembled from a cluster file and/or an inventory;
+//! * [`options`]: the sweep's settings; [`clock`]: the tool's and the phones' clocks;
+//! * [`references`]: what every TFTP node serves now, archived, as the phones' reference;
+//! * [`observer`]: live notifications (a progress display); [`cancel`]: stopping (Ctrl-C);
+//! * [`run`]: the async runner (bounded concurrency, timeouts, one retry, interruption);
+//! * [`report`]: the report data (one serde schema, JSON); the CLI presents it as tables,
+//!   CSV and HTML;
 //! * [`diff`]: what changed between two sweeps.
 //!
 //! Every phone of the inventory appears exactly once in a report: a phone that could not be
 //! read has a state that says why (`unreachable`, `web-disabled`, `not-scanned`...).
 
 pub mod archive;
+pub mod cancel;
 pub mod classify;
+pub mod clock;
+pub mod csv_records;
 pub mod diff;
-pub mod html;
 pub mod inventory;
+pub mod observer;
+pub mod options;
 pub mod page;
+pub mod plan;
+pub mod references;
 pub mod report;
 pub mod run;
 
+pub use crate::served::{TftpNode, tftp_nodes_of};
 pub use archive::{Archive, ArchiveEntry, ArchiveError};
+pub use cancel::{CancelHandle, CancelSignal, cancel_pair};
 pub use classify::{Evidence, Observation, Reference, References, classify};
 pub use diff::{SweepDiff, diff};
 pub use inventory::{InventoryError, InventoryPhone};
+pub use observer::{Quiet, SweepObserver};
+pub use options::SweepOptions;
+pub use plan::{PhoneSource, PlanError, SweepPlan, assemble};
 pub use report::{PhoneRecord, SweepReport};
-pub use run::{
-    CancelHandle, CancelSignal, ProgressBarObserver, Quiet, SweepError, SweepObserver,
-    SweepOptions, SweepPlan, TftpNode, cancel_pair, run_sweep,
-};
+pub use run::{SweepError, run_sweep};

@@ -1,5 +1,6 @@
-//! The sweep report: one serde schema for JSON (`--json`), a flat CSV (`--csv`), summary
-//! tables for the terminal, and the input of `itl diff`.
+//! The sweep report: one serde schema, written as JSON (`--json`) and read back by `itl diff`,
+//! `itl predict` and `itl plan`. How it is shown (terminal tables, CSV, HTML) is the CLI's
+//! business; this module holds the data only.
 //!
 //! JSON (schema 1):
 //!
@@ -21,11 +22,8 @@
 //!
 //! `by_state` lists every state, zeros included, in [`PhoneState::ALL`] order.
 
-use std::collections::BTreeMap;
-use std::io::Write;
-
-use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 use super::classify::Evidence;
 use itl_core::cucm::{ClusterSecurityMode, DeviceSecurityMode, PhoneState};
@@ -186,9 +184,6 @@ pub enum ReportError {
         #[source]
         source: serde_json::Error,
     },
-    /// CSV writing.
-    #[error("CSV: {0}")]
-    Csv(#[from] csv::Error),
     /// A report of another schema version.
     #[error("{what}: report schema {found} is not supported (expected {SCHEMA_VERSION})")]
     Schema {
@@ -198,24 +193,6 @@ pub enum ReportError {
         found: u32,
     },
 }
-
-/// The CSV columns, in order.
-pub const CSV_COLUMNS: [&str; 14] = [
-    "name",
-    "address",
-    "model",
-    "device_pool",
-    "tftp_server",
-    "state",
-    "itl_hash",
-    "expected_itl",
-    "ctl_hash",
-    "expected_ctl",
-    "message",
-    "message_time",
-    "http_status",
-    "error",
-];
 
 impl SweepReport {
     /// Pretty JSON.
@@ -250,156 +227,10 @@ impl SweepReport {
         Self::from_json(&bytes, &path.display().to_string())
     }
 
-    /// Writes the CSV: a header of [`CSV_COLUMNS`], then one row per phone.
-    pub fn write_csv<W: Write>(&self, out: W) -> Result<(), ReportError> {
-        let mut w = csv::Writer::from_writer(out);
-        w.write_record(CSV_COLUMNS)?;
-        for p in &self.phones {
-            let e = &p.evidence;
-            let o = |v: &Option<String>| v.clone().unwrap_or_default();
-            w.write_record([
-                p.name.clone(),
-                o(&p.address),
-                o(&p.model),
-                o(&p.device_pool),
-                o(&p.tftp_server),
-                p.state.name().to_owned(),
-                o(&e.itl_hash.clone().or_else(|| e.itl_text.clone())),
-                o(&e.expected_itl),
-                o(&e.ctl_hash),
-                o(&e.expected_ctl),
-                o(&e.message),
-                o(&e.message_time),
-                e.http_status.map(|s| s.to_string()).unwrap_or_default(),
-                o(&e.error),
-            ])?;
-        }
-        w.flush().map_err(|source| ReportError::Io {
-            path: "CSV output".into(),
-            source,
-        })?;
-        Ok(())
-    }
-
-    /// The CSV as a string.
-    pub fn to_csv(&self) -> Result<String, ReportError> {
-        let mut buf = Vec::new();
-        self.write_csv(&mut buf)?;
-        Ok(String::from_utf8_lossy(&buf).into_owned())
-    }
-
     /// Whether every phone is `ok`.
     pub fn all_ok(&self) -> bool {
         self.phones.iter().all(|p| !p.state.is_problem())
     }
-
-    /// The terminal summary: phones per state, then per model, device pool and TFTP server
-    /// (one column per state that occurs), then the reference lists.
-    pub fn summary_tables(&self) -> String {
-        let mut out = String::new();
-        let mut states = Table::new();
-        style(&mut states);
-        states.set_header(["state", "phones", "%", "meaning"]);
-        for (state, count) in &self.summary.by_state {
-            if *count == 0 {
-                continue;
-            }
-            let pct = if self.summary.total == 0 {
-                0.0
-            } else {
-                *count as f64 * 100.0 / self.summary.total as f64
-            };
-            states.add_row(vec![
-                Cell::new(state.name()),
-                Cell::new(count).set_alignment(CellAlignment::Right),
-                Cell::new(format!("{pct:.1}")).set_alignment(CellAlignment::Right),
-                Cell::new(state.description()),
-            ]);
-        }
-        states.add_row(vec![
-            Cell::new("total"),
-            Cell::new(self.summary.total).set_alignment(CellAlignment::Right),
-            Cell::new(""),
-            Cell::new(if self.complete { "" } else { "interrupted" }),
-        ]);
-        out.push_str(&states.to_string());
-        out.push('\n');
-        let present: Vec<PhoneState> = PhoneState::ALL
-            .into_iter()
-            .filter(|s| self.summary.by_state.get(s).is_some_and(|n| *n > 0))
-            .collect();
-        for (title, key) in [
-            (
-                "model",
-                (|p: &PhoneRecord| p.model.clone()) as fn(&PhoneRecord) -> Option<String>,
-            ),
-            ("device pool", |p| p.device_pool.clone()),
-            ("TFTP server", |p| p.tftp_server.clone()),
-        ] {
-            let mut groups: BTreeMap<String, BTreeMap<PhoneState, usize>> = BTreeMap::new();
-            for p in &self.phones {
-                let k = key(p).unwrap_or_else(|| "(unknown)".into());
-                *groups.entry(k).or_default().entry(p.state).or_default() += 1;
-            }
-            if groups.len() == 1 && groups.contains_key("(unknown)") {
-                continue;
-            }
-            let mut t = Table::new();
-            style(&mut t);
-            let mut header = vec![title.to_owned(), "phones".to_owned()];
-            header.extend(present.iter().map(|s| s.name().to_owned()));
-            t.set_header(header);
-            for (group, counts) in &groups {
-                let mut row = vec![
-                    Cell::new(group),
-                    Cell::new(counts.values().sum::<usize>()).set_alignment(CellAlignment::Right),
-                ];
-                row.extend(present.iter().map(|s| {
-                    Cell::new(counts.get(s).copied().unwrap_or(0))
-                        .set_alignment(CellAlignment::Right)
-                }));
-                t.add_row(row);
-            }
-            out.push('\n');
-            out.push_str(&t.to_string());
-            out.push('\n');
-        }
-        if !self.references.is_empty() {
-            let mut t = Table::new();
-            style(&mut t);
-            t.set_header(["TFTP node", "server", "ITL md5", "CTL md5", "note"]);
-            for r in &self.references {
-                let md5 = |l: &Option<ListFacts>| {
-                    l.as_ref()
-                        .map(|l| l.md5.clone())
-                        .unwrap_or_else(|| "-".into())
-                };
-                let note = match (&r.error, &r.itl) {
-                    (Some(e), _) => e.clone(),
-                    (None, Some(l)) if l.signature_valid == Some(false) => {
-                        "ITL signature does not verify".into()
-                    }
-                    _ => String::new(),
-                };
-                t.add_row(vec![
-                    r.node.clone(),
-                    r.server.clone(),
-                    md5(&r.itl),
-                    md5(&r.ctl),
-                    note,
-                ]);
-            }
-            out.push('\n');
-            out.push_str(&t.to_string());
-            out.push('\n');
-        }
-        out
-    }
-}
-
-fn style(t: &mut Table) {
-    t.load_style(presets::ASCII_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled);
 }
 
 #[cfg(test)]
@@ -555,71 +386,5 @@ pub(crate) mod tests {
             "device_pool": null, "tftp_server": null, "state": "fine", "evidence": {}}]);
         assert!(SweepReport::from_json(value.to_string().as_bytes(), "x").is_err());
         assert!(SweepReport::from_json(b"[]", "x").is_err());
-    }
-
-    #[test]
-    fn csv_shape_is_exact() {
-        let mut failed = record("SEP000000000002", PhoneState::UpdateFailed);
-        failed.evidence.itl_hash = Some("1".repeat(32));
-        failed.evidence.message = Some("Trust List update failed, verification failure".into());
-        failed.evidence.message_time = Some("2025-06-01T15:00:07".into());
-        let mut none = record("SEP000000000003", PhoneState::NoTrustList);
-        none.evidence.itl_text = Some("Not Installed".into());
-        let mut bad = record("SEP000000000004", PhoneState::Unparseable);
-        bad.address = None;
-        bad.evidence.http_status = Some(404);
-        bad.evidence.error = Some("HTTP 404 Not Found from http://x/".into());
-        let r = report(vec![
-            record("SEP000000000001", PhoneState::Ok),
-            failed,
-            none,
-            bad,
-        ]);
-        let ones = "1".repeat(32);
-        assert_eq!(
-            r.to_csv().expect("csv"),
-            format!(
-                "name,address,model,device_pool,tftp_server,state,itl_hash,expected_itl,ctl_hash,expected_ctl,message,message_time,http_status,error\n\
-SEP000000000001,127.1.0.1,Cisco 8841,DP-HQ,127.0.1.1,ok,,,,,,,,\n\
-SEP000000000002,127.1.0.1,Cisco 8841,DP-HQ,127.0.1.1,update-failed,{ones},,,,\"Trust List update failed, verification failure\",2025-06-01T15:00:07,,\n\
-SEP000000000003,127.1.0.1,Cisco 8841,DP-HQ,127.0.1.1,no-trust-list,Not Installed,,,,,,,\n\
-SEP000000000004,,Cisco 8841,DP-HQ,127.0.1.1,unparseable,,,,,,,404,HTTP 404 Not Found from http://x/\n"
-            )
-        );
-    }
-
-    #[test]
-    fn summary_tables_count_by_group() {
-        let mut other = record("SEP000000000002", PhoneState::StaleItl);
-        other.model = Some("Cisco 7965".into());
-        let r = report(vec![record("SEP000000000001", PhoneState::Ok), other]);
-        let text = r.summary_tables();
-        let lines: Vec<&str> = text.lines().collect();
-        assert!(
-            lines
-                .iter()
-                .any(|l| l.contains("| ok ") && l.contains("|      1 |")),
-            "{text}"
-        );
-        assert!(
-            lines
-                .iter()
-                .any(|l| l.contains("stale-itl") && l.contains("50.0")),
-            "{text}"
-        );
-        assert!(
-            lines
-                .iter()
-                .any(|l| l.contains("Cisco 7965") && l.ends_with("|  0 |         1 |")),
-            "{text}"
-        );
-        assert!(
-            lines
-                .iter()
-                .any(|l| l.contains("DP-HQ") && l.contains("|      2 |")),
-            "{text}"
-        );
-        assert!(text.contains(&"a".repeat(32)));
-        assert!(!text.contains("interrupted"));
     }
 }

@@ -1,0 +1,49 @@
+//! Presentation of the library's results for people and for other programs: terminal tables,
+//! the progress bar, CSV files and the HTML report. The library (`itl-cucm`) hands over report
+//! data and live notifications; everything about how they look, and whether a terminal is
+//! attached, is decided here.
+//!
+//! * [`terminal`]: text that came from phones or servers made safe to print on a terminal;
+//! * [`sweep_tables`]: the sweep's summary tables;
+//! * [`progress`]: the sweep's progress bar (a [`itl_cucm::sweep::SweepObserver`]);
+//! * [`csv`]: the sweep's CSV, one row per phone, neutralised against formula injection;
+//! * [`html`]: the sweep's self-contained HTML report.
+
+pub mod csv;
+pub mod html;
+pub mod progress;
+pub mod sweep_tables;
+pub mod terminal;
+
+#[cfg(test)]
+pub(crate) mod fixtures;
+
+#[cfg(test)]
+mod tests {
+    use itl_core::cucm::PhoneState;
+
+    /// The README's table of what each state means and what to do, as the code says it.
+    fn table() -> String {
+        let mut out = String::from("| state | what it means | what to do |\n|---|---|---|\n");
+        for state in PhoneState::ALL {
+            out.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                state.name(),
+                state.meaning(),
+                state.what_to_do()
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn the_readme_shows_the_texts_the_reports_show() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+        let readme = std::fs::read_to_string(&path).expect("README.md");
+        let expected = table();
+        assert!(
+            readme.contains(&expected),
+            "README.md must hold this table (PhoneState::meaning / what_to_do):\n{expected}"
+        );
+    }
+}
