@@ -10,6 +10,7 @@
 //!   `ITLSEP<MAC>.tlv`, `CTLFile.tlv` and `ITLFile.tlv` in a phone's order, and
 //!   [`Fetcher::fetch_url`] fetches `tftp://`, `http://` or `https://` URLs.
 //! * [`mac`]: the [`Mac`] type device names are built from.
+//! * [`ssh`]: the UCOS admin CLI over SSH (sans-io shell machine plus a russh driver).
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), itl_cucm::FetchError> {
@@ -32,6 +33,7 @@ pub mod http;
 pub mod mac;
 pub mod plan_input;
 pub mod soap;
+pub mod ssh;
 pub mod sweep;
 pub mod tftp;
 

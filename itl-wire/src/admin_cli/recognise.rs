@@ -10,7 +10,8 @@
 //!
 //! * exactly `<name>:` with `<name>` in `[A-Za-z0-9_-]+` (the documented rule), or
 //! * ends with `<known>:` where `<known>` is the prompt name already seen in this session
-//!   (`admin`): leftovers of the previous command may precede it on the same line.
+//!   (`admin`): leftovers of the previous command may precede it on the same line, even
+//!   with no space between (`…NON-FIPS Modeadmin:`).
 //!
 //! A line ending in an arbitrary `word:` is never taken for a prompt unless it is the whole
 //! line, so questions such as `Please enter password:` inside leftovers do not match the
@@ -53,15 +54,9 @@ pub fn prompt(tail: &str, known: Option<&str>) -> Option<PromptMatch> {
     }
     let known = known?;
     let t = tail.trim_end();
+    // Leftovers may run straight into the prompt (`…Modeadmin:`): no word boundary is
+    // required before the known name.
     let before = t.strip_suffix(':')?.strip_suffix(known)?;
-    // The known name must not be the end of a longer word (`xadmin:`).
-    if before
-        .bytes()
-        .last()
-        .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-    {
-        return None;
-    }
     Some(PromptMatch {
         name: known.to_owned(),
         leftover: before.trim().to_owned(),
@@ -348,7 +343,10 @@ mod tests {
                 leftover: "output tail".into()
             })
         );
-        assert_eq!(prompt("x tailadmin:", Some("admin")), None);
+        assert_eq!(
+            prompt("x tailadmin:", Some("admin")).map(|m| m.leftover),
+            Some("x tail".to_owned())
+        );
         // Reject: leftovers without a known name, questions, text after the colon.
         assert_eq!(prompt("output tail admin:", None), None);
         assert_eq!(prompt("Please enter password:", Some("admin")), None);
