@@ -19,6 +19,8 @@
 //! tftp = "127.0.1.1:69"
 //! tftp_http = "http://127.0.1.1:6970"
 //! tls_sha256 = "ab:cd:..."
+//! ssh = "127.0.1.1:22"
+//! ssh_host_key_sha256 = "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s"
 //! ```
 //!
 //! `tftp` and `tftp_http` are absent for a node that does not run the TFTP service. Unknown
@@ -91,6 +93,12 @@ pub struct NodeEntry {
     /// SHA-256 fingerprint of the node's Tomcat certificate, as colon-separated hex pairs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_sha256: Option<String>,
+    /// The admin CLI's SSH address as `host:port`; absent when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh: Option<String>,
+    /// The SSH host key's OpenSSH fingerprint (`SHA256:<base64 without padding>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh_host_key_sha256: Option<String>,
 }
 
 /// Why a cluster file could not be read, parsed, written or used.
@@ -172,6 +180,7 @@ impl ClusterFile {
         for node in &self.nodes {
             node.trust_server(Transport::Tftp)?;
             node.trust_server(Transport::Http)?;
+            node.ssh_addr()?;
         }
         Ok(())
     }
@@ -226,6 +235,21 @@ impl NodeEntry {
             http_port,
             transport,
         }))
+    }
+
+    /// The admin CLI's SSH address, when present; an error when it does not parse.
+    pub fn ssh_addr(&self) -> Result<Option<std::net::SocketAddr>, ClusterFileError> {
+        let Some(text) = &self.ssh else {
+            return Ok(None);
+        };
+        text.parse()
+            .map(Some)
+            .map_err(|_| ClusterFileError::BadValue {
+                node: self.name.clone(),
+                field: "ssh",
+                value: text.clone(),
+                reason: "expected ip:port",
+            })
     }
 
     /// The pinned fingerprint as 32 bytes, when present and well formed.
@@ -292,6 +316,8 @@ control_center = "https://127.0.1.1:8443/controlcenterservice2/services/ControlC
 tftp = "127.0.1.1:69"
 tftp_http = "http://127.0.1.1:6970"
 tls_sha256 = "00:01:02:03:04:05:06:07:08:09:0a:0b:0c:0d:0e:0f:10:11:12:13:14:15:16:17:18:19:1a:1b:1c:1d:1e:1f"
+ssh = "127.0.1.1:22"
+ssh_host_key_sha256 = "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s"
 
 [[nodes]]
 name = "ucm-sub1"
@@ -312,6 +338,15 @@ control_center = "https://127.0.1.2:8443/controlcenterservice2/services/ControlC
         assert_eq!((server.tftp_port, server.http_port), (69, 6970));
         assert_eq!(file.tftp_nodes().count(), 1);
         assert_eq!(file.nodes[0].tls_sha256_bytes().expect("pin")[31], 0x1f);
+        assert_eq!(
+            file.nodes[0].ssh_addr().expect("valid"),
+            Some("127.0.1.1:22".parse().expect("addr"))
+        );
+        assert_eq!(file.nodes[1].ssh_addr().expect("valid"), None);
+        assert_eq!(
+            file.nodes[0].ssh_host_key_sha256.as_deref(),
+            Some("SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s")
+        );
         let again = ClusterFile::from_toml_str(&file.to_toml_string().expect("ser")).expect("re");
         assert_eq!(again, file);
     }
@@ -330,6 +365,11 @@ control_center = "https://127.0.1.2:8443/controlcenterservice2/services/ControlC
         assert!(matches!(
             ClusterFile::from_toml_str(&bad),
             Err(ClusterFileError::BadValue { field: "tftp", .. })
+        ));
+        let bad_ssh = SAMPLE.replace("127.0.1.1:22\"", "ucm-pub\"");
+        assert!(matches!(
+            ClusterFile::from_toml_str(&bad_ssh),
+            Err(ClusterFileError::BadValue { field: "ssh", .. })
         ));
     }
 }

@@ -107,6 +107,13 @@ struct ServeArgs {
     /// random one is generated and printed once to stderr when unset).
     #[arg(long, default_value = "admin")]
     user: String,
+    /// OS administrator of the simulated admin CLI (SSH); the password comes from
+    /// `ITL_OS_PASSWORD` (the application user's password when unset).
+    #[arg(long, default_value = "admin")]
+    os_user: String,
+    /// Privilege level of the OS administrator: 0, 1 or 4.
+    #[arg(long, default_value_t = 4, value_parser = clap::builder::PossibleValuesParser::new(["0", "1", "4"]).map(|s| s.parse::<u8>().unwrap_or(4)))]
+    os_privilege: u8,
     /// Where to write the cluster file (TOML).
     #[arg(long, value_name = "PATH")]
     cluster_file: PathBuf,
@@ -188,6 +195,17 @@ fn serve(args: ServeArgs) -> Result<u8> {
         user: args.user.clone(),
         password: password(&args.user)?,
         password_env: "ITL_PASSWORD".into(),
+        ssh: itl_sim::server::ssh::SshServe::new(""),
+    };
+    let mut serve_options = serve_options;
+    serve_options.ssh = itl_sim::server::ssh::SshServe {
+        os_user: args.os_user.clone(),
+        os_password: std::env::var("ITL_OS_PASSWORD")
+            .ok()
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| serve_options.password.clone()),
+        privilege: args.os_privilege,
+        ..itl_sim::server::ssh::SshServe::new("")
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
