@@ -112,7 +112,7 @@ struct ServeArgs {
     #[arg(long, default_value = "admin")]
     os_user: String,
     /// Privilege level of the OS administrator: 0, 1 or 4.
-    #[arg(long, default_value_t = 4, value_parser = clap::builder::PossibleValuesParser::new(["0", "1", "4"]).map(|s| s.parse::<u8>().unwrap_or(4)))]
+    #[arg(long, default_value_t = 4, value_parser = parse_privilege)]
     os_privilege: u8,
     /// Where to write the cluster file (TOML).
     #[arg(long, value_name = "PATH")]
@@ -150,6 +150,15 @@ fn parse_faults(text: &str) -> Result<FaultSpec, String> {
 }
 
 /// The password: `ITL_PASSWORD`, or a random one announced once on stderr.
+fn parse_privilege(text: &str) -> std::result::Result<u8, String> {
+    match text.trim() {
+        "0" => Ok(0),
+        "1" => Ok(1),
+        "4" => Ok(4),
+        other => Err(format!("{other:?} is not a privilege level (0, 1 or 4)")),
+    }
+}
+
 fn password(user: &str) -> Result<String> {
     if let Ok(p) = std::env::var("ITL_PASSWORD")
         && !p.is_empty()
