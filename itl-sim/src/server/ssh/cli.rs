@@ -254,10 +254,8 @@ impl Cli {
             ["set", "cli", "pagination", on_off @ ("on" | "off")] => {
                 require!(1);
                 self.pagination = *on_off == "on";
-                term.send(&format!(
-                    "Automatic pagination is turned {on_off}\n\n"
-                ))
-                .await;
+                term.send(&format!("Automatic pagination is turned {on_off}\n\n"))
+                    .await;
                 true
             }
             ["show", "cert", "list", which @ ("own" | "trust")] => {
@@ -324,8 +322,11 @@ impl Cli {
                     let lines = self.sim.read(outputs::backup_history);
                     self.paged(term, lines, PagerStyle::Press).await
                 } else {
-                    self.fail(term, "drfCliMsg: This command is allowed only on the publisher")
-                        .await;
+                    self.fail(
+                        term,
+                        "drfCliMsg: This command is allowed only on the publisher",
+                    )
+                    .await;
                     true
                 }
             }
@@ -336,7 +337,9 @@ impl Cli {
             }
             ["set", "cert", "regen", _] => {
                 require!(1);
-                return self.regen(term, words.get(3).copied().unwrap_or_default()).await;
+                return self
+                    .regen(term, words.get(3).copied().unwrap_or_default())
+                    .await;
             }
             ["utils", "ctl", "update", "ctlfile"] => {
                 require!(1);
@@ -364,8 +367,10 @@ impl Cli {
             return;
         };
         let node = self.node_name();
-        term.send("Do not press Ctrl+C while the service is restarting.\nService Manager is running\n")
-            .await;
+        term.send(
+            "Do not press Ctrl+C while the service is restarting.\nService Manager is running\n",
+        )
+        .await;
         match self.sim.restart_service(&node, kind) {
             Ok(_) => {
                 let name = kind.name();
@@ -392,8 +397,11 @@ impl Cli {
                 .and_then(|n| n.identity(unit))
                 .is_none()
         }) {
-            self.fail(term, &format!("This node does not hold a {} certificate", unit.name()))
-                .await;
+            self.fail(
+                term,
+                &format!("This node does not hold a {} certificate", unit.name()),
+            )
+            .await;
             return Flow::Continue;
         }
         term.send("\n").await;
@@ -402,10 +410,7 @@ impl Cli {
             CertUnit::Tomcat => term.send("WARNING: This operation will overwrite any CA signed certificate previously imported for  tomcat\n").await,
             _ => {}
         }
-        let Some(answer) = self
-            .ask(term, "Proceed with regeneration (yes|no)? ")
-            .await
-        else {
+        let Some(answer) = self.ask(term, "Proceed with regeneration (yes|no)? ").await else {
             return Flow::Exit;
         };
         if !answer.eq_ignore_ascii_case("yes") {
@@ -416,9 +421,13 @@ impl Cli {
             Ok(_) => {
                 let name = unit.name();
                 let advice = if unit == CertUnit::ItlRecovery {
-                    format!("You must restart the services related to {name} for the regenerated certificates to become active.")
+                    format!(
+                        "You must restart the services related to {name} for the regenerated certificates to become active."
+                    )
                 } else {
-                    format!("You must restart services related to {name} for the regenerated certificates to become active.")
+                    format!(
+                        "You must restart services related to {name} for the regenerated certificates to become active."
+                    )
                 };
                 term.send(&format!(
                     "\nSuccessfully Regenerated Certificate for {name}.\n{advice}\n\n"
@@ -484,9 +493,14 @@ impl Cli {
             term.send("Generating the reset ITL file.....\n").await;
             match self.sim.write(|c| c.itl_reset_localkey()) {
                 Ok(_) => {
-                    let mut text = format!("The reset ITL file was generated successfully\nLocating active Tftp servers in the cluster.....\nNumber of Active TFTP servers in the cluster : {}\n", tftp.len());
+                    let mut text = format!(
+                        "The reset ITL file was generated successfully\nLocating active Tftp servers in the cluster.....\nNumber of Active TFTP servers in the cluster : {}\n",
+                        tftp.len()
+                    );
                     for name in tftp {
-                        text.push_str(&format!("Successfully transferred reset ITL to node {name}\n"));
+                        text.push_str(&format!(
+                            "Successfully transferred reset ITL to node {name}\n"
+                        ));
                     }
                     text.push('\n');
                     term.send(&text).await;
@@ -496,7 +510,10 @@ impl Cli {
         } else {
             term.send("Generating the reset CTL file.....\n").await;
             match self.sim.write(|c| c.ctl_reset_localkey()) {
-                Ok(_) => term.send("The reset CTL file was generated successfully\n\n").await,
+                Ok(_) => {
+                    term.send("The reset CTL file was generated successfully\n\n")
+                        .await
+                }
                 Err(e) => self.fail(term, &format!("{e}")).await,
             }
         }

@@ -85,7 +85,9 @@ fn pad(text: &str, width: usize) -> String {
 
 /// `utils dbreplication runtimestate`: every node `(2) Setup Completed` (§6.3 layout).
 pub fn replication(c: &Cluster, node: usize) -> Vec<String> {
-    let me = self::node(c, node).map(|n| n.name.clone()).unwrap_or_default();
+    let me = self::node(c, node)
+        .map(|n| n.name.clone())
+        .unwrap_or_default();
     let mut out = vec![
         String::new(),
         format!("Server Time: {}", format_utc(c.now())),
@@ -126,10 +128,7 @@ pub fn backup_history(c: &Cluster) -> Vec<String> {
     let done = start + 9 * 60 + 41;
     let s = itl_core::render::format_rfc3339(start);
     // 2025-06-01T02:00:00Z -> 2025-06-01-02-00-00.tar
-    let tar = format!(
-        "{}.tar",
-        s.trim_end_matches('Z').replace('T', "-").replace(':', "-")
-    );
+    let tar = format!("{}.tar", s.trim_end_matches('Z').replace(['T', ':'], "-"));
     vec![
         "Tar Filename: Backup Device: Completed On: Result: Backup Type: Features Backed Up:"
             .into(),
@@ -241,12 +240,14 @@ fn render_list(bytes: &[u8], built_at: u64) -> Option<Vec<String>> {
 /// `show itl`: the node's served ITL rendered as CUCM does (`itl_core::render`); a node
 /// without one prints the §11.1 "no file" lines with ITL in place of CTL (inferred).
 pub fn show_itl(c: &Cluster, node: usize) -> Vec<String> {
-    match c.served_itl(node).and_then(|f| render_list(&f.bytes, f.built_at)) {
+    match c
+        .served_itl(node)
+        .and_then(|f| render_list(&f.bytes, f.built_at))
+    {
         Some(lines) => lines,
         None => vec![
             "Length of ITL file: 0".into(),
-            "ITL File not found. Please run the CLI - utils itl.. to generate the ITL file."
-                .into(),
+            "ITL File not found. Please run the CLI - utils itl.. to generate the ITL file.".into(),
             "Error parsing the ITL File.".into(),
         ],
     }

@@ -129,16 +129,13 @@ impl Term {
                     return Input::Interrupted;
                 }
                 0x04 if line.is_empty() => return Input::Closed,
-                0x7f | 0x08 => {
-                    if line.pop().is_some() {
-                        self.raw(b"\x08 \x08").await;
-                    }
+                0x7f | 0x08 if !line.is_empty() => {
+                    line.pop();
+                    self.raw(b"\x08 \x08").await;
                 }
-                0x20..=0x7e | 0x80..=0xff => {
-                    if line.len() < MAX_LINE {
-                        line.push(b);
-                        self.raw(&[b]).await;
-                    }
+                0x20..=0x7e | 0x80..=0xff if line.len() < MAX_LINE => {
+                    line.push(b);
+                    self.raw(&[b]).await;
                 }
                 _ => {}
             }
