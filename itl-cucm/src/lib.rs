@@ -5,6 +5,7 @@
 //! * [`transport`]: the one HTTP(S) stack (timeouts, size cap, no redirects, TLS pinning, errors
 //!   naming the peer) under [`http`] (trust files on 6970, phone pages) and [`soap`] (AXL,
 //!   RisPort70, Control Center).
+//! * [`ssh`]: the UCOS admin CLI over SSH (sans-io shell machine plus a russh driver).
 //! * [`tftp`]: a read-only TFTP client (sans-io state machine plus a tokio UDP driver).
 //! * [`fetch`]: what a phone would download from a TFTP node, over TFTP or HTTP 6970.
 //! * [`secrets`]: passwords from the environment, a 0600 file or a prompt; never argv.
@@ -12,8 +13,8 @@
 //!   serves.
 //! * [`plan_input`]: the predictor's inputs from a sweep.
 //!
-//! The message shapes (SOAP, TFTP packets, the cluster file) are `itl_wire`'s, shared with the
-//! simulated cluster; the domain words are `itl_core::cucm`'s.
+//! The message shapes (SOAP, TFTP packets, the cluster file, the admin-CLI grammar) are
+//! `itl_wire`'s, shared with the simulated cluster; the domain words are `itl_core::cucm`'s.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), itl_cucm::FetchError> {
@@ -38,6 +39,7 @@ pub mod secrets;
 pub mod served;
 pub mod session;
 pub mod soap;
+pub mod ssh;
 pub mod sweep;
 pub mod tftp;
 pub mod transport;

@@ -250,6 +250,8 @@ fn cluster(addr: SocketAddr, pin: Option<String>) -> ClusterFile {
             tftp: None,
             tftp_http: None,
             tls_sha256: pin,
+            ssh: None,
+            ssh_host_key_sha256: None,
         }],
     }
 }

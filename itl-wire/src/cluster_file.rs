@@ -19,6 +19,8 @@
 //! tftp = "127.0.1.1:69"
 //! tftp_http = "http://127.0.1.1:6970"
 //! tls_sha256 = "ab:cd:..."
+//! ssh = "127.0.1.1:22"
+//! ssh_host_key_sha256 = "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s"
 //! ```
 //!
 //! `tftp` and `tftp_http` are absent for a node that does not run the TFTP service. Unknown
@@ -97,6 +99,12 @@ pub struct NodeEntry {
     /// (read it with [`NodeEntry::tls_pin`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_sha256: Option<String>,
+    /// The admin CLI's SSH address as `host:port`; absent when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh: Option<String>,
+    /// The SSH host key's OpenSSH fingerprint (`SHA256:<base64 without padding>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh_host_key_sha256: Option<String>,
 }
 
 /// Why a cluster file could not be read, parsed, written or used.
@@ -129,15 +137,17 @@ pub enum ClusterFileError {
         #[source]
         source: AddressError,
     },
-    /// A pinned fingerprint is malformed.
-    #[error(
-        "node {node}: tls_sha256 {value:?} is not a SHA-256 fingerprint (64 hex digits, colons optional)"
-    )]
-    BadPin {
+    /// Another value is malformed.
+    #[error("node {node}: {field} {value:?} is not valid: {reason}")]
+    Malformed {
         /// The node.
         node: String,
+        /// The key (`tls_sha256`, `ssh`...).
+        field: &'static str,
         /// The value as written.
         value: String,
+        /// What was expected.
+        reason: &'static str,
     },
     /// The file names no publisher, or more than one.
     #[error("the cluster file must name exactly one publisher (found {0})")]
@@ -188,6 +198,7 @@ impl ClusterFile {
         for node in &self.nodes {
             node.tftp_service()?;
             node.tls_pin()?;
+            node.ssh_addr()?;
         }
         Ok(())
     }
@@ -240,12 +251,29 @@ impl NodeEntry {
         self.tls_sha256
             .as_deref()
             .map(|text| {
-                text.parse().map_err(|_| ClusterFileError::BadPin {
+                text.parse().map_err(|_| ClusterFileError::Malformed {
                     node: self.name.clone(),
+                    field: "tls_sha256",
                     value: text.to_owned(),
+                    reason: "expected a SHA-256 fingerprint (64 hex digits, colons optional)",
                 })
             })
             .transpose()
+    }
+
+    /// The admin CLI's SSH address, when present; an error when it does not parse.
+    pub fn ssh_addr(&self) -> Result<Option<std::net::SocketAddr>, ClusterFileError> {
+        let Some(text) = &self.ssh else {
+            return Ok(None);
+        };
+        text.parse()
+            .map(Some)
+            .map_err(|_| ClusterFileError::Malformed {
+                node: self.name.clone(),
+                field: "ssh",
+                value: text.clone(),
+                reason: "expected ip:port",
+            })
     }
 }
 
@@ -281,6 +309,8 @@ control_center = "https://127.0.1.1:8443/controlcenterservice2/services/ControlC
 tftp = "127.0.1.1:69"
 tftp_http = "http://127.0.1.1:6970"
 tls_sha256 = "00:01:02:03:04:05:06:07:08:09:0a:0b:0c:0d:0e:0f:10:11:12:13:14:15:16:17:18:19:1a:1b:1c:1d:1e:1f"
+ssh = "127.0.1.1:22"
+ssh_host_key_sha256 = "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s"
 
 [[nodes]]
 name = "ucm-sub1"
@@ -305,6 +335,15 @@ control_center = "https://127.0.1.2:8443/controlcenterservice2/services/ControlC
             0x1f
         );
         assert_eq!(file.nodes[1].tls_pin().expect("valid"), None);
+        assert_eq!(
+            file.nodes[0].ssh_addr().expect("valid"),
+            Some("127.0.1.1:22".parse().expect("addr"))
+        );
+        assert_eq!(file.nodes[1].ssh_addr().expect("valid"), None);
+        assert_eq!(
+            file.nodes[0].ssh_host_key_sha256.as_deref(),
+            Some("SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s")
+        );
         let again = ClusterFile::from_toml_str(&file.to_toml_string().expect("ser")).expect("re");
         assert_eq!(again, file);
     }
@@ -327,7 +366,7 @@ control_center = "https://127.0.1.2:8443/controlcenterservice2/services/ControlC
         let bad_pin = SAMPLE.replace("1c:1d:1e:1f", "1c:1d:1e");
         let err = ClusterFile::from_toml_str(&bad_pin).expect_err("a short pin is an error");
         assert!(
-            matches!(&err, ClusterFileError::BadPin { node, .. } if node == "ucm-pub"),
+            matches!(&err, ClusterFileError::Malformed { field: "tls_sha256", node, .. } if node == "ucm-pub"),
             "{err}"
         );
         assert!(
@@ -368,5 +407,10 @@ control_center = "https://127.0.1.2:8443/controlcenterservice2/services/ControlC
             (server.host.as_str(), server.tftp_port, server.http_port),
             ("::1", 1069, 6970)
         );
+        let bad_ssh = SAMPLE.replace("127.0.1.1:22\"", "ucm-pub\"");
+        assert!(matches!(
+            ClusterFile::from_toml_str(&bad_ssh),
+            Err(ClusterFileError::Malformed { field: "ssh", .. })
+        ));
     }
 }

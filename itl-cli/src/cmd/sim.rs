@@ -109,6 +109,13 @@ struct ServeArgs {
     /// random one is generated and printed once to stderr when unset).
     #[arg(long, default_value = "admin")]
     user: String,
+    /// OS administrator of the simulated admin CLI (SSH); the password comes from
+    /// `ITL_OS_PASSWORD` (the application user's password when unset).
+    #[arg(long, default_value = "admin")]
+    os_user: String,
+    /// Privilege level of the OS administrator: 0, 1 or 4.
+    #[arg(long, default_value_t = 4, value_parser = parse_privilege)]
+    os_privilege: u8,
     /// Where to write the cluster file (TOML).
     #[arg(long, value_name = "PATH")]
     cluster_file: PathBuf,
@@ -146,6 +153,15 @@ fn parse_faults(text: &str) -> Result<FaultSpec, String> {
 }
 
 /// The password: `ITL_PASSWORD`, or a random one announced once on stderr.
+fn parse_privilege(text: &str) -> std::result::Result<u8, String> {
+    match text.trim() {
+        "0" => Ok(0),
+        "1" => Ok(1),
+        "4" => Ok(4),
+        other => Err(format!("{other:?} is not a privilege level (0, 1 or 4)")),
+    }
+}
+
 fn password(user: &str) -> Result<String> {
     if let Ok(p) = std::env::var("ITL_PASSWORD")
         && !p.is_empty()
@@ -191,6 +207,17 @@ fn serve(args: ServeArgs) -> Result<u8> {
         user: args.user.clone(),
         password: password(&args.user)?,
         password_env: "ITL_PASSWORD".into(),
+        ssh: itl_sim::server::ssh::SshServe::new(""),
+    };
+    let mut serve_options = serve_options;
+    serve_options.ssh = itl_sim::server::ssh::SshServe {
+        os_user: args.os_user.clone(),
+        os_password: std::env::var("ITL_OS_PASSWORD")
+            .ok()
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| serve_options.password.clone()),
+        privilege: args.os_privilege,
+        ..itl_sim::server::ssh::SshServe::new("")
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

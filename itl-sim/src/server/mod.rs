@@ -6,6 +6,7 @@
 //! | TFTP node | HTTP 6970 | [`tftp_http`] |
 //! | node | HTTPS 8443: Tomcat certificate, Basic auth, SOAP router | [`https`], [`soap`] |
 //! | node | AXL (`executeSQLQuery`, `listPhone`, resets), RisPort70, Control Center on 8443 | [`soap_axl`] ([`axl_list_phone`], [`axl_reset`]), [`soap_risport`], [`soap_control`] |
+//! | node | SSH 22 (or ephemeral): the UCOS admin CLI | [`ssh`] |
 //! | phone | HTTP 80 (or one ephemeral port): the phone's pages | [`phone_web`] |
 //!
 //! [`SimServer::start`] binds everything and returns the addresses; [`SimHandle`] reads and
@@ -22,6 +23,7 @@ pub mod soap;
 pub mod soap_axl;
 pub mod soap_control;
 pub mod soap_risport;
+pub mod ssh;
 pub mod tftp;
 pub mod tftp_http;
 
@@ -74,10 +76,13 @@ pub struct ServeOptions {
     pub password: String,
     /// The environment variable the cluster file names for the password.
     pub password_env: String,
+    /// The admin CLI over SSH: OS administrator, privilege, banner delay.
+    pub ssh: ssh::SshServe,
 }
 
 impl ServeOptions {
-    /// Ephemeral ports, automatic phone listeners, `ITL_PASSWORD`.
+    /// Ephemeral ports, automatic phone listeners, `ITL_PASSWORD`; the OS administrator is
+    /// `admin` (level 4) with the same password.
     pub fn ephemeral(user: &str, password: &str) -> Self {
         Self {
             ports: PortPlan::Ephemeral,
@@ -85,6 +90,7 @@ impl ServeOptions {
             user: user.to_owned(),
             password: password.to_owned(),
             password_env: itl_wire::cluster_file::DEFAULT_PASSWORD_ENV.to_owned(),
+            ssh: ssh::SshServe::new(password),
         }
     }
 }
@@ -104,6 +110,12 @@ pub struct NodeAddresses {
     pub tftp_http: Option<SocketAddr>,
     /// HTTPS 8443.
     pub https: SocketAddr,
+    /// The admin CLI (SSH 22).
+    pub ssh: SocketAddr,
+    /// The SSH host key's OpenSSH fingerprint (`SHA256:…`).
+    pub ssh_host_key_sha256: String,
+    /// The SSH host public key in `known_hosts` form (`ssh-ed25519 AAAA…`).
+    pub ssh_host_key_openssh: String,
 }
 
 /// Where the phones' web servers answer.
@@ -296,6 +308,7 @@ impl SimServer {
                 })?;
             tls.push(Arc::new(NodeCertResolver::new(&n.name, id)?));
         }
+        let seed = cluster.seed();
         let phone_count = cluster.phones().len();
         let phone_addresses: Vec<(Ipv4Addr, bool)> = cluster
             .phones()
@@ -359,6 +372,19 @@ impl SimServer {
                     rx.clone(),
                 )));
             }
+            let ssh_listener = listen::tcp_listener(address, port(22))?;
+            let ssh = local(&ssh_listener, address)?;
+            let key = ssh::host_key(seed, &name);
+            let ssh_host_key_sha256 = ssh::host_key_fingerprint(&key);
+            let ssh_host_key_openssh = ssh::host_key_openssh(&key);
+            tasks.push(tokio::spawn(ssh::run(
+                ssh_listener,
+                index,
+                key,
+                options.ssh.clone(),
+                handle.clone(),
+                rx.clone(),
+            )));
             nodes.push(NodeAddresses {
                 name,
                 address,
@@ -366,6 +392,9 @@ impl SimServer {
                 tftp,
                 tftp_http,
                 https,
+                ssh,
+                ssh_host_key_sha256,
+                ssh_host_key_openssh,
             });
         }
 
@@ -492,6 +521,8 @@ impl SimServer {
                             .handle
                             .tls_sha256(i)
                             .map(|d| Sha256Fingerprint(d).to_string()),
+                        ssh: Some(n.ssh.to_string()),
+                        ssh_host_key_sha256: Some(n.ssh_host_key_sha256.clone()),
                     }
                 })
                 .collect(),

@@ -1,0 +1,529 @@
+//! The simulated UCOS CLI of one node: banner, `admin:` prompt, pagination, privilege
+//! levels and the commands `itl` uses, answered from (and acting on) the model.
+//!
+//! Commands, the privilege each needs here, and the pager style it uses when pagination is
+//! on and its output is longer than the terminal (PTY rows − 1 lines per page):
+//!
+//! | command | privilege | pager |
+//! |---|---|---|
+//! | `show version active`, `show network cluster`, `utils ntp status` | 0 | press |
+//! | `show itl`, `show ctl` | 0 | lines (`options: q=quit, n=next … (lines A - B of C) :`) |
+//! | `utils fips status`, `set cli pagination off\|on` | 1 | — |
+//! | `show cert list own\|trust`, `utils service list`, `utils dbreplication runtimestate`, `utils disaster_recovery history\|status backup` | 1 | press (`Press <enter> for 1 line, <space> for one page, or <q> to quit`) |
+//! | `show cert own <unit>[/<file>]`, `run sql <query>` | 1 | lines |
+//! | `set cert regen <unit>` (`(yes\|no)?`), `utils ctl update CTLFile` (`(y/n):`, publisher, mixed mode), `utils service restart <name>`, `utils ipsec restart` | 1 | — |
+//! | `utils itl reset localkey`, `utils ctl reset localkey` (`(y/n):`, publisher) | 4 | — |
+//! | `exit`, `quit` | 0 | — |
+//!
+//! Unknown commands print `No valid command entered` (§6.5: "the command does not exist on
+//! this product"); a known command that cannot run here prints a reason (inferred) and
+//! `Executed command unsuccessfully`. Insufficient privilege prints our own sentence
+//! (inferred). On a subscriber `utils service restart` gives the prompt back after
+//! `[STARTING]` (§6.5) although the model has restarted the service.
+
+use itl_core::cucm::Service;
+use itl_core::cucm::{CertUnit, Generation};
+use std::time::Duration;
+
+use crate::server::SimHandle;
+
+use super::outputs;
+use super::term::{Input, Term};
+
+/// Why a command failed: CUCM's marker follows the reason.
+const FAILED: &str = "Executed command unsuccessfully";
+
+/// A pager style.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PagerStyle {
+    Press,
+    Lines,
+}
+
+/// One CLI session's state.
+pub struct Cli {
+    /// The model.
+    pub sim: SimHandle,
+    /// The node index.
+    pub node: usize,
+    /// The logged-in OS administrator.
+    pub user: String,
+    /// Their privilege level (0, 1 or 4).
+    pub privilege: u8,
+    /// Delay before the banner.
+    pub banner_delay: Duration,
+    pagination: bool,
+}
+
+/// The outcome of one command line.
+enum Flow {
+    Continue,
+    Exit,
+}
+
+impl Cli {
+    /// A session for `user` with `privilege` on node `node`.
+    pub fn new(
+        sim: SimHandle,
+        node: usize,
+        user: String,
+        privilege: u8,
+        banner_delay: Duration,
+    ) -> Self {
+        Self {
+            sim,
+            node,
+            user,
+            privilege,
+            banner_delay,
+            pagination: true,
+        }
+    }
+
+    /// Runs the session until `exit` or the channel closes.
+    pub async fn run(&mut self, term: &mut Term) {
+        term.send("Command Line Interface is starting up, please wait ...\n\n")
+            .await;
+        tokio::time::sleep(self.banner_delay).await;
+        let version = self
+            .sim
+            .read(|c| crate::model::version_string(c.settings().generation).to_owned());
+        term.send(&format!(
+            "   Welcome to the Platform Command Line Interface\n\nVMware Installation:\n\t2 vCPU: Intel(R) Xeon(R) Gold 6248 CPU @ 2.50GHz\n\tDisk 1: 110GB, Partitions aligned\n\t8192 Mbytes RAM\n\nActive Master Version: {version}\n\n"
+        ))
+        .await;
+        loop {
+            term.send("admin:").await;
+            let line = match term.line().await {
+                Input::Line(line) => line,
+                Input::Interrupted => continue,
+                Input::Closed => return,
+            };
+            if let Flow::Exit = self.execute(term, line.trim()).await {
+                return;
+            }
+        }
+    }
+
+    fn node_name(&self) -> String {
+        self.sim.read(|c| {
+            c.nodes()
+                .get(self.node)
+                .map(|n| n.name.clone())
+                .unwrap_or_default()
+        })
+    }
+
+    fn is_publisher(&self) -> bool {
+        self.sim
+            .read(|c| c.nodes().get(self.node).is_some_and(|n| n.publisher))
+    }
+
+    async fn refuse_privilege(&self, term: &Term, needed: u8) {
+        // (inferred) wording.
+        term.send(&format!(
+            "Insufficient privilege level to execute this command: level {needed} required, {} has level {}\n\n",
+            self.user, self.privilege
+        ))
+        .await;
+    }
+
+    async fn fail(&self, term: &Term, reason: &str) {
+        term.send(&format!("{reason}\n{FAILED}\n\n")).await;
+    }
+
+    async fn paged(&self, term: &mut Term, lines: Vec<String>, style: PagerStyle) -> bool {
+        let page = term.rows.saturating_sub(1).max(1) as usize;
+        let total = lines.len();
+        if !self.pagination || total <= page {
+            term.send_lines(&lines).await;
+            return true;
+        }
+        let show = |from: usize, to: usize| lines.get(from..to.min(total)).unwrap_or_default();
+        match style {
+            PagerStyle::Press => {
+                let mut shown = 0;
+                loop {
+                    let step = if shown == 0 { page } else { 0 };
+                    if step > 0 {
+                        term.send_lines(show(0, page)).await;
+                        shown = page.min(total);
+                    }
+                    if shown >= total {
+                        return true;
+                    }
+                    term.send("\x1b[1mPress <enter> for 1 line, <space> for one page, or <q> to quit\x1b[0m\x1b[K")
+                        .await;
+                    let Some(key) = term.key().await else {
+                        return false;
+                    };
+                    term.send("\r\x1b[K").await;
+                    let next = match key {
+                        b'q' | b'Q' => return true,
+                        b'\r' | b'\n' => shown + 1,
+                        _ => shown + page,
+                    };
+                    term.send_lines(show(shown, next)).await;
+                    shown = next.min(total);
+                }
+            }
+            PagerStyle::Lines => {
+                let mut start = 0;
+                let mut redraw = true;
+                loop {
+                    let end = (start + page).min(total);
+                    if redraw {
+                        term.send_lines(show(start, end)).await;
+                    }
+                    term.send(&format!(
+                        "\x1b[1moptions: q=quit, n=next, p=prev, b=begin, e=end (lines {} - {end} of {total}) :\x1b[0m\x1b[K",
+                        start + 1
+                    ))
+                    .await;
+                    let Some(key) = term.key().await else {
+                        return false;
+                    };
+                    term.send("\r\x1b[K").await;
+                    let last_page = total.saturating_sub(page);
+                    let target = match key {
+                        b'q' | b'Q' => return true,
+                        b'n' | b' ' if end < total => end.min(last_page).max(start + 1),
+                        b'p' => start.saturating_sub(page),
+                        b'b' => 0,
+                        b'e' => last_page,
+                        _ => start,
+                    };
+                    redraw = target != start;
+                    start = target;
+                }
+            }
+        }
+    }
+
+    /// Asks a confirmation and reads the answer line; `None` when the channel closed.
+    async fn ask(&self, term: &mut Term, question: &str) -> Option<String> {
+        term.send(question).await;
+        match term.line().await {
+            Input::Line(answer) => Some(answer.trim().to_owned()),
+            Input::Interrupted => Some(String::new()),
+            Input::Closed => None,
+        }
+    }
+
+    async fn execute(&mut self, term: &mut Term, line: &str) -> Flow {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
+        let lw: Vec<&str> = lower.iter().map(String::as_str).collect();
+        let rest = |n: usize| words.get(n..).unwrap_or_default().join(" ");
+        let needs = |level: u8| self.privilege >= level;
+        macro_rules! require {
+            ($level:expr) => {
+                if !needs($level) {
+                    self.refuse_privilege(term, $level).await;
+                    return Flow::Continue;
+                }
+            };
+        }
+        let ok = match lw.as_slice() {
+            [] => true,
+            ["exit"] | ["quit"] => return Flow::Exit,
+            ["show", "version", "active"] => {
+                let lines = self.sim.read(outputs::version);
+                self.paged(term, lines, PagerStyle::Press).await
+            }
+            ["show", "network", "cluster"] => {
+                let lines = self.sim.read(outputs::network_cluster);
+                self.paged(term, lines, PagerStyle::Press).await
+            }
+            ["utils", "ntp", "status"] => {
+                let lines = self.sim.read(outputs::ntp);
+                self.paged(term, lines, PagerStyle::Press).await
+            }
+            ["show", "itl"] => {
+                let lines = self.sim.read(|c| outputs::show_itl(c, self.node));
+                self.paged(term, lines, PagerStyle::Lines).await
+            }
+            ["show", "ctl"] => {
+                let lines = self.sim.read(outputs::show_ctl);
+                self.paged(term, lines, PagerStyle::Lines).await
+            }
+            ["utils", "fips", "status"] => {
+                require!(1);
+                term.send_lines(&outputs::fips()).await;
+                true
+            }
+            ["set", "cli", "pagination", on_off @ ("on" | "off")] => {
+                require!(1);
+                self.pagination = *on_off == "on";
+                term.send(&format!("Automatic pagination is turned {on_off}\n\n"))
+                    .await;
+                true
+            }
+            ["show", "cert", "list", which @ ("own" | "trust")] => {
+                require!(1);
+                let lines = self.sim.read(|c| {
+                    if *which == "own" {
+                        outputs::cert_list_own(c, self.node)
+                    } else {
+                        outputs::cert_list_trust(c, self.node)
+                    }
+                });
+                self.paged(term, lines, PagerStyle::Press).await
+            }
+            ["show", "cert", "own", _] => {
+                require!(1);
+                let name = words.get(3).copied().unwrap_or_default();
+                let unit_name = name.split('/').next().unwrap_or_default();
+                match CertUnit::parse(unit_name)
+                    .and_then(|u| self.sim.read(|c| outputs::cert_own(c, self.node, u)))
+                {
+                    Some(lines) => self.paged(term, lines, PagerStyle::Lines).await,
+                    None => {
+                        self.fail(term, &format!("No certificate {name} on this node"))
+                            .await;
+                        true
+                    }
+                }
+            }
+            ["run", "sql", ..] if words.len() > 2 => {
+                require!(1);
+                let query = rest(2);
+                match self.sim.read(|c| outputs::sql(c, &query)) {
+                    Ok(lines) => self.paged(term, lines, PagerStyle::Lines).await,
+                    Err(lines) => {
+                        term.send_lines(&lines).await;
+                        term.send(&format!("{FAILED}\n\n")).await;
+                        true
+                    }
+                }
+            }
+            ["utils", "service", "list"] => {
+                require!(1);
+                let lines = self.sim.read(|c| outputs::service_list(c, self.node));
+                self.paged(term, lines, PagerStyle::Press).await
+            }
+            ["utils", "service", "restart", ..] if words.len() > 3 => {
+                require!(1);
+                self.service_restart(term, &rest(3)).await;
+                true
+            }
+            ["utils", "ipsec", "restart"] => {
+                require!(1);
+                term.send("Successfully Restarted IPsec Service\n\n").await;
+                true
+            }
+            ["utils", "dbreplication", "runtimestate"] => {
+                require!(1);
+                let lines = self.sim.read(|c| outputs::replication(c, self.node));
+                self.paged(term, lines, PagerStyle::Press).await
+            }
+            ["utils", "disaster_recovery", "history", "backup"] => {
+                require!(1);
+                if self.is_publisher() {
+                    let lines = self.sim.read(outputs::backup_history);
+                    self.paged(term, lines, PagerStyle::Press).await
+                } else {
+                    self.fail(
+                        term,
+                        "drfCliMsg: This command is allowed only on the publisher",
+                    )
+                    .await;
+                    true
+                }
+            }
+            ["utils", "disaster_recovery", "status", "backup"] => {
+                require!(1);
+                term.send("drfCliMsg: No backup status available\n\n").await;
+                true
+            }
+            ["set", "cert", "regen", _] => {
+                require!(1);
+                return self
+                    .regen(term, words.get(3).copied().unwrap_or_default())
+                    .await;
+            }
+            ["utils", "ctl", "update", "ctlfile"] => {
+                require!(1);
+                return self.ctl_update(term).await;
+            }
+            ["utils", "itl", "reset", "localkey"] => {
+                require!(4);
+                return self.localkey(term, true).await;
+            }
+            ["utils", "ctl", "reset", "localkey"] => {
+                require!(4);
+                return self.localkey(term, false).await;
+            }
+            _ => {
+                term.send("No valid command entered\n\n").await;
+                true
+            }
+        };
+        if ok { Flow::Continue } else { Flow::Exit }
+    }
+
+    async fn service_restart(&self, term: &Term, name: &str) {
+        let Some(kind) = Service::parse(name) else {
+            self.fail(term, &format!("Service {name} not found")).await;
+            return;
+        };
+        let node = self.node_name();
+        term.send(
+            "Do not press Ctrl+C while the service is restarting.\nService Manager is running\n",
+        )
+        .await;
+        match self.sim.restart_service(&node, kind) {
+            Ok(_) => {
+                let name = kind.cli_name();
+                term.send(&format!("{name}[STOPPING]\n{name}[STARTING]\n"))
+                    .await;
+                if self.is_publisher() {
+                    term.send(&format!("{name}[STARTED]\n")).await;
+                }
+                term.send("\n").await;
+            }
+            Err(e) => self.fail(term, &format!("{e}")).await,
+        }
+    }
+
+    async fn regen(&self, term: &mut Term, unit_name: &str) -> Flow {
+        let node = self.node_name();
+        let Some(unit) = CertUnit::parse(unit_name) else {
+            self.fail(term, &format!("Invalid unit {unit_name}")).await;
+            return Flow::Continue;
+        };
+        if self.sim.read(|c| {
+            c.nodes()
+                .get(self.node)
+                .and_then(|n| n.identity(unit))
+                .is_none()
+        }) {
+            self.fail(
+                term,
+                &format!("This node does not hold a {} certificate", unit.name()),
+            )
+            .await;
+            return Flow::Continue;
+        }
+        term.send("\n").await;
+        match unit {
+            CertUnit::ItlRecovery => term.send("WARNING: If you are using a tokenless CTL and if the CallManager certificate is recently\ngenerated, please ensure that the CTL File already has the new CallManager certificate and is\nupdated to the endpoints, before generating the ITL Recovery certificate. Are you sure want\nto proceed?\n\n").await,
+            CertUnit::Tomcat => term.send("WARNING: This operation will overwrite any CA signed certificate previously imported for  tomcat\n").await,
+            _ => {}
+        }
+        let Some(answer) = self.ask(term, "Proceed with regeneration (yes|no)? ").await else {
+            return Flow::Exit;
+        };
+        if !answer.eq_ignore_ascii_case("yes") {
+            term.send("\nCertificate regeneration cancelled\n\n").await;
+            return Flow::Continue;
+        }
+        match self.sim.regenerate(&node, unit).await {
+            Ok(_) => {
+                let name = unit.name();
+                let advice = if unit == CertUnit::ItlRecovery {
+                    format!(
+                        "You must restart the services related to {name} for the regenerated certificates to become active."
+                    )
+                } else {
+                    format!(
+                        "You must restart services related to {name} for the regenerated certificates to become active."
+                    )
+                };
+                term.send(&format!(
+                    "\nSuccessfully Regenerated Certificate for {name}.\n{advice}\n\n"
+                ))
+                .await;
+            }
+            Err(e) => self.fail(term, &format!("\n{e}")).await,
+        }
+        Flow::Continue
+    }
+
+    async fn ctl_update(&self, term: &mut Term) -> Flow {
+        if !self.is_publisher() {
+            self.fail(term, "This command can be executed only on the publisher")
+                .await;
+            return Flow::Continue;
+        }
+        let Some(answer) = self
+            .ask(
+                term,
+                "This operation updates the CTLFile. Do you want to continue? (y/n):",
+            )
+            .await
+        else {
+            return Flow::Exit;
+        };
+        if !answer.eq_ignore_ascii_case("y") {
+            term.send("\n").await;
+            return Flow::Continue;
+        }
+        match self.sim.write(|c| c.ctl_update()) {
+            Ok(_) => term.send("Updating CTL file\nCTL file Updated\nPlease Restart the TFTP and Cisco CallManager services on all nodes in the cluster that run these services\n\n").await,
+            Err(e) => self.fail(term, &format!("{e}")).await,
+        }
+        Flow::Continue
+    }
+
+    async fn localkey(&self, term: &mut Term, itl: bool) -> Flow {
+        if !self.is_publisher() {
+            self.fail(term, "This command can be executed only on the publisher")
+                .await;
+            return Flow::Continue;
+        }
+        // (inferred) question: the documents give none (cucm-interfaces.md §9, question 4).
+        let question = if itl {
+            "This operation resets the ITL files of the cluster with the local key. Do you want to continue? (y/n):"
+        } else {
+            "This operation resets the CTL file with the local key. Do you want to continue? (y/n):"
+        };
+        let Some(answer) = self.ask(term, question).await else {
+            return Flow::Exit;
+        };
+        if !answer.eq_ignore_ascii_case("y") {
+            term.send("\n").await;
+            return Flow::Continue;
+        }
+        if itl {
+            let tftp: Vec<String> = self.sim.read(|c| {
+                c.tftp_nodes()
+                    .filter_map(|i| c.nodes().get(i).map(|n| n.name.clone()))
+                    .collect()
+            });
+            term.send("Generating the reset ITL file.....\n").await;
+            match self.sim.write(|c| c.itl_reset_localkey()) {
+                Ok(_) => {
+                    let mut text = format!(
+                        "The reset ITL file was generated successfully\nLocating active Tftp servers in the cluster.....\nNumber of Active TFTP servers in the cluster : {}\n",
+                        tftp.len()
+                    );
+                    for name in tftp {
+                        text.push_str(&format!(
+                            "Successfully transferred reset ITL to node {name}\n"
+                        ));
+                    }
+                    text.push('\n');
+                    term.send(&text).await;
+                }
+                Err(e) => self.fail(term, &format!("{e}")).await,
+            }
+        } else {
+            term.send("Generating the reset CTL file.....\n").await;
+            match self.sim.write(|c| c.ctl_reset_localkey()) {
+                Ok(_) => {
+                    term.send("The reset CTL file was generated successfully\n\n")
+                        .await
+                }
+                Err(e) => self.fail(term, &format!("{e}")).await,
+            }
+        }
+        Flow::Continue
+    }
+}
+
+/// The authentication methods a node of `generation` accepts: 11.5 accepts `password` and
+/// keyboard-interactive, 12+ and 14+ keyboard-interactive only (§6.5).
+pub fn accepts_password(generation: Generation) -> bool {
+    generation == Generation::V11_5
+}

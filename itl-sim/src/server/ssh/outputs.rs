@@ -1,0 +1,307 @@
+//! What each read-only command prints, written from `cucm-interfaces.md` §6 and
+//! `itl-format.md` §11 (never from the client's parsers). Lines without line ends; the
+//! terminal adds `\r\n`.
+//!
+//! Wording the documents do not give is ours and listed as "(inferred)" in the crate
+//! README: `show version active`, `show network cluster`, `utils ntp status`, `utils fips
+//! status`, the block format of `show cert list` before 14, the `show cert list trust`
+//! descriptions, the framing of `show cert own`, the DRS device and feature names, the SQL
+//! error, and every refusal sentence.
+
+use itl_core::cucm::{CertUnit, ClusterSecurityMode, Generation, ServiceStatus};
+use itl_core::render::{RenderOptions, format_utc, render};
+use itl_core::{TrustList, verify};
+
+use crate::model::{Cluster, SIM_SERVICES};
+
+/// The node, or an empty list when the index is stale.
+fn node(c: &Cluster, node: usize) -> Option<&crate::model::Node> {
+    c.nodes().get(node)
+}
+
+/// `show version active` (inferred).
+pub fn version(c: &Cluster) -> Vec<String> {
+    vec![
+        format!(
+            "Active Master Version: {}",
+            crate::model::version_string(c.settings().generation)
+        ),
+        "Active Version Installed Software Options:".into(),
+        "No Installed Software Options Found.".into(),
+    ]
+}
+
+/// `show network cluster` (inferred).
+pub fn network_cluster(c: &Cluster) -> Vec<String> {
+    let mut out = Vec::new();
+    for n in c.nodes() {
+        let (role, db) = if n.publisher {
+            ("Publisher", "DBPub")
+        } else {
+            ("Subscriber", "DBSub")
+        };
+        out.push(format!(
+            "{} {}.{} {} {role} callmanager {db} authenticated",
+            n.address,
+            n.name,
+            c.domain(),
+            n.name
+        ));
+    }
+    out.push(String::new());
+    out.push("Server Table (processnode) Entries".into());
+    out.push("----------------------------------".into());
+    for n in c.nodes() {
+        out.push(format!("{}.{}", n.name, c.domain()));
+    }
+    out.push(String::new());
+    out
+}
+
+/// `utils ntp status` (inferred): every node synchronised at stratum 2.
+pub fn ntp(c: &Cluster) -> Vec<String> {
+    vec![
+        "ntpd (pid 2817) is running...".into(),
+        String::new(),
+        "     remote           refid      st t when poll reach   delay   offset  jitter".into(),
+        "==============================================================================".into(),
+        "*127.0.0.123     .GPS.            1 u   64 1024  377    0.312   -0.021   0.015".into(),
+        String::new(),
+        "synchronised to NTP server (127.0.0.123) at stratum 2".into(),
+        "   time correct to within 22 ms".into(),
+        "   polling server every 1024 s".into(),
+        String::new(),
+        format!("Current time in UTC is : {}", format_utc(c.now())),
+    ]
+}
+
+/// `utils fips status` (inferred).
+pub fn fips() -> Vec<String> {
+    vec!["The system is operating in NON-FIPS Mode".into()]
+}
+
+fn pad(text: &str, width: usize) -> String {
+    format!("{text:<width$}")
+}
+
+/// `utils dbreplication runtimestate`: every node `(2) Setup Completed` (§6.3 layout).
+pub fn replication(c: &Cluster, node: usize) -> Vec<String> {
+    let me = self::node(c, node)
+        .map(|n| n.name.clone())
+        .unwrap_or_default();
+    let mut out = vec![
+        String::new(),
+        format!("Server Time: {}", format_utc(c.now())),
+        String::new(),
+        "Cluster Replication State: Replication status command started".into(),
+        "DB and Replication Services: ALL RUNNING".into(),
+        String::new(),
+        format!(
+            "Cluster Detailed View from {me} ({} Servers):",
+            c.nodes().len()
+        ),
+        String::new(),
+        "                                         PING      DB/RPC/   REPL.    Replication    REPLICATION SETUP".into(),
+        "SERVER-NAME              IP ADDRESS        (msec)    DbMon?    QUEUE    Group ID       (RTMT) & Details".into(),
+        "-----------              ----------        ------    -------   -----    -----------    ------------------".into(),
+    ];
+    for (i, n) in c.nodes().iter().enumerate() {
+        let ping = if i == node { "0.016" } else { "0.163" };
+        out.push(format!(
+            "{}{}{}{}{}{}(2) Setup Completed",
+            pad(&n.name, 25),
+            pad(&n.address.to_string(), 18),
+            pad(ping, 10),
+            pad("Y/Y/Y", 10),
+            pad("0", 9),
+            pad(&format!("(g_{})", i + 2), 15),
+        ));
+    }
+    out.push(String::new());
+    out
+}
+
+/// `utils disaster_recovery history backup`: one scheduled backup that succeeded at 02:00 UTC
+/// on the model's previous day (§6.4 layout; device and features ours).
+pub fn backup_history(c: &Cluster) -> Vec<String> {
+    let now = c.now();
+    let start = (now / 86_400).saturating_sub(1) * 86_400 + 2 * 3600;
+    let done = start + 9 * 60 + 41;
+    let s = itl_core::render::format_rfc3339(start);
+    // 2025-06-01T02:00:00Z -> 2025-06-01-02-00-00.tar
+    let tar = format!("{}.tar", s.trim_end_matches('Z').replace(['T', ':'], "-"));
+    vec![
+        "Tar Filename: Backup Device: Completed On: Result: Backup Type: Features Backed Up:"
+            .into(),
+        format!(
+            "{tar} SIM_NETWORK {} SUCCESS SCHEDULED UCM,CDR_CAR,PLM",
+            format_utc(done)
+        ),
+    ]
+}
+
+/// `utils service list` (§6.2 line forms).
+pub fn service_list(c: &Cluster, node: usize) -> Vec<String> {
+    let mut out = vec![
+        "Requesting service status, please wait...".to_owned(),
+        "Service Manager is running".into(),
+        "Getting list of all services".into(),
+        ">> Return code = 0".into(),
+    ];
+    if let Some(n) = self::node(c, node) {
+        for kind in SIM_SERVICES {
+            let name = kind.cli_name();
+            let line = match n.service(kind) {
+                ServiceStatus::Started => format!("{name}[STARTED]"),
+                ServiceStatus::Starting => format!("{name}[STARTING]"),
+                ServiceStatus::Stopping => format!("{name}[STOPPING]"),
+                ServiceStatus::Stopped => format!("{name}[ STOPPED ]  Component is not running"),
+                ServiceStatus::CommandedOutOfService => {
+                    format!("{name}[STOPPED]  Commanded Out of Service")
+                }
+                ServiceStatus::NotActivated => format!("{name}[STOPPED]  Service Not Activated"),
+                ServiceStatus::Unknown => format!("{name}[UNKNOWN]"),
+            };
+            out.push(line);
+        }
+    }
+    out
+}
+
+/// `show cert list own`: 14+ one line per certificate (§6.2); earlier releases blocks of
+/// Unit/Type/Name/Issuer/Expires (inferred layout).
+pub fn cert_list_own(c: &Cluster, node: usize) -> Vec<String> {
+    let Some(n) = self::node(c, node) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (unit, id) in &n.identities {
+        if c.settings().generation == Generation::V14 {
+            out.push(format!(
+                "{}: Self-signed certificate generated by system",
+                CertUnit::own_cert_path(*unit)
+            ));
+        } else {
+            out.push(String::new());
+            out.push(format!("Unit: {}", unit.name()));
+            out.push("Type: own".into());
+            out.push(format!("Name: {}.pem", unit.name()));
+            out.push(format!("Issuer: {}", id.certificate().issuer_cucm()));
+            out.push(format!(
+                "Expires: {}",
+                format_utc(id.certificate().not_after())
+            ));
+        }
+    }
+    out
+}
+
+/// `show cert list trust`: `<store>/<host>.pem: Trust Certificate` (description inferred).
+pub fn cert_list_trust(c: &Cluster, node: usize) -> Vec<String> {
+    let Some(n) = self::node(c, node) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (store, entries) in &n.trust {
+        for entry in entries {
+            let cn = entry.identity.certificate().subject().cn.clone();
+            out.push(format!("{}/{cn}.pem: Trust Certificate", store.name()));
+        }
+    }
+    out
+}
+
+/// `show cert own <unit>`: the certificate as PEM (framing inferred); `None` when the node
+/// does not hold the unit.
+pub fn cert_own(c: &Cluster, node: usize, unit: CertUnit) -> Option<Vec<String>> {
+    let id = self::node(c, node)?.identity(unit)?;
+    Some(
+        id.certificate()
+            .to_pem()
+            .lines()
+            .map(str::to_owned)
+            .collect(),
+    )
+}
+
+fn render_list(bytes: &[u8], built_at: u64) -> Option<Vec<String>> {
+    let list = TrustList::parse(bytes).ok()?;
+    let (report, _) = verify::verify_signature(&list, None);
+    let text = render(
+        &list,
+        &RenderOptions {
+            modified: Some(format_utc(built_at)),
+            verified: Some(report.valid),
+        },
+    );
+    Some(text.lines().map(str::to_owned).collect())
+}
+
+/// `show itl`: the node's served ITL rendered as CUCM does (`itl_core::render`); a node
+/// without one prints the §11.1 "no file" lines with ITL in place of CTL (inferred).
+pub fn show_itl(c: &Cluster, node: usize) -> Vec<String> {
+    match c
+        .served_itl(node)
+        .and_then(|f| render_list(&f.bytes, f.built_at))
+    {
+        Some(lines) => lines,
+        None => vec![
+            "Length of ITL file: 0".into(),
+            "ITL File not found. Please run the CLI - utils itl.. to generate the ITL file.".into(),
+            "Error parsing the ITL File.".into(),
+        ],
+    }
+}
+
+/// `show ctl`: the cluster's served CTL, or the §11.1 "no file" lines.
+pub fn show_ctl(c: &Cluster) -> Vec<String> {
+    match c.served_ctl().and_then(|f| render_list(&f.bytes, f.built_at)) {
+        Some(lines) => lines,
+        None => vec![
+            "Length of CTL file: 0".into(),
+            "CTL File not found. Please run CTLClient plugin or run the CLI - utils ctl.. to generate the CTL file.".into(),
+            "Error parsing the CTL File.".into(),
+        ],
+    }
+}
+
+/// `run sql <query>`: `processconfig` parameters `ClusterSecurityMode` and
+/// `RollBackToPreGrayback` (values as the simulator's AXL answers them); any other query gets
+/// an Informix-style error (inferred).
+pub fn sql(c: &Cluster, query: &str) -> Result<Vec<String>, Vec<String>> {
+    let q = query.to_ascii_lowercase();
+    if !q.trim_start().starts_with("select") || !q.contains("processconfig") {
+        return Err(vec![
+            "Only processconfig parameters are available in this simulator's run sql.".into(),
+            "The specified table (or view) is not in the database (or SLV is undefined).".into(),
+        ]);
+    }
+    let mut rows = Vec::new();
+    if q.contains("'clustersecuritymode'") {
+        let v = match c.settings().security_mode {
+            ClusterSecurityMode::Mixed => "1",
+            ClusterSecurityMode::NonSecure => "0",
+        };
+        rows.push(("ClusterSecurityMode", v));
+    }
+    if q.contains("'rollbacktopregrayback'") {
+        rows.push((
+            "RollBackToPreGrayback",
+            if c.settings().rollback { "T" } else { "F" },
+        ));
+    }
+    let width = rows
+        .iter()
+        .map(|(n, _)| n.len())
+        .max()
+        .unwrap_or(0)
+        .max("paramname".len());
+    let mut out = vec![
+        format!("{} paramvalue", pad("paramname", width)),
+        format!("{} ==========", "=".repeat(width)),
+    ];
+    for (name, value) in rows {
+        out.push(format!("{} {value}", pad(name, width)));
+    }
+    Ok(out)
+}
