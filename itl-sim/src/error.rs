@@ -33,6 +33,9 @@ pub enum SimError {
         #[source]
         source: itl_core::BuildError,
     },
+    /// A trust list cannot be laid out from the cluster's certificates.
+    #[error("cannot lay out a trust list: {0}")]
+    Layout(#[from] itl_core::layout::LayoutError),
     /// No node has that name.
     #[error("no node named {0:?}")]
     UnknownNode(String),

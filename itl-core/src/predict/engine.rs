@@ -5,18 +5,20 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::Digest;
-use crate::plan::{Plan, Service, Step, Target, CertUnit};
+use crate::plan::{CertUnit, Plan, Service, Step, Target};
 use crate::trust::{
     CertInfo, DownloadContext, Outcome, PhoneTrust, RegistrationTarget, TrustCache, TrustFile,
     TvsServer, Verdict, accepts_config_cert, download_files,
 };
 
-use super::files::{self, Inputs, NodeCerts};
+use super::files;
 use super::model::{ClusterModel, PhoneInput};
-use crate::cucm::Generation;
 use super::placeholder::regenerated_certificate;
 use super::result::{PhonePrediction, Prediction, StepPrediction, StepVerdict};
 use super::{PredictError, PredictOptions};
+use crate::cucm::ClusterSecurityMode;
+use crate::cucm::Generation;
+use crate::layout::{LayoutCluster, LayoutNode, ListSpec, Roles, SignerVariant};
 
 struct NodeState {
     certs: BTreeMap<CertUnit, Vec<u8>>,
@@ -139,33 +141,42 @@ impl<'a> Engine<'a> {
         self.cluster.generation
     }
 
-    fn inputs(&self) -> Inputs<'_> {
-        Inputs {
-            generation: self.generation(),
-            mixed: self.cluster.mixed,
-            nodes: self
-                .cluster
-                .nodes
-                .iter()
-                .zip(&self.nodes)
-                .map(|(m, s)| NodeCerts {
-                    name: &m.name,
-                    address: m.address,
+    /// The cluster as the lists depend on it, with the certificates of the moment.
+    fn layout_cluster(&self) -> LayoutCluster<'_> {
+        let mode = if self.cluster.mixed {
+            ClusterSecurityMode::Mixed
+        } else {
+            ClusterSecurityMode::NonSecure
+        };
+        let nodes = self
+            .cluster
+            .nodes
+            .iter()
+            .zip(&self.nodes)
+            .map(|(m, s)| LayoutNode {
+                name: &m.name,
+                address: m.address,
+                roles: Roles {
                     tftp: m.tftp,
                     callmanager: m.callmanager,
-                    tvs: if m.tvs {
-                        s.certs.get(&CertUnit::Tvs).map(Vec::as_slice)
-                    } else {
-                        None
-                    },
-                    callmanager_cert: s.certs.get(&CertUnit::CallManager).map(Vec::as_slice),
-                    itl_recovery: s.certs.get(&CertUnit::ItlRecovery).map(Vec::as_slice),
-                    capf: s.certs.get(&CertUnit::Capf).map(Vec::as_slice),
-                })
-                .collect(),
-            timestamp: self.next_timestamp(),
-            digest: self.digest,
-        }
+                    tvs: m.tvs,
+                    // CAPF runs where its certificate is (the publisher).
+                    capf: s.certs.contains_key(&CertUnit::Capf),
+                },
+                certs: s.certs.iter().map(|(u, d)| (*u, d.as_slice())).collect(),
+            })
+            .collect();
+        LayoutCluster::new(self.generation(), mode, nodes)
+    }
+
+    /// The bytes of `spec` as CUCM will write it next.
+    fn build(&self, spec: ListSpec<'_>) -> Result<Vec<u8>, PredictError> {
+        files::build(
+            &self.layout_cluster(),
+            spec,
+            self.next_timestamp(),
+            self.digest,
+        )
     }
 
     fn next_timestamp(&self) -> u32 {
@@ -179,7 +190,12 @@ impl<'a> Engine<'a> {
     /// Rebuilds the ITL of `node`, signed normally or with the other SAST key; a localkey
     /// ITL stays until TFTP restarts (it counts as stale).
     fn rebuild_itl_signed(&mut self, node: usize, localkey: bool) -> Result<(), PredictError> {
-        let bytes = files::build_itl(&self.inputs(), node, localkey)?;
+        let signer = if localkey {
+            SignerVariant::LocalKey
+        } else {
+            SignerVariant::Normal
+        };
+        let bytes = self.build(ListSpec::Itl { node, signer })?;
         self.timestamp = self.next_timestamp();
         let file = self
             .cache
@@ -191,7 +207,12 @@ impl<'a> Engine<'a> {
     }
 
     fn rebuild_ctl(&mut self, localkey: bool) -> Result<(), PredictError> {
-        let bytes = files::build_ctl(&self.inputs(), localkey)?;
+        let signer = if localkey {
+            SignerVariant::LocalKey
+        } else {
+            SignerVariant::Normal
+        };
+        let bytes = self.build(ListSpec::Ctl { signer })?;
         self.timestamp = self.next_timestamp();
         let file = self
             .cache
@@ -476,14 +497,18 @@ impl<'a> Engine<'a> {
         };
         let new =
             regenerated_certificate(old, &label).map_err(|e| PredictError::Build(e.to_string()))?;
-        if matches!(unit, CertUnit::CallManager | CertUnit::ItlRecovery | CertUnit::Capf) {
+        if matches!(
+            unit,
+            CertUnit::CallManager | CertUnit::ItlRecovery | CertUnit::Capf
+        ) {
             self.vouched.push(cert(&new, &label)?);
         }
         let new_cert = cert(&new, &label)?;
         self.nodes[node].certs.insert(unit, new);
         // Which ITLs go stale: the node's own (CallManager; ITLRecovery where each node has
         // its own), every one (TVS, CAPF, the cluster-wide ITLRecovery).
-        let per_node_recovery = unit == CertUnit::ItlRecovery && self.generation() == Generation::V11_5;
+        let per_node_recovery =
+            unit == CertUnit::ItlRecovery && self.generation() == Generation::V11_5;
         let all = matches!(unit, CertUnit::Tvs | CertUnit::Capf)
             || (unit == CertUnit::ItlRecovery && !per_node_recovery);
         for t in self.tftp_nodes() {

@@ -54,6 +54,9 @@ pub enum PredictError {
     /// A next list could not be built.
     #[error("cannot build {0}")]
     Build(String),
+    /// A next list cannot be laid out from the cluster's certificates.
+    #[error("cannot lay out the next list: {0}")]
+    Layout(#[from] crate::layout::LayoutError),
 }
 
 /// Knobs of a prediction.

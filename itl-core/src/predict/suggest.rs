@@ -10,7 +10,7 @@
 
 use std::sync::Arc;
 
-use crate::plan::{Plan, Service, Step, Target, CertUnit};
+use crate::plan::{CertUnit, Plan, Service, Step, Target};
 use crate::trust::{Capabilities, PhoneTrust, TrustFile};
 
 use super::model::{ClusterModel, PhoneInput};
