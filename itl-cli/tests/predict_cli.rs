@@ -160,8 +160,29 @@ fn bad_inputs_exit_2_and_say_what_is_wrong() {
     assert_eq!(
         stderr(&o),
         format!(
-            "itl: bad plan\n{plan_arg}:3: unknown unit \"everything\" (CallManager, TVS, ITLRecovery, CAPF, ipsec, tomcat)\n{plan_arg}:5: unknown step \"reboot\" (steps: regen <unit> @<node|all>, ctl update, restart <service> @<node|all>, reset phones [@<device pool>], wait registered, itl reset localkey, ctl reset localkey)\n"
+            "itl: bad plan\n{plan_arg}:3: unknown unit \"everything\" (CallManager, TVS, ITLRecovery, CAPF, ipsec, tomcat, CallManager-ECDSA, tomcat-ECDSA)\n{plan_arg}:5: unknown step \"reboot\" (steps: regen <unit> @<node|all>, ctl update, restart <service> @<node|all>, reset phones [@<device pool>], wait registered, itl reset localkey, ctl reset localkey)\n"
         )
     );
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn the_time_is_given_with_now_or_read_from_the_clock() {
+    let expected = "ITL: NO_CHANGE: the served ITL is byte-identical to the installed one\nphone logs: File Not Found <CTLFile.tlv>\nverdict: unaffected\n";
+    for now in ["2026-01-01T00:00:00Z", "2026-01-01", "1767225600"] {
+        let o = itl(&["predict", "--current", V12, "--next", V12, "--now", now]);
+        assert_eq!(o.status.code(), Some(0), "{now}: {}", stderr(&o));
+        assert_eq!(stdout(&o), expected, "{now}");
+    }
+    // The reject twin: a time that does not parse is a usage error.
+    let o = itl(&["predict", "--current", V12, "--next", V12, "--now", "soon"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(
+            "invalid value 'soon' for '--now <RFC3339>': `soon` is not an RFC 3339 time such as 2026-01-01T00:00:00Z, a date such as 2026-01-01, nor Unix seconds"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(stdout(&o), "");
 }

@@ -1,9 +1,9 @@
 //! `itl demo`: starts a simulated cluster in-process, fetches each TFTP node's ITL with the
 //! real client over HTTP 6970 and TFTP, verifies it, and shows the phones by state.
 
-use itl_core::cucm::{CertUnit, Generation, Service};
 use crate::exit;
 use anyhow::{Context, Result};
+use itl_core::cucm::{CertUnit, Generation, Service};
 use itl_core::verify::{ClusterCert, ClusterCerts, ClusterRole, Severity, VerifyOptions, verify};
 use itl_core::{Function, TrustList};
 use itl_cucm::{FetchOptions, Fetcher, Transport, TrustFileSet};
@@ -149,7 +149,8 @@ async fn show(
     opts.http.timeout = Duration::from_secs(5);
     let fetcher = Fetcher::new(opts).context("cannot set up the HTTP client")?;
     let cluster_certs = h.read(cluster_certs);
-    let verify_options = VerifyOptions::new(h.read(|c| c.now()) as i64).with_cluster(cluster_certs);
+    let verify_options = VerifyOptions::new(itl_core::UnixTime::from_secs_u64(h.read(|c| c.now())))
+        .with_cluster(cluster_certs);
     let file = sim.cluster_file();
     let mut all_ok = true;
     println!("\nITL of each TFTP node (fetched with the itl client over HTTP 6970 and TFTP)");
@@ -208,13 +209,13 @@ async fn show(
                     .findings
                     .iter()
                     .filter(|f| f.severity != Severity::Error && f.severity != Severity::Warning)
-                    .map(|f| f.code)
+                    .map(|f| f.code.name())
                     .collect();
                 let problems: Vec<&str> = report
                     .findings
                     .iter()
                     .filter(|f| f.severity == Severity::Error || f.severity == Severity::Warning)
-                    .map(|f| f.code)
+                    .map(|f| f.code.name())
                     .collect();
                 println!(
                     "            checked against the cluster's certificates: {errors} errors, {warnings} warnings{}{}",
@@ -349,7 +350,9 @@ async fn sweep(sim: &SimServer, password: &str, html_path: &std::path::Path) -> 
     use itl_cucm::soap::{Credentials, Secret, SoapClientOptions};
     use itl_cucm::sweep::report::ClusterFacts;
     use itl_cucm::sweep::run::tftp_nodes_of;
-    use itl_cucm::sweep::{Archive, ProgressBarObserver, SweepPlan, cancel_pair, html, inventory, run_sweep};
+    use itl_cucm::sweep::{
+        Archive, ProgressBarObserver, SweepPlan, cancel_pair, html, inventory, run_sweep,
+    };
 
     let started = Instant::now();
     let options = demo_sweep_options();

@@ -1,9 +1,9 @@
 //! `itl fetch URL... [-o PATH]` and `itl fetch --server HOST[:PORT] [--mac MAC] [--http]`.
 
-use itl_core::cucm::Mac;
 use crate::exit;
 use anyhow::{Context, Result, bail};
 use itl_core::TrustList;
+use itl_core::cucm::Mac;
 use itl_core::summary::ListSummary;
 use itl_core::verify::{Finding, Severity, VerifyOptions, verify};
 use itl_cucm::{FetchOptions, FetchOutcome, Fetcher, TrustFileSet, TrustServer};
@@ -202,8 +202,8 @@ fn assess(name: &str, bytes: &[u8], options: &VerifyOptions) -> FileReport {
 fn report_of(set: &TrustFileSet) -> SetReport {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    let options = VerifyOptions::new(now);
+        .map_or(0, |d| d.as_secs());
+    let options = VerifyOptions::new(itl_core::UnixTime::from_secs_u64(now));
     let files = set
         .files
         .iter()

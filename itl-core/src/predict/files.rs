@@ -6,7 +6,7 @@ use crate::layout::{LayoutCluster, ListSpec, layout};
 use crate::signature::rsa_key_from_certificate;
 use crate::{Digest, SignerInfo};
 
-use super::PredictError;
+use super::{BuildProblem, ListName, PredictError};
 
 /// The bytes of `spec` with TIMESTAMP `timestamp` (the wire's u32) and digest `digest`,
 /// signed with a placeholder signature of the signer key's size.
@@ -16,27 +16,37 @@ pub(crate) fn build(
     timestamp: u32,
     digest: Digest,
 ) -> Result<Vec<u8>, PredictError> {
+    write(cluster, spec, timestamp, digest).map_err(|problem| PredictError::Build {
+        list: list_name(spec, cluster),
+        problem,
+    })
+}
+
+fn write(
+    cluster: &LayoutCluster<'_>,
+    spec: ListSpec<'_>,
+    timestamp: u32,
+    digest: Digest,
+) -> Result<Vec<u8>, BuildProblem> {
     let laid = layout(cluster, spec)?;
     let builder = laid.builder(cluster, timestamp)?.digest(digest);
     let signer = laid.signer_certificate;
-    let what = || what(spec, cluster);
-    let info = SignerInfo::from_certificate(signer)
-        .map_err(|e| PredictError::Build(format!("the signer of {}: {e}", what())))?;
+    let info = SignerInfo::from_certificate(signer).map_err(BuildProblem::SignerInfo)?;
     let len = rsa_key_from_certificate(signer)
         .map(|k| rsa::traits::PublicKeyParts::size(&k))
-        .ok_or_else(|| PredictError::Build(format!("the signer of {} has no RSA key", what())))?;
-    builder
-        .unsigned(&info, len)
-        .map_err(|e| PredictError::Build(format!("{}: {e}", what())))
+        .ok_or(BuildProblem::SignerNotRsa)?;
+    builder.unsigned(&info, len).map_err(BuildProblem::Writer)
 }
 
-/// `the ITL of ucm-pub`, `the CTL`.
-fn what(spec: ListSpec<'_>, cluster: &LayoutCluster<'_>) -> String {
+/// Which list `spec` is.
+pub(crate) fn list_name(spec: ListSpec<'_>, cluster: &LayoutCluster<'_>) -> ListName {
     match spec {
-        ListSpec::Itl { node, .. } => format!(
-            "the ITL of {}",
-            cluster.nodes.get(node).map_or("?", |n| n.name)
-        ),
-        ListSpec::Ctl { .. } | ListSpec::TokenCtl { .. } => "the CTL".to_owned(),
+        ListSpec::Itl { node, .. } => ListName::Itl {
+            node: cluster
+                .nodes
+                .get(node)
+                .map_or_else(|| format!("node #{node}"), |n| n.name.to_owned()),
+        },
+        ListSpec::Ctl { .. } | ListSpec::TokenCtl { .. } => ListName::Ctl,
     }
 }

@@ -25,7 +25,7 @@ use itl_core::trust::{
     Capabilities, DownloadContext, DownloadResult, Outcome, PhoneTrust, RegistrationTarget,
     TrustCache, TvsServer, accepts_config_signer, download,
 };
-use itl_core::{RecordSpec, TrustListBuilder};
+use itl_core::{RecordSpec, TrustListBuilder, UnixTime};
 use itl_pki::{CertSpec, DistinguishedName, SigHash, rsa_certificate, rsa_key};
 use std::collections::HashMap;
 use std::net::Ipv4Addr;
@@ -33,9 +33,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// A time inside every certificate's validity: 2025-06-15T...Z.
-pub const NOW: u64 = 1_750_000_000;
+pub const NOW: UnixTime = UnixTime::from_secs(1_750_000_000);
 /// One hour.
-pub const HOUR: u64 = 3600;
+pub const HOUR: i64 = 3600;
 const SEED: u64 = 0x7275_5354;
 const NOT_BEFORE: u64 = 1_704_067_200;
 const NOT_AFTER: u64 = 2_019_686_400;
@@ -517,7 +517,12 @@ impl Phone {
 
     /// Resets at `now`: downloads the CTL (if served) and its TFTP node's ITL, and keeps the
     /// resulting state.
-    pub fn reset(&mut self, cluster: &Cluster, cache: &TrustCache, now: u64) -> DownloadResult {
+    pub fn reset(
+        &mut self,
+        cluster: &Cluster,
+        cache: &TrustCache,
+        now: UnixTime,
+    ) -> DownloadResult {
         self.reset_with(cluster, cache, now, &ResetOptions::default())
     }
 
@@ -526,7 +531,7 @@ impl Phone {
         &mut self,
         cluster: &Cluster,
         cache: &TrustCache,
-        now: u64,
+        now: UnixTime,
         options: &ResetOptions,
     ) -> DownloadResult {
         let tvs = cluster.tvs_servers(&self.group);
@@ -550,7 +555,7 @@ impl Phone {
     }
 
     /// Whether it accepts its config file, signed by its TFTP node's current CallManager.
-    pub fn config(&self, cluster: &Cluster, cache: &TrustCache, now: u64) -> Outcome {
+    pub fn config(&self, cluster: &Cluster, cache: &TrustCache, now: UnixTime) -> Outcome {
         let tvs = cluster.tvs_servers(&self.group);
         let ctx = DownloadContext::new(cache, now)
             .with_tvs(&tvs)

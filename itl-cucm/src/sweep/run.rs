@@ -15,15 +15,13 @@ use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use futures::StreamExt;
-use itl_core::TrustList;
 use itl_core::checksum::Checksums;
 use itl_core::verify::{VerifyOptions, verify};
+use itl_core::{TrustList, UnixTime};
 use tokio::sync::watch;
 
 use crate::cluster_file::{ClusterFile, ClusterFileError};
-use crate::fetch::{
-    FetchError, FetchOptions, FetchOutcome, Fetcher, Transport, TrustServer,
-};
+use crate::fetch::{FetchError, FetchOptions, FetchOutcome, Fetcher, Transport, TrustServer};
 use crate::http::{HttpClient, HttpError, HttpOptions};
 use itl_core::cucm::{ClusterSecurityMode, ListKind, Mac, PhoneState};
 
@@ -399,12 +397,16 @@ pub fn list_facts(name: &str, bytes: &[u8], now: u64) -> ListFacts {
     let sums = Checksums::of(bytes);
     let (signer, records, signature_valid, findings) = match TrustList::parse(bytes) {
         Ok(list) => {
-            let report = verify(&list, &VerifyOptions::new(now.min(i64::MAX as u64) as i64));
+            let report = verify(&list, &VerifyOptions::new(UnixTime::from_secs_u64(now)));
             (
                 list.header().signer_name.map(|t| t.lossy().into_owned()),
                 list.records().len(),
                 Some(report.signature.valid),
-                report.findings.iter().map(|f| f.code.to_owned()).collect(),
+                report
+                    .findings
+                    .iter()
+                    .map(|f| f.code.name().to_owned())
+                    .collect(),
             )
         }
         Err(_) => (None, 0, None, vec!["parse-error".to_owned()]),
@@ -739,7 +741,7 @@ fn record(
             .clone()
             .or_else(|| phone.tftp_server.clone()),
         security_profile: phone.security_profile.clone(),
-        security_mode: phone.security_mode.clone(),
+        security_mode: phone.security_mode,
         state,
         evidence,
     }
@@ -847,8 +849,8 @@ pub async fn run_sweep(
     Ok(SweepReport {
         schema: SCHEMA_VERSION,
         tool: concat!("itl ", env!("CARGO_PKG_VERSION")).to_owned(),
-        started: itl_core::render::format_rfc3339(started),
-        finished: itl_core::render::format_rfc3339(now_secs()),
+        started: UnixTime::from_secs_u64(started).to_rfc3339(),
+        finished: UnixTime::from_secs_u64(now_secs()).to_rfc3339(),
         complete,
         cluster,
         references: reference_facts,

@@ -9,7 +9,7 @@ use itl_core::cucm::{CertUnit, ClusterSecurityMode, Generation};
 use itl_core::layout::{CertSource, LayoutCluster, LayoutNode, ListSpec, Roles, layout};
 use std::net::Ipv4Addr;
 
-use crate::error::SimError;
+use crate::error::{BuiltList, SimError};
 use crate::model::identity::Identity;
 
 /// Which SAST key signs a file: [`Signer::Normal`] (ITLRecovery from 12.0; the CallManager
@@ -109,18 +109,25 @@ impl<'a> BuildInputs<'a> {
     }
 
     /// Lays out `spec` and signs it with its signer's key.
-    fn build(&self, spec: ListSpec<'_>, what: impl Fn() -> String) -> Result<Vec<u8>, SimError> {
+    fn build(&self, spec: ListSpec<'_>, list: BuiltList) -> Result<Vec<u8>, SimError> {
         let cluster = self.layout_cluster();
-        let laid = layout(&cluster, spec)?;
-        let signer = self
-            .identity(laid.signer)
-            .ok_or_else(|| SimError::Refused(format!("{}: no key for its signer", what())))?;
-        laid.builder(&cluster, self.timestamp)?
+        let laid = match layout(&cluster, spec) {
+            Ok(laid) => laid,
+            Err(source) => return Err(SimError::Layout { list, source }),
+        };
+        let Some(signer) = self.identity(laid.signer) else {
+            return Err(SimError::NoSignerKey {
+                list,
+                signer: laid.signer,
+            });
+        };
+        let builder = match laid.builder(&cluster, self.timestamp) {
+            Ok(builder) => builder,
+            Err(source) => return Err(SimError::Layout { list, source }),
+        };
+        builder
             .sign_with_certificate(signer.key(), signer.der())
-            .map_err(|source| SimError::Build {
-                what: what(),
-                source,
-            })
+            .map_err(|source| SimError::Build { list, source })
     }
 }
 
@@ -132,15 +139,16 @@ pub fn build_itl(
     node_index: usize,
     signer: Signer,
 ) -> Result<Vec<u8>, SimError> {
+    let node = inputs
+        .nodes
+        .get(node_index)
+        .map_or_else(|| format!("node #{node_index}"), |n| n.name.to_owned());
     inputs.build(
         ListSpec::Itl {
             node: node_index,
             signer,
         },
-        || {
-            let name = inputs.nodes.get(node_index).map_or("?", |n| n.name);
-            format!("the ITL of {name}")
-        },
+        BuiltList::Itl { node },
     )
 }
 
@@ -148,5 +156,5 @@ pub fn build_itl(
 /// `utils ctl update CTLFile` writes it; [`Signer::LocalKey`]: as `utils ctl reset localkey`
 /// writes it, same records).
 pub fn build_ctl(inputs: &BuildInputs<'_>, signer: Signer) -> Result<Vec<u8>, SimError> {
-    inputs.build(ListSpec::Ctl { signer }, || "the CTL".to_owned())
+    inputs.build(ListSpec::Ctl { signer }, BuiltList::Ctl)
 }
