@@ -1,5 +1,6 @@
-//! `itl verify` through the real binary: verdict lines, findings, JSON, folders, cluster
-//! certificates and exit codes 0 / 1 / 2.
+//! `itl verify` through the real binary: verdict lines (the signature apart from the
+//! certificates' dates), signer lines, findings, JSON, folders, cluster certificates and exit
+//! codes 0 / 1 / 2.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -72,7 +73,7 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 #[test]
-fn a_valid_file_exits_0_with_one_ok_line() {
+fn a_valid_file_exits_0_with_an_ok_verdict_and_its_signer() {
     let out = itl(
         &["verify", "fixtures/itl-12-sha512.tlv", "--now", STAMP],
         None,
@@ -80,7 +81,8 @@ fn a_valid_file_exits_0_with_one_ok_line() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(
         text(&out.stdout),
-        "OK  fixtures/itl-12-sha512.tlv  signer: record 1 (ITLRECOVERY_ucm-pub.example.org), SHA-512, RSA-2048\n"
+        "OK  fixtures/itl-12-sha512.tlv  signature valid\n\
+         \x20 signer: record 1 (ITLRECOVERY_ucm-pub.example.org), SHA-512, RSA-2048\n"
     );
     assert_eq!(text(&out.stderr), "");
 }
@@ -94,7 +96,8 @@ fn a_failing_file_exits_1_with_its_findings() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         text(&out.stdout),
-        "FAIL  fixtures/itl-expiring.tlv  signer: record 1 (ucm-pub.example.org), SHA-256, RSA-2048\n\
+        "FAIL  fixtures/itl-expiring.tlv  signature valid; 1 of 6 certificates expired (record 6), 1 expiring within 30 days (record 5)\n\
+         \x20 signer: record 1 (ucm-pub.example.org), SHA-256, RSA-2048\n\
          \x20 warning  record 5   expiring-soon: the certificate expires on 2025-06-11T12:00:00Z (10 day(s) from now)\n\
          \x20 error    record 6   expired: the certificate expired on 2025-05-31T12:00:00Z\n"
     );
@@ -114,7 +117,11 @@ fn the_real_ctl_verifies_and_a_flipped_byte_does_not() {
     let mut lines = stdout.lines();
     assert_eq!(
         lines.next().unwrap(),
-        format!("OK  {REAL}  signer: record 1 (gigantic-6.cisco.com), SHA-1, RSA-1024")
+        format!("OK  {REAL}  signature valid")
+    );
+    assert_eq!(
+        lines.next().unwrap(),
+        "  signer: record 1 (gigantic-6.cisco.com), SHA-1, RSA-1024"
     );
     assert_eq!(
         lines.next().unwrap(),
@@ -135,13 +142,111 @@ fn the_real_ctl_verifies_and_a_flipped_byte_does_not() {
     let stdout = text(&out.stdout);
     assert!(
         stdout.starts_with(&format!(
-            "FAIL  {path}  signer: record 1 (gigantic-6.cisco.com), SHA-1, RSA-1024, signature not valid\n"
+            "FAIL  {path}  signature does not verify\n  signer: record 1 (gigantic-6.cisco.com), SHA-1, RSA-1024\n"
         )),
         "{stdout}"
     );
     assert!(stdout.contains(
         "\n  error    record 1   signature-invalid: the SHA-1 / RSA-1024 signature does not verify with the signer record's certificate\n"
     ));
+}
+
+/// The real CUCM CTL, verified at its own TIMESTAMP: signed correctly by CUCM, yet holding
+/// a certificate that had expired half a year before (trust-and-procedure.md §2.4).
+const REAL_SIGNED_AT: &str = "2015-05-07T03:10:47Z";
+
+#[test]
+fn the_real_ctl_at_its_own_timestamp_fails_on_one_expired_certificate_only() {
+    let out = itl(&["verify", REAL, "--now", REAL_SIGNED_AT], None);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[..2],
+        [
+            format!("FAIL  {REAL}  signature valid; 1 of 6 certificates expired (record 3)")
+                .as_str(),
+            "  signer: record 1 (gigantic-6.cisco.com), SHA-1, RSA-1024",
+        ]
+    );
+    let errors: Vec<&&str> = lines.iter().filter(|l| l.starts_with("  error")).collect();
+    assert_eq!(
+        errors,
+        [&"  error    record 3   expired: the certificate expired on 2014-11-24T09:25:22Z"]
+    );
+
+    let out = itl(&["verify", "--json", REAL, "--now", REAL_SIGNED_AT], None);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let file = &v[0];
+    assert_eq!(file["valid"], false);
+    assert_eq!(
+        file["signature"],
+        serde_json::json!({"valid": true, "signer_record": 1, "digest": "SHA-1", "key_bits": 1024})
+    );
+    assert_eq!(
+        file["certificates"],
+        serde_json::json!({"count": 6, "expired": [3], "expiring_soon": [], "not_yet_valid": []})
+    );
+    let errors: Vec<&serde_json::Value> = file["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            &serde_json::json!({"code": "expired", "severity": "error", "record": 3,
+            "message": "the certificate expired on 2014-11-24T09:25:22Z"})
+        ]
+    );
+
+    // Twin: ten years on, every certificate has expired; a day before record 3 expired,
+    // none had.
+    let out = itl(&["verify", REAL, "--now", "2026-01-01"], None);
+    assert_eq!(
+        text(&out.stdout).lines().next().unwrap(),
+        format!("FAIL  {REAL}  signature valid; 6 of 6 certificates expired (records 1-6)")
+    );
+    let out = itl(&["verify", REAL, "--now", "2014-11-23T00:00:00Z"], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        text(&out.stdout).lines().next().unwrap(),
+        format!(
+            "OK  {REAL}  signature valid; 1 of 6 certificates expiring within 30 days (record 3)"
+        )
+    );
+}
+
+#[test]
+fn a_broken_signature_is_told_apart_from_dates() {
+    let mut bytes = std::fs::read(root().join(REAL)).unwrap();
+    bytes[2606 + 30] ^= 0x01; // inside record 3: signed bytes change
+    let scratch = Scratch::new("flip-json");
+    let path = scratch.put("CTLFile.tlv", &bytes);
+    // At its own timestamp both fail: the signature and record 3's date.
+    let out = itl(&["verify", &path, "--now", REAL_SIGNED_AT], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stdout).lines().next().unwrap(),
+        format!("FAIL  {path}  signature does not verify; 1 of 6 certificates expired (record 3)")
+    );
+    let out = itl(&["verify", "--json", &path, "--now", "2014-06-01"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["signature"]["valid"], false);
+    assert_eq!(
+        v[0]["certificates"],
+        serde_json::json!({"count": 6, "expired": [], "expiring_soon": [], "not_yet_valid": []})
+    );
+    assert_eq!(
+        text(&itl(&["verify", &path, "--now", "2014-06-01"], None).stdout)
+            .lines()
+            .next()
+            .unwrap(),
+        format!("FAIL  {path}  signature does not verify")
+    );
 }
 
 #[test]
@@ -168,6 +273,7 @@ fn json_shape() {
             "kind": "CTL",
             "valid": true,
             "signature": {"valid": true, "signer_record": 1, "digest": "SHA-256", "key_bits": 2048},
+            "certificates": {"count": 5, "expired": [], "expiring_soon": [], "not_yet_valid": []},
             "findings": []
         })
     );
@@ -236,12 +342,10 @@ fn a_folder_is_walked_for_tlv_files() {
     assert_eq!(
         lines,
         [
-            format!(
-                "OK  {dir}/a/nested/CTLFile.TLV  signer: record 1 (ITLRECOVERY_ucm-pub.example.org), SHA-256, RSA-2048"
-            ),
-            format!(
-                "OK  {dir}/b/ITLFile.tlv  signer: record 1 (ucm-pub.example.org), SHA-256, RSA-4096"
-            ),
+            format!("OK  {dir}/a/nested/CTLFile.TLV  signature valid"),
+            "  signer: record 1 (ITLRECOVERY_ucm-pub.example.org), SHA-256, RSA-2048".into(),
+            format!("OK  {dir}/b/ITLFile.tlv  signature valid"),
+            "  signer: record 1 (ucm-pub.example.org), SHA-256, RSA-4096".into(),
         ]
     );
 }
@@ -287,10 +391,9 @@ fn standard_input() {
         Some(&fixture("itl-11.5-sha1-2048.tlv")),
     );
     assert_eq!(out.status.code(), Some(0));
-    assert!(
-        text(&out.stdout)
-            .starts_with("OK  <stdin>  signer: record 1 (ucm-pub.example.org), SHA-1, RSA-2048\n")
-    );
+    assert!(text(&out.stdout).starts_with(
+        "OK  <stdin>  signature valid\n  signer: record 1 (ucm-pub.example.org), SHA-1, RSA-2048\n"
+    ));
 }
 
 #[test]
@@ -336,18 +439,24 @@ fn cluster_certificates() {
     let stdout = text(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(
-        lines[0],
-        "FAIL  fixtures/itl-11.5-sha1-2048.tlv  signer: record 1 (ucm-pub.example.org), SHA-1, RSA-2048"
+        lines[..2],
+        [
+            "FAIL  fixtures/itl-11.5-sha1-2048.tlv  signature valid; other errors: stale-record (record 5), missing-cert",
+            "  signer: record 1 (ucm-pub.example.org), SHA-1, RSA-2048"
+        ]
     );
     assert!(
-        lines[2]
+        lines[3]
             .starts_with("  error    record 5   stale-record: TVS certificate `CN=TVS-ucm-sub1;")
     );
-    assert!(lines[3].starts_with(
+    assert!(lines[4].starts_with(
         "  error    file       missing-cert: the cluster's ucm-sub1/TVS certificate (SHA-256 "
     ));
-    assert!(lines[4].starts_with("OK  fixtures/ctl-mixed-sha256.tlv  "));
-    assert_eq!(lines.len(), 5);
+    assert_eq!(
+        lines[5],
+        "OK  fixtures/ctl-mixed-sha256.tlv  signature valid"
+    );
+    assert_eq!(lines.len(), 7);
 }
 
 #[test]

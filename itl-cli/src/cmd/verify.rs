@@ -9,7 +9,8 @@ use crate::input::{display, expand_tlv_inputs, read_input};
 use anyhow::{Context, Result, bail};
 use itl_core::names::parse_dn_text;
 use itl_core::verify::{
-    ClusterCert, ClusterCerts, ClusterRole, Finding, Report, SignatureReport, VerifyOptions, verify,
+    CertificateDates, ClusterCert, ClusterCerts, ClusterRole, Finding, Report, SignatureReport,
+    VerifyOptions, verify,
 };
 use itl_core::{ListKind, ParseError, TrustList, UnixTime};
 use rayon::prelude::*;
@@ -57,6 +58,7 @@ struct FileReport<'r> {
     kind: &'static str,
     valid: bool,
     signature: &'r SignatureReport,
+    certificates: &'r CertificateDates,
     findings: &'r [Finding],
 }
 
@@ -101,6 +103,7 @@ pub fn run(args: Args) -> Result<u8> {
                         kind: ListKind::name_or_unknown(report.kind),
                         valid: report.is_valid(),
                         signature: &report.signature,
+                        certificates: &report.certificates,
                         findings: &report.findings,
                     });
                 } else {
@@ -156,8 +159,11 @@ fn parse_message(path: &Path, e: &ParseError) -> String {
     format!("{}: {e}", display(path))
 }
 
+/// The verdict line (the signature apart from the certificates' dates), the signer line,
+/// then one line per finding.
 fn print_text(name: &str, report: &Report, signer_name: Option<&str>) {
     let verdict = if report.is_valid() { "OK" } else { "FAIL" };
+    println!("{verdict}  {name}  {}", report.summary());
     let sig = &report.signature;
     let mut signer = match sig.signer_record {
         Some(n) => {
@@ -175,10 +181,7 @@ fn print_text(name: &str, report: &Report, signer_name: Option<&str>) {
     if let Some(bits) = sig.key_bits {
         signer.push_str(&format!(", RSA-{bits}"));
     }
-    if !sig.valid {
-        signer.push_str(", signature not valid");
-    }
-    println!("{verdict}  {name}  {signer}");
+    println!("  {signer}");
     for finding in &report.findings {
         let place = finding
             .record

@@ -400,6 +400,35 @@ impl FindingCode {
         }
     }
 
+    /// Whether the code is about the file signature (the header's signature fields, the
+    /// signer record, the RSA check).
+    pub fn concerns_signature(self) -> bool {
+        matches!(
+            self,
+            FindingCode::Unsigned
+                | FindingCode::DigestUnsupported
+                | FindingCode::DigestLegacyCode
+                | FindingCode::SignatureAlgorithmUnsupported
+                | FindingCode::SignerNotFound
+                | FindingCode::SignerIssuerMismatch
+                | FindingCode::SignerNotSast
+                | FindingCode::SignerCertificateInvalid
+                | FindingCode::SignerKeyUnsupported
+                | FindingCode::SignatureLengthMismatch
+                | FindingCode::SignatureInvalid
+                | FindingCode::Sha1Digest
+        )
+    }
+
+    /// Whether the code is about a certificate's dates (`not-yet-valid`, `expired`,
+    /// `expiring-soon`).
+    pub fn concerns_validity(self) -> bool {
+        matches!(
+            self,
+            FindingCode::NotYetValid | FindingCode::Expired | FindingCode::ExpiringSoon
+        )
+    }
+
     /// The code named `name`; `None` for a name that is no code.
     pub fn from_name(name: &str) -> Option<FindingCode> {
         Self::ALL.into_iter().find(|c| c.name() == name)

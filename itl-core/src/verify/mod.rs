@@ -32,6 +32,7 @@ mod lint;
 mod pubkey;
 mod records;
 mod signature;
+mod verdict;
 
 pub use cert::CertCache;
 pub use cluster::{ClusterCert, ClusterCerts, ClusterRole};
@@ -39,6 +40,7 @@ pub use finding::{Finding, FindingCode, Severity};
 pub use lint::{MAX_CERTIFICATES, MAX_FILE_SIZE, MAX_SAST};
 pub use pubkey::{KeyError, PreparedKey};
 pub use signature::{SignatureReport, verify_signature, verify_signature_with};
+pub use verdict::{CertificateDates, SignatureState, Summary, record_ranges};
 
 use crate::{ListKind, ParseError, TrustList, UnixTime};
 use serde::Serialize;
@@ -92,6 +94,8 @@ pub struct Report {
     pub signature: SignatureReport,
     /// Everything found, in order: signature, records (in file order), list, cluster.
     pub findings: Vec<Finding>,
+    /// Which records' certificates are out of date at [`VerifyOptions::now`].
+    pub certificates: CertificateDates,
 }
 
 impl Report {
@@ -111,6 +115,12 @@ impl Report {
             .iter()
             .filter(|f| f.severity == severity)
             .count()
+    }
+
+    /// The verdict in one sentence, the signature apart from the certificates' dates
+    /// (`signature valid; 1 of 6 certificates expired (record 3)`).
+    pub fn summary(&self) -> Summary {
+        Summary::of(self)
     }
 
     /// The codes of the findings, in order.
@@ -135,9 +145,15 @@ pub fn verify(list: &TrustList<'_>, options: &VerifyOptions) -> Report {
     if let Some(cluster) = &options.cluster {
         cluster::check(list, cluster, &mut findings);
     }
+    let count = list
+        .records()
+        .iter()
+        .filter(|r| r.certificate_der.is_some())
+        .count();
     Report {
         kind: list.kind(),
         signature,
+        certificates: CertificateDates::from_findings(count, &findings),
         findings,
     }
 }
