@@ -6,6 +6,7 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use itl_core::Function;
+use itl_core::UnixTime;
 use itl_core::cucm::Generation;
 use itl_core::plan::{CertUnit, Plan};
 use itl_core::predict::{ClusterModel, NodeModel, PhoneInput, PredictOptions, predict};
@@ -13,6 +14,9 @@ use itl_core::trust::{Capabilities, PhoneTrust, TrustFile, Verdict};
 use std::hint::black_box;
 use std::net::Ipv4Addr;
 use std::sync::Arc;
+
+/// The start of the predicted plans (2026-01-01).
+const START: UnixTime = UnixTime::from_secs(1_767_225_600);
 
 const PHONES: usize = 40_000;
 
@@ -93,7 +97,7 @@ fn bench(c: &mut Criterion) {
     let plan = Plan::parse(PLAN).expect("plan");
     assert_eq!(plan.steps().len(), 10);
     // The figures mean something only if the plan does what it says.
-    let p = predict(&model, &phones, &plan, &PredictOptions::default()).expect("predicts");
+    let p = predict(&model, &phones, &plan, &PredictOptions::at(START)).expect("predicts");
     assert_eq!(
         p.steps[2].counts.get(&Verdict::Accept),
         Some(&(PHONES - PHONES / 20))
@@ -111,7 +115,7 @@ fn bench(c: &mut Criterion) {
                 black_box(&model),
                 &phones,
                 &plan,
-                &PredictOptions::default(),
+                &PredictOptions::at(START),
             )
             .expect("predicts");
             black_box(p.final_counts.len())

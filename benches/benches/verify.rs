@@ -20,8 +20,8 @@
 //!
 //! Run: `cargo bench -p itl-benches --bench verify` (`ITL_BENCH_SECONDS=N` per row, default 3).
 
-use itl_core::TrustList;
 use itl_core::verify::{PreparedKey, VerifyOptions, verify_bytes};
+use itl_core::{TrustList, UnixTime};
 use rayon::prelude::*;
 use std::hint::black_box;
 use std::process::Command;
@@ -230,7 +230,7 @@ fn main() {
     let mut op2048 = None;
     for input in &inputs {
         let list = TrustList::parse(&input.bytes).expect("parses");
-        let warm = VerifyOptions::new(input.now);
+        let warm = VerifyOptions::new(UnixTime::from_secs(input.now));
         let report = verify_bytes(&input.bytes, &warm).expect("parses");
         assert!(report.is_valid(), "{}: {:?}", input.name, report.findings);
 
@@ -244,7 +244,7 @@ fn main() {
             full2048 = Some((one, all));
         }
 
-        let cold_options = VerifyOptions::new(input.now).without_cache();
+        let cold_options = VerifyOptions::new(UnixTime::from_secs(input.now)).without_cache();
         let cold = || {
             let report = verify_bytes(black_box(&input.bytes), &cold_options).expect("parses");
             black_box(report.signature.valid);

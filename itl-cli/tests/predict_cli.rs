@@ -176,3 +176,28 @@ fn bad_inputs_exit_2_and_say_what_is_wrong() {
         )
     );
 }
+
+#[test]
+fn the_time_is_given_with_now_or_read_from_the_clock() {
+    let expected = "ITL: NO_CHANGE: the served ITL is byte-identical to the installed one\nphone logs: File Not Found <CTLFile.tlv>\nverdict: unaffected\n";
+    for now in ["2026-01-01T00:00:00Z", "2026-01-01", "1767225600"] {
+        let o = Itl::new()
+            .args(&["predict", "--current", V12, "--next", V12, "--now", now])
+            .run();
+        assert_eq!(o.status.code(), Some(0), "{now}: {}", stderr(&o));
+        assert_eq!(stdout(&o), expected, "{now}");
+    }
+    // The reject twin: a time that does not parse is a usage error.
+    let o = Itl::new()
+        .args(&["predict", "--current", V12, "--next", V12, "--now", "soon"])
+        .run();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(
+            "invalid value 'soon' for '--now <RFC3339>': `soon` is not an RFC 3339 time such as 2026-01-01T00:00:00Z, a date such as 2026-01-01, nor Unix seconds"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(stdout(&o), "");
+}

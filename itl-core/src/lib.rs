@@ -23,6 +23,7 @@ pub mod checksum;
 pub mod cucm;
 mod error;
 mod header;
+pub mod layout;
 pub mod names;
 pub mod plan;
 pub mod predict;

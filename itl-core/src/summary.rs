@@ -1,6 +1,6 @@
 //! A serialisable summary of a parsed list: the stable JSON schema of `itl parse --json`.
 
-use crate::render::format_rfc3339;
+use crate::time::UnixTime;
 use crate::{ListKind, ParseWarning, TrustList};
 use serde::Serialize;
 
@@ -128,7 +128,9 @@ impl ListSummary {
             signature_length: h.signature_value().map(<[u8]>::len),
             filename: text(h.filename),
             timestamp: h.timestamp,
-            timestamp_utc: h.timestamp.map(|t| format_rfc3339(u64::from(t))),
+            timestamp_utc: h
+                .timestamp
+                .map(|t| UnixTime::from_wire_timestamp(t).to_rfc3339()),
             size: list.len(),
             md5: hex::encode(sums.md5),
             sha1: hex::encode(sums.sha1),

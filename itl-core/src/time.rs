@@ -31,6 +31,16 @@ impl UnixTime {
         UnixTime(secs)
     }
 
+    /// From unsigned seconds since the epoch (a clock reading, a model time), saturating at
+    /// `i64::MAX`.
+    pub const fn from_secs_u64(secs: u64) -> Self {
+        UnixTime(if secs > i64::MAX as u64 {
+            i64::MAX
+        } else {
+            secs as i64
+        })
+    }
+
     /// Seconds since the epoch.
     pub const fn secs(self) -> i64 {
         self.0
@@ -103,6 +113,38 @@ impl UnixTime {
         format!("{weekday} {month} {d:02} {h:02}:{mi:02}:{s:02} UTC {y}")
     }
 
+    /// The TIMESTAMP a trust list carries on the wire (a u32 of Unix seconds): this time,
+    /// clamped to 1970-01-01 ..= 2106-02-07.
+    pub fn to_wire_timestamp(self) -> u32 {
+        u32::try_from(self.0.max(0)).unwrap_or(u32::MAX)
+    }
+
+    /// A trust list's wire TIMESTAMP as a time.
+    pub const fn from_wire_timestamp(timestamp: u32) -> Self {
+        UnixTime(timestamp as i64)
+    }
+
+    /// As [`UnixTime::parse_rfc3339`], and also a bare date `2025-06-01` (midnight UTC):
+    /// what the CLI's `--now` options take.
+    pub fn parse_time_or_date(text: &str) -> Result<Self, DateTimeParseError> {
+        let t = text.trim();
+        let bad = || DateTimeParseError(t.chars().take(64).collect());
+        let b = t.as_bytes();
+        if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+            let num = |r: std::ops::Range<usize>| {
+                t.get(r)
+                    .filter(|s| s.bytes().all(|c| c.is_ascii_digit()))
+                    .and_then(|s| s.parse::<u32>().ok())
+            };
+            return match (num(0..4), num(5..7), num(8..10)) {
+                (Some(y), Some(m), Some(d)) => UnixTime::from_civil(i64::from(y), m, d, 0, 0, 0),
+                _ => None,
+            }
+            .ok_or_else(bad);
+        }
+        Self::parse_rfc3339(t).map_err(|_| bad())
+    }
+
     /// Parses RFC 3339 (`2025-06-01T12:00:00Z`, `2025-06-01T14:00:00+02:00`, fractions of a
     /// second ignored, `t`/`z`/space accepted), or a plain number of Unix seconds.
     pub fn parse_rfc3339(text: &str) -> Result<Self, TimeParseError> {
@@ -159,6 +201,30 @@ impl UnixTime {
     }
 }
 
+impl std::ops::Add<i64> for UnixTime {
+    type Output = UnixTime;
+
+    /// This time plus `secs` seconds (saturating).
+    fn add(self, secs: i64) -> UnixTime {
+        self.plus(secs)
+    }
+}
+
+impl std::ops::AddAssign<i64> for UnixTime {
+    fn add_assign(&mut self, secs: i64) {
+        *self = self.plus(secs);
+    }
+}
+
+impl std::ops::Sub<i64> for UnixTime {
+    type Output = UnixTime;
+
+    /// This time minus `secs` seconds (saturating).
+    fn sub(self, secs: i64) -> UnixTime {
+        UnixTime(self.0.saturating_sub(secs))
+    }
+}
+
 impl fmt::Display for UnixTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_rfc3339())
@@ -173,10 +239,17 @@ impl FromStr for UnixTime {
     }
 }
 
-/// A text that is not an RFC 3339 time nor Unix seconds.
+/// A text that is not an RFC 3339 time nor Unix seconds (nor, where accepted, a date).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{0:?} is not a time like 2025-06-01T12:00:00Z (RFC 3339) or Unix seconds")]
 pub struct TimeParseError(pub String);
+
+/// A text that is not an RFC 3339 time, a date nor Unix seconds.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{0}` is not an RFC 3339 time such as 2026-01-01T00:00:00Z, a date such as 2026-01-01, nor Unix seconds"
+)]
+pub struct DateTimeParseError(pub String);
 
 /// Days in `month` of `year` (proleptic Gregorian).
 pub fn days_in_month(year: i64, month: u32) -> u32 {
@@ -257,6 +330,62 @@ mod tests {
         ] {
             assert!(UnixTime::parse_rfc3339(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn dates_are_midnight_utc_where_accepted() {
+        assert_eq!(
+            UnixTime::parse_time_or_date("2016-01-01"),
+            Ok(UnixTime::from_secs(1_451_606_400))
+        );
+        assert_eq!(
+            UnixTime::parse_time_or_date("2016-01-01T01:00:00+01:00"),
+            Ok(UnixTime::from_secs(1_451_606_400))
+        );
+        assert_eq!(
+            UnixTime::parse_time_or_date("1451606400"),
+            Ok(UnixTime::from_secs(1_451_606_400))
+        );
+        for bad in [
+            "2016-13-01",
+            "2015-02-29",
+            "2016-1-01x",
+            "yesterday",
+            "２０１６-01-01",
+        ] {
+            assert_eq!(
+                UnixTime::parse_time_or_date(bad),
+                Err(DateTimeParseError(bad.into())),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            DateTimeParseError("soon".into()).to_string(),
+            "`soon` is not an RFC 3339 time such as 2026-01-01T00:00:00Z, a date such as \
+             2026-01-01, nor Unix seconds"
+        );
+        // parse_rfc3339 itself takes no bare date.
+        assert!(UnixTime::parse_rfc3339("2016-01-01").is_err());
+    }
+
+    #[test]
+    fn wire_timestamps_and_arithmetic() {
+        let t = UnixTime::from_secs(1_430_968_247);
+        assert_eq!(t.to_wire_timestamp(), 1_430_968_247);
+        assert_eq!(
+            UnixTime::from_wire_timestamp(u32::MAX).secs(),
+            4_294_967_295
+        );
+        assert_eq!(UnixTime::from_secs(-5).to_wire_timestamp(), 0);
+        assert_eq!(UnixTime::from_secs(1 << 40).to_wire_timestamp(), u32::MAX);
+        let mut u = t + 60;
+        assert_eq!(u - 60, t);
+        u += 1;
+        assert_eq!(u.since(t), 61);
+        assert_eq!(
+            UnixTime::from_secs(i64::MAX) + 1,
+            UnixTime::from_secs(i64::MAX)
+        );
     }
 
     #[test]

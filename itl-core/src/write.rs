@@ -24,7 +24,7 @@ use x509_parser::prelude::FromDer;
 use x509_parser::public_key::PublicKey;
 
 /// Why a list could not be built.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {
     /// The signer key's size cannot be expressed (signatures of 64, 128, 256 or 512 bytes only).

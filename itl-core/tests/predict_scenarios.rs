@@ -10,11 +10,12 @@
 
 mod common;
 
-use common::{Cluster, PUB, SUB, Version};
+use common::{Cluster, NOW, PUB, SUB, Version};
 use itl_core::cucm::{CertUnit, Generation};
 use itl_core::plan::Plan;
 use itl_core::predict::{
-    ClusterModel, NodeModel, PhoneInput, PredictError, PredictOptions, Prediction, predict,
+    ClusterModel, NodeModel, PhoneInput, PlanProblem, PredictError, PredictOptions, Prediction,
+    predict,
 };
 use itl_core::trust::{Capabilities, PhoneTrust, TrustCache, Verdict};
 use std::net::Ipv4Addr;
@@ -74,7 +75,7 @@ fn phone(c: &Cluster, name: &str, tftp: usize, group: &[usize], on: bool) -> Pho
 
 fn run(c: &Cluster, phones: &[PhoneInput], plan: &str) -> Prediction {
     let plan = Plan::parse(plan).unwrap();
-    predict(&model(c, false), phones, &plan, &PredictOptions::default()).unwrap()
+    predict(&model(c, false), phones, &plan, &PredictOptions::at(NOW)).unwrap()
 }
 
 fn verdicts(p: &Prediction, phone: usize) -> Vec<Verdict> {
@@ -345,7 +346,7 @@ fn automatic_phone_interaction_on_14_resets_phones_at_the_regeneration() {
     let c = Cluster::new(Version::V14, false);
     let phones = [phone(&c, "a", PUB, &[PUB], true)];
     let plan = Plan::parse("regen TVS @ucm-pub\nwait registered\n").unwrap();
-    let p = predict(&model(&c, true), &phones, &plan, &PredictOptions::default()).unwrap();
+    let p = predict(&model(&c, true), &phones, &plan, &PredictOptions::at(NOW)).unwrap();
     assert_eq!(verdicts(&p, 0), [Accept, Unaffected]);
     assert!(
         p.steps[0]
@@ -354,13 +355,7 @@ fn automatic_phone_interaction_on_14_resets_phones_at_the_regeneration() {
             .any(|n| n.contains("every phone reset"))
     );
     // Manual: nothing happens until TFTP restarts and phones reset.
-    let manual = predict(
-        &model(&c, false),
-        &phones,
-        &plan,
-        &PredictOptions::default(),
-    )
-    .unwrap();
+    let manual = predict(&model(&c, false), &phones, &plan, &PredictOptions::at(NOW)).unwrap();
     assert_eq!(verdicts(&manual, 0), [Unaffected, Unaffected]);
 }
 
@@ -383,31 +378,46 @@ fn unknown_phones_stay_unknown_and_steps_that_do_not_fit_are_errors() {
             &m,
             &phones,
             &Plan::parse(plan).unwrap(),
-            &PredictOptions::default(),
+            &PredictOptions::at(NOW),
         )
         .unwrap_err()
     };
-    assert_eq!(
-        err("reset phones\nctl update\n"),
-        PredictError::Plan {
-            line: 2,
-            message: "the cluster is not in mixed mode: there is no CTL to update".into()
-        }
-    );
-    assert_eq!(
-        err("regen TVS @ucm-sub9\n"),
-        PredictError::Plan {
-            line: 1,
-            message: "unknown node \"ucm-sub9\"".into()
-        }
-    );
-    assert_eq!(
-        err("\n\nregen CAPF @ucm-sub1\n"),
-        PredictError::Plan {
-            line: 3,
-            message: "ucm-sub1 has no CAPF certificate".into()
-        }
-    );
+    let cases = [
+        (
+            "reset phones\nctl update\n",
+            PredictError::Plan {
+                line: 2,
+                problem: PlanProblem::NoCtlToUpdate,
+            },
+            "line 2: the cluster is not in mixed mode: there is no CTL to update",
+        ),
+        (
+            "regen TVS @ucm-sub9\n",
+            PredictError::Plan {
+                line: 1,
+                problem: PlanProblem::UnknownNode {
+                    name: "ucm-sub9".into(),
+                },
+            },
+            "line 1: unknown node \"ucm-sub9\"",
+        ),
+        (
+            "\n\nregen CAPF @ucm-sub1\n",
+            PredictError::Plan {
+                line: 3,
+                problem: PlanProblem::NoCertificate {
+                    node: "ucm-sub1".into(),
+                    unit: CertUnit::Capf,
+                },
+            },
+            "line 3: ucm-sub1 has no CAPF certificate",
+        ),
+    ];
+    for (plan, expected, message) in cases {
+        let e = err(plan);
+        assert_eq!(e, expected);
+        assert_eq!(e.to_string(), message);
+    }
 }
 
 const S14: &str = "regen ITLRecovery\nitl reset localkey\nreset phones\nwait registered\nrestart TFTP @all\nreset phones\nwait registered\n";
@@ -466,15 +476,19 @@ fn ctl_reset_localkey_bridges_itlrecovery_in_mixed_mode() {
         &model(&Cluster::new(Version::V12, false), false),
         &phones,
         &Plan::parse("ctl reset localkey\n").unwrap(),
-        &PredictOptions::default(),
+        &PredictOptions::at(NOW),
     )
     .unwrap_err();
     assert_eq!(
         err,
         PredictError::Plan {
             line: 1,
-            message: "the cluster is not in mixed mode: there is no CTL to reset".into()
+            problem: PlanProblem::NoCtlToReset,
         }
+    );
+    assert_eq!(
+        err.to_string(),
+        "line 1: the cluster is not in mixed mode: there is no CTL to reset"
     );
 }
 
@@ -489,7 +503,7 @@ fn a_certificate_no_served_list_carries_changes_nothing_phones_see() {
     let phones = [phone(&c, "a", PUB, &[PUB], true)];
     let plan =
         Plan::parse("regen CallManager @ucm-sub1\nrestart TFTP @all\nreset phones\n").unwrap();
-    let p = predict(&m, &phones, &plan, &PredictOptions::default()).unwrap();
+    let p = predict(&m, &phones, &plan, &PredictOptions::at(NOW)).unwrap();
     assert_eq!(verdicts(&p, 0), [Unaffected, Unaffected, Unaffected]);
     assert_eq!(
         p.steps[0].notes,

@@ -3,7 +3,8 @@
 //! signature bytes in lower-case hex without leading zeros, 8 per line.
 
 use itl_core::TrustList;
-use itl_core::render::{RenderOptions, format_utc, render};
+use itl_core::UnixTime;
+use itl_core::render::{RenderOptions, render};
 
 fn sample() -> Vec<u8> {
     std::fs::read(concat!(
@@ -68,7 +69,7 @@ fn show_ctl_layout() {
     let text = render(
         &list,
         &RenderOptions {
-            modified: Some(format_utc(1430968247)),
+            modified: Some(UnixTime::from_secs(1430968247).to_cli_date()),
             verified: Some(true),
         },
     );
@@ -102,11 +103,20 @@ fn failed_verification_says_so_and_no_modified_line_when_unknown() {
 
 #[test]
 fn dates() {
-    assert_eq!(format_utc(0), "Thu Jan 01 00:00:00 UTC 1970");
-    assert_eq!(format_utc(1430968247), "Thu May 07 03:10:47 UTC 2015");
-    assert_eq!(format_utc(951782400), "Tue Feb 29 00:00:00 UTC 2000");
     assert_eq!(
-        itl_core::render::format_rfc3339(4294967295),
+        UnixTime::from_secs(0).to_cli_date(),
+        "Thu Jan 01 00:00:00 UTC 1970"
+    );
+    assert_eq!(
+        UnixTime::from_secs(1430968247).to_cli_date(),
+        "Thu May 07 03:10:47 UTC 2015"
+    );
+    assert_eq!(
+        UnixTime::from_secs(951782400).to_cli_date(),
+        "Tue Feb 29 00:00:00 UTC 2000"
+    );
+    assert_eq!(
+        UnixTime::from_secs(4294967295).to_rfc3339(),
         "2106-02-07T06:28:15Z"
     );
 }

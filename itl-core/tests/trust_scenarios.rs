@@ -740,7 +740,7 @@ fn fleet(phones: usize) -> itl_core::trust::CacheStats {
     let caps = Capabilities::new("CP-8841");
     let start = std::time::Instant::now();
     let mut tally: std::collections::BTreeMap<&'static str, usize> = Default::default();
-    for step in 0..10u64 {
+    for step in 0..10i64 {
         match step % 4 {
             0 => cluster.regen_callmanager(PUB),
             1 => cluster.regen_tvs(PUB),
@@ -758,7 +758,7 @@ fn fleet(phones: usize) -> itl_core::trust::CacheStats {
         let now = NOW + step * 2 * HOUR;
         for (i, phone) in fleet.iter_mut().enumerate() {
             let node = i % 2;
-            let result = if (i as u64 + step) % 97 == 0 {
+            let result = if (i as i64 + step) % 97 == 0 {
                 itl_core::trust::DownloadResult::missed(phone)
             } else {
                 let ctx = DownloadContext::new(&cache, now)

@@ -5,7 +5,7 @@ mod verify_support;
 
 use itl_core::cucm::CertUnit;
 use itl_core::verify::{
-    ClusterCert, ClusterCerts, ClusterRole, Report, VerifyOptions, code, verify,
+    ClusterCert, ClusterCerts, ClusterRole, FindingCode, Report, VerifyOptions, verify,
 };
 use itl_core::{Digest, Function, TrustList};
 use verify_support::*;
@@ -20,19 +20,22 @@ fn regenerated() -> ClusterCerts {
 
 fn against(bytes: &[u8], cluster: ClusterCerts) -> Report {
     let list = TrustList::parse(bytes).unwrap();
-    verify(&list, &VerifyOptions::new(STAMP).with_cluster(cluster))
+    verify(
+        &list,
+        &VerifyOptions::new(itl_core::UnixTime::from_secs(STAMP)).with_cluster(cluster),
+    )
 }
 
 /// Findings of the cluster checks only.
-fn cluster_findings(report: &Report) -> Vec<(&'static str, Option<usize>)> {
+fn cluster_findings(report: &Report) -> Vec<(FindingCode, Option<usize>)> {
     report
         .findings
         .iter()
         .filter(|f| {
             [
-                code::STALE_RECORD,
-                code::MISSING_CERT,
-                code::CLUSTER_ROLE_MISMATCH,
+                FindingCode::StaleRecord,
+                FindingCode::MissingCert,
+                FindingCode::ClusterRoleMismatch,
             ]
             .contains(&f.code)
         })
@@ -84,17 +87,20 @@ fn regenerated_tvs_gives_one_stale_record_and_one_missing_cert() {
         let report = against(&fixture(name), regenerated());
         assert_eq!(
             problems(&report),
-            [(code::STALE_RECORD, Some(5)), (code::MISSING_CERT, None)],
+            [
+                (FindingCode::StaleRecord, Some(5)),
+                (FindingCode::MissingCert, None)
+            ],
             "{name}"
         );
         assert!(!report.is_valid());
-        let stale = report.with_code(code::STALE_RECORD).next().unwrap();
+        let stale = report.with_code(FindingCode::StaleRecord).next().unwrap();
         assert_eq!(
             stale.message,
             "TVS certificate `CN=TVS-ucm-sub1;OU=UC;O=Example Health;L=Durham;ST=NC;C=US` \
              (SHA-256 79ab776c5a6a53a6) is not among the cluster's current certificates"
         );
-        let missing = report.with_code(code::MISSING_CERT).next().unwrap();
+        let missing = report.with_code(FindingCode::MissingCert).next().unwrap();
         let new_hash =
             hex::encode(&itl_core::checksum::sha256(&cert("ucm-sub1-TVS-regenerated"))[..8]);
         assert_eq!(
@@ -120,14 +126,14 @@ fn an_itl_of_another_cluster_identity_is_all_stale() {
     assert_eq!(
         problems(&report),
         [
-            (code::STALE_RECORD, Some(1)),
-            (code::STALE_RECORD, Some(3)),
-            (code::MISSING_CERT, None)
+            (FindingCode::StaleRecord, Some(1)),
+            (FindingCode::StaleRecord, Some(3)),
+            (FindingCode::MissingCert, None)
         ]
     );
     assert!(
         report
-            .with_code(code::MISSING_CERT)
+            .with_code(FindingCode::MissingCert)
             .next()
             .unwrap()
             .message
@@ -158,13 +164,17 @@ fn unknown_home_node_needs_one_callmanager_of_the_cluster() {
     assert_eq!(
         problems(&report),
         [
-            (code::STALE_RECORD, Some(1)),
-            (code::STALE_RECORD, Some(3)),
-            (code::MISSING_CERT, None)
+            (FindingCode::StaleRecord, Some(1)),
+            (FindingCode::StaleRecord, Some(3)),
+            (FindingCode::MissingCert, None)
         ]
     );
     assert_eq!(
-        report.with_code(code::MISSING_CERT).next().unwrap().message,
+        report
+            .with_code(FindingCode::MissingCert)
+            .next()
+            .unwrap()
+            .message,
         "none of the cluster's CallManager certificates (node-a/CallManager, node-b/CallManager) is in the ITL"
     );
 }
@@ -200,7 +210,7 @@ fn a_flat_folder_is_one_node() {
         &fixture("itl-11.5-sha1-2048.tlv"),
         ClusterCerts::new(without_sub_tvs),
     );
-    assert_eq!(problems(&report), [(code::STALE_RECORD, Some(5))]);
+    assert_eq!(problems(&report), [(FindingCode::StaleRecord, Some(5))]);
 }
 
 #[test]
@@ -214,7 +224,10 @@ fn a_record_holding_a_certificate_of_another_role() {
         }
     }
     let report = against(&fixture("itl-11.5-sha1-2048.tlv"), set);
-    assert_eq!(problems(&report), [(code::CLUSTER_ROLE_MISMATCH, Some(5))]);
+    assert_eq!(
+        problems(&report),
+        [(FindingCode::ClusterRoleMismatch, Some(5))]
+    );
     assert_eq!(
         report.findings.last().unwrap().message,
         "a TVS record holds the cluster's ucm-sub1/CallManager certificate"
@@ -279,7 +292,7 @@ fn ctl_needs_every_callmanager() {
     };
     assert_eq!(problems(&against(&ctl(true), current())), []);
     let report = against(&ctl(false), current());
-    assert_eq!(problems(&report), [(code::MISSING_CERT, None)]);
+    assert_eq!(problems(&report), [(FindingCode::MissingCert, None)]);
     assert!(
         report.findings[0]
             .message
@@ -313,7 +326,7 @@ fn itl_of_a_subscriber_with_a_cluster_wide_itlrecovery() {
     // ucm-pub's CallManager certificate is not expected in ucm-sub1's ITL.
     assert_eq!(problems(&against(&itl(true), current())), []);
     let report = against(&itl(false), current());
-    assert_eq!(problems(&report), [(code::MISSING_CERT, None)]);
+    assert_eq!(problems(&report), [(FindingCode::MissingCert, None)]);
     assert!(
         report.findings[0]
             .message

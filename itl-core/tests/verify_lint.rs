@@ -2,13 +2,13 @@
 
 mod verify_support;
 
-use itl_core::verify::{MAX_CERTIFICATES, Severity, code};
+use itl_core::verify::{FindingCode, MAX_CERTIFICATES, Severity};
 use itl_core::{Digest, Function, RecordSpec};
 use std::net::Ipv4Addr;
 use verify_support::*;
 
 /// (code, record) pairs a fixture must give, in order.
-type Expected = &'static [(&'static str, Option<usize>)];
+type Expected = &'static [(FindingCode, Option<usize>)];
 
 #[test]
 fn every_fixture_gives_exactly_its_findings() {
@@ -17,27 +17,34 @@ fn every_fixture_gives_exactly_its_findings() {
             "itl-11.5-sha1-1024.tlv",
             true,
             &[
-                (code::SHA1_DIGEST, None),
-                (code::KEY_1024, Some(1)),
-                (code::KEY_1024, Some(3)),
+                (FindingCode::Sha1Digest, None),
+                (FindingCode::Key1024, Some(1)),
+                (FindingCode::Key1024, Some(3)),
             ],
         ),
-        ("itl-11.5-sha1-2048.tlv", true, &[(code::SHA1_DIGEST, None)]),
+        (
+            "itl-11.5-sha1-2048.tlv",
+            true,
+            &[(FindingCode::Sha1Digest, None)],
+        ),
         ("itl-12-sha512.tlv", true, &[]),
         ("ctl-mixed-sha256.tlv", true, &[]),
         (
             "ctl-placeholders.tlv",
             true,
-            &[(code::SHA1_DIGEST, None), (code::PLACEHOLDERS, None)],
+            &[
+                (FindingCode::Sha1Digest, None),
+                (FindingCode::Placeholders, None),
+            ],
         ),
         (
             "itl-certutils-tag28-ec.tlv",
             true,
             &[
-                (code::SHA1_DIGEST, None),
-                (code::SHA1_CERTIFICATE, Some(1)),
-                (code::SHA1_CERTIFICATE, Some(2)),
-                (code::ITL_WITHOUT_TVS, None),
+                (FindingCode::Sha1Digest, None),
+                (FindingCode::Sha1Certificate, Some(1)),
+                (FindingCode::Sha1Certificate, Some(2)),
+                (FindingCode::ItlWithoutTvs, None),
             ],
         ),
         ("itl-4096.tlv", true, &[]),
@@ -45,24 +52,27 @@ fn every_fixture_gives_exactly_its_findings() {
             "itl-40-certs.tlv",
             false,
             &[
-                (code::SHA1_DIGEST, None),
-                (code::FILE_TOO_LARGE, None),
-                (code::TOO_MANY_CERTIFICATES, None),
+                (FindingCode::Sha1Digest, None),
+                (FindingCode::FileTooLarge, None),
+                (FindingCode::TooManyCertificates, None),
             ],
         ),
         (
             "itl-unknown-tags.tlv",
             true,
             &[
-                (code::SHA1_DIGEST, None),
-                (code::UNKNOWN_TAG, None),
-                (code::UNKNOWN_TAG, Some(2)),
+                (FindingCode::Sha1Digest, None),
+                (FindingCode::UnknownTag, None),
+                (FindingCode::UnknownTag, Some(2)),
             ],
         ),
         (
             "itl-expiring.tlv",
             false,
-            &[(code::EXPIRING_SOON, Some(5)), (code::EXPIRED, Some(6))],
+            &[
+                (FindingCode::ExpiringSoon, Some(5)),
+                (FindingCode::Expired, Some(6)),
+            ],
         ),
     ];
     for (name, valid, expected) in table {
@@ -71,10 +81,7 @@ fn every_fixture_gives_exactly_its_findings() {
         assert_eq!(report.is_valid(), valid, "{name}");
         assert_eq!(all(&report), expected, "{name}");
         for finding in &report.findings {
-            assert_eq!(
-                Some(finding.severity),
-                itl_core::verify::severity_of(finding.code)
-            );
+            assert_eq!(finding.severity, finding.code.severity());
         }
     }
 }
@@ -99,7 +106,7 @@ fn itl_with(edit: impl FnOnce(&mut Vec<RecordSpec>)) -> Vec<u8> {
 fn at_most_two_sast_records() {
     let bytes = itl_with(|r| r.push(rec(Function::Sast, "ucm-sub1-CallManager", "ucm-sub1", SUB)));
     let report = check(&bytes);
-    assert_eq!(problems(&report), [(code::TOO_MANY_SAST, None)]);
+    assert_eq!(problems(&report), [(FindingCode::TooManySast, None)]);
     assert_eq!(
         report.findings[0].message,
         "3 SAST records (records 1, 2, 7); at most 2 are allowed"
@@ -112,7 +119,10 @@ fn at_most_two_sast_records() {
 fn duplicate_certificates() {
     let bytes = itl_with(|r| r.push(rec(Function::Tvs, "ucm-pub-TVS", "ucm-pub", PUB)));
     let report = check(&bytes);
-    assert_eq!(problems(&report), [(code::DUPLICATE_CERTIFICATE, Some(7))]);
+    assert_eq!(
+        problems(&report),
+        [(FindingCode::DuplicateCertificate, Some(7))]
+    );
     assert_eq!(
         report.findings[0].message,
         "the same certificate with the same role (TVS) as record 4"
@@ -139,7 +149,7 @@ fn ctl_never_carries_tvs() {
     };
     assert_eq!(
         problems(&check(&ctl(true))),
-        [(code::CTL_CONTAINS_TVS, Some(6))]
+        [(FindingCode::CtlContainsTvs, Some(6))]
     );
     assert_eq!(problems(&check(&ctl(false))), []);
 }
@@ -149,7 +159,10 @@ fn itl_needs_tftp_and_tvs() {
     let no_tftp = itl_with(|r| {
         r.remove(2);
     });
-    assert_eq!(problems(&check(&no_tftp)), [(code::ITL_WITHOUT_TFTP, None)]);
+    assert_eq!(
+        problems(&check(&no_tftp)),
+        [(FindingCode::ItlWithoutTftp, None)]
+    );
     let ccm_tftp = itl_with(|r| r[2].function = Some(Function::CcmTftp));
     assert_eq!(problems(&check(&ccm_tftp)), []);
     let no_tvs = itl_with(|r| {
@@ -157,7 +170,7 @@ fn itl_needs_tftp_and_tvs() {
         r.remove(3);
     });
     let report = check(&no_tvs);
-    assert_eq!(problems(&report), [(code::ITL_WITHOUT_TVS, None)]);
+    assert_eq!(problems(&report), [(FindingCode::ItlWithoutTvs, None)]);
     assert!(report.is_valid(), "a warning does not fail the file");
 }
 
@@ -176,7 +189,7 @@ fn rollback_itl_is_not_missing_its_sections() {
         ],
     );
     let report = check(&rollback);
-    assert_eq!(all(&report), [(code::PLACEHOLDERS, None)]);
+    assert_eq!(all(&report), [(FindingCode::Placeholders, None)]);
     assert_eq!(
         report.findings[0].message,
         "2 placeholder record(s) without a certificate (rollback ITL)"
@@ -191,7 +204,10 @@ fn rollback_itl_is_not_missing_its_sections() {
             rec(Function::Tvs, "ucm-pub-TVS", "ucm-pub", PUB),
         ],
     );
-    assert_eq!(problems(&check(&half)), [(code::ITL_WITHOUT_TFTP, None)]);
+    assert_eq!(
+        problems(&check(&half)),
+        [(FindingCode::ItlWithoutTftp, None)]
+    );
 }
 
 #[test]
@@ -201,7 +217,7 @@ fn unknown_kind_skips_role_rules() {
         vec![rec(Function::Sast, "ucm-pub-CallManager", "ucm-pub", PUB)],
     );
     let report = check(&bytes);
-    assert_eq!(problems(&report), [(code::UNKNOWN_KIND, None)]);
+    assert_eq!(problems(&report), [(FindingCode::UnknownKind, None)]);
     assert_eq!(
         report.findings[0].message,
         "FILENAME `Whatever.tlv` names neither an ITL nor a CTL: role rules not checked"
@@ -219,7 +235,10 @@ fn unexpected_version_is_a_warning() {
     let report = check(&bytes);
     assert_eq!(
         all(&report),
-        [(code::SHA1_DIGEST, None), (code::UNEXPECTED_VERSION, None)]
+        [
+            (FindingCode::Sha1Digest, None),
+            (FindingCode::UnexpectedVersion, None)
+        ]
     );
     assert!(report.is_valid());
 }
@@ -249,7 +268,10 @@ fn certificate_limit() {
     let over = many(MAX_CERTIFICATES + 1);
     assert!(over.len() < 65_535);
     let report = check(&over);
-    assert_eq!(problems(&report), [(code::TOO_MANY_CERTIFICATES, None)]);
+    assert_eq!(
+        problems(&report),
+        [(FindingCode::TooManyCertificates, None)]
+    );
     assert_eq!(
         report.findings.last().unwrap().message,
         "40 certificates; phones refuse lists with more than 39"
@@ -258,20 +280,21 @@ fn certificate_limit() {
 
 #[test]
 fn the_code_table_is_consistent() {
-    let codes = itl_core::verify::CODES;
-    for (i, (c, _, meaning)) in codes.iter().enumerate() {
-        assert!(!meaning.is_empty());
+    let codes = FindingCode::ALL;
+    for (i, c) in codes.iter().enumerate() {
+        assert!(!c.meaning().is_empty());
         assert!(
-            c.chars()
+            c.name()
+                .chars()
                 .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-'),
             "{c}"
         );
-        assert!(!codes[..i].iter().any(|(d, _, _)| d == c), "{c} twice");
+        assert!(!codes[..i].contains(c), "{c} twice");
     }
-    // The README documents every code with its severity.
+    // The README documents every code with its severity and meaning.
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    for (c, severity, _) in codes {
-        let row = format!("| `{c}` | {severity} |");
+    for c in codes {
+        let row = format!("| `{c}` | {} | {} |", c.severity(), c.meaning());
         assert!(readme.contains(&row), "README lacks the row {row}");
     }
 }

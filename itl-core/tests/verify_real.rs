@@ -3,7 +3,7 @@
 
 mod verify_support;
 
-use itl_core::verify::{code, verify_signature_with};
+use itl_core::verify::{FindingCode, verify_signature_with};
 use itl_core::{Digest, TrustList};
 use verify_support::*;
 
@@ -25,10 +25,10 @@ fn verifies_with_record_1() {
     assert_eq!(report.signature.digest, Some(Digest::Sha1));
     assert_eq!(report.signature.key_bits, Some(1024));
     assert_eq!(problems(&report), []);
-    let mut expected = vec![(code::SHA1_DIGEST, None)];
+    let mut expected = vec![(FindingCode::Sha1Digest, None)];
     for n in 1..=6 {
-        expected.push((code::KEY_1024, Some(n)));
-        expected.push((code::SHA1_CERTIFICATE, Some(n)));
+        expected.push((FindingCode::Key1024, Some(n)));
+        expected.push((FindingCode::Sha1Certificate, Some(n)));
     }
     assert_eq!(all(&report), expected);
     let list = TrustList::parse(&bytes).unwrap();
@@ -44,12 +44,12 @@ fn expired_certificates_by_date() {
     let bytes = real_ctl();
     // gigantic-7 (record 3) expired on 2014-11-24, before the file was even written.
     let report = check_at(&bytes, JAN_2016);
-    assert_eq!(problems(&report), [(code::EXPIRED, Some(3))]);
+    assert_eq!(problems(&report), [(FindingCode::Expired, Some(3))]);
     assert_eq!(
         report
             .findings
             .iter()
-            .find(|f| f.code == code::EXPIRED)
+            .find(|f| f.code == FindingCode::Expired)
             .unwrap()
             .message,
         "the certificate expired on 2014-11-24T09:25:22Z"
@@ -61,12 +61,12 @@ fn expired_certificates_by_date() {
     assert_eq!(
         problems(&report),
         (1..=6)
-            .map(|n| (code::EXPIRED, Some(n)))
+            .map(|n| (FindingCode::Expired, Some(n)))
             .collect::<Vec<_>>()
     );
     // Weeks before record 3's end: expiring soon.
     let report = check_at(&bytes, 1_415_000_000); // 2014-11-03
-    assert_eq!(problems(&report), [(code::EXPIRING_SOON, Some(3))]);
+    assert_eq!(problems(&report), [(FindingCode::ExpiringSoon, Some(3))]);
 }
 
 /// Record 3 of the sample, offset 2606: flips one byte of its `tag` element's value at
@@ -83,15 +83,18 @@ fn flipped(tag: u8, delta: usize) -> Vec<u8> {
 fn a_flipped_byte_in_record_3_fails() {
     // DNSNAME: only the signature notices.
     let report = check_at(&flipped(2, 0), JUNE_2014);
-    assert_eq!(problems(&report), [(code::SIGNATURE_INVALID, Some(1))]);
+    assert_eq!(
+        problems(&report),
+        [(FindingCode::SignatureInvalid, Some(1))]
+    );
     assert!(!report.signature.valid);
     // SUBJECTNAME: the record no longer names its certificate's subject.
     let report = check_at(&flipped(3, 4), JUNE_2014);
     assert_eq!(
         problems(&report),
         [
-            (code::SIGNATURE_INVALID, Some(1)),
-            (code::SUBJECT_MISMATCH, Some(3))
+            (FindingCode::SignatureInvalid, Some(1)),
+            (FindingCode::SubjectMismatch, Some(3))
         ]
     );
     // PUBLICKEY.
@@ -99,8 +102,8 @@ fn a_flipped_byte_in_record_3_fails() {
     assert_eq!(
         problems(&report),
         [
-            (code::SIGNATURE_INVALID, Some(1)),
-            (code::PUBLIC_KEY_MISMATCH, Some(3))
+            (FindingCode::SignatureInvalid, Some(1)),
+            (FindingCode::PublicKeyMismatch, Some(3))
         ]
     );
     // The last byte of CERTIFICATE lies in the certificate's own signatureValue.
@@ -112,8 +115,8 @@ fn a_flipped_byte_in_record_3_fails() {
     assert_eq!(
         problems(&report),
         [
-            (code::SIGNATURE_INVALID, Some(1)),
-            (code::RECORD_SIGNATURE_MISMATCH, Some(3))
+            (FindingCode::SignatureInvalid, Some(1)),
+            (FindingCode::RecordSignatureMismatch, Some(3))
         ]
     );
 }
@@ -125,7 +128,10 @@ fn a_zeroed_signature_fails() {
         *b = 0;
     }
     let report = check_at(&bytes, JUNE_2014);
-    assert_eq!(problems(&report), [(code::SIGNATURE_INVALID, Some(1))]);
+    assert_eq!(
+        problems(&report),
+        [(FindingCode::SignatureInvalid, Some(1))]
+    );
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 mod verify_support;
 
-use itl_core::verify::code;
+use itl_core::verify::FindingCode;
 use itl_core::{Digest, Function, RecordSpec};
 use std::net::Ipv4Addr;
 use verify_support::*;
@@ -21,7 +21,7 @@ fn with_record_4(edit: impl FnOnce(&mut RecordSpec)) -> Vec<u8> {
     )
 }
 
-fn problems_of(bytes: &[u8]) -> Vec<(&'static str, Option<usize>)> {
+fn problems_of(bytes: &[u8]) -> Vec<(FindingCode, Option<usize>)> {
     let report = check(bytes);
     assert!(report.signature.valid, "{:?}", report.findings);
     problems(&report)
@@ -36,7 +36,10 @@ fn a_faithful_record_has_no_findings() {
 fn public_key() {
     let other = RecordSpec::from_certificate(Function::Tvs, &cert("ucm-sub1-TVS")).unwrap();
     let bytes = with_record_4(|r| r.public_key = other.public_key.clone());
-    assert_eq!(problems_of(&bytes), [(code::PUBLIC_KEY_MISMATCH, Some(4))]);
+    assert_eq!(
+        problems_of(&bytes),
+        [(FindingCode::PublicKeyMismatch, Some(4))]
+    );
     let bytes = with_record_4(|r| r.public_key = None);
     assert_eq!(problems_of(&bytes), []);
 }
@@ -44,7 +47,10 @@ fn public_key() {
 #[test]
 fn serial() {
     let bytes = with_record_4(|r| r.serial = Some(vec![0x2b, 0x03]));
-    assert_eq!(problems_of(&bytes), [(code::SERIAL_MISMATCH, Some(4))]);
+    assert_eq!(
+        problems_of(&bytes),
+        [(FindingCode::SerialMismatch, Some(4))]
+    );
     let report = check(&bytes);
     assert_eq!(
         report.findings[0].message,
@@ -60,7 +66,10 @@ fn subject_compared_by_attribute() {
     let bytes = with_record_4(|r| {
         r.subject = Some("CN=TVS-ucm-sub1;OU=UC;O=Example Health;L=Durham;ST=NC;C=US".into())
     });
-    assert_eq!(problems_of(&bytes), [(code::SUBJECT_MISMATCH, Some(4))]);
+    assert_eq!(
+        problems_of(&bytes),
+        [(FindingCode::SubjectMismatch, Some(4))]
+    );
     assert_eq!(
         check(&bytes).findings[0].message,
         "SUBJECTNAME `CN=TVS-ucm-sub1;OU=UC;O=Example Health;L=Durham;ST=NC;C=US` but the \
@@ -73,13 +82,19 @@ fn subject_compared_by_attribute() {
     assert_eq!(problems_of(&bytes), []);
     // A missing attribute is a different name.
     let bytes = with_record_4(|r| r.subject = Some("CN=TVS-ucm-pub".into()));
-    assert_eq!(problems_of(&bytes), [(code::SUBJECT_MISMATCH, Some(4))]);
+    assert_eq!(
+        problems_of(&bytes),
+        [(FindingCode::SubjectMismatch, Some(4))]
+    );
 }
 
 #[test]
 fn issuer_compared_by_attribute() {
     let bytes = with_record_4(|r| r.issuer = Some("CN=Some CA;O=Example Health".into()));
-    assert_eq!(problems_of(&bytes), [(code::ISSUER_MISMATCH, Some(4))]);
+    assert_eq!(
+        problems_of(&bytes),
+        [(FindingCode::IssuerMismatch, Some(4))]
+    );
     let bytes = with_record_4(|r| {
         r.issuer = Some("cn=\"TVS-ucm-pub\";ou=UC;o=\"Example Health\";l=Durham;st=NC;c=US".into())
     });
@@ -95,7 +110,7 @@ fn record_signature() {
     });
     assert_eq!(
         problems_of(&bytes),
-        [(code::RECORD_SIGNATURE_MISMATCH, Some(4))]
+        [(FindingCode::RecordSignatureMismatch, Some(4))]
     );
     // eToken records carry no SIGNATURE: nothing to compare.
     let bytes = with_record_4(|r| r.signature = None);
@@ -115,7 +130,10 @@ fn cert_hash() {
     let mut wrong = sha1(&der);
     wrong[0] ^= 1;
     let bytes = with_record_4(|r| r.cert_hash = Some(wrong));
-    assert_eq!(problems_of(&bytes), [(code::CERT_HASH_MISMATCH, Some(4))]);
+    assert_eq!(
+        problems_of(&bytes),
+        [(FindingCode::CertHashMismatch, Some(4))]
+    );
     // Tag 12 = 2: SHA-256.
     let sha256 = itl_core::checksum::sha256(&der).to_vec();
     let bytes = with_record_4(|r| {
@@ -127,7 +145,10 @@ fn cert_hash() {
         r.cert_hash = Some(sha1(&der));
         r.hash_algorithm = Some(vec![2]);
     });
-    assert_eq!(problems_of(&bytes), [(code::CERT_HASH_MISMATCH, Some(4))]);
+    assert_eq!(
+        problems_of(&bytes),
+        [(FindingCode::CertHashMismatch, Some(4))]
+    );
     // Tag 12 = 3: SHA-512.
     use sha2::Digest as _;
     let sha512 = sha2::Sha512::digest(&der).to_vec();
@@ -143,7 +164,7 @@ fn cert_hash() {
     });
     assert_eq!(
         problems_of(&bytes),
-        [(code::HASH_ALGORITHM_UNSUPPORTED, Some(4))]
+        [(FindingCode::HashAlgorithmUnsupported, Some(4))]
     );
 }
 
@@ -154,14 +175,20 @@ fn certificate_that_does_not_decode() {
             der.truncate(100);
         }
     });
-    assert_eq!(problems_of(&bytes), [(code::CERTIFICATE_INVALID, Some(4))]);
+    assert_eq!(
+        problems_of(&bytes),
+        [(FindingCode::CertificateInvalid, Some(4))]
+    );
     let bytes = with_record_4(|r| {
         if let Some(der) = r.certificate.as_mut() {
             der.push(0);
         }
     });
     let report = check(&bytes);
-    assert_eq!(problems(&report), [(code::CERTIFICATE_INVALID, Some(4))]);
+    assert_eq!(
+        problems(&report),
+        [(FindingCode::CertificateInvalid, Some(4))]
+    );
     assert_eq!(
         report.findings[0].message,
         "CERTIFICATE (979 bytes) does not decode: 1 byte(s) after the end of the certificate"
@@ -174,7 +201,10 @@ fn ip_literal_against_ipaddress() {
         r.dns_name = Some("10.10.1.11".into());
         r.ip = Some(Ipv4Addr::new(10, 10, 1, 12));
     });
-    assert_eq!(problems_of(&bytes), [(code::IP_ADDRESS_MISMATCH, Some(4))]);
+    assert_eq!(
+        problems_of(&bytes),
+        [(FindingCode::IpAddressMismatch, Some(4))]
+    );
     let bytes = with_record_4(|r| {
         r.dns_name = Some("10.10.1.11".into());
         r.ip = Some(Ipv4Addr::new(10, 10, 1, 11));
@@ -185,7 +215,10 @@ fn ip_literal_against_ipaddress() {
 #[test]
 fn function_missing() {
     let bytes = with_record_4(|r| r.function = None);
-    assert_eq!(problems_of(&bytes), [(code::FUNCTION_MISSING, Some(4))]);
+    assert_eq!(
+        problems_of(&bytes),
+        [(FindingCode::FunctionMissing, Some(4))]
+    );
 }
 
 #[test]
@@ -195,7 +228,10 @@ fn validity_at_now() {
     let report = check_at(&bytes, STAMP);
     assert_eq!(
         problems(&report),
-        [(code::EXPIRING_SOON, Some(5)), (code::EXPIRED, Some(6))]
+        [
+            (FindingCode::ExpiringSoon, Some(5)),
+            (FindingCode::Expired, Some(6))
+        ]
     );
     assert_eq!(
         report.findings[0].message,
@@ -216,30 +252,36 @@ fn validity_at_now() {
     let record5_end = STAMP + 10 * DAY;
     assert_eq!(
         problems(&check_at(&bytes, record5_end - 30 * DAY)),
-        [(code::EXPIRING_SOON, Some(6))]
+        [(FindingCode::ExpiringSoon, Some(6))]
     );
     assert_eq!(
         problems(&check_at(&bytes, record5_end - 30 * DAY + 1)),
         [
-            (code::EXPIRING_SOON, Some(5)),
-            (code::EXPIRING_SOON, Some(6))
+            (FindingCode::ExpiringSoon, Some(5)),
+            (FindingCode::ExpiringSoon, Some(6))
         ]
     );
     // notAfter itself is still valid; one second later is not.
     assert_eq!(
         problems(&check_at(&bytes, record5_end)),
-        [(code::EXPIRING_SOON, Some(5)), (code::EXPIRED, Some(6))]
+        [
+            (FindingCode::ExpiringSoon, Some(5)),
+            (FindingCode::Expired, Some(6))
+        ]
     );
     assert_eq!(
         problems(&check_at(&bytes, record5_end + 1)),
-        [(code::EXPIRED, Some(5)), (code::EXPIRED, Some(6))]
+        [
+            (FindingCode::Expired, Some(5)),
+            (FindingCode::Expired, Some(6))
+        ]
     );
     // Before 2024-01-01 nothing is valid yet.
     let report = check_at(&bytes, 1_700_000_000);
     assert_eq!(
         problems(&report),
         (1..=6)
-            .map(|n| (code::NOT_YET_VALID, Some(n)))
+            .map(|n| (FindingCode::NotYetValid, Some(n)))
             .collect::<Vec<_>>()
     );
     assert_eq!(
@@ -255,6 +297,9 @@ fn placeholders_are_not_errors() {
     assert_eq!(problems(&report), []);
     assert_eq!(
         all(&report),
-        [(code::SHA1_DIGEST, None), (code::PLACEHOLDERS, None)]
+        [
+            (FindingCode::Sha1Digest, None),
+            (FindingCode::Placeholders, None)
+        ]
     );
 }

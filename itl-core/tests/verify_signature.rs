@@ -4,7 +4,7 @@
 mod verify_support;
 
 use itl_core::tlv::header_tag as h;
-use itl_core::verify::{VerifyOptions, code, verify_signature, verify_signature_with};
+use itl_core::verify::{FindingCode, VerifyOptions, verify_signature, verify_signature_with};
 use itl_core::{Digest, Function, SignerInfo, TrustList, TrustListBuilder};
 use verify_support::*;
 
@@ -45,7 +45,7 @@ fn every_digest_and_key_size_rejects_a_changed_byte() {
             assert_eq!(report.signature.key_bits, Some(bits));
             assert_eq!(
                 problems(&report),
-                [(code::SIGNATURE_INVALID, Some(1))],
+                [(FindingCode::SignatureInvalid, Some(1))],
                 "{digest} {bits}"
             );
         }
@@ -58,9 +58,9 @@ fn informational_findings_name_sha1_and_1024_bit_keys() {
     assert_eq!(
         all(&report),
         [
-            (code::SHA1_DIGEST, None),
-            (code::KEY_1024, Some(1)),
-            (code::KEY_1024, Some(3)),
+            (FindingCode::Sha1Digest, None),
+            (FindingCode::Key1024, Some(1)),
+            (FindingCode::Key1024, Some(3)),
         ]
     );
     assert!(report.is_valid());
@@ -80,7 +80,10 @@ fn tampered_timestamp_fails() {
     let at = header_element(&bytes, h::TIMESTAMP);
     bytes[at + 6] ^= 0x01;
     let report = check(&bytes);
-    assert_eq!(problems(&report), [(code::SIGNATURE_INVALID, Some(1))]);
+    assert_eq!(
+        problems(&report),
+        [(FindingCode::SignatureInvalid, Some(1))]
+    );
     assert!(!report.signature.valid);
 }
 
@@ -92,7 +95,7 @@ fn tampered_record_fails() {
     bytes[at + 3] ^= 0x01;
     assert_eq!(
         problems(&check(&bytes)),
-        [(code::SIGNATURE_INVALID, Some(1))]
+        [(FindingCode::SignatureInvalid, Some(1))]
     );
     // SUBJECTNAME of record 4: the signature and the record check both notice.
     let mut bytes = sha256_itl();
@@ -101,8 +104,8 @@ fn tampered_record_fails() {
     assert_eq!(
         problems(&check(&bytes)),
         [
-            (code::SIGNATURE_INVALID, Some(1)),
-            (code::SUBJECT_MISMATCH, Some(4))
+            (FindingCode::SignatureInvalid, Some(1)),
+            (FindingCode::SubjectMismatch, Some(4))
         ]
     );
 }
@@ -114,7 +117,10 @@ fn tampered_signature_fails() {
         let at = header_element(&bytes, h::SIGNATURE);
         bytes[at + 3 + position] ^= 0x80;
         let report = check(&bytes);
-        assert_eq!(problems(&report), [(code::SIGNATURE_INVALID, Some(1))]);
+        assert_eq!(
+            problems(&report),
+            [(FindingCode::SignatureInvalid, Some(1))]
+        );
     }
 }
 
@@ -133,14 +139,17 @@ fn tampered_padding_fails() {
     let good = sha256_itl();
     // Four more PADDING bytes keep the header aligned: only the signature notices.
     let report = check(&pad(&good, 4));
-    assert_eq!(problems(&report), [(code::SIGNATURE_INVALID, Some(1))]);
+    assert_eq!(
+        problems(&report),
+        [(FindingCode::SignatureInvalid, Some(1))]
+    );
     // One more: unaligned as well.
     let report = check(&pad(&good, 1));
     assert_eq!(
         problems(&report),
         [
-            (code::SIGNATURE_INVALID, Some(1)),
-            (code::HEADER_LENGTH_UNALIGNED, None)
+            (FindingCode::SignatureInvalid, Some(1)),
+            (FindingCode::HeaderLengthUnaligned, None)
         ]
     );
     // The padding removed (HEADER_LENGTH moved back): unaligned, and not the signed bytes.
@@ -154,8 +163,8 @@ fn tampered_padding_fails() {
     assert_eq!(
         problems(&check(&bytes)),
         [
-            (code::SIGNATURE_INVALID, Some(1)),
-            (code::HEADER_LENGTH_UNALIGNED, None)
+            (FindingCode::SignatureInvalid, Some(1)),
+            (FindingCode::HeaderLengthUnaligned, None)
         ]
     );
 }
@@ -169,13 +178,16 @@ fn digest_code_changes_are_caught() {
     let mut bytes = good.clone();
     bytes[at] = 3;
     let report = check(&bytes);
-    assert_eq!(problems(&report), [(code::SIGNATURE_INVALID, Some(1))]);
+    assert_eq!(
+        problems(&report),
+        [(FindingCode::SignatureInvalid, Some(1))]
+    );
     assert_eq!(report.signature.digest, Some(Digest::Sha512));
     // An unknown digest is not tried at all.
     let mut bytes = good.clone();
     bytes[at] = 9;
     let report = check(&bytes);
-    assert_eq!(problems(&report), [(code::DIGEST_UNSUPPORTED, None)]);
+    assert_eq!(problems(&report), [(FindingCode::DigestUnsupported, None)]);
     assert!(!report.signature.valid);
     assert_eq!(report.signature.signer_record, Some(1));
 }
@@ -186,14 +198,14 @@ fn legacy_digest_code_4_verifies_as_sha512_with_a_warning() {
     let report = check(&bytes);
     assert!(report.signature.valid);
     assert!(report.is_valid());
-    assert_eq!(problems(&report), [(code::DIGEST_LEGACY_CODE, None)]);
+    assert_eq!(problems(&report), [(FindingCode::DigestLegacyCode, None)]);
     // Twin: the same file claiming SHA-512 (3) is a different signed message.
     let mut bytes = bytes;
     let at = header_element(&bytes, h::DIGEST_ALGORITHM) + 3;
     bytes[at] = 3;
     assert_eq!(
         problems(&check(&bytes)),
-        [(code::SIGNATURE_INVALID, Some(1))]
+        [(FindingCode::SignatureInvalid, Some(1))]
     );
 }
 
@@ -206,7 +218,7 @@ fn signature_algorithm_must_be_rsa() {
     let report = check(&bytes);
     assert_eq!(
         problems(&report),
-        [(code::SIGNATURE_ALGORITHM_UNSUPPORTED, None)]
+        [(FindingCode::SignatureAlgorithmUnsupported, None)]
     );
     assert!(!report.signature.valid);
 }
@@ -220,16 +232,16 @@ fn signature_modulus_index_must_match() {
     assert_eq!(
         problems(&check(&bytes)),
         [
-            (code::SIGNATURE_LENGTH_MISMATCH, None),
-            (code::SIGNATURE_INVALID, Some(1))
+            (FindingCode::SignatureLengthMismatch, None),
+            (FindingCode::SignatureInvalid, Some(1))
         ]
     );
     bytes[at] = 7;
     assert_eq!(
         problems(&check(&bytes)),
         [
-            (code::SIGNATURE_LENGTH_MISMATCH, None),
-            (code::SIGNATURE_INVALID, Some(1))
+            (FindingCode::SignatureLengthMismatch, None),
+            (FindingCode::SignatureInvalid, Some(1))
         ]
     );
 }
@@ -249,7 +261,7 @@ fn signature_length_must_match_the_signer_key() {
     let report = check(&bytes);
     assert_eq!(
         problems(&report),
-        [(code::SIGNATURE_LENGTH_MISMATCH, Some(1))]
+        [(FindingCode::SignatureLengthMismatch, Some(1))]
     );
     assert_eq!(report.signature.key_bits, Some(1024));
     assert!(!report.signature.valid);
@@ -261,7 +273,7 @@ fn signer_not_found() {
     let at = header_element(&bytes, h::SIGNER_SERIAL) + 3;
     bytes[at] ^= 0x01;
     let report = check(&bytes);
-    assert_eq!(problems(&report), [(code::SIGNER_NOT_FOUND, None)]);
+    assert_eq!(problems(&report), [(FindingCode::SignerNotFound, None)]);
     assert_eq!(report.signature.signer_record, None);
     assert!(!report.signature.valid);
 }
@@ -289,7 +301,10 @@ fn signer_issuer_is_compared_by_attribute() {
     let report = check(&signed_with_info(itl_records("ucm-pub-CallManager"), info));
     assert!(report.signature.valid);
     assert_eq!(report.signature.signer_record, Some(1));
-    assert_eq!(problems(&report), [(code::SIGNER_ISSUER_MISMATCH, Some(1))]);
+    assert_eq!(
+        problems(&report),
+        [(FindingCode::SignerIssuerMismatch, Some(1))]
+    );
 }
 
 #[test]
@@ -303,7 +318,7 @@ fn a_signer_outside_the_sast_records_is_verified_and_reported() {
     ));
     assert!(report.signature.valid);
     assert_eq!(report.signature.signer_record, Some(2));
-    assert_eq!(problems(&report), [(code::SIGNER_NOT_SAST, Some(2))]);
+    assert_eq!(problems(&report), [(FindingCode::SignerNotSast, Some(2))]);
     // The signer index of the parser only names SAST records.
     let bytes = signed_with_info(
         itl_records("ucm-pub-CallManager")[1..].to_vec(),
@@ -331,8 +346,8 @@ fn an_ec_signer_is_unsupported() {
     assert_eq!(
         problems(&report),
         [
-            (code::SIGNER_NOT_SAST, Some(7)),
-            (code::SIGNER_KEY_UNSUPPORTED, Some(7))
+            (FindingCode::SignerNotSast, Some(7)),
+            (FindingCode::SignerKeyUnsupported, Some(7))
         ]
     );
     assert_eq!(report.signature.key_bits, None);
@@ -353,8 +368,8 @@ fn a_signer_record_without_a_valid_certificate() {
     assert_eq!(
         problems(&report),
         [
-            (code::SIGNER_CERTIFICATE_INVALID, Some(1)),
-            (code::CERTIFICATE_INVALID, Some(1))
+            (FindingCode::SignerCertificateInvalid, Some(1)),
+            (FindingCode::CertificateInvalid, Some(1))
         ]
     );
     records[0].certificate = None;
@@ -364,7 +379,7 @@ fn a_signer_record_without_a_valid_certificate() {
     ));
     assert_eq!(
         problems(&report),
-        [(code::SIGNER_CERTIFICATE_INVALID, Some(1))]
+        [(FindingCode::SignerCertificateInvalid, Some(1))]
     );
 }
 
@@ -384,7 +399,7 @@ fn a_list_without_its_signature_is_unsigned() {
     bytes[8..10].copy_from_slice(&new_hl.to_be_bytes());
     bytes.extend_from_slice(&good[hl..]);
     let report = check(&bytes);
-    assert_eq!(problems(&report), [(code::UNSIGNED, None)]);
+    assert_eq!(problems(&report), [(FindingCode::Unsigned, None)]);
     assert_eq!(
         report.findings[0].message,
         "the header has no SIGNATURE: the file cannot be verified"
@@ -419,8 +434,11 @@ fn signature_only_and_cache_free_verification_agree() {
     assert!(report.valid);
     assert_eq!(report.signer_record, Some(1));
     assert!(findings.is_empty());
-    let cold = itl_core::verify::verify(&list, &VerifyOptions::new(STAMP).without_cache());
-    let warm_options = VerifyOptions::new(STAMP);
+    let cold = itl_core::verify::verify(
+        &list,
+        &VerifyOptions::new(itl_core::UnixTime::from_secs(STAMP)).without_cache(),
+    );
+    let warm_options = VerifyOptions::new(itl_core::UnixTime::from_secs(STAMP));
     let warm1 = itl_core::verify::verify(&list, &warm_options);
     let warm2 = itl_core::verify::verify(&list, &warm_options);
     assert_eq!(cold, warm1);

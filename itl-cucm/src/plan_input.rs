@@ -28,23 +28,64 @@ use std::net::Ipv4Addr;
 use std::sync::Arc;
 
 use itl_core::cucm::{CertUnit, DeviceSecurityMode, Generation, ModelInfo};
-use itl_core::predict::{ClusterModel, NodeModel, PhoneInput};
+use itl_core::predict::{ClusterModel, ListName, NodeModel, PhoneInput};
 use itl_core::trust::{Capabilities, Held, PhoneTrust, TrustFile};
-use itl_core::{Function, ListKind};
+use itl_core::{Function, ListKind, ParseError};
 
-use crate::sweep::{Archive, PhoneRecord, SweepReport};
+use crate::sweep::{Archive, ArchiveError, PhoneRecord, SweepReport};
 use itl_core::cucm::PhoneState;
 use itl_wire::cluster_file::ClusterFile;
 
 /// Why the inputs could not be assembled.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum PlanInputError {
-    /// The cluster file and the sweep do not fit together.
-    #[error("{0}")]
-    Mismatch(String),
-    /// A list the sweep names is not in the archive or does not parse.
-    #[error("{0}")]
-    List(String),
+    /// A node's address in the cluster file is not an IPv4 address.
+    #[error("node {node}: address {address:?} is not an IPv4 address")]
+    BadAddress {
+        /// The node.
+        node: String,
+        /// The address as the cluster file gives it.
+        address: String,
+    },
+    /// The cluster file lists no node.
+    #[error("the cluster file lists no node")]
+    NoNodes,
+    /// The sweep names a TFTP node the cluster file lacks.
+    #[error("TFTP node {node} is not in the cluster file")]
+    UnknownTftpNode {
+        /// The node as the sweep names it.
+        node: String,
+    },
+    /// No TFTP node's ITL was fetched by the sweep.
+    #[error("no TFTP node served an ITL: nothing to predict from")]
+    NoItlServed,
+    /// A list the sweep names by hash is not in the archive.
+    #[error("{list} (SHA-1 {sha1}) is not in the archive")]
+    NotArchived {
+        /// Which list.
+        list: ListName,
+        /// Its SHA-1 (hex).
+        sha1: String,
+    },
+    /// A list in the archive cannot be read.
+    #[error("{list}: {source}")]
+    ArchiveRead {
+        /// Which list.
+        list: ListName,
+        /// The archive's error.
+        #[source]
+        source: ArchiveError,
+    },
+    /// A served list does not parse.
+    #[error("{list} does not parse: {source}")]
+    Unparsable {
+        /// Which list.
+        list: ListName,
+        /// The parser's error.
+        #[source]
+        source: ParseError,
+    },
 }
 
 /// Options of the conversion.
@@ -67,13 +108,16 @@ pub struct PlanInputs {
     pub notes: Vec<String>,
 }
 
-fn parse_list(archive: &Archive, sha1: &str, what: &str) -> Result<Vec<u8>, PlanInputError> {
-    let entry = archive.lookup(sha1).ok_or_else(|| {
-        PlanInputError::List(format!("{what} (SHA-1 {sha1}) is not in the archive"))
-    })?;
+fn parse_list(archive: &Archive, sha1: &str, list: ListName) -> Result<Vec<u8>, PlanInputError> {
+    let Some(entry) = archive.lookup(sha1) else {
+        return Err(PlanInputError::NotArchived {
+            list,
+            sha1: sha1.to_owned(),
+        });
+    };
     archive
         .read(entry)
-        .map_err(|e| PlanInputError::List(format!("{what}: {e}")))
+        .map_err(|source| PlanInputError::ArchiveRead { list, source })
 }
 
 /// Which node a record or a page names: by host name or by address.
@@ -131,12 +175,14 @@ pub fn plan_inputs(
             Some(itl) => Some(parse_list(
                 archive,
                 &itl.sha1,
-                &format!("the ITL of {}", r.node),
+                ListName::Itl {
+                    node: r.node.clone(),
+                },
             )?),
             None => None,
         };
         let ctl = match &r.ctl {
-            Some(ctl) => Some(parse_list(archive, &ctl.sha1, "the CTL")?),
+            Some(ctl) => Some(parse_list(archive, &ctl.sha1, ListName::Ctl)?),
             None => None,
         };
         served.push(ServedLists {
@@ -168,18 +214,14 @@ pub fn cluster_model(
     entries.sort_by_key(|n| !n.publisher);
     let mut nodes = Vec::new();
     for e in &entries {
-        let address: Ipv4Addr = e.address.parse().map_err(|_| {
-            PlanInputError::Mismatch(format!(
-                "node {}: address {:?} is not an IPv4 address",
-                e.name, e.address
-            ))
+        let address: Ipv4Addr = e.address.parse().map_err(|_| PlanInputError::BadAddress {
+            node: e.name.clone(),
+            address: e.address.clone(),
         })?;
         nodes.push(NodeModel::new(&e.name, address));
     }
     if nodes.is_empty() {
-        return Err(PlanInputError::Mismatch(
-            "the cluster file lists no node".into(),
-        ));
+        return Err(PlanInputError::NoNodes);
     }
 
     let mut served_itl: HashMap<usize, Arc<TrustFile>> = HashMap::new();
@@ -189,15 +231,17 @@ pub fn cluster_model(
             .iter()
             .position(|n| n.name.eq_ignore_ascii_case(&r.node))
         else {
-            return Err(PlanInputError::Mismatch(format!(
-                "TFTP node {} is not in the cluster file",
-                r.node
-            )));
+            return Err(PlanInputError::UnknownTftpNode {
+                node: r.node.clone(),
+            });
         };
         nodes[i].tftp = true;
         if let Some(bytes) = &r.itl {
-            let file = TrustFile::parse(bytes).map_err(|e| {
-                PlanInputError::List(format!("the ITL of {} does not parse: {e}", r.node))
+            let file = TrustFile::parse(bytes).map_err(|source| PlanInputError::Unparsable {
+                list: ListName::Itl {
+                    node: r.node.clone(),
+                },
+                source,
             })?;
             nodes[i].itl = Some(bytes.clone());
             served_itl.insert(i, Arc::new(file));
@@ -214,9 +258,7 @@ pub fn cluster_model(
         }
     }
     if served_itl.is_empty() {
-        return Err(PlanInputError::Mismatch(
-            "no TFTP node served an ITL: nothing to predict from".into(),
-        ));
+        return Err(PlanInputError::NoItlServed);
     }
 
     // Certificates from the ITLs.
@@ -290,8 +332,10 @@ pub fn cluster_model(
     }
     let mixed = ctl_bytes.is_some();
     if let Some(bytes) = &ctl_bytes {
-        let ctl = TrustFile::parse(bytes)
-            .map_err(|e| PlanInputError::List(format!("the CTL does not parse: {e}")))?;
+        let ctl = TrustFile::parse(bytes).map_err(|source| PlanInputError::Unparsable {
+            list: ListName::Ctl,
+            source,
+        })?;
         for r in ctl.records() {
             let Some(c) = &r.cert else { continue };
             if let Some(f @ (Function::CcmTftp | Function::Tftp)) = r.function
@@ -563,5 +607,106 @@ pub fn capabilities(model: Option<&str>) -> Capabilities {
         Capabilities::without_tvs(model)
     } else {
         Capabilities::new(model)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use itl_wire::cluster_file::{ClusterSection, NodeEntry};
+
+    fn node(name: &str, publisher: bool, address: &str) -> NodeEntry {
+        NodeEntry {
+            name: name.into(),
+            publisher,
+            address: address.into(),
+            axl: String::new(),
+            risport: String::new(),
+            control_center: String::new(),
+            ..NodeEntry::default()
+        }
+    }
+
+    fn file(nodes: Vec<NodeEntry>) -> ClusterFile {
+        ClusterFile {
+            cluster: ClusterSection {
+                name: "t".into(),
+                user: "u".into(),
+                password_env: "P".into(),
+                phone_http_port: 80,
+                axl_version: None,
+            },
+            nodes,
+        }
+    }
+
+    fn itl() -> Vec<u8> {
+        std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../fixtures/itl-11.5-sha1-2048.tlv"
+        ))
+        .unwrap()
+    }
+
+    fn served(node: &str, itl: Option<Vec<u8>>) -> ServedLists {
+        ServedLists {
+            node: node.into(),
+            itl,
+            ctl: None,
+            error: None,
+        }
+    }
+
+    fn error(cluster: &ClusterFile, lists: &[ServedLists]) -> PlanInputError {
+        cluster_model(cluster, lists, &PlanInputOptions::default()).unwrap_err()
+    }
+
+    #[test]
+    fn inconsistent_inputs_say_what_and_where() {
+        let good = file(vec![node("ucm-pub", true, "10.10.1.11")]);
+        let e = error(&file(vec![node("ucm-pub", true, "ucm-pub.local")]), &[]);
+        assert!(matches!(&e, PlanInputError::BadAddress { node, address }
+            if node == "ucm-pub" && address == "ucm-pub.local"));
+        assert_eq!(
+            e.to_string(),
+            "node ucm-pub: address \"ucm-pub.local\" is not an IPv4 address"
+        );
+        assert!(matches!(error(&file(vec![]), &[]), PlanInputError::NoNodes));
+        let e = error(&good, &[served("ucm-sub9", Some(itl()))]);
+        assert_eq!(
+            e.to_string(),
+            "TFTP node ucm-sub9 is not in the cluster file"
+        );
+        let e = error(&good, &[served("ucm-pub", None)]);
+        assert_eq!(
+            e.to_string(),
+            "no TFTP node served an ITL: nothing to predict from"
+        );
+        let e = error(&good, &[served("ucm-pub", Some(b"junk".to_vec()))]);
+        assert!(
+            matches!(&e, PlanInputError::Unparsable { list: ListName::Itl { node }, .. }
+            if node == "ucm-pub")
+        );
+        assert!(
+            e.to_string()
+                .starts_with("the ITL of ucm-pub does not parse: "),
+            "{e}"
+        );
+        // The twin: the same cluster with its real ITL gives a model.
+        let (model, _) = cluster_model(
+            &good,
+            &[served("ucm-pub", Some(itl()))],
+            &PlanInputOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(model.generation, Generation::V11_5);
+        assert!(model.nodes[0].certs.contains_key(&CertUnit::CallManager));
+    }
+
+    #[test]
+    fn a_list_missing_from_the_archive_is_named() {
+        let archive = Archive::in_memory();
+        let e = parse_list(&archive, "00ff", ListName::Ctl).unwrap_err();
+        assert_eq!(e.to_string(), "the CTL (SHA-1 00ff) is not in the archive");
     }
 }

@@ -1,6 +1,6 @@
 //! What cluster to simulate.
 
-use crate::error::SimError;
+use crate::error::{InvalidOption, SimError};
 use crate::faults::FaultSpec;
 use crate::model::{ClockMode, Organisation, PhoneInteraction};
 use crate::phone::fleet::MAX_PHONES;
@@ -61,24 +61,21 @@ impl Default for SimOptions {
 impl SimOptions {
     /// Checks ranges.
     pub fn validate(&self) -> Result<(), SimError> {
-        let bad = |m: String| Err(SimError::InvalidOption(m));
+        let bad = |option: InvalidOption| Err(SimError::InvalidOption(option));
         if self.nodes == 0 || self.nodes > MAX_NODES {
-            return bad(format!(
-                "--nodes must be 1 to {MAX_NODES}, not {}",
-                self.nodes
-            ));
+            return bad(InvalidOption::Nodes {
+                given: self.nodes,
+                max: MAX_NODES,
+            });
         }
         if self.phones > MAX_PHONES {
-            return bad(format!(
-                "--phones must be at most {MAX_PHONES}, not {}",
-                self.phones
-            ));
+            return bad(InvalidOption::Phones {
+                given: self.phones,
+                max: MAX_PHONES,
+            });
         }
         if ![1024, 2048, 4096].contains(&self.key_bits) {
-            return bad(format!(
-                "key size must be 1024, 2048 or 4096 bits, not {}",
-                self.key_bits
-            ));
+            return bad(InvalidOption::KeyBits(self.key_bits));
         }
         let name_ok = |s: &str| {
             !s.is_empty()
@@ -86,7 +83,7 @@ impl SimOptions {
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_')
         };
         if !name_ok(&self.cluster_name) || !name_ok(&self.domain) {
-            return bad("cluster name and domain take letters, digits, '-', '.', '_'".into());
+            return bad(InvalidOption::Name);
         }
         if !self.mixed
             && self
@@ -94,7 +91,7 @@ impl SimOptions {
                 .get(crate::faults::FaultKind::StaleCtl)
                 .is_some()
         {
-            return bad("the stale-ctl fault needs a mixed-mode cluster (--mixed)".into());
+            return bad(InvalidOption::StaleCtlNeedsMixed);
         }
         Ok(())
     }

@@ -73,8 +73,8 @@ impl Truth {
 
     /// Writes the JSON file.
     pub fn save(&self, path: &Path) -> Result<(), SimError> {
-        std::fs::write(path, self.to_json()).map_err(|source| SimError::Io {
-            what: format!("writing {}", path.display()),
+        std::fs::write(path, self.to_json()).map_err(|source| SimError::Write {
+            path: path.to_owned(),
             source,
         })
     }

@@ -8,6 +8,7 @@ use itl_core::plan::Plan;
 use itl_core::signature::{rsa_key_from_certificate, verify_with_key};
 use itl_core::trust::Verdict;
 use itl_core::{Function, TrustList};
+use itl_sim::error::CtlAction;
 use itl_sim::model::PhoneInteraction;
 use itl_sim::replay::{Action, ReplayError, replay};
 use itl_sim::{Cluster, SimError};
@@ -342,8 +343,12 @@ fn ctl_reset_localkey_signs_with_the_publishers_other_sast_key_until_ctl_update(
 fn ctl_reset_localkey_is_refused_on_a_non_secure_cluster() {
     let mut cluster = build(&options(2, Generation::V12, false, ""));
     match cluster.ctl_reset_localkey() {
-        Err(SimError::Refused(message)) => assert_eq!(
-            message,
+        Err(
+            e @ SimError::NoCtl {
+                action: CtlAction::Reset,
+            },
+        ) => assert_eq!(
+            e.to_string(),
             "the cluster is not in mixed mode: there is no CTL to reset"
         ),
         other => panic!("expected a refusal, got {other:?}"),

@@ -74,7 +74,7 @@ fn default_phone_http_port() -> u16 {
 }
 
 /// One `[[nodes]]` entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct NodeEntry {
     /// Host name of the node (`ucm-pub`).
     pub name: String,

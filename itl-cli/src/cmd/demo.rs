@@ -152,7 +152,8 @@ async fn show(
     opts.http.timeout = Duration::from_secs(5);
     let fetcher = Fetcher::new(opts).context("cannot set up the HTTP client")?;
     let cluster_certs = h.read(cluster_certs);
-    let verify_options = VerifyOptions::new(h.read(|c| c.now()) as i64).with_cluster(cluster_certs);
+    let verify_options = VerifyOptions::new(itl_core::UnixTime::from_secs_u64(h.read(|c| c.now())))
+        .with_cluster(cluster_certs);
     let file = sim.cluster_file();
     let mut all_ok = true;
     println!("\nITL of each TFTP node (fetched with the itl client over HTTP 6970 and TFTP)");
@@ -281,7 +282,7 @@ fn print_itl(summary: &ServedListSummary, same: &str) {
             .findings
             .iter()
             .filter(|f| matches!(f.severity, Severity::Error | Severity::Warning) == problem)
-            .map(|f| f.code)
+            .map(|f| f.code.name())
             .collect::<Vec<_>>()
     };
     let (problems, notes) = (codes(true), codes(false));

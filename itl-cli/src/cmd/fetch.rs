@@ -152,8 +152,8 @@ fn assess(summary: ServedListSummary) -> FileReport {
 fn report_of(set: &TrustFileSet) -> SetReport {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    let options = VerifyOptions::new(now);
+        .map_or(0, |d| d.as_secs());
+    let options = VerifyOptions::new(itl_core::UnixTime::from_secs_u64(now));
     let node = set.server.to_string();
     let files = set
         .files

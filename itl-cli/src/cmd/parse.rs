@@ -3,7 +3,8 @@
 use crate::exit;
 use crate::input::{display, modified_secs, read_input};
 use anyhow::Result;
-use itl_core::render::{RenderOptions, format_utc, render};
+use itl_core::UnixTime;
+use itl_core::render::{RenderOptions, render};
 use itl_core::summary::ListSummary;
 use itl_core::{TrustList, signature};
 use serde::Serialize;
@@ -64,7 +65,7 @@ pub fn run(args: Args) -> Result<u8> {
                 println!("==> {name} <==");
             }
             let options = RenderOptions {
-                modified: modified_secs(path).map(format_utc),
+                modified: modified_secs(path).map(|s| UnixTime::from_secs_u64(s).to_cli_date()),
                 verified: Some(signature::verify_self_signed(&list)),
             };
             print!("{}", render(&list, &options));

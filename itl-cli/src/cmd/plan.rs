@@ -117,7 +117,8 @@ fn suggest_cmd(a: SuggestArgs) -> Result<u8> {
     let suggestion = suggest(&cluster);
     let text = suggestion.to_text();
     let plan = suggestion.numbered_plan();
-    let prediction = predict(&cluster, &phones, &plan, &PredictOptions::default())?;
+    let now = super::verify::system_now()?;
+    let prediction = predict(&cluster, &phones, &plan, &PredictOptions::at(now))?;
     println!(
         "# safe order for cluster {} ({}, {})",
         file.cluster.name,

@@ -18,7 +18,7 @@ use itl_core::predict::{PredictOptions, Prediction, predict};
 use itl_core::trust::{
     DownloadContext, PhoneTrust, TrustCache, TvsServer, Verdict, download_files,
 };
-use itl_core::{Function, ListKind};
+use itl_core::{Function, ListKind, UnixTime};
 use itl_cucm::plan_input::{PlanInputOptions, capabilities, plan_inputs};
 use itl_cucm::sweep::{Archive, SweepReport};
 use itl_wire::cluster_file::ClusterFile;
@@ -56,6 +56,10 @@ pub struct Args {
     /// Phones listed per step and at the end (0: none).
     #[arg(long, value_name = "N", default_value_t = 10)]
     list: usize,
+    /// When the plan starts (TVS cache expiry), instead of now: RFC 3339, e.g.
+    /// `2026-01-01T00:00:00Z`, or a date, `2026-01-01`, meaning midnight UTC.
+    #[arg(long, value_name = "RFC3339", value_parser = UnixTime::parse_time_or_date)]
+    now: Option<UnixTime>,
 
     /// Offline: the ITL the phone holds now.
     #[arg(
@@ -136,7 +140,7 @@ pub fn run(args: Args, colors: Colors) -> Result<u8> {
         &inputs.cluster,
         &inputs.phones,
         &plan,
-        &PredictOptions::default(),
+        &PredictOptions::at(now(&args)?),
     )?;
     for note in &inputs.notes {
         eprintln!("note: {note}");
@@ -162,6 +166,14 @@ pub fn run(args: Args, colors: Colors) -> Result<u8> {
     } else {
         exit::OK
     })
+}
+
+/// `--now`, else the system clock.
+fn now(args: &Args) -> Result<UnixTime> {
+    match args.now {
+        Some(now) => Ok(now),
+        None => super::verify::system_now(),
+    }
 }
 
 /// Reads and parses a plan file; errors name the file and the lines.
@@ -332,7 +344,7 @@ fn offline(args: &Args) -> Result<u8> {
         tvs.push(server);
     }
     let caps = capabilities(Some(&args.model));
-    let ctx = DownloadContext::new(&cache, 1_767_225_600)
+    let ctx = DownloadContext::new(&cache, now(args)?)
         .with_tvs(&tvs)
         .with_capabilities(&caps);
     let phone = PhoneTrust::with_files(ctl, Some(current));

@@ -4,19 +4,21 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use crate::Digest;
 use crate::plan::{CertUnit, Plan, Service, Step, Target};
 use crate::trust::{
     CertInfo, DownloadContext, Outcome, PhoneTrust, RegistrationTarget, TrustCache, TrustFile,
     TvsServer, Verdict, accepts_config_cert, download_files,
 };
+use crate::{Digest, UnixTime};
 
-use super::files::{self, Inputs, NodeCerts};
+use super::files;
 use super::model::{ClusterModel, PhoneInput};
 use super::placeholder::regenerated_certificate;
 use super::result::{PhonePrediction, Prediction, StepPrediction, StepVerdict};
-use super::{PredictError, PredictOptions};
+use super::{BuildProblem, InputError, ListName, PlanProblem, PredictError, PredictOptions};
+use crate::cucm::ClusterSecurityMode;
 use crate::cucm::Generation;
+use crate::layout::{LayoutCluster, LayoutNode, ListSpec, Roles, SignerVariant};
 
 struct NodeState {
     certs: BTreeMap<CertUnit, Vec<u8>>,
@@ -42,14 +44,23 @@ pub(crate) struct Engine<'a> {
     /// can vouch for (its own certificates and its CallManager-trust / Phone-SAST-trust).
     vouched: Vec<Arc<CertInfo>>,
     regenerations: BTreeMap<(usize, CertUnit), u32>,
-    timestamp: u32,
+    /// The TIMESTAMP of the newest list served so far.
+    timestamp: UnixTime,
     digest: Digest,
     state: Vec<PhoneState>,
-    now: u64,
+    now: UnixTime,
 }
 
-fn cert(der: &[u8], what: &str) -> Result<Arc<CertInfo>, PredictError> {
-    CertInfo::shared(der).map_err(|e| PredictError::Input(format!("{what}: {e}")))
+/// The decoded certificate of `unit` on `node`.
+fn cert(der: &[u8], node: &str, unit: CertUnit) -> Result<Arc<CertInfo>, PredictError> {
+    CertInfo::shared(der).map_err(|source| {
+        InputError::Certificate {
+            node: node.to_owned(),
+            unit,
+            source,
+        }
+        .into()
+    })
 }
 
 impl<'a> Engine<'a> {
@@ -59,30 +70,35 @@ impl<'a> Engine<'a> {
         options: &'a PredictOptions,
     ) -> Result<Self, PredictError> {
         if cluster.nodes.is_empty() {
-            return Err(PredictError::Input("the cluster has no node".into()));
+            return Err(InputError::NoNodes.into());
         }
         let cache = TrustCache::for_predictions();
         let mut nodes = Vec::new();
         let mut vouched = Vec::new();
-        let mut timestamp = 0u32;
+        let mut timestamp = UnixTime::EPOCH;
         let mut digest = None;
         for n in &cluster.nodes {
             let tvs_serving = match n.certs.get(&CertUnit::Tvs) {
-                Some(der) => Some(cert(der, &format!("the TVS certificate of {}", n.name))?),
+                Some(der) => Some(cert(der, &n.name, CertUnit::Tvs)?),
                 None => None,
             };
             for unit in [CertUnit::CallManager, CertUnit::ItlRecovery, CertUnit::Capf] {
                 if let Some(der) = n.certs.get(&unit) {
-                    vouched.push(cert(der, &format!("the {unit} certificate of {}", n.name))?);
+                    vouched.push(cert(der, &n.name, unit)?);
                 }
             }
             let itl = match &n.itl {
                 Some(bytes) => {
-                    let file = cache.file(bytes).map_err(|e| {
-                        PredictError::Input(format!("the ITL served by {}: {e}", n.name))
+                    let file = cache.file(bytes).map_err(|source| InputError::ServedList {
+                        list: ListName::Itl {
+                            node: n.name.clone(),
+                        },
+                        source,
                     })?;
                     if let Ok(list) = crate::TrustList::parse(bytes) {
-                        timestamp = timestamp.max(list.header().timestamp.unwrap_or(0));
+                        if let Some(t) = list.header().timestamp {
+                            timestamp = timestamp.max(UnixTime::from_wire_timestamp(t));
+                        }
                         digest = digest.or(list.header().digest);
                     }
                     Some(file)
@@ -97,19 +113,22 @@ impl<'a> Engine<'a> {
             });
         }
         let ctl = match &cluster.ctl {
-            Some(bytes) => Some(
-                cache
-                    .file(bytes)
-                    .map_err(|e| PredictError::Input(format!("the served CTL: {e}")))?,
-            ),
+            Some(bytes) => Some(cache.file(bytes).map_err(|source| InputError::ServedList {
+                list: ListName::Ctl,
+                source,
+            })?),
             None => None,
         };
         for p in phones {
-            if p.tftp_node >= nodes.len() || p.group.iter().any(|&g| g >= nodes.len()) {
-                return Err(PredictError::Input(format!(
-                    "phone {} names a node the cluster does not have",
-                    p.name
-                )));
+            let beyond = std::iter::once(p.tftp_node)
+                .chain(p.group.iter().copied())
+                .find(|&i| i >= nodes.len());
+            if let Some(index) = beyond {
+                return Err(InputError::PhoneNode {
+                    phone: p.name.clone(),
+                    index,
+                }
+                .into());
             }
         }
         let state = phones
@@ -139,65 +158,78 @@ impl<'a> Engine<'a> {
         self.cluster.generation
     }
 
-    fn inputs(&self) -> Inputs<'_> {
-        Inputs {
-            generation: self.generation(),
-            mixed: self.cluster.mixed,
-            nodes: self
-                .cluster
-                .nodes
-                .iter()
-                .zip(&self.nodes)
-                .map(|(m, s)| NodeCerts {
-                    name: &m.name,
-                    address: m.address,
+    /// The cluster as the lists depend on it, with the certificates of the moment.
+    fn layout_cluster(&self) -> LayoutCluster<'_> {
+        let mode = if self.cluster.mixed {
+            ClusterSecurityMode::Mixed
+        } else {
+            ClusterSecurityMode::NonSecure
+        };
+        let nodes = self
+            .cluster
+            .nodes
+            .iter()
+            .zip(&self.nodes)
+            .map(|(m, s)| LayoutNode {
+                name: &m.name,
+                address: m.address,
+                roles: Roles {
                     tftp: m.tftp,
                     callmanager: m.callmanager,
-                    tvs: if m.tvs {
-                        s.certs.get(&CertUnit::Tvs).map(Vec::as_slice)
-                    } else {
-                        None
-                    },
-                    callmanager_cert: s.certs.get(&CertUnit::CallManager).map(Vec::as_slice),
-                    itl_recovery: s.certs.get(&CertUnit::ItlRecovery).map(Vec::as_slice),
-                    capf: s.certs.get(&CertUnit::Capf).map(Vec::as_slice),
-                })
-                .collect(),
-            timestamp: self.next_timestamp(),
-            digest: self.digest,
-        }
+                    tvs: m.tvs,
+                    // CAPF runs where its certificate is (the publisher).
+                    capf: s.certs.contains_key(&CertUnit::Capf),
+                },
+                certs: s.certs.iter().map(|(u, d)| (*u, d.as_slice())).collect(),
+            })
+            .collect();
+        LayoutCluster::new(self.generation(), mode, nodes)
     }
 
-    fn next_timestamp(&self) -> u32 {
-        self.timestamp.saturating_add(1)
+    /// `spec` as CUCM will write it next, parsed; the newest TIMESTAMP moves on.
+    fn build(&mut self, spec: ListSpec<'_>) -> Result<Arc<TrustFile>, PredictError> {
+        let cluster = self.layout_cluster();
+        let bytes = files::build(
+            &cluster,
+            spec,
+            self.next_timestamp().to_wire_timestamp(),
+            self.digest,
+        )?;
+        let file = self
+            .cache
+            .file(&bytes)
+            .map_err(|source| PredictError::Build {
+                list: files::list_name(spec, &cluster),
+                problem: BuildProblem::Reparse(source),
+            })?;
+        self.timestamp = self.next_timestamp();
+        Ok(file)
+    }
+
+    /// The TIMESTAMP of the next rebuilt list: one second after the newest.
+    fn next_timestamp(&self) -> UnixTime {
+        self.timestamp + 1
     }
 
     fn rebuild_itl(&mut self, node: usize) -> Result<(), PredictError> {
-        self.rebuild_itl_signed(node, false)
+        self.rebuild_itl_signed(node, SignerVariant::Normal)
     }
 
     /// Rebuilds the ITL of `node`, signed normally or with the other SAST key; a localkey
     /// ITL stays until TFTP restarts (it counts as stale).
-    fn rebuild_itl_signed(&mut self, node: usize, localkey: bool) -> Result<(), PredictError> {
-        let bytes = files::build_itl(&self.inputs(), node, localkey)?;
-        self.timestamp = self.next_timestamp();
-        let file = self
-            .cache
-            .file(&bytes)
-            .map_err(|e| PredictError::Build(format!("the rebuilt ITL does not parse: {e}")))?;
+    fn rebuild_itl_signed(
+        &mut self,
+        node: usize,
+        signer: SignerVariant,
+    ) -> Result<(), PredictError> {
+        let file = self.build(ListSpec::Itl { node, signer })?;
         self.nodes[node].itl = Some(file);
-        self.nodes[node].itl_stale = localkey;
+        self.nodes[node].itl_stale = signer == SignerVariant::LocalKey;
         Ok(())
     }
 
-    fn rebuild_ctl(&mut self, localkey: bool) -> Result<(), PredictError> {
-        let bytes = files::build_ctl(&self.inputs(), localkey)?;
-        self.timestamp = self.next_timestamp();
-        let file = self
-            .cache
-            .file(&bytes)
-            .map_err(|e| PredictError::Build(format!("the rebuilt CTL does not parse: {e}")))?;
-        self.ctl = Some(file);
+    fn rebuild_ctl(&mut self, signer: SignerVariant) -> Result<(), PredictError> {
+        self.ctl = Some(self.build(ListSpec::Ctl { signer })?);
         Ok(())
     }
 
@@ -212,7 +244,7 @@ impl<'a> Engine<'a> {
         target: &Target,
         line: usize,
         has: impl Fn(usize) -> bool,
-        what: &str,
+        lacks: impl Fn(String) -> PlanProblem,
     ) -> Result<Vec<usize>, PredictError> {
         match target {
             Target::All => Ok((0..self.nodes.len()).filter(|&i| has(i)).collect()),
@@ -222,12 +254,12 @@ impl<'a> Engine<'a> {
                     .node_index(name)
                     .ok_or_else(|| PredictError::Plan {
                         line,
-                        message: format!("unknown node {name:?}"),
+                        problem: PlanProblem::UnknownNode { name: name.clone() },
                     })?;
                 if !has(i) {
                     return Err(PredictError::Plan {
                         line,
-                        message: format!("{} has no {what}", self.cluster.nodes[i].name),
+                        problem: lacks(self.cluster.nodes[i].name.clone()),
                     });
                 }
                 Ok(vec![i])
@@ -262,12 +294,12 @@ impl<'a> Engine<'a> {
                         }
                         CertUnit::Tvs | CertUnit::Capf => self.nodes[i].certs.contains_key(unit),
                     };
-                    let nodes =
-                        self.targets(target, s.line, exists, &format!("{unit} certificate"))?;
+                    let lacks = |node| PlanProblem::NoCertificate { node, unit: *unit };
+                    let nodes = self.targets(target, s.line, exists, lacks)?;
                     if nodes.is_empty() {
                         return Err(PredictError::Plan {
                             line: s.line,
-                            message: format!("no node has a {unit} certificate"),
+                            problem: PlanProblem::NoNodeWithCertificate { unit: *unit },
                         });
                     }
                     for node in nodes {
@@ -300,11 +332,10 @@ impl<'a> Engine<'a> {
                     if !self.cluster.mixed {
                         return Err(PredictError::Plan {
                             line: s.line,
-                            message: "the cluster is not in mixed mode: there is no CTL to update"
-                                .into(),
+                            problem: PlanProblem::NoCtlToUpdate,
                         });
                     }
-                    self.rebuild_ctl(false)?;
+                    self.rebuild_ctl(SignerVariant::Normal)?;
                     notes.push("CTL rebuilt".into());
                 }
                 Step::Restart { service, target } => {
@@ -325,8 +356,11 @@ impl<'a> Engine<'a> {
                             | Service::RisDataCollector => true,
                         }
                     };
-                    let nodes =
-                        self.targets(target, s.line, runs, &format!("{service} service"))?;
+                    let lacks = |node| PlanProblem::NoService {
+                        node,
+                        service: *service,
+                    };
+                    let nodes = self.targets(target, s.line, runs, lacks)?;
                     for node in nodes {
                         match service {
                             Service::Tftp if self.nodes[node].itl_stale => {
@@ -339,8 +373,11 @@ impl<'a> Engine<'a> {
                             Service::Tvs => {
                                 let der = self.nodes[node].certs.get(&CertUnit::Tvs).cloned();
                                 if let Some(der) = der {
-                                    self.nodes[node].tvs_serving =
-                                        Some(cert(&der, "a TVS certificate")?);
+                                    self.nodes[node].tvs_serving = Some(cert(
+                                        &der,
+                                        &self.cluster.nodes[node].name,
+                                        CertUnit::Tvs,
+                                    )?);
                                 }
                             }
                             _ => {}
@@ -362,7 +399,7 @@ impl<'a> Engine<'a> {
                 Step::WaitRegistered => {}
                 Step::ItlResetLocalkey => {
                     for t in self.tftp_nodes() {
-                        self.rebuild_itl_signed(t, true)?;
+                        self.rebuild_itl_signed(t, SignerVariant::LocalKey)?;
                         notes.push(format!(
                             "{}: ITL signed with the other SAST key until TFTP restarts",
                             self.cluster.nodes[t].name
@@ -373,11 +410,10 @@ impl<'a> Engine<'a> {
                     if !self.cluster.mixed {
                         return Err(PredictError::Plan {
                             line: s.line,
-                            message: "the cluster is not in mixed mode: there is no CTL to reset"
-                                .into(),
+                            problem: PlanProblem::NoCtlToReset,
                         });
                     }
-                    self.rebuild_ctl(true)?;
+                    self.rebuild_ctl(SignerVariant::LocalKey)?;
                     notes.push("CTL signed with the other SAST key until `ctl update`".into());
                 }
             }
@@ -474,15 +510,14 @@ impl<'a> Engine<'a> {
         let Some(old) = self.nodes[node].certs.get(&unit) else {
             return Ok(false);
         };
-        let new =
-            regenerated_certificate(old, &label).map_err(|e| PredictError::Build(e.to_string()))?;
+        let new = regenerated_certificate(old, &label)?;
+        let new_cert = cert(&new, &self.cluster.nodes[node].name, unit)?;
         if matches!(
             unit,
             CertUnit::CallManager | CertUnit::ItlRecovery | CertUnit::Capf
         ) {
-            self.vouched.push(cert(&new, &label)?);
+            self.vouched.push(new_cert.clone());
         }
-        let new_cert = cert(&new, &label)?;
         self.nodes[node].certs.insert(unit, new);
         // Which ITLs go stale: the node's own (CallManager; ITLRecovery where each node has
         // its own), every one (TVS, CAPF, the cluster-wide ITLRecovery).

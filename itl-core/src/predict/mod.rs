@@ -24,55 +24,41 @@
 //!   certificate; a phone that refuses it stays unregistered (`reject`).
 
 mod engine;
+mod error;
 mod files;
 mod model;
 mod placeholder;
 mod result;
 mod suggest;
 
+pub use error::{BuildProblem, InputError, ListName, PlanProblem, PredictError};
 pub use model::{ClusterModel, NodeModel, PhoneInput};
 pub use placeholder::{PlaceholderError, regenerated_certificate};
 pub use result::{PhonePrediction, Prediction, StepPrediction, StepVerdict};
 pub use suggest::{Phase, Suggestion, phone_classes, suggest};
 
+use crate::UnixTime;
 use crate::plan::Plan;
 
-/// Why a prediction could not be made.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum PredictError {
-    /// A step does not fit the cluster.
-    #[error("line {line}: {message}")]
-    Plan {
-        /// The plan line.
-        line: usize,
-        /// What is wrong.
-        message: String,
-    },
-    /// The cluster or phone inputs are inconsistent.
-    #[error("{0}")]
-    Input(String),
-    /// A next list could not be built.
-    #[error("cannot build {0}")]
-    Build(String),
-}
-
-/// Knobs of a prediction.
+/// Knobs of a prediction. The time is always passed in: [`PredictOptions::at`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PredictOptions {
-    /// Unix time at the start of the plan (TVS cache expiry).
-    pub now: u64,
-    /// The smallest TIMESTAMP rebuilt files get (they always get a newer one than the
+    /// The start of the plan (TVS cache expiry); each step is one second later.
+    pub now: UnixTime,
+    /// The earliest TIMESTAMP rebuilt files get (they always get a later one than the
     /// served files').
-    pub timestamp: u32,
+    pub timestamp: UnixTime,
     /// Whether phones use their TVS cache (24 h).
     pub use_tvs_cache: bool,
 }
 
-impl Default for PredictOptions {
-    fn default() -> Self {
+impl PredictOptions {
+    /// A plan starting at `now`; rebuilt files get the TIMESTAMP after the latest served
+    /// one; phones use their TVS cache.
+    pub fn at(now: UnixTime) -> Self {
         Self {
-            now: 1_767_225_600,
-            timestamp: 0,
+            now,
+            timestamp: UnixTime::EPOCH,
             use_tvs_cache: true,
         }
     }

@@ -7,6 +7,7 @@ use super::file::CertInfo;
 use super::outcome::{Outcome, StatusMessage};
 use super::phone::{Capabilities, PhoneTrust};
 use super::tvs::TvsServer;
+use crate::time::UnixTime;
 use std::sync::Arc;
 
 /// The cluster side of a TLS registration, for phones with a TLS security profile (modelled
@@ -28,8 +29,8 @@ pub struct DownloadContext<'a> {
     pub cache: &'a TrustCache,
     /// The TVS servers of the phone's CallManager group, in group order.
     pub tvs: &'a [TvsServer],
-    /// Now, Unix seconds (TVS cache expiry).
-    pub now: u64,
+    /// Now (TVS cache expiry).
+    pub now: UnixTime,
     /// The phone model's capabilities.
     pub capabilities: &'a Capabilities,
     /// Whether the phone uses its TVS cache (24 h; inferred in §2.3, so switchable).
@@ -46,7 +47,7 @@ static DEFAULT_CAPABILITIES: std::sync::LazyLock<Capabilities> =
 impl<'a> DownloadContext<'a> {
     /// A context with no TVS server, a TVS-capable non-secure phone, the TVS cache in use,
     /// no archive and no registration check.
-    pub fn new(cache: &'a TrustCache, now: u64) -> Self {
+    pub fn new(cache: &'a TrustCache, now: UnixTime) -> Self {
         Self {
             cache,
             tvs: &[],

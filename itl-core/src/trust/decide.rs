@@ -21,6 +21,7 @@ use super::context::{DownloadContext, DownloadResult};
 use super::file::{CertInfo, FileHash, SignerId, TrustFile};
 use super::outcome::{Outcome, OutcomeKind, Reason, SignerName, StatusMessage};
 use super::phone::{Held, PhoneTrust, TVS_CACHE_SECONDS, TvsCacheEntry};
+use crate::time::UnixTime;
 use crate::{Function, ListKind};
 use std::sync::Arc;
 
@@ -269,7 +270,7 @@ pub(super) fn resolve(phone: &PhoneTrust, ctx: &DownloadContext<'_>) -> PhoneTru
 }
 
 /// Notes a fresh TVS answer in the phone's cache; returns whether one was added.
-fn remember(state: &mut PhoneTrust, ok: &TvsAccept, now: u64) -> bool {
+fn remember(state: &mut PhoneTrust, ok: &TvsAccept, now: UnixTime) -> bool {
     if !ok.fresh {
         return false;
     }
@@ -279,7 +280,7 @@ fn remember(state: &mut PhoneTrust, ok: &TvsAccept, now: u64) -> bool {
     state.tvs_cache.push(TvsCacheEntry {
         cert: ok.cert.clone(),
         node: ok.node.clone(),
-        expires: now.saturating_add(TVS_CACHE_SECONDS),
+        expires: now + TVS_CACHE_SECONDS,
     });
     true
 }

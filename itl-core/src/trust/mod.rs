@@ -29,7 +29,7 @@
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let itl = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/itl-12-sha512.tlv"))?;
 //! let cache = TrustCache::new();
-//! let ctx = DownloadContext::new(&cache, 1_750_000_000);
+//! let ctx = DownloadContext::new(&cache, itl_core::UnixTime::from_secs(1_750_000_000));
 //! let first = download(&PhoneTrust::new(), None, Some(&itl), &ctx);
 //! assert_eq!(first.itl.kind, OutcomeKind::AcceptLof);
 //! assert_eq!(first.messages.iter().map(|m| m.to_string()).collect::<Vec<_>>(),

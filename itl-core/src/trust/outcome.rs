@@ -2,7 +2,7 @@
 //! outcome, and the status messages a phone logs (§2.5, 8800 wording).
 
 use super::file::FileHash;
-use crate::{Function, ListKind};
+use crate::{Function, ListKind, UnixTime};
 use std::fmt;
 use std::sync::Arc;
 
@@ -188,8 +188,8 @@ pub enum Reason {
         node: Arc<str>,
         /// The signer.
         signer: SignerName,
-        /// End of validity of the cache entry, Unix seconds.
-        expires: u64,
+        /// End of validity of the cache entry.
+        expires: UnixTime,
     },
     /// The signer is not among the SAST records of the phone's CTL (or, for an ITL or a
     /// config file, not among the roles the CTL may vouch for).

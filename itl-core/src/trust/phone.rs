@@ -2,10 +2,11 @@
 //! [`Capabilities`]: what its model can do.
 
 use super::file::{CertInfo, FileHash, TrustFile};
+use crate::time::UnixTime;
 use std::sync::Arc;
 
 /// How long a TVS answer stays in the phone's cache (`expires in 24 hours`).
-pub const TVS_CACHE_SECONDS: u64 = 24 * 60 * 60;
+pub const TVS_CACHE_SECONDS: i64 = 24 * 60 * 60;
 
 /// What a phone holds in one trust-list slot (its CTL or its ITL).
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -55,8 +56,8 @@ pub struct TvsCacheEntry {
     pub cert: Arc<CertInfo>,
     /// The TVS node that returned it.
     pub node: Arc<str>,
-    /// End of validity, Unix seconds (exclusive).
-    pub expires: u64,
+    /// End of validity (exclusive).
+    pub expires: UnixTime,
 }
 
 /// A phone's trust state: its CTL, its ITL and its TVS cache. Cheap to clone (files are
@@ -111,7 +112,7 @@ impl PhoneTrust {
     }
 
     /// The cache entry for a certificate still valid at `now`, if any.
-    pub fn cached(&self, cert: &CertInfo, now: u64) -> Option<&TvsCacheEntry> {
+    pub fn cached(&self, cert: &CertInfo, now: UnixTime) -> Option<&TvsCacheEntry> {
         self.tvs_cache
             .iter()
             .find(|e| e.expires > now && e.cert.sha256() == cert.sha256())

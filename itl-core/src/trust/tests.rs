@@ -2,10 +2,10 @@
 //! fixture keys with [`TrustListBuilder`]; every signature is real.
 
 use super::*;
-use crate::{Function, ListKind, RecordSpec, TrustListBuilder};
+use crate::{Function, ListKind, RecordSpec, TrustListBuilder, UnixTime};
 use std::sync::{Arc, OnceLock};
 
-const NOW: u64 = 1_750_000_000;
+const NOW: UnixTime = UnixTime::from_secs(1_750_000_000);
 
 struct Id {
     key: rsa::PrivateKey,

@@ -8,6 +8,7 @@
 
 use super::pubkey::{KeyError, PreparedKey};
 use crate::names::{Attributes, cucm_dn, parse_dn_text};
+use crate::time::UnixTime;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
 use x509_parser::certificate::X509CertificateParser;
@@ -35,8 +36,8 @@ pub(crate) struct CertFacts {
     /// subjectPublicKey bit-string content: PKCS#1 for RSA, the X9.62 point for EC.
     pub public_key: Vec<u8>,
     pub signature_value: Vec<u8>,
-    pub not_before: i64,
-    pub not_after: i64,
+    pub not_before: UnixTime,
+    pub not_after: UnixTime,
     pub key: KeyKind,
     /// Signed with SHA-1.
     pub sha1_signed: bool,
@@ -96,8 +97,8 @@ impl CertFacts {
             serial: cert.raw_serial().to_vec(),
             public_key: spki.subject_public_key.data.to_vec(),
             signature_value: cert.signature_value.data.to_vec(),
-            not_before: cert.validity().not_before.timestamp(),
-            not_after: cert.validity().not_after.timestamp(),
+            not_before: UnixTime::from_secs(cert.validity().not_before.timestamp()),
+            not_after: UnixTime::from_secs(cert.validity().not_after.timestamp()),
             key,
             sha1_signed,
             prepared: OnceLock::new(),

@@ -34,7 +34,7 @@
 //! (token CTLs) is not a cluster certificate and shows as stale: leave it out of such checks or
 //! add its certificate to the folder.
 
-use super::finding::{Finding, code};
+use super::finding::{Finding, FindingCode};
 use crate::ListKind;
 use crate::checksum::sha256;
 use crate::cucm::CertUnit;
@@ -245,7 +245,7 @@ pub(crate) fn check(list: &TrustList<'_>, cluster: &ClusterCerts, findings: &mut
         }
         match found {
             None => findings.push(Finding::new(
-                code::STALE_RECORD,
+                FindingCode::StaleRecord,
                 Some(record.index),
                 format!(
                     "{} certificate {} (SHA-256 {}) is not among the cluster's current certificates",
@@ -259,7 +259,7 @@ pub(crate) fn check(list: &TrustList<'_>, cluster: &ClusterCerts, findings: &mut
                 let function = record.function.unwrap_or(Function::Unknown(u16::MAX));
                 if cert.role.fits(function) == Some(false) {
                     findings.push(Finding::new(
-                        code::CLUSTER_ROLE_MISMATCH,
+                        FindingCode::ClusterRoleMismatch,
                         Some(record.index),
                         format!(
                             "a {} record holds the cluster's {} certificate",
@@ -290,7 +290,7 @@ pub(crate) fn check(list: &TrustList<'_>, cluster: &ClusterCerts, findings: &mut
                 reported.push(m.hashes[i]);
                 let cert = &cluster.certs[i];
                 findings.push(Finding::new(
-                    code::MISSING_CERT,
+                    FindingCode::MissingCert,
                     None,
                     format!(
                         "the cluster's {} certificate (SHA-256 {}) is not in the {}",
@@ -306,7 +306,7 @@ pub(crate) fn check(list: &TrustList<'_>, cluster: &ClusterCerts, findings: &mut
                     .map(|&i| cluster.certs[i].label())
                     .collect();
                 findings.push(Finding::new(
-                    code::MISSING_CERT,
+                    FindingCode::MissingCert,
                     None,
                     format!(
                         "none of the cluster's {role} certificates ({}) is in the {kind}",

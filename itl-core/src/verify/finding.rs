@@ -35,9 +35,9 @@ impl fmt::Display for Severity {
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    /// Stable, kebab-case code (see [`CODES`]).
-    pub code: &'static str,
-    /// Severity; always the one [`CODES`] gives for the code.
+    /// Stable code, written as its kebab-case name ([`FindingCode::name`]).
+    pub code: FindingCode,
+    /// Severity; always the code's ([`FindingCode::severity`]).
     pub severity: Severity,
     /// The record concerned, counted from 1 as `show itl` counts; `None` for the whole file.
     pub record: Option<usize>,
@@ -46,13 +46,11 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// A finding with the severity [`CODES`] assigns to `code` ([`Severity::Error`] for a code
-    /// missing from the table, which the tests rule out). `record` is 0-based here and stored
-    /// 1-based.
-    pub(crate) fn new(code: &'static str, record: Option<usize>, message: String) -> Self {
+    /// A finding with its code's severity. `record` is 0-based here and stored 1-based.
+    pub(crate) fn new(code: FindingCode, record: Option<usize>, message: String) -> Self {
         Self {
             code,
-            severity: severity_of(code).unwrap_or(Severity::Error),
+            severity: code.severity(),
             record: record.map(|index| index + 1),
             message,
         }
@@ -69,316 +67,433 @@ impl fmt::Display for Finding {
     }
 }
 
-/// The stable finding codes, as constants.
-pub mod code {
+/// The stable finding codes, in report order (signature, records, list, cluster). Written
+/// (JSON, text) as their kebab-case names; the README's findings table lists the same rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FindingCode {
     /// The header lacks SIGNER_SERIAL, DIGEST_ALGORITHM, SIGNATURE_MODULUS or SIGNATURE.
-    pub const UNSIGNED: &str = "unsigned";
+    Unsigned,
     /// DIGEST_ALGORITHM names a digest outside the allow-list.
-    pub const DIGEST_UNSUPPORTED: &str = "digest-unsupported";
+    DigestUnsupported,
     /// DIGEST_ALGORITHM is 4, certutils' 2020 code for SHA-512.
-    pub const DIGEST_LEGACY_CODE: &str = "digest-legacy-code";
+    DigestLegacyCode,
     /// SIGNATURE_ALGORITHM is not 0 (RSA).
-    pub const SIGNATURE_ALGORITHM_UNSUPPORTED: &str = "signature-algorithm-unsupported";
+    SignatureAlgorithmUnsupported,
     /// No record carries the header's SIGNER_SERIAL.
-    pub const SIGNER_NOT_FOUND: &str = "signer-not-found";
+    SignerNotFound,
     /// The signer record matches SIGNER_SERIAL but not SIGNER_ISSUER.
-    pub const SIGNER_ISSUER_MISMATCH: &str = "signer-issuer-mismatch";
+    SignerIssuerMismatch,
     /// The signer record's role is not SAST.
-    pub const SIGNER_NOT_SAST: &str = "signer-not-sast";
+    SignerNotSast,
     /// The signer record has no certificate, or it does not decode.
-    pub const SIGNER_CERTIFICATE_INVALID: &str = "signer-certificate-invalid";
+    SignerCertificateInvalid,
     /// The signer's key is not RSA, is outside 1024–4096 bits or has an unusable exponent.
-    pub const SIGNER_KEY_UNSUPPORTED: &str = "signer-key-unsupported";
+    SignerKeyUnsupported,
     /// SIGNATURE's length differs from the key's modulus size or from SIGNATURE_MODULUS.
-    pub const SIGNATURE_LENGTH_MISMATCH: &str = "signature-length-mismatch";
+    SignatureLengthMismatch,
     /// The RSA PKCS#1 v1.5 signature does not verify.
-    pub const SIGNATURE_INVALID: &str = "signature-invalid";
+    SignatureInvalid,
     /// The file is signed with SHA-1 (CUCM's default).
-    pub const SHA1_DIGEST: &str = "sha1-digest";
-
+    Sha1Digest,
     /// CERTIFICATE does not decode as X.509.
-    pub const CERTIFICATE_INVALID: &str = "certificate-invalid";
+    CertificateInvalid,
     /// PUBLICKEY differs from the certificate's key.
-    pub const PUBLIC_KEY_MISMATCH: &str = "public-key-mismatch";
+    PublicKeyMismatch,
     /// SERIALNUMBER differs from the certificate's serial.
-    pub const SERIAL_MISMATCH: &str = "serial-mismatch";
+    SerialMismatch,
     /// SUBJECTNAME names another subject than the certificate.
-    pub const SUBJECT_MISMATCH: &str = "subject-mismatch";
+    SubjectMismatch,
     /// ISSUERNAME names another issuer than the certificate.
-    pub const ISSUER_MISMATCH: &str = "issuer-mismatch";
+    IssuerMismatch,
     /// The record's SIGNATURE differs from the certificate's signatureValue.
-    pub const RECORD_SIGNATURE_MISMATCH: &str = "record-signature-mismatch";
+    RecordSignatureMismatch,
     /// CERT_HASH (tag 11) differs from the certificate's digest.
-    pub const CERT_HASH_MISMATCH: &str = "cert-hash-mismatch";
+    CertHashMismatch,
     /// HASH_ALGORITHM (tag 12) names no known digest.
-    pub const HASH_ALGORITHM_UNSUPPORTED: &str = "hash-algorithm-unsupported";
+    HashAlgorithmUnsupported,
     /// The certificate's notBefore is after `now`.
-    pub const NOT_YET_VALID: &str = "not-yet-valid";
+    NotYetValid,
     /// The certificate's notAfter is before `now`.
-    pub const EXPIRED: &str = "expired";
+    Expired,
     /// The certificate expires within 30 days of `now`.
-    pub const EXPIRING_SOON: &str = "expiring-soon";
+    ExpiringSoon,
     /// DNSNAME is an IPv4 literal that differs from IPADDRESS.
-    pub const IP_ADDRESS_MISMATCH: &str = "ip-address-mismatch";
+    IpAddressMismatch,
     /// The record has no FUNCTION.
-    pub const FUNCTION_MISSING: &str = "function-missing";
+    FunctionMissing,
     /// The certificate has an RSA key of 1024 bits or less.
-    pub const KEY_1024: &str = "key-1024";
+    Key1024,
     /// The certificate is signed with SHA-1.
-    pub const SHA1_CERTIFICATE: &str = "sha1-certificate";
-
+    Sha1Certificate,
     /// The file is over 65 535 bytes: phones refuse it.
-    pub const FILE_TOO_LARGE: &str = "file-too-large";
+    FileTooLarge,
     /// The file carries more than 39 certificates: phones refuse it.
-    pub const TOO_MANY_CERTIFICATES: &str = "too-many-certificates";
+    TooManyCertificates,
     /// More than two SAST records.
-    pub const TOO_MANY_SAST: &str = "too-many-sast";
+    TooManySast,
     /// The same certificate appears twice with the same role.
-    pub const DUPLICATE_CERTIFICATE: &str = "duplicate-certificate";
+    DuplicateCertificate,
     /// A CTL carries a TVS record (CUCM never writes one).
-    pub const CTL_CONTAINS_TVS: &str = "ctl-contains-tvs";
+    CtlContainsTvs,
     /// An ITL has no TFTP or CCM+TFTP record (and is not a rollback ITL).
-    pub const ITL_WITHOUT_TFTP: &str = "itl-without-tftp";
+    ItlWithoutTftp,
     /// An ITL has no TVS record (and is not a rollback ITL).
-    pub const ITL_WITHOUT_TVS: &str = "itl-without-tvs";
+    ItlWithoutTvs,
     /// FILENAME names neither an ITL nor a CTL: role rules were not checked.
-    pub const UNKNOWN_KIND: &str = "unknown-kind";
+    UnknownKind,
     /// Certificate-less placeholder records (non-secure CTL, rollback ITL).
-    pub const PLACEHOLDERS: &str = "placeholders";
+    Placeholders,
     /// Parse warning: an unknown tag, kept as is.
-    pub const UNKNOWN_TAG: &str = "unknown-tag";
+    UnknownTag,
     /// Parse warning: HEADER_LENGTH is not a multiple of 4.
-    pub const HEADER_LENGTH_UNALIGNED: &str = "header-length-unaligned";
+    HeaderLengthUnaligned,
     /// Parse warning: VERSION is not 1.x.
-    pub const UNEXPECTED_VERSION: &str = "unexpected-version";
-
+    UnexpectedVersion,
     /// A record's certificate is not among the cluster's current certificates.
-    pub const STALE_RECORD: &str = "stale-record";
+    StaleRecord,
     /// A current cluster certificate that belongs in the list is not in it.
-    pub const MISSING_CERT: &str = "missing-cert";
+    MissingCert,
     /// A record's certificate is a cluster certificate of a role that does not fit the record.
-    pub const CLUSTER_ROLE_MISMATCH: &str = "cluster-role-mismatch";
+    ClusterRoleMismatch,
 }
 
-/// Every code with its severity and meaning, in report order (signature, records, list,
-/// cluster). The README's findings table lists the same rows.
-pub const CODES: &[(&str, Severity, &str)] = &[
-    (
-        code::UNSIGNED,
-        Severity::Error,
-        "the header lacks SIGNER_SERIAL, DIGEST_ALGORITHM, SIGNATURE_MODULUS or SIGNATURE",
-    ),
-    (
-        code::DIGEST_UNSUPPORTED,
-        Severity::Error,
-        "DIGEST_ALGORITHM is not 1 (SHA-1), 2 (SHA-256), 3 (SHA-512) or 4 (legacy SHA-512)",
-    ),
-    (
-        code::DIGEST_LEGACY_CODE,
-        Severity::Warning,
-        "DIGEST_ALGORITHM 4: certutils' 2020 code for SHA-512, checked as SHA-512",
-    ),
-    (
-        code::SIGNATURE_ALGORITHM_UNSUPPORTED,
-        Severity::Error,
-        "SIGNATURE_ALGORITHM is not 0 (RSA)",
-    ),
-    (
-        code::SIGNER_NOT_FOUND,
-        Severity::Error,
-        "no record carries the header's SIGNER_SERIAL",
-    ),
-    (
-        code::SIGNER_ISSUER_MISMATCH,
-        Severity::Warning,
-        "the signer record matches SIGNER_SERIAL but not SIGNER_ISSUER (verified anyway)",
-    ),
-    (
-        code::SIGNER_NOT_SAST,
-        Severity::Warning,
-        "the signer record's role is not SAST",
-    ),
-    (
-        code::SIGNER_CERTIFICATE_INVALID,
-        Severity::Error,
-        "the signer record has no certificate, or it does not decode",
-    ),
-    (
-        code::SIGNER_KEY_UNSUPPORTED,
-        Severity::Error,
-        "the signer key is not RSA, not 1024–4096 bits, or has an even or over-64-bit exponent",
-    ),
-    (
-        code::SIGNATURE_LENGTH_MISMATCH,
-        Severity::Error,
-        "SIGNATURE's length differs from the signer's modulus size or from SIGNATURE_MODULUS",
-    ),
-    (
-        code::SIGNATURE_INVALID,
-        Severity::Error,
-        "the RSA PKCS#1 v1.5 signature does not verify with the signer's certificate",
-    ),
-    (
-        code::SHA1_DIGEST,
-        Severity::Info,
-        "the file is signed with SHA-1 (CUCM's default)",
-    ),
-    (
-        code::CERTIFICATE_INVALID,
-        Severity::Error,
-        "CERTIFICATE does not decode as X.509",
-    ),
-    (
-        code::PUBLIC_KEY_MISMATCH,
-        Severity::Error,
-        "PUBLICKEY differs from the certificate's key",
-    ),
-    (
-        code::SERIAL_MISMATCH,
-        Severity::Error,
-        "SERIALNUMBER differs from the certificate's serial",
-    ),
-    (
-        code::SUBJECT_MISMATCH,
-        Severity::Warning,
-        "SUBJECTNAME names another subject than the certificate (compared by attribute)",
-    ),
-    (
-        code::ISSUER_MISMATCH,
-        Severity::Warning,
-        "ISSUERNAME names another issuer than the certificate (compared by attribute)",
-    ),
-    (
-        code::RECORD_SIGNATURE_MISMATCH,
-        Severity::Warning,
-        "the record's SIGNATURE differs from the certificate's signatureValue",
-    ),
-    (
-        code::CERT_HASH_MISMATCH,
-        Severity::Error,
-        "CERT_HASH (tag 11) differs from the certificate's digest (SHA-1 unless tag 12 says otherwise)",
-    ),
-    (
-        code::HASH_ALGORITHM_UNSUPPORTED,
-        Severity::Warning,
-        "HASH_ALGORITHM (tag 12) names no known digest; CERT_HASH not checked",
-    ),
-    (
-        code::NOT_YET_VALID,
-        Severity::Error,
-        "the certificate's notBefore is after `now`",
-    ),
-    (
-        code::EXPIRED,
-        Severity::Error,
-        "the certificate's notAfter is before `now`",
-    ),
-    (
-        code::EXPIRING_SOON,
-        Severity::Warning,
-        "the certificate expires within 30 days of `now`",
-    ),
-    (
-        code::IP_ADDRESS_MISMATCH,
-        Severity::Warning,
-        "DNSNAME is an IPv4 literal that differs from IPADDRESS",
-    ),
-    (
-        code::FUNCTION_MISSING,
-        Severity::Warning,
-        "the record has no FUNCTION (role)",
-    ),
-    (
-        code::KEY_1024,
-        Severity::Info,
-        "the certificate has a 1024-bit (or smaller) RSA key (CUCM's old default)",
-    ),
-    (
-        code::SHA1_CERTIFICATE,
-        Severity::Info,
-        "the certificate is signed with SHA-1",
-    ),
-    (
-        code::FILE_TOO_LARGE,
-        Severity::Error,
-        "the file is over 65 535 bytes: phones refuse it",
-    ),
-    (
-        code::TOO_MANY_CERTIFICATES,
-        Severity::Error,
-        "the file carries more than 39 certificates: phones refuse it",
-    ),
-    (
-        code::TOO_MANY_SAST,
-        Severity::Error,
-        "more than two SAST records",
-    ),
-    (
-        code::DUPLICATE_CERTIFICATE,
-        Severity::Warning,
-        "the same certificate appears twice with the same role",
-    ),
-    (
-        code::CTL_CONTAINS_TVS,
-        Severity::Warning,
-        "a CTL carries a TVS record (CUCM never puts TVS in a CTL)",
-    ),
-    (
-        code::ITL_WITHOUT_TFTP,
-        Severity::Error,
-        "an ITL has no TFTP or CCM+TFTP record: phones cannot check signed configuration files",
-    ),
-    (
-        code::ITL_WITHOUT_TVS,
-        Severity::Warning,
-        "an ITL has no TVS record: phones cannot ask TVS about certificates they do not hold",
-    ),
-    (
-        code::UNKNOWN_KIND,
-        Severity::Warning,
-        "FILENAME names neither an ITL nor a CTL: role rules were not checked",
-    ),
-    (
-        code::PLACEHOLDERS,
-        Severity::Info,
-        "certificate-less placeholder records (CTL of a non-secure cluster, rollback ITL)",
-    ),
-    (
-        code::UNKNOWN_TAG,
-        Severity::Warning,
-        "parse warning: an unknown tag, kept as is",
-    ),
-    (
-        code::HEADER_LENGTH_UNALIGNED,
-        Severity::Warning,
-        "parse warning: HEADER_LENGTH is not a multiple of 4",
-    ),
-    (
-        code::UNEXPECTED_VERSION,
-        Severity::Warning,
-        "parse warning: VERSION is not 1.x",
-    ),
-    (
-        code::STALE_RECORD,
-        Severity::Error,
-        "a record's certificate is not among the cluster's current certificates (an old certificate still trusted)",
-    ),
-    (
-        code::MISSING_CERT,
-        Severity::Error,
-        "a current cluster certificate that belongs in this list is not in it",
-    ),
-    (
-        code::CLUSTER_ROLE_MISMATCH,
-        Severity::Warning,
-        "a record holds a cluster certificate of a role that does not fit the record's FUNCTION",
-    ),
-];
+impl FindingCode {
+    /// Every code, in report order.
+    pub const ALL: [FindingCode; 42] = [
+        FindingCode::Unsigned,
+        FindingCode::DigestUnsupported,
+        FindingCode::DigestLegacyCode,
+        FindingCode::SignatureAlgorithmUnsupported,
+        FindingCode::SignerNotFound,
+        FindingCode::SignerIssuerMismatch,
+        FindingCode::SignerNotSast,
+        FindingCode::SignerCertificateInvalid,
+        FindingCode::SignerKeyUnsupported,
+        FindingCode::SignatureLengthMismatch,
+        FindingCode::SignatureInvalid,
+        FindingCode::Sha1Digest,
+        FindingCode::CertificateInvalid,
+        FindingCode::PublicKeyMismatch,
+        FindingCode::SerialMismatch,
+        FindingCode::SubjectMismatch,
+        FindingCode::IssuerMismatch,
+        FindingCode::RecordSignatureMismatch,
+        FindingCode::CertHashMismatch,
+        FindingCode::HashAlgorithmUnsupported,
+        FindingCode::NotYetValid,
+        FindingCode::Expired,
+        FindingCode::ExpiringSoon,
+        FindingCode::IpAddressMismatch,
+        FindingCode::FunctionMissing,
+        FindingCode::Key1024,
+        FindingCode::Sha1Certificate,
+        FindingCode::FileTooLarge,
+        FindingCode::TooManyCertificates,
+        FindingCode::TooManySast,
+        FindingCode::DuplicateCertificate,
+        FindingCode::CtlContainsTvs,
+        FindingCode::ItlWithoutTftp,
+        FindingCode::ItlWithoutTvs,
+        FindingCode::UnknownKind,
+        FindingCode::Placeholders,
+        FindingCode::UnknownTag,
+        FindingCode::HeaderLengthUnaligned,
+        FindingCode::UnexpectedVersion,
+        FindingCode::StaleRecord,
+        FindingCode::MissingCert,
+        FindingCode::ClusterRoleMismatch,
+    ];
 
-/// The severity of a code, `None` for an unknown code.
-pub fn severity_of(code: &str) -> Option<Severity> {
-    CODES
-        .iter()
-        .find(|(c, _, _)| *c == code)
-        .map(|(_, severity, _)| *severity)
+    /// The stable kebab-case name (`signature-invalid`, `expired`...).
+    pub fn name(self) -> &'static str {
+        match self {
+            FindingCode::Unsigned => "unsigned",
+            FindingCode::DigestUnsupported => "digest-unsupported",
+            FindingCode::DigestLegacyCode => "digest-legacy-code",
+            FindingCode::SignatureAlgorithmUnsupported => "signature-algorithm-unsupported",
+            FindingCode::SignerNotFound => "signer-not-found",
+            FindingCode::SignerIssuerMismatch => "signer-issuer-mismatch",
+            FindingCode::SignerNotSast => "signer-not-sast",
+            FindingCode::SignerCertificateInvalid => "signer-certificate-invalid",
+            FindingCode::SignerKeyUnsupported => "signer-key-unsupported",
+            FindingCode::SignatureLengthMismatch => "signature-length-mismatch",
+            FindingCode::SignatureInvalid => "signature-invalid",
+            FindingCode::Sha1Digest => "sha1-digest",
+            FindingCode::CertificateInvalid => "certificate-invalid",
+            FindingCode::PublicKeyMismatch => "public-key-mismatch",
+            FindingCode::SerialMismatch => "serial-mismatch",
+            FindingCode::SubjectMismatch => "subject-mismatch",
+            FindingCode::IssuerMismatch => "issuer-mismatch",
+            FindingCode::RecordSignatureMismatch => "record-signature-mismatch",
+            FindingCode::CertHashMismatch => "cert-hash-mismatch",
+            FindingCode::HashAlgorithmUnsupported => "hash-algorithm-unsupported",
+            FindingCode::NotYetValid => "not-yet-valid",
+            FindingCode::Expired => "expired",
+            FindingCode::ExpiringSoon => "expiring-soon",
+            FindingCode::IpAddressMismatch => "ip-address-mismatch",
+            FindingCode::FunctionMissing => "function-missing",
+            FindingCode::Key1024 => "key-1024",
+            FindingCode::Sha1Certificate => "sha1-certificate",
+            FindingCode::FileTooLarge => "file-too-large",
+            FindingCode::TooManyCertificates => "too-many-certificates",
+            FindingCode::TooManySast => "too-many-sast",
+            FindingCode::DuplicateCertificate => "duplicate-certificate",
+            FindingCode::CtlContainsTvs => "ctl-contains-tvs",
+            FindingCode::ItlWithoutTftp => "itl-without-tftp",
+            FindingCode::ItlWithoutTvs => "itl-without-tvs",
+            FindingCode::UnknownKind => "unknown-kind",
+            FindingCode::Placeholders => "placeholders",
+            FindingCode::UnknownTag => "unknown-tag",
+            FindingCode::HeaderLengthUnaligned => "header-length-unaligned",
+            FindingCode::UnexpectedVersion => "unexpected-version",
+            FindingCode::StaleRecord => "stale-record",
+            FindingCode::MissingCert => "missing-cert",
+            FindingCode::ClusterRoleMismatch => "cluster-role-mismatch",
+        }
+    }
+
+    /// How serious a finding with this code is.
+    pub fn severity(self) -> Severity {
+        match self {
+            FindingCode::Unsigned
+            | FindingCode::DigestUnsupported
+            | FindingCode::SignatureAlgorithmUnsupported
+            | FindingCode::SignerNotFound
+            | FindingCode::SignerCertificateInvalid
+            | FindingCode::SignerKeyUnsupported
+            | FindingCode::SignatureLengthMismatch
+            | FindingCode::SignatureInvalid
+            | FindingCode::CertificateInvalid
+            | FindingCode::PublicKeyMismatch
+            | FindingCode::SerialMismatch
+            | FindingCode::CertHashMismatch
+            | FindingCode::NotYetValid
+            | FindingCode::Expired
+            | FindingCode::FileTooLarge
+            | FindingCode::TooManyCertificates
+            | FindingCode::TooManySast
+            | FindingCode::ItlWithoutTftp
+            | FindingCode::StaleRecord
+            | FindingCode::MissingCert => Severity::Error,
+            FindingCode::DigestLegacyCode
+            | FindingCode::SignerIssuerMismatch
+            | FindingCode::SignerNotSast
+            | FindingCode::SubjectMismatch
+            | FindingCode::IssuerMismatch
+            | FindingCode::RecordSignatureMismatch
+            | FindingCode::HashAlgorithmUnsupported
+            | FindingCode::ExpiringSoon
+            | FindingCode::IpAddressMismatch
+            | FindingCode::FunctionMissing
+            | FindingCode::DuplicateCertificate
+            | FindingCode::CtlContainsTvs
+            | FindingCode::ItlWithoutTvs
+            | FindingCode::UnknownKind
+            | FindingCode::UnknownTag
+            | FindingCode::HeaderLengthUnaligned
+            | FindingCode::UnexpectedVersion
+            | FindingCode::ClusterRoleMismatch => Severity::Warning,
+            FindingCode::Sha1Digest
+            | FindingCode::Key1024
+            | FindingCode::Sha1Certificate
+            | FindingCode::Placeholders => Severity::Info,
+        }
+    }
+
+    /// What the code means (the README's findings table).
+    pub fn meaning(self) -> &'static str {
+        match self {
+            FindingCode::Unsigned => {
+                "the header lacks SIGNER_SERIAL, DIGEST_ALGORITHM, SIGNATURE_MODULUS or SIGNATURE"
+            }
+            FindingCode::DigestUnsupported => {
+                "DIGEST_ALGORITHM is not 1 (SHA-1), 2 (SHA-256), 3 (SHA-512) or 4 (legacy SHA-512)"
+            }
+            FindingCode::DigestLegacyCode => {
+                "DIGEST_ALGORITHM 4: certutils' 2020 code for SHA-512, checked as SHA-512"
+            }
+            FindingCode::SignatureAlgorithmUnsupported => "SIGNATURE_ALGORITHM is not 0 (RSA)",
+            FindingCode::SignerNotFound => "no record carries the header's SIGNER_SERIAL",
+            FindingCode::SignerIssuerMismatch => {
+                "the signer record matches SIGNER_SERIAL but not SIGNER_ISSUER (verified anyway)"
+            }
+            FindingCode::SignerNotSast => "the signer record's role is not SAST",
+            FindingCode::SignerCertificateInvalid => {
+                "the signer record has no certificate, or it does not decode"
+            }
+            FindingCode::SignerKeyUnsupported => {
+                "the signer key is not RSA, not 1024–4096 bits, or has an even or over-64-bit exponent"
+            }
+            FindingCode::SignatureLengthMismatch => {
+                "SIGNATURE's length differs from the signer's modulus size or from SIGNATURE_MODULUS"
+            }
+            FindingCode::SignatureInvalid => {
+                "the RSA PKCS#1 v1.5 signature does not verify with the signer's certificate"
+            }
+            FindingCode::Sha1Digest => "the file is signed with SHA-1 (CUCM's default)",
+            FindingCode::CertificateInvalid => "CERTIFICATE does not decode as X.509",
+            FindingCode::PublicKeyMismatch => "PUBLICKEY differs from the certificate's key",
+            FindingCode::SerialMismatch => "SERIALNUMBER differs from the certificate's serial",
+            FindingCode::SubjectMismatch => {
+                "SUBJECTNAME names another subject than the certificate (compared by attribute)"
+            }
+            FindingCode::IssuerMismatch => {
+                "ISSUERNAME names another issuer than the certificate (compared by attribute)"
+            }
+            FindingCode::RecordSignatureMismatch => {
+                "the record's SIGNATURE differs from the certificate's signatureValue"
+            }
+            FindingCode::CertHashMismatch => {
+                "CERT_HASH (tag 11) differs from the certificate's digest (SHA-1 unless tag 12 says otherwise)"
+            }
+            FindingCode::HashAlgorithmUnsupported => {
+                "HASH_ALGORITHM (tag 12) names no known digest; CERT_HASH not checked"
+            }
+            FindingCode::NotYetValid => "the certificate's notBefore is after `now`",
+            FindingCode::Expired => "the certificate's notAfter is before `now`",
+            FindingCode::ExpiringSoon => "the certificate expires within 30 days of `now`",
+            FindingCode::IpAddressMismatch => {
+                "DNSNAME is an IPv4 literal that differs from IPADDRESS"
+            }
+            FindingCode::FunctionMissing => "the record has no FUNCTION (role)",
+            FindingCode::Key1024 => {
+                "the certificate has a 1024-bit (or smaller) RSA key (CUCM's old default)"
+            }
+            FindingCode::Sha1Certificate => "the certificate is signed with SHA-1",
+            FindingCode::FileTooLarge => "the file is over 65 535 bytes: phones refuse it",
+            FindingCode::TooManyCertificates => {
+                "the file carries more than 39 certificates: phones refuse it"
+            }
+            FindingCode::TooManySast => "more than two SAST records",
+            FindingCode::DuplicateCertificate => {
+                "the same certificate appears twice with the same role"
+            }
+            FindingCode::CtlContainsTvs => {
+                "a CTL carries a TVS record (CUCM never puts TVS in a CTL)"
+            }
+            FindingCode::ItlWithoutTftp => {
+                "an ITL has no TFTP or CCM+TFTP record: phones cannot check signed configuration files"
+            }
+            FindingCode::ItlWithoutTvs => {
+                "an ITL has no TVS record: phones cannot ask TVS about certificates they do not hold"
+            }
+            FindingCode::UnknownKind => {
+                "FILENAME names neither an ITL nor a CTL: role rules were not checked"
+            }
+            FindingCode::Placeholders => {
+                "certificate-less placeholder records (CTL of a non-secure cluster, rollback ITL)"
+            }
+            FindingCode::UnknownTag => "parse warning: an unknown tag, kept as is",
+            FindingCode::HeaderLengthUnaligned => {
+                "parse warning: HEADER_LENGTH is not a multiple of 4"
+            }
+            FindingCode::UnexpectedVersion => "parse warning: VERSION is not 1.x",
+            FindingCode::StaleRecord => {
+                "a record's certificate is not among the cluster's current certificates (an old certificate still trusted)"
+            }
+            FindingCode::MissingCert => {
+                "a current cluster certificate that belongs in this list is not in it"
+            }
+            FindingCode::ClusterRoleMismatch => {
+                "a record holds a cluster certificate of a role that does not fit the record's FUNCTION"
+            }
+        }
+    }
+
+    /// Whether the code is about the file signature (the header's signature fields, the
+    /// signer record, the RSA check).
+    pub fn concerns_signature(self) -> bool {
+        matches!(
+            self,
+            FindingCode::Unsigned
+                | FindingCode::DigestUnsupported
+                | FindingCode::DigestLegacyCode
+                | FindingCode::SignatureAlgorithmUnsupported
+                | FindingCode::SignerNotFound
+                | FindingCode::SignerIssuerMismatch
+                | FindingCode::SignerNotSast
+                | FindingCode::SignerCertificateInvalid
+                | FindingCode::SignerKeyUnsupported
+                | FindingCode::SignatureLengthMismatch
+                | FindingCode::SignatureInvalid
+                | FindingCode::Sha1Digest
+        )
+    }
+
+    /// Whether the code is about a certificate's dates (`not-yet-valid`, `expired`,
+    /// `expiring-soon`).
+    pub fn concerns_validity(self) -> bool {
+        matches!(
+            self,
+            FindingCode::NotYetValid | FindingCode::Expired | FindingCode::ExpiringSoon
+        )
+    }
+
+    /// The code named `name`; `None` for a name that is no code.
+    pub fn from_name(name: &str) -> Option<FindingCode> {
+        Self::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+impl fmt::Display for FindingCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for FindingCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FindingCode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        FindingCode::from_name(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown finding code {text:?}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_kebab_case_and_round_trip() {
+        for (i, code) in FindingCode::ALL.iter().enumerate() {
+            let name = code.name();
+            assert!(
+                name.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{name}"
+            );
+            assert!(!FindingCode::ALL[..i].contains(code), "{name} twice");
+            assert_eq!(FindingCode::from_name(name), Some(*code));
+            assert!(!code.meaning().is_empty());
+        }
+        assert_eq!(FindingCode::from_name("expired-soon"), None);
+    }
+
+    #[test]
+    fn severities_and_serde() {
+        assert_eq!(FindingCode::Expired.severity(), Severity::Error);
+        assert_eq!(FindingCode::ExpiringSoon.severity(), Severity::Warning);
+        assert_eq!(FindingCode::Sha1Digest.severity(), Severity::Info);
+        assert_eq!(
+            serde_json::to_string(&FindingCode::SignatureInvalid).unwrap(),
+            "\"signature-invalid\""
+        );
+        assert_eq!(
+            serde_json::from_str::<FindingCode>("\"key-1024\"").unwrap(),
+            FindingCode::Key1024
+        );
+        assert!(serde_json::from_str::<FindingCode>("\"nope\"").is_err());
+        let f = Finding::new(FindingCode::Expired, Some(2), "gone".into());
+        assert_eq!(f.to_string(), "error: record 3: expired: gone");
+        assert_eq!(
+            serde_json::to_value(&f).unwrap(),
+            serde_json::json!({"code": "expired", "severity": "error", "record": 3, "message": "gone"})
+        );
+    }
 }

@@ -1,7 +1,7 @@
 //! Whole-list checks: phone limits, SAST count, duplicates, the roles an ITL or a CTL must
 //! (not) carry, and the parse warnings.
 
-use super::finding::{Finding, code};
+use super::finding::{Finding, FindingCode};
 use crate::ListKind;
 use crate::error::WarningKind;
 use crate::tlv::Part;
@@ -33,7 +33,7 @@ pub(crate) fn check(list: &TrustList<'_>, findings: &mut Vec<Finding>) {
     let records = list.records();
     if list.len() > MAX_FILE_SIZE {
         findings.push(Finding::new(
-            code::FILE_TOO_LARGE,
+            FindingCode::FileTooLarge,
             None,
             format!(
                 "the file is {} bytes; phones refuse lists over {MAX_FILE_SIZE} bytes",
@@ -44,7 +44,7 @@ pub(crate) fn check(list: &TrustList<'_>, findings: &mut Vec<Finding>) {
     let certificates = list.certificate_count();
     if certificates > MAX_CERTIFICATES {
         findings.push(Finding::new(
-            code::TOO_MANY_CERTIFICATES,
+            FindingCode::TooManyCertificates,
             None,
             format!(
                 "{certificates} certificates; phones refuse lists with more than {MAX_CERTIFICATES}"
@@ -58,7 +58,7 @@ pub(crate) fn check(list: &TrustList<'_>, findings: &mut Vec<Finding>) {
         .collect();
     if sast.len() > MAX_SAST {
         findings.push(Finding::new(
-            code::TOO_MANY_SAST,
+            FindingCode::TooManySast,
             None,
             format!(
                 "{} SAST records (records {}); at most {MAX_SAST} are allowed",
@@ -74,7 +74,7 @@ pub(crate) fn check(list: &TrustList<'_>, findings: &mut Vec<Finding>) {
         Some(ListKind::Ctl) => {
             for record in records.iter().filter(|r| r.function == Some(Function::Tvs)) {
                 findings.push(Finding::new(
-                    code::CTL_CONTAINS_TVS,
+                    FindingCode::CtlContainsTvs,
                     Some(record.index),
                     "a TVS record in a CTL (CUCM puts TVS certificates only in ITLs)".into(),
                 ));
@@ -88,7 +88,7 @@ pub(crate) fn check(list: &TrustList<'_>, findings: &mut Vec<Finding>) {
             };
             if !has(&[Function::Tftp, Function::CcmTftp]) {
                 findings.push(Finding::new(
-                    code::ITL_WITHOUT_TFTP,
+                    FindingCode::ItlWithoutTftp,
                     None,
                     "no TFTP or CCM+TFTP record: phones cannot check the signature of configuration files"
                         .into(),
@@ -96,7 +96,7 @@ pub(crate) fn check(list: &TrustList<'_>, findings: &mut Vec<Finding>) {
             }
             if !has(&[Function::Tvs]) {
                 findings.push(Finding::new(
-                    code::ITL_WITHOUT_TVS,
+                    FindingCode::ItlWithoutTvs,
                     None,
                     "no TVS record: phones cannot ask TVS about certificates they do not hold"
                         .into(),
@@ -105,7 +105,7 @@ pub(crate) fn check(list: &TrustList<'_>, findings: &mut Vec<Finding>) {
         }
         Some(ListKind::Itl) => {}
         None => findings.push(Finding::new(
-            code::UNKNOWN_KIND,
+            FindingCode::UnknownKind,
             None,
             format!(
                 "FILENAME {} names neither an ITL nor a CTL: role rules not checked",
@@ -123,7 +123,7 @@ pub(crate) fn check(list: &TrustList<'_>, findings: &mut Vec<Finding>) {
             _ => "",
         };
         findings.push(Finding::new(
-            code::PLACEHOLDERS,
+            FindingCode::Placeholders,
             None,
             format!("{placeholders} placeholder record(s) without a certificate{what}"),
         ));
@@ -150,7 +150,7 @@ fn duplicates(records: &[Record<'_>], findings: &mut Vec<Finding>) {
             .find(|r| r.function == later.function && r.certificate_der == Some(der))
         {
             findings.push(Finding::new(
-                code::DUPLICATE_CERTIFICATE,
+                FindingCode::DuplicateCertificate,
                 Some(later.index),
                 format!(
                     "the same certificate with the same role ({}) as record {}",
@@ -169,9 +169,9 @@ fn duplicates(records: &[Record<'_>], findings: &mut Vec<Finding>) {
 fn parse_warnings(list: &TrustList<'_>, findings: &mut Vec<Finding>) {
     for warning in list.warnings() {
         let code = match warning.kind {
-            WarningKind::UnknownTag { .. } => code::UNKNOWN_TAG,
-            WarningKind::HeaderLengthUnaligned { .. } => code::HEADER_LENGTH_UNALIGNED,
-            WarningKind::UnexpectedVersion { .. } => code::UNEXPECTED_VERSION,
+            WarningKind::UnknownTag { .. } => FindingCode::UnknownTag,
+            WarningKind::HeaderLengthUnaligned { .. } => FindingCode::HeaderLengthUnaligned,
+            WarningKind::UnexpectedVersion { .. } => FindingCode::UnexpectedVersion,
             WarningKind::Unsigned { .. } => continue,
         };
         let record = match warning.part {

@@ -1,17 +1,18 @@
 //! Verification: the file signature, every record against its certificate, the whole list
 //! against the phones' limits and CUCM's role rules, and (optionally) the list against the
 //! cluster's current certificates. The result is data: a [`Report`] with a
-//! [`SignatureReport`] and a list of [`Finding`]s, each with a stable code ([`CODES`]).
+//! [`SignatureReport`] and a list of [`Finding`]s, each with a stable code ([`FindingCode`]).
 //!
 //! Pure like the rest of the crate: the time is passed in ([`VerifyOptions::now`]) and the
 //! cluster's certificates are passed in parsed ([`ClusterCerts`]).
 //!
 //! ```
+//! use itl_core::UnixTime;
 //! use itl_core::verify::{Severity, VerifyOptions, verify};
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/itl-12-sha512.tlv"))?;
 //! let list = itl_core::TrustList::parse(&bytes)?;
-//! let report = verify(&list, &VerifyOptions::new(1_750_000_000)); // 2025-06-15
+//! let report = verify(&list, &VerifyOptions::new(UnixTime::from_secs(1_750_000_000))); // 2025-06-15
 //! assert!(report.is_valid());
 //! assert_eq!(report.signature.signer_record, Some(1));
 //! assert_eq!(report.signature.key_bits, Some(2048));
@@ -31,15 +32,17 @@ mod lint;
 mod pubkey;
 mod records;
 mod signature;
+mod verdict;
 
 pub use cert::CertCache;
 pub use cluster::{ClusterCert, ClusterCerts, ClusterRole};
-pub use finding::{CODES, Finding, Severity, code, severity_of};
+pub use finding::{Finding, FindingCode, Severity};
 pub use lint::{MAX_CERTIFICATES, MAX_FILE_SIZE, MAX_SAST};
 pub use pubkey::{KeyError, PreparedKey};
 pub use signature::{SignatureReport, verify_signature, verify_signature_with};
+pub use verdict::{CertificateDates, SignatureState, Summary, record_ranges};
 
-use crate::{ListKind, ParseError, TrustList};
+use crate::{ListKind, ParseError, TrustList, UnixTime};
 use serde::Serialize;
 
 /// A certificate expiring within this many seconds of `now` is a warning (30 days).
@@ -48,8 +51,8 @@ pub const EXPIRY_WARNING_SECS: i64 = 30 * 86_400;
 /// What verification needs besides the file.
 #[derive(Clone, Debug)]
 pub struct VerifyOptions {
-    /// The time certificates must be valid at, Unix seconds (the caller reads the clock).
-    pub now: i64,
+    /// The time certificates must be valid at (the caller reads the clock).
+    pub now: UnixTime,
     /// The cluster's current certificates; when set, stale records and missing certificates
     /// are reported.
     pub cluster: Option<ClusterCerts>,
@@ -59,8 +62,8 @@ pub struct VerifyOptions {
 }
 
 impl VerifyOptions {
-    /// Options for `now` (Unix seconds), no cluster certificates, a fresh [`CertCache`].
-    pub fn new(now: i64) -> Self {
+    /// Options for `now`, no cluster certificates, a fresh [`CertCache`].
+    pub fn new(now: UnixTime) -> Self {
         Self {
             now,
             cluster: None,
@@ -91,6 +94,8 @@ pub struct Report {
     pub signature: SignatureReport,
     /// Everything found, in order: signature, records (in file order), list, cluster.
     pub findings: Vec<Finding>,
+    /// Which records' certificates are out of date at [`VerifyOptions::now`].
+    pub certificates: CertificateDates,
 }
 
 impl Report {
@@ -112,13 +117,19 @@ impl Report {
             .count()
     }
 
+    /// The verdict in one sentence, the signature apart from the certificates' dates
+    /// (`signature valid; 1 of 6 certificates expired (record 3)`).
+    pub fn summary(&self) -> Summary {
+        Summary::of(self)
+    }
+
     /// The codes of the findings, in order.
-    pub fn codes(&self) -> Vec<&'static str> {
+    pub fn codes(&self) -> Vec<FindingCode> {
         self.findings.iter().map(|f| f.code).collect()
     }
 
     /// The findings with one code.
-    pub fn with_code<'r>(&'r self, code: &'r str) -> impl Iterator<Item = &'r Finding> + 'r {
+    pub fn with_code(&self, code: FindingCode) -> impl Iterator<Item = &Finding> + '_ {
         self.findings.iter().filter(move |f| f.code == code)
     }
 }
@@ -134,9 +145,15 @@ pub fn verify(list: &TrustList<'_>, options: &VerifyOptions) -> Report {
     if let Some(cluster) = &options.cluster {
         cluster::check(list, cluster, &mut findings);
     }
+    let count = list
+        .records()
+        .iter()
+        .filter(|r| r.certificate_der.is_some())
+        .count();
     Report {
         kind: list.kind(),
         signature,
+        certificates: CertificateDates::from_findings(count, &findings),
         findings,
     }
 }

@@ -3,10 +3,10 @@
 
 use super::EXPIRY_WARNING_SECS;
 use super::cert::{CertCache, CertFacts, KeyKind, facts_of};
-use super::finding::{Finding, code};
+use super::finding::{Finding, FindingCode};
 use crate::names::{Attributes, parse_dn_text};
 use crate::record::Record;
-use crate::render::format_rfc3339;
+use crate::time::UnixTime;
 use crate::values::{Digest, Serial, Text};
 use crate::{TrustList, checksum};
 use sha2::Digest as _;
@@ -15,7 +15,7 @@ use std::net::Ipv4Addr;
 /// Checks every record, adding findings.
 pub(crate) fn check(
     list: &TrustList<'_>,
-    now: i64,
+    now: UnixTime,
     cache: Option<&CertCache>,
     findings: &mut Vec<Finding>,
 ) {
@@ -26,14 +26,14 @@ pub(crate) fn check(
 
 fn check_record(
     record: &Record<'_>,
-    now: i64,
+    now: UnixTime,
     cache: Option<&CertCache>,
     findings: &mut Vec<Finding>,
 ) {
     let at = Some(record.index);
     if record.function.is_none() {
         findings.push(Finding::new(
-            code::FUNCTION_MISSING,
+            FindingCode::FunctionMissing,
             at,
             "the record has no FUNCTION (role)".into(),
         ));
@@ -42,7 +42,7 @@ fn check_record(
         if let Ok(literal) = dns.lossy().trim().parse::<Ipv4Addr>() {
             if literal != ip {
                 findings.push(Finding::new(
-                    code::IP_ADDRESS_MISMATCH,
+                    FindingCode::IpAddressMismatch,
                     at,
                     format!("DNSNAME is {literal} but IPADDRESS is {ip}"),
                 ));
@@ -56,7 +56,7 @@ fn check_record(
         Ok(facts) => facts,
         Err(e) => {
             findings.push(Finding::new(
-                code::CERTIFICATE_INVALID,
+                FindingCode::CertificateInvalid,
                 at,
                 format!("CERTIFICATE ({} bytes) does not decode: {e}", der.len()),
             ));
@@ -69,7 +69,7 @@ fn check_record(
     if let KeyKind::Rsa { bits, .. } = facts.key {
         if bits <= 1024 {
             findings.push(Finding::new(
-                code::KEY_1024,
+                FindingCode::Key1024,
                 at,
                 format!("{bits}-bit RSA key"),
             ));
@@ -77,7 +77,7 @@ fn check_record(
     }
     if facts.sha1_signed {
         findings.push(Finding::new(
-            code::SHA1_CERTIFICATE,
+            FindingCode::Sha1Certificate,
             at,
             "the certificate is signed with SHA-1".into(),
         ));
@@ -95,7 +95,7 @@ fn compare_fields(record: &Record<'_>, facts: &CertFacts, findings: &mut Vec<Fin
     if let Some(key) = record.public_key {
         if key != facts.public_key.as_slice() {
             findings.push(Finding::new(
-                code::PUBLIC_KEY_MISMATCH,
+                FindingCode::PublicKeyMismatch,
                 at,
                 format!(
                     "PUBLICKEY ({} bytes) is not the certificate's key ({} bytes)",
@@ -108,7 +108,7 @@ fn compare_fields(record: &Record<'_>, facts: &CertFacts, findings: &mut Vec<Fin
     if let Some(serial) = record.serial {
         if !serial.same_number(&facts.serial) {
             findings.push(Finding::new(
-                code::SERIAL_MISMATCH,
+                FindingCode::SerialMismatch,
                 at,
                 format!(
                     "SERIALNUMBER {} but the certificate's serial is {}",
@@ -121,7 +121,7 @@ fn compare_fields(record: &Record<'_>, facts: &CertFacts, findings: &mut Vec<Fin
     if let Some(subject) = record.subject {
         if !same_name(subject, &facts.subject_text, &facts.subject) {
             findings.push(Finding::new(
-                code::SUBJECT_MISMATCH,
+                FindingCode::SubjectMismatch,
                 at,
                 format!(
                     "SUBJECTNAME `{}` but the certificate's subject is `{}`",
@@ -134,7 +134,7 @@ fn compare_fields(record: &Record<'_>, facts: &CertFacts, findings: &mut Vec<Fin
     if let Some(issuer) = record.issuer {
         if !same_name(issuer, &facts.issuer_text, &facts.issuer) {
             findings.push(Finding::new(
-                code::ISSUER_MISMATCH,
+                FindingCode::IssuerMismatch,
                 at,
                 format!(
                     "ISSUERNAME `{}` but the certificate's issuer is `{}`",
@@ -147,7 +147,7 @@ fn compare_fields(record: &Record<'_>, facts: &CertFacts, findings: &mut Vec<Fin
     if let Some(signature) = record.signature {
         if signature != facts.signature_value.as_slice() {
             findings.push(Finding::new(
-                code::RECORD_SIGNATURE_MISMATCH,
+                FindingCode::RecordSignatureMismatch,
                 at,
                 format!(
                     "SIGNATURE ({} bytes) is not the certificate's signatureValue ({} bytes)",
@@ -173,7 +173,7 @@ fn check_cert_hash(record: &Record<'_>, der: &[u8], findings: &mut Vec<Finding>)
     };
     let Some(algorithm) = algorithm else {
         findings.push(Finding::new(
-            code::HASH_ALGORITHM_UNSUPPORTED,
+            FindingCode::HashAlgorithmUnsupported,
             at,
             format!(
                 "HASH_ALGORITHM {} names no known digest; CERT_HASH not checked",
@@ -189,7 +189,7 @@ fn check_cert_hash(record: &Record<'_>, der: &[u8], findings: &mut Vec<Finding>)
     };
     if stored != computed.as_slice() {
         findings.push(Finding::new(
-            code::CERT_HASH_MISMATCH,
+            FindingCode::CertHashMismatch,
             at,
             format!(
                 "CERT_HASH {} is not the certificate's {algorithm} {}",
@@ -200,32 +200,33 @@ fn check_cert_hash(record: &Record<'_>, der: &[u8], findings: &mut Vec<Finding>)
     }
 }
 
-fn utc(secs: i64) -> String {
-    format_rfc3339(u64::try_from(secs).unwrap_or(0))
-}
-
-fn check_validity(record: &Record<'_>, facts: &CertFacts, now: i64, findings: &mut Vec<Finding>) {
+fn check_validity(
+    record: &Record<'_>,
+    facts: &CertFacts,
+    now: UnixTime,
+    findings: &mut Vec<Finding>,
+) {
     let at = Some(record.index);
     if now < facts.not_before {
         findings.push(Finding::new(
-            code::NOT_YET_VALID,
+            FindingCode::NotYetValid,
             at,
-            format!("the certificate is valid from {}", utc(facts.not_before)),
+            format!("the certificate is valid from {}", facts.not_before),
         ));
     } else if now > facts.not_after {
         findings.push(Finding::new(
-            code::EXPIRED,
+            FindingCode::Expired,
             at,
-            format!("the certificate expired on {}", utc(facts.not_after)),
+            format!("the certificate expired on {}", facts.not_after),
         ));
-    } else if facts.not_after.saturating_sub(now) < EXPIRY_WARNING_SECS {
+    } else if facts.not_after.since(now) < EXPIRY_WARNING_SECS {
         findings.push(Finding::new(
-            code::EXPIRING_SOON,
+            FindingCode::ExpiringSoon,
             at,
             format!(
                 "the certificate expires on {} ({} day(s) from now)",
-                utc(facts.not_after),
-                facts.not_after.saturating_sub(now) / 86_400
+                facts.not_after,
+                facts.not_after.since(now) / 86_400
             ),
         ));
     }

@@ -2,7 +2,7 @@
 //! PKCS#1 v1.5 signature over the file (SIGNATURE element cut out) holds.
 
 use super::cert::{CertCache, CertFacts, KeyKind, facts_of};
-use super::finding::{Finding, code};
+use super::finding::{Finding, FindingCode};
 use super::pubkey::{KeyError, PreparedKey};
 use crate::TrustList;
 use crate::signature::hash_parts;
@@ -61,7 +61,7 @@ fn params<'a>(list: &TrustList<'a>, findings: &mut Vec<Finding>) -> Option<Param
         h.signature_modulus,
     ) else {
         findings.push(Finding::new(
-            code::UNSIGNED,
+            FindingCode::Unsigned,
             None,
             format!(
                 "the header has no {}: the file cannot be verified",
@@ -75,7 +75,7 @@ fn params<'a>(list: &TrustList<'a>, findings: &mut Vec<Finding>) -> Option<Param
         Digest::Unknown(n) => {
             usable = false;
             findings.push(Finding::new(
-                code::DIGEST_UNSUPPORTED,
+                FindingCode::DigestUnsupported,
                 None,
                 format!(
                     "DIGEST_ALGORITHM {n} is not an allowed digest (1 SHA-1, 2 SHA-256, 3 SHA-512)"
@@ -83,13 +83,13 @@ fn params<'a>(list: &TrustList<'a>, findings: &mut Vec<Finding>) -> Option<Param
             ));
         }
         Digest::LegacySha512 => findings.push(Finding::new(
-            code::DIGEST_LEGACY_CODE,
+            FindingCode::DigestLegacyCode,
             None,
             "DIGEST_ALGORITHM 4 is certutils' 2020 code for SHA-512 (3 today); checked as SHA-512"
                 .into(),
         )),
         Digest::Sha1 => findings.push(Finding::new(
-            code::SHA1_DIGEST,
+            FindingCode::Sha1Digest,
             None,
             "signed with SHA-1 (CUCM's default \"TFTP File Signature Algorithm\")".into(),
         )),
@@ -98,7 +98,7 @@ fn params<'a>(list: &TrustList<'a>, findings: &mut Vec<Finding>) -> Option<Param
     if let Some(algorithm) = h.signature_algorithm.filter(|&a| a != 0) {
         usable = false;
         findings.push(Finding::new(
-            code::SIGNATURE_ALGORITHM_UNSUPPORTED,
+            FindingCode::SignatureAlgorithmUnsupported,
             None,
             format!("SIGNATURE_ALGORITHM {algorithm} is not 0 (RSA)"),
         ));
@@ -106,13 +106,13 @@ fn params<'a>(list: &TrustList<'a>, findings: &mut Vec<Finding>) -> Option<Param
     let modulus_len = modulus_index_to_len(modulus);
     if modulus_len.is_none() {
         findings.push(Finding::new(
-            code::SIGNATURE_LENGTH_MISMATCH,
+            FindingCode::SignatureLengthMismatch,
             None,
             format!("SIGNATURE_MODULUS {modulus} names no signature size (0 to 3 allowed)"),
         ));
     } else if modulus_len != Some(signature.len()) {
         findings.push(Finding::new(
-            code::SIGNATURE_LENGTH_MISMATCH,
+            FindingCode::SignatureLengthMismatch,
             None,
             format!(
                 "SIGNATURE is {} bytes but SIGNATURE_MODULUS {modulus} means {} bytes",
@@ -130,7 +130,7 @@ fn params<'a>(list: &TrustList<'a>, findings: &mut Vec<Finding>) -> Option<Param
 
 /// The signer key, or the finding that says why there is none.
 fn signer_key(facts: &CertFacts, record: Option<usize>) -> Result<(&PreparedKey, usize), Finding> {
-    let unsupported = |why: String| Finding::new(code::SIGNER_KEY_UNSUPPORTED, record, why);
+    let unsupported = |why: String| Finding::new(FindingCode::SignerKeyUnsupported, record, why);
     let bits = match facts.key {
         KeyKind::Rsa { bits, .. } => bits,
         KeyKind::Ec => {
@@ -189,7 +189,7 @@ pub(crate) fn check(
     let Some(found) = list.signer_match() else {
         let h = list.header();
         findings.push(Finding::new(
-            code::SIGNER_NOT_FOUND,
+            FindingCode::SignerNotFound,
             None,
             format!(
                 "no record has the signer's serial {} (SIGNER_NAME {})",
@@ -206,7 +206,7 @@ pub(crate) fn check(
     let record = &list.records()[index];
     if !found.issuer_matches {
         findings.push(Finding::new(
-            code::SIGNER_ISSUER_MISMATCH,
+            FindingCode::SignerIssuerMismatch,
             Some(index),
             format!(
                 "the record has the signer's serial but its ISSUERNAME `{}` does not name SIGNER_ISSUER `{}`",
@@ -220,7 +220,7 @@ pub(crate) fn check(
     }
     if !found.sast {
         findings.push(Finding::new(
-            code::SIGNER_NOT_SAST,
+            FindingCode::SignerNotSast,
             Some(index),
             format!(
                 "the signer record's role is {}, not SAST",
@@ -233,7 +233,7 @@ pub(crate) fn check(
     }
     let Some(der) = record.certificate_der else {
         findings.push(Finding::new(
-            code::SIGNER_CERTIFICATE_INVALID,
+            FindingCode::SignerCertificateInvalid,
             Some(index),
             "the signer record has no certificate".into(),
         ));
@@ -243,7 +243,7 @@ pub(crate) fn check(
         Ok(facts) => facts,
         Err(e) => {
             findings.push(Finding::new(
-                code::SIGNER_CERTIFICATE_INVALID,
+                FindingCode::SignerCertificateInvalid,
                 Some(index),
                 format!("the signer certificate does not decode: {e}"),
             ));
@@ -260,7 +260,7 @@ pub(crate) fn check(
     };
     if p.signature.len() != key.size() {
         findings.push(Finding::new(
-            code::SIGNATURE_LENGTH_MISMATCH,
+            FindingCode::SignatureLengthMismatch,
             Some(index),
             format!(
                 "SIGNATURE is {} bytes; the signer's {bits}-bit key makes {}-byte signatures",
@@ -276,7 +276,7 @@ pub(crate) fn check(
     report.valid = check_with(list, &p, key);
     if !report.valid {
         findings.push(Finding::new(
-            code::SIGNATURE_INVALID,
+            FindingCode::SignatureInvalid,
             Some(index),
             format!(
                 "the {} / RSA-{bits} signature does not verify with the signer record's certificate",

@@ -1,5 +1,6 @@
-//! Test-only model of a CUCM cluster that builds real, signed ITL and CTL files per
-//! `trust-and-procedure.md` §1.2/§1.3, and of phones that reset and download them.
+//! Test-only model of a CUCM cluster that builds real, signed ITL and CTL files laid out by
+//! `itl_core::layout` (`trust-and-procedure.md` §1.2/§1.3), and of phones that reset and
+//! download them.
 //!
 //! Generation 1 of every certificate is a committed fixture (`fixtures/keys`, `fixtures/certs`);
 //! regenerated certificates ("gen2", "gen3"...) are made deterministically with `itl-pki`
@@ -16,11 +17,15 @@
 //!   `utils ctl reset localkey` (§1.3).
 #![allow(dead_code)]
 
+use itl_core::cucm::{CertUnit, ClusterSecurityMode, Generation};
+use itl_core::layout::{
+    CertSource, LayoutCluster, LayoutNode, ListSpec, Roles, SignerVariant, layout,
+};
 use itl_core::trust::{
     Capabilities, DownloadContext, DownloadResult, Outcome, PhoneTrust, RegistrationTarget,
     TrustCache, TvsServer, accepts_config_signer, download,
 };
-use itl_core::{Function, RecordSpec, TrustListBuilder};
+use itl_core::{RecordSpec, TrustListBuilder, UnixTime};
 use itl_pki::{CertSpec, DistinguishedName, SigHash, rsa_certificate, rsa_key};
 use std::collections::HashMap;
 use std::net::Ipv4Addr;
@@ -28,9 +33,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// A time inside every certificate's validity: 2025-06-15T...Z.
-pub const NOW: u64 = 1_750_000_000;
+pub const NOW: UnixTime = UnixTime::from_secs(1_750_000_000);
 /// One hour.
-pub const HOUR: u64 = 3600;
+pub const HOUR: i64 = 3600;
 const SEED: u64 = 0x7275_5354;
 const NOT_BEFORE: u64 = 1_704_067_200;
 const NOT_AFTER: u64 = 2_019_686_400;
@@ -129,8 +134,13 @@ pub enum Version {
 }
 
 impl Version {
-    fn itlrecovery_signs(self) -> bool {
-        self != Version::V11_5
+    /// The generation of the release family.
+    pub fn generation(self) -> Generation {
+        match self {
+            Version::V11_5 => Generation::V11_5,
+            Version::V12 => Generation::V12,
+            Version::V14 => Generation::V14,
+        }
     }
 }
 
@@ -154,7 +164,7 @@ pub struct Node {
 pub enum CtlSigner {
     /// Version default (11.5: publisher CallManager; 12+: ITLRecovery).
     Default,
-    /// `utils ctl reset localkey` (12+): the publisher's CallManager key.
+    /// `utils ctl reset localkey`: the publisher's other SAST key (12+: its CallManager key).
     CallManager,
     /// Hardware eToken 1 (token CTL).
     Token,
@@ -312,85 +322,80 @@ impl Cluster {
         self.served_ctl = Some(self.build_ctl(CtlSigner::Token));
     }
 
-    fn record(&self, function: Function, der: &[u8], node: usize) -> RecordSpec {
-        let n = &self.nodes[node];
-        RecordSpec::from_certificate(function, der)
-            .unwrap()
-            .with_dns_name(n.name)
-            .with_ip(Ipv4Addr::from(n.ip))
+    /// The cluster as [`itl_core::layout`] reads it: both nodes run TFTP, CallManager and
+    /// TVS; the publisher holds the cluster's ITLRecovery and CAPF.
+    fn layout_cluster(&self) -> LayoutCluster<'_> {
+        let nodes = self
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let roles = Roles {
+                    capf: i == PUB,
+                    ..Roles::ALL
+                };
+                let mut node = LayoutNode::new(n.name, Ipv4Addr::from(n.ip), roles)
+                    .with_cert(CertUnit::CallManager, &n.callmanager.der)
+                    .with_cert(CertUnit::Tvs, &n.tvs.der);
+                if i == PUB {
+                    node = node
+                        .with_cert(CertUnit::ItlRecovery, &self.itlrecovery.der)
+                        .with_cert(CertUnit::Capf, &self.capf.der);
+                }
+                node
+            })
+            .collect();
+        let mode = if self.mixed {
+            ClusterSecurityMode::Mixed
+        } else {
+            ClusterSecurityMode::NonSecure
+        };
+        LayoutCluster::new(self.version.generation(), mode, nodes).with_rollback(self.rollback)
     }
 
-    fn placeholder(&self, function: Function, node: usize) -> RecordSpec {
-        let n = &self.nodes[node];
-        RecordSpec::placeholder(function, n.name, Some(Ipv4Addr::from(n.ip)))
+    /// The identity behind a layout's signer.
+    fn identity(&self, source: CertSource) -> &Identity {
+        match source {
+            CertSource::Token(i) => &self.tokens[i],
+            CertSource::Unit { node, unit } => match unit {
+                CertUnit::ItlRecovery => &self.itlrecovery,
+                CertUnit::Capf => &self.capf,
+                CertUnit::Tvs => &self.nodes[node].tvs,
+                _ => &self.nodes[node].callmanager,
+            },
+        }
+    }
+
+    fn signed(&self, spec: ListSpec<'_>) -> Vec<u8> {
+        let cluster = self.layout_cluster();
+        let laid = layout(&cluster, spec).unwrap();
+        let records = laid.record_specs(&cluster).unwrap();
+        sign(laid.filename(), records, self.identity(laid.signer))
     }
 
     /// The ITL a TFTP node serves now (§1.2).
     pub fn itl(&self, tftp: usize) -> Vec<u8> {
-        let cm = &self.nodes[tftp].callmanager;
-        let rec = &self.itlrecovery;
-        let itlrec_signs = self.version.itlrecovery_signs() != self.itl_reset_localkey;
-        let mut records = Vec::new();
-        if self.version.itlrecovery_signs() {
-            records.push(self.record(Function::Sast, &rec.der, PUB));
-            records.push(self.record(Function::Sast, &cm.der, tftp));
+        let signer = if self.itl_reset_localkey {
+            SignerVariant::LocalKey
         } else {
-            records.push(self.record(Function::Sast, &cm.der, tftp));
-            records.push(self.record(Function::Sast, &rec.der, PUB));
-        }
-        let tftp_role = if self.mixed {
-            Function::CcmTftp
-        } else {
-            Function::Tftp
+            SignerVariant::Normal
         };
-        if self.rollback {
-            records.push(self.placeholder(tftp_role, tftp));
-        } else {
-            records.push(self.record(tftp_role, &cm.der, tftp));
-        }
-        for i in 0..self.nodes.len() {
-            if self.rollback {
-                records.push(self.placeholder(Function::Tvs, i));
-            } else {
-                records.push(self.record(Function::Tvs, &self.nodes[i].tvs.der, i));
-            }
-        }
-        records.push(self.record(Function::Capf, &self.capf.der, PUB));
-        let signer = if itlrec_signs { rec } else { cm };
-        sign("ITLFile.tlv", records, signer)
+        self.signed(ListSpec::Itl { node: tftp, signer })
     }
 
     fn build_ctl(&self, signer: CtlSigner) -> Vec<u8> {
-        let pub_cm = &self.nodes[PUB].callmanager;
-        let rec = &self.itlrecovery;
-        let mut records = Vec::new();
-        let signer_id = match signer {
-            CtlSigner::Token => {
-                for token in &self.tokens {
-                    records.push(RecordSpec::from_certificate(Function::Sast, &token.der).unwrap());
-                }
-                &self.tokens[0]
-            }
-            _ if self.version.itlrecovery_signs() => {
-                records.push(self.record(Function::Sast, &rec.der, PUB));
-                records.push(self.record(Function::Sast, &pub_cm.der, PUB));
-                if signer == CtlSigner::CallManager {
-                    pub_cm
-                } else {
-                    rec
-                }
-            }
-            _ => {
-                records.push(self.record(Function::Sast, &pub_cm.der, PUB));
-                records.push(self.record(Function::Sast, &rec.der, PUB));
-                pub_cm
-            }
+        let spec = match signer {
+            CtlSigner::Default => ListSpec::Ctl {
+                signer: SignerVariant::Normal,
+            },
+            CtlSigner::CallManager => ListSpec::Ctl {
+                signer: SignerVariant::LocalKey,
+            },
+            CtlSigner::Token => ListSpec::TokenCtl {
+                tokens: [&self.tokens[0].der, &self.tokens[1].der],
+            },
         };
-        for i in 0..self.nodes.len() {
-            records.push(self.record(Function::CcmTftp, &self.nodes[i].callmanager.der, i));
-        }
-        records.push(self.record(Function::Capf, &self.capf.der, PUB));
-        sign("CTLFile.tlv", records, signer_id)
+        self.signed(spec)
     }
 
     /// The CTL the TFTP servers serve (`None` in non-secure mode).
@@ -512,7 +517,12 @@ impl Phone {
 
     /// Resets at `now`: downloads the CTL (if served) and its TFTP node's ITL, and keeps the
     /// resulting state.
-    pub fn reset(&mut self, cluster: &Cluster, cache: &TrustCache, now: u64) -> DownloadResult {
+    pub fn reset(
+        &mut self,
+        cluster: &Cluster,
+        cache: &TrustCache,
+        now: UnixTime,
+    ) -> DownloadResult {
         self.reset_with(cluster, cache, now, &ResetOptions::default())
     }
 
@@ -521,7 +531,7 @@ impl Phone {
         &mut self,
         cluster: &Cluster,
         cache: &TrustCache,
-        now: u64,
+        now: UnixTime,
         options: &ResetOptions,
     ) -> DownloadResult {
         let tvs = cluster.tvs_servers(&self.group);
@@ -545,7 +555,7 @@ impl Phone {
     }
 
     /// Whether it accepts its config file, signed by its TFTP node's current CallManager.
-    pub fn config(&self, cluster: &Cluster, cache: &TrustCache, now: u64) -> Outcome {
+    pub fn config(&self, cluster: &Cluster, cache: &TrustCache, now: UnixTime) -> Outcome {
         let tvs = cluster.tvs_servers(&self.group);
         let ctx = DownloadContext::new(cache, now)
             .with_tvs(&tvs)

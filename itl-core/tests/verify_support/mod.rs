@@ -2,7 +2,10 @@
 //! lists built from them.
 #![allow(dead_code)]
 
-use itl_core::verify::{ClusterCert, ClusterCerts, ClusterRole, Report, VerifyOptions, verify};
+use itl_core::UnixTime;
+use itl_core::verify::{
+    ClusterCert, ClusterCerts, ClusterRole, FindingCode, Report, VerifyOptions, verify,
+};
 use itl_core::{Digest, Function, RecordSpec, TrustList, TrustListBuilder};
 use rsa::pkcs8::DecodePrivateKey;
 use std::net::Ipv4Addr;
@@ -99,11 +102,11 @@ pub fn check(bytes: &[u8]) -> Report {
 
 pub fn check_at(bytes: &[u8], now: i64) -> Report {
     let list = TrustList::parse(bytes).unwrap();
-    verify(&list, &VerifyOptions::new(now))
+    verify(&list, &VerifyOptions::new(UnixTime::from_secs(now)))
 }
 
 /// The (code, record) pairs of the findings of a report that are not informational.
-pub fn problems(report: &Report) -> Vec<(&'static str, Option<usize>)> {
+pub fn problems(report: &Report) -> Vec<(FindingCode, Option<usize>)> {
     report
         .findings
         .iter()
@@ -113,7 +116,7 @@ pub fn problems(report: &Report) -> Vec<(&'static str, Option<usize>)> {
 }
 
 /// All (code, record) pairs.
-pub fn all(report: &Report) -> Vec<(&'static str, Option<usize>)> {
+pub fn all(report: &Report) -> Vec<(FindingCode, Option<usize>)> {
     report.findings.iter().map(|f| (f.code, f.record)).collect()
 }
 

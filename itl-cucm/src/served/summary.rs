@@ -115,7 +115,7 @@ mod tests {
             "ucm-pub",
             "ITLFile.tlv",
             &bytes,
-            &VerifyOptions::new(1_750_000_000),
+            &VerifyOptions::new(itl_core::UnixTime::from_secs(1_750_000_000)),
         );
         assert_eq!(
             (s.node.as_str(), s.name.as_str()),
@@ -143,7 +143,12 @@ mod tests {
 
     #[test]
     fn reject_twin_garbage_does_not_parse() {
-        let s = summarise("ucm-pub", "ITLFile.tlv", b"<html>", &VerifyOptions::new(0));
+        let s = summarise(
+            "ucm-pub",
+            "ITLFile.tlv",
+            b"<html>",
+            &VerifyOptions::new(itl_core::UnixTime::EPOCH),
+        );
         assert_eq!(s.size, 6);
         assert_eq!(s.md5, hex(&itl_core::checksum::md5(b"<html>")));
         assert!(s.parse_error.is_some());

@@ -19,9 +19,9 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use itl_core::UnixTime;
 use itl_core::checksum::{Checksums, normalize_hex};
 use itl_core::cucm::ListKind;
-use itl_core::render::format_rfc3339;
 use serde::{Deserialize, Serialize};
 
 /// Name of the index file inside the archive folder.
@@ -192,7 +192,7 @@ impl Archive {
             sha1: sha1.clone(),
             md5: hex(&sums.md5),
             sha256: hex(&sums.sha256),
-            first_seen: format_rfc3339(now),
+            first_seen: UnixTime::from_secs_u64(now).to_rfc3339(),
             node: node.to_owned(),
             name: name.to_owned(),
             kind,

@@ -26,7 +26,11 @@ pub fn list_facts(summary: &ServedListSummary) -> ListFacts {
         findings: if summary.parse_error.is_some() {
             vec!["parse-error".to_owned()]
         } else {
-            summary.findings.iter().map(|f| f.code.to_owned()).collect()
+            summary
+                .findings
+                .iter()
+                .map(|f| f.code.name().to_owned())
+                .collect()
         },
     }
 }
@@ -81,7 +85,7 @@ pub async fn fetch_references(
     archive: &dyn Fn(&[u8], &str, &str),
 ) -> (References, Vec<ReferenceFacts>) {
     let served = fetch_served(nodes, fetcher, &TransportPolicy::AsConfigured).await;
-    let verify = VerifyOptions::new(now.min(i64::MAX as u64) as i64);
+    let verify = VerifyOptions::new(itl_core::UnixTime::from_secs_u64(now));
     let mut references = References::default();
     let mut facts = Vec::new();
     for lists in &served {

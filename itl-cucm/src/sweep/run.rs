@@ -457,8 +457,8 @@ pub async fn run_sweep(
     Ok(SweepReport {
         schema: SCHEMA_VERSION,
         tool: concat!("itl ", env!("CARGO_PKG_VERSION")).to_owned(),
-        started: itl_core::render::format_rfc3339(started),
-        finished: itl_core::render::format_rfc3339(now_secs()),
+        started: itl_core::UnixTime::from_secs_u64(started).to_rfc3339(),
+        finished: itl_core::UnixTime::from_secs_u64(now_secs()).to_rfc3339(),
         complete,
         cluster,
         references: reference_facts,

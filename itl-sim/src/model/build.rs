@@ -15,7 +15,7 @@
 use itl_core::cucm::{CertUnit, ClusterSecurityMode, ListKind, Service, ServiceStatus};
 use std::collections::HashMap;
 
-use crate::error::SimError;
+use crate::error::{BuiltList, SimError};
 use crate::faults::{FaultKind, assign_node_fault, assign_phone_faults};
 use crate::model::archive::{FileId, FileOrigin};
 use crate::model::clock::{Clock, EPOCH};
@@ -123,7 +123,10 @@ impl Cluster {
                 &options.organisation,
             ));
         }
-        let mut identities = generate_all(&plans)?.into_iter();
+        let plan_count = plans.len();
+        let made = generate_all(&plans)?;
+        let made_count = made.len();
+        let mut identities = made.into_iter();
         let mut nodes = Vec::with_capacity(options.nodes);
         for (index, name) in node_names.iter().enumerate() {
             let mut map = std::collections::BTreeMap::new();
@@ -131,9 +134,10 @@ impl Cluster {
                 if !unit.held_by(index == 0, options.generation) {
                     continue;
                 }
-                let id = identities
-                    .next()
-                    .ok_or_else(|| SimError::InvalidOption("identity count".into()))?;
+                let id = identities.next().ok_or(SimError::IdentityCount {
+                    planned: plan_count,
+                    made: made_count,
+                })?;
                 map.insert(unit, id);
             }
             let services = services(index, options.nodes, options.mixed);
@@ -369,7 +373,7 @@ impl Cluster {
         let rec = |f: Function| -> Result<RecordSpec, SimError> {
             Ok(RecordSpec::from_certificate(f, id.der())
                 .map_err(|source| SimError::Build {
-                    what: "the foreign ITL".into(),
+                    list: BuiltList::ForeignItl,
                     source,
                 })?
                 .with_dns_name("cucm-a-pub")
@@ -381,7 +385,7 @@ impl Cluster {
             .record(rec(Function::Tvs)?)
             .sign_with_certificate(id.key(), id.der())
             .map_err(|source| SimError::Build {
-                what: "the foreign ITL".into(),
+                list: BuiltList::ForeignItl,
                 source,
             })?;
         Ok(self.archive.add(

@@ -18,7 +18,7 @@
 use itl_core::cucm::{CertUnit, ClusterSecurityMode, Generation, Service, ServiceStatus};
 use std::collections::BTreeMap;
 
-use crate::error::SimError;
+use crate::error::{CtlAction, SimError};
 use crate::model::Cluster;
 use crate::model::build::distribute_one;
 use crate::model::identity::{Identity, IdentityPlan};
@@ -106,7 +106,7 @@ impl Cluster {
         let n = &self.nodes[idx];
         let current = n.identity(unit).ok_or_else(|| SimError::NoSuchUnit {
             node: node.to_owned(),
-            unit: unit.to_string(),
+            unit,
         })?;
         Ok(IdentityPlan::new(
             &super::build::tag(&self.name),
@@ -138,7 +138,7 @@ impl Cluster {
             .insert(unit, identity.clone())
             .ok_or_else(|| SimError::NoSuchUnit {
                 node: identity.node.clone(),
-                unit: unit.to_string(),
+                unit,
             })?;
         node.retired.push(old);
         distribute_one(&mut self.nodes, idx, &identity);
@@ -207,7 +207,7 @@ impl Cluster {
         if !self.nodes[idx].runs(service) {
             return Err(SimError::NoSuchService {
                 node: node.to_owned(),
-                service: service.to_string(),
+                service,
             });
         }
         let now = self.clock.tick();
@@ -233,7 +233,7 @@ impl Cluster {
         if !self.nodes[idx].runs(service) {
             return Err(SimError::NoSuchService {
                 node: node.to_owned(),
-                service: service.to_string(),
+                service,
             });
         }
         let now = self.clock.tick();
@@ -253,9 +253,9 @@ impl Cluster {
     /// `utils ctl update CTLFile` on the publisher: a new CTL from the current certificates.
     pub fn ctl_update(&mut self) -> Result<ChangeReport, SimError> {
         if self.settings.security_mode != ClusterSecurityMode::Mixed {
-            return Err(SimError::Refused(
-                "the cluster is not in mixed mode: there is no CTL to update".into(),
-            ));
+            return Err(SimError::NoCtl {
+                action: CtlAction::Update,
+            });
         }
         self.rebuild_ctl(Signer::Normal)?;
         Ok(ChangeReport {
@@ -309,9 +309,9 @@ impl Cluster {
     /// signs normally again ([`Cluster::ctl_localkey`]).
     pub fn ctl_reset_localkey(&mut self) -> Result<ChangeReport, SimError> {
         if self.settings.security_mode != ClusterSecurityMode::Mixed {
-            return Err(SimError::Refused(
-                "the cluster is not in mixed mode: there is no CTL to reset".into(),
-            ));
+            return Err(SimError::NoCtl {
+                action: CtlAction::Reset,
+            });
         }
         self.rebuild_ctl(Signer::LocalKey)?;
         Ok(ChangeReport {
@@ -327,9 +327,7 @@ impl Cluster {
     /// ITLs become stale (their TFTP record's role changes).
     pub fn set_mixed_mode(&mut self) -> Result<ChangeReport, SimError> {
         if self.settings.security_mode == ClusterSecurityMode::Mixed {
-            return Err(SimError::Refused(
-                "the cluster is already in mixed mode".into(),
-            ));
+            return Err(SimError::AlreadyMixed);
         }
         self.settings.security_mode = ClusterSecurityMode::Mixed;
         let now = self.clock.tick();
@@ -437,9 +435,12 @@ impl Cluster {
             }
             Parameter::DeviceQueriesPerMinute(n) => {
                 if !(1..=18).contains(&n) {
-                    return Err(SimError::Refused(format!(
-                        "Allowed Device Queries Per Minute must be 1 to 18, not {n}"
-                    )));
+                    return Err(SimError::ParameterOutOfRange {
+                        parameter: "Allowed Device Queries Per Minute",
+                        value: n,
+                        min: 1,
+                        max: 18,
+                    });
                 }
                 self.settings.device_queries_per_minute = n;
                 report
@@ -472,7 +473,7 @@ impl Cluster {
         let Some(position) = position else {
             return Err(SimError::NoSuchTrustCertificate {
                 node: node.to_owned(),
-                store: store.to_string(),
+                store,
                 id: id.to_owned(),
             });
         };

@@ -13,7 +13,7 @@ use itl_pki::{
     CertSpec, Certificate, DistinguishedName, RsaPrivateKey, SigHash, rsa_certificate, rsa_key,
 };
 
-use crate::error::SimError;
+use crate::error::{PkiPart, SimError};
 use itl_core::cucm::CertUnit;
 
 /// The certificate units the simulator models, in the order their keys are made. The ECDSA
@@ -81,7 +81,8 @@ impl Identity {
             .to_pkcs8_der()
             .map(|doc| doc.as_bytes().to_vec())
             .map_err(|e| SimError::Pki {
-                what: format!("PKCS#8 encoding of {}", self.label),
+                part: PkiPart::Pkcs8,
+                label: self.label.clone(),
                 source: itl_pki::PkiError::from(e),
             })
     }
@@ -204,11 +205,12 @@ impl IdentityPlan {
 
     /// Makes the key and the self-signed certificate.
     pub fn generate(&self) -> Result<Identity, SimError> {
-        let pki = |what: &str, source| SimError::Pki {
-            what: format!("{what} {}", self.label),
+        let pki = |part, source| SimError::Pki {
+            part,
+            label: self.label.clone(),
             source,
         };
-        let key = rsa_key(self.seed, &self.label, self.bits).map_err(|e| pki("key", e))?;
+        let key = rsa_key(self.seed, &self.label, self.bits).map_err(|e| pki(PkiPart::Key, e))?;
         let org = &self.organisation;
         let subject = DistinguishedName::new(self.common_name.clone())
             .with_ou(org.ou.clone())
@@ -218,7 +220,7 @@ impl IdentityPlan {
             .with_c(org.c.clone());
         let spec = CertSpec::self_signed(subject, self.serial(), self.not_before, self.not_after)
             .with_sig_hash(SigHash::Sha256);
-        let cert = rsa_certificate(&spec, &key).map_err(|e| pki("certificate", e))?;
+        let cert = rsa_certificate(&spec, &key).map_err(|e| pki(PkiPart::Certificate, e))?;
         let sha256 = sha256(cert.der());
         Ok(Identity {
             unit: self.unit,

@@ -1,59 +1,20 @@
-//! Building the ITL of a TFTP node and the cluster's CTL the way CUCM builds them
-//! (`trust-and-procedure.md` §1.2, §1.3; `itl-format.md` §5).
+//! Building the ITL of a TFTP node and the cluster's CTL: the records, order and signer
+//! [`itl_core::layout`] gives for the cluster's current certificates (`trust-and-procedure.md`
+//! §1.2, §1.3; `itl-format.md` §5), signed with the signer's key.
 //!
-//! ```text
-//! ITL 11.5   signer: the node's CallManager
-//!            SAST CallManager(node), SAST ITLRecovery(node), TFTP|CCM+TFTP CallManager(node),
-//!            TVS × every TVS node, CAPF (when active)
-//! ITL 12+    signer: ITLRecovery (the publisher's, cluster-wide)
-//!            SAST ITLRecovery, SAST CallManager(node), TFTP|CCM+TFTP CallManager(node),
-//!            TVS × every TVS node, CAPF (when active)
-//! rollback   as above with certificate-less TFTP and TVS placeholders
-//! CTL 11.5   signer: publisher CallManager
-//!            SAST CallManager(pub), SAST ITLRecovery(pub), CCM+TFTP × CallManager/TFTP nodes
-//!            (TFTP for TFTP-only nodes), CAPF
-//! CTL 12+    signer: ITLRecovery
-//!            SAST ITLRecovery, SAST CallManager(pub), then as 11.5
-//! ```
-//!
-//! Before 12.0 every node has its own ITLRecovery certificate (`ITLRECOVERY_<host>`,
-//! trust-and-procedure.md §1.1): node X's ITL carries X's own, the CTL the publisher's. From
-//! 12.0 the single cluster-wide ITLRecovery of the publisher is in every file.
-//!
-//! The TFTP record's role is TFTP in non-secure mode and CCM+TFTP in mixed mode (inferred).
-//!
-//! # Local key ([`Signer::LocalKey`])
-//!
-//! `utils itl reset localkey` and `utils ctl reset localkey` write the same records in the same
-//! order, signed with the *other* SAST key of the file (`trust-and-procedure.md` §1.2, §1.3,
-//! §5.8; `itl-format.md` §5), and SIGNER_INFO names that certificate:
-//!
-//! ```text
-//! ITL 12+    the node's CallManager            (normally ITLRecovery)
-//! ITL 11.5   the node's own ITLRecovery        (normally the node's CallManager) (inferred)
-//! CTL 12+    the publisher's CallManager       (normally ITLRecovery)
-//! CTL 11.5   the publisher's ITLRecovery       (normally the publisher's CallManager) (inferred)
-//! ```
+//! `utils itl reset localkey` and `utils ctl reset localkey` write the same records signed with
+//! the other SAST key of the file ([`Signer::LocalKey`]).
 
-use itl_core::cucm::{ClusterSecurityMode, Generation};
+use itl_core::cucm::{CertUnit, ClusterSecurityMode, Generation};
+use itl_core::layout::{CertSource, LayoutCluster, LayoutNode, ListSpec, Roles, layout};
 use std::net::Ipv4Addr;
 
-use itl_core::{Function, RecordSpec, TrustListBuilder};
-
-use crate::error::SimError;
+use crate::error::{BuiltList, SimError};
 use crate::model::identity::Identity;
 
-/// Which SAST key signs a file.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum Signer {
-    /// The usual signer: ITLRecovery from 12.0; the CallManager certificate (ITL: the
-    /// node's, CTL: the publisher's) before.
-    #[default]
-    Normal,
-    /// The other SAST key (`utils itl reset localkey` / `utils ctl reset localkey`): the
-    /// CallManager certificate from 12.0; the ITLRecovery certificate before.
-    LocalKey,
-}
+/// Which SAST key signs a file: [`Signer::Normal`] (ITLRecovery from 12.0; the CallManager
+/// certificate before) or [`Signer::LocalKey`] (the other one).
+pub use itl_core::layout::SignerVariant as Signer;
 
 /// What a node contributes to the files.
 #[derive(Clone, Debug)]
@@ -94,19 +55,80 @@ pub struct BuildInputs<'a> {
     pub timestamp: u32,
 }
 
-fn record(
-    function: Function,
-    id: &Identity,
-    host: &str,
-    ip: Ipv4Addr,
-) -> Result<RecordSpec, SimError> {
-    Ok(RecordSpec::from_certificate(function, id.der())
-        .map_err(|source| SimError::Build {
-            what: format!("the {function} record of {}", id.label),
-            source,
-        })?
-        .with_dns_name(host)
-        .with_ip(ip))
+impl<'a> BuildInputs<'a> {
+    /// The cluster as [`itl_core::layout`] reads it.
+    fn layout_cluster(&self) -> LayoutCluster<'a> {
+        let nodes = self
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let publisher = i == 0;
+                let roles = Roles {
+                    tftp: n.runs_tftp,
+                    callmanager: n.runs_callmanager,
+                    tvs: n.tvs.is_some(),
+                    capf: publisher && self.capf.is_some(),
+                };
+                let mut node = LayoutNode::new(n.name, n.address, roles)
+                    .with_cert(CertUnit::CallManager, n.callmanager.der());
+                if let Some(tvs) = n.tvs {
+                    node = node.with_cert(CertUnit::Tvs, tvs.der());
+                }
+                let recovery = if publisher {
+                    Some(self.itl_recovery)
+                } else {
+                    n.itl_recovery
+                };
+                if let Some(rec) = recovery {
+                    node = node.with_cert(CertUnit::ItlRecovery, rec.der());
+                }
+                if let Some(capf) = self.capf.filter(|_| publisher) {
+                    node = node.with_cert(CertUnit::Capf, capf.der());
+                }
+                node
+            })
+            .collect();
+        LayoutCluster::new(self.generation, self.mode, nodes).with_rollback(self.rollback)
+    }
+
+    /// The identity (with its key) of a layout's signer.
+    fn identity(&self, source: CertSource) -> Option<&'a Identity> {
+        let CertSource::Unit { node, unit } = source else {
+            return None;
+        };
+        let n = self.nodes.get(node)?;
+        match unit {
+            CertUnit::CallManager => Some(n.callmanager),
+            CertUnit::ItlRecovery if node == 0 => Some(self.itl_recovery),
+            CertUnit::ItlRecovery => n.itl_recovery,
+            CertUnit::Tvs => n.tvs,
+            CertUnit::Capf => self.capf.filter(|_| node == 0),
+            _ => None,
+        }
+    }
+
+    /// Lays out `spec` and signs it with its signer's key.
+    fn build(&self, spec: ListSpec<'_>, list: BuiltList) -> Result<Vec<u8>, SimError> {
+        let cluster = self.layout_cluster();
+        let laid = match layout(&cluster, spec) {
+            Ok(laid) => laid,
+            Err(source) => return Err(SimError::Layout { list, source }),
+        };
+        let Some(signer) = self.identity(laid.signer) else {
+            return Err(SimError::NoSignerKey {
+                list,
+                signer: laid.signer,
+            });
+        };
+        let builder = match laid.builder(&cluster, self.timestamp) {
+            Ok(builder) => builder,
+            Err(source) => return Err(SimError::Layout { list, source }),
+        };
+        builder
+            .sign_with_certificate(signer.key(), signer.der())
+            .map_err(|source| SimError::Build { list, source })
+    }
 }
 
 /// Builds the ITL served by the TFTP node at `nodes[node_index]`, signed by `signer`
@@ -120,129 +142,19 @@ pub fn build_itl(
     let node = inputs
         .nodes
         .get(node_index)
-        .ok_or_else(|| SimError::InvalidOption(format!("no node #{node_index}")))?;
-    let publisher = &inputs.nodes[0];
-    let sast_cm = record(Function::Sast, node.callmanager, node.name, node.address)?;
-    let mut builder = TrustListBuilder::new("ITLFile.tlv", inputs.timestamp);
-    // (normal signer, other SAST key, first SAST record, second SAST record)
-    let (normal, other, first, second) = if inputs.generation.itl_recovery_signs() {
-        let rec = inputs.itl_recovery;
-        let sast_rec = record(Function::Sast, rec, publisher.name, publisher.address)?;
-        (rec, node.callmanager, sast_rec, sast_cm)
-    } else {
-        // The node's own ITLRecovery (the publisher's if the node has none).
-        let (rec, sast_rec) = match node.itl_recovery {
-            Some(own) => (own, record(Function::Sast, own, node.name, node.address)?),
-            None => (
-                inputs.itl_recovery,
-                record(
-                    Function::Sast,
-                    inputs.itl_recovery,
-                    publisher.name,
-                    publisher.address,
-                )?,
-            ),
-        };
-        (node.callmanager, rec, sast_cm, sast_rec)
-    };
-    let signer = match signer {
-        Signer::Normal => normal,
-        Signer::LocalKey => other,
-    };
-    builder = builder.record(first).record(second);
-    let tftp_role = match inputs.mode {
-        ClusterSecurityMode::NonSecure => Function::Tftp,
-        ClusterSecurityMode::Mixed => Function::CcmTftp,
-    };
-    if inputs.rollback {
-        builder = builder.record(RecordSpec::placeholder(
-            tftp_role,
-            &node.address.to_string(),
-            Some(node.address),
-        ));
-    } else {
-        builder = builder.record(record(
-            tftp_role,
-            node.callmanager,
-            node.name,
-            node.address,
-        )?);
-    }
-    for tvs_node in &inputs.nodes {
-        let Some(tvs) = tvs_node.tvs else { continue };
-        if inputs.rollback {
-            builder = builder.record(RecordSpec::placeholder(
-                Function::Tvs,
-                &tvs_node.address.to_string(),
-                Some(tvs_node.address),
-            ));
-        } else {
-            builder = builder.record(record(Function::Tvs, tvs, tvs_node.name, tvs_node.address)?);
-        }
-    }
-    if let Some(capf) = inputs.capf {
-        builder = builder.record(record(
-            Function::Capf,
-            capf,
-            publisher.name,
-            publisher.address,
-        )?);
-    }
-    builder
-        .sign_with_certificate(signer.key(), signer.der())
-        .map_err(|source| SimError::Build {
-            what: format!("the ITL of {}", node.name),
-            source,
-        })
+        .map_or_else(|| format!("node #{node_index}"), |n| n.name.to_owned());
+    inputs.build(
+        ListSpec::Itl {
+            node: node_index,
+            signer,
+        },
+        BuiltList::Itl { node },
+    )
 }
 
 /// Builds the cluster's CTL (tokenless), signed by `signer` ([`Signer::Normal`]: as
 /// `utils ctl update CTLFile` writes it; [`Signer::LocalKey`]: as `utils ctl reset localkey`
 /// writes it, same records).
 pub fn build_ctl(inputs: &BuildInputs<'_>, signer: Signer) -> Result<Vec<u8>, SimError> {
-    let publisher = &inputs.nodes[0];
-    let rec = &inputs.itl_recovery;
-    let sast_cm = record(
-        Function::Sast,
-        publisher.callmanager,
-        publisher.name,
-        publisher.address,
-    )?;
-    let sast_rec = record(Function::Sast, rec, publisher.name, publisher.address)?;
-    let (normal, other, first, second) = if inputs.generation.itl_recovery_signs() {
-        (*rec, publisher.callmanager, sast_rec, sast_cm)
-    } else {
-        (publisher.callmanager, *rec, sast_cm, sast_rec)
-    };
-    let signer = match signer {
-        Signer::Normal => normal,
-        Signer::LocalKey => other,
-    };
-    let mut builder = TrustListBuilder::new("CTLFile.tlv", inputs.timestamp)
-        .record(first)
-        .record(second);
-    for node in &inputs.nodes {
-        let role = if node.runs_callmanager {
-            Function::CcmTftp
-        } else if node.runs_tftp {
-            Function::Tftp
-        } else {
-            continue;
-        };
-        builder = builder.record(record(role, node.callmanager, node.name, node.address)?);
-    }
-    if let Some(capf) = inputs.capf {
-        builder = builder.record(record(
-            Function::Capf,
-            capf,
-            publisher.name,
-            publisher.address,
-        )?);
-    }
-    builder
-        .sign_with_certificate(signer.key(), signer.der())
-        .map_err(|source| SimError::Build {
-            what: "the CTL".into(),
-            source,
-        })
+    inputs.build(ListSpec::Ctl { signer }, BuiltList::Ctl)
 }

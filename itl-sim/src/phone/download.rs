@@ -121,7 +121,7 @@ pub fn decide(
     cache: &TrustCache,
     now: u64,
 ) -> Decision {
-    let mut ctx = DownloadContext::new(cache, now)
+    let mut ctx = DownloadContext::new(cache, itl_core::UnixTime::from_secs_u64(now))
         .with_tvs(tvs)
         .with_capabilities(caps);
     if let Some(target) = served.registration {

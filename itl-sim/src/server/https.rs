@@ -52,14 +52,13 @@ pub struct NodeCertResolver {
 
 /// Makes a rustls certified key from an identity.
 pub fn certified_key(node: &str, id: &Identity) -> Result<Arc<CertifiedKey>, SimError> {
-    let tls = |reason: String| SimError::Tls {
+    let tls = |source| SimError::Tls {
         node: node.to_owned(),
-        reason,
+        source,
     };
     let key_der = id.key_pkcs8_der()?;
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key_der));
-    let signing = rustls::crypto::aws_lc_rs::sign::any_supported_type(&key)
-        .map_err(|e| tls(e.to_string()))?;
+    let signing = rustls::crypto::aws_lc_rs::sign::any_supported_type(&key).map_err(tls)?;
     Ok(Arc::new(CertifiedKey::new(
         vec![CertificateDer::from(id.der().to_vec())],
         signing,
@@ -107,9 +106,9 @@ pub fn acceptor(node: &str, resolver: Arc<NodeCertResolver>) -> Result<TlsAccept
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| SimError::Tls {
+        .map_err(|source| SimError::Tls {
             node: node.to_owned(),
-            reason: e.to_string(),
+            source,
         })?
         .with_no_client_auth()
         .with_cert_resolver(resolver);

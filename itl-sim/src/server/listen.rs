@@ -7,16 +7,13 @@ use std::time::Duration;
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
 
-use crate::error::SimError;
+use crate::error::{InvalidOption, SimError};
 
 /// Backlog of every listening socket.
 const BACKLOG: i32 = 1024;
 
 fn bind_error(addr: SocketAddr) -> impl FnOnce(std::io::Error) -> SimError {
-    move |source| SimError::Bind {
-        addr: addr.to_string(),
-        source,
-    }
+    move |source| SimError::Bind { addr, source }
 }
 
 /// Whether an address is on loopback (every socket of the simulator must be).
@@ -28,9 +25,7 @@ pub fn is_loopback(addr: Ipv4Addr) -> bool {
 pub fn tcp_listener(addr: Ipv4Addr, port: u16) -> Result<TcpListener, SimError> {
     let sa = SocketAddr::V4(SocketAddrV4::new(addr, port));
     if !is_loopback(addr) {
-        return Err(SimError::InvalidOption(format!(
-            "{addr} is not a loopback address"
-        )));
+        return Err(InvalidOption::NotLoopback(addr).into());
     }
     let socket =
         Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).map_err(bind_error(sa))?;
@@ -60,9 +55,7 @@ pub fn wildcard_loopback_listener(port: u16) -> Result<TcpListener, SimError> {
 pub fn udp_socket(addr: Ipv4Addr, port: u16) -> Result<UdpSocket, SimError> {
     let sa = SocketAddr::V4(SocketAddrV4::new(addr, port));
     if !is_loopback(addr) {
-        return Err(SimError::InvalidOption(format!(
-            "{addr} is not a loopback address"
-        )));
+        return Err(InvalidOption::NotLoopback(addr).into());
     }
     let socket =
         Socket::new(Domain::IPV4, Type::DGRAM, Some(Protocol::UDP)).map_err(bind_error(sa))?;

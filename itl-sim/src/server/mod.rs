@@ -194,7 +194,7 @@ impl SimHandle {
         let plan = self.read(|c| c.plan_regeneration(node, unit))?;
         let identity = tokio::task::spawn_blocking(move || plan.generate())
             .await
-            .map_err(|e| SimError::Refused(format!("key generation task failed: {e}")))??;
+            .map_err(SimError::KeyTask)??;
         self.write(|c| c.apply_regeneration(identity))
     }
 
@@ -302,9 +302,8 @@ impl SimServer {
                 .tomcat_serving
                 .as_ref()
                 .or_else(|| n.identity(CertUnit::Tomcat))
-                .ok_or_else(|| SimError::Tls {
+                .ok_or_else(|| SimError::NoTomcatCertificate {
                     node: n.name.clone(),
-                    reason: "no tomcat certificate".into(),
                 })?;
             tls.push(Arc::new(NodeCertResolver::new(&n.name, id)?));
         }
@@ -353,10 +352,10 @@ impl SimServer {
             let (mut tftp, mut tftp_http) = (None, None);
             if runs_tftp {
                 let udp = listen::udp_socket(address, port(69))?;
-                tftp = Some(udp.local_addr().map_err(|source| SimError::Bind {
-                    addr: address.to_string(),
-                    source,
-                })?);
+                tftp = Some(
+                    udp.local_addr()
+                        .map_err(|source| SimError::LocalAddr { address, source })?,
+                );
                 tasks.push(tokio::spawn(tftp::run(
                     udp,
                     index,
@@ -576,10 +575,9 @@ impl SimServer {
 }
 
 fn local(listener: &tokio::net::TcpListener, address: Ipv4Addr) -> Result<SocketAddr, SimError> {
-    listener.local_addr().map_err(|source| SimError::Bind {
-        addr: address.to_string(),
-        source,
-    })
+    listener
+        .local_addr()
+        .map_err(|source| SimError::LocalAddr { address, source })
 }
 
 type Tasks = Vec<JoinHandle<()>>;

@@ -178,15 +178,14 @@ pub fn escape(text: &str) -> String {
 
 /// Calendar parts of Unix seconds: (year, month, day, hour, minute, second).
 pub fn civil(secs: u64) -> (u64, u64, u64, u64, u64, u64) {
-    let text = itl_core::render::format_rfc3339(secs);
-    let num = |r: std::ops::Range<usize>| text.get(r).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let (y, mo, d, h, mi, s) = itl_core::UnixTime::from_secs_u64(secs).to_civil();
     (
-        num(0..4),
-        num(5..7),
-        num(8..10),
-        num(11..13),
-        num(14..16),
-        num(17..19),
+        u64::try_from(y).unwrap_or(0),
+        u64::from(mo),
+        u64::from(d),
+        u64::from(h),
+        u64::from(mi),
+        u64::from(s),
     )
 }
 

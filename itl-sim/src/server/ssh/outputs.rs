@@ -8,8 +8,9 @@
 //! descriptions, the framing of `show cert own`, the DRS device and feature names, the SQL
 //! error, and every refusal sentence.
 
+use itl_core::UnixTime;
 use itl_core::cucm::{CertUnit, ClusterSecurityMode, Generation, ServiceStatus};
-use itl_core::render::{RenderOptions, format_utc, render};
+use itl_core::render::{RenderOptions, render};
 use itl_core::{TrustList, verify};
 
 use crate::model::{Cluster, SIM_SERVICES};
@@ -71,7 +72,10 @@ pub fn ntp(c: &Cluster) -> Vec<String> {
         "   time correct to within 22 ms".into(),
         "   polling server every 1024 s".into(),
         String::new(),
-        format!("Current time in UTC is : {}", format_utc(c.now())),
+        format!(
+            "Current time in UTC is : {}",
+            UnixTime::from_secs_u64(c.now()).to_cli_date()
+        ),
     ]
 }
 
@@ -91,7 +95,7 @@ pub fn replication(c: &Cluster, node: usize) -> Vec<String> {
         .unwrap_or_default();
     let mut out = vec![
         String::new(),
-        format!("Server Time: {}", format_utc(c.now())),
+        format!("Server Time: {}", UnixTime::from_secs_u64(c.now()).to_cli_date()),
         String::new(),
         "Cluster Replication State: Replication status command started".into(),
         "DB and Replication Services: ALL RUNNING".into(),
@@ -127,7 +131,7 @@ pub fn backup_history(c: &Cluster) -> Vec<String> {
     let now = c.now();
     let start = (now / 86_400).saturating_sub(1) * 86_400 + 2 * 3600;
     let done = start + 9 * 60 + 41;
-    let s = itl_core::render::format_rfc3339(start);
+    let s = UnixTime::from_secs_u64(start).to_rfc3339();
     // 2025-06-01T02:00:00Z -> 2025-06-01-02-00-00.tar
     let tar = format!("{}.tar", s.trim_end_matches('Z').replace(['T', ':'], "-"));
     vec![
@@ -135,7 +139,7 @@ pub fn backup_history(c: &Cluster) -> Vec<String> {
             .into(),
         format!(
             "{tar} SIM_NETWORK {} SUCCESS SCHEDULED UCM,CDR_CAR,PLM",
-            format_utc(done)
+            UnixTime::from_secs_u64(done).to_cli_date()
         ),
     ]
 }
@@ -189,7 +193,7 @@ pub fn cert_list_own(c: &Cluster, node: usize) -> Vec<String> {
             out.push(format!("Issuer: {}", id.certificate().issuer_cucm()));
             out.push(format!(
                 "Expires: {}",
-                format_utc(id.certificate().not_after())
+                UnixTime::from_secs_u64(id.certificate().not_after()).to_cli_date()
             ));
         }
     }
@@ -230,7 +234,7 @@ fn render_list(bytes: &[u8], built_at: u64) -> Option<Vec<String>> {
     let text = render(
         &list,
         &RenderOptions {
-            modified: Some(format_utc(built_at)),
+            modified: Some(UnixTime::from_secs_u64(built_at).to_cli_date()),
             verified: Some(report.valid),
         },
     );
