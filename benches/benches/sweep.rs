@@ -167,14 +167,7 @@ async fn sweep(
             truth.len()
         ));
     }
-    let by_state = report
-        .summary
-        .by_state
-        .iter()
-        .filter(|(_, n)| **n > 0)
-        .map(|(s, n)| format!("{s} {n}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let by_state = report.summary.states_line();
     Ok(Figures {
         wall,
         discovery,

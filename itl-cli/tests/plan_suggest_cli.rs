@@ -2,8 +2,9 @@
 //! served lists are fetched from its TFTP nodes, the suggested plan is checked by the
 //! predictor, and then applied to the same simulated cluster with `itl sim replay` (the
 //! simulator's phones deciding): no TVS-capable phone that stays on is ever rejected. With
-//! the phones of a sweep the check also covers phones without TVS (7960), which the plan
-//! cannot protect on 11.5, and says so with exit 1.
+//! the phones of a sweep the check covers every phone it can assess (7940/7960 hold no ITL
+//! and are unaffected) and counts the rest; phones holding another cluster's ITL cannot be
+//! protected, and the check says so with exit 1.
 
 mod common;
 
@@ -175,10 +176,9 @@ fn the_suggestion_for_14_puts_tvs_first_and_lets_phones_reset_themselves() {
     no_tvs_capable_phone_rejected(&replay);
 }
 
-#[test]
-fn with_a_sweep_the_check_names_the_phones_the_plan_cannot_protect() {
-    let dir = TempDir::new("sweep");
-    let sim = serve("11.5", false, &dir);
+/// Sweeps the simulated cluster of `dir` (archive beside the report) and runs `itl plan
+/// suggest` with that sweep and `extra` options; returns (exit code, stdout, sweep JSON).
+fn suggest_with_sweep(dir: &TempDir, extra: &[&str]) -> (Option<i32>, String, Value) {
     let sweep = dir.join("sweep.json");
     let out = Itl::new()
         .args(&[
@@ -191,8 +191,11 @@ fn with_a_sweep_the_check_names_the_phones_the_plan_cannot_protect() {
         ])
         .env("ITL_PASSWORD", PASSWORD)
         .run();
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    sim.stop();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        text(&out.stderr)
+    );
     let out = Itl::new()
         .args(&[
             "plan",
@@ -202,29 +205,99 @@ fn with_a_sweep_the_check_names_the_phones_the_plan_cannot_protect() {
             "--sweep",
             &s(&sweep),
         ])
+        .args(extra)
         .env("ITL_PASSWORD", PASSWORD)
         .run();
-    let stdout = text(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
     let report: Value =
         serde_json::from_slice(&std::fs::read(&sweep).expect("sweep")).expect("json");
-    let no_tvs = report["phones"]
+    (out.status.code(), text(&out.stdout), report)
+}
+
+fn count(report: &Value, pred: impl Fn(&Value) -> bool) -> usize {
+    report["phones"]
         .as_array()
         .expect("phones")
         .iter()
-        .filter(|p| {
-            p["model"]
-                .as_str()
-                .is_some_and(|m| m.contains("7960") || m.contains("7940"))
-        })
-        .count();
-    assert!(no_tvs > 0, "the fleet has phones without TVS");
+        .filter(|p| pred(p))
+        .count()
+}
+
+fn is_7940_or_7960(p: &Value) -> bool {
+    p["model"]
+        .as_str()
+        .is_some_and(|m| m.contains("7960") || m.contains("7940"))
+}
+
+#[test]
+fn with_a_sweep_the_check_covers_every_phone_it_can_assess_and_counts_the_rest() {
+    let dir = TempDir::new("sweep");
+    let sim = serve("11.5", false, &dir);
+    let (code, stdout, report) = suggest_with_sweep(&dir, &[]);
+    // 7940/7960 hold no ITL: assessed (unaffected) although their pages show nothing; the
+    // other phones whose pages show no trust field cannot be assessed.
+    let no_sbd = count(&report, is_7940_or_7960);
+    assert!(no_sbd > 0, "the fleet has 7940/7960 phones");
+    let unread = count(&report, |p| {
+        p["state"] == "no-trust-info" && !is_7940_or_7960(p)
+    });
+    assert!(
+        unread > 0,
+        "the fleet has models whose pages show no trust field"
+    );
+    assert_eq!(code, Some(0), "{stdout}");
     assert!(
         stdout.contains(&format!(
-            "# CHECK FAILED: {no_tvs} of 80 phone(s) registered throughout would be rejected:"
+            "# note: {unread} registered phone(s) of the sweep could not be assessed (trust lists not read or not archived) and are not in the check; --assume-current checks them as holding what their TFTP node serves"
         )),
         "{stdout}"
     );
+    assert!(
+        stdout.contains(&format!(
+            "# checked by the predictor: {} phone(s) registered throughout, 0 rejected at any step or after the plan",
+            80 - unread
+        )),
+        "{stdout}"
+    );
+    // --assume-current: every phone is in the check.
+    let (code, stdout, _) = suggest_with_sweep(&dir, &["--assume-current"]);
+    sim.stop();
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(!stdout.contains("could not be assessed"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "# checked by the predictor: 80 phone(s) registered throughout, 0 rejected at any step or after the plan"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn reject_twin_phones_holding_another_clusters_itl_fail_the_check() {
+    // With the archive of earlier sweeps (of this cluster and of the other one), the sweep
+    // knows the foreign lists, and the predictor sees that no step can protect those phones.
+    let dir = TempDir::new("foreign");
+    let archive = dir.join("itl-archive");
+    let mut options = cluster_options("11.5", false);
+    let archive_arg = s(&archive);
+    options.extend(["--faults", "foreign-itl=5%", "--archive", &archive_arg]);
+    let sim = SimServe::start(&dir.join("cluster.toml"), PASSWORD, &options);
+    let (code, stdout, report) = suggest_with_sweep(&dir, &[]);
+    sim.stop();
+    let foreign = count(&report, |p| p["state"] == "foreign-itl");
+    assert!(foreign > 0, "{report}");
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(stdout.contains("# CHECK FAILED: "), "{stdout}");
+    assert!(stdout.contains(" would be rejected:"), "{stdout}");
+    let failed = stdout
+        .lines()
+        .find(|l| l.starts_with("# CHECK FAILED: "))
+        .expect("line");
+    let rejected: usize = failed["# CHECK FAILED: ".len()..]
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("a count");
+    assert_eq!(rejected, foreign, "{stdout}");
 }
 
 #[test]

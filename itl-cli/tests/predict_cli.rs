@@ -102,7 +102,8 @@ fn a_regenerated_tvs_certificate_is_not_trusted() {
 }
 
 #[test]
-fn a_phone_without_tvs_support_is_rejected_even_with_a_good_tvs() {
+fn a_7960_holds_no_itl_so_an_itl_change_leaves_it_alone() {
+    // No Security By Default: the phone never downloads an ITL (trust-and-procedure R7).
     let o = Itl::new()
         .args(&[
             "predict",
@@ -116,7 +117,41 @@ fn a_phone_without_tvs_support_is_rejected_even_with_a_good_tvs() {
             "CP-7960",
         ])
         .run();
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(
+        stdout(&o),
+        "ITL: NO_CHANGE: CP-7960 does not support Security By Default: it never downloads an ITL\nphone logs: File Not Found <CTLFile.tlv>\nverdict: unaffected\n"
+    );
+}
+
+#[test]
+fn reject_twin_a_7960_refuses_a_ctl_from_a_new_signer() {
+    // Only the CTL can lock a 7960 out: a new signer, and no TVS to ask (S20).
+    let o = Itl::new()
+        .args(&[
+            "predict",
+            "--current",
+            V12,
+            "--ctl",
+            "fixtures/ctl-mixed-sha256.tlv",
+            "--next",
+            V12,
+            "--next-ctl",
+            "../shared/samples/real/CTLFile-cucm-tokenless-2015.tlv",
+            "--model",
+            "CP-7960",
+        ])
+        .run();
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("CTL: REJECT: signer CN=gigantic-6.cisco.com;OU=VTG;O=Alpha;L=SJ;ST=CA;C=US (serial 24:49:1F:10:70:3F:EA:9B) is not in the phone's CTL; CP-7960 has no TVS support\n"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("phone logs: CTL update failed\nverdict: reject\n"),
+        "{out}"
+    );
 }
 
 #[test]

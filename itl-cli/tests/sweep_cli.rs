@@ -45,23 +45,24 @@ fn write_inventory(sim: &SimServer, path: &Path) {
     std::fs::write(path, csv).expect("inventory");
 }
 
-/// What an earlier sweep would have archived: every ITL and CTL this cluster built.
+/// What earlier sweeps would have archived (the user swept before): what `itl sim serve
+/// --archive DIR` writes.
 fn seed_archive(sim: &SimServer, dir: &Path) {
-    let files: Vec<(Vec<u8>, bool)> = sim.handle().read(|c| {
-        c.archive()
-            .files()
-            .iter()
-            .map(|f| (f.bytes.to_vec(), f.is_own()))
-            .collect()
-    });
-    let mut archive = Archive::open(dir).expect("archive");
-    for (bytes, own) in files {
-        if own {
-            archive
-                .add(&bytes, "earlier-sweep", "ITLFile.tlv", 1_700_000_000)
-                .expect("add");
-        }
-    }
+    sim.handle()
+        .read(|c| c.write_sweep_archive(dir))
+        .expect("archive written");
+}
+
+/// The states the truth gives, by name: with or without the archive of earlier sweeps.
+fn truth_states(sim: &SimServer, with_archive: bool) -> Vec<(String, String)> {
+    sim.truth()
+        .phones
+        .iter()
+        .map(|p| {
+            let state = p.state_for(with_archive);
+            (p.name.clone(), state.name().to_owned())
+        })
+        .collect()
 }
 
 fn states_of(report: &SweepReport) -> Vec<(String, String)> {
@@ -112,12 +113,7 @@ async fn inventory_sweep_matches_the_simulators_truth() {
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
     let report = SweepReport::load(&json).expect("report");
-    let expected: Vec<(String, String)> = truth
-        .phones
-        .iter()
-        .map(|p| (p.name.clone(), p.state.name().to_owned()))
-        .collect();
-    assert_eq!(states_of(&report), expected);
+    assert_eq!(states_of(&report), truth_states(&sim, true));
     assert!(report.complete);
     assert_eq!(report.cluster.source, "inventory");
     assert_eq!(
@@ -192,13 +188,7 @@ async fn mixed_mode_ctl_mismatches_match_the_truth() {
         .run();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let report = SweepReport::load(&json).expect("report");
-    let expected: Vec<(String, String)> = sim
-        .truth()
-        .phones
-        .iter()
-        .map(|p| (p.name.clone(), p.state.name().to_owned()))
-        .collect();
-    assert_eq!(states_of(&report), expected);
+    assert_eq!(states_of(&report), truth_states(&sim, true));
     assert_eq!(
         report.cluster.security_mode.map(|m| m.name()),
         Some("mixed")
@@ -214,9 +204,9 @@ async fn mixed_mode_ctl_mismatches_match_the_truth() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn without_history_stale_phones_are_foreign() {
+async fn without_history_stale_and_foreign_phones_are_unknown() {
     // The reject twin of the seeded archive: nothing known but what is served now.
-    let sim = start_sim("stale-itl=2", 6).await;
+    let sim = start_sim("stale-itl=2,foreign-itl=1", 8).await;
     let dir = TempDir::new("nohistory");
     sim.cluster_file()
         .save(&dir.join("cluster.toml"))
@@ -242,13 +232,23 @@ async fn without_history_stale_phones_are_foreign() {
     let truth = sim.truth();
     for (p, t) in report.phones.iter().zip(&truth.phones) {
         assert_eq!(p.name, t.name);
-        let expected = match t.state.name() {
-            "stale-itl" => "foreign-itl",
-            other => other,
-        };
-        assert_eq!(p.state.name(), expected, "{}", p.name);
+        assert_eq!(p.state, t.state, "{}", p.name);
     }
-    assert_eq!(report.summary.by_state[&PhoneState::ForeignItl], 2);
+    assert_eq!(report.summary.by_state[&PhoneState::UnknownItl], 3);
+    assert_eq!(report.summary.by_state[&PhoneState::StaleItl], 0);
+    assert_eq!(report.summary.by_state[&PhoneState::ForeignItl], 0);
+    // Their evidence suggests sweeping before every change.
+    assert!(
+        report
+            .phones
+            .iter()
+            .filter(|p| p.state == PhoneState::UnknownItl)
+            .all(|p| p
+                .evidence
+                .notes
+                .iter()
+                .any(|n| n.contains("sweep before every change")))
+    );
 
     // `itl diff` of a report with itself: nothing changed, exit 0.
     let j = json.to_str().expect("utf-8");
@@ -258,16 +258,35 @@ async fn without_history_stale_phones_are_foreign() {
         .run();
     assert_eq!(same.status.code(), Some(0));
     assert!(text(&same.stdout).contains("changed state: 0\n"));
-    // A later report where one ok phone went unreachable: a new problem, exit 1.
+    // A later report where one ok phone went unreachable: no longer read, but not a
+    // problem (exit 0); another went stale: a new problem, exit 1.
     let mut later = report.clone();
-    let at = later
+    let ok: Vec<usize> = later
         .phones
         .iter()
-        .position(|p| p.state == PhoneState::Ok)
-        .expect("an ok phone");
-    later.phones[at].state = PhoneState::Unreachable;
+        .enumerate()
+        .filter(|(_, p)| p.state == PhoneState::Ok)
+        .map(|(i, _)| i)
+        .take(2)
+        .collect();
+    let (unread, stale) = (ok[0], ok[1]);
+    later.phones[unread].state = PhoneState::Unreachable;
     later.summary = itl_cucm::sweep::report::Summary::of(&later.phones);
     let after = dir.join("after.json");
+    std::fs::write(&after, later.to_json().expect("json")).expect("write");
+    let diffed = Itl::new()
+        .args(&["diff", j, after.to_str().expect("utf-8"), "--json"])
+        .timeout(Duration::from_secs(20))
+        .run();
+    assert_eq!(diffed.status.code(), Some(0));
+    let value: serde_json::Value = serde_json::from_slice(&diffed.stdout).expect("json");
+    assert_eq!(value["new_problems"], serde_json::json!([]));
+    assert_eq!(
+        value["new_unread"],
+        serde_json::json!([{"name": later.phones[unread].name, "before": "ok", "after": "unreachable"}])
+    );
+    later.phones[stale].state = PhoneState::StaleItl;
+    later.summary = itl_cucm::sweep::report::Summary::of(&later.phones);
     std::fs::write(&after, later.to_json().expect("json")).expect("write");
     let changed = Itl::new()
         .args(&["diff", j, after.to_str().expect("utf-8"), "--json"])
@@ -277,7 +296,7 @@ async fn without_history_stale_phones_are_foreign() {
     let value: serde_json::Value = serde_json::from_slice(&changed.stdout).expect("json");
     assert_eq!(
         value["new_problems"],
-        serde_json::json!([{"name": later.phones[at].name, "before": "ok", "after": "unreachable"}])
+        serde_json::json!([{"name": later.phones[stale].name, "before": "ok", "after": "stale-itl"}])
     );
     sim.shutdown().await;
 }
@@ -380,12 +399,7 @@ async fn cluster_mode_sweep_matches_the_truth() {
         .run();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let report = SweepReport::load(&json).expect("report");
-    let mut expected: Vec<(String, String)> = sim
-        .truth()
-        .phones
-        .iter()
-        .map(|p| (p.name.clone(), p.state.name().to_owned()))
-        .collect();
+    let mut expected = truth_states(&sim, true);
     expected.sort();
     let mut got = states_of(&report);
     got.sort();
@@ -489,20 +503,9 @@ async fn library_sweep(
         itl_cucm::fetch::Transport::Http,
     )
     .expect("plan");
-    let mut archive = Archive::in_memory();
-    let own: Vec<Vec<u8>> = sim.handle().read(|c| {
-        c.archive()
-            .files()
-            .iter()
-            .filter(|f| f.is_own())
-            .map(|f| f.bytes.to_vec())
-            .collect()
-    });
-    for bytes in own {
-        archive
-            .add(&bytes, "earlier-sweep", "ITLFile.tlv", 1_700_000_000)
-            .expect("add");
-    }
+    let history = TempDir::new("library-archive");
+    seed_archive(sim, history.path());
+    let mut archive = Archive::open(history.path()).expect("archive");
     let (_handle, signal) = cancel_pair();
     let sweep_started = std::time::Instant::now();
     let report = run_sweep(plan, &mut archive, options, &Quiet, signal)
@@ -568,7 +571,7 @@ fn assert_matches_truth(
         .iter()
         .map(|p| {
             let fault = faults.get(&p.name).copied().flatten();
-            (p.name.clone(), adjust(fault, p.state.name()))
+            (p.name.clone(), adjust(fault, p.state_with_archive.name()))
         })
         .collect();
     expected.sort();
@@ -628,14 +631,21 @@ async fn truth_per_fault_kind(rate_limit_on: bool) {
     // And by fault kind, exactly: every kind present, each phone in its kind's state.
     let faults = faults_by_name(&sim);
     let mut kinds = std::collections::BTreeMap::new();
+    let shows_trust = sim.handle().read(|c| {
+        c.phones()
+            .iter()
+            .map(|p| (p.name.clone(), p.model.pages_show_trust()))
+            .collect::<std::collections::HashMap<_, _>>()
+    });
     for p in &run.report.phones {
         let kind = faults.get(&p.name).copied().flatten();
-        assert_eq!(
-            p.state.name(),
-            state_of_fault(kind),
-            "{} ({kind:?})",
-            p.name
-        );
+        // Faults are drawn among the phones whose pages show trust lists; the others show
+        // none (7940, 7945, 6921, DX80 families).
+        let expected = match kind {
+            None if !shows_trust[&p.name] => "no-trust-info",
+            kind => state_of_fault(kind),
+        };
+        assert_eq!(p.state.name(), expected, "{} ({kind:?})", p.name);
         *kinds.entry(state_of_fault(kind)).or_insert(0) += 1;
     }
     assert_eq!(

@@ -11,12 +11,17 @@
 //! told).
 //!
 //! Per phone, by sweep state:
-//! * `ok`, `stale-itl`, `ctl-mismatch`, `update-failed`: the ITL (and CTL) it shows, from
-//!   the archive; `unknown` when the archive lacks it.
+//! * `ok`, `stale-itl`, `foreign-itl`, `ctl-mismatch`, `update-failed`: the ITL (and CTL) it
+//!   shows, from the archive; `unknown` when the archive lacks it.
 //! * `no-trust-list`: nothing held (or ITL "Not Installed" under its CTL).
 //! * `unregistered`: off through the plan; assumed to hold what its TFTP node serves now
 //!   (`assumed`).
-//! * `foreign-itl`, `web-disabled`, `unreachable`, `unparseable`, `not-scanned`: unknown.
+//! * `unknown-itl`: unknown (the list it holds is in no archive).
+//! * `unread` states (`no-trust-info`, `web-disabled`, `unreachable`, `unparseable`,
+//!   `not-scanned`): unknown, or with [`PlanInputOptions::assume_current`] what its TFTP node
+//!   serves now (`assumed`).
+//! * Whatever the state, a 7940/7960 (no Security By Default) holds no ITL; in mixed mode its
+//!   CTL is the one its page shows, else unknown (or assumed current).
 //!
 //! A phone whose device security mode (AXL) is `Authenticated` or `Encrypted` registers over
 //! TLS and is taken to hold an LSC: it also needs its CallManager node's and the CAPF's
@@ -27,7 +32,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 
-use itl_core::cucm::{CertUnit, DeviceSecurityMode, Generation, ModelInfo};
+use itl_core::cucm::{CertUnit, DeviceSecurityMode, Generation};
 use itl_core::predict::{ClusterModel, ListName, NodeModel, PhoneInput};
 use itl_core::trust::{Capabilities, Held, PhoneTrust, TrustFile};
 use itl_core::{Function, ListKind, ParseError};
@@ -95,6 +100,10 @@ pub struct PlanInputOptions {
     pub generation: Option<Generation>,
     /// 14+ "Phone Interaction on Certificate Update" is automatic.
     pub automatic_phone_interaction: bool,
+    /// Phones whose trust lists the sweep could not read (class `unread`, registered) are
+    /// assessed as holding what their TFTP node serves now, and marked assumed; without it
+    /// they are `unknown`.
+    pub assume_current: bool,
 }
 
 /// The predictor's inputs and what was assumed on the way.
@@ -193,7 +202,7 @@ pub fn plan_inputs(
         });
     }
     let (cluster, mut notes) = cluster_model(cluster_file, &served, options)?;
-    let phones = phone_inputs(&cluster, report, archive, &mut notes);
+    let phones = phone_inputs(&cluster, report, archive, options, &mut notes);
     Ok(PlanInputs {
         cluster,
         phones,
@@ -393,6 +402,7 @@ pub fn phone_inputs(
     cluster: &ClusterModel,
     report: &SweepReport,
     archive: &Archive,
+    options: &PlanInputOptions,
     notes: &mut Vec<String>,
 ) -> Vec<PhoneInput> {
     let mixed = cluster.mixed;
@@ -443,6 +453,8 @@ pub fn phone_inputs(
     let mut phones = Vec::with_capacity(report.phones.len());
     let mut unknown_tftp = 0usize;
     let mut pool_assumed = 0usize;
+    let mut assumed_current = 0usize;
+    let mut no_itl_models = 0usize;
     for p in &report.phones {
         let mut tftp_node = tftp_of(p);
         if tftp_node.is_none() {
@@ -460,15 +472,52 @@ pub fn phone_inputs(
         let capabilities = capabilities(p.model.as_deref())
             .with_tls_profile(tls_mode(p.security_mode))
             .with_lsc(tls_mode(p.security_mode));
+        let registered = p.state != PhoneState::Unregistered
+            && p.evidence.registration.as_deref() != Some("UnRegistered");
+        let served_lists = |node: usize| {
+            let itl = served_itl.get(&node).cloned();
+            let ctl = if mixed { served_ctl.clone() } else { None };
+            PhoneTrust::with_files(ctl, itl)
+        };
         let (trust, on, assumed) = match (tftp_node, p.state) {
             (None, _) => {
                 unknown_tftp += 1;
                 (None, true, false)
             }
+            // 7940/7960: no Security By Default, never an ITL, whatever the pages show (their
+            // pages show no trust field). Without a CTL (non-secure) that is all they hold.
+            (Some(_), state) if !capabilities.holds_itl => {
+                no_itl_models += 1;
+                let shown_ctl = p.evidence.ctl_hash.as_deref().and_then(|h| files.get(h));
+                match (mixed, shown_ctl) {
+                    (false, _) => (Some(PhoneTrust::new()), registered, false),
+                    // Off: taken to hold the CTL served now, as other unregistered phones.
+                    (true, None) if state == PhoneState::Unregistered => (
+                        Some(PhoneTrust::with_files(served_ctl.clone(), None)),
+                        false,
+                        true,
+                    ),
+                    (true, Some(ctl)) => (
+                        Some(PhoneTrust::with_files(Some(ctl), None)),
+                        registered,
+                        false,
+                    ),
+                    (true, None) if options.assume_current => {
+                        assumed_current += 1;
+                        (
+                            Some(PhoneTrust::with_files(served_ctl.clone(), None)),
+                            registered,
+                            true,
+                        )
+                    }
+                    (true, None) => (None, registered, false),
+                }
+            }
             (
                 Some(_),
                 PhoneState::Ok
                 | PhoneState::StaleItl
+                | PhoneState::ForeignItl
                 | PhoneState::CtlMismatch
                 | PhoneState::UpdateFailed,
             ) => (held_lists(p, &mut files, mixed), true, false),
@@ -490,16 +539,15 @@ pub fn phone_inputs(
                     false,
                 )
             }
-            (Some(node), PhoneState::Unregistered) => {
-                let itl = served_itl.get(&node).cloned();
-                let ctl = if mixed { served_ctl.clone() } else { None };
-                (Some(PhoneTrust::with_files(ctl, itl)), false, true)
+            (Some(node), PhoneState::Unregistered) => (Some(served_lists(node)), false, true),
+            // Read, but the held ITL is in no archive: it cannot be assumed current (it is
+            // known not to be).
+            (Some(_), PhoneState::UnknownItl) => (None, true, false),
+            (Some(node), state) if state.is_unread() && options.assume_current && registered => {
+                assumed_current += 1;
+                (Some(served_lists(node)), true, true)
             }
-            (Some(_), _) => (
-                None,
-                p.evidence.registration.as_deref() != Some("UnRegistered"),
-                false,
-            ),
+            (Some(_), _) => (None, registered, false),
         };
         phones.push(PhoneInput {
             name: p.name.clone(),
@@ -522,10 +570,21 @@ pub fn phone_inputs(
             "{unknown_tftp} phone(s) name no known TFTP server: their verdicts are unknown"
         ));
     }
-    let assumed = phones.iter().filter(|p| p.assumed).count();
-    if assumed > 0 {
+    let assumed_off = phones.iter().filter(|p| p.assumed && !p.on).count();
+    if assumed_off > 0 {
         notes.push(format!(
-            "{assumed} unregistered phone(s) are taken to be off through the plan, holding what their TFTP node serves now"
+            "{assumed_off} unregistered phone(s) are taken to be off through the plan, holding what their TFTP node serves now"
+        ));
+    }
+    if assumed_current > 0 {
+        notes.push(format!(
+            "{assumed_current} phone(s) whose trust lists could not be read are assumed to hold what their TFTP node serves now (--assume-current)"
+        ));
+    }
+    if no_itl_models > 0 {
+        notes.push(format!(
+            "{no_itl_models} phone(s) of models without Security By Default (7940/7960) hold no ITL: ITL changes leave them alone{}",
+            if mixed { "; their CTL still counts" } else { "" }
         ));
     }
     phones
@@ -600,14 +659,10 @@ fn tls_mode(mode: Option<DeviceSecurityMode>) -> bool {
     mode.is_some_and(DeviceSecurityMode::is_tls)
 }
 
-/// What a model can do ([`ModelInfo`]): 7940/7960 (and other pre-TVS models) do not use TVS.
+/// What a model can do ([`itl_core::cucm::ModelInfo`]): 7940/7960 (and other pre-TVS models)
+/// neither use TVS nor hold an ITL.
 pub fn capabilities(model: Option<&str>) -> Capabilities {
-    let model = model.unwrap_or("phone");
-    if !ModelInfo::from_name(model).tvs {
-        Capabilities::without_tvs(model)
-    } else {
-        Capabilities::new(model)
-    }
+    Capabilities::of_model(model.unwrap_or("phone"))
 }
 
 #[cfg(test)]

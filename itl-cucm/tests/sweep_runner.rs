@@ -313,7 +313,7 @@ async fn every_fault_gets_its_state_within_the_deadline() {
         (
             "SEP000000000004",
             page(modern_setup(&md5_upper(&foreign), "127.0.0.1"), &none, 0),
-            PhoneState::ForeignItl,
+            PhoneState::UnknownItl,
         ),
         (
             "SEP000000000005",
@@ -390,7 +390,13 @@ async fn every_fault_gets_its_state_within_the_deadline() {
     let dir = temp_dir("faults");
     let mut archive = Archive::open(&dir).expect("archive");
     archive
-        .add(&older, "ucm-pub", "ITLFile.tlv", 1_700_000_000)
+        .add(
+            &older,
+            Some("test"),
+            "ucm-pub",
+            "ITLFile.tlv",
+            1_700_000_000,
+        )
         .expect("seed");
     let plan = SweepPlan {
         cluster: ClusterFacts {
@@ -562,7 +568,7 @@ async fn an_unreachable_tftp_node_is_a_reference_error_not_a_crash() {
     // Nothing to compare with and nothing archived: the hash is unknown.
     assert_eq!(
         states(&report.phones),
-        vec![("SEP000000000001", PhoneState::ForeignItl)]
+        vec![("SEP000000000001", PhoneState::UnknownItl)]
     );
     assert!(
         report.phones[0]
@@ -637,7 +643,7 @@ async fn per_phone_files_are_fetched_archived_and_used() {
     )
     .await
     .expect("runs");
-    assert_eq!(report.phones[0].state, PhoneState::ForeignItl);
+    assert_eq!(report.phones[0].state, PhoneState::UnknownItl);
     assert_eq!(archive.len(), 1);
 }
 
@@ -882,9 +888,8 @@ async fn dx_and_7940_layouts_are_followed_through_their_links() {
                 ("/?adapter=device.statistics.security", dx_security_none),
                 ("/?adapter=device.settings.status.messages", dx_messages),
             ]),
-            // TODO(no-trust-info): the state of a phone whose pages show no trust field.
-            PhoneState::Unparseable,
-            4,
+            PhoneState::NoTrustInfo,
+            5,
         ),
         (
             "SEP0000000000D3",
@@ -896,8 +901,10 @@ async fn dx_and_7940_layouts_are_followed_through_their_links() {
                     include_str!("pages/7940-status-messages.html"),
                 ),
             ]),
-            PhoneState::Unparseable,
-            3,
+            // No trust field on any page, but a `CTL update failed` with a time of day only
+            // and no uptime to place it: worth a look.
+            PhoneState::UpdateFailed,
+            4,
         ),
         (
             "SEP0000000000D4",
@@ -952,13 +959,35 @@ async fn dx_and_7940_layouts_are_followed_through_their_links() {
         dx.evidence.message_time.as_deref(),
         Some("2025-06-01T23:58:04")
     );
-    for name in ["SEP0000000000D2", "SEP0000000000D3"] {
-        assert_eq!(
-            by(name).evidence.error.as_deref(),
-            Some("the page has no ITL file / ITL signature field"),
-            "{name}"
-        );
-    }
+    let none = by("SEP0000000000D2");
+    assert_eq!(none.evidence.error, None);
+    assert_eq!(
+        none.evidence.notes.last().map(String::as_str),
+        Some("the phone's web pages do not show its trust lists; check it on the handset")
+    );
+    let classic = by("SEP0000000000D3");
+    assert_eq!(
+        classic.evidence.message.as_deref(),
+        Some("CTL update failed"),
+        "{:?}",
+        classic.evidence
+    );
+    assert!(
+        classic
+            .evidence
+            .notes
+            .iter()
+            .any(|n| n.contains("time of day only")),
+        "{:?}",
+        classic.evidence.notes
+    );
+    assert!(
+        by("SEP0000000000D4")
+            .evidence
+            .error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("HTTP 404 Not Found from http://127.0.0.1:")),
+    );
     // No Network Setup link: the 404 of the usual path stands.
     assert_eq!(by("SEP0000000000D4").evidence.http_status, Some(404));
 }

@@ -14,6 +14,15 @@ use crate::model::TrustStore;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SimError {
+    /// The sweep archive (`--archive DIR`) could not be written.
+    #[error("cannot write the archive {}: {source}", dir.display())]
+    Archive {
+        /// The folder.
+        dir: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: itl_wire::archive::ArchiveError,
+    },
     /// The options are out of range.
     #[error("invalid option: {0}")]
     InvalidOption(InvalidOption),

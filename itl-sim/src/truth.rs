@@ -1,10 +1,19 @@
 //! What a correct sweep must report per phone (`--truth PATH`):
 //!
 //! ```json
-//! {"phones": [{"name": "SEP001BD4…", "address": "127.1.0.1:40123", "state": "ok"}]}
+//! {"phones": [{"name": "SEP001BD4…", "address": "127.1.0.1:40123", "state": "unknown-itl",
+//!              "state_with_archive": "stale-itl", "cause": "stale-itl"}]}
 //! ```
 //!
-//! The state is the first that applies, in this order:
+//! `state` is what a correct sweep reports with an empty archive (a first sweep);
+//! `state_with_archive` what it reports with the archive `itl sim serve --archive DIR` writes
+//! (what earlier sweeps of this cluster, and of the cluster whose lists `foreign-itl` phones
+//! hold, would have archived). They differ only where the phone holds a list no TFTP node
+//! serves now: `unknown-itl` without the archive, `stale-itl` or `foreign-itl` with it. `cause`
+//! is why, in the simulator's words: the injected fault, or `no-sbd` (7940/7960 hold no ITL),
+//! `tls-blocked` (S18), `changes` (a plan applied since), `current`.
+//!
+//! What the phone holds ([`Cluster::phone_state`]) is the first that applies:
 //!
 //! | state | when |
 //! |---|---|
@@ -17,15 +26,13 @@
 //! | `update-failed` | the last trust-list message is `Trust List update failed` |
 //! | `stale-itl` | the held ITL is not the one its TFTP server serves now |
 //! | `ctl-mismatch` | mixed mode and the held CTL is not the served CTL |
-//! | `ok` | otherwise |
+//! | `ok` | otherwise (a 7940/7960 holds no ITL by design: `ok` with the served CTL, if any) |
 //!
-//! A phone with a TLS security profile whose TLS peers are not in its CTL after a reset (S18)
-//! is not registered, so `unregistered`.
-//!
-//! The file holds what a sweep can see ([`Cluster::sweep_state`]): a phone whose pages show
-//! no trust field (7940, 7960, 7945, 6921, DX80) and that a sweep reads is `unparseable`
-//! (the sweep's rule for a page without an ITL field), whatever it holds;
-//! [`Cluster::phone_state`] is what it holds.
+//! What a sweep can see of it ([`Cluster::sweep_state`]): a phone whose pages show no trust
+//! field (7940, 7960, 7945, 6921, DX80) is `no-trust-info` unless its status messages show a
+//! failure since its last boot (`update-failed`); a list no node serves is `unknown-itl`
+//! without the archive. A phone with a TLS security profile whose TLS peers are not in its CTL
+//! after a reset (S18) is not registered, so `unregistered`.
 
 use itl_core::cucm::ClusterSecurityMode;
 use std::path::Path;
@@ -45,8 +52,24 @@ pub struct TruthEntry {
     pub name: String,
     /// `ip` or `ip:port`, as a browser needs it.
     pub address: String,
-    /// The state.
+    /// What a correct sweep reports with an empty archive.
     pub state: PhoneState,
+    /// What a correct sweep reports with the simulator's archive (`--archive DIR`).
+    pub state_with_archive: PhoneState,
+    /// Why, in the simulator's words (the fault, `no-sbd`, `tls-blocked`, `changes`,
+    /// `current`).
+    pub cause: String,
+}
+
+impl TruthEntry {
+    /// What a correct sweep reports, with or without the archive of earlier sweeps.
+    pub fn state_for(&self, with_archive: bool) -> PhoneState {
+        if with_archive {
+            self.state_with_archive
+        } else {
+            self.state
+        }
+    }
 }
 
 /// The truth file.
@@ -97,6 +120,17 @@ impl Cluster {
             Some(FaultKind::Garbage | FaultKind::Oversized) => return PhoneState::Unparseable,
             _ => {}
         }
+        if !phone.model.holds_itl() {
+            // No Security By Default: no ITL by design; only the CTL can be out of date.
+            let served_ctl = self.served_ctl().map(|f| f.id);
+            return if self.settings().security_mode == ClusterSecurityMode::Mixed
+                && served_ctl != phone.ctl
+            {
+                PhoneState::CtlMismatch
+            } else {
+                PhoneState::Ok
+            };
+        }
         let Some(itl) = phone.itl.and_then(|id| self.archive().get(id)) else {
             return PhoneState::NoTrustList;
         };
@@ -124,10 +158,11 @@ impl Cluster {
         PhoneState::Ok
     }
 
-    /// The state a correct sweep reports for phone `index`: [`Cluster::phone_state`], except
-    /// that a phone whose pages show no trust field, when its state would be read from those
-    /// pages, is `unparseable`.
-    pub fn sweep_state(&self, index: usize) -> PhoneState {
+    /// The state a correct sweep reports for phone `index`: [`Cluster::phone_state`] as far
+    /// as its pages show it. A phone whose pages show no trust field is `no-trust-info` (unless
+    /// its status messages show a failure, `update-failed`); a list no TFTP node serves is
+    /// `unknown-itl` unless `with_archive` (the sweep has the archive of earlier sweeps).
+    pub fn sweep_state(&self, index: usize, with_archive: bool) -> PhoneState {
         let state = self.phone_state(index);
         let shows_trust = self
             .phones()
@@ -139,13 +174,34 @@ impl Cluster {
             | PhoneState::ForeignItl
             | PhoneState::CtlMismatch
             | PhoneState::NoTrustList
-            | PhoneState::UpdateFailed
                 if !shows_trust =>
             {
-                // TODO(no-trust-info): the state of a phone whose pages show no trust field.
-                PhoneState::Unparseable
+                PhoneState::NoTrustInfo
+            }
+            PhoneState::StaleItl | PhoneState::ForeignItl if !with_archive => {
+                PhoneState::UnknownItl
             }
             other => other,
+        }
+    }
+
+    /// Why phone `index` is in its state, in the simulator's words.
+    pub fn cause(&self, index: usize) -> String {
+        let Some(phone) = self.phones().get(index) else {
+            return "absent".into();
+        };
+        if let Some(fault) = phone.fault {
+            return fault.kind.name().to_owned();
+        }
+        if !phone.model.holds_itl() {
+            return "no-sbd".into();
+        }
+        if phone.lsc.is_some() && !phone.registered {
+            return "tls-blocked".into();
+        }
+        match self.phone_state(index) {
+            PhoneState::Ok => "current".into(),
+            _ => "changes".into(),
         }
     }
 
@@ -156,7 +212,9 @@ impl Cluster {
                 .map(|i| TruthEntry {
                     name: self.phones()[i].name.clone(),
                     address: address(i),
-                    state: self.sweep_state(i),
+                    state: self.sweep_state(i, false),
+                    state_with_archive: self.sweep_state(i, true),
+                    cause: self.cause(i),
                 })
                 .collect(),
         }

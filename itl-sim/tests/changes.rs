@@ -11,6 +11,7 @@ use itl_core::cucm::{CertUnit, Generation, PhoneState, Service};
 use itl_core::{TrustList, signature};
 use itl_cucm::sweep::page::{NetworkSetup, TrustField, parse_network_setup};
 use itl_sim::model::{Parameter, PhoneSelector, ResetKind};
+use itl_sim::server::SimServer;
 
 async fn served_md5(sim: &itl_sim::SimServer, node: usize) -> String {
     let (over_tftp, over_http) = trust_servers(sim, node);
@@ -96,6 +97,22 @@ async fn regenerate_then_tftp_restart_changes_the_served_itl_and_phones_follow()
     .await;
 }
 
+/// How many phones of the simulation hold an ITL (7940/7960 never do).
+fn itl_holders(sim: &SimServer) -> usize {
+    sim.handle()
+        .read(|c| c.phones().iter().filter(|p| p.model.holds_itl()).count())
+}
+
+/// Of the 50 phones, the `holders` of an ITL had `outcome`; the others (7940/7960) none.
+fn assert_itl_outcomes(report: &itl_sim::model::ResetReport, outcome: &str, holders: usize) {
+    assert_eq!(report.itl_outcomes.get(outcome), Some(&holders), "{report}");
+    assert_eq!(
+        report.itl_outcomes.get("NO_CHANGE"),
+        Some(&(50 - holders)),
+        "{report}"
+    );
+}
+
 #[tokio::test]
 async fn callmanager_and_tvs_together_on_11_5_lock_phones_out() {
     within(90, async {
@@ -114,7 +131,10 @@ async fn callmanager_and_tvs_together_on_11_5_lock_phones_out() {
         let report = h
             .write(|c| c.reset_phones(&PhoneSelector::All, ResetKind::Reset))
             .expect("reset");
-        assert_eq!(report.itl_outcomes.get("REJECT"), Some(&50), "{report}");
+        // 7940/7960 hold no ITL: an ITL change leaves them alone.
+        let holders = itl_holders(&sim);
+        assert!(holders < 50, "the small cluster has a 7940/7960");
+        assert_itl_outcomes(&report, "REJECT", holders);
         let client = page_client();
         for i in [0usize, 1, 2] {
             let tftp = h.read(|c| c.phones()[i].tftp_node);
@@ -138,7 +158,7 @@ async fn callmanager_and_tvs_together_on_11_5_lock_phones_out() {
 #[tokio::test]
 async fn callmanager_alone_on_11_5_is_accepted_through_tvs() {
     within(90, async {
-        // S2: TVS unchanged and up; only 7940/7960 (no TVS) reject.
+        // S2: TVS unchanged and up; phones without TVS keep the old ITL (7940/7960 hold none).
         let sim = start(&small(Generation::V11_5, false, "")).await;
         let h = sim.handle().clone();
         h.regenerate("ucm-pub", CertUnit::CallManager)
@@ -271,11 +291,7 @@ async fn mixed_11_5_callmanager_without_ctl_update_leaves_itl_not_installed() {
         let report = h
             .write(|c| c.reset_phones(&PhoneSelector::All, ResetKind::Reset))
             .expect("reset");
-        assert_eq!(
-            report.itl_outcomes.get("REJECT_NO_ITL"),
-            Some(&50),
-            "{report}"
-        );
+        assert_itl_outcomes(&report, "REJECT_NO_ITL", itl_holders(&sim));
         assert_eq!(report.ctl_outcomes.get("NO_CHANGE"), Some(&50), "{report}");
         let shown = shown_setup(&sim).await;
         assert_eq!(
@@ -299,7 +315,11 @@ async fn mixed_11_5_callmanager_without_ctl_update_leaves_itl_not_installed() {
         let again = h
             .write(|c| c.reset_phones(&PhoneSelector::All, ResetKind::Reset))
             .expect("reset");
-        assert_eq!(again.itl_outcomes.get("ACCEPT"), Some(&50), "{again}");
+        assert_eq!(
+            again.itl_outcomes.get("ACCEPT"),
+            Some(&itl_holders(&sim)),
+            "{again}"
+        );
         assert_eq!(again.ctl_outcomes.get("ACCEPT"), Some(&50), "{again}");
         let shown = shown_setup(&sim).await;
         assert_eq!(shown.itl_hashes().len(), 1);
@@ -320,7 +340,11 @@ async fn v14_automatic_phone_interaction_resets_phones_on_regeneration() {
         assert_eq!(report.rebuilt_itls, ["ucm-pub", "ucm-sub1"]);
         let reset = report.reset.expect("phones reset automatically");
         assert_eq!(reset.selected, 50);
-        assert_eq!(reset.itl_outcomes.get("ACCEPT"), Some(&50), "{reset}");
+        assert_eq!(
+            reset.itl_outcomes.get("ACCEPT"),
+            Some(&itl_holders(&sim)),
+            "{reset}"
+        );
         assert_ne!(served_md5(&sim, 0).await, before);
         assert!(h.read(|c| (0..50).all(|i| c.phone_state(i) == PhoneState::Ok)));
         // Twin: with manual phone interaction nothing is reset and ITLs wait for TFTP.

@@ -385,10 +385,10 @@ fn s14_itlrecovery_through_localkey_is_accepted_twice_by_every_phone() {
         [
             counts(0, 0, 40, 0),
             counts(0, 0, 40, 0),
-            counts(40, 0, 0, 0),
+            counts(39, 0, 1, 0),
             counts(0, 0, 40, 0),
             counts(0, 0, 40, 0),
-            counts(40, 0, 0, 0),
+            counts(39, 0, 1, 0),
             counts(0, 0, 40, 0),
         ]
     );
@@ -417,7 +417,7 @@ fn s14_itlrecovery_through_localkey_is_accepted_twice_by_every_phone() {
             .contains(&"ucm-sub1: ITL rebuilt".to_owned())
     );
     let new_rec = der(&cluster, "ucm-pub", CertUnit::ItlRecovery);
-    for p in &r.phones {
+    for p in r.phones.iter().filter(|p| p.name != NO_TVS) {
         // Phase 1: the CallManager key is in v1 (signed directly, no TVS needed).
         assert_eq!(p.verdicts[2], Verdict::Accept, "{}", p.name);
         let o = p.outcomes[2].as_ref().expect("downloaded");
@@ -438,23 +438,19 @@ fn s14_itlrecovery_through_localkey_is_accepted_twice_by_every_phone() {
         );
         assert_eq!(signer_der(&served.bytes), new_rec);
     }
-    // The phones without TVS did the same.
-    for name in no_tvs {
-        let p = r.phones.iter().find(|p| p.name == name).expect("phone");
-        assert_eq!(
-            p.actions,
-            [
-                Action::Unaffected,
-                Action::Unaffected,
-                Action::Accepted,
-                Action::Unaffected,
-                Action::Unaffected,
-                Action::Accepted,
-                Action::Unaffected,
-            ],
-            "{name}"
-        );
-    }
+    // The 7960 holds no ITL (no Security By Default): neither phase changes it.
+    let p = r.phones.iter().find(|p| p.name == NO_TVS).expect("phone");
+    assert_eq!(p.actions, [Action::Unaffected; 7]);
+    assert_eq!(
+        p.outcomes[2].as_ref().map(|o| o.itl.as_str()),
+        Some("NO_CHANGE")
+    );
+    assert_eq!(
+        p.outcomes[5].as_ref().map(|o| o.itl.as_str()),
+        Some("NO_CHANGE")
+    );
+    assert!(p.final_.registered);
+    assert_eq!(p.final_.itl_sha1, None);
 }
 
 #[test]
@@ -472,18 +468,24 @@ fn s15_phones_off_during_phase_1_need_tvs_for_the_new_itlrecovery() {
         [
             counts(0, 0, 40, 0),
             counts(0, 0, 40, 0),
-            counts(38, 0, 0, 2),
+            counts(37, 0, 1, 2),
             counts(0, 0, 40, 0),
             counts(0, 0, 40, 0),
-            counts(38, 0, 0, 2),
+            counts(37, 0, 1, 2),
             counts(0, 0, 40, 0),
         ]
     );
     assert_eq!(r.final_counts, counts(2, 0, 38, 0));
     for p in &r.phones {
         if p.powered_at_start {
-            assert_eq!(p.verdicts[2], Verdict::Accept, "{}", p.name);
-            assert_eq!(p.verdicts[5], Verdict::Accept, "{}", p.name);
+            // The 7960 holds no ITL: unaffected throughout.
+            let phase = if p.name == NO_TVS {
+                Verdict::Unaffected
+            } else {
+                Verdict::Accept
+            };
+            assert_eq!(p.verdicts[2], phase, "{}", p.name);
+            assert_eq!(p.verdicts[5], phase, "{}", p.name);
             assert_eq!(p.final_.verdict, Verdict::Unaffected, "{}", p.name);
             continue;
         }
@@ -538,6 +540,12 @@ fn mixed_12_itlrecovery_through_ctl_reset_localkey_rejects_nobody() {
         assert_eq!(phase1.itl, "NO_CHANGE", "{}", p.name);
         let phase2 = p.outcomes[6].as_ref().expect("downloaded");
         assert_eq!(phase2.ctl, "ACCEPT", "{}", p.name);
+        if p.name == NO_TVS {
+            // The 7960 holds no ITL; its CTL, signed by the key its CTL trusts, is accepted.
+            assert_eq!(phase2.itl, "NO_CHANGE");
+            assert!(p.final_.registered);
+            continue;
+        }
         assert_eq!(phase2.itl, "ACCEPT", "{}", p.name);
         assert!(
             phase2
@@ -556,7 +564,7 @@ fn mixed_12_itlrecovery_through_ctl_reset_localkey_rejects_nobody() {
 const NO_TVS: &str = "SEP00235E9D16A5";
 
 #[test]
-fn without_localkey_the_new_itlrecovery_needs_tvs_and_the_phone_without_tvs_rejects() {
+fn without_localkey_the_new_itlrecovery_needs_tvs_and_leaves_the_7960_alone() {
     // The S14 contrast: restart TFTP straight after the regeneration.
     let (_, r) = run(
         &options(3, Generation::V12, false, ""),
@@ -567,24 +575,20 @@ fn without_localkey_the_new_itlrecovery_needs_tvs_and_the_phone_without_tvs_reje
         [
             counts(0, 0, 40, 0),
             counts(0, 0, 40, 0),
-            counts(39, 1, 0, 0)
+            counts(39, 0, 1, 0)
         ]
     );
-    assert_eq!(r.final_counts, counts(0, 1, 39, 0));
+    assert_eq!(r.final_counts, counts(0, 0, 40, 0));
     for p in &r.phones {
         let o = p.outcomes[2].as_ref().expect("downloaded");
         if p.name == NO_TVS {
-            assert_eq!(p.verdicts[2], Verdict::Reject);
-            assert_eq!(o.itl, "REJECT");
-            assert!(
-                o.itl_detail.ends_with("CP-7960 has no TVS support"),
-                "{}",
-                o.itl_detail
-            );
-            // It keeps v1, whose CallManager still verifies its (unchanged) config file.
-            assert_eq!(o.config.as_deref(), Some("ACCEPT"));
+            // No Security By Default: the 7960 never holds an ITL, so an ITL signed by the new
+            // ITLRecovery changes nothing for it (trust-and-procedure R7).
+            assert_eq!(p.verdicts[2], Verdict::Unaffected);
+            assert_eq!(o.itl, "NO_CHANGE");
+            assert_eq!(o.config.as_deref(), Some("ACCEPT_LOF"));
             assert!(p.final_.registered);
-            assert_eq!(p.final_.action, Action::Rejected);
+            assert_eq!(p.final_.action, Action::Unaffected);
         } else {
             assert_eq!(p.verdicts[2], Verdict::AcceptViaTvs, "{}", p.name);
             assert_eq!(o.itl, "ACCEPT_TVS", "{}", p.name);
@@ -608,25 +612,30 @@ fn s13_the_localkey_itl_signed_by_a_new_callmanager_is_rejected_by_every_phone()
             counts(0, 0, 40, 0),
             counts(0, 0, 40, 0),
             counts(0, 0, 40, 0),
-            counts(0, 40, 0, 0)
+            counts(0, 39, 1, 0)
         ]
     );
-    assert_eq!(r.final_counts, counts(0, 40, 0, 0));
-    for p in &r.phones {
+    assert_eq!(r.final_counts, counts(0, 39, 1, 0));
+    for p in r.phones.iter().filter(|p| p.name != NO_TVS) {
         let o = p.outcomes[5].as_ref().expect("downloaded");
         assert_eq!(o.itl, "REJECT", "{}", p.name);
         assert_eq!(o.config.as_deref(), Some("REJECT"), "{}", p.name);
-        if p.name != NO_TVS {
-            assert!(
-                o.itl_detail
-                    .contains("certificate changed since the phone's ITL"),
-                "{}: {}",
-                p.name,
-                o.itl_detail
-            );
-        }
+        assert!(
+            o.itl_detail
+                .contains("certificate changed since the phone's ITL"),
+            "{}: {}",
+            p.name,
+            o.itl_detail
+        );
         assert!(!p.final_.registered, "{}", p.name);
     }
+    // The 7960 holds no ITL: the change passes it by.
+    let p = r.phones.iter().find(|p| p.name == NO_TVS).expect("phone");
+    assert_eq!(p.verdicts[5], Verdict::Unaffected);
+    assert_eq!(
+        p.outcomes[5].as_ref().map(|o| o.itl.as_str()),
+        Some("NO_CHANGE")
+    );
 }
 
 #[test]
@@ -647,10 +656,7 @@ fn mixed_12_without_ctl_reset_localkey_the_phone_without_tvs_rejects() {
     assert_eq!(r.final_counts, counts(0, 1, 39, 0));
     let p = r.phones.iter().find(|p| p.name == NO_TVS).expect("phone");
     let o = p.outcomes[3].as_ref().expect("downloaded");
-    assert_eq!(
-        (o.ctl.as_str(), o.itl.as_str()),
-        ("REJECT", "REJECT_NO_ITL")
-    );
+    assert_eq!((o.ctl.as_str(), o.itl.as_str()), ("REJECT", "NO_CHANGE"));
     for p in r.phones.iter().filter(|p| p.name != NO_TVS) {
         let o = p.outcomes[3].as_ref().expect("downloaded");
         assert_eq!(o.ctl, "ACCEPT_TVS", "{}", p.name);

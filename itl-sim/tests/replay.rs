@@ -31,13 +31,19 @@ fn held_itl_sha1(cluster: &Cluster) -> Vec<Option<String>> {
         .collect()
 }
 
+/// Whether the phone holds ITLs at all (7940/7960 do not: no Security By Default).
+fn holds_itl(cluster: &Cluster, name: &str) -> bool {
+    cluster.phone(name).expect("phone").model.holds_itl()
+}
+
 fn supports_tvs(cluster: &Cluster, name: &str) -> bool {
     cluster.phone(name).expect("phone").model.supports_tvs()
 }
 
 #[test]
 fn callmanager_alone_on_11_5_is_accepted_via_tvs_by_the_phones_of_that_tftp_node() {
-    // §3: ≤ 11.5, CallManager alone → ACCEPT_TVS (phones without TVS cannot and reject).
+    // §3: ≤ 11.5, CallManager alone → ACCEPT_TVS; the 7960 of that node holds no ITL and is
+    // left alone.
     let (cluster, r) = run(
         &options(3, Generation::V11_5, false, ""),
         "# CallManager of the publisher only\nregen CallManager @ucm-pub\nrestart TFTP @ucm-pub\nreset phones\n",
@@ -62,7 +68,7 @@ fn callmanager_alone_on_11_5_is_accepted_via_tvs_by_the_phones_of_that_tftp_node
         [
             counts(0, 0, 40, 0),
             counts(0, 0, 40, 0),
-            counts(19, 1, 20, 0)
+            counts(19, 0, 21, 0)
         ]
     );
     assert!(
@@ -97,24 +103,27 @@ fn callmanager_alone_on_11_5_is_accepted_via_tvs_by_the_phones_of_that_tftp_node
                 assert!(p.final_.registered);
                 assert_eq!(p.final_.itl_sha1, pub_itl);
             } else {
-                assert_eq!(p.actions[2], Action::Rejected, "{}", p.name);
-                assert_eq!(o.itl, "REJECT");
-                assert_eq!(p.final_.action, Action::Rejected);
-                assert_eq!(p.final_.verdict, Verdict::Reject);
-                assert!(!p.final_.registered);
-                assert_ne!(p.final_.itl_sha1, pub_itl);
+                // The fleet's phone without TVS is a 7960: it holds no ITL.
+                assert!(!holds_itl(&cluster, &p.name), "{}", p.name);
+                assert_eq!(p.actions[2], Action::Unaffected, "{}", p.name);
+                assert_eq!(o.itl, "NO_CHANGE");
+                assert_eq!(p.final_.action, Action::Unaffected);
+                assert!(p.final_.registered);
+                assert_eq!(p.final_.itl_sha1, None);
             }
         } else {
             assert_eq!(p.tftp_server, "ucm-sub1");
             assert_eq!(p.actions[2], Action::Unaffected, "{}", p.name);
             assert_eq!(o.itl, "NO_CHANGE");
             assert_eq!(p.final_.action, Action::Unaffected);
-            assert_eq!(p.final_.itl_sha1, sub_itl);
+            if holds_itl(&cluster, &p.name) {
+                assert_eq!(p.final_.itl_sha1, sub_itl);
+            }
         }
         assert_eq!(p.final_.ctl_sha1, None, "non-secure: no CTL");
     }
     assert_eq!(on_pub, 20);
-    assert_eq!(r.final_counts, counts(0, 1, 39, 0));
+    assert_eq!(r.final_counts, counts(0, 0, 40, 0));
 }
 
 #[test]
@@ -131,30 +140,38 @@ fn callmanager_and_tvs_together_on_11_5_reject_every_phone() {
             counts(0, 0, 40, 0),
             counts(0, 0, 40, 0),
             counts(0, 0, 40, 0),
-            counts(0, 40, 0, 0),
+            counts(0, 39, 1, 0),
             counts(0, 0, 40, 0)
         ]
     );
     assert_eq!(
         r.steps[5].messages,
-        ["0 of 40 powered phones registered; 0 powered off"]
+        ["1 of 40 powered phones registered; 0 powered off"]
     );
     for (p, held) in r.phones.iter().zip(&before) {
         let o = p.outcomes[4].as_ref().expect("downloaded");
+        if !holds_itl(&cluster, &p.name) {
+            // The 7960 holds no ITL: nothing to reject, and it stays registered.
+            assert_eq!(o.itl, "NO_CHANGE", "{}", p.name);
+            assert_eq!(p.final_.action, Action::Unaffected);
+            assert!(p.final_.registered);
+            assert_eq!(held, &None);
+            continue;
+        }
         assert_eq!(o.itl, "REJECT", "{}", p.name);
-        let why = if supports_tvs(&cluster, &p.name) {
-            "certificate changed since the phone's ITL"
-        } else {
-            "has no TVS support"
-        };
-        assert!(o.itl_detail.contains(why), "{}", o.itl_detail);
+        assert!(
+            o.itl_detail
+                .contains("certificate changed since the phone's ITL"),
+            "{}",
+            o.itl_detail
+        );
         assert_eq!(p.outcomes[5], None);
         assert_eq!(p.final_.action, Action::Rejected);
         assert!(!p.final_.registered);
         // A refused ITL is not installed: the phone keeps its old one.
         assert_eq!(&p.final_.itl_sha1, held);
     }
-    assert_eq!(r.final_counts, counts(0, 40, 0, 0));
+    assert_eq!(r.final_counts, counts(0, 39, 1, 0));
 }
 
 #[test]
@@ -162,7 +179,7 @@ fn itlrecovery_and_tvs_together_on_12_reject_every_phone() {
     // §3 / S12.
     let options = options(2, Generation::V12, false, "");
     let before = held_itl_sha1(&Cluster::build(&options).expect("cluster"));
-    let (_, r) = run(
+    let (cluster, r) = run(
         &options,
         "regen ITLRecovery\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\n",
     );
@@ -174,9 +191,15 @@ fn itlrecovery_and_tvs_together_on_12_reject_every_phone() {
         ],
         "ITLRecovery lives on the publisher"
     );
-    assert_eq!(step_counts(&r)[4], counts(0, 40, 0, 0));
+    assert_eq!(step_counts(&r)[4], counts(0, 39, 1, 0));
     for (p, held) in r.phones.iter().zip(&before) {
         let o = p.outcomes[4].as_ref().expect("downloaded");
+        if !holds_itl(&cluster, &p.name) {
+            assert_eq!((o.ctl.as_str(), o.itl.as_str()), ("NO_CHANGE", "NO_CHANGE"));
+            assert_eq!(p.final_.verdict, Verdict::Unaffected);
+            assert!(p.final_.registered);
+            continue;
+        }
         assert_eq!((o.ctl.as_str(), o.itl.as_str()), ("NO_CHANGE", "REJECT"));
         assert_eq!(o.config.as_deref(), Some("ACCEPT"), "CallManager unchanged");
         assert_eq!(p.final_.verdict, Verdict::Reject);
@@ -184,7 +207,7 @@ fn itlrecovery_and_tvs_together_on_12_reject_every_phone() {
         assert!(p.final_.registered);
         assert_eq!(&p.final_.itl_sha1, held);
     }
-    assert_eq!(r.final_counts, counts(0, 40, 0, 0));
+    assert_eq!(r.final_counts, counts(0, 39, 1, 0));
 }
 
 #[test]
@@ -198,11 +221,17 @@ fn callmanager_alone_on_12_is_accepted() {
         [
             counts(0, 0, 40, 0),
             counts(0, 0, 40, 0),
-            counts(40, 0, 0, 0)
+            counts(39, 0, 1, 0)
         ]
     );
     for p in &r.phones {
         let o = p.outcomes[2].as_ref().expect("downloaded");
+        if !holds_itl(&cluster, &p.name) {
+            assert_eq!(p.verdicts[2], Verdict::Unaffected, "{}", p.name);
+            assert_eq!(o.itl, "NO_CHANGE");
+            assert_eq!(p.final_.itl_sha1, None);
+            continue;
+        }
         assert_eq!(p.verdicts[2], Verdict::Accept);
         assert_eq!(o.itl, "ACCEPT");
         assert_eq!(o.itl_via, None);
@@ -229,9 +258,15 @@ fn powered_off_phones_miss_the_reset_and_download_when_powered_on_at_the_end() {
         .map(|p| p.name.as_str())
         .collect();
     assert_eq!(off.len(), 2);
-    assert_eq!(step_counts(&r)[2], counts(38, 0, 0, 2));
+    assert_eq!(step_counts(&r)[2], counts(37, 0, 1, 2));
     assert_eq!(r.final_counts, counts(2, 0, 38, 0));
     for p in &r.phones {
+        if !holds_itl(&cluster, &p.name) {
+            assert!(p.powered_at_start);
+            assert_eq!(p.actions[2], Action::Unaffected);
+            assert_eq!(p.final_.itl_sha1, None);
+            continue;
+        }
         if p.powered_at_start {
             assert_eq!(p.actions[2], Action::Accepted);
             assert_eq!(p.final_.action, Action::Unaffected);
@@ -262,7 +297,7 @@ fn powered_off_phones_miss_the_reset_and_download_when_powered_on_at_the_end() {
 #[test]
 fn a_device_pool_reset_addresses_only_that_pool() {
     // Off phones of the reset pool missed it; off phones of the other pool were not asked.
-    let (_, r) = run(
+    let (cluster, r) = run(
         &options(2, Generation::V12, false, "powered-off=10%"),
         "regen CallManager @all\nrestart TFTP @all\nreset phones @dp-1\nwait registered\n",
     );
@@ -271,13 +306,15 @@ fn a_device_pool_reset_addresses_only_that_pool() {
         [
             counts(0, 0, 40, 0),
             counts(0, 0, 40, 0),
-            counts(18, 0, 20, 2),
+            counts(17, 0, 21, 2),
             counts(0, 0, 40, 0)
         ]
     );
     assert_eq!(
         r.steps[2].messages,
-        ["reset phones @DP-1: 20 phones: ITL ACCEPT 18; 2 off, 0 missed, 0 unregistered"]
+        [
+            "reset phones @DP-1: 20 phones: ITL ACCEPT 17, NO_CHANGE 1; 2 off, 0 missed, 0 unregistered"
+        ]
     );
     assert_eq!(
         r.steps[3].messages,
@@ -285,13 +322,15 @@ fn a_device_pool_reset_addresses_only_that_pool() {
     );
     for p in &r.phones {
         let want = match (p.device_pool.as_str(), p.powered_at_start) {
+            // The 7940/7960 holds no ITL.
+            _ if !holds_itl(&cluster, &p.name) => Action::Unaffected,
             ("DP-1", true) => Action::Accepted,
             ("DP-1", false) => Action::Missed,
             _ => Action::Unaffected,
         };
         assert_eq!(p.actions[2], want, "{} {}", p.name, p.device_pool);
         // DP-2 and the off phones take the new ITL in the final phase.
-        let final_want = if want == Action::Accepted {
+        let final_want = if want == Action::Accepted || !holds_itl(&cluster, &p.name) {
             Action::Unaffected
         } else {
             Action::Accepted
@@ -313,6 +352,16 @@ fn mixed_mode_without_ctl_update_on_11_5_leaves_phones_without_an_itl() {
     assert!(ctl.is_some());
     for p in &r.phones {
         let o = p.outcomes[2].as_ref().expect("downloaded");
+        if !holds_itl(&cluster, &p.name) {
+            // The 7940/7960 holds no ITL, but its configuration file is now signed by a
+            // CallManager its CTL does not list: it cannot register either.
+            assert_eq!((o.ctl.as_str(), o.itl.as_str()), ("NO_CHANGE", "NO_CHANGE"));
+            assert_eq!(o.config.as_deref(), Some("REJECT"), "{}", p.name);
+            assert_eq!(p.final_.action, Action::Rejected);
+            assert_eq!(p.final_.ctl_sha1, ctl);
+            assert!(!p.final_.registered);
+            continue;
+        }
         assert_eq!(
             (o.ctl.as_str(), o.itl.as_str()),
             ("NO_CHANGE", "REJECT_NO_ITL")
@@ -333,9 +382,18 @@ fn mixed_mode_on_12_blocks_tls_phones_until_the_ctl_is_updated() {
         &options,
         "regen CallManager @all\nrestart TFTP @all\nreset phones\n",
     );
-    assert_eq!(step_counts(&r)[2], counts(35, 5, 0, 0));
+    assert_eq!(step_counts(&r)[2], counts(34, 6, 0, 0));
     for p in &r.phones {
         let o = p.outcomes[2].as_ref().expect("downloaded");
+        if !holds_itl(&cluster, &p.name) {
+            // The 7940/7960 checks its configuration file against its CTL, which does not
+            // list the new CallManager yet.
+            assert_eq!(o.itl, "NO_CHANGE");
+            assert_eq!(o.config.as_deref(), Some("REJECT"), "{}", p.name);
+            assert_eq!(p.actions[2], Action::Rejected, "{}", p.name);
+            assert!(!p.final_.registered);
+            continue;
+        }
         assert_eq!(o.itl, "ACCEPT");
         let tls = cluster
             .phone(&p.name)
@@ -352,7 +410,7 @@ fn mixed_mode_on_12_blocks_tls_phones_until_the_ctl_is_updated() {
             assert!(p.final_.registered);
         }
     }
-    assert_eq!(r.final_counts, counts(0, 5, 35, 0));
+    assert_eq!(r.final_counts, counts(0, 6, 34, 0));
 
     // The twin with `ctl update`: the new CallManager certificates are in the CTL.
     let (cluster, r) = run(
@@ -372,7 +430,12 @@ fn mixed_mode_on_12_blocks_tls_phones_until_the_ctl_is_updated() {
     let ctl = cluster.served_ctl().map(|f| hex::encode(f.sha1));
     for p in &r.phones {
         let o = p.outcomes[3].as_ref().expect("downloaded");
-        assert_eq!((o.ctl.as_str(), o.itl.as_str()), ("ACCEPT", "ACCEPT"));
+        let itl = if holds_itl(&cluster, &p.name) {
+            "ACCEPT"
+        } else {
+            "NO_CHANGE"
+        };
+        assert_eq!((o.ctl.as_str(), o.itl.as_str()), ("ACCEPT", itl));
         assert_eq!(p.final_.ctl_sha1, ctl);
         assert!(p.final_.registered);
     }
@@ -380,11 +443,11 @@ fn mixed_mode_on_12_blocks_tls_phones_until_the_ctl_is_updated() {
 
 #[test]
 fn fourteen_plus_resets_phones_by_itself_and_off_phones_miss_it() {
-    let (_, r) = run(
+    let (cluster, r) = run(
         &options(2, Generation::V14, false, "powered-off=5%"),
         "regen CallManager @all\n",
     );
-    assert_eq!(step_counts(&r), [counts(38, 0, 0, 2)]);
+    assert_eq!(step_counts(&r), [counts(37, 0, 1, 2)]);
     assert_eq!(
         r.steps[0]
             .messages
@@ -395,7 +458,9 @@ fn fourteen_plus_resets_phones_by_itself_and_off_phones_miss_it() {
         "one automatic reset per regenerated node"
     );
     for p in &r.phones {
-        let want = if p.powered_at_start {
+        let want = if !holds_itl(&cluster, &p.name) {
+            Action::Unaffected
+        } else if p.powered_at_start {
             Action::Accepted
         } else {
             Action::Missed
@@ -580,5 +645,5 @@ fn steps_that_cannot_be_applied_name_their_line() {
         &options(2, Generation::V12, false, ""),
         "regen CallManager @UCM-PUB\nrestart tftp @Ucm-Pub\nreset phones @dp-1\n",
     );
-    assert_eq!(step_counts(&r)[2], counts(20, 0, 20, 0));
+    assert_eq!(step_counts(&r)[2], counts(19, 0, 21, 0));
 }

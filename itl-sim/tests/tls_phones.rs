@@ -179,9 +179,16 @@ async fn s18_capf_regenerated_without_ctl_update_blocks_tls_phones_until_the_ctl
         let truth = sim.truth();
         // The sweep truth follows: TLS phones unregistered; the others still hold the served
         // files (no CTL update, no TFTP restart yet).
+        // Phones whose pages show no trust field are `no-trust-info` to any sweep.
+        let unread = |name: &str| {
+            sim.handle()
+                .read(|c| c.phone(name).is_some_and(|p| !p.model.pages_show_trust()))
+        };
         for p in &truth.phones {
             let want = if tls.contains(&p.name) {
                 "unregistered"
+            } else if unread(&p.name) {
+                "no-trust-info"
             } else {
                 "ok"
             };
@@ -205,7 +212,14 @@ async fn s18_capf_regenerated_without_ctl_update_blocks_tls_phones_until_the_ctl
                 .all(|(s, r)| *s == RegistrationStatus::Registered && *r == Some(0)),
             "{fixed:?}"
         );
-        assert!(sim.truth().phones.iter().all(|p| p.state.name() == "ok"));
+        for p in &sim.truth().phones {
+            let want = if unread(&p.name) {
+                "no-trust-info"
+            } else {
+                "ok"
+            };
+            assert_eq!(p.state.name(), want, "{}", p.name);
+        }
         sim.shutdown().await;
     })
     .await;

@@ -12,11 +12,14 @@
 //! * [`tftp`]: TFTP packets (RFC 1350 with the option extensions), typed and panic-free.
 //! * [`address`]: a TFTP server's address however it is written (`host[:port]`, `tftp://…`,
 //!   `http://…`), and the [`address::Transport`] it names.
+//! * [`archive`]: the trust-file archive a sweep keeps (every list it saw, by hash, with the
+//!   cluster and node it was seen on), which the simulator also writes.
 //! * [`cluster_file`]: the cluster file's schema (which nodes, where each service answers,
 //!   pinned fingerprints).
 //! * [`fingerprint`]: certificate fingerprints as pinned and shown.
 //!
-//! Pure code: no sockets, no files, no clock, no async. Code both sides share can be wrong on
+//! No sockets, no clock, no async (the cluster file and the archive are read and written as
+//! files). Code both sides share can be wrong on
 //! both sides at once, so every codec is tested against the documented messages
 //! (`cucm-interfaces.md`, `itl-format.md`), not only against its own output.
 #![forbid(unsafe_code)]
@@ -24,6 +27,7 @@
 
 pub mod address;
 pub mod admin_cli;
+pub mod archive;
 pub mod cluster_file;
 pub mod fingerprint;
 pub mod soap;

@@ -73,7 +73,13 @@ fn run() -> Result<(), String> {
     let mut archive = Archive::open(&args.archive).map_err(|e| format!("archive: {e}"))?;
     for file in cluster.archive().files().iter().filter(|f| f.is_own()) {
         archive
-            .add(&file.bytes, "earlier-sweep", "ITLFile.tlv", 1_700_000_000)
+            .add(
+                &file.bytes,
+                None,
+                "earlier-sweep",
+                "ITLFile.tlv",
+                1_700_000_000,
+            )
             .map_err(|e| format!("archive: {e}"))?;
     }
     drop(archive);

@@ -4,7 +4,7 @@
 use crate::color::Colors;
 use crate::exit;
 use anyhow::{Context, Result};
-use itl_core::cucm::{CertUnit, Generation, Service};
+use itl_core::cucm::{CertUnit, Generation, PhoneState, Service};
 use itl_core::verify::{ClusterCert, ClusterCerts, ClusterRole, Severity, VerifyOptions};
 use itl_cucm::served::{
     ServedListSummary, TransportPolicy, fetch_served, summarise, tftp_nodes_of,
@@ -387,53 +387,77 @@ async fn sweep(
         PhoneSource::Discovered(found),
         Transport::Http,
     )?;
-    // What earlier sweeps would have archived: the lists this cluster served before, so a
-    // phone that missed the last update reads `stale-itl` rather than `foreign-itl`.
-    let mut archive = Archive::in_memory();
-    let history: Vec<Vec<u8>> = sim.handle().read(|c| {
-        c.archive()
-            .files()
+    let check = |report: &itl_cucm::sweep::SweepReport, with_archive: bool| -> usize {
+        let truth = sim.truth();
+        let expected: BTreeMap<&str, PhoneState> = truth
+            .phones
             .iter()
-            .filter(|f| f.is_own())
-            .map(|f| f.bytes.to_vec())
-            .collect()
-    });
-    for bytes in history {
-        archive.add(&bytes, "earlier sweep", "ITLFile.tlv", 1_700_000_000)?;
-    }
+            .map(|p| {
+                let state = p.state_for(with_archive);
+                (p.name.as_str(), state)
+            })
+            .collect();
+        let agree = report
+            .phones
+            .iter()
+            .filter(|p| expected.get(p.name.as_str()) == Some(&p.state))
+            .count();
+        if report.phones.len() == expected.len() {
+            agree
+        } else {
+            0
+        }
+    };
+    let total = plan.phones.len();
+
+    // A first sweep: nothing archived yet, so a list no TFTP node serves cannot be told apart
+    // (an older list of this cluster, or another cluster's): `unknown-itl`.
     let (_handle, signal) = cancel_pair();
     let observer = ProgressBar::on_stderr(true);
+    let mut empty = Archive::in_memory();
+    let first = run_sweep(plan.clone(), &mut empty, &options, &observer, signal).await?;
+    let first_agree = check(&first, false);
+    println!(
+        "  first sweep (empty archive): {}; {first_agree} of {total} agree with the simulator's truth",
+        counts_line(&first)
+    );
+
+    // With what earlier sweeps archived (`itl sim serve --archive DIR` writes it): the same
+    // hashes are now known as older lists of this cluster or another cluster's.
+    let history = std::env::temp_dir().join(format!("itl-demo-archive-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&history);
+    let written = sim
+        .handle()
+        .read(|c| c.write_sweep_archive(&history))
+        .context("cannot write the earlier sweeps' archive")?;
+    let mut archive = Archive::open(&history).context("cannot open the archive")?;
+    let (_handle, signal) = cancel_pair();
     let report = run_sweep(plan, &mut archive, &options, &observer, signal).await?;
+    let _ = std::fs::remove_dir_all(&history);
+    println!(
+        "  sweep with the archive of earlier sweeps ({written} lists of this cluster and of another):"
+    );
     print!(
         "{}",
         colors.stdout_text(&present::sweep_tables::summary_tables(&report))
     );
-    let truth = sim.truth();
-    let expected: BTreeMap<&str, &str> = truth
-        .phones
-        .iter()
-        .map(|p| (p.name.as_str(), p.state.name()))
-        .collect();
-    let agree = report
-        .phones
-        .iter()
-        .filter(|p| expected.get(p.name.as_str()) == Some(&p.state.name()))
-        .count();
+    let agree = check(&report, true);
     println!(
-        "  {} phones swept in {:.1} s (discovery {:.1} s); {agree} of {} agree with the simulator's truth",
-        report.phones.len(),
+        "  {total} phones swept twice in {:.1} s (discovery {:.1} s); {agree} of {total} agree with the simulator's truth",
         started.elapsed().as_secs_f64(),
         discovered.as_secs_f64(),
-        expected.len()
     );
     std::fs::write(html_path, present::html::render(&report))
         .with_context(|| format!("cannot write {}", html_path.display()))?;
     println!("  HTML report: {}", html_path.display());
-    Ok(
-        if agree == expected.len() && report.phones.len() == expected.len() {
-            exit::OK
-        } else {
-            exit::FOUND
-        },
-    )
+    Ok(if agree == total && first_agree == total {
+        exit::OK
+    } else {
+        exit::FOUND
+    })
+}
+
+/// `ok 1830, unknown-itl 52, …`: the states present in a report, in report order.
+fn counts_line(report: &itl_cucm::sweep::SweepReport) -> String {
+    report.summary.states_line()
 }

@@ -53,6 +53,10 @@ struct SuggestArgs {
     /// 14+: phones reset by themselves after a regeneration.
     #[arg(long)]
     automatic_resets: bool,
+    /// With --sweep: check phones whose trust lists could not be read as holding what their
+    /// TFTP node serves now (otherwise they are left out of the check, and counted).
+    #[arg(long, requires = "sweep")]
+    assume_current: bool,
     /// Also write the plan file here.
     #[arg(long, value_name = "PLAN")]
     out: Option<PathBuf>,
@@ -83,7 +87,9 @@ fn suggest_cmd(a: SuggestArgs) -> Result<u8> {
     let options = PlanInputOptions {
         generation: a.generation,
         automatic_phone_interaction: a.automatic_resets,
+        assume_current: a.assume_current,
     };
+    let mut left_out = 0usize;
     let (cluster, phones, notes) = match &a.sweep {
         Some(sweep) => {
             let report = SweepReport::load(sweep)?;
@@ -94,11 +100,13 @@ fn suggest_cmd(a: SuggestArgs) -> Result<u8> {
             let archive = Archive::open(&dir)
                 .with_context(|| format!("cannot open the archive {}", dir.display()))?;
             let inputs = plan_inputs(&file, &report, &archive, &options)?;
+            let registered = inputs.phones.iter().filter(|p| p.on).count();
             let phones = inputs
                 .phones
                 .into_iter()
                 .filter(|p| p.on && p.trust.is_some())
                 .collect::<Vec<_>>();
+            left_out = registered - phones.len();
             (inputs.cluster, phones, inputs.notes)
         }
         None => {
@@ -127,6 +135,17 @@ fn suggest_cmd(a: SuggestArgs) -> Result<u8> {
     );
     print!("{text}");
     let rejected = prediction.rejections_of_phones_on();
+    if left_out > 0 {
+        println!(
+            "\n# note: {left_out} registered phone(s) of the sweep could not be assessed (trust lists not read or not archived) and are not in the check; --assume-current checks them as holding what their TFTP node serves"
+        );
+    }
+    if !prediction.risks.is_empty() {
+        println!(
+            "\n# risk: {} phone(s) take a list only because TVS vouches for a new ITLRecovery (unverified in Cisco's documents)",
+            prediction.risks.len()
+        );
+    }
     let mut tvs = 0usize;
     for p in &prediction.phones {
         if p.steps.iter().any(|s| s.verdict == Verdict::AcceptViaTvs)

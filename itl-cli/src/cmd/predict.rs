@@ -2,7 +2,8 @@
 //!
 //! * `itl predict --cluster cluster.toml --sweep SWEEP.json --plan PLAN [--json FILE]`: per
 //!   step the phones per verdict and the phones rejected there; after the plan (every phone
-//!   on and reset once) the final verdicts. Exit 1 when any phone would end rejected.
+//!   on and reset once) the final verdicts. Exit 1 when any phone would end rejected or
+//!   could not be assessed (`--assume-current` assesses unread phones as current).
 //! * `itl predict --current ITL.tlv [--ctl CTL.tlv] --next ITL.tlv [--next-ctl CTL.tlv]
 //!   [--tvs-cert PEM]...`: one phone, offline, with the reason chain.
 
@@ -56,6 +57,11 @@ pub struct Args {
     /// Phones listed per step and at the end (0: none).
     #[arg(long, value_name = "N", default_value_t = 10)]
     list: usize,
+    /// Assess phones whose trust lists the sweep could not read (`unread` states) as holding
+    /// what their TFTP node serves now; they are marked assumed and counted. Without it they
+    /// are `unknown` (not assessed), which makes the exit status 1.
+    #[arg(long)]
+    assume_current: bool,
     /// When the plan starts (TVS cache expiry), instead of now: RFC 3339, e.g.
     /// `2026-01-01T00:00:00Z`, or a date, `2026-01-01`, meaning midnight UTC.
     #[arg(long, value_name = "RFC3339", value_parser = UnixTime::parse_time_or_date)]
@@ -114,6 +120,7 @@ pub fn run(args: Args, colors: Colors) -> Result<u8> {
         &PlanInputOptions {
             generation: args.generation,
             automatic_phone_interaction: args.automatic_resets,
+            assume_current: args.assume_current,
         },
     )?;
     let nodes: Vec<&str> = inputs
@@ -161,11 +168,13 @@ pub fn run(args: Args, colors: Colors) -> Result<u8> {
     if let Some(path) = &args.json {
         write_json(path, &prediction)?;
     }
-    Ok(if prediction.any_final_reject() {
-        exit::FOUND
-    } else {
-        exit::OK
-    })
+    Ok(
+        if prediction.any_final_reject() || prediction.any_not_assessed() {
+            exit::FOUND
+        } else {
+            exit::OK
+        },
+    )
 }
 
 /// `--now`, else the system clock.
@@ -270,8 +279,47 @@ pub fn render(p: &Prediction, list: usize, colors: Colors) -> String {
             }
         ));
     }
+    let list_of = |v: &[String]| {
+        if list > 0 {
+            format!(": {}", names(v))
+        } else {
+            String::new()
+        }
+    };
+    if !p.risks.is_empty() {
+        out.push_str(&format!(
+            "risk: {} phone(s) rest on an unverified rule{}\n",
+            p.risks.len(),
+            list_of(&p.risks)
+        ));
+        if let Some((name, risk)) = p
+            .phones
+            .iter()
+            .find_map(|ph| ph.risk().map(|r| (ph.name.as_str(), r)))
+        {
+            out.push_str(&format!("  e.g. {name}: {risk}\n"));
+        }
+    }
+    if !p.assumed.is_empty() {
+        out.push_str(&format!(
+            "assumed: {} phone(s) were not read; taken to hold what their TFTP node serves now{}\n",
+            p.assumed.len(),
+            list_of(&p.assumed)
+        ));
+    }
+    if !p.not_assessed.is_empty() {
+        out.push_str(&format!(
+            "{} phones not assessed: their trust lists could not be read (--assume-current assesses them as holding what their TFTP node serves){}\n",
+            p.not_assessed.len(),
+            list_of(&p.not_assessed)
+        ));
+    }
     if p.final_rejected.is_empty() {
-        out.push_str("no phone ends rejected\n");
+        out.push_str(if p.not_assessed.is_empty() {
+            "no phone ends rejected\n"
+        } else {
+            "no assessed phone ends rejected\n"
+        });
     } else {
         out.push_str(&format!(
             "{} phone(s) end rejected: their trust lists must be erased by hand\n",

@@ -119,9 +119,15 @@ struct ServeArgs {
     /// Where to write the cluster file (TOML).
     #[arg(long, value_name = "PATH")]
     cluster_file: PathBuf,
-    /// Where to write the truth file (JSON): the state a correct sweep reports per phone.
+    /// Where to write the truth file (JSON): the state a correct sweep reports per phone,
+    /// with an empty archive (`state`) and with the archive of `--archive` (`state_with_archive`).
     #[arg(long, value_name = "PATH")]
     truth: Option<PathBuf>,
+    /// Write into this folder what earlier sweeps would have archived (this cluster's earlier
+    /// lists, and the other cluster's lists that `foreign-itl` phones hold), in the format
+    /// `itl sweep --archive` keeps: as if the user had swept before.
+    #[arg(long, value_name = "DIR")]
+    archive: Option<PathBuf>,
     /// Ports.
     #[arg(long, value_enum, default_value_t = Ports::Ephemeral)]
     ports: Ports,
@@ -235,6 +241,11 @@ fn serve(args: ServeArgs) -> Result<u8> {
             sim.truth()
                 .save(path)
                 .context("cannot write the truth file")?;
+        }
+        if let Some(dir) = &args.archive {
+            sim.handle()
+                .read(|c| c.write_sweep_archive(dir))
+                .context("cannot write the archive")?;
         }
         print_addresses(&sim);
         println!(

@@ -74,6 +74,11 @@ pub struct Args {
     /// No progress bar and no summary tables.
     #[arg(long)]
     quiet: bool,
+    /// Exit 1 also when a phone's trust lists could not be read (`no-trust-info`,
+    /// `web-disabled`, `unreachable`, `unparseable`, `unregistered`, `not-scanned`); without
+    /// it only phones in a problem state do.
+    #[arg(long)]
+    strict: bool,
 }
 
 /// `+HH:MM`, `-HH:MM`, `±HH`, `Z` or `0` → seconds ahead of UTC (−12:00 to +14:00).
@@ -207,7 +212,18 @@ pub fn run(args: Args, colors: Colors) -> Result<u8> {
     for w in &report.warnings {
         eprintln!("itl: warning: {}", present::terminal::clean(w));
     }
-    Ok(if report.all_ok() {
+    let unread = report.summary.unread;
+    if unread > 0 && !args.quiet {
+        eprintln!(
+            "itl: {unread} phone(s) whose trust lists could not be read{}",
+            if args.strict {
+                " (--strict: they count as failures)"
+            } else {
+                " (listed above; --strict makes them fail the sweep)"
+            }
+        );
+    }
+    Ok(if report.no_problems() && (!args.strict || unread == 0) {
         exit::OK
     } else {
         exit::FOUND

@@ -22,13 +22,16 @@ pub(crate) mod fixtures;
 mod tests {
     use itl_core::cucm::PhoneState;
 
-    /// The README's table of what each state means and what to do, as the code says it.
+    /// The README's table of each state's class, what it means and what to do, as the code
+    /// says it.
     fn table() -> String {
-        let mut out = String::from("| state | what it means | what to do |\n|---|---|---|\n");
+        let mut out =
+            String::from("| state | class | what it means | what to do |\n|---|---|---|---|\n");
         for state in PhoneState::ALL {
             out.push_str(&format!(
-                "| `{}` | {} | {} |\n",
+                "| `{}` | {} | {} | {} |\n",
                 state.name(),
+                state.class(),
                 state.meaning(),
                 state.what_to_do()
             ));

@@ -26,7 +26,7 @@ pub use generation::{Generation, UnknownGeneration};
 pub use list_kind::ListKind;
 pub use mac::{Mac, MacParseError, MacParseErrorReason};
 pub use model::{ModelFamily, ModelInfo, PageLayout};
-pub use phone_state::{PhoneState, UnknownState};
+pub use phone_state::{PhoneState, StateClass, UnknownState};
 pub use security::{ClusterSecurityMode, DeviceSecurityMode, UnknownSecurityMode};
 pub use service::{Service, ServiceStatus, UnknownService};
 pub use unit::{CertUnit, UnknownUnit};

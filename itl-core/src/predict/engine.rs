@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use crate::plan::{CertUnit, Plan, Service, Step, Target};
 use crate::trust::{
-    CertInfo, DownloadContext, Outcome, PhoneTrust, RegistrationTarget, TrustCache, TrustFile,
-    TvsServer, Verdict, accepts_config_cert, download_files,
+    CertInfo, DownloadContext, Outcome, OutcomeKind, PhoneTrust, RegistrationTarget, TrustCache,
+    TrustFile, TvsServer, Verdict, accepts_config_cert, download_files,
 };
 use crate::{Digest, UnixTime};
 
@@ -641,17 +641,27 @@ impl<'a> Engine<'a> {
                 config.as_ref(),
                 result.registration.as_ref(),
             );
+            let risk = (verdict == Verdict::AcceptViaTvs
+                && self.generation().itl_recovery_signs()
+                && [&result.ctl, &result.itl]
+                    .iter()
+                    .any(|o| matches!(o.kind, OutcomeKind::AcceptTvs { .. })))
+            .then(|| UNVERIFIED_ITLRECOVERY_VOUCHING.to_owned());
             self.state[i].trust = Some(result.trust);
             // Several downloads in one step (automatic resets): the worst one counts.
             if out[i]
                 .as_ref()
                 .is_none_or(|old| verdict.severity() >= old.verdict.severity())
             {
-                out[i] = Some(StepVerdict::of(verdict, detail));
+                out[i] = Some(StepVerdict::of(verdict, detail).with_risk(risk));
             }
         }
     }
 }
+
+/// The risk of a verdict that rests on TVS vouching for a new ITLRecovery certificate (12.0+:
+/// ITLRecovery signs the ITL and the CTL), which `trust-and-procedure.md` marks unverified.
+pub const UNVERIFIED_ITLRECOVERY_VOUCHING: &str = "rests on TVS vouching for a new ITLRecovery certificate, which Cisco's documents do not confirm (trust-and-procedure §3, S15): the phone may reject the list instead; a `utils itl reset localkey` bridge avoids relying on it";
 
 /// The reason chain worth showing for a verdict: the outcome that decided it.
 fn detail(

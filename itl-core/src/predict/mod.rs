@@ -31,6 +31,7 @@ mod placeholder;
 mod result;
 mod suggest;
 
+pub use engine::UNVERIFIED_ITLRECOVERY_VOUCHING;
 pub use error::{BuildProblem, InputError, ListName, PlanProblem, PredictError};
 pub use model::{ClusterModel, NodeModel, PhoneInput};
 pub use placeholder::{PlaceholderError, regenerated_certificate};

@@ -16,6 +16,10 @@ pub struct StepVerdict {
     /// Why (the deciding outcome with its reasons), when it matters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// The verdict rests on a rule that `trust-and-procedure.md` marks "(unverified)": what
+    /// might happen instead. A risk is reported, not refused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk: Option<String>,
 }
 
 impl StepVerdict {
@@ -23,11 +27,22 @@ impl StepVerdict {
     pub const UNAFFECTED: StepVerdict = StepVerdict {
         verdict: Verdict::Unaffected,
         detail: None,
+        risk: None,
     };
 
     /// A verdict with its detail.
     pub fn of(verdict: Verdict, detail: Option<String>) -> Self {
-        Self { verdict, detail }
+        Self {
+            verdict,
+            detail,
+            risk: None,
+        }
+    }
+
+    /// The same verdict, resting on an unverified rule.
+    pub fn with_risk(mut self, risk: Option<String>) -> Self {
+        self.risk = risk;
+        self
     }
 }
 
@@ -71,6 +86,16 @@ pub struct PhonePrediction {
     pub assumed: bool,
 }
 
+impl PhonePrediction {
+    /// The first risk of its verdicts (steps, then after the plan).
+    pub fn risk(&self) -> Option<&str> {
+        self.steps
+            .iter()
+            .chain(std::iter::once(&self.final_verdict))
+            .find_map(|v| v.risk.as_deref())
+    }
+}
+
 /// A plan's prediction.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Prediction {
@@ -84,6 +109,14 @@ pub struct Prediction {
     pub final_rejected: Vec<String>,
     /// Phones at risk because they were off through the plan and end rejected.
     pub at_risk_off: Vec<String>,
+    /// Phones that could not be assessed (their current trust list is not known): final
+    /// verdict `unknown`.
+    pub not_assessed: Vec<String>,
+    /// Phones on through the plan whose current lists were assumed, not read
+    /// (`--assume-current`); phones off at sweep time are in `at_risk_off` when it matters.
+    pub assumed: Vec<String>,
+    /// Phones whose verdict at some step or after the plan rests on an unverified rule.
+    pub risks: Vec<String>,
     /// The ITLs served at the end (node, SHA-1).
     pub served_itls: Vec<(String, Option<String>)>,
 }
@@ -97,7 +130,19 @@ impl Prediction {
         let mut final_counts = BTreeMap::new();
         let mut final_rejected = Vec::new();
         let mut at_risk_off = Vec::new();
+        let mut not_assessed = Vec::new();
+        let mut assumed = Vec::new();
+        let mut risks = Vec::new();
         for p in &phones {
+            if p.final_verdict.verdict == Verdict::Unknown {
+                not_assessed.push(p.name.clone());
+            }
+            if p.assumed && !p.off_during_plan {
+                assumed.push(p.name.clone());
+            }
+            if p.risk().is_some() {
+                risks.push(p.name.clone());
+            }
             *final_counts.entry(p.final_verdict.verdict).or_insert(0) += 1;
             if p.final_verdict.verdict == Verdict::Reject {
                 final_rejected.push(p.name.clone());
@@ -112,8 +157,16 @@ impl Prediction {
             final_counts,
             final_rejected,
             at_risk_off,
+            not_assessed,
+            assumed,
+            risks,
             served_itls,
         }
+    }
+
+    /// Whether any phone could not be assessed.
+    pub fn any_not_assessed(&self) -> bool {
+        !self.not_assessed.is_empty()
     }
 
     /// Whether any phone ends rejected.

@@ -208,7 +208,7 @@ pub fn suggest(cluster: &ClusterModel) -> Suggestion {
         notes.push("automatic phone interaction: phones reset by themselves after each regeneration; wait for the gate anyway".into());
     }
     notes.push(
-        "phones without TVS (7940/7960, Jabber) reject a new ITL signer and need their ITL erased"
+        "phones without TVS that hold an ITL (Jabber, some TelePresence units) reject a new ITL signer and need their ITL erased; 7940/7960 hold no ITL and only a CTL signer change can lock them out"
             .into(),
     );
     Suggestion { phases, notes }

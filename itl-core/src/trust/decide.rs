@@ -418,6 +418,18 @@ fn decide_itl(
     served: &Served<'_>,
     ctx: &DownloadContext<'_>,
 ) -> (Outcome, bool) {
+    // R7: a phone without Security By Default never downloads an ITL.
+    if !ctx.capabilities.holds_itl {
+        return (
+            Outcome::new(
+                OutcomeKind::NoChange,
+                vec![Reason::NoSecurityByDefault {
+                    model: ctx.capabilities.model.clone(),
+                }],
+            ),
+            false,
+        );
+    }
     let file = match preliminary(served, ListKind::Itl) {
         Ok(file) => file,
         Err(outcome) => return (outcome, false),
@@ -631,7 +643,7 @@ fn run(
     if matches!(ctl, Served::Not) {
         messages.push(StatusMessage::FileNotFound(ListKind::Ctl.cluster_file()));
     }
-    if matches!(itl, Served::Not) {
+    if matches!(itl, Served::Not) && ctx.capabilities.holds_itl {
         messages.push(StatusMessage::FileNotFound(ListKind::Itl.cluster_file()));
     }
     if ctl_outcome.kind == OutcomeKind::Reject {

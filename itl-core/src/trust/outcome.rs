@@ -286,6 +286,12 @@ pub enum Reason {
     },
     /// R6: the phone did not download.
     NotDownloaded,
+    /// R7: the model does not support Security By Default (7940/7960): it never downloads
+    /// or holds an ITL, so ITL changes cannot lock it out.
+    NoSecurityByDefault {
+        /// The model.
+        model: Arc<str>,
+    },
     /// A phone with a TLS security profile holds no CTL.
     NoCtlForTls,
     /// The node's current CallManager certificate is not in the phone's CTL: TLS
@@ -386,6 +392,10 @@ impl fmt::Display for Reason {
             }
             Self::NotDownloaded => f.write_str(
                 "the phone did not download (off, unregistered, or TFTP unreachable)",
+            ),
+            Self::NoSecurityByDefault { model } => write!(
+                f,
+                "{model} does not support Security By Default: it never downloads an ITL"
             ),
             Self::NoCtlForTls => {
                 f.write_str("TLS security profile, but the phone holds no CTL")

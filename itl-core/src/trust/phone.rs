@@ -126,6 +126,9 @@ pub struct Capabilities {
     pub model: Arc<str>,
     /// Whether the model uses TVS (7940/7960, Jabber and many TelePresence units do not; R7).
     pub tvs: bool,
+    /// Whether the model downloads and holds an ITL (Security By Default). 7940/7960 do not
+    /// (R7): ITL changes leave them unaffected; only CTL changes can lock them out.
+    pub holds_itl: bool,
     /// Whether the phone has an authenticated/encrypted (TLS) security profile.
     pub tls_profile: bool,
     /// Whether the phone uses an LSC issued by CAPF.
@@ -138,6 +141,7 @@ impl Capabilities {
         Self {
             model: model.into(),
             tvs: true,
+            holds_itl: true,
             tls_profile: false,
             lsc: false,
         }
@@ -147,6 +151,26 @@ impl Capabilities {
     pub fn without_tvs(model: &str) -> Self {
         Self {
             tvs: false,
+            ..Self::new(model)
+        }
+    }
+
+    /// What a model named `name` can do ([`crate::cucm::ModelInfo`]): TVS, Security By
+    /// Default; a non-secure profile.
+    pub fn of_model(name: &str) -> Self {
+        let info = crate::cucm::ModelInfo::from_name(name);
+        Self {
+            tvs: info.tvs,
+            holds_itl: info.holds_itl,
+            ..Self::new(name)
+        }
+    }
+
+    /// A model without Security By Default (7940/7960): no TVS, and no ITL ever (R7).
+    pub fn without_sbd(model: &str) -> Self {
+        Self {
+            tvs: false,
+            holds_itl: false,
             ..Self::new(model)
         }
     }

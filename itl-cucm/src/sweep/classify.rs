@@ -10,13 +10,15 @@
 //! | 2 | `web-disabled` | RisPort `Httpd` = No, or the phone's web port refuses the connection |
 //! | 3 | `not-scanned` | the sweep stopped before reaching the phone |
 //! | 4 | `unreachable` | no address, no connection, or no complete answer in time (after one retry) |
-//! | 5 | `unparseable` | an HTTP error status, an oversized or binary body, or no ITL field on the page |
+//! | 5 | `unparseable` | an HTTP error status, an oversized or binary body, or an ITL field that is neither a hash nor a word for "none", or a page with no Network Setup field at all (no trust field, TFTP server, security mode or host name) |
 //! | 6 | `no-trust-list` | the ITL field says none (`Not Installed`, `No`, empty), or the hash is an archived blank (rollback) ITL |
-//! | 7 | `foreign-itl` | the ITL hash is neither served now nor in the archive |
-//! | 8 | `update-failed` | the latest trust-list status message is `Trust List update failed` / `CTL update failed`, and it is not older than the phone's last boot |
-//! | 9 | `stale-itl` | the ITL hash is an archived list, not the one the phone's TFTP server serves now |
-//! | 10 | `ctl-mismatch` | the cluster serves a CTL (mixed mode) and the phone's CTL hash differs |
-//! | 11 | `ok` | otherwise |
+//! | 7 | `update-failed` | the latest trust-list status message since the phone's last boot is `Trust List update failed` / `CTL update failed` |
+//! | 8 | `no-trust-info` | no page the phone links shows an ITL field (7940G, 7945G, 6921, DX80 pages) |
+//! | 9 | `stale-itl` | the ITL is not the one the phone's TFTP server serves, and the archive saw it on this cluster |
+//! | 10 | `foreign-itl` | … and the archive saw it on another cluster |
+//! | 11 | `unknown-itl` | … and the archive never saw it (a first sweep cannot tell the two apart) |
+//! | 12 | `ctl-mismatch` | the cluster serves a CTL (mixed mode) and the phone's CTL hash differs; the evidence says what the archive knows of the held CTL |
+//! | 13 | `ok` | otherwise |
 //!
 //! Hashes match after [`itl_core::checksum::normalize_hex`]: 32 hex digits are compared with
 //! MD5, 40 with SHA-1.
@@ -24,13 +26,19 @@
 //! Status messages survive a phone's reboot, so a failure may be history: a trust-list message
 //! older than [`Observation::last_boot`] (the earliest the phone's last boot can have started,
 //! by the phone's clock) is ignored, and of the rest the latest success or failure decides. A
-//! failure followed by a success is never `update-failed` either.
+//! failure followed by a success is never `update-failed` either. A message with a time of day
+//! and no date (`9:52:58p`) is placed at the latest such time before the sweep (by the phone's
+//! clock, when its zone is known): if that is before the last boot, every earlier day is too and
+//! the message is ignored; otherwise it cannot be told (it may be from an earlier day), so a
+//! failure counts and the evidence says the time was ambiguous.
 
 use serde::{Deserialize, Serialize};
 
-use super::archive::Archive;
-use super::page::{NetworkSetup, PhoneTime, StatusMessage, TrustField, last_trust_message_since};
+use super::page::{
+    MessageTime, NetworkSetup, PhoneTime, StatusMessage, TrustField, last_trust_message,
+};
 use itl_core::cucm::PhoneState;
+use itl_wire::archive::{Archive, ArchiveEntry};
 
 /// The archived file a phone's hash matched.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +47,9 @@ pub struct ArchivedMatch {
     pub sha1: String,
     /// Served name.
     pub name: String,
+    /// The cluster it was seen on, when the archive recorded one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
     /// TFTP node it was first fetched from.
     pub node: String,
     /// When it was first fetched (RFC 3339 UTC).
@@ -166,6 +177,10 @@ pub struct Reference {
 pub struct References {
     /// One per TFTP node.
     pub nodes: Vec<Reference>,
+    /// The swept cluster's name (the cluster file's `cluster.name`): an archived list seen on
+    /// it is this cluster's, on another cluster another cluster's. `None`: the sweep does not
+    /// know its cluster, so every archived list counts as this cluster's.
+    pub cluster: Option<String>,
 }
 
 /// The host part of a server as a phone, a CSV or a cluster file writes it: scheme, port,
@@ -297,6 +312,49 @@ pub struct Observation {
     /// [`crate::sweep::clock::boot_floor`]); trust-list messages older than this are from before
     /// that boot and are ignored. `None`: unknown, every message counts.
     pub last_boot: Option<PhoneTime>,
+    /// When the sweep read the phone, by the phone's clock (known when the phones' time zone
+    /// is): places messages that carry a time of day only.
+    pub now: Option<PhoneTime>,
+}
+
+/// Whether a status message is from since the phone's last boot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SinceBoot {
+    Yes,
+    No,
+    /// A time of day only, not placeable before the boot: it may be from an earlier day.
+    Ambiguous,
+}
+
+fn since_boot(time: MessageTime, boot: Option<PhoneTime>, now: Option<PhoneTime>) -> SinceBoot {
+    match (time, boot) {
+        (MessageTime::At(_), None) => SinceBoot::Yes,
+        (MessageTime::TimeOfDay(_), None) => SinceBoot::Ambiguous,
+        (MessageTime::At(t), Some(boot)) if t >= boot => SinceBoot::Yes,
+        (MessageTime::At(_), Some(_)) => SinceBoot::No,
+        (MessageTime::TimeOfDay(tod), Some(boot)) => match now {
+            Some(now) if tod.latest_at_or_before(now) < boot => SinceBoot::No,
+            _ => SinceBoot::Ambiguous,
+        },
+    }
+}
+
+/// What the archive knows of a list no TFTP node serves now.
+fn archived_origin(entry: Option<&ArchiveEntry>, cluster: Option<&str>) -> Origin {
+    match (entry, cluster) {
+        (None, _) => Origin::Unknown,
+        (Some(e), Some(this)) => match e.cluster.as_deref() {
+            Some(seen) if !seen.eq_ignore_ascii_case(this) => Origin::Other(seen.to_owned()),
+            _ => Origin::ThisCluster,
+        },
+        (Some(_), None) => Origin::ThisCluster,
+    }
+}
+
+enum Origin {
+    ThisCluster,
+    Other(String),
+    Unknown,
 }
 
 /// A state and why.
@@ -307,6 +365,13 @@ pub struct Verdict {
     /// The evidence.
     pub evidence: Evidence,
 }
+
+/// The evidence note of a `no-trust-info` phone.
+pub const NO_TRUST_INFO_NOTE: &str =
+    "the phone's web pages do not show its trust lists; check it on the handset";
+
+/// The evidence note of an `unknown-itl` phone.
+pub const UNKNOWN_ITL_NOTE: &str = "no TFTP node serves this ITL and no earlier sweep archived it: it is an older list of this cluster or another cluster's; sweep before every change so that later sweeps can tell";
 
 /// Classifies one phone (see the module documentation for the rules).
 pub fn classify(obs: &Observation, refs: &References, archive: &Archive) -> Verdict {
@@ -375,15 +440,30 @@ pub fn classify(obs: &Observation, refs: &References, archive: &Archive) -> Verd
     }
     let last = match messages {
         Ok(list) => {
-            let last = last_trust_message_since(list, obs.last_boot);
+            let since = |m: &StatusMessage| since_boot(m.time, obs.last_boot, obs.now);
+            let recent: Vec<StatusMessage> = list
+                .iter()
+                .filter(|m| since(m) != SinceBoot::No)
+                .cloned()
+                .collect();
+            let last = last_trust_message(&recent).cloned();
             if let Some(boot) = obs.last_boot
-                && let Some(old) = last_trust_message_since(list, None)
-                && old.time.not_before(boot) == Some(false)
+                && let Some(old) = last_trust_message(list)
+                && since(old) == SinceBoot::No
                 && old.kind.is_failure()
             {
                 ev.notes.push(format!(
                     "\"{}\" at {} is older than the phone's last boot (not before {boot}): ignored",
                     old.text, old.time
+                ));
+            }
+            if let Some(m) = &last
+                && m.kind.is_failure()
+                && since(m) == SinceBoot::Ambiguous
+            {
+                ev.notes.push(format!(
+                    "\"{}\" carries a time of day only ({}): it cannot be told whether it is older than the phone's last boot, so it counts",
+                    m.text, m.time
                 ));
             }
             last
@@ -393,10 +473,11 @@ pub fn classify(obs: &Observation, refs: &References, archive: &Archive) -> Verd
             None
         }
     };
-    if let Some(m) = last {
+    if let Some(m) = &last {
         ev.message = Some(m.text.clone());
         ev.message_time = Some(m.time.to_string());
     }
+    let failed = last.as_ref().is_some_and(|m| m.kind.is_failure());
     if let Some(ctl) = setup.ctl_hash() {
         ev.ctl_hash = Some(ctl.to_owned());
     }
@@ -404,6 +485,18 @@ pub fn classify(obs: &Observation, refs: &References, archive: &Archive) -> Verd
     // The ITL.
     let hashes = setup.itl_hashes();
     let Some(&shown) = hashes.first() else {
+        if !setup.has_itl_field() {
+            // No page shows an ITL field: the trust lists are on the handset only.
+            if failed {
+                return done(PhoneState::UpdateFailed, ev);
+            }
+            if setup.trust_fields_present() {
+                ev.notes
+                    .push("the pages show CTL or TVS fields but no ITL field".into());
+            }
+            ev.notes.push(NO_TRUST_INFO_NOTE.into());
+            return done(PhoneState::NoTrustInfo, ev);
+        }
         let field = setup.itl_signature.iter().chain(setup.itl_file.iter());
         let texts: Vec<&TrustField> = field.collect();
         // No hash: `Installed` without a signature hash, a redacted hash or other text is
@@ -430,6 +523,7 @@ pub fn classify(obs: &Observation, refs: &References, archive: &Archive) -> Verd
     if let Some(a) = archived {
         ev.archived = Some(ArchivedMatch {
             sha1: a.sha1.clone(),
+            cluster: a.cluster.clone(),
             name: a.name.clone(),
             node: a.node.clone(),
             first_seen: a.first_seen.clone(),
@@ -445,12 +539,7 @@ pub fn classify(obs: &Observation, refs: &References, archive: &Archive) -> Verd
     } else {
         hashes.iter().find_map(|h| refs.serving_itl(h))
     };
-    if !current && archived.is_none() && elsewhere.is_none() {
-        return done(PhoneState::ForeignItl, ev);
-    }
-    if let Some(m) = last
-        && m.kind.is_failure()
-    {
+    if failed {
         return done(PhoneState::UpdateFailed, ev);
     }
     if !current {
@@ -463,7 +552,19 @@ pub fn classify(obs: &Observation, refs: &References, archive: &Archive) -> Verd
                 ev.reference = Some(format!("{}/{}", r.node, f.name));
                 ev.expected_itl = Some(f.hash_like(shown).to_owned());
             }
-            None => return done(PhoneState::StaleItl, ev),
+            None => match archived_origin(archived, refs.cluster.as_deref()) {
+                Origin::ThisCluster => return done(PhoneState::StaleItl, ev),
+                Origin::Other(cluster) => {
+                    ev.notes.push(format!(
+                        "an earlier sweep saw this ITL on cluster {cluster}"
+                    ));
+                    return done(PhoneState::ForeignItl, ev);
+                }
+                Origin::Unknown => {
+                    ev.notes.push(UNKNOWN_ITL_NOTE.into());
+                    return done(PhoneState::UnknownItl, ev);
+                }
+            },
         }
     }
 
@@ -479,6 +580,20 @@ pub fn classify(obs: &Observation, refs: &References, archive: &Archive) -> Verd
                 ev.reference = Some(format!("{}/{}", r.node, file.name));
             }
             if !phone.is_some_and(|h| file.matches(h)) {
+                let held = phone.and_then(|h| archive.lookup(h));
+                ev.notes.push(match (phone, archived_origin(held, refs.cluster.as_deref())) {
+                    (None, _) => "the phone shows no CTL hash".to_owned(),
+                    (Some(_), Origin::ThisCluster) => {
+                        "the held CTL is an older CTL of this cluster (archived)".to_owned()
+                    }
+                    (Some(_), Origin::Other(c)) => {
+                        format!("the held CTL is another cluster's: an earlier sweep saw it on {c}")
+                    }
+                    (Some(_), Origin::Unknown) => {
+                        "the held CTL is unknown: no TFTP node serves it and no earlier sweep archived it"
+                            .to_owned()
+                    }
+                });
                 return done(PhoneState::CtlMismatch, ev);
             }
         }
@@ -509,15 +624,28 @@ mod tests {
                 ctl_known: true,
                 error: None,
             }],
+            cluster: Some("east".into()),
         }
     }
 
     fn archive() -> Archive {
         let mut a = Archive::in_memory();
-        a.add(OLD_ITL, "ucm-pub", "ITLFile.tlv", 1_748_000_000)
-            .expect("add");
-        a.add(SERVED_ITL, "ucm-pub", "ITLFile.tlv", 1_748_779_200)
-            .expect("add");
+        a.add(
+            OLD_ITL,
+            Some("east"),
+            "ucm-pub",
+            "ITLFile.tlv",
+            1_748_000_000,
+        )
+        .expect("add");
+        a.add(
+            SERVED_ITL,
+            Some("east"),
+            "ucm-pub",
+            "ITLFile.tlv",
+            1_748_779_200,
+        )
+        .expect("add");
         a
     }
 
@@ -546,6 +674,7 @@ mod tests {
             inventory_tftp: None,
             per_phone_itl: None,
             last_boot: None,
+            now: None,
         }
     }
 
@@ -578,6 +707,7 @@ mod tests {
                 reference: Some("ucm-pub/ITLFile.tlv".into()),
                 archived: Some(ArchivedMatch {
                     sha1: sha1(SERVED_ITL),
+                    cluster: Some("east".into()),
                     name: "ITLFile.tlv".into(),
                     node: "ucm-pub".into(),
                     first_seen: "2025-06-01T12:00:00Z".into(),
@@ -613,16 +743,158 @@ mod tests {
     }
 
     #[test]
-    fn foreign_and_its_twin() {
-        let foreign = parsed(&md5(b"someone else's"), "", vec![]);
-        assert_eq!(state(&foreign, false), PhoneState::ForeignItl);
-        // Twin: once archived, the same hash is stale, not foreign.
-        let mut a = archive();
-        a.add(b"someone else's", "ucm-sub9", "ITLFile.tlv", 0)
+    fn unknown_stale_and_foreign_by_what_the_archive_knows() {
+        let held = parsed(&md5(b"someone else's"), "", vec![]);
+        // Never archived: an older list of this cluster or another cluster's, nobody can tell.
+        let v = classify(&held, &refs(false), &archive());
+        assert_eq!(v.state, PhoneState::UnknownItl);
+        assert_eq!(v.evidence.notes, vec![UNKNOWN_ITL_NOTE.to_owned()]);
+        // Archived on another cluster: foreign, and the evidence names the cluster.
+        let mut other = archive();
+        other
+            .add(b"someone else's", Some("west"), "cucm-b", "ITLFile.tlv", 0)
+            .expect("add");
+        let v = classify(&held, &refs(false), &other);
+        assert_eq!(v.state, PhoneState::ForeignItl);
+        assert_eq!(
+            v.evidence.notes,
+            vec!["an earlier sweep saw this ITL on cluster west".to_owned()]
+        );
+        // Archived on this cluster (names compare case-insensitively): stale.
+        let mut ours = archive();
+        ours.add(
+            b"someone else's",
+            Some("EAST"),
+            "ucm-sub9",
+            "ITLFile.tlv",
+            0,
+        )
+        .expect("add");
+        assert_eq!(
+            classify(&held, &refs(false), &ours).state,
+            PhoneState::StaleItl
+        );
+        // A sweep that knows no cluster name takes every archived list as its own, and an
+        // entry without a cluster (older archives) counts as this cluster's.
+        let mut nameless = refs(false);
+        nameless.cluster = None;
+        assert_eq!(
+            classify(&held, &nameless, &other).state,
+            PhoneState::StaleItl
+        );
+        let mut legacy = archive();
+        legacy
+            .add(b"someone else's", None, "ucm-sub9", "ITLFile.tlv", 0)
             .expect("add");
         assert_eq!(
-            classify(&foreign, &refs(false), &a).state,
+            classify(&held, &refs(false), &legacy).state,
             PhoneState::StaleItl
+        );
+    }
+
+    #[test]
+    fn update_failed_wins_over_unknown_stale_and_foreign() {
+        let failed = vec![msg(5, "Trust List update failed")];
+        for (hash, archive_cluster) in [
+            (md5(b"never seen"), None),
+            (md5(OLD_ITL), None),
+            (md5(b"west's list"), Some("west")),
+        ] {
+            let mut a = archive();
+            if let Some(c) = archive_cluster {
+                a.add(b"west's list", Some(c), "cucm-b", "ITLFile.tlv", 0)
+                    .expect("add");
+            }
+            let obs = parsed(&hash, "", failed.clone());
+            assert_eq!(
+                classify(&obs, &refs(false), &a).state,
+                PhoneState::UpdateFailed
+            );
+            // Twin: without the failure the list's own state shows.
+            let quiet = parsed(&hash, "", vec![]);
+            assert_ne!(
+                classify(&quiet, &refs(false), &a).state,
+                PhoneState::UpdateFailed
+            );
+        }
+    }
+
+    #[test]
+    fn pages_without_trust_fields_are_no_trust_info() {
+        let mut obs = parsed("", "", vec![msg(1, "ITL installed")]);
+        if let WebResult::Parsed { setup, .. } = &mut obs.web {
+            *setup = NetworkSetup {
+                tftp_server_1: Some("127.0.1.1".into()),
+                ..NetworkSetup::default()
+            };
+        }
+        let v = classify(&obs, &refs(false), &archive());
+        assert_eq!(v.state, PhoneState::NoTrustInfo);
+        // What the page does say is still reported.
+        assert_eq!(v.evidence.tftp_server.as_deref(), Some("127.0.1.1"));
+        assert_eq!(v.evidence.message.as_deref(), Some("ITL installed"));
+        // A failure since the boot is a problem even without a trust field.
+        let mut failed = obs.clone();
+        if let WebResult::Parsed { messages, .. } = &mut failed.web {
+            *messages = Ok(vec![msg(9, "Trust List update failed")]);
+        }
+        assert_eq!(
+            classify(&failed, &refs(false), &archive()).state,
+            PhoneState::UpdateFailed
+        );
+        // Twin: an ITL field that says "Not Installed" is a phone without a list.
+        assert_eq!(
+            state(&parsed("Not Installed", "", vec![]), false),
+            PhoneState::NoTrustList
+        );
+    }
+
+    #[test]
+    fn time_of_day_messages_are_placed_against_the_boot_when_they_can_be() {
+        let tod = |secs: u32, text: &str| StatusMessage {
+            time: MessageTime::TimeOfDay(crate::sweep::page::TimeOfDay { secs }),
+            text: text.into(),
+            kind: MessageKind::of(text),
+        };
+        // The sweep runs at 12:00 on day 10; the phone booted at 09:00 that day.
+        let day = 10 * 86_400;
+        let mut obs = parsed(
+            &md5(SERVED_ITL),
+            "",
+            vec![tod(8 * 3600, "Trust List update failed")],
+        );
+        obs.last_boot = Some(PhoneTime {
+            secs: day + 9 * 3600,
+        });
+        obs.now = Some(PhoneTime {
+            secs: day + 12 * 3600,
+        });
+        // 08:00 is before the boot today, and every earlier 08:00 is too: ignored.
+        let v = classify(&obs, &refs(false), &archive());
+        assert_eq!(v.state, PhoneState::Ok);
+        // 10:00 is after the boot today but may be from an earlier day: it counts, and the
+        // evidence says the time was ambiguous.
+        if let WebResult::Parsed { messages, .. } = &mut obs.web {
+            *messages = Ok(vec![tod(10 * 3600, "Trust List update failed")]);
+        }
+        let v = classify(&obs, &refs(false), &archive());
+        assert_eq!(v.state, PhoneState::UpdateFailed);
+        assert!(
+            v.evidence
+                .notes
+                .iter()
+                .any(|n| n.contains("time of day only")),
+            "{:?}",
+            v.evidence.notes
+        );
+        // Without the phones' zone there is no "now" to place it: it counts too.
+        obs.now = None;
+        if let WebResult::Parsed { messages, .. } = &mut obs.web {
+            *messages = Ok(vec![tod(8 * 3600, "Trust List update failed")]);
+        }
+        assert_eq!(
+            classify(&obs, &refs(false), &archive()).state,
+            PhoneState::UpdateFailed
         );
     }
 
@@ -632,6 +904,20 @@ mod tests {
         let v = classify(&wrong, &refs(true), &archive());
         assert_eq!(v.state, PhoneState::CtlMismatch);
         assert_eq!(v.evidence.expected_ctl, Some(md5(SERVED_CTL)));
+        assert_eq!(
+            v.evidence.notes,
+            vec![
+                "the held CTL is unknown: no TFTP node serves it and no earlier sweep archived it"
+                    .to_owned()
+            ]
+        );
+        let mut a = archive();
+        a.add(b"old ctl", Some("east"), "ucm-pub", "CTLFile.tlv", 0)
+            .expect("add");
+        assert_eq!(
+            classify(&wrong, &refs(true), &a).evidence.notes,
+            vec!["the held CTL is an older CTL of this cluster (archived)".to_owned()]
+        );
         assert_eq!(
             state(&parsed(&md5(SERVED_ITL), "", vec![]), true),
             PhoneState::CtlMismatch
@@ -660,11 +946,7 @@ mod tests {
             "first_seen": "2025-01-01T00:00:00Z", "node": "ucm-pub", "name": "ITLFile.tlv",
             "kind": "ITL", "size": 5, "blank": true,
         }]});
-        std::fs::write(
-            dir.join(crate::sweep::archive::INDEX_FILE),
-            index.to_string(),
-        )
-        .expect("index");
+        std::fs::write(dir.join(itl_wire::archive::INDEX_FILE), index.to_string()).expect("index");
         let with_blank = Archive::open(&dir).expect("opens");
         let _ = std::fs::remove_dir_all(&dir);
         let v = classify(&parsed(&blank_md5, "", vec![]), &refs(false), &with_blank);
@@ -678,7 +960,9 @@ mod tests {
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/itl-12-sha512.tlv"),
         )
         .expect("fixture");
-        let (entry, _) = a.add(&blank, "n", "ITLFile.tlv", 0).expect("add");
+        let (entry, _) = a
+            .add(&blank, Some("east"), "n", "ITLFile.tlv", 0)
+            .expect("add");
         assert!(!entry.blank, "the fixture is a full ITL: the twin");
         assert_eq!(
             classify(&parsed(&entry.md5, "", vec![]), &refs(false), &a).state,
@@ -929,6 +1213,6 @@ mod tests {
         );
         // Twin: without it the same hash is unknown.
         obs.per_phone_itl = None;
-        assert_eq!(state(&obs, false), PhoneState::ForeignItl);
+        assert_eq!(state(&obs, false), PhoneState::UnknownItl);
     }
 }

@@ -1,8 +1,11 @@
 //! `itl diff BEFORE.json AFTER.json`: what changed between two sweeps.
 //!
 //! * `changed`: phones in both reports whose state differs;
-//! * `new_problems`: phones not `ok` after that were `ok` before or were not in the earlier
-//!   report (a `not-scanned` phone is unknown, never a new problem);
+//! * `new_problems`: phones in a `problem` state after that were `ok` before or were not in
+//!   the earlier report;
+//! * `new_unread`: phones whose state could not be read after (class `unread`, but not
+//!   `not-scanned`) that were `ok` before or were not in the earlier report: not a problem,
+//!   but no longer known to be fine;
 //! * `recovered`: phones `ok` after that had a problem before;
 //! * `added` / `removed`: phones in only one report;
 //! * `counts`: phones per state before and after, every state listed.
@@ -48,6 +51,9 @@ pub struct SweepDiff {
     pub changed: Vec<Change>,
     /// Phones that became a problem.
     pub new_problems: Vec<Change>,
+    /// Phones that were `ok` (or new) and could not be read now.
+    #[serde(default)]
+    pub new_unread: Vec<Change>,
     /// Phones that became `ok`.
     pub recovered: Vec<Change>,
     /// Phones only in the later report.
@@ -75,6 +81,7 @@ pub fn diff(before: &SweepReport, after: &SweepReport) -> SweepDiff {
         after_started: after.started.clone(),
         changed: Vec::new(),
         new_problems: Vec::new(),
+        new_unread: Vec::new(),
         recovered: Vec::new(),
         added: Vec::new(),
         removed: Vec::new(),
@@ -99,16 +106,18 @@ pub fn diff(before: &SweepReport, after: &SweepReport) -> SweepDiff {
             }
             (None, None) => continue,
         }
-        let after_problem = change
-            .after
-            .is_some_and(|s| s.is_problem() && s != PhoneState::NotScanned);
         let before_ok = change.before.is_none_or(|s| s == PhoneState::Ok);
-        if after_problem && before_ok {
+        if before_ok && change.after.is_some_and(PhoneState::is_problem) {
             out.new_problems.push(change.clone());
         }
-        let before_problem = change
-            .before
-            .is_some_and(|s| s.is_problem() && s != PhoneState::NotScanned);
+        if before_ok
+            && change
+                .after
+                .is_some_and(|s| s.is_unread() && s != PhoneState::NotScanned)
+        {
+            out.new_unread.push(change.clone());
+        }
+        let before_problem = change.before.is_some_and(PhoneState::is_problem);
         if change.after == Some(PhoneState::Ok) && before_problem {
             out.recovered.push(change);
         }
@@ -144,6 +153,7 @@ impl SweepDiff {
         for (title, list) in [
             ("changed state", &self.changed),
             ("new problems", &self.new_problems),
+            ("no longer read", &self.new_unread),
             ("recovered", &self.recovered),
             ("only in after", &self.added),
             ("only in before", &self.removed),
@@ -206,6 +216,7 @@ mod tests {
                 ("SEP000000000005", Ok),
                 ("SEP000000000006", Ok),
                 ("SEP000000000007", NotScanned),
+                ("SEP000000000009", Ok),
             ],
         );
         let after = sweep(
@@ -218,6 +229,7 @@ mod tests {
                 ("SEP000000000006", NotScanned),
                 ("SEP000000000007", Ok),
                 ("SEP000000000008", ForeignItl),
+                ("SEP000000000009", Unreachable),
             ],
         );
         let d = diff(&before, &after);
@@ -226,16 +238,20 @@ mod tests {
             "before: sweep of 2025-06-01T12:00:00Z\n\
 after:  sweep of 2025-06-02T12:00:00Z\n\
 \n\
-changed state: 5\n\
+changed state: 6\n\
 \x20 SEP000000000002      stale-itl -> ok\n\
 \x20 SEP000000000003      ok -> update-failed\n\
 \x20 SEP000000000004      unreachable -> stale-itl\n\
 \x20 SEP000000000006      ok -> not-scanned\n\
 \x20 SEP000000000007      not-scanned -> ok\n\
+\x20 SEP000000000009      ok -> unreachable\n\
 \n\
 new problems: 2\n\
 \x20 SEP000000000003      ok -> update-failed\n\
 \x20 SEP000000000008      - -> foreign-itl\n\
+\n\
+no longer read: 1\n\
+\x20 SEP000000000009      ok -> unreachable\n\
 \n\
 recovered: 1\n\
 \x20 SEP000000000002      stale-itl -> ok\n\
@@ -247,11 +263,11 @@ only in before: 1\n\
 \x20 SEP000000000005      ok -> -\n\
 \n\
 state            before   after   delta\n\
-ok                    4       3      -1\n\
+ok                    5       3      -2\n\
 stale-itl             1       1      +0\n\
 foreign-itl           0       1      +1\n\
 update-failed         0       1      +1\n\
-unreachable           1       0      -1\n\
+unreachable           1       1      +0\n\
 not-scanned           1       1      +0\n"
         );
         assert!(!d.no_new_problems());
@@ -264,8 +280,14 @@ not-scanned           1       1      +0\n"
             ])
         );
         assert_eq!(
+            json["new_unread"],
+            serde_json::json!([
+                {"name": "SEP000000000009", "before": "ok", "after": "unreachable"}
+            ])
+        );
+        assert_eq!(
             json["counts"][0],
-            serde_json::json!({"state": "ok", "before": 4, "after": 3})
+            serde_json::json!({"state": "ok", "before": 5, "after": 3})
         );
     }
 

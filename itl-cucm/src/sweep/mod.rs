@@ -6,7 +6,7 @@
 //!   CSV file (`name,address,tftp_server[,model,device_pool]`);
 //! * [`page`]: parsing the phones' pages in every layout seen in the field (Network Setup,
 //!   Security information, Status messages, Device information, the links between them);
-//! * [`archive`]: every trust file ever fetched, by SHA-1, so old hashes stay recognisable;
+//! * [`Archive`] (`itl_wire::archive`): every trust file ever fetched, by hash, so old hashes stay recognisable;
 //! * [`classify`]: pure — observations + reference lists + archive → [`PhoneState`] and
 //!   [`Evidence`];
 //! * [`plan`]: what to sweep, assembled from a cluster file and/or an inventory;
@@ -21,7 +21,6 @@
 //! Every phone of the inventory appears exactly once in a report: a phone that could not be
 //! read has a state that says why (`unreachable`, `web-disabled`, `not-scanned`...).
 
-pub mod archive;
 pub mod cancel;
 pub mod classify;
 pub mod clock;
@@ -37,11 +36,11 @@ pub mod report;
 pub mod run;
 
 pub use crate::served::{TftpNode, tftp_nodes_of};
-pub use archive::{Archive, ArchiveEntry, ArchiveError};
 pub use cancel::{CancelHandle, CancelSignal, cancel_pair};
 pub use classify::{Evidence, Observation, Reference, References, classify};
 pub use diff::{SweepDiff, diff};
 pub use inventory::{InventoryError, InventoryPhone};
+pub use itl_wire::archive::{Archive, ArchiveEntry, ArchiveError};
 pub use observer::{Quiet, SweepObserver};
 pub use options::SweepOptions;
 pub use plan::{PhoneSource, PlanError, SweepPlan, assemble};

@@ -2,18 +2,19 @@
 //! `itl predict` and `itl plan`. How it is shown (terminal tables, CSV, HTML) is the CLI's
 //! business; this module holds the data only.
 //!
-//! JSON (schema 1):
+//! JSON (schema 2; reports of schema 1 are read too, see [`SweepReport::from_json`]):
 //!
 //! ```text
 //! {
-//!   "schema": 1,
+//!   "schema": 2,
 //!   "tool": "itl 0.1.0",
 //!   "started": "2025-06-01T12:00:00Z", "finished": "2025-06-01T12:03:10Z",
 //!   "complete": true,                      // false when interrupted (Ctrl-C)
 //!   "cluster": {"name": "sim", "source": "cluster-file", "security_mode": "non-secure"},
 //!   "references": [{"node": "ucm-pub", "server": "http://127.0.1.1:6970",
 //!                   "itl": LIST | null, "ctl": LIST | null, "error": null}],
-//!   "summary": {"total": 3, "ok": 2, "problems": 1, "by_state": {"ok": 2, "stale-itl": 1, ...}},
+//!   "summary": {"total": 3, "ok": 2, "problems": 1, "unread": 0,
+//!               "by_state": {"ok": 2, "stale-itl": 1, ...}},
 //!   "phones": [{"name", "address", "model", "device_pool", "tftp_server", "state", "evidence"}],
 //!   "warnings": []
 //! }
@@ -29,7 +30,7 @@ use super::classify::Evidence;
 use itl_core::cucm::{ClusterSecurityMode, DeviceSecurityMode, PhoneState};
 
 /// The schema version written in every report.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// One phone's line.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,13 +113,26 @@ pub struct Summary {
     pub total: usize,
     /// Phones `ok`.
     pub ok: usize,
-    /// Phones in any other state.
+    /// Phones in a `problem` state (see [`PhoneState::class`]).
     pub problems: usize,
+    /// Phones whose state could not be read (class `unread`); absent in schema 1.
+    #[serde(default)]
+    pub unread: usize,
     /// Count per state, every state listed.
     pub by_state: BTreeMap<PhoneState, usize>,
 }
 
 impl Summary {
+    /// `ok 1830, unknown-itl 52, …`: the states some phone is in, in state order.
+    pub fn states_line(&self) -> String {
+        self.by_state
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(s, n)| format!("{s} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// Counts `phones`.
     pub fn of(phones: &[PhoneRecord]) -> Self {
         let mut by_state: BTreeMap<PhoneState, usize> =
@@ -127,10 +141,12 @@ impl Summary {
             *by_state.entry(p.state).or_default() += 1;
         }
         let ok = by_state.get(&PhoneState::Ok).copied().unwrap_or(0);
+        let count = |f: fn(PhoneState) -> bool| phones.iter().filter(|p| f(p.state)).count();
         Self {
             total: phones.len(),
             ok,
-            problems: phones.len() - ok,
+            problems: count(PhoneState::is_problem),
+            unread: count(PhoneState::is_unread),
             by_state,
         }
     }
@@ -203,17 +219,25 @@ impl SweepReport {
         })
     }
 
-    /// Reads a report (`what` names it in errors); refuses other schema versions.
+    /// Reads a report (`what` names it in errors). Schema 1 (before the `unread` class) is
+    /// read too: its summary is counted again by today's classes, its states kept as written
+    /// (its `foreign-itl` meant any hash the archive did not know). Other versions are
+    /// refused.
     pub fn from_json(bytes: &[u8], what: &str) -> Result<Self, ReportError> {
-        let report: Self = serde_json::from_slice(bytes).map_err(|source| ReportError::Json {
-            what: what.to_owned(),
-            source,
-        })?;
-        if report.schema != SCHEMA_VERSION {
-            return Err(ReportError::Schema {
+        let mut report: Self =
+            serde_json::from_slice(bytes).map_err(|source| ReportError::Json {
                 what: what.to_owned(),
-                found: report.schema,
-            });
+                source,
+            })?;
+        match report.schema {
+            SCHEMA_VERSION => {}
+            1 => report.summary = Summary::of(&report.phones),
+            found => {
+                return Err(ReportError::Schema {
+                    what: what.to_owned(),
+                    found,
+                });
+            }
         }
         Ok(report)
     }
@@ -227,9 +251,15 @@ impl SweepReport {
         Self::from_json(&bytes, &path.display().to_string())
     }
 
-    /// Whether every phone is `ok`.
-    pub fn all_ok(&self) -> bool {
+    /// Whether no phone is in a `problem` state (phones whose state could not be read do not
+    /// count).
+    pub fn no_problems(&self) -> bool {
         self.phones.iter().all(|p| !p.state.is_problem())
+    }
+
+    /// Whether every phone is `ok`: no problem, and every state read.
+    pub fn all_ok(&self) -> bool {
+        self.phones.iter().all(|p| p.state == PhoneState::Ok)
     }
 }
 
@@ -296,6 +326,7 @@ pub(crate) mod tests {
             reference: Some("ucm-pub/ITLFile.tlv".into()),
             archived: Some(ArchivedMatch {
                 sha1: "2".repeat(40),
+                cluster: None,
                 name: "ITLFile.tlv".into(),
                 node: "ucm-pub".into(),
                 first_seen: "2025-05-01T00:00:00Z".into(),
@@ -314,7 +345,7 @@ pub(crate) mod tests {
         assert_eq!(
             value,
             serde_json::json!({
-                "schema": 1,
+                "schema": 2,
                 "tool": "itl 0.1.0",
                 "started": "2025-06-01T12:00:00Z",
                 "finished": "2025-06-01T12:01:00Z",
@@ -332,11 +363,12 @@ pub(crate) mod tests {
                     "error": null
                 }],
                 "summary": {
-                    "total": 3, "ok": 1, "problems": 2,
+                    "total": 3, "ok": 1, "problems": 1, "unread": 1,
                     "by_state": {
-                        "ok": 1, "stale-itl": 1, "foreign-itl": 0, "ctl-mismatch": 0,
-                        "no-trust-list": 0, "update-failed": 0, "web-disabled": 0,
-                        "unregistered": 0, "unreachable": 1, "unparseable": 0, "not-scanned": 0
+                        "ok": 1, "unknown-itl": 0, "stale-itl": 1, "foreign-itl": 0,
+                        "update-failed": 0, "ctl-mismatch": 0, "no-trust-list": 0,
+                        "no-trust-info": 0, "web-disabled": 0, "unreachable": 1,
+                        "unparseable": 0, "unregistered": 0, "not-scanned": 0
                     }
                 },
                 "phones": [
@@ -370,18 +402,43 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn schema_1_reports_are_read_and_counted_by_todays_classes() {
+        let r = report(vec![
+            record("SEP000000000001", PhoneState::Ok),
+            record("SEP000000000002", PhoneState::Unreachable),
+            record("SEP000000000003", PhoneState::ForeignItl),
+        ]);
+        let mut value: serde_json::Value =
+            serde_json::from_str(&r.to_json().expect("json")).expect("v");
+        value["schema"] = 1.into();
+        // Schema 1 counted every state but `ok` as a problem and had no `unread`.
+        value["summary"]["problems"] = 2.into();
+        value["summary"]
+            .as_object_mut()
+            .expect("summary")
+            .remove("unread");
+        let old = SweepReport::from_json(value.to_string().as_bytes(), "before.json")
+            .expect("schema 1 is read");
+        assert_eq!(
+            (old.summary.ok, old.summary.problems, old.summary.unread),
+            (1, 1, 1)
+        );
+        assert_eq!(old.phones[2].state, PhoneState::ForeignItl);
+    }
+
+    #[test]
     fn json_reject_twins() {
         let r = report(vec![]);
         let mut value: serde_json::Value =
             serde_json::from_str(&r.to_json().expect("json")).expect("v");
-        value["schema"] = 2.into();
+        value["schema"] = 3.into();
         let err =
             SweepReport::from_json(value.to_string().as_bytes(), "after.json").expect_err("schema");
         assert_eq!(
             err.to_string(),
-            "after.json: report schema 2 is not supported (expected 1)"
+            "after.json: report schema 3 is not supported (expected 2)"
         );
-        value["schema"] = 1.into();
+        value["schema"] = 2.into();
         value["phones"] = serde_json::json!([{"name": "x", "address": null, "model": null,
             "device_pool": null, "tftp_server": null, "state": "fine", "evidence": {}}]);
         assert!(SweepReport::from_json(value.to_string().as_bytes(), "x").is_err());

@@ -23,7 +23,6 @@ use itl_core::cucm::{ClusterSecurityMode, ListKind, Mac, PhoneState};
 use crate::fetch::{FetchError, Fetcher, TrustServer};
 use crate::http::{HttpClient, HttpError};
 
-use super::archive::Archive;
 use super::cancel::CancelSignal;
 use super::classify::{Evidence, Observation, ReferenceFile, References, WebResult, classify};
 use super::clock::{boot_floor, now_secs};
@@ -31,12 +30,13 @@ use super::inventory::InventoryPhone;
 use super::observer::SweepObserver;
 use super::options::SweepOptions;
 use super::page::{
-    HOME_PATH, NETWORK_SETUP_PATH, PageKind, PageLink, STATUS_MESSAGES_PATH, link_of, page_links,
-    parse_network_setup, parse_status_messages,
+    HOME_PATH, NETWORK_SETUP_PATH, PageKind, PageLink, PhoneTime, STATUS_MESSAGES_PATH, excerpt,
+    link_of, page_links, parse_network_setup, parse_status_messages,
 };
 use super::plan::SweepPlan;
 use super::references::fetch_references;
 use super::report::{PhoneRecord, SCHEMA_VERSION, Summary, SweepReport};
+use itl_wire::archive::Archive;
 
 /// A sweep that could not start.
 #[derive(Debug, thiserror::Error)]
@@ -54,12 +54,14 @@ struct Shared<'a> {
     archive: Mutex<&'a mut Archive>,
     warnings: Mutex<Vec<String>>,
     now: u64,
+    /// The swept cluster's name: every file archived records it.
+    cluster: Option<String>,
 }
 
 impl Shared<'_> {
     fn archive(&self, bytes: &[u8], node: &str, name: &str) {
         let mut archive = self.archive.lock().unwrap_or_else(|p| p.into_inner());
-        if let Err(e) = archive.add(bytes, node, name, self.now) {
+        if let Err(e) = archive.add(bytes, self.cluster.as_deref(), node, name, self.now) {
             drop(archive);
             self.warn(format!("archive: {e}"));
         }
@@ -200,6 +202,13 @@ async fn read_pages(phone: &InventoryPhone, ctx: &Context<'_, '_>) -> WebResult 
     {
         setup.merge(more);
     }
+    if !setup.any_field_present() {
+        // A login page, an error page, another device: not a Network Setup page.
+        return WebResult::Unparseable {
+            error: "the page shows no Network Setup field at all".into(),
+            excerpt: excerpt(&body),
+        };
+    }
     let status_path =
         link_of(&links, PageKind::StatusMessages).map_or(STATUS_MESSAGES_PATH, |l| l.path.as_str());
     let messages = match get_page(
@@ -329,6 +338,11 @@ async fn scan_phone(phone: &InventoryPhone, ctx: &Context<'_, '_>) -> PhoneRecor
             ctx.options.boot_window,
             ctx.options.phone_utc_offset,
         ),
+        now: ctx.options.phone_utc_offset.map(|offset| PhoneTime {
+            secs: i64::try_from(now_secs())
+                .unwrap_or(i64::MAX)
+                .saturating_add(i64::from(offset)),
+        }),
     };
     let verdict = {
         let archive = ctx.shared.archive.lock().unwrap_or_else(|p| p.into_inner());
@@ -370,6 +384,7 @@ pub async fn run_sweep(
         archive: Mutex::new(archive),
         warnings: Mutex::new(plan.warnings.clone()),
         now: started,
+        cluster: plan.cluster.name.clone(),
     };
     let mut complete = true;
     let archive_file = |bytes: &[u8], node: &str, name: &str| shared.archive(bytes, node, name);
@@ -381,6 +396,8 @@ pub async fn run_sweep(
         }
     };
     observer.references(&reference_facts);
+    let mut references = references;
+    references.cluster = plan.cluster.name.clone();
     let mut cluster = plan.cluster.clone();
     if cluster.security_mode.is_none()
         && !references.nodes.is_empty()

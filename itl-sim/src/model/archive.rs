@@ -103,3 +103,41 @@ impl Archive {
         &self.files
     }
 }
+
+impl super::Cluster {
+    /// Writes, in exactly the format `itl sweep` keeps ([`itl_wire::archive`]), what earlier
+    /// sweeps would have archived: every list this cluster's TFTP nodes served (its CTLs
+    /// included), recorded as seen on this cluster, and the other cluster's lists that
+    /// `foreign-itl` phones hold, recorded as seen on that cluster. Returns how many files were
+    /// written.
+    pub fn write_sweep_archive(&self, dir: &std::path::Path) -> Result<usize, crate::SimError> {
+        let mut archive =
+            itl_wire::archive::Archive::open(dir).map_err(|source| crate::SimError::Archive {
+                dir: dir.to_path_buf(),
+                source,
+            })?;
+        let publisher = self.publisher().name.clone();
+        let mut written = 0;
+        for file in self.archive().files() {
+            let (cluster, node) = match &file.origin {
+                FileOrigin::Node(node) => (self.name().to_owned(), node.clone()),
+                FileOrigin::Cluster => (self.name().to_owned(), publisher.clone()),
+                FileOrigin::Foreign(other) => (other.clone(), format!("{other}-pub")),
+            };
+            let (_, new) = archive
+                .add(
+                    &file.bytes,
+                    Some(&cluster),
+                    &node,
+                    file.kind.cluster_file(),
+                    file.built_at,
+                )
+                .map_err(|source| crate::SimError::Archive {
+                    dir: dir.to_path_buf(),
+                    source,
+                })?;
+            written += usize::from(new);
+        }
+        Ok(written)
+    }
+}

@@ -411,6 +411,22 @@ impl Cluster {
             let node = phone.tftp_node;
             phone.fault = faults[i];
             let kind = phone.fault.map(|f| f.kind);
+            // 7940/7960: no Security By Default, so no ITL ever; only the CTL in mixed mode.
+            if !phone.model.holds_itl() {
+                phone.itl = None;
+                phone.ctl = if mixed { v1.ctl } else { None };
+                for t in [t0, t1] {
+                    if mixed {
+                        phone.log.push(t + 2, text::CTL_INSTALLED);
+                    } else {
+                        phone.log.push(t, text::CTL_NOT_FOUND);
+                    }
+                }
+                phone.last_reset = t1;
+                phone.state_changed = t1 + 20;
+                apply_power_faults(phone, kind, spread);
+                continue;
+            }
             // First boot: leap of faith.
             if kind == Some(FaultKind::ForeignItl) {
                 phone.itl = foreign_itl;
@@ -461,17 +477,22 @@ impl Cluster {
             }
             phone.last_reset = t1;
             phone.state_changed = t1 + 20;
-            match kind {
-                Some(FaultKind::PoweredOff) => {
-                    phone.powered = false;
-                    phone.registered = false;
-                    phone.status_reason = 34;
-                    phone.state_changed = POWERED_OFF_AT + spread;
-                }
-                Some(FaultKind::WebOff) => phone.web_access = false,
-                _ => {}
-            }
+            apply_power_faults(phone, kind, spread);
         }
+    }
+}
+
+/// The faults that act after the history: a phone powered off since, web access off.
+fn apply_power_faults(phone: &mut crate::phone::Phone, kind: Option<FaultKind>, spread: u64) {
+    match kind {
+        Some(FaultKind::PoweredOff) => {
+            phone.powered = false;
+            phone.registered = false;
+            phone.status_reason = 34;
+            phone.state_changed = POWERED_OFF_AT + spread;
+        }
+        Some(FaultKind::WebOff) => phone.web_access = false,
+        _ => {}
     }
 }
 

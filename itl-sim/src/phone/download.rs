@@ -80,13 +80,8 @@ pub fn phone_trust(phone: &Phone, files: &Digested) -> PhoneTrust {
 /// The capabilities of a phone: its model's TVS support, its security profile (TLS or not)
 /// and whether it holds an LSC.
 pub fn capabilities(phone: &Phone) -> Capabilities {
-    let model = phone.model.model_number();
-    let caps = if phone.model.supports_tvs() {
-        Capabilities::new(&model)
-    } else {
-        Capabilities::without_tvs(&model)
-    };
-    caps.with_tls_profile(phone.security_profile.mode.is_tls())
+    Capabilities::of_model(&phone.model.model_number())
+        .with_tls_profile(phone.security_profile.mode.is_tls())
         .with_lsc(phone.lsc.is_some())
 }
 

@@ -202,9 +202,20 @@ impl PhoneModel {
         )
     }
 
+    /// What the model can do (TVS, Security By Default, trust lists on its pages), by the
+    /// one table of `itl_core::cucm::ModelInfo`.
+    pub fn info(self) -> itl_core::cucm::ModelInfo {
+        itl_core::cucm::ModelInfo::from_name(&self.model_number())
+    }
+
     /// Whether the phone can ask TVS about an unknown signer (7940/7960 cannot).
     pub fn supports_tvs(self) -> bool {
-        !matches!(self, PhoneModel::Cp7940 | PhoneModel::Cp7960)
+        self.info().tvs
+    }
+
+    /// Whether the phone downloads and holds an ITL (7940/7960 do not: no Security By Default).
+    pub fn holds_itl(self) -> bool {
+        self.info().holds_itl
     }
 
     /// The simulator's numeric model code (RisPort `Model`, AXL `typemodel.enum`); its own

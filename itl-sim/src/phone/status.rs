@@ -18,6 +18,8 @@ pub mod text {
     pub const ITL_INSTALLED: &str = "ITL installed";
     /// First CTL and ITL accepted.
     pub const CTL_AND_ITL_INSTALLED: &str = "CTL and ITL installed";
+    /// A CTL alone was installed (phones without an ITL, 7940/7960).
+    pub const CTL_INSTALLED: &str = "CTL Installed";
     /// The cluster serves no CTL (normal in non-secure mode).
     pub const CTL_NOT_FOUND: &str = "File Not Found <CTLFile.tlv>";
 }

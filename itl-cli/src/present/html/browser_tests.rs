@@ -132,8 +132,8 @@ fn the_report_renders_and_filters_in_chromium() {
         }
         panic!("{CHROMIUM} is not installed (set ITL_SKIP_EXTERNAL=1 to skip this test)");
     }
-    // 60 phones, every third with a problem (two of each problem state).
-    let report = fleet(60, 3);
+    // 72 phones, every third in trouble (two of each state other than ok).
+    let report = fleet(72, 3);
     let dir = Scratch::new("page");
     let page = dir.0.join("report.html");
     std::fs::write(&page, render(&report)).expect("write the page");
@@ -143,24 +143,24 @@ fn the_report_renders_and_filters_in_chromium() {
     let dom = dump_dom(&page, "");
     assert!(dom.contains("data-ready=\"1\""), "the script did not run");
     let all = rows(&dom);
-    assert_eq!(all.len(), 60);
+    assert_eq!(all.len(), 72);
     assert!(all.iter().all(|r| r.2));
-    assert_eq!(shown_count(&dom), 60);
+    assert_eq!(shown_count(&dom), 72);
     assert!(dom.contains("<span class=\"badge\">stale-itl</span> 2 phones</h3>"));
     let stale: Vec<&str> = all
         .iter()
         .filter(|r| r.1 == "stale-itl")
         .map(|r| r.0.as_str())
         .collect();
-    assert_eq!(stale, [name(0), name(30)]);
+    assert_eq!(stale, [name(3), name(39)]);
     // Problems come before the healthy phones in the rendered page.
-    assert_eq!(all.first().map(|r| r.1.as_str()), Some("stale-itl"));
+    assert_eq!(all.first().map(|r| r.1.as_str()), Some("unknown-itl"));
     assert_eq!(all.last().map(|r| r.1.as_str()), Some("ok"));
     assert!(!group_hidden(&dom, "stale-itl") && !group_hidden(&dom, "ok"));
 
     // The state selector: only stale-itl rows; every other group hidden.
     let dom = dump_dom(&page, "#state=stale-itl");
-    assert_eq!(visible(&rows(&dom)), [name(0), name(30)]);
+    assert_eq!(visible(&rows(&dom)), [name(3), name(39)]);
     assert_eq!(shown_count(&dom), 2);
     assert!(!group_hidden(&dom, "stale-itl"));
     assert!(group_hidden(&dom, "unreachable") && group_hidden(&dom, "ok"));
@@ -180,7 +180,7 @@ fn the_report_renders_and_filters_in_chromium() {
     // Text in the evidence, with the state: the phones whose last message failed.
     let dom = dump_dom(&page, "#q=verification%20failure&state=update-failed");
     let all = rows(&dom);
-    assert_eq!(visible(&all), [name(12), name(42)]);
+    assert_eq!(visible(&all), [name(9), name(45)]);
     assert_eq!(shown_count(&dom), 2);
     // Reject twin: text and state that no phone has together.
     let dom = dump_dom(&page, "#q=verification%20failure&state=ok");

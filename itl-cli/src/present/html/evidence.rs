@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use itl_core::cucm::PhoneState;
 use itl_cucm::sweep::PhoneRecord;
+use itl_cucm::sweep::classify::{NO_TRUST_INFO_NOTE, UNKNOWN_ITL_NOTE};
 
 use super::escape;
 use super::nodes::NodeNames;
@@ -130,6 +131,10 @@ pub fn cell(p: &PhoneRecord, nodes: &NodeNames) -> String {
         field(&mut out, "page starts", &format!("{}{more}", code(&short)));
     }
     for note in &e.notes {
+        // The group's heading says these for every phone of the group.
+        if note == UNKNOWN_ITL_NOTE || note == NO_TRUST_INFO_NOTE {
+            continue;
+        }
         field(&mut out, "note", &escape(note));
     }
     out
@@ -149,6 +154,7 @@ mod tests {
         p.evidence.reference = Some("ucm-pub/ITLFile.tlv".into());
         p.evidence.archived = Some(ArchivedMatch {
             sha1: "2".repeat(40),
+            cluster: None,
             name: "ITLFile.tlv".into(),
             node: "127.0.1.1".into(),
             first_seen: "2025-05-01T08:00:00Z".into(),

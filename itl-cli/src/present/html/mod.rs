@@ -23,7 +23,7 @@ mod tests;
 
 use std::fmt::Write as _;
 
-use itl_core::cucm::PhoneState;
+use itl_core::cucm::{PhoneState, StateClass};
 use itl_cucm::sweep::{PhoneRecord, SweepReport};
 
 use assets::{SCRIPT, STYLE};
@@ -51,11 +51,13 @@ pub fn escape(text: &str) -> String {
 fn colour(state: PhoneState) -> &'static str {
     match state {
         PhoneState::Ok => "#2e7d32",
+        PhoneState::UnknownItl => "#e65100",
         PhoneState::StaleItl => "#ef6c00",
         PhoneState::ForeignItl => "#c62828",
         PhoneState::CtlMismatch => "#ad1457",
         PhoneState::NoTrustList => "#6a1b9a",
         PhoneState::UpdateFailed => "#d84315",
+        PhoneState::NoTrustInfo => "#607d8b",
         PhoneState::WebDisabled => "#546e7a",
         PhoneState::Unregistered => "#78909c",
         PhoneState::Unreachable => "#8d6e63",
@@ -104,10 +106,11 @@ pub fn render(report: &SweepReport) -> String {
     let summary = &report.summary;
     let _ = writeln!(
         out,
-        "<p><strong>{}: {} ok, {}.</strong> Started {}, finished {}. Phones from {}{}.</p>",
+        "<p><strong>{}: {} ok, {}, {} not read.</strong> Started {}, finished {}. Phones from {}{}.</p>",
         plural(summary.total, "phone", "phones"),
         summary.ok,
         plural(summary.problems, "with a problem", "with problems"),
+        summary.unread,
         escape(&report.started),
         escape(&report.finished),
         escape(&report.cluster.source),
@@ -232,10 +235,23 @@ fn problems(out: &mut String, phones: &[PhoneRecord], nodes: &NodeNames) {
     let count = phones.iter().filter(|p| p.state.is_problem()).count();
     let _ = writeln!(out, "<h2>Problems ({count})</h2>");
     if count == 0 {
-        out.push_str("<p>Every phone holds what its TFTP node serves.</p>\n");
-        return;
+        out.push_str("<p>No phone holds a list other than what its TFTP node serves.</p>\n");
     }
-    for state in PhoneState::ALL.into_iter().filter(|s| s.is_problem()) {
+    groups(out, phones, nodes, StateClass::Problem);
+    let unread = phones.iter().filter(|p| p.state.is_unread()).count();
+    if unread > 0 {
+        let _ = writeln!(
+            out,
+            "<h2>Not read ({unread})</h2>\n<p>The sweep could not read these phones' trust lists: \
+their state is unknown, not fine.</p>"
+        );
+        groups(out, phones, nodes, StateClass::Unread);
+    }
+}
+
+/// One section per state of `class` that some phone is in, in state order.
+fn groups(out: &mut String, phones: &[PhoneRecord], nodes: &NodeNames, class: StateClass) {
+    for state in PhoneState::ALL.into_iter().filter(|s| s.class() == class) {
         let of_state: Vec<&PhoneRecord> = phones.iter().filter(|p| p.state == state).collect();
         if of_state.is_empty() {
             continue;
@@ -259,7 +275,10 @@ fn problems(out: &mut String, phones: &[PhoneRecord], nodes: &NodeNames) {
 }
 
 fn healthy(out: &mut String, phones: &[PhoneRecord], nodes: &NodeNames) {
-    let ok: Vec<&PhoneRecord> = phones.iter().filter(|p| !p.state.is_problem()).collect();
+    let ok: Vec<&PhoneRecord> = phones
+        .iter()
+        .filter(|p| p.state.class() == StateClass::Ok)
+        .collect();
     if ok.is_empty() {
         return;
     }

@@ -143,6 +143,17 @@ impl NetworkSetup {
             || self.tvs_row
     }
 
+    /// Whether the page shows any field of a Network Setup page at all (trust fields, TFTP
+    /// servers, security mode, host name). A page without any is not a Network Setup page
+    /// (a login page, an error page, another device).
+    pub fn any_field_present(&self) -> bool {
+        self.trust_fields_present()
+            || self.tftp_server_1.is_some()
+            || self.tftp_server_2.is_some()
+            || self.security_mode.is_some()
+            || self.host_name.is_some()
+    }
+
     /// Whether the page shows an `ITL file` or `ITL signature` field.
     pub fn has_itl_field(&self) -> bool {
         self.itl_file.is_some() || self.itl_signature.is_some()

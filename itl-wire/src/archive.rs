@@ -10,9 +10,10 @@
 //!   3f786850e387550fdab836ed7e6dc881de23001b.tlv  the file's bytes, named by SHA-1
 //! ```
 //!
-//! Each index entry: `{"sha1", "md5", "sha256", "first_seen", "node", "name", "kind", "size",
-//! "blank"}` — hashes in lower-case hex, `first_seen` in RFC 3339 UTC, `node` the TFTP node it
-//! came from, `name` the served file name, `kind` `ITL` / `CTL` / `unknown`, `blank` true for a
+//! Each index entry: `{"sha1", "md5", "sha256", "first_seen", "cluster", "node", "name", "kind",
+//! "size", "blank"}` — hashes in lower-case hex, `first_seen` in RFC 3339 UTC, `cluster` the
+//! cluster it was seen on (the cluster file's `cluster.name`; absent when the sweep knew none),
+//! `node` the TFTP node it came from, `name` the served file name, `kind` `ITL` / `CTL` / `unknown`, `blank` true for a
 //! rollback ITL without TVS/TFTP certificates. Files and the index are written to a temporary
 //! name and renamed, so a crash never leaves a half-written file under its final name.
 
@@ -38,6 +39,10 @@ pub struct ArchiveEntry {
     pub sha256: String,
     /// When it was first fetched, RFC 3339 UTC.
     pub first_seen: String,
+    /// The cluster it was first seen on (the cluster file's `cluster.name`), when known. One
+    /// archive may hold the lists of several clusters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
     /// The TFTP node it was first fetched from.
     pub node: String,
     /// The name it was served under (`ITLFile.tlv`, `ITLSEP<MAC>.tlv`...).
@@ -168,11 +173,12 @@ impl Archive {
         self.by_hash.get(&hex).and_then(|&i| self.entries.get(i))
     }
 
-    /// Adds `bytes` fetched from `node` under `name` at `now` (Unix seconds). A file already
-    /// archived keeps its first entry. Returns the entry and whether it is new.
+    /// Adds `bytes` fetched from `node` of `cluster` under `name` at `now` (Unix seconds). A
+    /// file already archived keeps its first entry. Returns the entry and whether it is new.
     pub fn add(
         &mut self,
         bytes: &[u8],
+        cluster: Option<&str>,
         node: &str,
         name: &str,
         now: u64,
@@ -193,6 +199,7 @@ impl Archive {
             md5: hex(&sums.md5),
             sha256: hex(&sums.sha256),
             first_seen: UnixTime::from_secs_u64(now).to_rfc3339(),
+            cluster: cluster.map(str::to_owned),
             node: node.to_owned(),
             name: name.to_owned(),
             kind,
@@ -284,7 +291,13 @@ mod tests {
         let mut archive = Archive::open(&dir).expect("opens");
         assert!(archive.is_empty());
         let (entry, new) = archive
-            .add(b"not a trust list", "ucm-pub", "ITLFile.tlv", 1_748_779_200)
+            .add(
+                b"not a trust list",
+                None,
+                "ucm-pub",
+                "ITLFile.tlv",
+                1_748_779_200,
+            )
             .expect("adds");
         assert!(new);
         assert_eq!(
@@ -294,6 +307,7 @@ mod tests {
                 md5: hex(&itl_core::checksum::md5(b"not a trust list")),
                 sha256: hex(&itl_core::checksum::sha256(b"not a trust list")),
                 first_seen: "2025-06-01T12:00:00Z".into(),
+                cluster: None,
                 node: "ucm-pub".into(),
                 name: "ITLFile.tlv".into(),
                 kind: None,
@@ -305,6 +319,7 @@ mod tests {
         let (again, new) = archive
             .add(
                 b"not a trust list",
+                Some("other"),
                 "ucm-sub1",
                 "ITLFile.tlv",
                 1_800_000_000,
@@ -342,7 +357,9 @@ mod tests {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/itl-12-sha512.tlv");
         let bytes = std::fs::read(path).expect("fixture");
         let mut archive = Archive::in_memory();
-        let (entry, _) = archive.add(&bytes, "n", "ITLFile.tlv", 0).expect("adds");
+        let (entry, _) = archive
+            .add(&bytes, Some("sim"), "n", "ITLFile.tlv", 0)
+            .expect("adds");
         assert_eq!((entry.kind, entry.blank), (Some(ListKind::Itl), false));
         assert!(archive.read(&entry).is_err());
     }
