@@ -42,7 +42,8 @@ pub fn check(data: &[u8]) {
     line_ok(cert_list::parse(&text), lines);
     line_ok(cert_own::parse(&text), lines);
     line_ok(trust_list::parse(&text), lines);
-    if let Ok(list) = trust_list::parse(&text) {
+    if let Ok(trust_list::ShowTrustList::Present(list)) = trust_list::parse(&text) {
+        assert!(list.records.len() <= lines);
         for r in &list.records {
             let _ = (r.function(), r.serial(), r.subject(), r.issuer(), r.dns_name());
             let _ = r.certificate_sha1();
