@@ -5,8 +5,7 @@
 //! no control character but `\n` and `\t`; every error names a line of the text.
 
 use itl_wire::admin_cli::parse::{
-    ParseError, backup, cert_list, cert_own, outcome, replication, service, sql, system,
-    trust_list,
+    ParseError, backup, cert_list, cert_own, outcome, replication, service, sql, system, trust_list,
 };
 use itl_wire::admin_cli::recognise;
 use itl_wire::admin_cli::text::{Cleaner, clean};
@@ -14,7 +13,11 @@ use itl_wire::admin_cli::text::{Cleaner, clean};
 fn line_ok<T>(result: Result<T, ParseError>, lines: usize) {
     if let Err(e) = result {
         assert!(e.line <= lines, "line {} of {lines}", e.line);
-        assert!(e.text.chars().count() <= 201, "error text {} chars", e.text.len());
+        assert!(
+            e.text.chars().count() <= 201,
+            "error text {} chars",
+            e.text.len()
+        );
     }
 }
 
@@ -22,7 +25,9 @@ fn line_ok<T>(result: Result<T, ParseError>, lines: usize) {
 pub fn check(data: &[u8]) {
     let text = clean(data);
     assert!(
-        !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t'),
+        !text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t'),
         "control character left in {text:?}"
     );
     // The same bytes in two chunks clean to the same text.
@@ -45,7 +50,13 @@ pub fn check(data: &[u8]) {
     if let Ok(trust_list::ShowTrustList::Present(list)) = trust_list::parse(&text) {
         assert!(list.records.len() <= lines);
         for r in &list.records {
-            let _ = (r.function(), r.serial(), r.subject(), r.issuer(), r.dns_name());
+            let _ = (
+                r.function(),
+                r.serial(),
+                r.subject(),
+                r.issuer(),
+                r.dns_name(),
+            );
             let _ = r.certificate_sha1();
         }
     }

@@ -7,7 +7,14 @@ use itl_core::TrustList;
 /// Checks one input.
 pub fn check(data: &[u8]) {
     if let Ok(list) = TrustList::parse(data) {
-        assert_eq!(list.to_bytes(), data, "a parsed list re-serialises to its input");
-        assert!(list.records().len() <= data.len(), "records bounded by input");
+        assert_eq!(
+            list.to_bytes(),
+            data,
+            "a parsed list re-serialises to its input"
+        );
+        assert!(
+            list.records().len() <= data.len(),
+            "records bounded by input"
+        );
     }
 }

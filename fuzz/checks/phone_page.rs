@@ -9,8 +9,15 @@ use itl_cucm::sweep::page::{
 };
 
 fn clean(text: &str, limit: usize) {
-    assert!(!text.chars().any(char::is_control), "control character in {text:?}");
-    assert!(text.len() <= limit, "{} bytes from a {limit}-byte page", text.len());
+    assert!(
+        !text.chars().any(char::is_control),
+        "control character in {text:?}"
+    );
+    assert!(
+        text.len() <= limit,
+        "{} bytes from a {limit}-byte page",
+        text.len()
+    );
 }
 
 fn field(f: &Option<TrustField>, limit: usize) {
@@ -53,9 +60,12 @@ pub fn check(data: &[u8]) {
             assert!(!m.text.is_empty());
         }
     }
-    for info in [parse_device_information(data), parse_device_information_x(data)]
-        .into_iter()
-        .flatten()
+    for info in [
+        parse_device_information(data),
+        parse_device_information_x(data),
+    ]
+    .into_iter()
+    .flatten()
     {
         for t in [
             &info.model,
@@ -75,6 +85,9 @@ pub fn check(data: &[u8]) {
     }
     let text = String::from_utf8_lossy(data);
     for link in page_links(&text) {
-        assert!(link.path.starts_with('/') && !link.path.starts_with("//"), "{link:?}");
+        assert!(
+            link.path.starts_with('/') && !link.path.starts_with("//"),
+            "{link:?}"
+        );
     }
 }

@@ -21,7 +21,11 @@ pub fn check(data: &[u8]) {
             let lines = text.lines().count().max(1);
             assert!(!e.errors.is_empty());
             for err in &e.errors {
-                assert!(err.line >= 1 && err.line <= lines, "line {} of {lines}", err.line);
+                assert!(
+                    err.line >= 1 && err.line <= lines,
+                    "line {} of {lines}",
+                    err.line
+                );
             }
         }
     }

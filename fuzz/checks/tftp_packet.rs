@@ -11,7 +11,12 @@ pub fn check(data: &[u8]) {
     };
     let _ = packet.opcode();
     if let Ok(bytes) = packet.encode() {
-        assert!(bytes.len() <= data.len() + 1, "{} > {}", bytes.len(), data.len());
+        assert!(
+            bytes.len() <= data.len() + 1,
+            "{} > {}",
+            bytes.len(),
+            data.len()
+        );
         let again = Packet::decode(&bytes).expect("an encoded packet decodes");
         assert_eq!(again, packet);
     }

@@ -34,9 +34,8 @@ fn replay_phone_page_corpus() {
     for (path, bytes) in &inputs {
         eprintln!("{}", path.display());
         phone_page::check(bytes);
-        with_trust += usize::from(
-            parse_network_setup(bytes).is_ok_and(|s| s.trust_fields_present()),
-        );
+        with_trust +=
+            usize::from(parse_network_setup(bytes).is_ok_and(|s| s.trust_fields_present()));
     }
     assert!(inputs.len() >= 10, "corpus has {} inputs", inputs.len());
     assert!(with_trust >= 3, "{with_trust} pages with trust fields");

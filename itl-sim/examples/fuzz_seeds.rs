@@ -127,11 +127,7 @@ fn cli_outputs(c: &Cluster) -> Vec<(&'static str, String, Vec<String>)> {
             "show cert own CallManager/CallManager.pem".into(),
             own,
         ),
-        (
-            "version",
-            "show version active".into(),
-            outputs::version(c),
-        ),
+        ("version", "show version active".into(), outputs::version(c)),
         (
             "network_cluster",
             "show network cluster".into(),
@@ -218,9 +214,18 @@ fn soap(dir: &Path) -> std::io::Result<()> {
             ("description", "Lobby & <front>"),
             ("tkmodel", "36670"),
         ],
-        vec![("name", "SEPAABBCCDDEEFF"), ("description", ""), ("tkmodel", "")],
+        vec![
+            ("name", "SEPAABBCCDDEEFF"),
+            ("description", ""),
+            ("tkmodel", ""),
+        ],
     ];
-    write(dir, "soap_response", "axl-rows", axl::sql_response("14.0", rows))?;
+    write(
+        dir,
+        "soap_response",
+        "axl-rows",
+        axl::sql_response("14.0", rows),
+    )?;
     write(
         dir,
         "soap_response",
@@ -243,9 +248,16 @@ fn soap(dir: &Path) -> std::io::Result<()> {
         dir,
         "soap_response",
         "axl-request",
-        axl::sql_request("14.0", "select skip 0 first 100 name from device order by name"),
+        axl::sql_request(
+            "14.0",
+            "select skip 0 first 100 name from device order by name",
+        ),
     )?;
-    let mut d = CmDevice::new("SEP0011223344AA", "ucm-sub1", RegistrationStatus::Registered);
+    let mut d = CmDevice::new(
+        "SEP0011223344AA",
+        "ucm-sub1",
+        RegistrationStatus::Registered,
+    );
     d.ip_addresses = vec![DeviceIp {
         ip: "10.1.2.3".into(),
         addr_type: Some("ipv4".into()),
@@ -255,7 +267,11 @@ fn soap(dir: &Path) -> std::io::Result<()> {
     d.model = Some(36670);
     d.active_load_id = Some("sip88xx.14-2-1-0001-14".into());
     d.time_stamp = Some(1_748_700_000);
-    let mut e = CmDevice::new("SEPAABBCCDDEEFF", "ucm-pub", RegistrationStatus::UnRegistered);
+    let mut e = CmDevice::new(
+        "SEPAABBCCDDEEFF",
+        "ucm-pub",
+        RegistrationStatus::UnRegistered,
+    );
     e.httpd = Some(Httpd::No);
     let mut result = SelectCmDeviceResult::from_devices([d, e]);
     result.state_info = Some("<StateInfo><Node Name=\"ucm-pub\"/></StateInfo>".into());

@@ -434,9 +434,7 @@ control_center = "https://127.0.1.2:8443/controlcenterservice2/services/ControlC
     #[test]
     fn malformed_pins_are_errors_naming_the_node_and_the_key() {
         let with_sub_pins = |tls: &str, ssh: &str| {
-            format!(
-                "{SAMPLE}tls_sha256 = \"{tls}\"\nssh_host_key_sha256 = \"{ssh}\"\n"
-            )
+            format!("{SAMPLE}tls_sha256 = \"{tls}\"\nssh_host_key_sha256 = \"{ssh}\"\n")
         };
         let good_tls = "SHA256:".to_owned() + &"ab".repeat(32);
         let good_ssh = "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s";
@@ -455,7 +453,12 @@ control_center = "https://127.0.1.2:8443/controlcenterservice2/services/ControlC
         for (tls, ssh, key, value) in [
             ("ab:cd", good_ssh, "tls_sha256", "ab:cd"),
             (&"zz".repeat(32), good_ssh, "tls_sha256", &"zz".repeat(32)),
-            (&good_tls, "uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s", "ssh_host_key_sha256", "uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s"),
+            (
+                &good_tls,
+                "uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s",
+                "ssh_host_key_sha256",
+                "uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s",
+            ),
             (&good_tls, "SHA256:abc", "ssh_host_key_sha256", "SHA256:abc"),
             (&good_tls, "ab:cd:ef", "ssh_host_key_sha256", "ab:cd:ef"),
         ] {
@@ -466,12 +469,16 @@ control_center = "https://127.0.1.2:8443/controlcenterservice2/services/ControlC
                     field,
                     value: shown,
                     ..
-                } => assert_eq!((node.as_str(), *field, shown.as_str()), ("ucm-sub1", key, value)),
+                } => assert_eq!(
+                    (node.as_str(), *field, shown.as_str()),
+                    ("ucm-sub1", key, value)
+                ),
                 other => panic!("{other}"),
             }
             assert!(
-                err.to_string()
-                    .starts_with(&format!("node ucm-sub1: {key} {value:?} is not valid: expected ")),
+                err.to_string().starts_with(&format!(
+                    "node ucm-sub1: {key} {value:?} is not valid: expected "
+                )),
                 "{err}"
             );
         }

@@ -185,7 +185,10 @@ mod tests {
         let fp = "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s";
         let parsed: SshHostKeyFingerprint = fp.parse().expect("OpenSSH form");
         assert_eq!(parsed.as_str(), fp);
-        assert_eq!(format!(" {fp}= ").parse::<SshHostKeyFingerprint>(), Ok(parsed));
+        assert_eq!(
+            format!(" {fp}= ").parse::<SshHostKeyFingerprint>(),
+            Ok(parsed)
+        );
         for bad in [
             "",
             "uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s",
