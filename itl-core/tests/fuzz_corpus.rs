@@ -1,15 +1,40 @@
-//! Replays the fuzzing corpus (`fuzz/corpus/parse`, including every input the fuzzer kept) on
-//! the stable toolchain: nothing panics, and whatever parses re-serialises to its input.
+//! Replays the fuzzing corpora of the parsers this crate owns on the stable toolchain, each
+//! input through the same checks the fuzz target runs (`fuzz/checks/<target>.rs`):
+//!
+//! * `parse`: the full pipeline (parse, render, summarise, verify, decode certificates);
+//! * `itl_parse`: the parser alone (round trip to the input bytes);
+//! * `plan_file`: plan files (a parsed plan prints as the same plan; errors name lines).
+
+use std::path::{Path, PathBuf};
 
 use itl_core::{TrustList, render, signature, summary::ListSummary};
 
+#[path = "../../fuzz/checks/itl_parse.rs"]
+mod itl_parse;
+#[path = "../../fuzz/checks/plan_file.rs"]
+mod plan_file;
+
+fn corpus(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fuzz/corpus")
+        .join(target);
+    let mut out: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| {
+            let path = entry.expect("directory entry").path();
+            let bytes = std::fs::read(&path).expect("readable corpus file");
+            (path, bytes)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 #[test]
 fn replay_corpus() {
-    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../fuzz/corpus/parse"));
     let mut count = 0;
     let mut parsed = 0;
-    for entry in std::fs::read_dir(dir).expect("fuzz/corpus/parse exists") {
-        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+    for (_, bytes) in corpus("parse") {
         if let Ok(list) = TrustList::parse(&bytes) {
             assert_eq!(list.to_bytes(), bytes);
             let _ = render::render(&list, &render::RenderOptions::default());
@@ -21,4 +46,32 @@ fn replay_corpus() {
     }
     assert!(count >= 31, "corpus has {count} inputs");
     assert!(parsed >= 9, "{parsed} of {count} parse");
+}
+
+#[test]
+fn replay_itl_parse_corpus() {
+    let inputs = corpus("itl_parse");
+    let mut parsed = 0;
+    for (path, bytes) in &inputs {
+        eprintln!("{}", path.display());
+        itl_parse::check(bytes);
+        parsed += usize::from(TrustList::parse(bytes).is_ok());
+    }
+    assert!(inputs.len() >= 20, "corpus has {} inputs", inputs.len());
+    assert!(parsed >= 5, "{parsed} of {} parse", inputs.len());
+}
+
+#[test]
+fn replay_plan_file_corpus() {
+    let inputs = corpus("plan_file");
+    let mut parsed = 0;
+    for (path, bytes) in &inputs {
+        eprintln!("{}", path.display());
+        plan_file::check(bytes);
+        parsed += usize::from(
+            std::str::from_utf8(bytes).is_ok_and(|t| itl_core::plan::Plan::parse(t).is_ok()),
+        );
+    }
+    assert!(inputs.len() >= 10, "corpus has {} inputs", inputs.len());
+    assert!(parsed >= 3, "{parsed} of {} parse", inputs.len());
 }

@@ -533,3 +533,61 @@ fn control_characters_in_status_messages_are_stripped() {
     let dated = parse_status_messages(html.as_bytes()).expect("parses");
     assert!(matches!(dated[0].time, MessageTime::At(_)));
 }
+
+#[test]
+fn hostile_network_setup_fields_lose_their_control_characters() {
+    // Escape sequences (clear screen, OSC title, a C1 CSI), BEL, DEL and a character
+    // reference to ESC in every field the sweep keeps from a Network Setup page.
+    // Real pages are kilobytes long; a page that is more than 1% control bytes is binary.
+    let filler = "<tr><td><b>Domain name</b></td><td>example.com</td></tr>".repeat(20);
+    let html = "<table>\
+        <tr><td><b>TFTP server 1</b></td><td>\u{1b}[2J10.0.0.1\u{7}</td></tr>\
+        <tr><td><b>Host name</b></td><td>SEP\u{9b}31m0011\u{7f}223344AA</td></tr>\
+        <tr><td><b>Security mode</b></td><td>&#27;]0;pwned&#7;Encrypted</td></tr>\
+        <tr><td><b>TVS</b></td><td>ucm-pub\u{1b}[K, ucm-sub1</td></tr>\
+        <tr><td><b>ITL file</b></td><td>Inst\u{1b}alled</td></tr>\
+        <tr><td><b>ITL signature</b></td><td>\u{1b}[31mmangled\u{1b}[0m</td></tr>"
+        .to_owned()
+        + &filler
+        + "</table>";
+    let got = setup(&html);
+    assert_eq!(
+        got,
+        NetworkSetup {
+            tftp_server_1: s("[2J10.0.0.1"),
+            host_name: s("SEP31m0011223344AA"),
+            security_mode: s("]0;pwnedEncrypted"),
+            tvs: strings(&["ucm-pub[K", "ucm-sub1"]),
+            tvs_row: true,
+            itl_file: Some(TrustField::Installed),
+            itl_signature: Some(TrustField::Text("[31mmangled[0m".into())),
+            ..NetworkSetup::default()
+        }
+    );
+    // Reject twin: the same page without the controls reads the same words.
+    let plain = setup(
+        "<table><tr><td>TFTP server 1</td><td>10.0.0.1</td></tr>\
+         <tr><td>ITL file</td><td>Installed</td></tr></table>",
+    );
+    assert_eq!(plain.tftp_server_1, s("10.0.0.1"));
+    assert_eq!(plain.itl_file, Some(TrustField::Installed));
+}
+
+#[test]
+fn hostile_device_information_x_loses_its_control_characters() {
+    let xml = "<DeviceInformation><MACAddress>0011\u{1b}[2J223344AA</MACAddress>\
+        <HostName>SEP0011223344AA&#x1b;]52;c;cm0gLXJm&#x7;</HostName>\
+        <modelNumber>CP-8841\u{9b}1m</modelNumber>\
+        <appLoadID>sip88xx\u{0}.14-2-1</appLoadID></DeviceInformation>";
+    let got = parse_device_information_x(xml.as_bytes()).expect("text");
+    assert_eq!(got.mac, s("0011[2J223344AA"));
+    assert_eq!(got.host_name, s("SEP0011223344AA]52;c;cm0gLXJm"));
+    assert_eq!(got.model, s("CP-88411m"));
+    assert_eq!(got.load_id, s("sip88xx.14-2-1"));
+    for text in [&got.mac, &got.host_name, &got.model, &got.load_id]
+        .into_iter()
+        .flatten()
+    {
+        assert!(!text.chars().any(char::is_control), "{text:?}");
+    }
+}

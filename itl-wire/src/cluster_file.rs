@@ -32,7 +32,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::address::{AddressError, ServerAddress, Transport};
-use crate::fingerprint::Sha256Fingerprint;
+use crate::fingerprint::{Sha256Fingerprint, SshHostKeyFingerprint};
 
 /// The default name of the environment variable that holds the password.
 pub const DEFAULT_PASSWORD_ENV: &str = "ITL_PASSWORD";
@@ -199,6 +199,7 @@ impl ClusterFile {
             node.tftp_service()?;
             node.tls_pin()?;
             node.ssh_addr()?;
+            node.ssh_host_key()?;
         }
         Ok(())
     }
@@ -256,6 +257,22 @@ impl NodeEntry {
                     field: "tls_sha256",
                     value: text.to_owned(),
                     reason: "expected a SHA-256 fingerprint (64 hex digits, colons optional)",
+                })
+            })
+            .transpose()
+    }
+
+    /// The pinned SSH host key fingerprint; a malformed `ssh_host_key_sha256` is an error
+    /// naming the node and the key.
+    pub fn ssh_host_key(&self) -> Result<Option<SshHostKeyFingerprint>, ClusterFileError> {
+        self.ssh_host_key_sha256
+            .as_deref()
+            .map(|text| {
+                text.parse().map_err(|_| ClusterFileError::Malformed {
+                    node: self.name.clone(),
+                    field: "ssh_host_key_sha256",
+                    value: text.to_owned(),
+                    reason: "expected an OpenSSH fingerprint (SHA256:<43 base64 characters>)",
                 })
             })
             .transpose()
@@ -412,5 +429,58 @@ control_center = "https://127.0.1.2:8443/controlcenterservice2/services/ControlC
             ClusterFile::from_toml_str(&bad_ssh),
             Err(ClusterFileError::Malformed { field: "ssh", .. })
         ));
+    }
+
+    #[test]
+    fn malformed_pins_are_errors_naming_the_node_and_the_key() {
+        let with_sub_pins = |tls: &str, ssh: &str| {
+            format!("{SAMPLE}tls_sha256 = \"{tls}\"\nssh_host_key_sha256 = \"{ssh}\"\n")
+        };
+        let good_tls = "SHA256:".to_owned() + &"ab".repeat(32);
+        let good_ssh = "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s";
+        let file = ClusterFile::from_toml_str(&with_sub_pins(&good_tls, good_ssh)).expect("valid");
+        assert_eq!(
+            file.nodes[1].tls_pin().expect("valid"),
+            Some(Sha256Fingerprint([0xab; 32]))
+        );
+        assert_eq!(
+            file.nodes[1]
+                .ssh_host_key()
+                .expect("valid")
+                .map(|k| k.to_string()),
+            Some(good_ssh.to_owned())
+        );
+        for (tls, ssh, key, value) in [
+            ("ab:cd", good_ssh, "tls_sha256", "ab:cd"),
+            (&"zz".repeat(32), good_ssh, "tls_sha256", &"zz".repeat(32)),
+            (
+                &good_tls,
+                "uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s",
+                "ssh_host_key_sha256",
+                "uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s",
+            ),
+            (&good_tls, "SHA256:abc", "ssh_host_key_sha256", "SHA256:abc"),
+            (&good_tls, "ab:cd:ef", "ssh_host_key_sha256", "ab:cd:ef"),
+        ] {
+            let err = ClusterFile::from_toml_str(&with_sub_pins(tls, ssh)).expect_err(value);
+            match &err {
+                ClusterFileError::Malformed {
+                    node,
+                    field,
+                    value: shown,
+                    ..
+                } => assert_eq!(
+                    (node.as_str(), *field, shown.as_str()),
+                    ("ucm-sub1", key, value)
+                ),
+                other => panic!("{other}"),
+            }
+            assert!(
+                err.to_string().starts_with(&format!(
+                    "node ucm-sub1: {key} {value:?} is not valid: expected "
+                )),
+                "{err}"
+            );
+        }
     }
 }

@@ -1,4 +1,7 @@
-//! Certificate fingerprints as the cluster file pins them and people compare them.
+//! Fingerprints as the cluster file pins them and people compare them: a certificate's
+//! SHA-256 in hex ([`Sha256Fingerprint`], `tls_sha256`) and an SSH host key's OpenSSH
+//! SHA-256 in base64 ([`SshHostKeyFingerprint`], `ssh_host_key_sha256`). Every reader of a
+//! pinned fingerprint parses it here.
 
 use std::fmt;
 use std::str::FromStr;
@@ -72,6 +75,60 @@ impl FromStr for Sha256Fingerprint {
     }
 }
 
+/// An SSH host key's OpenSSH SHA-256 fingerprint: `SHA256:` and 43 characters of unpadded
+/// base64 (the form `ssh-keygen -l` prints).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct SshHostKeyFingerprint(String);
+
+/// A host key fingerprint that is not `SHA256:<43 base64 characters>`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not an SSH host key fingerprint (SHA256:<43 base64 characters>): {0:?}")]
+pub struct SshFingerprintParseError(pub String);
+
+impl SshHostKeyFingerprint {
+    /// The fingerprint as OpenSSH prints it (`SHA256:…`, no padding).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for SshHostKeyFingerprint {
+    type Err = SshFingerprintParseError;
+
+    /// `SHA256:` and 43 base64 characters; surrounding spaces and trailing `=` padding are
+    /// ignored.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = || SshFingerprintParseError(s.trim().chars().take(120).collect());
+        let body = s
+            .trim()
+            .strip_prefix("SHA256:")
+            .ok_or_else(err)?
+            .trim_end_matches('=');
+        let base64 = |b: u8| b.is_ascii_alphanumeric() || b == b'+' || b == b'/';
+        // 43 characters carry 258 bits: the last one holds 2 bits of the digest and 4 zero bits.
+        let last_ok = body
+            .bytes()
+            .last()
+            .is_some_and(|b| b"AEIMQUYcgkosw048".contains(&b));
+        if body.len() != 43 || !body.bytes().all(base64) || !last_ok {
+            return Err(err());
+        }
+        Ok(Self(format!("SHA256:{body}")))
+    }
+}
+
+impl fmt::Display for SshHostKeyFingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for SshHostKeyFingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SshHostKeyFingerprint({})", self.0)
+    }
+}
+
 impl serde::Serialize for Sha256Fingerprint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
@@ -121,5 +178,32 @@ mod tests {
             Sha256Fingerprint::of_der(b"abc").to_hex(),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+
+    #[test]
+    fn ssh_host_key_fingerprints_parse_strictly() {
+        let fp = "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s";
+        let parsed: SshHostKeyFingerprint = fp.parse().expect("OpenSSH form");
+        assert_eq!(parsed.as_str(), fp);
+        assert_eq!(
+            format!(" {fp}= ").parse::<SshHostKeyFingerprint>(),
+            Ok(parsed)
+        );
+        for bad in [
+            "",
+            "uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s",
+            "SHA256:short",
+            "MD5:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s",
+            "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2!",
+            // 43 characters, but the last one has bits past the 256-bit digest.
+            "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2t",
+            "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2sA",
+        ] {
+            assert_eq!(
+                bad.parse::<SshHostKeyFingerprint>(),
+                Err(SshFingerprintParseError(bad.trim().to_owned())),
+                "{bad:?}"
+            );
+        }
     }
 }

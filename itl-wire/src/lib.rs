@@ -33,4 +33,6 @@ pub mod fingerprint;
 pub mod soap;
 pub mod tftp;
 
-pub use fingerprint::{FingerprintParseError, Sha256Fingerprint};
+pub use fingerprint::{
+    FingerprintParseError, Sha256Fingerprint, SshFingerprintParseError, SshHostKeyFingerprint,
+};

@@ -24,21 +24,12 @@ pub enum HostKeyPin {
 pub struct HostKeyPinError(pub String);
 
 impl HostKeyPin {
-    /// Parses `SHA256:<base64>` (trailing `=` padding tolerated and removed).
+    /// Parses `SHA256:<base64>` (trailing `=` padding tolerated and removed) with the one
+    /// fingerprint parser, [`itl_wire::SshHostKeyFingerprint`].
     pub fn parse(text: &str) -> Result<Self, HostKeyPinError> {
-        let t = text.trim();
-        let body = t
-            .strip_prefix("SHA256:")
-            .ok_or_else(|| HostKeyPinError(t.to_owned()))?
-            .trim_end_matches('=');
-        let ok = body.len() == 43
-            && body
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/');
-        if !ok {
-            return Err(HostKeyPinError(t.to_owned()));
-        }
-        Ok(HostKeyPin::Sha256(format!("SHA256:{body}")))
+        text.parse::<itl_wire::SshHostKeyFingerprint>()
+            .map(|fp| HostKeyPin::Sha256(fp.to_string()))
+            .map_err(|_| HostKeyPinError(text.trim().to_owned()))
     }
 
     /// The pinned fingerprint, if any.

@@ -1,0 +1,80 @@
+//! Replays the fuzzing corpora of the parsers this crate owns on the stable toolchain, each
+//! input through the same checks the fuzz target runs (`fuzz/checks/<target>.rs`): TFTP
+//! packets, cluster files, SOAP messages (AXL, RisPort70, Control Center) and admin-CLI
+//! output.
+
+use std::path::{Path, PathBuf};
+
+#[path = "../../fuzz/checks/admin_cli_output.rs"]
+mod admin_cli_output;
+#[path = "../../fuzz/checks/cluster_file.rs"]
+mod cluster_file;
+#[path = "../../fuzz/checks/soap_response.rs"]
+mod soap_response;
+#[path = "../../fuzz/checks/tftp_packet.rs"]
+mod tftp_packet;
+
+fn corpus(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fuzz/corpus")
+        .join(target);
+    let mut out: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| {
+            let path = entry.expect("directory entry").path();
+            let bytes = std::fs::read(&path).expect("readable corpus file");
+            (path, bytes)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Runs `check` on every input of `target`; returns how many inputs `accepted` accepts.
+fn replay(target: &str, check: fn(&[u8]), accepted: impl Fn(&[u8]) -> bool) -> (usize, usize) {
+    let inputs = corpus(target);
+    let mut ok = 0;
+    for (path, bytes) in &inputs {
+        eprintln!("{}", path.display());
+        check(bytes);
+        ok += usize::from(accepted(bytes));
+    }
+    (inputs.len(), ok)
+}
+
+#[test]
+fn replay_tftp_packet_corpus() {
+    let (n, ok) = replay("tftp_packet", tftp_packet::check, |b| {
+        itl_wire::tftp::Packet::decode(b).is_ok()
+    });
+    assert!(n >= 10, "corpus has {n} inputs");
+    assert!(ok >= 5, "{ok} of {n} decode");
+}
+
+#[test]
+fn replay_cluster_file_corpus() {
+    let (n, ok) = replay("cluster_file", cluster_file::check, |b| {
+        std::str::from_utf8(b)
+            .is_ok_and(|t| itl_wire::cluster_file::ClusterFile::from_toml_str(t).is_ok())
+    });
+    assert!(n >= 5, "corpus has {n} inputs");
+    assert!(ok >= 1, "{ok} of {n} are accepted");
+}
+
+#[test]
+fn replay_soap_response_corpus() {
+    use itl_wire::soap::{axl, control_center, risport};
+    let (n, ok) = replay("soap_response", soap_response::check, |b| {
+        axl::parse_sql_response(b).is_ok()
+            || risport::parse_select_response(b).is_ok()
+            || control_center::parse_service_status_response(b).is_ok()
+    });
+    assert!(n >= 10, "corpus has {n} inputs");
+    assert!(ok >= 3, "{ok} of {n} decode");
+}
+
+#[test]
+fn replay_admin_cli_output_corpus() {
+    let (n, _) = replay("admin_cli_output", admin_cli_output::check, |_| true);
+    assert!(n >= 10, "corpus has {n} inputs");
+}
