@@ -32,6 +32,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod cluster_certs;
 pub mod fetch;
 pub mod http;
 pub mod plan_input;

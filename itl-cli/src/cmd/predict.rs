@@ -384,8 +384,8 @@ fn offline(args: &Args) -> Result<u8> {
         .collect();
     let mut tvs = Vec::new();
     for (i, path) in args.tvs_cert.iter().enumerate() {
-        let der =
-            super::verify::certificate_der(&read_input(path)?).with_context(|| display(path))?;
+        let der = itl_cucm::cluster_certs::certificate_der(&read_input(path)?)
+            .map_err(|e| anyhow::anyhow!("{}: not a PEM or DER certificate: {e}", display(path)))?;
         let mut server = TvsServer::from_der(&format!("tvs{}", i + 1), &der)
             .map_err(|e| anyhow::anyhow!("{}: {e}", display(path)))?;
         server.trust_sources = vouched.clone();

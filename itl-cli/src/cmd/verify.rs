@@ -9,8 +9,7 @@ use crate::input::{display, expand_tlv_inputs, read_input};
 use anyhow::{Context, Result, bail};
 use itl_core::names::parse_dn_text;
 use itl_core::verify::{
-    CertificateDates, ClusterCert, ClusterCerts, ClusterRole, Finding, Report, SignatureReport,
-    VerifyOptions, verify,
+    CertificateDates, ClusterCerts, Finding, Report, SignatureReport, VerifyOptions, verify,
 };
 use itl_core::{ListKind, ParseError, TrustList, UnixTime};
 use rayon::prelude::*;
@@ -196,144 +195,11 @@ fn print_text(name: &str, report: &Report, signer_name: Option<&str>) {
     }
 }
 
-/// File extensions read from a cluster-certificate folder.
-const CERT_EXTENSIONS: [&str; 4] = ["pem", "der", "crt", "cer"];
-
-/// Reads a folder of cluster certificates: files directly in it belong to no node, files in
-/// a sub-folder to the node named like the sub-folder. The role is the file stem.
+/// Reads a folder of cluster certificates (the library's loader) and prints its notes.
 fn read_cluster_certs(dir: &Path) -> Result<ClusterCerts> {
-    let mut certs = Vec::new();
-    let entries = sorted_entries(dir)
-        .with_context(|| format!("cannot list the cluster certificates in {}", dir.display()))?;
-    for path in entries {
-        if path.is_dir() {
-            let node = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            for file in
-                sorted_entries(&path).with_context(|| format!("cannot list {}", path.display()))?
-            {
-                if file.is_file() {
-                    read_cluster_cert(&file, Some(&node), &mut certs)?;
-                }
-            }
-        } else {
-            read_cluster_cert(&path, None, &mut certs)?;
-        }
+    let loaded = itl_cucm::cluster_certs::load_cluster_certs(dir)?;
+    for note in &loaded.notes {
+        eprintln!("itl: note: {note}");
     }
-    if certs.is_empty() {
-        bail!(
-            "no certificates (*.pem, *.der, *.crt, *.cer) in {}",
-            dir.display()
-        );
-    }
-    Ok(ClusterCerts::new(certs))
-}
-
-fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut paths = std::fs::read_dir(dir)?
-        .map(|entry| entry.map(|e| e.path()))
-        .collect::<std::io::Result<Vec<_>>>()?;
-    paths.sort();
-    Ok(paths)
-}
-
-fn read_cluster_cert(path: &Path, node: Option<&str>, certs: &mut Vec<ClusterCert>) -> Result<()> {
-    let wanted = path
-        .extension()
-        .is_some_and(|e| CERT_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)));
-    if !wanted {
-        return Ok(());
-    }
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let der = certificate_der(&bytes)
-        .with_context(|| format!("{}: not a PEM or DER certificate", path.display()))?;
-    let role = ClusterRole::from_stem(&stem);
-    if let ClusterRole::Other(name) = &role {
-        eprintln!(
-            "itl: note: {}: `{name}` is not a known certificate role (CallManager, TVS, ITLRecovery, CAPF...); it only counts as a current certificate",
-            path.display()
-        );
-    }
-    certs.push(ClusterCert::new(node, role, der));
-    Ok(())
-}
-
-/// The DER of the first certificate in a PEM file, or the bytes themselves when they look
-/// like DER (a SEQUENCE).
-pub(crate) fn certificate_der(bytes: &[u8]) -> Result<Vec<u8>> {
-    const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
-    const END: &str = "-----END CERTIFICATE-----";
-    let text = String::from_utf8_lossy(bytes);
-    if let Some(start) = text.find(BEGIN) {
-        let body = &text[start + BEGIN.len()..];
-        let end = body.find(END).context("PEM block without an END line")?;
-        let der = base64_decode(&body[..end]).context("bad base64 in the PEM block")?;
-        if der.first() != Some(&0x30) {
-            bail!("the PEM block is not a DER SEQUENCE");
-        }
-        return Ok(der);
-    }
-    if bytes.first() == Some(&0x30) && bytes.len() > 16 {
-        return Ok(bytes.to_vec());
-    }
-    bail!("no `{BEGIN}` line and not DER")
-}
-
-/// Standard base64 (RFC 4648) with whitespace ignored.
-fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    fn value(c: u8) -> Option<u32> {
-        Some(u32::from(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        }))
-    }
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let mut acc = 0u32;
-    let mut bits = 0u32;
-    let mut padding = 0usize;
-    for &c in text.as_bytes() {
-        if c.is_ascii_whitespace() {
-            continue;
-        }
-        if c == b'=' {
-            padding += 1;
-            continue;
-        }
-        if padding > 0 {
-            return None;
-        }
-        acc = (acc << 6) | value(c)?;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    (padding <= 2).then_some(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base64_round_trips_known_values() {
-        assert_eq!(base64_decode("TWFu").unwrap(), b"Man");
-        assert_eq!(base64_decode("TWE=").unwrap(), b"Ma");
-        assert_eq!(base64_decode("TQ==\n").unwrap(), b"M");
-        assert_eq!(base64_decode("TW\nFu").unwrap(), b"Man");
-        assert!(base64_decode("TQ=a").is_none());
-        assert!(base64_decode("T*==").is_none());
-    }
+    Ok(loaded.certs)
 }
