@@ -1,6 +1,5 @@
 //! Which CUCM behaviour a cluster follows (`trust-and-procedure.md` §1.2, §5.4).
 
-use std::fmt;
 use std::str::FromStr;
 
 /// Which CUCM behaviour a cluster follows. The trust rules change at 12.0 (ITLRecovery signs
@@ -64,11 +63,7 @@ impl Generation {
     }
 }
 
-impl fmt::Display for Generation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+named!(Generation, name);
 
 /// A generation name that is not one of `11.5`, `12+`, `14+` (or their aliases).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

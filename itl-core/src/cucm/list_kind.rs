@@ -1,7 +1,5 @@
 //! The two kinds of trust list, and the names TFTP serves them under.
 
-use std::fmt;
-
 use super::Mac;
 
 /// Whether a trust list is an ITL or a CTL.
@@ -54,11 +52,7 @@ impl ListKind {
     }
 }
 
-impl fmt::Display for ListKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+named!(ListKind, as_str);
 
 impl serde::Serialize for ListKind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -13,6 +13,34 @@
 //! | MAC address / device name | [`Mac`] |
 //! | what a phone model can do | [`ModelInfo`], [`ModelFamily`], [`PageLayout`] |
 
+/// `Display` through the method that names a value (`name`, `plan_name`...), and with `serde`
+/// also serde through that name and `FromStr`: one spelling of each word in text, JSON and TOML.
+macro_rules! named {
+    ($t:ty, $name:ident) => {
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.$name())
+            }
+        }
+    };
+    ($t:ty, $name:ident, serde) => {
+        named!($t, $name);
+
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.$name())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                text.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
 mod generation;
 pub mod list_kind;
 mod mac;

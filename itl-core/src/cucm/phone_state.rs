@@ -1,7 +1,6 @@
 //! The state a sweep reports for one phone, the one vocabulary of sweep reports, the
 //! simulator's truth and the predictor's inputs.
 
-use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
@@ -29,11 +28,7 @@ impl StateClass {
     }
 }
 
-impl fmt::Display for StateClass {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+named!(StateClass, name);
 
 /// What a sweep concludes about one phone. A phone's web page shows only a hash, so a list no
 /// TFTP node serves now is told apart (older list of this cluster, another cluster's list)
@@ -240,11 +235,7 @@ impl PhoneState {
     }
 }
 
-impl fmt::Display for PhoneState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+named!(PhoneState, name);
 
 /// A state name that is not one of [`PhoneState::ALL`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

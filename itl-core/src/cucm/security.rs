@@ -1,7 +1,6 @@
 //! Security modes: the cluster's (non-secure or mixed, `ClusterSecurityMode`) and a device's
 //! (its security profile: non-secure, authenticated or encrypted).
 
-use std::fmt;
 use std::str::FromStr;
 
 /// The cluster security mode (enterprise parameter `ClusterSecurityMode`: 0 or 1).
@@ -46,11 +45,7 @@ impl ClusterSecurityMode {
     }
 }
 
-impl fmt::Display for ClusterSecurityMode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+named!(ClusterSecurityMode, name);
 
 /// A device security mode (`typedevicesecuritymode`, the mode of a phone's security profile).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -105,11 +100,7 @@ impl DeviceSecurityMode {
     }
 }
 
-impl fmt::Display for DeviceSecurityMode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+named!(DeviceSecurityMode, name, serde);
 
 /// A device security mode name that is not one of CUCM's.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -121,19 +112,6 @@ impl FromStr for DeviceSecurityMode {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::parse(s).ok_or_else(|| UnknownSecurityMode(s.to_owned()))
-    }
-}
-
-impl serde::Serialize for DeviceSecurityMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.name())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeviceSecurityMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
     }
 }
 

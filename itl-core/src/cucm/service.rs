@@ -1,7 +1,6 @@
 //! CUCM services: one name per interface (plans, Control Center, the admin CLI) and their
 //! states (`cucm-interfaces.md` §3).
 
-use std::fmt;
 use std::str::FromStr;
 
 /// A CUCM service that `itl` reads, restarts, stops or starts.
@@ -145,11 +144,7 @@ fn fold(text: &str) -> String {
         .to_ascii_lowercase()
 }
 
-impl fmt::Display for Service {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.plan_name())
-    }
-}
+named!(Service, plan_name, serde);
 
 /// A service name that is none of those `itl` knows.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -166,19 +161,6 @@ impl FromStr for Service {
         Self::parse(s).ok_or_else(|| UnknownService {
             name: s.trim().to_owned(),
         })
-    }
-}
-
-impl serde::Serialize for Service {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.plan_name())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Service {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -231,11 +213,7 @@ impl ServiceStatus {
     }
 }
 
-impl fmt::Display for ServiceStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+named!(ServiceStatus, name);
 
 #[cfg(test)]
 mod tests {

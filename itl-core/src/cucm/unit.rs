@@ -1,6 +1,5 @@
 //! Certificate units: what `set cert regen <unit>` regenerates (`trust-and-procedure.md` §1.1).
 
-use std::fmt;
 use std::str::FromStr;
 
 use super::Generation;
@@ -122,11 +121,7 @@ impl CertUnit {
     }
 }
 
-impl fmt::Display for CertUnit {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+named!(CertUnit, name, serde);
 
 /// A unit name that is not one of CUCM's.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -143,19 +138,6 @@ impl FromStr for CertUnit {
         Self::parse(s).ok_or_else(|| UnknownUnit {
             name: s.trim().to_owned(),
         })
-    }
-}
-
-impl serde::Serialize for CertUnit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.name())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CertUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
     }
 }
 
