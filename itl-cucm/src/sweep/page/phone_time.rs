@@ -13,6 +13,7 @@
 //! A date and time becomes a [`PhoneTime`]; a time of day alone a [`TimeOfDay`]; both are a
 //! [`MessageTime`].
 
+use itl_core::time::{civil_from_days, days_from_civil};
 use std::fmt;
 
 /// A time as a phone prints it: no time zone (the phone's local time), so only comparable
@@ -302,30 +303,6 @@ fn to_time(date: Date, time: Clock) -> Option<PhoneTime> {
     })
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// (year, month, day) of days since 1970-01-01.
-pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -397,7 +374,10 @@ mod tests {
     #[test]
     fn calendar_and_time_of_day() {
         assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
+        assert_eq!(
+            civil_from_days(days_from_civil(2024, 2, 29)),
+            (2024, 2, 29u32)
+        );
         assert_eq!(PhoneTime { secs: -1 }.to_string(), "1969-12-31T23:59:59");
         let now = PhoneTime {
             secs: days_from_civil(2025, 6, 2) * 86_400 + 8 * 3600,

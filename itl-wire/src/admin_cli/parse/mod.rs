@@ -205,7 +205,11 @@ impl CliDate {
     /// Seconds since 1970-01-01 reading the wall-clock fields as UTC (the zone abbreviation
     /// is ambiguous and ignored: callers compare dates printed by one node).
     pub fn unix_seconds_ignoring_zone(&self) -> i64 {
-        let days = days_from_civil(self.year, u32::from(self.month), u32::from(self.day));
+        let days = itl_core::time::days_from_civil(
+            i64::from(self.year),
+            u32::from(self.month),
+            u32::from(self.day),
+        );
         days * 86_400
             + i64::from(self.hour) * 3600
             + i64::from(self.minute) * 60
@@ -221,18 +225,6 @@ impl fmt::Display for CliDate {
             self.year, self.month, self.day, self.hour, self.minute, self.second, self.zone
         )
     }
-}
-
-/// Days from 1970-01-01 to a proleptic Gregorian date.
-pub(crate) fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
-    let y = i64::from(y) - i64::from(m <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(m);
-    let mp = if m > 2 { m - 3 } else { m + 9 };
-    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 /// Finds a `Www Mmm dd HH:MM:SS TZ yyyy` run in `tokens`: its start index and the date.
