@@ -27,6 +27,7 @@ pub mod classify;
 pub mod clock;
 pub mod csv_records;
 pub mod diff;
+pub mod feed;
 pub mod inventory;
 pub mod observer;
 pub mod options;
