@@ -36,6 +36,7 @@ pub mod plan;
 pub mod references;
 pub mod report;
 pub mod run;
+pub mod schedule;
 
 pub use crate::served::{TftpNode, tftp_nodes_of};
 pub use archive::{Archive, ArchiveEntry, ArchiveError};
@@ -47,4 +48,4 @@ pub use observer::{Quiet, SweepObserver};
 pub use options::SweepOptions;
 pub use plan::{PhoneSource, PlanError, SweepPlan, assemble};
 pub use report::{PhoneRecord, SweepReport};
-pub use run::{SweepError, run_sweep};
+pub use run::{SweepError, run_sweep, run_sweep_fed};
