@@ -1,66 +1,72 @@
-//! Sweep benchmark (issue 5): a full cluster-mode sweep (AXL + RisPort70 discovery, reference
-//! lists, every phone's two pages, classification) of a simulated 10,000-phone cluster with
-//! the real client code (`discover` + `run_sweep`), default concurrency (64), RisPort pacing
-//! off.
+//! Sweep benchmark (issue 12 §3): the CLI as a user runs it. `itl sim serve` in its own
+//! process (default RisPort budget of 15 requests per rolling minute), then `itl sweep
+//! --cluster FILE` with default options, timed from start to exit; peak RSS of the sweep
+//! process from `wait4`. Scenarios:
 //!
-//! The simulator runs in a child process (`sweep-sim`, this package's binary), so the figures
-//! are the sweep's own: wall time, peak RSS (`VmHWM` of this process) and CPU time
-//! (`getrusage`, user + system, every thread). Every phone's state is checked against the
-//! simulator's truth file. Goal: ≤ 10 s wall and ≤ 150 MB peak RSS on 2 cores.
+//! | scenario | goal |
+//! |---|---|
+//! | 10,000 healthy phones | ≤ 10 s wall, ≤ 150 MB peak RSS |
+//! | 10,000 phones, the fault mix of issue 12 | ≤ 30 s wall |
+//! | 40,000 healthy phones | bound by the RisPort budget: 40 requests at 15 per minute |
 //!
 //! ```sh
-//! cargo bench -p itl-benches --bench sweep
-//! ITL_BENCH_PHONES=2000 ITL_BENCH_FAULTS= cargo bench -p itl-benches --bench sweep
+//! cargo build --release -p itl-cli && cargo bench -p itl-benches --bench sweep
+//! ITL_BENCH_SCENARIOS=healthy,faults cargo bench -p itl-benches --bench sweep
 //! ```
+//!
+//! The `itl` binary is `target/release/itl` (or `ITL_BIN`). Nothing of the simulator's
+//! internals is used: the timed sweep starts with an empty archive, as a new user's does.
+//!
+//! Every sweep is also checked against the simulator's truth file (`--truth`): each phone's
+//! state must equal the truth's `state`. With faults, a second sweep (not timed) reads the
+//! archive `itl sim serve --archive` writes (what earlier sweeps would have archived) and
+//! must equal the truth's `state_with_archive` (issue 12, "Done when").
 
-use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
-use itl_cucm::fetch::Transport;
-use itl_cucm::secrets::{Credentials, Secret};
-use itl_cucm::session::{ClusterSession, SessionOptions};
-use itl_cucm::sweep::{
-    Archive, PhoneSource, Quiet, SweepOptions, assemble, cancel_pair, inventory, run_sweep,
-};
-use itl_wire::cluster_file::ClusterFile;
-
-/// Faults of the benchmark cluster: every state a page read can give, but no phone that
-/// holds a connection open (those would measure the timeout, not the sweep).
-const DEFAULT_FAULTS: &str = "web-off=2%,powered-off=1%,stale-itl=2%,foreign-itl=0.5%,\
-                              update-failed=1%,no-itl=0.5%,garbage=0.5%,oversized=0.1%";
 const PASSWORD: &str = "sweep-bench";
-const WALL_GOAL: Duration = Duration::from_secs(10);
-const RSS_GOAL_KB: u64 = 150 * 1000;
+const FAULTS: &str = "unreachable=2%,slow=1%,garbage=1%,oversized=0.5%,web-off=3%,stale-itl=2%,\
+                      foreign-itl=0.5%,update-failed=1%,powered-off=2%";
 
-/// User + system CPU time of this process (all threads).
-fn cpu_time() -> Duration {
-    // SAFETY: getrusage writes into the zeroed struct we own; RUSAGE_SELF is valid.
-    let usage = unsafe {
-        let mut u: libc::rusage = std::mem::zeroed();
-        if libc::getrusage(libc::RUSAGE_SELF, &mut u) != 0 {
-            return Duration::ZERO;
-        }
-        u
-    };
-    let tv = |t: libc::timeval| {
-        Duration::from_secs(t.tv_sec.max(0) as u64) + Duration::from_micros(t.tv_usec.max(0) as u64)
-    };
-    tv(usage.ru_utime) + tv(usage.ru_stime)
+struct Scenario {
+    name: &'static str,
+    phones: usize,
+    faults: &'static str,
+    wall_goal: Option<Duration>,
+    rss_goal_kb: Option<u64>,
 }
 
-/// A `kB` field of /proc/self/status.
-fn status_kb(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix(field))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
+const SCENARIOS: [Scenario; 3] = [
+    Scenario {
+        name: "healthy",
+        phones: 10_000,
+        faults: "",
+        wall_goal: Some(Duration::from_secs(10)),
+        rss_goal_kb: Some(150_000),
+    },
+    Scenario {
+        name: "faults",
+        phones: 10_000,
+        faults: FAULTS,
+        wall_goal: Some(Duration::from_secs(30)),
+        rss_goal_kb: None,
+    },
+    Scenario {
+        name: "40k",
+        phones: 40_000,
+        faults: "",
+        wall_goal: None,
+        rss_goal_kb: None,
+    },
+];
+
+fn itl_bin() -> PathBuf {
+    std::env::var_os("ITL_BIN").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/itl"),
+        PathBuf::from,
+    )
 }
 
 fn loadavg() -> String {
@@ -69,235 +75,198 @@ fn loadavg() -> String {
         .unwrap_or_default()
 }
 
-fn cpu_model() -> String {
-    std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("model name"))
-                .map(|v| v.trim_start_matches([' ', '\t', ':']).to_owned())
-        })
-        .unwrap_or_default()
-}
-
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-/// The truth file: name → state.
-fn load_truth(path: &Path) -> Result<Vec<(String, String)>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("truth: {e}"))?;
-    let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("truth: {e}"))?;
-    let phones = value["phones"].as_array().ok_or("truth: no phones")?;
-    phones
-        .iter()
-        .map(|p| match (p["name"].as_str(), p["state"].as_str()) {
-            (Some(n), Some(s)) => Ok((n.to_owned(), s.to_owned())),
-            _ => Err("truth: a phone without name or state".to_owned()),
-        })
-        .collect()
-}
-
-struct Figures {
-    wall: Duration,
-    discovery: Duration,
-    cpu: Duration,
-    phones: usize,
-    mismatches: Vec<String>,
-    by_state: String,
-}
-
-async fn sweep(
-    cluster_path: &Path,
-    archive_dir: &Path,
-    truth: &[(String, String)],
-) -> Result<Figures, String> {
-    let cluster = ClusterFile::load(cluster_path).map_err(|e| e.to_string())?;
-    let started = Instant::now();
-    let cpu0 = cpu_time();
-    let credentials = Credentials::new(cluster.cluster.user.clone(), Secret::new(PASSWORD));
-    let mut opts = SessionOptions::default();
-    opts.ris.per_minute = u32::MAX; // RisPort pacing off (what `itl sweep --risport-rate 0` does)
-    let session = ClusterSession::new(cluster.clone(), credentials, opts);
-    let clients = inventory::SoapClients::of(&session).map_err(|e| e.to_string())?;
-    let found = inventory::discover(&clients, cluster.cluster.phone_http_port)
-        .await
-        .map_err(|e| e.to_string())?;
-    let discovery = started.elapsed();
-    let plan = assemble(
-        Some(&cluster),
-        PhoneSource::Discovered(found),
-        Transport::Http,
-    )
-    .map_err(|e| e.to_string())?;
-    let mut archive = Archive::open(archive_dir).map_err(|e| e.to_string())?;
-    let options = SweepOptions {
-        // The simulator's phones show UTC.
-        phone_utc_offset: Some(0),
-        ..SweepOptions::default()
+/// Waits for `child`; its exit code and peak RSS in kB.
+fn wait_rss(child: &Child) -> Result<(i32, u64), String> {
+    let pid = i32::try_from(child.id()).map_err(|e| e.to_string())?;
+    let mut status = 0;
+    // SAFETY: wait4 on our own child; the rusage struct is zeroed and owned here.
+    let usage = unsafe {
+        let mut u: libc::rusage = std::mem::zeroed();
+        if libc::wait4(pid, &mut status, 0, &mut u) != pid {
+            return Err("wait4 failed".into());
+        }
+        u
     };
-    let (_handle, signal) = cancel_pair();
-    let report = run_sweep(plan, &mut archive, &options, &Quiet, signal)
-        .await
-        .map_err(|e| e.to_string())?;
-    let wall = started.elapsed();
-    let cpu = cpu_time().saturating_sub(cpu0);
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    Ok((code, u64::try_from(usage.ru_maxrss).unwrap_or(0)))
+}
 
-    // Every phone of the truth exactly once, in the state the truth expects.
-    let mut mismatches = Vec::new();
-    let mut got: HashMap<&str, (&str, usize)> = HashMap::new();
-    for p in &report.phones {
-        got.entry(p.name.as_str()).or_insert((p.state.name(), 0)).1 += 1;
+/// Kills the simulator when the scenario ends, however it ends.
+struct Sim(Child);
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
-    for (name, state) in truth {
-        match got.get(name.as_str()) {
-            Some((s, 1)) if s == state => {}
-            Some((s, n)) => mismatches.push(format!("{name}: {s} (x{n}), truth {state}")),
-            None => mismatches.push(format!("{name}: missing, truth {state}")),
+}
+
+/// Phones whose reported state differs from the truth's (`field`: `state` or
+/// `state_with_archive`), as `name: reported, truth` lines; an error when a phone is missing.
+fn truth_mismatches(report: &Path, truth: &Path, field: &str) -> Result<Vec<String>, String> {
+    let read = |p: &Path| -> Result<serde_json::Value, String> {
+        let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))
+    };
+    let (report, truth) = (read(report)?, read(truth)?);
+    let reported: std::collections::HashMap<&str, &str> = report["phones"]
+        .as_array()
+        .ok_or("report without phones")?
+        .iter()
+        .filter_map(|p| Some((p["name"].as_str()?, p["state"].as_str()?)))
+        .collect();
+    let mut out = Vec::new();
+    for t in truth["phones"].as_array().ok_or("truth without phones")? {
+        let name = t["name"].as_str().unwrap_or("?");
+        let want = t[field].as_str().unwrap_or("?");
+        match reported.get(name) {
+            Some(got) if *got == want => {}
+            Some(got) => out.push(format!("{name}: reported {got}, truth {want}")),
+            None => out.push(format!("{name}: not reported, truth {want}")),
         }
     }
-    if report.phones.len() != truth.len() {
-        mismatches.push(format!(
-            "{} phones reported, {} in the truth",
-            report.phones.len(),
-            truth.len()
-        ));
-    }
-    let by_state = report.summary.states_line();
-    Ok(Figures {
-        wall,
-        discovery,
-        cpu,
-        phones: report.phones.len(),
-        mismatches,
-        by_state,
-    })
+    Ok(out)
 }
 
-fn temp_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("itl-sweep-bench-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
-fn run() -> Result<bool, String> {
-    let phones: usize = env_or("ITL_BENCH_PHONES", 10_000);
-    let faults = std::env::var("ITL_BENCH_FAULTS").unwrap_or_else(|_| DEFAULT_FAULTS.to_owned());
-    let dir = temp_dir();
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let (cluster_path, truth_path, archive_dir) = (
-        dir.join("cluster.toml"),
-        dir.join("truth.json"),
-        dir.join("itl-archive"),
-    );
-
-    println!("sweep bench: {phones} phones, faults {faults:?}");
+/// Prints the first mismatches; true when there are none.
+fn agrees(what: &str, mismatches: &[String], phones: usize) -> bool {
     println!(
-        "machine: {} x {}, load average {}",
-        std::thread::available_parallelism().map_or(0, |n| n.get()),
-        cpu_model(),
+        "         {what}: {} of {phones} phones equal the truth",
+        phones - mismatches.len().min(phones)
+    );
+    for m in mismatches.iter().take(10) {
+        println!("           {m}");
+    }
+    mismatches.is_empty()
+}
+
+fn run_scenario(s: &Scenario, dir: &Path) -> Result<bool, String> {
+    let dir = dir.join(s.name);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let cluster = dir.join("cluster.toml");
+    let truth = dir.join("truth.json");
+    let earlier = dir.join("earlier-sweeps");
+    let _ = std::fs::remove_file(&cluster);
+    let sim = Command::new(itl_bin())
+        .args(["sim", "serve", "--nodes", "4", "--phones"])
+        .arg(s.phones.to_string())
+        .args(["--faults", s.faults, "--truth"])
+        .arg(&truth)
+        .arg("--archive")
+        .arg(&earlier)
+        .arg("--cluster-file")
+        .arg(&cluster)
+        .env("ITL_PASSWORD", PASSWORD)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("{}: {e}", itl_bin().display()))?;
+    let _sim = Sim(sim);
+    let ready = Instant::now();
+    while !cluster.exists() {
+        if ready.elapsed() > Duration::from_secs(120) {
+            return Err("the simulator did not write its cluster file".into());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let report = dir.join("report.json");
+    let started = Instant::now();
+    let sweep = Command::new(itl_bin())
+        .args(["sweep", "--quiet", "--cluster"])
+        .arg(&cluster)
+        .arg("--json")
+        .arg(&report)
+        .env("ITL_PASSWORD", PASSWORD)
+        .stdout(Stdio::null())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let (code, rss_kb) = wait_rss(&sweep)?;
+    let wall = started.elapsed();
+    let text = std::fs::read_to_string(&report).map_err(|e| format!("report: {e}"))?;
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    let phones = json["phones"].as_array().map_or(0, Vec::len);
+    let mut ok = phones == s.phones && (code == 0 || code == 1);
+    let first = truth_mismatches(&report, &truth, "state")?;
+    let wall_ok = s.wall_goal.is_none_or(|g| wall <= g);
+    let rss_ok = s.rss_goal_kb.is_none_or(|g| rss_kb <= g);
+    ok &= wall_ok && rss_ok;
+    let requests = s.phones.div_ceil(1000);
+    let bound_min = requests.saturating_sub(1) / 15;
+    println!(
+        "{:8} {:>6} phones: {:6.1} s wall{}, {:>4} MB peak RSS{}, exit {code}, {phones} phones \
+         reported, RisPort {requests} requests (budget bound: {bound_min} min of waiting), \
+         load {}",
+        s.name,
+        s.phones,
+        wall.as_secs_f64(),
+        s.wall_goal
+            .map_or(String::new(), |g| format!(" (goal ≤ {} s)", g.as_secs())),
+        rss_kb / 1000,
+        s.rss_goal_kb
+            .map_or(String::new(), |g| format!(" (goal ≤ {} MB)", g / 1000)),
         loadavg()
     );
-    let ready_at = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sweep-sim"))
-        .args(["--phones", &phones.to_string(), "--faults", &faults])
-        .arg("--cluster-file")
-        .arg(&cluster_path)
-        .arg("--truth")
-        .arg(&truth_path)
-        .arg("--archive")
-        .arg(&archive_dir)
-        .env("ITL_PASSWORD", PASSWORD)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot start sweep-sim: {e}"))?;
-    let mut line = String::new();
-    if let Some(out) = child.stdout.take() {
-        let _ = BufReader::new(out).read_line(&mut line);
-    }
-    let result = (|| {
-        if line.trim() != "ready" {
-            return Err("sweep-sim did not start".to_owned());
-        }
-        println!(
-            "simulator ready in {:.1} s (child process {})",
-            ready_at.elapsed().as_secs_f64(),
-            child.id()
-        );
-        let truth = load_truth(&truth_path)?;
-        let rss_before = status_kb("VmRSS:");
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
+    ok &= agrees("empty archive", &first, s.phones);
+    if !s.faults.is_empty() {
+        // The same phones, swept with what earlier sweeps archived.
+        let again = dir.join("report-with-archive.json");
+        let status = Command::new(itl_bin())
+            .args(["sweep", "--quiet", "--cluster"])
+            .arg(&cluster)
+            .arg("--archive")
+            .arg(&earlier)
+            .arg("--json")
+            .arg(&again)
+            .env("ITL_PASSWORD", PASSWORD)
+            .stdout(Stdio::null())
+            .status()
             .map_err(|e| e.to_string())?;
-        let load_before = loadavg();
-        let f = runtime.block_on(sweep(&cluster_path, &archive_dir, &truth))?;
-        drop(runtime);
-        let hwm = status_kb("VmHWM:");
-        let load_after = loadavg();
-        println!("states: {}", f.by_state);
-        println!(
-            "wall {:.2} s (discovery {:.2} s) | peak RSS {:.1} MB (RSS before the sweep {:.1} MB) | CPU {:.2} s = {:.0} µs per phone | load average before {load_before}, after {load_after}",
-            f.wall.as_secs_f64(),
-            f.discovery.as_secs_f64(),
-            hwm as f64 / 1000.0,
-            rss_before as f64 / 1000.0,
-            f.cpu.as_secs_f64(),
-            f.cpu.as_secs_f64() * 1e6 / f.phones.max(1) as f64,
-        );
-        if !f.mismatches.is_empty() {
-            for m in f.mismatches.iter().take(20) {
-                println!("MISMATCH {m}");
-            }
-            return Err(format!(
-                "{} phone(s) disagree with the truth",
-                f.mismatches.len()
-            ));
-        }
-        println!("all {} phones agree with the truth", f.phones);
-        let met = f.wall <= WALL_GOAL && hwm <= RSS_GOAL_KB;
-        println!(
-            "goal (<= {} s wall, <= {} MB peak RSS): {}",
-            WALL_GOAL.as_secs(),
-            RSS_GOAL_KB / 1000,
-            if met { "met" } else { "MISSED" }
-        );
-        Ok(met)
-    })();
-    // Closing its standard input stops the simulator.
-    drop(child.stdin.take());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        if let Ok(Some(_)) = child.try_wait() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
+        ok &= matches!(status.code(), Some(0 | 1));
+        let second = truth_mismatches(&again, &truth, "state_with_archive")?;
+        ok &= agrees("with --archive", &second, s.phones);
     }
-    if let Ok(None) = child.try_wait() {
-        let _ = child.kill();
-        let _ = child.wait();
-    }
-    let _ = std::fs::remove_dir_all(&dir);
-    let _ = std::io::stdout().flush();
-    result
+    Ok(ok)
 }
 
 fn main() -> ExitCode {
-    // `cargo bench` passes `--bench`; `cargo test --benches` runs it too: keep that quick.
     if std::env::args().any(|a| a == "--list") {
         return ExitCode::SUCCESS;
     }
-    match run() {
-        Ok(_) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("sweep bench: {e}");
-            ExitCode::FAILURE
+    if !itl_bin().exists() {
+        eprintln!(
+            "sweep bench: {} missing; run `cargo build --release -p itl-cli` first",
+            itl_bin().display()
+        );
+        return ExitCode::FAILURE;
+    }
+    let wanted = std::env::var("ITL_BENCH_SCENARIOS").unwrap_or_default();
+    let dir = std::env::temp_dir().join(format!("itl-sweep-bench-{}", std::process::id()));
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        eprintln!("sweep bench: {e}");
+        return ExitCode::FAILURE;
+    }
+    let mut all_ok = true;
+    for s in SCENARIOS
+        .iter()
+        .filter(|s| wanted.is_empty() || wanted.split(',').any(|w| w == s.name))
+    {
+        match run_scenario(s, &dir) {
+            Ok(ok) => all_ok &= ok,
+            Err(e) => {
+                eprintln!("sweep bench {}: {e}", s.name);
+                all_ok = false;
+            }
         }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }

@@ -541,6 +541,7 @@ fn pacing(per_minute: u32, chunk: usize) -> itl_cucm::session::SessionOptions {
         initial_backoff: Duration::from_millis(250),
         max_backoff: Duration::from_secs(1),
         max_retries: 12,
+        ..itl_cucm::soap::pacer::PacerConfig::default()
     };
     soap
 }

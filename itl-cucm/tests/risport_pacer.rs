@@ -1,5 +1,5 @@
-//! The RisPort70 pacer (client side), with paused tokio time: chunks of names, requests spaced
-//! to the configured rate, back-off on the rate fault.
+//! The RisPort70 pacer (client side), with paused tokio time: chunks of names, requests back
+//! to back while the rolling minute has room, then a wait, back-off on the rate fault.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -24,9 +24,9 @@ fn registered(req: &SelectCmDeviceRequest) -> SelectCmDeviceResult {
 }
 
 #[tokio::test(start_paused = true)]
-async fn pacer_chunks_and_spaces_requests() {
+async fn pacer_chunks_and_sends_back_to_back_within_the_budget() {
     let mut pacer = RisPacer::new(PacerConfig::default());
-    assert_eq!(pacer.interval(), Duration::from_secs(4));
+    assert_eq!(pacer.budget().per_minute(), 15);
     let calls: Arc<Mutex<Vec<(Instant, usize)>>> = Arc::default();
     let log = calls.clone();
     let start = Instant::now();
@@ -52,10 +52,8 @@ async fn pacer_chunks_and_spaces_requests() {
         calls.iter().map(|c| c.1).collect::<Vec<_>>(),
         [1000, 1000, 500]
     );
-    assert_eq!(calls[0].0, start, "the first request goes at once");
-    for pair in calls.windows(2) {
-        assert!(pair[1].0 - pair[0].0 >= Duration::from_secs(4));
-    }
+    // Three requests within the budget of 15: all at once, no spacing.
+    assert!(calls.iter().all(|c| c.0 == start), "{calls:?}");
     // Twin: under the limit a single chunk is one immediate request.
     let mut pacer = RisPacer::new(PacerConfig::default());
     let before = Instant::now();
@@ -132,10 +130,15 @@ async fn pacer_backs_off_on_the_rate_fault() {
     assert_eq!(times[0], start);
     assert_eq!(times[1] - times[0], Duration::from_secs(30));
     assert_eq!(times[2] - times[1], Duration::from_secs(60));
-    // The next request still keeps the spacing.
+    // Room in the minute (answers at 0 s, 30 s and 90 s): the next one goes at once.
     let before = Instant::now();
-    pacer.acquire().await;
-    assert_eq!(Instant::now() - before, Duration::from_secs(4));
+    pacer
+        .run(|| std::future::ready(Ok::<_, SoapError>(())))
+        .await
+        .expect("ok");
+    assert_eq!(Instant::now(), before);
+    // Counted in the minute ending now: the third attempt and this one.
+    assert_eq!(pacer.budget().in_window(before.into_std()), 2);
 
     // Twin: a persistent rate fault gives up after max_retries with the typed error.
     let mut pacer = RisPacer::new(PacerConfig {

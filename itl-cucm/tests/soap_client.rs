@@ -916,3 +916,56 @@ async fn endpoint_urls_are_used_as_written() {
     })
     .await;
 }
+
+/// The RisPort budget, seen from the server: 7 chunks against a budget of 2 per (shortened)
+/// rolling window of 300 ms. Never two requests at once, never more than 2 arrivals within
+/// any 300 ms, the first two back to back (not spread over the window), and every chunk asked
+/// exactly once (no rate fault was needed to slow the client down).
+#[tokio::test]
+async fn risport_keeps_one_request_in_flight_and_the_rolling_budget() {
+    within(async {
+        let window = Duration::from_millis(300);
+        let arrivals: Arc<Mutex<Vec<std::time::Instant>>> = Arc::default();
+        let log = arrivals.clone();
+        let inner = cucm(0, 1000);
+        let server = Server::start(move |req: &Request| {
+            if req.path == risport::RIS_PATH {
+                log.lock().expect("log").push(std::time::Instant::now());
+                return inner(req).delayed(Duration::from_millis(20));
+            }
+            inner(req)
+        })
+        .await;
+        let mut opts = fast_opts();
+        opts.ris = PacerConfig {
+            per_minute: 2,
+            window,
+            ..opts.ris
+        };
+        let c = client(&server, pinned(), opts);
+        let names: Vec<String> = (0..7000).map(|i| format!("SEP{i:012X}")).collect();
+        let devices = c.risport.registration(&names).await.expect("devices");
+        assert_eq!(devices.len(), 7000);
+        assert_eq!(server.seen(risport::RIS_PATH), 7, "one request per chunk");
+        assert_eq!(server.max_in_flight(risport::RIS_PATH), 1);
+        let t = arrivals.lock().expect("log").clone();
+        assert_eq!(t.len(), 7);
+        for (i, at) in t.iter().enumerate() {
+            let within_window = t[i..].iter().filter(|u| **u - *at < window).count();
+            assert!(
+                within_window <= 2,
+                "{within_window} requests within {window:?}"
+            );
+        }
+        // Back to back while the window has room (an even spacing would put them 150 ms
+        // apart), then a wait for the oldest to leave the window.
+        assert!(
+            t[1] - t[0] < Duration::from_millis(140),
+            "{:?}",
+            t[1] - t[0]
+        );
+        assert!(t[2] - t[0] >= window, "{:?}", t[2] - t[0]);
+        assert!(t[6] - t[0] >= window * 3, "{:?}", t[6] - t[0]);
+    })
+    .await;
+}

@@ -13,9 +13,11 @@ use crate::present::{self, progress::ProgressBar};
 use anyhow::{Context, Result, bail};
 use itl_cucm::fetch::Transport;
 use itl_cucm::session::SessionOptions;
+use itl_cucm::sweep::feed::PhoneFeed;
 use itl_cucm::sweep::inventory::{self, SoapClients};
 use itl_cucm::sweep::{
-    Archive, PhoneSource, SweepOptions, SweepPlan, SweepReport, assemble, cancel_pair, run_sweep,
+    Archive, PhoneSource, SweepOptions, SweepPlan, SweepReport, assemble, cancel_pair,
+    run_sweep_fed,
 };
 use itl_wire::cluster_file::ClusterFile;
 use std::path::{Path, PathBuf};
@@ -46,7 +48,9 @@ pub struct Args {
     /// Phones read at the same time.
     #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=1024))]
     concurrency: u16,
-    /// Give up on one phone page after this many seconds (then retry once).
+    /// Give up on one phone page after this many seconds. A phone's first read gives up after
+    /// at most 4 s; a phone that did not answer then is read again at the end of the sweep
+    /// with this timeout.
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = positive_seconds)]
     timeout: f64,
     /// Give up connecting to a phone after this many seconds.
@@ -169,8 +173,12 @@ pub fn run(args: Args, colors: Colors) -> Result<u8> {
                 handle.cancel();
             }
         });
-        let plan = tokio::select! {
-            plan = plan(&args, cluster.as_ref(), transport) => plan?,
+        let clients = match (&args.inventory, cluster.as_ref()) {
+            (None, Some(cluster)) => Some(soap_clients(&args, cluster)?),
+            _ => None,
+        };
+        let (plan, feed) = tokio::select! {
+            plan = plan(&args, cluster.as_ref(), transport, clients.as_ref()) => plan?,
             _ = signal.cancelled() => bail!("interrupted before the phones were listed"),
         };
         let archive_dir = args
@@ -180,7 +188,7 @@ pub fn run(args: Args, colors: Colors) -> Result<u8> {
         let mut archive = Archive::open(&archive_dir)
             .with_context(|| format!("cannot open the archive {}", archive_dir.display()))?;
         let observer = ProgressBar::on_stderr(!args.quiet);
-        let report = run_sweep(plan, &mut archive, &options, &observer, signal).await?;
+        let report = run_sweep_fed(plan, feed, &mut archive, &options, &observer, signal).await?;
         Ok::<_, anyhow::Error>(report)
     })?;
     // Ctrl-C may be waited on by the spawned task; do not wait for it.
@@ -230,31 +238,36 @@ pub fn run(args: Args, colors: Colors) -> Result<u8> {
     })
 }
 
-/// Builds the plan: the phones (an inventory CSV, or AXL + RisPort discovery) and the TFTP
-/// nodes.
-async fn plan(
+/// The AXL and RisPort70 clients of the cluster, RisPort paced at `--risport-rate`.
+fn soap_clients(args: &Args, cluster: &ClusterFile) -> Result<SoapClients> {
+    let mut opts = SessionOptions::default();
+    opts.ris.per_minute = match args.risport_rate {
+        0 => u32::MAX,
+        n => n,
+    };
+    let session = args.cluster.session(cluster.clone(), opts)?;
+    Ok(SoapClients::of(&session)?)
+}
+
+/// Builds the plan: the phones (an inventory CSV, or the AXL list whose RisPort70 state
+/// arrives through the returned feed while the sweep runs) and the TFTP nodes.
+async fn plan<'a>(
     args: &Args,
     cluster: Option<&ClusterFile>,
     transport: Transport,
-) -> Result<SweepPlan> {
-    let phones = match (&args.inventory, cluster) {
-        (Some(path), _) => PhoneSource::InventoryCsv(path.clone()),
-        (None, Some(cluster)) => {
-            let mut opts = SessionOptions::default();
-            opts.ris.per_minute = match args.risport_rate {
-                0 => u32::MAX,
-                n => n,
-            };
-            let session = args.cluster.session(cluster.clone(), opts)?;
-            let clients = SoapClients::of(&session)?;
-            let found = inventory::discover(&clients, cluster.cluster.phone_http_port)
+    clients: Option<&'a SoapClients>,
+) -> Result<(SweepPlan, PhoneFeed<'a>)> {
+    let (phones, feed) = match (&args.inventory, cluster, clients) {
+        (Some(path), _, _) => (PhoneSource::InventoryCsv(path.clone()), PhoneFeed::none()),
+        (None, Some(cluster), Some(clients)) => {
+            let (found, feed) = inventory::discover_feed(clients, cluster.cluster.phone_http_port)
                 .await
                 .context("cannot list the phones")?;
-            PhoneSource::Discovered(found)
+            (PhoneSource::Discovered(found), feed)
         }
-        (None, None) => bail!("give --cluster or --inventory"),
+        (None, _, _) => bail!("give --cluster or --inventory"),
     };
-    Ok(assemble(cluster, phones, transport)?)
+    Ok((assemble(cluster, phones, transport)?, feed))
 }
 
 #[cfg(test)]

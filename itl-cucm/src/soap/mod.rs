@@ -5,6 +5,7 @@
 //! ([`paging`]) and RisPort pacing ([`pacer`]).
 
 pub mod axl;
+pub mod budget;
 pub mod control_center;
 pub mod endpoint;
 pub mod error;

@@ -1,6 +1,8 @@
-//! The RisPort70 pacer: keeps a client under the cluster-wide *Allowed Device Queries Per
-//! Minute* (a budget shared with every other RIS client, cucm-interfaces.md §2) and backs off on
-//! the rate fault.
+//! The RisPort70 pacer: drives the pure [`RisBudget`] with tokio time so a client stays within
+//! the cluster-wide *Allowed Device Queries Per Minute* (a budget shared with every other RIS
+//! client, cucm-interfaces.md §2): one request in flight, requests back to back while the
+//! rolling minute has room, then a wait until the oldest leaves it; on the rate fault, a
+//! back-off of 30 s doubling.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -13,11 +15,12 @@ use itl_wire::soap::risport::{
 use tokio::time::Instant;
 
 use super::FaultKind;
+use super::budget::{Admit, MINUTE, RisBudget};
 
 /// Settings of [`RisPacer`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PacerConfig {
-    /// Requests allowed per minute (spaced evenly: one every 60 s / n).
+    /// Requests allowed per rolling minute (sent back to back while the minute has room).
     pub per_minute: u32,
     /// Names per request (≤ [`MAX_DEVICES`](itl_wire::soap::risport::MAX_DEVICES)).
     pub chunk_size: usize,
@@ -27,6 +30,9 @@ pub struct PacerConfig {
     pub max_backoff: Duration,
     /// Rate faults tolerated for one request before giving up.
     pub max_retries: u32,
+    /// The length of the rolling "minute" (60 s; shorter only in tests against a simulator
+    /// whose window is shortened too).
+    pub window: Duration,
 }
 
 impl Default for PacerConfig {
@@ -38,16 +44,17 @@ impl Default for PacerConfig {
             initial_backoff: Duration::from_secs(30),
             max_backoff: Duration::from_secs(240),
             max_retries: 6,
+            window: MINUTE,
         }
     }
 }
 
-/// Spaces requests to at most [`PacerConfig::per_minute`] and delays after a rate fault. Uses
-/// tokio time, so tests can run it with paused time.
+/// Keeps requests within [`PacerConfig::per_minute`] per rolling minute, one at a time, and
+/// delays after a rate fault. Uses tokio time, so tests can run it with paused time.
 #[derive(Debug, Clone)]
 pub struct RisPacer {
     config: PacerConfig,
-    next_slot: Option<Instant>,
+    budget: RisBudget,
 }
 
 impl RisPacer {
@@ -55,10 +62,8 @@ impl RisPacer {
     pub fn new(mut config: PacerConfig) -> Self {
         config.per_minute = config.per_minute.max(1);
         config.chunk_size = config.chunk_size.clamp(1, MAX_DEVICES);
-        Self {
-            config,
-            next_slot: None,
-        }
+        let budget = RisBudget::new(config.per_minute, config.window);
+        Self { config, budget }
     }
 
     /// The settings in use.
@@ -66,17 +71,33 @@ impl RisPacer {
         &self.config
     }
 
-    /// The spacing between requests: 60 s / per_minute.
-    pub fn interval(&self) -> Duration {
-        Duration::from_secs(60) / self.config.per_minute
+    /// The budget's state.
+    pub fn budget(&self) -> &RisBudget {
+        &self.budget
     }
 
-    /// Waits for the next request slot and claims it.
-    pub async fn acquire(&mut self) {
-        if let Some(at) = self.next_slot {
-            tokio::time::sleep_until(at).await;
+    /// Waits until the budget admits a request and claims it; [`Self::finish`] must follow.
+    async fn acquire(&mut self) {
+        loop {
+            let now = Instant::now();
+            match self.budget.admit(now.into_std()) {
+                Admit::Now => {
+                    if self.budget.start(now.into_std()).is_ok() {
+                        return;
+                    }
+                }
+                Admit::At(at) => tokio::time::sleep_until(Instant::from_std(at)).await,
+                // Only `run` starts requests and it finishes each before the next; a
+                // request left in flight by a cancelled caller is finished here.
+                Admit::Busy => {
+                    let _ = self.budget.finish(now.into_std());
+                }
+            }
         }
-        self.next_slot = Some(Instant::now() + self.interval());
+    }
+
+    fn finish(&mut self) {
+        let _ = self.budget.finish(Instant::now().into_std());
     }
 
     /// The wait after the `attempt`-th consecutive rate fault (1-based): initial × 2^(n−1),
@@ -94,11 +115,11 @@ impl RisPacer {
     /// Records a rate fault: no request before `now + backoff(attempt)`.
     pub fn penalise(&mut self, attempt: u32) {
         let until = Instant::now() + self.backoff(attempt);
-        self.next_slot = Some(self.next_slot.map_or(until, |s| s.max(until)));
+        self.budget.hold(until.into_std());
     }
 
-    /// Runs one request through the pacer: waits for a slot, calls `exec`, and on a rate fault
-    /// backs off and retries up to `max_retries` times.
+    /// Runs one request through the pacer: waits for the budget, calls `exec`, and on a rate
+    /// fault backs off and retries up to `max_retries` times.
     pub async fn run<T, E, F, Fut>(&mut self, mut exec: F) -> Result<T, E>
     where
         F: FnMut() -> Fut,
@@ -108,7 +129,9 @@ impl RisPacer {
         let mut attempt = 0u32;
         loop {
             self.acquire().await;
-            match exec().await {
+            let answer = exec().await;
+            self.finish();
+            match answer {
                 Err(e)
                     if e.soap_error().is_some_and(SoapError::is_rate_limited)
                         && attempt < self.config.max_retries =>
@@ -123,8 +146,8 @@ impl RisPacer {
     }
 
     /// Selects `names` in chunks of `chunk_size` (one paced request each, `selectCmDeviceExt`
-    /// by name with the default criteria) and returns the devices; a device reported more than
-    /// once keeps the entry with the latest `TimeStamp`. Order: first appearance.
+    /// by name with the default criteria) and returns the devices ([`latest_devices`] per
+    /// chunk). Order: first appearance.
     pub async fn select_all<E, F, Fut>(
         &mut self,
         names: &[String],
@@ -136,27 +159,35 @@ impl RisPacer {
         E: FaultKind,
     {
         let mut devices: Vec<CmDevice> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
         let chunk_size = self.config.chunk_size;
         for chunk in names.chunks(chunk_size) {
             let request = SelectCmDeviceRequest::by_names(chunk.iter().cloned());
             let result = self.run(|| exec(request.clone())).await?;
-            for node in result.nodes {
-                for d in node.devices {
-                    match index.get(&d.name) {
-                        Some(&i) => {
-                            if d.time_stamp.unwrap_or(0) > devices[i].time_stamp.unwrap_or(0) {
-                                devices[i] = d;
-                            }
-                        }
-                        None => {
-                            index.insert(d.name.clone(), devices.len());
-                            devices.push(d);
-                        }
-                    }
-                }
-            }
+            devices.extend(latest_devices(result));
         }
         Ok(devices)
     }
+}
+
+/// The devices of one answer, once each: a device reported by more than one node keeps the
+/// entry with the latest `TimeStamp`. Order: first appearance.
+pub fn latest_devices(result: SelectCmDeviceResult) -> Vec<CmDevice> {
+    let mut devices: Vec<CmDevice> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for node in result.nodes {
+        for d in node.devices {
+            match index.get(&d.name).and_then(|&i| devices.get_mut(i)) {
+                Some(kept) => {
+                    if d.time_stamp.unwrap_or(0) > kept.time_stamp.unwrap_or(0) {
+                        *kept = d;
+                    }
+                }
+                None => {
+                    index.insert(d.name.clone(), devices.len());
+                    devices.push(d);
+                }
+            }
+        }
+    }
+    devices
 }

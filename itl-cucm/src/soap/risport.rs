@@ -1,5 +1,5 @@
 //! [`RisPortClient`]: RisPort70 `selectCmDeviceExt`, paced to the cluster-wide budget
-//! ([`RisPacer`]), one request in flight.
+//! ([`RisPacer`]): one request in flight, back to back while the rolling minute has room.
 
 use itl_wire::soap::risport::{self, CmDevice, SelectCmDeviceRequest, SelectCmDeviceResult};
 use tokio::sync::Mutex;
@@ -15,6 +15,7 @@ use crate::transport::TlsTrust;
 pub struct RisPortClient {
     endpoint: SoapEndpoint,
     pacer: Mutex<RisPacer>,
+    chunk_size: usize,
 }
 
 impl RisPortClient {
@@ -26,10 +27,17 @@ impl RisPortClient {
         opts: &SoapOptions,
         pacing: PacerConfig,
     ) -> Result<Self, ClientError> {
+        let pacer = RisPacer::new(pacing);
         Ok(Self {
             endpoint: SoapEndpoint::new(url, credentials, trust, opts)?,
-            pacer: Mutex::new(RisPacer::new(pacing)),
+            chunk_size: pacer.config().chunk_size,
+            pacer: Mutex::new(pacer),
         })
+    }
+
+    /// Names per request (the pacing's chunk size, 1..=1000).
+    pub fn chunk_size(&self) -> usize {
+        self.chunk_size
     }
 
     /// The endpoint.

@@ -4,10 +4,12 @@
 //! [`AxlClient::execute_sql_all`]) lists every phone with its model, device pool, CallManager
 //! group and security profile ([`sql::PHONES`]) and reads the cluster security mode; RisPort70
 //! `selectCmDeviceExt` by name, in chunks of at most 1000 names, paced and backing off on the
-//! rate fault ([`RisPortClient::registration`]), gives each phone's registration state, IP address
-//! and `Httpd` flag. A phone RisPort does not report is unregistered. When RisPort fails
-//! altogether, the last known IP addresses from the database (`registrationdynamic`) are used
-//! and registration is unknown (a warning says so).
+//! rate fault ([`RisPortClient::select_cm_device_ext`]), gives each phone's registration state,
+//! IP address and `Httpd` flag. A phone RisPort does not report is unregistered. When RisPort
+//! fails, the last known IP addresses from the database (`registrationdynamic`) are used for
+//! the phones it has not reported and their registration is unknown (a warning says so).
+//! [`discover_feed`] hands over each RisPort chunk as it arrives ([`PhoneFeed`]), so a sweep
+//! reads the first phones' pages while later chunks wait for the RisPort budget.
 //!
 //! **CSV** ([`read_csv`]): a header row naming the columns `name`, `address` and
 //! `tftp_server` (required, in any order) and optionally `model` and `device_pool`; other
@@ -22,14 +24,16 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::session::{ClusterSession, SessionError};
+use crate::soap::pacer::latest_devices;
 use crate::soap::{AxlClient, ClientError, RisPortClient};
 use itl_wire::address::{AddressError, ServerAddress};
 use itl_wire::cluster_file::ClusterFileError;
 use itl_wire::soap::axl::{Row, sql};
-use itl_wire::soap::risport::{CmDevice, Httpd, RegistrationStatus};
+use itl_wire::soap::risport::{CmDevice, Httpd, RegistrationStatus, SelectCmDeviceRequest};
 
 use super::classify::RegistrationFacts;
 use super::csv_records::{self, CsvError};
+use super::feed::{FeedEvent, PhoneFeed};
 
 /// One phone to sweep.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -352,13 +356,38 @@ pub fn merge_discovery(
     out
 }
 
-/// Discovers the phones of a cluster (see the module documentation).
+/// Discovers the phones of a cluster (see the module documentation): [`discover_feed`] run
+/// to its end.
 pub async fn discover(
     clients: &SoapClients,
     phone_http_port: u16,
 ) -> Result<Discovery, InventoryError> {
+    let (mut discovery, feed) = discover_feed(clients, phone_http_port).await?;
+    for event in feed.collect().await {
+        match event {
+            FeedEvent::Phones { first, phones } => {
+                for (slot, phone) in discovery.phones.iter_mut().skip(first).zip(phones) {
+                    *slot = phone;
+                }
+            }
+            FeedEvent::Warning(w) => discovery.warnings.push(w),
+        }
+    }
+    Ok(discovery)
+}
+
+/// Discovery in two steps: AXL lists every phone and reads the security mode (returned at
+/// once: the phones carry name, model, pool, group and profile, no address or registration
+/// yet), then the [`PhoneFeed`] asks RisPort70 chunk by chunk, each request paced by the
+/// client ([`RisPortClient`]), and yields each chunk's phones as soon as its answer arrives.
+/// When RisPort fails (after its rate-fault retries), the phones not yet reported get the
+/// last known addresses from the database and no registration, with a warning.
+pub async fn discover_feed(
+    clients: &SoapClients,
+    phone_http_port: u16,
+) -> Result<(Discovery, PhoneFeed<'_>), InventoryError> {
     let mut discovery = Discovery::default();
-    let rows = clients
+    let all_rows = clients
         .axl
         .execute_sql_all(sql::PHONES)
         .await
@@ -377,44 +406,113 @@ pub async fn discover(
             .warnings
             .push(format!("cluster security mode not read: {e}")),
     }
-    let names: Vec<String> = rows
-        .iter()
-        .filter_map(|r| column(r, "name").map(str::to_owned))
+    // One row per phone: named, first occurrence (as `merge_discovery` keeps them).
+    let mut seen = std::collections::HashSet::new();
+    let rows: Vec<Row> = all_rows
+        .into_iter()
+        .filter(|r| column(r, "name").is_some_and(|n| seen.insert(n.to_owned())))
         .collect();
-    match clients.risport.registration(&names).await {
-        Ok(devices) => {
-            discovery.phones = merge_discovery(&rows, &devices, phone_http_port);
+    discovery.phones = merge_discovery(&rows, &[], phone_http_port);
+    for p in &mut discovery.phones {
+        p.registration = None;
+    }
+    let state = FeedState {
+        clients,
+        rows,
+        port: phone_http_port,
+        next: 0,
+        queued: std::collections::VecDeque::new(),
+    };
+    let feed = futures::stream::unfold(state, |mut st| async move {
+        let event = st.step().await?;
+        Some((event, st))
+    });
+    Ok((discovery, PhoneFeed::new(feed)))
+}
+
+/// Where the RisPort feed of [`discover_feed`] is.
+struct FeedState<'a> {
+    clients: &'a SoapClients,
+    rows: Vec<Row>,
+    port: u16,
+    /// The first row not yet reported.
+    next: usize,
+    queued: std::collections::VecDeque<FeedEvent>,
+}
+
+impl FeedState<'_> {
+    async fn step(&mut self) -> Option<FeedEvent> {
+        if let Some(e) = self.queued.pop_front() {
+            return Some(e);
         }
-        Err(e) => {
-            discovery.warnings.push(format!(
-                "RisPort failed ({e}); using last known addresses, registration unknown"
-            ));
-            let mut phones = merge_discovery(&rows, &[], phone_http_port);
-            match clients.axl.execute_sql_all(sql::PHONE_LAST_KNOWN).await {
-                Ok(last) => {
-                    let ips: HashMap<&str, &str> = last
-                        .iter()
-                        .filter_map(|r| {
-                            Some((column(r, "name")?, column(r, "lastknownipaddress")?))
-                        })
-                        .collect();
-                    for p in &mut phones {
-                        p.address = ips
-                            .get(p.name.as_str())
-                            .map(|ip| web_address(ip, phone_http_port));
-                    }
-                }
-                Err(e) => discovery
-                    .warnings
-                    .push(format!("last known addresses not read: {e}")),
+        let first = self.next;
+        let end = first
+            .saturating_add(self.clients.risport.chunk_size())
+            .min(self.rows.len());
+        let chunk = self.rows.get(first..end).filter(|c| !c.is_empty())?;
+        let names = chunk
+            .iter()
+            .filter_map(|r| column(r, "name").map(str::to_owned));
+        let request = SelectCmDeviceRequest::by_names(names);
+        match self.clients.risport.select_cm_device_ext(&request).await {
+            Ok(result) => {
+                self.next = end;
+                let devices = latest_devices(result);
+                Some(FeedEvent::Phones {
+                    first,
+                    phones: merge_discovery(chunk, &devices, self.port),
+                })
             }
-            for p in &mut phones {
-                p.registration = None;
+            Err(e) => {
+                let rest = self.rows.get(first..).unwrap_or_default();
+                self.next = self.rows.len();
+                Some(FeedEvent::Warning(
+                    self.fall_back(first, rest.to_vec(), &e.to_string()).await,
+                ))
             }
-            discovery.phones = phones;
         }
     }
-    Ok(discovery)
+
+    /// RisPort failed from row `first` on: the last known addresses from the database for
+    /// the rest (queued), and the warning.
+    async fn fall_back(&mut self, first: usize, rest: Vec<Row>, error: &str) -> String {
+        let warning = if first == 0 {
+            format!("RisPort failed ({error}); using last known addresses, registration unknown")
+        } else {
+            format!(
+                "RisPort failed after {first} of {} phones ({error}); using last known addresses \
+                 for the others, registration unknown",
+                self.rows.len()
+            )
+        };
+        let mut phones = merge_discovery(&rest, &[], self.port);
+        match self
+            .clients
+            .axl
+            .execute_sql_all(sql::PHONE_LAST_KNOWN)
+            .await
+        {
+            Ok(last) => {
+                let ips: HashMap<&str, &str> = last
+                    .iter()
+                    .filter_map(|r| Some((column(r, "name")?, column(r, "lastknownipaddress")?)))
+                    .collect();
+                for p in &mut phones {
+                    p.address = ips
+                        .get(p.name.as_str())
+                        .map(|ip| web_address(ip, self.port));
+                }
+            }
+            Err(e) => self.queued.push_back(FeedEvent::Warning(format!(
+                "last known addresses not read: {e}"
+            ))),
+        }
+        for p in &mut phones {
+            p.registration = None;
+        }
+        self.queued.push_front(FeedEvent::Phones { first, phones });
+        warning
+    }
 }
 
 #[cfg(test)]

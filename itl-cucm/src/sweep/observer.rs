@@ -9,6 +9,9 @@ pub trait SweepObserver: Send + Sync {
     fn references(&self, _facts: &[ReferenceFacts]) {}
     /// Phone scanning starts.
     fn started(&self, _phones: usize) {}
+    /// Discovery reported `count` more phones (one RisPort70 answer); their pages may be
+    /// read from now on.
+    fn phones_known(&self, _count: usize) {}
     /// One phone is done.
     fn phone_done(&self, _record: &PhoneRecord) {}
     /// Scanning ended (finished or interrupted).

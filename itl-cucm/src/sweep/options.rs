@@ -9,11 +9,21 @@ use crate::http::HttpOptions;
 /// Settings of a sweep.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SweepOptions {
-    /// Phones read at the same time.
+    /// Phones read at the same time (a phone whose request has waited longer than
+    /// [`Self::park_after`] stops counting here and counts in [`Self::waiting`] instead).
     pub concurrency: usize,
+    /// Phones that may wait on a silent request on top of [`Self::concurrency`]: waiting costs
+    /// a socket, not CPU, so unreachable phones do not hold the slots of healthy ones.
+    pub waiting: usize,
+    /// How long a request waits before its phone leaves its [`Self::concurrency`] slot.
+    pub park_after: Duration,
+    /// The timeout of a phone's first read when a retry may follow (at most the page
+    /// timeout); the retry, at the end of the sweep, gets the full page timeout.
+    pub first_attempt_timeout: Duration,
     /// The phone page client: connect timeout, total timeout per request, body cap.
     pub page: HttpOptions,
-    /// Retries after a network error (per page).
+    /// Reads after a network error (refused, timed out): the first is a second read of the
+    /// whole phone at the end of the sweep, any more are immediate per page.
     pub retries: u32,
     /// Pause before a retry.
     pub retry_delay: Duration,
@@ -31,12 +41,15 @@ pub struct SweepOptions {
 }
 
 impl Default for SweepOptions {
-    /// 64 phones at a time; pages: 3 s to connect, 10 s in total, 1 MiB; one retry after
-    /// 250 ms; default fetch settings; no per-phone files; phone clocks in an unknown zone;
+    /// 64 phones at a time plus 512 waiting (after 500 ms); pages: 3 s to connect, 10 s in
+    /// total, 1 MiB; a first read within 4 s, one retry at the end; default fetch settings; no per-phone files; phone clocks in an unknown zone;
     /// boots take at most 5 minutes before registering.
     fn default() -> Self {
         Self {
             concurrency: 64,
+            waiting: 512,
+            park_after: Duration::from_millis(500),
+            first_attempt_timeout: Duration::from_secs(4),
             page: HttpOptions {
                 connect_timeout: Duration::from_secs(3),
                 timeout: Duration::from_secs(10),
@@ -58,12 +71,16 @@ impl SweepOptions {
     /// phone after this long (`unreachable`), so a sweep of `n` phones takes at most the
     /// reference fetch plus `ceil(n / concurrency)` times this.
     pub fn phone_deadline(&self) -> Duration {
-        let attempts = self.retries.saturating_add(1);
-        let page = self
-            .page
-            .timeout
+        self.read_deadline(self.page.timeout, self.retries)
+    }
+
+    /// The longest one read of a phone can take with `timeout` per request and `retries`
+    /// immediate retries per page (see [`Self::phone_deadline`]).
+    pub fn read_deadline(&self, timeout: Duration, retries: u32) -> Duration {
+        let attempts = retries.saturating_add(1);
+        let page = timeout
             .saturating_mul(attempts)
-            .saturating_add(self.retry_delay.saturating_mul(self.retries));
+            .saturating_add(self.retry_delay.saturating_mul(retries));
         let mut total = page.saturating_mul(PAGES_PER_PHONE);
         if self.per_phone_files {
             total = total.saturating_add(self.fetch.http.timeout.max(self.fetch.tftp.deadline));

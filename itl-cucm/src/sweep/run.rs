@@ -15,10 +15,15 @@
 //! appears exactly once either way.
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use futures::StreamExt;
+use futures::stream::FuturesUnordered;
 use itl_core::cucm::{ClusterSecurityMode, ListKind, Mac, PhoneState};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::fetch::{FetchError, Fetcher, TrustServer};
 use crate::http::{HttpClient, HttpError};
@@ -26,6 +31,7 @@ use crate::http::{HttpClient, HttpError};
 use super::cancel::CancelSignal;
 use super::classify::{Evidence, Observation, ReferenceFile, References, WebResult, classify};
 use super::clock::{boot_floor, now_secs};
+use super::feed::{FeedEvent, PhoneFeed};
 use super::inventory::InventoryPhone;
 use super::observer::SweepObserver;
 use super::options::SweepOptions;
@@ -36,6 +42,7 @@ use super::page::{
 use super::plan::SweepPlan;
 use super::references::fetch_references;
 use super::report::{PhoneRecord, SCHEMA_VERSION, Summary, SweepReport};
+use super::schedule::{Outcome, Pass, Schedule};
 use itl_wire::archive::Archive;
 
 /// A sweep that could not start.
@@ -125,29 +132,103 @@ fn web_error(error: &HttpError) -> (WebResult, bool) {
     }
 }
 
-/// GETs a phone page with the retry policy; `last`: the phone's last request (its connection
-/// is closed afterwards rather than kept idle in the pool).
+/// How one read of one phone goes: the timeout per request, immediate retries per page, and
+/// the phone's concurrency slot, given up while a request waits (the phone is then counted
+/// among the waiting ones only).
+struct Attempt {
+    timeout: Duration,
+    retries: u32,
+    retry_delay: Duration,
+    park_after: Duration,
+    slot: Mutex<Option<OwnedSemaphorePermit>>,
+    network_error: AtomicBool,
+}
+
+impl Attempt {
+    fn new(pass: Pass, options: &SweepOptions) -> Self {
+        let (timeout, retries) = match pass {
+            // A retry follows at the end of the sweep: a shorter first read, no retry now.
+            Pass::First if options.retries > 0 => {
+                (options.first_attempt_timeout.min(options.page.timeout), 0)
+            }
+            Pass::First => (options.page.timeout, 0),
+            Pass::Retry => (options.page.timeout, options.retries.saturating_sub(1)),
+        };
+        Self {
+            timeout,
+            retries,
+            retry_delay: options.retry_delay,
+            park_after: options.park_after,
+            slot: Mutex::new(None),
+            network_error: AtomicBool::new(false),
+        }
+    }
+
+    fn holds_slot(&self) -> bool {
+        self.slot
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
+    }
+
+    /// Awaits `request`; past `park_after` the phone gives up its concurrency slot.
+    async fn wait<F: Future>(&self, request: F) -> F::Output {
+        let mut request = std::pin::pin!(request);
+        if self.holds_slot() {
+            tokio::select! {
+                biased;
+                answer = &mut request => return answer,
+                () = tokio::time::sleep(self.park_after) => {
+                    self.slot.lock().unwrap_or_else(|p| p.into_inner()).take();
+                }
+            }
+        }
+        request.await
+    }
+
+    fn saw_network_error(&self) {
+        self.network_error.store(true, Ordering::Relaxed);
+    }
+}
+
+/// GETs a phone page with the attempt's timeout and retries; `last`: the phone's last request
+/// (its connection is closed afterwards rather than kept idle in the pool).
 async fn get_page(
     client: &HttpClient,
     url: &str,
-    options: &SweepOptions,
+    attempt: &Attempt,
     last: bool,
 ) -> Result<Vec<u8>, WebResult> {
-    let mut attempt = 0;
+    let mut tries = 0;
     loop {
-        let answer = if last {
-            client.get_closing(url).await
-        } else {
-            client.get(url).await
+        let request = async {
+            if last {
+                client.get_closing(url).await
+            } else {
+                client.get(url).await
+            }
+        };
+        let answer = match attempt
+            .wait(tokio::time::timeout(attempt.timeout, request))
+            .await
+        {
+            Ok(answer) => answer,
+            Err(_elapsed) => Err(HttpError::Timeout {
+                url: url.to_owned(),
+                after: attempt.timeout,
+            }),
         };
         match answer {
             Ok(body) => return Ok(body),
             Err(e) => {
                 let (result, retry) = web_error(&e);
-                if retry && attempt < options.retries {
-                    attempt += 1;
-                    tokio::time::sleep(options.retry_delay).await;
+                if retry && tries < attempt.retries {
+                    tries += 1;
+                    tokio::time::sleep(attempt.retry_delay).await;
                     continue;
+                }
+                if retry {
+                    attempt.saw_network_error();
                 }
                 return Err(result);
             }
@@ -164,7 +245,7 @@ struct Context<'a, 'b> {
     shared: &'a Shared<'b>,
 }
 
-async fn read_pages(phone: &InventoryPhone, ctx: &Context<'_, '_>) -> WebResult {
+async fn read_pages(phone: &InventoryPhone, ctx: &Context<'_, '_>, attempt: &Attempt) -> WebResult {
     if let Some(reg) = &phone.registration
         && (!reg.registered || reg.httpd == Some(false))
     {
@@ -174,7 +255,7 @@ async fn read_pages(phone: &InventoryPhone, ctx: &Context<'_, '_>) -> WebResult 
     let Some(address) = phone.address.as_deref().filter(|a| !a.trim().is_empty()) else {
         return WebResult::NoAddress;
     };
-    let (body, mut links) = match network_setup_page(address, ctx).await {
+    let (body, mut links) = match network_setup_page(address, ctx, attempt).await {
         Ok(found) => found,
         Err(result) => return result,
     };
@@ -194,7 +275,7 @@ async fn read_pages(phone: &InventoryPhone, ctx: &Context<'_, '_>) -> WebResult 
         && let Ok(page) = get_page(
             &ctx.client,
             &page_url(address, &security.path),
-            ctx.options,
+            attempt,
             false,
         )
         .await
@@ -211,13 +292,7 @@ async fn read_pages(phone: &InventoryPhone, ctx: &Context<'_, '_>) -> WebResult 
     }
     let status_path =
         link_of(&links, PageKind::StatusMessages).map_or(STATUS_MESSAGES_PATH, |l| l.path.as_str());
-    let messages = match get_page(
-        &ctx.client,
-        &page_url(address, status_path),
-        ctx.options,
-        true,
-    )
-    .await
+    let messages = match get_page(&ctx.client, &page_url(address, status_path), attempt, true).await
     {
         Ok(body) => parse_status_messages(&body).map_err(|e| e.to_string()),
         Err(WebResult::Refused { error } | WebResult::Unreachable { error })
@@ -233,11 +308,12 @@ async fn read_pages(phone: &InventoryPhone, ctx: &Context<'_, '_>) -> WebResult 
 async fn network_setup_page(
     address: &str,
     ctx: &Context<'_, '_>,
+    attempt: &Attempt,
 ) -> Result<(Vec<u8>, Vec<PageLink>), WebResult> {
     let missing = match get_page(
         &ctx.client,
         &page_url(address, NETWORK_SETUP_PATH),
-        ctx.options,
+        attempt,
         false,
     )
     .await
@@ -251,13 +327,7 @@ async fn network_setup_page(
         ) => missing,
         Err(other) => return Err(other),
     };
-    let Ok(home) = get_page(
-        &ctx.client,
-        &page_url(address, HOME_PATH),
-        ctx.options,
-        false,
-    )
-    .await
+    let Ok(home) = get_page(&ctx.client, &page_url(address, HOME_PATH), attempt, false).await
     else {
         return Err(missing);
     };
@@ -265,13 +335,7 @@ async fn network_setup_page(
     let Some(setup) = link_of(&links, PageKind::NetworkSetup) else {
         return Err(missing);
     };
-    let body = get_page(
-        &ctx.client,
-        &page_url(address, &setup.path),
-        ctx.options,
-        false,
-    )
-    .await?;
+    let body = get_page(&ctx.client, &page_url(address, &setup.path), attempt, false).await?;
     Ok((body, links))
 }
 
@@ -305,10 +369,16 @@ async fn per_phone_itl(
     }
 }
 
-async fn scan_phone(phone: &InventoryPhone, ctx: &Context<'_, '_>) -> PhoneRecord {
-    let deadline = ctx.options.phone_deadline();
+/// Reads and classifies one phone; the outcome says whether a network error was met (a
+/// retry may tell more).
+async fn scan_phone(
+    phone: &InventoryPhone,
+    ctx: &Context<'_, '_>,
+    attempt: &Attempt,
+) -> (PhoneRecord, Outcome) {
+    let deadline = ctx.options.read_deadline(attempt.timeout, attempt.retries);
     let read = async {
-        let web = read_pages(phone, ctx).await;
+        let web = read_pages(phone, ctx, attempt).await;
         let per_phone = if ctx.options.per_phone_files {
             per_phone_itl(phone, &web, ctx).await
         } else {
@@ -318,15 +388,18 @@ async fn scan_phone(phone: &InventoryPhone, ctx: &Context<'_, '_>) -> PhoneRecor
     };
     let (web, per_phone) = match tokio::time::timeout(deadline, read).await {
         Ok(read) => read,
-        Err(_) => (
-            WebResult::Unreachable {
-                error: format!(
-                    "no answer within the phone's deadline of {:.1} s",
-                    deadline.as_secs_f64()
-                ),
-            },
-            None,
-        ),
+        Err(_) => {
+            attempt.saw_network_error();
+            (
+                WebResult::Unreachable {
+                    error: format!(
+                        "no answer within the phone's deadline of {:.1} s",
+                        deadline.as_secs_f64()
+                    ),
+                },
+                None,
+            )
+        }
     };
     let obs = Observation {
         registration: phone.registration.clone(),
@@ -348,7 +421,12 @@ async fn scan_phone(phone: &InventoryPhone, ctx: &Context<'_, '_>) -> PhoneRecor
         let archive = ctx.shared.archive.lock().unwrap_or_else(|p| p.into_inner());
         classify(&obs, &ctx.references, &archive)
     };
-    record(phone, verdict.state, verdict.evidence)
+    let outcome = if attempt.network_error.load(Ordering::Relaxed) {
+        Outcome::NetworkError
+    } else {
+        Outcome::Final
+    };
+    (record(phone, verdict.state, verdict.evidence), outcome)
 }
 
 fn record(phone: &InventoryPhone, state: PhoneState, evidence: Evidence) -> PhoneRecord {
@@ -368,10 +446,110 @@ fn record(phone: &InventoryPhone, state: PhoneState, evidence: Evidence) -> Phon
     }
 }
 
+/// Reads every phone as [`Schedule`] orders, filling `results`; `phones` take what the feed
+/// reports. False when `cancel` fired.
+async fn read_phones(
+    phones: &mut [InventoryPhone],
+    feed: &mut PhoneFeed<'_>,
+    ctx: &Context<'_, '_>,
+    observer: &dyn SweepObserver,
+    cancel: &CancelSignal,
+    results: &mut [Option<PhoneRecord>],
+) -> bool {
+    let options = ctx.options;
+    let slots = Arc::new(Semaphore::new(options.concurrency.max(1)));
+    let mut schedule = Schedule::new(
+        options.concurrency.max(1).saturating_add(options.waiting),
+        options.retries > 0,
+        feed.is_open(),
+    );
+    let mut reported = vec![!feed.is_open(); phones.len()];
+    if !feed.is_open() {
+        schedule.known(0..phones.len());
+    }
+    let mut reads = FuturesUnordered::new();
+    loop {
+        while let Some((i, pass)) = schedule.start_next() {
+            let Some(phone) = phones.get(i).cloned() else {
+                schedule.ended(i, pass, Outcome::Final);
+                continue;
+            };
+            let slots = slots.clone();
+            reads.push(async move {
+                let attempt = Attempt::new(pass, options);
+                if let Ok(permit) = slots.acquire_owned().await {
+                    *attempt.slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(permit);
+                }
+                let (record, outcome) = scan_phone(&phone, ctx, &attempt).await;
+                (i, pass, record, outcome)
+            });
+        }
+        if schedule.is_done() {
+            return true;
+        }
+        tokio::select! {
+            biased;
+            _ = cancel.cancelled() => return false,
+            Some((i, pass, record, outcome)) = reads.next(), if !reads.is_empty() => {
+                if schedule.ended(i, pass, outcome) {
+                    observer.phone_done(&record);
+                    if let Some(slot) = results.get_mut(i) {
+                        *slot = Some(record);
+                    }
+                }
+            }
+            event = feed.next(), if feed.is_open() => match event {
+                Some(FeedEvent::Phones { first, phones: known }) => {
+                    let count = known.len();
+                    let mut fresh = Vec::with_capacity(count);
+                    for (offset, phone) in known.into_iter().enumerate() {
+                        let i = first.saturating_add(offset);
+                        if let (Some(slot), Some(seen)) = (phones.get_mut(i), reported.get_mut(i))
+                            && !*seen
+                        {
+                            *slot = phone;
+                            *seen = true;
+                            fresh.push(i);
+                        }
+                    }
+                    observer.phones_known(count);
+                    schedule.known(fresh);
+                }
+                Some(FeedEvent::Warning(w)) => ctx.shared.warn(w),
+                None => {
+                    let never: Vec<usize> = reported
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, seen)| !**seen)
+                        .map(|(i, _)| i)
+                        .collect();
+                    schedule.known(never);
+                    schedule.discovery_ended();
+                }
+            },
+        }
+    }
+}
+
 /// Runs a sweep: reference lists first, then every phone. Returns a report with one record
 /// per phone of `plan.phones`, in that order; `complete` is false when `cancel` fired.
 pub async fn run_sweep(
     plan: SweepPlan,
+    archive: &mut Archive,
+    options: &SweepOptions,
+    observer: &dyn SweepObserver,
+    cancel: CancelSignal,
+) -> Result<SweepReport, SweepError> {
+    run_sweep_fed(plan, PhoneFeed::none(), archive, options, observer, cancel).await
+}
+
+/// [`run_sweep`] while discovery goes on: the plan's phones wait for `feed`
+/// ([`super::inventory::discover_feed`]) and each is read as soon as the feed reports it (a
+/// phone the feed never reports is read as the plan lists it once the feed ends). Phones are
+/// scheduled by [`Schedule`]: first reads in order, a retry after a network error at the end.
+pub async fn run_sweep_fed(
+    mut plan: SweepPlan,
+    mut feed: PhoneFeed<'_>,
     archive: &mut Archive,
     options: &SweepOptions,
     observer: &dyn SweepObserver,
@@ -424,32 +602,15 @@ pub async fn run_sweep(
     let mut results: Vec<Option<PhoneRecord>> = vec![None; plan.phones.len()];
     if complete {
         observer.started(plan.phones.len());
-        let ctx = &ctx;
-        let mut stream = futures::stream::iter(
-            plan.phones
-                .iter()
-                .enumerate()
-                .map(|(i, p)| async move { (i, scan_phone(p, ctx).await) }),
+        complete = read_phones(
+            &mut plan.phones,
+            &mut feed,
+            &ctx,
+            observer,
+            &cancel,
+            &mut results,
         )
-        .buffer_unordered(options.concurrency.max(1));
-        loop {
-            tokio::select! {
-                biased;
-                _ = cancel.cancelled() => {
-                    complete = false;
-                    break;
-                }
-                next = stream.next() => match next {
-                    Some((i, rec)) => {
-                        observer.phone_done(&rec);
-                        if let Some(slot) = results.get_mut(i) {
-                            *slot = Some(rec);
-                        }
-                    }
-                    None => break,
-                },
-            }
-        }
+        .await;
         observer.finished();
     }
     let phones: Vec<PhoneRecord> = plan
