@@ -304,6 +304,7 @@ async fn discovers_phones_with_pinning_chunking_and_backoff() {
             registered,
             httpd,
             since: (status != "NotFound").then_some(1_700_000_000),
+            firmware: None,
         })
     };
     assert_eq!(p[0].registration, reg(true, "Registered", Some(true)));

@@ -376,6 +376,7 @@ async fn every_fault_gets_its_state_within_the_deadline() {
         registered: false,
         httpd: Some(true),
         since: None,
+        firmware: None,
     });
     let mut web_off = inventory("SEP000000000011", contacted_by_mistake.addr);
     web_off.registration = Some(RegistrationFacts {
@@ -383,6 +384,7 @@ async fn every_fault_gets_its_state_within_the_deadline() {
         registered: true,
         httpd: Some(false),
         since: None,
+        firmware: None,
     });
     phones.push(unregistered);
     phones.push(web_off);
@@ -499,9 +501,10 @@ async fn every_fault_gets_its_state_within_the_deadline() {
     );
     assert_eq!(by("SEP00000000000C").evidence.http_status, Some(404));
     assert!(by("SEP00000000000D").evidence.excerpt.is_some());
-    // The silent phone was asked twice (one retry), the slow-but-in-time one once per page.
+    // The silent phone was asked twice (one retry), the slow-but-in-time one once per page
+    // (Network Setup, Status messages, and DeviceInformationX: the inventory gave no model).
     assert_eq!(servers[6].hits.load(Ordering::SeqCst), 2);
-    assert_eq!(servers[9].hits.load(Ordering::SeqCst), 2);
+    assert_eq!(servers[9].hits.load(Ordering::SeqCst), 3);
 
     // The reference list was archived with its node; the report names it.
     assert_eq!(archive.len(), 2);
@@ -766,6 +769,7 @@ async fn failures_before_the_last_boot_are_history() {
             registered: true,
             httpd: Some(true),
             since: Some(1_748_779_200),
+            firmware: None,
         });
         p
     };
@@ -877,8 +881,9 @@ async fn dx_and_7940_layouts_are_followed_through_their_links() {
                 ("/?adapter=device.statistics.security", &dx_security_trust),
                 ("/?adapter=device.settings.status.messages", dx_messages),
             ]),
+            // Network Setup 404, home, setup, security, messages, DeviceInformationX (404).
             PhoneState::Ok,
-            5,
+            6,
         ),
         (
             "SEP0000000000D2",
@@ -889,7 +894,7 @@ async fn dx_and_7940_layouts_are_followed_through_their_links() {
                 ("/?adapter=device.settings.status.messages", dx_messages),
             ]),
             PhoneState::NoTrustInfo,
-            5,
+            6,
         ),
         (
             "SEP0000000000D3",
@@ -900,11 +905,15 @@ async fn dx_and_7940_layouts_are_followed_through_their_links() {
                     "/DeviceLog?0",
                     include_str!("pages/7940-status-messages.html"),
                 ),
+                (
+                    "/DeviceInformationX",
+                    include_str!("pages/7940-device-information-x.xml"),
+                ),
             ]),
             // No trust field on any page, but a `CTL update failed` with a time of day only
             // and no uptime to place it: worth a look.
             PhoneState::UpdateFailed,
-            4,
+            5,
         ),
         (
             "SEP0000000000D4",
@@ -920,6 +929,8 @@ async fn dx_and_7940_layouts_are_followed_through_their_links() {
         phones.push(inventory(name, server.addr));
         servers.push(server);
     }
+    // An inventory CSV without a model for the 7940.
+    phones[2].model = None;
     let plan = SweepPlan {
         phones,
         tftp_nodes: vec![node(&files)],
@@ -966,6 +977,12 @@ async fn dx_and_7940_layouts_are_followed_through_their_links() {
         Some("the phone's web pages do not show its trust lists; check it on the handset")
     );
     let classic = by("SEP0000000000D3");
+    // The inventory gave no model: the phone's DeviceInformationX did.
+    assert_eq!(classic.model.as_deref(), Some("CP-7940"));
+    assert_eq!(classic.evidence.firmware.as_deref(), Some("P00308010200"));
+    // Reject twin: a phone without DeviceInformationX keeps what the inventory said.
+    assert_eq!(by("SEP0000000000D2").model.as_deref(), Some("Cisco 8841"));
+    assert_eq!(by("SEP0000000000D2").evidence.firmware, None);
     assert_eq!(
         classic.evidence.message.as_deref(),
         Some("CTL update failed"),

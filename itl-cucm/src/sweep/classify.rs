@@ -87,6 +87,10 @@ pub struct Evidence {
     /// The TVS servers the page lists.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tvs: Vec<String>,
+    /// The phone's firmware: RisPort's `ActiveLoadID`, else what `/DeviceInformationX` says
+    /// (read when AXL/RisPort gave no model or firmware).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub firmware: Option<String>,
     /// The latest trust-list status message.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -251,6 +255,8 @@ pub struct RegistrationFacts {
     /// RisPort `TimeStamp`: Unix seconds (UTC) of the last state change, which for a
     /// registered phone is its registration after its last boot.
     pub since: Option<u64>,
+    /// The firmware RisPort reports (`ActiveLoadID`).
+    pub firmware: Option<String>,
 }
 
 /// What reading the phone's pages gave.
@@ -1103,6 +1109,7 @@ mod tests {
                 registered,
                 httpd,
                 since: None,
+                firmware: None,
             }),
             ..ok.clone()
         };

@@ -328,12 +328,14 @@ pub fn merge_discovery(
                     Httpd::Unknown => None,
                 }),
                 since: d.time_stamp,
+                firmware: d.active_load_id.clone(),
             },
             None => RegistrationFacts {
                 status: "NotFound".into(),
                 registered: false,
                 httpd: None,
                 since: None,
+                firmware: None,
             },
         });
         out.push(InventoryPhone {
@@ -652,6 +654,7 @@ http://127.0.1.2:6970,SEP00112233AABB,127.1.0.2:8080\n\
                 registered: true,
                 httpd: Some(true),
                 since: Some(1_748_779_220),
+                firmware: None,
             })
         );
         assert_eq!(
@@ -661,6 +664,7 @@ http://127.0.1.2:6970,SEP00112233AABB,127.1.0.2:8080\n\
                 registered: false,
                 httpd: Some(false),
                 since: None,
+                firmware: None,
             })
         );
         assert_eq!(phones[2].name, "SEP000000000003");
@@ -671,6 +675,7 @@ http://127.0.1.2:6970,SEP00112233AABB,127.1.0.2:8080\n\
                 registered: false,
                 httpd: None,
                 since: None,
+                firmware: None,
             })
         );
         assert_eq!(web_address("::1", 8080), "[::1]:8080");

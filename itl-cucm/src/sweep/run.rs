@@ -36,8 +36,9 @@ use super::inventory::InventoryPhone;
 use super::observer::SweepObserver;
 use super::options::SweepOptions;
 use super::page::{
-    HOME_PATH, NETWORK_SETUP_PATH, PageKind, PageLink, PhoneTime, STATUS_MESSAGES_PATH, excerpt,
-    link_of, page_links, parse_network_setup, parse_status_messages,
+    DEVICE_INFORMATION_X_PATH, DeviceInfo, HOME_PATH, NETWORK_SETUP_PATH, PageKind, PageLink,
+    PhoneTime, STATUS_MESSAGES_PATH, excerpt, link_of, page_links, parse_device_information_x,
+    parse_network_setup, parse_status_messages,
 };
 use super::plan::SweepPlan;
 use super::references::fetch_references;
@@ -245,7 +246,39 @@ struct Context<'a, 'b> {
     shared: &'a Shared<'b>,
 }
 
-async fn read_pages(phone: &InventoryPhone, ctx: &Context<'_, '_>, attempt: &Attempt) -> WebResult {
+/// What a phone's pages gave: the trust state's observation, and what the phone says about
+/// itself (`/DeviceInformationX`, read only when AXL/RisPort gave no model or firmware).
+async fn read_pages(
+    phone: &InventoryPhone,
+    ctx: &Context<'_, '_>,
+    attempt: &Attempt,
+) -> (WebResult, Option<DeviceInfo>) {
+    let web = read_trust_pages(phone, ctx, attempt).await;
+    let known = phone.model.is_some()
+        && phone
+            .registration
+            .as_ref()
+            .is_some_and(|r| r.firmware.is_some());
+    let device = match (&web, phone.address.as_deref()) {
+        (WebResult::Parsed { .. }, Some(address)) if !known => get_page(
+            &ctx.client,
+            &page_url(address, DEVICE_INFORMATION_X_PATH),
+            attempt,
+            false,
+        )
+        .await
+        .ok()
+        .and_then(|body| parse_device_information_x(&body).ok()),
+        _ => None,
+    };
+    (web, device)
+}
+
+async fn read_trust_pages(
+    phone: &InventoryPhone,
+    ctx: &Context<'_, '_>,
+    attempt: &Attempt,
+) -> WebResult {
     if let Some(reg) = &phone.registration
         && (!reg.registered || reg.httpd == Some(false))
     {
@@ -378,15 +411,15 @@ async fn scan_phone(
 ) -> (PhoneRecord, Outcome) {
     let deadline = ctx.options.read_deadline(attempt.timeout, attempt.retries);
     let read = async {
-        let web = read_pages(phone, ctx, attempt).await;
+        let (web, device) = read_pages(phone, ctx, attempt).await;
         let per_phone = if ctx.options.per_phone_files {
             per_phone_itl(phone, &web, ctx).await
         } else {
             None
         };
-        (web, per_phone)
+        (web, per_phone, device)
     };
-    let (web, per_phone) = match tokio::time::timeout(deadline, read).await {
+    let (web, per_phone, device) = match tokio::time::timeout(deadline, read).await {
         Ok(read) => read,
         Err(_) => {
             attempt.saw_network_error();
@@ -397,6 +430,7 @@ async fn scan_phone(
                         deadline.as_secs_f64()
                     ),
                 },
+                None,
                 None,
             )
         }
@@ -426,10 +460,18 @@ async fn scan_phone(
     } else {
         Outcome::Final
     };
-    (record(phone, verdict.state, verdict.evidence), outcome)
+    let mut record = record(phone, verdict.state, verdict.evidence);
+    if let Some(device) = device {
+        record.model = record.model.or(device.model.clone());
+        if record.evidence.firmware.is_none() {
+            record.evidence.firmware = device.firmware().map(str::to_owned);
+        }
+    }
+    (record, outcome)
 }
 
-fn record(phone: &InventoryPhone, state: PhoneState, evidence: Evidence) -> PhoneRecord {
+fn record(phone: &InventoryPhone, state: PhoneState, mut evidence: Evidence) -> PhoneRecord {
+    evidence.firmware = phone.registration.as_ref().and_then(|r| r.firmware.clone());
     PhoneRecord {
         name: phone.name.clone(),
         address: phone.address.clone(),
