@@ -5,8 +5,6 @@
 //! * `itl_parse`: the parser alone (round trip to the input bytes);
 //! * `plan_file`: plan files (a parsed plan prints as the same plan; errors name lines).
 
-use std::path::{Path, PathBuf};
-
 use itl_core::{TrustList, render, signature, summary::ListSummary};
 
 #[path = "../../fuzz/checks/itl_parse.rs"]
@@ -14,20 +12,8 @@ mod itl_parse;
 #[path = "../../fuzz/checks/plan_file.rs"]
 mod plan_file;
 
-fn corpus(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../fuzz/corpus")
-        .join(target);
-    let mut out: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| {
-            let path = entry.expect("directory entry").path();
-            let bytes = std::fs::read(&path).expect("readable corpus file");
-            (path, bytes)
-        })
-        .collect();
-    out.sort();
-    out
+fn corpus(target: &str) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    itl_testkit::fuzz_corpus(target)
 }
 
 #[test]

@@ -3,27 +3,13 @@
 //! pages (Network Setup, Status messages, Device Information, `/DeviceInformationX`, links)
 //! and server bytes through the admin-CLI shell machine.
 
-use std::path::{Path, PathBuf};
-
 #[path = "../../fuzz/checks/phone_page.rs"]
 mod phone_page;
 #[path = "../../fuzz/checks/ssh_shell.rs"]
 mod ssh_shell;
 
-fn corpus(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../fuzz/corpus")
-        .join(target);
-    let mut out: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| {
-            let path = entry.expect("directory entry").path();
-            let bytes = std::fs::read(&path).expect("readable corpus file");
-            (path, bytes)
-        })
-        .collect();
-    out.sort();
-    out
+fn corpus(target: &str) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    itl_testkit::fuzz_corpus(target)
 }
 
 #[test]

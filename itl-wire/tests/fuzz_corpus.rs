@@ -3,8 +3,6 @@
 //! packets, cluster files, SOAP messages (AXL, RisPort70, Control Center) and admin-CLI
 //! output.
 
-use std::path::{Path, PathBuf};
-
 #[path = "../../fuzz/checks/admin_cli_output.rs"]
 mod admin_cli_output;
 #[path = "../../fuzz/checks/cluster_file.rs"]
@@ -14,20 +12,8 @@ mod soap_response;
 #[path = "../../fuzz/checks/tftp_packet.rs"]
 mod tftp_packet;
 
-fn corpus(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../fuzz/corpus")
-        .join(target);
-    let mut out: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| {
-            let path = entry.expect("directory entry").path();
-            let bytes = std::fs::read(&path).expect("readable corpus file");
-            (path, bytes)
-        })
-        .collect();
-    out.sort();
-    out
+fn corpus(target: &str) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    itl_testkit::fuzz_corpus(target)
 }
 
 /// Runs `check` on every input of `target`; returns how many inputs `accepted` accepts.

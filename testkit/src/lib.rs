@@ -179,6 +179,25 @@ impl Drop for TempDir {
     }
 }
 
+/// The inputs of the fuzzing corpus of `target` (`fuzz/corpus/<target>` of the workspace),
+/// sorted by path, for the corpus-replay tests that run each input through the checks of the
+/// fuzz target. Panics (failing the test) when the folder or a file cannot be read.
+pub fn fuzz_corpus(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fuzz/corpus")
+        .join(target);
+    let mut out: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| {
+            let path = entry.expect("directory entry").path();
+            let bytes = std::fs::read(&path).expect("readable corpus file");
+            (path, bytes)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
