@@ -7,6 +7,7 @@
 //! | node | HTTPS 8443: Tomcat certificate, Basic auth, SOAP router | [`https`], [`soap`] |
 //! | node | AXL (`executeSQLQuery`, `listPhone`, resets), RisPort70, Control Center on 8443 | [`soap_axl`] ([`axl_list_phone`], [`axl_reset`]), [`soap_risport`], [`soap_control`] |
 //! | node | SSH 22 (or ephemeral): the UCOS admin CLI | [`ssh`] |
+//! | node | `?wsdl` of RisPort70, Control Center and PerfMon on 8443 | [`wsdl`] |
 //! | phone | HTTP 80 (or one ephemeral port): the phone's pages | [`phone_web`] |
 //!
 //! [`SimServer::start`] binds everything and returns the addresses; [`SimHandle`] reads and
@@ -26,6 +27,7 @@ pub mod soap_risport;
 pub mod ssh;
 pub mod tftp;
 pub mod tftp_http;
+pub mod wsdl;
 
 use itl_core::cucm::{CertUnit, Service};
 use std::net::{Ipv4Addr, SocketAddr};
