@@ -39,6 +39,9 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Cluster files: `itl cluster init --publisher HOST` onboards a cluster (trusted
+    /// certificates, AXL schema, nodes, services, SSH host keys).
+    Cluster(cmd::cluster::Args),
     /// Parse trust-list files and print them as `show itl` / `show ctl` does, or as JSON.
     Parse(cmd::parse::Args),
     /// Download trust files by URL, or fetch and check the set a phone gets from a TFTP node.
@@ -86,6 +89,7 @@ fn main() -> ExitCode {
     colors.apply_to_progress_bars();
     logging::init(cli.verbose, colors.stderr);
     let outcome = match cli.command {
+        Command::Cluster(args) => cmd::cluster::run(args),
         Command::Parse(args) => cmd::parse::run(args),
         Command::Fetch(args) => cmd::fetch::run(args),
         Command::Verify(args) => cmd::verify::run(args),

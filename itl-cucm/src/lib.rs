@@ -12,6 +12,7 @@
 //! * [`sweep`]: every phone's trust state from its web pages, compared with what its TFTP node
 //!   serves.
 //! * [`plan_input`]: the predictor's inputs from a sweep.
+//! * [`onboard`]: from a publisher's address to a cluster file (`itl cluster init`).
 //!
 //! The message shapes (SOAP, TFTP packets, the cluster file, the admin-CLI grammar) are
 //! `itl_wire`'s, shared with the simulated cluster; the domain words are `itl_core::cucm`'s.
@@ -35,6 +36,7 @@
 pub mod cluster_certs;
 pub mod fetch;
 pub mod http;
+pub mod onboard;
 pub mod plan_input;
 pub mod secrets;
 pub mod served;

@@ -685,11 +685,8 @@ mod tests {
     fn file(nodes: Vec<NodeEntry>) -> ClusterFile {
         ClusterFile {
             cluster: ClusterSection {
-                name: "t".into(),
-                user: "u".into(),
                 password_env: "P".into(),
-                phone_http_port: 80,
-                axl_version: None,
+                ..ClusterSection::new("t", "u")
             },
             nodes,
         }

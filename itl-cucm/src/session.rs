@@ -17,8 +17,10 @@
 //! # Ok(()) }
 //! ```
 
+use std::sync::Arc;
+
 use itl_wire::cluster_file::{ClusterFile, ClusterFileError, NodeEntry};
-use itl_wire::soap::axl::DEFAULT_VERSION;
+use tokio::sync::OnceCell;
 
 use crate::fetch::{FetchError, FetchOptions, Fetcher, Transport, TrustServer};
 use crate::secrets::Credentials;
@@ -63,16 +65,26 @@ pub struct ClusterSession {
     file: ClusterFile,
     credentials: Credentials,
     opts: SessionOptions,
+    /// The AXL schema: `[cluster] axl_version`, else discovered once by the first AXL call
+    /// and shared by every AXL client of this session (and its clones).
+    axl_version: Arc<OnceCell<String>>,
 }
 
 impl ClusterSession {
     /// A session on `file` as `credentials.user`.
     pub fn new(file: ClusterFile, credentials: Credentials, opts: SessionOptions) -> Self {
+        let axl_version = Arc::new(OnceCell::new_with(file.cluster.axl_version.clone()));
         Self {
             file,
             credentials,
             opts,
+            axl_version,
         }
+    }
+
+    /// The AXL schema in use, when known (recorded in the file or already discovered).
+    pub fn axl_version(&self) -> Option<&str> {
+        self.axl_version.get().map(String::as_str)
     }
 
     /// The cluster file.
@@ -119,19 +131,14 @@ impl ClusterSession {
         })
     }
 
-    /// The AXL client (publisher), speaking the schema the cluster file records, else the
-    /// default.
+    /// The AXL client (publisher), speaking the schema the cluster file records; when it
+    /// records none, the first AXL call of the session discovers it
+    /// ([`AxlClient::discover_version`]) and every later client reuses it.
     pub fn axl(&self) -> Result<AxlClient, SessionError> {
         let publisher = self.publisher()?;
-        let version = self
-            .file
-            .cluster
-            .axl_version
-            .as_deref()
-            .unwrap_or(DEFAULT_VERSION);
-        Ok(AxlClient::new(
+        Ok(AxlClient::discovering(
             &publisher.axl,
-            version,
+            self.axl_version.clone(),
             self.credentials.clone(),
             self.tls_trust(publisher)?,
             &self.opts.soap,

@@ -238,7 +238,10 @@ fn cluster(addr: SocketAddr, pin: Option<String>) -> ClusterFile {
             user: "axl".into(),
             password_env: "UNUSED".into(),
             phone_http_port: 8080,
-            axl_version: None,
+            axl_version: Some("14.0".into()),
+            os_user: None,
+            os_password_env: None,
+            os_password_file: None,
         },
         nodes: vec![NodeEntry {
             name: "cucm-pub".into(),
@@ -252,6 +255,8 @@ fn cluster(addr: SocketAddr, pin: Option<String>) -> ClusterFile {
             tls_sha256: pin,
             ssh: None,
             ssh_host_key_sha256: None,
+            perfmon: None,
+            services: Vec::new(),
         }],
     }
 }

@@ -207,7 +207,7 @@ async fn list_phone_faults_on_malformed_requests_and_oversized_answers() {
         }
         // Not XML at all.
         let err = c
-            .axl.endpoint().post("\"CUCM:DB ver=14.0 listPhone\"", "<soapenv:Envelope><soapenv:Body><ns:listPhone>")
+            .axl.endpoint().post("\"CUCM:DB ver=12.5 listPhone\"", "<soapenv:Envelope><soapenv:Body><ns:listPhone>")
             .await
             .expect_err("malformed");
         assert!(err.to_string().contains("Client") || err.to_string().contains("malformed"), "{err}");

@@ -21,7 +21,7 @@ fn client() -> reqwest::Client {
         .expect("client")
 }
 
-const BODY: &str = r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns="http://www.cisco.com/AXL/API/14.0"><soapenv:Header/><soapenv:Body><ns:getCCMVersion><processNodeName></processNodeName></ns:getCCMVersion></soapenv:Body></soapenv:Envelope>"#;
+const BODY: &str = r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns="http://www.cisco.com/AXL/API/14.0"><soapenv:Header/><soapenv:Body><ns:getSmartLicenseStatus><processNodeName></processNodeName></ns:getSmartLicenseStatus></soapenv:Body></soapenv:Envelope>"#;
 
 async fn post(
     c: &reqwest::Client,
@@ -32,7 +32,7 @@ async fn post(
     let r = c
         .post(url)
         .basic_auth(user, Some(pass))
-        .header("SOAPAction", "\"CUCM:DB ver=14.0 getCCMVersion\"")
+        .header("SOAPAction", "\"CUCM:DB ver=14.0 getSmartLicenseStatus\"")
         .header("Content-Type", "text/xml")
         .body(BODY)
         .send()
@@ -96,13 +96,16 @@ async fn credentials_pin_faults_and_extension_point() {
         assert!(
             body.contains("14.0.1")
                 && body.contains("node=\"ucm-pub\"")
-                && body.contains("getCCMVersion"),
+                && body.contains("getSmartLicenseStatus"),
             "{body}"
         );
         // Other endpoints still get the Axis fault.
         let (status, body, _) = post(&c, &file.nodes[1].control_center, "admin", PASSWORD).await;
         assert_eq!(status, 500);
-        assert!(body.contains("No such operation 'getCCMVersion'"), "{body}");
+        assert!(
+            body.contains("No such operation 'getSmartLicenseStatus'"),
+            "{body}"
+        );
         // Unknown paths: 404, even with credentials.
         let r = c
             .get(format!("https://{}/ccmadmin/", sim.nodes()[0].https))

@@ -195,8 +195,8 @@ async fn axl_recognises_reformatted_queries_and_faults_on_unknown_ones() {
         }
         // Reject: another AXL operation gets the Axis2 EPR fault.
         let err = axl
-            .axl.endpoint().post("\"CUCM:DB ver=14.0 getPhone\"",
-                r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns="http://www.cisco.com/AXL/API/14.0"><soapenv:Body><ns:getPhone><name>x</name></ns:getPhone></soapenv:Body></soapenv:Envelope>"#,
+            .axl.endpoint().post("\"CUCM:DB ver=12.5 getPhone\"",
+                r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns="http://www.cisco.com/AXL/API/12.5"><soapenv:Body><ns:getPhone><name>x</name></ns:getPhone></soapenv:Body></soapenv:Envelope>"#,
             )
             .await
             .expect_err("no getPhone");

@@ -8,6 +8,9 @@
 //! user = "admin"
 //! password_env = "ITL_PASSWORD"
 //! phone_http_port = 80
+//! axl_version = "14.0"
+//! os_user = "admin"
+//! os_password_env = "ITL_OS_PASSWORD"
 //!
 //! [[nodes]]
 //! name = "ucm-pub"
@@ -21,9 +24,15 @@
 //! tls_sha256 = "ab:cd:..."
 //! ssh = "127.0.1.1:22"
 //! ssh_host_key_sha256 = "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s"
+//! perfmon = "https://127.0.1.1:8443/perfmonservice2/services/PerfmonService"
+//! services = ["CallManager", "CTIManager", "TFTP", "TVS", "CAPF"]
 //! ```
 //!
-//! `tftp` and `tftp_http` are absent for a node that does not run the TFTP service. Unknown
+//! `tftp` and `tftp_http` are absent for a node that does not run the TFTP service. The
+//! platform (OS) administrator of the admin CLI over SSH is `os_user`; its password comes from
+//! the variable `os_password_env` names (`ITL_OS_PASSWORD` by default) or from the 0600 file
+//! `os_password_file` (never both). `services` are the trust-relevant services a node runs, by
+//! their plan names. Unknown
 //! keys are ignored so that newer writers stay readable; malformed values are errors naming the
 //! node and the key.
 
@@ -31,11 +40,25 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use itl_core::cucm::Service;
+
 use crate::address::{AddressError, ServerAddress, Transport};
 use crate::fingerprint::{Sha256Fingerprint, SshHostKeyFingerprint};
 
 /// The default name of the environment variable that holds the password.
 pub const DEFAULT_PASSWORD_ENV: &str = "ITL_PASSWORD";
+
+/// The default name of the environment variable that holds the OS administrator's password.
+pub const DEFAULT_OS_PASSWORD_ENV: &str = "ITL_OS_PASSWORD";
+
+/// The services `services = [...]` records: those whose certificates and restarts matter.
+pub const RECORDED_SERVICES: [Service; 5] = [
+    Service::CallManager,
+    Service::CtiManager,
+    Service::Tftp,
+    Service::Tvs,
+    Service::Capf,
+];
 
 /// A whole cluster file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,6 +86,42 @@ pub struct ClusterSection {
     /// The AXL schema version the publisher serves (`14.0`); discovered when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub axl_version: Option<String>,
+    /// The platform (OS) administrator of the admin CLI over SSH.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_user: Option<String>,
+    /// The environment variable that holds the OS administrator's password (default
+    /// `ITL_OS_PASSWORD`; read it with [`ClusterSection::os_password_env`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_password_env: Option<String>,
+    /// A file (mode 0600) whose first line is the OS administrator's password; excludes
+    /// `os_password_env`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_password_file: Option<std::path::PathBuf>,
+}
+
+impl ClusterSection {
+    /// A section with the defaults: `password_env` `ITL_PASSWORD`, phones on port 80, no
+    /// AXL version, no OS administrator.
+    pub fn new(name: impl Into<String>, user: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            user: user.into(),
+            password_env: default_password_env(),
+            phone_http_port: default_phone_http_port(),
+            axl_version: None,
+            os_user: None,
+            os_password_env: None,
+            os_password_file: None,
+        }
+    }
+
+    /// The variable that holds the OS administrator's password (`ITL_OS_PASSWORD` unless
+    /// `os_password_env` says otherwise).
+    pub fn os_password_env(&self) -> &str {
+        self.os_password_env
+            .as_deref()
+            .unwrap_or(DEFAULT_OS_PASSWORD_ENV)
+    }
 }
 
 fn default_password_env() -> String {
@@ -105,6 +164,13 @@ pub struct NodeEntry {
     /// The SSH host key's OpenSSH fingerprint (`SHA256:<base64 without padding>`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_host_key_sha256: Option<String>,
+    /// PerfMon endpoint URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub perfmon: Option<String>,
+    /// The trust-relevant services the node runs (plan names: `CallManager`, `CTIManager`,
+    /// `TFTP`, `TVS`, `CAPF`); read them with [`NodeEntry::service_list`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<String>,
 }
 
 /// Why a cluster file could not be read, parsed, written or used.
@@ -152,6 +218,14 @@ pub enum ClusterFileError {
     /// The file names no publisher, or more than one.
     #[error("the cluster file must name exactly one publisher (found {0})")]
     Publisher(usize),
+    /// A `[cluster]` value is malformed or two keys exclude each other.
+    #[error("[cluster] {field}: {reason}")]
+    ClusterValue {
+        /// The key (`os_password_file`, `axl_version`...).
+        field: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
     /// The password variable is not set.
     #[error("the environment variable {0} (password_env) is not set")]
     PasswordUnset(String),
@@ -195,7 +269,30 @@ impl ClusterFile {
         if publishers != 1 {
             return Err(ClusterFileError::Publisher(publishers));
         }
+        let c = &self.cluster;
+        if c.os_password_env.is_some() && c.os_password_file.is_some() {
+            return Err(ClusterFileError::ClusterValue {
+                field: "os_password_file",
+                reason: "give os_password_env or os_password_file, not both".to_owned(),
+            });
+        }
+        if let Some(v) = &c.axl_version
+            && crate::soap::axl_version::major_minor(v).is_none()
+        {
+            return Err(ClusterFileError::ClusterValue {
+                field: "axl_version",
+                reason: format!("{v:?} is not a schema version such as \"14.0\""),
+            });
+        }
+        if c.os_user.as_deref().is_some_and(|u| u.trim().is_empty()) {
+            return Err(ClusterFileError::ClusterValue {
+                field: "os_user",
+                reason: "empty".to_owned(),
+            });
+        }
         for node in &self.nodes {
+            node.service_list()?;
+            node.perfmon_url()?;
             node.tftp_service()?;
             node.tls_pin()?;
             node.ssh_addr()?;
@@ -276,6 +373,44 @@ impl NodeEntry {
                 })
             })
             .transpose()
+    }
+
+    /// The services of `services`; an unknown name is an error naming the node.
+    pub fn service_list(&self) -> Result<Vec<Service>, ClusterFileError> {
+        self.services
+            .iter()
+            .map(|name| {
+                name.parse::<Service>()
+                    .map_err(|_| ClusterFileError::Malformed {
+                        node: self.name.clone(),
+                        field: "services",
+                        value: name.clone(),
+                        reason: "expected a service name (CallManager, CTIManager, TFTP, TVS, CAPF)",
+                    })
+            })
+            .collect()
+    }
+
+    /// Whether `services` lists `service`.
+    pub fn runs(&self, service: Service) -> bool {
+        self.service_list()
+            .is_ok_and(|list| list.contains(&service))
+    }
+
+    /// The PerfMon URL, when present; it must be `https://`.
+    pub fn perfmon_url(&self) -> Result<Option<&str>, ClusterFileError> {
+        match &self.perfmon {
+            None => Ok(None),
+            Some(url) if url.starts_with("https://") && url.len() > "https://".len() => {
+                Ok(Some(url))
+            }
+            Some(url) => Err(ClusterFileError::Malformed {
+                node: self.name.clone(),
+                field: "perfmon",
+                value: url.clone(),
+                reason: "expected an https:// URL",
+            }),
+        }
     }
 
     /// The admin CLI's SSH address, when present; an error when it does not parse.
@@ -429,6 +564,62 @@ control_center = "https://127.0.1.2:8443/controlcenterservice2/services/ControlC
             ClusterFile::from_toml_str(&bad_ssh),
             Err(ClusterFileError::Malformed { field: "ssh", .. })
         ));
+    }
+
+    #[test]
+    fn os_administrator_services_and_perfmon_keys() {
+        let with = SAMPLE.replace(
+            "phone_http_port = 80\n",
+            "phone_http_port = 80\naxl_version = \"12.5\"\nos_user = \"osadmin\"\n",
+        ) + "perfmon = \"https://127.0.1.2:8443/perfmonservice2/services/PerfmonService\"\nservices = [\"TFTP\", \"Cisco CallManager\"]\n";
+        let file = ClusterFile::from_toml_str(&with).expect("valid");
+        assert_eq!(file.cluster.axl_version.as_deref(), Some("12.5"));
+        assert_eq!(file.cluster.os_user.as_deref(), Some("osadmin"));
+        assert_eq!(file.cluster.os_password_env(), "ITL_OS_PASSWORD");
+        let sub = &file.nodes[1];
+        assert_eq!(
+            sub.service_list().expect("valid"),
+            [Service::Tftp, Service::CallManager]
+        );
+        assert!(sub.runs(Service::Tftp) && !sub.runs(Service::Tvs));
+        assert_eq!(
+            sub.perfmon_url().expect("valid"),
+            Some("https://127.0.1.2:8443/perfmonservice2/services/PerfmonService")
+        );
+        let again = ClusterFile::from_toml_str(&file.to_toml_string().expect("ser")).expect("re");
+        assert_eq!(again, file);
+
+        // Reject twins, each naming the key (and the node).
+        let err = ClusterFile::from_toml_str(&with.replace("\"TFTP\"", "\"Frobnicator\""))
+            .expect_err("unknown service");
+        assert_eq!(
+            err.to_string(),
+            "node ucm-sub1: services \"Frobnicator\" is not valid: expected a service name (CallManager, CTIManager, TFTP, TVS, CAPF)"
+        );
+        let err = ClusterFile::from_toml_str(
+            &with.replace("https://127.0.1.2:8443/perf", "http://127.0.1.2:8443/perf"),
+        )
+        .expect_err("http perfmon");
+        assert!(
+            err.to_string()
+                .starts_with("node ucm-sub1: perfmon \"http://"),
+            "{err}"
+        );
+        let both = with.replace(
+            "os_user = \"osadmin\"\n",
+            "os_user = \"osadmin\"\nos_password_env = \"X\"\nos_password_file = \"/x\"\n",
+        );
+        let err = ClusterFile::from_toml_str(&both).expect_err("both");
+        assert_eq!(
+            err.to_string(),
+            "[cluster] os_password_file: give os_password_env or os_password_file, not both"
+        );
+        let err = ClusterFile::from_toml_str(&with.replace("\"12.5\"", "\"latest\""))
+            .expect_err("bad version");
+        assert_eq!(
+            err.to_string(),
+            "[cluster] axl_version: \"latest\" is not a schema version such as \"14.0\""
+        );
     }
 
     #[test]

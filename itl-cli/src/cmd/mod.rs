@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod cluster;
 pub mod completions;
 pub mod demo;
 pub mod diff;

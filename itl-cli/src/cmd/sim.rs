@@ -110,7 +110,7 @@ struct ServeArgs {
     #[arg(long, default_value = "admin")]
     user: String,
     /// OS administrator of the simulated admin CLI (SSH); the password comes from
-    /// `ITL_OS_PASSWORD` (the application user's password when unset).
+    /// `ITL_OS_PASSWORD` (a random one is generated and printed once to stderr when unset).
     #[arg(long, default_value = "admin")]
     os_user: String,
     /// Privilege level of the OS administrator: 0, 1 or 4.
@@ -158,7 +158,6 @@ fn parse_faults(text: &str) -> Result<FaultSpec, String> {
     FaultSpec::parse(text).map_err(|e| e.to_string())
 }
 
-/// The password: `ITL_PASSWORD`, or a random one announced once on stderr.
 fn parse_privilege(text: &str) -> std::result::Result<u8, String> {
     match text.trim() {
         "0" => Ok(0),
@@ -168,8 +167,9 @@ fn parse_privilege(text: &str) -> std::result::Result<u8, String> {
     }
 }
 
-fn password(user: &str) -> Result<String> {
-    if let Ok(p) = std::env::var("ITL_PASSWORD")
+/// The password in `var`, or a random one announced once on stderr.
+fn password(var: &str, user: &str) -> Result<String> {
+    if let Ok(p) = std::env::var(var)
         && !p.is_empty()
     {
         return Ok(p);
@@ -179,7 +179,7 @@ fn password(user: &str) -> Result<String> {
         .and_then(|mut f| f.read_exact(&mut bytes))
         .context("cannot read /dev/urandom for a random password")?;
     let p = hex::encode(bytes);
-    eprintln!("itl: ITL_PASSWORD is not set; the password of {user} is {p}");
+    eprintln!("itl: {var} is not set; the password of {user} is {p}");
     Ok(p)
 }
 
@@ -211,17 +211,14 @@ fn serve(args: ServeArgs) -> Result<u8> {
             Listeners::PerPhone => PhoneListeners::PerPhone,
         },
         user: args.user.clone(),
-        password: password(&args.user)?,
+        password: password("ITL_PASSWORD", &args.user)?,
         password_env: "ITL_PASSWORD".into(),
         ssh: itl_sim::server::ssh::SshServe::new(""),
     };
     let mut serve_options = serve_options;
     serve_options.ssh = itl_sim::server::ssh::SshServe {
         os_user: args.os_user.clone(),
-        os_password: std::env::var("ITL_OS_PASSWORD")
-            .ok()
-            .filter(|p| !p.is_empty())
-            .unwrap_or_else(|| serve_options.password.clone()),
+        os_password: password("ITL_OS_PASSWORD", &format!("{} (OS)", args.os_user))?,
         privilege: args.os_privilege,
         ..itl_sim::server::ssh::SshServe::new("")
     };

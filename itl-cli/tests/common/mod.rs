@@ -289,11 +289,23 @@ impl SimServe {
     /// or the cluster file is not there once it is.
     #[track_caller]
     pub fn start(cluster_file: &Path, password: &str, options: &[&str]) -> Self {
+        Self::start_with_env(cluster_file, password, options, &[])
+    }
+
+    /// [`SimServe::start`] with more environment variables (`ITL_OS_PASSWORD`...).
+    #[track_caller]
+    pub fn start_with_env(
+        cluster_file: &Path,
+        password: &str,
+        options: &[&str],
+        env: &[(&str, &str)],
+    ) -> Self {
         let mut command = Itl::new()
             .args(&["sim", "serve", "--cluster-file"])
             .arg(cluster_file)
             .args(options)
             .env("ITL_PASSWORD", password)
+            .envs(env)
             .command;
         let shown = command_line(&command);
         let mut child = command

@@ -1,8 +1,13 @@
 //! [`AxlClient`]: AXL `executeSQLQuery` on the publisher, one query at a time (Cisco's
-//! guidance), with paging after "Query request too large".
+//! guidance), with paging after "Query request too large", in the schema the cluster file
+//! records or — discovered once — the highest schema the release serves
+//! ([`AxlClient::discover_version`], cucm-interfaces.md §1.1).
+
+use std::sync::Arc;
 
 use itl_wire::soap::axl::{self, Row};
-use tokio::sync::Mutex;
+use itl_wire::soap::axl_version;
+use tokio::sync::{Mutex, OnceCell};
 
 use super::endpoint::{SoapEndpoint, SoapOptions};
 use super::error::ClientError;
@@ -14,9 +19,18 @@ use crate::transport::TlsTrust;
 #[derive(Debug)]
 pub struct AxlClient {
     endpoint: SoapEndpoint,
-    version: String,
+    version: Arc<OnceCell<String>>,
     paging: PagingOptions,
     lock: Mutex<()>,
+}
+
+/// What [`AxlClient::discover_version`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AxlVersion {
+    /// The release (`14.0.1.13900-155`), from the version-less `getCCMVersion`.
+    pub release: String,
+    /// The schema in use: the highest the release serves and answers (`14.0`).
+    pub schema: String,
 }
 
 impl AxlClient {
@@ -30,7 +44,25 @@ impl AxlClient {
     ) -> Result<Self, ClientError> {
         Ok(Self {
             endpoint: SoapEndpoint::new(url, credentials, trust, opts)?,
-            version: version.to_owned(),
+            version: Arc::new(OnceCell::new_with(Some(version.to_owned()))),
+            paging: PagingOptions::default(),
+            lock: Mutex::new(()),
+        })
+    }
+
+    /// A client that discovers its schema before the first query
+    /// ([`AxlClient::discover_version`]) and keeps it in `slot`: clients sharing one slot
+    /// discover once.
+    pub fn discovering(
+        url: &str,
+        slot: Arc<OnceCell<String>>,
+        credentials: Credentials,
+        trust: TlsTrust,
+        opts: &SoapOptions,
+    ) -> Result<Self, ClientError> {
+        Ok(Self {
+            endpoint: SoapEndpoint::new(url, credentials, trust, opts)?,
+            version: slot,
             paging: PagingOptions::default(),
             lock: Mutex::new(()),
         })
@@ -47,17 +79,92 @@ impl AxlClient {
         &self.endpoint
     }
 
-    /// The schema version in use.
-    pub fn version(&self) -> &str {
-        &self.version
+    /// The schema version in use, once known.
+    pub fn version(&self) -> Option<&str> {
+        self.version.get().map(String::as_str)
     }
 
-    async fn call(&self, sql: String) -> Result<Vec<Row>, ClientError> {
+    /// The release's version from `getCCMVersion` in the version-less namespace
+    /// (`…/AXL/API/1.0`, no `SOAPAction`), which every release answers with its oldest schema.
+    pub async fn release_version(&self) -> Result<String, ClientError> {
+        let body = self
+            .endpoint
+            .post_with(None, &axl_version::ccm_version_request(None))
+            .await?;
+        axl_version::parse_ccm_version_response(&body)
+            .map_err(|source| self.endpoint.soap_error(source))
+    }
+
+    /// `getCCMVersion` in schema `schema` (namespace and `SOAPAction` of that schema).
+    pub async fn release_version_in(&self, schema: &str) -> Result<String, ClientError> {
         let body = self
             .endpoint
             .post(
-                &axl::soap_action(&self.version, axl::EXECUTE_SQL_QUERY),
-                &axl::sql_request(&self.version, &sql),
+                &axl::soap_action(schema, axl_version::GET_CCM_VERSION),
+                &axl_version::ccm_version_request(Some(schema)),
+            )
+            .await?;
+        axl_version::parse_ccm_version_response(&body)
+            .map_err(|source| self.endpoint.soap_error(source))
+    }
+
+    /// Finds the schema to speak: the release from the version-less `getCCMVersion`, then
+    /// the schemas that release serves, newest first, until one answers `getCCMVersion` (a
+    /// refused schema — "Incorrect axl version" — moves to the next; at most three tries).
+    /// Does not change the schema this client uses.
+    pub async fn discover_version(&self) -> Result<AxlVersion, ClientError> {
+        let release = self.release_version().await?;
+        let candidates = axl_version::schemas_served(&release).ok_or_else(|| {
+            self.endpoint
+                .soap_error(itl_wire::soap::SoapError::Unexpected(format!(
+                    "getCCMVersion: {release:?} has no major version number"
+                )))
+        })?;
+        let mut last = None;
+        for schema in candidates.into_iter().take(3) {
+            match self.release_version_in(&schema).await {
+                Ok(_) => return Ok(AxlVersion { release, schema }),
+                Err(e)
+                    if e.soap_error_ref()
+                        .and_then(itl_wire::soap::SoapError::fault)
+                        .is_some_and(axl_version::is_unsupported_version) =>
+                {
+                    last = Some(e);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| {
+            self.endpoint
+                .soap_error(itl_wire::soap::SoapError::Unexpected(format!(
+                    "no AXL schema known for release {release}"
+                )))
+        }))
+    }
+
+    /// The schema in use, discovering it first when the client was built without one.
+    pub async fn schema(&self) -> Result<String, ClientError> {
+        self.version
+            .get_or_try_init(|| async {
+                let found = self.discover_version().await?;
+                tracing::info!(
+                    release = found.release,
+                    schema = found.schema,
+                    "AXL schema discovered"
+                );
+                Ok::<_, ClientError>(found.schema)
+            })
+            .await
+            .cloned()
+    }
+
+    async fn call(&self, sql: String) -> Result<Vec<Row>, ClientError> {
+        let version = self.schema().await?;
+        let body = self
+            .endpoint
+            .post(
+                &axl::soap_action(&version, axl::EXECUTE_SQL_QUERY),
+                &axl::sql_request(&version, &sql),
             )
             .await?;
         axl::parse_sql_response(&body).map_err(|source| self.endpoint.soap_error(source))

@@ -74,13 +74,25 @@ impl SoapEndpoint {
     /// POSTs one SOAP envelope and returns the body of a 200 answer. 401/403 are typed;
     /// another status with a SOAP fault body gives the classified fault.
     pub async fn post(&self, soap_action: &str, body: &str) -> Result<Vec<u8>, ClientError> {
+        self.post_with(Some(soap_action), body).await
+    }
+
+    /// [`SoapEndpoint::post`] with or without a `SOAPAction` header (AXL's version-less
+    /// request goes without one).
+    pub async fn post_with(
+        &self,
+        soap_action: Option<&str>,
+        body: &str,
+    ) -> Result<Vec<u8>, ClientError> {
         let shown = self.url.to_string();
         tracing::debug!(url = shown, soap_action, "SOAP request");
-        let headers = [
+        let mut headers = vec![
             ("Content-Type", "text/xml;charset=UTF-8"),
             ("Accept", "text/xml"),
-            ("SOAPAction", soap_action),
         ];
+        if let Some(action) = soap_action {
+            headers.push(("SOAPAction", action));
+        }
         let answer = self
             .transport
             .send(

@@ -55,6 +55,14 @@ impl FaultKind for ClientError {
 }
 
 impl ClientError {
+    /// The SOAP-level error, if this is one.
+    pub fn soap_error_ref(&self) -> Option<&SoapError> {
+        match self {
+            ClientError::Soap { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+
     /// True for HTTP 401.
     pub fn is_unauthorized(&self) -> bool {
         matches!(self, ClientError::Unauthorized { .. })

@@ -114,7 +114,20 @@ impl HttpTransport {
 
     /// The fingerprint of the last certificate a server presented (pinned or insecure mode).
     pub fn last_seen_fingerprint(&self) -> Option<Sha256Fingerprint> {
-        *self.seen.lock().unwrap_or_else(|p| p.into_inner())
+        self.seen
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(|(fp, _)| *fp)
+    }
+
+    /// The DER of the last certificate a server presented (pinned or insecure mode).
+    pub fn last_seen_certificate(&self) -> Option<Vec<u8>> {
+        self.seen
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(|(_, der)| der.clone())
     }
 
     /// Parses `url`, which must be `http://` or `https://` (or only `https://` when
@@ -280,6 +293,14 @@ pub async fn probe_fingerprint(
     url: &str,
     connect_timeout: Duration,
 ) -> Result<Sha256Fingerprint, HttpError> {
+    probe_certificate(url, connect_timeout)
+        .await
+        .map(|der| Sha256Fingerprint::of_der(&der))
+}
+
+/// [`probe_fingerprint`], returning the whole certificate (DER) the server presented, so that
+/// a person can be shown its subject, issuer and validity before trusting it.
+pub async fn probe_certificate(url: &str, connect_timeout: Duration) -> Result<Vec<u8>, HttpError> {
     let parsed = HttpTransport::parse_url(url, true)?;
     let transport = HttpTransport::new(TransportOptions {
         connect_timeout,
@@ -288,8 +309,8 @@ pub async fn probe_fingerprint(
         trust: TlsTrust::Insecure,
     })?;
     let result = transport.send(Method::Get, &parsed, &[], None, true).await;
-    match (transport.last_seen_fingerprint(), result) {
-        (Some(fp), _) => Ok(fp),
+    match (transport.last_seen_certificate(), result) {
+        (Some(der), _) => Ok(der),
         (None, Err(e)) => Err(e),
         (None, Ok(_)) => Err(HttpError::Client(
             "connected without seeing a certificate".to_owned(),

@@ -22,8 +22,9 @@ pub enum TlsTrust {
     Insecure,
 }
 
-/// The fingerprint of the last certificate a connection presented (pinned or insecure mode).
-pub(crate) type Seen = Arc<Mutex<Option<Sha256Fingerprint>>>;
+/// The last end-entity certificate a connection presented (pinned or insecure mode): its
+/// fingerprint and DER.
+pub(crate) type Seen = Arc<Mutex<Option<(Sha256Fingerprint, Vec<u8>)>>>;
 
 #[derive(Debug, Clone, Copy)]
 enum VerifyMode {
@@ -50,7 +51,8 @@ impl ServerCertVerifier for FingerprintVerifier {
         _now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
         let actual = Sha256Fingerprint::of_der(end_entity.as_ref());
-        *self.seen.lock().unwrap_or_else(|p| p.into_inner()) = Some(actual);
+        *self.seen.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((actual, end_entity.as_ref().to_vec()));
         match self.mode {
             VerifyMode::AcceptAny => Ok(ServerCertVerified::assertion()),
             VerifyMode::Pinned(expected) if expected == actual => {

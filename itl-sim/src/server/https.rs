@@ -177,6 +177,23 @@ async fn handle(req: Request<Incoming>, node: usize, sim: SimHandle) -> HttpResp
             "<html><head><title>401 Unauthorized</title></head><body><h1>HTTP Status 401 - Unauthorized</h1></body></html>\n",
         );
     };
+    if req.method() == Method::GET
+        && req
+            .uri()
+            .query()
+            .is_some_and(|q| q.eq_ignore_ascii_case("wsdl"))
+    {
+        let host = req
+            .headers()
+            .get(hyper::header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("localhost")
+            .to_owned();
+        return match crate::server::wsdl::describe(&path, &format!("https://{host}{path}")) {
+            Some(text) => response(StatusCode::OK, "text/xml;charset=UTF-8", &[], text),
+            None => not_found(),
+        };
+    }
     if req.method() != Method::POST {
         return response(
             StatusCode::METHOD_NOT_ALLOWED,

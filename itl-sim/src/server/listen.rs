@@ -89,3 +89,38 @@ pub fn running_as_root() -> bool {
         })
         .unwrap_or(false)
 }
+
+/// One socket per address, all on one port as on a real cluster: `port` when it is not 0;
+/// else the port the kernel gives the first address, if every other address can bind it too
+/// (tried up to 32 times), and only when no such port is found one ephemeral port each.
+/// `bind(address, port)` makes a socket, `port_of` reads the port it got.
+pub fn same_port<S>(
+    addresses: &[Ipv4Addr],
+    port: u16,
+    bind: impl Fn(Ipv4Addr, u16) -> Result<S, SimError>,
+    port_of: impl Fn(&S) -> Option<u16>,
+) -> Result<Vec<S>, SimError> {
+    if port != 0 {
+        return addresses.iter().map(|&a| bind(a, port)).collect();
+    }
+    let Some((&first, rest)) = addresses.split_first() else {
+        return Ok(Vec::new());
+    };
+    for _ in 0..32 {
+        let lead = bind(first, 0)?;
+        let Some(shared) = port_of(&lead) else {
+            break;
+        };
+        let mut sockets = vec![lead];
+        for &a in rest {
+            match bind(a, shared) {
+                Ok(s) => sockets.push(s),
+                Err(_) => break,
+            }
+        }
+        if sockets.len() == addresses.len() {
+            return Ok(sockets);
+        }
+    }
+    addresses.iter().map(|&a| bind(a, 0)).collect()
+}

@@ -7,6 +7,7 @@
 //! | node | HTTPS 8443: Tomcat certificate, Basic auth, SOAP router | [`https`], [`soap`] |
 //! | node | AXL (`executeSQLQuery`, `listPhone`, resets), RisPort70, Control Center on 8443 | [`soap_axl`] ([`axl_list_phone`], [`axl_reset`]), [`soap_risport`], [`soap_control`] |
 //! | node | SSH 22 (or ephemeral): the UCOS admin CLI | [`ssh`] |
+//! | node | `?wsdl` of RisPort70, Control Center and PerfMon on 8443 | [`wsdl`] |
 //! | phone | HTTP 80 (or one ephemeral port): the phone's pages | [`phone_web`] |
 //!
 //! [`SimServer::start`] binds everything and returns the addresses; [`SimHandle`] reads and
@@ -26,13 +27,17 @@ pub mod soap_risport;
 pub mod ssh;
 pub mod tftp;
 pub mod tftp_http;
+pub mod wsdl;
 
 use itl_core::cucm::{CertUnit, Service};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, RwLock};
 
 use itl_wire::Sha256Fingerprint;
-use itl_wire::cluster_file::{ClusterFile, ClusterSection, NodeEntry};
+use itl_wire::cluster_file::{
+    ClusterFile, ClusterSection, DEFAULT_OS_PASSWORD_ENV, NodeEntry, RECORDED_SERVICES,
+};
+use itl_wire::soap::perfmon::PERFMON_PATH;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -265,6 +270,7 @@ pub struct SimServer {
     phones: PhonePorts,
     user: String,
     password_env: String,
+    os_user: String,
     shutdown: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -338,8 +344,25 @@ impl SimServer {
         let (shutdown, rx) = watch::channel(false);
         let mut tasks = Vec::new();
         let mut nodes = Vec::new();
+        // One port per service on every node, as on a real cluster (also with ephemeral
+        // ports), so that a client that knows one node's ports knows them all.
+        let tcp_port = |l: &tokio::net::TcpListener| l.local_addr().ok().map(|a| a.port());
+        let all: Vec<Ipv4Addr> = node_info.iter().map(|n| n.1).collect();
+        let with_tftp: Vec<Ipv4Addr> = node_info.iter().filter(|n| n.3).map(|n| n.1).collect();
+        let mut https_listeners =
+            listen::same_port(&all, port(8443), listen::tcp_listener, tcp_port)?.into_iter();
+        let mut ssh_listeners =
+            listen::same_port(&all, port(22), listen::tcp_listener, tcp_port)?.into_iter();
+        let mut udp_sockets = listen::same_port(&with_tftp, port(69), listen::udp_socket, |s| {
+            s.local_addr().ok().map(|a| a.port())
+        })?
+        .into_iter();
+        let mut tftp_http_listeners =
+            listen::same_port(&with_tftp, port(6970), listen::tcp_listener, tcp_port)?.into_iter();
         for (index, (name, address, publisher, runs_tftp)) in node_info.into_iter().enumerate() {
-            let https_listener = listen::tcp_listener(address, port(8443))?;
+            let https_listener = https_listeners
+                .next()
+                .map_or_else(|| listen::tcp_listener(address, port(8443)), Ok)?;
             let https = local(&https_listener, address)?;
             let acceptor = https::acceptor(&name, tls[index].clone())?;
             tasks.push(tokio::spawn(https::run(
@@ -351,7 +374,9 @@ impl SimServer {
             )));
             let (mut tftp, mut tftp_http) = (None, None);
             if runs_tftp {
-                let udp = listen::udp_socket(address, port(69))?;
+                let udp = udp_sockets
+                    .next()
+                    .map_or_else(|| listen::udp_socket(address, port(69)), Ok)?;
                 tftp = Some(
                     udp.local_addr()
                         .map_err(|source| SimError::LocalAddr { address, source })?,
@@ -362,7 +387,9 @@ impl SimServer {
                     handle.clone(),
                     rx.clone(),
                 )));
-                let http = listen::tcp_listener(address, port(6970))?;
+                let http = tftp_http_listeners
+                    .next()
+                    .map_or_else(|| listen::tcp_listener(address, port(6970)), Ok)?;
                 tftp_http = Some(local(&http, address)?);
                 tasks.push(tokio::spawn(tftp_http::run(
                     http,
@@ -371,7 +398,9 @@ impl SimServer {
                     rx.clone(),
                 )));
             }
-            let ssh_listener = listen::tcp_listener(address, port(22))?;
+            let ssh_listener = ssh_listeners
+                .next()
+                .map_or_else(|| listen::tcp_listener(address, port(22)), Ok)?;
             let ssh = local(&ssh_listener, address)?;
             let key = ssh::host_key(seed, &name);
             let ssh_host_key_sha256 = ssh::host_key_fingerprint(&key);
@@ -432,6 +461,7 @@ impl SimServer {
             phones,
             user: options.user,
             password_env: options.password_env,
+            os_user: options.ssh.os_user.clone(),
             shutdown,
             tasks,
         })
@@ -491,13 +521,35 @@ impl SimServer {
             PhonePorts::Shared { port, .. } => *port,
             PhonePorts::PerPhone(ports) => ports.iter().flatten().copied().next().unwrap_or(80),
         };
+        let (release, services) = self.handle.read(|c| {
+            let services: Vec<Vec<String>> = c
+                .nodes()
+                .iter()
+                .map(|n| {
+                    RECORDED_SERVICES
+                        .iter()
+                        .filter(|s| n.runs(**s))
+                        .map(|s| s.plan_name().to_owned())
+                        .collect()
+                })
+                .collect();
+            (
+                crate::model::version_string(c.settings().generation),
+                services,
+            )
+        });
+        let axl_version =
+            itl_wire::soap::axl_version::schemas_served(release).and_then(|s| s.into_iter().next());
         ClusterFile {
             cluster: ClusterSection {
                 name,
                 user: self.user.clone(),
                 password_env: self.password_env.clone(),
                 phone_http_port,
-                axl_version: None,
+                axl_version,
+                os_user: Some(self.os_user.clone()),
+                os_password_env: Some(DEFAULT_OS_PASSWORD_ENV.to_owned()),
+                os_password_file: None,
             },
             nodes: self
                 .nodes
@@ -522,6 +574,8 @@ impl SimServer {
                             .map(|d| Sha256Fingerprint(d).to_string()),
                         ssh: Some(n.ssh.to_string()),
                         ssh_host_key_sha256: Some(n.ssh_host_key_sha256.clone()),
+                        perfmon: Some(format!("{base}{PERFMON_PATH}")),
+                        services: services.get(i).cloned().unwrap_or_default(),
                     }
                 })
                 .collect(),

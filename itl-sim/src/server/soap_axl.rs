@@ -1,6 +1,12 @@
-//! AXL on the publisher's `/axl/`: `executeSQLQuery` (cucm-interfaces.md §1.2–§1.4) here,
-//! `listPhone` in [`super::axl_list_phone`], the reset operations in [`super::axl_reset`];
-//! any other operation gets the Axis2 "endpoint reference (EPR)" fault CUCM sends.
+//! AXL on the publisher's `/axl/`: `executeSQLQuery` (cucm-interfaces.md §1.2–§1.4) and
+//! `getCCMVersion` (§1.1) here, `listPhone` in [`super::axl_list_phone`], the reset operations
+//! in [`super::axl_reset`]; any other operation gets the Axis2 "endpoint reference (EPR)" fault
+//! CUCM sends.
+//!
+//! Schemas (§1.1): the simulated release ([`crate::model::version_string`] of the generation)
+//! serves the schemas [`schemas_served`] lists; a request in another schema gets HTTP 599 and
+//! the "Incorrect axl version" fault listing them (inferred wording). The version-less request
+//! (namespace `…/AXL/API/1.0`) is answered in the oldest schema the release serves.
 //!
 //! The simulator has no database: it recognises the queries of the tool's catalogue
 //! ([`itl_wire::soap::axl::sql`]) by their normalised text (case and whitespace outside string
@@ -18,8 +24,15 @@ use itl_wire::soap::axl::{
     parse_sql_request_full, query_too_large_fault, sql, sql_response,
 };
 
-use crate::model::Cluster;
+use itl_wire::soap::axl_version::{
+    GET_CCM_VERSION, UNSUPPORTED_VERSION_STATUS, VERSIONLESS, ccm_version_response, schemas_served,
+    unsupported_version_fault,
+};
+use itl_wire::soap::envelope::parse_request_envelope;
+use itl_wire::soap::process_node::{ENTERPRISE_WIDE_DATA, ROLE_VOICE_VIDEO};
+
 use crate::model::snapshot::PhoneSnapshot;
+use crate::model::{Cluster, version_string};
 use crate::server::axl_list_phone::{self, LIST_PHONE};
 use crate::server::axl_request::AxlRequest;
 use crate::server::axl_reset;
@@ -53,6 +66,7 @@ enum Query {
     ModelNames,
     ItlTables,
     CertificateParams,
+    ProcessNodes,
     Param(String),
 }
 
@@ -85,6 +99,7 @@ impl AxlService {
             (sql::MODEL_NAMES, Query::ModelNames),
             (sql::ITL_TABLES, Query::ItlTables),
             (sql::CERTIFICATE_PARAMS, Query::CertificateParams),
+            (sql::PROCESS_NODES, Query::ProcessNodes),
         ]
         .into_iter()
         .map(|(text, q)| (strip_order_by(&normalise(text)).to_owned(), q))
@@ -167,8 +182,28 @@ impl SoapService for AxlService {
         soap_action: Option<&str>,
         body: &[u8],
     ) -> SoapResponse {
+        let release = ctx
+            .sim
+            .read(|c| version_string(c.settings().generation).to_owned());
+        let served = schemas_served(&release).unwrap_or_default();
+        let requested = match requested_schema(body, soap_action) {
+            Some(v) if v == VERSIONLESS && soap_action.is_none() => {
+                served.last().cloned().unwrap_or_else(|| v.clone())
+            }
+            Some(v) => v,
+            None => DEFAULT_VERSION.to_owned(),
+        };
+        if !served.contains(&requested) {
+            return SoapResponse {
+                status: UNSUPPORTED_VERSION_STATUS,
+                ..SoapResponse::ok(unsupported_version_fault(&served))
+            };
+        }
         match operation_name(body).as_deref() {
             Some(EXECUTE_SQL_QUERY) => {}
+            Some(GET_CCM_VERSION) => {
+                return SoapResponse::ok(ccm_version_response(&requested, &release));
+            }
             Some(LIST_PHONE) => {
                 return match AxlRequest::parse(body, soap_action) {
                     Ok(req) => ctx
@@ -189,13 +224,24 @@ impl SoapService for AxlService {
             Ok(r) => r,
             Err(fault) => return SoapResponse::fault(&fault.code, &fault.message),
         };
-        let version = request
-            .version
-            .or_else(|| soap_action.and_then(parse_soap_action).map(|(v, _)| v))
-            .unwrap_or_else(|| DEFAULT_VERSION.to_owned());
         ctx.sim
-            .read(|cluster| self.answer(&version, &request.sql, cluster))
+            .read(|cluster| self.answer(&requested, &request.sql, cluster))
     }
+}
+
+/// The schema a request asks for: its operation element's AXL namespace, else the
+/// `SOAPAction` version; `None` when neither names one (or the body is not a request).
+fn requested_schema(body: &[u8], soap_action: Option<&str>) -> Option<String> {
+    parse_request_envelope(body)
+        .ok()
+        .and_then(|payload| {
+            payload
+                .namespace
+                .as_deref()
+                .and_then(itl_wire::soap::axl::version_of_namespace)
+                .map(str::to_owned)
+        })
+        .or_else(|| soap_action.and_then(parse_soap_action).map(|(v, _)| v))
 }
 
 fn syntax_error() -> SoapResponse {
@@ -408,6 +454,27 @@ fn rows_for(query: &Query, c: &Cluster) -> Vec<Row> {
         }
         // Unverified discovery helpers: the simulator has no such tables or parameters.
         Query::ItlTables | Query::CertificateParams => Vec::new(),
+        // Servers are configured by IP address (no DNS on loopback); the description holds the
+        // host name.
+        Query::ProcessNodes => {
+            let mut rows = vec![vec![
+                ("name", ENTERPRISE_WIDE_DATA.to_owned()),
+                ("description", String::new()),
+                ("nodeid", "1".to_owned()),
+                ("systemnode", "t".to_owned()),
+                ("role", String::new()),
+            ]];
+            rows.extend(c.nodes().iter().enumerate().map(|(i, n)| {
+                vec![
+                    ("name", n.address.to_string()),
+                    ("description", n.name.clone()),
+                    ("nodeid", (i + 2).to_string()),
+                    ("systemnode", "f".to_owned()),
+                    ("role", ROLE_VOICE_VIDEO.to_owned()),
+                ]
+            }));
+            rows
+        }
         Query::Param(name) => {
             let value = match name.as_str() {
                 "ClusterSecurityMode" => match c.settings().security_mode {

@@ -15,8 +15,9 @@ use itl_wire::soap::envelope::parse_envelope;
 
 use super::PASSWORD;
 
-/// The AXL schema version the tests speak.
-pub const VERSION: &str = "14.0";
+/// The AXL schema version the tests speak: one that both the 12+ (12.5) and the 14+ (14.0)
+/// simulated releases serve.
+pub const VERSION: &str = "12.5";
 
 /// The SOAP clients of one node, on the URLs and the pin the cluster file gives.
 pub struct NodeClients {
@@ -122,7 +123,7 @@ pub fn listed(body: &str) -> Vec<Listed> {
     assert_eq!(payload.name, "listPhoneResponse");
     assert_eq!(
         payload.namespace.as_deref(),
-        Some("http://www.cisco.com/AXL/API/14.0")
+        Some(format!("http://www.cisco.com/AXL/API/{VERSION}").as_str())
     );
     let ret = payload.child("return").expect("<return>");
     let uuids = attributes(body, "<phone uuid=\"");

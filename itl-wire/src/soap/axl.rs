@@ -316,6 +316,11 @@ pub mod sql {
     /// §4.1 3: LSC / security profile per phone.
     pub const PHONE_LSC: &str = "select d.name, d.tkcertificatestatus, d.tkcertificateoperation, d.tkauthenticationmode, sp.name as secprofile, tdsm.name as secmode from device d left join securityprofile sp on d.fksecurityprofile = sp.pkid left join typedevicesecuritymode tdsm on sp.tkdevicesecuritymode = tdsm.enum where d.tkclass = 1 order by d.name";
 
+    /// The cluster's servers (System › Server) with their role: one row per node plus the
+    /// `EnterpriseWideData` row (columns `name`, `description`, `nodeid`, `systemnode`,
+    /// `role`; the role names are inferred, see [`crate::soap::process_node`]).
+    pub const PROCESS_NODES: &str = "select pn.name, pn.description, pn.nodeid, pn.systemnode, tpr.name as role from processnode as pn left join typeprocessnoderole as tpr on pn.tkprocessnoderole = tpr.enum order by pn.nodeid";
+
     /// A processconfig parameter by exact name (single quotes in `name` are doubled).
     pub fn processconfig_param(name: &str) -> String {
         format!(

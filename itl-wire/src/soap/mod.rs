@@ -12,8 +12,11 @@
 //! declarations may be anywhere.
 
 pub mod axl;
+pub mod axl_version;
 pub mod control_center;
 pub mod envelope;
+pub mod perfmon;
+pub mod process_node;
 pub mod risport;
 
 pub use envelope::{Element, SoapError, SoapFault, XmlError};
