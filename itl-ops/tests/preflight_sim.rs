@@ -251,7 +251,7 @@ async fn backup_faults_fail_backups() {
     within(180, async {
         for (fault, words) in [
             ("backup=failed", "ended ERROR"),
-            ("backup=stale", "30.0 days old"),
+            ("backup=stale", "30.4 days old (limit 7.0)"),
             ("backup=none", "no backup"),
         ] {
             let (report, _dir) = preflight(Setup::faults(fault)).await;

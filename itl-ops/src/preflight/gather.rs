@@ -214,12 +214,15 @@ async fn gather_node(
                 };
                 match run_cli!(Command::CertOwn(unit), parse::cert_own::parse) {
                     Ok(cert) => {
+                        let issuer = if cert.value.issuer == cert.value.subject {
+                            "self-signed".to_owned()
+                        } else {
+                            format!("issued by {}", cert.value.issuer)
+                        };
                         lines.push(format!(
-                            "{}: {} bits, subject {}, issuer {}, not after {}",
+                            "{}: {} bits, {issuer}, not after {}",
                             unit.name(),
                             cert.value.key_bits,
-                            cert.value.subject,
-                            cert.value.issuer,
                             itl_core::UnixTime::from_secs(cert.value.not_after).to_rfc3339()
                         ));
                         certs.push((unit, cert.value));

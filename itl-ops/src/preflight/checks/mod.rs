@@ -184,3 +184,6 @@ pub(crate) fn get<T>(fact: &Fact<T>) -> Result<(&T, &Evidence), &Missing> {
         Err(m) => Err(m),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -21,6 +21,18 @@ fn faults(c: &Cluster) -> &[CheckFault] {
     &c.faults().checks
 }
 
+/// The time a node prints: the model time, or with the wall clock the later of it and now
+/// (the model clock only moves on events).
+fn current(c: &Cluster) -> u64 {
+    let model = c.now();
+    match c.clock().mode() {
+        crate::model::ClockMode::Wall => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(model, |d| d.as_secs().max(model)),
+        _ => model,
+    }
+}
+
 /// The node's name, empty when the index is stale.
 fn node_name(c: &Cluster, node: usize) -> &str {
     c.nodes().get(node).map_or("", |n| n.name.as_str())
@@ -79,7 +91,7 @@ pub fn ntp(c: &Cluster, node: usize) -> Vec<String> {
         .any(|f| matches!(f, CheckFault::Ntp { node } if node.matches(name)));
     let time = format!(
         "Current time in UTC is : {}",
-        UnixTime::from_secs_u64(c.now()).to_cli_date()
+        UnixTime::from_secs_u64(current(c)).to_cli_date()
     );
     if broken {
         return vec![
@@ -135,7 +147,7 @@ pub fn replication(c: &Cluster, node: usize) -> Vec<String> {
         .unwrap_or_default();
     let mut out = vec![
         String::new(),
-        format!("Server Time: {}", UnixTime::from_secs_u64(c.now()).to_cli_date()),
+        format!("Server Time: {}", UnixTime::from_secs_u64(current(c)).to_cli_date()),
         String::new(),
         "Cluster Replication State: Replication status command started".into(),
         "DB and Replication Services: ALL RUNNING".into(),
@@ -187,7 +199,7 @@ pub fn backup_history(c: &Cluster) -> Vec<String> {
     });
     let header =
         "Tar Filename: Backup Device: Completed On: Result: Backup Type: Features Backed Up:";
-    let now = c.now();
+    let now = current(c);
     let day = |ago: u64| (now / 86_400).saturating_sub(ago) * 86_400 + 2 * 3600;
     let row = |start: u64, result: &str| {
         let done = start + 9 * 60 + 41;
