@@ -9,7 +9,8 @@ use itl_ops::preflight::{PreflightReport, Status};
 use super::html::escape;
 use super::terminal::clean;
 
-/// Evidence lines shown per source in the terminal (the JSON and HTML have them all).
+/// Evidence lines shown per source in the terminal (the JSON and HTML have them all, with
+/// their spacing).
 const TERMINAL_LINES: usize = 6;
 
 fn marker(status: Status) -> &'static str {
@@ -41,8 +42,11 @@ pub fn tables(report: &PreflightReport) -> String {
         for e in &check.evidence {
             let mut text = clean(&e.source).into_owned();
             for line in e.lines.iter().take(TERMINAL_LINES) {
+                // Column padding squashed so that rows fit (the JSON keeps it).
                 text.push_str("\n  ");
-                text.push_str(&clean(line));
+                text.push_str(&clean(
+                    &line.split_whitespace().collect::<Vec<_>>().join(" "),
+                ));
             }
             if e.lines.len() > TERMINAL_LINES {
                 text.push_str(&format!(

@@ -164,13 +164,9 @@ async fn gather_node(
     options: &GatherOptions,
 ) -> (NodeFacts, Option<PublisherFacts>) {
     let name = node.name.as_str();
-    let mut shell = match open(node, options.os.as_ref(), &options.ssh).await {
-        Ok(s) => Ok(s),
-        Err(reason) => Err(reason),
-    };
-    let (mut cli_session, open_error) = match shell.as_mut() {
-        Ok(_) => (shell.ok(), None),
-        Err((reason, skip)) => (None, Some((reason.clone(), *skip))),
+    let (mut cli_session, open_error) = match open(node, options.os.as_ref(), &options.ssh).await {
+        Ok(s) => (Some(s), None),
+        Err(reason) => (None, Some(reason)),
     };
     // When the session could not be opened every CLI fact carries that reason.
     let no_session = |command: Command| -> Option<(String, String, bool)> {

@@ -8,7 +8,7 @@ use itl_wire::admin_cli::parse::backup::BackupResult;
 
 use super::{PerNode, Thresholds, get, result, unavailable};
 use crate::preflight::facts::Facts;
-use crate::preflight::report::{CheckResult, Status};
+use crate::preflight::report::{CheckResult, Evidence, Status};
 
 /// `db-replication` (§4 item 6, `cucm-interfaces.md` §6.3): `utils dbreplication
 /// runtimestate` on the publisher.
@@ -62,7 +62,22 @@ pub fn db_replication(facts: &Facts) -> CheckResult {
     {
         bad.push(format!("summary: {s}"));
     }
-    let evidence = vec![evidence.clone()];
+    // The relevant lines: the server count and one row per server.
+    let names: Vec<&str> = r.rows.iter().map(|x| x.server.as_str()).collect();
+    let lines = evidence
+        .lines
+        .iter()
+        .filter(|l| {
+            let t = l.trim_start();
+            t.contains("Servers):")
+                || t.to_ascii_lowercase().contains("errors or mismatches")
+                || names
+                    .iter()
+                    .any(|n| t.split_whitespace().next() == Some(*n))
+        })
+        .cloned()
+        .collect();
+    let evidence = vec![Evidence::new(evidence.source.clone(), lines)];
     if !bad.is_empty() {
         result(
             ID,
