@@ -213,7 +213,7 @@ fn required(service: Service, tftp: bool, publisher: bool, cm_member: bool) -> b
 ///
 /// | facts | status |
 /// |---|---|
-/// | a service the node must run is not running: TFTP on TFTP nodes, CallManager and TVS on CallManager-group members, Tomcat everywhere, CAPF on the publisher | fail |
+/// | a service the node must run is not running: TFTP on TFTP nodes, CallManager and TVS on CallManager-group members (without the group query: nodes with CallManager activated), Tomcat everywhere, CAPF on the publisher | fail |
 /// | any other activated service is not running (stopped, starting, unknown) | warn |
 /// | services not activated or commanded out of service | not a fault |
 /// | otherwise | pass |
@@ -237,7 +237,15 @@ pub fn services(facts: &Facts) -> CheckResult {
                 continue;
             }
         };
-        let member = members.is_empty() || members.contains(&node.name.to_ascii_lowercase());
+        // Without the group query, a node that has CallManager activated counts as a member.
+        let member = if members.is_empty() {
+            list.iter().any(|s| {
+                s.service() == Some(Service::CallManager)
+                    && s.status() != ServiceStatus::NotActivated
+            })
+        } else {
+            members.contains(&node.name.to_ascii_lowercase())
+        };
         let mut fails = Vec::new();
         let mut warns = Vec::new();
         for s in list {

@@ -253,3 +253,55 @@ fn worst_orders_fail_warn_skipped_info_pass() {
     );
     assert_eq!(worst([]), Status::Pass);
 }
+
+#[test]
+fn services_need_tftp_on_tftp_nodes_and_tvs_on_group_members() {
+    use itl_core::cucm::{Service, ServiceStatus};
+    use itl_wire::soap::control_center::ServiceInfo;
+    let list = |tvs: ServiceStatus, other: ServiceStatus| {
+        vec![
+            ServiceInfo::new(Service::Tftp.control_center_name(), ServiceStatus::Started),
+            ServiceInfo::new(Service::Tvs.control_center_name(), tvs),
+            ServiceInfo::new(
+                Service::CallManager.control_center_name(),
+                ServiceStatus::Started,
+            ),
+            ServiceInfo::new(
+                Service::Tomcat.control_center_name(),
+                ServiceStatus::Started,
+            ),
+            ServiceInfo::new(Service::Capf.control_center_name(), ServiceStatus::Started),
+            ServiceInfo::new(Service::DrfLocal.control_center_name(), other),
+        ]
+    };
+    let mut f = facts(2);
+    for n in &mut f.nodes {
+        n.services = observed(
+            list(ServiceStatus::Started, ServiceStatus::NotActivated),
+            "control center",
+            Vec::new(),
+        );
+    }
+    assert_eq!(services(&f).status, Status::Pass);
+    // TVS stopped on a group member: fail, naming it.
+    f.nodes[1].services = observed(
+        list(ServiceStatus::Stopped, ServiceStatus::Started),
+        "control center",
+        Vec::new(),
+    );
+    let r = services(&f);
+    assert_eq!(r.status, Status::Fail);
+    assert_eq!(
+        r.summary,
+        "cucm-57: Cisco Trust Verification Service Stopped"
+    );
+    // Another activated service stopped: warn.
+    f.nodes[1].services = observed(
+        list(ServiceStatus::Started, ServiceStatus::Stopped),
+        "control center",
+        Vec::new(),
+    );
+    let r = services(&f);
+    assert_eq!(r.status, Status::Warn);
+    assert_eq!(r.summary, "cucm-57: Cisco DRF Local Stopped");
+}
