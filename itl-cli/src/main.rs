@@ -57,6 +57,9 @@ enum Command {
     /// Read every phone's trust state from its web pages and compare it with what its TFTP
     /// server serves; reports as tables, JSON, CSV and HTML.
     Sweep(cmd::sweep::Args),
+    /// Run the pre-change checklist against a cluster (parameters, replication, backups,
+    /// show itl / show ctl on every TFTP node, services, certificates, phones), with evidence.
+    Preflight(cmd::preflight::Args),
     /// Compare two sweep reports: changed phones, new problems, recovered phones, counts.
     Diff(cmd::diff::Args),
     /// Predict, per phone, whether a planned certificate change will lock it out.
@@ -96,6 +99,7 @@ fn main() -> ExitCode {
         Command::Sim(args) => cmd::sim::run(args, colors),
         Command::Demo(args) => cmd::demo::run(args, colors),
         Command::Sweep(args) => cmd::sweep::run(args, colors),
+        Command::Preflight(args) => cmd::preflight::run(args, colors),
         Command::Diff(args) => cmd::diff::run(args),
         Command::Predict(args) => cmd::predict::run(args, colors),
         Command::Plan(args) => cmd::plan::run(args),

@@ -6,13 +6,14 @@ mod common;
 use common::{Itl, TempDir, s, text};
 
 /// Every subcommand of `itl`.
-const SUBCOMMANDS: [&str; 11] = [
+const SUBCOMMANDS: [&str; 12] = [
     "parse",
     "fetch",
     "verify",
     "sim",
     "demo",
     "sweep",
+    "preflight",
     "diff",
     "predict",
     "plan",
@@ -95,7 +96,7 @@ fn man_out_writes_one_page_per_subcommand() {
     assert!(out.stdout.is_empty());
     assert_eq!(
         text(&out.stderr),
-        format!("wrote 15 manual pages into {}\n", pages.display())
+        format!("wrote 16 manual pages into {}\n", pages.display())
     );
     let mut names: Vec<String> = std::fs::read_dir(&pages)
         .expect("pages")
@@ -114,6 +115,7 @@ fn man_out_writes_one_page_per_subcommand() {
             "itl-plan-suggest.1",
             "itl-plan.1",
             "itl-predict.1",
+            "itl-preflight.1",
             "itl-sim-replay.1",
             "itl-sim-serve.1",
             "itl-sim.1",

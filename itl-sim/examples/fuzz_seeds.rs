@@ -133,8 +133,8 @@ fn cli_outputs(c: &Cluster) -> Vec<(&'static str, String, Vec<String>)> {
             "show network cluster".into(),
             outputs::network_cluster(c),
         ),
-        ("ntp", "utils ntp status".into(), outputs::ntp(c)),
-        ("fips", "utils fips status".into(), outputs::fips()),
+        ("ntp", "utils ntp status".into(), outputs::ntp(c, 0)),
+        ("fips", "utils fips status".into(), outputs::fips(c, 0)),
         (
             "cert_list_trust",
             "show cert list trust".into(),

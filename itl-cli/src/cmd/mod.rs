@@ -9,6 +9,7 @@ pub mod man;
 pub mod parse;
 pub mod plan;
 pub mod predict;
+pub mod preflight;
 pub mod sim;
 pub mod sweep;
 pub mod verify;

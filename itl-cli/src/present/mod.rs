@@ -7,10 +7,12 @@
 //! * [`sweep_tables`]: the sweep's summary tables;
 //! * [`progress`]: the sweep's progress bar (a [`itl_cucm::sweep::SweepObserver`]);
 //! * [`csv`]: the sweep's CSV, one row per phone, neutralised against formula injection;
-//! * [`html`]: the sweep's self-contained HTML report.
+//! * [`html`]: the sweep's self-contained HTML report;
+//! * [`preflight`]: the preflight's tables and HTML page.
 
 pub mod csv;
 pub mod html;
+pub mod preflight;
 pub mod progress;
 pub mod sweep_tables;
 pub mod terminal;

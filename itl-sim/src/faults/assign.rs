@@ -33,6 +33,14 @@ pub enum AssignError {
         /// The name.
         name: String,
     },
+    /// A node or cluster fault names a node the cluster does not have.
+    #[error("fault {fault}: no node named {name}")]
+    UnknownCheckNode {
+        /// The fault as written.
+        fault: String,
+        /// The name.
+        name: String,
+    },
     /// A named node is not in the cluster.
     #[error("fault {kind}: no node named {name}")]
     UnknownNode {

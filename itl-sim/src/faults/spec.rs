@@ -3,6 +3,7 @@
 //! ```text
 //! spec    = item *("," item)
 //! item    = kind "=" amount ["@" delay]          ; delay only for `slow`
+//!         / check-kind "=" target [":" value]      ; see [`super::checks`]
 //! amount  = percent "%" | count | name *("+" name)
 //! percent = digits ["." 1*2digits]               ; 0 to 100, hundredths of a percent
 //! delay   = digits ("ms" | "s")
@@ -10,10 +11,14 @@
 //!
 //! Phone faults take a percentage of the fleet, a count, or phone names (`SEP…+SEP…`); node
 //! faults (`tftp-down`, `risport-throttle`) take node names or `all`. Example:
-//! `unreachable=2%,slow=1%@1500ms,web-off=3%,tftp-down=ucm-sub1`.
+//! `unreachable=2%,slow=1%@1500ms,web-off=3%,tftp-down=ucm-sub1`. Node and cluster faults for
+//! the preflight checks (`replication=ucm-sub1:3`, `service-stopped=TVS@ucm-sub1`…) are
+//! described in [`super::checks`]; they may repeat.
 
 use std::fmt;
 use std::time::Duration;
+
+use super::checks::CheckFault;
 
 /// What a fault does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -145,6 +150,10 @@ pub struct FaultItem {
 pub struct FaultSpec {
     /// The items, in the order given.
     pub items: Vec<FaultItem>,
+    /// Node and cluster faults for the preflight checks (`KIND=TARGET[:VALUE]`), in the
+    /// order given.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<CheckFault>,
 }
 
 /// The default delay of a `slow` phone.
@@ -194,6 +203,9 @@ pub enum FaultSpecErrorKind {
     /// The same kind appears twice.
     #[error("fault given twice")]
     Duplicate,
+    /// A node or cluster fault's target or value is malformed.
+    #[error("{0}")]
+    BadTarget(String),
     /// The percentages of phone faults add up to more than 100 %.
     #[error("phone fault percentages add up to more than 100%")]
     TotalOver100,
@@ -203,6 +215,7 @@ fn known_kinds() -> String {
     FaultKind::ALL
         .iter()
         .map(|k| k.name())
+        .chain(super::checks::CHECK_FAULT_KINDS)
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -216,6 +229,7 @@ impl FaultSpec {
     /// Parses a spec; the empty string is no fault.
     pub fn parse(text: &str) -> Result<Self, FaultSpecError> {
         let mut items: Vec<FaultItem> = Vec::new();
+        let mut checks: Vec<CheckFault> = Vec::new();
         let text = text.trim();
         if text.is_empty() {
             return Ok(Self::none());
@@ -233,6 +247,10 @@ impl FaultSpec {
                 .split_once('=')
                 .ok_or(err(FaultSpecErrorKind::MissingValue))?;
             let kind_name = kind.trim().to_ascii_lowercase();
+            if let Some(fault) = CheckFault::parse(&kind_name, value) {
+                checks.push(fault.map_err(|e| err(FaultSpecErrorKind::BadTarget(e)))?);
+                continue;
+            }
             let kind = FaultKind::from_name(&kind_name)
                 .ok_or_else(|| err(FaultSpecErrorKind::UnknownKind(kind_name.clone())))?;
             if items.iter().any(|i| i.kind == kind) {
@@ -269,7 +287,7 @@ impl FaultSpec {
                 reason: FaultSpecErrorKind::TotalOver100,
             });
         }
-        Ok(Self { items })
+        Ok(Self { items, checks })
     }
 
     /// The item for `kind`, if given.
@@ -279,7 +297,7 @@ impl FaultSpec {
 
     /// Whether no fault is given.
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.items.is_empty() && self.checks.is_empty()
     }
 }
 
@@ -301,6 +319,12 @@ impl fmt::Display for FaultSpec {
             if let Some(ms) = item.delay_ms {
                 write!(f, "@{ms}ms")?;
             }
+        }
+        for (i, fault) in self.checks.iter().enumerate() {
+            if i > 0 || !self.items.is_empty() {
+                f.write_str(",")?;
+            }
+            write!(f, "{fault}")?;
         }
         Ok(())
     }

@@ -123,6 +123,28 @@ impl Cluster {
                 &options.organisation,
             ));
         }
+        // `cert-expiring`: the certificate ends `days` after the build (0: a day before it).
+        let built_at = match options.clock {
+            crate::model::ClockMode::Wall => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(EPOCH, |d| d.as_secs().max(EPOCH)),
+            _ => Clock::new(options.clock).now(),
+        };
+        for fault in &options.faults.checks {
+            if let crate::faults::CheckFault::CertExpiring { unit, node, days } = fault {
+                for plan in plans
+                    .iter_mut()
+                    .filter(|p| p.unit == *unit && node.matches(&p.node))
+                {
+                    plan.not_after = if *days == 0 {
+                        built_at.saturating_sub(DAY)
+                    } else {
+                        built_at + u64::from(*days) * DAY
+                    };
+                    plan.not_before = plan.not_before.min(plan.not_after.saturating_sub(DAY));
+                }
+            }
+        }
         let plan_count = plans.len();
         let made = generate_all(&plans)?;
         let made_count = made.len();
@@ -167,6 +189,27 @@ impl Cluster {
             node.faults.risport_throttle = throttle[i];
         }
 
+        for fault in &options.faults.checks {
+            if let Some(crate::faults::NodeTarget::Node(name)) = fault.node()
+                && !node_names.iter().any(|n| n.eq_ignore_ascii_case(name))
+            {
+                return Err(crate::faults::AssignError::UnknownCheckNode {
+                    fault: fault.to_string(),
+                    name: name.clone(),
+                }
+                .into());
+            }
+            if let crate::faults::CheckFault::ServiceStopped { service, node } = fault {
+                for n in nodes.iter_mut().filter(|n| node.matches(&n.name)) {
+                    for s in n.services.iter_mut().filter(|s| s.kind == *service) {
+                        if s.status != ServiceStatus::NotActivated {
+                            s.status = ServiceStatus::Stopped;
+                        }
+                    }
+                }
+            }
+        }
+
         // Topology.
         let cm_nodes: Vec<usize> = (0..nodes.len())
             .filter(|&i| nodes[i].runs(Service::CallManager))
@@ -205,7 +248,10 @@ impl Cluster {
             } else {
                 ClusterSecurityMode::NonSecure
             },
-            rollback: false,
+            rollback: options
+                .faults
+                .checks
+                .contains(&crate::faults::CheckFault::Rollback),
             phone_interaction: options.phone_interaction,
             device_queries_per_minute: 15,
         };

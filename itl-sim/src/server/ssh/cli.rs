@@ -236,7 +236,7 @@ impl Cli {
                 self.paged(term, lines, PagerStyle::Press).await
             }
             ["utils", "ntp", "status"] => {
-                let lines = self.sim.read(outputs::ntp);
+                let lines = self.sim.read(|c| outputs::ntp(c, self.node));
                 self.paged(term, lines, PagerStyle::Press).await
             }
             ["show", "itl"] => {
@@ -249,7 +249,8 @@ impl Cli {
             }
             ["utils", "fips", "status"] => {
                 require!(1);
-                term.send_lines(&outputs::fips()).await;
+                term.send_lines(&self.sim.read(|c| outputs::fips(c, self.node)))
+                    .await;
                 true
             }
             ["set", "cli", "pagination", on_off @ ("on" | "off")] => {

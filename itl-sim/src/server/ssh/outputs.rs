@@ -13,7 +13,30 @@ use itl_core::cucm::{CertUnit, ClusterSecurityMode, Generation, ServiceStatus};
 use itl_core::render::{RenderOptions, render};
 use itl_core::{TrustList, verify};
 
+use crate::faults::{BackupFault, CheckFault, checks::STALE_BACKUP_DAYS};
 use crate::model::{Cluster, SIM_SERVICES};
+
+/// The check faults of the cluster (`--faults`).
+fn faults(c: &Cluster) -> &[CheckFault] {
+    &c.faults().checks
+}
+
+/// The time a node prints: the model time, or with the wall clock the later of it and now
+/// (the model clock only moves on events).
+fn current(c: &Cluster) -> u64 {
+    let model = c.now();
+    match c.clock().mode() {
+        crate::model::ClockMode::Wall => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(model, |d| d.as_secs().max(model)),
+        _ => model,
+    }
+}
+
+/// The node's name, empty when the index is stale.
+fn node_name(c: &Cluster, node: usize) -> &str {
+    c.nodes().get(node).map_or("", |n| n.name.as_str())
+}
 
 /// The node, or an empty list when the index is stale.
 fn node(c: &Cluster, node: usize) -> Option<&crate::model::Node> {
@@ -59,8 +82,32 @@ pub fn network_cluster(c: &Cluster) -> Vec<String> {
     out
 }
 
-/// `utils ntp status` (inferred): every node synchronised at stratum 2.
-pub fn ntp(c: &Cluster) -> Vec<String> {
+/// `utils ntp status` (inferred): synchronised at stratum 2, or (`ntp=<node>` fault) running
+/// but unsynchronised.
+pub fn ntp(c: &Cluster, node: usize) -> Vec<String> {
+    let name = node_name(c, node);
+    let broken = faults(c)
+        .iter()
+        .any(|f| matches!(f, CheckFault::Ntp { node } if node.matches(name)));
+    let time = format!(
+        "Current time in UTC is : {}",
+        UnixTime::from_secs_u64(current(c)).to_cli_date()
+    );
+    if broken {
+        return vec![
+            "ntpd (pid 2817) is running...".into(),
+            String::new(),
+            "     remote           refid      st t when poll reach   delay   offset  jitter".into(),
+            "==============================================================================".into(),
+            " 127.0.0.123     .INIT.          16 u    - 1024    0    0.000    0.000   0.000".into(),
+            String::new(),
+            "unsynchronised".into(),
+            "  time server re-starting".into(),
+            "   polling server every 64 s".into(),
+            String::new(),
+            time,
+        ];
+    }
     vec![
         "ntpd (pid 2817) is running...".into(),
         String::new(),
@@ -72,16 +119,21 @@ pub fn ntp(c: &Cluster) -> Vec<String> {
         "   time correct to within 22 ms".into(),
         "   polling server every 1024 s".into(),
         String::new(),
-        format!(
-            "Current time in UTC is : {}",
-            UnixTime::from_secs_u64(c.now()).to_cli_date()
-        ),
+        time,
     ]
 }
 
-/// `utils fips status` (inferred).
-pub fn fips() -> Vec<String> {
-    vec!["The system is operating in NON-FIPS Mode".into()]
+/// `utils fips status` (inferred); FIPS mode with the `fips=<node>` fault.
+pub fn fips(c: &Cluster, node: usize) -> Vec<String> {
+    let name = node_name(c, node);
+    if faults(c)
+        .iter()
+        .any(|f| matches!(f, CheckFault::Fips { node } if node.matches(name)))
+    {
+        vec!["The system is operating in FIPS Mode".into()]
+    } else {
+        vec!["The system is operating in NON-FIPS Mode".into()]
+    }
 }
 
 fn pad(text: &str, width: usize) -> String {
@@ -95,7 +147,7 @@ pub fn replication(c: &Cluster, node: usize) -> Vec<String> {
         .unwrap_or_default();
     let mut out = vec![
         String::new(),
-        format!("Server Time: {}", UnixTime::from_secs_u64(c.now()).to_cli_date()),
+        format!("Server Time: {}", UnixTime::from_secs_u64(current(c)).to_cli_date()),
         String::new(),
         "Cluster Replication State: Replication status command started".into(),
         "DB and Replication Services: ALL RUNNING".into(),
@@ -111,12 +163,23 @@ pub fn replication(c: &Cluster, node: usize) -> Vec<String> {
     ];
     for (i, n) in c.nodes().iter().enumerate() {
         let ping = if i == node { "0.016" } else { "0.163" };
+        let state = faults(c).iter().find_map(|f| match f {
+            CheckFault::Replication { node, state } if node.matches(&n.name) => Some(*state),
+            _ => None,
+        });
+        let (dbrpc, details) = match state {
+            None => ("Y/Y/Y", "(2) Setup Completed"),
+            Some(0) => ("Y/Y/Y", "(0) Initializing"),
+            Some(1) => ("Y/Y/Y", "(1) Setup in progress"),
+            Some(3) => ("Y/Y/Y", "(3) Out Of Sync"),
+            Some(_) => ("Y/N/Y", "(4) Setup Failed / Dropped"),
+        };
         out.push(format!(
-            "{}{}{}{}{}{}(2) Setup Completed",
+            "{}{}{}{}{}{}{details}",
             pad(&n.name, 25),
             pad(&n.address.to_string(), 18),
             pad(ping, 10),
-            pad("Y/Y/Y", 10),
+            pad(dbrpc, 10),
             pad("0", 9),
             pad(&format!("(g_{})", i + 2), 15),
         ));
@@ -126,22 +189,36 @@ pub fn replication(c: &Cluster, node: usize) -> Vec<String> {
 }
 
 /// `utils disaster_recovery history backup`: one scheduled backup that succeeded at 02:00 UTC
-/// on the model's previous day (§6.4 layout; device and features ours).
+/// on the model's previous day (§6.4 layout; device and features ours). With the `backup`
+/// fault: that backup ended `ERROR` (after an older success), or it is
+/// [`STALE_BACKUP_DAYS`] days old, or there is no row.
 pub fn backup_history(c: &Cluster) -> Vec<String> {
-    let now = c.now();
-    let start = (now / 86_400).saturating_sub(1) * 86_400 + 2 * 3600;
-    let done = start + 9 * 60 + 41;
-    let s = UnixTime::from_secs_u64(start).to_rfc3339();
-    // 2025-06-01T02:00:00Z -> 2025-06-01-02-00-00.tar
-    let tar = format!("{}.tar", s.trim_end_matches('Z').replace(['T', ':'], "-"));
-    vec![
-        "Tar Filename: Backup Device: Completed On: Result: Backup Type: Features Backed Up:"
-            .into(),
+    let fault = faults(c).iter().find_map(|f| match f {
+        CheckFault::Backup { what } => Some(*what),
+        _ => None,
+    });
+    let header =
+        "Tar Filename: Backup Device: Completed On: Result: Backup Type: Features Backed Up:";
+    let now = current(c);
+    let day = |ago: u64| (now / 86_400).saturating_sub(ago) * 86_400 + 2 * 3600;
+    let row = |start: u64, result: &str| {
+        let done = start + 9 * 60 + 41;
+        let s = UnixTime::from_secs_u64(start).to_rfc3339();
+        // 2025-06-01T02:00:00Z -> 2025-06-01-02-00-00.tar
+        let tar = format!("{}.tar", s.trim_end_matches('Z').replace(['T', ':'], "-"));
         format!(
-            "{tar} SIM_NETWORK {} SUCCESS SCHEDULED UCM,CDR_CAR,PLM",
+            "{tar} SIM_NETWORK {} {result} SCHEDULED UCM,CDR_CAR,PLM",
             UnixTime::from_secs_u64(done).to_cli_date()
-        ),
-    ]
+        )
+    };
+    match fault {
+        None => vec![header.into(), row(day(1), "SUCCESS")],
+        Some(BackupFault::Failed) => {
+            vec![header.into(), row(day(2), "SUCCESS"), row(day(1), "ERROR")]
+        }
+        Some(BackupFault::Stale) => vec![header.into(), row(day(STALE_BACKUP_DAYS), "SUCCESS")],
+        Some(BackupFault::None) => vec![header.into()],
+    }
 }
 
 /// `utils service list` (§6.2 line forms).

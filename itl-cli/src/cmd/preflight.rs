@@ -1,0 +1,222 @@
+//! `itl preflight --cluster FILE [--sweep SWEEP.json] [--max-backup-age 7d] [--json F]
+//! [--html F]`.
+//!
+//! Runs the checklist of `trust-and-procedure.md` §4 against a cluster: database parameters
+//! over AXL, services over Control Center, the admin CLI over SSH on every node at the same
+//! time (the OS administrator: `--os-user`, password from `ITL_OS_PASSWORD`), what every TFTP
+//! node serves, and the phones (the sweep given, or one run now). Prints one table per check,
+//! writes JSON and HTML, and archives every TFTP node's `show itl` / `show ctl` output and
+//! served files hash-keyed beside the report. Exit 0 when no check fails (warnings and skips
+//! included), 1 when one fails, 2 when the preflight could not run.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use itl_cucm::secrets::Secret;
+use itl_cucm::session::SessionOptions;
+use itl_cucm::ssh::SshOptions;
+use itl_cucm::sweep::{SweepOptions, SweepReport};
+use itl_ops::preflight::{GatherOptions, OsCredentials, SweepInput, Thresholds, write_archive};
+
+use crate::cluster_args::ClusterArgs;
+use crate::color::Colors;
+use crate::exit;
+use crate::present;
+
+/// Arguments of `itl preflight`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    cluster: ClusterArgs,
+    /// Judge the phones from this sweep report instead of running a sweep now.
+    #[arg(long, value_name = "SWEEP.json")]
+    sweep: Option<PathBuf>,
+    /// `backups` fails when the newest successful backup is older (`7d`, `36h`, `90m`).
+    #[arg(long, value_name = "AGE", default_value = "7d", value_parser = parse_age)]
+    max_backup_age: u64,
+    /// `cert-expiry` warns when a certificate expires within this many days.
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    cert_warn_days: u32,
+    /// The platform (OS) administrator for the admin CLI over SSH; the password comes from
+    /// `ITL_OS_PASSWORD` (the application user's password when unset).
+    #[arg(long, value_name = "USER", default_value = "admin")]
+    os_user: String,
+    /// Do not log in to the admin CLI (its checks are skipped).
+    #[arg(long)]
+    no_ssh: bool,
+    /// RisPort70 requests per minute for the sweep run now (0: unpaced, for simulators).
+    #[arg(long, value_name = "N", default_value_t = 15, value_parser = clap::value_parser!(u32).range(0..=60))]
+    risport_rate: u32,
+    /// The archive folder (default: `preflight-archive` beside the reports).
+    #[arg(long, value_name = "DIR")]
+    archive: Option<PathBuf>,
+    /// Write the JSON report here (`-`: standard output; the tables then go to stderr).
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Write a self-contained HTML report here.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// No tables.
+    #[arg(long)]
+    quiet: bool,
+}
+
+/// `7d`, `36h`, `90m`, `600s` or plain seconds → seconds.
+fn parse_age(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let bad = || format!("`{text}` is not an age like 7d, 36h, 90m or 600s");
+    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => (&t[..i], &t[i..]),
+        None => (t, "s"),
+    };
+    let n: u64 = digits.parse().map_err(|_| bad())?;
+    let mul = match unit {
+        "d" => 86_400,
+        "h" => 3600,
+        "m" => 60,
+        "s" => 1,
+        _ => return Err(bad()),
+    };
+    n.checked_mul(mul).filter(|s| *s > 0).ok_or_else(bad)
+}
+
+/// The OS administrator: `--os-user`, password from `ITL_OS_PASSWORD`, else from the
+/// application user's variable (the simulator's default); `None` when neither is set.
+fn os_credentials(user: &str, application_env: &str) -> Option<OsCredentials> {
+    ["ITL_OS_PASSWORD", application_env]
+        .into_iter()
+        .find_map(|var| std::env::var(var).ok().filter(|p| !p.is_empty()))
+        .map(|password| OsCredentials {
+            user: user.to_owned(),
+            password: Secret::new(password),
+        })
+}
+
+fn report_dir(args: &Args) -> PathBuf {
+    [&args.json, &args.html]
+        .into_iter()
+        .flatten()
+        .find(|p| p.as_path() != Path::new("-"))
+        .and_then(|p| p.parent())
+        .filter(|d| !d.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+fn write_file(path: &Path, text: &[u8]) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// Runs the command.
+pub fn run(args: Args, colors: Colors) -> Result<u8> {
+    let file = args.cluster.require()?;
+    let mut session_options = SessionOptions::default();
+    session_options.ris.per_minute = match args.risport_rate {
+        0 => u32::MAX,
+        n => n,
+    };
+    let application_env = file.cluster.password_env.clone();
+    let session = args.cluster.session(file, session_options)?;
+    let dir = report_dir(&args);
+    let archive_dir = args
+        .archive
+        .clone()
+        .unwrap_or_else(|| dir.join("preflight-archive"));
+    let sweep = match &args.sweep {
+        Some(path) => SweepInput::Report {
+            report: Box::new(
+                SweepReport::load(path)
+                    .with_context(|| format!("cannot read the sweep {}", path.display()))?,
+            ),
+            source: path.display().to_string(),
+        },
+        None => SweepInput::Run {
+            options: Box::new(SweepOptions::default()),
+            archive: archive_dir.join("itl-archive"),
+        },
+    };
+    let os = if args.no_ssh {
+        None
+    } else {
+        os_credentials(&args.os_user, &application_env)
+    };
+    let options = GatherOptions {
+        ssh: SshOptions::default(),
+        os,
+        sweep,
+        now: now_secs(),
+    };
+    let thresholds = Thresholds {
+        cert_expiry_warn_secs: i64::from(args.cert_warn_days) * 86_400,
+        max_backup_age_secs: i64::try_from(args.max_backup_age).unwrap_or(i64::MAX),
+        ..Thresholds::default()
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let (mut report, facts) =
+        runtime.block_on(itl_ops::preflight::run(&session, &options, &thresholds));
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    report.archived = write_archive(&facts, &archive_dir)?
+        .into_iter()
+        .map(|line| format!("{}/{line}", archive_dir.display()))
+        .collect();
+
+    let to_stdout = args.json.as_deref() == Some(Path::new("-"));
+    if let Some(path) = &args.json {
+        let text = report.to_json().context("cannot serialise the report")?;
+        if to_stdout {
+            println!("{text}");
+        } else {
+            write_file(path, text.as_bytes())?;
+        }
+    }
+    if let Some(path) = &args.html {
+        write_file(path, present::preflight::html(&report).as_bytes())?;
+    }
+    if !args.quiet {
+        let text = present::preflight::tables(&report);
+        if to_stdout {
+            eprint!("{}", colors.stderr_text(&text));
+        } else {
+            print!("{}", colors.stdout_text(&text));
+        }
+    }
+    Ok(if report.any_failed() {
+        exit::FOUND
+    } else {
+        exit::OK
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages() {
+        for (text, secs) in [
+            ("7d", 604_800),
+            ("36h", 129_600),
+            ("90m", 5400),
+            ("600s", 600),
+            ("45", 45),
+        ] {
+            assert_eq!(parse_age(text), Ok(secs), "{text}");
+        }
+        for bad in ["", "d", "7w", "-1d", "0d", "7 d", "99999999999999999999d"] {
+            assert!(parse_age(bad).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! `itl preflight` against `itl sim serve` in a child process (real sockets, the wall clock):
+//! exit codes, the JSON shape, the HTML page, the archive beside the report, a fault that
+//! fails a check, privilege 0 skipped where it must be, bad inputs.
+
+mod common;
+
+use common::{Itl, SimServe, TempDir, s, text};
+use serde_json::Value;
+
+const PASSWORD: &str = "preflight-cli-password";
+
+fn serve(dir: &TempDir, options: &[&str]) -> SimServe {
+    let mut all = vec![
+        "--nodes",
+        "3",
+        "--phones",
+        "16",
+        "--generation",
+        "14",
+        "--key-bits",
+        "1024",
+    ];
+    all.extend_from_slice(options);
+    SimServe::start(&dir.join("cluster.toml"), PASSWORD, &all)
+}
+
+fn preflight(dir: &TempDir) -> (Option<i32>, Value, String) {
+    let json = dir.join("out/preflight.json");
+    let out = Itl::new()
+        .args(&["preflight", "--cluster"])
+        .arg(dir.join("cluster.toml"))
+        .args(&["--risport-rate", "0", "--json"])
+        .arg(&json)
+        .arg("--html")
+        .arg(dir.join("out/preflight.html"))
+        .env("ITL_PASSWORD", PASSWORD)
+        .run();
+    let report: Value = std::fs::read(&json)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or(Value::Null);
+    (
+        out.status.code(),
+        report,
+        text(&out.stdout) + &text(&out.stderr),
+    )
+}
+
+fn status(report: &Value, id: &str) -> String {
+    report["checks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["id"] == id))
+        .and_then(|c| c["status"].as_str())
+        .unwrap_or("missing")
+        .to_owned()
+}
+
+#[test]
+fn a_healthy_simulated_cluster_exits_0_with_json_html_and_archive() {
+    let dir = TempDir::new("preflight-healthy");
+    let sim = serve(&dir, &[]);
+    let (code, report, output) = preflight(&dir);
+    sim.stop();
+    assert_eq!(code, Some(0), "{output}");
+    let checks = report["checks"].as_array().expect("checks");
+    assert_eq!(checks.len(), 17, "{report}");
+    for c in checks {
+        let id = c["id"].as_str().expect("id");
+        let st = c["status"].as_str().expect("status");
+        let ok = match id {
+            "phone-trust" => st == "pass" || st == "warn",
+            _ => st == "pass" || st == "info",
+        };
+        assert!(ok, "{id} is {st}: {}", c["summary"]);
+        for key in ["title", "summary", "evidence", "action"] {
+            assert!(c.get(key).is_some(), "{id} lacks {key}");
+        }
+    }
+    assert_eq!(status(&report, "backups"), "pass");
+    assert!(
+        output.contains("| PASS     | db-replication: Database replication healthy"),
+        "{output}"
+    );
+    let html = std::fs::read_to_string(dir.join("out/preflight.html")).expect("html");
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("db-replication"));
+    let index =
+        std::fs::read_to_string(dir.join("out/preflight-archive/index.txt")).expect("archive");
+    assert!(index.contains("ucm-pub: show itl ->"), "{index}");
+    assert!(index.contains("ucm-sub1: served ITLFile.tlv ->"), "{index}");
+}
+
+#[test]
+fn a_failed_backup_exits_1_and_fips_warns() {
+    let dir = TempDir::new("preflight-faults");
+    let sim = serve(&dir, &["--faults", "backup=failed,fips=ucm-sub1"]);
+    let (code, report, output) = preflight(&dir);
+    sim.stop();
+    assert_eq!(code, Some(1), "{output}");
+    assert_eq!(status(&report, "backups"), "fail");
+    assert_eq!(status(&report, "fips"), "warn");
+    assert_eq!(status(&report, "db-replication"), "pass");
+    assert!(output.contains("| FAIL     | backups"), "{output}");
+}
+
+#[test]
+fn privilege_0_is_skipped_with_the_reason_not_a_crash() {
+    let dir = TempDir::new("preflight-priv0");
+    let sim = serve(&dir, &["--os-privilege", "0"]);
+    let (code, report, output) = preflight(&dir);
+    sim.stop();
+    assert_eq!(code, Some(0), "{output}");
+    for id in ["db-replication", "backups", "fips", "cert-expiry"] {
+        assert_eq!(status(&report, id), "skipped", "{id}");
+    }
+    assert_eq!(status(&report, "show-itl"), "pass");
+    assert!(output.contains("Insufficient privilege level"), "{output}");
+}
+
+#[test]
+fn bad_inputs_exit_2() {
+    let dir = TempDir::new("preflight-bad");
+    let out = Itl::new().args(&["preflight"]).run();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("--cluster"));
+    std::fs::write(
+        dir.join("cluster.toml"),
+        "[cluster]\nname='x'\nuser='u'\n[[nodes]]\nname='p'\npublisher=true\naddress='127.0.0.1'\naxl='https://127.0.0.1:1/axl/'\nrisport='https://127.0.0.1:1/r'\ncontrol_center='https://127.0.0.1:1/c'\n",
+    )
+    .expect("write");
+    let out = Itl::new()
+        .args(&["preflight", "--cluster", &s(&dir.join("cluster.toml"))])
+        .args(&["--sweep", &s(&dir.join("missing.json"))])
+        .env("ITL_PASSWORD", "x")
+        .run();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("missing.json"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -1,0 +1,189 @@
+//! One pure function per check id, from [`Facts`] to a [`CheckResult`]; each states its rule
+//! in its doc comment. [`run_checks`] runs them all in checklist order.
+//!
+//! A fact that is missing makes its check `skipped` when the reason is one the operator
+//! chose (no OS credentials, no SSH address, a privilege the account lacks) and `fail`
+//! otherwise (the node did not answer: a preflight that cannot see cannot pass).
+
+mod certs;
+mod cli;
+mod lists;
+mod params;
+mod phones;
+
+use super::facts::{Fact, Facts, Missing};
+use super::report::{CheckResult, Evidence, Status};
+
+pub use certs::{cert_expiry, key_sizes};
+pub use cli::{backups, db_replication, fips, ntp, services};
+pub use lists::{itl_size, served_itl_matches, show_ctl, show_itl};
+pub use params::{callmanager_groups, mixed_mode, rollback_parameter, version};
+pub use phones::{phone_trust, registration};
+
+/// The thresholds (each overridable).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Thresholds {
+    /// `cert-expiry` warns when a certificate expires within this many seconds (30 days).
+    pub cert_expiry_warn_secs: i64,
+    /// `backups` fails when the newest backup is older than this many seconds (7 days).
+    pub max_backup_age_secs: i64,
+    /// Most phones named in a summary or evidence list.
+    pub max_named_phones: usize,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Self {
+            cert_expiry_warn_secs: 30 * 86_400,
+            max_backup_age_secs: 7 * 86_400,
+            max_named_phones: 50,
+        }
+    }
+}
+
+/// Every implemented check, in checklist order (`trust-and-procedure.md` §4, then the
+/// hazards).
+pub fn run_checks(facts: &Facts, thresholds: &Thresholds) -> Vec<CheckResult> {
+    vec![
+        rollback_parameter(facts),
+        callmanager_groups(facts),
+        mixed_mode(facts),
+        phone_trust(facts, thresholds),
+        db_replication(facts),
+        backups(facts, thresholds),
+        show_ctl(facts),
+        show_itl(facts),
+        registration(facts, thresholds),
+        services(facts),
+        version(facts),
+        key_sizes(facts),
+        served_itl_matches(facts),
+        fips(facts),
+        itl_size(facts),
+        cert_expiry(facts, thresholds),
+        ntp(facts),
+    ]
+}
+
+/// A result.
+pub(crate) fn result(
+    id: &str,
+    title: &str,
+    status: Status,
+    summary: impl Into<String>,
+    evidence: Vec<Evidence>,
+    action: impl Into<String>,
+) -> CheckResult {
+    CheckResult {
+        id: id.to_owned(),
+        title: title.to_owned(),
+        status,
+        summary: summary.into(),
+        evidence,
+        action: action.into(),
+    }
+}
+
+/// The evidence of a missing fact.
+pub(crate) fn missing_evidence(m: &Missing) -> Evidence {
+    Evidence::new(m.source.clone(), vec![m.reason.clone()])
+}
+
+/// A check whose fact is missing: `skipped` or `fail` (see the module documentation).
+pub(crate) fn unavailable(id: &str, title: &str, m: &Missing) -> CheckResult {
+    if m.skip {
+        result(
+            id,
+            title,
+            Status::Skipped,
+            format!("not checked: {}", m.reason),
+            vec![missing_evidence(m)],
+            "check it by hand, or give the access it needs and run preflight again",
+        )
+    } else {
+        result(
+            id,
+            title,
+            Status::Fail,
+            format!("could not be read: {}", m.reason),
+            vec![missing_evidence(m)],
+            "make the source answer and run preflight again",
+        )
+    }
+}
+
+/// Worst of several statuses (`fail` > `warn` > `skipped` > `info` > `pass`).
+pub(crate) fn worst(statuses: impl IntoIterator<Item = Status>) -> Status {
+    let rank = |s: Status| match s {
+        Status::Pass => 0,
+        Status::Info => 1,
+        Status::Skipped => 2,
+        Status::Warn => 3,
+        Status::Fail => 4,
+    };
+    statuses
+        .into_iter()
+        .max_by_key(|s| rank(*s))
+        .unwrap_or(Status::Pass)
+}
+
+/// Per-node facts of one kind folded into one check: every node's missing fact becomes
+/// evidence; the status of a node whose fact is missing is `skipped` or `fail`.
+pub(crate) struct PerNode {
+    pub statuses: Vec<Status>,
+    pub evidence: Vec<Evidence>,
+    pub notes: Vec<String>,
+}
+
+impl PerNode {
+    pub(crate) fn new() -> Self {
+        Self {
+            statuses: Vec::new(),
+            evidence: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// Records a missing fact of `node`.
+    pub(crate) fn missing(&mut self, node: &str, m: &Missing) {
+        self.statuses.push(if m.skip {
+            Status::Skipped
+        } else {
+            Status::Fail
+        });
+        self.evidence.push(missing_evidence(m));
+        self.notes.push(format!(
+            "{node}: {} {}",
+            if m.skip {
+                "not checked:"
+            } else {
+                "could not be read:"
+            },
+            m.reason
+        ));
+    }
+
+    /// Records a judged node.
+    pub(crate) fn judged(&mut self, status: Status, evidence: Evidence, note: Option<String>) {
+        self.statuses.push(status);
+        self.evidence.push(evidence);
+        if let Some(n) = note {
+            self.notes.push(n);
+        }
+    }
+
+    pub(crate) fn status(&self) -> Status {
+        worst(self.statuses.iter().copied())
+    }
+}
+
+/// The value of a fact or the missing reason.
+pub(crate) fn get<T>(fact: &Fact<T>) -> Result<(&T, &Evidence), &Missing> {
+    match fact {
+        Ok(o) => Ok((&o.value, &o.evidence)),
+        Err(m) => Err(m),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,249 @@
+//! Database parameters and the release: `rollback-parameter`, `callmanager-groups`,
+//! `mixed-mode`, `version`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{PerNode, get, result, unavailable};
+use crate::preflight::facts::Facts;
+use crate::preflight::report::{CheckResult, Status};
+
+fn value<'a>(row: &'a itl_wire::soap::axl::Row, column: &str) -> &'a str {
+    row.get(column).map(|v| v.trim()).unwrap_or_default()
+}
+
+/// `rollback-parameter` (§4 item 1): `RollBackToPreGrayback` in `processconfig`.
+///
+/// | rows | status |
+/// |---|---|
+/// | every row `F` (or `false`) | pass |
+/// | any row `T` (or `true`) | fail: ITLs are blank, stop |
+/// | no row, or another value | warn |
+pub fn rollback_parameter(facts: &Facts) -> CheckResult {
+    const ID: &str = "rollback-parameter";
+    const TITLE: &str = "Rollback to pre-8.0 parameter is False";
+    let (rows, evidence) = match get(&facts.rollback) {
+        Ok(v) => v,
+        Err(m) => return unavailable(ID, TITLE, m),
+    };
+    let values: Vec<&str> = rows.iter().map(|r| value(r, "paramvalue")).collect();
+    let is = |v: &str, words: [&str; 2]| words.iter().any(|w| v.eq_ignore_ascii_case(w));
+    let (status, summary, action) = if values.iter().any(|v| is(v, ["t", "true"])) {
+        (
+            Status::Fail,
+            "RollBackToPreGrayback is True: every ITL is served blank".to_owned(),
+            "Stop: set the enterprise parameter \"Prepare Cluster for Rollback to pre 8.0\" to False and let the ITLs rebuild before any certificate change",
+        )
+    } else if values.is_empty() {
+        (
+            Status::Warn,
+            "RollBackToPreGrayback not found in processconfig".to_owned(),
+            "Check the enterprise parameter \"Prepare Cluster for Rollback to pre 8.0\" by hand",
+        )
+    } else if values.iter().all(|v| is(v, ["f", "false"])) {
+        (
+            Status::Pass,
+            format!("RollBackToPreGrayback is False ({} row(s))", values.len()),
+            "",
+        )
+    } else {
+        (
+            Status::Warn,
+            format!("RollBackToPreGrayback has unexpected values {values:?}"),
+            "Check the enterprise parameter \"Prepare Cluster for Rollback to pre 8.0\" by hand",
+        )
+    };
+    result(ID, TITLE, status, summary, vec![evidence.clone()], action)
+}
+
+/// `callmanager-groups` (§4 item 2): members per CallManager group (§4.1 2a) and phones per
+/// device pool and group (2b).
+///
+/// | facts | status |
+/// |---|---|
+/// | one node in the cluster | fail: the procedure (TVS fallback) does not apply |
+/// | a group used by a pool with ≥ 1 phone has one member | warn, naming the group, its member and the pools and phones affected |
+/// | a pool with phones has no CallManager group | warn |
+/// | every used group has ≥ 2 members | pass |
+pub fn callmanager_groups(facts: &Facts) -> CheckResult {
+    const ID: &str = "callmanager-groups";
+    const TITLE: &str = "More than one server in every CallManager group used by phones";
+    let (members, ev_members) = match get(&facts.cm_group_members) {
+        Ok(v) => v,
+        Err(m) => return unavailable(ID, TITLE, m),
+    };
+    let (pools, ev_pools) = match get(&facts.phones_per_pool) {
+        Ok(v) => v,
+        Err(m) => return unavailable(ID, TITLE, m),
+    };
+    let evidence = vec![ev_members.clone(), ev_pools.clone()];
+    if facts.nodes.len() == 1 {
+        return result(
+            ID,
+            TITLE,
+            Status::Fail,
+            "single-node cluster: phones have no second TVS while the node restarts",
+            evidence,
+            "Stop: the procedure is not applicable to a single-node cluster",
+        );
+    }
+    let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for row in members {
+        groups
+            .entry(value(row, "cmgroup"))
+            .or_default()
+            .push(value(row, "cmgr"));
+    }
+    let mut used: BTreeMap<&str, (BTreeSet<&str>, u64)> = BTreeMap::new();
+    let mut orphan_pools = Vec::new();
+    for row in pools {
+        let phones: u64 = value(row, "phones").parse().unwrap_or(0);
+        if phones == 0 {
+            continue;
+        }
+        let group = value(row, "cmgroup");
+        let pool = value(row, "devicepool");
+        if group.is_empty() {
+            orphan_pools.push(format!("{pool} ({phones} phones)"));
+            continue;
+        }
+        let entry = used.entry(group).or_default();
+        entry.0.insert(pool);
+        entry.1 += phones;
+    }
+    let mut problems = Vec::new();
+    for (group, (pool_names, phones)) in &used {
+        let m = groups.get(group).map(Vec::len).unwrap_or(0);
+        if m < 2 {
+            let member = groups
+                .get(group)
+                .and_then(|v| v.first())
+                .copied()
+                .unwrap_or("no member");
+            problems.push(format!(
+                "{group}: only {member}; {phones} phones in {}",
+                pool_names.iter().copied().collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
+    for pool in &orphan_pools {
+        problems.push(format!("device pool {pool} has no CallManager group"));
+    }
+    if problems.is_empty() {
+        result(
+            ID,
+            TITLE,
+            Status::Pass,
+            format!(
+                "{} group(s) used by phones, each with at least 2 members",
+                used.len()
+            ),
+            evidence,
+            "",
+        )
+    } else {
+        result(
+            ID,
+            TITLE,
+            Status::Warn,
+            format!("single-member groups: {}", problems.join("; ")),
+            evidence,
+            "Add a second member to these groups, or accept that their phones have no TVS fallback while the node restarts",
+        )
+    }
+}
+
+/// `mixed-mode` (§4 item 4): `ClusterSecurityMode`. Always `info` (`0` non-secure, `1`
+/// mixed: selects the procedure variant); `warn` when the parameter is missing or has another
+/// value.
+pub fn mixed_mode(facts: &Facts) -> CheckResult {
+    const ID: &str = "mixed-mode";
+    const TITLE: &str = "Cluster security mode";
+    let (rows, evidence) = match get(&facts.security_mode) {
+        Ok(v) => v,
+        Err(m) => return unavailable(ID, TITLE, m),
+    };
+    let v = rows.first().map(|r| value(r, "paramvalue")).unwrap_or("");
+    let (status, summary, action) = match v {
+        "0" => (
+            Status::Info,
+            "non-secure (ClusterSecurityMode 0): no CTL; the non-mixed procedure applies",
+            "",
+        ),
+        "1" => (
+            Status::Info,
+            "mixed mode (ClusterSecurityMode 1): the CTL must be updated after CallManager, CAPF and ITLRecovery changes",
+            "Follow the mixed-mode variant of the procedure (utils ctl update CTLFile after each change)",
+        ),
+        _ => (
+            Status::Warn,
+            "ClusterSecurityMode not readable",
+            "Check the cluster security mode by hand",
+        ),
+    };
+    result(ID, TITLE, status, summary, vec![evidence.clone()], action)
+}
+
+/// `version` (§4 item 12): `show version active` on every node. `info` with the release
+/// (it selects the rule set: ITL signed by CallManager up to 11.5, by ITLRecovery from 12.0;
+/// 14+ behaviour changes); `warn` when nodes run different releases (an upgrade or
+/// switch-version in progress).
+pub fn version(facts: &Facts) -> CheckResult {
+    const ID: &str = "version";
+    const TITLE: &str = "CUCM version and ITL signer";
+    let mut per = PerNode::new();
+    let mut versions: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    let mut major = None;
+    for node in &facts.nodes {
+        match get(&node.version) {
+            Ok((v, ev)) => {
+                versions
+                    .entry(v.version.clone())
+                    .or_default()
+                    .push(&node.name);
+                major = Some((v.major, v.minor));
+                per.judged(Status::Info, ev.clone(), None);
+            }
+            Err(m) => per.missing(&node.name, m),
+        }
+    }
+    if versions.len() > 1 {
+        let list: Vec<String> = versions
+            .iter()
+            .map(|(v, nodes)| format!("{v} on {}", nodes.join(", ")))
+            .collect();
+        return result(
+            ID,
+            TITLE,
+            Status::Warn,
+            format!("nodes run different releases: {}", list.join("; ")),
+            per.evidence,
+            "Finish the upgrade or switch-version on every node before changing certificates",
+        );
+    }
+    let status = per.status();
+    let Some((version, _)) = versions.into_iter().next() else {
+        return result(
+            ID,
+            TITLE,
+            status,
+            per.notes.join("; "),
+            per.evidence,
+            "check the version by hand",
+        );
+    };
+    let signer = match major {
+        Some((m, _)) if m >= 12 => "ITLRecovery signs the ITL (12.0+)",
+        Some(_) => "CallManager signs the ITL (up to 11.5)",
+        None => "",
+    };
+    let mut summary = format!("{version} on every node read; {signer}");
+    if let Some((m, _)) = major
+        && m >= 14
+    {
+        summary.push_str("; 14+ behaviour (Phone Interaction on Certificate Update, automatic service restarts) may apply");
+    }
+    if !per.notes.is_empty() {
+        summary.push_str(&format!("; {}", per.notes.join("; ")));
+    }
+    result(ID, TITLE, status, summary, per.evidence, "")
+}

@@ -1,0 +1,147 @@
+//! The phones, from the sweep: `phone-trust`, `registration`.
+
+use itl_core::cucm::PhoneState;
+
+use super::{Thresholds, get, result, unavailable};
+use crate::preflight::facts::Facts;
+use crate::preflight::report::{CheckResult, Evidence, Status};
+
+fn named(names: &[String], max: usize) -> String {
+    let mut text = names
+        .iter()
+        .take(max)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > max {
+        text.push_str(&format!(" and {} more", names.len() - max));
+    }
+    text
+}
+
+/// `phone-trust` (§4 item 5): every phone's state from the sweep.
+///
+/// | phones | status |
+/// |---|---|
+/// | any in a problem state ([`PhoneState::is_problem`]: stale, foreign or unknown ITL, update failed, CTL mismatch, no trust list) | fail, naming them |
+/// | else any whose trust state could not be read ([`PhoneState::is_unread`]: no trust fields, web disabled, unreachable, unregistered…) | warn, naming them |
+/// | every phone `ok` | pass |
+pub fn phone_trust(facts: &Facts, thresholds: &Thresholds) -> CheckResult {
+    const ID: &str = "phone-trust";
+    const TITLE: &str = "No CTL/ITL problems on phones today";
+    let (sweep, ev) = match get(&facts.sweep) {
+        Ok(v) => v,
+        Err(m) => return unavailable(ID, TITLE, m),
+    };
+    let mut problems = Vec::new();
+    let mut unread = Vec::new();
+    let mut lines = Vec::new();
+    for p in &sweep.phones {
+        if p.state.is_problem() {
+            problems.push(format!("{} ({})", p.name, p.state.name()));
+        } else if p.state.is_unread() {
+            unread.push(format!("{} ({})", p.name, p.state.name()));
+        } else {
+            continue;
+        }
+        if lines.len() < thresholds.max_named_phones {
+            lines.push(format!(
+                "{} {} {}",
+                p.name,
+                p.model.as_deref().unwrap_or("?"),
+                p.state.name()
+            ));
+        }
+    }
+    lines.insert(0, format!("states: {}", sweep.summary.states_line()));
+    let evidence = vec![Evidence::new(ev.source.clone(), lines)];
+    let max = thresholds.max_named_phones;
+    if !problems.is_empty() {
+        result(
+            ID,
+            TITLE,
+            Status::Fail,
+            format!(
+                "{} of {} phone(s) in a problem state: {}",
+                problems.len(),
+                sweep.phones.len(),
+                named(&problems, max)
+            ),
+            evidence,
+            "Fix these phones (or accept them explicitly) before starting: they will not trust the new ITL",
+        )
+    } else if !unread.is_empty() {
+        result(
+            ID,
+            TITLE,
+            Status::Warn,
+            format!(
+                "{} of {} phone(s) whose trust state could not be read: {}",
+                unread.len(),
+                sweep.phones.len(),
+                named(&unread, max)
+            ),
+            evidence,
+            "Check these phones by hand (Settings > Security) or accept the risk",
+        )
+    } else {
+        result(
+            ID,
+            TITLE,
+            Status::Pass,
+            format!(
+                "all {} phone(s) hold what their TFTP server serves",
+                sweep.phones.len()
+            ),
+            evidence,
+            "",
+        )
+    }
+}
+
+/// `registration` (§4 item 10): phones the sweep found not registered (RisPort70). `warn`
+/// naming them (they will miss the new ITL and need an ITL delete afterwards); `pass` when
+/// every phone is registered.
+pub fn registration(facts: &Facts, thresholds: &Thresholds) -> CheckResult {
+    const ID: &str = "registration";
+    const TITLE: &str = "All phones registered";
+    let (sweep, ev) = match get(&facts.sweep) {
+        Ok(v) => v,
+        Err(m) => return unavailable(ID, TITLE, m),
+    };
+    let names: Vec<String> = sweep
+        .phones
+        .iter()
+        .filter(|p| p.state == PhoneState::Unregistered)
+        .map(|p| p.name.clone())
+        .collect();
+    let lines = names
+        .iter()
+        .take(thresholds.max_named_phones)
+        .map(|n| format!("{n} unregistered"))
+        .collect();
+    let evidence = vec![Evidence::new(ev.source.clone(), lines)];
+    if names.is_empty() {
+        result(
+            ID,
+            TITLE,
+            Status::Pass,
+            format!("all {} phone(s) registered", sweep.phones.len()),
+            evidence,
+            "",
+        )
+    } else {
+        result(
+            ID,
+            TITLE,
+            Status::Warn,
+            format!(
+                "{} phone(s) not registered: {}",
+                names.len(),
+                named(&names, thresholds.max_named_phones)
+            ),
+            evidence,
+            "Power them on and register them before the change, or plan an ITL delete on each afterwards",
+        )
+    }
+}

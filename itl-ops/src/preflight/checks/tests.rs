@@ -1,0 +1,307 @@
+//! The pure checks on hand-made facts, and on the documented transcripts
+//! (`cucm-interfaces.md` §6.3, §6.4) through the shared parsers.
+
+use itl_wire::admin_cli::parse;
+use itl_wire::soap::axl::Row;
+
+use super::*;
+use crate::preflight::facts::{NodeFacts, missing, observed};
+
+/// §6.3, verbatim.
+const REPLICATION: &str = "Cluster Detailed View from cucm-55 (2 Servers):
+
+                                         PING      DB/RPC/   REPL.    Replication    REPLICATION SETUP
+SERVER-NAME              IP ADDRESS        (msec)    DbMon?    QUEUE    Group ID       (RTMT) & Details
+-----------              ----------        ------    -------   -----    -----------    ------------------
+cucm-57                  10.77.32.57       0.163     Y/Y/Y     0        (g_3)          (2) Setup Completed
+cucm-55                  10.77.32.55       0.016     Y/Y/Y     0        (g_2)          (2) Setup Completed
+";
+
+/// §6.4, verbatim.
+const BACKUPS: &str = "admin: utils disaster_recovery history backup
+Tar Filename: Backup Device: Completed On: Result: Backup Type: Features Backed Up:
+2009-10-30-14-53-32.tar TAPE Fri Oct 30 14:55:31 CDT 2009 ERROR MANUAL
+2009-12-10-10-30-17.tar TAPE Thu Dec 10 10:35:22 CST 2009 SUCCESS MANUAL CDR_CAR,CCM
+";
+
+/// 2009-12-12T00:00:00Z.
+const DEC_12_2009: i64 = 1_260_576_000;
+
+fn node(name: &str, publisher: bool) -> NodeFacts {
+    macro_rules! skip {
+        ($what:expr) => {
+            missing(format!("ssh {name}: {}", $what), "not gathered", true)
+        };
+    }
+    NodeFacts {
+        name: name.into(),
+        publisher,
+        tftp: true,
+        version: skip!("show version active"),
+        services: skip!("soapGetServiceStatus"),
+        ntp: skip!("utils ntp status"),
+        fips: skip!("utils fips status"),
+        show_itl: None,
+        show_ctl: None,
+        raw_outputs: Vec::new(),
+        certs: skip!("show cert own"),
+        served: None,
+    }
+}
+
+fn rows(pairs: &[&[(&str, &str)]]) -> Vec<Row> {
+    pairs
+        .iter()
+        .map(|r| r.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect())
+        .collect()
+}
+
+fn facts(nodes: usize) -> Facts {
+    let names = ["cucm-55", "cucm-57", "cucm-59"];
+    Facts {
+        cluster: "lab".into(),
+        now: DEC_12_2009,
+        nodes: names
+            .iter()
+            .take(nodes)
+            .enumerate()
+            .map(|(i, n)| node(n, i == 0))
+            .collect(),
+        rollback: observed(
+            rows(&[&[("paramname", "RollBackToPreGrayback"), ("paramvalue", "F")]]),
+            "axl sql: rollback",
+            Vec::new(),
+        ),
+        security_mode: observed(
+            rows(&[&[("paramname", "ClusterSecurityMode"), ("paramvalue", "1")]]),
+            "axl sql: mode",
+            Vec::new(),
+        ),
+        cm_group_members: observed(
+            rows(&[
+                &[("cmgroup", "G1"), ("cmgr", "cucm-55")],
+                &[("cmgroup", "G1"), ("cmgr", "cucm-57")],
+                &[("cmgroup", "G2"), ("cmgr", "cucm-57")],
+            ]),
+            "axl sql: members",
+            Vec::new(),
+        ),
+        phones_per_pool: observed(
+            rows(&[
+                &[("devicepool", "DP1"), ("cmgroup", "G1"), ("phones", "10")],
+                &[("devicepool", "DP2"), ("cmgroup", "G2"), ("phones", "0")],
+            ]),
+            "axl sql: pools",
+            Vec::new(),
+        ),
+        replication: observed(
+            parse::replication::parse(REPLICATION).expect("§6.3 parses"),
+            "ssh cucm-55: utils dbreplication runtimestate",
+            Vec::new(),
+        ),
+        backups: observed(
+            parse::backup::parse(BACKUPS).expect("§6.4 parses"),
+            "ssh cucm-55: utils disaster_recovery history backup",
+            Vec::new(),
+        ),
+        sweep: missing("sweep", "no sweep given or run", true),
+    }
+}
+
+#[test]
+fn the_documented_replication_passes_and_a_missing_server_fails() {
+    let r = db_replication(&facts(2));
+    assert_eq!(r.status, Status::Pass, "{r:?}");
+    assert_eq!(
+        r.summary,
+        "2 server(s), every one Y/Y/Y, (2) Setup Completed, queue 0"
+    );
+    let r = db_replication(&facts(3));
+    assert_eq!(r.status, Status::Fail, "{r:?}");
+    assert!(
+        r.summary
+            .contains("2 server(s) announced and 2 row(s) for 3 node(s)")
+    );
+    let mut f = facts(2);
+    let text = REPLICATION.replace(
+        "0.016     Y/Y/Y     0        (g_2)          (2) Setup Completed",
+        "0.016     Y/N/Y     0        (g_2)          (3) Out Of Sync",
+    );
+    f.replication = observed(
+        parse::replication::parse(&text).expect("parses"),
+        "ssh",
+        Vec::new(),
+    );
+    let r = db_replication(&f);
+    assert_eq!(r.status, Status::Fail);
+    assert!(
+        r.summary.contains("cucm-55: Y/N/Y (3) Out Of Sync"),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn the_documented_backup_history_passes_within_the_age_and_fails_beyond() {
+    let f = facts(2);
+    let t = Thresholds::default();
+    let r = backups(&f, &t);
+    assert_eq!(r.status, Status::Pass, "{r:?}");
+    assert_eq!(
+        r.summary,
+        "newest backup 2009-12-10-10-30-17.tar SUCCESS, 1.6 days old"
+    );
+    let mut later = facts(2);
+    later.now = DEC_12_2009 + 30 * 86_400;
+    let r = backups(&later, &t);
+    assert_eq!(r.status, Status::Fail);
+    assert!(r.summary.contains("31.6 days old (limit 7.0)"), "{r:?}");
+    let mut failed = facts(2);
+    failed.backups = observed(
+        parse::backup::parse(&BACKUPS.replace("SUCCESS", "ERROR")).expect("parses"),
+        "ssh",
+        Vec::new(),
+    );
+    assert_eq!(backups(&failed, &t).status, Status::Fail);
+}
+
+#[test]
+fn single_member_groups_used_by_phones_warn_and_one_node_fails() {
+    let mut f = facts(2);
+    assert_eq!(callmanager_groups(&f).status, Status::Pass);
+    f.phones_per_pool = observed(
+        rows(&[&[("devicepool", "DP2"), ("cmgroup", "G2"), ("phones", "4")]]),
+        "axl sql: pools",
+        Vec::new(),
+    );
+    let r = callmanager_groups(&f);
+    assert_eq!(r.status, Status::Warn);
+    assert_eq!(
+        r.summary,
+        "single-member groups: G2: only cucm-57; 4 phones in DP2"
+    );
+    assert_eq!(callmanager_groups(&facts(1)).status, Status::Fail);
+}
+
+#[test]
+fn rollback_true_fails_false_passes_and_absent_warns() {
+    let mut f = facts(2);
+    assert_eq!(rollback_parameter(&f).status, Status::Pass);
+    f.rollback = observed(
+        rows(&[&[("paramname", "RollBackToPreGrayback"), ("paramvalue", "T")]]),
+        "axl sql",
+        Vec::new(),
+    );
+    assert_eq!(rollback_parameter(&f).status, Status::Fail);
+    f.rollback = observed(Vec::new(), "axl sql", Vec::new());
+    assert_eq!(rollback_parameter(&f).status, Status::Warn);
+}
+
+#[test]
+fn missing_facts_skip_or_fail_by_their_reason() {
+    let mut f = facts(2);
+    f.replication = missing(
+        "ssh cucm-55: utils dbreplication runtimestate",
+        "privilege insufficient",
+        true,
+    );
+    let r = db_replication(&f);
+    assert_eq!(r.status, Status::Skipped);
+    assert_eq!(r.summary, "not checked: privilege insufficient");
+    f.replication = missing(
+        "ssh cucm-55: utils dbreplication runtimestate",
+        "connection refused",
+        false,
+    );
+    let r = db_replication(&f);
+    assert_eq!(r.status, Status::Fail);
+    assert_eq!(r.evidence[0].lines, vec!["connection refused".to_owned()]);
+    // Per-node checks: every node skipped → skipped.
+    assert_eq!(fips(&f).status, Status::Skipped);
+    assert_eq!(
+        phone_trust(&f, &Thresholds::default()).status,
+        Status::Skipped
+    );
+}
+
+#[test]
+fn mixed_mode_without_a_ctl_fails_show_ctl() {
+    let mut f = facts(2);
+    let none = parse::trust_list::parse(
+        "Length of CTL file: 0\nCTL File not found. Please run CTLClient plugin or run the CLI - utils ctl.. to generate the CTL file.\nError parsing the CTL File.\n",
+    )
+    .expect("§11.1 parses");
+    for n in &mut f.nodes {
+        n.show_ctl = Some(observed(none.clone(), "ssh: show ctl", Vec::new()));
+    }
+    assert_eq!(show_ctl(&f).status, Status::Fail);
+    f.security_mode = observed(
+        rows(&[&[("paramname", "ClusterSecurityMode"), ("paramvalue", "0")]]),
+        "axl sql",
+        Vec::new(),
+    );
+    assert_eq!(show_ctl(&f).status, Status::Pass);
+}
+
+#[test]
+fn worst_orders_fail_warn_skipped_info_pass() {
+    assert_eq!(worst([Status::Pass, Status::Info]), Status::Info);
+    assert_eq!(worst([Status::Skipped, Status::Info]), Status::Skipped);
+    assert_eq!(worst([Status::Warn, Status::Skipped]), Status::Warn);
+    assert_eq!(
+        worst([Status::Warn, Status::Fail, Status::Pass]),
+        Status::Fail
+    );
+    assert_eq!(worst([]), Status::Pass);
+}
+
+#[test]
+fn services_need_tftp_on_tftp_nodes_and_tvs_on_group_members() {
+    use itl_core::cucm::{Service, ServiceStatus};
+    use itl_wire::soap::control_center::ServiceInfo;
+    let list = |tvs: ServiceStatus, other: ServiceStatus| {
+        vec![
+            ServiceInfo::new(Service::Tftp.control_center_name(), ServiceStatus::Started),
+            ServiceInfo::new(Service::Tvs.control_center_name(), tvs),
+            ServiceInfo::new(
+                Service::CallManager.control_center_name(),
+                ServiceStatus::Started,
+            ),
+            ServiceInfo::new(
+                Service::Tomcat.control_center_name(),
+                ServiceStatus::Started,
+            ),
+            ServiceInfo::new(Service::Capf.control_center_name(), ServiceStatus::Started),
+            ServiceInfo::new(Service::DrfLocal.control_center_name(), other),
+        ]
+    };
+    let mut f = facts(2);
+    for n in &mut f.nodes {
+        n.services = observed(
+            list(ServiceStatus::Started, ServiceStatus::NotActivated),
+            "control center",
+            Vec::new(),
+        );
+    }
+    assert_eq!(services(&f).status, Status::Pass);
+    // TVS stopped on a group member: fail, naming it.
+    f.nodes[1].services = observed(
+        list(ServiceStatus::Stopped, ServiceStatus::Started),
+        "control center",
+        Vec::new(),
+    );
+    let r = services(&f);
+    assert_eq!(r.status, Status::Fail);
+    assert_eq!(
+        r.summary,
+        "cucm-57: Cisco Trust Verification Service Stopped"
+    );
+    // Another activated service stopped: warn.
+    f.nodes[1].services = observed(
+        list(ServiceStatus::Started, ServiceStatus::Stopped),
+        "control center",
+        Vec::new(),
+    );
+    let r = services(&f);
+    assert_eq!(r.status, Status::Warn);
+    assert_eq!(r.summary, "cucm-57: Cisco DRF Local Stopped");
+}

@@ -1,0 +1,309 @@
+//! Node and cluster faults that the preflight checks must notice, written
+//! `KIND=TARGET[:VALUE]` in the same `--faults` spec as the phone faults. `TARGET` is a node
+//! name, `all`, `SERVICE@NODE` or `UNIT@NODE` (services and units by their plan names); an
+//! item may repeat.
+//!
+//! | item | effect |
+//! |---|---|
+//! | `rollback=T` | enterprise parameter `RollBackToPreGrayback` is True (blank ITLs) |
+//! | `replication=<node>:<0\|1\|3\|4>` | `utils dbreplication runtimestate` shows that state for the node |
+//! | `backup=failed\|stale\|none` | the newest DRS backup ended `ERROR`, is 30 days old, or there is none |
+//! | `cert-expiring=<unit>@<node>:<days>` | `show cert own <unit>` on the node prints a certificate that expires in `<days>` days (0: expired yesterday) |
+//! | `service-stopped=<service>@<node>` | the service is stopped (`Component is not running`) on the node |
+//! | `fips=<node>` | `utils fips status` says FIPS mode on the node |
+//! | `ntp=<node>` | `utils ntp status` says the node is not synchronised |
+
+use std::fmt;
+
+use itl_core::cucm::{CertUnit, Service};
+
+/// A node, or every node.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NodeTarget {
+    /// Every node.
+    All,
+    /// The node with this name.
+    Node(String),
+}
+
+impl NodeTarget {
+    /// Whether the target names `node`.
+    pub fn matches(&self, node: &str) -> bool {
+        match self {
+            NodeTarget::All => true,
+            NodeTarget::Node(n) => n.eq_ignore_ascii_case(node),
+        }
+    }
+}
+
+impl fmt::Display for NodeTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NodeTarget::All => f.write_str("all"),
+            NodeTarget::Node(n) => f.write_str(n),
+        }
+    }
+}
+
+/// What the `backup` fault does to the DRS history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BackupFault {
+    /// The newest backup ended `ERROR`.
+    Failed,
+    /// The newest backup succeeded 30 days ago.
+    Stale,
+    /// No backup at all.
+    None,
+}
+
+/// The age of a `stale` backup in days.
+pub const STALE_BACKUP_DAYS: u64 = 30;
+
+/// One node or cluster fault.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum CheckFault {
+    /// `rollback=T`.
+    Rollback,
+    /// `replication=<node>:<state>`.
+    Replication {
+        /// The node whose row is broken.
+        node: NodeTarget,
+        /// Its state: 0, 1, 3 or 4.
+        state: u8,
+    },
+    /// `backup=failed|stale|none`.
+    Backup {
+        /// What happened.
+        what: BackupFault,
+    },
+    /// `cert-expiring=<unit>@<node>:<days>`.
+    CertExpiring {
+        /// The unit.
+        unit: CertUnit,
+        /// The node.
+        node: NodeTarget,
+        /// Days left (0: expired a day ago).
+        days: u32,
+    },
+    /// `service-stopped=<service>@<node>`.
+    ServiceStopped {
+        /// The service.
+        service: Service,
+        /// The node.
+        node: NodeTarget,
+    },
+    /// `fips=<node>`.
+    Fips {
+        /// The node.
+        node: NodeTarget,
+    },
+    /// `ntp=<node>`.
+    Ntp {
+        /// The node.
+        node: NodeTarget,
+    },
+}
+
+/// The kind names of [`CheckFault`].
+pub const CHECK_FAULT_KINDS: [&str; 7] = [
+    "rollback",
+    "replication",
+    "backup",
+    "cert-expiring",
+    "service-stopped",
+    "fips",
+    "ntp",
+];
+
+fn node_target(text: &str) -> Result<NodeTarget, String> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("all") {
+        return Ok(NodeTarget::All);
+    }
+    let ok = !t.is_empty()
+        && t.len() <= 63
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');
+    if ok {
+        Ok(NodeTarget::Node(t.to_owned()))
+    } else {
+        Err(format!("{t:?} is not a node name or `all`"))
+    }
+}
+
+impl CheckFault {
+    /// Parses the value of `kind=value`; `None` when `kind` is not a check fault.
+    pub fn parse(kind: &str, value: &str) -> Option<Result<Self, String>> {
+        let v = value.trim();
+        Some(match kind {
+            "rollback" => match v {
+                "T" | "t" | "true" => Ok(CheckFault::Rollback),
+                _ => Err(format!("rollback takes T, not {v:?}")),
+            },
+            "replication" => (|| {
+                let (node, state) = v
+                    .split_once(':')
+                    .ok_or("expected replication=<node>:<0|1|3|4>")?;
+                let state: u8 = match state.trim() {
+                    "0" => 0,
+                    "1" => 1,
+                    "3" => 3,
+                    "4" => 4,
+                    other => {
+                        return Err(format!("replication state {other:?} is not 0, 1, 3 or 4"));
+                    }
+                };
+                Ok(CheckFault::Replication {
+                    node: node_target(node)?,
+                    state,
+                })
+            })(),
+            "backup" => match v.to_ascii_lowercase().as_str() {
+                "failed" => Ok(BackupFault::Failed),
+                "stale" => Ok(BackupFault::Stale),
+                "none" => Ok(BackupFault::None),
+                _ => Err(format!("backup takes failed, stale or none, not {v:?}")),
+            }
+            .map(|what| CheckFault::Backup { what }),
+            "cert-expiring" => (|| {
+                let (target, days) = v
+                    .rsplit_once(':')
+                    .ok_or("expected cert-expiring=<unit>@<node>:<days>")?;
+                let (unit, node) = target
+                    .split_once('@')
+                    .ok_or("expected cert-expiring=<unit>@<node>:<days>")?;
+                let unit = CertUnit::parse(unit.trim())
+                    .ok_or_else(|| format!("{unit:?} is not a unit ({})", CertUnit::names()))?;
+                let days: u32 = days
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|d| *d <= 3650)
+                    .ok_or_else(|| format!("{days:?} is not a number of days (0 to 3650)"))?;
+                Ok(CheckFault::CertExpiring {
+                    unit,
+                    node: node_target(node)?,
+                    days,
+                })
+            })(),
+            "service-stopped" => (|| {
+                let (service, node) = v
+                    .split_once('@')
+                    .ok_or("expected service-stopped=<service>@<node>")?;
+                let service = Service::parse(service.trim()).ok_or_else(|| {
+                    format!("{service:?} is not a service ({})", Service::plan_names())
+                })?;
+                Ok(CheckFault::ServiceStopped {
+                    service,
+                    node: node_target(node)?,
+                })
+            })(),
+            "fips" => node_target(v).map(|node| CheckFault::Fips { node }),
+            "ntp" => node_target(v).map(|node| CheckFault::Ntp { node }),
+            _ => return None,
+        })
+    }
+
+    /// The node the fault names, if it names one.
+    pub fn node(&self) -> Option<&NodeTarget> {
+        match self {
+            CheckFault::Rollback | CheckFault::Backup { .. } => None,
+            CheckFault::Replication { node, .. }
+            | CheckFault::CertExpiring { node, .. }
+            | CheckFault::ServiceStopped { node, .. }
+            | CheckFault::Fips { node }
+            | CheckFault::Ntp { node } => Some(node),
+        }
+    }
+}
+
+impl fmt::Display for CheckFault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CheckFault::Rollback => f.write_str("rollback=T"),
+            CheckFault::Replication { node, state } => write!(f, "replication={node}:{state}"),
+            CheckFault::Backup { what } => write!(
+                f,
+                "backup={}",
+                match what {
+                    BackupFault::Failed => "failed",
+                    BackupFault::Stale => "stale",
+                    BackupFault::None => "none",
+                }
+            ),
+            CheckFault::CertExpiring { unit, node, days } => {
+                write!(f, "cert-expiring={}@{node}:{days}", unit.name())
+            }
+            CheckFault::ServiceStopped { service, node } => {
+                write!(f, "service-stopped={}@{node}", service.plan_name())
+            }
+            CheckFault::Fips { node } => write!(f, "fips={node}"),
+            CheckFault::Ntp { node } => write!(f, "ntp={node}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(kind: &str, value: &str) -> Result<CheckFault, String> {
+        CheckFault::parse(kind, value).expect("a check fault")
+    }
+
+    #[test]
+    fn parses_every_kind_and_prints_it_back() {
+        for (kind, value) in [
+            ("rollback", "T"),
+            ("replication", "ucm-sub1:3"),
+            ("backup", "failed"),
+            ("backup", "stale"),
+            ("backup", "none"),
+            ("cert-expiring", "CallManager@ucm-pub:10"),
+            ("service-stopped", "TVS@ucm-sub1"),
+            ("fips", "all"),
+            ("ntp", "ucm-sub2"),
+        ] {
+            let fault = parse(kind, value).expect(value);
+            assert_eq!(fault.to_string(), format!("{kind}={value}"));
+        }
+        assert_eq!(
+            parse("replication", "ucm-sub1:4"),
+            Ok(CheckFault::Replication {
+                node: NodeTarget::Node("ucm-sub1".into()),
+                state: 4
+            })
+        );
+        assert!(CheckFault::parse("stale-itl", "2%").is_none());
+    }
+
+    #[test]
+    fn rejects_bad_values_saying_why() {
+        for (kind, value, why) in [
+            ("rollback", "F", "takes T"),
+            ("replication", "ucm-sub1", "expected"),
+            ("replication", "ucm-sub1:2", "not 0, 1, 3 or 4"),
+            ("backup", "late", "failed, stale or none"),
+            ("cert-expiring", "CallManager@ucm-pub", "expected"),
+            ("cert-expiring", "Foo@ucm-pub:3", "not a unit"),
+            ("cert-expiring", "TVS@ucm-pub:x", "number of days"),
+            ("service-stopped", "TVS", "expected"),
+            ("service-stopped", "Nope@ucm-pub", "not a service"),
+            ("fips", "", "not a node name"),
+            ("ntp", "a b", "not a node name"),
+        ] {
+            let e = parse(kind, value).expect_err(value);
+            assert!(e.contains(why), "{kind}={value}: {e}");
+        }
+    }
+
+    #[test]
+    fn targets_match_by_name_or_all() {
+        assert!(NodeTarget::All.matches("ucm-pub"));
+        assert!(NodeTarget::Node("UCM-PUB".into()).matches("ucm-pub"));
+        assert!(!NodeTarget::Node("ucm-sub1".into()).matches("ucm-pub"));
+    }
+}
