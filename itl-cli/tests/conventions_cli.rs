@@ -6,13 +6,14 @@ mod common;
 use common::{Itl, TempDir, s, text};
 
 /// Every subcommand of `itl`.
-const SUBCOMMANDS: [&str; 12] = [
+const SUBCOMMANDS: [&str; 13] = [
     "parse",
     "fetch",
     "verify",
     "sim",
     "demo",
     "sweep",
+    "cluster",
     "preflight",
     "diff",
     "predict",
@@ -96,7 +97,7 @@ fn man_out_writes_one_page_per_subcommand() {
     assert!(out.stdout.is_empty());
     assert_eq!(
         text(&out.stderr),
-        format!("wrote 16 manual pages into {}\n", pages.display())
+        format!("wrote 18 manual pages into {}\n", pages.display())
     );
     let mut names: Vec<String> = std::fs::read_dir(&pages)
         .expect("pages")
@@ -106,6 +107,8 @@ fn man_out_writes_one_page_per_subcommand() {
     assert_eq!(
         names,
         [
+            "itl-cluster-init.1",
+            "itl-cluster.1",
             "itl-completions.1",
             "itl-demo.1",
             "itl-diff.1",

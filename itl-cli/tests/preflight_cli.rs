@@ -8,6 +8,8 @@ use common::{Itl, SimServe, TempDir, s, text};
 use serde_json::Value;
 
 const PASSWORD: &str = "preflight-cli-password";
+/// The platform administrator's password: another account than the application user's.
+const OS_PASSWORD: &str = "preflight-cli-os-password";
 
 fn serve(dir: &TempDir, options: &[&str]) -> SimServe {
     let mut all = vec![
@@ -21,10 +23,20 @@ fn serve(dir: &TempDir, options: &[&str]) -> SimServe {
         "1024",
     ];
     all.extend_from_slice(options);
-    SimServe::start(&dir.join("cluster.toml"), PASSWORD, &all)
+    SimServe::start_with_env(
+        &dir.join("cluster.toml"),
+        PASSWORD,
+        &all,
+        &[("ITL_OS_PASSWORD", OS_PASSWORD)],
+    )
 }
 
 fn preflight(dir: &TempDir) -> (Option<i32>, Value, String) {
+    preflight_as(dir, OS_PASSWORD)
+}
+
+/// `itl preflight` with `os_password` in `ITL_OS_PASSWORD` (empty: not set).
+fn preflight_as(dir: &TempDir, os_password: &str) -> (Option<i32>, Value, String) {
     let json = dir.join("out/preflight.json");
     let out = Itl::new()
         .args(&["preflight", "--cluster"])
@@ -34,6 +46,7 @@ fn preflight(dir: &TempDir) -> (Option<i32>, Value, String) {
         .arg("--html")
         .arg(dir.join("out/preflight.html"))
         .env("ITL_PASSWORD", PASSWORD)
+        .env("ITL_OS_PASSWORD", os_password)
         .run();
     let report: Value = std::fs::read(&json)
         .ok()
@@ -138,4 +151,26 @@ fn bad_inputs_exit_2() {
         "{}",
         text(&out.stderr)
     );
+}
+
+#[test]
+fn without_the_platform_password_the_admin_cli_checks_are_skipped_and_said_why() {
+    let dir = TempDir::new("preflight-no-os-password");
+    let sim = serve(&dir, &[]);
+    let (code, report, output) = preflight_as(&dir, "");
+    // Reject twin: the application password is not tried as the platform password.
+    let (wrong_code, wrong, _) = preflight_as(&dir, PASSWORD);
+    sim.stop();
+    assert_eq!(code, Some(0), "{output}");
+    assert!(
+        output.contains("itl: note: no password for the platform administrator admin (set the environment variable ITL_OS_PASSWORD"),
+        "{output}"
+    );
+    for id in ["db-replication", "backups", "fips", "ntp"] {
+        assert_eq!(status(&report, id), "skipped", "{id}");
+    }
+    // What needs no admin CLI is still checked.
+    assert_eq!(status(&report, "rollback-parameter"), "pass");
+    assert_eq!(wrong_code, Some(1));
+    assert_eq!(status(&wrong, "ntp"), "fail");
 }

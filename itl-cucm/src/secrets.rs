@@ -75,6 +75,23 @@ pub struct SecretSource {
     pub prompt: String,
 }
 
+impl SecretSource {
+    /// Where the platform (OS) administrator's password of a cluster comes from: its
+    /// `os_password_file`, else the variable its `os_password_env` names (default
+    /// `ITL_OS_PASSWORD`). A different account from the application user: never the
+    /// application password.
+    pub fn os_password(cluster: &itl_wire::cluster_file::ClusterSection, user: &str) -> Self {
+        Self {
+            file: cluster.os_password_file.clone(),
+            env: Some(cluster.os_password_env().to_owned()),
+            prompt: format!(
+                "Password of the platform administrator {user} on cluster {}: ",
+                cluster.name
+            ),
+        }
+    }
+}
+
 /// Why no secret could be read.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

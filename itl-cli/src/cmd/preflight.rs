@@ -3,7 +3,7 @@
 //!
 //! Runs the checklist of `trust-and-procedure.md` §4 against a cluster: database parameters
 //! over AXL, services over Control Center, the admin CLI over SSH on every node at the same
-//! time (the OS administrator: `--os-user`, password from `ITL_OS_PASSWORD`), what every TFTP
+//! time (the OS administrator: the cluster file's `os_user` and `os_password_env`), what every TFTP
 //! node serves, and the phones (the sweep given, or one run now). Prints one table per check,
 //! writes JSON and HTML, and archives every TFTP node's `show itl` / `show ctl` output and
 //! served files hash-keyed beside the report. Exit 0 when no check fails (warnings and skips
@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use itl_cucm::secrets::Secret;
+use itl_cucm::secrets::{SecretError, SecretSource, read_secret};
 use itl_cucm::session::SessionOptions;
 use itl_cucm::ssh::SshOptions;
 use itl_cucm::sweep::{SweepOptions, SweepReport};
@@ -38,10 +38,11 @@ pub struct Args {
     /// `cert-expiry` warns when a certificate expires within this many days.
     #[arg(long, value_name = "DAYS", default_value_t = 30)]
     cert_warn_days: u32,
-    /// The platform (OS) administrator for the admin CLI over SSH; the password comes from
-    /// `ITL_OS_PASSWORD` (the application user's password when unset).
-    #[arg(long, value_name = "USER", default_value = "admin")]
-    os_user: String,
+    /// The platform (OS) administrator for the admin CLI over SSH (default: the cluster
+    /// file's `os_user`, else `admin`); the password comes from the cluster file's
+    /// `os_password_file`, else the variable its `os_password_env` names (`ITL_OS_PASSWORD`).
+    #[arg(long, value_name = "USER")]
+    os_user: Option<String>,
     /// Do not log in to the admin CLI (its checks are skipped).
     #[arg(long)]
     no_ssh: bool,
@@ -81,16 +82,28 @@ fn parse_age(text: &str) -> Result<u64, String> {
     n.checked_mul(mul).filter(|s| *s > 0).ok_or_else(bad)
 }
 
-/// The OS administrator: `--os-user`, password from `ITL_OS_PASSWORD`, else from the
-/// application user's variable (the simulator's default); `None` when neither is set.
-fn os_credentials(user: &str, application_env: &str) -> Option<OsCredentials> {
-    ["ITL_OS_PASSWORD", application_env]
-        .into_iter()
-        .find_map(|var| std::env::var(var).ok().filter(|p| !p.is_empty()))
-        .map(|password| OsCredentials {
-            user: user.to_owned(),
-            password: Secret::new(password),
-        })
+/// The OS administrator of `cluster` (user from `--os-user`, the file's `os_user`, else
+/// `admin`). `None`, with a note, when no password is set (the admin-CLI checks are then
+/// skipped); a named password file that cannot be used is an error.
+fn os_credentials(
+    cluster: &itl_wire::cluster_file::ClusterSection,
+    user: Option<&str>,
+) -> Result<Option<OsCredentials>> {
+    let user = user
+        .or(cluster.os_user.as_deref())
+        .unwrap_or("admin")
+        .to_owned();
+    let source = SecretSource::os_password(cluster, &user);
+    match read_secret(&source, None) {
+        Ok(password) => Ok(Some(OsCredentials { user, password })),
+        Err(SecretError::Missing(how)) => {
+            eprintln!(
+                "itl: note: no password for the platform administrator {user} ({how}): the admin-CLI checks are skipped"
+            );
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn report_dir(args: &Args) -> PathBuf {
@@ -124,7 +137,7 @@ pub fn run(args: Args, colors: Colors) -> Result<u8> {
         0 => u32::MAX,
         n => n,
     };
-    let application_env = file.cluster.password_env.clone();
+    let cluster_section = file.cluster.clone();
     let session = args.cluster.session(file, session_options)?;
     let dir = report_dir(&args);
     let archive_dir = args
@@ -147,7 +160,7 @@ pub fn run(args: Args, colors: Colors) -> Result<u8> {
     let os = if args.no_ssh {
         None
     } else {
-        os_credentials(&args.os_user, &application_env)
+        os_credentials(&cluster_section, args.os_user.as_deref())?
     };
     let options = GatherOptions {
         ssh: SshOptions::default(),
