@@ -269,6 +269,26 @@ impl std::str::FromStr for Plan {
 }
 
 /// Splits `words @target` (the `@` may touch the word before it) into the words and the
+/// `phones [@<device pool>|@all]` after `reset` or `restart`: `None` when the words are not
+/// `phones`. `@all` means every phone, as no pool does.
+fn phones_step(rest: &str) -> Option<Result<Step, String>> {
+    let (words, pool) = match rest.split_once('@') {
+        Some((w, p)) => (w.trim(), Some(p.trim())),
+        None => (rest.trim(), None),
+    };
+    if !words.eq_ignore_ascii_case("phones") {
+        return None;
+    }
+    Some(match pool {
+        Some("") => Err("\"@\" needs a device pool name".into()),
+        Some(p) if p.eq_ignore_ascii_case("all") => Ok(Step::ResetPhones { device_pool: None }),
+        Some(p) => Ok(Step::ResetPhones {
+            device_pool: Some(p.to_owned()),
+        }),
+        None => Ok(Step::ResetPhones { device_pool: None }),
+    })
+}
+
 /// target.
 fn split_target(rest: &str) -> Result<(String, Option<Target>), String> {
     match rest.split_once('@') {
@@ -310,12 +330,10 @@ fn parse_step(content: &str) -> Result<Step, String> {
             })
         }
         "restart" => {
-            let (words, target) = split_target(rest)?;
-            if words.eq_ignore_ascii_case("phones") {
-                return Ok(Step::ResetPhones {
-                    device_pool: target.map(pool_name),
-                });
+            if let Some(step) = phones_step(rest) {
+                return step;
             }
+            let (words, target) = split_target(rest)?;
             if words.is_empty() {
                 return Err(format!(
                     "\"restart\" needs a service ({}) or \"phones\"",
@@ -328,27 +346,11 @@ fn parse_step(content: &str) -> Result<Step, String> {
                 target: target.unwrap_or(Target::All),
             })
         }
-        "reset" => {
-            let (words, pool) = match rest.split_once('@') {
-                Some((w, p)) => (w.trim(), Some(p.trim())),
-                None => (rest, None),
-            };
-            if !words.eq_ignore_ascii_case("phones") {
-                return Err(format!(
-                    "unknown step {content:?}: did you mean \"reset phones [@<device pool>]\"?"
-                ));
-            }
-            match pool {
-                Some("") => Err("\"@\" needs a device pool name".into()),
-                Some(p) if p.eq_ignore_ascii_case("all") => {
-                    Ok(Step::ResetPhones { device_pool: None })
-                }
-                Some(p) => Ok(Step::ResetPhones {
-                    device_pool: Some(p.to_owned()),
-                }),
-                None => Ok(Step::ResetPhones { device_pool: None }),
-            }
-        }
+        "reset" => phones_step(rest).unwrap_or_else(|| {
+            Err(format!(
+                "unknown step {content:?}: did you mean \"reset phones [@<device pool>]\"?"
+            ))
+        }),
         _ => {
             let words: Vec<&str> = lower.split_whitespace().collect();
             match words.as_slice() {
@@ -370,13 +372,6 @@ fn parse_step(content: &str) -> Result<Step, String> {
                 )),
             }
         }
-    }
-}
-
-fn pool_name(target: Target) -> String {
-    match target {
-        Target::All => "all".into(),
-        Target::Node(n) => n,
     }
 }
 
@@ -468,6 +463,15 @@ mod tests {
             ),
             ("reset phones", Step::ResetPhones { device_pool: None }),
             ("reset phones @all", Step::ResetPhones { device_pool: None }),
+            // Found by fuzzing: `@all` after `restart phones` is every phone too, not a pool.
+            (
+                "restart phones@all",
+                Step::ResetPhones { device_pool: None },
+            ),
+            (
+                "RESTART phones @ALL",
+                Step::ResetPhones { device_pool: None },
+            ),
             (
                 "reset phones @DP HQ",
                 Step::ResetPhones {
