@@ -302,6 +302,12 @@ async fn node_faults_flag_their_checks() {
                 "ucm-sub2: FIPS mode",
             ),
             (
+                "ca-signed=tomcat@ucm-sub1",
+                vec![("ca-signed", Status::Warn)],
+                "ca-signed",
+                "ucm-sub1: tomcat CA-signed by C=US, O=Sim Health, CN=Sim Enterprise Issuing CA",
+            ),
+            (
                 "ntp=ucm-pub",
                 vec![("ntp", Status::Warn)],
                 "ntp",
@@ -337,6 +343,8 @@ async fn privilege_zero_skips_what_needs_more_and_checks_the_rest() {
             "fips",
             "cert-expiry",
             "key-sizes",
+            "ca-signed",
+            "cert-reuse",
         ] {
             let c = check(&report, id);
             assert_eq!(c.status, Status::Skipped, "{id}: {text}");

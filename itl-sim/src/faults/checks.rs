@@ -12,6 +12,7 @@
 //! | `service-stopped=<service>@<node>` | the service is stopped (`Component is not running`) on the node |
 //! | `fips=<node>` | `utils fips status` says FIPS mode on the node |
 //! | `ntp=<node>` | `utils ntp status` says the node is not synchronised |
+//! | `ca-signed=<unit>@<node>` | the unit's certificate on the node is signed by an enterprise CA |
 
 use std::fmt;
 
@@ -105,10 +106,17 @@ pub enum CheckFault {
         /// The node.
         node: NodeTarget,
     },
+    /// `ca-signed=<unit>@<node>`.
+    CaSigned {
+        /// The unit.
+        unit: CertUnit,
+        /// The node.
+        node: NodeTarget,
+    },
 }
 
 /// The kind names of [`CheckFault`].
-pub const CHECK_FAULT_KINDS: [&str; 7] = [
+pub const CHECK_FAULT_KINDS: [&str; 8] = [
     "rollback",
     "replication",
     "backup",
@@ -116,6 +124,7 @@ pub const CHECK_FAULT_KINDS: [&str; 7] = [
     "service-stopped",
     "fips",
     "ntp",
+    "ca-signed",
 ];
 
 fn node_target(text: &str) -> Result<NodeTarget, String> {
@@ -201,6 +210,17 @@ impl CheckFault {
                     node: node_target(node)?,
                 })
             })(),
+            "ca-signed" => (|| {
+                let (unit, node) = v
+                    .split_once('@')
+                    .ok_or("expected ca-signed=<unit>@<node>")?;
+                let unit = CertUnit::parse(unit.trim())
+                    .ok_or_else(|| format!("{unit:?} is not a unit ({})", CertUnit::names()))?;
+                Ok(CheckFault::CaSigned {
+                    unit,
+                    node: node_target(node)?,
+                })
+            })(),
             "fips" => node_target(v).map(|node| CheckFault::Fips { node }),
             "ntp" => node_target(v).map(|node| CheckFault::Ntp { node }),
             _ => return None,
@@ -215,7 +235,8 @@ impl CheckFault {
             | CheckFault::CertExpiring { node, .. }
             | CheckFault::ServiceStopped { node, .. }
             | CheckFault::Fips { node }
-            | CheckFault::Ntp { node } => Some(node),
+            | CheckFault::Ntp { node }
+            | CheckFault::CaSigned { node, .. } => Some(node),
         }
     }
 }
@@ -242,6 +263,7 @@ impl fmt::Display for CheckFault {
             }
             CheckFault::Fips { node } => write!(f, "fips={node}"),
             CheckFault::Ntp { node } => write!(f, "ntp={node}"),
+            CheckFault::CaSigned { unit, node } => write!(f, "ca-signed={}@{node}", unit.name()),
         }
     }
 }
@@ -266,6 +288,7 @@ mod tests {
             ("service-stopped", "TVS@ucm-sub1"),
             ("fips", "all"),
             ("ntp", "ucm-sub2"),
+            ("ca-signed", "tomcat@ucm-sub1"),
         ] {
             let fault = parse(kind, value).expect(value);
             assert_eq!(fault.to_string(), format!("{kind}={value}"));
@@ -294,6 +317,8 @@ mod tests {
             ("service-stopped", "Nope@ucm-pub", "not a service"),
             ("fips", "", "not a node name"),
             ("ntp", "a b", "not a node name"),
+            ("ca-signed", "tomcat", "expected"),
+            ("ca-signed", "Foo@ucm-pub", "not a unit"),
         ] {
             let e = parse(kind, value).expect_err(value);
             assert!(e.contains(why), "{kind}={value}: {e}");

@@ -14,7 +14,7 @@ mod phones;
 use super::facts::{Fact, Facts, Missing};
 use super::report::{CheckResult, Evidence, Status};
 
-pub use certs::{cert_expiry, key_sizes};
+pub use certs::{ca_signed, cert_expiry, cert_reuse, key_sizes};
 pub use cli::{backups, db_replication, fips, ntp, services};
 pub use lists::{itl_size, served_itl_matches, show_ctl, show_itl};
 pub use params::{callmanager_groups, mixed_mode, rollback_parameter, version};
@@ -59,6 +59,8 @@ pub fn run_checks(facts: &Facts, thresholds: &Thresholds) -> Vec<CheckResult> {
         key_sizes(facts),
         served_itl_matches(facts),
         fips(facts),
+        cert_reuse(facts),
+        ca_signed(facts),
         itl_size(facts),
         cert_expiry(facts, thresholds),
         ntp(facts),
