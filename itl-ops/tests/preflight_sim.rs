@@ -329,6 +329,29 @@ async fn node_faults_flag_their_checks() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lsc_holders_are_counted_as_info() {
+    within(120, async {
+        let (report, _dir) = preflight(Setup::faults("lsc=50%")).await;
+        assert_eq!(flagged(&report), expect(&[]), "{}", dump(&report));
+        let c = check(&report, "lsc");
+        assert_eq!(c.status, Status::Info, "{c:?}");
+        assert_eq!(c.summary, "8 of 24 phones hold an LSC", "{c:?}");
+        assert!(evidence_has(
+            c,
+            "axl sql: select d.name, d.tkcertificatestatus",
+            "tkcertificatestatus=3"
+        ));
+        assert!(c.action.contains("reissue lsc"));
+
+        let (report, _dir) = preflight(Setup::faults("")).await;
+        let c = check(&report, "lsc");
+        assert_eq!(c.status, Status::Pass, "{c:?}");
+        assert_eq!(c.summary, "none of 24 phones holds an LSC");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn privilege_zero_skips_what_needs_more_and_checks_the_rest() {
     within(120, async {
         let (report, _dir) = preflight(Setup {

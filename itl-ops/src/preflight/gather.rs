@@ -423,11 +423,16 @@ pub async fn gather(session: &ClusterSession, options: &GatherOptions) -> Facts 
             gather_sql(session, sql::CLUSTER_SECURITY_MODE),
             gather_sql(session, sql::CM_GROUP_MEMBERS),
             gather_sql(session, sql::PHONES_PER_POOL_AND_CM_GROUP),
+            gather_sql(session, sql::PHONE_LSC),
         )
     };
     let sweep = gather_sweep(session, &options.sweep);
-    let (nodes, served, (rollback, security_mode, cm_group_members, phones_per_pool), sweep) =
-        futures::join!(nodes, served, params, sweep);
+    let (
+        nodes,
+        served,
+        (rollback, security_mode, cm_group_members, phones_per_pool, phone_lsc),
+        sweep,
+    ) = futures::join!(nodes, served, params, sweep);
 
     let mut replication = missing(
         "ssh <publisher>: utils dbreplication runtimestate",
@@ -459,6 +464,7 @@ pub async fn gather(session: &ClusterSession, options: &GatherOptions) -> Facts 
         security_mode,
         cm_group_members,
         phones_per_pool,
+        phone_lsc,
         replication,
         backups,
         sweep,

@@ -17,7 +17,7 @@ use super::report::{CheckResult, Evidence, Status};
 pub use certs::{ca_signed, cert_expiry, cert_reuse, key_sizes};
 pub use cli::{backups, db_replication, fips, ntp, services};
 pub use lists::{itl_size, served_itl_matches, show_ctl, show_itl};
-pub use params::{callmanager_groups, mixed_mode, rollback_parameter, version};
+pub use params::{callmanager_groups, lsc, mixed_mode, rollback_parameter, version};
 pub use phones::{phone_trust, registration};
 
 /// The thresholds (each overridable).
@@ -47,6 +47,7 @@ pub fn run_checks(facts: &Facts, thresholds: &Thresholds) -> Vec<CheckResult> {
     vec![
         rollback_parameter(facts),
         callmanager_groups(facts),
+        lsc(facts),
         mixed_mode(facts),
         phone_trust(facts, thresholds),
         db_replication(facts),

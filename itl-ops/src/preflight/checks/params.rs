@@ -247,3 +247,65 @@ pub fn version(facts: &Facts) -> CheckResult {
     }
     result(ID, TITLE, status, summary, per.evidence, "")
 }
+
+/// Whether a `tkcertificatestatus` value says the phone holds an LSC: `3` or a name with
+/// `Upgrade Success` (inferred: the enum values are not documented; see
+/// `cucm-interfaces.md` §1.5 for the names).
+fn holds_lsc(status: &str) -> bool {
+    status == "3" || status.to_ascii_lowercase().contains("upgrade success")
+}
+
+/// `lsc` (§4 item 3): phones holding a locally significant certificate (AXL SQL on the
+/// `device` CAPF columns, §4.1 3).
+///
+/// | rows | status |
+/// |---|---|
+/// | no phone holds an LSC | pass |
+/// | some phones hold one | info with the count; the action says a CAPF regeneration needs the LSCs re-issued (`reissue lsc`) |
+pub fn lsc(facts: &Facts) -> CheckResult {
+    const ID: &str = "lsc";
+    const TITLE: &str = "Phones with an LSC (CAPF-issued certificate)";
+    let (rows, evidence) = match get(&facts.phone_lsc) {
+        Ok(v) => v,
+        Err(m) => return unavailable(ID, TITLE, m),
+    };
+    let holders: Vec<&str> = rows
+        .iter()
+        .filter(|r| holds_lsc(value(r, "tkcertificatestatus")))
+        .map(|r| value(r, "name"))
+        .collect();
+    let total = rows.len();
+    if holders.is_empty() {
+        return result(
+            ID,
+            TITLE,
+            Status::Pass,
+            format!("none of {total} phones holds an LSC"),
+            vec![evidence.clone()],
+            "",
+        );
+    }
+    let lines: Vec<String> = holders
+        .iter()
+        .take(facts_limit())
+        .map(|n| (*n).to_owned())
+        .collect();
+    result(
+        ID,
+        TITLE,
+        Status::Info,
+        format!("{} of {total} phones hold an LSC", holders.len()),
+        vec![
+            evidence.clone(),
+            crate::preflight::report::Evidence::new("phones holding an LSC", lines),
+        ],
+        "A CAPF regeneration invalidates these LSCs: re-issue them afterwards (`reissue lsc`), \
+         upload the new CAPF certificate to RADIUS / ASA for 802.1x or VPN, and keep the old \
+         CAPF trust until every LSC is re-issued",
+    )
+}
+
+/// Most phone names listed in evidence.
+fn facts_limit() -> usize {
+    super::Thresholds::default().max_named_phones
+}

@@ -96,6 +96,14 @@ fn facts(nodes: usize) -> Facts {
             "axl sql: pools",
             Vec::new(),
         ),
+        phone_lsc: observed(
+            rows(&[
+                &[("name", "SEP000000000001"), ("tkcertificatestatus", "1")],
+                &[("name", "SEP000000000002"), ("tkcertificatestatus", "1")],
+            ]),
+            "axl sql: lsc",
+            Vec::new(),
+        ),
         replication: observed(
             parse::replication::parse(REPLICATION).expect("§6.3 parses"),
             "ssh cucm-55: utils dbreplication runtimestate",
@@ -412,4 +420,37 @@ fn a_shared_certificate_or_key_warns_distinct_ones_pass() {
         c.summary,
         "CallManager@cucm-55 and tomcat@cucm-57 share the same key"
     );
+}
+
+#[test]
+fn phones_with_an_lsc_are_info_none_pass() {
+    let mut f = facts(1);
+    let c = lsc(&f);
+    assert_eq!(c.status, Status::Pass);
+    assert_eq!(c.summary, "none of 2 phones holds an LSC");
+    f.phone_lsc = observed(
+        rows(&[
+            &[("name", "SEP000000000001"), ("tkcertificatestatus", "3")],
+            &[
+                ("name", "SEP000000000002"),
+                ("tkcertificatestatus", "Upgrade Success"),
+            ],
+            &[
+                ("name", "SEP000000000003"),
+                ("tkcertificatestatus", "Upgrade Failed: Invalid LSC"),
+            ],
+        ]),
+        "axl sql: lsc",
+        Vec::new(),
+    );
+    let c = lsc(&f);
+    assert_eq!(c.status, Status::Info);
+    assert_eq!(c.summary, "2 of 3 phones hold an LSC");
+    assert_eq!(
+        c.evidence[1].lines,
+        vec!["SEP000000000001".to_owned(), "SEP000000000002".to_owned()]
+    );
+    assert!(c.action.contains("reissue lsc"), "{c:?}");
+    f.phone_lsc = missing("axl sql: lsc", "refused", false);
+    assert_eq!(lsc(&f).status, Status::Fail);
 }
