@@ -164,6 +164,17 @@ async fn a_healthy_cluster_passes_with_evidence_and_an_archive() {
             );
         }
         assert_eq!(check(&report, "mixed-mode").status, Status::Info);
+        let interaction = check(&report, "phone-interaction");
+        assert_eq!(interaction.status, Status::Info, "{interaction:?}");
+        assert!(interaction.summary.starts_with("automatic:"), "{interaction:?}");
+        assert!(evidence_has(
+            interaction,
+            "axl sql: select paramname,paramvalue from processconfig where paramname='PhoneInteractionOnCertificateUpdate'",
+            "paramvalue=0"
+        ));
+        assert_eq!(check(&report, "lsc").status, Status::Pass);
+        assert_eq!(check(&report, "ca-signed").status, Status::Pass);
+        assert_eq!(check(&report, "cert-reuse").status, Status::Pass);
         assert!(
             check(&report, "version")
                 .summary

@@ -417,6 +417,7 @@ pub async fn gather(session: &ClusterSession, options: &GatherOptions) -> Facts 
             .map(|n| gather_node(session, n, options)),
     );
     let served = gather_served(session);
+    let interaction_sql = sql::processconfig_param(sql::PHONE_INTERACTION_PARAM);
     let params = async {
         futures::join!(
             gather_sql(session, sql::ROLLBACK_TO_PRE_GRAYBACK),
@@ -424,13 +425,14 @@ pub async fn gather(session: &ClusterSession, options: &GatherOptions) -> Facts 
             gather_sql(session, sql::CM_GROUP_MEMBERS),
             gather_sql(session, sql::PHONES_PER_POOL_AND_CM_GROUP),
             gather_sql(session, sql::PHONE_LSC),
+            gather_sql(session, &interaction_sql),
         )
     };
     let sweep = gather_sweep(session, &options.sweep);
     let (
         nodes,
         served,
-        (rollback, security_mode, cm_group_members, phones_per_pool, phone_lsc),
+        (rollback, security_mode, cm_group_members, phones_per_pool, phone_lsc, phone_interaction),
         sweep,
     ) = futures::join!(nodes, served, params, sweep);
 
@@ -465,6 +467,7 @@ pub async fn gather(session: &ClusterSession, options: &GatherOptions) -> Facts 
         cm_group_members,
         phones_per_pool,
         phone_lsc,
+        phone_interaction,
         replication,
         backups,
         sweep,

@@ -17,7 +17,9 @@ use super::report::{CheckResult, Evidence, Status};
 pub use certs::{ca_signed, cert_expiry, cert_reuse, key_sizes};
 pub use cli::{backups, db_replication, fips, ntp, services};
 pub use lists::{itl_size, served_itl_matches, show_ctl, show_itl};
-pub use params::{callmanager_groups, lsc, mixed_mode, rollback_parameter, version};
+pub use params::{
+    callmanager_groups, lsc, mixed_mode, phone_interaction, rollback_parameter, version,
+};
 pub use phones::{phone_trust, registration};
 
 /// The thresholds (each overridable).
@@ -57,6 +59,7 @@ pub fn run_checks(facts: &Facts, thresholds: &Thresholds) -> Vec<CheckResult> {
         registration(facts, thresholds),
         services(facts),
         version(facts),
+        phone_interaction(facts),
         key_sizes(facts),
         served_itl_matches(facts),
         fips(facts),

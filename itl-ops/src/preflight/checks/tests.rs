@@ -104,6 +104,14 @@ fn facts(nodes: usize) -> Facts {
             "axl sql: lsc",
             Vec::new(),
         ),
+        phone_interaction: observed(
+            rows(&[&[
+                ("paramname", "PhoneInteractionOnCertificateUpdate"),
+                ("paramvalue", "0"),
+            ]]),
+            "axl sql: interaction",
+            Vec::new(),
+        ),
         replication: observed(
             parse::replication::parse(REPLICATION).expect("§6.3 parses"),
             "ssh cucm-55: utils dbreplication runtimestate",
@@ -453,4 +461,41 @@ fn phones_with_an_lsc_are_info_none_pass() {
     assert!(c.action.contains("reissue lsc"), "{c:?}");
     f.phone_lsc = missing("axl sql: lsc", "refused", false);
     assert_eq!(lsc(&f).status, Status::Fail);
+}
+
+#[test]
+fn phone_interaction_is_info_on_14_warns_when_absent_and_skips_before_14() {
+    let mut f = facts(1);
+    let version = |v: &str, major: u32| {
+        observed(
+            parse::system::VersionInfo {
+                version: v.into(),
+                major,
+                minor: 0,
+                options: Vec::new(),
+            },
+            "ssh cucm-55: show version active",
+            Vec::new(),
+        )
+    };
+    // Release unknown: the row decides.
+    let c = phone_interaction(&f);
+    assert_eq!(c.status, Status::Info);
+    assert!(c.summary.starts_with("automatic: phones reset"), "{c:?}");
+    f.nodes[0].version = version("14.0.1.13900-155", 14);
+    f.phone_interaction = observed(rows(&[&[("paramvalue", "1")]]), "axl sql: i", Vec::new());
+    let c = phone_interaction(&f);
+    assert_eq!(c.status, Status::Info);
+    assert_eq!(c.summary, "manual: the procedure resets the phones");
+    f.phone_interaction = observed(Vec::new(), "axl sql: i", Vec::new());
+    assert_eq!(phone_interaction(&f).status, Status::Warn);
+    f.phone_interaction = observed(rows(&[&[("paramvalue", "7")]]), "axl sql: i", Vec::new());
+    assert_eq!(phone_interaction(&f).status, Status::Warn);
+    f.nodes[0].version = version("12.5.1.17900-64", 12);
+    let c = phone_interaction(&f);
+    assert_eq!(c.status, Status::Skipped);
+    assert!(
+        c.summary.contains("from release 14 on (this is 12)"),
+        "{c:?}"
+    );
 }
