@@ -164,6 +164,17 @@ async fn a_healthy_cluster_passes_with_evidence_and_an_archive() {
             );
         }
         assert_eq!(check(&report, "mixed-mode").status, Status::Info);
+        let interaction = check(&report, "phone-interaction");
+        assert_eq!(interaction.status, Status::Info, "{interaction:?}");
+        assert!(interaction.summary.starts_with("automatic:"), "{interaction:?}");
+        assert!(evidence_has(
+            interaction,
+            "axl sql: select paramname,paramvalue from processconfig where paramname='PhoneInteractionOnCertificateUpdate'",
+            "paramvalue=0"
+        ));
+        assert_eq!(check(&report, "lsc").status, Status::Pass);
+        assert_eq!(check(&report, "ca-signed").status, Status::Pass);
+        assert_eq!(check(&report, "cert-reuse").status, Status::Pass);
         assert!(
             check(&report, "version")
                 .summary
@@ -302,6 +313,12 @@ async fn node_faults_flag_their_checks() {
                 "ucm-sub2: FIPS mode",
             ),
             (
+                "ca-signed=tomcat@ucm-sub1",
+                vec![("ca-signed", Status::Warn)],
+                "ca-signed",
+                "ucm-sub1: tomcat CA-signed by C=US, O=Sim Health, CN=Sim Enterprise Issuing CA",
+            ),
+            (
                 "ntp=ucm-pub",
                 vec![("ntp", Status::Warn)],
                 "ntp",
@@ -323,6 +340,29 @@ async fn node_faults_flag_their_checks() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lsc_holders_are_counted_as_info() {
+    within(120, async {
+        let (report, _dir) = preflight(Setup::faults("lsc=50%")).await;
+        assert_eq!(flagged(&report), expect(&[]), "{}", dump(&report));
+        let c = check(&report, "lsc");
+        assert_eq!(c.status, Status::Info, "{c:?}");
+        assert_eq!(c.summary, "8 of 24 phones hold an LSC", "{c:?}");
+        assert!(evidence_has(
+            c,
+            "axl sql: select d.name, d.tkcertificatestatus",
+            "tkcertificatestatus=3"
+        ));
+        assert!(c.action.contains("reissue lsc"));
+
+        let (report, _dir) = preflight(Setup::faults("")).await;
+        let c = check(&report, "lsc");
+        assert_eq!(c.status, Status::Pass, "{c:?}");
+        assert_eq!(c.summary, "none of 24 phones holds an LSC");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn privilege_zero_skips_what_needs_more_and_checks_the_rest() {
     within(120, async {
         let (report, _dir) = preflight(Setup {
@@ -337,6 +377,8 @@ async fn privilege_zero_skips_what_needs_more_and_checks_the_rest() {
             "fips",
             "cert-expiry",
             "key-sizes",
+            "ca-signed",
+            "cert-reuse",
         ] {
             let c = check(&report, id);
             assert_eq!(c.status, Status::Skipped, "{id}: {text}");

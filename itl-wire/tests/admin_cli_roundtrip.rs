@@ -140,6 +140,23 @@ fn show_cert_own_reads_the_pem() {
     assert_eq!(cert.not_after, parsed.validity().not_after.timestamp());
     assert_eq!(cert.key_bits, 2048);
     assert_eq!(cert.serial.split(':').count(), parsed.raw_serial().len());
+    assert_eq!(
+        cert.public_key_sha256,
+        itl_core::checksum::sha256(parsed.public_key().raw)
+    );
+    let san: Vec<String> = match parsed.subject_alternative_name() {
+        Ok(Some(san)) => san
+            .value
+            .general_names
+            .iter()
+            .filter_map(|n| match n {
+                x509_parser::extensions::GeneralName::DNSName(d) => Some((*d).to_owned()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    assert_eq!(cert.dns_names, san);
 
     let e = cert_own::parse("admin:show cert own tomcat/tomcat.pem\nNo certificate\nadmin:")
         .expect_err("none");

@@ -112,6 +112,10 @@ pub struct Facts {
     pub cm_group_members: Fact<Vec<Row>>,
     /// Phones per device pool and CallManager group (§4.1 2b).
     pub phones_per_pool: Fact<Vec<Row>>,
+    /// Phones' CAPF columns and security profiles (§4.1 3).
+    pub phone_lsc: Fact<Vec<Row>>,
+    /// The "Phone Interaction on Certificate Update" processconfig row(s).
+    pub phone_interaction: Fact<Vec<Row>>,
     /// `utils dbreplication runtimestate` on the publisher.
     pub replication: Fact<Replication>,
     /// `utils disaster_recovery history backup` on the publisher.

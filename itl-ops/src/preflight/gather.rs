@@ -417,17 +417,24 @@ pub async fn gather(session: &ClusterSession, options: &GatherOptions) -> Facts 
             .map(|n| gather_node(session, n, options)),
     );
     let served = gather_served(session);
+    let interaction_sql = sql::processconfig_param(sql::PHONE_INTERACTION_PARAM);
     let params = async {
         futures::join!(
             gather_sql(session, sql::ROLLBACK_TO_PRE_GRAYBACK),
             gather_sql(session, sql::CLUSTER_SECURITY_MODE),
             gather_sql(session, sql::CM_GROUP_MEMBERS),
             gather_sql(session, sql::PHONES_PER_POOL_AND_CM_GROUP),
+            gather_sql(session, sql::PHONE_LSC),
+            gather_sql(session, &interaction_sql),
         )
     };
     let sweep = gather_sweep(session, &options.sweep);
-    let (nodes, served, (rollback, security_mode, cm_group_members, phones_per_pool), sweep) =
-        futures::join!(nodes, served, params, sweep);
+    let (
+        nodes,
+        served,
+        (rollback, security_mode, cm_group_members, phones_per_pool, phone_lsc, phone_interaction),
+        sweep,
+    ) = futures::join!(nodes, served, params, sweep);
 
     let mut replication = missing(
         "ssh <publisher>: utils dbreplication runtimestate",
@@ -459,6 +466,8 @@ pub async fn gather(session: &ClusterSession, options: &GatherOptions) -> Facts 
         security_mode,
         cm_group_members,
         phones_per_pool,
+        phone_lsc,
+        phone_interaction,
         replication,
         backups,
         sweep,

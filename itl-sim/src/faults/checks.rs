@@ -12,6 +12,8 @@
 //! | `service-stopped=<service>@<node>` | the service is stopped (`Component is not running`) on the node |
 //! | `fips=<node>` | `utils fips status` says FIPS mode on the node |
 //! | `ntp=<node>` | `utils ntp status` says the node is not synchronised |
+//! | `lsc=<percent>` | that share of the TVS-capable phones without a phone fault hold an LSC from the publisher's CAPF (non-mixed mode too; in mixed mode they replace the default share of TLS-profile phones) |
+//! | `ca-signed=<unit>@<node>` | the unit's certificate on the node is signed by an enterprise CA |
 
 use std::fmt;
 
@@ -105,10 +107,22 @@ pub enum CheckFault {
         /// The node.
         node: NodeTarget,
     },
+    /// `lsc=<percent>`.
+    Lsc {
+        /// Share of the eligible phones, 0 to 100.
+        percent: u8,
+    },
+    /// `ca-signed=<unit>@<node>`.
+    CaSigned {
+        /// The unit.
+        unit: CertUnit,
+        /// The node.
+        node: NodeTarget,
+    },
 }
 
 /// The kind names of [`CheckFault`].
-pub const CHECK_FAULT_KINDS: [&str; 7] = [
+pub const CHECK_FAULT_KINDS: [&str; 9] = [
     "rollback",
     "replication",
     "backup",
@@ -116,6 +130,8 @@ pub const CHECK_FAULT_KINDS: [&str; 7] = [
     "service-stopped",
     "fips",
     "ntp",
+    "ca-signed",
+    "lsc",
 ];
 
 fn node_target(text: &str) -> Result<NodeTarget, String> {
@@ -201,6 +217,26 @@ impl CheckFault {
                     node: node_target(node)?,
                 })
             })(),
+            "ca-signed" => (|| {
+                let (unit, node) = v
+                    .split_once('@')
+                    .ok_or("expected ca-signed=<unit>@<node>")?;
+                let unit = CertUnit::parse(unit.trim())
+                    .ok_or_else(|| format!("{unit:?} is not a unit ({})", CertUnit::names()))?;
+                Ok(CheckFault::CaSigned {
+                    unit,
+                    node: node_target(node)?,
+                })
+            })(),
+            "lsc" => v
+                .strip_suffix('%')
+                .unwrap_or(v)
+                .trim()
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= 100)
+                .map(|percent| CheckFault::Lsc { percent })
+                .ok_or_else(|| format!("lsc takes a percentage (0 to 100), not {v:?}")),
             "fips" => node_target(v).map(|node| CheckFault::Fips { node }),
             "ntp" => node_target(v).map(|node| CheckFault::Ntp { node }),
             _ => return None,
@@ -210,12 +246,13 @@ impl CheckFault {
     /// The node the fault names, if it names one.
     pub fn node(&self) -> Option<&NodeTarget> {
         match self {
-            CheckFault::Rollback | CheckFault::Backup { .. } => None,
+            CheckFault::Rollback | CheckFault::Backup { .. } | CheckFault::Lsc { .. } => None,
             CheckFault::Replication { node, .. }
             | CheckFault::CertExpiring { node, .. }
             | CheckFault::ServiceStopped { node, .. }
             | CheckFault::Fips { node }
-            | CheckFault::Ntp { node } => Some(node),
+            | CheckFault::Ntp { node }
+            | CheckFault::CaSigned { node, .. } => Some(node),
         }
     }
 }
@@ -242,6 +279,8 @@ impl fmt::Display for CheckFault {
             }
             CheckFault::Fips { node } => write!(f, "fips={node}"),
             CheckFault::Ntp { node } => write!(f, "ntp={node}"),
+            CheckFault::Lsc { percent } => write!(f, "lsc={percent}%"),
+            CheckFault::CaSigned { unit, node } => write!(f, "ca-signed={}@{node}", unit.name()),
         }
     }
 }
@@ -266,6 +305,8 @@ mod tests {
             ("service-stopped", "TVS@ucm-sub1"),
             ("fips", "all"),
             ("ntp", "ucm-sub2"),
+            ("ca-signed", "tomcat@ucm-sub1"),
+            ("lsc", "25%"),
         ] {
             let fault = parse(kind, value).expect(value);
             assert_eq!(fault.to_string(), format!("{kind}={value}"));
@@ -294,6 +335,10 @@ mod tests {
             ("service-stopped", "Nope@ucm-pub", "not a service"),
             ("fips", "", "not a node name"),
             ("ntp", "a b", "not a node name"),
+            ("ca-signed", "tomcat", "expected"),
+            ("ca-signed", "Foo@ucm-pub", "not a unit"),
+            ("lsc", "101%", "percentage"),
+            ("lsc", "many", "percentage"),
         ] {
             let e = parse(kind, value).expect_err(value);
             assert!(e.contains(why), "{kind}={value}: {e}");

@@ -145,6 +145,16 @@ impl Cluster {
                 }
             }
         }
+        for fault in &options.faults.checks {
+            if let crate::faults::CheckFault::CaSigned { unit, node } = fault {
+                for plan in plans
+                    .iter_mut()
+                    .filter(|p| p.unit == *unit && node.matches(&p.node))
+                {
+                    plan.ca_signed = true;
+                }
+            }
+        }
         let plan_count = plans.len();
         let made = generate_all(&plans)?;
         let made_count = made.len();

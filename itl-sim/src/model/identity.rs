@@ -10,7 +10,8 @@ use std::sync::Arc;
 
 use itl_core::checksum::sha256;
 use itl_pki::{
-    CertSpec, Certificate, DistinguishedName, RsaPrivateKey, SigHash, rsa_certificate, rsa_key,
+    CertSpec, Certificate, DistinguishedName, Issuer, RsaPrivateKey, SigHash, rsa_certificate,
+    rsa_key,
 };
 
 use crate::error::{PkiPart, SimError};
@@ -139,7 +140,13 @@ pub struct IdentityPlan {
     pub not_before: u64,
     /// notAfter, Unix seconds.
     pub not_after: u64,
+    /// Signed by the enterprise CA ([`ENTERPRISE_CA_CN`]) instead of self-signed (the
+    /// `ca-signed` fault); a regeneration makes a self-signed one again.
+    pub ca_signed: bool,
 }
+
+/// The common name of the enterprise CA that signs `ca-signed` certificates.
+pub const ENTERPRISE_CA_CN: &str = "Sim Enterprise Issuing CA";
 
 const YEAR: u64 = 365 * 86_400;
 
@@ -189,6 +196,7 @@ impl IdentityPlan {
             organisation: organisation.clone(),
             not_before: issued_at,
             not_after: issued_at + years * YEAR,
+            ca_signed: false,
         }
     }
 
@@ -220,6 +228,23 @@ impl IdentityPlan {
             .with_c(org.c.clone());
         let spec = CertSpec::self_signed(subject, self.serial(), self.not_before, self.not_after)
             .with_sig_hash(SigHash::Sha256);
+        let ca_key = if self.ca_signed {
+            Some(
+                rsa_key(self.seed, "enterprise-ca", self.bits.max(2048))
+                    .map_err(|e| pki(PkiPart::Key, e))?,
+            )
+        } else {
+            None
+        };
+        let spec = match &ca_key {
+            Some(ca_key) => spec.issued_by(Issuer::new(
+                DistinguishedName::new(ENTERPRISE_CA_CN.to_owned())
+                    .with_o(org.o.clone())
+                    .with_c(org.c.clone()),
+                ca_key,
+            )),
+            None => spec,
+        };
         let cert = rsa_certificate(&spec, &key).map_err(|e| pki(PkiPart::Certificate, e))?;
         let sha256 = sha256(cert.der());
         Ok(Identity {

@@ -1,17 +1,42 @@
 //! Security profiles and LSCs of a new fleet (see [`crate::phone::security`]): in a
 //! mixed-mode cluster a deterministic share of the TVS-capable phones without an injected
 //! fault get a TLS profile and an LSC issued by the CAPF certificate of the files v1 (the one
-//! current at the start); every other phone keeps its standard non-secure profile.
+//! current at the start); every other phone keeps its standard non-secure profile. The
+//! `lsc=<percent>` fault sets that share instead, and in non-mixed mode gives the LSCs
+//! without TLS profiles (LSCs for 802.1x or VPN).
 
 use crate::model::Cluster;
 use itl_core::cucm::{CertUnit, ClusterSecurityMode};
 
+use crate::faults::CheckFault;
 use crate::phone::security::{Lsc, SecurityProfile, tls_draw};
+use itl_core::checksum::sha256;
+use itl_core::cucm::DeviceSecurityMode;
+
+/// Whether the `lsc=<percent>` fault gives `name` an LSC, and the TLS mode it gets in mixed
+/// mode: a deterministic draw from the seed.
+fn lsc_draw(seed: u64, name: &str, percent: u8) -> Option<DeviceSecurityMode> {
+    let mut input = seed.to_be_bytes().to_vec();
+    input.extend_from_slice(b"/lsc/");
+    input.extend_from_slice(name.as_bytes());
+    let digest = sha256(&input);
+    let roll = u16::from_be_bytes([digest[0], digest[1]]) % 100;
+    (roll < u16::from(percent)).then_some(if digest[2] & 1 == 0 {
+        DeviceSecurityMode::Authenticated
+    } else {
+        DeviceSecurityMode::Encrypted
+    })
+}
 
 impl Cluster {
     /// Gives TLS profiles and LSCs (mixed mode only); `issued_at` is the LSC issue time.
     pub(crate) fn give_security_profiles(&mut self, issued_at: u64) {
-        if self.settings.security_mode != ClusterSecurityMode::Mixed {
+        let lsc_share = self.faults.checks.iter().find_map(|f| match f {
+            CheckFault::Lsc { percent } => Some(*percent),
+            _ => None,
+        });
+        let mixed = self.settings.security_mode == ClusterSecurityMode::Mixed;
+        if !mixed && lsc_share.is_none() {
             return;
         }
         let capf = self
@@ -24,10 +49,16 @@ impl Cluster {
             if phone.fault.is_some() || !phone.model.supports_tvs() {
                 continue;
             }
-            let Some(mode) = tls_draw(seed, &phone.name) else {
+            let mode = match lsc_share {
+                Some(percent) => lsc_draw(seed, &phone.name, percent),
+                None => tls_draw(seed, &phone.name),
+            };
+            let Some(mode) = mode else {
                 continue;
             };
-            phone.security_profile = SecurityProfile::tls(phone.model, phone.protocol, mode);
+            if mixed {
+                phone.security_profile = SecurityProfile::tls(phone.model, phone.protocol, mode);
+            }
             phone.lsc = capf.as_ref().map(|id| Lsc {
                 issuer: id.certificate().subject_cucm(),
                 issuer_sha256: hex::encode(id.sha256()),

@@ -16,7 +16,7 @@
 //! response limit gets "Query request too large" with the total and a suggested row count, so
 //! the real client pages.
 
-use itl_core::cucm::ClusterSecurityMode;
+use itl_core::cucm::{ClusterSecurityMode, Generation};
 use std::collections::BTreeMap;
 
 use itl_wire::soap::axl::{
@@ -486,6 +486,13 @@ fn rows_for(query: &Query, c: &Cluster) -> Vec<Row> {
                         "T"
                     } else {
                         "F"
+                    }
+                }
+                // (inferred) name and values; the parameter exists from 14 on.
+                sql::PHONE_INTERACTION_PARAM if c.settings().generation == Generation::V14 => {
+                    match c.settings().phone_interaction {
+                        crate::model::PhoneInteraction::Automatic => "0",
+                        crate::model::PhoneInteraction::Manual => "1",
                     }
                 }
                 _ => return Vec::new(),

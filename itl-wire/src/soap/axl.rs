@@ -321,6 +321,11 @@ pub mod sql {
     /// `role`; the role names are inferred, see [`crate::soap::process_node`]).
     pub const PROCESS_NODES: &str = "select pn.name, pn.description, pn.nodeid, pn.systemnode, tpr.name as role from processnode as pn left join typeprocessnoderole as tpr on pn.tkprocessnoderole = tpr.enum order by pn.nodeid";
 
+    /// (inferred) The processconfig name of the enterprise parameter "Phone Interaction on
+    /// Certificate Update" (14+): the documents do not give it (`cucm-interfaces.md` §9 item
+    /// 2); read with [`processconfig_param`]. Values (inferred): `0` automatic, `1` manual.
+    pub const PHONE_INTERACTION_PARAM: &str = "PhoneInteractionOnCertificateUpdate";
+
     /// A processconfig parameter by exact name (single quotes in `name` are doubled).
     pub fn processconfig_param(name: &str) -> String {
         format!(

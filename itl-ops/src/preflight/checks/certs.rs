@@ -144,3 +144,150 @@ pub fn key_sizes(facts: &Facts) -> CheckResult {
     };
     result(ID, TITLE, status, summary, per.evidence, action)
 }
+
+/// The cluster's nodes a certificate's subject alternative names cover (first DNS label,
+/// case-insensitive), without repeats.
+fn nodes_covered<'a>(dns_names: &[String], nodes: &'a [String]) -> Vec<&'a str> {
+    let mut covered: Vec<&str> = Vec::new();
+    for name in dns_names {
+        let host = name.split('.').next().unwrap_or_default();
+        if let Some(n) = nodes.iter().find(|n| n.eq_ignore_ascii_case(host))
+            && !covered.contains(&n.as_str())
+        {
+            covered.push(n);
+        }
+    }
+    covered
+}
+
+/// `ca-signed` (expert addition): certificates a regeneration would replace with
+/// self-signed ones.
+///
+/// | a node's own certificate | status |
+/// |---|---|
+/// | issuer differs from subject (CA-signed) | warn, naming unit, node and issuer |
+/// | subject alternative names cover two or more cluster nodes (multi-server) | warn |
+/// | every certificate self-signed and single-server | pass |
+pub fn ca_signed(facts: &Facts) -> CheckResult {
+    const ID: &str = "ca-signed";
+    const TITLE: &str = "No CA-signed or multi-server certificate a regeneration would replace";
+    let names: Vec<String> = facts.nodes.iter().map(|n| n.name.clone()).collect();
+    let mut per = PerNode::new();
+    let mut count = 0;
+    for node in &facts.nodes {
+        let (certs, ev) = match get(&node.certs) {
+            Ok(v) => v,
+            Err(m) => {
+                per.missing(&node.name, m);
+                continue;
+            }
+        };
+        let mut notes = Vec::new();
+        for (unit, cert) in certs {
+            count += 1;
+            if cert.issuer != cert.subject {
+                notes.push(format!("{} CA-signed by {}", unit.name(), cert.issuer));
+            }
+            let covered = nodes_covered(&cert.dns_names, &names);
+            if covered.len() >= 2 {
+                notes.push(format!(
+                    "{} multi-server ({})",
+                    unit.name(),
+                    covered.join(", ")
+                ));
+            }
+        }
+        let (status, note) = if notes.is_empty() {
+            (Status::Pass, None)
+        } else {
+            (
+                Status::Warn,
+                Some(format!("{}: {}", node.name, notes.join(", "))),
+            )
+        };
+        per.judged(status, ev.clone(), note);
+    }
+    let status = per.status();
+    let (summary, action) = match status {
+        Status::Pass => (
+            format!("{count} certificate(s), all self-signed and single-server"),
+            "",
+        ),
+        Status::Warn => (
+            per.notes.join("; "),
+            "Regenerating these makes self-signed certificates: have the CA sign new CSRs \
+             instead (and re-import them), or accept self-signed ones and update what trusts \
+             the CA-signed ones",
+        ),
+        _ => (
+            per.notes.join("; "),
+            "Check the certificates' issuers by hand",
+        ),
+    };
+    result(ID, TITLE, status, summary, per.evidence, action)
+}
+
+/// `cert-reuse` (expert addition): one certificate or one key used by two units (a
+/// multi-server certificate, or a key reused when a CSR was made): regenerating one of them
+/// changes what the other presents.
+///
+/// | own certificates of every node | status |
+/// |---|---|
+/// | two units (on any nodes) with the same certificate | warn, naming both |
+/// | two units with different certificates on the same public key | warn, naming both |
+/// | every unit its own certificate and key | pass |
+pub fn cert_reuse(facts: &Facts) -> CheckResult {
+    const ID: &str = "cert-reuse";
+    const TITLE: &str = "Every certificate unit has its own certificate and key";
+    let mut per = PerNode::new();
+    // (node, unit, certificate SHA-256, public key SHA-256)
+    let mut seen: Vec<(String, &'static str, [u8; 32], [u8; 32])> = Vec::new();
+    for node in &facts.nodes {
+        match get(&node.certs) {
+            Ok((certs, ev)) => {
+                for (unit, cert) in certs {
+                    seen.push((
+                        node.name.clone(),
+                        unit.name(),
+                        itl_core::checksum::sha256(&cert.der),
+                        cert.public_key_sha256,
+                    ));
+                }
+                per.evidence.push(ev.clone());
+            }
+            Err(m) => per.missing(&node.name, m),
+        }
+    }
+    let mut notes = Vec::new();
+    for (i, (node_a, unit_a, cert_a, key_a)) in seen.iter().enumerate() {
+        for (node_b, unit_b, cert_b, key_b) in seen.iter().skip(i + 1) {
+            let what = if cert_a == cert_b {
+                "the same certificate"
+            } else if key_a == key_b {
+                "the same key"
+            } else {
+                continue;
+            };
+            notes.push(format!(
+                "{unit_a}@{node_a} and {unit_b}@{node_b} share {what}"
+            ));
+        }
+    }
+    if !notes.is_empty() {
+        per.statuses.push(Status::Warn);
+    }
+    let status = per.status();
+    let count = seen.len();
+    let mut all_notes = per.notes.clone();
+    all_notes.extend(notes);
+    let (summary, action) = match status {
+        Status::Pass => (format!("{count} certificate(s), each with its own key"), ""),
+        Status::Warn => (
+            all_notes.join("; "),
+            "Regenerate shared certificates together (or give each unit its own key first): \
+             regenerating one changes what the other presents",
+        ),
+        _ => (all_notes.join("; "), "Compare the certificates by hand"),
+    };
+    result(ID, TITLE, status, summary, per.evidence, action)
+}

@@ -14,10 +14,12 @@ mod phones;
 use super::facts::{Fact, Facts, Missing};
 use super::report::{CheckResult, Evidence, Status};
 
-pub use certs::{cert_expiry, key_sizes};
+pub use certs::{ca_signed, cert_expiry, cert_reuse, key_sizes};
 pub use cli::{backups, db_replication, fips, ntp, services};
 pub use lists::{itl_size, served_itl_matches, show_ctl, show_itl};
-pub use params::{callmanager_groups, mixed_mode, rollback_parameter, version};
+pub use params::{
+    callmanager_groups, lsc, mixed_mode, phone_interaction, rollback_parameter, version,
+};
 pub use phones::{phone_trust, registration};
 
 /// The thresholds (each overridable).
@@ -47,6 +49,7 @@ pub fn run_checks(facts: &Facts, thresholds: &Thresholds) -> Vec<CheckResult> {
     vec![
         rollback_parameter(facts),
         callmanager_groups(facts),
+        lsc(facts),
         mixed_mode(facts),
         phone_trust(facts, thresholds),
         db_replication(facts),
@@ -56,9 +59,12 @@ pub fn run_checks(facts: &Facts, thresholds: &Thresholds) -> Vec<CheckResult> {
         registration(facts, thresholds),
         services(facts),
         version(facts),
+        phone_interaction(facts),
         key_sizes(facts),
         served_itl_matches(facts),
         fips(facts),
+        cert_reuse(facts),
+        ca_signed(facts),
         itl_size(facts),
         cert_expiry(facts, thresholds),
         ntp(facts),

@@ -247,3 +247,140 @@ pub fn version(facts: &Facts) -> CheckResult {
     }
     result(ID, TITLE, status, summary, per.evidence, "")
 }
+
+/// Whether a `tkcertificatestatus` value says the phone holds an LSC: `3` or a name with
+/// `Upgrade Success` (inferred: the enum values are not documented; see
+/// `cucm-interfaces.md` §1.5 for the names).
+fn holds_lsc(status: &str) -> bool {
+    status == "3" || status.to_ascii_lowercase().contains("upgrade success")
+}
+
+/// `lsc` (§4 item 3): phones holding a locally significant certificate (AXL SQL on the
+/// `device` CAPF columns, §4.1 3).
+///
+/// | rows | status |
+/// |---|---|
+/// | no phone holds an LSC | pass |
+/// | some phones hold one | info with the count; the action says a CAPF regeneration needs the LSCs re-issued (`reissue lsc`) |
+pub fn lsc(facts: &Facts) -> CheckResult {
+    const ID: &str = "lsc";
+    const TITLE: &str = "Phones with an LSC (CAPF-issued certificate)";
+    let (rows, evidence) = match get(&facts.phone_lsc) {
+        Ok(v) => v,
+        Err(m) => return unavailable(ID, TITLE, m),
+    };
+    let holders: Vec<&str> = rows
+        .iter()
+        .filter(|r| holds_lsc(value(r, "tkcertificatestatus")))
+        .map(|r| value(r, "name"))
+        .collect();
+    let total = rows.len();
+    if holders.is_empty() {
+        return result(
+            ID,
+            TITLE,
+            Status::Pass,
+            format!("none of {total} phones holds an LSC"),
+            vec![evidence.clone()],
+            "",
+        );
+    }
+    let lines: Vec<String> = holders
+        .iter()
+        .take(facts_limit())
+        .map(|n| (*n).to_owned())
+        .collect();
+    result(
+        ID,
+        TITLE,
+        Status::Info,
+        format!("{} of {total} phones hold an LSC", holders.len()),
+        vec![
+            evidence.clone(),
+            crate::preflight::report::Evidence::new("phones holding an LSC", lines),
+        ],
+        "A CAPF regeneration invalidates these LSCs: re-issue them afterwards (`reissue lsc`), \
+         upload the new CAPF certificate to RADIUS / ASA for 802.1x or VPN, and keep the old \
+         CAPF trust until every LSC is re-issued",
+    )
+}
+
+/// Most phone names listed in evidence.
+fn facts_limit() -> usize {
+    super::Thresholds::default().max_named_phones
+}
+
+/// `phone-interaction` (§4 item 13): the 14+ enterprise parameter "Phone Interaction on
+/// Certificate Update" (processconfig name and values inferred:
+/// [`itl_wire::soap::axl::sql::PHONE_INTERACTION_PARAM`], `0` automatic, `1` manual).
+///
+/// | release (publisher's `show version active`) | row | status |
+/// |---|---|---|
+/// | before 14 | — | skipped |
+/// | 14 or later, or unknown | `0` / automatic | info: phones reset by themselves |
+/// | 14 or later, or unknown | `1` / manual | info: the procedure resets them |
+/// | 14 or later | no row or another value | warn |
+/// | unknown | no row | skipped |
+pub fn phone_interaction(facts: &Facts) -> CheckResult {
+    const ID: &str = "phone-interaction";
+    const TITLE: &str = "Phone Interaction on Certificate Update (14+)";
+    let major = facts
+        .nodes
+        .iter()
+        .find(|n| n.publisher)
+        .and_then(|n| n.version.as_ref().ok())
+        .map(|v| v.value.major);
+    if let Some(major) = major.filter(|m| *m < 14) {
+        let ev = match &facts.phone_interaction {
+            Ok(o) => o.evidence.clone(),
+            Err(m) => super::missing_evidence(m),
+        };
+        return result(
+            ID,
+            TITLE,
+            Status::Skipped,
+            format!("not checked: the parameter exists from release 14 on (this is {major})"),
+            vec![ev],
+            "",
+        );
+    }
+    let (rows, evidence) = match get(&facts.phone_interaction) {
+        Ok(v) => v,
+        Err(m) => return unavailable(ID, TITLE, m),
+    };
+    let values: Vec<&str> = rows.iter().map(|r| value(r, "paramvalue")).collect();
+    let lower: Vec<String> = values.iter().map(|v| v.to_ascii_lowercase()).collect();
+    let (status, summary, action) = match lower.first().map(String::as_str) {
+        Some(v) if v == "0" || v.starts_with("auto") => (
+            Status::Info,
+            "automatic: phones reset by themselves after a TVS, CAPF, CallManager or \
+             ITLRecovery change"
+                .to_owned(),
+            "Do not reset phones again after a regeneration; wait until they registered again \
+             before the next certificate",
+        ),
+        Some(v) if v == "1" || v.starts_with("manual") => (
+            Status::Info,
+            "manual: the procedure resets the phones".to_owned(),
+            "Reset the phones after each trust-list change as the plan says",
+        ),
+        None if major.is_none() => (
+            Status::Skipped,
+            "not checked: the parameter is absent and the release is unknown".to_owned(),
+            "Check \"Phone Interaction on Certificate Update\" by hand",
+        ),
+        None => (
+            Status::Warn,
+            "the parameter was not found in processconfig".to_owned(),
+            "Check \"Phone Interaction on Certificate Update\" (Enterprise Parameters, \
+             Security) by hand",
+        ),
+        Some(_) => (
+            Status::Warn,
+            format!("unexpected value {values:?}"),
+            "Check \"Phone Interaction on Certificate Update\" (Enterprise Parameters, \
+             Security) by hand",
+        ),
+    };
+    result(ID, TITLE, status, summary, vec![evidence.clone()], action)
+}

@@ -1,7 +1,9 @@
 //! The pure checks on hand-made facts, and on the documented transcripts
 //! (`cucm-interfaces.md` §6.3, §6.4) through the shared parsers.
 
+use itl_core::cucm::CertUnit;
 use itl_wire::admin_cli::parse;
+use itl_wire::admin_cli::parse::cert_own::OwnCertificate;
 use itl_wire::soap::axl::Row;
 
 use super::*;
@@ -92,6 +94,22 @@ fn facts(nodes: usize) -> Facts {
                 &[("devicepool", "DP2"), ("cmgroup", "G2"), ("phones", "0")],
             ]),
             "axl sql: pools",
+            Vec::new(),
+        ),
+        phone_lsc: observed(
+            rows(&[
+                &[("name", "SEP000000000001"), ("tkcertificatestatus", "1")],
+                &[("name", "SEP000000000002"), ("tkcertificatestatus", "1")],
+            ]),
+            "axl sql: lsc",
+            Vec::new(),
+        ),
+        phone_interaction: observed(
+            rows(&[&[
+                ("paramname", "PhoneInteractionOnCertificateUpdate"),
+                ("paramvalue", "0"),
+            ]]),
+            "axl sql: interaction",
             Vec::new(),
         ),
         replication: observed(
@@ -304,4 +322,180 @@ fn services_need_tftp_on_tftp_nodes_and_tvs_on_group_members() {
     let r = services(&f);
     assert_eq!(r.status, Status::Warn);
     assert_eq!(r.summary, "cucm-57: Cisco DRF Local Stopped");
+}
+
+fn own(subject: &str, issuer: &str, der: u8, key: u8, dns: &[&str]) -> OwnCertificate {
+    OwnCertificate {
+        der: vec![der; 8],
+        serial: "01".into(),
+        subject: subject.into(),
+        issuer: issuer.into(),
+        not_before: 0,
+        not_after: DEC_12_2009 + 365 * 86_400,
+        key_bits: 2048,
+        public_key_sha256: [key; 32],
+        dns_names: dns.iter().map(|d| (*d).to_owned()).collect(),
+    }
+}
+
+fn with_certs(f: &mut Facts, node: usize, certs: Vec<(CertUnit, OwnCertificate)>) {
+    let name = f.nodes[node].name.clone();
+    f.nodes[node].certs = observed(certs, format!("ssh {name}: show cert own"), Vec::new());
+}
+
+#[test]
+fn ca_signed_and_multi_server_certificates_warn_self_signed_pass() {
+    let mut f = facts(2);
+    let cm = "CN=cucm-55.lab, OU=UC";
+    with_certs(
+        &mut f,
+        0,
+        vec![(CertUnit::CallManager, own(cm, cm, 1, 1, &["cucm-55.lab"]))],
+    );
+    with_certs(
+        &mut f,
+        1,
+        vec![(
+            CertUnit::Tomcat,
+            own("CN=cucm-57.lab", "CN=cucm-57.lab", 2, 2, &["cucm-57.lab"]),
+        )],
+    );
+    let c = ca_signed(&f);
+    assert_eq!(c.status, Status::Pass, "{c:?}");
+    assert_eq!(
+        c.summary,
+        "2 certificate(s), all self-signed and single-server"
+    );
+
+    with_certs(
+        &mut f,
+        1,
+        vec![(
+            CertUnit::Tomcat,
+            own("CN=cucm-57.lab", "CN=Corp CA", 2, 2, &["cucm-57.lab"]),
+        )],
+    );
+    let c = ca_signed(&f);
+    assert_eq!(c.status, Status::Warn);
+    assert_eq!(c.summary, "cucm-57: tomcat CA-signed by CN=Corp CA");
+
+    with_certs(
+        &mut f,
+        0,
+        vec![(
+            CertUnit::CallManager,
+            own(cm, cm, 1, 1, &["cucm-55.lab", "CUCM-57.lab", "cucm-55"]),
+        )],
+    );
+    let c = ca_signed(&f);
+    assert_eq!(c.status, Status::Warn);
+    assert!(
+        c.summary
+            .starts_with("cucm-55: CallManager multi-server (cucm-55, cucm-57); "),
+        "{c:?}"
+    );
+}
+
+#[test]
+fn a_shared_certificate_or_key_warns_distinct_ones_pass() {
+    let mut f = facts(2);
+    let a = "CN=a";
+    with_certs(
+        &mut f,
+        0,
+        vec![
+            (CertUnit::CallManager, own(a, a, 1, 1, &[])),
+            (CertUnit::Tomcat, own(a, a, 2, 2, &[])),
+        ],
+    );
+    with_certs(&mut f, 1, vec![(CertUnit::Tomcat, own(a, a, 3, 3, &[]))]);
+    let c = cert_reuse(&f);
+    assert_eq!(c.status, Status::Pass, "{c:?}");
+    assert_eq!(c.summary, "3 certificate(s), each with its own key");
+
+    with_certs(&mut f, 1, vec![(CertUnit::Tomcat, own(a, a, 2, 2, &[]))]);
+    let c = cert_reuse(&f);
+    assert_eq!(c.status, Status::Warn);
+    assert_eq!(
+        c.summary,
+        "tomcat@cucm-55 and tomcat@cucm-57 share the same certificate"
+    );
+
+    with_certs(&mut f, 1, vec![(CertUnit::Tomcat, own(a, a, 4, 1, &[]))]);
+    let c = cert_reuse(&f);
+    assert_eq!(c.status, Status::Warn);
+    assert_eq!(
+        c.summary,
+        "CallManager@cucm-55 and tomcat@cucm-57 share the same key"
+    );
+}
+
+#[test]
+fn phones_with_an_lsc_are_info_none_pass() {
+    let mut f = facts(1);
+    let c = lsc(&f);
+    assert_eq!(c.status, Status::Pass);
+    assert_eq!(c.summary, "none of 2 phones holds an LSC");
+    f.phone_lsc = observed(
+        rows(&[
+            &[("name", "SEP000000000001"), ("tkcertificatestatus", "3")],
+            &[
+                ("name", "SEP000000000002"),
+                ("tkcertificatestatus", "Upgrade Success"),
+            ],
+            &[
+                ("name", "SEP000000000003"),
+                ("tkcertificatestatus", "Upgrade Failed: Invalid LSC"),
+            ],
+        ]),
+        "axl sql: lsc",
+        Vec::new(),
+    );
+    let c = lsc(&f);
+    assert_eq!(c.status, Status::Info);
+    assert_eq!(c.summary, "2 of 3 phones hold an LSC");
+    assert_eq!(
+        c.evidence[1].lines,
+        vec!["SEP000000000001".to_owned(), "SEP000000000002".to_owned()]
+    );
+    assert!(c.action.contains("reissue lsc"), "{c:?}");
+    f.phone_lsc = missing("axl sql: lsc", "refused", false);
+    assert_eq!(lsc(&f).status, Status::Fail);
+}
+
+#[test]
+fn phone_interaction_is_info_on_14_warns_when_absent_and_skips_before_14() {
+    let mut f = facts(1);
+    let version = |v: &str, major: u32| {
+        observed(
+            parse::system::VersionInfo {
+                version: v.into(),
+                major,
+                minor: 0,
+                options: Vec::new(),
+            },
+            "ssh cucm-55: show version active",
+            Vec::new(),
+        )
+    };
+    // Release unknown: the row decides.
+    let c = phone_interaction(&f);
+    assert_eq!(c.status, Status::Info);
+    assert!(c.summary.starts_with("automatic: phones reset"), "{c:?}");
+    f.nodes[0].version = version("14.0.1.13900-155", 14);
+    f.phone_interaction = observed(rows(&[&[("paramvalue", "1")]]), "axl sql: i", Vec::new());
+    let c = phone_interaction(&f);
+    assert_eq!(c.status, Status::Info);
+    assert_eq!(c.summary, "manual: the procedure resets the phones");
+    f.phone_interaction = observed(Vec::new(), "axl sql: i", Vec::new());
+    assert_eq!(phone_interaction(&f).status, Status::Warn);
+    f.phone_interaction = observed(rows(&[&[("paramvalue", "7")]]), "axl sql: i", Vec::new());
+    assert_eq!(phone_interaction(&f).status, Status::Warn);
+    f.nodes[0].version = version("12.5.1.17900-64", 12);
+    let c = phone_interaction(&f);
+    assert_eq!(c.status, Status::Skipped);
+    assert!(
+        c.summary.contains("from release 14 on (this is 12)"),
+        "{c:?}"
+    );
 }

@@ -32,7 +32,15 @@ pub struct OwnCertificate {
     pub not_after: i64,
     /// Public key size in bits (RSA modulus bits, EC field bits).
     pub key_bits: usize,
+    /// SHA-256 of the DER SubjectPublicKeyInfo: equal for two certificates on one key.
+    pub public_key_sha256: [u8; 32],
+    /// The subject alternative names of type dNSName (several hosts: a multi-server
+    /// certificate); at most [`MAX_DNS_NAMES`] kept.
+    pub dns_names: Vec<String>,
 }
+
+/// Most subject-alternative dNSNames kept from one certificate.
+pub const MAX_DNS_NAMES: usize = 64;
 
 /// Parses the output.
 pub fn parse(text: &str) -> Result<OwnCertificate, ParseError> {
@@ -78,7 +86,23 @@ pub fn parse(text: &str) -> Result<OwnCertificate, ParseError> {
         .parsed()
         .map(|k| k.key_size())
         .unwrap_or(0);
+    let public_key_sha256 = itl_core::checksum::sha256(cert.public_key().raw);
+    let dns_names = match cert.subject_alternative_name() {
+        Ok(Some(san)) => san
+            .value
+            .general_names
+            .iter()
+            .filter_map(|n| match n {
+                x509_parser::extensions::GeneralName::DNSName(d) => Some((*d).to_owned()),
+                _ => None,
+            })
+            .take(MAX_DNS_NAMES)
+            .collect(),
+        _ => Vec::new(),
+    };
     let out = OwnCertificate {
+        public_key_sha256,
+        dns_names,
         serial,
         subject: cert.subject().to_string(),
         issuer: cert.issuer().to_string(),
