@@ -76,7 +76,7 @@ fn a_healthy_simulated_cluster_exits_0_with_json_html_and_archive() {
     sim.stop();
     assert_eq!(code, Some(0), "{output}");
     let checks = report["checks"].as_array().expect("checks");
-    assert_eq!(checks.len(), 21, "{report}");
+    assert_eq!(checks.len(), 22, "{report}");
     for c in checks {
         let id = c["id"].as_str().expect("id");
         let st = c["status"].as_str().expect("status");

@@ -20,7 +20,7 @@ pub use lists::{itl_size, served_itl_matches, show_ctl, show_itl};
 pub use params::{
     callmanager_groups, lsc, mixed_mode, phone_interaction, rollback_parameter, version,
 };
-pub use phones::{phone_trust, registration};
+pub use phones::{phone_classes, phone_trust, registration};
 
 /// The thresholds (each overridable).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,6 +61,7 @@ pub fn run_checks(facts: &Facts, thresholds: &Thresholds) -> Vec<CheckResult> {
         version(facts),
         phone_interaction(facts),
         key_sizes(facts),
+        phone_classes(facts, thresholds),
         served_itl_matches(facts),
         fips(facts),
         cert_reuse(facts),

@@ -1,6 +1,6 @@
-//! The phones, from the sweep: `phone-trust`, `registration`.
+//! The phones, from the sweep: `phone-trust`, `registration`, `phone-classes`.
 
-use itl_core::cucm::PhoneState;
+use itl_core::cucm::{ModelInfo, PhoneState};
 
 use super::{Thresholds, get, result, unavailable};
 use crate::preflight::facts::Facts;
@@ -142,6 +142,68 @@ pub fn registration(facts: &Facts, thresholds: &Thresholds) -> CheckResult {
             ),
             evidence,
             "Power them on and register them before the change, or plan an ITL delete on each afterwards",
+        )
+    }
+}
+
+/// `phone-classes`: the sweep's phones by what their model can do ([`ModelInfo`]), because
+/// each class meets a certificate change differently.
+///
+/// | phones | status |
+/// |---|---|
+/// | any without Security By Default (7940/7960: no ITL; only a CTL signer change can lock them out) or whose pages show no trust list (7945, 6921, DX80: checked on the handset) | info, with the counts |
+/// | every phone holds an ITL, asks TVS and shows its lists on its pages | pass |
+///
+/// Phones without a model in the sweep count as the common case.
+pub fn phone_classes(facts: &Facts, thresholds: &Thresholds) -> CheckResult {
+    const ID: &str = "phone-classes";
+    const TITLE: &str = "Phone models and what a change means for them";
+    let (sweep, ev) = match get(&facts.sweep) {
+        Ok(v) => v,
+        Err(m) => return unavailable(ID, TITLE, m),
+    };
+    let mut no_sbd = Vec::new();
+    let mut not_on_web = Vec::new();
+    let mut models: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for p in &sweep.phones {
+        let model = p.model.as_deref().unwrap_or("unknown model");
+        *models.entry(model.to_owned()).or_default() += 1;
+        let info = ModelInfo::from_name(model);
+        if !info.holds_itl {
+            no_sbd.push(p.name.clone());
+        }
+        if !info.trust_on_web {
+            not_on_web.push(p.name.clone());
+        }
+    }
+    let mut lines: Vec<String> = models.iter().map(|(m, n)| format!("{m}: {n}")).collect();
+    lines.truncate(thresholds.max_named_phones);
+    let evidence = vec![Evidence::new(ev.source.clone(), lines)];
+    let counts = format!(
+        "{} without Security By Default (no ITL; only a CTL signer change can lock them out), {} whose pages show no trust list",
+        no_sbd.len(),
+        not_on_web.len()
+    );
+    if !no_sbd.is_empty() || !not_on_web.is_empty() {
+        result(
+            ID,
+            TITLE,
+            Status::Info,
+            format!("{} phone(s): {counts}", sweep.phones.len()),
+            evidence,
+            "Check the phones whose pages show no trust list on the handset after each phase",
+        )
+    } else {
+        result(
+            ID,
+            TITLE,
+            Status::Pass,
+            format!(
+                "all {} phone(s) hold an ITL, ask TVS and show their lists on their pages",
+                sweep.phones.len()
+            ),
+            evidence,
+            "",
         )
     }
 }

@@ -499,3 +499,51 @@ fn phone_interaction_is_info_on_14_warns_when_absent_and_skips_before_14() {
         "{c:?}"
     );
 }
+
+/// A sweep of phones (name, model), every one `ok`.
+fn sweep_of(phones: &[(&str, &str)]) -> Fact<itl_cucm::sweep::SweepReport> {
+    let phones: Vec<serde_json::Value> = phones
+        .iter()
+        .map(|(name, model)| {
+            serde_json::json!({"name": name, "address": null, "model": model,
+                "device_pool": null, "tftp_server": null, "state": "ok", "evidence": {}})
+        })
+        .collect();
+    let report = serde_json::json!({
+        "schema": 2, "tool": "itl", "started": "2026-12-04T00:00:00Z",
+        "finished": "2026-12-04T00:00:01Z", "complete": true,
+        "cluster": {"name": "c", "source": "cluster-file", "security_mode": null},
+        "references": [], "summary": {"total": 0, "ok": 0, "problems": 0, "unread": 0,
+        "by_state": {}}, "phones": phones, "warnings": []
+    });
+    let report = itl_cucm::sweep::SweepReport::from_json(report.to_string().as_bytes(), "sweep")
+        .expect("a report");
+    observed(report, "sweep: report.json", Vec::new())
+}
+
+#[test]
+fn phone_classes_inform_on_7940_and_pages_without_trust_and_pass_otherwise() {
+    let t = Thresholds::default();
+    let mut f = facts(2);
+    f.sweep = sweep_of(&[
+        ("SEP000000000001", "Cisco 8841"),
+        ("SEP000000000002", "Cisco 7841"),
+    ]);
+    let r = phone_classes(&f, &t);
+    assert_eq!(r.status, Status::Pass, "{}", r.summary);
+    assert_eq!(r.evidence[0].lines, ["Cisco 7841: 1", "Cisco 8841: 1"]);
+    f.sweep = sweep_of(&[
+        ("SEP000000000001", "Cisco 8841"),
+        ("SEP000000000002", "Cisco 7960"),
+        ("SEP000000000003", "Cisco 7945"),
+    ]);
+    let r = phone_classes(&f, &t);
+    assert_eq!(r.status, Status::Info);
+    assert_eq!(
+        r.summary,
+        "3 phone(s): 1 without Security By Default (no ITL; only a CTL signer change can lock them out), 2 whose pages show no trust list"
+    );
+    // Reject twin: no sweep at all is not a pass.
+    f.sweep = missing("sweep", "no sweep given or run", true);
+    assert_eq!(phone_classes(&f, &t).status, Status::Skipped);
+}
