@@ -394,3 +394,31 @@ fn fingerprints_parse_and_print() {
         assert!(bad.parse::<Sha256Fingerprint>().is_err(), "{bad}");
     }
 }
+
+#[test]
+fn a_rate_fault_with_a_multi_byte_character_before_the_number_does_not_panic() {
+    // Found by fuzzing (`soap_response`): the number before "requests per minute" was looked
+    // for by bytes, and a character of two bytes just before the digits split it.
+    let fault = |message: &str| {
+        itl_wire::soap::envelope::SoapError::from_fault(itl_wire::soap::envelope::SoapFault {
+            code: "soapenv:Server".into(),
+            message: message.into(),
+            detail: Vec::new(),
+        })
+    };
+    match fault(
+        "Exceeded allowed rate for Reatime information. Current allowed \u{85}15 requests per minute",
+    ) {
+        itl_wire::soap::envelope::SoapError::RateLimited {
+            allowed_per_minute, ..
+        } => assert_eq!(allowed_per_minute, Some(15)),
+        other => panic!("{other:?}"),
+    }
+    // Reject twin: no number before the words.
+    match fault("Exceeded allowed rate: \u{85} requests per minute") {
+        itl_wire::soap::envelope::SoapError::RateLimited {
+            allowed_per_minute, ..
+        } => assert_eq!(allowed_per_minute, None),
+        other => panic!("{other:?}"),
+    }
+}

@@ -444,10 +444,12 @@ fn first_number(s: &str) -> Option<u64> {
 }
 
 fn last_number(s: &str) -> Option<u64> {
+    // ASCII digits are one byte each: `end` and `start` fall on character boundaries even when
+    // a multi-byte character precedes the digits.
     let end = s.rfind(|c: char| c.is_ascii_digit())? + 1;
     let start = s[..end]
-        .rfind(|c: char| !c.is_ascii_digit())
-        .map_or(0, |i| i + 1);
+        .trim_end_matches(|c: char| c.is_ascii_digit())
+        .len();
     s[start..end].parse().ok()
 }
 
