@@ -10,6 +10,7 @@ mod color;
 mod exit;
 mod input;
 mod logging;
+mod output;
 mod present;
 
 use clap::{CommandFactory, Parser, Subcommand};

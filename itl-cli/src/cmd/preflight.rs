@@ -22,6 +22,7 @@ use itl_ops::preflight::{GatherOptions, OsCredentials, SweepInput, Thresholds, w
 use crate::cluster_args::ClusterArgs;
 use crate::color::Colors;
 use crate::exit;
+use crate::output::{report_dir, write_file};
 use crate::present;
 
 /// Arguments of `itl preflight`.
@@ -106,23 +107,6 @@ fn os_credentials(
     }
 }
 
-fn report_dir(args: &Args) -> PathBuf {
-    [&args.json, &args.html]
-        .into_iter()
-        .flatten()
-        .find(|p| p.as_path() != Path::new("-"))
-        .and_then(|p| p.parent())
-        .filter(|d| !d.as_os_str().is_empty())
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-}
-
-fn write_file(path: &Path, text: &[u8]) -> Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
-}
-
 fn now_secs() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -139,7 +123,7 @@ pub fn run(args: Args, colors: Colors) -> Result<u8> {
     };
     let cluster_section = file.cluster.clone();
     let session = args.cluster.session(file, session_options)?;
-    let dir = report_dir(&args);
+    let dir = report_dir([&args.json, &args.html]);
     let archive_dir = args
         .archive
         .clone()

@@ -9,6 +9,7 @@
 use crate::cluster_args::ClusterArgs;
 use crate::color::Colors;
 use crate::exit;
+use crate::output::{report_dir, write_file};
 use crate::present::{self, progress::ProgressBar};
 use anyhow::{Context, Result, bail};
 use itl_cucm::fetch::Transport;
@@ -123,24 +124,6 @@ fn positive_seconds(text: &str) -> Result<f64, String> {
     }
 }
 
-/// The folder the reports go to: that of the first output file, else the current folder.
-fn report_dir(args: &Args) -> PathBuf {
-    [&args.json, &args.csv, &args.html]
-        .into_iter()
-        .flatten()
-        .find(|p| p.as_path() != Path::new("-"))
-        .and_then(|p| p.parent())
-        .filter(|d| !d.as_os_str().is_empty())
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-}
-
-fn write_file(path: &Path, text: &[u8]) -> Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
-}
-
 /// Runs the command.
 pub fn run(args: Args, colors: Colors) -> Result<u8> {
     let cluster = args.cluster.load()?;
@@ -184,7 +167,7 @@ pub fn run(args: Args, colors: Colors) -> Result<u8> {
         let archive_dir = args
             .archive
             .clone()
-            .unwrap_or_else(|| report_dir(&args).join("itl-archive"));
+            .unwrap_or_else(|| report_dir([&args.json, &args.csv, &args.html]).join("itl-archive"));
         let mut archive = Archive::open(&archive_dir)
             .with_context(|| format!("cannot open the archive {}", archive_dir.display()))?;
         let observer = ProgressBar::on_stderr(!args.quiet);
