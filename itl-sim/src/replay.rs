@@ -1,7 +1,8 @@
 //! Replays a plan ([`itl_core::plan::Plan`]) on a simulated cluster and records what every
 //! phone actually did at every step, then after a final phase in which every phone is powered
 //! on and downloads once more. No prediction runs here: only the model's change API
-//! ([`Cluster::regenerate`], [`Cluster::restart_service`], [`Cluster::ctl_update`],
+//! ([`Cluster::regenerate`], [`Cluster::restart_service`], [`Cluster::stop_service`],
+//! [`Cluster::start_service`], [`Cluster::delete_trust_certificate`], [`Cluster::ctl_update`],
 //! [`Cluster::itl_reset_localkey`], [`Cluster::ctl_reset_localkey`],
 //! [`Cluster::reset_phones`], [`Cluster::power`]) and the trust oracle the phones use
 //! ([`Verdict::of`] over each phone's [`LastDownload`]), so that a predictor's answers can be
@@ -17,8 +18,15 @@
 //! | `itl reset localkey` | [`Cluster::itl_reset_localkey`]: every TFTP node's ITL rebuilt and signed with the other SAST key (12+/14+: the node's CallManager; 11.5: its ITLRecovery) until TFTP restarts there |
 //! | `ctl reset localkey` | [`Cluster::ctl_reset_localkey`]: the CTL rebuilt and signed with the publisher's other SAST key (12+/14+: CallManager; 11.5: ITLRecovery) until the next `ctl update` (error when the cluster is not mixed) |
 //! | `restart <service> @<node\|all>` | [`Cluster::restart_service`] on the node / every node running it |
+//! | `stop <service> @<node\|all>` | [`Cluster::stop_service`] on the node / every node running it (a stopped TFTP answers no phone, a stopped TVS vouches for nothing, a stopped CallManager sends its phones to the next member of their group) |
+//! | `start <service> @<node\|all>` | [`Cluster::start_service`] (as a restart) |
 //! | `reset phones [@<pool>]` | [`Cluster::reset_phones`] (all phones or the pool's, [`ResetKind::Reset`]) |
-//! | `wait registered` | nothing (the model is instantaneous); the registration count is recorded |
+//! | `gate registered` | nothing (the model is instantaneous); the registration count is recorded |
+//! | `gate services\|files\|trust`, `wait <duration>` | nothing (the model is instantaneous) |
+//! | `ipsec restart @<node\|all>` | nothing (ipsec is in no trust list); checks the node names |
+//! | `delete old-trust @<node\|all>` | [`Cluster::delete_trust_certificate`] on the node(s) for every trust-store entry whose certificate some node has retired (replaced) since the cluster was built: its TVS no longer vouches for them |
+//! | `reissue lsc [@<pool>]` | nothing (the model's LSCs carry no issuer generation); checks the pool name |
+//! | `backup` | nothing |
 //!
 //! Node and device-pool names match case-insensitively. A step that cannot be applied is a
 //! [`ReplayError::Step`] naming its plan line.
@@ -94,12 +102,14 @@
 use itl_core::cucm::{CertUnit, ClusterSecurityMode, Service};
 use std::fmt;
 
-use itl_core::plan::{Plan, Step, Target};
+use itl_core::plan::{GateKind, Plan, Step, Target, format_duration};
 use itl_core::trust::{Outcome, OutcomeKind, Verdict};
 use serde::{Deserialize, Serialize};
 
 use crate::error::SimError;
-use crate::model::{ChangeReport, ClockMode, Cluster, PhoneSelector, ResetKind, ResetReport};
+use crate::model::{
+    ChangeReport, ClockMode, Cluster, PhoneSelector, ResetKind, ResetReport, TrustStore,
+};
 use crate::phone::LastDownload;
 
 /// What a phone did in one step, in one word.
@@ -458,13 +468,34 @@ enum ResetScope {
 
 /// One model call of a step.
 enum Call {
-    Regen { node: String, unit: CertUnit },
-    Restart { node: String, service: Service },
+    Regen {
+        node: String,
+        unit: CertUnit,
+    },
+    Restart {
+        node: String,
+        service: Service,
+    },
     CtlUpdate,
     ItlResetLocalkey,
     CtlResetLocalkey,
-    Reset { pool: Option<(usize, String)> },
+    Stop {
+        node: String,
+        service: Service,
+    },
+    Start {
+        node: String,
+        service: Service,
+    },
+    DeleteOldTrust {
+        node: String,
+    },
+    Reset {
+        pool: Option<(usize, String)>,
+    },
     Wait,
+    /// A step with no effect on the model, and what it says.
+    Nothing(String),
 }
 
 /// What happened to one phone within one step (or the final phase).
@@ -548,6 +579,104 @@ fn find_node(cluster: &Cluster, name: &str) -> Result<String, StepErrorKind> {
         })
 }
 
+/// The device pool named `name` (index, exact name); `None` for every phone.
+fn find_pool(
+    cluster: &Cluster,
+    name: Option<&str>,
+) -> Result<Option<(usize, String)>, StepErrorKind> {
+    let Some(name) = name else {
+        return Ok(None);
+    };
+    let pools = cluster.device_pools();
+    let index = pools
+        .iter()
+        .position(|p| p.name.eq_ignore_ascii_case(name))
+        .ok_or_else(|| StepErrorKind::UnknownDevicePool {
+            pool: name.to_owned(),
+            pools: pools.iter().map(|p| p.name.clone()).collect(),
+        })?;
+    Ok(Some((index, pools[index].name.clone())))
+}
+
+/// The nodes of `target` that run `service` (error when a named node does not, or none
+/// does).
+fn service_nodes(
+    cluster: &Cluster,
+    kind: Service,
+    target: &Target,
+) -> Result<Vec<String>, StepErrorKind> {
+    match target {
+        Target::Node(name) => {
+            let node = find_node(cluster, name)?;
+            if !cluster.node(&node).is_some_and(|n| n.runs(kind)) {
+                return Err(StepErrorKind::NoSuchService {
+                    node,
+                    service: kind.to_string(),
+                });
+            }
+            Ok(vec![node])
+        }
+        Target::All => {
+            let nodes: Vec<String> = cluster
+                .nodes()
+                .iter()
+                .filter(|n| n.runs(kind))
+                .map(|n| n.name.clone())
+                .collect();
+            if nodes.is_empty() {
+                return Err(StepErrorKind::NoTarget(format!("{kind} activated")));
+            }
+            Ok(nodes)
+        }
+    }
+}
+
+/// The nodes of `target` (every node for `@all`).
+fn every_node(cluster: &Cluster, target: &Target) -> Result<Vec<String>, StepErrorKind> {
+    match target {
+        Target::Node(name) => Ok(vec![find_node(cluster, name)?]),
+        Target::All => Ok(cluster.nodes().iter().map(|n| n.name.clone()).collect()),
+    }
+}
+
+/// `delete old-trust` on `node`: every trust-store entry whose certificate some node has
+/// retired.
+fn delete_old_trust(
+    cluster: &mut Cluster,
+    node: &str,
+    messages: &mut Vec<String>,
+) -> Result<(), SimError> {
+    let retired: Vec<[u8; 32]> = cluster
+        .nodes()
+        .iter()
+        .flat_map(|n| n.retired.iter().map(|id| id.sha256()))
+        .collect();
+    let doomed: Vec<(TrustStore, String)> = cluster
+        .node(node)
+        .map(|n| {
+            n.trust
+                .iter()
+                .flat_map(|(store, entries)| {
+                    entries
+                        .iter()
+                        .map(|e| e.identity.sha256())
+                        .filter(|h| retired.contains(h))
+                        .map(|h| (*store, hex::encode(h)))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    for (store, id) in &doomed {
+        let report = cluster.delete_trust_certificate(node, *store, id)?;
+        messages.extend(report.messages);
+    }
+    messages.push(format!(
+        "{node}: {} replaced trust certificate(s) deleted",
+        doomed.len()
+    ));
+    Ok(())
+}
+
 /// The model calls of one step, checked against the cluster.
 fn calls_of(cluster: &Cluster, step: &Step) -> Result<Vec<Call>, StepErrorKind> {
     Ok(match step {
@@ -588,64 +717,65 @@ fn calls_of(cluster: &Cluster, step: &Step) -> Result<Vec<Call>, StepErrorKind> 
                 .map(|node| Call::Regen { node, unit })
                 .collect()
         }
-        Step::Restart { service, target } => {
-            let kind = *service;
-            let nodes = match target {
-                Target::Node(name) => {
-                    let node = find_node(cluster, name)?;
-                    if !cluster.node(&node).is_some_and(|n| n.runs(kind)) {
-                        return Err(StepErrorKind::NoSuchService {
-                            node,
-                            service: kind.to_string(),
-                        });
-                    }
-                    vec![node]
-                }
-                Target::All => {
-                    let nodes: Vec<String> = cluster
-                        .nodes()
-                        .iter()
-                        .filter(|n| n.runs(kind))
-                        .map(|n| n.name.clone())
-                        .collect();
-                    if nodes.is_empty() {
-                        return Err(StepErrorKind::NoTarget(format!("{kind} activated")));
-                    }
-                    nodes
-                }
-            };
-            nodes
-                .into_iter()
-                .map(|node| Call::Restart {
-                    node,
-                    service: kind,
-                })
-                .collect()
-        }
+        Step::Restart { service, target } => service_nodes(cluster, *service, target)?
+            .into_iter()
+            .map(|node| Call::Restart {
+                node,
+                service: *service,
+            })
+            .collect(),
+        Step::Stop { service, target } => service_nodes(cluster, *service, target)?
+            .into_iter()
+            .map(|node| Call::Stop {
+                node,
+                service: *service,
+            })
+            .collect(),
+        Step::Start { service, target } => service_nodes(cluster, *service, target)?
+            .into_iter()
+            .map(|node| Call::Start {
+                node,
+                service: *service,
+            })
+            .collect(),
+        Step::IpsecRestart { target } => every_node(cluster, target)?
+            .into_iter()
+            .map(|node| Call::Nothing(format!("{node}: ipsec restarted (no trust list changes)")))
+            .collect(),
+        Step::DeleteOldTrust { target } => every_node(cluster, target)?
+            .into_iter()
+            .map(|node| Call::DeleteOldTrust { node })
+            .collect(),
         Step::CtlUpdate => {
             if cluster.settings().security_mode != ClusterSecurityMode::Mixed {
                 return Err(StepErrorKind::NotMixed);
             }
             vec![Call::CtlUpdate]
         }
-        Step::ResetPhones { device_pool } => {
-            let pool = match device_pool {
-                None => None,
-                Some(name) => {
-                    let pools = cluster.device_pools();
-                    let index = pools
-                        .iter()
-                        .position(|p| p.name.eq_ignore_ascii_case(name))
-                        .ok_or_else(|| StepErrorKind::UnknownDevicePool {
-                            pool: name.clone(),
-                            pools: pools.iter().map(|p| p.name.clone()).collect(),
-                        })?;
-                    Some((index, pools[index].name.clone()))
-                }
-            };
-            vec![Call::Reset { pool }]
+        Step::ResetPhones { device_pool } => vec![Call::Reset {
+            pool: find_pool(cluster, device_pool.as_deref())?,
+        }],
+        Step::ReissueLsc { device_pool } => {
+            let pool = find_pool(cluster, device_pool.as_deref())?;
+            let holders = cluster
+                .phones()
+                .iter()
+                .filter(|p| p.lsc.is_some())
+                .filter(|p| pool.as_ref().is_none_or(|(i, _)| p.device_pool == *i))
+                .count();
+            vec![Call::Nothing(format!(
+                "reissue lsc: {holders} phone(s) hold an LSC (the model keeps no issuer: nothing changes)"
+            ))]
         }
-        Step::WaitRegistered => vec![Call::Wait],
+        Step::Gate(GateKind::Registered) => vec![Call::Wait],
+        Step::Gate(kind) => vec![Call::Nothing(format!(
+            "gate {kind}: instantaneous in the model"
+        ))],
+        Step::Wait { seconds } => vec![Call::Nothing(format!(
+            "wait {}: instantaneous in the model",
+            format_duration(*seconds)
+        ))],
+        Step::Backup => vec![Call::Nothing("backup: nothing changes in the model".into())],
         Step::ItlResetLocalkey => vec![Call::ItlResetLocalkey],
         Step::CtlResetLocalkey => {
             if cluster.settings().security_mode != ClusterSecurityMode::Mixed {
@@ -698,6 +828,23 @@ fn apply(
         Call::Restart { node, service } => {
             let report = cluster.restart_service(node, *service)?;
             change_messages(node, &report, messages)
+        }
+        Call::Stop { node, service } => {
+            cluster.stop_service(node, *service)?;
+            messages.push(format!("{node}: {service} stopped"));
+            ResetScope::Nobody
+        }
+        Call::Start { node, service } => {
+            let report = cluster.start_service(node, *service)?;
+            change_messages(node, &report, messages)
+        }
+        Call::DeleteOldTrust { node } => {
+            delete_old_trust(cluster, node, messages)?;
+            ResetScope::Nobody
+        }
+        Call::Nothing(message) => {
+            messages.push(message.clone());
+            ResetScope::Nobody
         }
         Call::CtlUpdate => {
             let report = cluster.ctl_update()?;

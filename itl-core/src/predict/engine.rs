@@ -25,6 +25,16 @@ struct NodeState {
     tvs_serving: Option<Arc<CertInfo>>,
     itl: Option<Arc<TrustFile>>,
     itl_stale: bool,
+    /// `stop TFTP`: its phones miss every download until `start`/`restart TFTP`.
+    tftp_stopped: bool,
+    /// `stop TVS`: it answers no phone until `start`/`restart TVS` (14+: a TVS
+    /// regeneration restarts it).
+    tvs_stopped: bool,
+    /// `stop CallManager`: its phones register to the next member of their group.
+    callmanager_stopped: bool,
+    /// `delete old-trust`: the superseded certificates its TVS no longer vouches for (by
+    /// SHA-256).
+    deleted_trust: Vec<[u8; 32]>,
 }
 
 struct PhoneState {
@@ -44,6 +54,8 @@ pub(crate) struct Engine<'a> {
     /// can vouch for (its own certificates and its CallManager-trust / Phone-SAST-trust).
     vouched: Vec<Arc<CertInfo>>,
     regenerations: BTreeMap<(usize, CertUnit), u32>,
+    /// A CAPF regeneration with no `reissue lsc` after it yet.
+    capf_replaced_since_reissue: bool,
     /// The TIMESTAMP of the newest list served so far.
     timestamp: UnixTime,
     digest: Digest,
@@ -110,6 +122,10 @@ impl<'a> Engine<'a> {
                 tvs_serving,
                 itl,
                 itl_stale: false,
+                tftp_stopped: false,
+                tvs_stopped: false,
+                callmanager_stopped: false,
+                deleted_trust: Vec::new(),
             });
         }
         let ctl = match &cluster.ctl {
@@ -147,6 +163,7 @@ impl<'a> Engine<'a> {
             ctl,
             vouched,
             regenerations: BTreeMap::new(),
+            capf_replaced_since_reissue: false,
             timestamp: timestamp.max(options.timestamp),
             digest: digest.unwrap_or(Digest::Sha1),
             state,
@@ -338,50 +355,51 @@ impl<'a> Engine<'a> {
                     self.rebuild_ctl(SignerVariant::Normal)?;
                     notes.push("CTL rebuilt".into());
                 }
-                Step::Restart { service, target } => {
-                    let runs = |i: usize| {
-                        let m = &self.cluster.nodes[i];
+                Step::Restart { service, target } | Step::Start { service, target } => {
+                    // `start` is modelled as `restart` (the simulator's model does the same):
+                    // the service runs again with its current certificate, TFTP rebuilds a
+                    // stale ITL.
+                    for node in self.service_targets(*service, target, s.line)? {
+                        self.start_service(node, *service, &mut notes)?;
+                    }
+                }
+                Step::Stop { service, target } => {
+                    for node in self.service_targets(*service, target, s.line)? {
+                        let name = &self.cluster.nodes[node].name;
+                        let state = &mut self.nodes[node];
                         match service {
-                            Service::Tftp => m.tftp,
-                            Service::Tvs => m.tvs,
-                            Service::CallManager | Service::CtiManager => m.callmanager,
-                            Service::Capf => self.nodes[i].certs.contains_key(&CertUnit::Capf),
-                            Service::CtlProvider => self.cluster.mixed,
-                            Service::DrfMaster => i == 0,
-                            Service::Tomcat
-                            | Service::DrfLocal
-                            | Service::CertificateChangeNotification
-                            | Service::HaProxy
-                            | Service::SsospTomcat
-                            | Service::RisDataCollector => true,
-                        }
-                    };
-                    let lacks = |node| PlanProblem::NoService {
-                        node,
-                        service: *service,
-                    };
-                    let nodes = self.targets(target, s.line, runs, lacks)?;
-                    for node in nodes {
-                        match service {
-                            Service::Tftp if self.nodes[node].itl_stale => {
-                                self.rebuild_itl(node)?;
+                            Service::Tftp => {
+                                state.tftp_stopped = true;
                                 notes.push(format!(
-                                    "{}: ITL rebuilt",
-                                    self.cluster.nodes[node].name
+                                    "{name}: TFTP stopped: its phones miss every download until it starts"
                                 ));
                             }
                             Service::Tvs => {
-                                let der = self.nodes[node].certs.get(&CertUnit::Tvs).cloned();
-                                if let Some(der) = der {
-                                    self.nodes[node].tvs_serving = Some(cert(
-                                        &der,
-                                        &self.cluster.nodes[node].name,
-                                        CertUnit::Tvs,
-                                    )?);
-                                }
+                                state.tvs_stopped = true;
+                                notes.push(format!(
+                                    "{name}: TVS stopped: it vouches for nothing until it starts"
+                                ));
+                            }
+                            Service::CallManager => {
+                                state.callmanager_stopped = true;
+                                notes.push(format!(
+                                    "{name}: CallManager stopped: its phones register to the next member of their group"
+                                ));
                             }
                             _ => {}
                         }
+                    }
+                }
+                Step::IpsecRestart { target } | Step::DeleteOldTrust { target } => {
+                    // ipsec and the trust stores exist on every node.
+                    let nodes = self.targets(
+                        target,
+                        s.line,
+                        |_| true,
+                        |node| PlanProblem::UnknownNode { name: node },
+                    )?;
+                    if matches!(s.step, Step::DeleteOldTrust { .. }) {
+                        self.delete_old_trust(&nodes, &mut notes);
                     }
                 }
                 Step::ResetPhones { device_pool } => {
@@ -396,7 +414,10 @@ impl<'a> Engine<'a> {
                         .collect();
                     self.reset(&selected, &mut verdicts);
                 }
-                Step::WaitRegistered => {}
+                Step::Wait { .. } | Step::Gate(_) | Step::Backup => {}
+                Step::ReissueLsc { .. } => {
+                    self.capf_replaced_since_reissue = false;
+                }
                 Step::ItlResetLocalkey => {
                     for t in self.tftp_nodes() {
                         self.rebuild_itl_signed(t, SignerVariant::LocalKey)?;
@@ -474,6 +495,104 @@ impl<'a> Engine<'a> {
         Ok(Prediction::new(steps, phones, self.served_itls()))
     }
 
+    /// The nodes of `target` that run `service` (an error naming the line when a named node
+    /// does not).
+    fn service_targets(
+        &self,
+        service: Service,
+        target: &Target,
+        line: usize,
+    ) -> Result<Vec<usize>, PredictError> {
+        let runs = |i: usize| {
+            let m = &self.cluster.nodes[i];
+            match service {
+                Service::Tftp => m.tftp,
+                Service::Tvs => m.tvs,
+                Service::CallManager | Service::CtiManager => m.callmanager,
+                Service::Capf => self.nodes[i].certs.contains_key(&CertUnit::Capf),
+                Service::CtlProvider => self.cluster.mixed,
+                Service::DrfMaster => i == 0,
+                Service::Tomcat
+                | Service::DrfLocal
+                | Service::CertificateChangeNotification
+                | Service::HaProxy
+                | Service::SsospTomcat
+                | Service::RisDataCollector => true,
+            }
+        };
+        let lacks = |node| PlanProblem::NoService { node, service };
+        self.targets(target, line, runs, lacks)
+    }
+
+    /// `restart`/`start` of `service` on `node`: it runs again; TFTP rebuilds a stale ITL;
+    /// TVS presents its current certificate.
+    fn start_service(
+        &mut self,
+        node: usize,
+        service: Service,
+        notes: &mut Vec<String>,
+    ) -> Result<(), PredictError> {
+        match service {
+            Service::Tftp => {
+                self.nodes[node].tftp_stopped = false;
+                if self.nodes[node].itl_stale {
+                    self.rebuild_itl(node)?;
+                    notes.push(format!("{}: ITL rebuilt", self.cluster.nodes[node].name));
+                }
+            }
+            Service::Tvs => {
+                self.nodes[node].tvs_stopped = false;
+                let der = self.nodes[node].certs.get(&CertUnit::Tvs).cloned();
+                if let Some(der) = der {
+                    self.nodes[node].tvs_serving =
+                        Some(cert(&der, &self.cluster.nodes[node].name, CertUnit::Tvs)?);
+                }
+            }
+            Service::CallManager => self.nodes[node].callmanager_stopped = false,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// `delete old-trust` on `nodes`: their TVS no longer vouches for the certificates the
+    /// plan has replaced so far (no current list is signed by them, so no phone's verdict
+    /// changes at this step). With LSC phones and a CAPF regeneration not followed by
+    /// `reissue lsc`, a note: §5.6 keeps the old CAPF-trust until every LSC is re-issued.
+    fn delete_old_trust(&mut self, nodes: &[usize], notes: &mut Vec<String>) {
+        let current: Vec<[u8; 32]> = self
+            .nodes
+            .iter()
+            .flat_map(|n| n.certs.values())
+            .filter_map(|der| CertInfo::shared(der).ok())
+            .map(|c| *c.sha256())
+            .collect();
+        let superseded: Vec<[u8; 32]> = self
+            .vouched
+            .iter()
+            .map(|c| *c.sha256())
+            .filter(|h| !current.contains(h))
+            .collect();
+        for &node in nodes {
+            let state = &mut self.nodes[node];
+            for h in &superseded {
+                if !state.deleted_trust.contains(h) {
+                    state.deleted_trust.push(*h);
+                }
+            }
+            notes.push(format!(
+                "{}: {} replaced trust certificate(s) deleted",
+                self.cluster.nodes[node].name,
+                superseded.len()
+            ));
+        }
+        let lsc = self.phones.iter().filter(|p| p.capabilities.lsc).count();
+        if self.capf_replaced_since_reissue && lsc > 0 {
+            notes.push(format!(
+                "{lsc} phone(s) hold an LSC issued by the replaced CAPF and no `reissue lsc` ran since: deleting the old CAPF-trust breaks their LSC (802.1x, VPN, TLS) until it is re-issued (trust-and-procedure §5.6)"
+            ));
+        }
+    }
+
     fn served_itls(&self) -> Vec<(String, Option<String>)> {
         self.tftp_nodes()
             .into_iter()
@@ -533,6 +652,10 @@ impl<'a> Engine<'a> {
         if unit == CertUnit::Tvs && self.generation() == Generation::V14 {
             // 14+: TVS restarts by itself on regeneration (§5.4).
             self.nodes[node].tvs_serving = Some(new_cert);
+            self.nodes[node].tvs_stopped = false;
+        }
+        if unit == CertUnit::Capf {
+            self.capf_replaced_since_reissue = true;
         }
         Ok(true)
     }
@@ -565,16 +688,23 @@ impl<'a> Engine<'a> {
                 .iter()
                 .filter(|&&g| self.cluster.nodes[g].tvs)
                 .filter_map(|&g| {
-                    let serving = self.nodes[g].tvs_serving.clone()?;
-                    let mut s = TvsServer::new(&self.cluster.nodes[g].name, serving);
-                    s.trust_sources = self.vouched.clone();
+                    let state = &self.nodes[g];
+                    let serving = state.tvs_serving.clone()?;
+                    let mut s = TvsServer::new(&self.cluster.nodes[g].name, serving)
+                        .with_reachable(!state.tvs_stopped);
+                    s.trust_sources = self
+                        .vouched
+                        .iter()
+                        .filter(|c| !state.deleted_trust.contains(c.sha256()))
+                        .cloned()
+                        .collect();
                     Some(s)
                 })
                 .collect();
             let registration = group
                 .iter()
                 .copied()
-                .find(|&g| self.cluster.nodes[g].callmanager)
+                .find(|&g| self.cluster.nodes[g].callmanager && !self.nodes[g].callmanager_stopped)
                 .and_then(|g| {
                     Some(RegistrationTarget {
                         node: self.cluster.nodes[g].name.as_str().into(),
@@ -601,7 +731,9 @@ impl<'a> Engine<'a> {
                 ));
                 continue;
             };
-            if !self.cluster.nodes[input.tftp_node].tftp_up {
+            if !self.cluster.nodes[input.tftp_node].tftp_up
+                || self.nodes[input.tftp_node].tftp_stopped
+            {
                 out[i] = Some(StepVerdict::of(
                     Verdict::Missed,
                     Some("its TFTP server does not answer".into()),

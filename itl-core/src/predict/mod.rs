@@ -36,7 +36,7 @@ pub use error::{BuildProblem, InputError, ListName, PlanProblem, PredictError};
 pub use model::{ClusterModel, NodeModel, PhoneInput};
 pub use placeholder::{PlaceholderError, regenerated_certificate};
 pub use result::{PhonePrediction, Prediction, StepPrediction, StepVerdict};
-pub use suggest::{Phase, Suggestion, phone_classes, suggest};
+pub use suggest::{SuggestedPhase, Suggestion, phone_classes, suggest};
 
 use crate::UnixTime;
 use crate::plan::Plan;

@@ -7,31 +7,35 @@
 //! signs the lists (12+), its regeneration is bridged as §5.8 says: `utils itl reset
 //! localkey` (non-secure) or `utils ctl reset localkey` (mixed), a reset, then the lists
 //! signed by the new ITLRecovery and a second reset.
+//!
+//! Gates are plan lines (`gate services`, `gate files`, `gate registered`, `gate trust`):
+//! G-SVC and G-FILE after the restarts that deliver a change and before the phones reset
+//! (§5.1 steps 3b–3g), G-REG and G-TRUST after the reset (§5.1 step 4); on 14+ with
+//! automatic phone interaction all four after the regeneration.
 
 use std::sync::Arc;
 
-use crate::plan::{CertUnit, Plan, Service, Step, Target};
+use crate::plan::{CertUnit, GateKind, Plan, Service, Step, Target};
 use crate::trust::{Capabilities, PhoneTrust, TrustFile};
 
 use super::model::{ClusterModel, PhoneInput};
 use crate::cucm::Generation;
 
-/// A group of steps with what it is for and the gate that ends it.
+/// A titled group of steps of a suggestion (one certificate unit, with the steps and gates
+/// that deliver it; it may hold several plan phases, [`crate::plan::Phase`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Phase {
-    /// What the phase does.
+pub struct SuggestedPhase {
+    /// What the group does.
     pub title: String,
-    /// Its steps.
+    /// Its steps, gates included.
     pub steps: Vec<Step>,
-    /// The gate before the next phase, when there is one.
-    pub gate: Option<String>,
 }
 
 /// A suggested plan.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Suggestion {
-    /// The phases, in order.
-    pub phases: Vec<Phase>,
+    /// The groups of steps, in order.
+    pub phases: Vec<SuggestedPhase>,
     /// Caveats (inferred behaviour, phones the plan cannot protect).
     pub notes: Vec<String>,
 }
@@ -42,7 +46,7 @@ impl Suggestion {
         Plan::from_steps(self.phases.iter().flat_map(|p| p.steps.iter().cloned()))
     }
 
-    /// The plan file: each phase as a comment, its steps, its gate.
+    /// The plan file: each group's title as a comment, then its steps and gates.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         for n in &self.notes {
@@ -53,9 +57,6 @@ impl Suggestion {
             for s in &p.steps {
                 out.push_str(&format!("{s}\n"));
             }
-            if let Some(g) = &p.gate {
-                out.push_str(&format!("# gate: {g}\n"));
-            }
         }
         out
     }
@@ -65,8 +66,6 @@ impl Suggestion {
         Plan::parse(&self.to_text()).unwrap_or_else(|_| self.plan())
     }
 }
-
-const GATE: &str = "every phone re-registered and shows the new ITL (itl sweep: all ok)";
 
 /// The safe order for `cluster`.
 pub fn suggest(cluster: &ClusterModel) -> Suggestion {
@@ -81,7 +80,8 @@ pub fn suggest(cluster: &ClusterModel) -> Suggestion {
         service,
         target: all(),
     };
-    // The steps that bring a trust-list change to the phones.
+    let gate = Step::Gate;
+    // The steps that bring a trust-list change to the phones, with the gates.
     let deliver = |ctl: bool, tvs: bool| -> Vec<Step> {
         let mut v = Vec::new();
         if ctl && mixed {
@@ -92,70 +92,69 @@ pub fn suggest(cluster: &ClusterModel) -> Suggestion {
         }
         if !automatic {
             v.push(restart(Service::Tftp));
+            v.extend([gate(GateKind::Services), gate(GateKind::Files)]);
             v.push(Step::ResetPhones { device_pool: None });
+            v.extend([gate(GateKind::Registered), gate(GateKind::Trust)]);
+        } else {
+            v.extend(GateKind::ALL.map(gate));
         }
-        v.push(Step::WaitRegistered);
         v
     };
     let mut phases = Vec::new();
     if mixed {
-        phases.push(Phase {
+        phases.push(SuggestedPhase {
             title: "CTL from the current certificates before any change".into(),
             steps: vec![
                 Step::CtlUpdate,
                 restart(Service::Tftp),
+                gate(GateKind::Services),
+                gate(GateKind::Files),
                 Step::ResetPhones { device_pool: None },
-                Step::WaitRegistered,
+                gate(GateKind::Registered),
+                gate(GateKind::Trust),
             ],
-            gate: Some(GATE.into()),
         });
     }
-    phases.push(Phase {
+    phases.push(SuggestedPhase {
         title: "ipsec (not in any trust list)".into(),
         steps: vec![regen(CertUnit::Ipsec)],
-        gate: None,
     });
-    let capf = Phase {
+    let capf = SuggestedPhase {
         title: "CAPF".into(),
         steps: [
             vec![regen(CertUnit::Capf), restart(Service::Capf)],
             deliver(true, false),
         ]
         .concat(),
-        gate: Some(GATE.into()),
     };
-    let callmanager = Phase {
+    let callmanager = SuggestedPhase {
         title: "CallManager on every node (phones take the new ITL through TVS on 11.5)".into(),
         steps: [vec![regen(CertUnit::CallManager)], deliver(true, false)].concat(),
-        gate: Some(GATE.into()),
     };
-    let tvs = Phase {
+    let tvs = SuggestedPhase {
         title: "TVS on every node (the ITL's signer is unchanged)".into(),
         steps: [vec![regen(CertUnit::Tvs)], deliver(false, true)].concat(),
-        gate: Some(GATE.into()),
     };
     let reset_and_wait = || {
         vec![
             Step::ResetPhones { device_pool: None },
-            Step::WaitRegistered,
+            gate(GateKind::Registered),
         ]
     };
     let recovery = if !cluster.generation.itl_recovery_signs() {
-        Phase {
+        SuggestedPhase {
             title: "ITLRecovery on every node (not the ITL's signer on 11.5)".into(),
             steps: [vec![regen(CertUnit::ItlRecovery)], deliver(true, false)].concat(),
-            gate: Some(GATE.into()),
         }
     } else if automatic {
-        Phase {
+        SuggestedPhase {
             title: "ITLRecovery (the ITL's signer: with automatic resets phones take the new ITL through TVS)".into(),
             steps: [vec![regen(CertUnit::ItlRecovery)], deliver(true, false)].concat(),
-            gate: Some(GATE.into()),
-        }
+            }
     } else if mixed {
         // §5.8, mixed: the CTL re-signed with the CallManager key carries the new ITLRecovery
         // to the phones first; then the CTL and ITL signed by it.
-        Phase {
+        SuggestedPhase {
             title: "ITLRecovery, bridged by `utils ctl reset localkey` (Security Guide, §5.8)"
                 .into(),
             steps: [
@@ -165,12 +164,11 @@ pub fn suggest(cluster: &ClusterModel) -> Suggestion {
                 reset_and_wait(),
             ]
             .concat(),
-            gate: Some(GATE.into()),
         }
     } else {
         // §5.8, non-secure: the ITL re-signed with the CallManager key carries the new
         // ITLRecovery to the phones first; after the TFTP restart it signs the ITL.
-        Phase {
+        SuggestedPhase {
             title: "ITLRecovery, bridged by `utils itl reset localkey` (Security Guide, §5.8)"
                 .into(),
             steps: [
@@ -180,7 +178,6 @@ pub fn suggest(cluster: &ClusterModel) -> Suggestion {
                 reset_and_wait(),
             ]
             .concat(),
-            gate: Some(GATE.into()),
         }
     };
     phases.push(capf);
@@ -192,10 +189,13 @@ pub fn suggest(cluster: &ClusterModel) -> Suggestion {
         phases.push(tvs);
     }
     phases.push(recovery);
-    phases.push(Phase {
+    phases.push(SuggestedPhase {
         title: "tomcat (not in any trust list; the web UI returns after 10-15 min)".into(),
-        steps: vec![regen(CertUnit::Tomcat), restart(Service::Tomcat)],
-        gate: None,
+        steps: vec![
+            regen(CertUnit::Tomcat),
+            restart(Service::Tomcat),
+            gate(GateKind::Services),
+        ],
     });
     let mut notes = vec![
         "one trust anchor at a time: do not start a phase before the gate of the previous one".into(),

@@ -6,18 +6,31 @@
 //!                                 CallManager-ECDSA, tomcat-ECDSA
 //! ctl update                      utils ctl update CTLFile (mixed mode)
 //! restart <service> [@<node|all>] services by plan name: TFTP, TVS, CallManager, CTIManager,
-//!                                 CAPF, Tomcat, DRF Master... (see cucm::Service)
+//!                                 CAPF, Tomcat, DRF Master, DRF Local, HAProxy, SSOSP Tomcat,
+//!                                 Certificate Change Notification... (see cucm::Service)
+//! stop <service> [@<node|all>]    stop a service (Control Center; Tomcat through the CLI)
+//! start <service> [@<node|all>]   start it again
+//! ipsec restart [@<node|all>]     utils ipsec restart (14+, after an ipsec regeneration)
 //! reset phones [@<device pool>]   (also: restart phones)
-//! wait registered                 a gate: every phone that is on has re-registered
+//! wait <duration>                 a pause: 30m, 90s, 1h (1h30m; at most 7 days)
+//! gate <gate>                     services | files | registered | trust (G-SVC, G-FILE,
+//!                                 G-REG, G-TRUST); `wait registered` is `gate registered`
 //! itl reset localkey              utils itl reset localkey: ITLs signed by the other SAST key
 //! ctl reset localkey              utils ctl reset localkey: the CTL likewise (mixed mode)
+//! delete old-trust [@<node|all>]  delete the trust certificates this run replaced (§5.6)
+//! reissue lsc [@<device pool>]    re-issue the phones' LSCs (CAPF operation) after CAPF
+//! backup                          a DRS backup newer than the last regeneration (§5.7)
 //! ```
 //!
 //! `@` may touch the word before it (`regen CallManager@ucm-pub`); a missing target means
 //! every node where the unit or service exists. Names are case-insensitive; the usual CUCM
-//! spellings are accepted (`Cisco Tftp`, `tvs`, `utils ctl update CTLFile`,
-//! `wait-registration`). Every line that is not a step is an error naming its line number;
-//! [`Plan::parse`] reports all of them at once.
+//! spellings are accepted (`Cisco Tftp`, `tvs`, `utils ctl update CTLFile`, `utils ipsec
+//! restart`, `wait-registration`, `gate G-REG`). Every line that is not a step is an error
+//! naming its line number; [`Plan::parse`] reports all of them at once. A plan prints
+//! (`Display`) one canonical line per step, which parses to the same steps.
+//!
+//! [`Plan::phases`] cuts a plan into the phases an executor runs, each with its gates
+//! ([`phases`]).
 //!
 //! ```
 //! use itl_core::plan::{CertUnit, Plan, Step, Target};
@@ -25,7 +38,7 @@
 //! assert_eq!(plan.steps().len(), 4);
 //! assert_eq!(plan.steps()[0].line, 2);
 //! assert_eq!(plan.steps()[0].step, Step::Regen { unit: CertUnit::CallManager, target: Target::Node("ucm-pub".into()) });
-//! assert_eq!(plan.to_string(), "regen CallManager @ucm-pub\nrestart TFTP @all\nreset phones\nwait registered\n");
+//! assert_eq!(plan.to_string(), "regen CallManager @ucm-pub\nrestart TFTP @all\nreset phones\ngate registered\n");
 //!
 //! let err = Plan::parse("regen CallManager@all\nregen certs\nrestart\n").unwrap_err();
 //! assert_eq!(err.errors.len(), 2);
@@ -34,90 +47,16 @@
 
 use std::fmt;
 
+mod parse;
+pub mod phases;
+mod step;
+
 pub use crate::cucm::{CertUnit, Service};
+pub use parse::{MAX_WAIT_SECONDS, parse_duration};
+pub use phases::Phase;
+pub use step::{GateKind, Step, Target, format_duration};
 
-/// Where a step applies.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Target {
-    /// Every node where the unit or service exists.
-    All,
-    /// One node, by name.
-    Node(String),
-}
-
-impl Target {
-    /// Whether the target includes the node `name` (case-insensitive).
-    pub fn includes(&self, name: &str) -> bool {
-        match self {
-            Target::All => true,
-            Target::Node(n) => n.eq_ignore_ascii_case(name),
-        }
-    }
-}
-
-impl fmt::Display for Target {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Target::All => f.write_str("@all"),
-            Target::Node(n) => write!(f, "@{n}"),
-        }
-    }
-}
-
-/// One step of a plan.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Step {
-    /// `regen <unit> @<node|all>`: `set cert regen <unit>`.
-    Regen {
-        /// The certificate unit.
-        unit: CertUnit,
-        /// Where.
-        target: Target,
-    },
-    /// `ctl update`: `utils ctl update CTLFile` on the publisher.
-    CtlUpdate,
-    /// `restart <service> @<node|all>`.
-    Restart {
-        /// The service.
-        service: Service,
-        /// Where.
-        target: Target,
-    },
-    /// `reset phones [@<device pool>]`: every phone (or one pool's) downloads its lists.
-    ResetPhones {
-        /// Only this device pool, when set.
-        device_pool: Option<String>,
-    },
-    /// `wait registered`: a gate; the next step waits until every phone that is on has
-    /// re-registered.
-    WaitRegistered,
-    /// `itl reset localkey`: `utils itl reset localkey` on the publisher: every TFTP node's
-    /// ITL is rebuilt from the current certificates and signed with the other SAST key (12+:
-    /// the node's CallManager key; 11.5: its ITLRecovery key) until TFTP restarts there
-    /// (`trust-and-procedure.md` §5.8).
-    ItlResetLocalkey,
-    /// `ctl reset localkey`: `utils ctl reset localkey`: the CTL is rebuilt and signed with
-    /// the publisher's other SAST key (12+: CallManager; 11.5: ITLRecovery) until the next
-    /// `ctl update` (mixed mode).
-    CtlResetLocalkey,
-}
-
-impl fmt::Display for Step {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Step::Regen { unit, target } => write!(f, "regen {unit} {target}"),
-            Step::CtlUpdate => f.write_str("ctl update"),
-            Step::Restart { service, target } => write!(f, "restart {service} {target}"),
-            Step::ResetPhones { device_pool: None } => f.write_str("reset phones"),
-            Step::ResetPhones {
-                device_pool: Some(p),
-            } => write!(f, "reset phones @{p}"),
-            Step::WaitRegistered => f.write_str("wait registered"),
-            Step::ItlResetLocalkey => f.write_str("itl reset localkey"),
-            Step::CtlResetLocalkey => f.write_str("ctl reset localkey"),
-        }
-    }
-}
+use parse::parse_step;
 
 /// A step and the line it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -219,28 +158,24 @@ impl Plan {
         let mut errors = Vec::new();
         let known = |list: &[&str], name: &str| list.iter().any(|n| n.eq_ignore_ascii_case(name));
         for s in &self.steps {
-            match &s.step {
-                Step::Regen {
-                    target: Target::Node(n),
-                    ..
-                }
-                | Step::Restart {
-                    target: Target::Node(n),
-                    ..
-                } if !known(nodes, n) => errors.push(LineError {
+            if let Some(n) = s.step.node()
+                && !known(nodes, n)
+            {
+                errors.push(LineError {
                     line: s.line,
                     message: format!("unknown node {n:?} (nodes: {})", nodes.join(", ")),
-                }),
-                Step::ResetPhones {
-                    device_pool: Some(p),
-                } if !known(device_pools, p) => errors.push(LineError {
+                });
+            }
+            if let Some(p) = s.step.device_pool()
+                && !known(device_pools, p)
+            {
+                errors.push(LineError {
                     line: s.line,
                     message: format!(
                         "unknown device pool {p:?} (pools: {})",
                         device_pools.join(", ")
                     ),
-                }),
-                _ => {}
+                });
             }
         }
         if errors.is_empty() {
@@ -265,113 +200,6 @@ impl std::str::FromStr for Plan {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Plan::parse(s)
-    }
-}
-
-/// Splits `words @target` (the `@` may touch the word before it) into the words and the
-/// `phones [@<device pool>|@all]` after `reset` or `restart`: `None` when the words are not
-/// `phones`. `@all` means every phone, as no pool does.
-fn phones_step(rest: &str) -> Option<Result<Step, String>> {
-    let (words, pool) = match rest.split_once('@') {
-        Some((w, p)) => (w.trim(), Some(p.trim())),
-        None => (rest.trim(), None),
-    };
-    if !words.eq_ignore_ascii_case("phones") {
-        return None;
-    }
-    Some(match pool {
-        Some("") => Err("\"@\" needs a device pool name".into()),
-        Some(p) if p.eq_ignore_ascii_case("all") => Ok(Step::ResetPhones { device_pool: None }),
-        Some(p) => Ok(Step::ResetPhones {
-            device_pool: Some(p.to_owned()),
-        }),
-        None => Ok(Step::ResetPhones { device_pool: None }),
-    })
-}
-
-/// target.
-fn split_target(rest: &str) -> Result<(String, Option<Target>), String> {
-    match rest.split_once('@') {
-        None => Ok((rest.trim().to_owned(), None)),
-        Some((before, after)) => {
-            let name = after.trim();
-            if name.is_empty() {
-                return Err("\"@\" needs a node name or \"all\"".into());
-            }
-            if name.contains('@') || name.chars().any(char::is_whitespace) {
-                return Err(format!("{name:?} is not one node name"));
-            }
-            let target = if name.eq_ignore_ascii_case("all") {
-                Target::All
-            } else {
-                Target::Node(name.to_owned())
-            };
-            Ok((before.trim().to_owned(), Some(target)))
-        }
-    }
-}
-
-fn parse_step(content: &str) -> Result<Step, String> {
-    let lower = content.to_ascii_lowercase();
-    let (verb, rest) = match content.split_once(char::is_whitespace) {
-        Some((v, r)) => (v.to_ascii_lowercase(), r.trim()),
-        None => (lower.clone(), ""),
-    };
-    match verb.as_str() {
-        "regen" | "regenerate" => {
-            let (words, target) = split_target(rest)?;
-            if words.is_empty() {
-                return Err(format!("\"regen\" needs a unit ({})", CertUnit::names()));
-            }
-            let unit = words.parse::<CertUnit>().map_err(|e| e.to_string())?;
-            Ok(Step::Regen {
-                unit,
-                target: target.unwrap_or(Target::All),
-            })
-        }
-        "restart" => {
-            if let Some(step) = phones_step(rest) {
-                return step;
-            }
-            let (words, target) = split_target(rest)?;
-            if words.is_empty() {
-                return Err(format!(
-                    "\"restart\" needs a service ({}) or \"phones\"",
-                    Service::plan_names()
-                ));
-            }
-            let service = words.parse::<Service>().map_err(|e| e.to_string())?;
-            Ok(Step::Restart {
-                service,
-                target: target.unwrap_or(Target::All),
-            })
-        }
-        "reset" => phones_step(rest).unwrap_or_else(|| {
-            Err(format!(
-                "unknown step {content:?}: did you mean \"reset phones [@<device pool>]\"?"
-            ))
-        }),
-        _ => {
-            let words: Vec<&str> = lower.split_whitespace().collect();
-            match words.as_slice() {
-                ["ctl", "update"]
-                | ["ctl", "update", "ctlfile"]
-                | ["utils", "ctl", "update", "ctlfile"] => Ok(Step::CtlUpdate),
-                ["itl", "reset", "localkey"] | ["utils", "itl", "reset", "localkey"] => {
-                    Ok(Step::ItlResetLocalkey)
-                }
-                ["ctl", "reset", "localkey"] | ["utils", "ctl", "reset", "localkey"] => {
-                    Ok(Step::CtlResetLocalkey)
-                }
-                ["wait", "registered"]
-                | ["wait", "registration"]
-                | ["wait-registration"]
-                | ["wait-registered"] => Ok(Step::WaitRegistered),
-                _ => Err(format!(
-                    "unknown step {content:?} (steps: regen <unit> @<node|all>, ctl update, restart <service> @<node|all>, reset phones [@<device pool>], wait registered, itl reset localkey, ctl reset localkey)"
-                )),
-            }
-        }
     }
 }
 
@@ -438,6 +266,20 @@ mod tests {
                     target: Target::All,
                 },
             ),
+            (
+                "regen CallManager-ECDSA @ucm-pub",
+                Step::Regen {
+                    unit: CertUnit::CallManagerEcdsa,
+                    target: node("ucm-pub"),
+                },
+            ),
+            (
+                "regen tomcat-ecdsa",
+                Step::Regen {
+                    unit: CertUnit::TomcatEcdsa,
+                    target: Target::All,
+                },
+            ),
             ("ctl update", Step::CtlUpdate),
             ("utils ctl update CTLFile", Step::CtlUpdate),
             (
@@ -484,9 +326,98 @@ mod tests {
                     device_pool: Some("DP-1".into()),
                 },
             ),
-            ("wait registered", Step::WaitRegistered),
-            ("wait-registration", Step::WaitRegistered),
-            ("  wait   registered   # gate", Step::WaitRegistered),
+            ("wait registered", Step::Gate(GateKind::Registered)),
+            ("wait-registration", Step::Gate(GateKind::Registered)),
+            (
+                "  wait   registered   # gate",
+                Step::Gate(GateKind::Registered),
+            ),
+            ("gate registered", Step::Gate(GateKind::Registered)),
+            ("gate G-REG", Step::Gate(GateKind::Registered)),
+            ("gate services", Step::Gate(GateKind::Services)),
+            ("GATE files", Step::Gate(GateKind::Files)),
+            ("gate g-trust", Step::Gate(GateKind::Trust)),
+            ("wait 30m", Step::Wait { seconds: 1800 }),
+            ("wait 90s", Step::Wait { seconds: 90 }),
+            ("wait 1h", Step::Wait { seconds: 3600 }),
+            ("wait 1h30m", Step::Wait { seconds: 5400 }),
+            ("wait 2 min", Step::Wait { seconds: 120 }),
+            (
+                "stop DRF Master @ucm-pub",
+                Step::Stop {
+                    service: Service::DrfMaster,
+                    target: node("ucm-pub"),
+                },
+            ),
+            (
+                "stop Cisco Certificate Change Notification@all",
+                Step::Stop {
+                    service: Service::CertificateChangeNotification,
+                    target: Target::All,
+                },
+            ),
+            (
+                "start certificate  change notification",
+                Step::Start {
+                    service: Service::CertificateChangeNotification,
+                    target: Target::All,
+                },
+            ),
+            (
+                "start SSOSP Tomcat @ucm-sub1",
+                Step::Start {
+                    service: Service::SsospTomcat,
+                    target: node("ucm-sub1"),
+                },
+            ),
+            (
+                "restart HAProxy",
+                Step::Restart {
+                    service: Service::HaProxy,
+                    target: Target::All,
+                },
+            ),
+            (
+                "restart CTIManager @all",
+                Step::Restart {
+                    service: Service::CtiManager,
+                    target: Target::All,
+                },
+            ),
+            (
+                "ipsec restart @ucm-pub",
+                Step::IpsecRestart {
+                    target: node("ucm-pub"),
+                },
+            ),
+            (
+                "utils ipsec restart",
+                Step::IpsecRestart {
+                    target: Target::All,
+                },
+            ),
+            (
+                "delete old-trust @all",
+                Step::DeleteOldTrust {
+                    target: Target::All,
+                },
+            ),
+            (
+                "delete old trust@ucm-sub1",
+                Step::DeleteOldTrust {
+                    target: node("ucm-sub1"),
+                },
+            ),
+            ("reissue lsc", Step::ReissueLsc { device_pool: None }),
+            ("reissue LSC @all", Step::ReissueLsc { device_pool: None }),
+            (
+                "reissue lsc @DP HQ",
+                Step::ReissueLsc {
+                    device_pool: Some("DP HQ".into()),
+                },
+            ),
+            ("backup", Step::Backup),
+            ("drs backup", Step::Backup),
             ("itl reset localkey", Step::ItlResetLocalkey),
             ("utils itl reset localkey", Step::ItlResetLocalkey),
             ("ctl reset localkey", Step::CtlResetLocalkey),
@@ -522,24 +453,80 @@ mod tests {
             ("reset phones @", "line 1: \"@\" needs a device pool name"),
             (
                 "ctl updat",
-                "line 1: unknown step \"ctl updat\" (steps: regen <unit> @<node|all>, ctl update, restart <service> @<node|all>, reset phones [@<device pool>], wait registered, itl reset localkey, ctl reset localkey)",
+                "line 1: unknown step \"ctl updat\" (steps: regen <unit> @<node|all>, ctl update, restart|stop|start <service> @<node|all>, ipsec restart @<node|all>, reset phones [@<device pool>], wait <duration>, gate <services|files|registered|trust>, itl reset localkey, ctl reset localkey, delete old-trust @<node|all>, reissue lsc [@<device pool>], backup)",
             ),
             ("# nothing\n\n", "line 2: the plan has no step"),
+            (
+                "stop",
+                "line 1: \"stop\" needs a service (CallManager, CTIManager, TFTP, TVS, CAPF, CTL Provider, Tomcat, DRF Master, DRF Local, Certificate Change Notification, HAProxy, SSOSP Tomcat, RIS Data Collector)",
+            ),
+            (
+                "start DRF Primus @ucm-pub",
+                "line 1: unknown service \"DRF Primus\" (CallManager, CTIManager, TFTP, TVS, CAPF, CTL Provider, Tomcat, DRF Master, DRF Local, Certificate Change Notification, HAProxy, SSOSP Tomcat, RIS Data Collector)",
+            ),
+            ("stop TFTP @", "line 1: \"@\" needs a node name or \"all\""),
+            (
+                "gate",
+                "line 1: \"gate\" needs a gate (services|files|registered|trust)",
+            ),
+            (
+                "gate phones",
+                "line 1: unknown gate \"phones\" (services|files|registered|trust)",
+            ),
+            (
+                "wait",
+                "line 1: \"wait\" needs a duration (30m, 90s, 1h) or \"registered\"",
+            ),
+            ("wait 30", "line 1: \"30\" needs a unit: 30s, 30m or 30h"),
+            (
+                "wait soon",
+                "line 1: \"soon\" is not a duration like 30m, 90s or 1h",
+            ),
+            ("wait 0m", "line 1: a wait needs a duration longer than 0s"),
+            (
+                "wait 8d",
+                "line 1: \"8d\" is not a duration like 30m, 90s or 1h",
+            ),
+            (
+                "wait 169h",
+                "line 1: a wait of \"169h\" is longer than 7 days",
+            ),
+            (
+                "wait 99999999999999999999h",
+                "line 1: \"99999999999999999999h\" is not a duration like 30m, 90s or 1h",
+            ),
+            (
+                "ipsec reload",
+                "line 1: unknown step \"ipsec reload\": did you mean \"ipsec restart @<node|all>\"?",
+            ),
+            ("ipsec restart @a b", "line 1: \"a b\" is not one node name"),
+            (
+                "delete everything",
+                "line 1: unknown step \"delete everything\": did you mean \"delete old-trust @<node|all>\"?",
+            ),
+            (
+                "reissue capf",
+                "line 1: unknown step \"reissue capf\": did you mean \"reissue lsc [@<device pool>]\"?",
+            ),
+            ("reissue lsc @", "line 1: \"@\" needs a device pool name"),
             ("", "line 1: the plan has no step"),
         ];
         for (text, want) in cases {
             assert_eq!(one(text), Err(want.to_owned()), "{text:?}");
         }
-        let err = Plan::parse("ctl update\nbogus\nwait registered\nregen x@y\n").unwrap_err();
+        let err =
+            Plan::parse("ctl update\nbogus\nwait registered\nregen x@y\nwait 5x\n").unwrap_err();
         assert_eq!(
             err.errors.iter().map(|e| e.line).collect::<Vec<_>>(),
-            [2, 4]
+            [2, 4, 5]
         );
     }
 
     #[test]
     fn display_round_trips() {
-        let text = "regen CallManager @ucm-pub\nrestart TFTP @ucm-pub\nreset phones @DP-1\nwait registered\nregen TVS @all\nrestart TVS @all\nctl update\nreset phones\nitl reset localkey\nctl reset localkey\n";
+        let text = "regen CallManager @ucm-pub\nrestart TFTP @ucm-pub\nreset phones @DP-1\ngate registered\nregen TVS @all\nrestart TVS @all\nctl update\nreset phones\nitl reset localkey\nctl reset localkey\n\
+                    stop DRF Master @ucm-pub\nstart Certificate Change Notification @all\nipsec restart @all\nwait 30m\nwait 90s\nwait 1h\ngate services\ngate files\ngate trust\n\
+                    delete old-trust @ucm-sub1\nreissue lsc\nreissue lsc @DP HQ\nbackup\nregen CallManager-ECDSA @all\nregen tomcat-ECDSA @all\n";
         let plan = Plan::parse(text).unwrap();
         assert_eq!(plan.to_string(), text);
         assert_eq!(Plan::parse(&plan.to_string()).unwrap(), plan);
@@ -548,7 +535,7 @@ mod tests {
     #[test]
     fn names_are_checked_against_the_cluster() {
         let plan = Plan::parse(
-            "regen CallManager @ucm-pub\nregen TVS @ucm-sub9\nreset phones @DP-1\nreset phones @DP-X\nrestart TFTP @UCM-PUB\n",
+            "regen CallManager @ucm-pub\nregen TVS @ucm-sub9\nreset phones @DP-1\nreset phones @DP-X\nrestart TFTP @UCM-PUB\nstop TVS @ucm-sub7\ndelete old-trust @ucm-sub8\nreissue lsc @DP-Y\nipsec restart @ucm-sub1\n",
         )
         .unwrap();
         let err = plan
@@ -556,7 +543,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "line 2: unknown node \"ucm-sub9\" (nodes: ucm-pub, ucm-sub1)\nline 4: unknown device pool \"DP-X\" (pools: DP-1, DP-2)"
+            "line 2: unknown node \"ucm-sub9\" (nodes: ucm-pub, ucm-sub1)\nline 4: unknown device pool \"DP-X\" (pools: DP-1, DP-2)\nline 6: unknown node \"ucm-sub7\" (nodes: ucm-pub, ucm-sub1)\nline 7: unknown node \"ucm-sub8\" (nodes: ucm-pub, ucm-sub1)\nline 8: unknown device pool \"DP-Y\" (pools: DP-1, DP-2)"
         );
         let good = Plan::parse("regen CallManager @ucm-pub\nreset phones @dp-1\n").unwrap();
         assert_eq!(good.check_names(&["ucm-pub"], &["DP-1"]), Ok(()));
