@@ -337,7 +337,7 @@ fn decode_directory_string(value: &Any) -> Result<String, PkiError> {
         // T.61 in theory; Latin-1 in practice.
         Tag::TeletexString => Ok(bytes.iter().map(|&b| char::from(b)).collect()),
         Tag::BmpString => {
-            if bytes.len() % 2 != 0 {
+            if !bytes.len().is_multiple_of(2) {
                 return Err(bad("odd-length BMPString"));
             }
             let units: Vec<u16> = bytes

@@ -42,8 +42,11 @@ impl fmt::Display for Target {
 }
 
 /// A gate of the regeneration procedure (`trust-and-procedure.md` §5): what must hold before
-/// the next phase starts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// the next phase starts. Written (JSON) as its plan word.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum GateKind {
     /// G-SVC: every restarted service reports `Started` on every target node.
     Services,
@@ -243,9 +246,9 @@ impl Step {
 /// A duration as the plan prints it: the largest of `h`, `m`, `s` that divides it (`1h`,
 /// `30m`, `90s`).
 pub fn format_duration(seconds: u64) -> String {
-    if seconds > 0 && seconds % 3600 == 0 {
+    if seconds > 0 && seconds.is_multiple_of(3600) {
         format!("{}h", seconds / 3600)
-    } else if seconds > 0 && seconds % 60 == 0 {
+    } else if seconds > 0 && seconds.is_multiple_of(60) {
         format!("{}m", seconds / 60)
     } else {
         format!("{seconds}s")

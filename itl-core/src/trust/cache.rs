@@ -149,10 +149,10 @@ impl TrustCache {
         if let Some(file) = read(&self.by_hash).get(hash) {
             return Some(file.clone());
         }
-        if let FileHash::Sha256(key) = hash {
-            if let Some(file) = read(&self.files).get(key) {
-                return Some(file.clone());
-            }
+        if let FileHash::Sha256(key) = hash
+            && let Some(file) = read(&self.files).get(key)
+        {
+            return Some(file.clone());
         }
         let bytes = archive?.lookup(hash)?;
         let file = self.file(&bytes).ok()?;

@@ -125,14 +125,13 @@ pub fn check_tls_registration(
             subject: target.callmanager.subject().into(),
         });
     }
-    if capabilities.lsc {
-        if let Some(capf) = &target.capf {
-            if !holds(&[Function::Capf], capf) {
-                reasons.push(Reason::CapfNotInCtl {
-                    subject: capf.subject().into(),
-                });
-            }
-        }
+    if capabilities.lsc
+        && let Some(capf) = &target.capf
+        && !holds(&[Function::Capf], capf)
+    {
+        reasons.push(Reason::CapfNotInCtl {
+            subject: capf.subject().into(),
+        });
     }
     Some(if reasons.is_empty() {
         Outcome::new(OutcomeKind::Accept, vec![Reason::TlsPeersInCtl])

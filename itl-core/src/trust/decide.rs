@@ -259,10 +259,10 @@ pub(super) fn resolve(phone: &PhoneTrust, ctx: &DownloadContext<'_>) -> PhoneTru
     let mut state = phone.clone();
     let archive = ctx.archive.map(|a| a as &dyn Archive);
     for slot in [&mut state.ctl, &mut state.itl] {
-        if let Held::Hash(hash) = slot {
-            if let Some(file) = ctx.cache.resolve(hash, archive) {
-                *slot = Held::File(file);
-            }
+        if let Held::Hash(hash) = slot
+            && let Some(file) = ctx.cache.resolve(hash, archive)
+        {
+            *slot = Held::File(file);
         }
     }
     state.tvs_cache.retain(|e| e.expires > ctx.now);

@@ -230,7 +230,7 @@ fn sub_in_place<const L: usize>(a: &mut [u64; L], b: &[u64; L]) {
 /// i's first two steps. Each limb of `t` is loaded and stored once per pair of rows.
 #[inline(always)]
 fn redc<const L: usize>(t: &mut [u64], n: &[u64; L], n0: u64, out: &mut [u64; L]) {
-    const { assert!(L >= 2 && L % 2 == 0) };
+    const { assert!(L >= 2 && L.is_multiple_of(2)) };
     let mut top = 0u64;
     for i in (0..L).step_by(2) {
         let m0 = t[i].wrapping_mul(n0);

@@ -38,16 +38,15 @@ fn check_record(
             "the record has no FUNCTION (role)".into(),
         ));
     }
-    if let (Some(dns), Some(ip)) = (record.dns_name, record.ip) {
-        if let Ok(literal) = dns.lossy().trim().parse::<Ipv4Addr>() {
-            if literal != ip {
-                findings.push(Finding::new(
-                    FindingCode::IpAddressMismatch,
-                    at,
-                    format!("DNSNAME is {literal} but IPADDRESS is {ip}"),
-                ));
-            }
-        }
+    if let (Some(dns), Some(ip)) = (record.dns_name, record.ip)
+        && let Ok(literal) = dns.lossy().trim().parse::<Ipv4Addr>()
+        && literal != ip
+    {
+        findings.push(Finding::new(
+            FindingCode::IpAddressMismatch,
+            at,
+            format!("DNSNAME is {literal} but IPADDRESS is {ip}"),
+        ));
     }
     let Some(der) = record.certificate_der else {
         return;
@@ -66,14 +65,14 @@ fn check_record(
     compare_fields(record, &facts, findings);
     check_cert_hash(record, der, findings);
     check_validity(record, &facts, now, findings);
-    if let KeyKind::Rsa { bits, .. } = facts.key {
-        if bits <= 1024 {
-            findings.push(Finding::new(
-                FindingCode::Key1024,
-                at,
-                format!("{bits}-bit RSA key"),
-            ));
-        }
+    if let KeyKind::Rsa { bits, .. } = facts.key
+        && bits <= 1024
+    {
+        findings.push(Finding::new(
+            FindingCode::Key1024,
+            at,
+            format!("{bits}-bit RSA key"),
+        ));
     }
     if facts.sha1_signed {
         findings.push(Finding::new(
@@ -92,70 +91,70 @@ fn same_name(text: Text<'_>, cert_text: &str, cert: &Attributes) -> bool {
 
 fn compare_fields(record: &Record<'_>, facts: &CertFacts, findings: &mut Vec<Finding>) {
     let at = Some(record.index);
-    if let Some(key) = record.public_key {
-        if key != facts.public_key.as_slice() {
-            findings.push(Finding::new(
-                FindingCode::PublicKeyMismatch,
-                at,
-                format!(
-                    "PUBLICKEY ({} bytes) is not the certificate's key ({} bytes)",
-                    key.len(),
-                    facts.public_key.len()
-                ),
-            ));
-        }
+    if let Some(key) = record.public_key
+        && key != facts.public_key.as_slice()
+    {
+        findings.push(Finding::new(
+            FindingCode::PublicKeyMismatch,
+            at,
+            format!(
+                "PUBLICKEY ({} bytes) is not the certificate's key ({} bytes)",
+                key.len(),
+                facts.public_key.len()
+            ),
+        ));
     }
-    if let Some(serial) = record.serial {
-        if !serial.same_number(&facts.serial) {
-            findings.push(Finding::new(
-                FindingCode::SerialMismatch,
-                at,
-                format!(
-                    "SERIALNUMBER {} but the certificate's serial is {}",
-                    serial.to_cucm(),
-                    Serial(&facts.serial).to_cucm()
-                ),
-            ));
-        }
+    if let Some(serial) = record.serial
+        && !serial.same_number(&facts.serial)
+    {
+        findings.push(Finding::new(
+            FindingCode::SerialMismatch,
+            at,
+            format!(
+                "SERIALNUMBER {} but the certificate's serial is {}",
+                serial.to_cucm(),
+                Serial(&facts.serial).to_cucm()
+            ),
+        ));
     }
-    if let Some(subject) = record.subject {
-        if !same_name(subject, &facts.subject_text, &facts.subject) {
-            findings.push(Finding::new(
-                FindingCode::SubjectMismatch,
-                at,
-                format!(
-                    "SUBJECTNAME `{}` but the certificate's subject is `{}`",
-                    subject.lossy(),
-                    facts.subject_text
-                ),
-            ));
-        }
+    if let Some(subject) = record.subject
+        && !same_name(subject, &facts.subject_text, &facts.subject)
+    {
+        findings.push(Finding::new(
+            FindingCode::SubjectMismatch,
+            at,
+            format!(
+                "SUBJECTNAME `{}` but the certificate's subject is `{}`",
+                subject.lossy(),
+                facts.subject_text
+            ),
+        ));
     }
-    if let Some(issuer) = record.issuer {
-        if !same_name(issuer, &facts.issuer_text, &facts.issuer) {
-            findings.push(Finding::new(
-                FindingCode::IssuerMismatch,
-                at,
-                format!(
-                    "ISSUERNAME `{}` but the certificate's issuer is `{}`",
-                    issuer.lossy(),
-                    facts.issuer_text
-                ),
-            ));
-        }
+    if let Some(issuer) = record.issuer
+        && !same_name(issuer, &facts.issuer_text, &facts.issuer)
+    {
+        findings.push(Finding::new(
+            FindingCode::IssuerMismatch,
+            at,
+            format!(
+                "ISSUERNAME `{}` but the certificate's issuer is `{}`",
+                issuer.lossy(),
+                facts.issuer_text
+            ),
+        ));
     }
-    if let Some(signature) = record.signature {
-        if signature != facts.signature_value.as_slice() {
-            findings.push(Finding::new(
-                FindingCode::RecordSignatureMismatch,
-                at,
-                format!(
-                    "SIGNATURE ({} bytes) is not the certificate's signatureValue ({} bytes)",
-                    signature.len(),
-                    facts.signature_value.len()
-                ),
-            ));
-        }
+    if let Some(signature) = record.signature
+        && signature != facts.signature_value.as_slice()
+    {
+        findings.push(Finding::new(
+            FindingCode::RecordSignatureMismatch,
+            at,
+            format!(
+                "SIGNATURE ({} bytes) is not the certificate's signatureValue ({} bytes)",
+                signature.len(),
+                facts.signature_value.len()
+            ),
+        ));
     }
 }
 

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use itl_wire::soap::axl::{self, Row};
+use itl_wire::soap::axl_reset::{PhoneReset, parse_phone_reset_response, phone_reset_request};
 use itl_wire::soap::axl_version;
 use tokio::sync::{Mutex, OnceCell};
 
@@ -176,6 +177,21 @@ impl AxlClient {
     pub async fn execute_sql(&self, sql: &str) -> Result<Vec<Row>, ClientError> {
         let _guard = self.lock.lock().await;
         self.call(sql.to_owned()).await
+    }
+
+    /// `resetPhone` or `restartPhone` of one phone by name: it downloads its trust lists.
+    /// Returns the phone's UUID as AXL sent it.
+    pub async fn reset_phone(&self, kind: PhoneReset, name: &str) -> Result<String, ClientError> {
+        let _guard = self.lock.lock().await;
+        let version = self.schema().await?;
+        let body = self
+            .endpoint
+            .post(
+                &axl::soap_action(&version, kind.operation()),
+                &phone_reset_request(&version, kind, name),
+            )
+            .await?;
+        parse_phone_reset_response(kind, &body).map_err(|source| self.endpoint.soap_error(source))
     }
 
     /// `executeSQLQuery` with paging: on "Query request too large" the query is re-run as

@@ -72,7 +72,7 @@ pub fn generate(
         let drawn = pick_model(&mut rng);
         let protocol = match drawn {
             PhoneModel::Cp7940 | PhoneModel::Cp7960 => Protocol::Sccp,
-            m if m.runs_sccp() && rng.next_u64() % 2 == 0 => Protocol::Sccp,
+            m if m.runs_sccp() && rng.next_u64().is_multiple_of(2) => Protocol::Sccp,
             _ => Protocol::Sip,
         };
         let model = variant_of(seed, &mac.device_name(), drawn);

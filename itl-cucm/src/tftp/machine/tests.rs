@@ -930,7 +930,7 @@ fn random_datagrams_never_panic_the_machine() {
                 _ => tid(),
             };
             m.handle_packet(from, &bytes, t0 + Duration::from_millis(step));
-            if rng.next() % 8 == 0 {
+            if rng.next().is_multiple_of(8) {
                 m.handle_timeout(t0 + Duration::from_millis(step * 300));
             }
             transmits(&mut m);

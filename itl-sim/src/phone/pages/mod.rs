@@ -83,7 +83,7 @@ pub struct PageData {
 pub fn tvs_rows(servers: &[String], mac_last: u8) -> Vec<String> {
     let mut rows: Vec<String> = servers.iter().take(5).cloned().collect();
     if let Some(first) = rows.first().cloned()
-        && (rows.len() < 2 || (mac_last % 5 == 0 && rows.len() < 5))
+        && (rows.len() < 2 || (mac_last.is_multiple_of(5) && rows.len() < 5))
     {
         rows.push(first);
     }

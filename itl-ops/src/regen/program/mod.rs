@@ -1,0 +1,421 @@
+//! From a plan to a program: every plan line becomes the concrete actions it stands for on
+//! this cluster (one per node where a unit or service exists), grouped in the plan's phases,
+//! each action with a stable id and the exact command or request it sends.
+//!
+//! | plan line | actions | sent as |
+//! |---|---|---|
+//! | `regen <unit> @…` | one per targeted node that holds the unit (CAPF: publisher; ITLRecovery: publisher on 12+) | `ssh <node>: set cert regen <unit>` |
+//! | `ctl update` | one, on the publisher | `ssh <pub>: utils ctl update CTLFile` |
+//! | `restart\|stop\|start <service> @…` | one per targeted node running the service, subscribers first, the publisher last, one node at a time | Control Center `soapDoControlServices`; Tomcat: `ssh <node>: utils service restart Cisco Tomcat` |
+//! | `ipsec restart @…` | one per targeted node | `ssh <node>: utils ipsec restart` |
+//! | `reset phones [@pool]` | one (the driver resets in batches) | AXL `resetPhone` per phone, per device pool, in batches |
+//! | `itl reset localkey`, `ctl reset localkey` | one, on the publisher | `ssh <pub>: utils itl\|ctl reset localkey` |
+//! | `delete old-trust @…` | one per targeted node | `ssh <node>: set cert delete <store> <file>` (inferred) for each trust certificate this run replaced |
+//! | `reissue lsc [@pool]` | one | AXL `updatePhone` with the CAPF operation `Install/Upgrade`, in batches |
+//! | `wait <duration>` | one | — |
+//! | `backup` | one | `ssh <pub>: utils disaster_recovery backup network …` |
+//! | `gate <kind>` | one: hold until the gate passes; a phase whose plan names no gate closes with the four | — |
+//!
+//! Restarting one node at a time, each waiting for `Started` before the next, keeps every
+//! CallManager group with at least two members served while a service restarts (a group of
+//! one is a preflight warning).
+
+use std::fmt;
+
+use itl_core::cucm::{CertUnit, Generation, Service};
+use itl_core::plan::{GateKind, Plan, Step, Target, format_duration};
+
+use itl_wire::soap::control_center::ControlType;
+
+use super::topology::{TopoNode, Topology};
+
+/// One concrete action.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ActionKind {
+    /// `set cert regen <unit>` on `node`.
+    Regen {
+        /// Node.
+        node: String,
+        /// Unit.
+        unit: CertUnit,
+    },
+    /// `utils ctl update CTLFile` on the publisher.
+    CtlUpdate {
+        /// The publisher.
+        node: String,
+    },
+    /// A service restart, stop or start on one node.
+    Service {
+        /// Node.
+        node: String,
+        /// Service.
+        service: Service,
+        /// What.
+        op: ControlType,
+    },
+    /// `utils ipsec restart` on one node.
+    IpsecRestart {
+        /// Node.
+        node: String,
+    },
+    /// Phones reset (every phone, or one device pool's) in batches.
+    ResetPhones {
+        /// Only this device pool.
+        device_pool: Option<String>,
+    },
+    /// `utils itl reset localkey` on the publisher.
+    ItlResetLocalkey {
+        /// The publisher.
+        node: String,
+    },
+    /// `utils ctl reset localkey` on the publisher.
+    CtlResetLocalkey {
+        /// The publisher.
+        node: String,
+    },
+    /// Delete, on one node, the trust certificates this run replaced.
+    DeleteOldTrust {
+        /// Node.
+        node: String,
+    },
+    /// Re-issue LSCs through CAPF (every phone holding one, or one device pool's).
+    ReissueLsc {
+        /// Only this device pool.
+        device_pool: Option<String>,
+    },
+    /// Wait.
+    Wait {
+        /// Seconds.
+        seconds: u64,
+    },
+    /// Take a DRS backup.
+    Backup {
+        /// The publisher (DRF Master).
+        node: String,
+    },
+    /// Hold until a gate passes (a `gate` line, or one of the gates closing a phase).
+    Gate {
+        /// Which gate.
+        gate: GateKind,
+    },
+}
+
+impl ActionKind {
+    /// The node the action runs on, when it runs on one.
+    pub fn node(&self) -> Option<&str> {
+        match self {
+            ActionKind::Regen { node, .. }
+            | ActionKind::CtlUpdate { node }
+            | ActionKind::Service { node, .. }
+            | ActionKind::IpsecRestart { node }
+            | ActionKind::ItlResetLocalkey { node }
+            | ActionKind::CtlResetLocalkey { node }
+            | ActionKind::DeleteOldTrust { node }
+            | ActionKind::Backup { node } => Some(node),
+            ActionKind::ResetPhones { .. }
+            | ActionKind::ReissueLsc { .. }
+            | ActionKind::Wait { .. }
+            | ActionKind::Gate { .. } => None,
+        }
+    }
+
+    /// Whether the action changes the cluster (a wait or a gate does not).
+    pub fn changes_cluster(&self) -> bool {
+        !matches!(self, ActionKind::Wait { .. } | ActionKind::Gate { .. })
+    }
+
+    /// The exact command or request it sends, as a dry run prints it and the journal records
+    /// it.
+    pub fn command(&self) -> String {
+        match self {
+            ActionKind::Regen { node, unit } => format!("ssh {node}: set cert regen {unit}"),
+            ActionKind::CtlUpdate { node } => format!("ssh {node}: utils ctl update CTLFile"),
+            ActionKind::Service { node, service, op } if service.restarts_through_cli() => {
+                format!(
+                    "ssh {node}: utils service {} {}",
+                    op.as_str().to_ascii_lowercase(),
+                    service.cli_name()
+                )
+            }
+            ActionKind::Service { node, service, op } => format!(
+                "control center {node}: soapDoControlServices {} {:?}",
+                op.as_str(),
+                service.control_center_name()
+            ),
+            ActionKind::IpsecRestart { node } => format!("ssh {node}: utils ipsec restart"),
+            ActionKind::ResetPhones { device_pool } => match device_pool {
+                Some(p) => format!("axl: resetPhone each phone of device pool {p:?}, in batches"),
+                None => "axl: resetPhone every phone, device pool by device pool, in batches".into(),
+            },
+            ActionKind::ItlResetLocalkey { node } => {
+                format!("ssh {node}: utils itl reset localkey")
+            }
+            ActionKind::CtlResetLocalkey { node } => {
+                format!("ssh {node}: utils ctl reset localkey")
+            }
+            ActionKind::DeleteOldTrust { node } => format!(
+                "ssh {node}: set cert delete <store> <file> for each trust certificate this run replaced (inferred)"
+            ),
+            ActionKind::ReissueLsc { device_pool } => match device_pool {
+                Some(p) => format!(
+                    "axl: updatePhone certificateOperation Install/Upgrade for each phone with an LSC in device pool {p:?}, in batches"
+                ),
+                None => "axl: updatePhone certificateOperation Install/Upgrade for each phone with an LSC, in batches".into(),
+            },
+            ActionKind::Wait { seconds } => format!("wait {}", format_duration(*seconds)),
+            ActionKind::Gate { gate } => format!("gate {}", gate.name()),
+            ActionKind::Backup { node } => {
+                format!("ssh {node}: utils disaster_recovery backup network …")
+            }
+        }
+    }
+}
+
+impl fmt::Display for ActionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.command())
+    }
+}
+
+/// An action with its place in the plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Action {
+    /// Stable id: `<plan step number>.<action number>` (`3.2`), 1-based; the gates a phase
+    /// closes with when its plan names none are `<phase>.<gate>` after its last step
+    /// (`p2.registered`).
+    pub id: String,
+    /// The plan line it comes from (1-based; 0 for steps built in code).
+    pub line: usize,
+    /// The plan line's text.
+    pub step: String,
+    /// What it does.
+    pub kind: ActionKind,
+}
+
+/// A phase of the program.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProgramPhase {
+    /// 1-based.
+    pub number: usize,
+    /// Its actions, in order, gates included (those the plan names where it names them;
+    /// otherwise the four gates, after its last step).
+    pub actions: Vec<Action>,
+}
+
+/// A plan made concrete for one cluster.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Program {
+    /// Phases, in order.
+    pub phases: Vec<ProgramPhase>,
+}
+
+/// A plan line that cannot run on this cluster.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("plan line {line} ({step}): {reason}")]
+pub struct ProgramError {
+    /// The line.
+    pub line: usize,
+    /// Its text.
+    pub step: String,
+    /// Why.
+    pub reason: String,
+}
+
+impl Program {
+    /// The program of `plan` on `topology`. Errors name every line that targets a node the
+    /// cluster does not have, or a unit or service that no targeted node has.
+    pub fn build(plan: &Plan, topology: &Topology) -> Result<Program, Vec<ProgramError>> {
+        let phases = plan.phases(topology.generation, topology.automatic_phone_interaction);
+        let mut errors = Vec::new();
+        let mut out = Vec::new();
+        let mut step_number = 0usize;
+        for phase in &phases {
+            let mut actions = Vec::new();
+            for ps in &phase.steps {
+                step_number += 1;
+                match expand(&ps.step, topology) {
+                    Ok(kinds) => {
+                        for (i, kind) in kinds.into_iter().enumerate() {
+                            actions.push(Action {
+                                id: format!("{step_number}.{}", i + 1),
+                                line: ps.line,
+                                step: ps.step.to_string(),
+                                kind,
+                            });
+                        }
+                    }
+                    Err(reason) => errors.push(ProgramError {
+                        line: ps.line,
+                        step: ps.step.to_string(),
+                        reason,
+                    }),
+                }
+            }
+            if !phase.names_gates() {
+                for gate in &phase.gates {
+                    actions.push(Action {
+                        id: format!("p{}.{}", phase.number, gate.name()),
+                        line: 0,
+                        step: format!("gate {}", gate.name()),
+                        kind: ActionKind::Gate { gate: *gate },
+                    });
+                }
+            }
+            out.push(ProgramPhase {
+                number: phase.number,
+                actions,
+            });
+        }
+        if errors.is_empty() {
+            Ok(Program { phases: out })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Every action, in order.
+    pub fn actions(&self) -> impl Iterator<Item = (&ProgramPhase, &Action)> {
+        self.phases
+            .iter()
+            .flat_map(|p| p.actions.iter().map(move |a| (p, a)))
+    }
+
+    /// The action with this id.
+    pub fn action(&self, id: &str) -> Option<&Action> {
+        self.actions().map(|(_, a)| a).find(|a| a.id == id)
+    }
+}
+
+fn targeted<'t>(
+    topology: &'t Topology,
+    target: &Target,
+    keep: impl Fn(&TopoNode) -> bool,
+) -> Result<Vec<&'t TopoNode>, String> {
+    if let Target::Node(name) = target
+        && !topology
+            .nodes
+            .iter()
+            .any(|n| n.name.eq_ignore_ascii_case(name))
+    {
+        let known: Vec<&str> = topology.nodes.iter().map(|n| n.name.as_str()).collect();
+        return Err(format!(
+            "no node {name:?} in cluster {} (nodes: {})",
+            topology.cluster,
+            known.join(", ")
+        ));
+    }
+    Ok(topology
+        .nodes
+        .iter()
+        .filter(|n| target.includes(&n.name) && keep(n))
+        .collect())
+}
+
+/// Subscribers first, the publisher last: the node that serves AXL and Control Center to
+/// the orchestrator restarts when everything else is back.
+fn subscribers_first(mut nodes: Vec<&TopoNode>) -> Vec<&TopoNode> {
+    nodes.sort_by_key(|n| n.publisher);
+    nodes
+}
+
+fn publisher_name(topology: &Topology) -> Result<String, String> {
+    topology
+        .publisher()
+        .map(|n| n.name.clone())
+        .ok_or_else(|| format!("cluster {} has no node", topology.cluster))
+}
+
+fn expand(step: &Step, topology: &Topology) -> Result<Vec<ActionKind>, String> {
+    let none_left = |what: String| -> Result<Vec<ActionKind>, String> {
+        Err(format!("{what}: no targeted node has it"))
+    };
+    Ok(match step {
+        Step::Regen { unit, target } => {
+            let nodes = targeted(topology, target, |n| topology.holds(n, *unit))?;
+            if nodes.is_empty() {
+                return none_left(format!("{unit} on {}", topology.generation));
+            }
+            nodes
+                .into_iter()
+                .map(|n| ActionKind::Regen {
+                    node: n.name.clone(),
+                    unit: *unit,
+                })
+                .collect()
+        }
+        Step::Restart { service, target }
+        | Step::Stop { service, target }
+        | Step::Start { service, target } => {
+            let op = match step {
+                Step::Restart { .. } => ControlType::Restart,
+                Step::Stop { .. } => ControlType::Stop,
+                _ => ControlType::Start,
+            };
+            let nodes = targeted(topology, target, |n| topology.runs(n, *service))?;
+            if nodes.is_empty() {
+                return none_left(format!("service {service}"));
+            }
+            subscribers_first(nodes)
+                .into_iter()
+                .map(|n| ActionKind::Service {
+                    node: n.name.clone(),
+                    service: *service,
+                    op,
+                })
+                .collect()
+        }
+        Step::IpsecRestart { target } => {
+            if topology.generation != Generation::V14 {
+                return Err(format!(
+                    "`utils ipsec restart` exists from 14 on; this cluster is {} (restart DRF Master and DRF Local instead)",
+                    topology.generation
+                ));
+            }
+            targeted(topology, target, |_| true)?
+                .into_iter()
+                .map(|n| ActionKind::IpsecRestart {
+                    node: n.name.clone(),
+                })
+                .collect()
+        }
+        Step::DeleteOldTrust { target } => targeted(topology, target, |_| true)?
+            .into_iter()
+            .map(|n| ActionKind::DeleteOldTrust {
+                node: n.name.clone(),
+            })
+            .collect(),
+        Step::CtlUpdate => {
+            if !topology.mixed_mode {
+                return Err("the cluster is not in mixed mode: it has no CTL to update".into());
+            }
+            vec![ActionKind::CtlUpdate {
+                node: publisher_name(topology)?,
+            }]
+        }
+        Step::CtlResetLocalkey => {
+            if !topology.mixed_mode {
+                return Err("the cluster is not in mixed mode: it has no CTL".into());
+            }
+            vec![ActionKind::CtlResetLocalkey {
+                node: publisher_name(topology)?,
+            }]
+        }
+        Step::ItlResetLocalkey => vec![ActionKind::ItlResetLocalkey {
+            node: publisher_name(topology)?,
+        }],
+        Step::ResetPhones { device_pool } => vec![ActionKind::ResetPhones {
+            device_pool: device_pool.clone(),
+        }],
+        Step::ReissueLsc { device_pool } => vec![ActionKind::ReissueLsc {
+            device_pool: device_pool.clone(),
+        }],
+        Step::Wait { seconds } => vec![ActionKind::Wait { seconds: *seconds }],
+        Step::Backup => vec![ActionKind::Backup {
+            node: publisher_name(topology)?,
+        }],
+        Step::Gate(gate) => vec![ActionKind::Gate { gate: *gate }],
+    })
+}
+
+#[cfg(test)]
+mod tests;

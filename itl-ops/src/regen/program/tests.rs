@@ -1,0 +1,200 @@
+use super::*;
+use itl_core::cucm::Generation;
+
+fn node(name: &str, publisher: bool, services: &[Service]) -> TopoNode {
+    TopoNode {
+        name: name.into(),
+        publisher,
+        services: services.to_vec(),
+    }
+}
+
+fn topology(generation: Generation, mixed: bool) -> Topology {
+    use Service::*;
+    Topology {
+        cluster: "lab".into(),
+        generation,
+        mixed_mode: mixed,
+        automatic_phone_interaction: false,
+        nodes: vec![
+            node("ucm-pub", true, &[Tftp, Tvs, CallManager, CtiManager, Capf]),
+            node("ucm-sub1", false, &[Tftp, Tvs, CallManager, CtiManager]),
+            node("ucm-sub2", false, &[Tvs, CallManager]),
+        ],
+    }
+}
+
+fn listing(program: &Program) -> Vec<String> {
+    program
+        .phases
+        .iter()
+        .flat_map(|p| {
+            p.actions
+                .iter()
+                .map(move |a| format!("{} {} | {}", p.number, a.id, a.kind.command()))
+        })
+        .collect()
+}
+
+#[test]
+fn every_line_becomes_its_actions_with_ids_and_exact_commands() {
+    let plan = Plan::parse(
+        "regen CallManager @all\n\
+         restart TFTP @all\n\
+         restart Tomcat @ucm-sub2\n\
+         reset phones\n\
+         gate registered\n\
+         regen CAPF\n\
+         stop Certificate Change Notification @ucm-sub1\n\
+         wait 30m\n\
+         backup\n",
+    )
+    .unwrap();
+    let program = Program::build(&plan, &topology(Generation::V12, false)).unwrap();
+    assert_eq!(
+        listing(&program),
+        vec![
+            "1 1.1 | ssh ucm-pub: set cert regen CallManager",
+            "1 1.2 | ssh ucm-sub1: set cert regen CallManager",
+            "1 1.3 | ssh ucm-sub2: set cert regen CallManager",
+            "1 2.1 | control center ucm-sub1: soapDoControlServices Restart \"Cisco Tftp\"",
+            "1 2.2 | control center ucm-pub: soapDoControlServices Restart \"Cisco Tftp\"",
+            "1 3.1 | ssh ucm-sub2: utils service restart Cisco Tomcat",
+            "1 4.1 | axl: resetPhone every phone, device pool by device pool, in batches",
+            "1 5.1 | gate registered",
+            "2 6.1 | ssh ucm-pub: set cert regen CAPF",
+            "2 7.1 | control center ucm-sub1: soapDoControlServices Stop \"Cisco Certificate Change Notification\"",
+            "2 8.1 | wait 30m",
+            "2 9.1 | ssh ucm-pub: utils disaster_recovery backup network …",
+            "2 p2.services | gate services",
+            "2 p2.files | gate files",
+            "2 p2.registered | gate registered",
+            "2 p2.trust | gate trust",
+        ]
+    );
+    let a = program.action("1.2").unwrap();
+    assert_eq!(a.line, 1);
+    assert_eq!(a.step, "regen CallManager @all");
+    assert_eq!(a.kind.node(), Some("ucm-sub1"));
+    assert!(a.kind.changes_cluster());
+    assert!(!program.action("8.1").unwrap().kind.changes_cluster());
+    assert!(program.action("10.1").is_none());
+}
+
+#[test]
+fn units_and_services_go_only_where_they_exist() {
+    // ITLRecovery: every node on 11.5, the publisher only from 12.0; TVS restarts on the
+    // nodes that run it; DRF Master on the publisher.
+    let plan =
+        Plan::parse("regen ITLRecovery\nrestart DRF Master @all\nrestart CTIManager\n").unwrap();
+    let old = Program::build(&plan, &topology(Generation::V11_5, false)).unwrap();
+    let new = Program::build(&plan, &topology(Generation::V12, false)).unwrap();
+    let regen_nodes = |p: &Program| -> Vec<String> {
+        p.actions()
+            .filter_map(|(_, a)| match &a.kind {
+                ActionKind::Regen { node, .. } => Some(node.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(regen_nodes(&old), vec!["ucm-pub", "ucm-sub1", "ucm-sub2"]);
+    assert_eq!(regen_nodes(&new), vec!["ucm-pub"]);
+    let service_nodes: Vec<(String, Service)> = new
+        .actions()
+        .filter_map(|(_, a)| match &a.kind {
+            ActionKind::Service { node, service, .. } => Some((node.clone(), *service)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        service_nodes,
+        vec![
+            ("ucm-pub".to_owned(), Service::DrfMaster),
+            ("ucm-sub1".to_owned(), Service::CtiManager),
+            ("ucm-pub".to_owned(), Service::CtiManager),
+        ]
+    );
+}
+
+#[test]
+fn lines_that_cannot_run_here_are_all_named() {
+    let plan = Plan::parse(
+        "regen CAPF @ucm-sub1\n\
+         restart TFTP @ucm-sub9\n\
+         ctl update\n\
+         ipsec restart @all\n\
+         restart TFTP @ucm-sub2\n\
+         regen TVS @all\n",
+    )
+    .unwrap();
+    let errors = Program::build(&plan, &topology(Generation::V12, false)).unwrap_err();
+    let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        text,
+        vec![
+            "plan line 1 (regen CAPF @ucm-sub1): CAPF on 12+: no targeted node has it",
+            "plan line 2 (restart TFTP @ucm-sub9): no node \"ucm-sub9\" in cluster lab (nodes: ucm-pub, ucm-sub1, ucm-sub2)",
+            "plan line 3 (ctl update): the cluster is not in mixed mode: it has no CTL to update",
+            "plan line 4 (ipsec restart @all): `utils ipsec restart` exists from 14 on; this cluster is 12+ (restart DRF Master and DRF Local instead)",
+            "plan line 5 (restart TFTP @ucm-sub2): service TFTP: no targeted node has it",
+        ]
+    );
+    // The same CTL and ipsec lines are fine on a mixed 14+ cluster.
+    let ok = Plan::parse("ctl update\nctl reset localkey\nipsec restart @ucm-sub2\n").unwrap();
+    let program = Program::build(&ok, &topology(Generation::V14, true)).unwrap();
+    assert_eq!(
+        listing(&program)[..3],
+        [
+            "1 1.1 | ssh ucm-pub: utils ctl update CTLFile",
+            "1 2.1 | ssh ucm-pub: utils ctl reset localkey",
+            "1 3.1 | ssh ucm-sub2: utils ipsec restart",
+        ]
+    );
+}
+
+#[test]
+fn a_cluster_file_without_services_gets_the_documented_defaults() {
+    let text = r#"
+[cluster]
+name = "lab"
+user = "axl"
+
+[[nodes]]
+name = "ucm-sub1"
+address = "127.0.0.2"
+axl = "https://127.0.0.2:8443/axl/"
+risport = "https://127.0.0.2:8443/realtimeservice2/services/RISService70"
+control_center = "https://127.0.0.2:8443/controlcenterservice2/services/ControlCenterServices"
+
+[[nodes]]
+name = "ucm-pub"
+publisher = true
+address = "127.0.0.1"
+axl = "https://127.0.0.1:8443/axl/"
+risport = "https://127.0.0.1:8443/realtimeservice2/services/RISService70"
+control_center = "https://127.0.0.1:8443/controlcenterservice2/services/ControlCenterServices"
+tftp = "127.0.0.1:69"
+"#;
+    let file = itl_wire::cluster_file::ClusterFile::from_toml_str(text).unwrap();
+    let t = Topology::from_cluster_file(&file, Generation::V14, false, true);
+    assert_eq!(t.cluster, "lab");
+    assert_eq!(t.nodes[0].name, "ucm-pub");
+    assert_eq!(
+        t.nodes[0].services,
+        vec![
+            Service::Tvs,
+            Service::CallManager,
+            Service::CtiManager,
+            Service::Tftp,
+            Service::Capf
+        ]
+    );
+    assert_eq!(
+        t.nodes[1].services,
+        vec![Service::Tvs, Service::CallManager, Service::CtiManager]
+    );
+    assert_eq!(t.publisher().unwrap().name, "ucm-pub");
+    assert!(t.runs(&t.nodes[1], Service::Tomcat));
+    assert!(!t.runs(&t.nodes[1], Service::DrfMaster));
+    assert!(!t.runs(&t.nodes[1], Service::Tftp));
+}
