@@ -596,11 +596,11 @@ async fn a_wrong_host_key_fails_that_nodes_cli_checks_naming_both_fingerprints()
         assert_eq!(flagged(&report), expect(&flags), "{}", dump(&report));
         let c = check(&report, "ntp");
         assert!(
-            c.summary.contains(&format!(
-                "ucm-sub2: could not be read: admin CLI on ucm-sub2 (127.0.1.3:"
-            )) && c.summary.contains(&format!(
-                "host key mismatch: expected {pinned}, the server presented {actual}"
-            )),
+            c.summary
+                .contains("ucm-sub2: could not be read: admin CLI on ucm-sub2 (127.0.1.3:")
+                && c.summary.contains(&format!(
+                    "host key mismatch: expected {pinned}, the server presented {actual}"
+                )),
             "{c:?}"
         );
     })
