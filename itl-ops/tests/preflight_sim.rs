@@ -415,13 +415,17 @@ async fn privilege_zero_skips_what_needs_more_and_checks_the_rest() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn trust_list_and_group_faults_flag_their_checks() {
     within(240, async {
-        for (fault, mixed, flags, id, words) in [
+        for (fault, mixed, flags, id, words, (source, line)) in [
             (
                 "single-member-group=CMG-2",
                 false,
                 vec![("callmanager-groups", Status::Warn)],
                 "callmanager-groups",
-                "CMG-2",
+                "single-member groups: CMG-2: only ucm-sub2; 12 phones in DP-2",
+                (
+                    "axl sql: select cmg.name as cmgroup",
+                    "cmgr=ucm-sub2 cmgroup=CMG-2 priority=1",
+                ),
             ),
             (
                 "itl-invalid=ucm-sub1",
@@ -429,6 +433,10 @@ async fn trust_list_and_group_faults_flag_their_checks() {
                 vec![("show-itl", Status::Fail)],
                 "show-itl",
                 "ucm-sub1:",
+                (
+                    "ssh ucm-sub1: show itl",
+                    "The ITL file could not be verified.",
+                ),
             ),
             (
                 "ctl-differs=ucm-sub1",
@@ -436,6 +444,10 @@ async fn trust_list_and_group_faults_flag_their_checks() {
                 vec![("show-ctl", Status::Fail)],
                 "show-ctl",
                 "CTL checksums differ",
+                (
+                    "ssh ucm-sub1: show ctl",
+                    "The CTL file was verified successfully.",
+                ),
             ),
         ] {
             let (report, _dir) = preflight(Setup {
@@ -451,7 +463,19 @@ async fn trust_list_and_group_faults_flag_their_checks() {
             );
             let c = check(&report, id);
             assert!(c.summary.contains(words), "{fault}: {c:?}");
+            assert!(evidence_has(c, source, line), "{fault}: {c:?}");
         }
+        // The CMG-2 group lost its second member: the warning names the affected pool.
+        let (report, _dir) = preflight(Setup::faults("single-member-group=CMG-2")).await;
+        let c = check(&report, "callmanager-groups");
+        assert!(
+            !evidence_has(
+                c,
+                "axl sql: select cmg.name as cmgroup",
+                "cmgroup=CMG-2 priority=2"
+            ),
+            "{c:?}"
+        );
     })
     .await;
 }
@@ -459,36 +483,41 @@ async fn trust_list_and_group_faults_flag_their_checks() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hazard_faults_flag_upgrade_sso_and_dependants() {
     within(240, async {
-        for (fault, flags, id, words) in [
+        for (fault, flags, id, words, (source, line)) in [
             (
                 "upgrade=ucm-sub1",
                 vec![("upgrade", Status::Fail)],
                 "upgrade",
                 "ucm-sub1: upgrade running (Upgrade Status: Upgrading)",
+                ("ssh ucm-sub1: utils system upgrade status", "Percent complete: 40"),
             ),
             (
                 "upgrade=ucm-sub2:installed",
                 vec![("upgrade", Status::Warn)],
                 "upgrade",
                 "ucm-sub2: inactive version 14.0.1.14900-155 is newer than the active 14.0.1.13900-155",
+                ("ssh ucm-sub2: show version inactive", "Inactive Master Version: 14.0.1.14900-155"),
             ),
             (
                 "sso=all",
                 vec![("sso", Status::Warn)],
                 "sso",
                 "ucm-pub: SSO Status: SAML SSO Enabled",
+                ("ssh ucm-sub2: utils sso status", "SSO Test Result = passed"),
             ),
             (
                 "secure-trunk=to-expressway:vcs-c.example.com",
                 vec![("dependants", Status::Warn)],
                 "dependants",
                 "TLS SIP trunk to-expressway to vcs-c.example.com:5061: the far end holds",
+                ("axl sql: select d.name, d.description, sp.name as secprofile", "address=vcs-c.example.com"),
             ),
             (
                 "imp=imp-pub",
                 vec![],
                 "dependants",
                 "IM and Presence imp-pub: learns the new tomcat",
+                ("axl sql: select pn.name, pn.description", "name=imp-pub"),
             ),
         ] {
             let (report, _dir) = preflight(Setup::faults(fault)).await;
@@ -500,6 +529,7 @@ async fn hazard_faults_flag_upgrade_sso_and_dependants() {
             );
             let c = check(&report, id);
             assert!(c.summary.contains(words), "{fault}: {c:?}");
+            assert!(evidence_has(c, source, line), "{fault}: {c:?}");
         }
     })
     .await;
