@@ -76,7 +76,7 @@ fn a_healthy_simulated_cluster_exits_0_with_json_html_and_archive() {
     sim.stop();
     assert_eq!(code, Some(0), "{output}");
     let checks = report["checks"].as_array().expect("checks");
-    assert_eq!(checks.len(), 22, "{report}");
+    assert_eq!(checks.len(), 25, "{report}");
     for c in checks {
         let id = c["id"].as_str().expect("id");
         let st = c["status"].as_str().expect("status");
@@ -116,16 +116,48 @@ fn a_failed_backup_exits_1_and_fips_warns() {
 }
 
 #[test]
+fn an_upgrade_fails_sso_and_a_tls_trunk_warn() {
+    let dir = TempDir::new("preflight-hazards");
+    let sim = serve(
+        &dir,
+        &[
+            "--faults",
+            "upgrade=ucm-sub1,sso=ucm-pub,secure-trunk=to-cuc:cuc.example.com,imp=imp-pub",
+        ],
+    );
+    let (code, report, output) = preflight(&dir);
+    sim.stop();
+    assert_eq!(code, Some(1), "{output}");
+    assert_eq!(status(&report, "upgrade"), "fail");
+    assert_eq!(status(&report, "sso"), "warn");
+    assert_eq!(status(&report, "dependants"), "warn");
+    assert!(
+        output.contains("| FAIL     | upgrade: No upgrade or switch-version in progress"),
+        "{output}"
+    );
+    assert!(output.contains("IM and Presence imp-pub"), "{output}");
+    assert!(output.contains("TLS SIP trunk to-cuc"), "{output}");
+}
+
+#[test]
 fn privilege_0_is_skipped_with_the_reason_not_a_crash() {
     let dir = TempDir::new("preflight-priv0");
     let sim = serve(&dir, &["--os-privilege", "0"]);
     let (code, report, output) = preflight(&dir);
     sim.stop();
     assert_eq!(code, Some(0), "{output}");
-    for id in ["db-replication", "backups", "fips", "cert-expiry"] {
+    for id in [
+        "db-replication",
+        "backups",
+        "fips",
+        "cert-expiry",
+        "sso",
+        "upgrade",
+    ] {
         assert_eq!(status(&report, id), "skipped", "{id}");
     }
     assert_eq!(status(&report, "show-itl"), "pass");
+    assert_eq!(status(&report, "dependants"), "pass");
     assert!(output.contains("Insufficient privilege level"), "{output}");
 }
 

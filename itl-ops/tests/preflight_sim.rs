@@ -33,6 +33,10 @@ struct Setup {
     privilege: u8,
     sweep: bool,
     mixed: bool,
+    /// The admin CLI's start-up budget (20 s unless given).
+    startup_budget: Option<Duration>,
+    /// Pins node `.0`'s SSH host key to node `.1`'s key in the cluster file.
+    wrong_pin: Option<(usize, usize)>,
 }
 
 impl Setup {
@@ -42,6 +46,8 @@ impl Setup {
             privilege: 4,
             sweep: false,
             mixed: false,
+            startup_budget: None,
+            wrong_pin: None,
         }
     }
 }
@@ -72,15 +78,15 @@ async fn preflight(setup: Setup) -> (PreflightReport, tempdir::Dir) {
     let sim = serve(&setup).await;
     let mut session_options = SessionOptions::default();
     session_options.ris.per_minute = u32::MAX;
-    let session = ClusterSession::new(
-        sim.cluster_file(),
-        Credentials::new("admin", PASSWORD),
-        session_options,
-    );
+    let mut file = sim.cluster_file();
+    if let Some((node, other)) = setup.wrong_pin {
+        file.nodes[node].ssh_host_key_sha256 = file.nodes[other].ssh_host_key_sha256.clone();
+    }
+    let session = ClusterSession::new(file, Credentials::new("admin", PASSWORD), session_options);
     let dir = tempdir::Dir::new();
     let mut ssh = SshOptions::default();
     ssh.shell.keystroke_delay = Duration::from_millis(5);
-    ssh.shell.startup_budget = Duration::from_secs(20);
+    ssh.shell.startup_budget = setup.startup_budget.unwrap_or(Duration::from_secs(20));
     let options = GatherOptions {
         ssh,
         os: Some(OsCredentials {
@@ -379,6 +385,8 @@ async fn privilege_zero_skips_what_needs_more_and_checks_the_rest() {
             "key-sizes",
             "ca-signed",
             "cert-reuse",
+            "sso",
+            "upgrade",
         ] {
             let c = check(&report, id);
             assert_eq!(c.status, Status::Skipped, "{id}: {text}");
@@ -391,6 +399,7 @@ async fn privilege_zero_skips_what_needs_more_and_checks_the_rest() {
             "served-itl-matches",
             "ntp",
             "version",
+            "dependants",
         ] {
             let c = check(&report, id);
             assert!(
@@ -399,6 +408,346 @@ async fn privilege_zero_skips_what_needs_more_and_checks_the_rest() {
             );
         }
         assert!(!report.any_failed(), "{text}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trust_list_and_group_faults_flag_their_checks() {
+    within(240, async {
+        for (fault, mixed, flags, id, words, (source, line)) in [
+            (
+                "single-member-group=CMG-2",
+                false,
+                vec![("callmanager-groups", Status::Warn)],
+                "callmanager-groups",
+                "single-member groups: CMG-2: only ucm-sub2; 12 phones in DP-2",
+                (
+                    "axl sql: select cmg.name as cmgroup",
+                    "cmgr=ucm-sub2 cmgroup=CMG-2 priority=1",
+                ),
+            ),
+            (
+                "itl-invalid=ucm-sub1",
+                false,
+                vec![("show-itl", Status::Fail)],
+                "show-itl",
+                "ucm-sub1:",
+                (
+                    "ssh ucm-sub1: show itl",
+                    "The ITL file could not be verified.",
+                ),
+            ),
+            (
+                "ctl-differs=ucm-sub1",
+                true,
+                vec![("show-ctl", Status::Fail)],
+                "show-ctl",
+                "CTL checksums differ",
+                (
+                    "ssh ucm-sub1: show ctl",
+                    "The CTL file was verified successfully.",
+                ),
+            ),
+        ] {
+            let (report, _dir) = preflight(Setup {
+                mixed,
+                ..Setup::faults(fault)
+            })
+            .await;
+            assert_eq!(
+                flagged(&report),
+                expect(&flags),
+                "{fault}: {}",
+                dump(&report)
+            );
+            let c = check(&report, id);
+            assert!(c.summary.contains(words), "{fault}: {c:?}");
+            assert!(evidence_has(c, source, line), "{fault}: {c:?}");
+        }
+        // The CMG-2 group lost its second member: the warning names the affected pool.
+        let (report, _dir) = preflight(Setup::faults("single-member-group=CMG-2")).await;
+        let c = check(&report, "callmanager-groups");
+        assert!(
+            !evidence_has(
+                c,
+                "axl sql: select cmg.name as cmgroup",
+                "cmgroup=CMG-2 priority=2"
+            ),
+            "{c:?}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hazard_faults_flag_upgrade_sso_and_dependants() {
+    within(240, async {
+        for (fault, flags, id, words, (source, line)) in [
+            (
+                "upgrade=ucm-sub1",
+                vec![("upgrade", Status::Fail)],
+                "upgrade",
+                "ucm-sub1: upgrade running (Upgrade Status: Upgrading)",
+                ("ssh ucm-sub1: utils system upgrade status", "Percent complete: 40"),
+            ),
+            (
+                "upgrade=ucm-sub2:installed",
+                vec![("upgrade", Status::Warn)],
+                "upgrade",
+                "ucm-sub2: inactive version 14.0.1.14900-155 is newer than the active 14.0.1.13900-155",
+                ("ssh ucm-sub2: show version inactive", "Inactive Master Version: 14.0.1.14900-155"),
+            ),
+            (
+                "sso=all",
+                vec![("sso", Status::Warn)],
+                "sso",
+                "ucm-pub: SSO Status: SAML SSO Enabled",
+                ("ssh ucm-sub2: utils sso status", "SSO Test Result = passed"),
+            ),
+            (
+                "secure-trunk=to-expressway:vcs-c.example.com",
+                vec![("dependants", Status::Warn)],
+                "dependants",
+                "TLS SIP trunk to-expressway to vcs-c.example.com:5061: the far end holds",
+                ("axl sql: select d.name, d.description, sp.name as secprofile", "address=vcs-c.example.com"),
+            ),
+            (
+                "imp=imp-pub",
+                vec![],
+                "dependants",
+                "IM and Presence imp-pub: learns the new tomcat",
+                ("axl sql: select pn.name, pn.description", "name=imp-pub"),
+            ),
+        ] {
+            let (report, _dir) = preflight(Setup::faults(fault)).await;
+            assert_eq!(
+                flagged(&report),
+                expect(&flags),
+                "{fault}: {}",
+                dump(&report)
+            );
+            let c = check(&report, id);
+            assert!(c.summary.contains(words), "{fault}: {c:?}");
+            assert!(evidence_has(c, source, line), "{fault}: {c:?}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_healthy_cluster_has_no_dependants_no_sso_and_no_upgrade() {
+    within(120, async {
+        let (report, _dir) = preflight(Setup::faults("")).await;
+        let ids: Vec<&str> = report.checks.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, itl_ops::preflight::CHECK_IDS);
+        let c = check(&report, "upgrade");
+        assert_eq!(c.status, Status::Pass, "{c:?}");
+        assert!(evidence_has(
+            c,
+            "ssh ucm-sub1: utils system upgrade status",
+            "Upgrade Status: Idle"
+        ));
+        assert!(evidence_has(
+            c,
+            "ssh ucm-sub1: show version inactive",
+            "Inactive Master Version: 14.0.1.12900-155"
+        ));
+        let c = check(&report, "sso");
+        assert_eq!(c.status, Status::Pass, "{c:?}");
+        assert!(evidence_has(
+            c,
+            "ssh ucm-pub: utils sso status",
+            "SSO Status: Disabled"
+        ));
+        let c = check(&report, "dependants");
+        assert_eq!(c.status, Status::Pass, "{c:?}");
+        assert_eq!(
+            c.summary,
+            "no IM and Presence node; no SIP trunk with a TLS profile"
+        );
+        assert!(evidence_has(
+            c,
+            "axl sql: select pn.name, pn.description",
+            "role=CUCM Voice/Video"
+        ));
+    })
+    .await;
+}
+
+#[test]
+fn an_unknown_group_is_refused_naming_the_groups() {
+    let options = SimOptions {
+        nodes: 3,
+        phones: 4,
+        key_bits: 1024,
+        faults: FaultSpec::parse("single-member-group=CMG-9").expect("spec"),
+        ..SimOptions::default()
+    };
+    let e = Cluster::build(&options).expect_err("no such group");
+    assert!(
+        e.to_string()
+            .contains("no CallManager group named CMG-9 (the groups are CMG-1, CMG-2)"),
+        "{e}"
+    );
+}
+
+/// The checks that read the admin CLI of a node that is not a TFTP node and not the
+/// publisher.
+const SUBSCRIBER_CLI_CHECKS: [&str; 9] = [
+    "version",
+    "key-sizes",
+    "fips",
+    "cert-reuse",
+    "ca-signed",
+    "sso",
+    "cert-expiry",
+    "ntp",
+    "upgrade",
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_host_key_fails_that_nodes_cli_checks_naming_both_fingerprints() {
+    within(120, async {
+        let sim = serve(&Setup::faults("")).await;
+        let file = sim.cluster_file();
+        let pinned = file.nodes[0].ssh_host_key_sha256.clone().expect("pin");
+        let actual = file.nodes[2].ssh_host_key_sha256.clone().expect("pin");
+        sim.shutdown().await;
+        let (report, _dir) = preflight(Setup {
+            wrong_pin: Some((2, 0)),
+            ..Setup::faults("")
+        })
+        .await;
+        let flags: Vec<(&str, Status)> = SUBSCRIBER_CLI_CHECKS
+            .iter()
+            .map(|id| (*id, Status::Fail))
+            .collect();
+        assert_eq!(flagged(&report), expect(&flags), "{}", dump(&report));
+        let c = check(&report, "ntp");
+        assert!(
+            c.summary
+                .contains("ucm-sub2: could not be read: admin CLI on ucm-sub2 (127.0.1.3:")
+                && c.summary.contains(&format!(
+                    "host key mismatch: expected {pinned}, the server presented {actual}"
+                )),
+            "{c:?}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_banner_slower_than_the_budget_is_a_timeout_naming_the_node() {
+    within(120, async {
+        let (report, _dir) = preflight(Setup {
+            startup_budget: Some(Duration::from_secs(2)),
+            ..Setup::faults("ssh-banner-delay=ucm-sub2:8")
+        })
+        .await;
+        let flags: Vec<(&str, Status)> = SUBSCRIBER_CLI_CHECKS
+            .iter()
+            .map(|id| (*id, Status::Fail))
+            .collect();
+        assert_eq!(flagged(&report), expect(&flags), "{}", dump(&report));
+        let c = check(&report, "version");
+        assert!(
+            c.summary
+                .contains("ucm-sub2: could not be read: admin CLI on ucm-sub2")
+                && c.summary.contains("no prompt within 2 s of logging in"),
+            "{c:?}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_dropped_mid_command_fails_that_nodes_cli_checks_with_the_reason() {
+    within(120, async {
+        let (report, _dir) = preflight(Setup::faults("ssh-drop=ucm-sub2")).await;
+        let flags: Vec<(&str, Status)> = SUBSCRIBER_CLI_CHECKS
+            .iter()
+            .map(|id| (*id, Status::Fail))
+            .collect();
+        assert_eq!(flagged(&report), expect(&flags), "{}", dump(&report));
+        let c = check(&report, "version");
+        assert!(
+            c.summary
+                .contains("session dropped during command \"show version active\""),
+            "{c:?}"
+        );
+        let c = check(&report, "ntp");
+        assert!(
+            c.summary.contains("ucm-sub2: could not be read: not run: the session was lost earlier (admin CLI on ucm-sub2"),
+            "{c:?}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pager_that_ignores_pagination_off_is_paged_through() {
+    within(120, async {
+        let (report, dir) = preflight(Setup::faults("pager-ignored=ucm-pub")).await;
+        assert_eq!(flagged(&report), expect(&[]), "{}", dump(&report));
+        let c = check(&report, "show-itl");
+        assert_eq!(c.status, Status::Pass, "{c:?}");
+        let evidence = c
+            .evidence
+            .iter()
+            .find(|e| e.source == "ssh ucm-pub: show itl")
+            .expect("ucm-pub's show itl");
+        // Longer than a page of 20 lines, complete and free of pager prompts.
+        assert!(evidence.lines.len() > 40, "{evidence:?}");
+        assert!(
+            evidence
+                .lines
+                .iter()
+                .all(|l| !l.contains("options:") && !l.contains("Press <enter>")),
+            "{evidence:?}"
+        );
+        assert!(
+            evidence
+                .lines
+                .iter()
+                .any(|l| l.contains("was verified successfully")),
+            "{evidence:?}"
+        );
+        drop(dir);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pager_ignored_keeps_paging_on_its_node_only() {
+    use itl_cucm::ssh::{AdminCli, HostKeyPin, SshTarget};
+    use itl_wire::admin_cli::Command;
+    within(60, async {
+        let sim = serve(&Setup::faults("pager-ignored=ucm-pub")).await;
+        let file = sim.cluster_file();
+        let mut options = SshOptions::default();
+        options.shell.keystroke_delay = Duration::from_millis(5);
+        let mut pages = Vec::new();
+        for node in &file.nodes[..2] {
+            let target = SshTarget {
+                addr: node.ssh_addr().expect("address").expect("ssh"),
+                node: node.name.clone(),
+                user: "admin".into(),
+                password: PASSWORD.into(),
+                host_key: HostKeyPin::parse(node.ssh_host_key_sha256.as_deref().expect("pin"))
+                    .expect("pin parses"),
+            };
+            let mut s = AdminCli::connect(&target, &options)
+                .await
+                .expect("connects");
+            let out = s.run(&Command::ShowItl).await.expect("show itl");
+            pages.push((out.pages, out.lines.len() > 40));
+            s.close().await;
+        }
+        sim.shutdown().await;
+        // ucm-pub pages (20 lines a page), ucm-sub1 honours pagination off.
+        assert!(pages[0].0 >= 2 && pages[0].1, "{pages:?}");
+        assert_eq!(pages[1], (0, true));
     })
     .await;
 }

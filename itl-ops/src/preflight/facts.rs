@@ -6,8 +6,10 @@ use itl_cucm::sweep::SweepReport;
 use itl_wire::admin_cli::parse::backup::BackupHistory;
 use itl_wire::admin_cli::parse::cert_own::OwnCertificate;
 use itl_wire::admin_cli::parse::replication::Replication;
+use itl_wire::admin_cli::parse::sso::SsoStatus;
 use itl_wire::admin_cli::parse::system::{FipsStatus, NtpStatus, VersionInfo};
 use itl_wire::admin_cli::parse::trust_list::ShowTrustList;
+use itl_wire::admin_cli::parse::upgrade::{InactiveVersion, UpgradeStatus};
 use itl_wire::soap::axl::Row;
 use itl_wire::soap::control_center::ServiceInfo;
 
@@ -93,6 +95,12 @@ pub struct NodeFacts {
     pub certs: Fact<Vec<(CertUnit, OwnCertificate)>>,
     /// What the node serves (TFTP nodes).
     pub served: Option<Fact<ServedFiles>>,
+    /// `show version inactive`.
+    pub version_inactive: Fact<InactiveVersion>,
+    /// `utils system upgrade status`.
+    pub upgrade: Fact<UpgradeStatus>,
+    /// `utils sso status`.
+    pub sso: Fact<SsoStatus>,
 }
 
 /// Everything the checks judge.
@@ -122,4 +130,8 @@ pub struct Facts {
     pub backups: Fact<BackupHistory>,
     /// The phone sweep (given with `--sweep`, or run).
     pub sweep: Fact<SweepReport>,
+    /// The servers (`processnode` with their roles): IM and Presence nodes are dependants.
+    pub process_nodes: Fact<Vec<Row>>,
+    /// SIP trunks with a TLS security profile, with their destinations.
+    pub secure_trunks: Fact<Vec<Row>>,
 }

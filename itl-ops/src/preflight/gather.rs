@@ -1,9 +1,12 @@
 //! The gatherers: every node at the same time, each over one admin-CLI session (`show
 //! version active`, `utils ntp status`, `utils fips status`, `show itl` / `show ctl` on TFTP
-//! nodes, `show cert list own` + `show cert own`; on the publisher also replication and DRS
-//! history), Control Center for services, AXL for the database parameters, the fetcher for
-//! what each TFTP node serves, and the phone sweep. Nothing here judges: a failure becomes a
-//! [`Missing`](super::facts::Missing) fact naming the source and the reason.
+//! nodes, `show cert list own` + `show cert own`, `show version inactive`, `utils system
+//! upgrade status`, `utils sso status`; on the publisher also replication and DRS history),
+//! Control Center for services, AXL for the database parameters, the servers and the TLS SIP
+//! trunks, the fetcher for what each TFTP node serves, and the phone sweep. Nothing here
+//! judges: a failure becomes a [`Missing`](super::facts::Missing) fact naming the source and
+//! the reason. A session that dropped or timed out is not reopened: every later command of
+//! that node carries the first error as its reason (a failure, not a skip).
 
 use std::path::PathBuf;
 
@@ -85,17 +88,26 @@ fn keep(lines: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// One node's admin-CLI session, or why it was lost.
+enum Shell {
+    Open(Box<AdminSession>),
+    Lost(String),
+}
+
 /// Runs `command` and parses it; privilege refusals are skips, everything else a failure.
 async fn cli<T>(
-    session: &mut Option<AdminSession>,
+    shell: &mut Shell,
     node: &str,
     command: Command,
     parse: impl FnOnce(&str) -> Result<T, ParseError>,
     raw: Option<&mut Vec<(String, Vec<String>)>>,
 ) -> Fact<T> {
     let source = ssh_source(node, &command);
-    let Some(s) = session.as_mut() else {
-        return missing(source, "no admin-CLI session on this node", true);
+    let s = match shell {
+        Shell::Open(s) => s,
+        Shell::Lost(reason) => {
+            return missing(source, format!("not run: {reason}"), false);
+        }
     };
     match s.run(&command).await {
         Ok(output) => {
@@ -113,11 +125,17 @@ async fn cli<T>(
                 e.kind(),
                 SshErrorKind::SessionDropped { .. } | SshErrorKind::CommandTimeout { .. }
             );
+            let reason = e.to_string();
             if dead {
                 // The shell is unusable afterwards: later commands say so.
-                *session = None;
+                if let Shell::Open(s) = std::mem::replace(
+                    shell,
+                    Shell::Lost(format!("the session was lost earlier ({reason})")),
+                ) {
+                    s.close().await;
+                }
             }
-            missing(source, e.to_string(), skip)
+            missing(source, reason, skip)
         }
     }
 }
@@ -165,8 +183,8 @@ async fn gather_node(
 ) -> (NodeFacts, Option<PublisherFacts>) {
     let name = node.name.as_str();
     let (mut cli_session, open_error) = match open(node, options.os.as_ref(), &options.ssh).await {
-        Ok(s) => (Some(s), None),
-        Err(reason) => (None, Some(reason)),
+        Ok(s) => (Shell::Open(Box::new(s)), None),
+        Err(reason) => (Shell::Lost(reason.0.clone()), Some(reason)),
     };
     // When the session could not be opened every CLI fact carries that reason.
     let no_session = |command: Command| -> Option<(String, String, bool)> {
@@ -245,7 +263,13 @@ async fn gather_node(
     } else {
         None
     };
-    if let Some(s) = cli_session.take() {
+    let version_inactive = run_cli!(
+        Command::VersionInactive,
+        parse::upgrade::parse_version_inactive
+    );
+    let upgrade = run_cli!(Command::UpgradeStatus, parse::upgrade::parse_upgrade_status);
+    let sso = run_cli!(Command::SsoStatus, parse::sso::parse);
+    if let Shell::Open(s) = cli_session {
         s.close().await;
     }
 
@@ -284,6 +308,9 @@ async fn gather_node(
             raw_outputs: raw,
             certs,
             served: None,
+            version_inactive,
+            upgrade,
+            sso,
         },
         publisher,
     )
@@ -426,13 +453,24 @@ pub async fn gather(session: &ClusterSession, options: &GatherOptions) -> Facts 
             gather_sql(session, sql::PHONES_PER_POOL_AND_CM_GROUP),
             gather_sql(session, sql::PHONE_LSC),
             gather_sql(session, &interaction_sql),
+            gather_sql(session, sql::PROCESS_NODES),
+            gather_sql(session, sql::SECURE_SIP_TRUNKS),
         )
     };
     let sweep = gather_sweep(session, &options.sweep);
     let (
         nodes,
         served,
-        (rollback, security_mode, cm_group_members, phones_per_pool, phone_lsc, phone_interaction),
+        (
+            rollback,
+            security_mode,
+            cm_group_members,
+            phones_per_pool,
+            phone_lsc,
+            phone_interaction,
+            process_nodes,
+            secure_trunks,
+        ),
         sweep,
     ) = futures::join!(nodes, served, params, sweep);
 
@@ -471,5 +509,7 @@ pub async fn gather(session: &ClusterSession, options: &GatherOptions) -> Facts 
         replication,
         backups,
         sweep,
+        process_nodes,
+        secure_trunks,
     }
 }

@@ -29,7 +29,7 @@ pub mod gather;
 pub mod report;
 
 pub use archive::{ArchiveError, write_archive};
-pub use checks::{Thresholds, run_checks};
+pub use checks::{CHECK_IDS, Thresholds, run_checks};
 pub use facts::{Fact, Facts, Missing, NodeFacts, Observed};
 pub use gather::{GatherOptions, OsCredentials, SweepInput, gather};
 pub use report::{CheckResult, Evidence, PreflightReport, SCHEMA, Status};

@@ -41,6 +41,22 @@ pub enum AssignError {
         /// The name.
         name: String,
     },
+    /// A `single-member-group` fault names a CallManager group the cluster does not have.
+    #[error("fault {fault}: no CallManager group named {name} (the groups are {known})")]
+    UnknownGroup {
+        /// The fault as written.
+        fault: String,
+        /// The name.
+        name: String,
+        /// The groups the cluster has.
+        known: String,
+    },
+    /// A fault that needs a mixed-mode cluster on a non-secure one.
+    #[error("fault {fault}: needs a mixed-mode cluster (--mixed)")]
+    NeedsMixed {
+        /// The fault as written.
+        fault: String,
+    },
     /// A named node is not in the cluster.
     #[error("fault {kind}: no node named {name}")]
     UnknownNode {

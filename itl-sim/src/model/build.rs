@@ -251,6 +251,37 @@ impl Cluster {
             });
         }
 
+        // `single-member-group`: the group keeps its first member only.
+        for fault in &options.faults.checks {
+            match fault {
+                crate::faults::CheckFault::SingleMemberGroup { group } => {
+                    let Some(g) = cm_groups
+                        .iter_mut()
+                        .find(|g| g.name.eq_ignore_ascii_case(group))
+                    else {
+                        return Err(crate::faults::AssignError::UnknownGroup {
+                            fault: fault.to_string(),
+                            name: group.clone(),
+                            known: cm_groups
+                                .iter()
+                                .map(|g| g.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        }
+                        .into());
+                    };
+                    g.members.truncate(1);
+                }
+                crate::faults::CheckFault::CtlDiffers { .. } if !options.mixed => {
+                    return Err(crate::faults::AssignError::NeedsMixed {
+                        fault: fault.to_string(),
+                    }
+                    .into());
+                }
+                _ => {}
+            }
+        }
+
         let settings = Settings {
             generation: options.generation,
             security_mode: if options.mixed {

@@ -29,7 +29,7 @@ use itl_wire::soap::axl_version::{
     unsupported_version_fault,
 };
 use itl_wire::soap::envelope::parse_request_envelope;
-use itl_wire::soap::process_node::{ENTERPRISE_WIDE_DATA, ROLE_VOICE_VIDEO};
+use itl_wire::soap::process_node::{ENTERPRISE_WIDE_DATA, ROLE_IM_AND_PRESENCE, ROLE_VOICE_VIDEO};
 
 use crate::model::snapshot::PhoneSnapshot;
 use crate::model::{Cluster, version_string};
@@ -67,6 +67,7 @@ enum Query {
     ItlTables,
     CertificateParams,
     ProcessNodes,
+    SecureSipTrunks,
     Param(String),
 }
 
@@ -100,6 +101,7 @@ impl AxlService {
             (sql::ITL_TABLES, Query::ItlTables),
             (sql::CERTIFICATE_PARAMS, Query::CertificateParams),
             (sql::PROCESS_NODES, Query::ProcessNodes),
+            (sql::SECURE_SIP_TRUNKS, Query::SecureSipTrunks),
         ]
         .into_iter()
         .map(|(text, q)| (strip_order_by(&normalise(text)).to_owned(), q))
@@ -473,8 +475,43 @@ fn rows_for(query: &Query, c: &Cluster) -> Vec<Row> {
                     ("role", ROLE_VOICE_VIDEO.to_owned()),
                 ]
             }));
+            // `imp=<name>`: IM and Presence nodes after the CUCM nodes.
+            let imp = c.faults().checks.iter().filter_map(|f| match f {
+                crate::faults::CheckFault::Imp { name } => Some(name.clone()),
+                _ => None,
+            });
+            for (i, name) in imp.enumerate() {
+                rows.push(vec![
+                    ("name", name),
+                    ("description", "IM and Presence".to_owned()),
+                    ("nodeid", (c.nodes().len() + 2 + i).to_string()),
+                    ("systemnode", "f".to_owned()),
+                    ("role", ROLE_IM_AND_PRESENCE.to_owned()),
+                ]);
+            }
             rows
         }
+        // `secure-trunk=<name>:<host>`: one TLS SIP trunk per fault (profile name ours).
+        Query::SecureSipTrunks => c
+            .faults()
+            .checks
+            .iter()
+            .filter_map(|f| match f {
+                crate::faults::CheckFault::SecureTrunk { name, host } => Some(vec![
+                    ("name", name.clone()),
+                    ("description", format!("SIP trunk to {host}")),
+                    (
+                        "secprofile",
+                        "Encrypted SIP Trunk Security Profile".to_owned(),
+                    ),
+                    ("secmode", "Encrypted".to_owned()),
+                    ("transport", "TLS".to_owned()),
+                    ("address", host.clone()),
+                    ("port", "5061".to_owned()),
+                ]),
+                _ => None,
+            })
+            .collect(),
         Query::Param(name) => {
             let value = match name.as_str() {
                 "ClusterSecurityMode" => match c.settings().security_mode {
@@ -529,6 +566,8 @@ mod tests {
             "select cmg.name as cmgroup, cm.name as cmgr, cmgm.priority from callmanagergroupmember as cmgm inner join callmanagergroup as cmg on cmgm.fkcallmanagergroup = cmg.pkid inner join callmanager as cm on cmgm.fkcallmanager = cm.pkid order by cmg.name"
         ));
         assert!(is_supported(&sql::processconfig_param("O'Brien")));
+        assert!(is_supported(sql::SECURE_SIP_TRUNKS));
+        assert!(is_supported(sql::PROCESS_NODES));
         assert!(!is_supported("select name from device"));
         assert!(!is_supported("delete from device"));
         assert!(!is_supported(

@@ -21,6 +21,9 @@
 //! | `show version active`, `show network cluster` | 0 | — | 60 s (inferred) | §6.2 |
 //! | `utils ntp status` | 0 (inferred) | — | 60 s (inferred) | §6.2 |
 //! | `utils fips status` | 1 (inferred) | — | 60 s (inferred) | §6.5 |
+//! | `show version inactive` | 0 (inferred, as `show version active`) | — | 60 s (inferred) | §6.2 (sibling of `show version active`) |
+//! | `utils system upgrade status` | 1 (inferred) | — | 60 s (inferred) | inferred |
+//! | `utils sso status` | 1 (inferred) | — | 60 s (inferred) | inferred |
 //!
 //! The localkey prompts are unknown (`cucm-interfaces.md` §9, question 4): we expect the
 //! `(y/n):` style of their `utils ctl` sibling. If a real node asks another style, the
@@ -128,6 +131,12 @@ pub enum Command {
     NtpStatus,
     /// `utils fips status`.
     FipsStatus,
+    /// `show version inactive`.
+    VersionInactive,
+    /// `utils system upgrade status`.
+    UpgradeStatus,
+    /// `utils sso status`.
+    SsoStatus,
 }
 
 /// An argument that cannot be typed safely.
@@ -230,6 +239,9 @@ impl Command {
             Command::NetworkCluster => "show network cluster".into(),
             Command::NtpStatus => "utils ntp status".into(),
             Command::FipsStatus => "utils fips status".into(),
+            Command::VersionInactive => "show version inactive".into(),
+            Command::UpgradeStatus => "utils system upgrade status".into(),
+            Command::SsoStatus => "utils sso status".into(),
         })
     }
 
@@ -268,6 +280,7 @@ impl Command {
             Command::ShowItl
             | Command::ShowCtl
             | Command::VersionActive
+            | Command::VersionInactive
             | Command::NetworkCluster
             | Command::NtpStatus => Privilege::Ordinary,
             Command::ItlResetLocalkey | Command::CtlResetLocalkey => Privilege::Full,
@@ -361,6 +374,9 @@ mod tests {
             (Command::NetworkCluster, "show network cluster"),
             (Command::NtpStatus, "utils ntp status"),
             (Command::FipsStatus, "utils fips status"),
+            (Command::VersionInactive, "show version inactive"),
+            (Command::UpgradeStatus, "utils system upgrade status"),
+            (Command::SsoStatus, "utils sso status"),
         ];
         for (command, text) in cases {
             assert_eq!(command.render().as_deref(), Ok(text));
@@ -404,6 +420,10 @@ mod tests {
         );
         assert_eq!(Command::ShowItl.expected_confirmation(), None);
         assert_eq!(Command::ShowItl.privilege(), Privilege::Ordinary);
+        assert_eq!(Command::VersionInactive.privilege(), Privilege::Ordinary);
+        assert_eq!(Command::UpgradeStatus.privilege(), Privilege::Advanced);
+        assert_eq!(Command::SsoStatus.privilege(), Privilege::Advanced);
+        assert!(!Command::UpgradeStatus.changes_state());
         assert_eq!(Command::ItlResetLocalkey.privilege(), Privilege::Full);
         assert_eq!(
             Command::CertOwn(CertUnit::Capf).privilege(),

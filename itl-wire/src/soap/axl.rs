@@ -321,6 +321,14 @@ pub mod sql {
     /// `role`; the role names are inferred, see [`crate::soap::process_node`]).
     pub const PROCESS_NODES: &str = "select pn.name, pn.description, pn.nodeid, pn.systemnode, tpr.name as role from processnode as pn left join typeprocessnoderole as tpr on pn.tkprocessnoderole = tpr.enum order by pn.nodeid";
 
+    /// (inferred) SIP trunks whose security profile uses TLS transport, with each trunk's
+    /// destinations (columns `name`, `description`, `secprofile`, `secmode`, `transport`,
+    /// `address`, `port`): the far ends (Expressway, Unity Connection, another cluster) that
+    /// hold this cluster's CallManager certificate. The documents give no such query: the
+    /// `typeclass` name `Trunk`, the `typetransport` name `TLS` and the `sipdevice` /
+    /// `siptrunkdestination` joins are unverified against a Data Dictionary.
+    pub const SECURE_SIP_TRUNKS: &str = "select d.name, d.description, sp.name as secprofile, tdsm.name as secmode, tt.name as transport, std.address, std.port from device as d inner join typeclass as tc on d.tkclass = tc.enum inner join securityprofile as sp on d.fksecurityprofile = sp.pkid inner join typedevicesecuritymode as tdsm on sp.tkdevicesecuritymode = tdsm.enum inner join typetransport as tt on sp.tktransport = tt.enum left join sipdevice as sd on sd.fkdevice = d.pkid left join siptrunkdestination as std on std.fksipdevice = sd.pkid where tc.name = 'Trunk' and tt.name = 'TLS' order by d.name";
+
     /// (inferred) The processconfig name of the enterprise parameter "Phone Interaction on
     /// Certificate Update" (14+): the documents do not give it (`cucm-interfaces.md` §9 item
     /// 2); read with [`processconfig_param`]. Values (inferred): `0` automatic, `1` manual.

@@ -7,6 +7,7 @@
 
 mod certs;
 mod cli;
+mod hazards;
 mod lists;
 mod params;
 mod phones;
@@ -16,6 +17,7 @@ use super::report::{CheckResult, Evidence, Status};
 
 pub use certs::{ca_signed, cert_expiry, cert_reuse, key_sizes};
 pub use cli::{backups, db_replication, fips, ntp, services};
+pub use hazards::{IMP_LEARNS, TRUNK_LEARNS, dependants, sso, upgrade};
 pub use lists::{itl_size, served_itl_matches, show_ctl, show_itl};
 pub use params::{
     callmanager_groups, lsc, mixed_mode, phone_interaction, rollback_parameter, version,
@@ -43,8 +45,8 @@ impl Default for Thresholds {
     }
 }
 
-/// Every implemented check, in checklist order (`trust-and-procedure.md` §4, then the
-/// hazards).
+/// Every check, in checklist order (`trust-and-procedure.md` §4, then the hazards): the 25
+/// ids of [`CHECK_IDS`].
 pub fn run_checks(facts: &Facts, thresholds: &Thresholds) -> Vec<CheckResult> {
     vec![
         rollback_parameter(facts),
@@ -66,11 +68,43 @@ pub fn run_checks(facts: &Facts, thresholds: &Thresholds) -> Vec<CheckResult> {
         fips(facts),
         cert_reuse(facts),
         ca_signed(facts),
+        dependants(facts),
+        sso(facts),
         itl_size(facts),
         cert_expiry(facts, thresholds),
         ntp(facts),
+        upgrade(facts),
     ]
 }
+
+/// The check ids, in the order [`run_checks`] returns them.
+pub const CHECK_IDS: [&str; 25] = [
+    "rollback-parameter",
+    "callmanager-groups",
+    "lsc",
+    "mixed-mode",
+    "phone-trust",
+    "db-replication",
+    "backups",
+    "show-ctl",
+    "show-itl",
+    "registration",
+    "services",
+    "version",
+    "phone-interaction",
+    "key-sizes",
+    "phone-classes",
+    "served-itl-matches",
+    "fips",
+    "cert-reuse",
+    "ca-signed",
+    "dependants",
+    "sso",
+    "itl-size",
+    "cert-expiry",
+    "ntp",
+    "upgrade",
+];
 
 /// A result.
 pub(crate) fn result(

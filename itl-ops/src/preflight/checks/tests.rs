@@ -48,6 +48,9 @@ fn node(name: &str, publisher: bool) -> NodeFacts {
         raw_outputs: Vec::new(),
         certs: skip!("show cert own"),
         served: None,
+        version_inactive: skip!("show version inactive"),
+        upgrade: skip!("utils system upgrade status"),
+        sso: skip!("utils sso status"),
     }
 }
 
@@ -123,6 +126,19 @@ fn facts(nodes: usize) -> Facts {
             Vec::new(),
         ),
         sweep: missing("sweep", "no sweep given or run", true),
+        process_nodes: observed(
+            rows(&[
+                &[("name", "EnterpriseWideData"), ("systemnode", "t")],
+                &[
+                    ("name", "cucm-55"),
+                    ("systemnode", "f"),
+                    ("role", "CUCM Voice/Video"),
+                ],
+            ]),
+            "axl sql: processnode",
+            Vec::new(),
+        ),
+        secure_trunks: observed(Vec::new(), "axl sql: trunks", Vec::new()),
     }
 }
 
@@ -546,4 +562,174 @@ fn phone_classes_inform_on_7940_and_pages_without_trust_and_pass_otherwise() {
     // Reject twin: no sweep at all is not a pass.
     f.sweep = missing("sweep", "no sweep given or run", true);
     assert_eq!(phone_classes(&f, &t).status, Status::Skipped);
+}
+
+#[test]
+fn run_checks_gives_the_25_ids_in_checklist_order() {
+    let ids: Vec<String> = run_checks(&facts(2), &Thresholds::default())
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(ids, CHECK_IDS);
+    let unique: std::collections::BTreeSet<&str> = CHECK_IDS.iter().copied().collect();
+    assert_eq!(unique.len(), 25);
+}
+
+fn with_cli<T>(text: &str, parse: impl Fn(&str) -> Result<T, parse::ParseError>) -> Fact<T> {
+    observed(parse(text).expect("parses"), "ssh cucm-55: cmd", Vec::new())
+}
+
+fn upgrade_facts(status: &str, inactive: &str) -> Facts {
+    let mut f = facts(2);
+    for n in &mut f.nodes {
+        n.version = with_cli(
+            "Active Master Version: 14.0.1.13900-155\n",
+            parse::system::parse_version,
+        );
+        n.upgrade = with_cli(
+            "Upgrade Status: Idle\n",
+            parse::upgrade::parse_upgrade_status,
+        );
+        n.version_inactive = with_cli(
+            "Inactive Master Version: 14.0.1.12900-155\n",
+            parse::upgrade::parse_version_inactive,
+        );
+    }
+    f.nodes[1].upgrade = with_cli(status, parse::upgrade::parse_upgrade_status);
+    f.nodes[1].version_inactive = with_cli(inactive, parse::upgrade::parse_version_inactive);
+    f
+}
+
+#[test]
+fn an_upgrade_running_fails_a_pending_switch_version_warns_idle_passes() {
+    let older = "Inactive Master Version: 14.0.1.12900-155\n";
+    let newer = "Inactive Master Version: 14.0.1.14900-8\n";
+    let idle = upgrade(&upgrade_facts("Upgrade Status: Idle\n", older));
+    assert_eq!(idle.status, Status::Pass, "{idle:?}");
+    assert_eq!(idle.summary, "no upgrade running or pending on any node");
+    let none = upgrade(&upgrade_facts(
+        "Upgrade Status: Idle\n",
+        "Inactive Master Version:\n",
+    ));
+    assert_eq!(none.status, Status::Pass, "{none:?}");
+
+    let running = upgrade(&upgrade_facts(
+        "Upgrade Status: Upgrading\nPercent complete: 40\n",
+        older,
+    ));
+    assert_eq!(running.status, Status::Fail);
+    assert_eq!(
+        running.summary,
+        "cucm-57: upgrade running (Upgrade Status: Upgrading)"
+    );
+    assert!(running.action.starts_with("Stop"));
+
+    let pending = upgrade(&upgrade_facts("Upgrade Status: Idle\n", newer));
+    assert_eq!(pending.status, Status::Warn);
+    assert_eq!(
+        pending.summary,
+        "cucm-57: inactive version 14.0.1.14900-8 is newer than the active 14.0.1.13900-155"
+    );
+    let completed = upgrade(&upgrade_facts(
+        "Upgrade Status: Upgrade completed; switch version to activate\n",
+        newer,
+    ));
+    assert_eq!(completed.status, Status::Warn);
+    assert!(completed.summary.contains("switch-version pending"));
+    let failed = upgrade(&upgrade_facts("Upgrade Status: Failed\n", older));
+    assert_eq!(failed.status, Status::Warn);
+
+    let mut refused = upgrade_facts("Upgrade Status: Idle\n", older);
+    refused.nodes[0].upgrade = missing(
+        "ssh cucm-55: utils system upgrade status",
+        "privilege insufficient",
+        true,
+    );
+    let r = upgrade(&refused);
+    assert_eq!(r.status, Status::Skipped, "{r:?}");
+    assert!(
+        r.summary
+            .contains("cucm-55: not checked: privilege insufficient")
+    );
+}
+
+#[test]
+fn sso_enabled_warns_naming_the_node_disabled_passes() {
+    let mut f = facts(2);
+    for n in &mut f.nodes {
+        n.sso = with_cli("SSO Status: Disabled\n", parse::sso::parse);
+    }
+    let off = sso(&f);
+    assert_eq!(off.status, Status::Pass);
+    assert_eq!(off.summary, "SAML SSO is disabled on every node");
+    f.nodes[0].sso = with_cli(
+        "SSO Status: SAML SSO Enabled\nSSO Test Result = passed\n",
+        parse::sso::parse,
+    );
+    let on = sso(&f);
+    assert_eq!(on.status, Status::Warn);
+    assert_eq!(on.summary, "cucm-55: SSO Status: SAML SSO Enabled");
+    assert!(on.action.contains("IdP"));
+    f.nodes[1].sso = missing("ssh cucm-57: utils sso status", "no answer", false);
+    assert_eq!(sso(&f).status, Status::Fail);
+}
+
+#[test]
+fn dependants_list_what_each_must_learn() {
+    let f = facts(2);
+    let none = dependants(&f);
+    assert_eq!(none.status, Status::Pass, "{none:?}");
+    assert_eq!(
+        none.summary,
+        "no IM and Presence node; no SIP trunk with a TLS profile"
+    );
+
+    let mut f = facts(2);
+    f.process_nodes = observed(
+        rows(&[
+            &[("name", "cucm-55"), ("role", "CUCM Voice/Video")],
+            &[("name", "imp-pub"), ("role", "CUCM IM and Presence")],
+        ]),
+        "axl sql: processnode",
+        Vec::new(),
+    );
+    let imp = dependants(&f);
+    assert_eq!(imp.status, Status::Info, "{imp:?}");
+    assert_eq!(
+        imp.summary,
+        format!("IM and Presence imp-pub: {IMP_LEARNS}; no SIP trunk with a TLS profile")
+    );
+
+    f.secure_trunks = observed(
+        rows(&[
+            &[("name", "to-vcs"), ("address", "vcs-c1"), ("port", "5061")],
+            &[("name", "to-vcs"), ("address", "vcs-c2"), ("port", "5061")],
+            &[("name", "to-cuc"), ("address", ""), ("port", "")],
+        ]),
+        "axl sql: trunks",
+        Vec::new(),
+    );
+    let trunks = dependants(&f);
+    assert_eq!(trunks.status, Status::Warn);
+    assert!(
+        trunks.summary.contains(&format!(
+            "TLS SIP trunk to-vcs to vcs-c1:5061, vcs-c2:5061: the far end {TRUNK_LEARNS}"
+        )),
+        "{trunks:?}"
+    );
+    assert!(trunks.summary.contains("TLS SIP trunk to-cuc: the far end"));
+
+    let mut f = facts(2);
+    f.secure_trunks = missing("axl sql: trunks", "SQL error", false);
+    let r = dependants(&f);
+    assert_eq!(r.status, Status::Fail);
+    assert!(r.summary.contains("TLS SIP trunks not read: SQL error"));
+    f.process_nodes = observed(rows(&[&[("name", "")]]), "axl sql: processnode", Vec::new());
+    f.secure_trunks = observed(Vec::new(), "axl sql: trunks", Vec::new());
+    let bad = dependants(&f);
+    assert_eq!(bad.status, Status::Fail);
+    assert!(
+        bad.summary.contains("processnode row 1: no name"),
+        "{bad:?}"
+    );
 }

@@ -6,7 +6,8 @@
 //!
 //! | command | privilege | pager |
 //! |---|---|---|
-//! | `show version active`, `show network cluster`, `utils ntp status` | 0 | press |
+//! | `show version active`, `show version inactive`, `show network cluster`, `utils ntp status` | 0 | press |
+//! | `utils system upgrade status`, `utils sso status` | 1 | press |
 //! | `show itl`, `show ctl` | 0 | lines (`options: q=quit, n=next … (lines A - B of C) :`) |
 //! | `utils fips status`, `set cli pagination off\|on` | 1 | — |
 //! | `show cert list own\|trust`, `utils service list`, `utils dbreplication runtimestate`, `utils disaster_recovery history\|status backup` | 1 | press (`Press <enter> for 1 line, <space> for one page, or <q> to quit`) |
@@ -20,11 +21,17 @@
 //! `Executed command unsuccessfully`. Insufficient privilege prints our own sentence
 //! (inferred). On a subscriber `utils service restart` gives the prompt back after
 //! `[STARTING]` (§6.5) although the model has restarted the service.
+//!
+//! Node faults ([`outputs::SshFaults`]): `ssh-banner-delay=<node>:<secs>` replaces the banner
+//! delay; `ssh-drop=<node>` closes the connection after the first line of the first paged
+//! command's output; `pager-ignored=<node>` answers `set cli pagination off` as usual but
+//! keeps paging, [`IGNORED_PAGER_PAGE`] lines a page whatever the terminal's height.
 
 use itl_core::cucm::Service;
 use itl_core::cucm::{CertUnit, Generation};
 use std::time::Duration;
 
+use crate::faults::checks::IGNORED_PAGER_PAGE;
 use crate::server::SimHandle;
 
 use super::outputs;
@@ -53,6 +60,7 @@ pub struct Cli {
     /// Delay before the banner.
     pub banner_delay: Duration,
     pagination: bool,
+    faults: outputs::SshFaults,
 }
 
 /// The outcome of one command line.
@@ -77,14 +85,20 @@ impl Cli {
             privilege,
             banner_delay,
             pagination: true,
+            faults: outputs::SshFaults::default(),
         }
     }
 
     /// Runs the session until `exit` or the channel closes.
     pub async fn run(&mut self, term: &mut Term) {
+        self.faults = self.sim.read(|c| outputs::ssh_faults(c, self.node));
         term.send("Command Line Interface is starting up, please wait ...\n\n")
             .await;
-        tokio::time::sleep(self.banner_delay).await;
+        let delay = self
+            .faults
+            .banner_delay_secs
+            .map_or(self.banner_delay, |s| Duration::from_secs(u64::from(s)));
+        tokio::time::sleep(delay).await;
         let version = self
             .sim
             .read(|c| crate::model::version_string(c.settings().generation).to_owned());
@@ -133,7 +147,16 @@ impl Cli {
     }
 
     async fn paged(&self, term: &mut Term, lines: Vec<String>, style: PagerStyle) -> bool {
-        let page = term.rows.saturating_sub(1).max(1) as usize;
+        if self.faults.drop {
+            // `ssh-drop`: the first line, then the connection goes away.
+            term.send_lines(lines.get(..1).unwrap_or_default()).await;
+            return false;
+        }
+        let page = if self.faults.pager_ignored {
+            IGNORED_PAGER_PAGE
+        } else {
+            term.rows.saturating_sub(1).max(1) as usize
+        };
         let total = lines.len();
         if !self.pagination || total <= page {
             term.send_lines(&lines).await;
@@ -231,6 +254,20 @@ impl Cli {
                 let lines = self.sim.read(outputs::version);
                 self.paged(term, lines, PagerStyle::Press).await
             }
+            ["show", "version", "inactive"] => {
+                let lines = self.sim.read(|c| outputs::version_inactive(c, self.node));
+                self.paged(term, lines, PagerStyle::Press).await
+            }
+            ["utils", "system", "upgrade", "status"] => {
+                require!(1);
+                let lines = self.sim.read(|c| outputs::upgrade_status(c, self.node));
+                self.paged(term, lines, PagerStyle::Press).await
+            }
+            ["utils", "sso", "status"] => {
+                require!(1);
+                let lines = self.sim.read(|c| outputs::sso_status(c, self.node));
+                self.paged(term, lines, PagerStyle::Press).await
+            }
             ["show", "network", "cluster"] => {
                 let lines = self.sim.read(outputs::network_cluster);
                 self.paged(term, lines, PagerStyle::Press).await
@@ -244,7 +281,7 @@ impl Cli {
                 self.paged(term, lines, PagerStyle::Lines).await
             }
             ["show", "ctl"] => {
-                let lines = self.sim.read(outputs::show_ctl);
+                let lines = self.sim.read(|c| outputs::show_ctl_on(c, self.node));
                 self.paged(term, lines, PagerStyle::Lines).await
             }
             ["utils", "fips", "status"] => {
@@ -255,7 +292,8 @@ impl Cli {
             }
             ["set", "cli", "pagination", on_off @ ("on" | "off")] => {
                 require!(1);
-                self.pagination = *on_off == "on";
+                // `pager-ignored`: the answer is the same, the pager stays.
+                self.pagination = *on_off == "on" || self.faults.pager_ignored;
                 term.send(&format!("Automatic pagination is turned {on_off}\n\n"))
                     .await;
                 true

@@ -6,14 +6,15 @@
 //! README: `show version active`, `show network cluster`, `utils ntp status`, `utils fips
 //! status`, the block format of `show cert list` before 14, the `show cert list trust`
 //! descriptions, the framing of `show cert own`, the DRS device and feature names, the SQL
-//! error, and every refusal sentence.
+//! error, `show version inactive`, `utils system upgrade status`, `utils sso status`, and
+//! every refusal sentence.
 
 use itl_core::UnixTime;
 use itl_core::cucm::{CertUnit, ClusterSecurityMode, Generation, ServiceStatus};
 use itl_core::render::{RenderOptions, render};
 use itl_core::{TrustList, verify};
 
-use crate::faults::{BackupFault, CheckFault, checks::STALE_BACKUP_DAYS};
+use crate::faults::{BackupFault, CheckFault, UpgradeStage, checks::STALE_BACKUP_DAYS};
 use crate::model::{Cluster, SIM_SERVICES};
 
 /// The check faults of the cluster (`--faults`).
@@ -53,6 +54,114 @@ pub fn version(c: &Cluster) -> Vec<String> {
         "Active Version Installed Software Options:".into(),
         "No Installed Software Options Found.".into(),
     ]
+}
+
+/// The node's `upgrade` fault, if any.
+fn upgrade_stage(c: &Cluster, node: usize) -> Option<UpgradeStage> {
+    let name = node_name(c, node);
+    faults(c).iter().find_map(|f| match f {
+        CheckFault::Upgrade { node, stage } if node.matches(name) => Some(*stage),
+        _ => None,
+    })
+}
+
+/// `version` with its fourth number moved by `delta` thousand (`14.0.1.13900-155` → `14.0.1.
+/// 14900-155` for 1): the release before or after the active one.
+fn other_version(version: &str, delta: i64) -> String {
+    let mut parts: Vec<String> = version.split('.').map(str::to_owned).collect();
+    if let Some(fourth) = parts.get_mut(3) {
+        let (build, rest) = fourth.split_once('-').unwrap_or((fourth.as_str(), ""));
+        if let Ok(n) = build.parse::<i64>() {
+            let moved = (n + delta * 1000).max(0);
+            *fourth = if rest.is_empty() {
+                moved.to_string()
+            } else {
+                format!("{moved}-{rest}")
+            };
+        }
+    }
+    parts.join(".")
+}
+
+/// `show version inactive` (inferred): the release before the active one, or with
+/// `upgrade=<node>:installed` the newer release waiting for a switch-version.
+pub fn version_inactive(c: &Cluster, node: usize) -> Vec<String> {
+    let active = crate::model::version_string(c.settings().generation);
+    let delta = if upgrade_stage(c, node) == Some(UpgradeStage::Installed) {
+        1
+    } else {
+        -1
+    };
+    vec![
+        format!("Inactive Master Version: {}", other_version(active, delta)),
+        "Inactive Version Installed Software Options:".into(),
+        "No Installed Software Options Found.".into(),
+    ]
+}
+
+/// `utils system upgrade status` (inferred): idle; with `upgrade=<node>` an upgrade to the
+/// next release at 40 %, with `upgrade=<node>:installed` completed, waiting for a
+/// switch-version.
+pub fn upgrade_status(c: &Cluster, node: usize) -> Vec<String> {
+    let next = other_version(crate::model::version_string(c.settings().generation), 1);
+    match upgrade_stage(c, node) {
+        None => vec!["Upgrade Status: Idle".into()],
+        Some(UpgradeStage::Running) => vec![
+            "Upgrade Status: Upgrading".into(),
+            format!("Upgrade file: UCSInstall_UCOS_{next}.sgn.iso"),
+            "Percent complete: 40".into(),
+        ],
+        Some(UpgradeStage::Installed) => vec![
+            "Upgrade Status: Upgrade completed; switch version to activate".into(),
+            format!("Upgrade file: UCSInstall_UCOS_{next}.sgn.iso"),
+        ],
+    }
+}
+
+/// `utils sso status` (inferred): disabled, or enabled with the `sso=<node>` fault.
+pub fn sso_status(c: &Cluster, node: usize) -> Vec<String> {
+    let name = node_name(c, node);
+    if !faults(c)
+        .iter()
+        .any(|f| matches!(f, CheckFault::Sso { node } if node.matches(name)))
+    {
+        return vec!["SSO Status: Disabled".into()];
+    }
+    let date = UnixTime::from_secs_u64(c.now().saturating_sub(30 * 86_400)).to_cli_date();
+    vec![
+        "SSO Status: SAML SSO Enabled".into(),
+        format!("IdP Metadata Imported Date = {date}"),
+        format!("SP Metadata Exported Date = {date}"),
+        "SSO Test Result = passed".into(),
+    ]
+}
+
+/// How the node's admin CLI misbehaves (`ssh-banner-delay`, `ssh-drop`, `pager-ignored`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SshFaults {
+    /// Seconds before the Welcome banner, replacing the server's delay.
+    pub banner_delay_secs: Option<u32>,
+    /// Close the connection after the first line of a command's output.
+    pub drop: bool,
+    /// Keep paging after `set cli pagination off`, 20 lines a page.
+    pub pager_ignored: bool,
+}
+
+/// The node's SSH faults.
+pub fn ssh_faults(c: &Cluster, node: usize) -> SshFaults {
+    let name = node_name(c, node);
+    let mut out = SshFaults::default();
+    for f in faults(c) {
+        match f {
+            CheckFault::SshBannerDelay { node, secs } if node.matches(name) => {
+                out.banner_delay_secs = Some(*secs);
+            }
+            CheckFault::SshDrop { node } if node.matches(name) => out.drop = true,
+            CheckFault::PagerIgnored { node } if node.matches(name) => out.pager_ignored = true,
+            _ => {}
+        }
+    }
+    out
 }
 
 /// `show network cluster` (inferred).
@@ -326,7 +435,7 @@ fn render_list(bytes: &[u8], built_at: u64) -> Option<Vec<String>> {
 /// without one prints the §11.1 "no file" lines with ITL in place of CTL (inferred).
 pub fn show_itl(c: &Cluster, node: usize) -> Vec<String> {
     match c
-        .served_itl(node)
+        .node_itl(node)
         .and_then(|f| render_list(&f.bytes, f.built_at))
     {
         Some(lines) => lines,
@@ -338,9 +447,18 @@ pub fn show_itl(c: &Cluster, node: usize) -> Vec<String> {
     }
 }
 
-/// `show ctl`: the cluster's served CTL, or the §11.1 "no file" lines.
+/// `show ctl` on the publisher.
 pub fn show_ctl(c: &Cluster) -> Vec<String> {
-    match c.served_ctl().and_then(|f| render_list(&f.bytes, f.built_at)) {
+    show_ctl_on(c, 0)
+}
+
+/// `show ctl` on `node`: the CTL the node serves (the cluster's, or with `ctl-differs` the
+/// previous one), or the §11.1 "no file" lines.
+pub fn show_ctl_on(c: &Cluster, node: usize) -> Vec<String> {
+    match c
+        .node_ctl(node)
+        .and_then(|f| render_list(&f.bytes, f.built_at))
+    {
         Some(lines) => lines,
         None => vec![
             "Length of CTL file: 0".into(),

@@ -15,6 +15,8 @@
 //! | [`trust_list`] | `show itl`, `show ctl` | `itl-format.md` §11 |
 //! | [`sql`] | `run sql` | §6.2 (header, `====` row, rows) |
 //! | [`system`] | `show version active`, `show network cluster`, `utils ntp status`, `utils fips status` | inferred |
+//! | [`upgrade`] | `show version inactive`, `utils system upgrade status` | inferred |
+//! | [`sso`] | `utils sso status` | inferred |
 //! | [`outcome`] | `set cert regen`, `utils ctl update CTLFile`, `utils itl/ctl reset localkey` | §6.2 |
 
 pub mod backup;
@@ -24,8 +26,10 @@ pub mod outcome;
 pub mod replication;
 pub mod service;
 pub mod sql;
+pub mod sso;
 pub mod system;
 pub mod trust_list;
+pub mod upgrade;
 
 use std::fmt;
 
