@@ -5,3 +5,5 @@
 //! journal and the observed facts and never reads the clock; `gates` are pure judgements of
 //! G-SVC, G-FILE, G-REG and G-TRUST; `journal` is the append-only, fsynced record that makes
 //! `resume` possible; `driver` performs the steps over SSH, Control Center and AXL.
+
+pub mod plan;
