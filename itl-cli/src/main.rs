@@ -68,6 +68,9 @@ enum Command {
     /// Plans: `itl plan suggest` prints the safe order for this cluster, checked by the
     /// predictor.
     Plan(cmd::plan::Args),
+    /// Regenerate certificates: `itl regen plan` writes the plan for this cluster from its
+    /// facts (phases, gates, expected durations).
+    Regen(cmd::regen::Args),
     /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
     Completions(cmd::completions::Args),
     /// Print the manual page `itl.1`, or write it and one page per subcommand into a folder.
@@ -104,6 +107,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => cmd::diff::run(args),
         Command::Predict(args) => cmd::predict::run(args, colors),
         Command::Plan(args) => cmd::plan::run(args),
+        Command::Regen(args) => cmd::regen::run(args),
         Command::Completions(args) => cmd::completions::run(args, Cli::command()),
         Command::Man(args) => cmd::man::run(args, Cli::command()),
     };

@@ -308,7 +308,7 @@ fn the_suggestion_for_12_bridges_itlrecovery_and_protects_every_phone() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("regen ITLRecovery @all\nitl reset localkey\nreset phones\nwait registered\nrestart TFTP @all\nreset phones\nwait registered\n"),
+        stdout.contains("regen ITLRecovery @all\nitl reset localkey\nreset phones\ngate registered\nrestart TFTP @all\ngate services\ngate files\nreset phones\ngate registered\ngate trust\n"),
         "{stdout}"
     );
     // On 12+ no step of the plan needs TVS: even phones without TVS support are never rejected.

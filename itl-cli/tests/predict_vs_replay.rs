@@ -446,3 +446,123 @@ fn automatic_phone_interaction_on_14_and_a_certificate_no_list_carries() {
         BTreeMap::from([("accept".to_owned(), 3), ("unaffected".to_owned(), 57)])
     );
 }
+
+/// The field procedure on 11.5 with every line a regeneration plan uses: ipsec with its DRF
+/// restarts, service stops and starts, waits, the four gates, trust clean-up, LSC re-issue and
+/// the backup. The lines that change no trust list leave every phone `unaffected`; the result
+/// is the seed order's.
+const FULL_11_5: &str = "\
+regen ipsec @all
+restart DRF Master @ucm-pub
+restart DRF Local @all
+gate services
+regen CAPF @ucm-pub
+restart CAPF @ucm-pub
+restart TFTP @all
+gate services
+gate files
+reset phones
+gate registered
+gate trust
+regen CallManager @all
+restart TFTP @all
+restart CallManager @all
+restart CTIManager @all
+restart TVS @all
+gate services
+gate files
+reset phones
+gate registered
+gate trust
+regen TVS @all
+restart TVS @all
+restart TFTP @all
+reset phones
+gate registered
+gate trust
+reissue lsc
+regen tomcat @all
+restart Tomcat @all
+gate services
+stop Certificate Change Notification @all
+delete old-trust @all
+wait 30m
+start Certificate Change Notification @all
+ipsec restart @ucm-pub
+backup
+";
+
+#[test]
+fn the_full_11_5_procedure_with_every_new_line() {
+    let a = compare(&Scenario {
+        label: "full-11",
+        generation: "11.5",
+        mixed: false,
+        nodes: 3,
+        phones: 120,
+        faults: "powered-off=5%,web-off=3%",
+        plan: FULL_11_5,
+        predict_args: &[],
+    });
+    assert_eq!((a.unknown, a.compared), (7, 113));
+    // As the seed order: the phones that were off through the plan end rejected.
+    assert_eq!(
+        a.finals,
+        BTreeMap::from([("reject".to_owned(), 5), ("unaffected".to_owned(), 108)])
+    );
+    assert_eq!(a.rejected, 5);
+    assert_eq!(a.risks, 0);
+}
+
+#[test]
+fn a_stopped_tvs_vouches_for_nothing_and_a_stopped_tftp_answers_no_phone() {
+    // S4 by `stop TVS`: the new CallManager signer cannot be vouched for; after `start TVS`
+    // the phones (still holding the old ITL) take it through TVS. ucm-pub's TFTP is stopped
+    // meanwhile: its phones miss both resets and take the list once it starts.
+    let a = compare(&Scenario {
+        label: "stop-start",
+        generation: "11.5",
+        mixed: false,
+        nodes: 2,
+        phones: 60,
+        faults: "",
+        plan: "stop TVS @all\nstop TFTP @ucm-pub\nregen CallManager @ucm-sub1\nrestart TFTP @ucm-sub1\nreset phones\nstart TVS @all\nreset phones\nstart TFTP @ucm-pub\nreset phones\n",
+        predict_args: &["--assume-current"],
+    });
+    assert_eq!(a.compared, 60);
+    assert!(a.rejected > 0, "{a:?}");
+    assert_eq!(a.finals.get("reject"), None, "{a:?}");
+}
+
+#[test]
+fn deleting_the_replaced_trust_before_its_list_is_delivered_rejects() {
+    // The ITL rebuilt after the first CallManager regeneration is signed by a certificate the
+    // second one replaces; once `delete old-trust` removed it, TVS cannot vouch for it.
+    let plan = "regen CallManager @all\nrestart TFTP @all\nregen CallManager @all\ndelete old-trust @all\nreset phones\n";
+    let a = compare(&Scenario {
+        label: "delete-early",
+        generation: "11.5",
+        mixed: false,
+        nodes: 2,
+        phones: 60,
+        faults: "",
+        plan,
+        predict_args: &["--assume-current"],
+    });
+    // Every phone but the 7960, which holds no ITL.
+    assert_eq!(a.compared, 60);
+    assert_eq!(a.rejected, 59);
+    // Without the deletion TVS vouches for the replaced certificate.
+    let kept = compare(&Scenario {
+        label: "delete-none",
+        generation: "11.5",
+        mixed: false,
+        nodes: 2,
+        phones: 60,
+        faults: "",
+        plan: "regen CallManager @all\nrestart TFTP @all\nregen CallManager @all\nreset phones\n",
+        predict_args: &["--assume-current"],
+    });
+    assert_eq!(kept.compared, 60);
+    assert_eq!(kept.rejected, 0);
+}

@@ -10,6 +10,7 @@ pub mod parse;
 pub mod plan;
 pub mod predict;
 pub mod preflight;
+pub mod regen;
 pub mod sim;
 pub mod sweep;
 pub mod verify;

@@ -86,7 +86,7 @@ fn parse_age(text: &str) -> Result<u64, String> {
 /// The OS administrator of `cluster` (user from `--os-user`, the file's `os_user`, else
 /// `admin`). `None`, with a note, when no password is set (the admin-CLI checks are then
 /// skipped); a named password file that cannot be used is an error.
-fn os_credentials(
+pub(crate) fn os_credentials(
     cluster: &itl_wire::cluster_file::ClusterSection,
     user: Option<&str>,
 ) -> Result<Option<OsCredentials>> {

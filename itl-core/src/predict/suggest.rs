@@ -135,6 +135,15 @@ pub fn suggest(cluster: &ClusterModel) -> Suggestion {
         title: "TVS on every node (the ITL's signer is unchanged)".into(),
         steps: [vec![regen(CertUnit::Tvs)], deliver(false, true)].concat(),
     };
+    let gated_reset = || {
+        vec![
+            gate(GateKind::Services),
+            gate(GateKind::Files),
+            Step::ResetPhones { device_pool: None },
+            gate(GateKind::Registered),
+            gate(GateKind::Trust),
+        ]
+    };
     let reset_and_wait = || {
         vec![
             Step::ResetPhones { device_pool: None },
@@ -161,7 +170,7 @@ pub fn suggest(cluster: &ClusterModel) -> Suggestion {
                 vec![regen(CertUnit::ItlRecovery), Step::CtlResetLocalkey],
                 reset_and_wait(),
                 vec![Step::CtlUpdate, restart(Service::Tftp)],
-                reset_and_wait(),
+                gated_reset(),
             ]
             .concat(),
         }
@@ -175,7 +184,7 @@ pub fn suggest(cluster: &ClusterModel) -> Suggestion {
                 vec![regen(CertUnit::ItlRecovery), Step::ItlResetLocalkey],
                 reset_and_wait(),
                 vec![restart(Service::Tftp)],
-                reset_and_wait(),
+                gated_reset(),
             ]
             .concat(),
         }

@@ -1,15 +1,24 @@
 //! The certificate-regeneration orchestrator (`trust-and-procedure.md` §5).
 //!
-//! Shape: `plan` turns a plan file (the syntax `itl predict` reads) into phases with gates;
-//! `executor` is a sans-io machine (like the TFTP client's) that decides the next step from the
-//! journal and the observed facts and never reads the clock; `gates` are pure judgements of
-//! G-SVC, G-FILE, G-REG and G-TRUST; `journal` is the append-only, fsynced record that makes
-//! `resume` possible; `driver` performs the steps over SSH, Control Center and AXL.
+//! Shape:
+//! * [`plan`] writes a cluster's plan from its preflight facts (the plan-file syntax
+//!   `itl predict` reads; a plan's phases and gates are `itl_core::plan::Plan::phases`);
+//! * [`topology`] and [`program`] turn a plan into the concrete actions it stands for on one
+//!   cluster, each with an id and the exact command it sends (what a dry run prints);
+//! * [`forecast`] reads the predictor's verdicts phase by phase (a phase that would leave a
+//!   phone that is on rejecting is refused unless forced);
+//! * [`executor`] is a sans-io machine (like the TFTP client's): a fold over the journal that
+//!   says what to do next, never reading the clock;
+//! * [`settle`] judges, after a crash, whether a step that started took effect, so that
+//!   `resume` never repeats a step blindly;
+//! * [`gates`] are pure judgements of G-SVC, G-FILE, G-REG and G-TRUST;
+//! * [`journal`] is the append-only, fsynced, locked record that makes `resume` possible.
 
 pub mod executor;
 pub mod forecast;
 pub mod gates;
 pub mod journal;
+pub mod plan;
 pub mod program;
 pub mod settle;
 pub mod topology;

@@ -1,0 +1,245 @@
+//! `itl regen plan` through the real binary against a simulated cluster on loopback (11.5,
+//! 12+, 12+ mixed with LSCs, 14+ with automatic phone interaction): the facts come from the
+//! cluster (release over the admin CLI, mode and LSCs over AXL, services over Control
+//! Center); the written plan parses, names its phases with gates and durations, and `itl
+//! predict` (from a sweep of the same cluster) finds no phone rejected at any step or after
+//! it. Bad inputs exit 2.
+
+mod common;
+
+use common::{Itl, SimServe, TempDir, s, text};
+use serde_json::Value;
+
+const PASSWORD: &str = "regen-plan-cli";
+const OS_PASSWORD: &str = "regen-plan-cli-os";
+
+fn serve(dir: &TempDir, generation: &str, mixed: bool, faults: &str) -> SimServe {
+    let mut options = vec![
+        "--nodes",
+        "3",
+        "--phones",
+        "40",
+        "--generation",
+        generation,
+        "--seed",
+        "3",
+        "--key-bits",
+        "1024",
+    ];
+    if mixed {
+        options.push("--mixed");
+    }
+    if !faults.is_empty() {
+        options.extend(["--faults", faults]);
+    }
+    SimServe::start_with_env(
+        &dir.join("cluster.toml"),
+        PASSWORD,
+        &options,
+        &[("ITL_OS_PASSWORD", OS_PASSWORD)],
+    )
+}
+
+/// `itl regen plan` on the simulated cluster of `dir`, the plan written to `plan.txt`;
+/// returns (exit code, stdout, stderr).
+fn regen_plan(dir: &TempDir, extra: &[&str]) -> (Option<i32>, String, String) {
+    let out = Itl::new()
+        .args(&["regen", "plan", "--cluster", &s(&dir.join("cluster.toml"))])
+        .args(&["--out", &s(&dir.join("plan.txt"))])
+        .args(extra)
+        .env("ITL_PASSWORD", PASSWORD)
+        .env("ITL_OS_PASSWORD", OS_PASSWORD)
+        .run();
+    (out.status.code(), text(&out.stdout), text(&out.stderr))
+}
+
+/// Sweeps the cluster and predicts `plan.txt` for every phone (phones whose pages show no
+/// lists taken to hold what their TFTP node serves); returns the prediction.
+fn predict(dir: &TempDir, extra: &[&str]) -> Value {
+    let sweep = dir.join("sweep.json");
+    let out = Itl::new()
+        .args(&["sweep", "--cluster", &s(&dir.join("cluster.toml"))])
+        .args(&["--insecure", "--json", &s(&sweep)])
+        .env("ITL_PASSWORD", PASSWORD)
+        .run();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        text(&out.stderr)
+    );
+    let json = dir.join("predict.json");
+    let out = Itl::new()
+        .args(&["predict", "--cluster", &s(&dir.join("cluster.toml"))])
+        .args(&["--sweep", &s(&sweep), "--plan", &s(&dir.join("plan.txt"))])
+        .args(&["--assume-current", "--json", &s(&json)])
+        .args(extra)
+        .env("ITL_PASSWORD", PASSWORD)
+        .run();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    serde_json::from_slice(&std::fs::read(&json).expect("prediction")).expect("json")
+}
+
+/// Phones rejected at some step or at the end, by name with the step; every phone of the
+/// fleet is predicted and some take new lists.
+fn rejected(prediction: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let phones = prediction["phones"].as_array().expect("phones");
+    assert_eq!(phones.len(), 40);
+    let accepted = phones
+        .iter()
+        .flat_map(|p| p["steps"].as_array().expect("steps").iter())
+        .filter(|v| v["verdict"] == "accept" || v["verdict"] == "accept-via-tvs")
+        .count();
+    assert!(accepted >= 40, "{accepted} acceptances");
+    for p in phones {
+        let steps = p["steps"].as_array().expect("steps");
+        for (i, v) in steps.iter().chain([&p["final"]]).enumerate() {
+            if v["verdict"] == "reject" {
+                out.push(format!("{} at {} ({})", p["name"], i + 1, v["detail"]));
+            }
+        }
+    }
+    out
+}
+
+fn steps(stdout: &str) -> Vec<&str> {
+    stdout
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
+}
+
+#[test]
+fn the_11_5_plan_is_the_field_procedure_and_locks_no_phone_out() {
+    let dir = TempDir::new("regen-11");
+    let sim = serve(&dir, "11.5", false, "");
+    let (code, stdout, stderr) = regen_plan(&dir, &[]);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.starts_with("# itl regen plan for cluster sim: CUCM 11.5, non-secure\n"),
+        "{stdout}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("plan.txt")).expect("written"),
+        stdout
+    );
+    assert!(stderr.contains("wrote "), "{stderr}");
+    let lines = steps(&stdout);
+    assert_eq!(lines[0], "regen ipsec @all");
+    assert_eq!(lines.last(), Some(&"gate trust"));
+    assert!(lines.contains(&"backup") && lines.contains(&"delete old-trust @all"));
+    assert!(stdout.contains("\n# phase 1: ipsec (in no trust list; DRF); CAPF (publisher)\n# gates: G-REG, G-TRUST; expected about "), "{stdout}");
+    assert_eq!(stdout.matches("\n# phase ").count(), 5, "{stdout}");
+    let prediction = predict(&dir, &[]);
+    sim.stop();
+    assert_eq!(rejected(&prediction), Vec::<String>::new());
+}
+
+#[test]
+fn the_12_plan_bridges_itlrecovery_and_locks_no_phone_out() {
+    let dir = TempDir::new("regen-12");
+    let sim = serve(&dir, "12+", false, "");
+    let (code, stdout, stderr) = regen_plan(&dir, &[]);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains(
+            "\nregen ITLRecovery @ucm-pub\nitl reset localkey\nreset phones\ngate registered\n"
+        ),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("\nctl update\n"), "{stdout}");
+    let prediction = predict(&dir, &[]);
+    sim.stop();
+    assert_eq!(rejected(&prediction), Vec::<String>::new());
+}
+
+#[test]
+fn the_12_mixed_plan_updates_the_ctl_reissues_lscs_and_locks_no_phone_out() {
+    let dir = TempDir::new("regen-12-mixed");
+    let sim = serve(&dir, "12+", true, "lsc=25%");
+    let (code, stdout, stderr) = regen_plan(&dir, &[]);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.starts_with("# itl regen plan for cluster sim: CUCM 12+, mixed mode\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("# LSCs: in use;"), "{stdout}");
+    let lines = steps(&stdout);
+    assert_eq!(lines[0], "ctl update");
+    assert_eq!(lines.iter().filter(|l| **l == "ctl update").count(), 4);
+    let reissue = lines
+        .iter()
+        .position(|l| *l == "reissue lsc")
+        .expect("reissue");
+    let delete = lines
+        .iter()
+        .position(|l| *l == "delete old-trust @all")
+        .expect("delete");
+    assert!(reissue < delete);
+    let prediction = predict(&dir, &[]);
+    sim.stop();
+    assert_eq!(rejected(&prediction), Vec::<String>::new());
+}
+
+#[test]
+fn the_14_automatic_plan_resets_no_phone_itself_and_locks_no_phone_out() {
+    let dir = TempDir::new("regen-14");
+    let sim = serve(&dir, "14", false, "");
+    let (code, stdout, stderr) = regen_plan(&dir, &[]);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.starts_with("# itl regen plan for cluster sim: CUCM 14+, non-secure, automatic phone interaction (the cluster resets the phones)\n"),
+        "{stdout}"
+    );
+    let lines = steps(&stdout);
+    assert!(!lines.contains(&"reset phones"), "{stdout}");
+    assert!(lines.contains(&"ipsec restart @all"));
+    let tvs = lines
+        .iter()
+        .position(|l| *l == "regen TVS @all")
+        .expect("TVS");
+    let cm = lines
+        .iter()
+        .position(|l| *l == "regen CallManager @all")
+        .expect("CallManager");
+    assert!(tvs < cm, "{stdout}");
+    let prediction = predict(&dir, &["--generation", "14+", "--automatic-resets"]);
+    sim.stop();
+    assert_eq!(rejected(&prediction), Vec::<String>::new());
+}
+
+#[test]
+fn chosen_units_and_bad_inputs() {
+    let dir = TempDir::new("regen-inputs");
+    let sim = serve(&dir, "12+", false, "");
+    let (code, stdout, _) = regen_plan(&dir, &["--units", "tomcat,ipsec"]);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(stdout.contains("# units: ipsec, tomcat\n"), "{stdout}");
+    assert_eq!(steps(&stdout)[0], "regen ipsec @all");
+    assert!(!stdout.contains("regen CAPF"), "{stdout}");
+    // Without the admin CLI the release is unknown unless given.
+    let (code, _, stderr) = regen_plan(&dir, &["--no-ssh"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("the CUCM release is unknown"), "{stderr}");
+    let (code, stdout, stderr) = regen_plan(&dir, &["--no-ssh", "--generation", "12+"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("# note: release not read: 12+ as given\n"),
+        "{stdout}"
+    );
+    let (code, _, stderr) = regen_plan(&dir, &["--units", "certs"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("unknown unit \"certs\""), "{stderr}");
+    sim.stop();
+    // A cluster file that is not one.
+    std::fs::write(dir.join("cluster.toml"), "not = [toml").expect("write");
+    let (code, _, stderr) = regen_plan(&dir, &[]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("cannot use the cluster file"), "{stderr}");
+}
