@@ -3,8 +3,8 @@
 //! Shape:
 //! * [`plan`] writes a cluster's plan from its preflight facts (the plan-file syntax
 //!   `itl predict` reads; a plan's phases and gates are `itl_core::plan::Plan::phases`);
-//! * [`topology`] and [`program`] turn a plan into the concrete actions it stands for on one
-//!   cluster, each with an id and the exact command it sends (what a dry run prints);
+//! * [`program`] turns a plan into the concrete actions it stands for on the cluster the
+//!   facts describe, each with an id and the exact command it sends (what a dry run prints);
 //! * [`forecast`] reads the predictor's verdicts phase by phase (a phase that would leave a
 //!   phone that is on rejecting is refused unless forced);
 //! * [`executor`] is a sans-io machine (like the TFTP client's): a fold over the journal that
@@ -21,4 +21,3 @@ pub mod journal;
 pub mod plan;
 pub mod program;
 pub mod settle;
-pub mod topology;

@@ -27,7 +27,7 @@ use itl_core::plan::{GateKind, Plan, Step, Target, format_duration};
 
 use itl_wire::soap::control_center::ControlType;
 
-use super::topology::{TopoNode, Topology};
+use super::plan::{NodeRoles, RegenFacts};
 
 /// One concrete action.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -222,10 +222,10 @@ pub struct ProgramError {
 }
 
 impl Program {
-    /// The program of `plan` on `topology`. Errors name every line that targets a node the
+    /// The program of `plan` on the cluster `facts` describe. Errors name every line that targets a node the
     /// cluster does not have, or a unit or service that no targeted node has.
-    pub fn build(plan: &Plan, topology: &Topology) -> Result<Program, Vec<ProgramError>> {
-        let phases = plan.phases(topology.generation, topology.automatic_phone_interaction);
+    pub fn build(plan: &Plan, facts: &RegenFacts) -> Result<Program, Vec<ProgramError>> {
+        let phases = plan.phases(facts.generation, facts.automatic_phone_interaction);
         let mut errors = Vec::new();
         let mut out = Vec::new();
         let mut step_number = 0usize;
@@ -233,7 +233,7 @@ impl Program {
             let mut actions = Vec::new();
             for ps in &phase.steps {
                 step_number += 1;
-                match expand(&ps.step, topology) {
+                match expand(&ps.step, facts) {
                     Ok(kinds) => {
                         for (i, kind) in kinds.into_iter().enumerate() {
                             actions.push(Action {
@@ -287,24 +287,24 @@ impl Program {
 }
 
 fn targeted<'t>(
-    topology: &'t Topology,
+    facts: &'t RegenFacts,
     target: &Target,
-    keep: impl Fn(&TopoNode) -> bool,
-) -> Result<Vec<&'t TopoNode>, String> {
+    keep: impl Fn(&NodeRoles) -> bool,
+) -> Result<Vec<&'t NodeRoles>, String> {
     if let Target::Node(name) = target
-        && !topology
+        && !facts
             .nodes
             .iter()
             .any(|n| n.name.eq_ignore_ascii_case(name))
     {
-        let known: Vec<&str> = topology.nodes.iter().map(|n| n.name.as_str()).collect();
+        let known: Vec<&str> = facts.nodes.iter().map(|n| n.name.as_str()).collect();
         return Err(format!(
             "no node {name:?} in cluster {} (nodes: {})",
-            topology.cluster,
+            facts.cluster,
             known.join(", ")
         ));
     }
-    Ok(topology
+    Ok(facts
         .nodes
         .iter()
         .filter(|n| target.includes(&n.name) && keep(n))
@@ -313,27 +313,29 @@ fn targeted<'t>(
 
 /// Subscribers first, the publisher last: the node that serves AXL and Control Center to
 /// the orchestrator restarts when everything else is back.
-fn subscribers_first(mut nodes: Vec<&TopoNode>) -> Vec<&TopoNode> {
+fn subscribers_first(mut nodes: Vec<&NodeRoles>) -> Vec<&NodeRoles> {
     nodes.sort_by_key(|n| n.publisher);
     nodes
 }
 
-fn publisher_name(topology: &Topology) -> Result<String, String> {
-    topology
-        .publisher()
+fn publisher_name(facts: &RegenFacts) -> Result<String, String> {
+    facts
+        .nodes
+        .iter()
+        .find(|n| n.publisher)
         .map(|n| n.name.clone())
-        .ok_or_else(|| format!("cluster {} has no node", topology.cluster))
+        .ok_or_else(|| format!("cluster {} names no publisher", facts.cluster))
 }
 
-fn expand(step: &Step, topology: &Topology) -> Result<Vec<ActionKind>, String> {
+fn expand(step: &Step, facts: &RegenFacts) -> Result<Vec<ActionKind>, String> {
     let none_left = |what: String| -> Result<Vec<ActionKind>, String> {
         Err(format!("{what}: no targeted node has it"))
     };
     Ok(match step {
         Step::Regen { unit, target } => {
-            let nodes = targeted(topology, target, |n| topology.holds(n, *unit))?;
+            let nodes = targeted(facts, target, |n| n.units.contains(unit))?;
             if nodes.is_empty() {
-                return none_left(format!("{unit} on {}", topology.generation));
+                return none_left(format!("{unit} on {}", facts.generation));
             }
             nodes
                 .into_iter()
@@ -351,7 +353,7 @@ fn expand(step: &Step, topology: &Topology) -> Result<Vec<ActionKind>, String> {
                 Step::Stop { .. } => ControlType::Stop,
                 _ => ControlType::Start,
             };
-            let nodes = targeted(topology, target, |n| topology.runs(n, *service))?;
+            let nodes = targeted(facts, target, |n| n.runs(*service))?;
             if nodes.is_empty() {
                 return none_left(format!("service {service}"));
             }
@@ -365,43 +367,43 @@ fn expand(step: &Step, topology: &Topology) -> Result<Vec<ActionKind>, String> {
                 .collect()
         }
         Step::IpsecRestart { target } => {
-            if topology.generation != Generation::V14 {
+            if facts.generation != Generation::V14 {
                 return Err(format!(
                     "`utils ipsec restart` exists from 14 on; this cluster is {} (restart DRF Master and DRF Local instead)",
-                    topology.generation
+                    facts.generation
                 ));
             }
-            targeted(topology, target, |_| true)?
+            targeted(facts, target, |_| true)?
                 .into_iter()
                 .map(|n| ActionKind::IpsecRestart {
                     node: n.name.clone(),
                 })
                 .collect()
         }
-        Step::DeleteOldTrust { target } => targeted(topology, target, |_| true)?
+        Step::DeleteOldTrust { target } => targeted(facts, target, |_| true)?
             .into_iter()
             .map(|n| ActionKind::DeleteOldTrust {
                 node: n.name.clone(),
             })
             .collect(),
         Step::CtlUpdate => {
-            if !topology.mixed_mode {
+            if !facts.mixed {
                 return Err("the cluster is not in mixed mode: it has no CTL to update".into());
             }
             vec![ActionKind::CtlUpdate {
-                node: publisher_name(topology)?,
+                node: publisher_name(facts)?,
             }]
         }
         Step::CtlResetLocalkey => {
-            if !topology.mixed_mode {
+            if !facts.mixed {
                 return Err("the cluster is not in mixed mode: it has no CTL".into());
             }
             vec![ActionKind::CtlResetLocalkey {
-                node: publisher_name(topology)?,
+                node: publisher_name(facts)?,
             }]
         }
         Step::ItlResetLocalkey => vec![ActionKind::ItlResetLocalkey {
-            node: publisher_name(topology)?,
+            node: publisher_name(facts)?,
         }],
         Step::ResetPhones { device_pool } => vec![ActionKind::ResetPhones {
             device_pool: device_pool.clone(),
@@ -411,7 +413,7 @@ fn expand(step: &Step, topology: &Topology) -> Result<Vec<ActionKind>, String> {
         }],
         Step::Wait { seconds } => vec![ActionKind::Wait { seconds: *seconds }],
         Step::Backup => vec![ActionKind::Backup {
-            node: publisher_name(topology)?,
+            node: publisher_name(facts)?,
         }],
         Step::Gate(gate) => vec![ActionKind::Gate { gate: *gate }],
     })

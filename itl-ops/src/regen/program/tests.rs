@@ -1,26 +1,44 @@
 use super::*;
 use itl_core::cucm::Generation;
 
-fn node(name: &str, publisher: bool, services: &[Service]) -> TopoNode {
-    TopoNode {
+fn node(name: &str, publisher: bool, generation: Generation, services: &[Service]) -> NodeRoles {
+    let mut all = services.to_vec();
+    all.extend([
+        Service::Tomcat,
+        Service::DrfLocal,
+        Service::CertificateChangeNotification,
+    ]);
+    if publisher {
+        all.push(Service::DrfMaster);
+    }
+    NodeRoles {
         name: name.into(),
         publisher,
-        services: services.to_vec(),
+        services: all.into_iter().collect(),
+        units: CertUnit::ALL
+            .into_iter()
+            .filter(|u| u.held_by(publisher, generation))
+            .collect(),
     }
 }
 
-fn topology(generation: Generation, mixed: bool) -> Topology {
+fn topology(generation: Generation, mixed: bool) -> RegenFacts {
     use Service::*;
-    Topology {
+    RegenFacts {
         cluster: "lab".into(),
         generation,
-        mixed_mode: mixed,
+        mixed,
         automatic_phone_interaction: false,
+        lscs_in_use: false,
+        sso: false,
+        phones: Some(10),
         nodes: vec![
-            node("ucm-pub", true, &[Tftp, Tvs, CallManager, CtiManager, Capf]),
-            node("ucm-sub1", false, &[Tftp, Tvs, CallManager, CtiManager]),
-            node("ucm-sub2", false, &[Tvs, CallManager]),
+            node("ucm-pub", true, generation, &[Tftp, Tvs, CallManager, CtiManager, Capf]),
+            node("ucm-sub1", false, generation, &[Tftp, Tvs, CallManager, CtiManager]),
+            node("ucm-sub2", false, generation, &[Tvs, CallManager]),
         ],
+        dependants: vec![],
+        notes: vec![],
     }
 }
 
@@ -152,49 +170,3 @@ fn lines_that_cannot_run_here_are_all_named() {
     );
 }
 
-#[test]
-fn a_cluster_file_without_services_gets_the_documented_defaults() {
-    let text = r#"
-[cluster]
-name = "lab"
-user = "axl"
-
-[[nodes]]
-name = "ucm-sub1"
-address = "127.0.0.2"
-axl = "https://127.0.0.2:8443/axl/"
-risport = "https://127.0.0.2:8443/realtimeservice2/services/RISService70"
-control_center = "https://127.0.0.2:8443/controlcenterservice2/services/ControlCenterServices"
-
-[[nodes]]
-name = "ucm-pub"
-publisher = true
-address = "127.0.0.1"
-axl = "https://127.0.0.1:8443/axl/"
-risport = "https://127.0.0.1:8443/realtimeservice2/services/RISService70"
-control_center = "https://127.0.0.1:8443/controlcenterservice2/services/ControlCenterServices"
-tftp = "127.0.0.1:69"
-"#;
-    let file = itl_wire::cluster_file::ClusterFile::from_toml_str(text).unwrap();
-    let t = Topology::from_cluster_file(&file, Generation::V14, false, true);
-    assert_eq!(t.cluster, "lab");
-    assert_eq!(t.nodes[0].name, "ucm-pub");
-    assert_eq!(
-        t.nodes[0].services,
-        vec![
-            Service::Tvs,
-            Service::CallManager,
-            Service::CtiManager,
-            Service::Tftp,
-            Service::Capf
-        ]
-    );
-    assert_eq!(
-        t.nodes[1].services,
-        vec![Service::Tvs, Service::CallManager, Service::CtiManager]
-    );
-    assert_eq!(t.publisher().unwrap().name, "ucm-pub");
-    assert!(t.runs(&t.nodes[1], Service::Tomcat));
-    assert!(!t.runs(&t.nodes[1], Service::DrfMaster));
-    assert!(!t.runs(&t.nodes[1], Service::Tftp));
-}
