@@ -649,8 +649,14 @@ impl SimServer {
             ),
             PhonePorts::PerPhone(_) => "one port each".into(),
         };
+        let scale = self.handle.time_scale();
+        let timing = if scale.is_instant() {
+            String::new()
+        } else {
+            format!(", time scale {scale}")
+        };
         format!(
-            "{} nodes ({tftp} TFTP), {phones} phones on {phone_ports}, CUCM {generation} {}, faults: {}",
+            "{} nodes ({tftp} TFTP), {phones} phones on {phone_ports}, CUCM {generation} {}, faults: {}{timing}",
             self.nodes.len(),
             match mode {
                 itl_core::cucm::ClusterSecurityMode::Mixed => "mixed mode",
