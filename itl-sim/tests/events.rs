@@ -5,7 +5,7 @@
 mod common;
 
 use itl_core::cucm::{CertUnit, Generation, Service};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use common::axl::{client, ok};
@@ -24,14 +24,14 @@ fn events_path(test: &str) -> PathBuf {
     ))
 }
 
-async fn serve(generation: Generation, events: &PathBuf) -> SimServer {
+async fn serve(generation: Generation, events: &Path) -> SimServer {
     let cluster = Cluster::build(&small(generation, false, "")).expect("cluster");
     let mut options = ServeOptions::ephemeral("admin", PASSWORD);
-    options.events = Some(events.clone());
+    options.events = Some(events.to_path_buf());
     SimServer::start(cluster, options).await.expect("start")
 }
 
-fn read(path: &PathBuf) -> Vec<Event> {
+fn read(path: &Path) -> Vec<Event> {
     parse_events(&std::fs::read_to_string(path).expect("events file")).expect("events parse")
 }
 

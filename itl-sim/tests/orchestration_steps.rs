@@ -6,7 +6,7 @@
 mod common;
 
 use itl_core::cucm::{CertUnit, Generation, Service, ServiceStatus};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use common::axl::{call, client, ok};
@@ -25,14 +25,14 @@ fn events_path(test: &str) -> PathBuf {
     std::env::temp_dir().join(format!("itl-sim-steps-{}-{test}.jsonl", std::process::id()))
 }
 
-async fn serve(options: &SimOptions, events: &PathBuf) -> SimServer {
+async fn serve(options: &SimOptions, events: &Path) -> SimServer {
     let cluster = Cluster::build(options).expect("cluster");
     let mut serve = ServeOptions::ephemeral("admin", PASSWORD);
-    serve.events = Some(events.clone());
+    serve.events = Some(events.to_path_buf());
     SimServer::start(cluster, serve).await.expect("start")
 }
 
-fn events(path: &PathBuf) -> Vec<(EventKind, Option<String>)> {
+fn events(path: &Path) -> Vec<(EventKind, Option<String>)> {
     parse_events(&std::fs::read_to_string(path).expect("events"))
         .expect("parse")
         .into_iter()
@@ -59,7 +59,7 @@ async fn connect(sim: &SimServer, node: usize) -> AdminSession {
 
 fn marker(e: &itl_cucm::ssh::SshError) -> Option<FailureMarker> {
     match e.kind() {
-        SshErrorKind::FailureMarker { marker, .. } => Some(marker.clone()),
+        SshErrorKind::FailureMarker { marker, .. } => Some(*marker),
         _ => None,
     }
 }
@@ -336,7 +336,7 @@ async fn update_phone_reissues_the_lsc_from_the_current_capf() {
         let uuid = sim.handle().read(|c| c.phone_uuid(index));
         assert!(body.contains(&format!("<return>{uuid}</return>")), "{body}");
         let query = |cc| async move {
-            let body = ok(
+            ok(
                 cc,
                 "executeSQLQuery",
                 &format!(
@@ -344,8 +344,7 @@ async fn update_phone_reissues_the_lsc_from_the_current_capf() {
                     itl_wire::soap::envelope::escape_text(sql::PHONE_LSC)
                 ),
             )
-            .await;
-            body
+            .await
         };
         let pending = query(&cc).await;
         let row = pending

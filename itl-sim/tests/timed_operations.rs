@@ -7,7 +7,7 @@
 mod common;
 
 use itl_core::cucm::{Generation, Service, ServiceStatus};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::axl::{client, ok};
@@ -25,11 +25,11 @@ use itl_wire::soap::risport::RegistrationStatus;
 
 const SCALE: f64 = 0.005;
 
-async fn serve(events: &PathBuf) -> SimServer {
+async fn serve(events: &Path) -> SimServer {
     let cluster = Cluster::build(&small(Generation::V12, false, "")).expect("cluster");
     let mut options = ServeOptions::ephemeral("admin", PASSWORD);
     options.time_scale = TimeScale::new(SCALE).expect("scale");
-    options.events = Some(events.clone());
+    options.events = Some(events.to_path_buf());
     SimServer::start(cluster, options).await.expect("start")
 }
 
@@ -37,7 +37,7 @@ fn events_path(test: &str) -> PathBuf {
     std::env::temp_dir().join(format!("itl-sim-timed-{}-{test}.jsonl", std::process::id()))
 }
 
-fn kinds(path: &PathBuf) -> Vec<EventKind> {
+fn kinds(path: &Path) -> Vec<EventKind> {
     parse_events(&std::fs::read_to_string(path).expect("events"))
         .expect("parse")
         .into_iter()
