@@ -450,3 +450,42 @@ fn print_replay(replay: &Replay, json: &Path, colors: Colors) {
     );
     println!("JSON written to {}", json.display());
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(clap::Parser, Debug)]
+    struct Cli {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    fn serve_args(extra: &[&str]) -> Result<ServeArgs, clap::Error> {
+        let mut argv = vec!["itl", "serve", "--cluster-file", "c.toml"];
+        argv.extend_from_slice(extra);
+        let cli = Cli::try_parse_from(argv)?;
+        match cli.args.command {
+            SimCommand::Serve(s) => Ok(s),
+            SimCommand::Replay(_) => panic!("serve expected"),
+        }
+    }
+
+    #[test]
+    fn time_scale_and_events_flags() {
+        let default = serve_args(&[]).expect("parses");
+        assert!(default.time_scale.is_instant());
+        assert_eq!(default.events, None);
+        let scaled = serve_args(&["--time-scale", "0.01", "--events", "ev.jsonl"]).expect("parses");
+        assert_eq!(
+            scaled.time_scale.of(std::time::Duration::from_secs(120)),
+            std::time::Duration::from_millis(1200)
+        );
+        assert_eq!(scaled.events, Some(PathBuf::from("ev.jsonl")));
+        for bad in ["--time-scale=-1", "--time-scale=11", "--time-scale=soon"] {
+            let e = serve_args(&[bad]).expect_err(bad);
+            assert!(e.to_string().contains("time scale"), "{e}");
+        }
+    }
+}
