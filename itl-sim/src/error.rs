@@ -102,6 +102,26 @@ pub enum SimError {
         /// The service.
         service: Service,
     },
+    /// A restart or start ended `Stopped` (fault `restart-fails`).
+    #[error("{service} on {node} did not start: Component is not running")]
+    RestartFailed {
+        /// The node.
+        node: String,
+        /// The service.
+        service: Service,
+    },
+    /// The events file could not be created.
+    #[error(transparent)]
+    Events(crate::events::EventLogError),
+    /// A DRS backup is already running.
+    #[error("a backup is already in progress")]
+    BackupInProgress,
+    /// A DRS operation on a node that is not the publisher.
+    #[error("{node} is not the publisher: DRS backups run on the publisher")]
+    NotPublisher {
+        /// The node.
+        node: String,
+    },
     /// A CTL operation on a cluster that is not in mixed mode.
     #[error("the cluster is not in mixed mode: there is no CTL to {action}")]
     NoCtl {

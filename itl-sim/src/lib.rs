@@ -11,6 +11,8 @@
 //!   and a web server per phone, all on 127.0.0.0/8.
 //! * [`faults`]: deterministic fault injection (`--faults unreachable=2%,web-off=3%,…`).
 //! * [`truth`]: what a correct sweep must report per phone.
+//! * [`timing`]: how long operations take (`--time-scale`); [`events`]: the change log
+//!   (`--events`).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), itl_sim::SimError> {
@@ -25,12 +27,14 @@
 #![forbid(unsafe_code)]
 
 pub mod error;
+pub mod events;
 pub mod faults;
 pub mod model;
 pub mod options;
 pub mod phone;
 pub mod replay;
 pub mod server;
+pub mod timing;
 pub mod truth;
 
 pub use error::SimError;

@@ -196,6 +196,34 @@ fn service_list_rejects() {
 }
 
 #[test]
+fn service_restart_that_stops_again_fails_and_stop_start_states() {
+    // Inferred shape (the simulator's `restart-fails`): the documented stream, then STOPPED.
+    let e = service::parse_restart(&transcript("service_restart_failed.txt"), "Cisco Tftp")
+        .expect_err("stopped after starting");
+    assert_eq!(e.text, "Cisco Tftp[ STOPPED ]  Component is not running");
+    assert_eq!(e.line, 6);
+    // Twin: the documented initiated stream (no STOPPED) is still Initiated.
+    assert_eq!(
+        service::parse_restart(&transcript("service_restart_initiated.txt"), "Cisco Tftp"),
+        Ok(RestartOutcome::Initiated)
+    );
+    let name = "Cisco Certificate Change Notification";
+    assert_eq!(
+        service::parse_service_state(&transcript("service_stop.txt"), name),
+        Ok(ServiceStatus::CommandedOutOfService)
+    );
+    assert_eq!(
+        service::parse_service_state(&transcript("service_restart_started.txt"), "Cisco Tftp"),
+        Ok(ServiceStatus::Started)
+    );
+    assert_eq!(
+        service::parse_service_state(&transcript("service_restart_failed.txt"), "Cisco Tftp"),
+        Ok(ServiceStatus::Stopped)
+    );
+    assert!(service::parse_service_state(&transcript("service_stop.txt"), "Cisco Tftp").is_err());
+}
+
+#[test]
 fn service_restart_started_or_initiated() {
     assert_eq!(
         service::parse_restart(&transcript("service_restart_started.txt"), "Cisco Tftp"),

@@ -14,6 +14,7 @@ use itl_core::plan::{Plan, PlanError};
 use itl_sim::model::ClockMode;
 use itl_sim::replay::{Counts, Replay, ReplayError};
 use itl_sim::server::{PhoneListeners, PhonePorts, PortPlan, listen};
+use itl_sim::timing::TimeScale;
 use itl_sim::{Cluster, FaultSpec, ServeOptions, SimOptions, SimServer};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -134,6 +135,16 @@ struct ServeArgs {
     /// How phone web servers listen.
     #[arg(long, value_enum, default_value_t = Listeners::Auto, hide = true)]
     phone_listeners: Listeners,
+    /// Multiply every simulated duration by FACTOR: service restarts (CallManager 120 s,
+    /// Tomcat 180 s, TFTP 50 s…), phone re-registration after a reset, `set cert regen`, DRS
+    /// backups, the CLI banner and RisPort's rate minute. 0 (the default) is instant; 1 is
+    /// real time; 0.01 makes a CallManager restart take 1.2 s.
+    #[arg(long, value_name = "FACTOR", default_value = "0", value_parser = parse_time_scale)]
+    time_scale: TimeScale,
+    /// Write one JSON line per change the simulator applies (certificate regenerated, service
+    /// restarted, list rebuilt, phones reset, backup taken…) to FILE, flushed as it happens.
+    #[arg(long, value_name = "FILE")]
+    events: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -152,6 +163,11 @@ struct ReplayArgs {
 fn parse_generation(text: &str) -> Result<Generation, String> {
     text.parse()
         .map_err(|e: itl_core::cucm::UnknownGeneration| e.to_string())
+}
+
+fn parse_time_scale(text: &str) -> Result<TimeScale, String> {
+    text.parse()
+        .map_err(|e: itl_sim::timing::TimeScaleError| e.to_string())
 }
 
 fn parse_faults(text: &str) -> Result<FaultSpec, String> {
@@ -214,6 +230,8 @@ fn serve(args: ServeArgs) -> Result<u8> {
         password: password("ITL_PASSWORD", &args.user)?,
         password_env: "ITL_PASSWORD".into(),
         ssh: itl_sim::server::ssh::SshServe::new(""),
+        time_scale: args.time_scale,
+        events: args.events.clone(),
     };
     let mut serve_options = serve_options;
     serve_options.ssh = itl_sim::server::ssh::SshServe {
@@ -431,4 +449,43 @@ fn print_replay(replay: &Replay, json: &Path, colors: Colors) {
         replay.phones.len()
     );
     println!("JSON written to {}", json.display());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(clap::Parser, Debug)]
+    struct Cli {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    fn serve_args(extra: &[&str]) -> Result<ServeArgs, clap::Error> {
+        let mut argv = vec!["itl", "serve", "--cluster-file", "c.toml"];
+        argv.extend_from_slice(extra);
+        let cli = Cli::try_parse_from(argv)?;
+        match cli.args.command {
+            SimCommand::Serve(s) => Ok(s),
+            SimCommand::Replay(_) => panic!("serve expected"),
+        }
+    }
+
+    #[test]
+    fn time_scale_and_events_flags() {
+        let default = serve_args(&[]).expect("parses");
+        assert!(default.time_scale.is_instant());
+        assert_eq!(default.events, None);
+        let scaled = serve_args(&["--time-scale", "0.01", "--events", "ev.jsonl"]).expect("parses");
+        assert_eq!(
+            scaled.time_scale.of(std::time::Duration::from_secs(120)),
+            std::time::Duration::from_millis(1200)
+        );
+        assert_eq!(scaled.events, Some(PathBuf::from("ev.jsonl")));
+        for bad in ["--time-scale=-1", "--time-scale=11", "--time-scale=soon"] {
+            let e = serve_args(&[bad]).expect_err(bad);
+            assert!(e.to_string().contains("time scale"), "{e}");
+        }
+    }
 }

@@ -125,7 +125,7 @@ pub fn assign_phone_faults(
         let wanted = match item.amount {
             Amount::Percent(h) => (n as u64 * u64::from(h) + 5_000) / 10_000,
             Amount::Count(c) => c as u64,
-            Amount::Names(_) | Amount::All => continue,
+            Amount::Names(_) | Amount::All | Amount::ServiceAt(..) => continue,
         } as usize;
         let visible =
             |i: usize| !is_trust_fault(*kind) || shows_trust.get(i).copied().unwrap_or(true);

@@ -10,7 +10,8 @@
 //! ```
 //!
 //! Phone faults take a percentage of the fleet, a count, or phone names (`SEP…+SEP…`); node
-//! faults (`tftp-down`, `risport-throttle`) take node names or `all`. Example:
+//! faults (`tftp-down`, `risport-throttle`) take node names or `all`; `restart-fails` takes
+//! `<service>@<node>` (service by plan name, node name or `all`) and may repeat. Example:
 //! `unreachable=2%,slow=1%@1500ms,web-off=3%,tftp-down=ucm-sub1`. Node and cluster faults for
 //! the preflight checks (`replication=ucm-sub1:3`, `service-stopped=TVS@ucm-sub1`…) are
 //! described in [`super::checks`]; they may repeat.
@@ -18,7 +19,9 @@
 use std::fmt;
 use std::time::Duration;
 
-use super::checks::CheckFault;
+use itl_core::cucm::Service;
+
+use super::checks::{CheckFault, NodeTarget};
 
 /// What a fault does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -50,11 +53,15 @@ pub enum FaultKind {
     TftpDown,
     /// A node's RisPort70 answers every request after the first per minute with the rate fault.
     RisportThrottle,
+    /// The phone never registers again after a reset (`phones-stay-down=<percent>`).
+    PhonesStayDown,
+    /// A restart or start of a service on a node ends `Stopped` (`restart-fails=<service>@<node>`).
+    RestartFails,
 }
 
 impl FaultKind {
     /// Every kind, in the order faults are assigned.
-    pub const ALL: [FaultKind; 13] = [
+    pub const ALL: [FaultKind; 15] = [
         FaultKind::PoweredOff,
         FaultKind::WebOff,
         FaultKind::Unreachable,
@@ -68,6 +75,8 @@ impl FaultKind {
         FaultKind::NoItl,
         FaultKind::TftpDown,
         FaultKind::RisportThrottle,
+        FaultKind::PhonesStayDown,
+        FaultKind::RestartFails,
     ];
 
     /// The spec name (`web-off`, `stale-itl`...).
@@ -86,6 +95,8 @@ impl FaultKind {
             FaultKind::NoItl => "no-itl",
             FaultKind::TftpDown => "tftp-down",
             FaultKind::RisportThrottle => "risport-throttle",
+            FaultKind::PhonesStayDown => "phones-stay-down",
+            FaultKind::RestartFails => "restart-fails",
         }
     }
 
@@ -96,7 +107,10 @@ impl FaultKind {
 
     /// Whether the fault applies to nodes rather than phones.
     pub fn is_node_fault(self) -> bool {
-        matches!(self, FaultKind::TftpDown | FaultKind::RisportThrottle)
+        matches!(
+            self,
+            FaultKind::TftpDown | FaultKind::RisportThrottle | FaultKind::RestartFails
+        )
     }
 }
 
@@ -118,6 +132,8 @@ pub enum Amount {
     Names(Vec<String>),
     /// Every node (node faults only).
     All,
+    /// A service on a node or every node (`restart-fails`).
+    ServiceAt(Service, NodeTarget),
 }
 
 impl fmt::Display for Amount {
@@ -129,6 +145,7 @@ impl fmt::Display for Amount {
             Amount::Count(n) => write!(f, "{n}"),
             Amount::Names(names) => f.write_str(&names.join("+")),
             Amount::All => f.write_str("all"),
+            Amount::ServiceAt(service, node) => write!(f, "{}@{node}", service.plan_name()),
         }
     }
 }
@@ -253,6 +270,18 @@ impl FaultSpec {
             }
             let kind = FaultKind::from_name(&kind_name)
                 .ok_or_else(|| err(FaultSpecErrorKind::UnknownKind(kind_name.clone())))?;
+            if kind == FaultKind::RestartFails {
+                let amount = parse_service_at(value).map_err(err)?;
+                if items.iter().any(|i| i.amount == amount) {
+                    return Err(err(FaultSpecErrorKind::Duplicate));
+                }
+                items.push(FaultItem {
+                    kind,
+                    amount,
+                    delay_ms: None,
+                });
+                continue;
+            }
             if items.iter().any(|i| i.kind == kind) {
                 return Err(err(FaultSpecErrorKind::Duplicate));
             }
@@ -295,6 +324,19 @@ impl FaultSpec {
         self.items.iter().find(|i| i.kind == kind)
     }
 
+    /// The `(service, node)` pairs of every `restart-fails` item.
+    pub fn restart_fails(&self) -> Vec<(Service, NodeTarget)> {
+        self.items
+            .iter()
+            .filter_map(|i| match &i.amount {
+                Amount::ServiceAt(s, n) if i.kind == FaultKind::RestartFails => {
+                    Some((*s, n.clone()))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Whether no fault is given.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty() && self.checks.is_empty()
@@ -328,6 +370,27 @@ impl fmt::Display for FaultSpec {
         }
         Ok(())
     }
+}
+
+/// `<service>@<node>` of `restart-fails` (service by any spelling `Service::parse` reads).
+fn parse_service_at(value: &str) -> Result<Amount, FaultSpecErrorKind> {
+    let bad = || {
+        FaultSpecErrorKind::BadTarget(format!(
+            "expected restart-fails=<service>@<node>, not {value:?} (services: {})",
+            Service::plan_names()
+        ))
+    };
+    let (service, node) = value.trim().rsplit_once('@').ok_or_else(bad)?;
+    let service = Service::parse(service).ok_or_else(bad)?;
+    let node = node.trim();
+    let target = if node.eq_ignore_ascii_case("all") {
+        NodeTarget::All
+    } else if !node.is_empty() && is_host_name(node) {
+        NodeTarget::Node(node.to_owned())
+    } else {
+        return Err(bad());
+    };
+    Ok(Amount::ServiceAt(service, target))
 }
 
 fn parse_amount(kind: FaultKind, value: &str) -> Result<Amount, FaultSpecErrorKind> {
@@ -468,6 +531,49 @@ mod tests {
         assert_eq!(e.reason, FaultSpecErrorKind::Duplicate);
         let e = FaultSpec::parse("slow=60%,garbage=50%").expect_err("over 100 in total");
         assert_eq!(e.reason, FaultSpecErrorKind::TotalOver100);
+    }
+
+    #[test]
+    fn restart_fails_and_phones_stay_down() {
+        let spec = FaultSpec::parse(
+            "restart-fails=TFTP@ucm-sub1,restart-fails=Cisco CallManager@all,phones-stay-down=5%",
+        )
+        .expect("parses");
+        assert_eq!(
+            spec.restart_fails(),
+            vec![
+                (Service::Tftp, NodeTarget::Node("ucm-sub1".into())),
+                (Service::CallManager, NodeTarget::All)
+            ]
+        );
+        assert_eq!(
+            spec.get(FaultKind::PhonesStayDown).map(|i| &i.amount),
+            Some(&Amount::Percent(500))
+        );
+        assert_eq!(
+            spec.to_string(),
+            "restart-fails=TFTP@ucm-sub1,restart-fails=CallManager@all,phones-stay-down=5%"
+        );
+        assert_eq!(FaultSpec::parse(&spec.to_string()), Ok(spec));
+        for bad in [
+            "restart-fails=TFTP",
+            "restart-fails=Frobnicator@ucm-pub",
+            "restart-fails=TFTP@",
+            "restart-fails=TFTP@ucm pub",
+            "restart-fails=5%",
+        ] {
+            let e = FaultSpec::parse(bad).expect_err(bad);
+            assert!(
+                matches!(e.reason, FaultSpecErrorKind::BadTarget(_)),
+                "{bad}"
+            );
+        }
+        let e = FaultSpec::parse("restart-fails=TFTP@a,restart-fails=tftp@a").expect_err("twice");
+        assert_eq!(e.reason, FaultSpecErrorKind::Duplicate);
+        let e = FaultSpec::parse("phones-stay-down=ucm-pub").expect_err("names a node");
+        assert!(matches!(e.reason, FaultSpecErrorKind::BadAmount(_)));
+        let e = FaultSpec::parse("phones-stay-down=101%").expect_err("over 100");
+        assert_eq!(e.reason, FaultSpecErrorKind::PercentOutOfRange);
     }
 
     #[test]

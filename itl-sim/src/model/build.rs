@@ -296,6 +296,18 @@ impl Cluster {
             phone_interaction: options.phone_interaction,
             device_queries_per_minute: 15,
         };
+        let restart_fails = options.faults.restart_fails();
+        for (_, target) in &restart_fails {
+            if let crate::faults::NodeTarget::Node(name) = target
+                && !node_names.iter().any(|n| n.eq_ignore_ascii_case(name))
+            {
+                return Err(crate::faults::AssignError::UnknownNode {
+                    kind: FaultKind::RestartFails,
+                    name: name.clone(),
+                }
+                .into());
+            }
+        }
         let group_members: Vec<Vec<usize>> = cm_groups.iter().map(|g| g.members.clone()).collect();
         let phones = fleet::generate(options.seed, options.phones, &device_pools, &group_members);
         let mut cluster = Cluster {
@@ -325,6 +337,7 @@ impl Cluster {
             ctl_localkey: false,
             clock: Clock::new(options.clock),
             oracle_cache: std::sync::Arc::new(itl_core::trust::TrustCache::new()),
+            ops: super::ops::Operations::new(restart_fails),
         };
 
         // Files v0 (before CAPF was active) and v1 (now served).
@@ -436,6 +449,12 @@ impl Cluster {
         n.served_itl = Some(id);
         n.itl_stale = localkey;
         n.itl_localkey = localkey;
+        let name = n.name.clone();
+        self.emit(
+            crate::events::Change::new(crate::events::EventKind::ListRebuilt)
+                .node(name)
+                .detail(if localkey { "ITL (local key)" } else { "ITL" }),
+        );
         Ok(id)
     }
 

@@ -19,10 +19,12 @@ use itl_core::cucm::{CertUnit, ClusterSecurityMode, Generation, Service, Service
 use std::collections::BTreeMap;
 
 use crate::error::{CtlAction, SimError};
+use crate::events::{Change, EventKind};
 use crate::model::Cluster;
 use crate::model::build::distribute_one;
 use crate::model::identity::{Identity, IdentityPlan};
 use crate::model::node::TrustStore;
+use crate::model::ops::ServiceOp;
 use crate::model::settings::{Parameter, PhoneInteraction};
 use crate::model::trust_files::Signer;
 
@@ -142,6 +144,15 @@ impl Cluster {
             })?;
         node.retired.push(old);
         distribute_one(&mut self.nodes, idx, &identity);
+        self.emit(
+            Change::new(EventKind::CertRegenerated)
+                .node(identity.node.clone())
+                .unit(unit)
+                .detail(format!(
+                    "serial {}",
+                    identity.certificate().serial_hex().to_ascii_lowercase()
+                )),
+        );
         // Which ITLs change: the node's own (CallManager; ITLRecovery before 12.0, one per
         // node), every one (TVS, CAPF; ITLRecovery from 12.0, cluster-wide).
         let per_node_recovery = !self.settings.generation.itl_recovery_signs();
@@ -179,9 +190,13 @@ impl Cluster {
             let node = &mut self.nodes[idx];
             node.set_service(Service::Tvs, ServiceStatus::Started, now);
             node.tvs_serving = node.identity(CertUnit::Tvs).cloned();
-            report
-                .messages
-                .push(format!("{}: TVS restarted", node.name));
+            let name = node.name.clone();
+            report.messages.push(format!("{name}: TVS restarted"));
+            self.emit(
+                Change::new(EventKind::ServiceRestarted)
+                    .node(name)
+                    .service(Service::Tvs),
+            );
         }
         if automatic {
             for i in self.tftp_nodes().collect::<Vec<_>>() {
@@ -203,6 +218,17 @@ impl Cluster {
         node: &str,
         service: Service,
     ) -> Result<ChangeReport, SimError> {
+        self.start_or_restart(node, service, ServiceOp::Restart)
+    }
+
+    /// A restart (or a start): the service ends `Started` with the effects of
+    /// [`Cluster::restart_service`], or `Stopped` under the `restart-fails` fault.
+    fn start_or_restart(
+        &mut self,
+        node: &str,
+        service: Service,
+        op: ServiceOp,
+    ) -> Result<ChangeReport, SimError> {
         let idx = self.node_idx(node)?;
         if !self.nodes[idx].runs(service) {
             return Err(SimError::NoSuchService {
@@ -210,6 +236,13 @@ impl Cluster {
                 service,
             });
         }
+        if self.restart_fails(node, service) {
+            return Err(self.fail_start(idx, service, op));
+        }
+        let kind = match op {
+            ServiceOp::Start => EventKind::ServiceStarted,
+            _ => EventKind::ServiceRestarted,
+        };
         let now = self.clock.tick();
         let mut report = ChangeReport::default();
         let n = &mut self.nodes[idx];
@@ -220,6 +253,7 @@ impl Cluster {
             _ => {}
         }
         report.messages.push(format!("{service}[STARTED]"));
+        self.emit(Change::new(kind).node(node).service(service));
         if service == Service::Tftp && self.nodes[idx].itl_stale {
             self.rebuild_itl(idx)?;
             report.rebuilt_itls.push(node.to_owned());
@@ -238,6 +272,11 @@ impl Cluster {
         }
         let now = self.clock.tick();
         self.nodes[idx].set_service(service, ServiceStatus::CommandedOutOfService, now);
+        self.emit(
+            Change::new(EventKind::ServiceStopped)
+                .node(node)
+                .service(service),
+        );
         Ok(())
     }
 
@@ -247,7 +286,15 @@ impl Cluster {
         node: &str,
         service: Service,
     ) -> Result<ChangeReport, SimError> {
-        self.restart_service(node, service)
+        let running = self
+            .node(node)
+            .is_some_and(|n| n.service(service) == ServiceStatus::Started);
+        let op = if running {
+            ServiceOp::Restart
+        } else {
+            ServiceOp::Start
+        };
+        self.start_or_restart(node, service, op)
     }
 
     /// `utils ctl update CTLFile` on the publisher: a new CTL from the current certificates.
@@ -258,6 +305,12 @@ impl Cluster {
             });
         }
         self.rebuild_ctl(Signer::Normal)?;
+        let publisher = self.publisher().name.clone();
+        self.emit(
+            Change::new(EventKind::CtlUpdated)
+                .node(publisher)
+                .detail("CTL"),
+        );
         Ok(ChangeReport {
             messages: vec![
                 "Updating CTL file".into(),
@@ -291,6 +344,12 @@ impl Cluster {
             ],
             ..ChangeReport::default()
         };
+        let publisher = self.publisher().name.clone();
+        self.emit(
+            Change::new(EventKind::LocalkeyReset)
+                .node(publisher)
+                .detail("ITL"),
+        );
         for i in tftp {
             self.rebuild_itl_signed(i, Signer::LocalKey)?;
             let name = self.nodes[i].name.clone();
@@ -314,6 +373,12 @@ impl Cluster {
             });
         }
         self.rebuild_ctl(Signer::LocalKey)?;
+        let publisher = self.publisher().name.clone();
+        self.emit(
+            Change::new(EventKind::LocalkeyReset)
+                .node(publisher)
+                .detail("CTL"),
+        );
         Ok(ChangeReport {
             messages: vec![
                 "Generating the reset CTL file.....".into(),
@@ -452,7 +517,8 @@ impl Cluster {
     }
 
     /// Deletes one certificate from a trust store of one node. `id` is the certificate's
-    /// SHA-256 (hex, colons allowed) or its serial number (hex).
+    /// file name as `show cert list trust` prints it ([`TrustEntry::file_name`](crate::model::TrustEntry::file_name),
+    /// case-insensitive), its SHA-256 (hex, colons allowed) or its serial number (hex).
     pub fn delete_trust_certificate(
         &mut self,
         node: &str,
@@ -467,7 +533,8 @@ impl Cluster {
             .to_ascii_lowercase();
         let entries = self.nodes[idx].trust.entry(store).or_default();
         let position = entries.iter().position(|e| {
-            hex::encode(e.identity.sha256()) == wanted
+            e.file_name().eq_ignore_ascii_case(id.trim())
+                || hex::encode(e.identity.sha256()) == wanted
                 || e.identity.certificate().serial_hex().to_ascii_lowercase() == wanted
         });
         let Some(position) = position else {
@@ -478,7 +545,15 @@ impl Cluster {
             });
         };
         let removed = entries.remove(position);
+        let file = removed.file_name();
         self.clock.tick();
+        let mut change = Change::new(EventKind::TrustCertDeleted)
+            .node(node)
+            .detail(format!("{store}/{file}"));
+        if let Some(unit) = store.unit() {
+            change = change.unit(unit);
+        }
+        self.emit(change);
         Ok(ChangeReport {
             messages: vec![format!(
                 "Deleted {} from {store} on {node}",

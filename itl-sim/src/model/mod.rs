@@ -16,6 +16,7 @@ pub mod export;
 pub mod files;
 pub mod identity;
 pub mod node;
+pub mod ops;
 mod phone_security;
 mod reset;
 pub mod settings;
@@ -32,6 +33,7 @@ pub use changes::{ChangeReport, PhoneSelector, ResetKind, ResetReport};
 pub use clock::{Clock, ClockMode, EPOCH};
 pub use identity::{Identity, IdentityPlan, Organisation, SIM_UNITS};
 pub use node::{Node, NodeFaults, SIM_SERVICES, ServiceState, TrustEntry, TrustStore};
+pub use ops::{BackupRecord, PendingRegistration, ServiceOp};
 pub use settings::{Parameter, PhoneInteraction, Settings, version_string};
 pub use topology::{CmGroup, DevicePool};
 
@@ -60,6 +62,7 @@ pub struct Cluster {
     ctl_localkey: bool,
     clock: Clock,
     oracle_cache: std::sync::Arc<itl_core::trust::TrustCache>,
+    ops: ops::Operations,
 }
 
 impl Cluster {

@@ -78,6 +78,18 @@ impl TrustStore {
             .find(|s| s.name().eq_ignore_ascii_case(text.trim()))
     }
 
+    /// The unit whose certificates the store holds (`CallManager` for `CallManager-trust`);
+    /// `None` for `Phone-SAST-trust`.
+    pub fn unit(self) -> Option<CertUnit> {
+        match self {
+            TrustStore::CallManager => Some(CertUnit::CallManager),
+            TrustStore::Tomcat => Some(CertUnit::Tomcat),
+            TrustStore::Ipsec => Some(CertUnit::Ipsec),
+            TrustStore::Capf => Some(CertUnit::Capf),
+            TrustStore::PhoneSast => None,
+        }
+    }
+
     /// The store a unit's certificate is copied into on the other nodes (CUCM's certificate
     /// change notification). TVS and ITLRecovery certificates are not distributed.
     pub fn for_unit(unit: CertUnit) -> Option<Self> {
@@ -104,6 +116,27 @@ impl fmt::Display for TrustStore {
 pub struct TrustEntry {
     /// The identity it copies (its own certificate on another node).
     pub identity: Identity,
+}
+
+impl TrustEntry {
+    /// The file name `show cert list trust` prints and `set cert delete` takes (inferred):
+    /// `<CN>.pem` for a first-generation certificate, `<CN>_<serial>.pem` (serial in lower-case
+    /// hex) for a regenerated one, so that the old and the new certificate of a node, which
+    /// share their CN, have different names.
+    pub fn file_name(&self) -> String {
+        let cn = &self.identity.certificate().subject().cn;
+        if self.identity.generation <= 1 {
+            format!("{cn}.pem")
+        } else {
+            format!(
+                "{cn}_{}.pem",
+                self.identity
+                    .certificate()
+                    .serial_hex()
+                    .to_ascii_lowercase()
+            )
+        }
+    }
 }
 
 /// Node-level faults.

@@ -6,6 +6,12 @@
 //! CallManager certificate (and, with an LSC, the cluster's current CAPF certificate) in the
 //! CTL it holds afterwards (S18: CAPF regenerated without `utils ctl update CTLFile` leaves
 //! LSC phones "registering").
+//!
+//! A phone with the `phones-stay-down` fault downloads but never registers again (RisPort
+//! `UnRegistered`, reason 9 CallManagerReset). With delayed registrations (a time scale), a
+//! phone that would register is left unregistered (reason 9) and queued
+//! ([`Cluster::take_pending_registrations`]); the server registers it after its delay. A
+//! pending CAPF operation issues the phone's LSC at the reset.
 
 use itl_core::cucm::{CertUnit, Service};
 use std::collections::{BTreeMap, HashMap};
@@ -29,6 +35,8 @@ const REASON_CONFIG_MISMATCH: u32 = 14;
 /// RisPort `StatusReason` of a TLS-profile phone whose TLS peers are not in its CTL
 /// (AuthenticationError).
 const REASON_TLS_FAILURE: u32 = 9;
+/// RisPort `StatusReason` of a phone reset by CallManager that has not registered again.
+const REASON_CALLMANAGER_RESET: u32 = 9;
 
 /// What a TLS-profile phone logs when its registration is blocked.
 const TLS_FAILURE: &str = "Registration rejected: TLS peer certificate not in CTL";
@@ -130,8 +138,42 @@ impl Cluster {
                 continue;
             };
             self.apply_decision(i, decision, now, &digested, &mut report);
+            self.issue_pending_lsc(i, now);
+            self.hold_registration(i, kind, now);
         }
+        self.emit(
+            crate::events::Change::new(crate::events::EventKind::PhonesReset)
+                .detail(format!("{kind:?} {} phones", indices.len())),
+        );
         report
+    }
+
+    /// After a reset's decision: a `phones-stay-down` phone stays unregistered; with delayed
+    /// registrations a phone that registered waits for its delay.
+    fn hold_registration(&mut self, i: usize, kind: ResetKind, now: u64) {
+        let delayed = self.registrations_delayed();
+        let Some(phone) = self.phones.get_mut(i) else {
+            return;
+        };
+        if !phone.registered || phone.last_reset != now {
+            return;
+        }
+        let stays_down = phone
+            .fault
+            .is_some_and(|f| f.kind == crate::faults::FaultKind::PhonesStayDown);
+        if !stays_down && !delayed {
+            return;
+        }
+        phone.registered = false;
+        phone.status_reason = REASON_CALLMANAGER_RESET;
+        phone.state_changed = now;
+        if !stays_down {
+            self.push_pending_registration(crate::model::PendingRegistration {
+                phone: i,
+                kind,
+                reset_at: now,
+            });
+        }
     }
 
     fn apply_decision(

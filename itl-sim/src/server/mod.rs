@@ -5,14 +5,16 @@
 //! | TFTP node | TFTP (UDP 69 or ephemeral) | [`tftp`] |
 //! | TFTP node | HTTP 6970 | [`tftp_http`] |
 //! | node | HTTPS 8443: Tomcat certificate, Basic auth, SOAP router | [`https`], [`soap`] |
-//! | node | AXL (`executeSQLQuery`, `listPhone`, resets), RisPort70, Control Center on 8443 | [`soap_axl`] ([`axl_list_phone`], [`axl_reset`]), [`soap_risport`], [`soap_control`] |
+//! | node | AXL (`executeSQLQuery`, `listPhone`, resets, `updatePhone` CAPF), RisPort70, Control Center on 8443 | [`soap_axl`] ([`axl_list_phone`], [`axl_reset`], [`axl_capf`]), [`soap_risport`], [`soap_control`] |
 //! | node | SSH 22 (or ephemeral): the UCOS admin CLI | [`ssh`] |
 //! | node | `?wsdl` of RisPort70, Control Center and PerfMon on 8443 | [`wsdl`] |
 //! | phone | HTTP 80 (or one ephemeral port): the phone's pages | [`phone_web`] |
 //!
 //! [`SimServer::start`] binds everything and returns the addresses; [`SimHandle`] reads and
-//! changes the model while the servers run.
+//! changes the model while the servers run. [`timeline`] runs the timed operations
+//! (`--time-scale`) and writes the change log (`--events`).
 
+pub mod axl_capf;
 pub mod axl_list_phone;
 pub mod axl_request;
 pub mod axl_reset;
@@ -27,6 +29,7 @@ pub mod soap_risport;
 pub mod ssh;
 pub mod tftp;
 pub mod tftp_http;
+pub mod timeline;
 pub mod wsdl;
 
 use itl_core::cucm::{CertUnit, Service};
@@ -83,6 +86,10 @@ pub struct ServeOptions {
     pub password_env: String,
     /// The admin CLI over SSH: OS administrator, privilege, banner delay.
     pub ssh: ssh::SshServe,
+    /// How long operations take ([`crate::timing`]); 0 (the default) is instant.
+    pub time_scale: crate::timing::TimeScale,
+    /// Where to write one JSON line per change ([`crate::events`]); none by default.
+    pub events: Option<std::path::PathBuf>,
 }
 
 impl ServeOptions {
@@ -96,6 +103,8 @@ impl ServeOptions {
             password: password.to_owned(),
             password_env: itl_wire::cluster_file::DEFAULT_PASSWORD_ENV.to_owned(),
             ssh: ssh::SshServe::new(password),
+            time_scale: crate::timing::TimeScale::INSTANT,
+            events: None,
         }
     }
 }
@@ -149,6 +158,7 @@ pub(crate) struct Shared {
     soap: RwLock<Vec<(String, Arc<dyn SoapService>)>>,
     tls: Vec<Arc<NodeCertResolver>>,
     risport: RisportRate,
+    timeline: timeline::Timeline,
 }
 
 /// A cheap handle on the running simulation: read and change the model, register SOAP
@@ -175,18 +185,33 @@ impl SimHandle {
         f(&guard)
     }
 
-    /// Runs `f` with the model mutably, then makes the servers follow (Tomcat certificate).
+    /// Runs `f` with the model mutably, then makes the servers follow (Tomcat certificate),
+    /// writes the changes `f` applied to the events file (in order, under the lock) and
+    /// schedules the re-registrations it left pending.
     pub fn write<R>(&self, f: impl FnOnce(&mut Cluster) -> R) -> R {
-        let result = {
+        let (result, pending) = {
             let mut guard = self
                 .shared
                 .cluster
                 .write()
                 .unwrap_or_else(|p| p.into_inner());
-            f(&mut guard)
+            let result = f(&mut guard);
+            let changes = guard.take_changes();
+            if let Some(log) = &self.shared.timeline.events {
+                log.record(changes);
+            }
+            (result, guard.take_pending_registrations())
         };
+        if !pending.is_empty() {
+            self.schedule_registrations(pending);
+        }
         self.refresh_tls();
         result
+    }
+
+    /// Stops a fault from acting ([`Cluster::clear_fault`]): a test's "the fault is fixed".
+    pub fn clear_fault(&self, kind: crate::faults::FaultKind) -> bool {
+        self.write(|c| c.clear_fault(kind))
     }
 
     /// A snapshot of the whole model.
@@ -194,12 +219,14 @@ impl SimHandle {
         self.read(Cluster::snapshot)
     }
 
-    /// `set cert regen`: the key is made on a blocking thread without holding the lock.
+    /// `set cert regen`: the key is made on a blocking thread without holding the lock, then
+    /// the scaled [`crate::timing::CERT_REGEN`] passes before it is installed.
     pub async fn regenerate(&self, node: &str, unit: CertUnit) -> Result<ChangeReport, SimError> {
         let plan = self.read(|c| c.plan_regeneration(node, unit))?;
         let identity = tokio::task::spawn_blocking(move || plan.generate())
             .await
             .map_err(SimError::KeyTask)??;
+        self.pause(crate::timing::CERT_REGEN).await;
         self.write(|c| c.apply_regeneration(identity))
     }
 
@@ -286,8 +313,22 @@ impl std::fmt::Debug for SimServer {
 
 impl SimServer {
     /// Binds every server and starts serving `cluster`.
-    pub async fn start(cluster: Cluster, options: ServeOptions) -> Result<Self, SimError> {
+    pub async fn start(mut cluster: Cluster, options: ServeOptions) -> Result<Self, SimError> {
         listen::raise_open_file_limit();
+        let events = match &options.events {
+            Some(path) => Some(crate::events::EventLog::create(path).map_err(SimError::Events)?),
+            None => None,
+        };
+        cluster.record_changes(events.is_some());
+        let scale = options.time_scale;
+        cluster.delay_registrations(!scale.is_instant());
+        let mut options = options;
+        if !scale.is_instant() {
+            options.ssh.banner_delay = options
+                .ssh
+                .banner_delay
+                .max(scale.of(crate::timing::CLI_BANNER));
+        }
         let real = options.ports == PortPlan::Real;
         let port = |p: u16| if real { p } else { 0 };
         let node_info: Vec<(String, Ipv4Addr, bool, bool)> = cluster
@@ -330,8 +371,12 @@ impl SimServer {
                 soap: RwLock::new(Vec::new()),
                 tls: tls.clone(),
                 risport: RisportRate::default(),
+                timeline: timeline::Timeline::new(scale, events),
             }),
         };
+        if !scale.is_instant() {
+            handle.set_risport_window(scale.of(crate::timing::RISPORT_MINUTE));
+        }
         handle.register_soap(
             itl_wire::soap::axl::AXL_PATH,
             Arc::new(soap_axl::AxlService::new()),
@@ -604,8 +649,14 @@ impl SimServer {
             ),
             PhonePorts::PerPhone(_) => "one port each".into(),
         };
+        let scale = self.handle.time_scale();
+        let timing = if scale.is_instant() {
+            String::new()
+        } else {
+            format!(", time scale {scale}")
+        };
         format!(
-            "{} nodes ({tftp} TFTP), {phones} phones on {phone_ports}, CUCM {generation} {}, faults: {}",
+            "{} nodes ({tftp} TFTP), {phones} phones on {phone_ports}, CUCM {generation} {}, faults: {}{timing}",
             self.nodes.len(),
             match mode {
                 itl_core::cucm::ClusterSecurityMode::Mixed => "mixed mode",

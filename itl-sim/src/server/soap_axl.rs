@@ -1,6 +1,7 @@
 //! AXL on the publisher's `/axl/`: `executeSQLQuery` (cucm-interfaces.md §1.2–§1.4) and
 //! `getCCMVersion` (§1.1) here, `listPhone` in [`super::axl_list_phone`], the reset operations
-//! in [`super::axl_reset`]; any other operation gets the Axis2 "endpoint reference (EPR)" fault
+//! in [`super::axl_reset`], the CAPF operation (`updatePhone`) in
+//! [`super::axl_capf`]; any other operation gets the Axis2 "endpoint reference (EPR)" fault
 //! CUCM sends.
 //!
 //! Schemas (§1.1): the simulated release ([`crate::model::version_string`] of the generation)
@@ -33,6 +34,7 @@ use itl_wire::soap::process_node::{ENTERPRISE_WIDE_DATA, ROLE_IM_AND_PRESENCE, R
 
 use crate::model::snapshot::PhoneSnapshot;
 use crate::model::{Cluster, version_string};
+use crate::server::axl_capf;
 use crate::server::axl_list_phone::{self, LIST_PHONE};
 use crate::server::axl_request::AxlRequest;
 use crate::server::axl_reset;
@@ -214,6 +216,12 @@ impl SoapService for AxlService {
                     Err(fault) => fault,
                 };
             }
+            Some(op) if axl_capf::handles(op) => {
+                return match AxlRequest::parse(body, soap_action) {
+                    Ok(req) => axl_capf::answer(&req, ctx.sim),
+                    Err(fault) => fault,
+                };
+            }
             Some(op) if axl_reset::handles(op) => {
                 return match AxlRequest::parse(body, soap_action) {
                     Ok(req) => axl_reset::answer(&req, ctx.sim),
@@ -300,10 +308,22 @@ fn strip_order_by(text: &str) -> &str {
     }
 }
 
-/// `tkcertificatestatus` of a phone: the simulator's own codes, 1 = None (no LSC), 3 =
+/// `tkcertificatestatus` of a phone: the simulator's own codes, 1 = None (no LSC), 2 =
+/// Operation Pending (an `updatePhone` CAPF operation waits for the phone's reset), 3 =
 /// Upgrade Success (LSC installed). Check the Data Dictionary of a real release.
-fn certificate_status(p: &PhoneSnapshot) -> &'static str {
-    if p.lsc_issuer.is_some() { "3" } else { "1" }
+fn certificate_status(p: &PhoneSnapshot, pending: bool) -> &'static str {
+    if pending {
+        "2"
+    } else if p.lsc_issuer.is_some() {
+        "3"
+    } else {
+        "1"
+    }
+}
+
+/// `tkcertificateoperation`: 1 = No Pending Operation, 2 = Install/Upgrade (simulator codes).
+fn certificate_operation(pending: bool) -> &'static str {
+    if pending { "2" } else { "1" }
 }
 
 /// `tkauthenticationmode`: empty without an LSC, 1 (By Authentication String) with one.
@@ -318,7 +338,8 @@ fn rows_for(query: &Query, c: &Cluster) -> Vec<Row> {
         Query::Phones => phones
             .into_iter()
             .map(|p| {
-                let status = certificate_status(&p).to_owned();
+                let pending = c.phone_index(&p.name).is_some_and(|i| c.capf_pending(i));
+                let status = certificate_status(&p, pending).to_owned();
                 let auth = authentication_mode(&p).to_owned();
                 vec![
                     ("name", p.name),
@@ -329,7 +350,10 @@ fn rows_for(query: &Query, c: &Cluster) -> Vec<Row> {
                     ("secprofile", p.security_profile),
                     ("secmode", p.security_mode.to_owned()),
                     ("tkcertificatestatus", status),
-                    ("tkcertificateoperation", "1".to_owned()),
+                    (
+                        "tkcertificateoperation",
+                        certificate_operation(pending).to_owned(),
+                    ),
                     ("tkauthenticationmode", auth),
                     ("upgradefinishtime", String::new()),
                 ]
@@ -352,12 +376,16 @@ fn rows_for(query: &Query, c: &Cluster) -> Vec<Row> {
         Query::PhoneLsc => phones
             .into_iter()
             .map(|p| {
-                let status = certificate_status(&p).to_owned();
+                let pending = c.phone_index(&p.name).is_some_and(|i| c.capf_pending(i));
+                let status = certificate_status(&p, pending).to_owned();
                 let auth = authentication_mode(&p).to_owned();
                 vec![
                     ("name", p.name),
                     ("tkcertificatestatus", status),
-                    ("tkcertificateoperation", "1".to_owned()),
+                    (
+                        "tkcertificateoperation",
+                        certificate_operation(pending).to_owned(),
+                    ),
                     ("tkauthenticationmode", auth),
                     ("secprofile", p.security_profile),
                     ("secmode", p.security_mode.to_owned()),

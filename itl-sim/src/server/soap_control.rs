@@ -4,23 +4,32 @@
 //! * Status: the node's services; `Started` (reason −1), administratively `Stopped` (−1069
 //!   Commanded Out of Service) or not activated (`Stopped`, −1068 Service Not Activated). A
 //!   requested name the node does not know is listed as `Unknown`.
-//! * Control: `Restart`/`Start` call [`Cluster::restart_service`] (a TFTP restart rebuilds a
-//!   stale ITL), `Stop` calls [`Cluster::stop_service`]; starting a started service answers
+//! * Control: `Restart`, `Start` and `Stop` go through [`SimHandle::service_op`]
+//!   (a TFTP restart rebuilds a stale ITL when it ends); starting a started service answers
 //!   −1039, stopping a stopped one −1040, either on a service not activated −1068. The
-//!   answer lists the services' states afterwards. `NodeName` must be the node called.
+//!   answer lists the services' states afterwards: at time scale 0 the end state; with a
+//!   time scale `Stopping` or `Starting` (reason −1 Successful) while the operation runs,
+//!   to be polled with `soapGetServiceStatus`. A restart or start that fails (fault
+//!   `restart-fails`) ends `Stopped` with reason −1019 Component is not running (in the
+//!   answer at scale 0, in the status afterwards otherwise). `NodeName` must be the node
+//!   called.
+//!
+//! [`SimHandle::service_op`]: crate::server::SimHandle::service_op
 
 use itl_core::cucm::{Service, ServiceStatus};
 use itl_wire::soap::control_center::{
     ControlCenterRequest, ControlType, REASON_ALREADY_STARTED, REASON_ALREADY_STOPPED,
-    REASON_COMMANDED_OUT_OF_SERVICE, REASON_NOT_ACTIVATED, REASON_SUCCESSFUL, ServiceInfo,
-    ServiceInformation, control_services_response, parse_request, service_status_response,
+    REASON_COMMANDED_OUT_OF_SERVICE, REASON_NOT_ACTIVATED, REASON_NOT_RUNNING, REASON_SUCCESSFUL,
+    ServiceInfo, ServiceInformation, control_services_response, parse_request,
+    service_status_response,
 };
 
-use crate::model::Cluster;
 use crate::model::node::ServiceState;
+use crate::model::{Cluster, ServiceOp};
 use crate::server::soap::{
     SoapContext, SoapResponse, SoapService, operation_name, unknown_request,
 };
+use crate::server::timeline::ServiceProgress;
 
 /// The Control Center service.
 #[derive(Clone, Copy, Debug, Default)]
@@ -85,13 +94,17 @@ fn control_one(ctx: &SoapContext<'_>, kind: Service, control: ControlType) -> i6
         (None | Some(ServiceStatus::NotActivated), _) => REASON_NOT_ACTIVATED,
         (Some(ServiceStatus::Started), ControlType::Start) => REASON_ALREADY_STARTED,
         (Some(ServiceStatus::CommandedOutOfService), ControlType::Stop) => REASON_ALREADY_STOPPED,
-        (Some(_), ControlType::Stop) => match ctx.sim.write(|c| c.stop_service(ctx.node, kind)) {
-            Ok(()) => REASON_SUCCESSFUL,
-            Err(_) => REASON_NOT_ACTIVATED,
-        },
-        (Some(_), ControlType::Start | ControlType::Restart) => {
-            match ctx.sim.restart_service(ctx.node, kind) {
-                Ok(_) => REASON_SUCCESSFUL,
+        (Some(_), control) => {
+            let op = match control {
+                ControlType::Stop => ServiceOp::Stop,
+                ControlType::Start => ServiceOp::Start,
+                ControlType::Restart => ServiceOp::Restart,
+            };
+            match ctx.sim.service_op(ctx.node, kind, op) {
+                Ok(progress) => match *progress.borrow() {
+                    ServiceProgress::Ended(ServiceStatus::Stopped) => REASON_NOT_RUNNING,
+                    _ => REASON_SUCCESSFUL,
+                },
                 Err(_) => REASON_NOT_ACTIVATED,
             }
         }
@@ -163,6 +176,7 @@ fn reason_text(code: i64) -> &'static str {
         REASON_ALREADY_STOPPED => "Component already stopped",
         REASON_NOT_ACTIVATED => "Service Not Activated",
         REASON_COMMANDED_OUT_OF_SERVICE => "Commanded Out of Service",
+        REASON_NOT_RUNNING => "Component is not running",
         _ => "",
     }
 }

@@ -9,6 +9,8 @@
 //! | `utils itl reset localkey` | 4 | `(y/n):` (inferred) | 300 s (inferred) | §6.2 |
 //! | `utils ctl reset localkey` | 4 | `(y/n):` (inferred) | 300 s (inferred) | §6.2 |
 //! | `utils service restart <name>` | 1 | — | 600 s | §6.1, §6.5 (300–600 s) |
+//! | `utils service stop <name>`, `utils service start <name>` | 1 | — | 600 s | §6.1 (inferred: named by the restart's family) |
+//! | `set cert delete <store> <file>` | 1 (inferred) | — | 120 s (inferred) | inferred: the documents name no delete command (`trust-and-procedure.md` §5.6) |
 //! | `utils service list` | 1 | — | 120 s | §6.5 |
 //! | `utils ipsec restart` | 1 | — | 300 s (inferred) | §6.2 |
 //! | `utils dbreplication runtimestate` | 1 (inferred) | — | 180 s | §6.5 |
@@ -89,6 +91,17 @@ pub enum Command {
     CtlResetLocalkey,
     /// `utils service restart <name>` (`Cisco Tftp`).
     ServiceRestart(String),
+    /// `utils service stop <name>` (inferred).
+    ServiceStop(String),
+    /// `utils service start <name>` (inferred).
+    ServiceStart(String),
+    /// `set cert delete <store> <file>` (inferred): deletes one trust certificate of the node.
+    CertDelete {
+        /// Trust store (`CallManager-trust`).
+        store: String,
+        /// File name as `show cert list trust` prints it (`ucm-sub1.pem`).
+        file: String,
+    },
     /// `utils service list`.
     ServiceList,
     /// `utils ipsec restart`.
@@ -190,6 +203,19 @@ impl Command {
                 check("service name", name, true)?;
                 format!("utils service restart {}", name.trim())
             }
+            Command::ServiceStop(name) => {
+                check("service name", name, true)?;
+                format!("utils service stop {}", name.trim())
+            }
+            Command::ServiceStart(name) => {
+                check("service name", name, true)?;
+                format!("utils service start {}", name.trim())
+            }
+            Command::CertDelete { store, file } => {
+                check("trust store", store, false)?;
+                check("certificate file", file, false)?;
+                format!("set cert delete {store} {file}")
+            }
             Command::ServiceList => "utils service list".into(),
             Command::IpsecRestart => "utils ipsec restart".into(),
             Command::ReplicationRuntimeState => "utils dbreplication runtimestate".into(),
@@ -266,7 +292,8 @@ impl Command {
             | Command::ItlResetLocalkey
             | Command::CtlResetLocalkey
             | Command::IpsecRestart => 300,
-            Command::ServiceRestart(_) => 600,
+            Command::ServiceRestart(_) | Command::ServiceStop(_) | Command::ServiceStart(_) => 600,
+            Command::CertDelete { .. } => 120,
             Command::ServiceList | Command::Sql(_) | Command::BackupNetwork { .. } => 120,
             Command::ReplicationRuntimeState => 180,
             _ => 60,
@@ -297,6 +324,9 @@ impl Command {
                 | Command::ItlResetLocalkey
                 | Command::CtlResetLocalkey
                 | Command::ServiceRestart(_)
+                | Command::ServiceStop(_)
+                | Command::ServiceStart(_)
+                | Command::CertDelete { .. }
                 | Command::IpsecRestart
                 | Command::BackupNetwork { .. }
         )
@@ -336,6 +366,21 @@ mod tests {
                 "utils service restart Cisco Tftp",
             ),
             (Command::ServiceList, "utils service list"),
+            (
+                Command::ServiceStop("Cisco Certificate Change Notification".into()),
+                "utils service stop Cisco Certificate Change Notification",
+            ),
+            (
+                Command::ServiceStart("Cisco Tftp".into()),
+                "utils service start Cisco Tftp",
+            ),
+            (
+                Command::CertDelete {
+                    store: "CallManager-trust".into(),
+                    file: "ucm-sub1.pem".into(),
+                },
+                "set cert delete CallManager-trust ucm-sub1.pem",
+            ),
             (Command::IpsecRestart, "utils ipsec restart"),
             (
                 Command::ReplicationRuntimeState,
@@ -391,6 +436,20 @@ mod tests {
                 .is_err()
         );
         assert!(Command::ServiceRestart("  ".into()).render().is_err());
+        assert!(Command::ServiceStop("Cisco\nTftp".into()).render().is_err());
+        assert!(Command::ServiceStart("".into()).render().is_err());
+        let delete = |store: &str, file: &str| Command::CertDelete {
+            store: store.into(),
+            file: file.into(),
+        };
+        assert!(delete("CallManager-trust", "a b.pem").render().is_err());
+        assert!(delete("CallManager trust", "a.pem").render().is_err());
+        assert!(
+            delete("CallManager-trust", "a.pem\rutils")
+                .render()
+                .is_err()
+        );
+        assert!(delete("CallManager-trust", "a.pem").render().is_ok());
         assert!(
             Command::ServiceRestart("Cisco\rTftp".into())
                 .render()

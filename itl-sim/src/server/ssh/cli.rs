@@ -13,6 +13,9 @@
 //! | `show cert list own\|trust`, `utils service list`, `utils dbreplication runtimestate`, `utils disaster_recovery history\|status backup` | 1 | press (`Press <enter> for 1 line, <space> for one page, or <q> to quit`) |
 //! | `show cert own <unit>[/<file>]`, `run sql <query>` | 1 | lines |
 //! | `set cert regen <unit>` (`(yes\|no)?`), `utils ctl update CTLFile` (`(y/n):`, publisher, mixed mode), `utils service restart <name>`, `utils ipsec restart` | 1 | — |
+//! | `utils service stop <name>`, `utils service start <name>` (wording inferred) | 1 | — |
+//! | `utils disaster_recovery backup network <features> <path> <server> <user>` (publisher; wording inferred) | 1 | — |
+//! | `set cert delete <store> <file>` (command and wording inferred) | 1 | — |
 //! | `utils itl reset localkey`, `utils ctl reset localkey` (`(y/n):`, publisher) | 4 | — |
 //! | `exit`, `quit` | 0 | — |
 //!
@@ -20,19 +23,31 @@
 //! this product"); a known command that cannot run here prints a reason (inferred) and
 //! `Executed command unsuccessfully`. Insufficient privilege prints our own sentence
 //! (inferred). On a subscriber `utils service restart` gives the prompt back after
-//! `[STARTING]` (§6.5) although the model has restarted the service.
+//! `[STARTING]` (§6.5) while the restart goes on (at time scale 0 it has already ended).
 //!
 //! Node faults ([`outputs::SshFaults`]): `ssh-banner-delay=<node>:<secs>` replaces the banner
 //! delay; `ssh-drop=<node>` closes the connection after the first line of the first paged
 //! command's output; `pager-ignored=<node>` answers `set cli pagination off` as usual but
 //! keeps paging, [`IGNORED_PAGER_PAGE`] lines a page whatever the terminal's height.
+//!
+//! Service operations stream `<name>[STOPPING]`, `<name>[STARTING]`, `<name>[STARTED]` as the
+//! model passes through them (scaled durations, [`crate::timing`]); a stop ends
+//! `<name>[STOPPED]  Commanded Out of Service`. A restart or start that fails (fault
+//! `restart-fails`) ends `<name>[ STOPPED ]  Component is not running` and
+//! `Executed command unsuccessfully` (inferred). A DRS backup answers at once (inferred:
+//! `drfCliMsg: Backup initiated successfully. …`) and completes after its scaled duration;
+//! `utils disaster_recovery status backup` shows it running (inferred layout) and the
+//! history gets a `SUCCESS` row. No password is asked for the SFTP server (a real node
+//! asks one; the client sends none).
 
-use itl_core::cucm::Service;
 use itl_core::cucm::{CertUnit, Generation};
+use itl_core::cucm::{Service, ServiceStatus};
 use std::time::Duration;
 
 use crate::faults::checks::IGNORED_PAGER_PAGE;
+use crate::model::{ServiceOp, TrustStore};
 use crate::server::SimHandle;
+use crate::server::timeline::ServiceProgress;
 
 use super::outputs;
 use super::term::{Input, Term};
@@ -341,14 +356,41 @@ impl Cli {
                 let lines = self.sim.read(|c| outputs::service_list(c, self.node));
                 self.paged(term, lines, PagerStyle::Press).await
             }
-            ["utils", "service", "restart", ..] if words.len() > 3 => {
+            [
+                "utils",
+                "service",
+                verb @ ("restart" | "start" | "stop"),
+                ..,
+            ] if words.len() > 3 => {
                 require!(1);
-                self.service_restart(term, &rest(3)).await;
+                let op = match *verb {
+                    "restart" => ServiceOp::Restart,
+                    "start" => ServiceOp::Start,
+                    _ => ServiceOp::Stop,
+                };
+                self.service_op(term, &rest(3), op).await;
                 true
             }
             ["utils", "ipsec", "restart"] => {
                 require!(1);
-                term.send("Successfully Restarted IPsec Service\n\n").await;
+                self.sim.pause(crate::timing::IPSEC_RESTART).await;
+                let node = self.node_name();
+                match self.sim.write(|c| c.ipsec_restart(&node)) {
+                    Ok(_) => term.send("Successfully Restarted IPsec Service\n\n").await,
+                    Err(e) => self.fail(term, &e.to_string()).await,
+                }
+                true
+            }
+            ["utils", "disaster_recovery", "backup", "network", ..] => {
+                require!(1);
+                self.backup(term, words.get(4..).unwrap_or_default()).await;
+                true
+            }
+            ["set", "cert", "delete", _, _] => {
+                require!(1);
+                let store = words.get(3).copied().unwrap_or_default();
+                let file = words.get(4).copied().unwrap_or_default();
+                self.delete_trust(term, store, file).await;
                 true
             }
             ["utils", "dbreplication", "runtimestate"] => {
@@ -372,7 +414,8 @@ impl Cli {
             }
             ["utils", "disaster_recovery", "status", "backup"] => {
                 require!(1);
-                term.send("drfCliMsg: No backup status available\n\n").await;
+                let lines = self.sim.read(outputs::backup_status);
+                term.send_lines(&lines).await;
                 true
             }
             ["set", "cert", "regen", _] => {
@@ -401,27 +444,165 @@ impl Cli {
         if ok { Flow::Continue } else { Flow::Exit }
     }
 
-    async fn service_restart(&self, term: &Term, name: &str) {
+    /// `utils service restart|start|stop <name>`, streaming the states the model passes.
+    async fn service_op(&self, term: &Term, name: &str, op: ServiceOp) {
         let Some(kind) = Service::parse(name) else {
             self.fail(term, &format!("Service {name} not found")).await;
             return;
         };
         let node = self.node_name();
-        term.send(
-            "Do not press Ctrl+C while the service is restarting.\nService Manager is running\n",
-        )
-        .await;
-        match self.sim.restart_service(&node, kind) {
-            Ok(_) => {
-                let name = kind.cli_name();
-                term.send(&format!("{name}[STOPPING]\n{name}[STARTING]\n"))
+        let current = self
+            .sim
+            .read(|c| c.node(&node).map(|n| n.service(kind)))
+            .unwrap_or(ServiceStatus::NotActivated);
+        let name = kind.cli_name();
+        match (op, current) {
+            (ServiceOp::Start, ServiceStatus::Started) => {
+                term.send(&format!("Service Manager is running\n{name}[STARTED]\n\n"))
                     .await;
-                if self.is_publisher() {
-                    term.send(&format!("{name}[STARTED]\n")).await;
-                }
-                term.send("\n").await;
+                return;
             }
-            Err(e) => self.fail(term, &format!("{e}")).await,
+            (ServiceOp::Stop, ServiceStatus::CommandedOutOfService | ServiceStatus::Stopped) => {
+                term.send(&format!(
+                    "Service Manager is running\n{name}[STOPPED]  Commanded Out of Service\n\n"
+                ))
+                .await;
+                return;
+            }
+            _ => {}
+        }
+        if op == ServiceOp::Restart {
+            term.send("Do not press Ctrl+C while the service is restarting.\n")
+                .await;
+        }
+        term.send("Service Manager is running\n").await;
+        let mut progress = match self.sim.service_op(&node, kind, op) {
+            Ok(p) => p,
+            Err(e) => {
+                self.fail(term, &format!("{e}")).await;
+                return;
+            }
+        };
+        // Subscribers give the prompt back after [STARTING] on a restart (§6.5).
+        let early = op == ServiceOp::Restart && !self.is_publisher();
+        if op != ServiceOp::Start {
+            term.send(&format!("{name}[STOPPING]\n")).await;
+        }
+        let mut said_starting = false;
+        loop {
+            let now = *progress.borrow_and_update();
+            match now {
+                ServiceProgress::Stopping => {}
+                ServiceProgress::Starting => {
+                    if !said_starting {
+                        said_starting = true;
+                        term.send(&format!("{name}[STARTING]\n")).await;
+                    }
+                    if early {
+                        term.send("\n").await;
+                        return;
+                    }
+                }
+                ServiceProgress::Ended(status) => {
+                    if op != ServiceOp::Stop && !said_starting {
+                        term.send(&format!("{name}[STARTING]\n")).await;
+                        if early {
+                            term.send("\n").await;
+                            return;
+                        }
+                    }
+                    match status {
+                        ServiceStatus::Started => {
+                            term.send(&format!("{name}[STARTED]\n\n")).await;
+                        }
+                        ServiceStatus::CommandedOutOfService => {
+                            term.send(&format!("{name}[STOPPED]  Commanded Out of Service\n\n"))
+                                .await;
+                        }
+                        _ => {
+                            self.fail(
+                                term,
+                                &format!("{name}[ STOPPED ]  Component is not running"),
+                            )
+                            .await;
+                        }
+                    }
+                    return;
+                }
+                ServiceProgress::Superseded => {
+                    self.fail(term, &format!("{name}: another operation took over"))
+                        .await;
+                    return;
+                }
+            }
+            if progress.changed().await.is_err() {
+                term.send("\n").await;
+                return;
+            }
+        }
+    }
+
+    /// `utils disaster_recovery backup network <features> <path> <server> <user>`.
+    async fn backup(&self, term: &Term, args: &[&str]) {
+        let [features, path, server, _user] = args else {
+            self.fail(
+                term,
+                "Usage: utils disaster_recovery backup network <featurelist> <path> <servername> <username>",
+            )
+            .await;
+            return;
+        };
+        let features: Vec<String> = features
+            .split(',')
+            .filter(|f| !f.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let node = self.node_name();
+        match self.sim.backup(&node, features, server, path) {
+            Ok(_) => {
+                term.send("drfCliMsg: Backup initiated successfully. Please run 'utils disaster_recovery status backup' command to see the status of the current backup.\n\n")
+                    .await;
+            }
+            Err(crate::SimError::NotPublisher { .. }) => {
+                self.fail(
+                    term,
+                    "drfCliMsg: This command is allowed only on the publisher",
+                )
+                .await;
+            }
+            Err(crate::SimError::BackupInProgress) => {
+                self.fail(term, "drfCliMsg: Backup or Restore is already in progress")
+                    .await;
+            }
+            Err(e) => self.fail(term, &format!("drfCliMsg: {e}")).await,
+        }
+    }
+
+    /// `set cert delete <store> <file>` (inferred command and wording).
+    async fn delete_trust(&self, term: &Term, store: &str, file: &str) {
+        let Some(store) = TrustStore::parse(store) else {
+            self.fail(
+                term,
+                &format!("Invalid unit {store}: only trust stores (CallManager-trust, tomcat-trust, ipsec-trust, CAPF-trust, Phone-SAST-trust) hold deletable certificates"),
+            )
+            .await;
+            return;
+        };
+        let node = self.node_name();
+        match self
+            .sim
+            .write(|c| c.delete_trust_certificate(&node, store, file))
+        {
+            Ok(_) => {
+                term.send(&format!(
+                    "Successfully deleted certificate {store}/{file}\n\n"
+                ))
+                .await;
+            }
+            Err(_) => {
+                self.fail(term, &format!("Certificate {store}/{file} not found"))
+                    .await;
+            }
         }
     }
 

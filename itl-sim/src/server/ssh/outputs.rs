@@ -298,9 +298,10 @@ pub fn replication(c: &Cluster, node: usize) -> Vec<String> {
 }
 
 /// `utils disaster_recovery history backup`: one scheduled backup that succeeded at 02:00 UTC
-/// on the model's previous day (§6.4 layout; device and features ours). With the `backup`
-/// fault: that backup ended `ERROR` (after an older success), or it is
-/// [`STALE_BACKUP_DAYS`] days old, or there is no row.
+/// on the day before the cluster was built (§6.4 layout; device and features ours). With the
+/// `backup` fault: that backup ended `ERROR` (after an older success), or it is
+/// [`STALE_BACKUP_DAYS`] days old, or there is no row. Then one `SUCCESS` row (device
+/// `NETWORK`, type `MANUAL`) per backup the simulator completed.
 pub fn backup_history(c: &Cluster) -> Vec<String> {
     let fault = faults(c).iter().find_map(|f| match f {
         CheckFault::Backup { what } => Some(*what),
@@ -308,7 +309,8 @@ pub fn backup_history(c: &Cluster) -> Vec<String> {
     });
     let header =
         "Tar Filename: Backup Device: Completed On: Result: Backup Type: Features Backed Up:";
-    let now = current(c);
+    let first = c.backups().first().map(|b| b.started);
+    let now = first.map_or_else(|| current(c), |f| f.min(current(c)));
     let day = |ago: u64| (now / 86_400).saturating_sub(ago) * 86_400 + 2 * 3600;
     let row = |start: u64, result: &str| {
         let done = start + 9 * 60 + 41;
@@ -320,13 +322,47 @@ pub fn backup_history(c: &Cluster) -> Vec<String> {
             UnixTime::from_secs_u64(done).to_cli_date()
         )
     };
-    match fault {
+    let mut out = match fault {
         None => vec![header.into(), row(day(1), "SUCCESS")],
         Some(BackupFault::Failed) => {
             vec![header.into(), row(day(2), "SUCCESS"), row(day(1), "ERROR")]
         }
         Some(BackupFault::Stale) => vec![header.into(), row(day(STALE_BACKUP_DAYS), "SUCCESS")],
         Some(BackupFault::None) => vec![header.into()],
+    };
+    for b in c.backups() {
+        if let Some(done) = b.completed {
+            out.push(format!(
+                "{} NETWORK {} SUCCESS MANUAL {}",
+                b.tar,
+                UnixTime::from_secs_u64(done).to_cli_date(),
+                b.features.join(",")
+            ));
+        }
+    }
+    out
+}
+
+/// `utils disaster_recovery status backup`: `drfCliMsg: No backup status available` when idle
+/// (§6.2); while a backup runs, a status block (inferred layout).
+pub fn backup_status(c: &Cluster) -> Vec<String> {
+    match c.backup_running() {
+        None => vec![
+            "drfCliMsg: No backup status available".into(),
+            String::new(),
+        ],
+        Some(b) => vec![
+            "Status: IN PROGRESS".into(),
+            format!("Tar Filename: {}", b.tar),
+            format!("Storage Location: NETWORK ({}:{})", b.server, b.path),
+            "Operation: BACKUP".into(),
+            format!("Features: {}", b.features.join(",")),
+            format!(
+                "Start Time: {}",
+                UnixTime::from_secs_u64(b.started).to_cli_date()
+            ),
+            String::new(),
+        ],
     }
 }
 
@@ -390,7 +426,8 @@ pub fn cert_list_own(c: &Cluster, node: usize) -> Vec<String> {
     out
 }
 
-/// `show cert list trust`: `<store>/<host>.pem: Trust Certificate` (description inferred).
+/// `show cert list trust`: `<store>/<file>: Trust Certificate` (description inferred; file
+/// names from [`crate::model::TrustEntry::file_name`]).
 pub fn cert_list_trust(c: &Cluster, node: usize) -> Vec<String> {
     let Some(n) = self::node(c, node) else {
         return Vec::new();
@@ -398,8 +435,11 @@ pub fn cert_list_trust(c: &Cluster, node: usize) -> Vec<String> {
     let mut out = Vec::new();
     for (store, entries) in &n.trust {
         for entry in entries {
-            let cn = entry.identity.certificate().subject().cn.clone();
-            out.push(format!("{}/{cn}.pem: Trust Certificate", store.name()));
+            out.push(format!(
+                "{}/{}: Trust Certificate",
+                store.name(),
+                entry.file_name()
+            ));
         }
     }
     out

@@ -18,7 +18,13 @@
 //!
 //! `utils service restart`: `<name>[STARTED]` means started; only `<name>[STARTING]` means
 //! the restart was *initiated* (subscribers give the prompt back early, §6.5): confirm with
-//! `utils service list` or Control Center.
+//! `utils service list` or Control Center. A `<name>[STOPPED]` line after `[STARTING]` (the
+//! service did not come up; inferred, as the simulator's `restart-fails` prints it) is an
+//! error.
+//!
+//! `utils service stop|start <name>` (inferred: same line forms): [`parse_service_state`]
+//! reads the state of the last `<name>[…]` line (`[STOPPED]  Commanded Out of Service` after a
+//! stop, `[STARTED]` after a start).
 
 use itl_core::cucm::{Service, ServiceStatus};
 
@@ -172,6 +178,13 @@ pub fn parse_restart(text: &str, name: &str) -> Result<RestartOutcome, ParseErro
         match entry.status {
             ServiceStatus::Started => return Ok(RestartOutcome::Started),
             ServiceStatus::Starting => starting = true,
+            ServiceStatus::Stopped if starting => {
+                return Err(ParseError::at(
+                    WHAT_RESTART,
+                    &line,
+                    format!("{name} stopped after [STARTING]: the restart failed"),
+                ));
+            }
             _ => {}
         }
     }
@@ -183,4 +196,20 @@ pub fn parse_restart(text: &str, name: &str) -> Result<RestartOutcome, ParseErro
         Some(line) => ParseError::at(WHAT_RESTART, &line, reason),
         None => ParseError::missing(WHAT_RESTART, reason),
     })
+}
+
+/// Parses `utils service stop|start <name>` output (inferred): the state the last
+/// `<name>[<STATUS>]` line for `name` says.
+pub fn parse_service_state(text: &str, name: &str) -> Result<ServiceStatus, ParseError> {
+    const WHAT: &str = "utils service stop|start";
+    let wanted = super::super::recognise::squash(name);
+    let mut state = None;
+    for line in body(text) {
+        if let Some(entry) = service_line(line.text)
+            && super::super::recognise::squash(&entry.name) == wanted
+        {
+            state = Some(entry.status);
+        }
+    }
+    state.ok_or_else(|| ParseError::missing(WHAT, format!("no '{name}[<STATUS>]' line")))
 }

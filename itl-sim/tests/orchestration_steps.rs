@@ -1,0 +1,411 @@
+//! The steps a regeneration run needs beyond regen/restart/reset, through real clients at
+//! time scale 0: `utils service stop|start`, `utils ipsec restart`, `set cert delete`
+//! (inferred), the CAPF operation through AXL `updatePhone` (inferred), DRS backups, and the
+//! faults `restart-fails` and `phones-stay-down` (with their clearing).
+
+mod common;
+
+use itl_core::cucm::{CertUnit, Generation, Service, ServiceStatus};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use common::axl::{call, client, ok};
+use common::{PASSWORD, sized, small, within};
+use itl_cucm::secrets::Secret;
+use itl_cucm::ssh::{AdminCli, AdminSession, HostKeyPin, SshErrorKind, SshOptions, SshTarget};
+use itl_sim::events::{EventKind, parse_events};
+use itl_sim::{Cluster, FaultKind, ServeOptions, SimOptions, SimServer};
+use itl_wire::admin_cli::parse::service::parse_service_state;
+use itl_wire::admin_cli::{Command, FailureMarker};
+use itl_wire::soap::axl::sql;
+use itl_wire::soap::control_center::{ControlType, REASON_NOT_RUNNING, REASON_SUCCESSFUL};
+use itl_wire::soap::risport::RegistrationStatus;
+
+fn events_path(test: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("itl-sim-steps-{}-{test}.jsonl", std::process::id()))
+}
+
+async fn serve(options: &SimOptions, events: &Path) -> SimServer {
+    let cluster = Cluster::build(options).expect("cluster");
+    let mut serve = ServeOptions::ephemeral("admin", PASSWORD);
+    serve.events = Some(events.to_path_buf());
+    SimServer::start(cluster, serve).await.expect("start")
+}
+
+fn events(path: &Path) -> Vec<(EventKind, Option<String>)> {
+    parse_events(&std::fs::read_to_string(path).expect("events"))
+        .expect("parse")
+        .into_iter()
+        .map(|e| (e.kind, e.detail))
+        .collect()
+}
+
+async fn connect(sim: &SimServer, node: usize) -> AdminSession {
+    let file = sim.cluster_file();
+    let entry = &file.nodes[node];
+    let target = SshTarget {
+        addr: entry.ssh_addr().expect("valid").expect("ssh address"),
+        node: entry.name.clone(),
+        user: "admin".into(),
+        password: Secret::new(PASSWORD),
+        host_key: HostKeyPin::parse(entry.ssh_host_key_sha256.as_deref().expect("pin"))
+            .expect("pin parses"),
+    };
+    let mut o = SshOptions::default();
+    o.shell.keystroke_delay = Duration::from_millis(5);
+    o.shell.startup_budget = Duration::from_secs(10);
+    AdminCli::connect(&target, &o).await.expect("connects")
+}
+
+fn marker(e: &itl_cucm::ssh::SshError) -> Option<FailureMarker> {
+    match e.kind() {
+        SshErrorKind::FailureMarker { marker, .. } => Some(*marker),
+        _ => None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_stop_start_ipsec_and_trust_delete() {
+    within(120, async {
+        let path = events_path("cli");
+        let sim = serve(&small(Generation::V12, false, ""), &path).await;
+        let mut pub_cli = connect(&sim, 0).await;
+        let ccn = "Cisco Certificate Change Notification";
+        let out = pub_cli
+            .run(&Command::ServiceStop(ccn.into()))
+            .await
+            .expect("stop");
+        assert_eq!(
+            parse_service_state(&out.text(), ccn),
+            Ok(ServiceStatus::CommandedOutOfService)
+        );
+        let list = pub_cli.service_list().await.expect("list");
+        assert_eq!(
+            list.get(ccn).map(|e| e.status),
+            Some(ServiceStatus::CommandedOutOfService)
+        );
+        let out = pub_cli
+            .run(&Command::ServiceStart(ccn.into()))
+            .await
+            .expect("start");
+        assert_eq!(
+            parse_service_state(&out.text(), ccn),
+            Ok(ServiceStatus::Started)
+        );
+        // Twin: starting a started service changes nothing.
+        let out = pub_cli
+            .run(&Command::ServiceStart(ccn.into()))
+            .await
+            .expect("start again");
+        assert_eq!(
+            parse_service_state(&out.text(), ccn),
+            Ok(ServiceStatus::Started)
+        );
+
+        let ipsec = pub_cli.run(&Command::IpsecRestart).await.expect("ipsec");
+        assert!(
+            ipsec
+                .text()
+                .contains("Successfully Restarted IPsec Service")
+        );
+
+        // Regenerating the subscriber's CallManager leaves two trust files on the publisher.
+        let mut sub_cli = connect(&sim, 1).await;
+        sub_cli.regen(CertUnit::CallManager).await.expect("regen");
+        let sub = sim.nodes()[1].name.clone();
+        let (old, new) = sim.handle().read(|c| {
+            let n = &c.nodes()[1];
+            (
+                n.retired
+                    .iter()
+                    .find(|i| i.unit == CertUnit::CallManager)
+                    .map(|i| i.certificate().serial_hex().to_ascii_lowercase()),
+                n.identity(CertUnit::CallManager)
+                    .map(|i| i.certificate().serial_hex().to_ascii_lowercase()),
+            )
+        });
+        let (old, new) = (old.expect("retired"), new.expect("current"));
+        let trust = pub_cli.cert_list_trust().await.expect("trust");
+        let files: Vec<&str> = trust
+            .entries
+            .iter()
+            .filter(|e| e.unit == "CallManager-trust" && e.file.starts_with(&sub))
+            .map(|e| e.file.as_str())
+            .collect();
+        let cn = sim.handle().read(|c| format!("{sub}.{}", c.domain()));
+        let new_file = format!("{cn}_{new}.pem");
+        let old_file = format!("{cn}.pem");
+        assert_eq!(files, vec![old_file.as_str(), new_file.as_str()], "{old}");
+        let delete = Command::CertDelete {
+            store: "CallManager-trust".into(),
+            file: old_file.clone(),
+        };
+        let out = pub_cli.run(&delete).await.expect("delete");
+        assert!(
+            out.text().contains("Successfully deleted"),
+            "{:?}",
+            out.lines
+        );
+        let trust = pub_cli.cert_list_trust().await.expect("trust");
+        assert!(
+            !trust
+                .entries
+                .iter()
+                .any(|e| e.unit == "CallManager-trust" && e.file == old_file)
+        );
+        assert!(trust.entries.iter().any(|e| e.file == new_file));
+        // Twin: deleting it again fails with CUCM's marker.
+        let again = pub_cli.run(&delete).await.expect_err("gone");
+        assert_eq!(marker(&again), Some(FailureMarker::ExecutedUnsuccessfully));
+
+        let publisher = sim.nodes()[0].name.clone();
+        assert_eq!(
+            events(&path),
+            vec![
+                (EventKind::ServiceStopped, None),
+                (EventKind::ServiceStarted, None),
+                (EventKind::ServiceRestarted, Some("IPsec".into())),
+                (EventKind::CertRegenerated, Some(format!("serial {new}"))),
+                (
+                    EventKind::TrustCertDeleted,
+                    Some(format!("CallManager-trust/{old_file}"))
+                ),
+            ]
+        );
+        let all = parse_events(&std::fs::read_to_string(&path).expect("events")).expect("parse");
+        assert_eq!(all[4].node.as_deref(), Some(publisher.as_str()));
+        assert_eq!(all[4].unit, Some(CertUnit::CallManager));
+        pub_cli.close().await;
+        sub_cli.close().await;
+        sim.shutdown().await;
+        let _ = std::fs::remove_file(&path);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restart_fails_until_cleared() {
+    within(120, async {
+        let path = events_path("restart-fails");
+        let sim = serve(
+            &small(Generation::V12, false, "restart-fails=TFTP@all"),
+            &path,
+        )
+        .await;
+        let node = sim.nodes()[0].name.clone();
+        let cc = client(&sim, 0);
+        let r = cc
+            .control
+            .control_services(&node, ControlType::Restart, &["Cisco Tftp"])
+            .await
+            .expect("restart");
+        assert_eq!(r.services[0].status(), ServiceStatus::Stopped);
+        assert_eq!(r.services[0].reason_code, Some(REASON_NOT_RUNNING));
+        let mut s = connect(&sim, 0).await;
+        let e = s.service_restart("Cisco Tftp").await.expect_err("fails");
+        assert_eq!(marker(&e), Some(FailureMarker::ExecutedUnsuccessfully));
+        // Twin: another service restarts.
+        let r = cc
+            .control
+            .control_services(&node, ControlType::Restart, &["Cisco CallManager"])
+            .await
+            .expect("restart");
+        assert_eq!(r.services[0].status(), ServiceStatus::Started);
+
+        assert!(sim.handle().clear_fault(FaultKind::RestartFails));
+        let r = cc
+            .control
+            .control_services(&node, ControlType::Start, &["Cisco Tftp"])
+            .await
+            .expect("start");
+        assert_eq!(r.services[0].status(), ServiceStatus::Started);
+        assert_eq!(r.services[0].reason_code, Some(REASON_SUCCESSFUL));
+        let kinds: Vec<(EventKind, Option<String>)> = events(&path);
+        assert_eq!(
+            kinds,
+            vec![
+                (EventKind::ServiceStopped, Some("restart failed".into())),
+                (EventKind::ServiceStopped, Some("restart failed".into())),
+                (EventKind::ServiceRestarted, None),
+                (EventKind::ServiceStarted, None),
+            ]
+        );
+        // A fault naming an unknown node is refused at build.
+        assert!(
+            Cluster::build(&small(
+                Generation::V12,
+                false,
+                "restart-fails=TFTP@ucm-nope"
+            ))
+            .is_err()
+        );
+        s.close().await;
+        sim.shutdown().await;
+        let _ = std::fs::remove_file(&path);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn phones_stay_down_until_cleared() {
+    within(120, async {
+        let path = events_path("stay-down");
+        let sim = serve(
+            &sized(2, 100, Generation::V12, false, "phones-stay-down=10%"),
+            &path,
+        )
+        .await;
+        let cc = client(&sim, 0);
+        let names: Vec<String> = sim
+            .handle()
+            .read(|c| c.phones().iter().map(|p| p.name.clone()).collect());
+        let down: Vec<String> = sim.handle().read(|c| {
+            c.phones()
+                .iter()
+                .filter(|p| p.fault.is_some_and(|f| f.kind == FaultKind::PhonesStayDown))
+                .map(|p| p.name.clone())
+                .collect()
+        });
+        assert_eq!(down.len(), 10);
+        let before = cc.risport.registration(&names).await.expect("before");
+        assert!(
+            before
+                .iter()
+                .all(|d| d.status == RegistrationStatus::Registered)
+        );
+        for pool in sim.handle().read(|c| {
+            c.device_pools()
+                .iter()
+                .map(|p| p.name.clone())
+                .collect::<Vec<_>>()
+        }) {
+            ok(&cc, "resetDevicePool", &format!("<name>{pool}</name>")).await;
+        }
+        let after = cc.risport.registration(&names).await.expect("after");
+        let unregistered: Vec<String> = after
+            .iter()
+            .filter(|d| d.status != RegistrationStatus::Registered)
+            .map(|d| d.name.clone())
+            .collect();
+        let mut expected = down.clone();
+        expected.sort();
+        let mut got = unregistered.clone();
+        got.sort();
+        assert_eq!(got, expected);
+        assert!(sim.handle().clear_fault(FaultKind::PhonesStayDown));
+        for name in &down {
+            ok(&cc, "resetPhone", &format!("<name>{name}</name>")).await;
+        }
+        let again = cc.risport.registration(&names).await.expect("again");
+        assert!(
+            again
+                .iter()
+                .all(|d| d.status == RegistrationStatus::Registered)
+        );
+        sim.shutdown().await;
+        let _ = std::fs::remove_file(&path);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn update_phone_reissues_the_lsc_from_the_current_capf() {
+    within(120, async {
+        let path = events_path("lsc");
+        let sim = serve(&small(Generation::V12, true, ""), &path).await;
+        let publisher = sim.nodes()[0].name.clone();
+        let (index, name) = sim.handle().read(|c| {
+            let i = c.tls_phones()[0];
+            (i, c.phones()[i].name.clone())
+        });
+        let old_gen = sim
+            .handle()
+            .read(|c| c.phones()[index].lsc.as_ref().map(|l| l.issuer_generation));
+        assert_eq!(old_gen, Some(1));
+        sim.handle()
+            .regenerate(&publisher, CertUnit::Capf)
+            .await
+            .expect("regen");
+        let cc = client(&sim, 0);
+        let body = ok(
+            &cc,
+            "updatePhone",
+            &format!("<name>{name}</name><certificateOperation>Install/Upgrade</certificateOperation><authenticationMode>By Null String</authenticationMode>"),
+        )
+        .await;
+        let uuid = sim.handle().read(|c| c.phone_uuid(index));
+        assert!(body.contains(&format!("<return>{uuid}</return>")), "{body}");
+        let query = |cc| async move {
+            ok(
+                cc,
+                "executeSQLQuery",
+                &format!(
+                    "<sql>{}</sql>",
+                    itl_wire::soap::envelope::escape_text(sql::PHONE_LSC)
+                ),
+            )
+            .await
+        };
+        let pending = query(&cc).await;
+        let row = pending
+            .split("<row>")
+            .find(|r| r.contains(&name))
+            .expect("phone row")
+            .to_owned();
+        assert!(row.contains("<tkcertificatestatus>2</tkcertificatestatus>"), "{row}");
+        assert!(row.contains("<tkcertificateoperation>2</tkcertificateoperation>"), "{row}");
+        // Twins: an unknown operation and an unknown phone are faults.
+        let f = call(
+            &cc,
+            "updatePhone",
+            &format!("<name>{name}</name><certificateOperation>Delete</certificateOperation>"),
+        )
+        .await
+        .expect_err("delete");
+        assert!(f.message.contains("Install/Upgrade"), "{f}");
+        let f = call(
+            &cc,
+            "updatePhone",
+            "<name>SEP000000000000</name><certificateOperation>Install/Upgrade</certificateOperation>",
+        )
+        .await
+        .expect_err("unknown");
+        assert!(f.message.contains("not found"), "{f}");
+        // The LSC is issued at the phone's reset, by the current CAPF.
+        sim.handle().write(|c| {
+            c.restart_service(&publisher, Service::Capf).expect("capf");
+        });
+        ok(&cc, "restartPhone", &format!("<name>{name}</name>")).await;
+        let (gen_now, capf_sha) = sim.handle().read(|c| {
+            (
+                c.phones()[index].lsc.as_ref().map(|l| (l.issuer_generation, l.issuer_sha256.clone())),
+                c.nodes()[0].identity(CertUnit::Capf).map(|i| hex::encode(i.sha256())),
+            )
+        });
+        let (generation, sha) = gen_now.expect("lsc");
+        assert_eq!(generation, 2);
+        assert_eq!(Some(sha), capf_sha);
+        let done = query(&cc).await;
+        let row = done
+            .split("<row>")
+            .find(|r| r.contains(&name))
+            .expect("phone row")
+            .to_owned();
+        assert!(row.contains("<tkcertificatestatus>3</tkcertificatestatus>"), "{row}");
+        assert!(row.contains("<tkcertificateoperation>1</tkcertificateoperation>"), "{row}");
+        let kinds: Vec<EventKind> = events(&path).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                EventKind::CertRegenerated,
+                EventKind::ServiceRestarted,
+                EventKind::LscIssued,
+                EventKind::PhonesReset
+            ]
+        );
+        assert_eq!(events(&path)[2].1.as_deref(), Some(name.as_str()));
+        sim.shutdown().await;
+        let _ = std::fs::remove_file(&path);
+    })
+    .await;
+}

@@ -1,0 +1,320 @@
+//! `--time-scale`: operations take their scaled nominal durations (`itl_sim::timing`) and
+//! show their intermediate states through the real clients: Control Center and `utils
+//! service` pass `Stopping`/`Starting`, phones come back with newer RisPort timestamps, a
+//! DRS backup completes later, the CLI banner waits. Scale 0.005: a CallManager restart
+//! takes 0.6 s, a backup 2.9 s.
+
+mod common;
+
+use itl_core::cucm::{Generation, Service, ServiceStatus};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::axl::{client, ok};
+use common::{PASSWORD, small, within};
+use itl_cucm::secrets::Secret;
+use itl_cucm::ssh::{AdminCli, AdminSession, HostKeyPin, SshOptions, SshTarget};
+use itl_sim::events::{EventKind, parse_events};
+use itl_sim::timing::{self, TimeScale};
+use itl_sim::{Cluster, ServeOptions, SimServer};
+use itl_wire::admin_cli::Command;
+use itl_wire::admin_cli::parse::backup::BackupResult;
+use itl_wire::admin_cli::parse::service::RestartOutcome;
+use itl_wire::soap::control_center::{ControlType, REASON_SUCCESSFUL};
+use itl_wire::soap::risport::RegistrationStatus;
+
+const SCALE: f64 = 0.005;
+
+async fn serve(events: &Path) -> SimServer {
+    let cluster = Cluster::build(&small(Generation::V12, false, "")).expect("cluster");
+    let mut options = ServeOptions::ephemeral("admin", PASSWORD);
+    options.time_scale = TimeScale::new(SCALE).expect("scale");
+    options.events = Some(events.to_path_buf());
+    SimServer::start(cluster, options).await.expect("start")
+}
+
+fn events_path(test: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("itl-sim-timed-{}-{test}.jsonl", std::process::id()))
+}
+
+fn kinds(path: &Path) -> Vec<EventKind> {
+    parse_events(&std::fs::read_to_string(path).expect("events"))
+        .expect("parse")
+        .into_iter()
+        .map(|e| e.kind)
+        .collect()
+}
+
+async fn connect(sim: &SimServer, node: usize) -> AdminSession {
+    let file = sim.cluster_file();
+    let entry = &file.nodes[node];
+    let target = SshTarget {
+        addr: entry.ssh_addr().expect("valid").expect("ssh address"),
+        node: entry.name.clone(),
+        user: "admin".into(),
+        password: Secret::new(PASSWORD),
+        host_key: HostKeyPin::parse(entry.ssh_host_key_sha256.as_deref().expect("pin"))
+            .expect("pin parses"),
+    };
+    let mut o = SshOptions::default();
+    o.shell.keystroke_delay = Duration::from_millis(5);
+    o.shell.startup_budget = Duration::from_secs(10);
+    AdminCli::connect(&target, &o).await.expect("connects")
+}
+
+fn scaled(nominal: Duration) -> Duration {
+    nominal.mul_f64(SCALE)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn control_center_restart_passes_stopping_and_starting() {
+    within(60, async {
+        let path = events_path("cc");
+        let sim = serve(&path).await;
+        let node = sim.nodes()[0].name.clone();
+        let cc = client(&sim, 0);
+        let started = Instant::now();
+        let answer = cc
+            .control
+            .control_services(&node, ControlType::Restart, &["Cisco CallManager"])
+            .await
+            .expect("restart");
+        assert_eq!(answer.services[0].status(), ServiceStatus::Stopping);
+        assert_eq!(answer.services[0].reason_code, Some(REASON_SUCCESSFUL));
+        assert!(kinds(&path).is_empty(), "no event before the restart ends");
+        let mut seen = vec![ServiceStatus::Stopping];
+        loop {
+            let info = cc
+                .control
+                .service_status(&["Cisco CallManager"])
+                .await
+                .expect("status");
+            let now = info.services[0].status();
+            if seen.last() != Some(&now) {
+                seen.push(now);
+            }
+            if now == ServiceStatus::Started {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let took = started.elapsed();
+        let (stop, start) = timing::service_phases(Service::CallManager);
+        assert_eq!(
+            seen,
+            vec![
+                ServiceStatus::Stopping,
+                ServiceStatus::Starting,
+                ServiceStatus::Started
+            ]
+        );
+        assert!(took >= scaled(stop + start), "{took:?}");
+        assert!(took < scaled(stop + start) * 5, "{took:?}");
+        assert_eq!(kinds(&path), vec![EventKind::ServiceRestarted]);
+
+        // Stop, then start: Stopping → Commanded Out of Service, Starting → Started.
+        let stop = cc
+            .control
+            .control_services(&node, ControlType::Stop, &["Cisco Tftp"])
+            .await
+            .expect("stop");
+        assert_eq!(stop.services[0].status(), ServiceStatus::Stopping);
+        tokio::time::sleep(scaled(timing::service_phases(Service::Tftp).0) * 3).await;
+        let info = cc
+            .control
+            .service_status(&["Cisco Tftp"])
+            .await
+            .expect("status");
+        assert_eq!(
+            info.services[0].status(),
+            ServiceStatus::CommandedOutOfService
+        );
+        let start = cc
+            .control
+            .control_services(&node, ControlType::Start, &["Cisco Tftp"])
+            .await
+            .expect("start");
+        assert_eq!(start.services[0].status(), ServiceStatus::Starting);
+        tokio::time::sleep(scaled(timing::service_phases(Service::Tftp).1) * 3).await;
+        let info = cc
+            .control
+            .service_status(&["Cisco Tftp"])
+            .await
+            .expect("status");
+        assert_eq!(info.services[0].status(), ServiceStatus::Started);
+        assert_eq!(
+            kinds(&path),
+            vec![
+                EventKind::ServiceRestarted,
+                EventKind::ServiceStopped,
+                EventKind::ServiceStarted
+            ]
+        );
+        sim.shutdown().await;
+        let _ = std::fs::remove_file(&path);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_restart_streams_states_and_subscribers_return_early() {
+    within(60, async {
+        let path = events_path("cli");
+        let sim = serve(&path).await;
+        let before = Instant::now();
+        let mut publisher = connect(&sim, 0).await;
+        assert!(
+            before.elapsed() >= scaled(timing::CLI_BANNER),
+            "the banner waits"
+        );
+        let (stop, start) = timing::service_phases(Service::Tomcat);
+        let t = Instant::now();
+        let outcome = publisher
+            .service_restart("Cisco Tomcat")
+            .await
+            .expect("restart");
+        assert_eq!(outcome, RestartOutcome::Started);
+        assert!(t.elapsed() >= scaled(stop + start), "{:?}", t.elapsed());
+
+        // A subscriber gives the prompt back after [STARTING]; the restart goes on.
+        let mut sub = connect(&sim, 1).await;
+        let subscriber = sim.nodes()[1].name.clone();
+        let t = Instant::now();
+        let outcome = sub.service_restart("Cisco Tomcat").await.expect("restart");
+        assert_eq!(outcome, RestartOutcome::Initiated);
+        let back = t.elapsed();
+        assert!(
+            back >= scaled(stop) && back < scaled(stop + start),
+            "{back:?}"
+        );
+        let state = sim
+            .handle()
+            .read(|c| c.node(&subscriber).map(|n| n.service(Service::Tomcat)));
+        assert_eq!(state, Some(ServiceStatus::Starting));
+        tokio::time::sleep(scaled(start) * 2).await;
+        let list = sub.service_list().await.expect("list");
+        assert_eq!(
+            list.get("Cisco Tomcat").map(|e| e.status),
+            Some(ServiceStatus::Started)
+        );
+        assert_eq!(
+            kinds(&path),
+            vec![EventKind::ServiceRestarted, EventKind::ServiceRestarted]
+        );
+        publisher.close().await;
+        sub.close().await;
+        sim.shutdown().await;
+        let _ = std::fs::remove_file(&path);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reset_phones_come_back_later_with_newer_timestamps() {
+    within(60, async {
+        let path = events_path("phones");
+        let sim = serve(&path).await;
+        let cc = client(&sim, 0);
+        let (pool, names): (String, Vec<String>) = sim.handle().read(|c| {
+            (
+                c.device_pools()[0].name.clone(),
+                c.phones()
+                    .iter()
+                    .filter(|p| p.device_pool == 0)
+                    .map(|p| p.name.clone())
+                    .collect(),
+            )
+        });
+        let baseline = cc.risport.registration(&names).await.expect("baseline");
+        assert!(
+            baseline
+                .iter()
+                .all(|d| d.status == RegistrationStatus::Registered)
+        );
+        let reset_at = Instant::now();
+        ok(&cc, "resetDevicePool", &format!("<name>{pool}</name>")).await;
+        let during = cc.risport.registration(&names).await.expect("during");
+        assert_eq!(during.len(), names.len());
+        assert!(
+            during
+                .iter()
+                .all(|d| d.status == RegistrationStatus::UnRegistered && d.status_reason == Some(9)),
+            "unregistered until their delay passes"
+        );
+        let latest = Duration::from_secs(60) + timing::REGISTRATION_SPREAD;
+        loop {
+            let now = cc.risport.registration(&names).await.expect("after");
+            if now.iter().all(|d| d.status == RegistrationStatus::Registered) {
+                for (old, new) in baseline.iter().zip(&now) {
+                    assert_eq!(old.name, new.name);
+                    assert!(new.time_stamp > old.time_stamp, "{} newer", new.name);
+                }
+                break;
+            }
+            assert!(reset_at.elapsed() < scaled(latest) * 4, "phones came back");
+            tokio::time::sleep(Duration::from_millis(30)).await;
+        }
+        assert!(reset_at.elapsed() >= scaled(Duration::from_secs(60)));
+        assert_eq!(kinds(&path), vec![EventKind::PhonesReset]);
+        sim.shutdown().await;
+        let _ = std::fs::remove_file(&path);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drs_backup_completes_after_its_duration() {
+    within(60, async {
+        let path = events_path("backup");
+        let sim = serve(&path).await;
+        let mut s = connect(&sim, 0).await;
+        let before = s.backup_history().await.expect("history");
+        let command = Command::BackupNetwork {
+            features: vec!["UCM".into(), "CDR_CAR".into()],
+            path: "/backups".into(),
+            server: "sftp.example.org".into(),
+            user: "drs".into(),
+        };
+        let t = Instant::now();
+        let out = s.run(&command).await.expect("backup");
+        assert!(
+            out.text().contains("Backup initiated successfully"),
+            "{:?}",
+            out.lines
+        );
+        let status = s.run(&Command::BackupStatus).await.expect("status");
+        assert!(status.text().contains("IN PROGRESS"), "{:?}", status.lines);
+        // Twin: a second backup while one runs is refused.
+        let again = s.run(&command).await;
+        assert!(again.is_err(), "{again:?}");
+        let running = s.backup_history().await.expect("history");
+        assert_eq!(
+            running.rows.len(),
+            before.rows.len(),
+            "no row before it ends"
+        );
+        while t.elapsed() < scaled(timing::DRS_BACKUP) * 3 {
+            if kinds(&path) == vec![EventKind::BackupTaken] {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(t.elapsed() >= scaled(timing::DRS_BACKUP));
+        let after = s.backup_history().await.expect("history");
+        assert_eq!(after.rows.len(), before.rows.len() + 1);
+        let newest = after.newest().expect("newest");
+        assert_eq!(newest.result, BackupResult::Success);
+        assert_eq!(newest.kind, "MANUAL");
+        assert_eq!(newest.features, vec!["UCM", "CDR_CAR"]);
+        assert_eq!(
+            newest.tar,
+            sim.handle().read(|c| c.backups()[0].tar.clone()).into()
+        );
+        let idle = s.run(&Command::BackupStatus).await.expect("status");
+        assert!(idle.text().contains("No backup status available"));
+        s.close().await;
+        sim.shutdown().await;
+        let _ = std::fs::remove_file(&path);
+    })
+    .await;
+}
