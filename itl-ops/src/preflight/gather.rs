@@ -409,29 +409,35 @@ async fn gather_sweep(session: &ClusterSession, input: &SweepInput) -> Fact<Swee
         SweepInput::None => missing("sweep", "no sweep given or run", true),
         SweepInput::Run { options, archive } => {
             let source = "sweep: run now (AXL + RisPort70 + phone pages)";
-            let result = async {
-                let clients = SoapClients::of(session).map_err(|e| e.to_string())?;
-                let found = inventory::discover(&clients, session.file().cluster.phone_http_port)
-                    .await
-                    .map_err(|e| format!("cannot list the phones: {e}"))?;
-                let plan = assemble(
-                    Some(session.file()),
-                    PhoneSource::Discovered(found),
-                    Transport::Http,
-                )
-                .map_err(|e| e.to_string())?;
-                let mut archive = Archive::open(archive).map_err(|e| e.to_string())?;
-                run_sweep(plan, &mut archive, options, &Quiet, CancelSignal::never())
-                    .await
-                    .map_err(|e| e.to_string())
-            }
-            .await;
-            match result {
+            match sweep_cluster(session, options, archive).await {
                 Ok(report) => observed(report, source, Vec::new()),
                 Err(e) => missing(source, e, false),
             }
         }
     }
+}
+
+/// Sweeps every phone of the cluster now (AXL and RisPort70 discovery, every phone's pages),
+/// archiving the served lists in `archive`.
+pub async fn sweep_cluster(
+    session: &ClusterSession,
+    options: &SweepOptions,
+    archive: &std::path::Path,
+) -> Result<SweepReport, String> {
+    let clients = SoapClients::of(session).map_err(|e| e.to_string())?;
+    let found = inventory::discover(&clients, session.file().cluster.phone_http_port)
+        .await
+        .map_err(|e| format!("cannot list the phones: {e}"))?;
+    let plan = assemble(
+        Some(session.file()),
+        PhoneSource::Discovered(found),
+        Transport::Http,
+    )
+    .map_err(|e| e.to_string())?;
+    let mut archive = Archive::open(archive).map_err(|e| e.to_string())?;
+    run_sweep(plan, &mut archive, options, &Quiet, CancelSignal::never())
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// Gathers every fact, all nodes and the sweep at the same time.

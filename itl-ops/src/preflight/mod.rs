@@ -31,7 +31,7 @@ pub mod report;
 pub use archive::{ArchiveError, write_archive};
 pub use checks::{CHECK_IDS, Thresholds, run_checks};
 pub use facts::{Fact, Facts, Missing, NodeFacts, Observed};
-pub use gather::{GatherOptions, OsCredentials, SweepInput, gather};
+pub use gather::{GatherOptions, OsCredentials, SweepInput, gather, sweep_cluster};
 pub use report::{CheckResult, Evidence, PreflightReport, SCHEMA, Status};
 
 use itl_cucm::session::ClusterSession;

@@ -14,6 +14,7 @@
 //! * [`gates`] are pure judgements of G-SVC, G-FILE, G-REG and G-TRUST;
 //! * [`journal`] is the append-only, fsynced, locked record that makes `resume` possible.
 
+pub mod driver;
 pub mod executor;
 pub mod forecast;
 pub mod gates;

@@ -29,7 +29,7 @@ pub const LOCK_FILE: &str = "lock";
 pub const JOURNAL_FORMAT: u32 = 1;
 
 /// What a run was started with: enough to resume it without the original command line.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Begin {
     /// [`JOURNAL_FORMAT`].
     pub format: u32,
@@ -51,6 +51,42 @@ pub struct Begin {
     pub yes: bool,
     /// The reason given with `--force`, if any.
     pub force: Option<String>,
+    /// The factor applied to waits and timeouts (1 on a real cluster).
+    #[serde(default = "one")]
+    pub wait_scale: f64,
+    /// Seconds a gate or a service may take before the run holds.
+    #[serde(default = "ten_minutes")]
+    pub gate_timeout_secs: u64,
+    /// The platform administrator (the password is read again on resume, never stored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_user: Option<String>,
+    /// The generation given on the command line, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generation: Option<itl_core::cucm::Generation>,
+    /// Where the `backup` step backs up to, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup: Option<BackupTarget>,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+fn ten_minutes() -> u64 {
+    600
+}
+
+/// A DRS network (SFTP) backup destination.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupTarget {
+    /// SFTP server.
+    pub server: String,
+    /// Directory on it.
+    pub path: String,
+    /// SFTP user.
+    pub user: String,
+    /// DRS features (`UCM`).
+    pub features: Vec<String>,
 }
 
 /// One certificate serial seen on a node.
@@ -177,7 +213,7 @@ pub enum StepOutcome {
 }
 
 /// One line of the journal.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "record", rename_all = "kebab-case")]
 pub enum Record {
     /// The first record: what the run was started with.

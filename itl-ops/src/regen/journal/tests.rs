@@ -13,6 +13,11 @@ fn begin() -> Begin {
         reset_interval_secs: 30,
         yes: false,
         force: None,
+        wait_scale: 1.0,
+        gate_timeout_secs: 600,
+        os_user: Some("admin".into()),
+        generation: None,
+        backup: None,
     }
 }
 

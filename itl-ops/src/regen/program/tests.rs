@@ -33,8 +33,18 @@ fn topology(generation: Generation, mixed: bool) -> RegenFacts {
         sso: false,
         phones: Some(10),
         nodes: vec![
-            node("ucm-pub", true, generation, &[Tftp, Tvs, CallManager, CtiManager, Capf]),
-            node("ucm-sub1", false, generation, &[Tftp, Tvs, CallManager, CtiManager]),
+            node(
+                "ucm-pub",
+                true,
+                generation,
+                &[Tftp, Tvs, CallManager, CtiManager, Capf],
+            ),
+            node(
+                "ucm-sub1",
+                false,
+                generation,
+                &[Tftp, Tvs, CallManager, CtiManager],
+            ),
             node("ucm-sub2", false, generation, &[Tvs, CallManager]),
         ],
         dependants: vec![],
@@ -169,4 +179,3 @@ fn lines_that_cannot_run_here_are_all_named() {
         ]
     );
 }
-

@@ -1,0 +1,421 @@
+//! The orchestrator's hands and eyes on one cluster: it observes what a step may change and
+//! performs steps, with the clients of `itl-cucm` (the admin CLI over SSH, Control Center,
+//! AXL, RisPort70, the trust-file fetcher). Every call names the node and the command in its
+//! error; no secret is ever part of a message.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+use itl_core::cucm::{CertUnit, Service, ServiceStatus};
+use itl_core::time::UnixTime;
+use itl_core::verify::VerifyOptions;
+use itl_cucm::served::tftp_nodes_of;
+use itl_cucm::served::{ServedListSummary, TransportPolicy, fetch_served, summarise};
+use itl_cucm::session::ClusterSession;
+use itl_cucm::ssh::{AdminCli, AdminSession, HostKeyPin, SshOptions, SshTarget};
+use itl_wire::address::Transport;
+use itl_wire::admin_cli::Command;
+use itl_wire::admin_cli::parse::backup::BackupResult;
+use itl_wire::soap::axl_reset::PhoneReset;
+use itl_wire::soap::control_center::ControlType;
+use itl_wire::soap::risport::RegistrationStatus;
+
+use super::super::gates::Registration;
+use super::super::journal::{Observation, SerialFact, ServedFact, ServiceFact, TrustFact};
+use super::super::program::ActionKind;
+use crate::preflight::OsCredentials;
+
+/// What the hands need.
+#[derive(Clone, Debug)]
+pub struct HandsOptions {
+    /// Admin-CLI session settings.
+    pub ssh: SshOptions,
+    /// The platform administrator.
+    pub os: OsCredentials,
+}
+
+/// Live access to one cluster.
+#[derive(Debug)]
+pub struct Hands {
+    session: ClusterSession,
+    options: HandsOptions,
+    shells: HashMap<String, AdminSession>,
+}
+
+/// The files a TFTP node serves.
+pub const ITL_FILE: &str = "ITLFile.tlv";
+/// The CTL's served name.
+pub const CTL_FILE: &str = "CTLFile.tlv";
+
+impl Hands {
+    /// Hands on the cluster of `session`.
+    pub fn new(session: ClusterSession, options: HandsOptions) -> Self {
+        Self {
+            session,
+            options,
+            shells: HashMap::new(),
+        }
+    }
+
+    /// The session.
+    pub fn session(&self) -> &ClusterSession {
+        &self.session
+    }
+
+    /// The admin-CLI session of `node`, opened on first use.
+    async fn shell(&mut self, node: &str) -> Result<&mut AdminSession, String> {
+        if !self.shells.contains_key(node) {
+            let entry = self.session.node(node).map_err(|e| e.to_string())?;
+            let addr = entry
+                .ssh_addr()
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("{node}: the cluster file gives no ssh address"))?;
+            let host_key = match entry.ssh_host_key_sha256.as_deref() {
+                Some(fp) => HostKeyPin::parse(fp).map_err(|e| format!("{node}: {e}"))?,
+                None => HostKeyPin::None,
+            };
+            let target = SshTarget {
+                addr,
+                node: node.to_owned(),
+                user: self.options.os.user.clone(),
+                password: self.options.os.password.clone(),
+                host_key,
+            };
+            let shell = AdminCli::connect(&target, &self.options.ssh)
+                .await
+                .map_err(|e| e.to_string())?;
+            self.shells.insert(node.to_owned(), shell);
+        }
+        self.shells
+            .get_mut(node)
+            .ok_or_else(|| format!("{node}: no admin-CLI session"))
+    }
+
+    /// Runs `command` on `node`; a failed session is dropped so the next call reconnects.
+    async fn run(&mut self, node: &str, command: Command) -> Result<String, String> {
+        let result = {
+            let shell = self.shell(node).await?;
+            shell.run(&command).await
+        };
+        match result {
+            Ok(out) => Ok(out.text()),
+            Err(e) => {
+                self.shells.remove(node);
+                Err(format!("ssh {node}: {command}: {e}"))
+            }
+        }
+    }
+
+    /// Closes every admin-CLI session.
+    pub async fn close(&mut self) {
+        for (_, s) in self.shells.drain() {
+            s.close().await;
+        }
+    }
+
+    /// The serial of `unit` on `node` (`show cert own`).
+    pub async fn serial(&mut self, node: &str, unit: CertUnit) -> Result<String, String> {
+        let result = {
+            let shell = self.shell(node).await?;
+            shell.cert_own(unit).await
+        };
+        match result {
+            Ok(c) => Ok(c.serial),
+            Err(e) => {
+                self.shells.remove(node);
+                Err(format!(
+                    "ssh {node}: show cert own {}: {e}",
+                    unit.own_cert_path()
+                ))
+            }
+        }
+    }
+
+    /// The state and uptime of `service` on `node` (Control Center; Tomcat through `utils
+    /// service list`, since Control Center runs inside it).
+    pub async fn service_state(
+        &mut self,
+        node: &str,
+        service: Service,
+    ) -> Result<(ServiceStatus, String, Option<i64>), String> {
+        let cc = self
+            .session
+            .control_center(node)
+            .map_err(|e| e.to_string())?;
+        let info = cc
+            .service_status(&[service.control_center_name()])
+            .await
+            .map_err(|e| format!("control center {node}: {e}"))?;
+        let s = info.service(service.control_center_name()).ok_or_else(|| {
+            format!(
+                "control center {node}: {} not reported",
+                service.control_center_name()
+            )
+        })?;
+        Ok((s.status(), s.status_text.clone(), s.up_time))
+    }
+
+    /// What `file` every TFTP node serves, summarised (HTTP 6970, else TFTP).
+    pub async fn served(
+        &self,
+        at: UnixTime,
+    ) -> Result<Vec<(ServedListSummary, Option<ServedListSummary>)>, String> {
+        let nodes =
+            tftp_nodes_of(self.session.file(), Transport::Http).map_err(|e| e.to_string())?;
+        let fetcher = self.session.fetcher().map_err(|e| e.to_string())?;
+        let policy = TransportPolicy::FirstServing(vec![Transport::Http, Transport::Tftp]);
+        let options = VerifyOptions::new(at);
+        Ok(fetch_served(&nodes, &fetcher, &policy)
+            .await
+            .into_iter()
+            .map(|lists| {
+                let node = lists.node.name.clone();
+                let itl = summarise(
+                    &node,
+                    ITL_FILE,
+                    lists.itl().and_then(|f| f.bytes()).unwrap_or_default(),
+                    &options,
+                );
+                let ctl = lists
+                    .ctl()
+                    .and_then(|f| f.bytes())
+                    .map(|b| summarise(&node, CTL_FILE, b, &options));
+                (itl, ctl)
+            })
+            .collect())
+    }
+
+    /// Registration of `names` (RisPort70).
+    pub async fn registrations(&self, names: &[String]) -> Result<Vec<Registration>, String> {
+        let ris = self.session.risport().map_err(|e| e.to_string())?;
+        let devices = ris
+            .registration(names)
+            .await
+            .map_err(|e| format!("risport: {e}"))?;
+        let mut out: BTreeMap<String, Registration> = names
+            .iter()
+            .map(|n| {
+                (
+                    n.clone(),
+                    Registration {
+                        name: n.clone(),
+                        registered: false,
+                        since: None,
+                    },
+                )
+            })
+            .collect();
+        for d in devices {
+            let Some(r) = out.get_mut(&d.name) else {
+                continue;
+            };
+            let since = d.time_stamp.map(UnixTime::from_secs_u64);
+            if d.status == RegistrationStatus::Registered {
+                r.registered = true;
+                r.since = since.max(r.since.filter(|_| r.registered));
+            } else if !r.registered {
+                r.since = since.max(r.since);
+            }
+        }
+        Ok(out.into_values().collect())
+    }
+
+    /// What `action` may change, observed now.
+    pub async fn observe(&mut self, action: &ActionKind, at: UnixTime) -> Observation {
+        let mut o = Observation::at(at);
+        match action {
+            ActionKind::Regen { node, unit } => {
+                if let Ok(serial) = self.serial(node, *unit).await {
+                    o.serials.push(SerialFact {
+                        node: node.clone(),
+                        unit: *unit,
+                        serial,
+                    });
+                }
+            }
+            ActionKind::CtlUpdate { .. }
+            | ActionKind::CtlResetLocalkey { .. }
+            | ActionKind::ItlResetLocalkey { .. } => {
+                if let Ok(served) = self.served(at).await {
+                    for (itl, ctl) in served {
+                        o.served.push(ServedFact {
+                            node: itl.node.clone(),
+                            file: ITL_FILE.into(),
+                            sha256: itl.parse_error.is_none().then(|| itl.sha256.clone()),
+                        });
+                        o.served.push(ServedFact {
+                            node: itl.node.clone(),
+                            file: CTL_FILE.into(),
+                            sha256: ctl.map(|c| c.sha256),
+                        });
+                    }
+                }
+            }
+            ActionKind::Service { node, service, .. } => {
+                if let Ok((_, text, up)) = self.service_state(node, *service).await {
+                    o.services.push(ServiceFact {
+                        node: node.clone(),
+                        service: *service,
+                        status: text,
+                        up_secs: up,
+                    });
+                }
+            }
+            ActionKind::DeleteOldTrust { node } => {
+                if let Ok(entries) = self.trust_entries(node).await {
+                    o.trust = entries;
+                }
+            }
+            ActionKind::Backup { node } => {
+                o.newest_backup = self.newest_backup(node).await.ok().flatten();
+            }
+            ActionKind::ResetPhones { .. }
+            | ActionKind::ReissueLsc { .. }
+            | ActionKind::Wait { .. }
+            | ActionKind::IpsecRestart { .. }
+            | ActionKind::Gate { .. } => {}
+        }
+        o
+    }
+
+    /// The trust-store entries of `node` (`show cert list trust`).
+    pub async fn trust_entries(&mut self, node: &str) -> Result<Vec<TrustFact>, String> {
+        let result = {
+            let shell = self.shell(node).await?;
+            shell.cert_list_trust().await
+        };
+        match result {
+            Ok(list) => Ok(list
+                .entries
+                .into_iter()
+                .map(|e| TrustFact {
+                    node: node.to_owned(),
+                    entry: format!("{}/{}", e.unit, e.file),
+                })
+                .collect()),
+            Err(e) => {
+                self.shells.remove(node);
+                Err(format!("ssh {node}: show cert list trust: {e}"))
+            }
+        }
+    }
+
+    /// The time the newest successful DRS backup completed.
+    pub async fn newest_backup(&mut self, node: &str) -> Result<Option<UnixTime>, String> {
+        let result = {
+            let shell = self.shell(node).await?;
+            shell.backup_history().await
+        };
+        match result {
+            Ok(h) => Ok(h
+                .rows
+                .iter()
+                .filter(|r| r.result == BackupResult::Success)
+                .filter_map(|r| r.completed.as_ref().or(r.started.as_ref()))
+                .map(|d| UnixTime::from_secs(d.unix_seconds_ignoring_zone()))
+                .max()),
+            Err(e) => {
+                self.shells.remove(node);
+                Err(format!(
+                    "ssh {node}: utils disaster_recovery history backup: {e}"
+                ))
+            }
+        }
+    }
+
+    /// `set cert regen <unit>` on `node`: the success line is required.
+    pub async fn regen(&mut self, node: &str, unit: CertUnit) -> Result<(), String> {
+        let result = {
+            let shell = self.shell(node).await?;
+            shell.regen(unit).await
+        };
+        result.map(|_| ()).map_err(|e| {
+            self.shells.remove(node);
+            format!("ssh {node}: set cert regen {unit}: {e}")
+        })
+    }
+
+    /// A command whose output only has to end at the prompt without an error.
+    pub async fn command(&mut self, node: &str, command: Command) -> Result<String, String> {
+        self.run(node, command).await
+    }
+
+    /// `utils ctl update CTLFile` on `node`.
+    pub async fn ctl_update(&mut self, node: &str) -> Result<(), String> {
+        let result = {
+            let shell = self.shell(node).await?;
+            shell.ctl_update().await
+        };
+        result.map(|_| ()).map_err(|e| {
+            self.shells.remove(node);
+            format!("ssh {node}: utils ctl update CTLFile: {e}")
+        })
+    }
+
+    /// `utils itl reset localkey` on `node`.
+    pub async fn itl_reset_localkey(&mut self, node: &str) -> Result<(), String> {
+        let result = {
+            let shell = self.shell(node).await?;
+            shell.itl_reset_localkey().await
+        };
+        result.map(|_| ()).map_err(|e| {
+            self.shells.remove(node);
+            format!("ssh {node}: utils itl reset localkey: {e}")
+        })
+    }
+
+    /// `utils ctl reset localkey` on `node`.
+    pub async fn ctl_reset_localkey(&mut self, node: &str) -> Result<(), String> {
+        let result = {
+            let shell = self.shell(node).await?;
+            shell.ctl_reset_localkey().await
+        };
+        result.map_err(|e| {
+            self.shells.remove(node);
+            format!("ssh {node}: utils ctl reset localkey: {e}")
+        })
+    }
+
+    /// Restarts, stops or starts `service` on `node` (Control Center; Tomcat over the CLI).
+    pub async fn control(
+        &mut self,
+        node: &str,
+        service: Service,
+        op: ControlType,
+    ) -> Result<(), String> {
+        if service.restarts_through_cli() {
+            let name = service.cli_name().to_owned();
+            let command = match op {
+                ControlType::Restart => Command::ServiceRestart(name),
+                ControlType::Stop => Command::ServiceStop(name),
+                ControlType::Start => Command::ServiceStart(name),
+            };
+            return self.run(node, command).await.map(|_| ());
+        }
+        let cc = self
+            .session
+            .control_center(node)
+            .map_err(|e| e.to_string())?;
+        cc.control_services(node, op, &[service.control_center_name()])
+            .await
+            .map(|_| ())
+            .map_err(|e| {
+                format!(
+                    "control center {node}: {op} {}: {e}",
+                    service.control_center_name()
+                )
+            })
+    }
+
+    /// `resetPhone` of one phone.
+    pub async fn reset_phone(&self, name: &str) -> Result<(), String> {
+        let axl = self.session.axl().map_err(|e| e.to_string())?;
+        axl.reset_phone(PhoneReset::Reset, name)
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("axl resetPhone {name}: {e}"))
+    }
+
+    /// How long a service may take to reach its state before G-SVC gives up on it.
+    pub const SERVICE_TIMEOUT: Duration = Duration::from_secs(600);
+}

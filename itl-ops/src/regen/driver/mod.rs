@@ -1,0 +1,1201 @@
+//! The driver: the thin I/O loop around the [`Executor`](super::executor::Executor). It asks
+//! the executor what to do, observes and acts with [`Hands`], writes every record to the
+//! journal before the executor sees it, and reports to an [`Operator`] (the terminal).
+//!
+//! Before each phase it sweeps the phones (the baseline of G-REG and G-TRUST, kept in the
+//! journal folder as `phase-<n>-baseline.json`), predicts the rest of the plan from that
+//! sweep, and refuses the phase when a phone that is on would be left rejecting (unless
+//! forced). Phones that cannot be assessed are assumed to hold what their TFTP node serves;
+//! the journal says how many.
+
+pub mod hands;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use itl_core::cucm::Service;
+use itl_core::plan::{GateKind, Plan};
+use itl_core::predict::{PredictOptions, predict};
+use itl_core::time::UnixTime;
+use itl_cucm::plan_input::{PlanInputOptions, plan_inputs};
+use itl_cucm::sweep::{Archive, SweepOptions, SweepReport};
+use itl_wire::admin_cli::Command;
+use itl_wire::soap::control_center::ControlType;
+use serde::{Deserialize, Serialize};
+
+use super::executor::{Executor, Next};
+use super::forecast::{PhaseForecast, forecast};
+use super::gates::{
+    self, ExpectedService, FileExpectation, GateVerdict, Registration, TrustReading,
+};
+use super::journal::{
+    BackupTarget, Journal, JournalError, Observation, Record, SerialFact, StepOutcome,
+};
+use super::plan::RegenFacts;
+use super::program::{Action, ActionKind, Program};
+use super::settle::{Settled, settle};
+use crate::preflight::sweep_cluster;
+use hands::Hands;
+
+/// How the driver runs.
+#[derive(Clone, Debug)]
+pub struct DriverOptions {
+    /// Phones reset per batch.
+    pub reset_batch: usize,
+    /// Pause between two reset batches.
+    pub reset_interval: Duration,
+    /// Multiplies the plan's waits, the reset interval and the gates' timeouts (1 on a real
+    /// cluster; small on a simulator running at a time scale).
+    pub wait_scale: f64,
+    /// How long a gate or a service waits before it holds the run.
+    pub gate_timeout: Duration,
+    /// How often a waiting gate looks again.
+    pub poll: Duration,
+    /// Ask nothing (`--yes`).
+    pub yes: bool,
+    /// The reason given with `--force`.
+    pub force: Option<String>,
+    /// Sweep settings (baselines and G-TRUST).
+    pub sweep: SweepOptions,
+    /// Where the sweeps archive the lists they meet.
+    pub archive: PathBuf,
+    /// Where DRS backs up to, when the `backup` step should start one; without it the step
+    /// waits for a backup taken another way.
+    pub backup: Option<BackupTarget>,
+}
+
+impl DriverOptions {
+    fn scaled(&self, d: Duration) -> Duration {
+        d.mul_f64(self.wait_scale.max(0.0))
+    }
+}
+
+/// The terminal side of a run.
+pub trait Operator: Send {
+    /// Asks a yes/no question.
+    fn confirm(&mut self, question: &str) -> bool;
+    /// A timestamped line.
+    fn say(&mut self, at: UnixTime, text: &str);
+    /// What a wait is waiting for, and how far it is.
+    fn progress(&mut self, label: &str, done: u64, total: u64);
+    /// The wait is over.
+    fn progress_end(&mut self);
+}
+
+/// How a run ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunEnd {
+    /// The plan completed.
+    Finished,
+    /// A step failed or a gate did not pass: the run holds; `resume` continues.
+    Held {
+        /// The step or gate id.
+        step: String,
+        /// Why.
+        reason: String,
+        /// What to do before `resume`.
+        what_to_do: Vec<String>,
+    },
+    /// The predictor refused a phase (phones would be left rejecting) and no `--force` was
+    /// given.
+    Refused {
+        /// The phase.
+        phase: usize,
+        /// The phones, by name.
+        rejected: Vec<String>,
+    },
+    /// The operator answered no before a phase.
+    Declined {
+        /// The phase.
+        phase: usize,
+    },
+}
+
+/// Why the driver could not go on (distinct from a hold: the journal itself failed).
+#[derive(Debug, thiserror::Error)]
+pub enum DriverError {
+    /// The journal could not be written.
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    /// The baseline of a phase could not be written or read.
+    #[error("phase baseline {path}: {message}")]
+    Baseline {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// What a phase started from: its registrations and its sweep.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PhaseBaseline {
+    /// The phase.
+    pub phase: usize,
+    /// When it was taken.
+    pub at: UnixTime,
+    /// Phones registered then (name, registered, RisPort timestamp).
+    pub registrations: Vec<(String, bool, Option<UnixTime>)>,
+    /// The sweep.
+    pub sweep: SweepReport,
+}
+
+/// The wall clock (the driver is the only part of the orchestrator that reads it).
+pub fn now() -> UnixTime {
+    UnixTime::from_secs(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0),
+    )
+}
+
+/// One run.
+pub struct Driver<'o> {
+    hands: Hands,
+    facts: RegenFacts,
+    plan: Plan,
+    program: Program,
+    journal: Journal,
+    exec: Executor,
+    options: DriverOptions,
+    op: &'o mut dyn Operator,
+}
+
+impl<'o> Driver<'o> {
+    /// A driver for `program` (built from `plan` on `facts`), continuing `journal`.
+    pub fn new(
+        hands: Hands,
+        facts: RegenFacts,
+        plan: Plan,
+        program: Program,
+        journal: Journal,
+        options: DriverOptions,
+        op: &'o mut dyn Operator,
+    ) -> Self {
+        let exec = Executor::resume(program.clone(), journal.records());
+        Self {
+            hands,
+            facts,
+            plan,
+            program,
+            journal,
+            exec,
+            options,
+            op,
+        }
+    }
+
+    /// The journal.
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    fn record(&mut self, record: Record) -> Result<(), DriverError> {
+        self.journal.append(record.clone())?;
+        self.exec.apply(&record);
+        Ok(())
+    }
+
+    fn say(&mut self, text: &str) {
+        self.op.say(now(), text);
+    }
+
+    /// Runs until the plan completes, a gate holds, a step fails, or a phase is refused or
+    /// declined.
+    pub async fn run(&mut self) -> Result<RunEnd, DriverError> {
+        let end = self.run_inner().await;
+        self.hands.close().await;
+        end
+    }
+
+    async fn run_inner(&mut self) -> Result<RunEnd, DriverError> {
+        loop {
+            match self.exec.next() {
+                Next::Done => return Ok(RunEnd::Finished),
+                Next::Finish => {
+                    self.record(Record::Finished { at: now() })?;
+                    self.say("the plan completed");
+                    return Ok(RunEnd::Finished);
+                }
+                Next::StartPhase { phase } => {
+                    if let Some(end) = self.start_phase(phase).await? {
+                        return Ok(end);
+                    }
+                }
+                Next::Perform {
+                    action,
+                    first_started,
+                } => {
+                    if let Some(end) = self.perform(&action, first_started).await? {
+                        return Ok(end);
+                    }
+                }
+                Next::Observe {
+                    action,
+                    before,
+                    first_started,
+                } => {
+                    let seen = self.hands.observe(&action.kind, now()).await;
+                    match settle(&action.kind, &before, &seen) {
+                        Settled::TookEffect => {
+                            self.say(&format!(
+                                "{} {}: had taken effect before the interruption; not run again",
+                                action.id,
+                                action.kind.command()
+                            ));
+                            self.record(Record::StepEnd {
+                                at: now(),
+                                step: action.id.clone(),
+                                outcome: StepOutcome::Observed,
+                                after: seen,
+                            })?;
+                        }
+                        Settled::Repeat => {
+                            self.say(&format!(
+                                "{} {}: had not taken effect; running it again",
+                                action.id,
+                                action.kind.command()
+                            ));
+                            if let Some(end) = self.perform(&action, Some(first_started)).await? {
+                                return Ok(end);
+                            }
+                        }
+                        Settled::Continue => {
+                            if let Some(end) = self.perform(&action, Some(first_started)).await? {
+                                return Ok(end);
+                            }
+                        }
+                    }
+                }
+                Next::Gate {
+                    phase,
+                    gate,
+                    action,
+                } => {
+                    let verdict = self.judge(phase, gate).await?;
+                    let passed = verdict.passed;
+                    self.say(&format!(
+                        "{} gate {}: {}{}",
+                        action.id,
+                        gate.name(),
+                        if passed { "passed" } else { "HOLDS" },
+                        verdict
+                            .details
+                            .first()
+                            .map(|d| format!(" ({d})"))
+                            .unwrap_or_default()
+                    ));
+                    self.record(Record::Gate {
+                        at: now(),
+                        step: action.id.clone(),
+                        phase,
+                        gate,
+                        passed,
+                        details: verdict.details.clone(),
+                    })?;
+                    if !passed {
+                        let reason = format!(
+                            "gate {} of phase {phase} holds: {}",
+                            gate.name(),
+                            verdict.details.join("; ")
+                        );
+                        return self.hold(&action.id, phase, reason, verdict.what_to_do);
+                    }
+                }
+            }
+        }
+    }
+
+    fn hold(
+        &mut self,
+        step: &str,
+        phase: usize,
+        reason: String,
+        what_to_do: Vec<String>,
+    ) -> Result<RunEnd, DriverError> {
+        self.record(Record::Held {
+            at: now(),
+            phase,
+            reason: reason.clone(),
+            what_to_do: what_to_do.clone(),
+        })?;
+        Ok(RunEnd::Held {
+            step: step.to_owned(),
+            reason,
+            what_to_do,
+        })
+    }
+
+    fn baseline_path(&self, phase: usize) -> PathBuf {
+        self.journal
+            .dir()
+            .join(format!("phase-{phase}-baseline.json"))
+    }
+
+    fn load_baseline(&self, phase: usize) -> Result<PhaseBaseline, DriverError> {
+        let path = self.baseline_path(phase);
+        let text = std::fs::read_to_string(&path).map_err(|e| DriverError::Baseline {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        serde_json::from_str(&text).map_err(|e| DriverError::Baseline {
+            path,
+            message: e.to_string(),
+        })
+    }
+
+    fn write_baseline(&self, baseline: &PhaseBaseline) -> Result<(), DriverError> {
+        let path = self.baseline_path(baseline.phase);
+        let fail = |message: String| DriverError::Baseline {
+            path: path.clone(),
+            message,
+        };
+        let text = serde_json::to_string(baseline).map_err(|e| fail(e.to_string()))?;
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, text).map_err(|e| fail(e.to_string()))?;
+        std::fs::File::open(&tmp)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| fail(e.to_string()))?;
+        std::fs::rename(&tmp, &path).map_err(|e| fail(e.to_string()))
+    }
+
+    /// The plan from phase `phase` on.
+    fn suffix(&self, phase: usize) -> Plan {
+        let phases = self.plan.phases(
+            self.facts.generation,
+            self.facts.automatic_phone_interaction,
+        );
+        Plan::from_steps(
+            phases
+                .into_iter()
+                .filter(|p| p.number >= phase)
+                .flat_map(|p| p.steps.into_iter().map(|s| s.step)),
+        )
+    }
+
+    /// Sweeps, predicts the phase, asks, records the baseline and `phase-start`.
+    async fn start_phase(&mut self, phase: usize) -> Result<Option<RunEnd>, DriverError> {
+        let at = now();
+        self.say(&format!("phase {phase}: sweeping the phones (baseline)"));
+        let sweep = match sweep_cluster(
+            self.hands.session(),
+            &self.options.sweep,
+            &self.options.archive,
+        )
+        .await
+        {
+            Ok(s) => s,
+            Err(e) => {
+                return self
+                    .hold(
+                        &format!("p{phase}"),
+                        phase,
+                        format!("the baseline sweep of phase {phase} failed: {e}"),
+                        vec![
+                            "make the cluster answer, then run `itl regen resume --journal DIR`"
+                                .into(),
+                        ],
+                    )
+                    .map(Some);
+            }
+        };
+        let forecast = self.forecast(phase, &sweep, at);
+        match &forecast {
+            Ok(f) if f.safe() => self.say(&format!(
+                "phase {phase}: predicted safe ({} phones accept, {} not assessed)",
+                f.accepted, f.unknown
+            )),
+            Ok(f) => {
+                let named: Vec<&str> = f.rejected.iter().take(20).map(String::as_str).collect();
+                match self.options.force.clone() {
+                    Some(reason) => {
+                        self.record(Record::Note {
+                            at: now(),
+                            text: format!(
+                                "phase {phase} forced ({reason}): the predictor says {} phone(s) would be left rejecting: {}",
+                                f.rejected.len(),
+                                named.join(", ")
+                            ),
+                        })?;
+                        self.say(&format!(
+                            "phase {phase}: {} phone(s) would be left rejecting; forced: {reason}",
+                            f.rejected.len()
+                        ));
+                    }
+                    None => {
+                        self.record(Record::Note {
+                            at: now(),
+                            text: format!(
+                                "phase {phase} refused: {} phone(s) that are on would be left rejecting: {}",
+                                f.rejected.len(),
+                                named.join(", ")
+                            ),
+                        })?;
+                        return Ok(Some(RunEnd::Refused {
+                            phase,
+                            rejected: f.rejected.clone(),
+                        }));
+                    }
+                }
+            }
+            Err(e) => {
+                self.record(Record::Note {
+                    at: now(),
+                    text: format!("phase {phase}: no prediction ({e})"),
+                })?;
+                if self.options.force.is_none() {
+                    return Ok(Some(RunEnd::Refused {
+                        phase,
+                        rejected: Vec::new(),
+                    }));
+                }
+            }
+        }
+        if !self.options.yes && !self.op.confirm(&format!("start phase {phase}?")) {
+            return Ok(Some(RunEnd::Declined { phase }));
+        }
+        let names: Vec<String> = sweep.phones.iter().map(|p| p.name.clone()).collect();
+        let registrations = match self.hands.registrations(&names).await {
+            Ok(r) => r,
+            Err(e) => {
+                return self
+                    .hold(
+                        &format!("p{phase}"),
+                        phase,
+                        format!(
+                            "the registrations of phase {phase}'s baseline could not be read: {e}"
+                        ),
+                        vec![
+                            "make RisPort70 answer, then run `itl regen resume --journal DIR`"
+                                .into(),
+                        ],
+                    )
+                    .map(Some);
+            }
+        };
+        let baseline = PhaseBaseline {
+            phase,
+            at,
+            registrations: registrations
+                .into_iter()
+                .map(|r| (r.name, r.registered, r.since))
+                .collect(),
+            sweep,
+        };
+        self.write_baseline(&baseline)?;
+        self.record(Record::PhaseStart { at, phase })?;
+        Ok(None)
+    }
+
+    fn forecast(
+        &mut self,
+        phase: usize,
+        sweep: &SweepReport,
+        at: UnixTime,
+    ) -> Result<PhaseForecast, String> {
+        let archive = Archive::open(&self.options.archive).map_err(|e| e.to_string())?;
+        let options = PlanInputOptions {
+            generation: Some(self.facts.generation),
+            automatic_phone_interaction: self.facts.automatic_phone_interaction,
+            assume_current: true,
+        };
+        let inputs = plan_inputs(self.hands.session().file(), sweep, &archive, &options)
+            .map_err(|e| e.to_string())?;
+        let suffix = self.suffix(phase);
+        let prediction = predict(
+            &inputs.cluster,
+            &inputs.phones,
+            &suffix,
+            &PredictOptions::at(at),
+        )
+        .map_err(|e| e.to_string())?;
+        if !prediction.assumed.is_empty() || !prediction.not_assessed.is_empty() {
+            let text = format!(
+                "phase {phase}: {} phone(s) could not be read and are assumed to hold what their TFTP node serves",
+                prediction.assumed.len() + prediction.not_assessed.len()
+            );
+            let _ = self.record(Record::Note { at: now(), text });
+        }
+        let phases = suffix.phases(
+            self.facts.generation,
+            self.facts.automatic_phone_interaction,
+        );
+        forecast(&prediction, &phases)
+            .into_iter()
+            .next()
+            .ok_or_else(|| format!("phase {phase} has no step"))
+    }
+
+    async fn perform(
+        &mut self,
+        action: &Action,
+        first_started: Option<UnixTime>,
+    ) -> Result<Option<RunEnd>, DriverError> {
+        let phase = self
+            .program
+            .phases
+            .iter()
+            .find(|p| p.actions.iter().any(|a| a.id == action.id))
+            .map_or(0, |p| p.number);
+        let at = now();
+        let before = self.hands.observe(&action.kind, at).await;
+        self.say(&format!("{} {}", action.id, action.kind.command()));
+        self.record(Record::StepStart {
+            at,
+            step: action.id.clone(),
+            command: action.kind.command(),
+            before: before.clone(),
+        })?;
+        let since = first_started.unwrap_or(at);
+        let result = self.act(action, phase, since, &before).await;
+        let after = self.hands.observe(&action.kind, now()).await;
+        let outcome = match result {
+            Ok(None) => StepOutcome::Done,
+            Ok(Some(reason)) => StepOutcome::Skipped { reason },
+            Err(error) => StepOutcome::Failed { error },
+        };
+        // A regeneration must show a new serial.
+        let outcome = match (&outcome, &action.kind) {
+            (StepOutcome::Done, ActionKind::Regen { node, unit })
+                if before.serial(node, *unit).is_some()
+                    && before.serial(node, *unit) == after.serial(node, *unit) =>
+            {
+                StepOutcome::Failed {
+                    error: format!(
+                        "`show cert own {}` on {node} still shows serial {} after the regeneration",
+                        unit.own_cert_path(),
+                        before.serial(node, *unit).unwrap_or_default()
+                    ),
+                }
+            }
+            _ => outcome,
+        };
+        let failed = match &outcome {
+            StepOutcome::Failed { error } => Some(error.clone()),
+            _ => None,
+        };
+        self.record(Record::StepEnd {
+            at: now(),
+            step: action.id.clone(),
+            outcome,
+            after,
+        })?;
+        if let Some(error) = failed {
+            self.say(&format!("{} FAILED: {error}", action.id));
+            return self
+                .hold(
+                    &action.id,
+                    phase,
+                    format!("step {} ({}) failed: {error}", action.id, action.kind.command()),
+                    vec![
+                        "fix the cause named above on the node".into(),
+                        "then run `itl regen resume --journal DIR`: the step is observed first and run again only if it did not take effect".into(),
+                    ],
+                )
+                .map(Some);
+        }
+        Ok(None)
+    }
+
+    /// Performs one action; `Ok(Some(reason))` when there was nothing to do.
+    async fn act(
+        &mut self,
+        action: &Action,
+        phase: usize,
+        since: UnixTime,
+        before: &Observation,
+    ) -> Result<Option<String>, String> {
+        match &action.kind {
+            ActionKind::Regen { node, unit } => self.hands.regen(node, *unit).await.map(|_| None),
+            ActionKind::CtlUpdate { node } => self.hands.ctl_update(node).await.map(|_| None),
+            ActionKind::ItlResetLocalkey { node } => {
+                self.hands.itl_reset_localkey(node).await.map(|_| None)
+            }
+            ActionKind::CtlResetLocalkey { node } => {
+                self.hands.ctl_reset_localkey(node).await.map(|_| None)
+            }
+            ActionKind::IpsecRestart { node } => self
+                .hands
+                .command(node, Command::IpsecRestart)
+                .await
+                .map(|_| None),
+            ActionKind::Service { node, service, op } => {
+                self.hands.control(node, *service, *op).await?;
+                let want_running = *op != ControlType::Stop;
+                self.wait_service(node, *service, want_running).await?;
+                Ok(None)
+            }
+            ActionKind::ResetPhones { device_pool } => {
+                self.reset_phones(phase, device_pool.as_deref(), since)
+                    .await
+            }
+            ActionKind::Wait { seconds } => {
+                let total = self.options.scaled(Duration::from_secs(*seconds));
+                let elapsed = Duration::from_secs(now().since(since).max(0) as u64);
+                self.sleep_with_progress(
+                    &format!("waiting {}", itl_core::plan::format_duration(*seconds)),
+                    total.saturating_sub(elapsed),
+                )
+                .await;
+                Ok(None)
+            }
+            ActionKind::DeleteOldTrust { node } => self.delete_old_trust(node, before).await,
+            ActionKind::Backup { node } => self.backup(node, since).await.map(|_| None),
+            ActionKind::ReissueLsc { .. } => Err(
+                "re-issuing LSCs is not performed by this version: re-issue them from CUCM Administration (Device > Phone > Certificate Authority Proxy Function), then run `itl regen resume`".into(),
+            ),
+            ActionKind::Gate { .. } => Ok(None),
+        }
+    }
+
+    async fn sleep_with_progress(&mut self, label: &str, total: Duration) {
+        let step = Duration::from_millis(250).min(total.max(Duration::from_millis(1)));
+        let start = std::time::Instant::now();
+        while start.elapsed() < total {
+            let done = start.elapsed().as_millis() as u64;
+            self.op.progress(label, done, total.as_millis() as u64);
+            tokio::time::sleep(step.min(total.saturating_sub(start.elapsed()))).await;
+        }
+        self.op.progress_end();
+    }
+
+    async fn wait_service(
+        &mut self,
+        node: &str,
+        service: Service,
+        running: bool,
+    ) -> Result<(), String> {
+        let timeout = self.options.scaled(self.options.gate_timeout);
+        let start = std::time::Instant::now();
+        let want = if running { "Started" } else { "Stopped" };
+        loop {
+            let state = self.hands.service_state(node, service).await;
+            match &state {
+                Ok((_, text, _)) if text.eq_ignore_ascii_case(want) => {
+                    self.op.progress_end();
+                    return Ok(());
+                }
+                _ => {}
+            }
+            if start.elapsed() >= timeout {
+                self.op.progress_end();
+                let seen = match state {
+                    Ok((_, text, _)) => text,
+                    Err(e) => e,
+                };
+                return Err(format!(
+                    "{node}: {} is not {want} after {:?} (last seen: {seen})",
+                    service.control_center_name(),
+                    timeout
+                ));
+            }
+            self.op.progress(
+                &format!(
+                    "{node}: waiting for {} to be {want}",
+                    service.control_center_name()
+                ),
+                start.elapsed().as_millis() as u64,
+                timeout.as_millis() as u64,
+            );
+            tokio::time::sleep(
+                self.options
+                    .scaled(self.options.poll)
+                    .max(Duration::from_millis(20)),
+            )
+            .await;
+        }
+    }
+
+    async fn reset_phones(
+        &mut self,
+        phase: usize,
+        pool: Option<&str>,
+        since: UnixTime,
+    ) -> Result<Option<String>, String> {
+        let baseline = self.load_baseline(phase).map_err(|e| e.to_string())?;
+        let mut names: Vec<String> = baseline
+            .sweep
+            .phones
+            .iter()
+            .filter(|p| pool.is_none_or(|pool| p.device_pool.as_deref() == Some(pool)))
+            .map(|p| p.name.clone())
+            .collect();
+        if names.is_empty() {
+            return Ok(Some(match pool {
+                Some(p) => format!("no phone in device pool {p:?}"),
+                None => "no phone".into(),
+            }));
+        }
+        // After an interruption, phones that registered again since the step first began
+        // are not reset twice.
+        if since < now().plus(-1)
+            && let Ok(regs) = self.hands.registrations(&names).await
+        {
+            let again: BTreeSet<String> = regs
+                .into_iter()
+                .filter(|r| r.since.is_some_and(|t| t > since))
+                .map(|r| r.name)
+                .collect();
+            names.retain(|n| !again.contains(n));
+        }
+        // Device pool by device pool.
+        let pool_of: BTreeMap<&str, &str> = baseline
+            .sweep
+            .phones
+            .iter()
+            .map(|p| (p.name.as_str(), p.device_pool.as_deref().unwrap_or("")))
+            .collect();
+        names.sort_by(|a, b| {
+            pool_of
+                .get(a.as_str())
+                .cmp(&pool_of.get(b.as_str()))
+                .then(a.cmp(b))
+        });
+        let total = names.len();
+        let batch = self.options.reset_batch.max(1);
+        let mut failures = Vec::new();
+        for (i, chunk) in names.chunks(batch).enumerate() {
+            if i > 0 {
+                let pause = self.options.scaled(self.options.reset_interval);
+                self.sleep_with_progress("pause between reset batches", pause)
+                    .await;
+            }
+            for name in chunk {
+                if let Err(e) = self.hands.reset_phone(name).await {
+                    failures.push(e);
+                }
+            }
+            self.op.progress(
+                "phones reset",
+                ((i + 1) * batch).min(total) as u64,
+                total as u64,
+            );
+        }
+        self.op.progress_end();
+        if failures.len() == total {
+            return Err(format!(
+                "no phone could be reset: {}",
+                failures.first().cloned().unwrap_or_default()
+            ));
+        }
+        if !failures.is_empty() {
+            let _ = self.journal.append(Record::Note {
+                at: now(),
+                text: format!(
+                    "{} of {total} resets failed (G-REG will name the phones): {}",
+                    failures.len(),
+                    failures
+                        .iter()
+                        .take(5)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+            });
+        }
+        Ok(None)
+    }
+
+    /// The certificates this run made and replaced, from the journal.
+    fn run_serials(&self) -> (Vec<SerialFact>, Vec<SerialFact>) {
+        let mut new = Vec::new();
+        let mut replaced = Vec::new();
+        let mut starts: BTreeMap<&str, &Observation> = BTreeMap::new();
+        for r in self.journal.records() {
+            match r {
+                Record::StepStart { step, before, .. } => {
+                    starts.entry(step.as_str()).or_insert(before);
+                }
+                Record::StepEnd {
+                    step,
+                    outcome: StepOutcome::Done | StepOutcome::Observed,
+                    after,
+                    ..
+                } => {
+                    let Some(ActionKind::Regen { node, unit }) =
+                        self.program.action(step).map(|a| &a.kind)
+                    else {
+                        continue;
+                    };
+                    if let Some(b) = starts
+                        .get(step.as_str())
+                        .and_then(|o| o.serial(node, *unit))
+                    {
+                        replaced.push(SerialFact {
+                            node: node.clone(),
+                            unit: *unit,
+                            serial: b.to_owned(),
+                        });
+                    }
+                    if let Some(a) = after.serial(node, *unit) {
+                        new.push(SerialFact {
+                            node: node.clone(),
+                            unit: *unit,
+                            serial: a.to_owned(),
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        // A unit regenerated twice: only its last serial is new.
+        new.retain(|s| {
+            !replaced.iter().any(|r| {
+                r.node == s.node
+                    && r.unit == s.unit
+                    && gates::normalise_serial(&r.serial) == gates::normalise_serial(&s.serial)
+            })
+        });
+        (new, replaced)
+    }
+
+    async fn delete_old_trust(
+        &mut self,
+        node: &str,
+        before: &Observation,
+    ) -> Result<Option<String>, String> {
+        let (new, replaced) = self.run_serials();
+        let new_serials: BTreeSet<String> = new
+            .iter()
+            .map(|s| gates::normalise_serial(&s.serial))
+            .collect();
+        let old_serials: BTreeSet<String> = replaced
+            .iter()
+            .map(|s| gates::normalise_serial(&s.serial))
+            .collect();
+        let old = old_trust_entries(
+            before.trust.iter().map(|t| t.entry.as_str()),
+            &new_serials,
+            &old_serials,
+        );
+        if old.is_empty() {
+            return Ok(Some("no trust certificate replaced by this run".into()));
+        }
+        for entry in old {
+            let Some((store, file)) = entry.split_once('/') else {
+                continue;
+            };
+            self.hands
+                .command(
+                    node,
+                    Command::CertDelete {
+                        store: store.to_owned(),
+                        file: file.to_owned(),
+                    },
+                )
+                .await?;
+            self.say(&format!("  {node}: deleted {entry}"));
+        }
+        Ok(None)
+    }
+
+    async fn backup(&mut self, node: &str, since: UnixTime) -> Result<(), String> {
+        if let Some(target) = self.options.backup.clone() {
+            self.hands
+                .command(
+                    node,
+                    Command::BackupNetwork {
+                        features: target.features,
+                        path: target.path,
+                        server: target.server,
+                        user: target.user,
+                    },
+                )
+                .await?;
+        }
+        let timeout = self.options.scaled(Duration::from_secs(3600));
+        let start = std::time::Instant::now();
+        loop {
+            if let Ok(Some(t)) = self.hands.newest_backup(node).await
+                && t >= since
+            {
+                self.op.progress_end();
+                return Ok(());
+            }
+            if start.elapsed() >= timeout {
+                self.op.progress_end();
+                return Err(format!(
+                    "no successful DRS backup newer than this step after {timeout:?}: take one (Disaster Recovery System > Backup) and resume"
+                ));
+            }
+            self.op.progress(
+                "waiting for a successful DRS backup",
+                start.elapsed().as_millis() as u64,
+                timeout.as_millis() as u64,
+            );
+            tokio::time::sleep(
+                self.options
+                    .scaled(self.options.poll)
+                    .max(Duration::from_millis(20)),
+            )
+            .await;
+        }
+    }
+
+    /// Judges a gate, polling G-SVC, G-FILE and G-REG until they pass or time out.
+    async fn judge(&mut self, phase: usize, gate: GateKind) -> Result<GateVerdict, DriverError> {
+        let timeout = self.options.scaled(self.options.gate_timeout);
+        let start = std::time::Instant::now();
+        loop {
+            let verdict = match gate {
+                GateKind::Services => self.services_gate(phase).await,
+                GateKind::Files => self.files_gate().await,
+                GateKind::Registered => self.registered_gate(phase).await?,
+                GateKind::Trust => return self.trust_gate(phase).await,
+            };
+            if verdict.passed || start.elapsed() >= timeout {
+                self.op.progress_end();
+                return Ok(verdict);
+            }
+            self.op.progress(
+                &format!(
+                    "gate {}: {}",
+                    gate.name(),
+                    verdict.details.first().cloned().unwrap_or_default()
+                ),
+                start.elapsed().as_millis() as u64,
+                timeout.as_millis() as u64,
+            );
+            tokio::time::sleep(
+                self.options
+                    .scaled(self.options.poll)
+                    .max(Duration::from_millis(20)),
+            )
+            .await;
+        }
+    }
+
+    async fn services_gate(&mut self, phase: usize) -> GateVerdict {
+        let mut expected: Vec<ExpectedService> = Vec::new();
+        if let Some(p) = self.program.phases.iter().find(|p| p.number == phase) {
+            for a in &p.actions {
+                if let ActionKind::Service { node, service, op } = &a.kind {
+                    expected.retain(|e| !(e.node == *node && e.service == *service));
+                    expected.push(ExpectedService {
+                        node: node.clone(),
+                        service: *service,
+                        running: *op != ControlType::Stop,
+                    });
+                }
+            }
+        }
+        let mut observed = Vec::new();
+        for e in &expected {
+            if let Ok((_, text, up)) = self.hands.service_state(&e.node, e.service).await {
+                observed.push(super::journal::ServiceFact {
+                    node: e.node.clone(),
+                    service: e.service,
+                    status: text,
+                    up_secs: up,
+                });
+            }
+        }
+        gates::services(&expected, &observed)
+    }
+
+    async fn files_gate(&mut self) -> GateVerdict {
+        let (new, replaced) = self.run_serials();
+        let tftp_nodes: Vec<String> = self
+            .facts
+            .nodes
+            .iter()
+            .filter(|n| n.runs(Service::Tftp))
+            .map(|n| n.name.clone())
+            .collect();
+        let expect = FileExpectation {
+            tftp_nodes,
+            mixed_mode: self.facts.mixed,
+            itl_signers: BTreeMap::new(),
+            ctl_signer: None,
+            new,
+            replaced,
+        };
+        match self.hands.served(now()).await {
+            Ok(served) => {
+                let itls: Vec<_> = served.iter().map(|(i, _)| i.clone()).collect();
+                let ctls: Vec<_> = served.iter().filter_map(|(_, c)| c.clone()).collect();
+                gates::files(&expect, &itls, &ctls)
+            }
+            Err(e) => GateVerdict {
+                gate: GateKind::Files,
+                passed: false,
+                details: vec![format!("the served lists could not be fetched: {e}")],
+                what_to_do: vec![
+                    "make every TFTP node serve again, then run `itl regen resume --journal DIR`"
+                        .into(),
+                ],
+            },
+        }
+    }
+
+    async fn registered_gate(&mut self, phase: usize) -> Result<GateVerdict, DriverError> {
+        let baseline = self.load_baseline(phase)?;
+        let began = self.phase_began(phase).unwrap_or(baseline.at);
+        let before: Vec<Registration> = baseline
+            .registrations
+            .iter()
+            .map(|(name, registered, since)| Registration {
+                name: name.clone(),
+                registered: *registered,
+                since: *since,
+            })
+            .collect();
+        let names: Vec<String> = before
+            .iter()
+            .filter(|r| r.registered)
+            .map(|r| r.name.clone())
+            .collect();
+        Ok(match self.hands.registrations(&names).await {
+            Ok(now_regs) => gates::registered(&before, &now_regs, began),
+            Err(e) => GateVerdict {
+                gate: GateKind::Registered,
+                passed: false,
+                details: vec![format!("RisPort70 did not answer: {e}")],
+                what_to_do: vec![
+                    "make RisPort70 answer, then run `itl regen resume --journal DIR`".into(),
+                ],
+            },
+        })
+    }
+
+    fn phase_began(&self, phase: usize) -> Option<UnixTime> {
+        self.journal.records().iter().find_map(|r| match r {
+            Record::PhaseStart { at, phase: p } if *p == phase => Some(*at),
+            _ => None,
+        })
+    }
+
+    async fn trust_gate(&mut self, phase: usize) -> Result<GateVerdict, DriverError> {
+        let baseline = self.load_baseline(phase)?;
+        let began = self.phase_began(phase).unwrap_or(baseline.at);
+        let sweep = match sweep_cluster(
+            self.hands.session(),
+            &self.options.sweep,
+            &self.options.archive,
+        )
+        .await
+        {
+            Ok(s) => s,
+            Err(e) => {
+                return Ok(GateVerdict {
+                    gate: GateKind::Trust,
+                    passed: false,
+                    details: vec![format!("the sweep failed: {e}")],
+                    what_to_do: vec![
+                        "make the cluster answer, then run `itl regen resume --journal DIR`".into(),
+                    ],
+                });
+            }
+        };
+        let unread: Vec<String> = sweep
+            .phones
+            .iter()
+            .filter(|p| p.state.class() == itl_core::cucm::StateClass::Unread)
+            .map(|p| p.name.clone())
+            .collect();
+        let stand_in: BTreeMap<String, Registration> = if unread.is_empty() {
+            BTreeMap::new()
+        } else {
+            self.hands
+                .registrations(&unread)
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .map(|r| (r.name.clone(), r))
+                .collect()
+        };
+        let before: Vec<TrustReading> = baseline
+            .sweep
+            .phones
+            .iter()
+            .map(|p| TrustReading {
+                name: p.name.clone(),
+                state: p.state,
+                stand_in: None,
+            })
+            .collect();
+        let now_readings: Vec<TrustReading> = sweep
+            .phones
+            .iter()
+            .map(|p| TrustReading {
+                name: p.name.clone(),
+                state: p.state,
+                stand_in: stand_in.get(&p.name).map(|r| {
+                    let again = r.registered && r.since.is_some_and(|t| t >= began);
+                    (
+                        if again {
+                            "registered again since the phase began (RisPort70)".to_owned()
+                        } else {
+                            "not registered again (RisPort70)".to_owned()
+                        },
+                        again,
+                    )
+                }),
+            })
+            .collect();
+        Ok(gates::trust(&before, &now_readings))
+    }
+}
+
+/// The trust-store entries (`store/file`) a run replaced: an entry named with a serial this
+/// run replaced (`<CN>_<serial>.pem`), and an entry named without a serial (`<CN>.pem`) when
+/// the same store holds an entry of the same CN named with a serial this run made.
+pub fn old_trust_entries<'e>(
+    entries: impl IntoIterator<Item = &'e str>,
+    new: &BTreeSet<String>,
+    replaced: &BTreeSet<String>,
+) -> Vec<String> {
+    struct Name<'e> {
+        entry: &'e str,
+        store: &'e str,
+        cn: &'e str,
+        serial: Option<String>,
+    }
+    let parsed: Vec<Name<'e>> = entries
+        .into_iter()
+        .filter_map(|entry| {
+            let (store, file) = entry.split_once('/')?;
+            let stem = file.strip_suffix(".pem").unwrap_or(file);
+            Some(match stem.rsplit_once('_') {
+                Some((cn, serial))
+                    if !serial.is_empty() && serial.chars().all(|c| c.is_ascii_hexdigit()) =>
+                {
+                    Name {
+                        entry,
+                        store,
+                        cn,
+                        serial: Some(gates::normalise_serial(serial)),
+                    }
+                }
+                _ => Name {
+                    entry,
+                    store,
+                    cn: stem,
+                    serial: None,
+                },
+            })
+        })
+        .collect();
+    parsed
+        .iter()
+        .filter(|n| match &n.serial {
+            Some(s) => replaced.contains(s),
+            None => parsed.iter().any(|m| {
+                m.store == n.store
+                    && m.cn == n.cn
+                    && m.serial.as_ref().is_some_and(|x| new.contains(x))
+            }),
+        })
+        .map(|n| n.entry.to_owned())
+        .collect()
+}
+
+/// Where a run keeps its archive of served lists: inside its journal folder.
+pub fn archive_dir(journal: &Path) -> PathBuf {
+    journal.join("archive")
+}
+
+#[cfg(test)]
+mod tests;
