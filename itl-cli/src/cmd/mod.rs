@@ -11,6 +11,7 @@ pub mod plan;
 pub mod predict;
 pub mod preflight;
 pub mod regen;
+pub mod regen_run;
 pub mod sim;
 pub mod sweep;
 pub mod verify;

@@ -6,6 +6,16 @@
 //!   cluster (`itl_ops::regen::plan`), with comments naming each phase, its gates and its
 //!   expected duration. Exit 0 with the plan, 2 when it cannot be written (bad cluster file,
 //!   unreachable cluster, a fact that decides the procedure unknown).
+//! * `itl regen run --cluster C --plan PLAN [--journal DIR] [--execute] [--yes] [--force
+//!   REASON]`: a dry run by default (every step with the exact command it would send, every
+//!   gate, and the predictor's verdict per phase; nothing is changed and no journal is
+//!   written); with `--execute` the preflight first, then phase by phase with the gates, into
+//!   an append-only journal (`itl_ops::regen::driver`). Exit 0 when the plan completed (or
+//!   the dry run found nothing to refuse), 1 when refused or held at a gate, 2 when it could
+//!   not run (bad input, unreachable cluster, no terminal for the questions).
+//! * `itl regen resume --journal DIR`: continues a run from its journal (the journal holds
+//!   the cluster file's path, the plan and the options; passwords are read again).
+//! * `itl regen status --journal DIR`: what a run did and where it stands.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -34,6 +44,12 @@ enum RegenCommand {
     /// Write the regeneration plan for this cluster, from its facts: every phase named with
     /// its gates and expected duration.
     Plan(PlanArgs),
+    /// Run a plan: a dry run by default; `--execute` performs it phase by phase with gates.
+    Run(super::regen_run::RunArgs),
+    /// Continue a run from its journal after an interruption, a hold or a refusal.
+    Resume(super::regen_run::ResumeArgs),
+    /// What a run did and where it stands.
+    Status(super::regen_run::StatusArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -67,7 +83,7 @@ struct PlanArgs {
     dependant: Vec<String>,
 }
 
-fn parse_unit(text: &str) -> Result<CertUnit, String> {
+pub(crate) fn parse_unit(text: &str) -> Result<CertUnit, String> {
     text.parse::<CertUnit>().map_err(|e| e.to_string())
 }
 
@@ -75,6 +91,9 @@ fn parse_unit(text: &str) -> Result<CertUnit, String> {
 pub fn run(args: Args) -> Result<u8> {
     match args.command {
         RegenCommand::Plan(a) => plan_cmd(a),
+        RegenCommand::Run(a) => super::regen_run::run(a),
+        RegenCommand::Resume(a) => super::regen_run::resume(a),
+        RegenCommand::Status(a) => super::regen_run::status(a),
     }
 }
 
