@@ -610,6 +610,7 @@ pub fn status(a: StatusArgs) -> Result<u8> {
                     .map(|d| format!(" ({d})"))
                     .unwrap_or_default()
             ),
+            Record::Progress { step, done, .. } => format!("{step}: {} phone(s) done", done.len()),
             Record::Held { reason, .. } => format!("HELD: {reason}"),
             Record::Pin { node, new, .. } => format!("{node}: new TLS pin {new}"),
             Record::Finished { .. } => "the plan completed".into(),

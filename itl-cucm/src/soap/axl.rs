@@ -6,6 +6,9 @@
 use std::sync::Arc;
 
 use itl_wire::soap::axl::{self, Row};
+use itl_wire::soap::axl_capf::{
+    CapfOperation, UPDATE_PHONE, certificate_operation_request, parse_update_phone_response,
+};
 use itl_wire::soap::axl_reset::{PhoneReset, parse_phone_reset_response, phone_reset_request};
 use itl_wire::soap::axl_version;
 use tokio::sync::{Mutex, OnceCell};
@@ -192,6 +195,25 @@ impl AxlClient {
             )
             .await?;
         parse_phone_reset_response(kind, &body).map_err(|source| self.endpoint.soap_error(source))
+    }
+
+    /// `updatePhone` with a CAPF `certificateOperation` (inferred request shape): with
+    /// `Install/Upgrade` CAPF issues the phone a new LSC at its next reset.
+    pub async fn certificate_operation(
+        &self,
+        name: &str,
+        op: CapfOperation,
+    ) -> Result<String, ClientError> {
+        let _guard = self.lock.lock().await;
+        let version = self.schema().await?;
+        let body = self
+            .endpoint
+            .post(
+                &axl::soap_action(&version, UPDATE_PHONE),
+                &certificate_operation_request(&version, name, op),
+            )
+            .await?;
+        parse_update_phone_response(&body).map_err(|source| self.endpoint.soap_error(source))
     }
 
     /// `executeSQLQuery` with paging: on "Query request too large" the query is re-run as

@@ -12,6 +12,7 @@
 //! declarations may be anywhere.
 
 pub mod axl;
+pub mod axl_capf;
 pub mod axl_reset;
 pub mod axl_version;
 pub mod control_center;

@@ -16,6 +16,8 @@ use itl_cucm::ssh::{AdminCli, AdminSession, HostKeyPin, SshOptions, SshTarget};
 use itl_wire::address::Transport;
 use itl_wire::admin_cli::Command;
 use itl_wire::admin_cli::parse::backup::BackupResult;
+use itl_wire::soap::axl::sql;
+use itl_wire::soap::axl_capf::CapfOperation;
 use itl_wire::soap::axl_reset::PhoneReset;
 use itl_wire::soap::control_center::ControlType;
 use itl_wire::soap::risport::RegistrationStatus;
@@ -414,6 +416,37 @@ impl Hands {
             .await
             .map(|_| ())
             .map_err(|e| format!("axl resetPhone {name}: {e}"))
+    }
+
+    /// Every phone's CAPF state (name, `tkcertificatestatus`, `tkcertificateoperation`).
+    pub async fn lsc_rows(&self) -> Result<Vec<(String, String, String)>, String> {
+        let axl = self.session.axl().map_err(|e| e.to_string())?;
+        let rows = axl
+            .execute_sql_all(sql::PHONE_LSC)
+            .await
+            .map_err(|e| format!("axl sql (phones' LSC state): {e}"))?;
+        let col = |r: &itl_wire::soap::axl::Row, c: &str| r.get(c).cloned().unwrap_or_default();
+        Ok(rows
+            .iter()
+            .map(|r| {
+                (
+                    col(r, "name"),
+                    col(r, "tkcertificatestatus"),
+                    col(r, "tkcertificateoperation"),
+                )
+            })
+            .collect())
+    }
+
+    /// Requests a new LSC for one phone (CAPF `Install/Upgrade`, issued at its next reset).
+    pub async fn request_lsc(&self, name: &str) -> Result<(), String> {
+        let axl = self.session.axl().map_err(|e| e.to_string())?;
+        axl.certificate_operation(name, CapfOperation::InstallUpgrade)
+            .await
+            .map(|_| ())
+            .map_err(|e| {
+                format!("axl updatePhone {name} certificateOperation Install/Upgrade: {e}")
+            })
     }
 
     /// How long a service may take to reach its state before G-SVC gives up on it.

@@ -21,6 +21,7 @@ use itl_core::time::UnixTime;
 use itl_cucm::plan_input::{PlanInputOptions, plan_inputs};
 use itl_cucm::sweep::{Archive, SweepOptions, SweepReport};
 use itl_wire::admin_cli::Command;
+use itl_wire::soap::axl_capf::{STATUS_OPERATION_PENDING, STATUS_UPGRADE_SUCCESS};
 use itl_wire::soap::control_center::ControlType;
 use serde::{Deserialize, Serialize};
 
@@ -296,10 +297,18 @@ impl<'o> Driver<'o> {
                         details: verdict.details.clone(),
                     })?;
                     if !passed {
+                        let mut shown: Vec<String> =
+                            verdict.details.iter().take(6).cloned().collect();
+                        if verdict.details.len() > 6 {
+                            shown.push(format!(
+                                "… ({} lines in the journal; `itl regen status`)",
+                                verdict.details.len()
+                            ));
+                        }
                         let reason = format!(
                             "gate {} of phase {phase} holds: {}",
                             gate.name(),
-                            verdict.details.join("; ")
+                            shown.join("; ")
                         );
                         return self.hold(&action.id, phase, reason, verdict.what_to_do);
                     }
@@ -628,7 +637,7 @@ impl<'o> Driver<'o> {
                 Ok(None)
             }
             ActionKind::ResetPhones { device_pool } => {
-                self.reset_phones(phase, device_pool.as_deref(), since)
+                self.reset_phones(&action.id, phase, device_pool.as_deref(), since)
                     .await
             }
             ActionKind::Wait { seconds } => {
@@ -643,9 +652,10 @@ impl<'o> Driver<'o> {
             }
             ActionKind::DeleteOldTrust { node } => self.delete_old_trust(node, before).await,
             ActionKind::Backup { node } => self.backup(node, since).await.map(|_| None),
-            ActionKind::ReissueLsc { .. } => Err(
-                "re-issuing LSCs is not performed by this version: re-issue them from CUCM Administration (Device > Phone > Certificate Authority Proxy Function), then run `itl regen resume`".into(),
-            ),
+            ActionKind::ReissueLsc { device_pool } => {
+                self.reissue_lsc(&action.id, phase, device_pool.as_deref())
+                    .await
+            }
             ActionKind::Gate { .. } => Ok(None),
         }
     }
@@ -708,51 +718,63 @@ impl<'o> Driver<'o> {
         }
     }
 
-    async fn reset_phones(
-        &mut self,
-        phase: usize,
-        pool: Option<&str>,
-        since: UnixTime,
-    ) -> Result<Option<String>, String> {
+    /// The phones earlier batches of `step` handled (a resumed step skips them).
+    fn done_by(&self, step: &str) -> BTreeSet<String> {
+        self.journal
+            .records()
+            .iter()
+            .filter_map(|r| match r {
+                Record::Progress { step: s, done, .. } if s == step => Some(done.iter().cloned()),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    }
+
+    /// The phones of `pool` (every phone when `None`) in phase `phase`'s baseline sweep.
+    fn phones_of(&self, phase: usize, pool: Option<&str>) -> Result<Vec<(String, String)>, String> {
         let baseline = self.load_baseline(phase).map_err(|e| e.to_string())?;
-        let mut names: Vec<String> = baseline
+        Ok(baseline
             .sweep
             .phones
             .iter()
             .filter(|p| pool.is_none_or(|pool| p.device_pool.as_deref() == Some(pool)))
-            .map(|p| p.name.clone())
-            .collect();
-        if names.is_empty() {
+            .map(|p| (p.name.clone(), p.device_pool.clone().unwrap_or_default()))
+            .collect())
+    }
+
+    async fn reset_phones(
+        &mut self,
+        step: &str,
+        phase: usize,
+        pool: Option<&str>,
+        since: UnixTime,
+    ) -> Result<Option<String>, String> {
+        let mut phones = self.phones_of(phase, pool)?;
+        if phones.is_empty() {
             return Ok(Some(match pool {
                 Some(p) => format!("no phone in device pool {p:?}"),
                 None => "no phone".into(),
             }));
         }
-        // After an interruption, phones that registered again since the step first began
-        // are not reset twice.
-        if since < now().plus(-1)
-            && let Ok(regs) = self.hands.registrations(&names).await
-        {
-            let again: BTreeSet<String> = regs
-                .into_iter()
-                .filter(|r| r.since.is_some_and(|t| t > since))
-                .map(|r| r.name)
-                .collect();
-            names.retain(|n| !again.contains(n));
+        // After an interruption: phones an earlier batch reset, or that registered again
+        // since the step first began, are not reset twice.
+        let done = self.done_by(step);
+        phones.retain(|(n, _)| !done.contains(n));
+        if since < now().plus(-1) && !phones.is_empty() {
+            let names: Vec<String> = phones.iter().map(|(n, _)| n.clone()).collect();
+            if let Ok(regs) = self.hands.registrations(&names).await {
+                let again: BTreeSet<String> = regs
+                    .into_iter()
+                    .filter(|r| r.since.is_some_and(|t| t > since))
+                    .map(|r| r.name)
+                    .collect();
+                phones.retain(|(n, _)| !again.contains(n));
+            }
         }
         // Device pool by device pool.
-        let pool_of: BTreeMap<&str, &str> = baseline
-            .sweep
-            .phones
-            .iter()
-            .map(|p| (p.name.as_str(), p.device_pool.as_deref().unwrap_or("")))
-            .collect();
-        names.sort_by(|a, b| {
-            pool_of
-                .get(a.as_str())
-                .cmp(&pool_of.get(b.as_str()))
-                .then(a.cmp(b))
-        });
+        phones.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+        let names: Vec<String> = phones.into_iter().map(|(n, _)| n).collect();
         let total = names.len();
         let batch = self.options.reset_batch.max(1);
         let mut failures = Vec::new();
@@ -767,6 +789,11 @@ impl<'o> Driver<'o> {
                     failures.push(e);
                 }
             }
+            let _ = self.journal.append(Record::Progress {
+                at: now(),
+                step: step.to_owned(),
+                done: chunk.to_vec(),
+            });
             self.op.progress(
                 "phones reset",
                 ((i + 1) * batch).min(total) as u64,
@@ -796,6 +823,108 @@ impl<'o> Driver<'o> {
             });
         }
         Ok(None)
+    }
+
+    /// `reissue lsc`: every phone of the pool that holds an LSC gets the CAPF operation
+    /// `Install/Upgrade` and a reset (CAPF issues the LSC then), in batches; the step ends
+    /// when each shows "Upgrade Success" again with no operation pending.
+    async fn reissue_lsc(
+        &mut self,
+        step: &str,
+        phase: usize,
+        pool: Option<&str>,
+    ) -> Result<Option<String>, String> {
+        let in_pool: BTreeSet<String> = self
+            .phones_of(phase, pool)?
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        let rows = self.hands.lsc_rows().await?;
+        let done = self.done_by(step);
+        let holders: Vec<String> = rows
+            .iter()
+            .filter(|(name, status, _)| {
+                in_pool.contains(name)
+                    && (status == STATUS_UPGRADE_SUCCESS || status == STATUS_OPERATION_PENDING)
+            })
+            .map(|(name, _, _)| name.clone())
+            .collect();
+        if holders.is_empty() {
+            return Ok(Some(match pool {
+                Some(p) => format!("no phone of device pool {p:?} holds an LSC"),
+                None => "no phone holds an LSC".into(),
+            }));
+        }
+        let todo: Vec<String> = holders
+            .iter()
+            .filter(|n| !done.contains(*n))
+            .cloned()
+            .collect();
+        let batch = self.options.reset_batch.max(1);
+        for (i, chunk) in todo.chunks(batch).enumerate() {
+            if i > 0 {
+                let pause = self.options.scaled(self.options.reset_interval);
+                self.sleep_with_progress("pause between LSC batches", pause)
+                    .await;
+            }
+            for name in chunk {
+                self.hands.request_lsc(name).await?;
+                self.hands.reset_phone(name).await?;
+            }
+            let _ = self.journal.append(Record::Progress {
+                at: now(),
+                step: step.to_owned(),
+                done: chunk.to_vec(),
+            });
+            self.op.progress(
+                "LSCs requested",
+                ((i + 1) * batch).min(todo.len()) as u64,
+                todo.len() as u64,
+            );
+        }
+        // Wait until every holder shows an installed LSC with nothing pending.
+        let timeout = self.options.scaled(self.options.gate_timeout);
+        let start = std::time::Instant::now();
+        loop {
+            let rows = self.hands.lsc_rows().await?;
+            let waiting: Vec<&String> = holders
+                .iter()
+                .filter(|h| {
+                    !rows.iter().any(|(n, status, op)| {
+                        n == *h && status == STATUS_UPGRADE_SUCCESS && op != "2"
+                    })
+                })
+                .collect();
+            if waiting.is_empty() {
+                self.op.progress_end();
+                return Ok(None);
+            }
+            if start.elapsed() >= timeout {
+                self.op.progress_end();
+                return Err(format!(
+                    "{} of {} phone(s) have no new LSC after {timeout:?}: {}",
+                    waiting.len(),
+                    holders.len(),
+                    waiting
+                        .iter()
+                        .take(10)
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            self.op.progress(
+                "phones with their new LSC",
+                (holders.len() - waiting.len()) as u64,
+                holders.len() as u64,
+            );
+            tokio::time::sleep(
+                self.options
+                    .scaled(self.options.poll)
+                    .max(Duration::from_millis(20)),
+            )
+            .await;
+        }
     }
 
     /// The certificates this run made and replaced, from the journal.
@@ -1030,12 +1159,53 @@ impl<'o> Driver<'o> {
         }
     }
 
+    /// The phones phase `phase` restarted: those its resets and LSC re-issues handled (from
+    /// the journal), or every phone when the cluster resets them by itself after one of
+    /// the phase's regenerations (14+, automatic phone interaction); `None` for every phone.
+    fn reset_in_phase(&self, phase: usize) -> Option<BTreeSet<String>> {
+        let p = self.program.phases.iter().find(|p| p.number == phase)?;
+        let automatic = self.facts.generation.has_phone_interaction()
+            && self.facts.automatic_phone_interaction
+            && p.actions.iter().any(
+                |a| matches!(&a.kind, ActionKind::Regen { unit, .. } if unit.in_trust_lists()),
+            );
+        if automatic {
+            return None;
+        }
+        let ids: BTreeSet<&str> = p
+            .actions
+            .iter()
+            .filter(|a| {
+                matches!(
+                    a.kind,
+                    ActionKind::ResetPhones { .. } | ActionKind::ReissueLsc { .. }
+                )
+            })
+            .map(|a| a.id.as_str())
+            .collect();
+        Some(
+            self.journal
+                .records()
+                .iter()
+                .filter_map(|r| match r {
+                    Record::Progress { step, done, .. } if ids.contains(step.as_str()) => {
+                        Some(done.iter().cloned())
+                    }
+                    _ => None,
+                })
+                .flatten()
+                .collect(),
+        )
+    }
+
     async fn registered_gate(&mut self, phase: usize) -> Result<GateVerdict, DriverError> {
         let baseline = self.load_baseline(phase)?;
         let began = self.phase_began(phase).unwrap_or(baseline.at);
+        let restarted = self.reset_in_phase(phase);
         let before: Vec<Registration> = baseline
             .registrations
             .iter()
+            .filter(|(name, _, _)| restarted.as_ref().is_none_or(|r| r.contains(name)))
             .map(|(name, registered, since)| Registration {
                 name: name.clone(),
                 registered: *registered,
@@ -1047,6 +1217,14 @@ impl<'o> Driver<'o> {
             .filter(|r| r.registered)
             .map(|r| r.name.clone())
             .collect();
+        if names.is_empty() {
+            return Ok(GateVerdict {
+                gate: GateKind::Registered,
+                passed: true,
+                details: vec!["no phone was restarted in this phase".into()],
+                what_to_do: Vec::new(),
+            });
+        }
         Ok(match self.hands.registrations(&names).await {
             Ok(now_regs) => gates::registered(&before, &now_regs, began),
             Err(e) => GateVerdict {

@@ -177,7 +177,11 @@ impl Executor {
                 }
             }
             Record::Finished { .. } => self.finished = true,
-            Record::Begin(_) | Record::Note { .. } | Record::Held { .. } | Record::Pin { .. } => {}
+            Record::Begin(_)
+            | Record::Note { .. }
+            | Record::Progress { .. }
+            | Record::Held { .. }
+            | Record::Pin { .. } => {}
         }
     }
 

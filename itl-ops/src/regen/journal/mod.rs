@@ -255,6 +255,16 @@ pub enum Record {
         /// The facts after.
         after: Observation,
     },
+    /// Part of a batched step is done (phones reset, LSC operations requested): a resumed
+    /// step skips them.
+    Progress {
+        /// When.
+        at: UnixTime,
+        /// The step's id.
+        step: String,
+        /// The phones this batch handled.
+        done: Vec<String>,
+    },
     /// A gate was judged.
     Gate {
         /// When.
@@ -310,6 +320,7 @@ impl Record {
             | Record::PhaseStart { at, .. }
             | Record::StepStart { at, .. }
             | Record::StepEnd { at, .. }
+            | Record::Progress { at, .. }
             | Record::Gate { at, .. }
             | Record::Held { at, .. }
             | Record::Pin { at, .. }
