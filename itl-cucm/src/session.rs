@@ -82,6 +82,17 @@ impl ClusterSession {
         }
     }
 
+    /// The same user, settings and AXL schema on an updated cluster file (a node's TLS
+    /// certificate pinned again after its Tomcat certificate was regenerated).
+    pub fn with_file(&self, file: ClusterFile) -> Self {
+        Self {
+            file,
+            credentials: self.credentials.clone(),
+            opts: self.opts.clone(),
+            axl_version: self.axl_version.clone(),
+        }
+    }
+
     /// The AXL schema in use, when known (recorded in the file or already discovered).
     pub fn axl_version(&self) -> Option<&str> {
         self.axl_version.get().map(String::as_str)

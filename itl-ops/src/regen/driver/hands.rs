@@ -115,6 +115,29 @@ impl Hands {
         }
     }
 
+    /// Uses an updated cluster file from now on (new pins); the admin-CLI sessions stay.
+    pub fn set_file(&mut self, file: itl_wire::cluster_file::ClusterFile) {
+        self.session = self.session.with_file(file);
+    }
+
+    /// The DER of `unit`'s certificate on `node` (`show cert own`).
+    pub async fn own_der(&mut self, node: &str, unit: CertUnit) -> Result<Vec<u8>, String> {
+        let result = {
+            let shell = self.shell(node).await?;
+            shell.cert_own(unit).await
+        };
+        match result {
+            Ok(c) => Ok(c.der),
+            Err(e) => {
+                self.shells.remove(node);
+                Err(format!(
+                    "ssh {node}: show cert own {}: {e}",
+                    unit.own_cert_path()
+                ))
+            }
+        }
+    }
+
     /// The serial of `unit` on `node` (`show cert own`).
     pub async fn serial(&mut self, node: &str, unit: CertUnit) -> Result<String, String> {
         let result = {

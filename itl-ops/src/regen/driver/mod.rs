@@ -9,6 +9,7 @@
 //! the journal says how many.
 
 pub mod hands;
+pub mod pin;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -633,6 +634,11 @@ impl<'o> Driver<'o> {
             ActionKind::Service { node, service, op } => {
                 self.hands.control(node, *service, *op).await?;
                 let want_running = *op != ControlType::Stop;
+                if *service == Service::Tomcat && want_running {
+                    // The CLI returned after `[STARTED]`; Tomcat may now present a new
+                    // certificate: pin it again before Control Center is asked anything.
+                    self.repin(node).await?;
+                }
                 self.wait_service(node, *service, want_running).await?;
                 Ok(None)
             }
@@ -658,6 +664,33 @@ impl<'o> Driver<'o> {
             }
             ActionKind::Gate { .. } => Ok(None),
         }
+    }
+
+    async fn repin(&mut self, node: &str) -> Result<(), String> {
+        let path = match self.journal.records().first() {
+            Some(Record::Begin(b)) => b.cluster_file.clone(),
+            _ => return Err("the journal names no cluster file".into()),
+        };
+        let stamp: String = now()
+            .to_rfc3339()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if let Some(p) = pin::repin(&mut self.hands, node, &path, &stamp).await? {
+            self.say(&format!(
+                "  {node}: new TLS certificate pinned ({}); the previous cluster file is kept as {}",
+                p.new,
+                p.kept.display()
+            ));
+            self.record(Record::Pin {
+                at: now(),
+                node: p.node,
+                old: p.old.unwrap_or_default(),
+                new: p.new,
+            })
+            .map_err(|e| e.to_string())?;
+        }
+        Ok(())
     }
 
     async fn sleep_with_progress(&mut self, label: &str, total: Duration) {
