@@ -5,7 +5,8 @@
 //! no control character but `\n` and `\t`; every error names a line of the text.
 
 use itl_wire::admin_cli::parse::{
-    ParseError, backup, cert_list, cert_own, outcome, replication, service, sql, system, trust_list,
+    ParseError, backup, cert_list, cert_own, outcome, replication, service, sql, sso, system,
+    trust_list, upgrade,
 };
 use itl_wire::admin_cli::recognise;
 use itl_wire::admin_cli::text::{Cleaner, clean};
@@ -70,6 +71,10 @@ pub fn check(data: &[u8]) {
     line_ok(outcome::parse_itl_reset(&text), lines);
     line_ok(outcome::parse_ctl_reset(&text), lines);
     line_ok(outcome::parse_ipsec_restart(&text), lines);
+    line_ok(service::parse_service_state(&text, "Cisco Tftp"), lines);
+    line_ok(upgrade::parse_version_inactive(&text), lines);
+    line_ok(upgrade::parse_upgrade_status(&text), lines);
+    line_ok(sso::parse(&text), lines);
     let _ = outcome::parse_pagination_off(&text);
     for line in text.lines() {
         let _ = recognise::bare_prompt(line);

@@ -18,7 +18,8 @@ use itl_core::cucm::CertUnit;
 use itl_cucm::ssh::{Event, Shell, ShellOptions};
 use itl_wire::admin_cli::Command;
 use itl_wire::admin_cli::parse::{
-    backup, cert_list, cert_own, outcome, replication, service, sql, system, trust_list,
+    backup, cert_list, cert_own, outcome, replication, service, sql, sso, system, trust_list,
+    upgrade,
 };
 
 /// Output cap used here (small, so that the cap is reached).
@@ -41,6 +42,15 @@ fn commands() -> Vec<Command> {
         Command::CtlUpdate,
         Command::ItlResetLocalkey,
         Command::ShowCtl,
+        Command::VersionInactive,
+        Command::UpgradeStatus,
+        Command::SsoStatus,
+        Command::ServiceStop("Cisco Certificate Change Notification".into()),
+        Command::ServiceStart("Cisco Certificate Change Notification".into()),
+        Command::CertDelete {
+            store: "CallManager-trust".into(),
+            file: "ucm-pub.pem".into(),
+        },
     ]
 }
 
@@ -60,6 +70,12 @@ fn parse_output(command: &Command, text: &str) {
         Command::FipsStatus => drop(system::parse_fips(text)),
         Command::CtlUpdate => drop(outcome::parse_ctl_update(text)),
         Command::ItlResetLocalkey => drop(outcome::parse_itl_reset(text)),
+        Command::VersionInactive => drop(upgrade::parse_version_inactive(text)),
+        Command::UpgradeStatus => drop(upgrade::parse_upgrade_status(text)),
+        Command::SsoStatus => drop(sso::parse(text)),
+        Command::ServiceStop(name) | Command::ServiceStart(name) => {
+            drop(service::parse_service_state(text, name))
+        }
         _ => {}
     }
 }
