@@ -1,0 +1,183 @@
+//! Two orchestrator steps through the real binary against `itl sim serve`: the TLS re-pin
+//! after a Tomcat regeneration (the cluster file is rewritten with the certificate the node
+//! now presents, the old file kept, the journal records it; a later command trusts the new
+//! pin), and `reissue lsc` (every phone holding an LSC gets a new one, each exactly once,
+//! and only those phones are restarted).
+
+mod common;
+
+use common::{Itl, SimServe, TempDir, s, text};
+use serde_json::Value;
+
+const PASSWORD: &str = "regen-steps-cli";
+const OS_PASSWORD: &str = "regen-steps-cli-os";
+
+fn serve(dir: &TempDir, extra: &[&str]) -> SimServe {
+    let events = s(&dir.join("events.jsonl"));
+    let mut options = vec![
+        "--nodes",
+        "2",
+        "--phones",
+        "30",
+        "--generation",
+        "12+",
+        "--seed",
+        "5",
+        "--key-bits",
+        "1024",
+        "--events",
+        &events,
+    ];
+    options.extend_from_slice(extra);
+    SimServe::start_with_env(
+        &dir.join("cluster.toml"),
+        PASSWORD,
+        &options,
+        &[("ITL_OS_PASSWORD", OS_PASSWORD)],
+    )
+}
+
+fn run_plan(dir: &TempDir, plan: &str) -> (Option<i32>, String) {
+    std::fs::write(dir.join("plan.txt"), plan).unwrap();
+    let out = Itl::new()
+        .args(&["regen", "run", "--cluster", &s(&dir.join("cluster.toml"))])
+        .args(&["--plan", &s(&dir.join("plan.txt"))])
+        .args(&["--journal", &s(&dir.join("journal"))])
+        .args(&[
+            "--execute",
+            "--yes",
+            "--risport-rate",
+            "0",
+            "--wait-scale",
+            "0.01",
+        ])
+        .env("ITL_PASSWORD", PASSWORD)
+        .env("ITL_OS_PASSWORD", OS_PASSWORD)
+        .run();
+    (out.status.code(), text(&out.stderr))
+}
+
+fn events(dir: &TempDir) -> Vec<Value> {
+    std::fs::read_to_string(dir.join("events.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn journal(dir: &TempDir) -> Vec<Value> {
+    std::fs::read_to_string(dir.join("journal/journal.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn pins(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.strip_prefix("tls_sha256 = "))
+        .map(|v| v.trim_matches('"').to_owned())
+        .collect()
+}
+
+#[test]
+fn tomcat_regeneration_pins_the_new_certificate_and_keeps_the_old_file() {
+    let dir = TempDir::new("regen-repin");
+    let sim = serve(&dir, &[]);
+    let before = std::fs::read_to_string(dir.join("cluster.toml")).unwrap();
+    let (code, err) = run_plan(&dir, "regen tomcat @all\nrestart Tomcat @all\n");
+    assert_eq!(code, Some(0), "{err}");
+    let after = std::fs::read_to_string(dir.join("cluster.toml")).unwrap();
+    let (old, new) = (pins(&before), pins(&after));
+    assert_eq!(old.len(), 2);
+    assert_eq!(new.len(), 2);
+    assert_ne!(old[0], new[0]);
+    assert_ne!(old[1], new[1]);
+    // One kept file per re-pinned node; the first holds the original pins.
+    let mut kept: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("cluster.toml.before-"))
+        .collect();
+    kept.sort();
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    let pin_records: Vec<Value> = journal(&dir)
+        .into_iter()
+        .filter(|r| r["record"] == "pin")
+        .collect();
+    assert_eq!(pin_records.len(), 2);
+    for r in &pin_records {
+        assert!(new.contains(&r["new"].as_str().unwrap().to_owned()), "{r}");
+        assert!(old.contains(&r["old"].as_str().unwrap().to_owned()), "{r}");
+    }
+    // The regenerated and restarted Tomcats serve what the file now pins: a sweep (AXL,
+    // RisPort, Control Center over pinned TLS) works with the rewritten file...
+    let sweep = Itl::new()
+        .args(&["sweep", "--cluster", &s(&dir.join("cluster.toml"))])
+        .args(&["--risport-rate", "0", "--json", &s(&dir.join("sweep.json"))])
+        .env("ITL_PASSWORD", PASSWORD)
+        .run();
+    assert_eq!(sweep.status.code(), Some(0), "{}", text(&sweep.stderr));
+    // ...and fails with the kept original, whose pins no longer match.
+    let stale = dir.path().join(&kept[0]);
+    std::fs::write(&stale, &before).unwrap();
+    let refused = Itl::new()
+        .args(&["sweep", "--cluster", &s(&stale), "--risport-rate", "0"])
+        .env("ITL_PASSWORD", PASSWORD)
+        .run();
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stdout));
+    let regenerated = events(&dir)
+        .iter()
+        .filter(|e| e["kind"] == "cert-regenerated" && e["unit"] == "tomcat")
+        .count();
+    assert_eq!(regenerated, 2);
+    sim.stop();
+}
+
+#[test]
+fn reissue_lsc_gives_each_holder_one_new_lsc_and_restarts_only_them() {
+    let dir = TempDir::new("regen-lsc");
+    let sim = serve(&dir, &["--mixed", "--faults", "lsc=50%"]);
+    let (code, err) = run_plan(&dir, "reissue lsc\n");
+    assert_eq!(code, Some(0), "{err}");
+    let ev = events(&dir);
+    let mut issued: Vec<String> = ev
+        .iter()
+        .filter(|e| e["kind"] == "lsc-issued")
+        .map(|e| e["detail"].to_string())
+        .collect();
+    let resets = ev.iter().filter(|e| e["kind"] == "phones-reset").count();
+    assert!(!issued.is_empty());
+    assert_eq!(resets, issued.len(), "one reset per LSC holder");
+    let n = issued.len();
+    issued.sort();
+    issued.dedup();
+    assert_eq!(issued.len(), n, "no phone got two LSCs");
+    // The journal's batch progress names exactly those phones; G-REG passed on them.
+    let done: usize = journal(&dir)
+        .iter()
+        .filter(|r| r["record"] == "progress")
+        .map(|r| r["done"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(done, n);
+    assert!(
+        err.contains(&format!("gate registered: passed ({n} of {n} phones")),
+        "{err}"
+    );
+
+    // Without LSCs (a non-secure cluster) there is nothing to do: the step is skipped,
+    // nothing is reset.
+    let plain = TempDir::new("regen-lsc-none");
+    let sim2 = serve(&plain, &[]);
+    let (code, err) = run_plan(&plain, "reissue lsc\n");
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(events(&plain), Vec::<Value>::new());
+    let skipped = journal(&plain).iter().any(|r| {
+        r["record"] == "step-end"
+            && r["outcome"] == "skipped"
+            && r["reason"] == "no phone holds an LSC"
+    });
+    assert!(skipped);
+    sim2.stop();
+    sim.stop();
+}
