@@ -181,3 +181,94 @@ fn reissue_lsc_gives_each_holder_one_new_lsc_and_restarts_only_them() {
     sim2.stop();
     sim.stop();
 }
+
+fn run_with(dir: &TempDir, plan: &str, extra: &[&str]) -> (Option<i32>, String, String) {
+    std::fs::write(dir.join("plan.txt"), plan).unwrap();
+    let out = Itl::new()
+        .args(&["regen", "run", "--cluster", &s(&dir.join("cluster.toml"))])
+        .args(&["--plan", &s(&dir.join("plan.txt"))])
+        .args(&["--journal", &s(&dir.join("journal"))])
+        .args(&["--risport-rate", "0", "--wait-scale", "0.01"])
+        .args(extra)
+        .env("ITL_PASSWORD", PASSWORD)
+        .env("ITL_OS_PASSWORD", OS_PASSWORD)
+        .run();
+    (out.status.code(), text(&out.stdout), text(&out.stderr))
+}
+
+#[test]
+fn execution_is_refused_before_anything_changes_unless_forced() {
+    // A CA-signed certificate would be replaced by a self-signed one.
+    let dir = TempDir::new("regen-refuse-ca");
+    let sim = serve(&dir, &["--faults", "ca-signed=tomcat@ucm-pub"]);
+    let plan = "regen tomcat @ucm-pub\nrestart Tomcat @ucm-pub\n";
+    let (code, _, err) = run_with(&dir, plan, &["--execute", "--yes"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("refused: CA-signed or multi-server certificates"),
+        "{err}"
+    );
+    assert!(err.contains("--force REASON"), "{err}");
+    assert!(
+        !dir.join("journal").exists(),
+        "a refused run writes no journal"
+    );
+    assert_eq!(events(&dir), Vec::<Value>::new());
+    // Forced: it runs, and the journal says why.
+    let (code, _, err) = run_with(
+        &dir,
+        plan,
+        &["--execute", "--yes", "--force", "lab: the CA is gone"],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let records = journal(&dir);
+    assert_eq!(records[0]["force"], "lab: the CA is gone");
+    assert!(records.iter().any(|r| r["record"] == "note"
+        && r["text"].as_str().unwrap().starts_with(
+            "forced (lab: the CA is gone) past CA-signed or multi-server certificates"
+        )));
+    // No secret in the journal, its files or the output.
+    for entry in std::fs::read_dir(dir.join("journal")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            let bytes = std::fs::read(&path).unwrap();
+            let body = String::from_utf8_lossy(&bytes);
+            assert!(!body.contains(PASSWORD), "{}", path.display());
+        }
+    }
+    assert!(!err.contains(PASSWORD));
+    sim.stop();
+
+    // A failing preflight check (replication broken on a subscriber).
+    let dir = TempDir::new("regen-refuse-preflight");
+    let sim = serve(&dir, &["--faults", "replication=ucm-sub1:3"]);
+    let (code, _, err) = run_with(&dir, "regen TVS @all\n", &["--execute", "--yes"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("refused: failing preflight checks"), "{err}");
+    assert!(err.contains("db-replication"), "{err}");
+    assert_eq!(events(&dir), Vec::<Value>::new());
+    sim.stop();
+}
+
+#[test]
+fn execution_without_a_terminal_needs_yes_and_bad_plans_are_named() {
+    let dir = TempDir::new("regen-noterm");
+    let sim = serve(&dir, &[]);
+    let (code, _, err) = run_with(&dir, "regen TVS @all\n", &["--execute"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("give --yes"), "{err}");
+    // A plan line naming a node the cluster does not have, and a CTL step on a non-secure
+    // cluster: both named, exit 2, nothing changed.
+    let (code, _, err) = run_with(&dir, "regen TVS @ucm-sub7\nctl update\n", &[]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("plan line 1 (regen TVS @ucm-sub7): no node \"ucm-sub7\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("plan line 2 (ctl update): the cluster is not in mixed mode"),
+        "{err}"
+    );
+    assert_eq!(events(&dir), Vec::<Value>::new());
+    sim.stop();
+}
