@@ -387,6 +387,8 @@ impl<'o> Driver<'o> {
 
     /// Sweeps, predicts the phase, asks, records the baseline and `phase-start`.
     async fn start_phase(&mut self, phase: usize) -> Result<Option<RunEnd>, DriverError> {
+        // A fresh admin-CLI session per phase (cucm-interfaces §6.5: long sessions time out).
+        self.hands.close().await;
         let at = now();
         self.say(&format!("phase {phase}: sweeping the phones (baseline)"));
         let sweep = match sweep_cluster(
