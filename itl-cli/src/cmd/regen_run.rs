@@ -463,6 +463,25 @@ fn dry_run(
                 &PredictOptions::at(now()),
             )
             .context("the predictor failed")?;
+            let unprotected: Vec<&String> = prediction
+                .not_assessed
+                .iter()
+                .chain(&prediction.assumed)
+                .chain(&prediction.at_risk_off)
+                .collect();
+            if !unprotected.is_empty() {
+                out.push_str(&format!(
+                    "note: {} phone(s) cannot be protected by the gates (their trust lists could not be read, they are assumed to hold what their TFTP node serves; or they are off): {}{}\n",
+                    unprotected.len(),
+                    unprotected
+                        .iter()
+                        .take(20)
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if unprotected.len() > 20 { ", …" } else { "" }
+                ));
+            }
             Some(forecast(&prediction, &phases))
         }
         Err(m) => {

@@ -523,10 +523,37 @@ impl<'o> Driver<'o> {
             &PredictOptions::at(at),
         )
         .map_err(|e| e.to_string())?;
-        if !prediction.assumed.is_empty() || !prediction.not_assessed.is_empty() {
+        let unprotected: Vec<&str> = prediction
+            .not_assessed
+            .iter()
+            .chain(&prediction.assumed)
+            .map(String::as_str)
+            .collect();
+        if !unprotected.is_empty() {
             let text = format!(
-                "phase {phase}: {} phone(s) could not be read and are assumed to hold what their TFTP node serves",
-                prediction.assumed.len() + prediction.not_assessed.len()
+                "phase {phase}: {} phone(s) could not be read and are assumed to hold what their TFTP node serves: {}{}",
+                unprotected.len(),
+                unprotected
+                    .iter()
+                    .take(50)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if unprotected.len() > 50 { ", …" } else { "" }
+            );
+            let _ = self.record(Record::Note { at: now(), text });
+        }
+        if !prediction.at_risk_off.is_empty() {
+            let text = format!(
+                "phase {phase}: {} phone(s) are off and would reject the lists when they come back: {}",
+                prediction.at_risk_off.len(),
+                prediction
+                    .at_risk_off
+                    .iter()
+                    .take(50)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
             let _ = self.record(Record::Note { at: now(), text });
         }
