@@ -6,7 +6,7 @@ mod common;
 use common::{Itl, TempDir, s, text};
 
 /// Every subcommand of `itl`.
-const SUBCOMMANDS: [&str; 13] = [
+const SUBCOMMANDS: [&str; 14] = [
     "parse",
     "fetch",
     "verify",
@@ -18,6 +18,7 @@ const SUBCOMMANDS: [&str; 13] = [
     "diff",
     "predict",
     "plan",
+    "regen",
     "completions",
     "man",
 ];
@@ -49,7 +50,10 @@ fn completions_for_each_shell_name_every_subcommand() {
         assert_eq!(out.status.code(), Some(0), "{shell}: {}", text(&out.stderr));
         let script = text(&out.stdout);
         assert!(script.contains(marker), "{shell}:\n{script}");
-        for name in SUBCOMMANDS.iter().chain(&["serve", "replay", "suggest"]) {
+        for name in SUBCOMMANDS
+            .iter()
+            .chain(&["serve", "replay", "suggest", "run", "resume", "status"])
+        {
             assert!(script.contains(name), "{shell}: no {name}");
         }
         // Options of subcommands and the global ones are completed too (fish spells them
@@ -97,7 +101,7 @@ fn man_out_writes_one_page_per_subcommand() {
     assert!(out.stdout.is_empty());
     assert_eq!(
         text(&out.stderr),
-        format!("wrote 18 manual pages into {}\n", pages.display())
+        format!("wrote 23 manual pages into {}\n", pages.display())
     );
     let mut names: Vec<String> = std::fs::read_dir(&pages)
         .expect("pages")
@@ -119,6 +123,11 @@ fn man_out_writes_one_page_per_subcommand() {
             "itl-plan.1",
             "itl-predict.1",
             "itl-preflight.1",
+            "itl-regen-plan.1",
+            "itl-regen-resume.1",
+            "itl-regen-run.1",
+            "itl-regen-status.1",
+            "itl-regen.1",
             "itl-sim-replay.1",
             "itl-sim-serve.1",
             "itl-sim.1",

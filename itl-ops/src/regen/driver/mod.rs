@@ -1132,7 +1132,7 @@ impl<'o> Driver<'o> {
         loop {
             let verdict = match gate {
                 GateKind::Services => self.services_gate(phase).await,
-                GateKind::Files => self.files_gate().await,
+                GateKind::Files => self.files_gate(phase).await,
                 GateKind::Registered => self.registered_gate(phase).await?,
                 GateKind::Trust => return self.trust_gate(phase).await,
             };
@@ -1186,7 +1186,58 @@ impl<'o> Driver<'o> {
         gates::services(&expected, &observed)
     }
 
-    async fn files_gate(&mut self) -> GateVerdict {
+    /// The certificate each TFTP node's ITL must be signed by after phase `phase`
+    /// (trust-and-procedure §1.2, §5.8): from 12.0 the publisher's ITLRecovery, before 12.0
+    /// the node's own CallManager; after an `itl reset localkey` not yet followed by a TFTP
+    /// restart on the node, the other key (12+: the node's CallManager; 11.5: its
+    /// ITLRecovery).
+    async fn itl_signers(
+        &mut self,
+        phase: usize,
+        tftp_nodes: &[String],
+    ) -> BTreeMap<String, String> {
+        let actions: Vec<ActionKind> = self
+            .program
+            .phases
+            .iter()
+            .find(|p| p.number == phase)
+            .map(|p| p.actions.iter().map(|a| a.kind.clone()).collect())
+            .unwrap_or_default();
+        let publisher = self
+            .facts
+            .nodes
+            .iter()
+            .find(|n| n.publisher)
+            .map(|n| n.name.clone());
+        let v12 = self.facts.generation.itl_recovery_signs();
+        let mut out = BTreeMap::new();
+        for node in tftp_nodes {
+            let localkey = actions
+                .iter()
+                .rposition(|a| matches!(a, ActionKind::ItlResetLocalkey { .. }))
+                .is_some_and(|i| {
+                    !actions[i..].iter().any(|a| {
+                        matches!(a, ActionKind::Service { node: n, service: Service::Tftp, op }
+                            if n == node && *op != ControlType::Stop)
+                    })
+                });
+            let (signer_node, unit) = match (v12, localkey) {
+                (true, false) => (publisher.clone(), itl_core::cucm::CertUnit::ItlRecovery),
+                (true, true) => (Some(node.clone()), itl_core::cucm::CertUnit::CallManager),
+                (false, false) => (Some(node.clone()), itl_core::cucm::CertUnit::CallManager),
+                (false, true) => (Some(node.clone()), itl_core::cucm::CertUnit::ItlRecovery),
+            };
+            let Some(signer_node) = signer_node else {
+                continue;
+            };
+            if let Ok(serial) = self.hands.serial(&signer_node, unit).await {
+                out.insert(node.clone(), serial);
+            }
+        }
+        out
+    }
+
+    async fn files_gate(&mut self, phase: usize) -> GateVerdict {
         let (new, replaced) = self.run_serials();
         let tftp_nodes: Vec<String> = self
             .facts
@@ -1195,10 +1246,11 @@ impl<'o> Driver<'o> {
             .filter(|n| n.runs(Service::Tftp))
             .map(|n| n.name.clone())
             .collect();
+        let itl_signers = self.itl_signers(phase, &tftp_nodes).await;
         let expect = FileExpectation {
             tftp_nodes,
             mixed_mode: self.facts.mixed,
-            itl_signers: BTreeMap::new(),
+            itl_signers,
             ctl_signer: None,
             new,
             replaced,
