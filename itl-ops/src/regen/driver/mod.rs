@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use itl_core::cucm::Service;
-use itl_core::plan::{GateKind, Plan};
+use itl_core::plan::{GateKind, Plan, Step};
 use itl_core::predict::{PredictOptions, predict};
 use itl_core::time::UnixTime;
 use itl_cucm::plan_input::{PlanInputOptions, plan_inputs};
@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use super::executor::{Executor, Next};
 use super::forecast::{PhaseForecast, forecast};
 use super::gates::{
-    self, ExpectedService, FileExpectation, GateVerdict, Registration, TrustReading,
+    self, ExpectedService, FileExpectation, GateVerdict, Registration, TrustReading, WasReset,
 };
 use super::journal::{
     BackupTarget, Journal, JournalError, Observation, Record, SerialFact, StepOutcome,
@@ -1047,8 +1047,21 @@ impl<'o> Driver<'o> {
             .filter(|r| r.registered)
             .map(|r| r.name.clone())
             .collect();
+        let (all, pools) = self.phase_resets(phase);
+        let in_pools: BTreeSet<String> = baseline
+            .sweep
+            .phones
+            .iter()
+            .filter(|p| p.device_pool.as_ref().is_some_and(|d| pools.contains(d)))
+            .map(|p| p.name.clone())
+            .collect();
+        let reset = if all {
+            WasReset::All
+        } else {
+            WasReset::Only(&in_pools)
+        };
         Ok(match self.hands.registrations(&names).await {
-            Ok(now_regs) => gates::registered(&before, &now_regs, began),
+            Ok(now_regs) => gates::registered(&before, &now_regs, began, reset),
             Err(e) => GateVerdict {
                 gate: GateKind::Registered,
                 passed: false,
@@ -1058,6 +1071,38 @@ impl<'o> Driver<'o> {
                 ],
             },
         })
+    }
+
+    /// Whether phase `phase` resets every phone (a `reset phones` without a pool, or on 14+
+    /// with automatic phone interaction a regeneration the cluster resets phones after),
+    /// and which device pools it resets otherwise.
+    fn phase_resets(&self, phase: usize) -> (bool, BTreeSet<String>) {
+        let (generation, automatic) = (
+            self.facts.generation,
+            self.facts.automatic_phone_interaction,
+        );
+        let mut all = false;
+        let mut pools = BTreeSet::new();
+        for p in self
+            .plan
+            .phases(generation, automatic)
+            .into_iter()
+            .filter(|p| p.number == phase)
+        {
+            for s in &p.steps {
+                match &s.step {
+                    Step::ResetPhones { device_pool: None } => all = true,
+                    Step::ResetPhones {
+                        device_pool: Some(pool),
+                    } => {
+                        pools.insert(pool.clone());
+                    }
+                    step if step.resets_phones_by_itself(generation, automatic) => all = true,
+                    _ => {}
+                }
+            }
+        }
+        (all, pools)
     }
 
     fn phase_began(&self, phase: usize) -> Option<UnixTime> {
