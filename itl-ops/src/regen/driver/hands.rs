@@ -131,6 +131,24 @@ impl Hands {
         }
     }
 
+    /// The certificate of `unit` that `node` owns now (`show cert own`), as DER.
+    pub async fn own_certificate(&mut self, node: &str, unit: CertUnit) -> Result<Vec<u8>, String> {
+        let result = {
+            let shell = self.shell(node).await?;
+            shell.cert_own(unit).await
+        };
+        match result {
+            Ok(c) => Ok(c.der),
+            Err(e) => {
+                self.shells.remove(node);
+                Err(format!(
+                    "ssh {node}: show cert own {}: {e}",
+                    unit.own_cert_path()
+                ))
+            }
+        }
+    }
+
     /// The state and uptime of `service` on `node` (Control Center; Tomcat through `utils
     /// service list`, since Control Center runs inside it).
     pub async fn service_state(

@@ -14,9 +14,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use itl_core::cucm::Service;
+use itl_core::cucm::{CertUnit, Service};
 use itl_core::plan::{GateKind, Plan, Step};
-use itl_core::predict::{PredictOptions, predict};
+use itl_core::predict::{ClusterModel, PredictOptions, predict};
 use itl_core::time::UnixTime;
 use itl_cucm::plan_input::{PlanInputOptions, plan_inputs};
 use itl_cucm::sweep::{Archive, SweepOptions, SweepReport};
@@ -401,7 +401,7 @@ impl<'o> Driver<'o> {
                     .map(Some);
             }
         };
-        let forecast = self.forecast(phase, &sweep, at);
+        let forecast = self.forecast(phase, &sweep, at).await;
         match &forecast {
             Ok(f) if f.safe() => self.say(&format!(
                 "phase {phase}: predicted safe ({} phones accept, {} not assessed)",
@@ -489,7 +489,7 @@ impl<'o> Driver<'o> {
         Ok(None)
     }
 
-    fn forecast(
+    async fn forecast(
         &mut self,
         phase: usize,
         sweep: &SweepReport,
@@ -501,8 +501,9 @@ impl<'o> Driver<'o> {
             automatic_phone_interaction: self.facts.automatic_phone_interaction,
             assume_current: true,
         };
-        let inputs = plan_inputs(self.hands.session().file(), sweep, &archive, &options)
+        let mut inputs = plan_inputs(self.hands.session().file(), sweep, &archive, &options)
             .map_err(|e| e.to_string())?;
+        self.current_certificates(&mut inputs.cluster).await;
         let suffix = self.suffix(phase);
         let prediction = predict(
             &inputs.cluster,
@@ -526,6 +527,22 @@ impl<'o> Driver<'o> {
             .into_iter()
             .next()
             .ok_or_else(|| format!("phase {phase} has no step"))
+    }
+
+    /// Replaces the certificates of the predictor's cluster model, read from the served
+    /// lists, with those the nodes own now (`show cert own`): in the middle of a run the
+    /// served lists lag behind a regeneration (an ITL until TFTP restarts, the CTL until
+    /// `utils ctl update CTLFile`), and a later step signs with the current certificate. A
+    /// certificate that cannot be read keeps the served lists' view.
+    async fn current_certificates(&mut self, cluster: &mut ClusterModel) {
+        for node in &mut cluster.nodes {
+            let units: Vec<CertUnit> = node.certs.keys().copied().collect();
+            for unit in units {
+                if let Ok(der) = self.hands.own_certificate(&node.name, unit).await {
+                    node.certs.insert(unit, der);
+                }
+            }
+        }
     }
 
     async fn perform(
