@@ -1031,9 +1031,20 @@ impl<'o> Driver<'o> {
         };
         match self.hands.served(now()).await {
             Ok(served) => {
-                let itls: Vec<_> = served.iter().map(|(i, _)| i.clone()).collect();
+                let itls: Vec<_> = served
+                    .iter()
+                    .filter_map(|(i, _)| i.as_ref().ok().cloned())
+                    .collect();
                 let ctls: Vec<_> = served.iter().filter_map(|(_, c)| c.clone()).collect();
-                gates::files(&expect, &itls, &ctls)
+                let mut verdict = gates::files(&expect, &itls, &ctls);
+                // A node whose ITL could not be fetched: say why.
+                for (node, why) in served.iter().filter_map(|(i, _)| i.as_ref().err()) {
+                    let line = format!("{node}: serves no ITLFile.tlv");
+                    for d in verdict.details.iter_mut().filter(|d| **d == line) {
+                        d.push_str(&format!(" ({why})"));
+                    }
+                }
+                verdict
             }
             Err(e) => GateVerdict {
                 gate: GateKind::Files,
