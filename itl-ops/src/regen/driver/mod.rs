@@ -909,7 +909,21 @@ impl<'o> Driver<'o> {
     }
 
     async fn backup(&mut self, node: &str, since: UnixTime) -> Result<(), String> {
-        if let Some(target) = self.options.backup.clone() {
+        // A backup already running (this step's, started before an interruption) is waited
+        // for, not started again: DRS refuses a second one. Idle is `drfCliMsg: No backup
+        // status available` (cucm-interfaces §6); a running one shows `IN PROGRESS`
+        // (inferred).
+        let running = self
+            .hands
+            .command(node, Command::BackupStatus)
+            .await
+            .is_ok_and(|text| text.to_ascii_uppercase().contains("IN PROGRESS"));
+        if running {
+            self.say(&format!(
+                "  {node}: a DRS backup is in progress; waiting for it"
+            ));
+        }
+        if let Some(target) = self.options.backup.clone().filter(|_| !running) {
             self.hands
                 .command(
                     node,
