@@ -156,6 +156,24 @@ impl Hands {
         }
     }
 
+    /// The certificate of `unit` that `node` owns now (`show cert own`), as DER.
+    pub async fn own_certificate(&mut self, node: &str, unit: CertUnit) -> Result<Vec<u8>, String> {
+        let result = {
+            let shell = self.shell(node).await?;
+            shell.cert_own(unit).await
+        };
+        match result {
+            Ok(c) => Ok(c.der),
+            Err(e) => {
+                self.shells.remove(node);
+                Err(format!(
+                    "ssh {node}: show cert own {}: {e}",
+                    unit.own_cert_path()
+                ))
+            }
+        }
+    }
+
     /// The state and uptime of `service` on `node` (Control Center; Tomcat through `utils
     /// service list`, since Control Center runs inside it).
     pub async fn service_state(
@@ -180,11 +198,19 @@ impl Hands {
         Ok((s.status(), s.status_text.clone(), s.up_time))
     }
 
-    /// What `file` every TFTP node serves, summarised (HTTP 6970, else TFTP).
+    /// What every TFTP node serves, summarised (HTTP 6970, else TFTP): its ITL (or why none
+    /// could be fetched) and its CTL.
+    #[allow(clippy::type_complexity)]
     pub async fn served(
         &self,
         at: UnixTime,
-    ) -> Result<Vec<(ServedListSummary, Option<ServedListSummary>)>, String> {
+    ) -> Result<
+        Vec<(
+            Result<ServedListSummary, (String, String)>,
+            Option<ServedListSummary>,
+        )>,
+        String,
+    > {
         let nodes =
             tftp_nodes_of(self.session.file(), Transport::Http).map_err(|e| e.to_string())?;
         let fetcher = self.session.fetcher().map_err(|e| e.to_string())?;
@@ -195,12 +221,13 @@ impl Hands {
             .into_iter()
             .map(|lists| {
                 let node = lists.node.name.clone();
-                let itl = summarise(
-                    &node,
-                    ITL_FILE,
-                    lists.itl().and_then(|f| f.bytes()).unwrap_or_default(),
-                    &options,
-                );
+                let itl = match lists.itl().and_then(|f| f.bytes()) {
+                    Some(bytes) => Ok(summarise(&node, ITL_FILE, bytes, &options)),
+                    None => Err((
+                        node.clone(),
+                        lists.error().unwrap_or_else(|| "nothing served".into()),
+                    )),
+                };
                 let ctl = lists
                     .ctl()
                     .and_then(|f| f.bytes())
@@ -263,13 +290,20 @@ impl Hands {
             | ActionKind::ItlResetLocalkey { .. } => {
                 if let Ok(served) = self.served(at).await {
                     for (itl, ctl) in served {
+                        let (node, sha256) = match itl {
+                            Ok(itl) => (
+                                itl.node.clone(),
+                                itl.parse_error.is_none().then(|| itl.sha256.clone()),
+                            ),
+                            Err((node, _)) => (node, None),
+                        };
                         o.served.push(ServedFact {
-                            node: itl.node.clone(),
+                            node: node.clone(),
                             file: ITL_FILE.into(),
-                            sha256: itl.parse_error.is_none().then(|| itl.sha256.clone()),
+                            sha256,
                         });
                         o.served.push(ServedFact {
-                            node: itl.node.clone(),
+                            node,
                             file: CTL_FILE.into(),
                             sha256: ctl.map(|c| c.sha256),
                         });

@@ -15,9 +15,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use itl_core::cucm::Service;
-use itl_core::plan::{GateKind, Plan};
-use itl_core::predict::{PredictOptions, predict};
+use itl_core::cucm::{CertUnit, Service};
+use itl_core::plan::{GateKind, Plan, Step};
+use itl_core::predict::{ClusterModel, PredictOptions, predict};
 use itl_core::time::UnixTime;
 use itl_cucm::plan_input::{PlanInputOptions, plan_inputs};
 use itl_cucm::sweep::{Archive, SweepOptions, SweepReport};
@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use super::executor::{Executor, Next};
 use super::forecast::{PhaseForecast, forecast};
 use super::gates::{
-    self, ExpectedService, FileExpectation, GateVerdict, Registration, TrustReading,
+    self, ExpectedService, FileExpectation, GateVerdict, Registration, TrustReading, WasReset,
 };
 use super::journal::{
     BackupTarget, Journal, JournalError, Observation, Record, SerialFact, StepOutcome,
@@ -413,7 +413,7 @@ impl<'o> Driver<'o> {
                     .map(Some);
             }
         };
-        let forecast = self.forecast(phase, &sweep, at);
+        let forecast = self.forecast(phase, &sweep, at).await;
         match &forecast {
             Ok(f) if f.safe() => self.say(&format!(
                 "phase {phase}: predicted safe ({} phones accept, {} not assessed)",
@@ -501,7 +501,7 @@ impl<'o> Driver<'o> {
         Ok(None)
     }
 
-    fn forecast(
+    async fn forecast(
         &mut self,
         phase: usize,
         sweep: &SweepReport,
@@ -513,8 +513,9 @@ impl<'o> Driver<'o> {
             automatic_phone_interaction: self.facts.automatic_phone_interaction,
             assume_current: true,
         };
-        let inputs = plan_inputs(self.hands.session().file(), sweep, &archive, &options)
+        let mut inputs = plan_inputs(self.hands.session().file(), sweep, &archive, &options)
             .map_err(|e| e.to_string())?;
+        self.current_certificates(&mut inputs.cluster).await;
         let suffix = self.suffix(phase);
         let prediction = predict(
             &inputs.cluster,
@@ -565,6 +566,22 @@ impl<'o> Driver<'o> {
             .into_iter()
             .next()
             .ok_or_else(|| format!("phase {phase} has no step"))
+    }
+
+    /// Replaces the certificates of the predictor's cluster model, read from the served
+    /// lists, with those the nodes own now (`show cert own`): in the middle of a run the
+    /// served lists lag behind a regeneration (an ITL until TFTP restarts, the CTL until
+    /// `utils ctl update CTLFile`), and a later step signs with the current certificate. A
+    /// certificate that cannot be read keeps the served lists' view.
+    async fn current_certificates(&mut self, cluster: &mut ClusterModel) {
+        for node in &mut cluster.nodes {
+            let units: Vec<CertUnit> = node.certs.keys().copied().collect();
+            for unit in units {
+                if let Ok(der) = self.hands.own_certificate(&node.name, unit).await {
+                    node.certs.insert(unit, der);
+                }
+            }
+        }
     }
 
     async fn perform(
@@ -1083,7 +1100,21 @@ impl<'o> Driver<'o> {
     }
 
     async fn backup(&mut self, node: &str, since: UnixTime) -> Result<(), String> {
-        if let Some(target) = self.options.backup.clone() {
+        // A backup already running (this step's, started before an interruption) is waited
+        // for, not started again: DRS refuses a second one. Idle is `drfCliMsg: No backup
+        // status available` (cucm-interfaces §6); a running one shows `IN PROGRESS`
+        // (inferred).
+        let running = self
+            .hands
+            .command(node, Command::BackupStatus)
+            .await
+            .is_ok_and(|text| text.to_ascii_uppercase().contains("IN PROGRESS"));
+        if running {
+            self.say(&format!(
+                "  {node}: a DRS backup is in progress; waiting for it"
+            ));
+        }
+        if let Some(target) = self.options.backup.clone().filter(|_| !running) {
             self.hands
                 .command(
                     node,
@@ -1257,9 +1288,20 @@ impl<'o> Driver<'o> {
         };
         match self.hands.served(now()).await {
             Ok(served) => {
-                let itls: Vec<_> = served.iter().map(|(i, _)| i.clone()).collect();
+                let itls: Vec<_> = served
+                    .iter()
+                    .filter_map(|(i, _)| i.as_ref().ok().cloned())
+                    .collect();
                 let ctls: Vec<_> = served.iter().filter_map(|(_, c)| c.clone()).collect();
-                gates::files(&expect, &itls, &ctls)
+                let mut verdict = gates::files(&expect, &itls, &ctls);
+                // A node whose ITL could not be fetched: say why.
+                for (node, why) in served.iter().filter_map(|(i, _)| i.as_ref().err()) {
+                    let line = format!("{node}: serves no ITLFile.tlv");
+                    for d in verdict.details.iter_mut().filter(|d| **d == line) {
+                        d.push_str(&format!(" ({why})"));
+                    }
+                }
+                verdict
             }
             Err(e) => GateVerdict {
                 gate: GateKind::Files,
@@ -1273,19 +1315,12 @@ impl<'o> Driver<'o> {
         }
     }
 
-    /// The phones phase `phase` restarted: those its resets and LSC re-issues handled (from
-    /// the journal), or every phone when the cluster resets them by itself after one of
-    /// the phase's regenerations (14+, automatic phone interaction); `None` for every phone.
-    fn reset_in_phase(&self, phase: usize) -> Option<BTreeSet<String>> {
-        let p = self.program.phases.iter().find(|p| p.number == phase)?;
-        let automatic = self.facts.generation.has_phone_interaction()
-            && self.facts.automatic_phone_interaction
-            && p.actions.iter().any(
-                |a| matches!(&a.kind, ActionKind::Regen { unit, .. } if unit.in_trust_lists()),
-            );
-        if automatic {
-            return None;
-        }
+    /// The phones the batched steps of phase `phase` (resets, LSC re-issues) handled, from
+    /// the journal's progress records.
+    fn handled_in_phase(&self, phase: usize) -> BTreeSet<String> {
+        let Some(p) = self.program.phases.iter().find(|p| p.number == phase) else {
+            return BTreeSet::new();
+        };
         let ids: BTreeSet<&str> = p
             .actions
             .iter()
@@ -1297,29 +1332,25 @@ impl<'o> Driver<'o> {
             })
             .map(|a| a.id.as_str())
             .collect();
-        Some(
-            self.journal
-                .records()
-                .iter()
-                .filter_map(|r| match r {
-                    Record::Progress { step, done, .. } if ids.contains(step.as_str()) => {
-                        Some(done.iter().cloned())
-                    }
-                    _ => None,
-                })
-                .flatten()
-                .collect(),
-        )
+        self.journal
+            .records()
+            .iter()
+            .filter_map(|r| match r {
+                Record::Progress { step, done, .. } if ids.contains(step.as_str()) => {
+                    Some(done.iter().cloned())
+                }
+                _ => None,
+            })
+            .flatten()
+            .collect()
     }
 
     async fn registered_gate(&mut self, phase: usize) -> Result<GateVerdict, DriverError> {
         let baseline = self.load_baseline(phase)?;
         let began = self.phase_began(phase).unwrap_or(baseline.at);
-        let restarted = self.reset_in_phase(phase);
         let before: Vec<Registration> = baseline
             .registrations
             .iter()
-            .filter(|(name, _, _)| restarted.as_ref().is_none_or(|r| r.contains(name)))
             .map(|(name, registered, since)| Registration {
                 name: name.clone(),
                 registered: *registered,
@@ -1331,16 +1362,23 @@ impl<'o> Driver<'o> {
             .filter(|r| r.registered)
             .map(|r| r.name.clone())
             .collect();
-        if names.is_empty() {
-            return Ok(GateVerdict {
-                gate: GateKind::Registered,
-                passed: true,
-                details: vec!["no phone was restarted in this phase".into()],
-                what_to_do: Vec::new(),
-            });
-        }
+        let (all, pools) = self.phase_resets(phase);
+        // Phones of the pools reset, and phones an LSC re-issue restarted.
+        let mut restarted: BTreeSet<String> = baseline
+            .sweep
+            .phones
+            .iter()
+            .filter(|p| p.device_pool.as_ref().is_some_and(|d| pools.contains(d)))
+            .map(|p| p.name.clone())
+            .collect();
+        restarted.extend(self.handled_in_phase(phase));
+        let reset = if all {
+            WasReset::All
+        } else {
+            WasReset::Only(&restarted)
+        };
         Ok(match self.hands.registrations(&names).await {
-            Ok(now_regs) => gates::registered(&before, &now_regs, began),
+            Ok(now_regs) => gates::registered(&before, &now_regs, began, reset),
             Err(e) => GateVerdict {
                 gate: GateKind::Registered,
                 passed: false,
@@ -1350,6 +1388,38 @@ impl<'o> Driver<'o> {
                 ],
             },
         })
+    }
+
+    /// Whether phase `phase` resets every phone (a `reset phones` without a pool, or on 14+
+    /// with automatic phone interaction a regeneration the cluster resets phones after),
+    /// and which device pools it resets otherwise.
+    fn phase_resets(&self, phase: usize) -> (bool, BTreeSet<String>) {
+        let (generation, automatic) = (
+            self.facts.generation,
+            self.facts.automatic_phone_interaction,
+        );
+        let mut all = false;
+        let mut pools = BTreeSet::new();
+        for p in self
+            .plan
+            .phases(generation, automatic)
+            .into_iter()
+            .filter(|p| p.number == phase)
+        {
+            for s in &p.steps {
+                match &s.step {
+                    Step::ResetPhones { device_pool: None } => all = true,
+                    Step::ResetPhones {
+                        device_pool: Some(pool),
+                    } => {
+                        pools.insert(pool.clone());
+                    }
+                    step if step.resets_phones_by_itself(generation, automatic) => all = true,
+                    _ => {}
+                }
+            }
+        }
+        (all, pools)
     }
 
     fn phase_began(&self, phase: usize) -> Option<UnixTime> {

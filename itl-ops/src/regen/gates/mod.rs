@@ -5,8 +5,8 @@
 //! | gate | passes when | holds with |
 //! |---|---|---|
 //! | G-SVC ([`services`]) | every service the phase restarted or started is `Started` on its node, and every service it stopped is `Stopped` | each node and service in another state |
-//! | G-FILE ([`files`]) | every TFTP node serves an ITL that verifies, is signed by the expected signer, holds every certificate this run made and none it replaced; in mixed mode every node serves the same CTL, which verifies and holds the new CallManager, CAPF and ITLRecovery certificates | each node and what is wrong with its list |
-//! | G-REG ([`registered`]) | every phone registered at the phase's baseline is registered again, with a RisPort timestamp after the phase began | the phones still down |
+//! | G-FILE ([`files`]) | every TFTP node serves an ITL that verifies, is signed by the expected signer, holds none of the certificates this run replaced, and together they hold every certificate this run made that belongs in an ITL (TVS and CAPF of any node; CallManager and ITLRecovery only of a TFTP node, which holds its own); in mixed mode every node serves the same CTL, which verifies and holds the new CallManager, CAPF and ITLRecovery certificates | each node and what is wrong with its list |
+//! | G-REG ([`registered`]) | every phone registered at the phase's baseline that the phase reset is registered again, with a RisPort timestamp after the phase began; every other one is still registered (a phase that resets no phone) | the phones still down |
 //! | G-TRUST ([`trust`]) | no phone that was `ok` in the baseline sweep is in a `problem` state now; an unread phone counts as holding when RisPort (or, on 14+, the ITL File Status report) stands in for it, marked as such | the phones that became a problem |
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -154,6 +154,17 @@ fn signer_serial(list: &ServedListSummary) -> Option<String> {
         .map(normalise_serial)
 }
 
+/// Whether a new certificate must appear in some served ITL (§1.2): TVS and CAPF
+/// certificates of every node do; a node's CallManager (and per-node ITLRecovery)
+/// certificate is only in the ITL that node serves itself, so only a TFTP node's is expected
+/// ("other nodes' CallManager certs are not in a node's ITL").
+fn belongs_in_an_itl(s: &SerialFact, tftp_nodes: &[String]) -> bool {
+    match s.unit {
+        CertUnit::Tvs | CertUnit::Capf => true,
+        _ => tftp_nodes.contains(&s.node),
+    }
+}
+
 /// The units whose certificates a CTL holds.
 const IN_CTL: [CertUnit; 3] = [CertUnit::CallManager, CertUnit::Capf, CertUnit::ItlRecovery];
 
@@ -185,7 +196,10 @@ pub fn files(
         judge_list(itl, expect.itl_signers.get(node), &replaced, &mut holding);
         seen_new.extend(serials_of(itl));
     }
-    for s in &new_in_lists {
+    for s in new_in_lists
+        .iter()
+        .filter(|s| belongs_in_an_itl(s, &expect.tftp_nodes))
+    {
         if !seen_new.contains(&normalise_serial(&s.serial)) {
             holding.push(format!(
                 "the new {} certificate of {} (serial {}) is in no served ITL",
@@ -298,18 +312,46 @@ pub struct Registration {
     pub since: Option<UnixTime>,
 }
 
-/// G-REG: every phone registered at `baseline` is registered again since `phase_began`.
+/// Which phones a phase reset (itself, or the cluster on 14+ with automatic phone
+/// interaction).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WasReset<'a> {
+    /// Every phone.
+    All,
+    /// Only these (by name); none when the phase reset no phone (a tomcat or clean-up
+    /// phase), so that its phones need only stay registered.
+    Only(&'a BTreeSet<String>),
+}
+
+impl WasReset<'_> {
+    fn contains(&self, name: &str) -> bool {
+        match self {
+            WasReset::All => true,
+            WasReset::Only(names) => names.contains(name),
+        }
+    }
+}
+
+/// G-REG: every phone registered at `baseline` that the phase reset is registered again
+/// since `phase_began`; every other phone registered at `baseline` is still registered.
 pub fn registered(
     baseline: &[Registration],
     now: &[Registration],
     phase_began: UnixTime,
+    reset: WasReset<'_>,
 ) -> GateVerdict {
     let current: BTreeMap<&str, &Registration> = now.iter().map(|r| (r.name.as_str(), r)).collect();
     let mut holding = Vec::new();
     let mut expected = 0usize;
+    let mut kept = 0usize;
     for b in baseline.iter().filter(|b| b.registered) {
         expected += 1;
+        let was_reset = reset.contains(&b.name);
+        if !was_reset {
+            kept += 1;
+        }
         match current.get(b.name.as_str()) {
+            Some(r) if r.registered && !was_reset => {}
             Some(r) if r.registered && r.since.is_some_and(|t| t >= phase_began) => {}
             Some(r) if r.registered => holding.push(format!(
                 "{}: registered, but not since the phase began (it did not reset)",
@@ -323,9 +365,14 @@ pub fn registered(
     let mut verdict = GateVerdict::new(
         GateKind::Registered,
         holding,
-        vec![format!(
-            "{expected} of {expected} phones registered at the baseline registered again"
-        )],
+        vec![if kept == 0 {
+            format!("{expected} of {expected} phones registered at the baseline registered again")
+        } else {
+            format!(
+                "{} of {expected} phones registered at the baseline registered again; {kept} not reset are still registered",
+                expected - kept
+            )
+        }],
         &[
             "look at the phones named: a phone that shows \"Trust List update failed\" or \"No Trust List installed\" rejected the new ITL (recovery: trust-and-procedure §5.9; `utils itl reset localkey` on the publisher while its key is still trusted)",
             "a phone that is simply off will fetch the new lists when it comes back; if it must be excused, use `--force REASON`",

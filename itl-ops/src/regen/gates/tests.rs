@@ -147,6 +147,40 @@ fn files_gate_passes_lists_that_verify_and_hold_the_new_certificates() {
 }
 
 #[test]
+fn files_gate_expects_a_callmanager_certificate_only_in_its_own_tftp_nodes_itl() {
+    // A node without TFTP serves no ITL, and no other node's ITL holds its CallManager
+    // certificate (trust-and-procedure §1.2): its new certificate is expected nowhere.
+    let itl = fixture("itl-12-sha512.tlv");
+    let lists = [summary("ucm-pub", "ITLFile.tlv", &itl)];
+    let mut expect = FileExpectation {
+        tftp_nodes: vec!["ucm-pub".into()],
+        new: vec![SerialFact {
+            node: "ucm-sub2".into(),
+            unit: CertUnit::CallManager,
+            serial: "abcdef".into(),
+        }],
+        ..FileExpectation::default()
+    };
+    let v = files(&expect, &lists, &[]);
+    assert!(v.passed, "{:?}", v.details);
+    // Reject: the same certificate of a TFTP node, or a TVS certificate of any node, must be
+    // in a served ITL.
+    expect.new[0].node = "ucm-pub".into();
+    let v = files(&expect, &lists, &[]);
+    assert_eq!(
+        v.details,
+        vec!["the new CallManager certificate of ucm-pub (serial abcdef) is in no served ITL"]
+    );
+    expect.new[0].node = "ucm-sub2".into();
+    expect.new[0].unit = CertUnit::Tvs;
+    let v = files(&expect, &lists, &[]);
+    assert_eq!(
+        v.details,
+        vec!["the new TVS certificate of ucm-sub2 (serial abcdef) is in no served ITL"]
+    );
+}
+
+#[test]
 fn files_gate_holds_on_a_list_that_does_not_verify_or_parse() {
     let mut itl = fixture("itl-12-sha512.tlv");
     let last = itl.len() - 1;
@@ -234,7 +268,7 @@ fn registered_gate_wants_every_baseline_phone_back_after_the_phase_began() {
         reg("SEP000000000001", true, 150),
         reg("SEP000000000002", true, 100),
     ];
-    let v = registered(&baseline, &back, began);
+    let v = registered(&baseline, &back, began, WasReset::All);
     assert!(v.passed);
     assert_eq!(
         v.details,
@@ -246,7 +280,7 @@ fn registered_gate_wants_every_baseline_phone_back_after_the_phase_began() {
         reg("SEP000000000002", false, 120),
         reg("SEP000000000003", true, 120),
     ];
-    let v = registered(&baseline, &some_down, began);
+    let v = registered(&baseline, &some_down, began, WasReset::All);
     assert!(!v.passed);
     assert_eq!(
         v.details,
@@ -257,8 +291,57 @@ fn registered_gate_wants_every_baseline_phone_back_after_the_phase_began() {
             "SEP000000000002: not registered".to_owned(),
         ]
     );
-    let v = registered(&baseline, &[], began);
+    let v = registered(&baseline, &[], began, WasReset::All);
     assert_eq!(v.details[1], "SEP000000000001: not reported by RisPort");
+}
+
+#[test]
+fn registered_gate_wants_phones_the_phase_did_not_reset_only_still_registered() {
+    let baseline = vec![
+        reg("SEP000000000001", true, 10),
+        reg("SEP000000000002", true, 10),
+        reg("SEP000000000003", false, 10),
+    ];
+    let began = UnixTime::from_secs(100);
+    // Nobody reset (a tomcat or clean-up phase): registered since before the phase is fine.
+    let none = BTreeSet::new();
+    let still = vec![
+        reg("SEP000000000001", true, 10),
+        reg("SEP000000000002", true, 10),
+    ];
+    let v = registered(&baseline, &still, began, WasReset::Only(&none));
+    assert!(v.passed, "{:?}", v.details);
+    assert_eq!(
+        v.details,
+        vec![
+            "0 of 2 phones registered at the baseline registered again; 2 not reset are still registered"
+                .to_owned()
+        ]
+    );
+    // One device pool reset: its phone must be back since the phase began, the other only
+    // registered; reject both ways.
+    let pool: BTreeSet<String> = ["SEP000000000001".to_owned()].into();
+    let v = registered(&baseline, &still, began, WasReset::Only(&pool));
+    assert_eq!(
+        v.details,
+        vec![
+            "1 of 2 phones did not register again".to_owned(),
+            "SEP000000000001: registered, but not since the phase began (it did not reset)"
+                .to_owned(),
+        ]
+    );
+    let down = vec![
+        reg("SEP000000000001", true, 120),
+        reg("SEP000000000002", false, 120),
+    ];
+    let v = registered(&baseline, &down, began, WasReset::Only(&pool));
+    assert_eq!(
+        v.details,
+        vec![
+            "1 of 2 phones did not register again".to_owned(),
+            "SEP000000000002: not registered".to_owned(),
+        ]
+    );
 }
 
 #[test]
@@ -266,7 +349,7 @@ fn registered_gate_names_at_most_fifty_phones() {
     let baseline: Vec<Registration> = (0..60)
         .map(|i| reg(&format!("SEP{i:012X}"), true, 1))
         .collect();
-    let v = registered(&baseline, &[], UnixTime::from_secs(5));
+    let v = registered(&baseline, &[], UnixTime::from_secs(5), WasReset::All);
     assert_eq!(v.details.len(), 1 + MAX_NAMED + 1);
     assert_eq!(v.details[0], "60 of 60 phones did not register again");
     assert_eq!(v.details.last().unwrap(), "… and 10 more");
