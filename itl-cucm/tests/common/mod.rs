@@ -1,5 +1,5 @@
-//! Helpers shared by the integration tests: temp dirs, test data, a real `in.tftpd`, literal
-//! TFTP packets and a time bound.
+//! Helpers shared by the integration tests: test data, a real `in.tftpd` (serving from a
+//! testkit [`TempDir`]), literal TFTP packets and a time bound.
 
 #![allow(dead_code)]
 
@@ -8,51 +8,15 @@ use std::net::{SocketAddr, UdpSocket};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
+
+use itl_testkit::TempDir;
 
 /// Runs `future` and fails the test if it takes longer than `limit`.
 pub async fn within<T>(limit: Duration, future: impl Future<Output = T>) -> T {
     match tokio::time::timeout(limit, future).await {
         Ok(value) => value,
         Err(_) => panic!("test exceeded its time bound of {limit:?}"),
-    }
-}
-
-/// A directory removed on drop.
-pub struct TempDir {
-    path: PathBuf,
-}
-
-impl TempDir {
-    pub fn new(label: &str) -> Self {
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let path =
-            std::env::temp_dir().join(format!("itl-cucm-test-{}-{label}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).expect("create temp dir");
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
-            .expect("chmod temp dir");
-        Self { path }
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Writes a world-readable file (tftpd-hpa serves only those).
-    pub fn write(&self, name: &str, bytes: &[u8]) {
-        let path = self.path.join(name);
-        std::fs::write(&path, bytes).expect("write test file");
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644))
-            .expect("chmod test file");
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
     }
 }
 
@@ -108,7 +72,10 @@ impl Tftpd {
         for _attempt in 0..5 {
             let dir = TempDir::new("tftpd");
             for (name, bytes) in files {
-                dir.write(name, bytes);
+                // tftpd-hpa serves only world-readable files.
+                let path = dir.write(name, bytes);
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644))
+                    .expect("chmod test file");
             }
             let addr = SocketAddr::from(([127, 0, 0, 1], free_udp_port()));
             // -L: stay in the foreground; -s: chroot into the directory. As root, tftpd-hpa
@@ -185,15 +152,29 @@ pub fn error(code: u16, message: &str) -> Vec<u8> {
     out
 }
 
+/// A read request for `file` in octet mode with the option `pairs`.
+pub fn rrq(file: &str, pairs: &[(&str, &str)]) -> Vec<u8> {
+    let mut out = vec![0, 1];
+    out.extend_from_slice(file.as_bytes());
+    out.extend_from_slice(b"\0octet\0");
+    push_options(&mut out, pairs);
+    out
+}
+
 pub fn oack(pairs: &[(&str, &str)]) -> Vec<u8> {
     let mut out = vec![0, 6];
+    push_options(&mut out, pairs);
+    out
+}
+
+/// Appends each option as `name NUL value NUL`.
+fn push_options(out: &mut Vec<u8>, pairs: &[(&str, &str)]) {
     for (name, value) in pairs {
         out.extend_from_slice(name.as_bytes());
         out.push(0);
         out.extend_from_slice(value.as_bytes());
         out.push(0);
     }
-    out
 }
 
 /// The block number of an ACK, if `bytes` is one.
