@@ -380,19 +380,12 @@ fn s14_itlrecovery_through_localkey_is_accepted_twice_by_every_phone() {
         .map(|p| p.name.as_str())
         .collect();
     assert_eq!(no_tvs, [NO_TVS]);
-    assert_eq!(
-        step_counts(&r),
-        [
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(39, 0, 1, 0),
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(39, 0, 1, 0),
-            counts(0, 0, 40, 0),
-        ]
+    assert_counts(
+        &r,
+        7,
+        &[(2, counts(39, 0, 1, 0)), (5, counts(39, 0, 1, 0))],
+        counts(0, 0, 40, 0),
     );
-    assert_eq!(r.final_counts, counts(0, 0, 40, 0));
     assert_eq!(
         r.steps[1].messages,
         [
@@ -406,27 +399,19 @@ fn s14_itlrecovery_through_localkey_is_accepted_twice_by_every_phone() {
             "ucm-sub1: ITL rebuilt",
         ]
     );
-    assert!(
-        r.steps[4]
-            .messages
-            .contains(&"ucm-pub: ITL rebuilt".to_owned())
-    );
-    assert!(
-        r.steps[4]
-            .messages
-            .contains(&"ucm-sub1: ITL rebuilt".to_owned())
-    );
+    assert!(said(&r, 4, "ucm-pub: ITL rebuilt"));
+    assert!(said(&r, 4, "ucm-sub1: ITL rebuilt"));
     let new_rec = der(&cluster, "ucm-pub", CertUnit::ItlRecovery);
     for p in r.phones.iter().filter(|p| p.name != NO_TVS) {
         // Phase 1: the CallManager key is in v1 (signed directly, no TVS needed).
         assert_eq!(p.verdicts[2], Verdict::Accept, "{}", p.name);
-        let o = p.outcomes[2].as_ref().expect("downloaded");
+        let o = downloaded(p, 2);
         assert_eq!(o.itl, "ACCEPT", "{}", p.name);
         assert_eq!(o.ctl, "NO_CHANGE");
         assert_eq!(o.config.as_deref(), Some("ACCEPT"));
         // Phase 2: the new ITLRecovery is in the phase-1 ITL.
         assert_eq!(p.verdicts[5], Verdict::Accept, "{}", p.name);
-        let o = p.outcomes[5].as_ref().expect("downloaded");
+        let o = downloaded(p, 5);
         assert_eq!(o.itl, "ACCEPT", "{}", p.name);
         assert_eq!(p.final_.action, Action::Unaffected);
         assert!(p.final_.registered, "{}", p.name);
@@ -441,14 +426,8 @@ fn s14_itlrecovery_through_localkey_is_accepted_twice_by_every_phone() {
     // The 7960 holds no ITL (no Security By Default): neither phase changes it.
     let p = r.phones.iter().find(|p| p.name == NO_TVS).expect("phone");
     assert_eq!(p.actions, [Action::Unaffected; 7]);
-    assert_eq!(
-        p.outcomes[2].as_ref().map(|o| o.itl.as_str()),
-        Some("NO_CHANGE")
-    );
-    assert_eq!(
-        p.outcomes[5].as_ref().map(|o| o.itl.as_str()),
-        Some("NO_CHANGE")
-    );
+    assert_eq!(itl_outcome(p, 2), Some("NO_CHANGE"));
+    assert_eq!(itl_outcome(p, 5), Some("NO_CHANGE"));
     assert!(p.final_.registered);
     assert_eq!(p.final_.itl_sha1, None);
 }
@@ -463,19 +442,12 @@ fn s15_phones_off_during_phase_1_need_tvs_for_the_new_itlrecovery() {
         .map(|p| p.name.as_str())
         .collect();
     assert_eq!(off.len(), 2, "{off:?}");
-    assert_eq!(
-        step_counts(&r),
-        [
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(37, 0, 1, 2),
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(37, 0, 1, 2),
-            counts(0, 0, 40, 0),
-        ]
+    assert_counts(
+        &r,
+        7,
+        &[(2, counts(37, 0, 1, 2)), (5, counts(37, 0, 1, 2))],
+        counts(2, 0, 38, 0),
     );
-    assert_eq!(r.final_counts, counts(2, 0, 38, 0));
     for p in &r.phones {
         if p.powered_at_start {
             // The 7960 holds no ITL: unaffected throughout.
@@ -509,20 +481,12 @@ fn mixed_12_itlrecovery_through_ctl_reset_localkey_rejects_nobody() {
         &options(3, Generation::V12, true, ""),
         "regen ITLRecovery\nctl reset localkey\nreset phones\nwait registered\nctl update\nrestart TFTP @all\nreset phones\nwait registered\n",
     );
-    assert_eq!(
-        step_counts(&r),
-        [
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(40, 0, 0, 0),
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(40, 0, 0, 0),
-            counts(0, 0, 40, 0),
-        ]
+    assert_counts(
+        &r,
+        8,
+        &[(2, counts(40, 0, 0, 0)), (6, counts(40, 0, 0, 0))],
+        counts(0, 0, 40, 0),
     );
-    assert_eq!(r.final_counts, counts(0, 0, 40, 0));
     assert_eq!(
         r.steps[1].messages,
         [
@@ -535,10 +499,10 @@ fn mixed_12_itlrecovery_through_ctl_reset_localkey_rejects_nobody() {
     assert_eq!(signer_der(&ctl), new_rec);
     let ctl_sha1 = hex::encode(cluster.served_ctl().expect("CTL").sha1);
     for p in &r.phones {
-        let phase1 = p.outcomes[2].as_ref().expect("downloaded");
+        let phase1 = downloaded(p, 2);
         assert_eq!(phase1.ctl, "ACCEPT", "{}", p.name);
         assert_eq!(phase1.itl, "NO_CHANGE", "{}", p.name);
-        let phase2 = p.outcomes[6].as_ref().expect("downloaded");
+        let phase2 = downloaded(p, 6);
         assert_eq!(phase2.ctl, "ACCEPT", "{}", p.name);
         if p.name == NO_TVS {
             // The 7960 holds no ITL; its CTL, signed by the key its CTL trusts, is accepted.
@@ -570,17 +534,9 @@ fn without_localkey_the_new_itlrecovery_needs_tvs_and_leaves_the_7960_alone() {
         &options(3, Generation::V12, false, ""),
         "regen ITLRecovery\nrestart TFTP @all\nreset phones\n",
     );
-    assert_eq!(
-        step_counts(&r),
-        [
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(39, 0, 1, 0)
-        ]
-    );
-    assert_eq!(r.final_counts, counts(0, 0, 40, 0));
+    assert_counts(&r, 3, &[(2, counts(39, 0, 1, 0))], counts(0, 0, 40, 0));
     for p in &r.phones {
-        let o = p.outcomes[2].as_ref().expect("downloaded");
+        let o = downloaded(p, 2);
         if p.name == NO_TVS {
             // No Security By Default: the 7960 never holds an ITL, so an ITL signed by the new
             // ITLRecovery changes nothing for it (trust-and-procedure R7).
@@ -604,20 +560,9 @@ fn s13_the_localkey_itl_signed_by_a_new_callmanager_is_rejected_by_every_phone()
         &options(3, Generation::V12, false, ""),
         "regen CallManager @all\nregen TVS @all\nregen ITLRecovery\nrestart TVS @all\nitl reset localkey\nreset phones\n",
     );
-    assert_eq!(
-        step_counts(&r),
-        [
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(0, 39, 1, 0)
-        ]
-    );
-    assert_eq!(r.final_counts, counts(0, 39, 1, 0));
+    assert_counts(&r, 6, &[(5, counts(0, 39, 1, 0))], counts(0, 39, 1, 0));
     for p in r.phones.iter().filter(|p| p.name != NO_TVS) {
-        let o = p.outcomes[5].as_ref().expect("downloaded");
+        let o = downloaded(p, 5);
         assert_eq!(o.itl, "REJECT", "{}", p.name);
         assert_eq!(o.config.as_deref(), Some("REJECT"), "{}", p.name);
         assert!(
@@ -632,10 +577,7 @@ fn s13_the_localkey_itl_signed_by_a_new_callmanager_is_rejected_by_every_phone()
     // The 7960 holds no ITL: the change passes it by.
     let p = r.phones.iter().find(|p| p.name == NO_TVS).expect("phone");
     assert_eq!(p.verdicts[5], Verdict::Unaffected);
-    assert_eq!(
-        p.outcomes[5].as_ref().map(|o| o.itl.as_str()),
-        Some("NO_CHANGE")
-    );
+    assert_eq!(itl_outcome(p, 5), Some("NO_CHANGE"));
 }
 
 #[test]
@@ -644,21 +586,12 @@ fn mixed_12_without_ctl_reset_localkey_the_phone_without_tvs_rejects() {
         &options(3, Generation::V12, true, ""),
         "regen ITLRecovery\nctl update\nrestart TFTP @all\nreset phones\n",
     );
-    assert_eq!(
-        step_counts(&r),
-        [
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(39, 1, 0, 0)
-        ]
-    );
-    assert_eq!(r.final_counts, counts(0, 1, 39, 0));
+    assert_counts(&r, 4, &[(3, counts(39, 1, 0, 0))], counts(0, 1, 39, 0));
     let p = r.phones.iter().find(|p| p.name == NO_TVS).expect("phone");
-    let o = p.outcomes[3].as_ref().expect("downloaded");
+    let o = downloaded(p, 3);
     assert_eq!((o.ctl.as_str(), o.itl.as_str()), ("REJECT", "NO_CHANGE"));
     for p in r.phones.iter().filter(|p| p.name != NO_TVS) {
-        let o = p.outcomes[3].as_ref().expect("downloaded");
+        let o = downloaded(p, 3);
         assert_eq!(o.ctl, "ACCEPT_TVS", "{}", p.name);
         assert_eq!(p.verdicts[3], Verdict::AcceptViaTvs, "{}", p.name);
     }
@@ -676,16 +609,5 @@ fn localkey_replays_are_deterministic() {
         assert_eq!(served_itl(&a_cluster, node), served_itl(&b_cluster, node));
     }
     assert_eq!(served_ctl(&a_cluster), served_ctl(&b_cluster));
-    assert_eq!(
-        step_counts(&a),
-        [
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(38, 0, 0, 2),
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(38, 0, 0, 2)
-        ]
-    );
+    assert_steps(&a, 7, &[(3, counts(38, 0, 0, 2)), (6, counts(38, 0, 0, 2))]);
 }
