@@ -284,6 +284,20 @@ impl Cluster {
         self.nodes[node].tvs = generated(&label, &format!("TVS-{name}"));
     }
 
+    /// `set cert regen CallManager` on every node, publisher first.
+    pub fn regen_callmanager_all(&mut self) {
+        for node in 0..self.nodes.len() {
+            self.regen_callmanager(node);
+        }
+    }
+
+    /// `set cert regen TVS` on every node, publisher first.
+    pub fn regen_tvs_all(&mut self) {
+        for node in 0..self.nodes.len() {
+            self.regen_tvs(node);
+        }
+    }
+
     /// `set cert regen ITLRecovery` (publisher).
     pub fn regen_itlrecovery(&mut self) {
         let label = self.next("ITLRecovery");
