@@ -264,58 +264,11 @@ impl SweepReport {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
     use crate::sweep::classify::ArchivedMatch;
 
-    pub(crate) fn record(name: &str, state: PhoneState) -> PhoneRecord {
-        PhoneRecord {
-            name: name.into(),
-            address: Some("127.1.0.1".into()),
-            model: Some("Cisco 8841".into()),
-            device_pool: Some("DP-HQ".into()),
-            tftp_server: Some("127.0.1.1".into()),
-            security_profile: None,
-            security_mode: None,
-            state,
-            evidence: Evidence::default(),
-        }
-    }
-
-    pub(crate) fn report(phones: Vec<PhoneRecord>) -> SweepReport {
-        SweepReport {
-            schema: SCHEMA_VERSION,
-            tool: "itl 0.1.0".into(),
-            started: "2025-06-01T12:00:00Z".into(),
-            finished: "2025-06-01T12:01:00Z".into(),
-            complete: true,
-            cluster: ClusterFacts {
-                name: Some("sim".into()),
-                source: "inventory".into(),
-                security_mode: Some(ClusterSecurityMode::NonSecure),
-            },
-            references: vec![ReferenceFacts {
-                node: "ucm-pub".into(),
-                server: "http://127.0.1.1:6970".into(),
-                itl: Some(ListFacts {
-                    name: "ITLFile.tlv".into(),
-                    size: 5,
-                    md5: "a".repeat(32),
-                    sha1: "b".repeat(40),
-                    sha256: "c".repeat(64),
-                    signer: Some("CN=ITLRECOVERY_ucm-pub".into()),
-                    records: 3,
-                    signature_valid: Some(true),
-                    findings: vec![],
-                }),
-                ctl: None,
-                error: None,
-            }],
-            summary: Summary::of(&phones),
-            phones,
-            warnings: vec![],
-        }
-    }
+    use crate::sweep::fixtures::{record, report};
 
     #[test]
     fn json_shape_is_exact() {

@@ -143,8 +143,8 @@ pub fn cell(p: &PhoneRecord, nodes: &NodeNames) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::present::fixtures::{record, report};
     use itl_cucm::sweep::classify::ArchivedMatch;
+    use itl_cucm::sweep::fixtures::{record, report};
 
     #[test]
     fn stale_phone_held_versus_expected() {

@@ -1,8 +1,8 @@
 //! The HTML report's content and size.
 
 use super::*;
-use crate::present::fixtures::{record, report};
 use itl_cucm::sweep::classify::ArchivedMatch;
+use itl_cucm::sweep::fixtures::{record, report};
 use itl_cucm::sweep::report::Summary;
 
 #[test]
