@@ -8,10 +8,7 @@ use itl_wire::soap::axl::{self, Row, parse_paging, sql};
 use itl_wire::soap::{SoapError, SoapFault};
 
 fn row(pairs: &[(&str, &str)]) -> Row {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
+    itl_testkit::owned_pairs(pairs)
 }
 
 #[test]

@@ -32,17 +32,7 @@ pub fn real_ctl() -> Vec<u8> {
 
 /// `len` deterministic pseudo-random bytes (xorshift64*, fixed seed per `seed`).
 pub fn pattern(len: usize, seed: u64) -> Vec<u8> {
-    let mut state = seed | 1;
-    let mut out = Vec::with_capacity(len);
-    while out.len() < len {
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        let word = state.wrapping_mul(0x2545_f491_4f6c_dd1d).to_le_bytes();
-        let take = (len - out.len()).min(8);
-        out.extend_from_slice(&word[..take]);
-    }
-    out
+    itl_testkit::Xorshift::new(seed).bytes(len)
 }
 
 /// `in.tftpd`: a missing one fails the test, or skips it (`None`, after saying so) when
@@ -206,3 +196,4 @@ pub fn assert_bytes<E: std::fmt::Display>(label: &str, got: Result<Vec<u8>, E>, 
 }
 
 pub mod http_server;
+pub mod https_stand_in;

@@ -891,21 +891,10 @@ fn invalid_requests_are_refused_up_front() {
     assert!(ReadTransfer::new(server(), &fits, &plain(), t0).is_ok());
 }
 
-/// xorshift64*: fixed seed, reproducible.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-}
-
 #[test]
 fn random_datagrams_never_panic_the_machine() {
     let t0 = Instant::now();
-    let mut rng = Rng(0xC0FF_EE00_0000_0069);
+    let mut rng = itl_testkit::Xorshift::new(0xC0FF_EE00_0000_0069);
     for round in 0..2_000 {
         let opts = if round % 2 == 0 {
             TftpOptions {
@@ -918,19 +907,19 @@ fn random_datagrams_never_panic_the_machine() {
         };
         let mut m = start(&opts, t0);
         for step in 0..64u64 {
-            let len = (rng.next() % 24) as usize;
-            let mut bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+            let len = (rng.next_u64() % 24) as usize;
+            let mut bytes: Vec<u8> = (0..len).map(|_| rng.next_u64() as u8).collect();
             if len >= 2 {
                 bytes[0] = 0;
-                bytes[1] = (rng.next() % 7) as u8;
+                bytes[1] = (rng.next_u64() % 7) as u8;
             }
-            let from = match rng.next() % 4 {
+            let from = match rng.next_u64() % 4 {
                 0 => tid2(),
                 1 => other_host(),
                 _ => tid(),
             };
             m.handle_packet(from, &bytes, t0 + Duration::from_millis(step));
-            if rng.next() % 8 == 0 {
+            if rng.next_u64() % 8 == 0 {
                 m.handle_timeout(t0 + Duration::from_millis(step * 300));
             }
             transmits(&mut m);
