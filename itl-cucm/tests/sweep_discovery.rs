@@ -3,7 +3,6 @@
 //! RisPort70 by name in chunks of at most 1000 with a rate fault to back off from, pinning
 //! (accept and reject), and the fallback to last known addresses when RisPort refuses.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -12,8 +11,7 @@ use itl_cucm::secrets::Credentials;
 use itl_cucm::session::{ClusterSession, SessionOptions};
 use itl_cucm::sweep::classify::RegistrationFacts;
 use itl_cucm::sweep::inventory::{SoapClients, discover};
-use itl_pki::p256::pkcs8::EncodePrivateKey;
-use itl_pki::{CertSpec, DistinguishedName, ec_p256_certificate, ec_p256_key};
+use itl_pki::DistinguishedName;
 use itl_wire::Sha256Fingerprint;
 use itl_wire::cluster_file::{ClusterFile, ClusterSection, NodeEntry};
 use itl_wire::soap::axl;
@@ -22,22 +20,20 @@ use itl_wire::soap::risport;
 use itl_wire::soap::risport::{
     CmDevice, DeviceIp, Httpd, RegistrationStatus, SelectCmDeviceResult,
 };
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
-use tokio_rustls::TlsAcceptor;
-use tokio_rustls::rustls;
+
+mod common;
+
+use common::https_stand_in::{Tomcat, read_request};
 
 const PHONES: usize = 1203;
 
-fn tomcat() -> &'static (Vec<u8>, Vec<u8>) {
-    static CERT: OnceLock<(Vec<u8>, Vec<u8>)> = OnceLock::new();
+fn tomcat() -> &'static Tomcat {
+    static CERT: OnceLock<Tomcat> = OnceLock::new();
     CERT.get_or_init(|| {
-        let key = ec_p256_key(11, "sweep-pub/tomcat-ECDSA");
         let subject = DistinguishedName::new("cucm-pub.example.com").with_o("Cisco");
-        let spec = CertSpec::self_signed(subject, vec![0x43], 1_700_000_000, 4_000_000_000);
-        let cert = ec_p256_certificate(&spec, &key).expect("certificate");
-        let pkcs8 = key.to_pkcs8_der().expect("pkcs8").as_bytes().to_vec();
-        (cert.der().to_vec(), pkcs8)
+        Tomcat::self_signed(11, "sweep-pub/tomcat-ECDSA", subject, 0x43)
     })
 }
 
@@ -67,18 +63,7 @@ fn name(i: usize) -> String {
 /// `risport`: `Ok(rate_faults_first)` answers after that many rate faults; `Err(status)`
 /// answers every RisPort request with that HTTP status.
 async fn stand(risport: Result<usize, u16>) -> Stand {
-    let (cert, key) = tomcat().clone();
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .expect("protocols")
-        .with_no_client_auth()
-        .with_single_cert(
-            vec![rustls::pki_types::CertificateDer::from(cert)],
-            rustls::pki_types::PrivateKeyDer::Pkcs8(key.into()),
-        )
-        .expect("config");
-    let acceptor = TlsAcceptor::from(Arc::new(config));
+    let acceptor = tomcat().acceptor();
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let seen: Arc<Mutex<Seen>> = Arc::default();
@@ -90,8 +75,8 @@ async fn stand(risport: Result<usize, u16>) -> Stand {
                 let Ok(mut tls) = acceptor.accept(tcp).await else {
                     return;
                 };
-                while let Some((path, body)) = read_request(&mut tls).await {
-                    let (status, reply) = answer(&path, &body, &seen, risport);
+                while let Some(request) = read_request(&mut tls).await {
+                    let (status, reply) = answer(&request.path, &request.body, &seen, risport);
                     let head = format!(
                         "HTTP/1.1 {status} X\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n",
                         reply.len()
@@ -208,28 +193,6 @@ fn answer(
     (404, String::new())
 }
 
-async fn read_request<S: AsyncReadExt + Unpin>(stream: &mut S) -> Option<(String, Vec<u8>)> {
-    let mut buf = Vec::new();
-    let mut byte = [0u8; 1];
-    while !buf.ends_with(b"\r\n\r\n") {
-        if stream.read(&mut byte).await.ok()? == 0 || buf.len() > 64 * 1024 {
-            return None;
-        }
-        buf.push(byte[0]);
-    }
-    let head = String::from_utf8(buf).ok()?;
-    let mut lines = head.split("\r\n");
-    let path = lines.next()?.split(' ').nth(1)?.to_owned();
-    let headers: HashMap<String, String> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
-        .collect();
-    let len: usize = headers.get("content-length")?.parse().ok()?;
-    let mut body = vec![0u8; len];
-    stream.read_exact(&mut body).await.ok()?;
-    Some((path, body))
-}
-
 fn cluster(addr: SocketAddr, pin: Option<String>) -> ClusterFile {
     let base = format!("https://127.0.0.1:{}", addr.port());
     ClusterFile {
@@ -276,7 +239,7 @@ fn soap_clients(file: ClusterFile, insecure: bool) -> SoapClients {
 }
 
 fn the_pin() -> String {
-    Sha256Fingerprint::of_der(&tomcat().0).to_string()
+    Sha256Fingerprint::of_der(&tomcat().der).to_string()
 }
 
 fn wrong_pin() -> String {
