@@ -88,12 +88,7 @@ pub fn fixture(name: &str) -> Arc<Identity> {
 
 /// The name shape of the fixtures: `CN=<cn>;OU=UC;O=Example Health;L=Durham;ST=NC;C=US`.
 pub fn dn(cn: &str) -> DistinguishedName {
-    DistinguishedName::new(cn)
-        .with_ou("UC")
-        .with_o("Example Health")
-        .with_l("Durham")
-        .with_st("NC")
-        .with_c("US")
+    DistinguishedName::example_health(cn)
 }
 
 /// A deterministic self-signed certificate with a fresh 1024-bit key: what `set cert regen`
