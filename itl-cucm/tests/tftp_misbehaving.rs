@@ -7,8 +7,9 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use common::{as_ack, as_error, assert_bytes, data, error, oack, pattern, rrq, within};
+use common::{assert_bytes, pattern, within};
 use itl_cucm::tftp::{ProtocolViolation, TftpError, TftpErrorKind, TftpOptions, tftp_get};
+use itl_testkit::tftp::{as_ack, as_error, data, error, oack, rrq};
 use tokio::net::UdpSocket;
 use tokio::task::JoinHandle;
 

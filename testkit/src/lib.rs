@@ -10,9 +10,12 @@
 //!   kept (and named on standard error) when `ITL_KEEP_TEST_DIRS=1`.
 //! * [`Xorshift`]: reproducible pseudo-random numbers and bytes for fuzz-style loops and test
 //!   data; [`owned_pairs`]: string pairs as an owned map.
+//! * [`tftp`]: TFTP packets as literal bytes.
 
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
+
+pub mod tftp;
 
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;

@@ -1,5 +1,5 @@
 //! Helpers shared by the integration tests: test data, a real `in.tftpd` (serving from a
-//! testkit [`TempDir`]), literal TFTP packets and a time bound.
+//! testkit [`TempDir`]) and a time bound.
 
 #![allow(dead_code)]
 
@@ -116,70 +116,6 @@ impl Drop for Tftpd {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-    }
-}
-
-// ---- literal TFTP packets (written out here, independent of the crate's codec) ----
-
-pub fn data(block: u16, payload: &[u8]) -> Vec<u8> {
-    let mut out = vec![0, 3];
-    out.extend_from_slice(&block.to_be_bytes());
-    out.extend_from_slice(payload);
-    out
-}
-
-pub fn ack(block: u16) -> Vec<u8> {
-    let mut out = vec![0, 4];
-    out.extend_from_slice(&block.to_be_bytes());
-    out
-}
-
-pub fn error(code: u16, message: &str) -> Vec<u8> {
-    let mut out = vec![0, 5];
-    out.extend_from_slice(&code.to_be_bytes());
-    out.extend_from_slice(message.as_bytes());
-    out.push(0);
-    out
-}
-
-/// A read request for `file` in octet mode with the option `pairs`.
-pub fn rrq(file: &str, pairs: &[(&str, &str)]) -> Vec<u8> {
-    let mut out = vec![0, 1];
-    out.extend_from_slice(file.as_bytes());
-    out.extend_from_slice(b"\0octet\0");
-    push_options(&mut out, pairs);
-    out
-}
-
-pub fn oack(pairs: &[(&str, &str)]) -> Vec<u8> {
-    let mut out = vec![0, 6];
-    push_options(&mut out, pairs);
-    out
-}
-
-/// Appends each option as `name NUL value NUL`.
-fn push_options(out: &mut Vec<u8>, pairs: &[(&str, &str)]) {
-    for (name, value) in pairs {
-        out.extend_from_slice(name.as_bytes());
-        out.push(0);
-        out.extend_from_slice(value.as_bytes());
-        out.push(0);
-    }
-}
-
-/// The block number of an ACK, if `bytes` is one.
-pub fn as_ack(bytes: &[u8]) -> Option<u16> {
-    match bytes {
-        [0, 4, hi, lo] => Some(u16::from_be_bytes([*hi, *lo])),
-        _ => None,
-    }
-}
-
-/// The code of an ERROR, if `bytes` is one.
-pub fn as_error(bytes: &[u8]) -> Option<u16> {
-    match bytes {
-        [0, 5, hi, lo, ..] => Some(u16::from_be_bytes([*hi, *lo])),
-        _ => None,
     }
 }
 
