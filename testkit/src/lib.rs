@@ -251,6 +251,24 @@ pub fn fuzz_corpus(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
     out
 }
 
+/// Replays the fuzzing corpus of `target` (see [`fuzz_corpus`]): runs `check` on every input,
+/// naming it on standard error first so that a failing input shows; returns how many inputs
+/// there are and how many of them `accepted` accepts.
+pub fn replay_corpus(
+    target: &str,
+    check: impl Fn(&[u8]),
+    accepted: impl Fn(&[u8]) -> bool,
+) -> (usize, usize) {
+    let inputs = fuzz_corpus(target);
+    let mut ok = 0;
+    for (path, bytes) in &inputs {
+        eprintln!("{}", path.display());
+        check(bytes);
+        ok += usize::from(accepted(bytes));
+    }
+    (inputs.len(), ok)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
