@@ -9,8 +9,8 @@ mod common;
 
 use common::axl::{self, fault, listed, ok, returned};
 use common::{
-    fetcher, get_page, held_itl, page_client, small, start, status_messages_path, trust_servers,
-    within,
+    fetcher, get_page, held_itl, page_client, small, start, status_log, status_messages_path,
+    trust_servers, within,
 };
 use itl_core::cucm::{CertUnit, Generation};
 use itl_sim::SimServer;
@@ -240,9 +240,7 @@ async fn reset_operations_fault_on_unknown_objects_and_bad_requests() {
 
         // doEnterpriseParametersReset is refused, and nothing is reset.
         let index = sim.handle().read(|c| c.phone_index(&some.0)).expect("index");
-        let page = get_page(&page_client(), &sim, index, status_messages_path(&sim, index))
-            .await
-            .expect("status page");
+        let page = status_log(&page_client(), &sim, index).await;
         for op in ["doEnterpriseParametersReset", "resetEnterpriseParameters"] {
             let f = fault(&c, op, "").await;
             assert_eq!(f.code, "soapenv:Server");
@@ -250,15 +248,11 @@ async fn reset_operations_fault_on_unknown_objects_and_bad_requests() {
             assert!(f.message.starts_with(&format!("{op} refused by the simulator")), "{f}");
             assert!(f.message.contains("not a device reset"), "{f}");
         }
-        let after = get_page(&page_client(), &sim, index, status_messages_path(&sim, index))
-            .await
-            .expect("status page");
+        let after = status_log(&page_client(), &sim, index).await;
         assert_eq!(after, page, "no phone was reset");
         // Twin: a real reset of the same phone adds messages.
         ok(&c, "resetPhone", &name).await;
-        let reset = get_page(&page_client(), &sim, index, status_messages_path(&sim, index))
-            .await
-            .expect("status page");
+        let reset = status_log(&page_client(), &sim, index).await;
         assert_ne!(reset, page);
         // Other operations still get the Axis2 EPR fault.
         let f = fault(&c, "getPhone", &name).await;
