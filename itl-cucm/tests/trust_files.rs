@@ -139,12 +139,12 @@ async fn trust_files_over_tftp() {
     let ctl = real_ctl();
     let files = non_secure_files(&itl_phone, &itl_cluster);
     let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, &b[..])).collect();
-    let Some(non_secure) = Tftpd::start("trust_files_over_tftp", &refs) else {
+    let Some(non_secure) = Tftpd::start(&refs) else {
         return;
     };
     let mut secure_refs = refs.clone();
     secure_refs.push(("CTLFile.tlv", &ctl));
-    let Some(secure) = Tftpd::start("trust_files_over_tftp", &secure_refs) else {
+    let Some(secure) = Tftpd::start(&secure_refs) else {
         return;
     };
     within(LIMIT, async {
@@ -292,8 +292,7 @@ async fn server_errors_are_failures_not_absence() {
 #[tokio::test]
 async fn fetch_url_over_both_transports() {
     let ctl = real_ctl();
-    let Some(tftpd) = Tftpd::start("fetch_url_over_both_transports", &[("CTLFile.tlv", &ctl)])
-    else {
+    let Some(tftpd) = Tftpd::start(&[("CTLFile.tlv", &ctl)]) else {
         return;
     };
     within(LIMIT, async {
@@ -368,10 +367,7 @@ async fn fetch_url_over_both_transports() {
 #[tokio::test]
 async fn fetch_file_uses_the_server_transport() {
     let ctl = real_ctl();
-    let Some(tftpd) = Tftpd::start(
-        "fetch_file_uses_the_server_transport",
-        &[("CTLFile.tlv", &ctl)],
-    ) else {
+    let Some(tftpd) = Tftpd::start(&[("CTLFile.tlv", &ctl)]) else {
         return;
     };
     within(LIMIT, async {

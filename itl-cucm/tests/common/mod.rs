@@ -57,7 +57,7 @@ pub struct Tftpd {
 impl Tftpd {
     /// Starts tftpd-hpa serving `files`, or returns `None` when it is missing and the test
     /// is skipped (`ITL_SKIP_EXTERNAL=1`).
-    pub fn start(test: &str, files: &[(&str, &[u8])]) -> Option<Self> {
+    pub fn start(files: &[(&str, &[u8])]) -> Option<Self> {
         let binary = require_tftpd()?;
         for _attempt in 0..5 {
             let dir = TempDir::new("tftpd");
@@ -87,6 +87,7 @@ impl Tftpd {
             }
             // Port taken or slow start: dropping kills it; try another port.
         }
+        let test = std::thread::current().name().unwrap_or("test").to_owned();
         panic!("{test}: in.tftpd did not start on loopback after 5 attempts");
     }
 
