@@ -22,6 +22,16 @@ pub fn record(name: &str, state: PhoneState) -> PhoneRecord {
     }
 }
 
+/// A [`record`] in state `stale-itl`: it holds the ITL of MD5 `111…` where `ucm-pub`, its
+/// reference, serves the ITL of MD5 `aaa…` (the one of [`report`]).
+pub fn stale(name: &str) -> PhoneRecord {
+    let mut phone = record(name, PhoneState::StaleItl);
+    phone.evidence.itl_hash = Some("1".repeat(32));
+    phone.evidence.expected_itl = Some("a".repeat(32));
+    phone.evidence.reference = Some("ucm-pub/ITLFile.tlv".into());
+    phone
+}
+
 /// A complete non-secure sweep of `phones` against one TFTP node, `ucm-pub` at 127.0.1.1.
 pub fn report(phones: Vec<PhoneRecord>) -> SweepReport {
     SweepReport {

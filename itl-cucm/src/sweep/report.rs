@@ -268,25 +268,19 @@ mod tests {
     use super::*;
     use crate::sweep::classify::ArchivedMatch;
 
-    use crate::sweep::fixtures::{record, report};
+    use crate::sweep::fixtures::{record, report, stale};
 
     #[test]
     fn json_shape_is_exact() {
-        let mut stale = record("SEP000000000002", PhoneState::StaleItl);
-        stale.evidence = Evidence {
-            itl_hash: Some("1".repeat(32)),
-            expected_itl: Some("a".repeat(32)),
-            reference: Some("ucm-pub/ITLFile.tlv".into()),
-            archived: Some(ArchivedMatch {
-                sha1: "2".repeat(40),
-                cluster: None,
-                name: "ITLFile.tlv".into(),
-                node: "ucm-pub".into(),
-                first_seen: "2025-05-01T00:00:00Z".into(),
-            }),
-            tftp_server: Some("127.0.1.1".into()),
-            ..Evidence::default()
-        };
+        let mut stale = stale("SEP000000000002");
+        stale.evidence.archived = Some(ArchivedMatch {
+            sha1: "2".repeat(40),
+            cluster: None,
+            name: "ITLFile.tlv".into(),
+            node: "ucm-pub".into(),
+            first_seen: "2025-05-01T00:00:00Z".into(),
+        });
+        stale.evidence.tftp_server = Some("127.0.1.1".into());
         let mut bare = record("SEP000000000003", PhoneState::Unreachable);
         bare.model = None;
         bare.device_pool = None;
