@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Duration;
 
-use common::{Itl, SimServe, TempDir, assert_exit, s, serve_sim, sim_options, text};
+use common::{Itl, SimServe, TempDir, assert_exit, assert_ok, s, serve_sim, sim_options, text};
 use itl_core::cucm::PhoneState;
 use itl_cucm::sweep::{Archive, SweepReport};
 use itl_sim::{SimOptions, SimServer};
@@ -340,7 +340,7 @@ fn cluster_mode_needs_a_password_and_reports_discovery_failures() {
     // fails with exit 2 naming the AXL call while it does not.
     let json = dir.join("sweep.json");
     let out = cluster_sweep(&cluster, &json, &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_ok(&out);
     let report = SweepReport::load(&json).expect("report");
     assert_eq!(report.phones.len(), 4);
     assert!(report.phones.iter().all(|p| p.state == PhoneState::Ok));

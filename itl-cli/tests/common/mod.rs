@@ -43,6 +43,12 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Asserts that `out` ended with exit status 0 (its standard error shown when not).
+#[track_caller]
+pub fn assert_ok(out: &Output) {
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
 /// Asserts that `out` ended with exit status `code` and that its standard error says
 /// `needle` (the whole standard error is shown when it does not).
 #[track_caller]
