@@ -10,7 +10,7 @@ use std::time::Duration;
 use itl_cucm::secrets::Credentials;
 use itl_cucm::session::{ClusterSession, SessionOptions};
 use itl_cucm::sweep::classify::RegistrationFacts;
-use itl_cucm::sweep::inventory::{SoapClients, discover};
+use itl_cucm::sweep::inventory::{Discovery, SoapClients, discover};
 use itl_pki::DistinguishedName;
 use itl_wire::Sha256Fingerprint;
 use itl_wire::cluster_file::{ClusterFile, ClusterSection, NodeEntry};
@@ -242,18 +242,25 @@ fn the_pin() -> String {
     Sha256Fingerprint::of_der(&tomcat().der).to_string()
 }
 
+/// Discovery (phone web port `port`) against a stand-in answering RisPort as `risport` says,
+/// pinned to its certificate, within 30 s; the stand-in and what was found.
+async fn discovered(risport: Result<usize, u16>, port: u16) -> (Stand, Discovery) {
+    let server = stand(risport).await;
+    let clients = soap_clients(cluster(server.addr, Some(the_pin())), false);
+    let found = tokio::time::timeout(Duration::from_secs(30), discover(&clients, port))
+        .await
+        .expect("bounded")
+        .expect("discovers");
+    (server, found)
+}
+
 fn wrong_pin() -> String {
     Sha256Fingerprint([7u8; 32]).to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn discovers_phones_with_pinning_chunking_and_backoff() {
-    let server = stand(Ok(1)).await;
-    let clients = soap_clients(cluster(server.addr, Some(the_pin())), false);
-    let found = tokio::time::timeout(Duration::from_secs(30), discover(&clients, 8080))
-        .await
-        .expect("bounded")
-        .expect("discovers");
+    let (server, found) = discovered(Ok(1), 8080).await;
     assert_eq!(found.phones.len(), PHONES);
     assert_eq!(
         found.security_mode,
@@ -322,12 +329,7 @@ async fn a_wrong_pin_is_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_risport_last_known_addresses_are_used() {
-    let server = stand(Err(403)).await;
-    let clients = soap_clients(cluster(server.addr, Some(the_pin())), false);
-    let found = tokio::time::timeout(Duration::from_secs(30), discover(&clients, 80))
-        .await
-        .expect("bounded")
-        .expect("discovers");
+    let (_server, found) = discovered(Err(403), 80).await;
     assert_eq!(found.phones.len(), PHONES);
     assert_eq!(found.warnings.len(), 1);
     assert!(
