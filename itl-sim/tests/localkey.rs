@@ -84,13 +84,26 @@ fn localkey_states(cluster: &Cluster) -> Vec<(bool, bool)> {
         .collect()
 }
 
+/// Restarts Cisco Tftp on `node`; the nodes whose ITL was rebuilt.
+fn restart_tftp(cluster: &mut Cluster, node: &str) -> Vec<String> {
+    let report = cluster
+        .restart_service(node, Service::Tftp)
+        .expect("restart");
+    report.rebuilt_itls
+}
+
+/// `set cert regen ITLRecovery` on `node`.
+fn regen_itlrecovery(cluster: &mut Cluster, node: &str) {
+    cluster
+        .regenerate(node, CertUnit::ItlRecovery)
+        .expect("regen");
+}
+
 #[test]
 fn on_12_the_localkey_itl_is_signed_by_each_nodes_callmanager_until_tftp_restarts() {
     let mut cluster = build(&options(3, Generation::V12, false, ""));
     let old_rec = der(&cluster, "ucm-pub", CertUnit::ItlRecovery);
-    cluster
-        .regenerate("ucm-pub", CertUnit::ItlRecovery)
-        .expect("regen");
+    regen_itlrecovery(&mut cluster, "ucm-pub");
     let new_rec = der(&cluster, "ucm-pub", CertUnit::ItlRecovery);
     assert_ne!(old_rec, new_rec);
 
@@ -143,10 +156,7 @@ fn on_12_the_localkey_itl_is_signed_by_each_nodes_callmanager_until_tftp_restart
     );
 
     // Restarting TFTP on the publisher: its ITL, same records, signed by the new ITLRecovery.
-    let restart = cluster
-        .restart_service("ucm-pub", Service::Tftp)
-        .expect("restart");
-    assert_eq!(restart.rebuilt_itls, ["ucm-pub"]);
+    assert_eq!(restart_tftp(&mut cluster, "ucm-pub"), ["ucm-pub"]);
     let itl = served_itl(&cluster, "ucm-pub");
     assert_eq!(signer_der(&itl), new_rec);
     assert_eq!(
@@ -170,20 +180,14 @@ fn on_12_the_localkey_itl_is_signed_by_each_nodes_callmanager_until_tftp_restart
         &der(&cluster, "ucm-sub1", CertUnit::CallManager)
     ));
     // A second restart rebuilds nothing.
-    let again = cluster
-        .restart_service("ucm-pub", Service::Tftp)
-        .expect("restart");
-    assert!(again.rebuilt_itls.is_empty());
+    assert!(restart_tftp(&mut cluster, "ucm-pub").is_empty());
     assert_eq!(served_itl(&cluster, "ucm-pub"), itl);
     // Restarting another service does not end the localkey state.
     cluster
         .restart_service("ucm-sub1", Service::Tvs)
         .expect("restart TVS");
     assert_eq!(served_itl(&cluster, "ucm-sub1"), sub1);
-    let restart = cluster
-        .restart_service("ucm-sub1", Service::Tftp)
-        .expect("restart");
-    assert_eq!(restart.rebuilt_itls, ["ucm-sub1"]);
+    assert_eq!(restart_tftp(&mut cluster, "ucm-sub1"), ["ucm-sub1"]);
     let sub1 = served_itl(&cluster, "ucm-sub1");
     assert_eq!(signer_der(&sub1), new_rec);
     assert_eq!(records(&sub1), localkey_records[1]);
@@ -206,10 +210,7 @@ fn a_localkey_itl_with_nothing_else_changed_is_rebuilt_normally_on_tftp_restart(
         der(&cluster, "ucm-pub", CertUnit::CallManager)
     );
     assert_eq!(records(&localkey), records(&normal));
-    let restart = cluster
-        .restart_service("ucm-pub", Service::Tftp)
-        .expect("restart");
-    assert_eq!(restart.rebuilt_itls, ["ucm-pub"]);
+    assert_eq!(restart_tftp(&mut cluster, "ucm-pub"), ["ucm-pub"]);
     let rebuilt = served_itl(&cluster, "ucm-pub");
     assert_eq!(signer_der(&rebuilt), rec);
     assert_eq!(records(&rebuilt), records(&normal));
@@ -244,9 +245,7 @@ fn on_14_the_automatic_rebuild_signs_normally_and_ends_the_localkey_state() {
 fn on_11_5_the_localkey_itl_is_signed_by_the_nodes_own_itlrecovery() {
     let mut cluster = build(&options(3, Generation::V11_5, false, ""));
     let pub_rec = der(&cluster, "ucm-pub", CertUnit::ItlRecovery);
-    cluster
-        .regenerate("ucm-sub1", CertUnit::ItlRecovery)
-        .expect("regen");
+    regen_itlrecovery(&mut cluster, "ucm-sub1");
     let report = cluster.itl_reset_localkey().expect("itl reset localkey");
     assert_eq!(report.rebuilt_itls, ["ucm-pub", "ucm-sub1"]);
     for node in ["ucm-pub", "ucm-sub1"] {
@@ -269,9 +268,7 @@ fn on_11_5_the_localkey_itl_is_signed_by_the_nodes_own_itlrecovery() {
     let sub1 = served_itl(&cluster, "ucm-sub1");
     assert!(!verifies_with(&sub1, &pub_rec));
     // After TFTP restarts, the node's CallManager signs again.
-    cluster
-        .restart_service("ucm-sub1", Service::Tftp)
-        .expect("restart");
+    restart_tftp(&mut cluster, "ucm-sub1");
     let sub1 = served_itl(&cluster, "ucm-sub1");
     let cm = der(&cluster, "ucm-sub1", CertUnit::CallManager);
     assert_eq!(signer_der(&sub1), cm);
@@ -283,9 +280,7 @@ fn ctl_reset_localkey_signs_with_the_publishers_other_sast_key_until_ctl_update(
     // 12+: the publisher's CallManager, with the new ITLRecovery inside.
     let mut cluster = build(&options(2, Generation::V12, true, ""));
     let old_rec = der(&cluster, "ucm-pub", CertUnit::ItlRecovery);
-    cluster
-        .regenerate("ucm-pub", CertUnit::ItlRecovery)
-        .expect("regen");
+    regen_itlrecovery(&mut cluster, "ucm-pub");
     let new_rec = der(&cluster, "ucm-pub", CertUnit::ItlRecovery);
     let cm = der(&cluster, "ucm-pub", CertUnit::CallManager);
     let itls_before: Vec<Vec<u8>> = ["ucm-pub", "ucm-sub1"]
@@ -424,7 +419,7 @@ fn s14_itlrecovery_through_localkey_is_accepted_twice_by_every_phone() {
         assert_eq!(signer_der(&served.bytes), new_rec);
     }
     // The 7960 holds no ITL (no Security By Default): neither phase changes it.
-    let p = r.phones.iter().find(|p| p.name == NO_TVS).expect("phone");
+    let p = phone(&r, NO_TVS);
     assert_eq!(p.actions, [Action::Unaffected; 7]);
     assert_eq!(itl_outcome(p, 2), Some("NO_CHANGE"));
     assert_eq!(itl_outcome(p, 5), Some("NO_CHANGE"));
@@ -575,7 +570,7 @@ fn s13_the_localkey_itl_signed_by_a_new_callmanager_is_rejected_by_every_phone()
         assert!(!p.final_.registered, "{}", p.name);
     }
     // The 7960 holds no ITL: the change passes it by.
-    let p = r.phones.iter().find(|p| p.name == NO_TVS).expect("phone");
+    let p = phone(&r, NO_TVS);
     assert_eq!(p.verdicts[5], Verdict::Unaffected);
     assert_eq!(itl_outcome(p, 5), Some("NO_CHANGE"));
 }
@@ -587,7 +582,7 @@ fn mixed_12_without_ctl_reset_localkey_the_phone_without_tvs_rejects() {
         "regen ITLRecovery\nctl update\nrestart TFTP @all\nreset phones\n",
     );
     assert_counts(&r, 4, &[(3, counts(39, 1, 0, 0))], counts(0, 1, 39, 0));
-    let p = r.phones.iter().find(|p| p.name == NO_TVS).expect("phone");
+    let p = phone(&r, NO_TVS);
     let o = downloaded(p, 3);
     assert_eq!((o.ctl.as_str(), o.itl.as_str()), ("REJECT", "NO_CHANGE"));
     for p in r.phones.iter().filter(|p| p.name != NO_TVS) {

@@ -82,3 +82,12 @@ pub fn said(replay: &Replay, index: usize, message: &str) -> bool {
 pub fn itl_outcome(phone: &PhoneRecord, index: usize) -> Option<&str> {
     phone.outcomes[index].as_ref().map(|o| o.itl.as_str())
 }
+
+/// The record of the phone named `name`.
+pub fn phone<'a>(replay: &'a Replay, name: &str) -> &'a PhoneRecord {
+    replay
+        .phones
+        .iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| panic!("no phone {name}"))
+}
