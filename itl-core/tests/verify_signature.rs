@@ -191,12 +191,19 @@ fn legacy_digest_code_4_verifies_as_sha512_with_a_warning() {
     assert_only_problem(&check(&bytes), FindingCode::SignatureInvalid, Some(1));
 }
 
+/// The SHA-256 ITL with the one-byte value of header element `tag`, which must be `was`,
+/// set to `now`.
+fn header_byte_changed(tag: u8, was: u8, now: u8) -> Vec<u8> {
+    let mut bytes = sha256_itl();
+    let at = header_element(&bytes, tag) + 3;
+    assert_eq!(bytes[at], was);
+    bytes[at] = now;
+    bytes
+}
+
 #[test]
 fn signature_algorithm_must_be_rsa() {
-    let mut bytes = sha256_itl();
-    let at = header_element(&bytes, h::SIGNATURE_ALGORITHM) + 3;
-    assert_eq!(bytes[at], 0);
-    bytes[at] = 1;
+    let bytes = header_byte_changed(h::SIGNATURE_ALGORITHM, 0, 1);
     let report = check(&bytes);
     assert_only_problem(&report, FindingCode::SignatureAlgorithmUnsupported, None);
     assert!(!report.signature.valid);
@@ -204,25 +211,17 @@ fn signature_algorithm_must_be_rsa() {
 
 #[test]
 fn signature_modulus_index_must_match() {
-    let mut bytes = sha256_itl();
-    let at = header_element(&bytes, h::SIGNATURE_MODULUS) + 3;
-    assert_eq!(bytes[at], 2);
-    bytes[at] = 3;
-    assert_eq!(
-        problems(&check(&bytes)),
-        [
-            (FindingCode::SignatureLengthMismatch, None),
-            (FindingCode::SignatureInvalid, Some(1))
-        ]
-    );
-    bytes[at] = 7;
-    assert_eq!(
-        problems(&check(&bytes)),
-        [
-            (FindingCode::SignatureLengthMismatch, None),
-            (FindingCode::SignatureInvalid, Some(1))
-        ]
-    );
+    for index in [3, 7] {
+        let bytes = header_byte_changed(h::SIGNATURE_MODULUS, 2, index);
+        assert_eq!(
+            problems(&check(&bytes)),
+            [
+                (FindingCode::SignatureLengthMismatch, None),
+                (FindingCode::SignatureInvalid, Some(1))
+            ],
+            "modulus index {index}"
+        );
+    }
 }
 
 #[test]
