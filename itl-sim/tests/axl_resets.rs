@@ -75,6 +75,12 @@ async fn pool(c: &common::axl::NodeClients, name: &str) -> Vec<(String, String)>
         .collect()
 }
 
+/// AXL `doDeviceReset` of the device `name` (or uuid) with `deviceResetType` `kind`.
+async fn reset_device(c: &common::axl::NodeClients, name: &str, kind: &str) {
+    let body = format!("<deviceName>{name}</deviceName><deviceResetType>{kind}</deviceResetType>");
+    ok(c, "doDeviceReset", &body).await;
+}
+
 #[tokio::test]
 async fn every_reset_operation_delivers_the_new_itl_and_apply_does_not() {
     within(120, async {
@@ -129,20 +135,10 @@ async fn every_reset_operation_delivers_the_new_itl_and_apply_does_not() {
         .await;
         assert_eq!(returned(&body, "doDeviceReset"), d.1);
         assert_eq!(page_itl(&sim, &d.0).await, new_pub);
-        ok(
-            &c,
-            "doDeviceReset",
-            &format!("<deviceName>{}</deviceName><deviceResetType>Restart</deviceResetType>", e.1),
-        )
-        .await;
+        reset_device(&c, &e.1, "Restart").await;
         assert_eq!(page_itl(&sim, &e.0).await, new_pub);
         // Reject twin: Apply Configuration downloads nothing.
-        ok(
-            &c,
-            "doDeviceReset",
-            &format!("<deviceName>{}</deviceName><deviceResetType>Apply Configuration</deviceResetType>", f.0),
-        )
-        .await;
+        reset_device(&c, &f.0, "Apply Configuration").await;
         assert_eq!(page_itl(&sim, &f.0).await, old_pub);
 
         // Pools: apply changes nothing, reset brings every DP-1 phone to the new ITL and
