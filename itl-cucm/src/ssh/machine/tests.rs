@@ -21,14 +21,11 @@ fn events(m: &mut Shell) -> Vec<Event> {
 }
 
 fn failure(m: &mut Shell) -> SshErrorKind {
-    let found = events(m).into_iter().find_map(|e| match e {
+    let failed = |e| match e {
         Event::Failed(k) => Some(k),
         _ => None,
-    });
-    match found {
-        Some(k) => k,
-        None => panic!("expected a failure"),
-    }
+    };
+    events(m).into_iter().find_map(failed).expect("a failure")
 }
 
 fn finished(m: &mut Shell) -> CommandOutput {

@@ -30,14 +30,14 @@ fn events(machine: &mut ReadTransfer) -> Vec<Event> {
     std::iter::from_fn(|| machine.poll_event()).collect()
 }
 fn failure(machine: &mut ReadTransfer) -> TftpError {
-    let found = events(machine).into_iter().find_map(|e| match e {
+    let failed = |e| match e {
         Event::Failed(error) => Some(error),
         _ => None,
-    });
-    match found {
-        Some(error) => error,
-        None => panic!("expected a failure event"),
-    }
+    };
+    events(machine)
+        .into_iter()
+        .find_map(failed)
+        .expect("a failure event")
 }
 fn is_done(machine: &mut ReadTransfer) -> bool {
     events(machine).iter().any(|e| matches!(e, Event::Done))
