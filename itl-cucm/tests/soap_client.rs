@@ -29,12 +29,11 @@ use itl_wire::soap::risport;
 use itl_wire::soap::risport::{
     CmDevice, RegistrationStatus, SelectCmDeviceRequest, SelectCmDeviceResult,
 };
-use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 
 mod common;
 
-use common::https_stand_in::{Request, Tomcat, read_request};
+use common::https_stand_in::{Request, Running, Tomcat, serve_https};
 
 const LIMIT: Duration = Duration::from_secs(30);
 /// `Basic base64("axluser:s3cret")`.
@@ -112,73 +111,48 @@ struct Stats {
     total: (usize, usize),
 }
 
-/// A keep-alive HTTP/1.1-over-TLS server answering with `handler`.
+/// A keep-alive HTTP/1.1-over-TLS server answering with `handler`, counting requests.
 struct Server {
     addr: SocketAddr,
     stats: Arc<Mutex<Stats>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
+    _task: Running,
 }
 
 impl Server {
     async fn start(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> Self {
-        let acceptor = tomcat().acceptor();
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
         let stats: Arc<Mutex<Stats>> = Arc::default();
         let handler: Handler = Arc::new(handler);
         let task_stats = stats.clone();
-        let task = tokio::spawn(async move {
-            loop {
-                let Ok((tcp, _)) = listener.accept().await else {
-                    return;
-                };
-                let (acceptor, handler, stats) =
-                    (acceptor.clone(), handler.clone(), task_stats.clone());
-                tokio::spawn(async move {
-                    let Ok(mut tls) = acceptor.accept(tcp).await else {
-                        return;
-                    };
-                    while let Some(req) = read_request(&mut tls).await {
-                        {
-                            let mut s = stats.lock().expect("stats");
-                            *s.seen.entry(req.path.clone()).or_default() += 1;
-                            let e = s.in_flight.entry(req.path.clone()).or_default();
-                            e.0 += 1;
-                            e.1 = e.1.max(e.0);
-                            s.total.0 += 1;
-                            s.total.1 = s.total.1.max(s.total.0);
-                        }
-                        let reply = handler(&req);
-                        tokio::time::sleep(reply.delay).await;
-                        {
-                            let mut s = stats.lock().expect("stats");
-                            if let Some(e) = s.in_flight.get_mut(&req.path) {
-                                e.0 -= 1;
-                            }
-                            s.total.0 -= 1;
-                        }
-                        let head = format!(
-                            "HTTP/1.1 {} X\r\nContent-Type: text/xml;charset=UTF-8\r\nContent-Length: {}\r\n\r\n",
-                            reply.status,
-                            reply.body.len()
-                        );
-                        if tls.write_all(head.as_bytes()).await.is_err()
-                            || tls.write_all(&reply.body).await.is_err()
-                            || tls.flush().await.is_err()
-                        {
-                            return;
-                        }
+        let (addr, task) = serve_https(tomcat(), move |req| {
+            let (handler, stats) = (handler.clone(), task_stats.clone());
+            async move {
+                {
+                    let mut s = stats.lock().expect("stats");
+                    *s.seen.entry(req.path.clone()).or_default() += 1;
+                    let e = s.in_flight.entry(req.path.clone()).or_default();
+                    e.0 += 1;
+                    e.1 = e.1.max(e.0);
+                    s.total.0 += 1;
+                    s.total.1 = s.total.1.max(s.total.0);
+                }
+                let reply = handler(&req);
+                tokio::time::sleep(reply.delay).await;
+                {
+                    let mut s = stats.lock().expect("stats");
+                    if let Some(e) = s.in_flight.get_mut(&req.path) {
+                        e.0 -= 1;
                     }
-                });
+                    s.total.0 -= 1;
+                }
+                (reply.status, reply.body)
             }
-        });
-        Self { addr, stats, task }
+        })
+        .await;
+        Self {
+            addr,
+            stats,
+            _task: task,
+        }
     }
 
     fn url(&self) -> String {

@@ -20,12 +20,10 @@ use itl_wire::soap::risport;
 use itl_wire::soap::risport::{
     CmDevice, DeviceIp, Httpd, RegistrationStatus, SelectCmDeviceResult,
 };
-use tokio::io::AsyncWriteExt;
-use tokio::net::TcpListener;
 
 mod common;
 
-use common::https_stand_in::{Tomcat, read_request};
+use common::https_stand_in::{Running, Tomcat, serve_https};
 
 const PHONES: usize = 1203;
 
@@ -47,13 +45,7 @@ struct Seen {
 struct Stand {
     addr: SocketAddr,
     seen: Arc<Mutex<Seen>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for Stand {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
+    _task: Running,
 }
 
 fn name(i: usize) -> String {
@@ -63,34 +55,18 @@ fn name(i: usize) -> String {
 /// `risport`: `Ok(rate_faults_first)` answers after that many rate faults; `Err(status)`
 /// answers every RisPort request with that HTTP status.
 async fn stand(risport: Result<usize, u16>) -> Stand {
-    let acceptor = tomcat().acceptor();
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
     let seen: Arc<Mutex<Seen>> = Arc::default();
     let task_seen = seen.clone();
-    let task = tokio::spawn(async move {
-        while let Ok((tcp, _)) = listener.accept().await {
-            let (acceptor, seen) = (acceptor.clone(), task_seen.clone());
-            tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(tcp).await else {
-                    return;
-                };
-                while let Some(request) = read_request(&mut tls).await {
-                    let (status, reply) = answer(&request.path, &request.body, &seen, risport);
-                    let head = format!(
-                        "HTTP/1.1 {status} X\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n",
-                        reply.len()
-                    );
-                    if tls.write_all(head.as_bytes()).await.is_err()
-                        || tls.write_all(reply.as_bytes()).await.is_err()
-                    {
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    Stand { addr, seen, task }
+    let (addr, task) = serve_https(tomcat(), move |request| {
+        let (status, reply) = answer(&request.path, &request.body, &task_seen, risport);
+        std::future::ready((status, reply.into_bytes()))
+    })
+    .await;
+    Stand {
+        addr,
+        seen,
+        _task: task,
+    }
 }
 
 fn answer(

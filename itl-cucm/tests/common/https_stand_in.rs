@@ -3,11 +3,15 @@
 //! keep-alive HTTP/1.1 request reader.
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use itl_pki::p256::pkcs8::EncodePrivateKey;
 use itl_pki::{CertSpec, DistinguishedName, ec_p256_certificate, ec_p256_key};
-use tokio::io::AsyncReadExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls;
 
@@ -95,4 +99,50 @@ pub async fn read_request<S: AsyncReadExt + Unpin>(stream: &mut S) -> Option<Req
         headers,
         body,
     })
+}
+
+/// A server task, stopped when dropped.
+pub struct Running(JoinHandle<()>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// A keep-alive HTTP/1.1-over-TLS server on 127.0.0.1 presenting `tomcat`: `answer` gives the
+/// status and the `text/xml` body of the reply to each request. Its address and its task.
+pub async fn serve_https<F, Fut>(tomcat: &Tomcat, answer: F) -> (SocketAddr, Running)
+where
+    F: Fn(Request) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = (u16, Vec<u8>)> + Send,
+{
+    let acceptor = tomcat.acceptor();
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let answer = Arc::new(answer);
+    let task = tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let (acceptor, answer) = (acceptor.clone(), answer.clone());
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                while let Some(request) = read_request(&mut tls).await {
+                    let (status, body) = answer(request).await;
+                    let head = format!(
+                        "HTTP/1.1 {status} X\r\nContent-Type: text/xml;charset=UTF-8\r\nContent-Length: {}\r\n\r\n",
+                        body.len()
+                    );
+                    if tls.write_all(head.as_bytes()).await.is_err()
+                        || tls.write_all(&body).await.is_err()
+                        || tls.flush().await.is_err()
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (addr, Running(task))
 }
