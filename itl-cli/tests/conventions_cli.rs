@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Itl, TempDir, s, text};
+use common::{Itl, TempDir, assert_ok, s, text};
 
 /// Every subcommand of `itl`.
 const SUBCOMMANDS: [&str; 14] = [
@@ -76,7 +76,7 @@ fn completions_for_each_shell_name_every_subcommand() {
 #[test]
 fn the_manual_page_names_every_subcommand() {
     let out = Itl::new().args(&["man"]).run();
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_ok(&out);
     let page = text(&out.stdout);
     assert!(page.starts_with(&page_start("itl")), "{page}");
     assert!(page.contains("\n.SH NAME\nitl \\- "), "{page}");
@@ -97,7 +97,7 @@ fn man_out_writes_one_page_per_subcommand() {
     let dir = TempDir::new("man");
     let pages = dir.join("man1");
     let out = Itl::new().args(&["man", "--out", &s(&pages)]).run();
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_ok(&out);
     assert!(out.stdout.is_empty());
     assert_eq!(
         text(&out.stderr),
@@ -186,7 +186,7 @@ fn replay_table(dir: &TempDir, color: &[&str], env: &[(&str, &str)]) -> String {
         .args(&["--plan", &s(&plan), "--json", &s(&dir.join("replay.json"))])
         .envs(env)
         .run();
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_ok(&out);
     text(&out.stdout)
 }
 
@@ -273,7 +273,7 @@ fn on_a_terminal_auto_colours_unless_no_color() {
 fn verbosity_steps_and_rust_log() {
     let run = |args: &[&str], env: &[(&str, &str)]| {
         let out = Itl::new().args(args).envs(env).run();
-        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert_ok(&out);
         (text(&out.stdout), text(&out.stderr))
     };
     let (quiet_out, quiet_err) = run(&["parse", LIST], &[]);

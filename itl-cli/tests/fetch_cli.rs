@@ -8,7 +8,7 @@ use std::net::{TcpListener, UdpSocket};
 use std::process::{Child, Command};
 use std::time::Duration;
 
-use common::{Itl, TempDir, root};
+use common::{Itl, TempDir, assert_ok, root};
 
 /// A running `in.tftpd` on 127.0.0.1, its port and the folder it serves; killed on drop.
 struct Tftpd(Child, u16, TempDir);
@@ -59,12 +59,7 @@ fn server_summary_over_tftp() {
             "--json",
         ])
         .run();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["transport"], "tftp");
     assert_eq!(v["mac"], "001122334455");
@@ -135,12 +130,7 @@ fn url_download_is_byte_identical() {
     let out = Itl::new()
         .args(&["fetch", &url, "-o", target.to_str().unwrap()])
         .run();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     assert_eq!(
         std::fs::read(&target).unwrap(),
         std::fs::read(root().join("fixtures/ctl-mixed-sha256.tlv")).unwrap()
@@ -209,12 +199,7 @@ fn server_summary_over_http() {
     let out = Itl::new()
         .args(&["fetch", "--server", &spec, "--http", "--json"])
         .run();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["transport"], "http");
     let files = v["files"].as_array().unwrap();

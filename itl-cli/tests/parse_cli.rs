@@ -2,19 +2,14 @@
 
 mod common;
 
-use common::Itl;
+use common::{Itl, assert_ok};
 
 const REAL: &str = "../shared/samples/real/CTLFile-cucm-tokenless-2015.tlv";
 
 #[test]
 fn text_output_of_the_real_ctl() {
     let out = Itl::new().args(&["parse", REAL]).run();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with(
         "The checksum value of the CTL file:\n0c43d702a9bc273d1ba7e9512877ab6a(MD5)\n"

@@ -9,7 +9,7 @@ use itl_core::cucm::Generation;
 use std::path::Path;
 use std::process::Output;
 
-use common::{Itl, TempDir, text};
+use common::{Itl, TempDir, assert_ok, text};
 use itl_core::plan::Plan;
 
 use itl_sim::replay::Replay;
@@ -107,7 +107,7 @@ fn replay_writes_the_json_and_prints_the_counts() {
 
     // The same options give the same bytes.
     let out = sim_replay(&args, &plan, &b);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_ok(&out);
     assert_eq!(std::fs::read(&b).expect("JSON written"), bytes);
 
     // And the same replay as the library on the same cluster.
@@ -136,7 +136,7 @@ fn itlrecovery_and_tvs_together_on_12_end_with_every_phone_rejected() {
     );
     let json = dir.join("out.json");
     let out = sim_replay(&["--nodes", "2", "--phones", "40"], &plan, &json);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_ok(&out);
     let v: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&json).expect("JSON")).expect("JSON");
     assert_eq!(v["cluster"]["generation"], "12+");

@@ -3,34 +3,94 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Output;
 use std::time::Duration;
 
-use common::{Itl, SimServe, TempDir, text};
+use common::{Itl, SimServe, TempDir, assert_exit, assert_ok, s, serve_sim, sim_options, text};
 use itl_core::cucm::PhoneState;
 use itl_cucm::sweep::{Archive, SweepReport};
-use itl_sim::{Cluster, FaultSpec, ServeOptions, SimOptions, SimServer};
+use itl_sim::{SimOptions, SimServer};
 
 const PASSWORD: &str = "sweep-cli-password";
 
+/// The states the faults of the truth tests give phones that are contacted, and `ok`.
+const READ_FAULT_STATES: [&str; 8] = [
+    "ok",
+    "web-disabled",
+    "unreachable",
+    "unparseable",
+    "stale-itl",
+    "foreign-itl",
+    "update-failed",
+    "no-trust-list",
+];
+
 async fn start_sim(faults: &str, phones: usize) -> SimServer {
-    start_sim_mode(faults, phones, false).await
+    serve_sim(&sim_options(11, phones, faults), PASSWORD).await
 }
 
-async fn start_sim_mode(faults: &str, phones: usize, mixed: bool) -> SimServer {
+async fn start_sim_mixed(faults: &str, phones: usize) -> SimServer {
     let options = SimOptions {
-        nodes: 2,
-        phones,
-        mixed,
-        seed: 11,
-        key_bits: 1024,
-        faults: FaultSpec::parse(faults).expect("fault spec"),
-        ..SimOptions::default()
+        mixed: true,
+        ..sim_options(11, phones, faults)
     };
-    let cluster = Cluster::build(&options).expect("cluster builds");
-    SimServer::start(cluster, ServeOptions::ephemeral("admin", PASSWORD))
-        .await
-        .expect("servers start")
+    serve_sim(&options, PASSWORD).await
+}
+
+/// A folder for `itl sweep` against `sim`: its cluster file `cluster.toml`, the inventory
+/// `phones.csv` when `inventory`, and the archive of earlier sweeps `itl-archive` when
+/// `history`.
+fn sweep_dir(sim: &SimServer, label: &str, inventory: bool, history: bool) -> TempDir {
+    let dir = TempDir::new(label);
+    sim.cluster_file()
+        .save(&dir.join("cluster.toml"))
+        .expect("cluster file");
+    if inventory {
+        write_inventory(sim, &dir.join("phones.csv"));
+    }
+    if history {
+        seed_archive(sim, &dir.join("itl-archive"));
+    }
+    dir
+}
+
+/// `itl sweep --quiet EXTRA` of the inventory and cluster file of `dir` (see [`sweep_dir`])
+/// into `sweep.json` there, within 60 s; the outcome and the report's path.
+fn inventory_sweep(dir: &TempDir, extra: &[&str]) -> (Output, PathBuf) {
+    let json = dir.join("sweep.json");
+    let paths = ["phones.csv", "cluster.toml"].map(|name| s(&dir.join(name)));
+    let mut args = vec!["sweep", "--quiet"];
+    args.extend_from_slice(extra);
+    let report = s(&json);
+    args.extend([
+        "--inventory",
+        &paths[0],
+        "--cluster",
+        &paths[1],
+        "--json",
+        &report,
+    ]);
+    let out = itl(&args, 60);
+    (out, json)
+}
+
+/// `itl sweep --cluster CLUSTER --quiet --json JSON --timeout 2 EXTRA` with the right
+/// password in the environment.
+fn cluster_sweep(cluster: &Path, json: &Path, extra: &[&str]) -> Output {
+    let (cluster, json) = (s(cluster), s(json));
+    let mut args = vec!["sweep", "--cluster", &cluster, "--quiet", "--json", &json];
+    args.extend_from_slice(&["--timeout", "2"]);
+    args.extend_from_slice(extra);
+    Itl::new().args(&args).env("ITL_PASSWORD", PASSWORD).run()
+}
+
+/// `itl ARGS` within `secs` seconds.
+fn itl(args: &[&str], secs: u64) -> Output {
+    Itl::new()
+        .args(args)
+        .timeout(Duration::from_secs(secs))
+        .run()
 }
 
 /// The inventory CSV of the simulated fleet (TFTP server left to the phones' pages).
@@ -77,39 +137,34 @@ fn states_of(report: &SweepReport) -> Vec<(String, String)> {
 async fn inventory_sweep_matches_the_simulators_truth() {
     let faults = "web-off=2,unreachable=2,garbage=2,oversized=1,slow=2@200ms,stale-itl=3,foreign-itl=2,update-failed=2,no-itl=2";
     let sim = start_sim(faults, 40).await;
-    let dir = TempDir::new("truth");
-    sim.cluster_file()
-        .save(&dir.join("cluster.toml"))
-        .expect("cluster file");
-    write_inventory(&sim, &dir.join("phones.csv"));
-    seed_archive(&sim, &dir.join("itl-archive"));
+    let dir = sweep_dir(&sim, "truth", true, true);
     let truth = sim.truth();
 
     let json = dir.join("sweep.json");
     let csv = dir.join("sweep.csv");
     let html = dir.join("sweep.html");
-    let out = Itl::new()
-        .args(&[
+    let out = itl(
+        &[
             "sweep",
             "--inventory",
-            dir.join("phones.csv").to_str().expect("utf-8"),
+            &s(&dir.join("phones.csv")),
             "--cluster",
-            dir.join("cluster.toml").to_str().expect("utf-8"),
+            &s(&dir.join("cluster.toml")),
             "--json",
-            json.to_str().expect("utf-8"),
+            &s(&json),
             "--csv",
-            csv.to_str().expect("utf-8"),
+            &s(&csv),
             "--html",
-            html.to_str().expect("utf-8"),
+            &s(&html),
             "--concurrency",
             "16",
             "--timeout",
             "1.5",
             "--connect-timeout",
             "1",
-        ])
-        .timeout(Duration::from_secs(60))
-        .run();
+        ],
+        60,
+    );
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
     let report = SweepReport::load(&json).expect("report");
@@ -127,16 +182,7 @@ async fn inventory_sweep_matches_the_simulators_truth() {
             .is_some_and(|l| l.signature_valid == Some(true))
     }));
     // Every state the faults produce is there.
-    for state in [
-        "ok",
-        "web-disabled",
-        "unreachable",
-        "unparseable",
-        "stale-itl",
-        "foreign-itl",
-        "update-failed",
-        "no-trust-list",
-    ] {
+    for state in READ_FAULT_STATES {
         let state: PhoneState = state.parse().expect("state");
         assert!(
             report.summary.by_state[&state] > 0,
@@ -164,28 +210,9 @@ async fn inventory_sweep_matches_the_simulators_truth() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mixed_mode_ctl_mismatches_match_the_truth() {
-    let sim = start_sim_mode("stale-ctl=2,stale-itl=1,update-failed=1", 12, true).await;
-    let dir = TempDir::new("mixed");
-    sim.cluster_file()
-        .save(&dir.join("cluster.toml"))
-        .expect("cluster file");
-    write_inventory(&sim, &dir.join("phones.csv"));
-    seed_archive(&sim, &dir.join("itl-archive"));
-    let json = dir.join("sweep.json");
-    let out = Itl::new()
-        .args(&[
-            "sweep",
-            "--quiet",
-            "--tftp",
-            "--inventory",
-            dir.join("phones.csv").to_str().expect("utf-8"),
-            "--cluster",
-            dir.join("cluster.toml").to_str().expect("utf-8"),
-            "--json",
-            json.to_str().expect("utf-8"),
-        ])
-        .timeout(Duration::from_secs(60))
-        .run();
+    let sim = start_sim_mixed("stale-ctl=2,stale-itl=1,update-failed=1", 12).await;
+    let dir = sweep_dir(&sim, "mixed", true, true);
+    let (out, json) = inventory_sweep(&dir, &["--tftp"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let report = SweepReport::load(&json).expect("report");
     assert_eq!(states_of(&report), truth_states(&sim, true));
@@ -207,25 +234,8 @@ async fn mixed_mode_ctl_mismatches_match_the_truth() {
 async fn without_history_stale_and_foreign_phones_are_unknown() {
     // The reject twin of the seeded archive: nothing known but what is served now.
     let sim = start_sim("stale-itl=2,foreign-itl=1", 8).await;
-    let dir = TempDir::new("nohistory");
-    sim.cluster_file()
-        .save(&dir.join("cluster.toml"))
-        .expect("cluster file");
-    write_inventory(&sim, &dir.join("phones.csv"));
-    let json = dir.join("sweep.json");
-    let out = Itl::new()
-        .args(&[
-            "sweep",
-            "--quiet",
-            "--inventory",
-            dir.join("phones.csv").to_str().expect("utf-8"),
-            "--cluster",
-            dir.join("cluster.toml").to_str().expect("utf-8"),
-            "--json",
-            json.to_str().expect("utf-8"),
-        ])
-        .timeout(Duration::from_secs(60))
-        .run();
+    let dir = sweep_dir(&sim, "nohistory", true, false);
+    let (out, json) = inventory_sweep(&dir, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(out.stdout.is_empty(), "--quiet prints no tables");
     let report = SweepReport::load(&json).expect("report");
@@ -251,11 +261,8 @@ async fn without_history_stale_and_foreign_phones_are_unknown() {
     );
 
     // `itl diff` of a report with itself: nothing changed, exit 0.
-    let j = json.to_str().expect("utf-8");
-    let same = Itl::new()
-        .args(&["diff", j, j])
-        .timeout(Duration::from_secs(20))
-        .run();
+    let j = &s(&json);
+    let same = itl(&["diff", j, j], 20);
     assert_eq!(same.status.code(), Some(0));
     assert!(text(&same.stdout).contains("changed state: 0\n"));
     // A later report where one ok phone went unreachable: no longer read, but not a
@@ -274,10 +281,7 @@ async fn without_history_stale_and_foreign_phones_are_unknown() {
     later.summary = itl_cucm::sweep::report::Summary::of(&later.phones);
     let after = dir.join("after.json");
     std::fs::write(&after, later.to_json().expect("json")).expect("write");
-    let diffed = Itl::new()
-        .args(&["diff", j, after.to_str().expect("utf-8"), "--json"])
-        .timeout(Duration::from_secs(20))
-        .run();
+    let diffed = itl(&["diff", j, &s(&after), "--json"], 20);
     assert_eq!(diffed.status.code(), Some(0));
     let value: serde_json::Value = serde_json::from_slice(&diffed.stdout).expect("json");
     assert_eq!(value["new_problems"], serde_json::json!([]));
@@ -288,10 +292,7 @@ async fn without_history_stale_and_foreign_phones_are_unknown() {
     later.phones[stale].state = PhoneState::StaleItl;
     later.summary = itl_cucm::sweep::report::Summary::of(&later.phones);
     std::fs::write(&after, later.to_json().expect("json")).expect("write");
-    let changed = Itl::new()
-        .args(&["diff", j, after.to_str().expect("utf-8"), "--json"])
-        .timeout(Duration::from_secs(20))
-        .run();
+    let changed = itl(&["diff", j, &s(&after), "--json"], 20);
     assert_eq!(changed.status.code(), Some(1));
     let value: serde_json::Value = serde_json::from_slice(&changed.stdout).expect("json");
     assert_eq!(
@@ -305,32 +306,21 @@ async fn without_history_stale_and_foreign_phones_are_unknown() {
 fn cluster_mode_needs_a_password_and_reports_discovery_failures() {
     let dir = TempDir::new("cluster");
     let cluster = dir.join("cluster.toml");
-    let sim = SimServe::start(
-        &cluster,
-        PASSWORD,
-        &[
-            "--nodes",
-            "2",
-            "--phones",
-            "4",
-            "--seed",
-            "11",
-            "--key-bits",
-            "1024",
-        ],
-    );
-    let c = cluster.to_str().expect("utf-8");
+    let options = [
+        "--nodes",
+        "2",
+        "--phones",
+        "4",
+        "--seed",
+        "11",
+        "--key-bits",
+        "1024",
+    ];
+    let sim = SimServe::start(&cluster, PASSWORD, &options);
+    let c = &s(&cluster);
     // No password in the environment and no terminal: exit 2, naming the variable.
-    let out = Itl::new()
-        .args(&["sweep", "--cluster", c, "--quiet"])
-        .timeout(Duration::from_secs(30))
-        .run();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("set the environment variable ITL_PASSWORD"),
-        "{}",
-        text(&out.stderr)
-    );
+    let out = itl(&["sweep", "--cluster", c, "--quiet"], 30);
+    assert_exit(&out, 2, "set the environment variable ITL_PASSWORD");
     // A wrong password: the publisher refuses (401), exit 2.
     let out = Itl::new()
         .args(&["sweep", "--cluster", c, "--quiet"])
@@ -352,20 +342,8 @@ fn cluster_mode_needs_a_password_and_reports_discovery_failures() {
     // The right password: the sweep runs when the simulator answers AXL and RisPort, and
     // fails with exit 2 naming the AXL call while it does not.
     let json = dir.join("sweep.json");
-    let out = Itl::new()
-        .args(&[
-            "sweep",
-            "--cluster",
-            c,
-            "--quiet",
-            "--json",
-            json.to_str().expect("utf-8"),
-            "--timeout",
-            "2",
-        ])
-        .env("ITL_PASSWORD", PASSWORD)
-        .run();
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = cluster_sweep(&cluster, &json, &[]);
+    assert_ok(&out);
     let report = SweepReport::load(&json).expect("report");
     assert_eq!(report.phones.len(), 4);
     assert!(report.phones.iter().all(|p| p.state == PhoneState::Ok));
@@ -379,24 +357,10 @@ fn cluster_mode_needs_a_password_and_reports_discovery_failures() {
 async fn cluster_mode_sweep_matches_the_truth() {
     let faults = "web-off=2,powered-off=2,unreachable=1,garbage=1,oversized=1,slow=1@200ms,stale-itl=2,foreign-itl=1,update-failed=1,no-itl=1";
     let sim = start_sim(faults, 30).await;
-    let dir = TempDir::new("cluster-truth");
+    let dir = sweep_dir(&sim, "cluster-truth", false, true);
     let cluster = dir.join("cluster.toml");
-    sim.cluster_file().save(&cluster).expect("cluster file");
-    seed_archive(&sim, &dir.join("itl-archive"));
     let json = dir.join("sweep.json");
-    let out = Itl::new()
-        .args(&[
-            "sweep",
-            "--cluster",
-            cluster.to_str().expect("utf-8"),
-            "--quiet",
-            "--json",
-            json.to_str().expect("utf-8"),
-            "--timeout",
-            "2",
-        ])
-        .env("ITL_PASSWORD", PASSWORD)
-        .run();
+    let out = cluster_sweep(&cluster, &json, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let report = SweepReport::load(&json).expect("report");
     let mut expected = truth_states(&sim, true);
@@ -404,17 +368,8 @@ async fn cluster_mode_sweep_matches_the_truth() {
     let mut got = states_of(&report);
     got.sort();
     assert_eq!(got, expected);
-    for state in [
-        "web-disabled",
-        "unregistered",
-        "unreachable",
-        "unparseable",
-        "stale-itl",
-        "foreign-itl",
-        "update-failed",
-        "no-trust-list",
-        "ok",
-    ] {
+    // Those of an inventory sweep, and powered-off phones RisPort reports unregistered.
+    for state in READ_FAULT_STATES.into_iter().chain(["unregistered"]) {
         assert!(
             got.iter().any(|(_, s)| s == state),
             "no phone in state {state}"
@@ -422,23 +377,11 @@ async fn cluster_mode_sweep_matches_the_truth() {
     }
     // RisPort unpaced (`--risport-rate 0`) and the phones' zone given: the same states.
     let unpaced = dir.join("unpaced.json");
-    let out = Itl::new()
-        .args(&[
-            "sweep",
-            "--cluster",
-            cluster.to_str().expect("utf-8"),
-            "--quiet",
-            "--json",
-            unpaced.to_str().expect("utf-8"),
-            "--timeout",
-            "2",
-            "--risport-rate",
-            "0",
-            "--phone-utc-offset",
-            "+00:00",
-        ])
-        .env("ITL_PASSWORD", PASSWORD)
-        .run();
+    let out = cluster_sweep(
+        &cluster,
+        &unpaced,
+        &["--risport-rate", "0", "--phone-utc-offset", "+00:00"],
+    );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let mut again = states_of(&SweepReport::load(&unpaced).expect("report"));
     again.sort();
@@ -448,19 +391,14 @@ async fn cluster_mode_sweep_matches_the_truth() {
         .args(&[
             "sweep",
             "--cluster",
-            cluster.to_str().expect("utf-8"),
+            &s(&cluster),
             "--phone-utc-offset",
             "+25:00",
         ])
         .env("ITL_PASSWORD", PASSWORD)
         .timeout(Duration::from_secs(20))
         .run();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("is not a UTC offset"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_exit(&out, 2, "is not a UTC offset");
     sim.shutdown().await;
 }
 
@@ -752,43 +690,20 @@ fn bad_inputs_exit_2() {
     let dir = TempDir::new("bad");
     let inv = dir.join("phones.csv");
     std::fs::write(&inv, "name,address\nSEP1,127.0.0.1\n").expect("write");
-    let out = Itl::new()
-        .args(&["sweep", "--inventory", inv.to_str().expect("utf-8")])
-        .timeout(Duration::from_secs(20))
-        .run();
+    let out = itl(&["sweep", "--inventory", &s(&inv)], 20);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stderr).contains("no \"tftp_server\" column"),
         "{}",
         text(&out.stderr)
     );
-    let out = Itl::new()
-        .args(&["sweep"])
-        .timeout(Duration::from_secs(20))
-        .run();
+    let out = itl(&["sweep"], 20);
     assert_eq!(out.status.code(), Some(2));
-    let out = Itl::new()
-        .args(&[
-            "sweep",
-            "--inventory",
-            inv.to_str().expect("utf-8"),
-            "--timeout",
-            "0",
-        ])
-        .timeout(Duration::from_secs(20))
-        .run();
+    let out = itl(&["sweep", "--inventory", &s(&inv), "--timeout", "0"], 20);
     assert_eq!(out.status.code(), Some(2));
     let garbage = dir.join("garbage.json");
     std::fs::write(&garbage, "{\"schema\": 1}").expect("write");
-    let g = garbage.to_str().expect("utf-8");
-    let out = Itl::new()
-        .args(&["diff", g, g])
-        .timeout(Duration::from_secs(20))
-        .run();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("cannot read the earlier report"),
-        "{}",
-        text(&out.stderr)
-    );
+    let g = &s(&garbage);
+    let out = itl(&["diff", g, g], 20);
+    assert_exit(&out, 2, "cannot read the earlier report");
 }

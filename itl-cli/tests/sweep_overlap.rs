@@ -3,6 +3,8 @@
 //! page reads overlap), and phones that do not answer are read again at the end, after every
 //! other phone, with the full timeout.
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -12,15 +14,18 @@ use itl_cucm::secrets::{Credentials, Secret};
 use itl_cucm::session::{ClusterSession, SessionOptions};
 use itl_cucm::soap::pacer::PacerConfig;
 use itl_cucm::sweep::feed::{FeedEvent, PhoneFeed};
-use itl_cucm::sweep::inventory::{self, SoapClients};
+use itl_cucm::sweep::inventory::{self, Discovery, SoapClients};
 use itl_cucm::sweep::report::PhoneRecord;
 use itl_cucm::sweep::{
     Archive, PhoneSource, SweepObserver, SweepOptions, SweepReport, assemble, cancel_pair,
     run_sweep_fed,
 };
+use itl_sim::SimServer;
 use itl_sim::model::Parameter;
-use itl_sim::{Cluster, FaultSpec, ServeOptions, SimOptions, SimServer};
+use itl_wire::cluster_file::ClusterFile;
 use tokio::sync::Notify;
+
+use common::{serve_sim, sim_options};
 
 const PASSWORD: &str = "sweep-overlap-password";
 
@@ -37,18 +42,7 @@ fn was_read(state: PhoneState) -> bool {
 }
 
 async fn start_sim(faults: &str, phones: usize) -> SimServer {
-    let options = SimOptions {
-        nodes: 2,
-        phones,
-        seed: 5,
-        key_bits: 1024,
-        faults: FaultSpec::parse(faults).expect("fault spec"),
-        ..SimOptions::default()
-    };
-    let cluster = Cluster::build(&options).expect("cluster builds");
-    SimServer::start(cluster, ServeOptions::ephemeral("admin", PASSWORD))
-        .await
-        .expect("servers start")
+    serve_sim(&sim_options(5, phones, faults), PASSWORD).await
 }
 
 /// What the observer saw, in order.
@@ -101,6 +95,45 @@ fn session(sim: &SimServer, ris: PacerConfig) -> ClusterSession {
     ClusterSession::new(file, credentials, opts)
 }
 
+/// A session whose RisPort70 requests are not paced.
+fn unpaced_session(sim: &SimServer) -> ClusterSession {
+    let ris = PacerConfig {
+        per_minute: u32::MAX,
+        ..PacerConfig::default()
+    };
+    session(sim, ris)
+}
+
+/// Discovery fed to the runner as it goes (`inspect` sees what AXL listed before the feed
+/// starts), the sweep run with `options` into `recorder`, all within 30 s.
+async fn fed_sweep(
+    clients: &SoapClients,
+    file: &ClusterFile,
+    options: &SweepOptions,
+    recorder: &Recorder,
+    inspect: impl FnOnce(&Discovery),
+) -> SweepReport {
+    tokio::time::timeout(Duration::from_secs(30), async {
+        let (found, feed) = inventory::discover_feed(clients, file.cluster.phone_http_port)
+            .await
+            .expect("AXL");
+        inspect(&found);
+        let plan = assemble(
+            Some(file),
+            PhoneSource::Discovered(found),
+            itl_cucm::fetch::Transport::Http,
+        )
+        .expect("plan");
+        let mut archive = Archive::in_memory();
+        let (_handle, signal) = cancel_pair();
+        run_sweep_fed(plan, feed, &mut archive, options, recorder, signal)
+            .await
+            .expect("sweep")
+    })
+    .await
+    .expect("within 30 s")
+}
+
 fn quick_options() -> SweepOptions {
     let mut o = SweepOptions {
         retry_delay: Duration::from_millis(20),
@@ -137,33 +170,11 @@ async fn page_reads_start_before_discovery_ends() {
     let clients = SoapClients::of(&session).expect("clients");
     let file = sim.cluster_file();
     let recorder = Recorder::default();
-    let report = tokio::time::timeout(Duration::from_secs(30), async {
-        let (found, feed) = inventory::discover_feed(&clients, file.cluster.phone_http_port)
-            .await
-            .expect("AXL");
+    let report = fed_sweep(&clients, &file, &quick_options(), &recorder, |found| {
         assert_eq!(found.phones.len(), 40);
         assert!(found.phones.iter().all(|p| p.registration.is_none()));
-        let plan = assemble(
-            Some(&file),
-            PhoneSource::Discovered(found),
-            itl_cucm::fetch::Transport::Http,
-        )
-        .expect("plan");
-        let mut archive = Archive::in_memory();
-        let (_handle, signal) = cancel_pair();
-        run_sweep_fed(
-            plan,
-            feed,
-            &mut archive,
-            &quick_options(),
-            &recorder,
-            signal,
-        )
-        .await
-        .expect("sweep")
     })
-    .await
-    .expect("within 30 s");
+    .await;
     assert!(report.complete);
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
     assert_eq!(report.phones.len(), 40);
@@ -211,13 +222,7 @@ async fn page_reads_start_before_discovery_ends() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_runner_reads_what_is_known_while_the_feed_is_open() {
     let sim = start_sim("", 20).await;
-    let session = session(
-        &sim,
-        PacerConfig {
-            per_minute: u32::MAX,
-            ..PacerConfig::default()
-        },
-    );
+    let session = unpaced_session(&sim);
     let clients = SoapClients::of(&session).expect("clients");
     let file = sim.cluster_file();
     let full = inventory::discover(&clients, file.cluster.phone_http_port)
@@ -302,13 +307,7 @@ async fn the_runner_reads_what_is_known_while_the_feed_is_open() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unreachable_phones_are_retried_at_the_end_with_the_full_timeout() {
     let sim = start_sim("unreachable=6", 60).await;
-    let session = session(
-        &sim,
-        PacerConfig {
-            per_minute: u32::MAX,
-            ..PacerConfig::default()
-        },
-    );
+    let session = unpaced_session(&sim);
     let clients = SoapClients::of(&session).expect("clients");
     let file = sim.cluster_file();
     let mut options = quick_options();
@@ -317,24 +316,7 @@ async fn unreachable_phones_are_retried_at_the_end_with_the_full_timeout() {
     // Two slots: without the waiting budget the silent phones would hold them.
     options.concurrency = 2;
     let recorder = Recorder::default();
-    let report = tokio::time::timeout(Duration::from_secs(30), async {
-        let (found, feed) = inventory::discover_feed(&clients, file.cluster.phone_http_port)
-            .await
-            .expect("AXL");
-        let plan = assemble(
-            Some(&file),
-            PhoneSource::Discovered(found),
-            itl_cucm::fetch::Transport::Http,
-        )
-        .expect("plan");
-        let mut archive = Archive::in_memory();
-        let (_handle, signal) = cancel_pair();
-        run_sweep_fed(plan, feed, &mut archive, &options, &recorder, signal)
-            .await
-            .expect("sweep")
-    })
-    .await
-    .expect("within 30 s");
+    let report = fed_sweep(&clients, &file, &options, &recorder, |_| {}).await;
     let silent: Vec<String> = sim.handle().read(|c| {
         c.phones()
             .iter()

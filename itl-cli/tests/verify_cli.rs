@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Itl, TempDir, root, s, text};
+use common::{Itl, TempDir, assert_ok, root, s, text};
 
 /// Runs `itl` through the shared harness, with `stdin` when given.
 fn itl(args: &[&str], stdin: Option<&[u8]>) -> std::process::Output {
@@ -45,7 +45,7 @@ fn a_valid_file_exits_0_with_an_ok_verdict_and_its_signer() {
         &["verify", "fixtures/itl-12-sha512.tlv", "--now", STAMP],
         None,
     );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_ok(&out);
     assert_eq!(
         text(&out.stdout),
         "OK  fixtures/itl-12-sha512.tlv  signature valid\n\
@@ -302,7 +302,7 @@ fn a_folder_is_walked_for_tlv_files() {
     scratch.put("a/nested/CTLFile.TLV", &fixture("ctl-mixed-sha256.tlv"));
     scratch.put("a/notes.txt", b"not a trust list");
     let out = itl(&["verify", &scratch.dir(), "--now", STAMP], None);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_ok(&out);
     let stdout = text(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
     let dir = scratch.dir();

@@ -559,13 +559,7 @@ fn itl<'a>(
             LaidRecord::cert(Function::Tvs, cluster, i, CertUnit::Tvs, der)
         });
     }
-    push_capf(cluster, KIND, &mut records)?;
-    Ok(Layout {
-        kind: KIND,
-        records,
-        signer: signer.0,
-        signer_certificate: signer.1,
-    })
+    finish(cluster, KIND, records, signer)
 }
 
 fn ctl<'a>(
@@ -592,20 +586,16 @@ fn ctl<'a>(
             der,
         ));
     }
-    push_capf(cluster, KIND, &mut records)?;
-    Ok(Layout {
-        kind: KIND,
-        records,
-        signer: signer.0,
-        signer_certificate: signer.1,
-    })
+    finish(cluster, KIND, records, signer)
 }
 
-fn push_capf<'a>(
+/// The layout of `kind`: `records`, then every CAPF certificate, signed by `signer`.
+fn finish<'a>(
     cluster: &LayoutCluster<'a>,
     kind: ListKind,
-    records: &mut Vec<LaidRecord<'a>>,
-) -> Result<(), LayoutError> {
+    mut records: Vec<LaidRecord<'a>>,
+    signer: Signer<'a>,
+) -> Result<Layout<'a>, LayoutError> {
     for (i, n) in cluster.nodes.iter().enumerate() {
         if n.roles.capf {
             let der = cert_of(cluster, i, CertUnit::Capf, kind)?;
@@ -618,7 +608,12 @@ fn push_capf<'a>(
             ));
         }
     }
-    Ok(())
+    Ok(Layout {
+        kind,
+        records,
+        signer: signer.0,
+        signer_certificate: signer.1,
+    })
 }
 
 #[cfg(test)]
@@ -674,7 +669,56 @@ mod tests {
     }
 
     fn unit(node: usize, unit: CertUnit) -> Option<CertSource> {
-        Some(CertSource::Unit { node, unit })
+        Some(signer(node, unit))
+    }
+
+    /// The layouts `list` gives for both signer variants: the same records, the normal one
+    /// signed by `normal`, the localkey one by `local`; both returned.
+    fn assert_signers<'a>(
+        list: impl Fn(SignerVariant) -> Layout<'a>,
+        normal: CertSource,
+        local: CertSource,
+    ) -> (Layout<'a>, Layout<'a>) {
+        let (l, localkey) = (list(SignerVariant::Normal), list(SignerVariant::LocalKey));
+        assert_eq!(localkey.records, l.records);
+        assert_eq!(l.signer, normal);
+        assert_eq!(localkey.signer, local);
+        (l, localkey)
+    }
+
+    /// The records of the test cluster's ITL of `node`: the two SAST records `sast`, the node's
+    /// CallManager in `role`, every TVS, CAPF.
+    fn itl_shape(
+        sast: [Option<CertSource>; 2],
+        role: Function,
+        node: usize,
+    ) -> [(Function, Option<CertSource>); 6] {
+        [
+            (Sast, sast[0]),
+            (Sast, sast[1]),
+            (role, unit(node, Cm)),
+            (Function::Tvs, unit(PUB, Tvs)),
+            (Function::Tvs, unit(SUB1, Tvs)),
+            (Function::Capf, unit(PUB, Capf)),
+        ]
+    }
+
+    /// The records of the test cluster's CTL: the two SAST records `sast`, every node's
+    /// CallManager (CCM+TFTP, TFTP for the node without CallManager service), CAPF.
+    fn ctl_shape(sast: [Option<CertSource>; 2]) -> [(Function, Option<CertSource>); 6] {
+        [
+            (Sast, sast[0]),
+            (Sast, sast[1]),
+            (CcmTftp, unit(PUB, Cm)),
+            (CcmTftp, unit(SUB1, Cm)),
+            (Tftp, unit(SUB2, Cm)),
+            (Function::Capf, unit(PUB, Capf)),
+        ]
+    }
+
+    /// The certificate `unit` of node `node` as a signer.
+    fn signer(node: usize, unit: CertUnit) -> CertSource {
+        CertSource::Unit { node, unit }
     }
 
     /// (role, source) of every record.
@@ -695,39 +739,17 @@ mod tests {
         for mode in [NonSecure, Mixed] {
             let role = if mode == Mixed { CcmTftp } else { Tftp };
             let c = cluster(V11_5, mode);
-            let l = itl(&c, SUB1, SignerVariant::Normal);
+            // Localkey: the same records, signed by the other SAST key (the node's own
+            // ITLRecovery).
+            let list = |variant| itl(&c, SUB1, variant);
+            let (l, local) = assert_signers(list, signer(SUB1, Cm), signer(SUB1, Rec));
             assert_eq!(l.kind, ListKind::Itl);
             assert_eq!(
                 shape(&l),
-                [
-                    (Sast, unit(SUB1, Cm)),
-                    (Sast, unit(SUB1, Rec)),
-                    (role, unit(SUB1, Cm)),
-                    (Function::Tvs, unit(PUB, Tvs)),
-                    (Function::Tvs, unit(SUB1, Tvs)),
-                    (Function::Capf, unit(PUB, Capf)),
-                ],
+                itl_shape([unit(SUB1, Cm), unit(SUB1, Rec)], role, SUB1),
                 "{mode}"
             );
-            assert_eq!(
-                l.signer,
-                CertSource::Unit {
-                    node: SUB1,
-                    unit: Cm
-                }
-            );
             assert_eq!(l.signer_certificate, b"sub1/CM");
-            // Localkey: the same records, signed by the other SAST key (the node's own
-            // ITLRecovery).
-            let local = itl(&c, SUB1, SignerVariant::LocalKey);
-            assert_eq!(local.records, l.records);
-            assert_eq!(
-                local.signer,
-                CertSource::Unit {
-                    node: SUB1,
-                    unit: Rec
-                }
-            );
             assert_eq!(local.signer_certificate, b"sub1/REC");
         }
     }
@@ -744,13 +766,7 @@ mod tests {
                 (Tftp, unit(SUB2, Cm))
             ]
         );
-        assert_eq!(
-            l.signer,
-            CertSource::Unit {
-                node: PUB,
-                unit: Rec
-            }
-        );
+        assert_eq!(l.signer, signer(PUB, Rec));
         assert_eq!(l.records[1].dns_name.as_deref(), Some("ucm-pub"));
         assert_eq!(l.records[1].address, Some(Ipv4Addr::new(10, 0, 0, 1)));
     }
@@ -761,34 +777,12 @@ mod tests {
             for mode in [NonSecure, Mixed] {
                 let role = if mode == Mixed { CcmTftp } else { Tftp };
                 let c = cluster(generation, mode);
-                let l = itl(&c, SUB2, SignerVariant::Normal);
+                let list = |variant| itl(&c, SUB2, variant);
+                let (l, local) = assert_signers(list, signer(PUB, Rec), signer(SUB2, Cm));
                 assert_eq!(
                     shape(&l),
-                    [
-                        (Sast, unit(PUB, Rec)),
-                        (Sast, unit(SUB2, Cm)),
-                        (role, unit(SUB2, Cm)),
-                        (Function::Tvs, unit(PUB, Tvs)),
-                        (Function::Tvs, unit(SUB1, Tvs)),
-                        (Function::Capf, unit(PUB, Capf)),
-                    ],
+                    itl_shape([unit(PUB, Rec), unit(SUB2, Cm)], role, SUB2),
                     "{generation} {mode}"
-                );
-                assert_eq!(
-                    l.signer,
-                    CertSource::Unit {
-                        node: PUB,
-                        unit: Rec
-                    }
-                );
-                let local = itl(&c, SUB2, SignerVariant::LocalKey);
-                assert_eq!(local.records, l.records);
-                assert_eq!(
-                    local.signer,
-                    CertSource::Unit {
-                        node: SUB2,
-                        unit: Cm
-                    }
                 );
                 assert_eq!(local.signer_certificate, b"sub2/CM");
             }
@@ -871,69 +865,22 @@ mod tests {
     #[test]
     fn ctl_11_5_is_signed_by_the_publishers_callmanager() {
         let c = cluster(V11_5, Mixed);
-        let l = ctl(&c, SignerVariant::Normal);
+        let list = |variant| ctl(&c, variant);
+        let (l, _) = assert_signers(list, signer(PUB, Cm), signer(PUB, Rec));
         assert_eq!(l.kind, ListKind::Ctl);
-        assert_eq!(
-            shape(&l),
-            [
-                (Sast, unit(PUB, Cm)),
-                (Sast, unit(PUB, Rec)),
-                (CcmTftp, unit(PUB, Cm)),
-                (CcmTftp, unit(SUB1, Cm)),
-                (Tftp, unit(SUB2, Cm)),
-                (Function::Capf, unit(PUB, Capf)),
-            ]
-        );
-        assert_eq!(
-            l.signer,
-            CertSource::Unit {
-                node: PUB,
-                unit: Cm
-            }
-        );
-        let local = ctl(&c, SignerVariant::LocalKey);
-        assert_eq!(local.records, l.records);
-        assert_eq!(
-            local.signer,
-            CertSource::Unit {
-                node: PUB,
-                unit: Rec
-            }
-        );
+        assert_eq!(shape(&l), ctl_shape([unit(PUB, Cm), unit(PUB, Rec)]));
     }
 
     #[test]
     fn ctl_12_and_14_are_signed_by_itlrecovery_and_carry_no_tvs() {
         for generation in [V12, V14] {
             let c = cluster(generation, Mixed);
-            let l = ctl(&c, SignerVariant::Normal);
+            let list = |variant| ctl(&c, variant);
+            let (l, _) = assert_signers(list, signer(PUB, Rec), signer(PUB, Cm));
             assert_eq!(
                 shape(&l),
-                [
-                    (Sast, unit(PUB, Rec)),
-                    (Sast, unit(PUB, Cm)),
-                    (CcmTftp, unit(PUB, Cm)),
-                    (CcmTftp, unit(SUB1, Cm)),
-                    (Tftp, unit(SUB2, Cm)),
-                    (Function::Capf, unit(PUB, Capf)),
-                ],
+                ctl_shape([unit(PUB, Rec), unit(PUB, Cm)]),
                 "{generation}"
-            );
-            assert_eq!(
-                l.signer,
-                CertSource::Unit {
-                    node: PUB,
-                    unit: Rec
-                }
-            );
-            let local = ctl(&c, SignerVariant::LocalKey);
-            assert_eq!(local.records, l.records);
-            assert_eq!(
-                local.signer,
-                CertSource::Unit {
-                    node: PUB,
-                    unit: Cm
-                }
             );
         }
     }

@@ -92,6 +92,17 @@ pub(crate) fn parse_record<'a>(
 ) -> Result<Record<'a>, ParseError> {
     let part = Part::Record(index.min(u16::MAX as usize) as u16);
     let file_end = walker.input.len();
+    let bad_start = |found_tag, found_length| {
+        ParseError::new(
+            pos,
+            part,
+            Some(found_tag),
+            ParseErrorKind::BadRecordStart {
+                found_tag,
+                found_length,
+            },
+        )
+    };
     let (tag, value) = match walker.read(pos, file_end, Bound::File, part) {
         Ok(found) => found,
         Err(ParseError {
@@ -99,31 +110,13 @@ pub(crate) fn parse_record<'a>(
             tag: Some(tag),
             ..
         }) if tag != t::RECORD_LENGTH || length != 2 => {
-            return Err(ParseError::new(
-                pos,
-                part,
-                Some(tag),
-                ParseErrorKind::BadRecordStart {
-                    found_tag: tag,
-                    found_length: length,
-                },
-            ));
+            return Err(bad_start(tag, length));
         }
         Err(e) => return Err(e),
     };
     let length = match (tag, u16_value(value)) {
         (t::RECORD_LENGTH, Some(length)) => length,
-        _ => {
-            return Err(ParseError::new(
-                pos,
-                part,
-                Some(tag),
-                ParseErrorKind::BadRecordStart {
-                    found_tag: tag,
-                    found_length: value.len() as u16,
-                },
-            ));
-        }
+        _ => return Err(bad_start(tag, value.len() as u16)),
     };
     if length < 5 {
         return Err(ParseError::new(

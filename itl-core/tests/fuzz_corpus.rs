@@ -12,15 +12,13 @@ mod itl_parse;
 #[path = "../../fuzz/checks/plan_file.rs"]
 mod plan_file;
 
-fn corpus(target: &str) -> Vec<(std::path::PathBuf, Vec<u8>)> {
-    itl_testkit::fuzz_corpus(target)
-}
+use itl_testkit::replay_corpus as replay;
 
 #[test]
 fn replay_corpus() {
     let mut count = 0;
     let mut parsed = 0;
-    for (_, bytes) in corpus("parse") {
+    for (_, bytes) in itl_testkit::fuzz_corpus("parse") {
         if let Ok(list) = TrustList::parse(&bytes) {
             assert_eq!(list.to_bytes(), bytes);
             let _ = render::render(&list, &render::RenderOptions::default());
@@ -36,28 +34,18 @@ fn replay_corpus() {
 
 #[test]
 fn replay_itl_parse_corpus() {
-    let inputs = corpus("itl_parse");
-    let mut parsed = 0;
-    for (path, bytes) in &inputs {
-        eprintln!("{}", path.display());
-        itl_parse::check(bytes);
-        parsed += usize::from(TrustList::parse(bytes).is_ok());
-    }
-    assert!(inputs.len() >= 20, "corpus has {} inputs", inputs.len());
-    assert!(parsed >= 5, "{parsed} of {} parse", inputs.len());
+    let (n, parsed) = replay("itl_parse", itl_parse::check, |bytes| {
+        TrustList::parse(bytes).is_ok()
+    });
+    assert!(n >= 20, "corpus has {n} inputs");
+    assert!(parsed >= 5, "{parsed} of {n} parse");
 }
 
 #[test]
 fn replay_plan_file_corpus() {
-    let inputs = corpus("plan_file");
-    let mut parsed = 0;
-    for (path, bytes) in &inputs {
-        eprintln!("{}", path.display());
-        plan_file::check(bytes);
-        parsed += usize::from(
-            std::str::from_utf8(bytes).is_ok_and(|t| itl_core::plan::Plan::parse(t).is_ok()),
-        );
-    }
-    assert!(inputs.len() >= 10, "corpus has {} inputs", inputs.len());
-    assert!(parsed >= 3, "{parsed} of {} parse", inputs.len());
+    let (n, parsed) = replay("plan_file", plan_file::check, |bytes| {
+        std::str::from_utf8(bytes).is_ok_and(|t| itl_core::plan::Plan::parse(t).is_ok())
+    });
+    assert!(n >= 10, "corpus has {n} inputs");
+    assert!(parsed >= 3, "{parsed} of {n} parse");
 }

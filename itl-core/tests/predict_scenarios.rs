@@ -73,6 +73,19 @@ fn phone(c: &Cluster, name: &str, tftp: usize, group: &[usize], on: bool) -> Pho
     }
 }
 
+/// Phone "a" on the publisher's TFTP node, its CallManager group the publisher alone.
+fn one(c: &Cluster) -> [PhoneInput; 1] {
+    [phone(c, "a", PUB, &[PUB], true)]
+}
+
+/// The detail of phone `phone`'s verdict at step `step`.
+fn detail(p: &Prediction, phone: usize, step: usize) -> &str {
+    p.phones[phone].steps[step]
+        .detail
+        .as_deref()
+        .expect("a detail")
+}
+
 fn run(c: &Cluster, phones: &[PhoneInput], plan: &str) -> Prediction {
     let plan = Plan::parse(plan).unwrap();
     predict(&model(c, false), phones, &plan, &PredictOptions::at(NOW)).unwrap()
@@ -101,7 +114,7 @@ fn s2_11_5_callmanager_alone_is_accepted_through_tvs() {
         "regen CallManager @ucm-pub\nrestart TFTP @ucm-pub\nreset phones\n",
     );
     assert_eq!(verdicts(&p, 0), [Unaffected, Unaffected, AcceptViaTvs]);
-    let detail = p.phones[0].steps[2].detail.as_deref().unwrap();
+    let detail = detail(&p, 0, 2);
     assert!(detail.starts_with("ITL ACCEPT_TVS via ucm-pub"), "{detail}");
     // The other TFTP node's ITL did not change.
     assert_eq!(verdicts(&p, 1), [Unaffected, Unaffected, Unaffected]);
@@ -131,36 +144,111 @@ fn s3_11_5_callmanager_and_tvs_together_are_rejected_cluster_wide() {
     }
     assert_eq!(p.steps[4].rejected, ["a", "b"]);
     assert_eq!(p.final_rejected, ["a", "b"]);
-    let detail = p.phones[0].steps[4].detail.as_deref().unwrap();
+    let detail = detail(&p, 0, 4);
     assert!(detail.contains("ITL REJECT"), "{detail}");
 }
 
-#[test]
-fn s3_without_the_tvs_restart_the_old_tvs_still_vouches() {
-    // TVS presents its new certificate only after it restarts (12.5 and earlier).
-    let c = Cluster::new(Version::V11_5, false);
-    let phones = [phone(&c, "a", PUB, &[PUB], true)];
-    let p = run(
-        &c,
-        &phones,
-        "regen CallManager @all\nregen TVS @all\nrestart TFTP @all\nreset phones\n",
-    );
-    assert_eq!(verdicts(&p, 0)[3], AcceptViaTvs);
+/// A row of the scenario table that one phone on the publisher's TFTP node shows alone.
+struct OnePhone {
+    /// The scenario, for failure messages.
+    scenario: &'static str,
+    version: Version,
+    mixed: bool,
+    /// The phone's CallManager group.
+    group: &'static [usize],
+    plan: &'static str,
+    /// The phone's verdict at every step.
+    verdicts: &'static [Verdict],
+    /// Its final verdict, where the row says.
+    final_verdict: Option<Verdict>,
 }
 
+const ONE_PHONE: [OnePhone; 8] = [
+    OnePhone {
+        // TVS presents its new certificate only after it restarts (12.5 and earlier).
+        scenario: "S3 without the TVS restart: the old TVS still vouches",
+        version: Version::V11_5,
+        mixed: false,
+        group: &[PUB],
+        plan: "regen CallManager @all\nregen TVS @all\nrestart TFTP @all\nreset phones\n",
+        verdicts: &[Unaffected, Unaffected, Unaffected, AcceptViaTvs],
+        final_verdict: None,
+    },
+    OnePhone {
+        scenario: "S5: 11.5, TVS alone is accepted",
+        version: Version::V11_5,
+        mixed: false,
+        group: &[PUB],
+        plan: "regen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\n",
+        verdicts: &[Unaffected, Unaffected, Unaffected, Accept],
+        final_verdict: None,
+    },
+    OnePhone {
+        scenario: "S10: 12, mixed, CallManager with a CTL update is accepted",
+        version: Version::V12,
+        mixed: true,
+        group: &[PUB],
+        plan: "regen CallManager @all\nctl update\nrestart TFTP @all\nreset phones\n",
+        verdicts: &[Unaffected, Unaffected, Unaffected, Accept],
+        final_verdict: Some(Unaffected),
+    },
+    OnePhone {
+        scenario: "S11: 12, CallManager alone is accepted",
+        version: Version::V12,
+        mixed: false,
+        group: &[PUB],
+        plan: "regen CallManager @ucm-pub\nrestart TFTP @ucm-pub\nreset phones\n",
+        verdicts: &[Unaffected, Unaffected, Accept],
+        final_verdict: None,
+    },
+    OnePhone {
+        scenario: "S12: 12, ITLRecovery and TVS together are rejected",
+        version: Version::V12,
+        mixed: false,
+        group: &[PUB, SUB],
+        plan: "regen ITLRecovery\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\n",
+        verdicts: &[Unaffected, Unaffected, Unaffected, Unaffected, Reject],
+        final_verdict: Some(Reject),
+    },
+    OnePhone {
+        scenario: "§3: 12, CallManager and TVS together are accepted",
+        version: Version::V12,
+        mixed: false,
+        group: &[PUB],
+        plan: "regen CallManager @all\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\n",
+        verdicts: &[Unaffected, Unaffected, Unaffected, Unaffected, Accept],
+        final_verdict: None,
+    },
+    OnePhone {
+        scenario: "§3: 12, ITLRecovery alone goes through TVS",
+        version: Version::V12,
+        mixed: false,
+        group: &[PUB],
+        plan: "regen ITLRecovery\nrestart TFTP @all\nreset phones\n",
+        verdicts: &[Unaffected, Unaffected, AcceptViaTvs],
+        final_verdict: None,
+    },
+    OnePhone {
+        scenario: "§3: 11.5, CallManager with ITLRecovery is as CallManager alone",
+        version: Version::V11_5,
+        mixed: false,
+        group: &[PUB],
+        plan: "regen CallManager @ucm-pub\nregen ITLRecovery @ucm-pub\nrestart TFTP @all\nreset phones\n",
+        verdicts: &[Unaffected, Unaffected, Unaffected, AcceptViaTvs],
+        final_verdict: None,
+    },
+];
+
 #[test]
-fn s5_11_5_tvs_alone_is_accepted() {
-    let c = Cluster::new(Version::V11_5, false);
-    let phones = [phone(&c, "a", PUB, &[PUB], true)];
-    let p = run(
-        &c,
-        &phones,
-        "regen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\n",
-    );
-    assert_eq!(
-        verdicts(&p, 0),
-        [Unaffected, Unaffected, Unaffected, Accept]
-    );
+fn rows_one_phone_shows_alone() {
+    for row in &ONE_PHONE {
+        let c = Cluster::new(row.version, row.mixed);
+        let p = run(&c, &[phone(&c, "a", PUB, row.group, true)], row.plan);
+        assert_eq!(verdicts(&p, 0), row.verdicts, "{}", row.scenario);
+        if let Some(want) = row.final_verdict {
+            assert_eq!(fin(&p, 0), want, "{}", row.scenario);
+        }
+    }
 }
 
 #[test]
@@ -197,11 +285,9 @@ fn s8_11_5_one_usable_tvs_in_the_group_suffices() {
     );
     assert_eq!(verdicts(&p, 0)[4], AcceptViaTvs);
     assert!(
-        p.phones[0].steps[4]
-            .detail
-            .as_deref()
-            .unwrap()
-            .contains("via ucm-pub")
+        detail(&p, 0, 4).contains("via ucm-pub"),
+        "{}",
+        detail(&p, 0, 4)
     );
     // A phone whose group has only the changed TVS is rejected.
     assert_eq!(verdicts(&p, 1)[4], Reject);
@@ -210,57 +296,19 @@ fn s8_11_5_one_usable_tvs_in_the_group_suffices() {
 #[test]
 fn s9_11_5_mixed_callmanager_without_ctl_update_loses_its_itl() {
     let c = Cluster::new(Version::V11_5, true);
-    let phones = [phone(&c, "a", PUB, &[PUB], true)];
+    let phones = one(&c);
     let p = run(
         &c,
         &phones,
         "regen CallManager @all\nrestart TFTP @all\nreset phones\n",
     );
     assert_eq!(verdicts(&p, 0)[2], Reject);
-    let detail = p.phones[0].steps[2].detail.as_deref().unwrap();
+    let detail = detail(&p, 0, 2);
     assert!(
         detail.starts_with("ITL REJECT_NO_ITL"),
         "the CTL did not change: {detail}"
     );
     assert!(detail.contains("| config REJECT"), "{detail}");
-}
-
-#[test]
-fn s10_12_mixed_callmanager_with_ctl_update_is_accepted() {
-    let c = Cluster::new(Version::V12, true);
-    let phones = [phone(&c, "a", PUB, &[PUB], true)];
-    let p = run(
-        &c,
-        &phones,
-        "regen CallManager @all\nctl update\nrestart TFTP @all\nreset phones\n",
-    );
-    assert_eq!(verdicts(&p, 0)[3], Accept);
-    assert_eq!(fin(&p, 0), Unaffected);
-}
-
-#[test]
-fn s11_12_callmanager_alone_is_accepted() {
-    let c = Cluster::new(Version::V12, false);
-    let phones = [phone(&c, "a", PUB, &[PUB], true)];
-    let p = run(
-        &c,
-        &phones,
-        "regen CallManager @ucm-pub\nrestart TFTP @ucm-pub\nreset phones\n",
-    );
-    assert_eq!(verdicts(&p, 0)[2], Accept);
-}
-
-#[test]
-fn s12_12_itlrecovery_and_tvs_together_are_rejected() {
-    let c = Cluster::new(Version::V12, false);
-    let phones = [phone(&c, "a", PUB, &[PUB, SUB], true)];
-    let p = run(
-        &c,
-        &phones,
-        "regen ITLRecovery\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\n",
-    );
-    assert_eq!(verdicts(&p, 0)[4], Reject);
-    assert_eq!(fin(&p, 0), Reject);
 }
 
 #[test]
@@ -296,39 +344,9 @@ fn s24_11_5_the_correct_procedure_is_accepted_twice() {
 }
 
 #[test]
-fn section3_rows_12_callmanager_and_tvs_together_accept_and_itlrecovery_alone_goes_through_tvs() {
-    let c = Cluster::new(Version::V12, false);
-    let phones = [phone(&c, "a", PUB, &[PUB], true)];
-    let together = run(
-        &c,
-        &phones,
-        "regen CallManager @all\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\n",
-    );
-    assert_eq!(verdicts(&together, 0)[4], Accept);
-    let recovery = run(
-        &c,
-        &phones,
-        "regen ITLRecovery\nrestart TFTP @all\nreset phones\n",
-    );
-    assert_eq!(verdicts(&recovery, 0)[2], AcceptViaTvs);
-}
-
-#[test]
-fn section3_rows_11_5_callmanager_with_itlrecovery_is_as_callmanager_alone() {
-    let c = Cluster::new(Version::V11_5, false);
-    let phones = [phone(&c, "a", PUB, &[PUB], true)];
-    let p = run(
-        &c,
-        &phones,
-        "regen CallManager @ucm-pub\nregen ITLRecovery @ucm-pub\nrestart TFTP @all\nreset phones\n",
-    );
-    assert_eq!(verdicts(&p, 0)[3], AcceptViaTvs);
-}
-
-#[test]
 fn tomcat_and_ipsec_change_no_trust_list() {
     let c = Cluster::new(Version::V12, false);
-    let phones = [phone(&c, "a", PUB, &[PUB], true)];
+    let phones = one(&c);
     let p = run(
         &c,
         &phones,
@@ -344,7 +362,7 @@ fn tomcat_and_ipsec_change_no_trust_list() {
 #[test]
 fn automatic_phone_interaction_on_14_resets_phones_at_the_regeneration() {
     let c = Cluster::new(Version::V14, false);
-    let phones = [phone(&c, "a", PUB, &[PUB], true)];
+    let phones = one(&c);
     let plan = Plan::parse("regen TVS @ucm-pub\nwait registered\n").unwrap();
     let p = predict(&model(&c, true), &phones, &plan, &PredictOptions::at(NOW)).unwrap();
     assert_eq!(verdicts(&p, 0), [Accept, Unaffected]);
@@ -371,7 +389,7 @@ fn unknown_phones_stay_unknown_and_steps_that_do_not_fit_are_errors() {
     );
     assert_eq!(p.phones[0].steps[2].verdict, Verdict::Unknown);
     assert_eq!(fin(&p, 0), Verdict::Unknown);
-    let phones = [phone(&c, "a", PUB, &[PUB], true)];
+    let phones = one(&c);
     let m = model(&c, false);
     let err = |plan: &str| {
         predict(
@@ -466,7 +484,7 @@ fn s15_a_phone_off_during_the_bridge_needs_tvs() {
 #[test]
 fn ctl_reset_localkey_bridges_itlrecovery_in_mixed_mode() {
     let c = Cluster::new(Version::V12, true);
-    let phones = [phone(&c, "a", PUB, &[PUB], true)];
+    let phones = one(&c);
     let plan = "regen ITLRecovery\nctl reset localkey\nreset phones\nwait registered\nctl update\nrestart TFTP @all\nreset phones\nwait registered\n";
     let p = run(&c, &phones, plan);
     assert_eq!(verdicts(&p, 0)[2], Accept);
@@ -500,7 +518,7 @@ fn a_certificate_no_served_list_carries_changes_nothing_phones_see() {
     m.nodes[SUB].tftp = false;
     m.nodes[SUB].itl = None;
     m.nodes[SUB].certs.remove(&CertUnit::CallManager);
-    let phones = [phone(&c, "a", PUB, &[PUB], true)];
+    let phones = one(&c);
     let plan =
         Plan::parse("regen CallManager @ucm-sub1\nrestart TFTP @all\nreset phones\n").unwrap();
     let p = predict(&m, &phones, &plan, &PredictOptions::at(NOW)).unwrap();

@@ -62,16 +62,18 @@ BYTEPOS TAG             LENGTH  VALUE
 This etoken was used to sign the CTL file.
 ";
 
-#[test]
-fn show_ctl_layout() {
+/// `show ctl` of the sample, with its `modified` line and verification result.
+fn rendered(modified: Option<String>, verified: Option<bool>) -> String {
     let bytes = sample();
     let list = TrustList::parse(&bytes).unwrap();
-    let text = render(
-        &list,
-        &RenderOptions {
-            modified: Some(UnixTime::from_secs(1430968247).to_cli_date()),
-            verified: Some(true),
-        },
+    render(&list, &RenderOptions { modified, verified })
+}
+
+#[test]
+fn show_ctl_layout() {
+    let text = rendered(
+        Some(UnixTime::from_secs(1430968247).to_cli_date()),
+        Some(true),
     );
     assert!(text.starts_with(EXPECTED_HEAD), "{text}");
     assert!(text.contains(EXPECTED_RECORD_1), "{text}");
@@ -87,15 +89,7 @@ fn show_ctl_layout() {
 
 #[test]
 fn failed_verification_says_so_and_no_modified_line_when_unknown() {
-    let bytes = sample();
-    let list = TrustList::parse(&bytes).unwrap();
-    let text = render(
-        &list,
-        &RenderOptions {
-            modified: None,
-            verified: Some(false),
-        },
-    );
+    let text = rendered(None, Some(false));
     assert!(!text.contains("last modified"));
     assert!(text.ends_with("The CTL file could not be verified.\n"));
     assert!(!text.contains("verified successfully"));

@@ -8,10 +8,18 @@ mod common;
 
 use common::{Cluster, HOUR, NOW, PUB, Phone, ResetOptions, SUB, Version, fixture, fixtures};
 use itl_core::trust::{
-    Capabilities, DownloadContext, FileHash, Held, MemoryArchive, OutcomeKind, PhoneTrust, Reason,
-    StatusMessage, TVS_CACHE_SECONDS, TrustCache, download,
+    Capabilities, DownloadContext, FileHash, Held, MemoryArchive, Outcome, OutcomeKind, PhoneTrust,
+    Reason, StatusMessage, TVS_CACHE_SECONDS, TrustCache, download,
 };
 use itl_core::{Function, ListKind};
+
+/// Asserts that an outcome gives a reason matching the pattern.
+macro_rules! assert_reason {
+    ($outcome:expr, $($reason:tt)+) => {{
+        let outcome = &$outcome;
+        assert!(outcome.has_reason(|r| matches!(r, $($reason)+)), "{outcome}");
+    }};
+}
 
 fn messages(r: &itl_core::trust::DownloadResult) -> Vec<String> {
     r.messages.iter().map(|m| m.to_string()).collect()
@@ -34,6 +42,26 @@ fn unreachable(node: &str) -> impl Fn(&Reason) -> bool + '_ {
 
 fn signer_not_in_itl(r: &Reason) -> bool {
     matches!(r, Reason::SignerNotInItl { .. })
+}
+
+/// A cache, a cluster of `version` and a phone booted on it (ITL v1 from the publisher).
+fn booted(version: Version, mixed: bool) -> (TrustCache, Cluster, Phone) {
+    let cache = TrustCache::new();
+    let cluster = Cluster::new(version, mixed);
+    let phone = Phone::booted(&cluster, &cache);
+    (cache, cluster, phone)
+}
+
+/// The S3 reasons: the new signer is not in the phone's ITL and both TVS certificates
+/// changed since it.
+#[track_caller]
+fn assert_unknown_signer_and_both_tvs_changed(outcome: &Outcome) {
+    assert!(outcome.has_reason(signer_not_in_itl), "{outcome}");
+    assert!(outcome.has_reason(tvs_cert_changed("ucm-pub")), "{outcome}");
+    assert!(
+        outcome.has_reason(tvs_cert_changed("ucm-sub1")),
+        "{outcome}"
+    );
 }
 
 #[test]
@@ -70,14 +98,12 @@ fn s01_first_boot_leap_of_faith() {
 
 #[test]
 fn s02_115_callmanager_regen_accept_tvs_and_cache_24h() {
-    let cache = TrustCache::new();
-    let mut cluster = Cluster::new(Version::V11_5, false);
-    let mut phone = Phone::booted(&cluster, &cache);
+    let (cache, mut cluster, mut phone) = booted(Version::V11_5, false);
     cluster.regen_callmanager(PUB);
     let r = phone.reset(&cluster, &cache, NOW);
     assert_eq!(via(&r.itl.kind), "ucm-pub", "{}", r.itl);
     assert!(r.itl.has_reason(signer_not_in_itl));
-    assert!(r.itl.has_reason(|r| matches!(r, Reason::TvsVouched { .. })));
+    assert_reason!(r.itl, Reason::TvsVouched { .. });
     assert_eq!(
         messages(&r),
         [
@@ -96,19 +122,13 @@ fn s02_115_callmanager_regen_accept_tvs_and_cache_24h() {
 
 #[test]
 fn s03_115_callmanager_and_tvs_together_reject_cluster_wide() {
-    let cache = TrustCache::new();
-    let mut cluster = Cluster::new(Version::V11_5, false);
-    let mut phone = Phone::booted(&cluster, &cache);
+    let (cache, mut cluster, mut phone) = booted(Version::V11_5, false);
     let v1 = phone.trust.clone();
-    cluster.regen_callmanager(PUB);
-    cluster.regen_callmanager(SUB);
-    cluster.regen_tvs(PUB);
-    cluster.regen_tvs(SUB);
+    cluster.regen_callmanager_all();
+    cluster.regen_tvs_all();
     let r = phone.reset(&cluster, &cache, NOW);
     assert_eq!(r.itl.kind, OutcomeKind::Reject, "{}", r.itl);
-    assert!(r.itl.has_reason(signer_not_in_itl));
-    assert!(r.itl.has_reason(tvs_cert_changed("ucm-pub")));
-    assert!(r.itl.has_reason(tvs_cert_changed("ucm-sub1")));
+    assert_unknown_signer_and_both_tvs_changed(&r.itl);
     let text = r.itl.to_string();
     assert!(
         text.starts_with("REJECT: signer CN=ucm-pub.example.org;OU=UC;O=Example Health;L=Durham;ST=NC;C=US (serial "),
@@ -140,9 +160,7 @@ fn s03_115_callmanager_and_tvs_together_reject_cluster_wide() {
 
 #[test]
 fn s04_115_callmanager_regen_tvs_down_reject_until_tvs_returns() {
-    let cache = TrustCache::new();
-    let mut cluster = Cluster::new(Version::V11_5, false);
-    let mut phone = Phone::booted(&cluster, &cache);
+    let (cache, mut cluster, mut phone) = booted(Version::V11_5, false);
     cluster.regen_callmanager(PUB);
     for node in &mut cluster.nodes {
         node.tvs_up = false;
@@ -162,20 +180,17 @@ fn s04_115_callmanager_regen_tvs_down_reject_until_tvs_returns() {
 
 #[test]
 fn s05_115_tvs_regen_only_accept() {
-    let cache = TrustCache::new();
-    let mut cluster = Cluster::new(Version::V11_5, false);
-    let mut phone = Phone::booted(&cluster, &cache);
-    cluster.regen_tvs(PUB);
-    cluster.regen_tvs(SUB);
+    let (cache, mut cluster, mut phone) = booted(Version::V11_5, false);
+    cluster.regen_tvs_all();
     let r = phone.reset(&cluster, &cache, NOW);
     assert_eq!(r.itl.kind, OutcomeKind::Accept, "{}", r.itl);
-    assert!(r.itl.has_reason(|r| matches!(
-        r,
+    assert_reason!(
+        r.itl,
         Reason::SignerInItl {
             role: Function::Sast,
             ..
         }
-    )));
+    );
     // The new TVS certificates are now trusted: a later CallManager change goes through TVS.
     cluster.regen_callmanager(PUB);
     let r = phone.reset(&cluster, &cache, NOW + 2 * HOUR);
@@ -189,8 +204,7 @@ fn s06_115_missed_callmanager_step_then_tvs_step_reject() {
     let mut online = Phone::booted(&cluster, &cache);
     let mut off = Phone::booted(&cluster, &cache);
     // Step 1: CallManager; the other phones accept v2, this one is off.
-    cluster.regen_callmanager(PUB);
-    cluster.regen_callmanager(SUB);
+    cluster.regen_callmanager_all();
     assert!(matches!(
         online.reset(&cluster, &cache, NOW).itl.kind,
         OutcomeKind::AcceptTvs { .. }
@@ -201,17 +215,14 @@ fn s06_115_missed_callmanager_step_then_tvs_step_reject() {
     assert_eq!(missed.itl.reasons, [Reason::NotDownloaded]);
     assert_eq!(missed.trust, off.trust);
     // Step 2: TVS; the phone powers on afterwards with stale v1.
-    cluster.regen_tvs(PUB);
-    cluster.regen_tvs(SUB);
+    cluster.regen_tvs_all();
     assert_eq!(
         online.reset(&cluster, &cache, NOW + 2 * HOUR).itl.kind,
         OutcomeKind::Accept
     );
     let r = off.reset(&cluster, &cache, NOW + 3 * HOUR);
     assert_eq!(r.itl.kind, OutcomeKind::Reject, "{}", r.itl);
-    assert!(r.itl.has_reason(signer_not_in_itl));
-    assert!(r.itl.has_reason(tvs_cert_changed("ucm-pub")));
-    assert!(r.itl.has_reason(tvs_cert_changed("ucm-sub1")));
+    assert_unknown_signer_and_both_tvs_changed(&r.itl);
 }
 
 #[test]
@@ -248,20 +259,14 @@ fn s08_115_callmanager_on_a_and_tvs_on_b_accept_tvs_via_a() {
 
 #[test]
 fn s09_115_mixed_callmanager_regen_without_ctl_update_reject_no_itl() {
-    let cache = TrustCache::new();
-    let mut cluster = Cluster::new(Version::V11_5, true);
-    let mut phone = Phone::booted(&cluster, &cache);
-    cluster.regen_callmanager(PUB);
-    cluster.regen_callmanager(SUB);
+    let (cache, mut cluster, mut phone) = booted(Version::V11_5, true);
+    cluster.regen_callmanager_all();
     // CTL not updated: the served CTL is still c1.
     let r = phone.reset(&cluster, &cache, NOW);
     assert_eq!(r.ctl.kind, OutcomeKind::NoChange, "{}", r.ctl);
     assert_eq!(r.itl.kind, OutcomeKind::RejectNoItl, "{}", r.itl);
-    assert!(
-        r.itl
-            .has_reason(|r| matches!(r, Reason::SignerNotInCtl { .. }))
-    );
-    assert!(r.itl.has_reason(|r| matches!(r, Reason::TvsNotUsedWithCtl)));
+    assert_reason!(r.itl, Reason::SignerNotInCtl { .. });
+    assert_reason!(r.itl, Reason::TvsNotUsedWithCtl);
     assert_eq!(phone.trust.itl, Held::NotInstalled, "ITL \"Not Installed\"");
     assert!(matches!(phone.trust.ctl, Held::File(_)), "CTL kept");
     // Still not installed at the next reset while the CTL is stale.
@@ -273,31 +278,25 @@ fn s09_115_mixed_callmanager_regen_without_ctl_update_reject_no_itl() {
     cluster.ctl_update();
     let r = phone.reset(&cluster, &cache, NOW + 2 * HOUR);
     assert_eq!(r.ctl.kind, OutcomeKind::Reject, "{}", r.ctl);
-    assert!(r.ctl.has_reason(|r| matches!(r, Reason::NoTvsRecords)));
+    assert_reason!(r.ctl, Reason::NoTvsRecords);
 }
 
 #[test]
 fn s10_12_mixed_callmanager_regen_with_ctl_update_accept() {
-    let cache = TrustCache::new();
-    let mut cluster = Cluster::new(Version::V12, true);
-    let mut phone = Phone::booted(&cluster, &cache);
-    cluster.regen_callmanager(PUB);
-    cluster.regen_callmanager(SUB);
+    let (cache, mut cluster, mut phone) = booted(Version::V12, true);
+    cluster.regen_callmanager_all();
     cluster.ctl_update();
     let r = phone.reset(&cluster, &cache, NOW);
     assert_eq!(r.ctl.kind, OutcomeKind::Accept, "{}", r.ctl);
-    assert!(r.ctl.has_reason(|r| matches!(
-        r,
+    assert_reason!(
+        r.ctl,
         Reason::SignerInCtl {
             role: Function::Sast,
             ..
         }
-    )));
-    assert_eq!(r.itl.kind, OutcomeKind::Accept, "{}", r.itl);
-    assert!(
-        r.itl
-            .has_reason(|r| matches!(r, Reason::SignerInCtl { .. }))
     );
+    assert_eq!(r.itl.kind, OutcomeKind::Accept, "{}", r.itl);
+    assert_reason!(r.itl, Reason::SignerInCtl { .. });
     assert_eq!(
         messages(&r),
         ["Trust List updated", "CTL and ITL installed"]
@@ -311,9 +310,7 @@ fn s10_12_mixed_callmanager_regen_with_ctl_update_accept() {
 
 #[test]
 fn s11_12_callmanager_regen_only_accept() {
-    let cache = TrustCache::new();
-    let mut cluster = Cluster::new(Version::V12, false);
-    let mut phone = Phone::booted(&cluster, &cache);
+    let (cache, mut cluster, mut phone) = booted(Version::V12, false);
     cluster.regen_callmanager(PUB);
     // Before the reset the new CallManager is unknown to the phone's ITL: config via TVS.
     assert!(matches!(
@@ -325,40 +322,31 @@ fn s11_12_callmanager_regen_only_accept() {
     // The new CallManager arrives for configs (TFTP record).
     let config = phone.config(&cluster, &cache, NOW);
     assert_eq!(config.kind, OutcomeKind::Accept, "{config}");
-    assert!(config.has_reason(|r| matches!(
-        r,
+    assert_reason!(
+        config,
         Reason::SignerInItl {
             role: Function::Tftp,
             ..
         }
-    )));
+    );
 }
 
 #[test]
 fn s12_12_itlrecovery_and_tvs_together_reject() {
-    let cache = TrustCache::new();
-    let mut cluster = Cluster::new(Version::V12, false);
-    let mut phone = Phone::booted(&cluster, &cache);
+    let (cache, mut cluster, mut phone) = booted(Version::V12, false);
     cluster.regen_itlrecovery();
-    cluster.regen_tvs(PUB);
-    cluster.regen_tvs(SUB);
+    cluster.regen_tvs_all();
     let r = phone.reset(&cluster, &cache, NOW);
     assert_eq!(r.itl.kind, OutcomeKind::Reject, "{}", r.itl);
-    assert!(r.itl.has_reason(signer_not_in_itl));
-    assert!(r.itl.has_reason(tvs_cert_changed("ucm-pub")));
-    assert!(r.itl.has_reason(tvs_cert_changed("ucm-sub1")));
+    assert_unknown_signer_and_both_tvs_changed(&r.itl);
 }
 
 #[test]
 fn s13_12_and_15_all_three_together_reject_and_localkey_ineffective() {
     for version in [Version::V12, Version::V14] {
-        let cache = TrustCache::new();
-        let mut cluster = Cluster::new(version, false);
-        let mut phone = Phone::booted(&cluster, &cache);
-        cluster.regen_callmanager(PUB);
-        cluster.regen_callmanager(SUB);
-        cluster.regen_tvs(PUB);
-        cluster.regen_tvs(SUB);
+        let (cache, mut cluster, mut phone) = booted(version, false);
+        cluster.regen_callmanager_all();
+        cluster.regen_tvs_all();
         cluster.regen_itlrecovery();
         let r = phone.reset(&cluster, &cache, NOW);
         assert_eq!(r.itl.kind, OutcomeKind::Reject, "{version:?}: {}", r.itl);
@@ -378,24 +366,20 @@ fn s13_12_and_15_all_three_together_reject_and_localkey_ineffective() {
 
 #[test]
 fn s14_12_itlrecovery_regen_per_procedure_accept_twice() {
-    let cache = TrustCache::new();
-    let mut cluster = Cluster::new(Version::V12, false);
-    let mut phone = Phone::booted(&cluster, &cache);
+    let (cache, mut cluster, mut phone) = booted(Version::V12, false);
     let cm = itl_core::trust::CertInfo::parse(&cluster.nodes[PUB].callmanager.der).unwrap();
     // §5.8: regenerate ITLRecovery, `utils itl reset localkey`, reset.
     cluster.regen_itlrecovery();
     cluster.itl_reset_localkey();
     let phase1 = phone.reset(&cluster, &cache, NOW);
     assert_eq!(phase1.itl.kind, OutcomeKind::Accept, "{}", phase1.itl);
-    assert!(phase1.itl.has_reason(|r| matches!(r,
-        Reason::SignerInItl { signer, role: Function::Sast } if *signer == cm.name())));
+    assert_reason!(phase1.itl, Reason::SignerInItl { signer, role: Function::Sast } if *signer == cm.name());
     // Restart TFTP (ITL signed by the new ITLRecovery), reset again.
     cluster.restart_tftp();
     let phase2 = phone.reset(&cluster, &cache, NOW + HOUR);
     assert_eq!(phase2.itl.kind, OutcomeKind::Accept, "{}", phase2.itl);
     let new_rec = itl_core::trust::CertInfo::parse(&cluster.itlrecovery.der).unwrap();
-    assert!(phase2.itl.has_reason(|r| matches!(r,
-        Reason::SignerInItl { signer, .. } if *signer == new_rec.name())));
+    assert_reason!(phase2.itl, Reason::SignerInItl { signer, .. } if *signer == new_rec.name());
 }
 
 #[test]
@@ -415,10 +399,7 @@ fn s15_12_missed_phase_one_accept_tvs_if_tvs_vouches_else_reject() {
             assert_eq!(via(&r.itl.kind), "ucm-pub", "{}", r.itl);
         } else {
             assert_eq!(r.itl.kind, OutcomeKind::Reject, "{}", r.itl);
-            assert!(
-                r.itl
-                    .has_reason(|r| matches!(r, Reason::TvsDoesNotKnowSigner { .. }))
-            );
+            assert_reason!(r.itl, Reason::TvsDoesNotKnowSigner { .. });
         }
     }
 }
@@ -426,9 +407,7 @@ fn s15_12_missed_phase_one_accept_tvs_if_tvs_vouches_else_reject() {
 #[test]
 fn s16_rollback_blank_itl_accepted_then_accept_any() {
     for version in [Version::V11_5, Version::V12, Version::V14] {
-        let cache = TrustCache::new();
-        let mut cluster = Cluster::new(version, false);
-        let mut phone = Phone::booted(&cluster, &cache);
+        let (cache, mut cluster, mut phone) = booted(version, false);
         cluster.rollback = true;
         let r = phone.reset(&cluster, &cache, NOW);
         assert_eq!(r.itl.kind, OutcomeKind::Accept, "{version:?}: {}", r.itl);
@@ -437,8 +416,7 @@ fn s16_rollback_blank_itl_accepted_then_accept_any() {
         // Anything afterwards: even the S3 disaster, with an unsigned-by-anyone-known ITL.
         cluster.rollback = false;
         cluster.regen_callmanager(PUB);
-        cluster.regen_tvs(PUB);
-        cluster.regen_tvs(SUB);
+        cluster.regen_tvs_all();
         cluster.regen_itlrecovery();
         // Configs from an unknown signer are accepted while the blank ITL is held.
         let config = phone.config(&cluster, &cache, NOW + HOUR);
@@ -452,9 +430,7 @@ fn s16_rollback_blank_itl_accepted_then_accept_any() {
 
 #[test]
 fn s17_mixed_blank_itl_ctl_still_checked() {
-    let cache = TrustCache::new();
-    let mut cluster = Cluster::new(Version::V12, true);
-    let mut phone = Phone::booted(&cluster, &cache);
+    let (cache, mut cluster, mut phone) = booted(Version::V12, true);
     cluster.rollback = true;
     let r = phone.reset(&cluster, &cache, NOW);
     assert!(r.itl.is_accept(), "{}", r.itl);
@@ -468,11 +444,8 @@ fn s17_mixed_blank_itl_ctl_still_checked() {
     cluster.ctl_update();
     let r = phone.reset(&cluster, &cache, NOW + HOUR);
     assert_eq!(r.ctl.kind, OutcomeKind::Reject, "{}", r.ctl);
-    assert!(
-        r.ctl
-            .has_reason(|r| matches!(r, Reason::SignerNotInCtl { .. }))
-    );
-    assert!(r.ctl.has_reason(|r| matches!(r, Reason::NoTvsRecords)));
+    assert_reason!(r.ctl, Reason::SignerNotInCtl { .. });
+    assert_reason!(r.ctl, Reason::NoTvsRecords);
     assert!(messages(&r).contains(&"CTL update failed".to_string()));
     // R2 still applies to the ITL.
     assert_eq!(r.itl.kind, OutcomeKind::AcceptAny, "{}", r.itl);
@@ -507,7 +480,7 @@ fn s18_mixed_capf_regen_without_ctl_update_blocks_lsc_tls_phone() {
     assert_eq!(r.itl.kind, OutcomeKind::Accept, "{}", r.itl);
     let reg = r.registration.expect("TLS phone");
     assert_eq!(reg.kind, OutcomeKind::Blocked, "{reg}");
-    assert!(reg.has_reason(|r| matches!(r, Reason::CapfNotInCtl { .. })));
+    assert_reason!(reg, Reason::CapfNotInCtl { .. });
     // A TLS phone without LSC is not affected.
     let mut no_lsc = phone.clone();
     no_lsc.caps = Capabilities::new("CP-8841").with_tls_profile(true);
@@ -543,10 +516,7 @@ fn s20_no_tvs_device_ctl_signer_change_reject() {
     cluster.ctl_update();
     let r = phone.reset(&cluster, &cache, NOW);
     assert_eq!(r.ctl.kind, OutcomeKind::Reject, "{}", r.ctl);
-    assert!(
-        r.ctl
-            .has_reason(|r| matches!(r, Reason::NoTvsSupport { model } if &**model == "CP-7960"))
-    );
+    assert_reason!(r.ctl, Reason::NoTvsSupport { model } if &**model == "CP-7960");
     // Twin: a TVS-capable phone gets the new CTL through TVS (unverified: TVS vouches for
     // ITLRecovery), then the ITL against it.
     let r = capable.reset(&cluster, &cache, NOW);
@@ -561,10 +531,7 @@ fn s20_no_tvs_device_ctl_signer_change_reject() {
     cluster.ctl_update();
     let r = phone.reset(&cluster, &cache, NOW);
     assert_eq!(r.ctl.kind, OutcomeKind::Reject, "{}", r.ctl);
-    assert!(
-        r.ctl
-            .has_reason(|r| matches!(r, Reason::NoTvsSupport { .. }))
-    );
+    assert_reason!(r.ctl, Reason::NoTvsSupport { .. });
 }
 
 #[test]
@@ -586,13 +553,13 @@ fn s21_foreign_itl_hash_unknown() {
         .with_archive(&archive);
     let r = download(&phone, None, Some(&itl), &ctx);
     assert_eq!(r.itl.kind, OutcomeKind::Unknown, "{}", r.itl);
-    assert!(r.itl.has_reason(|r| matches!(
-        r,
+    assert_reason!(
+        r.itl,
         Reason::FileNotInArchive {
             file: ListKind::Itl,
             ..
         }
-    )));
+    );
     assert!(r.itl.to_string().contains(&format!("MD5 {md5}")));
     // Twin: a phone reporting the SHA-1 of an archived ITL is evaluated normally.
     let sha1 = hex::encode(itl_core::checksum::sha1(&own_v1));
@@ -635,8 +602,7 @@ fn s23_14_automatic_interaction_tvs_then_callmanager_evaluated_together() {
     let mut cluster = Cluster::new(Version::V14, false);
     let mut slow = Phone::booted(&cluster, &cache);
     let mut quick = slow.clone();
-    cluster.regen_tvs(PUB);
-    cluster.regen_tvs(SUB);
+    cluster.regen_tvs_all();
     assert_eq!(
         quick.reset(&cluster, &cache, NOW).itl.kind,
         OutcomeKind::Accept
@@ -652,8 +618,7 @@ fn s23_14_automatic_interaction_tvs_then_callmanager_evaluated_together() {
     // The same "together" on 11.5 (ITL signed by CallManager) is S3's REJECT.
     let mut cluster = Cluster::new(Version::V11_5, false);
     let mut slow = Phone::booted(&cluster, &cache);
-    cluster.regen_tvs(PUB);
-    cluster.regen_tvs(SUB);
+    cluster.regen_tvs_all();
     cluster.regen_callmanager(PUB);
     assert_eq!(
         slow.reset(&cluster, &cache, NOW).itl.kind,
@@ -666,16 +631,12 @@ fn s24_115_one_certificate_at_a_time_accept_then_accept() {
     // Read with S2: the CallManager step's reset is ACCEPT_TVS (the accept family, R5); the
     // TVS step an hour later is a plain ACCEPT because v2 contains the new signer; configs are
     // accepted again afterwards.
-    let cache = TrustCache::new();
-    let mut cluster = Cluster::new(Version::V11_5, false);
-    let mut phone = Phone::booted(&cluster, &cache);
-    cluster.regen_callmanager(PUB);
-    cluster.regen_callmanager(SUB);
+    let (cache, mut cluster, mut phone) = booted(Version::V11_5, false);
+    cluster.regen_callmanager_all();
     let step1 = phone.reset(&cluster, &cache, NOW);
     assert!(step1.itl.is_accept(), "{}", step1.itl);
     assert_eq!(via(&step1.itl.kind), "ucm-pub");
-    cluster.regen_tvs(PUB);
-    cluster.regen_tvs(SUB);
+    cluster.regen_tvs_all();
     // Without the TVS cache, to show that the ITL alone carries the trust.
     let options = ResetOptions {
         no_tvs_cache: true,
@@ -683,11 +644,7 @@ fn s24_115_one_certificate_at_a_time_accept_then_accept() {
     };
     let step2 = phone.reset_with(&cluster, &cache, NOW + HOUR, &options);
     assert_eq!(step2.itl.kind, OutcomeKind::Accept, "{}", step2.itl);
-    assert!(
-        step2
-            .itl
-            .has_reason(|r| matches!(r, Reason::SignerInItl { .. }))
-    );
+    assert_reason!(step2.itl, Reason::SignerInItl { .. });
     assert_eq!(
         phone.config(&cluster, &cache, NOW + HOUR).kind,
         OutcomeKind::Accept

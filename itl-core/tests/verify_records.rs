@@ -21,6 +21,12 @@ fn with_record_4(edit: impl FnOnce(&mut RecordSpec)) -> Vec<u8> {
     )
 }
 
+/// Asserts that the file verifies and that its one problem is `code` at `record`.
+#[track_caller]
+fn assert_only_problem_of(bytes: &[u8], code: FindingCode, record: Option<usize>) {
+    assert_eq!(problems_of(bytes), [(code, record)]);
+}
+
 fn problems_of(bytes: &[u8]) -> Vec<(FindingCode, Option<usize>)> {
     let report = check(bytes);
     assert!(report.signature.valid, "{:?}", report.findings);
@@ -36,10 +42,7 @@ fn a_faithful_record_has_no_findings() {
 fn public_key() {
     let other = RecordSpec::from_certificate(Function::Tvs, &cert("ucm-sub1-TVS")).unwrap();
     let bytes = with_record_4(|r| r.public_key = other.public_key.clone());
-    assert_eq!(
-        problems_of(&bytes),
-        [(FindingCode::PublicKeyMismatch, Some(4))]
-    );
+    assert_only_problem_of(&bytes, FindingCode::PublicKeyMismatch, Some(4));
     let bytes = with_record_4(|r| r.public_key = None);
     assert_eq!(problems_of(&bytes), []);
 }
@@ -47,10 +50,7 @@ fn public_key() {
 #[test]
 fn serial() {
     let bytes = with_record_4(|r| r.serial = Some(vec![0x2b, 0x03]));
-    assert_eq!(
-        problems_of(&bytes),
-        [(FindingCode::SerialMismatch, Some(4))]
-    );
+    assert_only_problem_of(&bytes, FindingCode::SerialMismatch, Some(4));
     let report = check(&bytes);
     assert_eq!(
         report.findings[0].message,
@@ -66,10 +66,7 @@ fn subject_compared_by_attribute() {
     let bytes = with_record_4(|r| {
         r.subject = Some("CN=TVS-ucm-sub1;OU=UC;O=Example Health;L=Durham;ST=NC;C=US".into())
     });
-    assert_eq!(
-        problems_of(&bytes),
-        [(FindingCode::SubjectMismatch, Some(4))]
-    );
+    assert_only_problem_of(&bytes, FindingCode::SubjectMismatch, Some(4));
     assert_eq!(
         check(&bytes).findings[0].message,
         "SUBJECTNAME `CN=TVS-ucm-sub1;OU=UC;O=Example Health;L=Durham;ST=NC;C=US` but the \
@@ -82,19 +79,13 @@ fn subject_compared_by_attribute() {
     assert_eq!(problems_of(&bytes), []);
     // A missing attribute is a different name.
     let bytes = with_record_4(|r| r.subject = Some("CN=TVS-ucm-pub".into()));
-    assert_eq!(
-        problems_of(&bytes),
-        [(FindingCode::SubjectMismatch, Some(4))]
-    );
+    assert_only_problem_of(&bytes, FindingCode::SubjectMismatch, Some(4));
 }
 
 #[test]
 fn issuer_compared_by_attribute() {
     let bytes = with_record_4(|r| r.issuer = Some("CN=Some CA;O=Example Health".into()));
-    assert_eq!(
-        problems_of(&bytes),
-        [(FindingCode::IssuerMismatch, Some(4))]
-    );
+    assert_only_problem_of(&bytes, FindingCode::IssuerMismatch, Some(4));
     let bytes = with_record_4(|r| {
         r.issuer = Some("cn=\"TVS-ucm-pub\";ou=UC;o=\"Example Health\";l=Durham;st=NC;c=US".into())
     });
@@ -108,10 +99,7 @@ fn record_signature() {
             sig[10] ^= 1;
         }
     });
-    assert_eq!(
-        problems_of(&bytes),
-        [(FindingCode::RecordSignatureMismatch, Some(4))]
-    );
+    assert_only_problem_of(&bytes, FindingCode::RecordSignatureMismatch, Some(4));
     // eToken records carry no SIGNATURE: nothing to compare.
     let bytes = with_record_4(|r| r.signature = None);
     assert_eq!(problems_of(&bytes), []);
@@ -130,10 +118,7 @@ fn cert_hash() {
     let mut wrong = sha1(&der);
     wrong[0] ^= 1;
     let bytes = with_record_4(|r| r.cert_hash = Some(wrong));
-    assert_eq!(
-        problems_of(&bytes),
-        [(FindingCode::CertHashMismatch, Some(4))]
-    );
+    assert_only_problem_of(&bytes, FindingCode::CertHashMismatch, Some(4));
     // Tag 12 = 2: SHA-256.
     let sha256 = itl_core::checksum::sha256(&der).to_vec();
     let bytes = with_record_4(|r| {
@@ -145,10 +130,7 @@ fn cert_hash() {
         r.cert_hash = Some(sha1(&der));
         r.hash_algorithm = Some(vec![2]);
     });
-    assert_eq!(
-        problems_of(&bytes),
-        [(FindingCode::CertHashMismatch, Some(4))]
-    );
+    assert_only_problem_of(&bytes, FindingCode::CertHashMismatch, Some(4));
     // Tag 12 = 3: SHA-512.
     use sha2::Digest as _;
     let sha512 = sha2::Sha512::digest(&der).to_vec();
@@ -162,10 +144,7 @@ fn cert_hash() {
         r.cert_hash = Some(sha256);
         r.hash_algorithm = Some(vec![9]);
     });
-    assert_eq!(
-        problems_of(&bytes),
-        [(FindingCode::HashAlgorithmUnsupported, Some(4))]
-    );
+    assert_only_problem_of(&bytes, FindingCode::HashAlgorithmUnsupported, Some(4));
 }
 
 #[test]
@@ -175,20 +154,14 @@ fn certificate_that_does_not_decode() {
             der.truncate(100);
         }
     });
-    assert_eq!(
-        problems_of(&bytes),
-        [(FindingCode::CertificateInvalid, Some(4))]
-    );
+    assert_only_problem_of(&bytes, FindingCode::CertificateInvalid, Some(4));
     let bytes = with_record_4(|r| {
         if let Some(der) = r.certificate.as_mut() {
             der.push(0);
         }
     });
     let report = check(&bytes);
-    assert_eq!(
-        problems(&report),
-        [(FindingCode::CertificateInvalid, Some(4))]
-    );
+    assert_only_problem(&report, FindingCode::CertificateInvalid, Some(4));
     assert_eq!(
         report.findings[0].message,
         "CERTIFICATE (979 bytes) does not decode: 1 byte(s) after the end of the certificate"
@@ -201,10 +174,7 @@ fn ip_literal_against_ipaddress() {
         r.dns_name = Some("10.10.1.11".into());
         r.ip = Some(Ipv4Addr::new(10, 10, 1, 12));
     });
-    assert_eq!(
-        problems_of(&bytes),
-        [(FindingCode::IpAddressMismatch, Some(4))]
-    );
+    assert_only_problem_of(&bytes, FindingCode::IpAddressMismatch, Some(4));
     let bytes = with_record_4(|r| {
         r.dns_name = Some("10.10.1.11".into());
         r.ip = Some(Ipv4Addr::new(10, 10, 1, 11));
@@ -215,10 +185,7 @@ fn ip_literal_against_ipaddress() {
 #[test]
 fn function_missing() {
     let bytes = with_record_4(|r| r.function = None);
-    assert_eq!(
-        problems_of(&bytes),
-        [(FindingCode::FunctionMissing, Some(4))]
-    );
+    assert_only_problem_of(&bytes, FindingCode::FunctionMissing, Some(4));
 }
 
 #[test]
@@ -250,9 +217,10 @@ fn validity_at_now() {
     // 30 days before record 5 expires: not yet "soon"; one second later: soon (record 6,
     // which ends 11 days earlier, already is).
     let record5_end = STAMP + 10 * DAY;
-    assert_eq!(
-        problems(&check_at(&bytes, record5_end - 30 * DAY)),
-        [(FindingCode::ExpiringSoon, Some(6))]
+    assert_only_problem(
+        &check_at(&bytes, record5_end - 30 * DAY),
+        FindingCode::ExpiringSoon,
+        Some(6),
     );
     assert_eq!(
         problems(&check_at(&bytes, record5_end - 30 * DAY + 1)),

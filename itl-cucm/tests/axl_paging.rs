@@ -8,10 +8,7 @@ use itl_wire::soap::axl::{self, Row, parse_paging, sql};
 use itl_wire::soap::{SoapError, SoapFault};
 
 fn row(pairs: &[(&str, &str)]) -> Row {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
+    itl_testkit::owned_pairs(pairs)
 }
 
 #[test]
@@ -47,21 +44,28 @@ fn fake_axl(
     }
 }
 
-#[tokio::test]
-async fn query_all_pages_until_every_row_arrived() {
+/// `query_all` of the phone names against [`fake_axl`] with `total` rows (843 per answer at
+/// most): the rows and every query sent.
+async fn all_names(total: u64) -> (Vec<Row>, Vec<String>) {
     let log = Arc::new(Mutex::new(Vec::new()));
     let rows = query_all(
         sql::PHONE_NAMES,
         PagingOptions::default(),
-        fake_axl(2816, 843, log.clone()),
+        fake_axl(total, 843, log.clone()),
     )
     .await
     .expect("all rows");
+    let queries = log.lock().expect("log").clone();
+    (rows, queries)
+}
+
+#[tokio::test]
+async fn query_all_pages_until_every_row_arrived() {
+    let (rows, log) = all_names(2816).await;
     assert_eq!(rows.len(), 2816);
     for (i, r) in rows.iter().enumerate() {
         assert_eq!(r["name"], format!("n{i:05}"));
     }
-    let log = log.lock().expect("log").clone();
     // Unpaged try, then pages of 759 (90 % of "less than 844").
     assert_eq!(log[0], sql::PHONE_NAMES);
     assert_eq!(log[1], sql::phone_names(0, 759));
@@ -69,16 +73,9 @@ async fn query_all_pages_until_every_row_arrived() {
     assert_eq!(log.len(), 1 + 4);
 
     // Twin: a small result is one query.
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let rows = query_all(
-        sql::PHONE_NAMES,
-        PagingOptions::default(),
-        fake_axl(10, 843, log.clone()),
-    )
-    .await
-    .expect("rows");
+    let (rows, log) = all_names(10).await;
     assert_eq!(rows.len(), 10);
-    assert_eq!(log.lock().expect("log").len(), 1);
+    assert_eq!(log.len(), 1);
 }
 
 #[tokio::test]

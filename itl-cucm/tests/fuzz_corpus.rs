@@ -8,31 +8,20 @@ mod phone_page;
 #[path = "../../fuzz/checks/ssh_shell.rs"]
 mod ssh_shell;
 
-fn corpus(target: &str) -> Vec<(std::path::PathBuf, Vec<u8>)> {
-    itl_testkit::fuzz_corpus(target)
-}
+use itl_testkit::replay_corpus;
 
 #[test]
 fn replay_phone_page_corpus() {
     use itl_cucm::sweep::page::parse_network_setup;
-    let inputs = corpus("phone_page");
-    let mut with_trust = 0;
-    for (path, bytes) in &inputs {
-        eprintln!("{}", path.display());
-        phone_page::check(bytes);
-        with_trust +=
-            usize::from(parse_network_setup(bytes).is_ok_and(|s| s.trust_fields_present()));
-    }
-    assert!(inputs.len() >= 10, "corpus has {} inputs", inputs.len());
+    let (n, with_trust) = replay_corpus("phone_page", phone_page::check, |bytes| {
+        parse_network_setup(bytes).is_ok_and(|s| s.trust_fields_present())
+    });
+    assert!(n >= 10, "corpus has {n} inputs");
     assert!(with_trust >= 3, "{with_trust} pages with trust fields");
 }
 
 #[test]
 fn replay_ssh_shell_corpus() {
-    let inputs = corpus("ssh_shell");
-    for (path, bytes) in &inputs {
-        eprintln!("{}", path.display());
-        ssh_shell::check(bytes);
-    }
-    assert!(inputs.len() >= 5, "corpus has {} inputs", inputs.len());
+    let (n, _) = replay_corpus("ssh_shell", ssh_shell::check, |_| true);
+    assert!(n >= 5, "corpus has {n} inputs");
 }

@@ -39,7 +39,7 @@ fn transports(lists: &NodeLists) -> Vec<Transport> {
 #[tokio::test]
 async fn every_transport_is_asked_and_compared() {
     let itl = pattern(3000, 1);
-    let Some(tftpd) = Tftpd::start("every_transport", &[("ITLFile.tlv", &itl)]) else {
+    let Some(tftpd) = Tftpd::start(&[("ITLFile.tlv", &itl)]) else {
         return;
     };
     let http = HttpServer::start(vec![("/ITLFile.tlv", Reply::Body(200, itl.clone()))]).await;
@@ -65,7 +65,7 @@ async fn every_transport_is_asked_and_compared() {
 #[tokio::test]
 async fn first_serving_stops_at_the_first_itl() {
     let itl = pattern(2000, 3);
-    let Some(tftpd) = Tftpd::start("first_serving", &[("ITLFile.tlv", &itl)]) else {
+    let Some(tftpd) = Tftpd::start(&[("ITLFile.tlv", &itl)]) else {
         return;
     };
     let policy = TransportPolicy::FirstServing(vec![Transport::Http, Transport::Tftp]);
@@ -95,7 +95,7 @@ async fn first_serving_stops_at_the_first_itl() {
 
 #[tokio::test]
 async fn a_node_serving_nothing_says_why() {
-    let Some(tftpd) = Tftpd::start("serving_nothing", &[]) else {
+    let Some(tftpd) = Tftpd::start(&[]) else {
         return;
     };
     let empty = HttpServer::start(vec![]).await;

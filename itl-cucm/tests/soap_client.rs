@@ -17,8 +17,7 @@ use itl_cucm::soap::{
 };
 use itl_cucm::transport::HttpError;
 use itl_cucm::transport::{TlsTrust, probe_fingerprint};
-use itl_pki::p256::pkcs8::EncodePrivateKey;
-use itl_pki::{CertSpec, DistinguishedName, ec_p256_certificate, ec_p256_key};
+use itl_pki::DistinguishedName;
 use itl_wire::Sha256Fingerprint;
 use itl_wire::soap::SoapError;
 use itl_wire::soap::axl;
@@ -30,10 +29,11 @@ use itl_wire::soap::risport;
 use itl_wire::soap::risport::{
     CmDevice, RegistrationStatus, SelectCmDeviceRequest, SelectCmDeviceResult,
 };
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
-use tokio_rustls::TlsAcceptor;
-use tokio_rustls::rustls;
+
+mod common;
+
+use common::https_stand_in::{Request, Running, Tomcat, serve_https};
 
 const LIMIT: Duration = Duration::from_secs(30);
 /// `Basic base64("axluser:s3cret")`.
@@ -46,39 +46,20 @@ async fn within<T>(future: impl Future<Output = T>) -> T {
     }
 }
 
-/// The self-signed "tomcat" certificate (DER) and PKCS#8 key, made once.
-fn tomcat() -> &'static (Vec<u8>, Vec<u8>) {
-    static CERT: OnceLock<(Vec<u8>, Vec<u8>)> = OnceLock::new();
+/// The self-signed "tomcat" certificate and key, made once.
+fn tomcat() -> &'static Tomcat {
+    static CERT: OnceLock<Tomcat> = OnceLock::new();
     CERT.get_or_init(|| {
-        let key = ec_p256_key(7, "cucm-pub/tomcat-ECDSA");
         let subject = DistinguishedName::new("cucm-pub.example.com")
             .with_ou("VTG")
             .with_o("Cisco")
             .with_c("US");
-        let spec = CertSpec::self_signed(subject, vec![0x42], 1_700_000_000, 4_000_000_000);
-        let cert = ec_p256_certificate(&spec, &key).expect("certificate");
-        let pkcs8 = key.to_pkcs8_der().expect("pkcs8").as_bytes().to_vec();
-        (cert.der().to_vec(), pkcs8)
+        Tomcat::self_signed(7, "cucm-pub/tomcat-ECDSA", subject, 0x42)
     })
 }
 
 fn tomcat_fingerprint() -> Sha256Fingerprint {
-    Sha256Fingerprint::of_der(&tomcat().0)
-}
-
-#[derive(Debug, Clone)]
-struct Request {
-    path: String,
-    headers: HashMap<String, String>,
-    body: Vec<u8>,
-}
-
-impl Request {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .get(&name.to_ascii_lowercase())
-            .map(String::as_str)
-    }
+    Sha256Fingerprint::of_der(&tomcat().der)
 }
 
 struct Reply {
@@ -130,84 +111,48 @@ struct Stats {
     total: (usize, usize),
 }
 
-/// A keep-alive HTTP/1.1-over-TLS server answering with `handler`.
+/// A keep-alive HTTP/1.1-over-TLS server answering with `handler`, counting requests.
 struct Server {
     addr: SocketAddr,
     stats: Arc<Mutex<Stats>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
+    _task: Running,
 }
 
 impl Server {
     async fn start(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> Self {
-        let (cert, key) = tomcat().clone();
-        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-        let config = rustls::ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .expect("protocols")
-            .with_no_client_auth()
-            .with_single_cert(
-                vec![rustls::pki_types::CertificateDer::from(cert)],
-                rustls::pki_types::PrivateKeyDer::Pkcs8(key.into()),
-            )
-            .expect("server config");
-        let acceptor = TlsAcceptor::from(Arc::new(config));
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
         let stats: Arc<Mutex<Stats>> = Arc::default();
         let handler: Handler = Arc::new(handler);
         let task_stats = stats.clone();
-        let task = tokio::spawn(async move {
-            loop {
-                let Ok((tcp, _)) = listener.accept().await else {
-                    return;
-                };
-                let (acceptor, handler, stats) =
-                    (acceptor.clone(), handler.clone(), task_stats.clone());
-                tokio::spawn(async move {
-                    let Ok(mut tls) = acceptor.accept(tcp).await else {
-                        return;
-                    };
-                    while let Some(req) = read_request(&mut tls).await {
-                        {
-                            let mut s = stats.lock().expect("stats");
-                            *s.seen.entry(req.path.clone()).or_default() += 1;
-                            let e = s.in_flight.entry(req.path.clone()).or_default();
-                            e.0 += 1;
-                            e.1 = e.1.max(e.0);
-                            s.total.0 += 1;
-                            s.total.1 = s.total.1.max(s.total.0);
-                        }
-                        let reply = handler(&req);
-                        tokio::time::sleep(reply.delay).await;
-                        {
-                            let mut s = stats.lock().expect("stats");
-                            if let Some(e) = s.in_flight.get_mut(&req.path) {
-                                e.0 -= 1;
-                            }
-                            s.total.0 -= 1;
-                        }
-                        let head = format!(
-                            "HTTP/1.1 {} X\r\nContent-Type: text/xml;charset=UTF-8\r\nContent-Length: {}\r\n\r\n",
-                            reply.status,
-                            reply.body.len()
-                        );
-                        if tls.write_all(head.as_bytes()).await.is_err()
-                            || tls.write_all(&reply.body).await.is_err()
-                            || tls.flush().await.is_err()
-                        {
-                            return;
-                        }
+        let (addr, task) = serve_https(tomcat(), move |req| {
+            let (handler, stats) = (handler.clone(), task_stats.clone());
+            async move {
+                {
+                    let mut s = stats.lock().expect("stats");
+                    *s.seen.entry(req.path.clone()).or_default() += 1;
+                    let e = s.in_flight.entry(req.path.clone()).or_default();
+                    e.0 += 1;
+                    e.1 = e.1.max(e.0);
+                    s.total.0 += 1;
+                    s.total.1 = s.total.1.max(s.total.0);
+                }
+                let reply = handler(&req);
+                tokio::time::sleep(reply.delay).await;
+                {
+                    let mut s = stats.lock().expect("stats");
+                    if let Some(e) = s.in_flight.get_mut(&req.path) {
+                        e.0 -= 1;
                     }
-                });
+                    s.total.0 -= 1;
+                }
+                (reply.status, reply.body)
             }
-        });
-        Self { addr, stats, task }
+        })
+        .await;
+        Self {
+            addr,
+            stats,
+            _task: task,
+        }
     }
 
     fn url(&self) -> String {
@@ -236,35 +181,6 @@ impl Server {
     fn max_in_flight_total(&self) -> usize {
         self.stats.lock().expect("stats").total.1
     }
-}
-
-async fn read_request<S: AsyncReadExt + Unpin>(stream: &mut S) -> Option<Request> {
-    let mut buf = Vec::new();
-    let mut byte = [0u8; 1];
-    while !buf.ends_with(b"\r\n\r\n") {
-        if stream.read(&mut byte).await.ok()? == 0 || buf.len() > 64 * 1024 {
-            return None;
-        }
-        buf.push(byte[0]);
-    }
-    let head = String::from_utf8(buf).ok()?;
-    let mut lines = head.split("\r\n");
-    let path = lines.next()?.split(' ').nth(1)?.to_owned();
-    let headers: HashMap<String, String> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
-        .collect();
-    let len: usize = match headers.get("content-length") {
-        Some(v) => v.parse().ok()?,
-        None => 0,
-    };
-    let mut body = vec![0u8; len];
-    stream.read_exact(&mut body).await.ok()?;
-    Some(Request {
-        path,
-        headers,
-        body,
-    })
 }
 
 fn creds() -> Credentials {

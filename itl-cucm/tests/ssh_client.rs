@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use itl_cucm::secrets::Secret;
 use itl_cucm::ssh::{
-    AdminCli, HostKeyPin, ShellOptions, SshErrorKind, SshOptions, SshTarget, probe_host_key,
+    AdminCli, AdminSession, HostKeyPin, ShellOptions, SshErrorKind, SshOptions, SshTarget,
+    probe_host_key,
 };
 use itl_wire::admin_cli::parse::service::RestartOutcome;
 use itl_wire::admin_cli::{Command, Confirmation, FailureMarker};
@@ -453,6 +454,15 @@ fn options() -> SshOptions {
     }
 }
 
+/// A scripted server and an admin session connected to it with the test [`options`].
+async fn connected(script: Script) -> (Server, AdminSession) {
+    let server = start(script).await;
+    let session = AdminCli::connect(&target(&server), &options())
+        .await
+        .expect("connect");
+    (server, session)
+}
+
 async fn within<T>(f: impl std::future::Future<Output = T>) -> T {
     tokio::time::timeout(Duration::from_secs(30), f)
         .await
@@ -462,10 +472,7 @@ async fn within<T>(f: impl std::future::Future<Output = T>) -> T {
 #[tokio::test]
 async fn happy_path_keyboard_interactive() {
     within(async {
-        let server = start(Script::default()).await;
-        let mut session = AdminCli::connect(&target(&server), &options())
-            .await
-            .expect("connect");
+        let (server, mut session) = connected(Script::default()).await;
         assert_eq!(session.info().prompt, "admin");
         assert!(session.info().pagination_off);
         assert_eq!(session.info().host_key, server.fingerprint);
@@ -501,14 +508,11 @@ async fn happy_path_keyboard_interactive() {
 #[tokio::test]
 async fn keyboard_interactive_with_an_empty_round() {
     within(async {
-        let server = start(Script {
+        let (server, session) = connected(Script {
             empty_round: true,
             ..Script::default()
         })
         .await;
-        let session = AdminCli::connect(&target(&server), &options())
-            .await
-            .expect("connect");
         session.close().await;
         assert_eq!(
             server.auth_log(),
@@ -526,14 +530,11 @@ async fn keyboard_interactive_with_an_empty_round() {
 #[tokio::test]
 async fn password_only_server() {
     within(async {
-        let server = start(Script {
+        let (server, mut session) = connected(Script {
             methods: vec![MethodKind::Password],
             ..Script::default()
         })
         .await;
-        let mut session = AdminCli::connect(&target(&server), &options())
-            .await
-            .expect("connect");
         assert!(session.version().await.is_ok());
         session.close().await;
         assert_eq!(server.auth_log(), vec!["none", "password"]);
@@ -627,14 +628,11 @@ async fn slow_banner_within_and_beyond_the_budget() {
 async fn pagers_that_ignore_pagination_off() {
     within(async {
         for (style, keys) in [(PagerStyle::Press, "  "), (PagerStyle::Lines, "nnq")] {
-            let server = start(Script {
+            let (server, mut session) = connected(Script {
                 pager: Some(style),
                 ..Script::default()
             })
             .await;
-            let mut session = AdminCli::connect(&target(&server), &options())
-                .await
-                .expect("connect");
             let out = session.run(&Command::VersionActive).await.expect("runs");
             let text: Vec<&String> = out.lines.iter().filter(|l| !l.trim().is_empty()).collect();
             assert_eq!(
@@ -660,10 +658,7 @@ async fn pagers_that_ignore_pagination_off() {
 #[tokio::test]
 async fn unexpected_confirmation_is_declined() {
     within(async {
-        let server = start(Script::default()).await;
-        let mut session = AdminCli::connect(&target(&server), &options())
-            .await
-            .expect("connect");
+        let (server, mut session) = connected(Script::default()).await;
         let e = session.show_itl().await.expect_err("unexpected");
         assert!(matches!(
             e.kind(),
@@ -687,10 +682,7 @@ async fn unexpected_confirmation_is_declined() {
 #[tokio::test]
 async fn failure_marker_and_unknown_command() {
     within(async {
-        let server = start(Script::default()).await;
-        let mut session = AdminCli::connect(&target(&server), &options())
-            .await
-            .expect("connect");
+        let (_server, mut session) = connected(Script::default()).await;
         let e = session.fips().await.expect_err("marker");
         match e.kind() {
             SshErrorKind::FailureMarker { marker, lines, .. } => {
@@ -722,10 +714,7 @@ async fn failure_marker_and_unknown_command() {
 #[tokio::test]
 async fn command_timeout_and_dropped_session() {
     within(async {
-        let server = start(Script::default()).await;
-        let mut session = AdminCli::connect(&target(&server), &options())
-            .await
-            .expect("connect");
+        let (server, mut session) = connected(Script::default()).await;
         let e = session
             .run_with_timeout(&Command::NtpStatus, Some(Duration::from_millis(300)))
             .await

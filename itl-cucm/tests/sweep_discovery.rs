@@ -3,7 +3,6 @@
 //! RisPort70 by name in chunks of at most 1000 with a rate fault to back off from, pinning
 //! (accept and reject), and the fallback to last known addresses when RisPort refuses.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -11,9 +10,8 @@ use std::time::Duration;
 use itl_cucm::secrets::Credentials;
 use itl_cucm::session::{ClusterSession, SessionOptions};
 use itl_cucm::sweep::classify::RegistrationFacts;
-use itl_cucm::sweep::inventory::{SoapClients, discover};
-use itl_pki::p256::pkcs8::EncodePrivateKey;
-use itl_pki::{CertSpec, DistinguishedName, ec_p256_certificate, ec_p256_key};
+use itl_cucm::sweep::inventory::{Discovery, SoapClients, discover};
+use itl_pki::DistinguishedName;
 use itl_wire::Sha256Fingerprint;
 use itl_wire::cluster_file::{ClusterFile, ClusterSection, NodeEntry};
 use itl_wire::soap::axl;
@@ -22,22 +20,18 @@ use itl_wire::soap::risport;
 use itl_wire::soap::risport::{
     CmDevice, DeviceIp, Httpd, RegistrationStatus, SelectCmDeviceResult,
 };
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
-use tokio_rustls::TlsAcceptor;
-use tokio_rustls::rustls;
+
+mod common;
+
+use common::https_stand_in::{Running, Tomcat, serve_https};
 
 const PHONES: usize = 1203;
 
-fn tomcat() -> &'static (Vec<u8>, Vec<u8>) {
-    static CERT: OnceLock<(Vec<u8>, Vec<u8>)> = OnceLock::new();
+fn tomcat() -> &'static Tomcat {
+    static CERT: OnceLock<Tomcat> = OnceLock::new();
     CERT.get_or_init(|| {
-        let key = ec_p256_key(11, "sweep-pub/tomcat-ECDSA");
         let subject = DistinguishedName::new("cucm-pub.example.com").with_o("Cisco");
-        let spec = CertSpec::self_signed(subject, vec![0x43], 1_700_000_000, 4_000_000_000);
-        let cert = ec_p256_certificate(&spec, &key).expect("certificate");
-        let pkcs8 = key.to_pkcs8_der().expect("pkcs8").as_bytes().to_vec();
-        (cert.der().to_vec(), pkcs8)
+        Tomcat::self_signed(11, "sweep-pub/tomcat-ECDSA", subject, 0x43)
     })
 }
 
@@ -51,13 +45,7 @@ struct Seen {
 struct Stand {
     addr: SocketAddr,
     seen: Arc<Mutex<Seen>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for Stand {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
+    _task: Running,
 }
 
 fn name(i: usize) -> String {
@@ -67,45 +55,18 @@ fn name(i: usize) -> String {
 /// `risport`: `Ok(rate_faults_first)` answers after that many rate faults; `Err(status)`
 /// answers every RisPort request with that HTTP status.
 async fn stand(risport: Result<usize, u16>) -> Stand {
-    let (cert, key) = tomcat().clone();
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .expect("protocols")
-        .with_no_client_auth()
-        .with_single_cert(
-            vec![rustls::pki_types::CertificateDer::from(cert)],
-            rustls::pki_types::PrivateKeyDer::Pkcs8(key.into()),
-        )
-        .expect("config");
-    let acceptor = TlsAcceptor::from(Arc::new(config));
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
     let seen: Arc<Mutex<Seen>> = Arc::default();
     let task_seen = seen.clone();
-    let task = tokio::spawn(async move {
-        while let Ok((tcp, _)) = listener.accept().await {
-            let (acceptor, seen) = (acceptor.clone(), task_seen.clone());
-            tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(tcp).await else {
-                    return;
-                };
-                while let Some((path, body)) = read_request(&mut tls).await {
-                    let (status, reply) = answer(&path, &body, &seen, risport);
-                    let head = format!(
-                        "HTTP/1.1 {status} X\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n",
-                        reply.len()
-                    );
-                    if tls.write_all(head.as_bytes()).await.is_err()
-                        || tls.write_all(reply.as_bytes()).await.is_err()
-                    {
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    Stand { addr, seen, task }
+    let (addr, task) = serve_https(tomcat(), move |request| {
+        let (status, reply) = answer(&request.path, &request.body, &task_seen, risport);
+        std::future::ready((status, reply.into_bytes()))
+    })
+    .await;
+    Stand {
+        addr,
+        seen,
+        _task: task,
+    }
 }
 
 fn answer(
@@ -208,28 +169,6 @@ fn answer(
     (404, String::new())
 }
 
-async fn read_request<S: AsyncReadExt + Unpin>(stream: &mut S) -> Option<(String, Vec<u8>)> {
-    let mut buf = Vec::new();
-    let mut byte = [0u8; 1];
-    while !buf.ends_with(b"\r\n\r\n") {
-        if stream.read(&mut byte).await.ok()? == 0 || buf.len() > 64 * 1024 {
-            return None;
-        }
-        buf.push(byte[0]);
-    }
-    let head = String::from_utf8(buf).ok()?;
-    let mut lines = head.split("\r\n");
-    let path = lines.next()?.split(' ').nth(1)?.to_owned();
-    let headers: HashMap<String, String> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
-        .collect();
-    let len: usize = headers.get("content-length")?.parse().ok()?;
-    let mut body = vec![0u8; len];
-    stream.read_exact(&mut body).await.ok()?;
-    Some((path, body))
-}
-
 fn cluster(addr: SocketAddr, pin: Option<String>) -> ClusterFile {
     let base = format!("https://127.0.0.1:{}", addr.port());
     ClusterFile {
@@ -276,7 +215,19 @@ fn soap_clients(file: ClusterFile, insecure: bool) -> SoapClients {
 }
 
 fn the_pin() -> String {
-    Sha256Fingerprint::of_der(&tomcat().0).to_string()
+    Sha256Fingerprint::of_der(&tomcat().der).to_string()
+}
+
+/// Discovery (phone web port `port`) against a stand-in answering RisPort as `risport` says,
+/// pinned to its certificate, within 30 s; the stand-in and what was found.
+async fn discovered(risport: Result<usize, u16>, port: u16) -> (Stand, Discovery) {
+    let server = stand(risport).await;
+    let clients = soap_clients(cluster(server.addr, Some(the_pin())), false);
+    let found = tokio::time::timeout(Duration::from_secs(30), discover(&clients, port))
+        .await
+        .expect("bounded")
+        .expect("discovers");
+    (server, found)
 }
 
 fn wrong_pin() -> String {
@@ -285,12 +236,7 @@ fn wrong_pin() -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn discovers_phones_with_pinning_chunking_and_backoff() {
-    let server = stand(Ok(1)).await;
-    let clients = soap_clients(cluster(server.addr, Some(the_pin())), false);
-    let found = tokio::time::timeout(Duration::from_secs(30), discover(&clients, 8080))
-        .await
-        .expect("bounded")
-        .expect("discovers");
+    let (server, found) = discovered(Ok(1), 8080).await;
     assert_eq!(found.phones.len(), PHONES);
     assert_eq!(
         found.security_mode,
@@ -359,12 +305,7 @@ async fn a_wrong_pin_is_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_risport_last_known_addresses_are_used() {
-    let server = stand(Err(403)).await;
-    let clients = soap_clients(cluster(server.addr, Some(the_pin())), false);
-    let found = tokio::time::timeout(Duration::from_secs(30), discover(&clients, 80))
-        .await
-        .expect("bounded")
-        .expect("discovers");
+    let (_server, found) = discovered(Err(403), 80).await;
     assert_eq!(found.phones.len(), PHONES);
     assert_eq!(found.warnings.len(), 1);
     assert!(

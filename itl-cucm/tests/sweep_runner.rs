@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use itl_cucm::fetch::TrustServer;
 use itl_cucm::http::HttpOptions;
 use itl_cucm::sweep::SweepObserver;
+use itl_cucm::sweep::SweepReport;
 use itl_cucm::sweep::classify::RegistrationFacts;
 use itl_cucm::sweep::report::{ClusterFacts, PhoneRecord};
 use itl_cucm::sweep::{
@@ -140,90 +141,136 @@ async fn respond(stream: &mut TcpStream, status: u16, body: &[u8]) {
     let _ = stream.shutdown().await;
 }
 
-async fn serve_phone(phone: Phone) -> Server {
+/// A one-request-per-connection HTTP stand-in on 127.0.0.1: `answer` gets the path of each
+/// request (counted in `hits`) and the connection to answer on.
+async fn serve<F, Fut>(answer: F) -> Server
+where
+    F: Fn(String, TcpStream) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let hits = Arc::new(AtomicUsize::new(0));
     let counter = hits.clone();
+    let answer = Arc::new(answer);
     let task = tokio::spawn(async move {
         while let Ok((mut stream, _)) = listener.accept().await {
-            let phone = phone.clone();
-            let counter = counter.clone();
+            let (answer, counter) = (answer.clone(), counter.clone());
             tokio::spawn(async move {
                 let Some(path) = read_request(&mut stream).await else {
                     return;
                 };
                 counter.fetch_add(1, Ordering::SeqCst);
-                match phone {
-                    Phone::Pages {
-                        setup,
-                        messages,
-                        delay,
-                    } => {
-                        tokio::time::sleep(delay).await;
-                        let body = if path.contains("device.statistics.configuration") {
-                            setup
-                        } else if path.contains("device.settings.status.messages") {
-                            messages
-                        } else {
-                            return respond(&mut stream, 404, b"no").await;
-                        };
-                        respond(&mut stream, 200, body.as_bytes()).await;
-                    }
-                    Phone::Silent => {
-                        tokio::time::sleep(Duration::from_secs(120)).await;
-                    }
-                    Phone::Garbage => {
-                        let mut body = b"<html><body><table><tr><td>".to_vec();
-                        let mut x: u32 = 99;
-                        for _ in 0..4000 {
-                            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-                            body.push((x >> 16) as u8);
-                        }
-                        respond(&mut stream, 200, &body).await;
-                    }
-                    Phone::Oversized(len) => {
-                        let row = b"<tr><td>Status</td><td>..........</td></tr>\n";
-                        let body: Vec<u8> = row.iter().copied().cycle().take(len).collect();
-                        respond(&mut stream, 200, &body).await;
-                    }
-                    Phone::NotFound => respond(&mut stream, 404, b"<html>Not Found</html>").await,
-                    Phone::Paths(pages) => match pages.iter().find(|(p, _)| *p == path) {
-                        Some((_, body)) => respond(&mut stream, 200, body.as_bytes()).await,
-                        None => respond(&mut stream, 404, b"<html>Not Found</html>").await,
-                    },
-                }
+                answer(path, stream).await;
             });
         }
     });
     Server { addr, task, hits }
 }
 
+async fn serve_phone(phone: Phone) -> Server {
+    serve(move |path, mut stream| {
+        let phone = phone.clone();
+        async move {
+            match phone {
+                Phone::Pages {
+                    setup,
+                    messages,
+                    delay,
+                } => {
+                    tokio::time::sleep(delay).await;
+                    let body = if path.contains("device.statistics.configuration") {
+                        setup
+                    } else if path.contains("device.settings.status.messages") {
+                        messages
+                    } else {
+                        return respond(&mut stream, 404, b"no").await;
+                    };
+                    respond(&mut stream, 200, body.as_bytes()).await;
+                }
+                Phone::Silent => {
+                    tokio::time::sleep(Duration::from_secs(120)).await;
+                }
+                Phone::Garbage => {
+                    let mut body = b"<html><body><table><tr><td>".to_vec();
+                    let mut x: u32 = 99;
+                    for _ in 0..4000 {
+                        x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                        body.push((x >> 16) as u8);
+                    }
+                    respond(&mut stream, 200, &body).await;
+                }
+                Phone::Oversized(len) => {
+                    let row = b"<tr><td>Status</td><td>..........</td></tr>\n";
+                    let body: Vec<u8> = row.iter().copied().cycle().take(len).collect();
+                    respond(&mut stream, 200, &body).await;
+                }
+                Phone::NotFound => respond(&mut stream, 404, b"<html>Not Found</html>").await,
+                Phone::Paths(pages) => match pages.iter().find(|(p, _)| *p == path) {
+                    Some((_, body)) => respond(&mut stream, 200, body.as_bytes()).await,
+                    None => respond(&mut stream, 404, b"<html>Not Found</html>").await,
+                },
+            }
+        }
+    })
+    .await
+}
+
+/// A phone with the modern pages showing the MD5 of `itl` and no status messages, answering
+/// at once.
+fn showing(itl: &[u8]) -> Phone {
+    Phone::Pages {
+        setup: modern_setup(&md5_upper(itl), "127.0.0.1"),
+        messages: modern_messages(&[]),
+        delay: Duration::ZERO,
+    }
+}
+
 /// An HTTP 6970 stand-in: `files` by name, 404 otherwise.
 async fn serve_files(files: Vec<(String, Vec<u8>)>) -> Server {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
     let files = Arc::new(files);
-    let hits = Arc::new(AtomicUsize::new(0));
-    let counter = hits.clone();
-    let task = tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let files = files.clone();
-            let counter = counter.clone();
-            tokio::spawn(async move {
-                let Some(path) = read_request(&mut stream).await else {
-                    return;
-                };
-                counter.fetch_add(1, Ordering::SeqCst);
-                let name = path.trim_start_matches('/');
-                match files.iter().find(|(n, _)| n == name) {
-                    Some((_, bytes)) => respond(&mut stream, 200, bytes).await,
-                    None => respond(&mut stream, 404, b"").await,
-                }
-            });
+    serve(move |path, mut stream| {
+        let files = files.clone();
+        async move {
+            let name = path.trim_start_matches('/');
+            match files.iter().find(|(n, _)| n == name) {
+                Some((_, bytes)) => respond(&mut stream, 200, bytes).await,
+                None => respond(&mut stream, 404, b"").await,
+            }
         }
-    });
-    Server { addr, task, hits }
+    })
+    .await
+}
+
+/// `run_sweep` of `plan` with `options`, nobody observing and nothing cancelling.
+async fn quiet_sweep(
+    plan: SweepPlan,
+    archive: &mut Archive,
+    options: &SweepOptions,
+) -> SweepReport {
+    run_sweep(plan, archive, options, &Quiet, CancelSignal::never())
+        .await
+        .expect("runs")
+}
+
+/// [`quiet_sweep`] of `plan` with [`options`] into an archive in memory, within 15 s.
+async fn bounded_sweep(plan: SweepPlan) -> SweepReport {
+    let (mut archive, options) = (Archive::in_memory(), options());
+    let sweep = quiet_sweep(plan, &mut archive, &options);
+    tokio::time::timeout(Duration::from_secs(15), sweep)
+        .await
+        .expect("bounded")
+}
+
+/// What RisPort70 says of a phone that `registered` or not, its web server on or off.
+fn registration(status: &str, registered: bool, httpd: bool) -> RegistrationFacts {
+    RegistrationFacts {
+        status: status.into(),
+        registered,
+        httpd: Some(httpd),
+        since: None,
+        firmware: None,
+    }
 }
 
 /// A port with nothing listening.
@@ -371,21 +418,9 @@ async fn every_fault_gets_its_state_within_the_deadline() {
     });
     let contacted_by_mistake = serve_phone(Phone::NotFound).await;
     let mut unregistered = inventory("SEP000000000010", contacted_by_mistake.addr);
-    unregistered.registration = Some(RegistrationFacts {
-        status: "UnRegistered".into(),
-        registered: false,
-        httpd: Some(true),
-        since: None,
-        firmware: None,
-    });
+    unregistered.registration = Some(registration("UnRegistered", false, true));
     let mut web_off = inventory("SEP000000000011", contacted_by_mistake.addr);
-    web_off.registration = Some(RegistrationFacts {
-        status: "Registered".into(),
-        registered: true,
-        httpd: Some(false),
-        since: None,
-        firmware: None,
-    });
+    web_off.registration = Some(registration("Registered", true, false));
     phones.push(unregistered);
     phones.push(web_off);
 
@@ -528,12 +563,7 @@ async fn every_fault_gets_its_state_within_the_deadline() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreachable_tftp_node_is_a_reference_error_not_a_crash() {
     let served = fixture("itl-12-sha512.tlv");
-    let phone = serve_phone(Phone::Pages {
-        setup: modern_setup(&md5_upper(&served), "127.0.0.1"),
-        messages: modern_messages(&[]),
-        delay: Duration::ZERO,
-    })
-    .await;
+    let phone = serve_phone(showing(&served)).await;
     let mut server = TrustServer::http("127.0.0.1");
     server.http_port = closed_port().await.port();
     let plan = SweepPlan {
@@ -545,20 +575,7 @@ async fn an_unreachable_tftp_node_is_a_reference_error_not_a_crash() {
         }],
         ..SweepPlan::default()
     };
-    let mut archive = Archive::in_memory();
-    let report = tokio::time::timeout(
-        Duration::from_secs(15),
-        run_sweep(
-            plan,
-            &mut archive,
-            &options(),
-            &Quiet,
-            CancelSignal::never(),
-        ),
-    )
-    .await
-    .expect("bounded")
-    .expect("runs");
+    let report = bounded_sweep(plan).await;
     assert!(
         report.references[0]
             .error
@@ -591,18 +608,8 @@ async fn per_phone_files_are_fetched_archived_and_used() {
         ("ITLSEP000000000001.tlv".into(), per_phone.clone()),
     ])
     .await;
-    let a = serve_phone(Phone::Pages {
-        setup: modern_setup(&md5_upper(&per_phone), "127.0.0.1"),
-        messages: modern_messages(&[]),
-        delay: Duration::ZERO,
-    })
-    .await;
-    let b = serve_phone(Phone::Pages {
-        setup: modern_setup(&md5_upper(&served), "127.0.0.1"),
-        messages: modern_messages(&[]),
-        delay: Duration::ZERO,
-    })
-    .await;
+    let a = serve_phone(showing(&per_phone)).await;
+    let b = serve_phone(showing(&served)).await;
     let plan = SweepPlan {
         phones: vec![
             inventory("SEP000000000001", a.addr),
@@ -614,15 +621,7 @@ async fn per_phone_files_are_fetched_archived_and_used() {
     let mut with = options();
     with.per_phone_files = true;
     let mut archive = Archive::in_memory();
-    let report = run_sweep(
-        plan.clone(),
-        &mut archive,
-        &with,
-        &Quiet,
-        CancelSignal::never(),
-    )
-    .await
-    .expect("runs");
+    let report = quiet_sweep(plan.clone(), &mut archive, &with).await;
     assert_eq!(
         states(&report.phones),
         vec![
@@ -637,15 +636,7 @@ async fn per_phone_files_are_fetched_archived_and_used() {
     assert_eq!(archive.len(), 2);
     // Twin: without --per-phone-files the per-phone hash is unknown.
     let mut archive = Archive::in_memory();
-    let report = run_sweep(
-        plan,
-        &mut archive,
-        &options(),
-        &Quiet,
-        CancelSignal::never(),
-    )
-    .await
-    .expect("runs");
+    let report = quiet_sweep(plan, &mut archive, &options()).await;
     assert_eq!(report.phones[0].state, PhoneState::UnknownItl);
     assert_eq!(archive.len(), 1);
 }
@@ -696,12 +687,7 @@ impl SweepObserver for CancelAfter {
 async fn an_interrupted_sweep_reports_every_phone_once() {
     let served = fixture("itl-12-sha512.tlv");
     let files = serve_files(vec![("ITLFile.tlv".into(), served.clone())]).await;
-    let fast = serve_phone(Phone::Pages {
-        setup: modern_setup(&md5_upper(&served), "127.0.0.1"),
-        messages: modern_messages(&[]),
-        delay: Duration::ZERO,
-    })
-    .await;
+    let fast = serve_phone(showing(&served)).await;
     let silent = serve_phone(Phone::Silent).await;
     let mut phones: Vec<InventoryPhone> = (0..4)
         .map(|i| inventory(&format!("SEPFA000000000{i}"), fast.addr))
@@ -789,9 +775,7 @@ async fn failures_before_the_last_boot_are_history() {
                 ..options()
             };
             let mut archive = Archive::in_memory();
-            run_sweep(plan, &mut archive, &options, &Quiet, CancelSignal::never())
-                .await
-                .expect("runs")
+            quiet_sweep(plan, &mut archive, &options).await
         }
     };
     // Phones on UTC: the 10:00 failure is before the boot (not before 11:55).
@@ -936,20 +920,7 @@ async fn dx_and_7940_layouts_are_followed_through_their_links() {
         tftp_nodes: vec![node(&files)],
         ..SweepPlan::default()
     };
-    let mut archive = Archive::in_memory();
-    let report = tokio::time::timeout(
-        Duration::from_secs(15),
-        run_sweep(
-            plan,
-            &mut archive,
-            &options(),
-            &Quiet,
-            CancelSignal::never(),
-        ),
-    )
-    .await
-    .expect("bounded")
-    .expect("runs");
+    let report = bounded_sweep(plan).await;
     assert_eq!(
         states(&report.phones),
         cases

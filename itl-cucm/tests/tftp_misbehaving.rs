@@ -3,15 +3,20 @@
 
 mod common;
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use common::{as_ack, as_error, assert_bytes, data, error, oack, pattern, within};
-use itl_cucm::tftp::{ProtocolViolation, TftpErrorKind, TftpOptions, tftp_get};
+use common::{assert_bytes, pattern, within};
+use itl_cucm::tftp::{ProtocolViolation, TftpError, TftpErrorKind, TftpOptions, tftp_get};
+use itl_testkit::tftp::{as_ack, as_error, data, error, oack, rrq};
 use tokio::net::UdpSocket;
+use tokio::task::JoinHandle;
 
 const LIMIT: Duration = Duration::from_secs(20);
 const FILE: &str = "ITLFile.tlv";
+/// The options the client asks for by default.
+const DEFAULT_ASK: [(&str, &str); 2] = [("blksize", "1428"), ("tsize", "0")];
 
 /// The listening socket of a scripted server ("port 69").
 async fn listener() -> (UdpSocket, SocketAddr) {
@@ -43,6 +48,11 @@ async fn recv_rrq(socket: &UdpSocket) -> (Vec<u8>, SocketAddr) {
         .expect("no RRQ received")
 }
 
+/// Sends `packet` from `socket` to `client`.
+async fn send(socket: &UdpSocket, packet: &[u8], client: SocketAddr) {
+    socket.send_to(packet, client).await.expect("send");
+}
+
 /// Waits for ACK `block` from `client`, ignoring older ACKs; returns every packet seen.
 async fn wait_ack(socket: &UdpSocket, client: SocketAddr, block: u16) -> Vec<Vec<u8>> {
     let mut seen = Vec::new();
@@ -59,103 +69,7 @@ async fn wait_ack(socket: &UdpSocket, client: SocketAddr, block: u16) -> Vec<Vec
     }
 }
 
-/// Serves `body` in lockstep with blocks of `blksize` from `socket`.
-async fn serve_lockstep(socket: &UdpSocket, client: SocketAddr, body: &[u8], blksize: usize) {
-    serve_rest(socket, client, body, blksize, 0).await;
-}
-
-fn plain() -> TftpOptions {
-    TftpOptions::default().without_negotiation()
-}
-
-fn rrq(file: &str, options: &[(&str, &str)]) -> Vec<u8> {
-    let mut out = vec![0, 1];
-    out.extend_from_slice(file.as_bytes());
-    out.extend_from_slice(b"\0octet\0");
-    for (name, value) in options {
-        out.extend_from_slice(name.as_bytes());
-        out.push(0);
-        out.extend_from_slice(value.as_bytes());
-        out.push(0);
-    }
-    out
-}
-
-#[tokio::test]
-async fn duplicate_blocks_are_not_appended_twice() {
-    within(LIMIT, async {
-        let body = pattern(3000, 1);
-        let (listen, addr) = listener().await;
-        let server_body = body.clone();
-        let server = tokio::spawn(async move {
-            let (_, client) = recv_rrq(&listen).await;
-            let socket = transfer_socket().await;
-            let mut acks = Vec::new();
-            let chunks: Vec<&[u8]> = server_body.chunks(512).collect();
-            for (i, chunk) in chunks.iter().enumerate() {
-                let block = (i + 1) as u16;
-                // Every block twice.
-                socket
-                    .send_to(&data(block, chunk), client)
-                    .await
-                    .expect("send");
-                socket
-                    .send_to(&data(block, chunk), client)
-                    .await
-                    .expect("send");
-                for packet in wait_ack(&socket, client, block).await {
-                    acks.extend(as_ack(&packet));
-                }
-                // The re-ACK of the duplicate (the client is gone after the last block).
-                if i + 1 < chunks.len()
-                    && let Some((packet, _)) = recv(&socket, Duration::from_secs(2)).await
-                {
-                    acks.extend(as_ack(&packet));
-                }
-            }
-            acks
-        });
-        assert_bytes("duplicates", tftp_get(addr, FILE, &plain()).await, &body);
-        let acks = server.await.expect("server task");
-        // Blocks 1-5 were acknowledged once per copy; the transfer ended at block 6.
-        assert_eq!(acks, vec![1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6]);
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn stranger_gets_error_5_and_transfer_completes() {
-    within(LIMIT, async {
-        let body = pattern(2000, 2);
-        let (listen, addr) = listener().await;
-        let server_body = body.clone();
-        let server = tokio::spawn(async move {
-            let (_, client) = recv_rrq(&listen).await;
-            let socket = transfer_socket().await;
-            let stranger = transfer_socket().await;
-            socket
-                .send_to(&data(1, &server_body[..512]), client)
-                .await
-                .expect("send");
-            wait_ack(&socket, client, 1).await;
-            // A second source port claims block 2 with other content.
-            stranger
-                .send_to(&data(2, &[0xEE; 512]), client)
-                .await
-                .expect("send");
-            let answer = recv(&stranger, Duration::from_secs(2)).await;
-            serve_rest(&socket, client, &server_body, 512, 1).await;
-            answer
-        });
-        assert_bytes("stranger", tftp_get(addr, FILE, &plain()).await, &body);
-        let answer = server.await.expect("server task");
-        let (bytes, _) = answer.expect("the stranger got no answer");
-        assert_eq!(bytes, b"\x00\x05\x00\x05Unknown transfer ID\x00");
-    })
-    .await;
-}
-
-/// Serves the blocks after `done` blocks in lockstep.
+/// Serves the blocks of `body` after `done` blocks of `blksize` in lockstep.
 async fn serve_rest(
     socket: &UdpSocket,
     client: SocketAddr,
@@ -168,51 +82,188 @@ async fn serve_rest(
     let chunks: Vec<&[u8]> = rest.chunks(blksize).collect();
     for chunk in &chunks {
         block = block.wrapping_add(1);
-        socket
-            .send_to(&data(block, chunk), client)
-            .await
-            .expect("send");
+        send(socket, &data(block, chunk), client).await;
         wait_ack(socket, client, block).await;
     }
     if chunks.last().is_none_or(|c| c.len() == blksize) {
         block = block.wrapping_add(1);
-        socket
-            .send_to(&data(block, b""), client)
-            .await
-            .expect("send");
+        send(socket, &data(block, b""), client).await;
         wait_ack(socket, client, block).await;
     }
 }
 
-#[tokio::test]
-async fn error_mid_transfer_is_typed() {
+/// A scripted server once the client's first request has arrived.
+struct Script {
+    /// The listening socket, for later requests.
+    listen: UdpSocket,
+    /// The first request.
+    request: Vec<u8>,
+    /// Where it came from.
+    client: SocketAddr,
+    /// A fresh transfer socket to answer from.
+    socket: UdpSocket,
+}
+
+impl Script {
+    async fn send(&self, packet: &[u8]) {
+        send(&self.socket, packet, self.client).await;
+    }
+
+    /// The next datagram on the transfer socket, or `None` after `wait`.
+    async fn recv(&self, wait: Duration) -> Option<Vec<u8>> {
+        recv(&self.socket, wait).await.map(|(bytes, _)| bytes)
+    }
+
+    async fn wait_ack(&self, block: u16) -> Vec<Vec<u8>> {
+        wait_ack(&self.socket, self.client, block).await
+    }
+
+    /// The block numbers of the ACKs up to ACK `block`.
+    async fn acks_until(&self, block: u16) -> Vec<u16> {
+        let packets = self.wait_ack(block).await;
+        packets.iter().filter_map(|packet| as_ack(packet)).collect()
+    }
+
+    async fn serve_rest(&self, body: &[u8], blksize: usize, done: usize) {
+        serve_rest(&self.socket, self.client, body, blksize, done).await;
+    }
+}
+
+/// Starts a server on 127.0.0.1 that runs `script` when the client's first request arrives;
+/// returns the server's address and its task.
+async fn scripted<T, F, Fut>(script: F) -> (SocketAddr, JoinHandle<T>)
+where
+    F: FnOnce(Script) -> Fut + Send + 'static,
+    Fut: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let (listen, addr) = listener().await;
+    let task = tokio::spawn(async move {
+        let (request, client) = recv_rrq(&listen).await;
+        let socket = transfer_socket().await;
+        script(Script {
+            listen,
+            request,
+            client,
+            socket,
+        })
+        .await
+    });
+    (addr, task)
+}
+
+/// The value the server task returned.
+async fn finished<T>(server: JoinHandle<T>) -> T {
+    server.await.expect("server task")
+}
+
+/// Serves `body` with `script` (given the script and its own copy of `body`), fetches it with
+/// `opts` within the time bound, checks the client got exactly `body`, and returns what the
+/// script returned.
+async fn fetch_served<T, F, Fut>(label: &str, body: Vec<u8>, opts: TftpOptions, script: F) -> T
+where
+    F: FnOnce(Script, Vec<u8>) -> Fut + Send + 'static,
+    Fut: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
     within(LIMIT, async {
-        let (listen, addr) = listener().await;
-        let server = tokio::spawn(async move {
-            let (_, client) = recv_rrq(&listen).await;
-            let socket = transfer_socket().await;
-            socket
-                .send_to(&data(1, &[1; 512]), client)
-                .await
-                .expect("send");
-            wait_ack(&socket, client, 1).await;
-            socket
-                .send_to(&error(2, "Access violation"), client)
-                .await
-                .expect("send");
-            // The client must not answer an ERROR.
-            recv(&socket, Duration::from_millis(300)).await
-        });
-        let e = tftp_get(addr, FILE, &plain()).await.expect_err("must fail");
-        assert_eq!(
-            e.to_string(),
-            format!("TFTP error 2 (Access violation) from {addr} for ITLFile.tlv")
-        );
-        assert!(!e.is_not_found());
-        assert!(!e.is_unreachable());
-        assert_eq!(server.await.expect("server task"), None);
+        let server_body = body.clone();
+        let (addr, server) = scripted(move |s| script(s, server_body)).await;
+        assert_bytes(label, tftp_get(addr, FILE, &opts).await, &body);
+        finished(server).await
+    })
+    .await
+}
+
+/// Runs `script` as the server of a fetch with `opts` that must fail, within the time bound;
+/// returns the server's address, the client's error and what the script returned.
+async fn fetch_failing<T, F, Fut>(opts: TftpOptions, script: F) -> (SocketAddr, TftpError, T)
+where
+    F: FnOnce(Script) -> Fut + Send + 'static,
+    Fut: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    within(LIMIT, async {
+        let (addr, server) = scripted(script).await;
+        let e = tftp_get(addr, FILE, &opts).await.expect_err("must fail");
+        (addr, e, finished(server).await)
+    })
+    .await
+}
+
+fn plain() -> TftpOptions {
+    TftpOptions::default().without_negotiation()
+}
+
+/// `TftpOptions` without negotiation and with a first retransmission timeout of `rto_ms`.
+fn plain_rto(rto_ms: u64) -> TftpOptions {
+    TftpOptions {
+        initial_rto: Duration::from_millis(rto_ms),
+        ..plain()
+    }
+}
+
+#[tokio::test]
+async fn duplicate_blocks_are_not_appended_twice() {
+    let body = pattern(3000, 1);
+    let acks = fetch_served("duplicates", body, plain(), |s, body| async move {
+        let mut acks = Vec::new();
+        let chunks: Vec<&[u8]> = body.chunks(512).collect();
+        for (i, chunk) in chunks.iter().enumerate() {
+            let block = (i + 1) as u16;
+            // Every block twice.
+            s.send(&data(block, chunk)).await;
+            s.send(&data(block, chunk)).await;
+            acks.extend(s.acks_until(block).await);
+            // The re-ACK of the duplicate (the client is gone after the last block).
+            if i + 1 < chunks.len()
+                && let Some(packet) = s.recv(Duration::from_secs(2)).await
+            {
+                acks.extend(as_ack(&packet));
+            }
+        }
+        acks
     })
     .await;
+    // Blocks 1-5 were acknowledged once per copy; the transfer ended at block 6.
+    assert_eq!(acks, vec![1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6]);
+}
+
+#[tokio::test]
+async fn stranger_gets_error_5_and_transfer_completes() {
+    let body = pattern(2000, 2);
+    let answer = fetch_served("stranger", body, plain(), |s, body| async move {
+        let stranger = transfer_socket().await;
+        s.send(&data(1, &body[..512])).await;
+        s.wait_ack(1).await;
+        // A second source port claims block 2 with other content.
+        send(&stranger, &data(2, &[0xEE; 512]), s.client).await;
+        let answer = recv(&stranger, Duration::from_secs(2)).await;
+        s.serve_rest(&body, 512, 1).await;
+        answer
+    })
+    .await;
+    let (bytes, _) = answer.expect("the stranger got no answer");
+    assert_eq!(bytes, b"\x00\x05\x00\x05Unknown transfer ID\x00");
+}
+
+#[tokio::test]
+async fn error_mid_transfer_is_typed() {
+    let (addr, e, reply) = fetch_failing(plain(), |s| async move {
+        s.send(&data(1, &[1; 512])).await;
+        s.wait_ack(1).await;
+        s.send(&error(2, "Access violation")).await;
+        // The client must not answer an ERROR.
+        s.recv(Duration::from_millis(300)).await
+    })
+    .await;
+    assert_eq!(
+        e.to_string(),
+        format!("TFTP error 2 (Access violation) from {addr} for ITLFile.tlv")
+    );
+    assert!(!e.is_not_found());
+    assert!(!e.is_unreachable());
+    assert_eq!(reply, None);
 }
 
 #[tokio::test]
@@ -222,9 +273,8 @@ async fn silence_times_out_within_the_deadline() {
         let deadline = Duration::from_millis(1500);
         let opts = TftpOptions {
             deadline,
-            initial_rto: Duration::from_millis(100),
             retries: 50,
-            ..plain()
+            ..plain_rto(100)
         };
         let counter = tokio::spawn(async move {
             let mut requests = 0;
@@ -257,9 +307,8 @@ async fn silence_exhausts_retries_before_the_deadline() {
         let (listen, addr) = listener().await;
         let opts = TftpOptions {
             deadline: Duration::from_secs(10),
-            initial_rto: Duration::from_millis(50),
             retries: 2,
-            ..plain()
+            ..plain_rto(50)
         };
         let start = Instant::now();
         let e = tftp_get(addr, FILE, &opts)
@@ -283,208 +332,145 @@ async fn silence_exhausts_retries_before_the_deadline() {
 
 #[tokio::test]
 async fn silence_after_first_block_is_a_stall_not_unreachable() {
-    within(LIMIT, async {
-        let (listen, addr) = listener().await;
-        let server = tokio::spawn(async move {
-            let (_, client) = recv_rrq(&listen).await;
-            let socket = transfer_socket().await;
-            socket
-                .send_to(&data(1, &[1; 512]), client)
-                .await
-                .expect("send");
-            let mut acks = 0;
-            while let Some((bytes, _)) = recv(&socket, Duration::from_millis(800)).await {
-                assert_eq!(as_ack(&bytes), Some(1));
-                acks += 1;
-            }
-            acks
-        });
-        let opts = TftpOptions {
-            initial_rto: Duration::from_millis(50),
-            retries: 2,
-            ..plain()
-        };
-        let e = tftp_get(addr, FILE, &opts).await.expect_err("must stall");
-        assert!(!e.is_unreachable());
-        assert!(matches!(
-            e.kind(),
-            TftpErrorKind::TimedOut {
-                attempts: 3,
-                received: 512,
-                server_responded: true
-            }
-        ));
-        // The ACK and its two retransmissions.
-        assert_eq!(server.await.expect("server task"), 3);
+    let opts = TftpOptions {
+        retries: 2,
+        ..plain_rto(50)
+    };
+    let (_, e, acks) = fetch_failing(opts, |s| async move {
+        s.send(&data(1, &[1; 512])).await;
+        let mut acks = 0;
+        while let Some(bytes) = s.recv(Duration::from_millis(800)).await {
+            assert_eq!(as_ack(&bytes), Some(1));
+            acks += 1;
+        }
+        acks
     })
     .await;
+    assert!(!e.is_unreachable());
+    assert!(matches!(
+        e.kind(),
+        TftpErrorKind::TimedOut {
+            attempts: 3,
+            received: 512,
+            server_responded: true
+        }
+    ));
+    // The ACK and its two retransmissions.
+    assert_eq!(acks, 3);
 }
 
 #[tokio::test]
 async fn lost_packets_are_recovered_by_retransmission() {
-    within(LIMIT, async {
-        let body = pattern(1500, 3);
-        let (listen, addr) = listener().await;
-        let server_body = body.clone();
-        let server = tokio::spawn(async move {
-            let (first, client) = recv_rrq(&listen).await;
+    let body = pattern(1500, 3);
+    fetch_served(
+        "retransmission",
+        body,
+        plain_rto(100),
+        |s, body| async move {
             // "Lose" the first request: wait for the retransmission.
-            let (second, _) = recv_rrq(&listen).await;
-            assert_eq!(first, second);
-            let socket = transfer_socket().await;
-            socket
-                .send_to(&data(1, &server_body[..512]), client)
-                .await
-                .expect("send");
+            let (second, _) = recv_rrq(&s.listen).await;
+            assert_eq!(s.request, second);
+            s.send(&data(1, &body[..512])).await;
             // "Lose" ACK 1: wait for it again, then resend DATA 1 as a real server would.
-            wait_ack(&socket, client, 1).await;
-            wait_ack(&socket, client, 1).await;
-            serve_rest(&socket, client, &server_body, 512, 1).await;
-        });
-        let opts = TftpOptions {
-            initial_rto: Duration::from_millis(100),
-            ..plain()
-        };
-        assert_bytes("retransmission", tftp_get(addr, FILE, &opts).await, &body);
-        server.await.expect("server task");
-    })
+            s.wait_ack(1).await;
+            s.wait_ack(1).await;
+            s.serve_rest(&body, 512, 1).await;
+        },
+    )
     .await;
 }
 
 #[tokio::test]
 async fn tsize_over_cap_is_refused_before_data() {
-    within(LIMIT, async {
-        let (listen, addr) = listener().await;
-        let server = tokio::spawn(async move {
-            let (request, client) = recv_rrq(&listen).await;
-            assert_eq!(request, rrq(FILE, &[("blksize", "1428"), ("tsize", "0")]));
-            let socket = transfer_socket().await;
-            socket
-                .send_to(&oack(&[("blksize", "1428"), ("tsize", "16777217")]), client)
-                .await
-                .expect("send");
-            recv(&socket, Duration::from_secs(2)).await
-        });
-        let e = tftp_get(addr, FILE, &TftpOptions::default())
-            .await
-            .expect_err("must refuse");
-        assert!(matches!(
-            e.kind(),
-            TftpErrorKind::TooLarge {
-                announced: Some(16_777_217),
-                cap: 16_777_216
-            }
-        ));
-        assert_eq!(
-            e.to_string(),
-            format!("TFTP transfer of ITLFile.tlv from {addr} failed: server announced 16777217 bytes, over the size cap of 16777216 bytes")
-        );
-        // The server got ERROR 3, not ACK 0.
-        let (reply, _) = server.await.expect("server task").expect("no reply to OACK");
-        assert_eq!(as_error(&reply), Some(3));
+    let (addr, e, reply) = fetch_failing(TftpOptions::default(), |s| async move {
+        assert_eq!(s.request, rrq(FILE, &DEFAULT_ASK));
+        s.send(&oack(&[("blksize", "1428"), ("tsize", "16777217")]))
+            .await;
+        s.recv(Duration::from_secs(2)).await
     })
     .await;
+    assert!(matches!(
+        e.kind(),
+        TftpErrorKind::TooLarge {
+            announced: Some(16_777_217),
+            cap: 16_777_216
+        }
+    ));
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "TFTP transfer of ITLFile.tlv from {addr} failed: server announced 16777217 bytes, over the size cap of 16777216 bytes"
+        )
+    );
+    // The server got ERROR 3, not ACK 0.
+    assert_eq!(as_error(&reply.expect("no reply to OACK")), Some(3));
 }
 
 #[tokio::test]
 async fn tsize_at_cap_is_accepted() {
-    within(LIMIT, async {
-        let body = pattern(2000, 4);
-        let (listen, addr) = listener().await;
-        let server_body = body.clone();
-        let server = tokio::spawn(async move {
-            let (_, client) = recv_rrq(&listen).await;
-            let socket = transfer_socket().await;
-            socket
-                .send_to(&oack(&[("blksize", "1428"), ("tsize", "2000")]), client)
-                .await
-                .expect("send");
-            wait_ack(&socket, client, 0).await;
-            serve_rest(&socket, client, &server_body, 1428, 0).await;
-        });
-        let opts = TftpOptions {
-            max_size: 2000,
-            ..TftpOptions::default()
-        };
-        assert_bytes("at cap", tftp_get(addr, FILE, &opts).await, &body);
-        server.await.expect("server task");
+    let opts = TftpOptions {
+        max_size: 2000,
+        ..TftpOptions::default()
+    };
+    fetch_served("at cap", pattern(2000, 4), opts, |s, body| async move {
+        s.send(&oack(&[("blksize", "1428"), ("tsize", "2000")]))
+            .await;
+        s.wait_ack(0).await;
+        s.serve_rest(&body, 1428, 0).await;
     })
     .await;
 }
 
 #[tokio::test]
 async fn body_over_cap_without_tsize_is_refused_while_receiving() {
-    within(LIMIT, async {
-        let (listen, addr) = listener().await;
-        let server = tokio::spawn(async move {
-            let (_, client) = recv_rrq(&listen).await;
-            let socket = transfer_socket().await;
-            let mut block = 0u16;
-            // An endless file of full blocks.
-            loop {
-                block += 1;
-                socket
-                    .send_to(&data(block, &[7; 512]), client)
-                    .await
-                    .expect("send");
-                let (reply, _) = recv(&socket, Duration::from_secs(2)).await.expect("reply");
-                if as_ack(&reply) != Some(block) {
-                    return (block, reply);
-                }
+    let opts = TftpOptions {
+        max_size: 2000,
+        ..plain()
+    };
+    let (_, e, (block, reply)) = fetch_failing(opts, |s| async move {
+        let mut block = 0u16;
+        // An endless file of full blocks.
+        loop {
+            block += 1;
+            s.send(&data(block, &[7; 512])).await;
+            let reply = s.recv(Duration::from_secs(2)).await.expect("reply");
+            if as_ack(&reply) != Some(block) {
+                return (block, reply);
             }
-        });
-        let opts = TftpOptions {
-            max_size: 2000,
-            ..plain()
-        };
-        let e = tftp_get(addr, FILE, &opts).await.expect_err("must refuse");
-        assert!(matches!(
-            e.kind(),
-            TftpErrorKind::TooLarge {
-                announced: None,
-                cap: 2000
-            }
-        ));
-        // Blocks 1-3 (1536 bytes) were acknowledged; block 4 would make 2048.
-        let (block, reply) = server.await.expect("server task");
-        assert_eq!(block, 4);
-        assert_eq!(as_error(&reply), Some(3));
+        }
     })
     .await;
+    assert!(matches!(
+        e.kind(),
+        TftpErrorKind::TooLarge {
+            announced: None,
+            cap: 2000
+        }
+    ));
+    // Blocks 1-3 (1536 bytes) were acknowledged; block 4 would make 2048.
+    assert_eq!(block, 4);
+    assert_eq!(as_error(&reply), Some(3));
 }
 
 #[tokio::test]
 async fn garbage_from_the_server_is_ignored() {
-    within(LIMIT, async {
-        let body = pattern(5000, 5);
-        let (listen, addr) = listener().await;
-        let server_body = body.clone();
-        let server = tokio::spawn(async move {
-            let (_, client) = recv_rrq(&listen).await;
-            let socket = transfer_socket().await;
-            let garbage: Vec<Vec<u8>> = vec![
-                vec![],
-                vec![0],
-                vec![0, 9, 1, 2, 3],
-                vec![0xFF; 700],
-                vec![0, 3, 0],
-                vec![0, 6, b'x'],
-                vec![0, 1, b'a'],
-                pattern(100, 9).into_iter().map(|b| b | 0x80).collect(),
-            ];
-            for (i, chunk) in server_body.chunks(512).enumerate() {
-                let block = (i + 1) as u16;
-                let junk = &garbage[i % garbage.len()];
-                socket.send_to(junk, client).await.expect("send");
-                socket
-                    .send_to(&data(block, chunk), client)
-                    .await
-                    .expect("send");
-                wait_ack(&socket, client, block).await;
-            }
-        });
-        assert_bytes("garbage", tftp_get(addr, FILE, &plain()).await, &body);
-        server.await.expect("server task");
+    fetch_served("garbage", pattern(5000, 5), plain(), |s, body| async move {
+        let garbage: Vec<Vec<u8>> = vec![
+            vec![],
+            vec![0],
+            vec![0, 9, 1, 2, 3],
+            vec![0xFF; 700],
+            vec![0, 3, 0],
+            vec![0, 6, b'x'],
+            vec![0, 1, b'a'],
+            pattern(100, 9).into_iter().map(|b| b | 0x80).collect(),
+        ];
+        for (i, chunk) in body.chunks(512).enumerate() {
+            let block = (i + 1) as u16;
+            s.send(&garbage[i % garbage.len()]).await;
+            s.send(&data(block, chunk)).await;
+            s.wait_ack(block).await;
+        }
     })
     .await;
 }
@@ -493,18 +479,16 @@ async fn garbage_from_the_server_is_ignored() {
 async fn random_replies_never_panic_the_client() {
     within(LIMIT, async {
         for seed in 1..=10u64 {
-            let (listen, addr) = listener().await;
-            let server = tokio::spawn(async move {
-                let (_, client) = recv_rrq(&listen).await;
-                let socket = transfer_socket().await;
+            let (addr, server) = scripted(move |s| async move {
                 let noise = pattern(4000, seed);
                 for piece in noise.chunks(40 + (seed as usize % 7) * 10) {
                     let mut packet = piece.to_vec();
                     packet[0] = 0;
                     packet[1] %= 7;
-                    let _ = socket.send_to(&packet, client).await;
+                    let _ = s.socket.send_to(&packet, s.client).await;
                 }
-            });
+            })
+            .await;
             let opts = TftpOptions {
                 deadline: Duration::from_millis(200),
                 initial_rto: Duration::from_millis(50),
@@ -514,7 +498,7 @@ async fn random_replies_never_panic_the_client() {
             let start = Instant::now();
             let _ = tftp_get(addr, FILE, &opts).await;
             assert!(start.elapsed() < Duration::from_secs(1));
-            server.await.expect("server task");
+            finished(server).await;
         }
     })
     .await;
@@ -522,156 +506,102 @@ async fn random_replies_never_panic_the_client() {
 
 #[tokio::test]
 async fn error_8_then_success_without_options() {
-    within(LIMIT, async {
-        let body = pattern(1300, 6);
-        let (listen, addr) = listener().await;
-        let server_body = body.clone();
-        let server = tokio::spawn(async move {
-            let (first, client) = recv_rrq(&listen).await;
-            assert_eq!(first, rrq(FILE, &[("blksize", "1428"), ("tsize", "0")]));
-            let refusing = transfer_socket().await;
-            refusing
-                .send_to(&error(8, "Option negotiation refused"), client)
-                .await
-                .expect("send");
-            let (second, again) = recv_rrq(&listen).await;
-            assert_eq!(again, client);
-            let socket = transfer_socket().await;
-            serve_lockstep(&socket, client, &server_body, 512).await;
+    let body = pattern(1300, 6);
+    let second = fetch_served(
+        "error 8",
+        body,
+        TftpOptions::default(),
+        |s, body| async move {
+            assert_eq!(s.request, rrq(FILE, &DEFAULT_ASK));
+            s.send(&error(8, "Option negotiation refused")).await;
+            let (second, again) = recv_rrq(&s.listen).await;
+            assert_eq!(again, s.client);
+            serve_rest(&transfer_socket().await, s.client, &body, 512, 0).await;
             second
-        });
-        assert_bytes(
-            "error 8",
-            tftp_get(addr, FILE, &TftpOptions::default()).await,
-            &body,
-        );
-        assert_eq!(server.await.expect("server task"), rrq(FILE, &[]));
-    })
+        },
+    )
     .await;
+    assert_eq!(second, rrq(FILE, &[]));
 }
 
 #[tokio::test]
 async fn error_8_twice_is_a_typed_error() {
-    within(LIMIT, async {
-        let (listen, addr) = listener().await;
-        let server = tokio::spawn(async move {
-            for _ in 0..2 {
-                let (_, client) = recv_rrq(&listen).await;
-                let socket = transfer_socket().await;
-                socket.send_to(&error(8, ""), client).await.expect("send");
-            }
-        });
-        let e = tftp_get(addr, FILE, &TftpOptions::default())
-            .await
-            .expect_err("must fail");
-        assert_eq!(
-            e.to_string(),
-            format!("TFTP error 8 (Option negotiation refused) from {addr} for ITLFile.tlv")
-        );
-        server.await.expect("server task");
+    let (addr, e, ()) = fetch_failing(TftpOptions::default(), |s| async move {
+        s.send(&error(8, "")).await;
+        let (_, client) = recv_rrq(&s.listen).await;
+        send(&transfer_socket().await, &error(8, ""), client).await;
     })
     .await;
+    assert_eq!(
+        e.to_string(),
+        format!("TFTP error 8 (Option negotiation refused) from {addr} for ITLFile.tlv")
+    );
 }
 
 #[tokio::test]
 async fn server_ignoring_options_sends_data_1() {
-    within(LIMIT, async {
-        let body = pattern(1024, 7);
-        let (listen, addr) = listener().await;
-        let server_body = body.clone();
-        let server = tokio::spawn(async move {
-            let (request, client) = recv_rrq(&listen).await;
-            assert_eq!(request, rrq(FILE, &[("blksize", "1428"), ("tsize", "0")]));
-            let socket = transfer_socket().await;
-            serve_lockstep(&socket, client, &server_body, 512).await;
-        });
-        assert_bytes(
-            "no OACK",
-            tftp_get(addr, FILE, &TftpOptions::default()).await,
-            &body,
-        );
-        server.await.expect("server task");
-    })
+    let body = pattern(1024, 7);
+    fetch_served(
+        "no OACK",
+        body,
+        TftpOptions::default(),
+        |s, body| async move {
+            assert_eq!(s.request, rrq(FILE, &DEFAULT_ASK));
+            s.serve_rest(&body, 512, 0).await;
+        },
+    )
     .await;
 }
 
 #[tokio::test]
 async fn bad_oack_is_refused() {
-    within(LIMIT, async {
-        let (listen, addr) = listener().await;
-        let server = tokio::spawn(async move {
-            let (_, client) = recv_rrq(&listen).await;
-            let socket = transfer_socket().await;
-            // Larger than requested: a client must not accept it (RFC 2348).
-            socket
-                .send_to(&oack(&[("blksize", "9000")]), client)
-                .await
-                .expect("send");
-            recv(&socket, Duration::from_secs(2)).await
-        });
-        let e = tftp_get(addr, FILE, &TftpOptions::default())
-            .await
-            .expect_err("must refuse");
-        assert!(matches!(
-            e.kind(),
-            TftpErrorKind::Protocol(ProtocolViolation::BadOack(_))
-        ));
-        let (reply, _) = server.await.expect("server task").expect("no reply");
-        assert_eq!(as_error(&reply), Some(8));
+    let (_, e, reply) = fetch_failing(TftpOptions::default(), |s| async move {
+        // Larger than requested: a client must not accept it (RFC 2348).
+        s.send(&oack(&[("blksize", "9000")])).await;
+        s.recv(Duration::from_secs(2)).await
     })
     .await;
+    assert!(matches!(
+        e.kind(),
+        TftpErrorKind::Protocol(ProtocolViolation::BadOack(_))
+    ));
+    assert_eq!(as_error(&reply.expect("no reply")), Some(8));
 }
 
 #[tokio::test]
 async fn windowsize_is_used_when_the_server_agrees() {
-    within(LIMIT, async {
-        let body = pattern(10 * 512 + 100, 8);
-        let (listen, addr) = listener().await;
-        let server_body = body.clone();
-        let server = tokio::spawn(async move {
-            let (request, client) = recv_rrq(&listen).await;
-            assert_eq!(
-                request,
-                rrq(
-                    FILE,
-                    &[("blksize", "512"), ("tsize", "0"), ("windowsize", "4")]
-                )
-            );
-            let socket = transfer_socket().await;
-            socket
-                .send_to(
-                    &oack(&[("blksize", "512"), ("tsize", "5220"), ("windowsize", "4")]),
-                    client,
-                )
-                .await
-                .expect("send");
-            wait_ack(&socket, client, 0).await;
-            let chunks: Vec<&[u8]> = server_body.chunks(512).collect();
-            let mut acks = Vec::new();
-            for window in chunks.chunks(4).enumerate() {
-                let (w, blocks) = window;
-                for (i, chunk) in blocks.iter().enumerate() {
-                    let block = (w * 4 + i + 1) as u16;
-                    socket
-                        .send_to(&data(block, chunk), client)
-                        .await
-                        .expect("send");
-                }
-                let last = (w * 4 + blocks.len()) as u16;
-                for packet in wait_ack(&socket, client, last).await {
-                    acks.extend(as_ack(&packet));
-                }
+    let opts = TftpOptions {
+        blksize: Some(512),
+        windowsize: Some(4),
+        ..TftpOptions::default()
+    };
+    let body = pattern(10 * 512 + 100, 8);
+    let acks = fetch_served("windowsize", body, opts, |s, body| async move {
+        assert_eq!(
+            s.request,
+            rrq(
+                FILE,
+                &[("blksize", "512"), ("tsize", "0"), ("windowsize", "4")]
+            )
+        );
+        s.send(&oack(&[
+            ("blksize", "512"),
+            ("tsize", "5220"),
+            ("windowsize", "4"),
+        ]))
+        .await;
+        s.wait_ack(0).await;
+        let chunks: Vec<&[u8]> = body.chunks(512).collect();
+        let mut acks = Vec::new();
+        for (w, blocks) in chunks.chunks(4).enumerate() {
+            for (i, chunk) in blocks.iter().enumerate() {
+                s.send(&data((w * 4 + i + 1) as u16, chunk)).await;
             }
-            acks
-        });
-        let opts = TftpOptions {
-            blksize: Some(512),
-            windowsize: Some(4),
-            ..TftpOptions::default()
-        };
-        assert_bytes("windowsize", tftp_get(addr, FILE, &opts).await, &body);
-        // One ACK per window of 4, then the short last block.
-        assert_eq!(server.await.expect("server task"), vec![4, 8, 11]);
+            acks.extend(s.acks_until((w * 4 + blocks.len()) as u16).await);
+        }
+        acks
     })
     .await;
+    // One ACK per window of 4, then the short last block.
+    assert_eq!(acks, vec![4, 8, 11]);
 }

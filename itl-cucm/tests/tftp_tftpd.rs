@@ -20,7 +20,7 @@ fn both_modes() -> [(&'static str, TftpOptions); 2] {
 #[tokio::test]
 async fn real_ctl_is_byte_identical() {
     let ctl = real_ctl();
-    let Some(server) = Tftpd::start("real_ctl_is_byte_identical", &[("CTLFile.tlv", &ctl)]) else {
+    let Some(server) = Tftpd::start(&[("CTLFile.tlv", &ctl)]) else {
         return;
     };
     within(LIMIT, async {
@@ -39,10 +39,7 @@ async fn real_ctl_is_byte_identical() {
 async fn file_of_100_kb_is_byte_identical() {
     let body = pattern(100 * 1024, 100);
     let exact = pattern(2 * 512, 7); // an exact multiple of 512: ends with an empty block
-    let Some(server) = Tftpd::start(
-        "file_of_100_kb_is_byte_identical",
-        &[("100k.bin", &body), ("1024.bin", &exact)],
-    ) else {
+    let Some(server) = Tftpd::start(&[("100k.bin", &body), ("1024.bin", &exact)]) else {
         return;
     };
     within(LIMIT, async {
@@ -69,10 +66,7 @@ async fn file_past_65535_blocks_wraps_block_numbers() {
     // 65 536 full 512-byte blocks and a short one: block numbers wrap 65535 -> 0 -> 1.
     let len = 65_536 * 512 + 1000;
     let body = pattern(len, 65_535);
-    let Some(server) = Tftpd::start(
-        "file_past_65535_blocks_wraps_block_numbers",
-        &[("big.bin", &body)],
-    ) else {
+    let Some(server) = Tftpd::start(&[("big.bin", &body)]) else {
         return;
     };
     let cap = 64 * 1024 * 1024;
@@ -126,10 +120,7 @@ async fn file_past_65535_blocks_wraps_block_numbers() {
 #[tokio::test]
 async fn missing_file_is_typed_file_not_found() {
     let ctl = real_ctl();
-    let Some(server) = Tftpd::start(
-        "missing_file_is_typed_file_not_found",
-        &[("CTLFile.tlv", &ctl)],
-    ) else {
+    let Some(server) = Tftpd::start(&[("CTLFile.tlv", &ctl)]) else {
         return;
     };
     within(LIMIT, async {
@@ -156,7 +147,7 @@ async fn missing_file_is_typed_file_not_found() {
 #[tokio::test]
 async fn size_cap_against_tftpd() {
     let ctl = real_ctl();
-    let Some(server) = Tftpd::start("size_cap_against_tftpd", &[("CTLFile.tlv", &ctl)]) else {
+    let Some(server) = Tftpd::start(&[("CTLFile.tlv", &ctl)]) else {
         return;
     };
     within(LIMIT, async {
@@ -209,8 +200,7 @@ async fn size_cap_against_tftpd() {
 #[tokio::test]
 async fn options_tftpd_ignores_or_honours() {
     let ctl = real_ctl();
-    let Some(server) = Tftpd::start("options_tftpd_ignores_or_honours", &[("CTLFile.tlv", &ctl)])
-    else {
+    let Some(server) = Tftpd::start(&[("CTLFile.tlv", &ctl)]) else {
         return;
     };
     within(LIMIT, async {
@@ -246,10 +236,7 @@ async fn options_tftpd_ignores_or_honours() {
 async fn concurrent_fetches_are_independent() {
     let ctl = real_ctl();
     let other = pattern(50_000, 3);
-    let Some(server) = Tftpd::start(
-        "concurrent_fetches_are_independent",
-        &[("CTLFile.tlv", &ctl), ("other.bin", &other)],
-    ) else {
+    let Some(server) = Tftpd::start(&[("CTLFile.tlv", &ctl), ("other.bin", &other)]) else {
         return;
     };
     within(LIMIT, async {

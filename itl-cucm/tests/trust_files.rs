@@ -61,7 +61,11 @@ fn non_secure_files(itl_phone: &[u8], itl_cluster: &[u8]) -> Vec<(&'static str, 
 }
 
 /// Runs the same scenarios against a server of either transport.
-async fn check_scenarios(fetcher: &Fetcher, non_secure: &TrustServer, secure: &TrustServer) {
+/// The scenarios against a `non_secure` and a `secure` (CTL served) node, both reached over
+/// `transport` on their ports.
+async fn check_scenarios(transport: Transport, non_secure: u16, secure: u16) {
+    let fetcher = fetcher();
+    let (non_secure, secure) = (&server(transport, non_secure), &server(transport, secure));
     let itl_phone = pattern(3000, 21);
     let itl_cluster = pattern(2500, 22);
     let ctl = real_ctl();
@@ -139,22 +143,16 @@ async fn trust_files_over_tftp() {
     let ctl = real_ctl();
     let files = non_secure_files(&itl_phone, &itl_cluster);
     let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, &b[..])).collect();
-    let Some(non_secure) = Tftpd::start("trust_files_over_tftp", &refs) else {
+    let Some(non_secure) = Tftpd::start(&refs) else {
         return;
     };
     let mut secure_refs = refs.clone();
     secure_refs.push(("CTLFile.tlv", &ctl));
-    let Some(secure) = Tftpd::start("trust_files_over_tftp", &secure_refs) else {
+    let Some(secure) = Tftpd::start(&secure_refs) else {
         return;
     };
     within(LIMIT, async {
-        let fetcher = fetcher();
-        check_scenarios(
-            &fetcher,
-            &server(Transport::Tftp, non_secure.addr.port()),
-            &server(Transport::Tftp, secure.addr.port()),
-        )
-        .await;
+        check_scenarios(Transport::Tftp, non_secure.addr.port(), secure.addr.port()).await;
     })
     .await;
 }
@@ -180,13 +178,7 @@ async fn trust_files_over_http() {
         };
         let non_secure = HttpServer::start(routes(false)).await;
         let secure = HttpServer::start(routes(true)).await;
-        let fetcher = fetcher();
-        check_scenarios(
-            &fetcher,
-            &server(Transport::Http, non_secure.addr.port()),
-            &server(Transport::Http, secure.addr.port()),
-        )
-        .await;
+        check_scenarios(Transport::Http, non_secure.addr.port(), secure.addr.port()).await;
         // The phone's order, as the server saw it.
         assert_eq!(
             non_secure.hits()[..3],
@@ -289,15 +281,21 @@ async fn server_errors_are_failures_not_absence() {
     .await;
 }
 
+/// The real CTL, served as `CTLFile.tlv` by a real tftpd and by an HTTP server; `None` when
+/// tftpd is missing and the test is skipped.
+async fn real_ctl_over_both() -> Option<(Vec<u8>, Tftpd, HttpServer)> {
+    let ctl = real_ctl();
+    let tftpd = Tftpd::start(&[("CTLFile.tlv", &ctl)])?;
+    let http = HttpServer::start(vec![("/CTLFile.tlv", Reply::Body(200, ctl.clone()))]).await;
+    Some((ctl, tftpd, http))
+}
+
 #[tokio::test]
 async fn fetch_url_over_both_transports() {
-    let ctl = real_ctl();
-    let Some(tftpd) = Tftpd::start("fetch_url_over_both_transports", &[("CTLFile.tlv", &ctl)])
-    else {
+    let Some((ctl, tftpd, http)) = real_ctl_over_both().await else {
         return;
     };
     within(LIMIT, async {
-        let http = HttpServer::start(vec![("/CTLFile.tlv", Reply::Body(200, ctl.clone()))]).await;
         let fetcher = fetcher();
         let port = tftpd.addr.port();
         assert_bytes(
@@ -335,22 +333,19 @@ async fn fetch_url_over_both_transports() {
             .expect_err("missing");
         assert!(e.is_not_found());
 
-        let e = fetcher
-            .fetch_url("gopher://127.0.0.1/x")
-            .await
-            .expect_err("scheme");
-        assert_eq!(
-            e.to_string(),
-            "invalid URL \"gopher://127.0.0.1/x\": scheme \"gopher\" is not tftp, http or https"
-        );
-        let e = fetcher
-            .fetch_url("tftp://127.0.0.1/")
-            .await
-            .expect_err("no file");
-        assert_eq!(
-            e.to_string(),
-            "invalid URL \"tftp://127.0.0.1/\": no file name"
-        );
+        for (url, message) in [
+            (
+                "gopher://127.0.0.1/x",
+                "invalid URL \"gopher://127.0.0.1/x\": scheme \"gopher\" is not tftp, http or https",
+            ),
+            (
+                "tftp://127.0.0.1/",
+                "invalid URL \"tftp://127.0.0.1/\": no file name",
+            ),
+        ] {
+            let e = fetcher.fetch_url(url).await.expect_err(url);
+            assert_eq!(e.to_string(), message);
+        }
         let e = fetcher
             .fetch_url("tftp://no-such-host.invalid/CTLFile.tlv")
             .await
@@ -367,15 +362,10 @@ async fn fetch_url_over_both_transports() {
 
 #[tokio::test]
 async fn fetch_file_uses_the_server_transport() {
-    let ctl = real_ctl();
-    let Some(tftpd) = Tftpd::start(
-        "fetch_file_uses_the_server_transport",
-        &[("CTLFile.tlv", &ctl)],
-    ) else {
+    let Some((ctl, tftpd, http)) = real_ctl_over_both().await else {
         return;
     };
     within(LIMIT, async {
-        let http = HttpServer::start(vec![("/CTLFile.tlv", Reply::Body(200, ctl.clone()))]).await;
         let fetcher = fetcher();
         let over_tftp = server(Transport::Tftp, tftpd.addr.port());
         let over_http = server(Transport::Http, http.addr.port());

@@ -109,6 +109,18 @@ impl DistinguishedName {
         }
     }
 
+    /// The name shape of the workspace's committed fixtures and test clusters:
+    /// `CN=<cn>;OU=UC;O=Example Health;L=Durham;ST=NC;C=US`.
+    #[must_use]
+    pub fn example_health(cn: impl Into<String>) -> Self {
+        Self::new(cn)
+            .with_ou("UC")
+            .with_o("Example Health")
+            .with_l("Durham")
+            .with_st("NC")
+            .with_c("US")
+    }
+
     /// Sets the organizational unit (OU).
     #[must_use]
     pub fn with_ou(mut self, v: impl Into<String>) -> Self {
@@ -363,6 +375,14 @@ mod tests {
             .with_l("RTP")
             .with_st("NC")
             .with_c("US")
+    }
+
+    #[test]
+    fn example_health_is_the_fixtures_name_shape() {
+        assert_eq!(
+            DistinguishedName::example_health("ucm-pub.example.org").cucm_string(),
+            "CN=ucm-pub.example.org;OU=UC;O=Example Health;L=Durham;ST=NC;C=US"
+        );
     }
 
     #[test]

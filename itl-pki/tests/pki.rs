@@ -74,6 +74,12 @@ fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// [`parsed_rdns`] of the subject of `cert`.
+fn subject_rdns(cert: &Certificate) -> Vec<(String, String)> {
+    let (_, x) = X509Certificate::from_der(cert.der()).unwrap();
+    parsed_rdns(x.subject())
+}
+
 #[test]
 fn key_generation_is_deterministic_per_label() {
     let again = rsa_key(SEED, "test/a", 1024).unwrap();
@@ -204,9 +210,8 @@ fn explicit_rdn_order_is_encoded() {
         NOT_AFTER,
     );
     let cert = rsa_certificate(&s, key_a()).unwrap();
-    let (_, x) = X509Certificate::from_der(cert.der()).unwrap();
     assert_eq!(
-        parsed_rdns(x.subject()),
+        subject_rdns(&cert),
         pairs(&[
             ("C", "US"),
             ("O", "Cisco"),
@@ -237,9 +242,8 @@ fn partial_names_and_cucm_strings() {
         "CN=ITLRECOVERY_ucm-pub;O=Acme Corp;C=DE"
     );
     assert_eq!(cert.subject(), &dn);
-    let (_, x) = X509Certificate::from_der(cert.der()).unwrap();
     assert_eq!(
-        parsed_rdns(x.subject()),
+        subject_rdns(&cert),
         pairs(&[
             ("C", "DE"),
             ("O", "Acme Corp"),

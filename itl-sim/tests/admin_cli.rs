@@ -9,7 +9,9 @@ use itl_core::cucm::{CertUnit, Generation, ServiceStatus};
 use std::time::Duration;
 
 use itl_cucm::secrets::Secret;
-use itl_cucm::ssh::{AdminCli, AdminSession, HostKeyPin, SshErrorKind, SshOptions, SshTarget};
+use itl_cucm::ssh::{
+    AdminCli, AdminSession, HostKeyPin, SshError, SshErrorKind, SshOptions, SshTarget,
+};
 
 use itl_sim::server::ssh::SshServe;
 use itl_sim::{Cluster, ServeOptions, SimServer};
@@ -55,6 +57,15 @@ async fn connect(sim: &SimServer, node: usize) -> AdminSession {
     AdminCli::connect(&target(sim, node), &options())
         .await
         .expect("connects")
+}
+
+/// Asserts that `e` is the CLI's refusal of a command above the user's privilege level.
+#[track_caller]
+fn assert_denied(e: &SshError) {
+    assert!(
+        matches!(e.kind(), SshErrorKind::PrivilegeInsufficient { .. }),
+        "{e}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -210,10 +221,7 @@ async fn a_regeneration_changes_the_served_itl_and_the_serial() {
         assert!(!serials.contains(&before.serial.as_str()));
         // Level 1 may not reset to the local key.
         let e = s.itl_reset_localkey().await.expect_err("level 4 needed");
-        assert!(
-            matches!(e.kind(), SshErrorKind::PrivilegeInsufficient { .. }),
-            "{e}"
-        );
+        assert_denied(&e);
         s.close().await;
         sim.shutdown().await;
     })
@@ -253,10 +261,7 @@ async fn privilege_zero_reads_trust_lists_and_pages() {
             s.fips().await.map(|_| ()),
         ] {
             let e = denied.expect_err("level 0");
-            assert!(
-                matches!(e.kind(), SshErrorKind::PrivilegeInsufficient { .. }),
-                "{e}"
-            );
+            assert_denied(&e);
         }
         s.close().await;
         // 11.5: block format of `show cert list` and plain `password` accepted; a wrong

@@ -9,8 +9,8 @@ mod common;
 
 use common::axl::{self, fault, listed, ok, returned};
 use common::{
-    fetcher, get_page, held_itl, page_client, small, start, status_messages_path, trust_servers,
-    within,
+    fetcher, get_page, held_itl, page_client, small, start, status_log, status_messages_path,
+    trust_servers, within,
 };
 use itl_core::cucm::{CertUnit, Generation};
 use itl_sim::SimServer;
@@ -75,6 +75,12 @@ async fn pool(c: &common::axl::NodeClients, name: &str) -> Vec<(String, String)>
         .collect()
 }
 
+/// AXL `doDeviceReset` of the device `name` (or uuid) with `deviceResetType` `kind`.
+async fn reset_device(c: &common::axl::NodeClients, name: &str, kind: &str) {
+    let body = format!("<deviceName>{name}</deviceName><deviceResetType>{kind}</deviceResetType>");
+    ok(c, "doDeviceReset", &body).await;
+}
+
 #[tokio::test]
 async fn every_reset_operation_delivers_the_new_itl_and_apply_does_not() {
     within(120, async {
@@ -129,20 +135,10 @@ async fn every_reset_operation_delivers_the_new_itl_and_apply_does_not() {
         .await;
         assert_eq!(returned(&body, "doDeviceReset"), d.1);
         assert_eq!(page_itl(&sim, &d.0).await, new_pub);
-        ok(
-            &c,
-            "doDeviceReset",
-            &format!("<deviceName>{}</deviceName><deviceResetType>Restart</deviceResetType>", e.1),
-        )
-        .await;
+        reset_device(&c, &e.1, "Restart").await;
         assert_eq!(page_itl(&sim, &e.0).await, new_pub);
         // Reject twin: Apply Configuration downloads nothing.
-        ok(
-            &c,
-            "doDeviceReset",
-            &format!("<deviceName>{}</deviceName><deviceResetType>Apply Configuration</deviceResetType>", f.0),
-        )
-        .await;
+        reset_device(&c, &f.0, "Apply Configuration").await;
         assert_eq!(page_itl(&sim, &f.0).await, old_pub);
 
         // Pools: apply changes nothing, reset brings every DP-1 phone to the new ITL and
@@ -240,9 +236,7 @@ async fn reset_operations_fault_on_unknown_objects_and_bad_requests() {
 
         // doEnterpriseParametersReset is refused, and nothing is reset.
         let index = sim.handle().read(|c| c.phone_index(&some.0)).expect("index");
-        let page = get_page(&page_client(), &sim, index, status_messages_path(&sim, index))
-            .await
-            .expect("status page");
+        let page = status_log(&page_client(), &sim, index).await;
         for op in ["doEnterpriseParametersReset", "resetEnterpriseParameters"] {
             let f = fault(&c, op, "").await;
             assert_eq!(f.code, "soapenv:Server");
@@ -250,15 +244,11 @@ async fn reset_operations_fault_on_unknown_objects_and_bad_requests() {
             assert!(f.message.starts_with(&format!("{op} refused by the simulator")), "{f}");
             assert!(f.message.contains("not a device reset"), "{f}");
         }
-        let after = get_page(&page_client(), &sim, index, status_messages_path(&sim, index))
-            .await
-            .expect("status page");
+        let after = status_log(&page_client(), &sim, index).await;
         assert_eq!(after, page, "no phone was reset");
         // Twin: a real reset of the same phone adds messages.
         ok(&c, "resetPhone", &name).await;
-        let reset = get_page(&page_client(), &sim, index, status_messages_path(&sim, index))
-            .await
-            .expect("status page");
+        let reset = status_log(&page_client(), &sim, index).await;
         assert_ne!(reset, page);
         // Other operations still get the Axis2 EPR fault.
         let f = fault(&c, "getPhone", &name).await;

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{
-    fetcher, get_page, held_itl, network_setup_path, page_client, small, start,
+    fetcher, get_page, held_itl, network_setup_path, page_client, small, start, status_log,
     status_messages_path, trust_servers, within,
 };
 use itl_core::cucm::{CertUnit, Generation, PhoneState, Service};
@@ -143,9 +143,7 @@ async fn callmanager_and_tvs_together_on_11_5_lock_phones_out() {
                 Some(old[tftp].clone()),
                 "old ITL kept"
             );
-            let log = get_page(&client, &sim, i, status_messages_path(&sim, i))
-                .await
-                .expect("log");
+            let log = status_log(&client, &sim, i).await;
             assert!(log.contains("Trust List update failed"));
             assert!(log.contains("authenticated fail. Reason:14."));
             assert_eq!(h.read(|c| c.phone_state(i)), PhoneState::Unregistered);
@@ -189,9 +187,7 @@ async fn callmanager_alone_on_11_5_is_accepted_through_tvs() {
         });
         let i = tvs_phone.expect("a TVS phone of ucm-pub");
         assert_eq!(held_itl(&client, &sim, i).await, Some(new.clone()));
-        let log = get_page(&client, &sim, i, status_messages_path(&sim, i))
-            .await
-            .expect("log");
+        let log = status_log(&client, &sim, i).await;
         assert!(log.contains("TVS added cert to TVS cache"), "{log}");
         if let Some(i) = no_tvs {
             assert_ne!(held_itl(&client, &sim, i).await, Some(new));

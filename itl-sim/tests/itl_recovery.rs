@@ -48,6 +48,12 @@ fn three_nodes(generation: Generation, mixed: bool) -> SimOptions {
     }
 }
 
+/// Whether each node's ITL is stale (rebuilt at its next TFTP restart), in node order.
+fn stale_itls(sim: &SimServer) -> Vec<bool> {
+    sim.handle()
+        .read(|c| c.nodes().iter().map(|n| n.itl_stale).collect())
+}
+
 #[tokio::test]
 async fn on_11_5_every_node_has_its_own_itlrecovery_in_its_own_itl() {
     within(120, async {
@@ -103,9 +109,7 @@ async fn on_11_5_every_node_has_its_own_itlrecovery_in_its_own_itl() {
             .regenerate("ucm-sub1", CertUnit::ItlRecovery)
             .await
             .expect("regen on a subscriber");
-        let stale: Vec<bool> = sim
-            .handle()
-            .read(|c| c.nodes().iter().map(|n| n.itl_stale).collect());
+        let stale = stale_itls(&sim);
         assert_eq!(stale, [false, true, false]);
         let pub_restart = sim
             .handle()
@@ -182,9 +186,7 @@ async fn from_12_one_cluster_wide_itlrecovery_signs_every_itl() {
             .regenerate("ucm-pub", CertUnit::ItlRecovery)
             .await
             .expect("regen");
-        let stale: Vec<bool> = sim
-            .handle()
-            .read(|c| c.nodes().iter().map(|n| n.itl_stale).collect());
+        let stale = stale_itls(&sim);
         assert_eq!(stale, [true, true, false]);
         let new_der = recovery_der(&sim, "ucm-pub").expect("gen 2");
         for (index, node) in [(0, "ucm-pub"), (1, "ucm-sub1")] {

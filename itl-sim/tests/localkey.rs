@@ -84,13 +84,26 @@ fn localkey_states(cluster: &Cluster) -> Vec<(bool, bool)> {
         .collect()
 }
 
+/// Restarts Cisco Tftp on `node`; the nodes whose ITL was rebuilt.
+fn restart_tftp(cluster: &mut Cluster, node: &str) -> Vec<String> {
+    let report = cluster
+        .restart_service(node, Service::Tftp)
+        .expect("restart");
+    report.rebuilt_itls
+}
+
+/// `set cert regen ITLRecovery` on `node`.
+fn regen_itlrecovery(cluster: &mut Cluster, node: &str) {
+    cluster
+        .regenerate(node, CertUnit::ItlRecovery)
+        .expect("regen");
+}
+
 #[test]
 fn on_12_the_localkey_itl_is_signed_by_each_nodes_callmanager_until_tftp_restarts() {
     let mut cluster = build(&options(3, Generation::V12, false, ""));
     let old_rec = der(&cluster, "ucm-pub", CertUnit::ItlRecovery);
-    cluster
-        .regenerate("ucm-pub", CertUnit::ItlRecovery)
-        .expect("regen");
+    regen_itlrecovery(&mut cluster, "ucm-pub");
     let new_rec = der(&cluster, "ucm-pub", CertUnit::ItlRecovery);
     assert_ne!(old_rec, new_rec);
 
@@ -143,10 +156,7 @@ fn on_12_the_localkey_itl_is_signed_by_each_nodes_callmanager_until_tftp_restart
     );
 
     // Restarting TFTP on the publisher: its ITL, same records, signed by the new ITLRecovery.
-    let restart = cluster
-        .restart_service("ucm-pub", Service::Tftp)
-        .expect("restart");
-    assert_eq!(restart.rebuilt_itls, ["ucm-pub"]);
+    assert_eq!(restart_tftp(&mut cluster, "ucm-pub"), ["ucm-pub"]);
     let itl = served_itl(&cluster, "ucm-pub");
     assert_eq!(signer_der(&itl), new_rec);
     assert_eq!(
@@ -170,20 +180,14 @@ fn on_12_the_localkey_itl_is_signed_by_each_nodes_callmanager_until_tftp_restart
         &der(&cluster, "ucm-sub1", CertUnit::CallManager)
     ));
     // A second restart rebuilds nothing.
-    let again = cluster
-        .restart_service("ucm-pub", Service::Tftp)
-        .expect("restart");
-    assert!(again.rebuilt_itls.is_empty());
+    assert!(restart_tftp(&mut cluster, "ucm-pub").is_empty());
     assert_eq!(served_itl(&cluster, "ucm-pub"), itl);
     // Restarting another service does not end the localkey state.
     cluster
         .restart_service("ucm-sub1", Service::Tvs)
         .expect("restart TVS");
     assert_eq!(served_itl(&cluster, "ucm-sub1"), sub1);
-    let restart = cluster
-        .restart_service("ucm-sub1", Service::Tftp)
-        .expect("restart");
-    assert_eq!(restart.rebuilt_itls, ["ucm-sub1"]);
+    assert_eq!(restart_tftp(&mut cluster, "ucm-sub1"), ["ucm-sub1"]);
     let sub1 = served_itl(&cluster, "ucm-sub1");
     assert_eq!(signer_der(&sub1), new_rec);
     assert_eq!(records(&sub1), localkey_records[1]);
@@ -206,10 +210,7 @@ fn a_localkey_itl_with_nothing_else_changed_is_rebuilt_normally_on_tftp_restart(
         der(&cluster, "ucm-pub", CertUnit::CallManager)
     );
     assert_eq!(records(&localkey), records(&normal));
-    let restart = cluster
-        .restart_service("ucm-pub", Service::Tftp)
-        .expect("restart");
-    assert_eq!(restart.rebuilt_itls, ["ucm-pub"]);
+    assert_eq!(restart_tftp(&mut cluster, "ucm-pub"), ["ucm-pub"]);
     let rebuilt = served_itl(&cluster, "ucm-pub");
     assert_eq!(signer_der(&rebuilt), rec);
     assert_eq!(records(&rebuilt), records(&normal));
@@ -244,9 +245,7 @@ fn on_14_the_automatic_rebuild_signs_normally_and_ends_the_localkey_state() {
 fn on_11_5_the_localkey_itl_is_signed_by_the_nodes_own_itlrecovery() {
     let mut cluster = build(&options(3, Generation::V11_5, false, ""));
     let pub_rec = der(&cluster, "ucm-pub", CertUnit::ItlRecovery);
-    cluster
-        .regenerate("ucm-sub1", CertUnit::ItlRecovery)
-        .expect("regen");
+    regen_itlrecovery(&mut cluster, "ucm-sub1");
     let report = cluster.itl_reset_localkey().expect("itl reset localkey");
     assert_eq!(report.rebuilt_itls, ["ucm-pub", "ucm-sub1"]);
     for node in ["ucm-pub", "ucm-sub1"] {
@@ -269,9 +268,7 @@ fn on_11_5_the_localkey_itl_is_signed_by_the_nodes_own_itlrecovery() {
     let sub1 = served_itl(&cluster, "ucm-sub1");
     assert!(!verifies_with(&sub1, &pub_rec));
     // After TFTP restarts, the node's CallManager signs again.
-    cluster
-        .restart_service("ucm-sub1", Service::Tftp)
-        .expect("restart");
+    restart_tftp(&mut cluster, "ucm-sub1");
     let sub1 = served_itl(&cluster, "ucm-sub1");
     let cm = der(&cluster, "ucm-sub1", CertUnit::CallManager);
     assert_eq!(signer_der(&sub1), cm);
@@ -283,9 +280,7 @@ fn ctl_reset_localkey_signs_with_the_publishers_other_sast_key_until_ctl_update(
     // 12+: the publisher's CallManager, with the new ITLRecovery inside.
     let mut cluster = build(&options(2, Generation::V12, true, ""));
     let old_rec = der(&cluster, "ucm-pub", CertUnit::ItlRecovery);
-    cluster
-        .regenerate("ucm-pub", CertUnit::ItlRecovery)
-        .expect("regen");
+    regen_itlrecovery(&mut cluster, "ucm-pub");
     let new_rec = der(&cluster, "ucm-pub", CertUnit::ItlRecovery);
     let cm = der(&cluster, "ucm-pub", CertUnit::CallManager);
     let itls_before: Vec<Vec<u8>> = ["ucm-pub", "ucm-sub1"]
@@ -380,19 +375,12 @@ fn s14_itlrecovery_through_localkey_is_accepted_twice_by_every_phone() {
         .map(|p| p.name.as_str())
         .collect();
     assert_eq!(no_tvs, [NO_TVS]);
-    assert_eq!(
-        step_counts(&r),
-        [
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(39, 0, 1, 0),
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(39, 0, 1, 0),
-            counts(0, 0, 40, 0),
-        ]
+    assert_counts(
+        &r,
+        7,
+        &[(2, counts(39, 0, 1, 0)), (5, counts(39, 0, 1, 0))],
+        counts(0, 0, 40, 0),
     );
-    assert_eq!(r.final_counts, counts(0, 0, 40, 0));
     assert_eq!(
         r.steps[1].messages,
         [
@@ -406,27 +394,19 @@ fn s14_itlrecovery_through_localkey_is_accepted_twice_by_every_phone() {
             "ucm-sub1: ITL rebuilt",
         ]
     );
-    assert!(
-        r.steps[4]
-            .messages
-            .contains(&"ucm-pub: ITL rebuilt".to_owned())
-    );
-    assert!(
-        r.steps[4]
-            .messages
-            .contains(&"ucm-sub1: ITL rebuilt".to_owned())
-    );
+    assert!(said(&r, 4, "ucm-pub: ITL rebuilt"));
+    assert!(said(&r, 4, "ucm-sub1: ITL rebuilt"));
     let new_rec = der(&cluster, "ucm-pub", CertUnit::ItlRecovery);
     for p in r.phones.iter().filter(|p| p.name != NO_TVS) {
         // Phase 1: the CallManager key is in v1 (signed directly, no TVS needed).
         assert_eq!(p.verdicts[2], Verdict::Accept, "{}", p.name);
-        let o = p.outcomes[2].as_ref().expect("downloaded");
+        let o = downloaded(p, 2);
         assert_eq!(o.itl, "ACCEPT", "{}", p.name);
         assert_eq!(o.ctl, "NO_CHANGE");
         assert_eq!(o.config.as_deref(), Some("ACCEPT"));
         // Phase 2: the new ITLRecovery is in the phase-1 ITL.
         assert_eq!(p.verdicts[5], Verdict::Accept, "{}", p.name);
-        let o = p.outcomes[5].as_ref().expect("downloaded");
+        let o = downloaded(p, 5);
         assert_eq!(o.itl, "ACCEPT", "{}", p.name);
         assert_eq!(p.final_.action, Action::Unaffected);
         assert!(p.final_.registered, "{}", p.name);
@@ -439,16 +419,10 @@ fn s14_itlrecovery_through_localkey_is_accepted_twice_by_every_phone() {
         assert_eq!(signer_der(&served.bytes), new_rec);
     }
     // The 7960 holds no ITL (no Security By Default): neither phase changes it.
-    let p = r.phones.iter().find(|p| p.name == NO_TVS).expect("phone");
+    let p = phone(&r, NO_TVS);
     assert_eq!(p.actions, [Action::Unaffected; 7]);
-    assert_eq!(
-        p.outcomes[2].as_ref().map(|o| o.itl.as_str()),
-        Some("NO_CHANGE")
-    );
-    assert_eq!(
-        p.outcomes[5].as_ref().map(|o| o.itl.as_str()),
-        Some("NO_CHANGE")
-    );
+    assert_eq!(itl_outcome(p, 2), Some("NO_CHANGE"));
+    assert_eq!(itl_outcome(p, 5), Some("NO_CHANGE"));
     assert!(p.final_.registered);
     assert_eq!(p.final_.itl_sha1, None);
 }
@@ -463,19 +437,12 @@ fn s15_phones_off_during_phase_1_need_tvs_for_the_new_itlrecovery() {
         .map(|p| p.name.as_str())
         .collect();
     assert_eq!(off.len(), 2, "{off:?}");
-    assert_eq!(
-        step_counts(&r),
-        [
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(37, 0, 1, 2),
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(37, 0, 1, 2),
-            counts(0, 0, 40, 0),
-        ]
+    assert_counts(
+        &r,
+        7,
+        &[(2, counts(37, 0, 1, 2)), (5, counts(37, 0, 1, 2))],
+        counts(2, 0, 38, 0),
     );
-    assert_eq!(r.final_counts, counts(2, 0, 38, 0));
     for p in &r.phones {
         if p.powered_at_start {
             // The 7960 holds no ITL: unaffected throughout.
@@ -509,20 +476,12 @@ fn mixed_12_itlrecovery_through_ctl_reset_localkey_rejects_nobody() {
         &options(3, Generation::V12, true, ""),
         "regen ITLRecovery\nctl reset localkey\nreset phones\nwait registered\nctl update\nrestart TFTP @all\nreset phones\nwait registered\n",
     );
-    assert_eq!(
-        step_counts(&r),
-        [
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(40, 0, 0, 0),
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(40, 0, 0, 0),
-            counts(0, 0, 40, 0),
-        ]
+    assert_counts(
+        &r,
+        8,
+        &[(2, counts(40, 0, 0, 0)), (6, counts(40, 0, 0, 0))],
+        counts(0, 0, 40, 0),
     );
-    assert_eq!(r.final_counts, counts(0, 0, 40, 0));
     assert_eq!(
         r.steps[1].messages,
         [
@@ -535,10 +494,10 @@ fn mixed_12_itlrecovery_through_ctl_reset_localkey_rejects_nobody() {
     assert_eq!(signer_der(&ctl), new_rec);
     let ctl_sha1 = hex::encode(cluster.served_ctl().expect("CTL").sha1);
     for p in &r.phones {
-        let phase1 = p.outcomes[2].as_ref().expect("downloaded");
+        let phase1 = downloaded(p, 2);
         assert_eq!(phase1.ctl, "ACCEPT", "{}", p.name);
         assert_eq!(phase1.itl, "NO_CHANGE", "{}", p.name);
-        let phase2 = p.outcomes[6].as_ref().expect("downloaded");
+        let phase2 = downloaded(p, 6);
         assert_eq!(phase2.ctl, "ACCEPT", "{}", p.name);
         if p.name == NO_TVS {
             // The 7960 holds no ITL; its CTL, signed by the key its CTL trusts, is accepted.
@@ -570,17 +529,9 @@ fn without_localkey_the_new_itlrecovery_needs_tvs_and_leaves_the_7960_alone() {
         &options(3, Generation::V12, false, ""),
         "regen ITLRecovery\nrestart TFTP @all\nreset phones\n",
     );
-    assert_eq!(
-        step_counts(&r),
-        [
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(39, 0, 1, 0)
-        ]
-    );
-    assert_eq!(r.final_counts, counts(0, 0, 40, 0));
+    assert_counts(&r, 3, &[(2, counts(39, 0, 1, 0))], counts(0, 0, 40, 0));
     for p in &r.phones {
-        let o = p.outcomes[2].as_ref().expect("downloaded");
+        let o = downloaded(p, 2);
         if p.name == NO_TVS {
             // No Security By Default: the 7960 never holds an ITL, so an ITL signed by the new
             // ITLRecovery changes nothing for it (trust-and-procedure R7).
@@ -604,20 +555,9 @@ fn s13_the_localkey_itl_signed_by_a_new_callmanager_is_rejected_by_every_phone()
         &options(3, Generation::V12, false, ""),
         "regen CallManager @all\nregen TVS @all\nregen ITLRecovery\nrestart TVS @all\nitl reset localkey\nreset phones\n",
     );
-    assert_eq!(
-        step_counts(&r),
-        [
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(0, 39, 1, 0)
-        ]
-    );
-    assert_eq!(r.final_counts, counts(0, 39, 1, 0));
+    assert_counts(&r, 6, &[(5, counts(0, 39, 1, 0))], counts(0, 39, 1, 0));
     for p in r.phones.iter().filter(|p| p.name != NO_TVS) {
-        let o = p.outcomes[5].as_ref().expect("downloaded");
+        let o = downloaded(p, 5);
         assert_eq!(o.itl, "REJECT", "{}", p.name);
         assert_eq!(o.config.as_deref(), Some("REJECT"), "{}", p.name);
         assert!(
@@ -630,12 +570,9 @@ fn s13_the_localkey_itl_signed_by_a_new_callmanager_is_rejected_by_every_phone()
         assert!(!p.final_.registered, "{}", p.name);
     }
     // The 7960 holds no ITL: the change passes it by.
-    let p = r.phones.iter().find(|p| p.name == NO_TVS).expect("phone");
+    let p = phone(&r, NO_TVS);
     assert_eq!(p.verdicts[5], Verdict::Unaffected);
-    assert_eq!(
-        p.outcomes[5].as_ref().map(|o| o.itl.as_str()),
-        Some("NO_CHANGE")
-    );
+    assert_eq!(itl_outcome(p, 5), Some("NO_CHANGE"));
 }
 
 #[test]
@@ -644,21 +581,12 @@ fn mixed_12_without_ctl_reset_localkey_the_phone_without_tvs_rejects() {
         &options(3, Generation::V12, true, ""),
         "regen ITLRecovery\nctl update\nrestart TFTP @all\nreset phones\n",
     );
-    assert_eq!(
-        step_counts(&r),
-        [
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(39, 1, 0, 0)
-        ]
-    );
-    assert_eq!(r.final_counts, counts(0, 1, 39, 0));
-    let p = r.phones.iter().find(|p| p.name == NO_TVS).expect("phone");
-    let o = p.outcomes[3].as_ref().expect("downloaded");
+    assert_counts(&r, 4, &[(3, counts(39, 1, 0, 0))], counts(0, 1, 39, 0));
+    let p = phone(&r, NO_TVS);
+    let o = downloaded(p, 3);
     assert_eq!((o.ctl.as_str(), o.itl.as_str()), ("REJECT", "NO_CHANGE"));
     for p in r.phones.iter().filter(|p| p.name != NO_TVS) {
-        let o = p.outcomes[3].as_ref().expect("downloaded");
+        let o = downloaded(p, 3);
         assert_eq!(o.ctl, "ACCEPT_TVS", "{}", p.name);
         assert_eq!(p.verdicts[3], Verdict::AcceptViaTvs, "{}", p.name);
     }
@@ -676,16 +604,5 @@ fn localkey_replays_are_deterministic() {
         assert_eq!(served_itl(&a_cluster, node), served_itl(&b_cluster, node));
     }
     assert_eq!(served_ctl(&a_cluster), served_ctl(&b_cluster));
-    assert_eq!(
-        step_counts(&a),
-        [
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(38, 0, 0, 2),
-            counts(0, 0, 40, 0),
-            counts(0, 0, 40, 0),
-            counts(38, 0, 0, 2)
-        ]
-    );
+    assert_steps(&a, 7, &[(3, counts(38, 0, 0, 2)), (6, counts(38, 0, 0, 2))]);
 }

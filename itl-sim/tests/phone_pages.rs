@@ -10,7 +10,7 @@ use std::net::Ipv4Addr;
 
 use common::{
     NETWORK_SETUP, PASSWORD, get_page, held_itl, network_setup_path, page_client, sized, small,
-    start, status_messages_path, within,
+    start, status_log, within,
 };
 use itl_core::cucm::{Generation, PhoneState};
 use itl_cucm::sweep::page::{
@@ -262,9 +262,7 @@ async fn status_messages_device_information_and_404() {
         let sim = start(&small(Generation::V12, false, "")).await;
         let client = page_client();
         for i in 0..10 {
-            let html = get_page(&client, &sim, i, status_messages_path(&sim, i))
-                .await
-                .expect("messages");
+            let html = status_log(&client, &sim, i).await;
             // 7940/7960 hold no ITL: no ITL update is ever logged.
             let holds_itl = sim.handle().read(|c| c.phones()[i].model.holds_itl());
             assert_eq!(html.contains("Trust List updated"), holds_itl, "{html}");

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use common::axl::client;
 use common::{fetcher, small, start, trust_servers, within};
-use itl_cucm::soap::ClientError;
+use itl_cucm::soap::{ClientError, SoapEndpoint};
 use itl_sim::SimOptions;
 use itl_sim::model::Parameter;
 use itl_sim::server::soap_axl::{AxlService, SYNTAX_ERROR_CODE};
@@ -20,6 +20,18 @@ use itl_wire::soap::control_center::{
     ControlType, REASON_ALREADY_STOPPED, REASON_COMMANDED_OUT_OF_SERVICE, REASON_SUCCESSFUL,
 };
 use itl_wire::soap::risport::{Httpd, RegistrationStatus, SelectCmDeviceRequest};
+
+/// Posts `body` as `action` to `endpoint`, which must answer with a SOAP fault saying
+/// `needle`.
+async fn assert_fault(endpoint: &SoapEndpoint, action: &str, body: &str, needle: &str) {
+    let err = endpoint.post(action, body).await.expect_err(needle);
+    assert!(
+        soap_error(&err)
+            .fault()
+            .is_some_and(|f| f.message.contains(needle)),
+        "{err}"
+    );
+}
 
 fn soap_error(e: &ClientError) -> &SoapError {
     match e {
@@ -194,18 +206,9 @@ async fn axl_recognises_reformatted_queries_and_faults_on_unknown_ones() {
             }
         }
         // Reject: another AXL operation gets the Axis2 EPR fault.
-        let err = axl
-            .axl.endpoint().post("\"CUCM:DB ver=12.5 getPhone\"",
-                r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns="http://www.cisco.com/AXL/API/12.5"><soapenv:Body><ns:getPhone><name>x</name></ns:getPhone></soapenv:Body></soapenv:Envelope>"#,
-            )
-            .await
-            .expect_err("no getPhone");
-        assert!(
-            soap_error(&err)
-                .fault()
-                .is_some_and(|f| f.message.contains("endpoint reference (EPR)")),
-            "{err}"
-        );
+        let get_phone = r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns="http://www.cisco.com/AXL/API/12.5"><soapenv:Body><ns:getPhone><name>x</name></ns:getPhone></soapenv:Body></soapenv:Envelope>"#;
+        let (endpoint, action) = (axl.axl.endpoint(), "\"CUCM:DB ver=12.5 getPhone\"");
+        assert_fault(endpoint, action, get_phone, "endpoint reference (EPR)").await;
     })
     .await;
 }
@@ -272,16 +275,8 @@ async fn risport_reports_every_phone_in_chunks_with_status_ip_and_httpd() {
         let body = format!(
             r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:soap="http://schemas.cisco.com/ast/soap"><soapenv:Body><soap:selectCmDeviceExt><soap:StateInfo/><soap:CmSelectionCriteria><soap:MaxReturnedDevices>1000</soap:MaxReturnedDevices><soap:SelectBy>Name</soap:SelectBy><soap:SelectItems>{items}</soap:SelectItems></soap:CmSelectionCriteria></soap:selectCmDeviceExt></soapenv:Body></soapenv:Envelope>"#
         );
-        let err = ris
-            .risport.endpoint().post("\"selectCmDeviceExt\"", &body)
-            .await
-            .expect_err("1001 names");
-        assert!(
-            soap_error(&err)
-                .fault()
-                .is_some_and(|f| f.message.contains("at most 1000")),
-            "{err}"
-        );
+        let endpoint = ris.risport.endpoint();
+        assert_fault(endpoint, "\"selectCmDeviceExt\"", &body, "at most 1000").await;
     })
     .await;
 }

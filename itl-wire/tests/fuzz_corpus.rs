@@ -12,21 +12,7 @@ mod soap_response;
 #[path = "../../fuzz/checks/tftp_packet.rs"]
 mod tftp_packet;
 
-fn corpus(target: &str) -> Vec<(std::path::PathBuf, Vec<u8>)> {
-    itl_testkit::fuzz_corpus(target)
-}
-
-/// Runs `check` on every input of `target`; returns how many inputs `accepted` accepts.
-fn replay(target: &str, check: fn(&[u8]), accepted: impl Fn(&[u8]) -> bool) -> (usize, usize) {
-    let inputs = corpus(target);
-    let mut ok = 0;
-    for (path, bytes) in &inputs {
-        eprintln!("{}", path.display());
-        check(bytes);
-        ok += usize::from(accepted(bytes));
-    }
-    (inputs.len(), ok)
-}
+use itl_testkit::replay_corpus as replay;
 
 #[test]
 fn replay_tftp_packet_corpus() {

@@ -10,10 +10,7 @@ use itl_wire::soap::axl::{
 use itl_wire::soap::{SoapError, SoapFault};
 
 fn row(pairs: &[(&str, &str)]) -> Row {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
+    itl_testkit::owned_pairs(pairs)
 }
 
 #[test]

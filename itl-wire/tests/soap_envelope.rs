@@ -145,15 +145,10 @@ fn nesting_is_bounded() {
     ));
 }
 
-/// xorshift64*: deterministic bytes for the fuzz loops.
+/// xorshift64*: deterministic numbers for the fuzz loops.
 fn rng(seed: u64) -> impl FnMut() -> u64 {
-    let mut state = seed | 1;
-    move || {
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        state.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
+    let mut generator = itl_testkit::Xorshift::new(seed);
+    move || generator.next_u64()
 }
 
 #[test]

@@ -8,9 +8,14 @@
 //!   `<test>: skipped: <tool> is not installed (ITL_SKIP_EXTERNAL=1)`.
 //! * [`TempDir`]: a fresh folder under the system's temporary folder, removed when dropped,
 //!   kept (and named on standard error) when `ITL_KEEP_TEST_DIRS=1`.
+//! * [`Xorshift`]: reproducible pseudo-random numbers and bytes for fuzz-style loops and test
+//!   data; [`owned_pairs`]: string pairs as an owned map.
+//! * [`tftp`]: TFTP packets as literal bytes.
 
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
+
+pub mod tftp;
 
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
@@ -179,6 +184,54 @@ impl Drop for TempDir {
     }
 }
 
+/// xorshift64*: a small pseudo-random generator for tests. The same seed gives the same
+/// sequence on every run and machine.
+#[derive(Clone, Debug)]
+pub struct Xorshift(u64);
+
+impl Xorshift {
+    /// A generator seeded with `seed` made odd (xorshift never leaves a zero state).
+    pub fn new(seed: u64) -> Self {
+        Self(seed | 1)
+    }
+
+    /// The next number.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// A number below `n`.
+    ///
+    /// # Panics
+    ///
+    /// When `n` is 0.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+
+    /// `len` bytes: the little-endian bytes of one number after another.
+    pub fn bytes(&mut self, len: usize) -> Vec<u8> {
+        let mut out = Vec::with_capacity(len);
+        while out.len() < len {
+            let word = self.next_u64().to_le_bytes();
+            let take = (len - out.len()).min(8);
+            out.extend_from_slice(&word[..take]);
+        }
+        out
+    }
+}
+
+/// `pairs` as owned strings collected into `C` (a map or a list of pairs).
+pub fn owned_pairs<C: FromIterator<(String, String)>>(pairs: &[(&str, &str)]) -> C {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
 /// The inputs of the fuzzing corpus of `target` (`fuzz/corpus/<target>` of the workspace),
 /// sorted by path, for the corpus-replay tests that run each input through the checks of the
 /// fuzz target. Panics (failing the test) when the folder or a file cannot be read.
@@ -196,6 +249,24 @@ pub fn fuzz_corpus(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
         .collect();
     out.sort();
     out
+}
+
+/// Replays the fuzzing corpus of `target` (see [`fuzz_corpus`]): runs `check` on every input,
+/// naming it on standard error first so that a failing input shows; returns how many inputs
+/// there are and how many of them `accepted` accepts.
+pub fn replay_corpus(
+    target: &str,
+    check: impl Fn(&[u8]),
+    accepted: impl Fn(&[u8]) -> bool,
+) -> (usize, usize) {
+    let inputs = fuzz_corpus(target);
+    let mut ok = 0;
+    for (path, bytes) in &inputs {
+        eprintln!("{}", path.display());
+        check(bytes);
+        ok += usize::from(accepted(bytes));
+    }
+    (inputs.len(), ok)
 }
 
 #[cfg(test)]
@@ -280,6 +351,33 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("skipped:"), "{text}");
+    }
+
+    #[test]
+    fn xorshift_is_reproducible_and_bounded() {
+        let mut a = Xorshift::new(42);
+        let mut b = Xorshift::new(43);
+        // 42 | 1 == 43: the same generator.
+        let first: Vec<u64> = (0..4).map(|_| a.next_u64()).collect();
+        assert_eq!(first, (0..4).map(|_| b.next_u64()).collect::<Vec<_>>());
+        // Computed apart from this code (Python, 64-bit wrapping arithmetic).
+        assert_eq!(first[0], 0x9eb3_1902_fb08_80bd);
+        assert!((0..1000).all(|_| a.below(7) < 7));
+        let bytes = Xorshift::new(1).bytes(11);
+        let mut c = Xorshift::new(1);
+        let mut want = c.next_u64().to_le_bytes().to_vec();
+        want.extend_from_slice(&c.next_u64().to_le_bytes()[..3]);
+        assert_eq!(bytes, want);
+    }
+
+    #[test]
+    fn owned_pairs_collect_into_maps_and_lists() {
+        let map: std::collections::BTreeMap<String, String> =
+            owned_pairs(&[("b", "2"), ("a", "1")]);
+        assert_eq!(map.keys().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(map["b"], "2");
+        let list: Vec<(String, String)> = owned_pairs(&[("b", "2"), ("a", "1")]);
+        assert_eq!(list, [("b".into(), "2".into()), ("a".into(), "1".into())]);
     }
 
     #[test]

@@ -76,8 +76,8 @@ pub fn to_csv(report: &SweepReport) -> Result<String, csv::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::present::fixtures::{record, report};
     use itl_core::cucm::PhoneState;
+    use itl_cucm::sweep::fixtures::{record, report};
 
     #[test]
     fn csv_shape_is_exact() {

@@ -18,9 +18,6 @@ pub mod sweep_tables;
 pub mod terminal;
 
 #[cfg(test)]
-pub(crate) mod fixtures;
-
-#[cfg(test)]
 mod tests {
     use itl_core::cucm::PhoneState;
 

@@ -77,7 +77,7 @@ impl SweepObserver for ProgressBar {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::present::fixtures::record;
+    use itl_cucm::sweep::fixtures::record;
 
     #[test]
     fn counts_per_state_in_state_order() {

@@ -182,7 +182,7 @@ pub fn what_to_do(report: &SweepReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::present::fixtures::{record, report};
+    use itl_cucm::sweep::fixtures::{record, report};
 
     #[test]
     fn summary_tables_count_by_group() {

@@ -43,6 +43,44 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Asserts that `out` ended with exit status 0 (its standard error shown when not).
+#[track_caller]
+pub fn assert_ok(out: &Output) {
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+/// Asserts that `out` ended with exit status `code` and that its standard error says
+/// `needle` (the whole standard error is shown when it does not).
+#[track_caller]
+pub fn assert_exit(out: &Output, code: i32, needle: &str) {
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "{stderr}");
+    assert!(stderr.contains(needle), "{stderr}");
+}
+
+/// Options of a simulated cluster of 2 nodes and `phones` phones with `faults` (1024-bit
+/// keys, seed `seed`).
+pub fn sim_options(seed: u64, phones: usize, faults: &str) -> itl_sim::SimOptions {
+    itl_sim::SimOptions {
+        nodes: 2,
+        phones,
+        seed,
+        key_bits: 1024,
+        faults: itl_sim::FaultSpec::parse(faults).expect("fault spec"),
+        ..itl_sim::SimOptions::default()
+    }
+}
+
+/// Builds the cluster of `options` and serves it in this process on loopback, the admin
+/// user's password `password`.
+pub async fn serve_sim(options: &itl_sim::SimOptions, password: &str) -> itl_sim::SimServer {
+    let cluster = itl_sim::Cluster::build(options).expect("cluster builds");
+    let serve = itl_sim::ServeOptions::ephemeral("admin", password);
+    itl_sim::SimServer::start(cluster, serve)
+        .await
+        .expect("servers start")
+}
+
 /// One run of the `itl` binary: built up, then [`run`](Itl::run).
 ///
 /// Standard input is empty unless [`stdin`](Itl::stdin) gives bytes; standard output and

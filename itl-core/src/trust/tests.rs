@@ -407,12 +407,7 @@ fn r4_same_serial_and_issuer_other_key_is_not_the_signer() {
     let i = ids();
     let cm = CertInfo::parse(&i.cm.der).unwrap();
     let impostor_key = itl_pki::rsa_key(1, "impostor", 1024).unwrap();
-    let name = itl_pki::DistinguishedName::new("ucm-pub.example.org")
-        .with_ou("UC")
-        .with_o("Example Health")
-        .with_l("Durham")
-        .with_st("NC")
-        .with_c("US");
+    let name = itl_pki::DistinguishedName::example_health("ucm-pub.example.org");
     let spec =
         itl_pki::CertSpec::self_signed(name, cm.serial().to_vec(), 1_704_067_200, 2_019_686_400);
     let impostor = Id {

@@ -88,12 +88,7 @@ pub fn fixture(name: &str) -> Arc<Identity> {
 
 /// The name shape of the fixtures: `CN=<cn>;OU=UC;O=Example Health;L=Durham;ST=NC;C=US`.
 pub fn dn(cn: &str) -> DistinguishedName {
-    DistinguishedName::new(cn)
-        .with_ou("UC")
-        .with_o("Example Health")
-        .with_l("Durham")
-        .with_st("NC")
-        .with_c("US")
+    DistinguishedName::example_health(cn)
 }
 
 /// A deterministic self-signed certificate with a fresh 1024-bit key: what `set cert regen`
@@ -282,6 +277,20 @@ impl Cluster {
         let name = self.nodes[node].name;
         let label = self.next(&format!("{name}/TVS"));
         self.nodes[node].tvs = generated(&label, &format!("TVS-{name}"));
+    }
+
+    /// `set cert regen CallManager` on every node, publisher first.
+    pub fn regen_callmanager_all(&mut self) {
+        for node in 0..self.nodes.len() {
+            self.regen_callmanager(node);
+        }
+    }
+
+    /// `set cert regen TVS` on every node, publisher first.
+    pub fn regen_tvs_all(&mut self) {
+        for node in 0..self.nodes.len() {
+            self.regen_tvs(node);
+        }
     }
 
     /// `set cert regen ITLRecovery` (publisher).

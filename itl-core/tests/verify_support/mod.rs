@@ -106,6 +106,12 @@ pub fn check_at(bytes: &[u8], now: i64) -> Report {
 }
 
 /// The (code, record) pairs of the findings of a report that are not informational.
+/// Asserts that the one problem (warning or error) of `report` is `code` at `record`.
+#[track_caller]
+pub fn assert_only_problem(report: &Report, code: FindingCode, record: Option<usize>) {
+    assert_eq!(problems(report), [(code, record)], "{:?}", report.findings);
+}
+
 pub fn problems(report: &Report) -> Vec<(FindingCode, Option<usize>)> {
     report
         .findings

@@ -46,12 +46,8 @@ impl AxlClient {
         trust: TlsTrust,
         opts: &SoapOptions,
     ) -> Result<Self, ClientError> {
-        Ok(Self {
-            endpoint: SoapEndpoint::new(url, credentials, trust, opts)?,
-            version: Arc::new(OnceCell::new_with(Some(version.to_owned()))),
-            paging: PagingOptions::default(),
-            lock: Mutex::new(()),
-        })
+        let known = Arc::new(OnceCell::new_with(Some(version.to_owned())));
+        Self::discovering(url, known, credentials, trust, opts)
     }
 
     /// A client that discovers its schema before the first query

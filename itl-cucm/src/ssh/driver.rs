@@ -331,6 +331,21 @@ enum Pumped {
     Finished(CommandOutput),
 }
 
+/// The typed admin-CLI commands of [`AdminSession`]: each runs its [`Command`] with its
+/// default timeout and reads the output with its parser (a parse failure is
+/// [`SshErrorKind::Parse`], naming the command).
+macro_rules! admin_commands {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident($($arg:ident: $ty:ty),*) -> $out:ty: $command:expr, $parse:expr;
+    )*) => {$(
+        $(#[$doc])*
+        pub async fn $name(&mut self, $($arg: $ty),*) -> Result<$out, SshError> {
+            self.parsed($command, $parse).await
+        }
+    )*};
+}
+
 impl AdminSession {
     /// The peer.
     pub fn peer(&self) -> &Peer {
@@ -438,120 +453,49 @@ impl AdminSession {
         })
     }
 
-    /// `utils dbreplication runtimestate`.
-    pub async fn replication(&mut self) -> Result<Replication, SshError> {
-        self.parsed(Command::ReplicationRuntimeState, parse::replication::parse)
-            .await
-    }
-
-    /// `utils disaster_recovery history backup`.
-    pub async fn backup_history(&mut self) -> Result<BackupHistory, SshError> {
-        self.parsed(Command::BackupHistory, parse::backup::parse)
-            .await
-    }
-
-    /// `show cert list own`.
-    pub async fn cert_list_own(&mut self) -> Result<CertList, SshError> {
-        self.parsed(Command::CertListOwn, parse::cert_list::parse)
-            .await
-    }
-
-    /// `show cert list trust`.
-    pub async fn cert_list_trust(&mut self) -> Result<CertList, SshError> {
-        self.parsed(Command::CertListTrust, parse::cert_list::parse)
-            .await
-    }
-
-    /// `show cert own <unit>/<unit>.pem`.
-    pub async fn cert_own(&mut self, unit: CertUnit) -> Result<OwnCertificate, SshError> {
-        self.parsed(Command::CertOwn(unit), parse::cert_own::parse)
-            .await
-    }
-
-    /// `utils service list`.
-    pub async fn service_list(&mut self) -> Result<ServiceList, SshError> {
-        self.parsed(Command::ServiceList, parse::service::parse_list)
-            .await
-    }
-
-    /// `show itl`.
-    pub async fn show_itl(&mut self) -> Result<ShowTrustList, SshError> {
-        self.parsed(Command::ShowItl, parse::trust_list::parse)
-            .await
-    }
-
-    /// `show ctl`.
-    pub async fn show_ctl(&mut self) -> Result<ShowTrustList, SshError> {
-        self.parsed(Command::ShowCtl, parse::trust_list::parse)
-            .await
-    }
-
-    /// `run sql <query>`.
-    pub async fn sql(&mut self, query: &str) -> Result<SqlResult, SshError> {
-        self.parsed(Command::Sql(query.to_owned()), parse::sql::parse)
-            .await
-    }
-
-    /// `show version active`.
-    pub async fn version(&mut self) -> Result<VersionInfo, SshError> {
-        self.parsed(Command::VersionActive, parse::system::parse_version)
-            .await
-    }
-
-    /// `show network cluster`.
-    pub async fn network_cluster(&mut self) -> Result<NetworkCluster, SshError> {
-        self.parsed(
-            Command::NetworkCluster,
-            parse::system::parse_network_cluster,
-        )
-        .await
-    }
-
-    /// `utils ntp status`.
-    pub async fn ntp(&mut self) -> Result<NtpStatus, SshError> {
-        self.parsed(Command::NtpStatus, parse::system::parse_ntp)
-            .await
-    }
-
-    /// `utils fips status`.
-    pub async fn fips(&mut self) -> Result<FipsStatus, SshError> {
-        self.parsed(Command::FipsStatus, parse::system::parse_fips)
-            .await
-    }
-
-    /// `set cert regen <unit>` (answers its `(yes|no)` question).
-    pub async fn regen(&mut self, unit: CertUnit) -> Result<RegenOutcome, SshError> {
-        self.parsed(Command::CertRegen(unit), |t| {
-            parse::outcome::parse_regen(t, unit.name())
-        })
-        .await
-    }
-
-    /// `utils ctl update CTLFile` (publisher; answers its `(y/n)` question).
-    pub async fn ctl_update(&mut self) -> Result<CtlUpdateOutcome, SshError> {
-        self.parsed(Command::CtlUpdate, parse::outcome::parse_ctl_update)
-            .await
-    }
-
-    /// `utils itl reset localkey` (publisher).
-    pub async fn itl_reset_localkey(&mut self) -> Result<ItlResetOutcome, SshError> {
-        self.parsed(Command::ItlResetLocalkey, parse::outcome::parse_itl_reset)
-            .await
-    }
-
-    /// `utils ctl reset localkey` (publisher).
-    pub async fn ctl_reset_localkey(&mut self) -> Result<(), SshError> {
-        self.parsed(Command::CtlResetLocalkey, parse::outcome::parse_ctl_reset)
-            .await
-    }
-
-    /// `utils service restart <name>`: [`RestartOutcome::Initiated`] when only
-    /// `[STARTING]` was printed (confirm later with [`AdminSession::service_list`]).
-    pub async fn service_restart(&mut self, name: &str) -> Result<RestartOutcome, SshError> {
-        self.parsed(Command::ServiceRestart(name.to_owned()), |t| {
-            parse::service::parse_restart(t, name)
-        })
-        .await
+    admin_commands! {
+        /// `utils dbreplication runtimestate`.
+        replication() -> Replication:
+            Command::ReplicationRuntimeState, parse::replication::parse;
+        /// `utils disaster_recovery history backup`.
+        backup_history() -> BackupHistory: Command::BackupHistory, parse::backup::parse;
+        /// `show cert list own`.
+        cert_list_own() -> CertList: Command::CertListOwn, parse::cert_list::parse;
+        /// `show cert list trust`.
+        cert_list_trust() -> CertList: Command::CertListTrust, parse::cert_list::parse;
+        /// `show cert own <unit>/<unit>.pem`.
+        cert_own(unit: CertUnit) -> OwnCertificate: Command::CertOwn(unit), parse::cert_own::parse;
+        /// `utils service list`.
+        service_list() -> ServiceList: Command::ServiceList, parse::service::parse_list;
+        /// `show itl`.
+        show_itl() -> ShowTrustList: Command::ShowItl, parse::trust_list::parse;
+        /// `show ctl`.
+        show_ctl() -> ShowTrustList: Command::ShowCtl, parse::trust_list::parse;
+        /// `run sql <query>`.
+        sql(query: &str) -> SqlResult: Command::Sql(query.to_owned()), parse::sql::parse;
+        /// `show version active`.
+        version() -> VersionInfo: Command::VersionActive, parse::system::parse_version;
+        /// `show network cluster`.
+        network_cluster() -> NetworkCluster:
+            Command::NetworkCluster, parse::system::parse_network_cluster;
+        /// `utils ntp status`.
+        ntp() -> NtpStatus: Command::NtpStatus, parse::system::parse_ntp;
+        /// `utils fips status`.
+        fips() -> FipsStatus: Command::FipsStatus, parse::system::parse_fips;
+        /// `set cert regen <unit>` (answers its `(yes|no)` question).
+        regen(unit: CertUnit) -> RegenOutcome:
+            Command::CertRegen(unit), |t| parse::outcome::parse_regen(t, unit.name());
+        /// `utils ctl update CTLFile` (publisher; answers its `(y/n)` question).
+        ctl_update() -> CtlUpdateOutcome: Command::CtlUpdate, parse::outcome::parse_ctl_update;
+        /// `utils itl reset localkey` (publisher).
+        itl_reset_localkey() -> ItlResetOutcome:
+            Command::ItlResetLocalkey, parse::outcome::parse_itl_reset;
+        /// `utils ctl reset localkey` (publisher).
+        ctl_reset_localkey() -> (): Command::CtlResetLocalkey, parse::outcome::parse_ctl_reset;
+        /// `utils service restart <name>`: [`RestartOutcome::Initiated`] when only
+        /// `[STARTING]` was printed (confirm later with [`AdminSession::service_list`]).
+        service_restart(name: &str) -> RestartOutcome:
+            Command::ServiceRestart(name.to_owned()), |t| parse::service::parse_restart(t, name);
     }
 
     /// Closes the shell and the connection.

@@ -195,7 +195,7 @@ impl SweepDiff {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sweep::report::tests::{record, report};
+    use crate::sweep::fixtures::{record, report};
 
     fn sweep(started: &str, phones: &[(&str, PhoneState)]) -> SweepReport {
         let mut r = report(phones.iter().map(|(n, s)| record(n, *s)).collect());

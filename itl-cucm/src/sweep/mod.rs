@@ -27,6 +27,8 @@ pub mod clock;
 pub mod csv_records;
 pub mod diff;
 pub mod feed;
+#[cfg(any(test, feature = "test-fixtures"))]
+pub mod fixtures;
 pub mod inventory;
 pub mod observer;
 pub mod options;

@@ -264,76 +264,23 @@ impl SweepReport {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
     use crate::sweep::classify::ArchivedMatch;
 
-    pub(crate) fn record(name: &str, state: PhoneState) -> PhoneRecord {
-        PhoneRecord {
-            name: name.into(),
-            address: Some("127.1.0.1".into()),
-            model: Some("Cisco 8841".into()),
-            device_pool: Some("DP-HQ".into()),
-            tftp_server: Some("127.0.1.1".into()),
-            security_profile: None,
-            security_mode: None,
-            state,
-            evidence: Evidence::default(),
-        }
-    }
-
-    pub(crate) fn report(phones: Vec<PhoneRecord>) -> SweepReport {
-        SweepReport {
-            schema: SCHEMA_VERSION,
-            tool: "itl 0.1.0".into(),
-            started: "2025-06-01T12:00:00Z".into(),
-            finished: "2025-06-01T12:01:00Z".into(),
-            complete: true,
-            cluster: ClusterFacts {
-                name: Some("sim".into()),
-                source: "inventory".into(),
-                security_mode: Some(ClusterSecurityMode::NonSecure),
-            },
-            references: vec![ReferenceFacts {
-                node: "ucm-pub".into(),
-                server: "http://127.0.1.1:6970".into(),
-                itl: Some(ListFacts {
-                    name: "ITLFile.tlv".into(),
-                    size: 5,
-                    md5: "a".repeat(32),
-                    sha1: "b".repeat(40),
-                    sha256: "c".repeat(64),
-                    signer: Some("CN=ITLRECOVERY_ucm-pub".into()),
-                    records: 3,
-                    signature_valid: Some(true),
-                    findings: vec![],
-                }),
-                ctl: None,
-                error: None,
-            }],
-            summary: Summary::of(&phones),
-            phones,
-            warnings: vec![],
-        }
-    }
+    use crate::sweep::fixtures::{record, report, stale};
 
     #[test]
     fn json_shape_is_exact() {
-        let mut stale = record("SEP000000000002", PhoneState::StaleItl);
-        stale.evidence = Evidence {
-            itl_hash: Some("1".repeat(32)),
-            expected_itl: Some("a".repeat(32)),
-            reference: Some("ucm-pub/ITLFile.tlv".into()),
-            archived: Some(ArchivedMatch {
-                sha1: "2".repeat(40),
-                cluster: None,
-                name: "ITLFile.tlv".into(),
-                node: "ucm-pub".into(),
-                first_seen: "2025-05-01T00:00:00Z".into(),
-            }),
-            tftp_server: Some("127.0.1.1".into()),
-            ..Evidence::default()
-        };
+        let mut stale = stale("SEP000000000002");
+        stale.evidence.archived = Some(ArchivedMatch {
+            sha1: "2".repeat(40),
+            cluster: None,
+            name: "ITLFile.tlv".into(),
+            node: "ucm-pub".into(),
+            first_seen: "2025-05-01T00:00:00Z".into(),
+        });
+        stale.evidence.tftp_server = Some("127.0.1.1".into());
         let mut bare = record("SEP000000000003", PhoneState::Unreachable);
         bare.model = None;
         bare.device_pool = None;

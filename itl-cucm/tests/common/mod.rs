@@ -1,5 +1,5 @@
-//! Helpers shared by the integration tests: temp dirs, test data, a real `in.tftpd`, literal
-//! TFTP packets and a time bound.
+//! Helpers shared by the integration tests: test data, a real `in.tftpd` (serving from a
+//! testkit [`TempDir`]) and a time bound.
 
 #![allow(dead_code)]
 
@@ -8,51 +8,15 @@ use std::net::{SocketAddr, UdpSocket};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
+
+use itl_testkit::TempDir;
 
 /// Runs `future` and fails the test if it takes longer than `limit`.
 pub async fn within<T>(limit: Duration, future: impl Future<Output = T>) -> T {
     match tokio::time::timeout(limit, future).await {
         Ok(value) => value,
         Err(_) => panic!("test exceeded its time bound of {limit:?}"),
-    }
-}
-
-/// A directory removed on drop.
-pub struct TempDir {
-    path: PathBuf,
-}
-
-impl TempDir {
-    pub fn new(label: &str) -> Self {
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let path =
-            std::env::temp_dir().join(format!("itl-cucm-test-{}-{label}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).expect("create temp dir");
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
-            .expect("chmod temp dir");
-        Self { path }
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Writes a world-readable file (tftpd-hpa serves only those).
-    pub fn write(&self, name: &str, bytes: &[u8]) {
-        let path = self.path.join(name);
-        std::fs::write(&path, bytes).expect("write test file");
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644))
-            .expect("chmod test file");
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
     }
 }
 
@@ -68,17 +32,7 @@ pub fn real_ctl() -> Vec<u8> {
 
 /// `len` deterministic pseudo-random bytes (xorshift64*, fixed seed per `seed`).
 pub fn pattern(len: usize, seed: u64) -> Vec<u8> {
-    let mut state = seed | 1;
-    let mut out = Vec::with_capacity(len);
-    while out.len() < len {
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        let word = state.wrapping_mul(0x2545_f491_4f6c_dd1d).to_le_bytes();
-        let take = (len - out.len()).min(8);
-        out.extend_from_slice(&word[..take]);
-    }
-    out
+    itl_testkit::Xorshift::new(seed).bytes(len)
 }
 
 /// `in.tftpd`: a missing one fails the test, or skips it (`None`, after saying so) when
@@ -103,12 +57,15 @@ pub struct Tftpd {
 impl Tftpd {
     /// Starts tftpd-hpa serving `files`, or returns `None` when it is missing and the test
     /// is skipped (`ITL_SKIP_EXTERNAL=1`).
-    pub fn start(test: &str, files: &[(&str, &[u8])]) -> Option<Self> {
+    pub fn start(files: &[(&str, &[u8])]) -> Option<Self> {
         let binary = require_tftpd()?;
         for _attempt in 0..5 {
             let dir = TempDir::new("tftpd");
             for (name, bytes) in files {
-                dir.write(name, bytes);
+                // tftpd-hpa serves only world-readable files.
+                let path = dir.write(name, bytes);
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644))
+                    .expect("chmod test file");
             }
             let addr = SocketAddr::from(([127, 0, 0, 1], free_udp_port()));
             // -L: stay in the foreground; -s: chroot into the directory. As root, tftpd-hpa
@@ -130,6 +87,7 @@ impl Tftpd {
             }
             // Port taken or slow start: dropping kills it; try another port.
         }
+        let test = std::thread::current().name().unwrap_or("test").to_owned();
         panic!("{test}: in.tftpd did not start on loopback after 5 attempts");
     }
 
@@ -162,56 +120,6 @@ impl Drop for Tftpd {
     }
 }
 
-// ---- literal TFTP packets (written out here, independent of the crate's codec) ----
-
-pub fn data(block: u16, payload: &[u8]) -> Vec<u8> {
-    let mut out = vec![0, 3];
-    out.extend_from_slice(&block.to_be_bytes());
-    out.extend_from_slice(payload);
-    out
-}
-
-pub fn ack(block: u16) -> Vec<u8> {
-    let mut out = vec![0, 4];
-    out.extend_from_slice(&block.to_be_bytes());
-    out
-}
-
-pub fn error(code: u16, message: &str) -> Vec<u8> {
-    let mut out = vec![0, 5];
-    out.extend_from_slice(&code.to_be_bytes());
-    out.extend_from_slice(message.as_bytes());
-    out.push(0);
-    out
-}
-
-pub fn oack(pairs: &[(&str, &str)]) -> Vec<u8> {
-    let mut out = vec![0, 6];
-    for (name, value) in pairs {
-        out.extend_from_slice(name.as_bytes());
-        out.push(0);
-        out.extend_from_slice(value.as_bytes());
-        out.push(0);
-    }
-    out
-}
-
-/// The block number of an ACK, if `bytes` is one.
-pub fn as_ack(bytes: &[u8]) -> Option<u16> {
-    match bytes {
-        [0, 4, hi, lo] => Some(u16::from_be_bytes([*hi, *lo])),
-        _ => None,
-    }
-}
-
-/// The code of an ERROR, if `bytes` is one.
-pub fn as_error(bytes: &[u8]) -> Option<u16> {
-    match bytes {
-        [0, 5, hi, lo, ..] => Some(u16::from_be_bytes([*hi, *lo])),
-        _ => None,
-    }
-}
-
 /// Asserts a fetch returned exactly `expected`, without dumping the bytes on failure.
 #[track_caller]
 pub fn assert_bytes<E: std::fmt::Display>(label: &str, got: Result<Vec<u8>, E>, expected: &[u8]) {
@@ -225,3 +133,4 @@ pub fn assert_bytes<E: std::fmt::Display>(label: &str, got: Result<Vec<u8>, E>, 
 }
 
 pub mod http_server;
+pub mod https_stand_in;

@@ -299,12 +299,7 @@ impl Cluster {
 
     /// `utils ctl update CTLFile` on the publisher: a new CTL from the current certificates.
     pub fn ctl_update(&mut self) -> Result<ChangeReport, SimError> {
-        if self.settings.security_mode != ClusterSecurityMode::Mixed {
-            return Err(SimError::NoCtl {
-                action: CtlAction::Update,
-            });
-        }
-        self.rebuild_ctl(Signer::Normal)?;
+        self.rebuild_mixed_mode_ctl(Signer::Normal, CtlAction::Update)?;
         let publisher = self.publisher().name.clone();
         self.emit(
             Change::new(EventKind::CtlUpdated)
@@ -367,12 +362,7 @@ impl Cluster {
     /// its CallManager key, on 11.5 its ITLRecovery key. The next [`Cluster::ctl_update`]
     /// signs normally again ([`Cluster::ctl_localkey`]).
     pub fn ctl_reset_localkey(&mut self) -> Result<ChangeReport, SimError> {
-        if self.settings.security_mode != ClusterSecurityMode::Mixed {
-            return Err(SimError::NoCtl {
-                action: CtlAction::Reset,
-            });
-        }
-        self.rebuild_ctl(Signer::LocalKey)?;
+        self.rebuild_mixed_mode_ctl(Signer::LocalKey, CtlAction::Reset)?;
         let publisher = self.publisher().name.clone();
         self.emit(
             Change::new(EventKind::LocalkeyReset)
@@ -386,6 +376,19 @@ impl Cluster {
             ],
             ..ChangeReport::default()
         })
+    }
+
+    /// Rebuilds the CTL signed by `signer`; refused (`action` named) unless the cluster is
+    /// in mixed mode.
+    fn rebuild_mixed_mode_ctl(
+        &mut self,
+        signer: Signer,
+        action: CtlAction,
+    ) -> Result<(), SimError> {
+        if self.settings.security_mode != ClusterSecurityMode::Mixed {
+            return Err(SimError::NoCtl { action });
+        }
+        self.rebuild_ctl(signer).map(drop)
     }
 
     /// `utils ctl set-cluster mixed-mode`: switches to mixed mode and builds the first CTL.

@@ -135,6 +135,13 @@ fn paths_of(sim: &SimServer, index: usize) -> Paths {
         .read(|c| PageFamily::of(c.phones()[index].model).style().paths)
 }
 
+/// The Status messages page of phone `index` (it must answer 200).
+pub async fn status_log(client: &reqwest::Client, sim: &SimServer, index: usize) -> String {
+    get_page(client, sim, index, status_messages_path(sim, index))
+        .await
+        .expect("status messages page")
+}
+
 /// The value of the first field `label` of a page (labels compared as the sweep compares
 /// them: any case, spaces ignored), parsed by the sweep's own field reader.
 pub fn field(html: &str, label: &str) -> Option<String> {

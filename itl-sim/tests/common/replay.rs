@@ -3,7 +3,7 @@
 use itl_core::cucm::Generation;
 use itl_core::plan::Plan;
 
-use itl_sim::replay::{Counts, Replay, replay};
+use itl_sim::replay::{Counts, Outcomes, PhoneRecord, Replay, replay};
 use itl_sim::{Cluster, SimOptions};
 
 /// 40 phones, seed 7, 1024-bit keys.
@@ -42,4 +42,52 @@ pub fn counts(accepted: usize, rejected: usize, unaffected: usize, missed: usize
 /// The counts of every step.
 pub fn step_counts(replay: &Replay) -> Vec<Counts> {
     replay.steps.iter().map(|s| s.counts).collect()
+}
+
+/// Asserts that the replay has `steps` steps, that each step `changed` names has the counts
+/// given with it, and that every other step left all 40 phones unaffected.
+#[track_caller]
+pub fn assert_steps(replay: &Replay, steps: usize, changed: &[(usize, Counts)]) {
+    let mut want = vec![counts(0, 0, 40, 0); steps];
+    for &(index, counts) in changed {
+        want[index] = counts;
+    }
+    assert_eq!(step_counts(replay), want, "step counts");
+}
+
+/// [`assert_steps`], and that the final phase counted `final_counts`.
+#[track_caller]
+pub fn assert_counts(
+    replay: &Replay,
+    steps: usize,
+    changed: &[(usize, Counts)],
+    final_counts: Counts,
+) {
+    assert_steps(replay, steps, changed);
+    assert_eq!(replay.final_counts, final_counts, "final counts");
+}
+
+/// What `phone` downloaded at step `index` (it must have downloaded then).
+#[track_caller]
+pub fn downloaded(phone: &PhoneRecord, index: usize) -> &Outcomes {
+    phone.outcomes[index].as_ref().expect("downloaded")
+}
+
+/// Whether step `index` said `message`.
+pub fn said(replay: &Replay, index: usize, message: &str) -> bool {
+    replay.steps[index].messages.iter().any(|m| m == message)
+}
+
+/// The ITL outcome of the download at step `index` of `phone`, if it downloaded then.
+pub fn itl_outcome(phone: &PhoneRecord, index: usize) -> Option<&str> {
+    phone.outcomes[index].as_ref().map(|o| o.itl.as_str())
+}
+
+/// The record of the phone named `name`.
+pub fn phone<'a>(replay: &'a Replay, name: &str) -> &'a PhoneRecord {
+    replay
+        .phones
+        .iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| panic!("no phone {name}"))
 }

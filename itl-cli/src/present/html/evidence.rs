@@ -143,15 +143,12 @@ pub fn cell(p: &PhoneRecord, nodes: &NodeNames) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::present::fixtures::{record, report};
     use itl_cucm::sweep::classify::ArchivedMatch;
+    use itl_cucm::sweep::fixtures::{record, report, stale};
 
     #[test]
     fn stale_phone_held_versus_expected() {
-        let mut p = record("SEP000000000002", PhoneState::StaleItl);
-        p.evidence.itl_hash = Some("1".repeat(32));
-        p.evidence.expected_itl = Some("a".repeat(32));
-        p.evidence.reference = Some("ucm-pub/ITLFile.tlv".into());
+        let mut p = stale("SEP000000000002");
         p.evidence.archived = Some(ArchivedMatch {
             sha1: "2".repeat(40),
             cluster: None,

@@ -66,7 +66,7 @@ impl NodeNames {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::present::fixtures::report;
+    use itl_cucm::sweep::fixtures::report;
 
     #[test]
     fn addresses_and_names_read_as_node_names() {

@@ -1,8 +1,8 @@
 //! The HTML report's content and size.
 
 use super::*;
-use crate::present::fixtures::{record, report};
 use itl_cucm::sweep::classify::ArchivedMatch;
+use itl_cucm::sweep::fixtures::{record, report, stale};
 use itl_cucm::sweep::report::Summary;
 
 #[test]
@@ -114,10 +114,7 @@ fn problems_first_grouped_by_state_with_meaning_and_what_to_do() {
 
 #[test]
 fn node_names_not_bare_addresses() {
-    let mut stale = record("SEP000000000002", PhoneState::StaleItl);
-    stale.evidence.itl_hash = Some("1".repeat(32));
-    stale.evidence.expected_itl = Some("a".repeat(32));
-    stale.evidence.reference = Some("ucm-pub/ITLFile.tlv".into());
+    let stale = stale("SEP000000000002");
     let mut elsewhere = record("SEP000000000003", PhoneState::ForeignItl);
     elsewhere.tftp_server = Some("10.20.30.40".into());
     let html = render(&report(vec![stale, elsewhere]));

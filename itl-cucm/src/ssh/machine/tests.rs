@@ -21,14 +21,11 @@ fn events(m: &mut Shell) -> Vec<Event> {
 }
 
 fn failure(m: &mut Shell) -> SshErrorKind {
-    let found = events(m).into_iter().find_map(|e| match e {
+    let failed = |e| match e {
         Event::Failed(k) => Some(k),
         _ => None,
-    });
-    match found {
-        Some(k) => k,
-        None => panic!("expected a failure"),
-    }
+    };
+    events(m).into_iter().find_map(failed).expect("a failure")
 }
 
 fn finished(m: &mut Shell) -> CommandOutput {
@@ -47,8 +44,10 @@ fn finished(m: &mut Shell) -> CommandOutput {
 fn ready(t0: Instant) -> Shell {
     let mut m = Shell::new(opts(), t0);
     m.handle_data(BANNER, t0);
-    m.handle_data(b"admin:", t0);
-    assert_eq!(transmits(&mut m), vec!["set cli pagination off\n"]);
+    assert_eq!(
+        feed(&mut m, b"admin:", t0),
+        vec!["set cli pagination off\n"]
+    );
     m.handle_data(
         b"set cli pagination off\r\nAutomatic pagination is turned off\r\n\r\nadmin:",
         t0,
@@ -68,18 +67,33 @@ fn ready(t0: Instant) -> Shell {
     m
 }
 
+/// A [`ready`] shell at a time of its own, running `command` (its echo not yet seen).
+fn running(command: &Command) -> (Shell, Instant) {
+    let t0 = Instant::now();
+    let mut m = ready(t0);
+    m.start(command, None, t0).expect("start");
+    transmits(&mut m);
+    (m, t0)
+}
+
+/// Hands the server's `bytes` to the shell at `now`; what it types in answer.
+fn feed(m: &mut Shell, bytes: &[u8], now: Instant) -> Vec<String> {
+    m.handle_data(bytes, now);
+    transmits(m)
+}
+
 #[test]
 fn startup_finds_the_prompt_and_turns_pagination_off() {
     let t0 = Instant::now();
     let mut m = Shell::new(opts(), t0);
     assert_eq!(m.poll_timeout(), Some(t0 + Duration::from_secs(120)));
-    m.handle_data(BANNER, t0);
-    assert!(transmits(&mut m).is_empty());
+    assert!(feed(&mut m, BANNER, t0).is_empty());
     // The prompt arrives in two pieces, bold escapes around it.
-    m.handle_data(b"\x1b[1mad", t0);
-    assert!(transmits(&mut m).is_empty());
-    m.handle_data(b"min:\x1b[0m ", t0);
-    assert_eq!(transmits(&mut m), vec!["set cli pagination off\n"]);
+    assert!(feed(&mut m, b"\x1b[1mad", t0).is_empty());
+    assert_eq!(
+        feed(&mut m, b"min:\x1b[0m ", t0),
+        vec!["set cli pagination off\n"]
+    );
     assert_eq!(m.prompt(), Some("admin"));
     assert!(!m.is_ready());
     m.handle_data(b"set cli pagination off\r\n", t0);
@@ -138,8 +152,7 @@ fn no_pagination_command_when_disabled() {
         },
         t0,
     );
-    m.handle_data(b"admin:", t0);
-    assert!(transmits(&mut m).is_empty());
+    assert!(feed(&mut m, b"admin:", t0).is_empty());
     assert!(m.is_ready());
 }
 
@@ -164,8 +177,10 @@ fn one_nudge_only_after_welcome_and_silence() {
     assert!(matches!(events(&mut m).as_slice(), [Event::Nudged]));
     m.handle_timeout(t1 + Duration::from_secs(60));
     assert!(transmits(&mut m).is_empty());
-    m.handle_data(b"\r\nadmin:", t1 + Duration::from_secs(61));
-    assert_eq!(transmits(&mut m), vec!["set cli pagination off\n"]);
+    assert_eq!(
+        feed(&mut m, b"\r\nadmin:", t1 + Duration::from_secs(61)),
+        vec!["set cli pagination off\n"]
+    );
 }
 
 #[test]
@@ -217,13 +232,18 @@ fn startup_timeout() {
 fn a_word_with_a_colon_is_not_a_prompt_at_startup() {
     let t0 = Instant::now();
     let mut m = Shell::new(opts(), t0);
-    m.handle_data(
-        b"Last login: Mon Jan  6 10:00:00 2025 from 10.0.0.9\r\nSome text admin:",
-        t0,
+    assert!(
+        feed(
+            &mut m,
+            b"Last login: Mon Jan  6 10:00:00 2025 from 10.0.0.9\r\nSome text admin:",
+            t0,
+        )
+        .is_empty()
     );
-    assert!(transmits(&mut m).is_empty());
-    m.handle_data(b"\r\nadmin:", t0);
-    assert_eq!(transmits(&mut m), vec!["set cli pagination off\n"]);
+    assert_eq!(
+        feed(&mut m, b"\r\nadmin:", t0),
+        vec!["set cli pagination off\n"]
+    );
 }
 
 #[test]
@@ -256,10 +276,7 @@ fn command_output_without_echo_and_prompt() {
 
 #[test]
 fn a_prompt_before_the_echo_does_not_end_the_command() {
-    let t0 = Instant::now();
-    let mut m = ready(t0);
-    m.start(&Command::ShowItl, None, t0).expect("start");
-    transmits(&mut m);
+    let (mut m, t0) = running(&Command::ShowItl);
     // A stray prompt (an earlier newline's) arrives first.
     m.handle_data(b"\r\nadmin:", t0);
     assert!(events(&mut m).is_empty());
@@ -269,10 +286,7 @@ fn a_prompt_before_the_echo_does_not_end_the_command() {
 
 #[test]
 fn leftovers_before_the_prompt_are_the_last_line() {
-    let t0 = Instant::now();
-    let mut m = ready(t0);
-    m.start(&Command::FipsStatus, None, t0).expect("start");
-    transmits(&mut m);
+    let (mut m, t0) = running(&Command::FipsStatus);
     m.handle_data(
         b"utils fips status\r\nThe system is operating in NON-FIPS Modeadmin:",
         t0,
@@ -306,16 +320,16 @@ fn long_echo_wrapped_by_the_terminal() {
 
 #[test]
 fn press_pager_gets_a_space_and_is_removed() {
-    let t0 = Instant::now();
-    let mut m = ready(t0);
-    m.start(&Command::CertListTrust, None, t0).expect("start");
-    transmits(&mut m);
+    let (mut m, t0) = running(&Command::CertListTrust);
     m.handle_data(b"show cert list trust\r\na/a.pem: one\r\n", t0);
-    m.handle_data(
-        b"\x1b[1mPress <enter> for 1 line, <space> for one page, or <q> to quit\x1b[0m\x1b[K",
-        t0,
+    assert_eq!(
+        feed(
+            &mut m,
+            b"\x1b[1mPress <enter> for 1 line, <space> for one page, or <q> to quit\x1b[0m\x1b[K",
+            t0,
+        ),
+        vec![" "]
     );
-    assert_eq!(transmits(&mut m), vec![" "]);
     assert!(matches!(
         events(&mut m).as_slice(),
         [Event::Pager(Pager::Press)]
@@ -328,20 +342,15 @@ fn press_pager_gets_a_space_and_is_removed() {
 
 #[test]
 fn lines_pager_gets_n_until_the_end_then_q() {
-    let t0 = Instant::now();
-    let mut m = ready(t0);
-    m.start(&Command::ServiceList, None, t0).expect("start");
-    transmits(&mut m);
+    let (mut m, t0) = running(&Command::ServiceList);
     m.handle_data(b"utils service list\r\nA[STARTED]\r\n", t0);
-    m.handle_data(
-        b"\x1b[1moptions: q=quit, n=next, p=prev, b=begin, e=end (lines 1 - 1 of 3) :\x1b[0m\x1b[K",
-        t0,
-    );
-    assert_eq!(transmits(&mut m), vec!["n"]);
-    m.handle_data(b"\r\x1b[KB[STARTED]\r\n\x1b[1moptions: q=quit, n=next, p=prev, b=begin, e=end (lines 2 - 2 of 3) :\x1b[0m\x1b[K", t0);
-    assert_eq!(transmits(&mut m), vec!["n"]);
-    m.handle_data(b"\r\x1b[KC[STARTED]\r\n\x1b[1moptions: q=quit, n=next, p=prev, b=begin, e=end (lines 3 - 3 of 3) :\x1b[0m\x1b[K", t0);
-    assert_eq!(transmits(&mut m), vec!["q"]);
+    let page_1 =
+        b"\x1b[1moptions: q=quit, n=next, p=prev, b=begin, e=end (lines 1 - 1 of 3) :\x1b[0m\x1b[K";
+    let page_2 = b"\r\x1b[KB[STARTED]\r\n\x1b[1moptions: q=quit, n=next, p=prev, b=begin, e=end (lines 2 - 2 of 3) :\x1b[0m\x1b[K";
+    let page_3 = b"\r\x1b[KC[STARTED]\r\n\x1b[1moptions: q=quit, n=next, p=prev, b=begin, e=end (lines 3 - 3 of 3) :\x1b[0m\x1b[K";
+    assert_eq!(feed(&mut m, page_1, t0), vec!["n"]);
+    assert_eq!(feed(&mut m, page_2, t0), vec!["n"]);
+    assert_eq!(feed(&mut m, page_3, t0), vec!["q"]);
     m.handle_data(b"\r\x1b[K\r\nadmin:", t0);
     let out = finished(&mut m);
     assert_eq!(out.pages, 3);
@@ -356,11 +365,14 @@ fn expected_confirmation_is_typed_slowly_once() {
     m.start(&Command::CertRegen(CertUnit::Tvs), None, t0)
         .expect("start");
     assert_eq!(transmits(&mut m), vec!["set cert regen TVS\n"]);
-    m.handle_data(
-        b"set cert regen TVS\r\n\r\nProceed with regeneration (yes|no)? ",
-        t0,
+    assert_eq!(
+        feed(
+            &mut m,
+            b"set cert regen TVS\r\n\r\nProceed with regeneration (yes|no)? ",
+            t0,
+        ),
+        vec!["y"]
     );
-    assert_eq!(transmits(&mut m), vec!["y"]);
     assert!(matches!(
         events(&mut m).as_slice(),
         [Event::Confirming(Confirmation::YesPipeNo)]
@@ -413,18 +425,20 @@ fn confirmation_delay_is_configurable() {
     events(&mut m);
     m.start(&Command::CtlUpdate, None, t0).expect("start");
     transmits(&mut m);
-    m.handle_data(b"utils ctl update CTLFile\r\nThis operation updates the CTLFile. Do you want to continue? (y/n):", t0);
-    assert_eq!(transmits(&mut m), vec!["y", "\n"]);
+    assert_eq!(feed(&mut m, b"utils ctl update CTLFile\r\nThis operation updates the CTLFile. Do you want to continue? (y/n):", t0), vec!["y", "\n"]);
 }
 
 #[test]
 fn unexpected_confirmation_is_declined_and_reported() {
-    let t0 = Instant::now();
-    let mut m = ready(t0);
-    m.start(&Command::ShowItl, None, t0).expect("start");
-    transmits(&mut m);
-    m.handle_data(b"show itl\r\nDo you want to continue (yes/no) ?", t0);
-    assert_eq!(transmits(&mut m), vec!["no\n"]);
+    let (mut m, t0) = running(&Command::ShowItl);
+    assert_eq!(
+        feed(
+            &mut m,
+            b"show itl\r\nDo you want to continue (yes/no) ?",
+            t0
+        ),
+        vec!["no\n"]
+    );
     m.handle_data(b"no\r\nadmin:", t0);
     match failure(&mut m) {
         SshErrorKind::UnexpectedConfirmation {
@@ -445,13 +459,11 @@ fn unexpected_confirmation_is_declined_and_reported() {
 
 #[test]
 fn a_confirmation_of_the_wrong_style_is_declined() {
-    let t0 = Instant::now();
-    let mut m = ready(t0);
-    m.start(&Command::CertRegen(CertUnit::Tomcat), None, t0)
-        .expect("start");
-    transmits(&mut m);
-    m.handle_data(b"set cert regen tomcat\r\nContinue (y/n)?", t0);
-    assert_eq!(transmits(&mut m), vec!["n\n"]);
+    let (mut m, t0) = running(&Command::CertRegen(CertUnit::Tomcat));
+    assert_eq!(
+        feed(&mut m, b"set cert regen tomcat\r\nContinue (y/n)?", t0),
+        vec!["n\n"]
+    );
     // No prompt comes back: the deadline reports the confirmation, not a timeout.
     m.handle_timeout(t0 + Duration::from_secs(300));
     assert!(matches!(
@@ -467,10 +479,7 @@ fn a_confirmation_of_the_wrong_style_is_declined() {
 
 #[test]
 fn failure_marker_fails_the_command_but_not_the_session() {
-    let t0 = Instant::now();
-    let mut m = ready(t0);
-    m.start(&Command::BackupHistory, None, t0).expect("start");
-    transmits(&mut m);
+    let (mut m, t0) = running(&Command::BackupHistory);
     m.handle_data(b"utils disaster_recovery history backup\r\ndrfCliMsg: Master Agent may be down\r\nExecuted command unsuccessfully\r\nadmin:", t0);
     match failure(&mut m) {
         SshErrorKind::FailureMarker {
@@ -496,11 +505,7 @@ fn failure_marker_fails_the_command_but_not_the_session() {
 
 #[test]
 fn privilege_refusal_fails_the_command() {
-    let t0 = Instant::now();
-    let mut m = ready(t0);
-    m.start(&Command::ItlResetLocalkey, None, t0)
-        .expect("start");
-    transmits(&mut m);
+    let (mut m, t0) = running(&Command::ItlResetLocalkey);
     m.handle_data(
         b"utils itl reset localkey\r\nInsufficient privilege level for this command\r\nadmin:",
         t0,

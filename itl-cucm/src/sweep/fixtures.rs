@@ -1,11 +1,14 @@
-//! Reports to present, for the tests of this module.
+//! Sweep records and reports to test with (this crate's tests, and with the `test-fixtures`
+//! feature the tests of crates that present reports).
 
 use itl_core::cucm::{ClusterSecurityMode, PhoneState};
-use itl_cucm::sweep::report::{ClusterFacts, ListFacts, ReferenceFacts, SCHEMA_VERSION, Summary};
-use itl_cucm::sweep::{Evidence, PhoneRecord, SweepReport};
 
-/// An `ok`-looking phone of model Cisco 8841 in DP-HQ behind 127.0.0.1.
-pub(crate) fn record(name: &str, state: PhoneState) -> PhoneRecord {
+use super::report::{ClusterFacts, ListFacts, ReferenceFacts, SCHEMA_VERSION, Summary};
+use super::{Evidence, PhoneRecord, SweepReport};
+
+/// An `ok`-looking phone of model Cisco 8841 in DP-HQ behind 127.1.0.1, with TFTP server
+/// 127.0.1.1, in state `state`.
+pub fn record(name: &str, state: PhoneState) -> PhoneRecord {
     PhoneRecord {
         name: name.into(),
         address: Some("127.1.0.1".into()),
@@ -19,8 +22,18 @@ pub(crate) fn record(name: &str, state: PhoneState) -> PhoneRecord {
     }
 }
 
+/// A [`record`] in state `stale-itl`: it holds the ITL of MD5 `111…` where `ucm-pub`, its
+/// reference, serves the ITL of MD5 `aaa…` (the one of [`report`]).
+pub fn stale(name: &str) -> PhoneRecord {
+    let mut phone = record(name, PhoneState::StaleItl);
+    phone.evidence.itl_hash = Some("1".repeat(32));
+    phone.evidence.expected_itl = Some("a".repeat(32));
+    phone.evidence.reference = Some("ucm-pub/ITLFile.tlv".into());
+    phone
+}
+
 /// A complete non-secure sweep of `phones` against one TFTP node, `ucm-pub` at 127.0.1.1.
-pub(crate) fn report(phones: Vec<PhoneRecord>) -> SweepReport {
+pub fn report(phones: Vec<PhoneRecord>) -> SweepReport {
     SweepReport {
         schema: SCHEMA_VERSION,
         tool: "itl 0.1.0".into(),
