@@ -97,6 +97,23 @@ fn rows_of(payload: &Element) -> Result<Vec<Row>, SoapError> {
         .collect())
 }
 
+/// The `<return>` text of the response to `operation` (an object's UUID for the update and
+/// reset operations); a response to another operation is an error, faults are classified.
+pub fn parse_return_response(body: &[u8], operation: &str) -> Result<String, SoapError> {
+    let payload = parse_envelope(body)?;
+    let expected = format!("{operation}Response");
+    if payload.name != expected {
+        return Err(SoapError::Unexpected(format!(
+            "expected <{expected}>, found <{}>",
+            payload.name
+        )));
+    }
+    Ok(payload
+        .child("return")
+        .map(|r| r.text.trim().to_owned())
+        .unwrap_or_default())
+}
+
 /// The union of the column names of `rows` (a column can be missing from some rows).
 pub fn columns(rows: &[Row]) -> BTreeSet<String> {
     rows.iter().flat_map(|r| r.keys().cloned()).collect()

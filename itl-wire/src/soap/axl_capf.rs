@@ -12,7 +12,8 @@
 
 use super::SoapError;
 use super::axl::namespace;
-use super::envelope::{escape_text, parse_envelope, request_envelope};
+use super::axl::parse_return_response;
+use super::envelope::{escape_text, request_envelope};
 
 /// The operation name (and SOAPAction's).
 pub const UPDATE_PHONE: &str = "updatePhone";
@@ -56,17 +57,7 @@ pub fn certificate_operation_request(version: &str, name: &str, op: CapfOperatio
 
 /// The `<return>` of the response (the phone's UUID).
 pub fn parse_update_phone_response(body: &[u8]) -> Result<String, SoapError> {
-    let payload = parse_envelope(body)?;
-    if payload.name != "updatePhoneResponse" {
-        return Err(SoapError::Unexpected(format!(
-            "expected <updatePhoneResponse>, found <{}>",
-            payload.name
-        )));
-    }
-    Ok(payload
-        .child("return")
-        .map(|r| r.text.trim().to_owned())
-        .unwrap_or_default())
+    parse_return_response(body, UPDATE_PHONE)
 }
 
 #[cfg(test)]

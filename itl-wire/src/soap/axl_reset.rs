@@ -12,7 +12,8 @@
 
 use super::SoapError;
 use super::axl::namespace;
-use super::envelope::{escape_text, parse_envelope, request_envelope};
+use super::axl::parse_return_response;
+use super::envelope::{escape_text, request_envelope};
 
 /// Which reset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -45,18 +46,7 @@ pub fn phone_reset_request(version: &str, kind: PhoneReset, name: &str) -> Strin
 
 /// The `<return>` of a response (the phone's UUID); faults are classified as every AXL fault.
 pub fn parse_phone_reset_response(kind: PhoneReset, body: &[u8]) -> Result<String, SoapError> {
-    let payload = parse_envelope(body)?;
-    let expected = format!("{}Response", kind.operation());
-    if payload.name != expected {
-        return Err(SoapError::Unexpected(format!(
-            "expected <{expected}>, found <{}>",
-            payload.name
-        )));
-    }
-    Ok(payload
-        .child("return")
-        .map(|r| r.text.trim().to_owned())
-        .unwrap_or_default())
+    parse_return_response(body, kind.operation())
 }
 
 #[cfg(test)]

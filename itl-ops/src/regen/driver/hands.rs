@@ -27,6 +27,21 @@ use super::super::journal::{Observation, SerialFact, ServedFact, ServiceFact, Tr
 use super::super::program::ActionKind;
 use crate::preflight::OsCredentials;
 
+/// Runs `$call` on `$node`'s admin-CLI session; a session that failed is dropped (the next
+/// call reconnects) and the error names the node and the command.
+macro_rules! on_shell {
+    ($self:ident, $node:expr, |$shell:ident| $call:expr, $($msg:tt)+) => {{
+        let result = {
+            let $shell = $self.shell($node).await?;
+            $call.await
+        };
+        result.map_err(|e| {
+            $self.shells.remove($node);
+            format!("{}: {e}", format!($($msg)+))
+        })
+    }};
+}
+
 /// What the hands need.
 #[derive(Clone, Debug)]
 pub struct HandsOptions {
@@ -95,17 +110,13 @@ impl Hands {
 
     /// Runs `command` on `node`; a failed session is dropped so the next call reconnects.
     async fn run(&mut self, node: &str, command: Command) -> Result<String, String> {
-        let result = {
-            let shell = self.shell(node).await?;
-            shell.run(&command).await
-        };
-        match result {
-            Ok(out) => Ok(out.text()),
-            Err(e) => {
-                self.shells.remove(node);
-                Err(format!("ssh {node}: {command}: {e}"))
-            }
-        }
+        let out = on_shell!(
+            self,
+            node,
+            |shell| shell.run(&command),
+            "ssh {node}: {command}"
+        )?;
+        Ok(out.text())
     }
 
     /// Closes every admin-CLI session.
@@ -122,56 +133,26 @@ impl Hands {
 
     /// The DER of `unit`'s certificate on `node` (`show cert own`).
     pub async fn own_der(&mut self, node: &str, unit: CertUnit) -> Result<Vec<u8>, String> {
-        let result = {
-            let shell = self.shell(node).await?;
-            shell.cert_own(unit).await
-        };
-        match result {
-            Ok(c) => Ok(c.der),
-            Err(e) => {
-                self.shells.remove(node);
-                Err(format!(
-                    "ssh {node}: show cert own {}: {e}",
-                    unit.own_cert_path()
-                ))
-            }
-        }
+        let c = on_shell!(
+            self,
+            node,
+            |shell| shell.cert_own(unit),
+            "ssh {node}: show cert own {}",
+            unit.own_cert_path()
+        )?;
+        Ok(c.der)
     }
 
     /// The serial of `unit` on `node` (`show cert own`).
     pub async fn serial(&mut self, node: &str, unit: CertUnit) -> Result<String, String> {
-        let result = {
-            let shell = self.shell(node).await?;
-            shell.cert_own(unit).await
-        };
-        match result {
-            Ok(c) => Ok(c.serial),
-            Err(e) => {
-                self.shells.remove(node);
-                Err(format!(
-                    "ssh {node}: show cert own {}: {e}",
-                    unit.own_cert_path()
-                ))
-            }
-        }
-    }
-
-    /// The certificate of `unit` that `node` owns now (`show cert own`), as DER.
-    pub async fn own_certificate(&mut self, node: &str, unit: CertUnit) -> Result<Vec<u8>, String> {
-        let result = {
-            let shell = self.shell(node).await?;
-            shell.cert_own(unit).await
-        };
-        match result {
-            Ok(c) => Ok(c.der),
-            Err(e) => {
-                self.shells.remove(node);
-                Err(format!(
-                    "ssh {node}: show cert own {}: {e}",
-                    unit.own_cert_path()
-                ))
-            }
-        }
+        let c = on_shell!(
+            self,
+            node,
+            |shell| shell.cert_own(unit),
+            "ssh {node}: show cert own {}",
+            unit.own_cert_path()
+        )?;
+        Ok(c.serial)
     }
 
     /// The state and uptime of `service` on `node` (Control Center; Tomcat through `utils
@@ -339,59 +320,47 @@ impl Hands {
 
     /// The trust-store entries of `node` (`show cert list trust`).
     pub async fn trust_entries(&mut self, node: &str) -> Result<Vec<TrustFact>, String> {
-        let result = {
-            let shell = self.shell(node).await?;
-            shell.cert_list_trust().await
-        };
-        match result {
-            Ok(list) => Ok(list
-                .entries
-                .into_iter()
-                .map(|e| TrustFact {
-                    node: node.to_owned(),
-                    entry: format!("{}/{}", e.unit, e.file),
-                })
-                .collect()),
-            Err(e) => {
-                self.shells.remove(node);
-                Err(format!("ssh {node}: show cert list trust: {e}"))
-            }
-        }
+        let list = on_shell!(
+            self,
+            node,
+            |shell| shell.cert_list_trust(),
+            "ssh {node}: show cert list trust"
+        )?;
+        Ok(list
+            .entries
+            .into_iter()
+            .map(|e| TrustFact {
+                node: node.to_owned(),
+                entry: format!("{}/{}", e.unit, e.file),
+            })
+            .collect())
     }
 
     /// The time the newest successful DRS backup completed.
     pub async fn newest_backup(&mut self, node: &str) -> Result<Option<UnixTime>, String> {
-        let result = {
-            let shell = self.shell(node).await?;
-            shell.backup_history().await
-        };
-        match result {
-            Ok(h) => Ok(h
-                .rows
-                .iter()
-                .filter(|r| r.result == BackupResult::Success)
-                .filter_map(|r| r.completed.as_ref().or(r.started.as_ref()))
-                .map(|d| UnixTime::from_secs(d.unix_seconds_ignoring_zone()))
-                .max()),
-            Err(e) => {
-                self.shells.remove(node);
-                Err(format!(
-                    "ssh {node}: utils disaster_recovery history backup: {e}"
-                ))
-            }
-        }
+        let h = on_shell!(
+            self,
+            node,
+            |shell| shell.backup_history(),
+            "ssh {node}: utils disaster_recovery history backup"
+        )?;
+        Ok(h.rows
+            .iter()
+            .filter(|r| r.result == BackupResult::Success)
+            .filter_map(|r| r.completed.as_ref().or(r.started.as_ref()))
+            .map(|d| UnixTime::from_secs(d.unix_seconds_ignoring_zone()))
+            .max())
     }
 
     /// `set cert regen <unit>` on `node`: the success line is required.
     pub async fn regen(&mut self, node: &str, unit: CertUnit) -> Result<(), String> {
-        let result = {
-            let shell = self.shell(node).await?;
-            shell.regen(unit).await
-        };
-        result.map(|_| ()).map_err(|e| {
-            self.shells.remove(node);
-            format!("ssh {node}: set cert regen {unit}: {e}")
-        })
+        on_shell!(
+            self,
+            node,
+            |shell| shell.regen(unit),
+            "ssh {node}: set cert regen {unit}"
+        )
+        .map(|_| ())
     }
 
     /// A command whose output only has to end at the prompt without an error.
@@ -401,38 +370,34 @@ impl Hands {
 
     /// `utils ctl update CTLFile` on `node`.
     pub async fn ctl_update(&mut self, node: &str) -> Result<(), String> {
-        let result = {
-            let shell = self.shell(node).await?;
-            shell.ctl_update().await
-        };
-        result.map(|_| ()).map_err(|e| {
-            self.shells.remove(node);
-            format!("ssh {node}: utils ctl update CTLFile: {e}")
-        })
+        on_shell!(
+            self,
+            node,
+            |shell| shell.ctl_update(),
+            "ssh {node}: utils ctl update CTLFile"
+        )
+        .map(|_| ())
     }
 
     /// `utils itl reset localkey` on `node`.
     pub async fn itl_reset_localkey(&mut self, node: &str) -> Result<(), String> {
-        let result = {
-            let shell = self.shell(node).await?;
-            shell.itl_reset_localkey().await
-        };
-        result.map(|_| ()).map_err(|e| {
-            self.shells.remove(node);
-            format!("ssh {node}: utils itl reset localkey: {e}")
-        })
+        on_shell!(
+            self,
+            node,
+            |shell| shell.itl_reset_localkey(),
+            "ssh {node}: utils itl reset localkey"
+        )
+        .map(|_| ())
     }
 
     /// `utils ctl reset localkey` on `node`.
     pub async fn ctl_reset_localkey(&mut self, node: &str) -> Result<(), String> {
-        let result = {
-            let shell = self.shell(node).await?;
-            shell.ctl_reset_localkey().await
-        };
-        result.map_err(|e| {
-            self.shells.remove(node);
-            format!("ssh {node}: utils ctl reset localkey: {e}")
-        })
+        on_shell!(
+            self,
+            node,
+            |shell| shell.ctl_reset_localkey(),
+            "ssh {node}: utils ctl reset localkey"
+        )
     }
 
     /// Restarts, stops or starts `service` on `node` (Control Center; Tomcat over the CLI).

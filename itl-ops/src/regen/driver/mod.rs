@@ -385,19 +385,23 @@ impl<'o> Driver<'o> {
         )
     }
 
+    /// Sweeps every phone now, archiving the lists met in the run's archive.
+    async fn sweep(&self) -> Result<SweepReport, String> {
+        sweep_cluster(
+            self.hands.session(),
+            &self.options.sweep,
+            &self.options.archive,
+        )
+        .await
+    }
+
     /// Sweeps, predicts the phase, asks, records the baseline and `phase-start`.
     async fn start_phase(&mut self, phase: usize) -> Result<Option<RunEnd>, DriverError> {
         // A fresh admin-CLI session per phase (cucm-interfaces §6.5: long sessions time out).
         self.hands.close().await;
         let at = now();
         self.say(&format!("phase {phase}: sweeping the phones (baseline)"));
-        let sweep = match sweep_cluster(
-            self.hands.session(),
-            &self.options.sweep,
-            &self.options.archive,
-        )
-        .await
-        {
+        let sweep = match self.sweep().await {
             Ok(s) => s,
             Err(e) => {
                 return self
@@ -577,7 +581,7 @@ impl<'o> Driver<'o> {
         for node in &mut cluster.nodes {
             let units: Vec<CertUnit> = node.certs.keys().copied().collect();
             for unit in units {
-                if let Ok(der) = self.hands.own_certificate(&node.name, unit).await {
+                if let Ok(der) = self.hands.own_der(&node.name, unit).await {
                     node.certs.insert(unit, der);
                 }
             }
@@ -1432,13 +1436,7 @@ impl<'o> Driver<'o> {
     async fn trust_gate(&mut self, phase: usize) -> Result<GateVerdict, DriverError> {
         let baseline = self.load_baseline(phase)?;
         let began = self.phase_began(phase).unwrap_or(baseline.at);
-        let sweep = match sweep_cluster(
-            self.hands.session(),
-            &self.options.sweep,
-            &self.options.archive,
-        )
-        .await
-        {
+        let sweep = match self.sweep().await {
             Ok(s) => s,
             Err(e) => {
                 return Ok(GateVerdict {
