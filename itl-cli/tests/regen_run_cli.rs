@@ -663,26 +663,24 @@ fn sigkill_at_step_after_step_then_resume_ends_as_an_uninterrupted_run() {
         .map(|a| (*a).to_owned())
         .chain(["--yes".into(), "--risport-rate".into(), "0".into()])
         .collect();
-    // Every step of the first phase (actions at their start, regenerations also once they
-    // took effect, gates at their verdict), then sampled steps of the others.
+    // Every step in turn (an action at its start, a gate at its verdict), and three
+    // regenerations also once they took effect (before their end is recorded).
+    let (code, dry, _) = c.run(&c.path("plan.txt"), &[]);
+    assert_eq!(code, Some(0));
+    let ids: Vec<&'static str> = dry
+        .lines()
+        .filter(|l| l.starts_with("  "))
+        .filter_map(|l| l.trim().split_once(' '))
+        .map(|(id, _)| &*Box::leak(id.to_owned().into_boxed_str()))
+        .collect();
+    assert_eq!(ids.len(), 77);
     let mut points = Vec::new();
-    for id in [
-        "1.1", "1.2", "1.3", "2.1", "3.1", "3.2", "3.3", "4.1", "5.1", "6.1", "7.1", "7.2", "7.3",
-        "8.1", "8.2", "9.1", "10.1", "11.1", "12.1", "13.1",
-    ] {
+    for id in ids {
         points.push(KillAt::Start(id));
+        if ["1.2", "14.2", "32.1"].contains(&id) {
+            points.push(KillAt::Effect(id));
+        }
     }
-    points.insert(2, KillAt::Effect("1.2"));
-    points.extend([
-        KillAt::Effect("14.2"),
-        KillAt::Start("16.1"),
-        KillAt::Start("21.1"),
-        KillAt::Start("24.3"),
-        KillAt::Effect("32.1"),
-        KillAt::Start("41.2"),
-        KillAt::Start("42.1"),
-        KillAt::Start("45.1"),
-    ]);
     let kills = points.len();
     let mut child = spawn(&c, &run);
     let last = points.len() - 1;
@@ -722,12 +720,41 @@ fn sigkill_at_step_after_step_then_resume_ends_as_an_uninterrupted_run() {
     assert!(regens.values().all(|(n, _)| *n == 1));
     assert_eq!(itls, ref_itls);
     assert_eq!(phones, ref_phones);
+    // A step started again only after the observation said it had not taken effect.
     let records = journal(&journal_dir);
+    let mut starts: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in records.iter().filter(|r| r["record"] == "step-start") {
+        *starts.entry(r["step"].as_str().expect("step")).or_insert(0) += 1;
+    }
+    let repeats: BTreeMap<&str, usize> = records
+        .iter()
+        .filter(|r| r["record"] == "note")
+        .filter_map(|r| {
+            let text = r["text"].as_str()?;
+            text.strip_suffix(": observed not to have taken effect; run again")
+                .or_else(|| text.strip_suffix(": continued after an interruption"))
+        })
+        .fold(BTreeMap::new(), |mut m, id| {
+            *m.entry(id).or_insert(0) += 1;
+            m
+        });
+    for (step, n) in &starts {
+        assert_eq!(
+            n - 1,
+            repeats.get(step).copied().unwrap_or(0),
+            "step {step} started {n} times"
+        );
+    }
     let observed = records
         .iter()
         .filter(|r| r["record"] == "step-end" && r["outcome"] == "observed")
         .count();
     assert!(observed >= 1, "no step was seen to have taken effect");
+    assert!(!repeats.is_empty(), "no step was run again");
+    eprintln!(
+        "{observed} steps observed done, {} run again or continued",
+        repeats.values().sum::<usize>()
+    );
     eprintln!(
         "{kills} kills and resumes: {:.1} s",
         started.elapsed().as_secs_f64()
