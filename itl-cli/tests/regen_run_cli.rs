@@ -629,13 +629,22 @@ fn kill_at(c: &Cluster, journal_dir: &Path, child: &mut Child, at: KillAt) {
     }
 }
 
-#[test]
-fn sigkill_at_step_after_step_then_resume_ends_as_an_uninterrupted_run() {
+/// Runs the procedure for `generation` twice on clusters built from the same seed: once
+/// uninterrupted, once SIGKILLed at each point `choose` picks from the dry run's actions (id,
+/// command) and resumed; the end states must be equal and no step run again unless the
+/// journal says it was observed not to have taken effect (or continued).
+fn kill_and_resume(
+    name: &'static str,
+    generation: &'static str,
+    mixed: bool,
+    units: &'static str,
+    choose: fn(&[(&'static str, String)]) -> Vec<KillAt>,
+) {
     let started = Instant::now();
     // The uninterrupted run, on a cluster built from the same seed, beside it.
-    let reference = std::thread::spawn(|| {
-        let mut c = Cluster::serve("regen-run-ref", "11.5", false, "");
-        c.plan(UNITS);
+    let reference = std::thread::spawn(move || {
+        let mut c = Cluster::serve(&format!("{name}-ref"), generation, mixed, "");
+        c.plan(units);
         let args = c.execute_args("journal");
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let (code, stdout, stderr) = c.run(&c.path("plan.txt"), &args);
@@ -649,8 +658,8 @@ fn sigkill_at_step_after_step_then_resume_ends_as_an_uninterrupted_run() {
         end
     });
 
-    let mut c = Cluster::serve("regen-run-kill", "11.5", false, "");
-    c.plan(UNITS);
+    let mut c = Cluster::serve(name, generation, mixed, "");
+    c.plan(units);
     let journal_dir = c.path("journal");
     let mut run: Vec<String> = ["regen", "run", "--cluster", &c.cluster(), "--plan"]
         .iter()
@@ -663,24 +672,21 @@ fn sigkill_at_step_after_step_then_resume_ends_as_an_uninterrupted_run() {
         .map(|a| (*a).to_owned())
         .chain(["--yes".into(), "--risport-rate".into(), "0".into()])
         .collect();
-    // Every step in turn (an action at its start, a gate at its verdict), and three
-    // regenerations also once they took effect (before their end is recorded).
     let (code, dry, _) = c.run(&c.path("plan.txt"), &[]);
     assert_eq!(code, Some(0));
-    let ids: Vec<&'static str> = dry
+    let actions: Vec<(&'static str, String)> = dry
         .lines()
         .filter(|l| l.starts_with("  "))
         .filter_map(|l| l.trim().split_once(' '))
-        .map(|(id, _)| &*Box::leak(id.to_owned().into_boxed_str()))
+        .map(|(id, cmd)| {
+            (
+                &*Box::leak(id.to_owned().into_boxed_str()),
+                cmd.trim().to_owned(),
+            )
+        })
         .collect();
-    assert_eq!(ids.len(), 77);
-    let mut points = Vec::new();
-    for id in ids {
-        points.push(KillAt::Start(id));
-        if ["1.2", "14.2", "32.1"].contains(&id) {
-            points.push(KillAt::Effect(id));
-        }
-    }
+    let points = choose(&actions);
+    assert!(!points.is_empty());
     let kills = points.len();
     let mut child = spawn(&c, &run);
     let last = points.len() - 1;
@@ -716,7 +722,7 @@ fn sigkill_at_step_after_step_then_resume_ends_as_an_uninterrupted_run() {
     let (ref_regens, ref_itls, ref_phones) = reference.join().expect("the uninterrupted run");
 
     // No regeneration ran twice; the end state is the uninterrupted run's.
-    assert_eq!(regens, ref_regens);
+    assert_eq!(regens, ref_regens, "{name}");
     assert!(regens.values().all(|(n, _)| *n == 1));
     assert_eq!(itls, ref_itls);
     assert_eq!(phones, ref_phones);
@@ -749,16 +755,67 @@ fn sigkill_at_step_after_step_then_resume_ends_as_an_uninterrupted_run() {
         .iter()
         .filter(|r| r["record"] == "step-end" && r["outcome"] == "observed")
         .count();
-    assert!(observed >= 1, "no step was seen to have taken effect");
-    assert!(!repeats.is_empty(), "no step was run again");
+    assert!(
+        observed >= 1,
+        "{name}: no step was seen to have taken effect"
+    );
+    assert!(!repeats.is_empty(), "{name}: no step was run again");
     eprintln!(
-        "{observed} steps observed done, {} run again or continued",
+        "{name}: {observed} steps observed done, {} run again or continued",
         repeats.values().sum::<usize>()
     );
     eprintln!(
-        "{kills} kills and resumes: {:.1} s",
+        "{name}: {kills} kills and resumes: {:.1} s",
         started.elapsed().as_secs_f64()
     );
+}
+
+#[test]
+fn sigkill_at_every_step_of_the_11_5_procedure_then_resume_ends_as_an_uninterrupted_run() {
+    kill_and_resume("regen-run-kill", "11.5", false, UNITS, |actions| {
+        // Every step in turn (an action at its start, a gate at its verdict), and three
+        // regenerations also once they took effect (before their end is recorded).
+        assert_eq!(actions.len(), 77);
+        let mut points = Vec::new();
+        for (id, _) in actions {
+            points.push(KillAt::Start(id));
+            if ["1.2", "14.2", "32.1"].contains(id) {
+                points.push(KillAt::Effect(id));
+            }
+        }
+        points
+    });
+}
+
+/// The first action whose command contains `what`.
+fn first(actions: &[(&'static str, String)], what: &str) -> &'static str {
+    actions
+        .iter()
+        .find(|(_, cmd)| cmd.contains(what))
+        .map(|(id, _)| *id)
+        .unwrap_or_else(|| panic!("no action {what:?}"))
+}
+
+#[test]
+fn sigkill_at_three_steps_of_the_12_mixed_procedure_then_resume() {
+    kill_and_resume("regen-run-kill-12m", "12+", true, UNITS_MIXED, |actions| {
+        vec![
+            KillAt::Effect(first(actions, "utils ctl update CTLFile")),
+            KillAt::Effect(first(actions, "set cert regen ITLRecovery")),
+            KillAt::Start(first(actions, "utils ctl reset localkey")),
+        ]
+    });
+}
+
+#[test]
+fn sigkill_at_three_steps_of_the_14_procedure_then_resume() {
+    kill_and_resume("regen-run-kill-14", "14+", false, UNITS, |actions| {
+        vec![
+            KillAt::Effect(first(actions, "set cert regen CAPF")),
+            KillAt::Start(first(actions, "set cert regen TVS")),
+            KillAt::Start(first(actions, "backup network")),
+        ]
+    });
 }
 
 #[test]
