@@ -260,11 +260,22 @@ impl<'o> Driver<'o> {
                                 action.id,
                                 action.kind.command()
                             ));
+                            self.record(Record::Note {
+                                at: now(),
+                                text: format!(
+                                    "{}: observed not to have taken effect; run again",
+                                    action.id
+                                ),
+                            })?;
                             if let Some(end) = self.perform(&action, Some(first_started)).await? {
                                 return Ok(end);
                             }
                         }
                         Settled::Continue => {
+                            self.record(Record::Note {
+                                at: now(),
+                                text: format!("{}: continued after an interruption", action.id),
+                            })?;
                             if let Some(end) = self.perform(&action, Some(first_started)).await? {
                                 return Ok(end);
                             }

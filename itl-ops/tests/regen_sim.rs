@@ -1,0 +1,308 @@
+//! The regeneration driver against the in-process simulator, through real sockets: a fault
+//! holds the run (phones that stay down at G-REG, a TFTP node that is down at G-FILE, a
+//! restart that fails at its step), and once the fault is fixed (`SimHandle::clear_fault`,
+//! plus power-cycling the phones that stayed down) resuming the same journal completes the
+//! plan. The simulator's faults are cleared only in-process, which is why this half of the
+//! fault tests lives here and not in `itl-cli/tests/regen_run_cli.rs`.
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use itl_core::cucm::{CertUnit, Generation};
+use itl_core::plan::Plan;
+use itl_core::time::UnixTime;
+use itl_cucm::secrets::Credentials;
+use itl_cucm::session::{ClusterSession, SessionOptions};
+use itl_cucm::ssh::SshOptions;
+use itl_cucm::sweep::SweepOptions;
+use itl_ops::preflight::{GatherOptions, OsCredentials, SweepInput, gather};
+use itl_ops::regen::driver::hands::{Hands, HandsOptions};
+use itl_ops::regen::driver::{Driver, DriverOptions, Operator, RunEnd, archive_dir, now};
+use itl_ops::regen::journal::{BackupTarget, Begin, JOURNAL_FORMAT, Journal, Record};
+use itl_ops::regen::plan::{RegenFacts, generate};
+use itl_ops::regen::program::Program;
+use itl_sim::model::ClockMode;
+use itl_sim::model::changes::{PhoneSelector, ResetKind};
+use itl_sim::timing::TimeScale;
+use itl_sim::{Cluster, FaultKind, FaultSpec, ServeOptions, SimOptions, SimServer};
+use itl_testkit::TempDir;
+
+const PASSWORD: &str = "regen-sim-test";
+
+async fn within<T>(secs: u64, fut: impl Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(secs), fut)
+        .await
+        .expect("test took too long")
+}
+
+async fn serve(faults: &str) -> SimServer {
+    let options = SimOptions {
+        nodes: 3,
+        phones: 40,
+        generation: Generation::V11_5,
+        seed: 3,
+        faults: FaultSpec::parse(faults).expect("fault spec"),
+        key_bits: 1024,
+        // RisPort's timestamps on the wall clock, as `itl sim serve` runs (G-REG compares
+        // them with when the phase began).
+        clock: ClockMode::Wall,
+        ..SimOptions::default()
+    };
+    let cluster = Cluster::build(&options).expect("cluster builds");
+    let mut serve = ServeOptions::ephemeral("admin", PASSWORD);
+    serve.ssh = itl_sim::server::ssh::SshServe::new(PASSWORD);
+    serve.time_scale = TimeScale::new(0.001).expect("scale");
+    SimServer::start(cluster, serve)
+        .await
+        .expect("servers start")
+}
+
+fn os() -> OsCredentials {
+    OsCredentials {
+        user: "admin".into(),
+        password: PASSWORD.into(),
+    }
+}
+
+fn session(sim: &SimServer) -> ClusterSession {
+    let mut options = SessionOptions::default();
+    options.ris.per_minute = u32::MAX;
+    ClusterSession::new(
+        sim.cluster_file(),
+        Credentials::new("admin", PASSWORD),
+        options,
+    )
+}
+
+/// The facts and the plan `itl regen plan --units ipsec,CAPF` would write.
+async fn facts_and_plan(sim: &SimServer) -> (RegenFacts, String) {
+    let session = session(sim);
+    let options = GatherOptions {
+        ssh: SshOptions::default(),
+        os: Some(os()),
+        sweep: SweepInput::None,
+        now: now().secs(),
+    };
+    let facts = gather(&session, &options).await;
+    let regen = RegenFacts::from_preflight(&facts, &sim.cluster_file(), None).expect("facts");
+    let plan = generate(&regen, &[CertUnit::Ipsec, CertUnit::Capf]).expect("plan");
+    (regen, plan.text)
+}
+
+/// An operator that answers nothing and keeps the lines.
+#[derive(Default)]
+struct Quiet(Vec<String>);
+
+impl Operator for Quiet {
+    fn confirm(&mut self, _: &str) -> bool {
+        false
+    }
+    fn say(&mut self, _: UnixTime, text: &str) {
+        self.0.push(text.to_owned());
+    }
+    fn progress(&mut self, _: &str, _: u64, _: u64) {}
+    fn progress_end(&mut self) {}
+}
+
+/// One `run` (a fresh journal in `dir`) or `resume` (the journal already there).
+async fn drive(
+    sim: &SimServer,
+    facts: &RegenFacts,
+    plan_text: &str,
+    dir: &Path,
+    force: Option<&str>,
+) -> RunEnd {
+    let plan = Plan::parse(plan_text).expect("plan parses");
+    let program = Program::build(&plan, facts).expect("program");
+    let journal = if dir.join("journal.jsonl").is_file() {
+        Journal::open(dir).expect("journal opens")
+    } else {
+        let begin = Begin {
+            format: JOURNAL_FORMAT,
+            at: now(),
+            cluster: facts.cluster.clone(),
+            cluster_file: PathBuf::from("cluster.toml"),
+            plan_file: PathBuf::from("plan.txt"),
+            plan: plan_text.to_owned(),
+            reset_batch: 200,
+            reset_interval_secs: 30,
+            yes: true,
+            force: force.map(str::to_owned),
+            wait_scale: 0.001,
+            gate_timeout_secs: 3600,
+            os_user: Some("admin".into()),
+            generation: None,
+            backup: None,
+        };
+        Journal::create(dir, begin).expect("journal created")
+    };
+    let options = DriverOptions {
+        reset_batch: 200,
+        reset_interval: Duration::from_secs(30),
+        wait_scale: 0.001,
+        gate_timeout: Duration::from_secs(3600),
+        poll: Duration::from_secs(5),
+        yes: true,
+        force: force.map(str::to_owned),
+        sweep: SweepOptions::default(),
+        archive: archive_dir(dir),
+        backup: Some(BackupTarget {
+            server: "127.0.0.9".into(),
+            path: "/backups".into(),
+            user: "drf".into(),
+            features: vec!["UCM".into()],
+        }),
+    };
+    let hands = Hands::new(
+        session(sim),
+        HandsOptions {
+            ssh: SshOptions::default(),
+            os: os(),
+        },
+    );
+    let mut op = Quiet::default();
+    let mut driver = Driver::new(
+        hands,
+        facts.clone(),
+        plan,
+        program,
+        journal,
+        options,
+        &mut op,
+    );
+    driver.run().await.expect("the journal is writable")
+}
+
+fn records(dir: &Path) -> Vec<Record> {
+    Journal::read(dir).expect("journal reads")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn phones_that_stay_down_hold_g_reg_until_they_are_back() {
+    within(150, async {
+        let sim = serve("phones-stay-down=10%").await;
+        let dir = TempDir::new("regen-sim-down");
+        let (facts, plan) = facts_and_plan(&sim).await;
+        let end = drive(&sim, &facts, &plan, dir.path(), None).await;
+        let RunEnd::Held { step, reason, .. } = end else {
+            panic!("not held: {end:?}");
+        };
+        assert_eq!(step, "12.1");
+        assert!(
+            reason.starts_with(
+                "gate registered of phase 1 holds: 4 of 40 phones did not register again; "
+            ),
+            "{reason}"
+        );
+        let down: Vec<String> = reason
+            .split("; ")
+            .filter_map(|p| p.strip_suffix(": not registered"))
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(down.len(), 4, "{reason}");
+
+        // Resumed while the phones are still down: it holds again, naming the same phones.
+        let first = reason.clone();
+        let end = drive(&sim, &facts, &plan, dir.path(), None).await;
+        assert!(
+            matches!(&end, RunEnd::Held { step, reason, .. } if step == "12.1" && *reason == first),
+            "{end:?}"
+        );
+
+        // The fix: the fault cleared and the phones power-cycled; resume completes.
+        assert!(sim.handle().clear_fault(FaultKind::PhonesStayDown));
+        let selector = PhoneSelector::Names(down.clone());
+        sim.handle()
+            .write(|c| c.reset_phones(&selector, ResetKind::default()))
+            .expect("reset");
+        let end = drive(&sim, &facts, &plan, dir.path(), None).await;
+        assert_eq!(end, RunEnd::Finished);
+        let recs = records(dir.path());
+        let gates: Vec<bool> = recs
+            .iter()
+            .filter_map(|r| match r {
+                Record::Gate { step, passed, .. } if step == "12.1" => Some(*passed),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(gates, vec![false, false, true]);
+        assert!(matches!(recs.last(), Some(Record::Finished { .. })));
+        sim.shutdown().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_that_fails_holds_its_step_until_it_starts() {
+    within(150, async {
+        let sim = serve("restart-fails=TFTP@ucm-sub1").await;
+        let dir = TempDir::new("regen-sim-restart");
+        let (facts, plan) = facts_and_plan(&sim).await;
+        let end = drive(&sim, &facts, &plan, dir.path(), None).await;
+        let RunEnd::Held { step, reason, .. } = end else {
+            panic!("not held: {end:?}");
+        };
+        assert_eq!(step, "8.1");
+        assert!(
+            reason.starts_with("step 8.1 (control center ucm-sub1: soapDoControlServices Restart \"Cisco Tftp\") failed: ucm-sub1: Cisco Tftp is not Started after "),
+            "{reason}"
+        );
+        assert!(sim.handle().clear_fault(FaultKind::RestartFails));
+        let end = drive(&sim, &facts, &plan, dir.path(), None).await;
+        assert_eq!(end, RunEnd::Finished);
+        // The failed step was observed (Tftp stopped), run again and done; 8.2 ran once.
+        let recs = records(dir.path());
+        let starts = |id: &str| {
+            recs.iter()
+                .filter(|r| matches!(r, Record::StepStart { step, .. } if step == id))
+                .count()
+        };
+        assert_eq!((starts("8.1"), starts("8.2")), (2, 1));
+        assert!(recs.iter().any(|r| matches!(r, Record::Note { text, .. }
+            if text == "8.1: observed not to have taken effect; run again")));
+        sim.shutdown().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tftp_node_that_is_down_holds_g_file_until_it_serves() {
+    within(150, async {
+        let sim = serve("tftp-down=ucm-sub1").await;
+        let dir = TempDir::new("regen-sim-tftp");
+        let (facts, plan) = facts_and_plan(&sim).await;
+        // Unforced, the phase cannot be predicted (no ITL from ucm-sub1): refused.
+        let refused = TempDir::new("regen-sim-tftp-refused");
+        let end = drive(&sim, &facts, &plan, refused.path(), None).await;
+        assert_eq!(
+            end,
+            RunEnd::Refused {
+                phase: 1,
+                rejected: vec![]
+            }
+        );
+        let end = drive(&sim, &facts, &plan, dir.path(), Some("lab: TFTP down")).await;
+        let RunEnd::Held { step, reason, .. } = end else {
+            panic!("not held: {end:?}");
+        };
+        assert_eq!(step, "10.1");
+        assert!(
+            reason.starts_with("gate files of phase 1 holds: ucm-sub1: serves no ITLFile.tlv ("),
+            "{reason}"
+        );
+        assert!(sim.handle().clear_fault(FaultKind::TftpDown));
+        let end = drive(&sim, &facts, &plan, dir.path(), None).await;
+        assert_eq!(end, RunEnd::Finished);
+        let passed: Vec<bool> = records(dir.path())
+            .iter()
+            .filter_map(|r| match r {
+                Record::Gate { step, passed, .. } if step == "10.1" => Some(*passed),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(passed, vec![false, true]);
+        sim.shutdown().await;
+    })
+    .await;
+}
