@@ -737,7 +737,12 @@ impl<'o> Driver<'o> {
             .chars()
             .filter(|c| c.is_ascii_alphanumeric())
             .collect();
-        if let Some(p) = pin::repin(&mut self.hands, node, &path, &stamp).await? {
+        let timeout = self.options.scaled(self.options.gate_timeout);
+        let poll = self
+            .options
+            .scaled(self.options.poll)
+            .max(Duration::from_millis(20));
+        if let Some(p) = pin::repin(&mut self.hands, node, &path, &stamp, timeout, poll).await? {
             self.say(&format!(
                 "  {node}: new TLS certificate pinned ({}); the previous cluster file is kept as {}",
                 p.new,

@@ -27,12 +27,17 @@ pub struct Repinned {
 }
 
 /// Checks `node`'s TLS certificate against its own Tomcat certificate and pins it in the
-/// cluster file at `path` when it changed. `Ok(None)`: the pin already matches.
+/// cluster file at `path` when it changed. `Ok(None)`: the pin already matches. Tomcat may
+/// still be starting when its restart command returns (a subscriber gives the prompt back
+/// at `[STARTING]`, cucm-interfaces §6.5): the node is asked again every `poll` until it
+/// presents the new certificate or `timeout` has passed.
 pub async fn repin(
     hands: &mut Hands,
     node: &str,
     path: &Path,
     stamp: &str,
+    timeout: Duration,
+    poll: Duration,
 ) -> Result<Option<Repinned>, String> {
     let der = hands.own_der(node, CertUnit::Tomcat).await?;
     let expected = Sha256Fingerprint::of_der(&der);
@@ -46,14 +51,20 @@ pub async fn repin(
     if current == Some(expected) {
         return Ok(None);
     }
-    let presented = probe(&entry.control_center, Duration::from_secs(15))
-        .await
-        .map_err(|e| format!("{node}: cannot read the TLS certificate it presents: {e}"))?;
-    if presented.fingerprint != expected {
-        return Err(format!(
-            "{node} presents the TLS certificate {} but `show cert own tomcat/tomcat.pem` shows {expected}: not accepted (Tomcat not restarted yet, or something else answers)",
-            presented.fingerprint
-        ));
+    let start = std::time::Instant::now();
+    loop {
+        let presented = probe(&entry.control_center, Duration::from_secs(15)).await;
+        let seen = match presented {
+            Ok(p) if p.fingerprint == expected => break,
+            Ok(p) => format!("it presents the TLS certificate {}", p.fingerprint),
+            Err(e) => format!("its TLS certificate cannot be read: {e}"),
+        };
+        if start.elapsed() >= timeout {
+            return Err(format!(
+                "{node}: {seen}, but `show cert own tomcat/tomcat.pem` shows {expected} (after {timeout:?}): not accepted (Tomcat not restarted, or something else answers)"
+            ));
+        }
+        tokio::time::sleep(poll).await;
     }
     let mut updated: ClusterFile = file.clone();
     for n in updated.nodes.iter_mut() {
