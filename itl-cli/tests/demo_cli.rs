@@ -33,6 +33,27 @@ fn demo_runs_end_to_end() {
         text.contains("60 of 60 agree with the simulator's truth"),
         "{text}"
     );
+    // It ends by regenerating every certificate with the orchestrator: the generated plan,
+    // executed phase by phase with its gates, then a sweep that finds no phone locked out.
+    assert!(
+        text.contains("plan: 6 phases, 82 steps, 14 certificates"),
+        "{text}"
+    );
+    assert!(text.contains("the plan completed in "), "{text}");
+    assert!(
+        text.contains("14 certificates regenerated (each new serial confirmed with `show cert own`), 3 Tomcat certificates pinned again"),
+        "{text}"
+    );
+    assert_eq!(text.matches("gates services").count(), 5, "{text}");
+    assert!(
+        text.contains("phones ok: 51 before, 53 after; rejected: 0 "),
+        "{text}"
+    );
+    assert!(text.contains("no phone was locked out: true"), "{text}");
+    assert!(
+        !text.contains("HOLDS") && !text.contains("REFUSED"),
+        "{text}"
+    );
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(
         page.starts_with("<!DOCTYPE html>") || page.starts_with("<!doctype html>"),

@@ -1,5 +1,9 @@
 //! `itl demo`: starts a simulated cluster in-process, fetches each TFTP node's ITL with the
-//! real client over HTTP 6970 and TFTP, verifies it, and shows the phones by state.
+//! real client over HTTP 6970 and TFTP, verifies it, shows the phones by state, then
+//! regenerates every certificate with the orchestrator and shows no phone was locked out
+//! ([`regen`]).
+
+mod regen;
 
 use crate::color::Colors;
 use crate::exit;
@@ -73,19 +77,34 @@ pub fn run(args: Args, colors: Colors) -> Result<u8> {
     let sim_runtime = runtime("itl-sim")?;
     let client_runtime = runtime("itl-client")?;
     let password = random_secret();
+    let mut serve = ServeOptions::ephemeral("admin", &password);
+    serve.time_scale =
+        itl_sim::timing::TimeScale::new(regen::TIME_SCALE).context("the demo's time scale")?;
     let sim = sim_runtime
-        .block_on(SimServer::start(
-            cluster,
-            ServeOptions::ephemeral("admin", &password),
-        ))
+        .block_on(SimServer::start(cluster, serve))
         .context("cannot start the simulated servers")?;
+    // The demo's own folder: the earlier sweeps' archive, the cluster file, the plan and the
+    // regeneration's journal; removed at the end.
+    let work = std::env::temp_dir().join(format!("itl-demo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&work);
     let code = client_runtime.block_on(async {
+        std::fs::create_dir_all(&work)
+            .with_context(|| format!("cannot create {}", work.display()))?;
         let shown = show(&sim, &options, built, started).await?;
-        let swept = sweep(&sim, &password, &args.html, colors).await?;
+        let (swept, before) = sweep(&sim, &password, &work, &args.html, colors).await?;
+        let regenerated = regen::regenerate(regen::Input {
+            sim: &sim,
+            password: &password,
+            work: &work,
+            before: &before,
+            sweep: regen_sweep_options(),
+        })
+        .await?;
         println!("\ndone in {:.1} s", started.elapsed().as_secs_f64());
-        Ok::<u8, anyhow::Error>(shown.max(swept))
+        Ok::<u8, anyhow::Error>(shown.max(swept).max(regenerated))
     });
     sim_runtime.block_on(sim.shutdown());
+    let _ = std::fs::remove_dir_all(&work);
     code
 }
 
@@ -345,6 +364,19 @@ fn demo_sweep_options() -> itl_cucm::sweep::SweepOptions {
     options
 }
 
+/// The regeneration's sweeps (two per phase): as [`demo_sweep_options`], with 500 ms per page
+/// (250 ms to connect, 250 ms for a first read): loopback answers in milliseconds, and the
+/// demo's phones that never answer would otherwise cost 4 s per sweep. A healthy phone
+/// missed this way is `unreachable` for that sweep, and the gates read its registration
+/// instead.
+fn regen_sweep_options() -> itl_cucm::sweep::SweepOptions {
+    let mut options = demo_sweep_options();
+    options.page.timeout = Duration::from_millis(500);
+    options.page.connect_timeout = Duration::from_millis(250);
+    options.first_attempt_timeout = Duration::from_millis(250);
+    options
+}
+
 /// Sweeps every phone through the simulator's sockets with the real client code: AXL lists the
 /// phones, RisPort70 gives their registration, address and web-server flag, each phone's
 /// Network Setup and status pages give its trust state, compared with what its TFTP node
@@ -352,9 +384,10 @@ fn demo_sweep_options() -> itl_cucm::sweep::SweepOptions {
 async fn sweep(
     sim: &SimServer,
     password: &str,
+    work: &std::path::Path,
     html_path: &std::path::Path,
     colors: Colors,
-) -> Result<u8> {
+) -> Result<(u8, itl_cucm::sweep::SweepReport)> {
     use crate::present::{self, progress::ProgressBar};
     use itl_cucm::secrets::{Credentials, Secret};
     use itl_cucm::session::{ClusterSession, SessionOptions};
@@ -423,9 +456,9 @@ async fn sweep(
     );
 
     // With what earlier sweeps archived (`itl sim serve --archive DIR` writes it): the same
-    // hashes are now known as older lists of this cluster or another cluster's.
-    let history = std::env::temp_dir().join(format!("itl-demo-archive-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&history);
+    // hashes are now known as older lists of this cluster or another cluster's. The
+    // regeneration's sweeps archive into the same folder.
+    let history = itl_ops::regen::driver::archive_dir(&regen::journal_dir(work));
     let written = sim
         .handle()
         .read(|c| c.write_sweep_archive(&history))
@@ -433,7 +466,6 @@ async fn sweep(
     let mut archive = Archive::open(&history).context("cannot open the archive")?;
     let (_handle, signal) = cancel_pair();
     let report = run_sweep(plan, &mut archive, &options, &observer, signal).await?;
-    let _ = std::fs::remove_dir_all(&history);
     println!(
         "  sweep with the archive of earlier sweeps ({written} lists of this cluster and of another):"
     );
@@ -450,11 +482,12 @@ async fn sweep(
     std::fs::write(html_path, present::html::render(&report))
         .with_context(|| format!("cannot write {}", html_path.display()))?;
     println!("  HTML report: {}", html_path.display());
-    Ok(if agree == total && first_agree == total {
+    let code = if agree == total && first_agree == total {
         exit::OK
     } else {
         exit::FOUND
-    })
+    };
+    Ok((code, report))
 }
 
 /// `ok 1830, unknown-itl 52, …`: the states present in a report, in report order.

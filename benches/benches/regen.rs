@@ -1,0 +1,326 @@
+//! Regeneration benchmark (issue 14, "Done when"): the orchestrator as a user runs it, on a
+//! 3-node, 2,000-phone 11.5 simulator in its own process at time scale 0.01 (a CallManager
+//! restart takes 1.2 s, a phone registers again 0.6–1.2 s after its reset, RisPort's minute is
+//! 0.6 s). Timed from start to exit, with the peak RSS of the run (`wait4`):
+//!
+//! | what | goal |
+//! |---|---|
+//! | `itl regen plan --cluster FILE --out PLAN` | — |
+//! | `itl regen run --cluster FILE --plan PLAN --risport-rate 0` (the dry run) | — |
+//! | `itl regen run … --execute --yes --wait-scale 0.01 --risport-rate 0` (the whole 11.5 procedure) | ≤ 2 minutes |
+//!
+//! ```sh
+//! cargo build --release -p itl-cli && cargo bench -p itl-benches --bench regen
+//! ITL_BENCH_PHONES=500 ITL_BENCH_SCALE=0.001 cargo bench -p itl-benches --bench regen
+//! ```
+//!
+//! The `itl` binary is `target/release/itl` (or `ITL_BIN`). The run must complete (exit 0,
+//! the journal's last record `finished`), and the simulator's change log (`--events`) must
+//! show every certificate of the plan regenerated exactly once and the DRS backup taken; the
+//! dry run must write no event.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode};
+use std::time::{Duration, Instant};
+
+const PASSWORD: &str = "regen-bench";
+const OS_PASSWORD: &str = "regen-bench-os";
+const GOAL: Duration = Duration::from_secs(120);
+
+fn itl_bin() -> PathBuf {
+    std::env::var_os("ITL_BIN").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/itl"),
+        PathBuf::from,
+    )
+}
+
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
+/// Waits for `child`; its exit code and peak RSS in kB.
+fn wait_rss(child: &Child) -> Result<(i32, u64), String> {
+    let pid = i32::try_from(child.id()).map_err(|e| e.to_string())?;
+    let mut status = 0;
+    // SAFETY: wait4 on our own child; the rusage struct is zeroed and owned here.
+    let usage = unsafe {
+        let mut u: libc::rusage = std::mem::zeroed();
+        if libc::wait4(pid, &mut status, 0, &mut u) != pid {
+            return Err("wait4 failed".into());
+        }
+        u
+    };
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    Ok((code, u64::try_from(usage.ru_maxrss).unwrap_or(0)))
+}
+
+/// Kills the simulator when the benchmark ends, however it ends.
+struct Sim(Child);
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `itl ARGS` in `dir` with both passwords; stdout and stderr to `<log>.out` / `<log>.err`.
+fn itl(dir: &Path, log: &str, args: &[&str]) -> Result<Child, String> {
+    let file = |ext: &str| {
+        std::fs::File::create(dir.join(format!("{log}.{ext}"))).map_err(|e| e.to_string())
+    };
+    Command::new(itl_bin())
+        .current_dir(dir)
+        .args(args)
+        .env("ITL_PASSWORD", PASSWORD)
+        .env("ITL_OS_PASSWORD", OS_PASSWORD)
+        .stdout(file("out")?)
+        .stderr(file("err")?)
+        .spawn()
+        .map_err(|e| format!("{}: {e}", itl_bin().display()))
+}
+
+/// Runs `itl ARGS` to its end: (exit code, wall time, peak RSS in kB).
+fn timed(dir: &Path, log: &str, args: &[&str]) -> Result<(i32, Duration, u64), String> {
+    let started = Instant::now();
+    let child = itl(dir, log, args)?;
+    let (code, rss) = wait_rss(&child)?;
+    Ok((code, started.elapsed(), rss))
+}
+
+/// The simulator's change log: (kind, node, unit) of every line.
+fn events(path: &Path) -> Result<Vec<(String, String, String)>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    text.lines()
+        .map(|line| {
+            let v: serde_json::Value =
+                serde_json::from_str(line).map_err(|e| format!("events: {e}: {line}"))?;
+            let s = |k: &str| v[k].as_str().unwrap_or_default().to_owned();
+            Ok((s("kind"), s("node"), s("unit")))
+        })
+        .collect()
+}
+
+/// The plan's `regen <unit> @<target>` lines, as (unit, target).
+fn plan_regens(plan: &str) -> Vec<(String, String)> {
+    plan.lines()
+        .filter_map(|l| {
+            let rest = l.trim().strip_prefix("regen ")?;
+            let (unit, target) = rest.split_once(" @")?;
+            Some((unit.trim().to_owned(), target.trim().to_owned()))
+        })
+        .collect()
+}
+
+fn tail(path: &Path, lines: usize) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+fn run(dir: &Path, phones: usize, scale: &str) -> Result<bool, String> {
+    let cluster = dir.join("cluster.toml");
+    let events_path = dir.join("events.jsonl");
+    let sim = itl(
+        dir,
+        "sim",
+        &[
+            "sim",
+            "serve",
+            "--nodes",
+            "3",
+            "--phones",
+            &phones.to_string(),
+            "--generation",
+            "11.5",
+            "--time-scale",
+            scale,
+            "--cluster-file",
+            "cluster.toml",
+            "--events",
+            "events.jsonl",
+        ],
+    )?;
+    let _sim = Sim(sim);
+    let ready = Instant::now();
+    while !cluster.exists() {
+        if ready.elapsed() > Duration::from_secs(120) {
+            return Err("the simulator did not write its cluster file".into());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+
+    let (code, plan_wall, _) = timed(
+        dir,
+        "plan",
+        &[
+            "regen",
+            "plan",
+            "--cluster",
+            "cluster.toml",
+            "--out",
+            "plan.txt",
+        ],
+    )?;
+    if code != 0 {
+        return Err(format!(
+            "itl regen plan exited {code}:\n{}",
+            tail(&dir.join("plan.err"), 10)
+        ));
+    }
+    let plan = std::fs::read_to_string(dir.join("plan.txt")).map_err(|e| e.to_string())?;
+    let regens = plan_regens(&plan);
+
+    let (dry_code, dry_wall, dry_rss) = timed(
+        dir,
+        "dry",
+        &[
+            "regen",
+            "run",
+            "--cluster",
+            "cluster.toml",
+            "--plan",
+            "plan.txt",
+            "--risport-rate",
+            "0",
+        ],
+    )?;
+    let dry_events = events(&events_path)?.len();
+    let dry_text = std::fs::read_to_string(dir.join("dry.out")).unwrap_or_default();
+    let summary = dry_text.lines().next().unwrap_or_default().to_owned();
+
+    let load_before = loadavg();
+    let (code, wall, rss) = timed(
+        dir,
+        "run",
+        &[
+            "regen",
+            "run",
+            "--cluster",
+            "cluster.toml",
+            "--plan",
+            "plan.txt",
+            "--execute",
+            "--yes",
+            "--wait-scale",
+            scale,
+            "--risport-rate",
+            "0",
+            "--journal",
+            "journal",
+            "--backup-server",
+            "sftp.example.org",
+            "--backup-path",
+            "/backups",
+            "--backup-user",
+            "drs",
+        ],
+    )?;
+    let journal =
+        std::fs::read_to_string(dir.join("journal/journal.jsonl")).map_err(|e| e.to_string())?;
+    let finished = journal
+        .lines()
+        .last()
+        .is_some_and(|l| l.contains("\"record\":\"finished\""));
+    let phases = journal.matches("\"record\":\"phase-start\"").count();
+    let steps = journal.matches("\"record\":\"step-end\"").count();
+    let gates = journal.matches("\"record\":\"gate\"").count();
+    let changes = events(&events_path)?;
+    let regenerated: Vec<&(String, String, String)> = changes
+        .iter()
+        .filter(|(k, _, _)| k == "cert-regenerated")
+        .collect();
+    let mut once = true;
+    for (i, a) in regenerated.iter().enumerate() {
+        if regenerated[..i].contains(a) {
+            println!("         {} of {} regenerated twice", a.2, a.1);
+            once = false;
+        }
+    }
+    let backups = changes
+        .iter()
+        .filter(|(k, _, _)| k == "backup-taken")
+        .count();
+    let resets = changes
+        .iter()
+        .filter(|(k, _, _)| k == "phones-reset")
+        .count();
+
+    println!(
+        "regen plan: {:.2} s; dry run: {:.1} s wall, {} MB peak RSS, exit {dry_code}, {} events written",
+        plan_wall.as_secs_f64(),
+        dry_wall.as_secs_f64(),
+        dry_rss / 1000,
+        dry_events
+    );
+    println!("         {summary}");
+    println!(
+        "regen run --execute, {phones} phones, 11.5, time scale {scale}: {:.1} s wall (goal ≤ {} s), {} MB peak RSS, exit {code}, \
+         {phases} phases, {steps} steps, {gates} gates, {} certificates regenerated ({} plan lines), \
+         {resets} reset requests, {backups} backup, load {load_before} before, {} after",
+        wall.as_secs_f64(),
+        GOAL.as_secs(),
+        rss / 1000,
+        regenerated.len(),
+        regens.len(),
+        loadavg()
+    );
+    if code != 0 || !finished {
+        println!("{}", tail(&dir.join("run.err"), 12));
+    }
+    Ok(code == 0
+        && finished
+        && dry_code == 0
+        && dry_events == 0
+        && once
+        && backups == 1
+        && !regenerated.is_empty()
+        && wall <= GOAL)
+}
+
+fn main() -> ExitCode {
+    if std::env::args().any(|a| a == "--list") {
+        return ExitCode::SUCCESS;
+    }
+    if !itl_bin().exists() {
+        eprintln!(
+            "regen bench: {} missing; run `cargo build --release -p itl-cli` first",
+            itl_bin().display()
+        );
+        return ExitCode::FAILURE;
+    }
+    let phones: usize = std::env::var("ITL_BENCH_PHONES")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(2000);
+    let scale = std::env::var("ITL_BENCH_SCALE").unwrap_or_else(|_| "0.01".into());
+    let dir = std::env::temp_dir().join(format!("itl-regen-bench-{}", std::process::id()));
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        eprintln!("regen bench: {e}");
+        return ExitCode::FAILURE;
+    }
+    let ok = match run(&dir, phones, &scale) {
+        Ok(ok) => ok,
+        Err(e) => {
+            eprintln!("regen bench: {e}");
+            false
+        }
+    };
+    if std::env::var_os("ITL_KEEP_TEST_DIRS").is_some() {
+        eprintln!("regen bench: kept {}", dir.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
