@@ -230,7 +230,16 @@ pub fn run(a: RunArgs) -> Result<u8> {
     )?;
     let program = program_of(&plan, &regen)?;
     if !a.execute {
-        let code = dry_run(&a.plan, &plan, &program, &regen, &facts, &file, &scratch);
+        let code = dry_run(
+            backup_target(&a.tuning).as_ref(),
+            &a.plan,
+            &plan,
+            &program,
+            &regen,
+            &facts,
+            &file,
+            &scratch,
+        );
         let _ = std::fs::remove_dir_all(&scratch);
         return code;
     }
@@ -424,7 +433,9 @@ fn drive(
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 fn dry_run(
+    backup: Option<&BackupTarget>,
     plan_path: &Path,
     plan: &Plan,
     program: &Program,
@@ -489,6 +500,13 @@ fn dry_run(
             None
         }
     };
+    if program
+        .actions()
+        .any(|(_, a)| matches!(a.kind, ActionKind::Backup { .. }))
+        && backup.is_none()
+    {
+        out.push_str("note: without --backup-server the `backup` step starts no backup: it waits for a successful DRS backup taken another way (Disaster Recovery System > Backup)\n");
+    }
     let mut refused = false;
     for phase in &program.phases {
         let verdict = match forecasts
@@ -537,7 +555,7 @@ pub fn resume(a: ResumeArgs) -> Result<u8> {
         eprintln!("itl: this run has already completed");
         return Ok(exit::OK);
     }
-    if !a.yes && !std::io::stdin().is_terminal() {
+    if !a.yes && !begin.yes && !std::io::stdin().is_terminal() {
         eprintln!(
             "itl: regen resume asks before each phase, but there is no terminal: give --yes to run without questions"
         );

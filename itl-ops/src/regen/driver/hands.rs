@@ -57,6 +57,8 @@ pub struct Hands {
     session: ClusterSession,
     options: HandsOptions,
     shells: HashMap<String, AdminSession>,
+    /// One AXL client (one TLS connection kept alive) for every reset and query of a run.
+    axl: std::sync::OnceLock<itl_cucm::soap::AxlClient>,
 }
 
 /// The files a TFTP node serves.
@@ -71,6 +73,7 @@ impl Hands {
             session,
             options,
             shells: HashMap::new(),
+            axl: std::sync::OnceLock::new(),
         }
     }
 
@@ -129,6 +132,16 @@ impl Hands {
     /// Uses an updated cluster file from now on (new pins); the admin-CLI sessions stay.
     pub fn set_file(&mut self, file: itl_wire::cluster_file::ClusterFile) {
         self.session = self.session.with_file(file);
+        self.axl = std::sync::OnceLock::new();
+    }
+
+    /// The run's AXL client, built on first use.
+    fn axl(&self) -> Result<&itl_cucm::soap::AxlClient, String> {
+        if let Some(client) = self.axl.get() {
+            return Ok(client);
+        }
+        let client = self.session.axl().map_err(|e| e.to_string())?;
+        Ok(self.axl.get_or_init(|| client))
     }
 
     /// The DER of `unit`'s certificate on `node` (`show cert own`).
@@ -433,7 +446,7 @@ impl Hands {
 
     /// `resetPhone` of one phone.
     pub async fn reset_phone(&self, name: &str) -> Result<(), String> {
-        let axl = self.session.axl().map_err(|e| e.to_string())?;
+        let axl = self.axl()?;
         axl.reset_phone(PhoneReset::Reset, name)
             .await
             .map(|_| ())
@@ -442,7 +455,7 @@ impl Hands {
 
     /// Every phone's CAPF state (name, `tkcertificatestatus`, `tkcertificateoperation`).
     pub async fn lsc_rows(&self) -> Result<Vec<(String, String, String)>, String> {
-        let axl = self.session.axl().map_err(|e| e.to_string())?;
+        let axl = self.axl()?;
         let rows = axl
             .execute_sql_all(sql::PHONE_LSC)
             .await
@@ -462,7 +475,7 @@ impl Hands {
 
     /// Requests a new LSC for one phone (CAPF `Install/Upgrade`, issued at its next reset).
     pub async fn request_lsc(&self, name: &str) -> Result<(), String> {
-        let axl = self.session.axl().map_err(|e| e.to_string())?;
+        let axl = self.axl()?;
         axl.certificate_operation(name, CapfOperation::InstallUpgrade)
             .await
             .map(|_| ())

@@ -1368,15 +1368,27 @@ impl<'o> Driver<'o> {
     async fn registered_gate(&mut self, phase: usize) -> Result<GateVerdict, DriverError> {
         let baseline = self.load_baseline(phase)?;
         let began = self.phase_began(phase).unwrap_or(baseline.at);
+        // Phones already in a problem state at the baseline (they reject this cluster's
+        // lists already; the predictor named them and the operator forced past them) are not
+        // waited for: a reset keeps them off until someone erases their lists.
+        let already: BTreeSet<&str> = baseline
+            .sweep
+            .phones
+            .iter()
+            .filter(|p| p.state.class() == itl_core::cucm::StateClass::Problem)
+            .map(|p| p.name.as_str())
+            .collect();
         let before: Vec<Registration> = baseline
             .registrations
             .iter()
+            .filter(|(name, _, _)| !already.contains(name.as_str()))
             .map(|(name, registered, since)| Registration {
                 name: name.clone(),
                 registered: *registered,
                 since: *since,
             })
             .collect();
+        let excused: Vec<String> = already.iter().map(|s| (*s).to_owned()).collect();
         let names: Vec<String> = before
             .iter()
             .filter(|r| r.registered)
@@ -1398,7 +1410,18 @@ impl<'o> Driver<'o> {
             WasReset::Only(&restarted)
         };
         Ok(match self.hands.registrations(&names).await {
-            Ok(now_regs) => gates::registered(&before, &now_regs, began, reset),
+            Ok(now_regs) => {
+                let mut verdict = gates::registered(&before, &now_regs, began, reset);
+                if !excused.is_empty() {
+                    verdict.details.push(format!(
+                        "{} phone(s) already in a problem state before the phase are not waited for: {}{}",
+                        excused.len(),
+                        excused.iter().take(20).cloned().collect::<Vec<_>>().join(", "),
+                        if excused.len() > 20 { ", …" } else { "" }
+                    ));
+                }
+                verdict
+            }
             Err(e) => GateVerdict {
                 gate: GateKind::Registered,
                 passed: false,
