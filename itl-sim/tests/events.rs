@@ -10,8 +10,7 @@ use std::time::Duration;
 
 use common::axl::{client, ok};
 use common::{PASSWORD, fetcher, get_page, page_client, small, trust_servers, within};
-use itl_cucm::secrets::Secret;
-use itl_cucm::ssh::{AdminCli, AdminSession, HostKeyPin, SshOptions, SshTarget};
+use itl_cucm::ssh::AdminSession;
 use itl_sim::events::{Event, EventKind, parse_events};
 use itl_sim::{Cluster, ServeOptions, SimServer};
 use itl_wire::admin_cli::Command;
@@ -52,20 +51,7 @@ fn rows(events: &[Event]) -> Vec<Row> {
 }
 
 async fn connect(sim: &SimServer, node: usize) -> AdminSession {
-    let file = sim.cluster_file();
-    let entry = &file.nodes[node];
-    let target = SshTarget {
-        addr: entry.ssh_addr().expect("valid").expect("ssh address"),
-        node: entry.name.clone(),
-        user: "admin".into(),
-        password: Secret::new(PASSWORD),
-        host_key: HostKeyPin::parse(entry.ssh_host_key_sha256.as_deref().expect("pin"))
-            .expect("pin parses"),
-    };
-    let mut o = SshOptions::default();
-    o.shell.keystroke_delay = Duration::from_millis(10);
-    o.shell.startup_budget = Duration::from_secs(10);
-    AdminCli::connect(&target, &o).await.expect("connects")
+    common::admin_session(sim, node, Duration::from_millis(10)).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

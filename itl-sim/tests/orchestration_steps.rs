@@ -11,8 +11,7 @@ use std::time::Duration;
 
 use common::axl::{call, client, ok};
 use common::{PASSWORD, sized, small, within};
-use itl_cucm::secrets::Secret;
-use itl_cucm::ssh::{AdminCli, AdminSession, HostKeyPin, SshErrorKind, SshOptions, SshTarget};
+use itl_cucm::ssh::{AdminSession, SshErrorKind};
 use itl_sim::events::{EventKind, parse_events};
 use itl_sim::{Cluster, FaultKind, ServeOptions, SimOptions, SimServer};
 use itl_wire::admin_cli::parse::service::parse_service_state;
@@ -41,20 +40,7 @@ fn events(path: &Path) -> Vec<(EventKind, Option<String>)> {
 }
 
 async fn connect(sim: &SimServer, node: usize) -> AdminSession {
-    let file = sim.cluster_file();
-    let entry = &file.nodes[node];
-    let target = SshTarget {
-        addr: entry.ssh_addr().expect("valid").expect("ssh address"),
-        node: entry.name.clone(),
-        user: "admin".into(),
-        password: Secret::new(PASSWORD),
-        host_key: HostKeyPin::parse(entry.ssh_host_key_sha256.as_deref().expect("pin"))
-            .expect("pin parses"),
-    };
-    let mut o = SshOptions::default();
-    o.shell.keystroke_delay = Duration::from_millis(5);
-    o.shell.startup_budget = Duration::from_secs(10);
-    AdminCli::connect(&target, &o).await.expect("connects")
+    common::admin_session(sim, node, Duration::from_millis(5)).await
 }
 
 fn marker(e: &itl_cucm::ssh::SshError) -> Option<FailureMarker> {

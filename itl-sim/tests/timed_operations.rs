@@ -12,8 +12,7 @@ use std::time::{Duration, Instant};
 
 use common::axl::{client, ok};
 use common::{PASSWORD, small, within};
-use itl_cucm::secrets::Secret;
-use itl_cucm::ssh::{AdminCli, AdminSession, HostKeyPin, SshOptions, SshTarget};
+use itl_cucm::ssh::AdminSession;
 use itl_sim::events::{EventKind, parse_events};
 use itl_sim::timing::{self, TimeScale};
 use itl_sim::{Cluster, ServeOptions, SimServer};
@@ -46,20 +45,7 @@ fn kinds(path: &Path) -> Vec<EventKind> {
 }
 
 async fn connect(sim: &SimServer, node: usize) -> AdminSession {
-    let file = sim.cluster_file();
-    let entry = &file.nodes[node];
-    let target = SshTarget {
-        addr: entry.ssh_addr().expect("valid").expect("ssh address"),
-        node: entry.name.clone(),
-        user: "admin".into(),
-        password: Secret::new(PASSWORD),
-        host_key: HostKeyPin::parse(entry.ssh_host_key_sha256.as_deref().expect("pin"))
-            .expect("pin parses"),
-    };
-    let mut o = SshOptions::default();
-    o.shell.keystroke_delay = Duration::from_millis(5);
-    o.shell.startup_budget = Duration::from_secs(10);
-    AdminCli::connect(&target, &o).await.expect("connects")
+    common::admin_session(sim, node, Duration::from_millis(5)).await
 }
 
 fn scaled(nominal: Duration) -> Duration {

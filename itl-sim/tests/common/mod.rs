@@ -189,3 +189,27 @@ pub async fn held_itl(client: &reqwest::Client, sim: &SimServer, index: usize) -
             .unwrap_or_else(|| panic!("phone {index} shows an unknown SHA-1 {h}"))
     })
 }
+
+/// The real admin-CLI client logged in to `node` of `sim` as `admin` (host key pinned from the
+/// cluster file), typing one keystroke every `keystroke_delay`.
+pub async fn admin_session(
+    sim: &SimServer,
+    node: usize,
+    keystroke_delay: Duration,
+) -> itl_cucm::ssh::AdminSession {
+    use itl_cucm::ssh::{AdminCli, HostKeyPin, SshOptions, SshTarget};
+    let file = sim.cluster_file();
+    let entry = &file.nodes[node];
+    let target = SshTarget {
+        addr: entry.ssh_addr().expect("valid").expect("ssh address"),
+        node: entry.name.clone(),
+        user: "admin".into(),
+        password: itl_cucm::secrets::Secret::new(PASSWORD),
+        host_key: HostKeyPin::parse(entry.ssh_host_key_sha256.as_deref().expect("pin"))
+            .expect("pin parses"),
+    };
+    let mut o = SshOptions::default();
+    o.shell.keystroke_delay = keystroke_delay;
+    o.shell.startup_budget = Duration::from_secs(10);
+    AdminCli::connect(&target, &o).await.expect("connects")
+}
