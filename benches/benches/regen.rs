@@ -19,56 +19,14 @@
 //! show every certificate of the plan regenerated exactly once and the DRS backup taken; the
 //! dry run must write no event.
 
-use std::path::{Path, PathBuf};
+use itl_benches::{Sim, itl_bin, loadavg, wait_rss};
+use std::path::Path;
 use std::process::{Child, Command, ExitCode};
 use std::time::{Duration, Instant};
 
 const PASSWORD: &str = "regen-bench";
 const OS_PASSWORD: &str = "regen-bench-os";
 const GOAL: Duration = Duration::from_secs(120);
-
-fn itl_bin() -> PathBuf {
-    std::env::var_os("ITL_BIN").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/itl"),
-        PathBuf::from,
-    )
-}
-
-fn loadavg() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_default()
-}
-
-/// Waits for `child`; its exit code and peak RSS in kB.
-fn wait_rss(child: &Child) -> Result<(i32, u64), String> {
-    let pid = i32::try_from(child.id()).map_err(|e| e.to_string())?;
-    let mut status = 0;
-    // SAFETY: wait4 on our own child; the rusage struct is zeroed and owned here.
-    let usage = unsafe {
-        let mut u: libc::rusage = std::mem::zeroed();
-        if libc::wait4(pid, &mut status, 0, &mut u) != pid {
-            return Err("wait4 failed".into());
-        }
-        u
-    };
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        -1
-    };
-    Ok((code, u64::try_from(usage.ru_maxrss).unwrap_or(0)))
-}
-
-/// Kills the simulator when the benchmark ends, however it ends.
-struct Sim(Child);
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// `itl ARGS` in `dir` with both passwords; stdout and stderr to `<log>.out` / `<log>.err`.
 fn itl(dir: &Path, log: &str, args: &[&str]) -> Result<Child, String> {

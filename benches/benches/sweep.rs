@@ -22,8 +22,9 @@
 //! archive `itl sim serve --archive` writes (what earlier sweeps would have archived) and
 //! must equal the truth's `state_with_archive` (issue 12, "Done when").
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitCode, Stdio};
+use itl_benches::{Sim, itl_bin, loadavg, wait_rss};
+use std::path::Path;
+use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 const PASSWORD: &str = "sweep-bench";
@@ -61,49 +62,6 @@ const SCENARIOS: [Scenario; 3] = [
         rss_goal_kb: None,
     },
 ];
-
-fn itl_bin() -> PathBuf {
-    std::env::var_os("ITL_BIN").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/itl"),
-        PathBuf::from,
-    )
-}
-
-fn loadavg() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_default()
-}
-
-/// Waits for `child`; its exit code and peak RSS in kB.
-fn wait_rss(child: &Child) -> Result<(i32, u64), String> {
-    let pid = i32::try_from(child.id()).map_err(|e| e.to_string())?;
-    let mut status = 0;
-    // SAFETY: wait4 on our own child; the rusage struct is zeroed and owned here.
-    let usage = unsafe {
-        let mut u: libc::rusage = std::mem::zeroed();
-        if libc::wait4(pid, &mut status, 0, &mut u) != pid {
-            return Err("wait4 failed".into());
-        }
-        u
-    };
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        -1
-    };
-    Ok((code, u64::try_from(usage.ru_maxrss).unwrap_or(0)))
-}
-
-/// Kills the simulator when the scenario ends, however it ends.
-struct Sim(Child);
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// Phones whose reported state differs from the truth's (`field`: `state` or
 /// `state_with_archive`), as `name: reported, truth` lines; an error when a phone is missing.
