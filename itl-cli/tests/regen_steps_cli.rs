@@ -275,3 +275,46 @@ fn execution_without_a_terminal_needs_yes_and_bad_plans_are_named() {
     assert_eq!(events(&dir), Vec::<Value>::new());
     sim.stop();
 }
+
+#[test]
+fn the_old_capf_certificate_stays_until_the_lscs_are_reissued() {
+    let steps = "regen CAPF\nctl update\nrestart CAPF\nrestart TFTP @all\nreset phones\n";
+    let plan_without = format!("{steps}delete old-trust @all\n");
+    let plan_with = format!("{steps}reissue lsc\ndelete old-trust @all\n");
+    let deleted = |dir: &TempDir| -> Vec<String> {
+        events(dir)
+            .iter()
+            .filter(|e| e["kind"] == "trust-cert-deleted")
+            .map(|e| e["detail"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    // LSCs in use and no re-issue: the old CAPF certificate is kept, and the journal says why.
+    let dir = TempDir::new("regen-capf-kept");
+    let sim = serve(&dir, &["--mixed", "--faults", "lsc=50%"]);
+    let (code, _, err) = run_with(&dir, &plan_without, &["--execute", "--yes"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(deleted(&dir), Vec::<String>::new(), "{err}");
+    let kept = journal(&dir)
+        .into_iter()
+        .filter(|r| {
+            r["record"] == "note"
+                && r["text"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("the old CAPF certificate is kept")
+        })
+        .count();
+    // The subscriber holds a copy of the publisher's CAPF certificate; the publisher none.
+    assert_eq!(kept, 1);
+    sim.stop();
+
+    // After `reissue lsc` the old CAPF certificate is deleted on every node.
+    let dir = TempDir::new("regen-capf-deleted");
+    let sim = serve(&dir, &["--mixed", "--faults", "lsc=50%"]);
+    let (code, _, err) = run_with(&dir, &plan_with, &["--execute", "--yes"]);
+    assert_eq!(code, Some(0), "{err}");
+    let gone = deleted(&dir);
+    assert_eq!(gone.len(), 1, "{err}");
+    assert!(gone[0].contains("CAPF-"), "{gone:?}");
+    sim.stop();
+}

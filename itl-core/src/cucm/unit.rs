@@ -84,6 +84,22 @@ impl CertUnit {
         Self::ALL.map(CertUnit::name).join(", ")
     }
 
+    /// The trust store the other nodes keep a copy of this unit's certificate in
+    /// (`CallManager-trust` for CallManager and CAPF, `tomcat-trust`, `ipsec-trust`); `None`
+    /// for the units whose certificates are not distributed (TVS, ITLRecovery, the ECDSA
+    /// twins).
+    pub fn trust_store(self) -> Option<&'static str> {
+        match self {
+            CertUnit::CallManager | CertUnit::Capf => Some("CallManager-trust"),
+            CertUnit::Tomcat => Some("tomcat-trust"),
+            CertUnit::Ipsec => Some("ipsec-trust"),
+            CertUnit::Tvs
+            | CertUnit::ItlRecovery
+            | CertUnit::CallManagerEcdsa
+            | CertUnit::TomcatEcdsa => None,
+        }
+    }
+
     /// Whether the unit's certificate appears in an ITL or a CTL.
     pub fn in_trust_lists(self) -> bool {
         Self::IN_TRUST_LISTS.contains(&self)

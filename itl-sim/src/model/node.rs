@@ -93,15 +93,7 @@ impl TrustStore {
     /// The store a unit's certificate is copied into on the other nodes (CUCM's certificate
     /// change notification). TVS and ITLRecovery certificates are not distributed.
     pub fn for_unit(unit: CertUnit) -> Option<Self> {
-        match unit {
-            CertUnit::CallManager | CertUnit::Capf => Some(TrustStore::CallManager),
-            CertUnit::Tomcat => Some(TrustStore::Tomcat),
-            CertUnit::Ipsec => Some(TrustStore::Ipsec),
-            CertUnit::Tvs
-            | CertUnit::ItlRecovery
-            | CertUnit::CallManagerEcdsa
-            | CertUnit::TomcatEcdsa => None,
-        }
+        unit.trust_store().and_then(Self::parse)
     }
 }
 

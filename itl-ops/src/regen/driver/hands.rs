@@ -156,6 +156,27 @@ impl Hands {
         Ok(c.der)
     }
 
+    /// The serial of `unit` on `node` and its subject's common name (`show cert own`).
+    pub async fn serial_and_cn(
+        &mut self,
+        node: &str,
+        unit: CertUnit,
+    ) -> Result<(String, Option<String>), String> {
+        let c = on_shell!(
+            self,
+            node,
+            |shell| shell.cert_own(unit),
+            "ssh {node}: show cert own {}",
+            unit.own_cert_path()
+        )?;
+        let cn = c
+            .subject
+            .split(',')
+            .find_map(|part| part.trim().strip_prefix("CN="))
+            .map(|cn| cn.trim().to_owned());
+        Ok((c.serial, cn))
+    }
+
     /// The serial of `unit` on `node` (`show cert own`).
     pub async fn serial(&mut self, node: &str, unit: CertUnit) -> Result<String, String> {
         let c = on_shell!(
@@ -271,11 +292,12 @@ impl Hands {
         let mut o = Observation::at(at);
         match action {
             ActionKind::Regen { node, unit } => {
-                if let Ok(serial) = self.serial(node, *unit).await {
+                if let Ok((serial, cn)) = self.serial_and_cn(node, *unit).await {
                     o.serials.push(SerialFact {
                         node: node.clone(),
                         unit: *unit,
                         serial,
+                        cn,
                     });
                 }
             }

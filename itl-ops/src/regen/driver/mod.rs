@@ -1049,20 +1049,12 @@ impl<'o> Driver<'o> {
                     };
                     if let Some(b) = starts
                         .get(step.as_str())
-                        .and_then(|o| o.serial(node, *unit))
+                        .and_then(|o| o.serial_fact(node, *unit))
                     {
-                        replaced.push(SerialFact {
-                            node: node.clone(),
-                            unit: *unit,
-                            serial: b.to_owned(),
-                        });
+                        replaced.push(b.clone());
                     }
-                    if let Some(a) = after.serial(node, *unit) {
-                        new.push(SerialFact {
-                            node: node.clone(),
-                            unit: *unit,
-                            serial: a.to_owned(),
-                        });
+                    if let Some(a) = after.serial_fact(node, *unit) {
+                        new.push(a.clone());
                     }
                 }
                 _ => {}
@@ -1097,11 +1089,56 @@ impl<'o> Driver<'o> {
             before.trust.iter().map(|t| t.entry.as_str()),
             &new_serials,
             &old_serials,
+            &replaced,
         );
         if old.is_empty() {
             return Ok(Some("no trust certificate replaced by this run".into()));
         }
-        for entry in old {
+        // §5.6.4: the old CAPF certificate stays while LSCs it issued may remain, that is
+        // until a `reissue lsc` of this run has ended.
+        let capf = |list: &[SerialFact]| -> BTreeSet<String> {
+            list.iter()
+                .filter(|s| s.unit == itl_core::cucm::CertUnit::Capf)
+                .map(|s| gates::normalise_serial(&s.serial))
+                .collect()
+        };
+        let (new_capf, old_capf) = (capf(&new), capf(&replaced));
+        let reissued = self.journal.records().iter().any(|r| match r {
+            Record::StepEnd { step, outcome, .. } => {
+                !matches!(outcome, StepOutcome::Failed { .. })
+                    && self
+                        .program
+                        .action(step)
+                        .is_some_and(|a| matches!(a.kind, ActionKind::ReissueLsc { .. }))
+            }
+            _ => false,
+        });
+        let keep: BTreeSet<String> = if self.facts.lscs_in_use && !old_capf.is_empty() && !reissued
+        {
+            old_trust_entries(
+                before.trust.iter().map(|t| t.entry.as_str()),
+                &new_capf,
+                &old_capf,
+                &replaced
+                    .iter()
+                    .filter(|s| s.unit == itl_core::cucm::CertUnit::Capf)
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            )
+            .into_iter()
+            .collect()
+        } else {
+            BTreeSet::new()
+        };
+        if !keep.is_empty() {
+            let text = format!(
+                "{node}: the old CAPF certificate is kept ({}): phones may still hold LSCs it issued; run `reissue lsc`, then delete it",
+                keep.iter().cloned().collect::<Vec<_>>().join(", ")
+            );
+            self.say(&format!("  {text}"));
+            let _ = self.journal.append(Record::Note { at: now(), text });
+        }
+        for entry in old.into_iter().filter(|e| !keep.contains(e)) {
             let Some((store, file)) = entry.split_once('/') else {
                 continue;
             };
@@ -1538,13 +1575,16 @@ impl<'o> Driver<'o> {
     }
 }
 
-/// The trust-store entries (`store/file`) a run replaced: an entry named with a serial this
-/// run replaced (`<CN>_<serial>.pem`), and an entry named without a serial (`<CN>.pem`) when
-/// the same store holds an entry of the same CN named with a serial this run made.
+/// The trust-store entries (`store/file`) a run replaced (the file names are inferred,
+/// `<CN>.pem` or `<CN>_<serial>.pem`): an entry named with a serial this run replaced; an
+/// entry named without a serial when the same store holds an entry of the same CN named with
+/// a serial this run made, or when its store and CN are those of a certificate this run
+/// replaced (`replaced_certs`: a CAPF certificate's CN changes with each regeneration).
 pub fn old_trust_entries<'e>(
     entries: impl IntoIterator<Item = &'e str>,
     new: &BTreeSet<String>,
     replaced: &BTreeSet<String>,
+    replaced_certs: &[SerialFact],
 ) -> Vec<String> {
     struct Name<'e> {
         entry: &'e str,
@@ -1581,11 +1621,15 @@ pub fn old_trust_entries<'e>(
         .iter()
         .filter(|n| match &n.serial {
             Some(s) => replaced.contains(s),
-            None => parsed.iter().any(|m| {
-                m.store == n.store
-                    && m.cn == n.cn
-                    && m.serial.as_ref().is_some_and(|x| new.contains(x))
-            }),
+            None => {
+                parsed.iter().any(|m| {
+                    m.store == n.store
+                        && m.cn == n.cn
+                        && m.serial.as_ref().is_some_and(|x| new.contains(x))
+                }) || replaced_certs
+                    .iter()
+                    .any(|c| c.unit.trust_store() == Some(n.store) && c.cn.as_deref() == Some(n.cn))
+            }
         })
         .map(|n| n.entry.to_owned())
         .collect()

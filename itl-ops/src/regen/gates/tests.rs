@@ -105,11 +105,13 @@ fn files_gate_passes_lists_that_verify_and_hold_the_new_certificates() {
             node: "ucm-pub".into(),
             unit: CertUnit::Tvs,
             serial: serials[0].clone(),
+            cn: None,
         }],
         replaced: vec![SerialFact {
             node: "ucm-pub".into(),
             unit: CertUnit::Tvs,
             serial: "7777".into(),
+            cn: None,
         }],
     };
     let v = files(&expect, &[pub_itl.clone(), sub_itl.clone()], &[]);
@@ -158,6 +160,7 @@ fn files_gate_expects_a_callmanager_certificate_only_in_its_own_tftp_nodes_itl()
             node: "ucm-sub2".into(),
             unit: CertUnit::CallManager,
             serial: "abcdef".into(),
+            cn: None,
         }],
         ..FileExpectation::default()
     };

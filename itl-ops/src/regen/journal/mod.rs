@@ -98,6 +98,10 @@ pub struct SerialFact {
     pub unit: CertUnit,
     /// Serial number, lower-case hex.
     pub serial: String,
+    /// The subject's common name, when observed (a trust store names its copy of the
+    /// certificate after it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cn: Option<String>,
 }
 
 /// One service's state seen on a node.
@@ -166,6 +170,13 @@ impl Observation {
             at,
             ..Self::default()
         }
+    }
+
+    /// The certificate of `unit` on `node`, when observed.
+    pub fn serial_fact(&self, node: &str, unit: CertUnit) -> Option<&SerialFact> {
+        self.serials
+            .iter()
+            .find(|s| s.node == node && s.unit == unit)
     }
 
     /// The serial of `unit` on `node`, when observed.

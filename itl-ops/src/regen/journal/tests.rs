@@ -27,6 +27,7 @@ fn step_start(id: &str) -> Record {
         node: "ucm-pub".into(),
         unit: CertUnit::CallManager,
         serial: "0a1b".into(),
+        cn: None,
     });
     Record::StepStart {
         at: UnixTime::from_secs(1_800_000_010),

@@ -12,6 +12,7 @@ fn serial(o: &mut Observation, node: &str, unit: CertUnit, s: &str) {
         node: node.into(),
         unit,
         serial: s.into(),
+        cn: None,
     });
 }
 
