@@ -20,6 +20,8 @@ pub const UPDATE_PHONE: &str = "updatePhone";
 
 /// `tkcertificatestatus` of a phone whose LSC is installed ("Upgrade Success").
 pub const STATUS_UPGRADE_SUCCESS: &str = "3";
+/// `tkcertificateoperation` of a pending `Install/Upgrade`.
+pub const OPERATION_INSTALL_UPGRADE: &str = "2";
 /// `tkcertificatestatus` while an operation waits for the phone ("Operation Pending").
 pub const STATUS_OPERATION_PENDING: &str = "2";
 

@@ -16,6 +16,7 @@ use itl_cucm::ssh::{AdminCli, AdminSession, HostKeyPin, SshOptions, SshTarget};
 use itl_wire::address::Transport;
 use itl_wire::admin_cli::Command;
 use itl_wire::admin_cli::parse::backup::BackupResult;
+use itl_wire::admin_cli::parse::cert_own::OwnCertificate;
 use itl_wire::soap::axl::sql;
 use itl_wire::soap::axl_capf::CapfOperation;
 use itl_wire::soap::axl_reset::PhoneReset;
@@ -112,7 +113,7 @@ impl Hands {
     }
 
     /// Runs `command` on `node`; a failed session is dropped so the next call reconnects.
-    async fn run(&mut self, node: &str, command: Command) -> Result<String, String> {
+    pub async fn command(&mut self, node: &str, command: Command) -> Result<String, String> {
         let out = on_shell!(
             self,
             node,
@@ -144,49 +145,15 @@ impl Hands {
         Ok(self.axl.get_or_init(|| client))
     }
 
-    /// The DER of `unit`'s certificate on `node` (`show cert own`).
-    pub async fn own_der(&mut self, node: &str, unit: CertUnit) -> Result<Vec<u8>, String> {
-        let c = on_shell!(
+    /// `unit`'s own certificate on `node` (`show cert own`).
+    pub async fn own(&mut self, node: &str, unit: CertUnit) -> Result<OwnCertificate, String> {
+        on_shell!(
             self,
             node,
             |shell| shell.cert_own(unit),
             "ssh {node}: show cert own {}",
             unit.own_cert_path()
-        )?;
-        Ok(c.der)
-    }
-
-    /// The serial of `unit` on `node` and its subject's common name (`show cert own`).
-    pub async fn serial_and_cn(
-        &mut self,
-        node: &str,
-        unit: CertUnit,
-    ) -> Result<(String, Option<String>), String> {
-        let c = on_shell!(
-            self,
-            node,
-            |shell| shell.cert_own(unit),
-            "ssh {node}: show cert own {}",
-            unit.own_cert_path()
-        )?;
-        let cn = c
-            .subject
-            .split(',')
-            .find_map(|part| part.trim().strip_prefix("CN="))
-            .map(|cn| cn.trim().to_owned());
-        Ok((c.serial, cn))
-    }
-
-    /// The serial of `unit` on `node` (`show cert own`).
-    pub async fn serial(&mut self, node: &str, unit: CertUnit) -> Result<String, String> {
-        let c = on_shell!(
-            self,
-            node,
-            |shell| shell.cert_own(unit),
-            "ssh {node}: show cert own {}",
-            unit.own_cert_path()
-        )?;
-        Ok(c.serial)
+        )
     }
 
     /// The state and uptime of `service` on `node` (Control Center; Tomcat through `utils
@@ -292,12 +259,12 @@ impl Hands {
         let mut o = Observation::at(at);
         match action {
             ActionKind::Regen { node, unit } => {
-                if let Ok((serial, cn)) = self.serial_and_cn(node, *unit).await {
+                if let Ok(c) = self.own(node, *unit).await {
                     o.serials.push(SerialFact {
                         node: node.clone(),
                         unit: *unit,
-                        serial,
-                        cn,
+                        cn: common_name(&c.subject),
+                        serial: c.serial,
                     });
                 }
             }
@@ -398,11 +365,6 @@ impl Hands {
         .map(|_| ())
     }
 
-    /// A command whose output only has to end at the prompt without an error.
-    pub async fn command(&mut self, node: &str, command: Command) -> Result<String, String> {
-        self.run(node, command).await
-    }
-
     /// `utils ctl update CTLFile` on `node`.
     pub async fn ctl_update(&mut self, node: &str) -> Result<(), String> {
         on_shell!(
@@ -449,7 +411,7 @@ impl Hands {
                 ControlType::Stop => Command::ServiceStop(name),
                 ControlType::Start => Command::ServiceStart(name),
             };
-            return self.run(node, command).await.map(|_| ());
+            return self.command(node, command).await.map(|_| ());
         }
         let cc = self
             .session
@@ -508,4 +470,12 @@ impl Hands {
 
     /// How long a service may take to reach its state before G-SVC gives up on it.
     pub const SERVICE_TIMEOUT: Duration = Duration::from_secs(600);
+}
+
+/// The `CN=` of a subject as `show cert own` prints it (`CN=CAPF-69659f2d, OU=…`).
+fn common_name(subject: &str) -> Option<String> {
+    subject
+        .split(',')
+        .find_map(|part| part.trim().strip_prefix("CN="))
+        .map(|cn| cn.trim().to_owned())
 }

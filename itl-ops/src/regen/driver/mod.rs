@@ -22,7 +22,9 @@ use itl_core::time::UnixTime;
 use itl_cucm::plan_input::{PlanInputOptions, plan_inputs};
 use itl_cucm::sweep::{Archive, SweepOptions, SweepReport};
 use itl_wire::admin_cli::Command;
-use itl_wire::soap::axl_capf::{STATUS_OPERATION_PENDING, STATUS_UPGRADE_SUCCESS};
+use itl_wire::soap::axl_capf::{
+    OPERATION_INSTALL_UPGRADE, STATUS_OPERATION_PENDING, STATUS_UPGRADE_SUCCESS,
+};
 use itl_wire::soap::control_center::ControlType;
 use serde::{Deserialize, Serialize};
 
@@ -70,6 +72,38 @@ pub struct DriverOptions {
 impl DriverOptions {
     fn scaled(&self, d: Duration) -> Duration {
         d.mul_f64(self.wait_scale.max(0.0))
+    }
+
+    /// A bounded wait of `timeout` (scaled), looking again every `poll` (scaled, ≥ 20 ms).
+    fn wait(&self, timeout: Duration) -> Wait {
+        Wait {
+            start: std::time::Instant::now(),
+            timeout: self.scaled(timeout),
+            poll: self.scaled(self.poll).max(Duration::from_millis(20)),
+        }
+    }
+}
+
+/// A bounded wait: when it began, how long it may last, how often to look again.
+struct Wait {
+    start: std::time::Instant,
+    timeout: Duration,
+    poll: Duration,
+}
+
+impl Wait {
+    fn expired(&self) -> bool {
+        self.start.elapsed() >= self.timeout
+    }
+
+    /// Shows how far the wait is, then sleeps until the next look.
+    async fn pause(&self, op: &mut dyn Operator, label: &str) {
+        op.progress(
+            label,
+            self.start.elapsed().as_millis() as u64,
+            self.timeout.as_millis() as u64,
+        );
+        tokio::time::sleep(self.poll).await;
     }
 }
 
@@ -592,7 +626,7 @@ impl<'o> Driver<'o> {
         for node in &mut cluster.nodes {
             let units: Vec<CertUnit> = node.certs.keys().copied().collect();
             for unit in units {
-                if let Ok(der) = self.hands.own_der(&node.name, unit).await {
+                if let Ok(der) = self.hands.own(&node.name, unit).await.map(|c| c.der) {
                     node.certs.insert(unit, der);
                 }
             }
@@ -737,12 +771,17 @@ impl<'o> Driver<'o> {
             .chars()
             .filter(|c| c.is_ascii_alphanumeric())
             .collect();
-        let timeout = self.options.scaled(self.options.gate_timeout);
-        let poll = self
-            .options
-            .scaled(self.options.poll)
-            .max(Duration::from_millis(20));
-        if let Some(p) = pin::repin(&mut self.hands, node, &path, &stamp, timeout, poll).await? {
+        let wait = self.options.wait(self.options.gate_timeout);
+        if let Some(p) = pin::repin(
+            &mut self.hands,
+            node,
+            &path,
+            &stamp,
+            wait.timeout,
+            wait.poll,
+        )
+        .await?
+        {
             self.say(&format!(
                 "  {node}: new TLS certificate pinned ({}); the previous cluster file is kept as {}",
                 p.new,
@@ -776,8 +815,7 @@ impl<'o> Driver<'o> {
         service: Service,
         running: bool,
     ) -> Result<(), String> {
-        let timeout = self.options.scaled(self.options.gate_timeout);
-        let start = std::time::Instant::now();
+        let wait = self.options.wait(self.options.gate_timeout);
         let want = if running { "Started" } else { "Stopped" };
         loop {
             let state = self.hands.service_state(node, service).await;
@@ -788,7 +826,7 @@ impl<'o> Driver<'o> {
                 }
                 _ => {}
             }
-            if start.elapsed() >= timeout {
+            if wait.expired() {
                 self.op.progress_end();
                 let seen = match state {
                     Ok((_, text, _)) => text,
@@ -797,23 +835,14 @@ impl<'o> Driver<'o> {
                 return Err(format!(
                     "{node}: {} is not {want} after {:?} (last seen: {seen})",
                     service.control_center_name(),
-                    timeout
+                    wait.timeout
                 ));
             }
-            self.op.progress(
-                &format!(
-                    "{node}: waiting for {} to be {want}",
-                    service.control_center_name()
-                ),
-                start.elapsed().as_millis() as u64,
-                timeout.as_millis() as u64,
+            let label = format!(
+                "{node}: waiting for {} to be {want}",
+                service.control_center_name()
             );
-            tokio::time::sleep(
-                self.options
-                    .scaled(self.options.poll)
-                    .max(Duration::from_millis(20)),
-            )
-            .await;
+            wait.pause(&mut *self.op, &label).await;
         }
     }
 
@@ -982,15 +1011,16 @@ impl<'o> Driver<'o> {
             );
         }
         // Wait until every holder shows an installed LSC with nothing pending.
-        let timeout = self.options.scaled(self.options.gate_timeout);
-        let start = std::time::Instant::now();
+        let wait = self.options.wait(self.options.gate_timeout);
         loop {
             let rows = self.hands.lsc_rows().await?;
             let waiting: Vec<&String> = holders
                 .iter()
                 .filter(|h| {
                     !rows.iter().any(|(n, status, op)| {
-                        n == *h && status == STATUS_UPGRADE_SUCCESS && op != "2"
+                        n == *h
+                            && status == STATUS_UPGRADE_SUCCESS
+                            && op != OPERATION_INSTALL_UPGRADE
                     })
                 })
                 .collect();
@@ -998,12 +1028,13 @@ impl<'o> Driver<'o> {
                 self.op.progress_end();
                 return Ok(None);
             }
-            if start.elapsed() >= timeout {
+            if wait.expired() {
                 self.op.progress_end();
                 return Err(format!(
-                    "{} of {} phone(s) have no new LSC after {timeout:?}: {}",
+                    "{} of {} phone(s) have no new LSC after {:?}: {}",
                     waiting.len(),
                     holders.len(),
+                    wait.timeout,
                     waiting
                         .iter()
                         .take(10)
@@ -1017,12 +1048,7 @@ impl<'o> Driver<'o> {
                 (holders.len() - waiting.len()) as u64,
                 holders.len() as u64,
             );
-            tokio::time::sleep(
-                self.options
-                    .scaled(self.options.poll)
-                    .max(Duration::from_millis(20)),
-            )
-            .await;
+            tokio::time::sleep(wait.poll).await;
         }
     }
 
@@ -1184,8 +1210,7 @@ impl<'o> Driver<'o> {
                 )
                 .await?;
         }
-        let timeout = self.options.scaled(Duration::from_secs(3600));
-        let start = std::time::Instant::now();
+        let wait = self.options.wait(Duration::from_secs(3600));
         loop {
             if let Ok(Some(t)) = self.hands.newest_backup(node).await
                 && t >= since
@@ -1193,30 +1218,21 @@ impl<'o> Driver<'o> {
                 self.op.progress_end();
                 return Ok(());
             }
-            if start.elapsed() >= timeout {
+            if wait.expired() {
                 self.op.progress_end();
                 return Err(format!(
-                    "no successful DRS backup newer than this step after {timeout:?}: take one (Disaster Recovery System > Backup) and resume"
+                    "no successful DRS backup newer than this step after {:?}: take one (Disaster Recovery System > Backup) and resume",
+                    wait.timeout
                 ));
             }
-            self.op.progress(
-                "waiting for a successful DRS backup",
-                start.elapsed().as_millis() as u64,
-                timeout.as_millis() as u64,
-            );
-            tokio::time::sleep(
-                self.options
-                    .scaled(self.options.poll)
-                    .max(Duration::from_millis(20)),
-            )
-            .await;
+            wait.pause(&mut *self.op, "waiting for a successful DRS backup")
+                .await;
         }
     }
 
     /// Judges a gate, polling G-SVC, G-FILE and G-REG until they pass or time out.
     async fn judge(&mut self, phase: usize, gate: GateKind) -> Result<GateVerdict, DriverError> {
-        let timeout = self.options.scaled(self.options.gate_timeout);
-        let start = std::time::Instant::now();
+        let wait = self.options.wait(self.options.gate_timeout);
         loop {
             let verdict = match gate {
                 GateKind::Services => self.services_gate(phase).await,
@@ -1224,25 +1240,16 @@ impl<'o> Driver<'o> {
                 GateKind::Registered => self.registered_gate(phase).await?,
                 GateKind::Trust => return self.trust_gate(phase).await,
             };
-            if verdict.passed || start.elapsed() >= timeout {
+            if verdict.passed || wait.expired() {
                 self.op.progress_end();
                 return Ok(verdict);
             }
-            self.op.progress(
-                &format!(
-                    "gate {}: {}",
-                    gate.name(),
-                    verdict.details.first().cloned().unwrap_or_default()
-                ),
-                start.elapsed().as_millis() as u64,
-                timeout.as_millis() as u64,
+            let label = format!(
+                "gate {}: {}",
+                gate.name(),
+                verdict.details.first().cloned().unwrap_or_default()
             );
-            tokio::time::sleep(
-                self.options
-                    .scaled(self.options.poll)
-                    .max(Duration::from_millis(20)),
-            )
-            .await;
+            wait.pause(&mut *self.op, &label).await;
         }
     }
 
@@ -1318,7 +1325,7 @@ impl<'o> Driver<'o> {
             let Some(signer_node) = signer_node else {
                 continue;
             };
-            if let Ok(serial) = self.hands.serial(&signer_node, unit).await {
+            if let Ok(serial) = self.hands.own(&signer_node, unit).await.map(|c| c.serial) {
                 out.insert(node.clone(), serial);
             }
         }

@@ -39,7 +39,7 @@ pub async fn repin(
     timeout: Duration,
     poll: Duration,
 ) -> Result<Option<Repinned>, String> {
-    let der = hands.own_der(node, CertUnit::Tomcat).await?;
+    let der = hands.own(node, CertUnit::Tomcat).await?.der;
     let expected = Sha256Fingerprint::of_der(&der);
     let file = hands.session().file().clone();
     let entry = file
