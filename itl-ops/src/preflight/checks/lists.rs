@@ -6,7 +6,7 @@ use itl_core::TrustList;
 use itl_core::cucm::ClusterSecurityMode;
 use itl_wire::admin_cli::parse::trust_list::{ShowTrustList, Verification};
 
-use super::{PerNode, get, result};
+use super::{PerNode, get};
 use crate::preflight::facts::Facts;
 use crate::preflight::report::{CheckResult, Evidence, Status};
 
@@ -72,14 +72,7 @@ pub fn show_itl(facts: &Facts) -> CheckResult {
         Status::Fail => "Stop: every TFTP node must serve an ITL that verifies; keep this output",
         _ => "Keep the archived output (the procedure's \"document this\" step)",
     };
-    result(
-        ID,
-        TITLE,
-        status,
-        per.notes.join("; "),
-        per.evidence,
-        action,
-    )
+    per.result(ID, TITLE, action)
 }
 
 /// `show-ctl` (§4 item 8): `show ctl` on every TFTP node.
@@ -156,14 +149,7 @@ pub fn show_ctl(facts: &Facts) -> CheckResult {
         Status::Warn => "A CTL remains from an earlier mixed mode; phones may still hold it",
         _ => "Keep the archived output",
     };
-    result(
-        ID,
-        TITLE,
-        status,
-        per.notes.join("; "),
-        per.evidence,
-        action,
-    )
+    per.result(ID, TITLE, action)
 }
 
 /// `served-itl-matches` (§4 item 16): the ITL each TFTP node serves (HTTP 6970, else TFTP)
@@ -228,14 +214,7 @@ pub fn served_itl_matches(facts: &Facts) -> CheckResult {
     } else {
         ""
     };
-    result(
-        ID,
-        TITLE,
-        status,
-        per.notes.join("; "),
-        per.evidence,
-        action,
-    )
+    per.result(ID, TITLE, action)
 }
 
 /// `itl-size` (§4 item 9): the served ITL of every TFTP node carries at most 39
@@ -295,12 +274,5 @@ pub fn itl_size(facts: &Facts) -> CheckResult {
         }
         _ => "",
     };
-    result(
-        ID,
-        TITLE,
-        status,
-        per.notes.join("; "),
-        per.evidence,
-        action,
-    )
+    per.result(ID, TITLE, action)
 }

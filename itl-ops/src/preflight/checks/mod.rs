@@ -216,6 +216,20 @@ impl PerNode {
     pub(crate) fn status(&self) -> Status {
         worst(self.statuses.iter().copied())
     }
+
+    /// The check's result: the worst status, the nodes' notes as its summary, their
+    /// evidence, and `action`.
+    pub(crate) fn result(self, id: &str, title: &str, action: &str) -> CheckResult {
+        let status = self.status();
+        result(
+            id,
+            title,
+            status,
+            self.notes.join("; "),
+            self.evidence,
+            action,
+        )
+    }
 }
 
 /// The value of a fact or the missing reason.
