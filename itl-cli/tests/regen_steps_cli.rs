@@ -211,12 +211,35 @@ fn execution_is_refused_before_anything_changes_unless_forced() {
         err.contains("refused: CA-signed or multi-server certificates"),
         "{err}"
     );
+    assert!(
+        err.contains(
+            "\n  ucm-pub: tomcat CA-signed by C=US, O=Sim Health, CN=Sim Enterprise Issuing CA\n"
+        ),
+        "{err}"
+    );
     assert!(err.contains("--force REASON"), "{err}");
     assert!(
         !dir.join("journal").exists(),
         "a refused run writes no journal"
     );
     assert_eq!(events(&dir), Vec::<Value>::new());
+    // The refusal is per unit and node: the CA-signed tomcat does not stop a plan that
+    // regenerates other units, nor tomcat on another node.
+    for (plan, node) in [
+        ("regen ipsec @ucm-pub\n", "ucm-pub"),
+        ("regen tomcat @ucm-sub1\nrestart Tomcat @ucm-sub1\n", "ucm-sub1"),
+    ] {
+        let _ = std::fs::remove_dir_all(dir.join("journal"));
+        let (code, _, err) = run_with(&dir, plan, &["--execute", "--yes"]);
+        assert_eq!(code, Some(0), "{plan}: {err}");
+        assert!(!err.contains("refused"), "{plan}: {err}");
+        let regenerated: Vec<Value> = events(&dir)
+            .into_iter()
+            .filter(|e| e["kind"] == "cert-regenerated")
+            .collect();
+        assert_eq!(regenerated.last().unwrap()["node"], node, "{plan}");
+    }
+    let _ = std::fs::remove_dir_all(dir.join("journal"));
     // Forced: it runs, and the journal says why.
     let (code, _, err) = run_with(
         &dir,

@@ -14,15 +14,14 @@ use itl_cucm::plan_input::{PlanInputOptions, plan_inputs};
 use itl_cucm::session::{ClusterSession, SessionOptions};
 use itl_cucm::ssh::SshOptions;
 use itl_cucm::sweep::{Archive, SweepOptions};
-use itl_ops::preflight::{
-    Facts, GatherOptions, Status, SweepInput, Thresholds, gather, run_checks,
-};
+use itl_ops::preflight::{Facts, GatherOptions, SweepInput, Thresholds, gather, run_checks};
 use itl_ops::regen::driver::hands::{Hands, HandsOptions};
 use itl_ops::regen::driver::{Driver, DriverOptions, Operator, RunEnd, archive_dir, now};
 use itl_ops::regen::forecast::forecast;
 use itl_ops::regen::journal::{BackupTarget, Begin, JOURNAL_FORMAT, Journal, Record, StepOutcome};
 use itl_ops::regen::plan::RegenFacts;
 use itl_ops::regen::program::{ActionKind, Program};
+use itl_ops::regen::refusal::refusals;
 use itl_wire::cluster_file::ClusterFile;
 
 use crate::cluster_args::ClusterArgs;
@@ -251,30 +250,9 @@ pub fn run(a: RunArgs) -> Result<u8> {
     };
     // The preflight first.
     let checks = run_checks(&facts, &Thresholds::default());
-    let failing: Vec<String> = checks
-        .iter()
-        .filter(|c| c.status == Status::Fail && c.id != "phone-trust")
-        .map(|c| format!("{}: {}", c.id, c.summary))
-        .collect();
-    let regenerates = program
-        .actions()
-        .any(|(_, a)| matches!(a.kind, ActionKind::Regen { .. }));
-    let replaced_ca: Vec<String> = checks
-        .iter()
-        .filter(|c| (c.id == "ca-signed") && matches!(c.status, Status::Warn | Status::Fail))
-        .map(|c| format!("{}: {}", c.id, c.summary))
-        .collect();
     let mut notes = Vec::new();
-    for (what, list) in [
-        ("failing preflight checks", &failing),
-        (
-            "CA-signed or multi-server certificates would be replaced by self-signed ones",
-            &replaced_ca,
-        ),
-    ] {
-        if list.is_empty() || (what.starts_with("CA") && !regenerates) {
-            continue;
-        }
+    for refusal in refusals(&checks, &facts, &program) {
+        let (what, list) = (refusal.what, refusal.items);
         match &a.force {
             Some(reason) => notes.push(format!(
                 "forced ({reason}) past {what}: {}",

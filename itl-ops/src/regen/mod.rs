@@ -9,6 +9,8 @@
 //!   phone that is on rejecting is refused unless forced);
 //! * [`executor`] is a sans-io machine (like the TFTP client's): a fold over the journal that
 //!   says what to do next, never reading the clock;
+//! * [`refusal`] says what stops an execution before anything changes (failing preflight
+//!   checks, CA-signed certificates the program would regenerate);
 //! * [`settle`] judges, after a crash, whether a step that started took effect, so that
 //!   `resume` never repeats a step blindly;
 //! * [`gates`] are pure judgements of G-SVC, G-FILE, G-REG and G-TRUST;
@@ -21,4 +23,5 @@ pub mod gates;
 pub mod journal;
 pub mod plan;
 pub mod program;
+pub mod refusal;
 pub mod settle;

@@ -2,6 +2,7 @@
 
 use itl_core::UnixTime;
 use itl_core::cucm::CertUnit;
+use itl_wire::admin_cli::parse::cert_own::OwnCertificate;
 
 use super::{PerNode, Thresholds, get, result};
 use crate::preflight::facts::Facts;
@@ -185,17 +186,7 @@ pub fn ca_signed(facts: &Facts) -> CheckResult {
         let mut notes = Vec::new();
         for (unit, cert) in certs {
             count += 1;
-            if cert.issuer != cert.subject {
-                notes.push(format!("{} CA-signed by {}", unit.name(), cert.issuer));
-            }
-            let covered = nodes_covered(&cert.dns_names, &names);
-            if covered.len() >= 2 {
-                notes.push(format!(
-                    "{} multi-server ({})",
-                    unit.name(),
-                    covered.join(", ")
-                ));
-            }
+            notes.extend(regeneration_losses(*unit, cert, &names));
         }
         let (status, note) = if notes.is_empty() {
             (Status::Pass, None)
@@ -225,6 +216,26 @@ pub fn ca_signed(facts: &Facts) -> CheckResult {
         ),
     };
     result(ID, TITLE, status, summary, per.evidence, action)
+}
+
+/// What regenerating `unit`'s certificate `cert` would lose: `<unit> CA-signed by <issuer>`
+/// when its issuer is not its subject, `<unit> multi-server (<nodes>)` when its subject
+/// alternative names cover two or more of the cluster's `nodes`; empty for a self-signed,
+/// single-server certificate (the rule of [`ca_signed`]).
+pub fn regeneration_losses(unit: CertUnit, cert: &OwnCertificate, nodes: &[String]) -> Vec<String> {
+    let mut losses = Vec::new();
+    if cert.issuer != cert.subject {
+        losses.push(format!("{} CA-signed by {}", unit.name(), cert.issuer));
+    }
+    let covered = nodes_covered(&cert.dns_names, nodes);
+    if covered.len() >= 2 {
+        losses.push(format!(
+            "{} multi-server ({})",
+            unit.name(),
+            covered.join(", ")
+        ));
+    }
+    losses
 }
 
 /// `cert-reuse` (expert addition): one certificate or one key used by two units (a

@@ -15,7 +15,7 @@ mod phones;
 use super::facts::{Fact, Facts, Missing};
 use super::report::{CheckResult, Evidence, Status};
 
-pub use certs::{ca_signed, cert_expiry, cert_reuse, key_sizes};
+pub use certs::{ca_signed, cert_expiry, cert_reuse, key_sizes, regeneration_losses};
 pub use cli::{backups, db_replication, fips, ntp, services};
 pub use hazards::{IMP_LEARNS, TRUNK_LEARNS, dependants, sso, upgrade};
 pub use lists::{itl_size, served_itl_matches, show_ctl, show_itl};
