@@ -227,7 +227,10 @@ fn execution_is_refused_before_anything_changes_unless_forced() {
     // regenerates other units, nor tomcat on another node.
     for (plan, node) in [
         ("regen ipsec @ucm-pub\n", "ucm-pub"),
-        ("regen tomcat @ucm-sub1\nrestart Tomcat @ucm-sub1\n", "ucm-sub1"),
+        (
+            "regen tomcat @ucm-sub1\nrestart Tomcat @ucm-sub1\n",
+            "ucm-sub1",
+        ),
     ] {
         let _ = std::fs::remove_dir_all(dir.join("journal"));
         let (code, _, err) = run_with(&dir, plan, &["--execute", "--yes"]);
@@ -273,6 +276,46 @@ fn execution_is_refused_before_anything_changes_unless_forced() {
     assert!(err.contains("refused: failing preflight checks"), "{err}");
     assert!(err.contains("db-replication"), "{err}");
     assert_eq!(events(&dir), Vec::<Value>::new());
+    sim.stop();
+}
+
+#[test]
+fn a_dry_run_names_restarts_that_leave_a_callmanager_group_without_its_service() {
+    // CMG-2 keeps only ucm-sub1: restarting TVS there leaves its phones without a TVS.
+    let dir = TempDir::new("regen-groups");
+    let sim = serve(&dir, &["--faults", "single-member-group=CMG-2"]);
+    let plan = "restart TVS @all\nrestart TFTP @all\n";
+    let (code, out, err) = run_with(&dir, plan, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    let notes: Vec<&str> = out.lines().filter(|l| l.starts_with("note: 1.")).collect();
+    assert_eq!(
+        notes,
+        [
+            "note: 1.1: restart TVS on ucm-sub1 leaves CallManager group CMG-2 without TVS (its only member running it): its phones have none until the node is back"
+        ],
+        "{out}"
+    );
+    let order: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("soapDoControlServices Restart"))
+        .collect();
+    assert_eq!(order.len(), 4, "{out}");
+    assert!(
+        order[0].contains("1.1") && order[0].contains("ucm-sub1"),
+        "{out}"
+    );
+    assert!(
+        order[1].contains("1.2") && order[1].contains("ucm-pub"),
+        "{out}"
+    );
+    assert_eq!(events(&dir), Vec::<Value>::new());
+    sim.stop();
+    // With every group of two members, the same plan has no such note.
+    let dir = TempDir::new("regen-groups-ok");
+    let sim = serve(&dir, &[]);
+    let (code, out, err) = run_with(&dir, plan, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!out.contains("leaves CallManager group"), "{out}");
     sim.stop();
 }
 

@@ -295,7 +295,11 @@ pub fn run(a: RunArgs) -> Result<u8> {
     };
     let mut journal = Journal::create(&journal_dir, begin.clone())
         .with_context(|| format!("cannot start the journal in {}", journal_dir.display()))?;
-    for text in notes.into_iter().chain(regen.notes.iter().cloned()) {
+    for text in notes
+        .into_iter()
+        .chain(regen.notes.iter().cloned())
+        .chain(program.notes.iter().cloned())
+    {
         journal.append(Record::Note { at: now(), text })?;
     }
     eprintln!(
@@ -431,7 +435,7 @@ fn dry_run(
         program.phases.len(),
         program.actions().count()
     ));
-    for n in &regen.notes {
+    for n in regen.notes.iter().chain(&program.notes) {
         out.push_str(&format!("note: {n}\n"));
     }
     let phases = plan.phases(regen.generation, regen.automatic_phone_interaction);

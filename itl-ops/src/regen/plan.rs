@@ -42,7 +42,7 @@
 //! | `wait` | its duration | — |
 //! | `backup` | 30 | estimate (depends on the database size) |
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use itl_core::cucm::{CertUnit, Generation, Service, ServiceStatus};
@@ -50,6 +50,7 @@ use itl_core::plan::{GateKind, Plan, PlanStep, Step, Target};
 
 use crate::preflight::checks::lsc;
 use crate::preflight::{Facts, Status};
+use itl_wire::soap::axl::Row;
 
 /// What the plan depends on, per node.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,6 +69,58 @@ impl NodeRoles {
     /// Whether the node runs `service`.
     pub fn runs(&self, service: Service) -> bool {
         self.services.contains(&service)
+    }
+}
+
+/// A CallManager group, with its members as node names in priority order (first: the
+/// primary its phones register to).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CmGroup {
+    /// Group name.
+    pub name: String,
+    /// Member nodes, highest priority first.
+    pub members: Vec<String>,
+}
+
+impl CmGroup {
+    /// The groups of the §4.1 2a rows (`cmgroup`, `cmgr`, `priority`), members named as the
+    /// cluster's `nodes` name them: a CallManager named like a node, or `CM_<node>` (CUCM's
+    /// default CallManager name), case-insensitive; another name is kept as it is.
+    pub fn from_rows(rows: &[Row], nodes: &[String]) -> Vec<CmGroup> {
+        let mut members: BTreeMap<&str, Vec<(u32, String)>> = BTreeMap::new();
+        for row in rows {
+            let cmgr = value(row, "cmgr").trim();
+            let bare = cmgr
+                .get(..3)
+                .filter(|p| p.eq_ignore_ascii_case("CM_"))
+                .and_then(|_| cmgr.get(3..))
+                .unwrap_or(cmgr);
+            let node = nodes
+                .iter()
+                .find(|n| n.eq_ignore_ascii_case(cmgr) || n.eq_ignore_ascii_case(bare))
+                .cloned()
+                .unwrap_or_else(|| cmgr.to_owned());
+            let priority = value(row, "priority").trim().parse().unwrap_or(u32::MAX);
+            members
+                .entry(value(row, "cmgroup"))
+                .or_default()
+                .push((priority, node));
+        }
+        members
+            .into_iter()
+            .map(|(name, mut m)| {
+                m.sort_by_key(|(p, _)| *p);
+                CmGroup {
+                    name: name.to_owned(),
+                    members: m.into_iter().map(|(_, n)| n).collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// The 1-based priority of `node` in this group, if it is a member.
+    pub fn priority_of(&self, node: &str) -> Option<usize> {
+        self.members.iter().position(|m| m == node).map(|i| i + 1)
     }
 }
 
@@ -90,6 +143,9 @@ pub struct RegenFacts {
     pub phones: Option<usize>,
     /// The nodes, publisher first.
     pub nodes: Vec<NodeRoles>,
+    /// The CallManager groups (empty when they could not be read): service restarts keep a
+    /// member of every group up.
+    pub cm_groups: Vec<CmGroup>,
     /// What else depends on the cluster's certificates (IM and Presence nodes, RADIUS / ASA
     /// for 802.1x and VPN, the SSO identity provider...): named in the plan's comments.
     pub dependants: Vec<String>,
@@ -127,7 +183,7 @@ pub enum GenerateError {
     Unparsable(String),
 }
 
-fn value<'a>(row: &'a itl_wire::soap::axl::Row, column: &str) -> &'a str {
+fn value<'a>(row: &'a Row, column: &str) -> &'a str {
     row.get(column).map(|v| v.trim()).unwrap_or("")
 }
 
@@ -271,6 +327,17 @@ impl RegenFacts {
             });
         }
         nodes.sort_by_key(|n| !n.publisher);
+        let names: Vec<String> = nodes.iter().map(|n| n.name.clone()).collect();
+        let cm_groups = match &facts.cm_group_members {
+            Ok(o) => CmGroup::from_rows(&o.value, &names),
+            Err(m) => {
+                notes.push(format!(
+                    "CallManager groups not read ({}): services restart on the subscribers first, the publisher last",
+                    m.reason
+                ));
+                Vec::new()
+            }
+        };
         let sso = nodes.iter().any(|n| n.runs(Service::SsospTomcat));
         let phones = match &facts.phones_per_pool {
             Ok(o) => Some(
@@ -290,6 +357,7 @@ impl RegenFacts {
             sso,
             phones,
             nodes,
+            cm_groups,
             dependants: Vec::new(),
             notes,
         })

@@ -18,6 +18,7 @@ fn action(id: &str, kind: ActionKind) -> Action {
 
 fn program() -> Program {
     Program {
+        notes: vec![],
         phases: vec![
             ProgramPhase {
                 number: 1,

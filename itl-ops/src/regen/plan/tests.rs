@@ -49,6 +49,18 @@ fn facts_of(cluster: &Cluster, automatic: bool, lscs: bool) -> RegenFacts {
                 units: n.identities.keys().copied().collect(),
             })
             .collect(),
+        cm_groups: cluster
+            .cm_groups()
+            .iter()
+            .map(|g| CmGroup {
+                name: g.name.clone(),
+                members: g
+                    .members
+                    .iter()
+                    .map(|&m| cluster.nodes()[m].name.clone())
+                    .collect(),
+            })
+            .collect(),
         dependants: vec!["RADIUS (802.1x)".into()],
         notes: Vec::new(),
     }

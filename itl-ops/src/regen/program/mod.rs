@@ -6,7 +6,7 @@
 //! |---|---|---|
 //! | `regen <unit> @…` | one per targeted node that holds the unit (CAPF: publisher; ITLRecovery: publisher on 12+) | `ssh <node>: set cert regen <unit>` |
 //! | `ctl update` | one, on the publisher | `ssh <pub>: utils ctl update CTLFile` |
-//! | `restart\|stop\|start <service> @…` | one per targeted node running the service, subscribers first, the publisher last, one node at a time | Control Center `soapDoControlServices`; Tomcat: `ssh <node>: utils service restart Cisco Tomcat` |
+//! | `restart\|stop\|start <service> @…` | one per targeted node running the service, one node at a time, in [`restart_order`] (backups before a group's primary, the publisher last); a restart that leaves a CallManager group without its CallManager or TVS is named in [`Program::notes`] | Control Center `soapDoControlServices`; Tomcat: `ssh <node>: utils service restart Cisco Tomcat` |
 //! | `ipsec restart @…` | one per targeted node | `ssh <node>: utils ipsec restart` |
 //! | `reset phones [@pool]` | one (the driver resets in batches) | AXL `resetPhone` per phone, per device pool, in batches |
 //! | `itl reset localkey`, `ctl reset localkey` | one, on the publisher | `ssh <pub>: utils itl\|ctl reset localkey` |
@@ -27,7 +27,7 @@ use itl_core::plan::{GateKind, Plan, Step, Target, format_duration};
 
 use itl_wire::soap::control_center::ControlType;
 
-use super::plan::{NodeRoles, RegenFacts};
+use super::plan::{CmGroup, NodeRoles, RegenFacts};
 
 /// One concrete action.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -207,6 +207,9 @@ pub struct ProgramPhase {
 pub struct Program {
     /// Phases, in order.
     pub phases: Vec<ProgramPhase>,
+    /// What the operator should know before it runs (a restart that leaves a CallManager
+    /// group without its service), in action order.
+    pub notes: Vec<String>,
 }
 
 /// A plan line that cannot run on this cluster.
@@ -228,6 +231,7 @@ impl Program {
         let phases = plan.phases(facts.generation, facts.automatic_phone_interaction);
         let mut errors = Vec::new();
         let mut out = Vec::new();
+        let mut notes = Vec::new();
         let mut step_number = 0usize;
         for phase in &phases {
             let mut actions = Vec::new();
@@ -236,6 +240,17 @@ impl Program {
                 match expand(&ps.step, facts) {
                     Ok(kinds) => {
                         for (i, kind) in kinds.into_iter().enumerate() {
+                            if let ActionKind::Service { node, service, op } = &kind
+                                && *op != ControlType::Start
+                            {
+                                for group in left_without(facts, node, *service) {
+                                    notes.push(format!(
+                                        "{step_number}.{}: {} {service} on {node} leaves CallManager group {group} without {service} (its only member running it): its phones have none until the node is back",
+                                        i + 1,
+                                        op.as_str().to_ascii_lowercase()
+                                    ));
+                                }
+                            }
                             actions.push(Action {
                                 id: format!("{step_number}.{}", i + 1),
                                 line: ps.line,
@@ -267,7 +282,7 @@ impl Program {
             });
         }
         if errors.is_empty() {
-            Ok(Program { phases: out })
+            Ok(Program { phases: out, notes })
         } else {
             Err(errors)
         }
@@ -311,11 +326,46 @@ fn targeted<'t>(
         .collect())
 }
 
-/// Subscribers first, the publisher last: the node that serves AXL and Control Center to
-/// the orchestrator restarts when everything else is back.
-fn subscribers_first(mut nodes: Vec<&NodeRoles>) -> Vec<&NodeRoles> {
-    nodes.sort_by_key(|n| n.publisher);
+/// The order of one service's restarts across nodes (one node at a time, each waited for):
+///
+/// | node | restarts |
+/// |---|---|
+/// | in no CallManager group (serves no phones) | first |
+/// | a group member | from the lowest priority it holds in any group up: a group's primary restarts after its backups, so that its phones fail over to a member already restarted |
+/// | the publisher | last of all: it serves AXL and Control Center to the orchestrator |
+///
+/// Ties keep the cluster file's order. Without groups this is subscribers first, the
+/// publisher last.
+pub fn restart_order<'n>(mut nodes: Vec<&'n NodeRoles>, groups: &[CmGroup]) -> Vec<&'n NodeRoles> {
+    let best = |n: &NodeRoles| {
+        groups
+            .iter()
+            .filter_map(|g| g.priority_of(&n.name))
+            .min()
+            .unwrap_or(usize::MAX)
+    };
+    nodes.sort_by_key(|n| (n.publisher, std::cmp::Reverse(best(n))));
     nodes
+}
+
+/// The CallManager groups that a restart (or stop) of `service` on `node` leaves without
+/// that service, because `node` is the only member running it: the group's phones lose it
+/// while the node restarts (`callmanager-groups` in the preflight warns of them too).
+fn left_without(facts: &RegenFacts, node: &str, service: Service) -> Vec<String> {
+    if !matches!(service, Service::CallManager | Service::Tvs) {
+        return Vec::new();
+    }
+    facts
+        .cm_groups
+        .iter()
+        .filter(|g| g.priority_of(node).is_some())
+        .filter(|g| {
+            !g.members
+                .iter()
+                .any(|m| m != node && facts.nodes.iter().any(|n| &n.name == m && n.runs(service)))
+        })
+        .map(|g| g.name.clone())
+        .collect()
 }
 
 fn publisher_name(facts: &RegenFacts) -> Result<String, String> {
@@ -357,7 +407,7 @@ fn expand(step: &Step, facts: &RegenFacts) -> Result<Vec<ActionKind>, String> {
             if nodes.is_empty() {
                 return none_left(format!("service {service}"));
             }
-            subscribers_first(nodes)
+            restart_order(nodes, &facts.cm_groups)
                 .into_iter()
                 .map(|n| ActionKind::Service {
                     node: n.name.clone(),

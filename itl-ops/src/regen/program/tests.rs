@@ -47,6 +47,7 @@ fn topology(generation: Generation, mixed: bool) -> RegenFacts {
             ),
             node("ucm-sub2", false, generation, &[Tvs, CallManager]),
         ],
+        cm_groups: vec![],
         dependants: vec![],
         notes: vec![],
     }
@@ -178,4 +179,91 @@ fn lines_that_cannot_run_here_are_all_named() {
             "1 3.1 | ssh ucm-sub2: utils ipsec restart",
         ]
     );
+}
+
+fn group(name: &str, members: &[&str]) -> CmGroup {
+    CmGroup {
+        name: name.into(),
+        members: members.iter().map(|m| (*m).into()).collect(),
+    }
+}
+
+#[test]
+fn restarts_go_backups_before_primaries_and_name_groups_left_without_the_service() {
+    let plan = Plan::parse(
+        "restart CallManager @all\nrestart TVS @all\nstart TVS @all\nrestart TFTP @all\n",
+    )
+    .unwrap();
+    // Without groups: subscribers first, the publisher last, nothing to note.
+    let program = Program::build(&plan, &topology(Generation::V12, false)).unwrap();
+    let order = |p: &Program, step: &str| -> Vec<String> {
+        p.actions()
+            .filter(|(_, a)| a.id.starts_with(step))
+            .map(|(_, a)| a.kind.node().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(order(&program, "1."), ["ucm-sub1", "ucm-sub2", "ucm-pub"]);
+    assert_eq!(program.notes, Vec::<String>::new());
+    // ucm-sub1 is a primary, ucm-sub2 only a backup: ucm-sub2 restarts first; the publisher
+    // stays last; G-C has the publisher alone.
+    let mut facts = topology(Generation::V12, false);
+    facts.cm_groups = vec![
+        group("G-A", &["ucm-sub1", "ucm-sub2"]),
+        group("G-B", &["ucm-sub1", "ucm-pub"]),
+        group("G-C", &["ucm-pub"]),
+    ];
+    let program = Program::build(&plan, &facts).unwrap();
+    for step in ["1.", "2.", "3."] {
+        assert_eq!(
+            order(&program, step),
+            ["ucm-sub2", "ucm-sub1", "ucm-pub"],
+            "{step}"
+        );
+    }
+    // TFTP (on ucm-sub1 and the publisher) is not a group's service: no note.
+    assert_eq!(order(&program, "4."), ["ucm-sub1", "ucm-pub"]);
+    assert_eq!(
+        program.notes,
+        [
+            "1.3: restart CallManager on ucm-pub leaves CallManager group G-C without CallManager (its only member running it): its phones have none until the node is back",
+            "2.3: restart TVS on ucm-pub leaves CallManager group G-C without TVS (its only member running it): its phones have none until the node is back",
+        ]
+    );
+    // A second member that does not run TVS does not keep the group's TVS up.
+    facts.nodes[2].services.remove(&Service::Tvs);
+    facts.cm_groups = vec![group("G-A", &["ucm-sub1", "ucm-sub2"])];
+    let program = Program::build(&Plan::parse("restart TVS @ucm-sub1\n").unwrap(), &facts).unwrap();
+    assert_eq!(
+        program.notes,
+        [
+            "1.1: restart TVS on ucm-sub1 leaves CallManager group G-A without TVS (its only member running it): its phones have none until the node is back"
+        ]
+    );
+}
+
+#[test]
+fn group_rows_name_members_as_the_nodes_in_priority_order() {
+    let rows: Vec<itl_wire::soap::axl::Row> = [
+        ("G-1", "CM_ucm-sub1", "2"),
+        ("G-1", "ucm-PUB", "1"),
+        ("G-2", "cm_UCM-SUB1", "1"),
+        ("G-2", "CM_branch-9", "2"),
+    ]
+    .iter()
+    .map(|(g, m, p)| {
+        [("cmgroup", g), ("cmgr", m), ("priority", p)]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), (*v).to_owned()))
+            .collect()
+    })
+    .collect();
+    let nodes = ["ucm-pub".to_owned(), "ucm-sub1".to_owned()];
+    assert_eq!(
+        CmGroup::from_rows(&rows, &nodes),
+        [
+            group("G-1", &["ucm-pub", "ucm-sub1"]),
+            group("G-2", &["ucm-sub1", "CM_branch-9"]),
+        ]
+    );
+    assert_eq!(CmGroup::from_rows(&[], &nodes), []);
 }
