@@ -397,6 +397,35 @@ fn whole_procedure(name: &str, generation: &str, mixed: bool, units: &str) {
         .count();
     assert_eq!(started_regens, regens.len(), "{name}");
     assert!(!served_after.is_empty());
+    // Phones whose pages show no trust list: on 14+ the ITL File Status stands in for them
+    // at G-TRUST, before 14 nothing vouches for them (RisPort only for phones that were ok).
+    let trust_gates: Vec<Value> = journal(&journal_dir)
+        .into_iter()
+        .filter(|r| r["record"] == "gate" && r["gate"] == "trust")
+        .collect();
+    let stood_in: Vec<usize> = trust_gates
+        .iter()
+        .map(|r| {
+            r["details"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .filter(|d| d.ends_with("ITL File Status: Match (14+, inferred table) stands in"))
+                .count()
+        })
+        .collect();
+    assert!(!trust_gates.is_empty(), "{name}");
+    if generation == "14+" {
+        // The phones that hold an ITL among those whose pages show none, at every gate.
+        assert!(stood_in[0] > 0, "{name}: {trust_gates:?}");
+        assert!(
+            stood_in.iter().all(|n| *n == stood_in[0]),
+            "{name}: {stood_in:?}"
+        );
+    } else {
+        assert!(stood_in.iter().all(|n| *n == 0), "{name}: {stood_in:?}");
+    }
     eprintln!("{name}: {:.1} s", started.elapsed().as_secs_f64());
 }
 

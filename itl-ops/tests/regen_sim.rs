@@ -5,11 +5,12 @@
 //! plan. The simulator's faults are cleared only in-process, which is why this half of the
 //! fault tests lives here and not in `itl-cli/tests/regen_run_cli.rs`.
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use itl_core::cucm::{CertUnit, Generation};
+use itl_core::cucm::{CertUnit, Generation, ItlFileStatus};
 use itl_core::plan::Plan;
 use itl_core::time::UnixTime;
 use itl_cucm::secrets::Credentials;
@@ -37,10 +38,14 @@ async fn within<T>(secs: u64, fut: impl Future<Output = T>) -> T {
 }
 
 async fn serve(faults: &str) -> SimServer {
+    serve_release(Generation::V11_5, faults).await
+}
+
+async fn serve_release(generation: Generation, faults: &str) -> SimServer {
     let options = SimOptions {
         nodes: 3,
         phones: 40,
-        generation: Generation::V11_5,
+        generation,
         seed: 3,
         faults: FaultSpec::parse(faults).expect("fault spec"),
         key_bits: 1024,
@@ -154,13 +159,7 @@ async fn drive(
             features: vec!["UCM".into()],
         }),
     };
-    let hands = Hands::new(
-        session(sim),
-        HandsOptions {
-            ssh: SshOptions::default(),
-            os: os(),
-        },
-    );
+    let hands = hands(sim);
     let mut op = Quiet::default();
     let mut driver = Driver::new(
         hands,
@@ -172,6 +171,16 @@ async fn drive(
         &mut op,
     );
     driver.run().await.expect("the journal is writable")
+}
+
+fn hands(sim: &SimServer) -> Hands {
+    Hands::new(
+        session(sim),
+        HandsOptions {
+            ssh: SshOptions::default(),
+            os: os(),
+        },
+    )
 }
 
 fn records(dir: &Path) -> Vec<Record> {
@@ -302,6 +311,60 @@ async fn a_tftp_node_that_is_down_holds_g_file_until_it_serves() {
             })
             .collect();
         assert_eq!(passed, vec![false, true]);
+        sim.shutdown().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_itl_file_status_is_read_on_14_and_absent_before() {
+    within(60, async {
+        // 14+: every phone's status, as its faults make it: Mismatch for a stale ITL, Not
+        // Installed for none, Unknown for a phone that is off or holds no ITL by design.
+        let sim = serve_release(
+            Generation::V14,
+            "stale-itl=3,no-itl=2,web-off=4,powered-off=2",
+        )
+        .await;
+        let statuses = hands(&sim)
+            .itl_file_status()
+            .await
+            .expect("the query answers")
+            .expect("14+ has the table");
+        let expected: BTreeMap<String, ItlFileStatus> = sim.handle().read(|c| {
+            c.phones()
+                .iter()
+                .map(|p| {
+                    let status = if !p.powered || !p.registered || !p.model.holds_itl() {
+                        ItlFileStatus::Unknown
+                    } else {
+                        match p.fault.map(|f| f.kind) {
+                            Some(FaultKind::StaleItl) => ItlFileStatus::Mismatch,
+                            Some(FaultKind::NoItl) => ItlFileStatus::NotInstalled,
+                            _ => ItlFileStatus::Match,
+                        }
+                    };
+                    (p.name.clone(), status)
+                })
+                .collect()
+        });
+        assert_eq!(statuses, expected);
+        let count = |s: ItlFileStatus| statuses.values().filter(|v| **v == s).count();
+        assert_eq!(count(ItlFileStatus::Mismatch), 3);
+        assert_eq!(count(ItlFileStatus::NotInstalled), 2);
+        assert!(count(ItlFileStatus::Unknown) >= 2, "{statuses:?}");
+        assert_eq!(statuses.len(), 40);
+        sim.shutdown().await;
+
+        // 12+: no such table; the query itself is refused.
+        let sim = serve_release(Generation::V12, "").await;
+        assert_eq!(hands(&sim).itl_file_status().await, Ok(None));
+        let axl = session(&sim).axl().expect("axl client");
+        assert!(
+            axl.execute_sql(itl_wire::soap::axl::sql::ITL_FILE_STATUS)
+                .await
+                .is_err()
+        );
         sim.shutdown().await;
     })
     .await;

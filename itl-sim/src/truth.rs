@@ -34,7 +34,7 @@
 //! without the archive. A phone with a TLS security profile whose TLS peers are not in its CTL
 //! after a reset (S18) is not registered, so `unregistered`.
 
-use itl_core::cucm::ClusterSecurityMode;
+use itl_core::cucm::{ClusterSecurityMode, ItlFileStatus};
 use std::path::Path;
 
 use crate::error::SimError;
@@ -156,6 +156,27 @@ impl Cluster {
             return PhoneState::CtlMismatch;
         }
         PhoneState::Ok
+    }
+
+    /// The 14+ ITL File Status CUCM reports for phone `index`: `Unknown` for a phone that is
+    /// off, unregistered or holds no ITL by design; `Not Installed` when it holds none (or
+    /// showed it "Not Installed"); `Match` when it holds the ITL its TFTP node serves;
+    /// `Mismatch` otherwise.
+    pub fn itl_file_status(&self, index: usize) -> ItlFileStatus {
+        let Some(phone) = self.phones().get(index) else {
+            return ItlFileStatus::Unknown;
+        };
+        if !phone.powered || !phone.registered || !phone.model.holds_itl() {
+            return ItlFileStatus::Unknown;
+        }
+        match phone.itl {
+            None => ItlFileStatus::NotInstalled,
+            Some(_) if phone.itl_not_installed => ItlFileStatus::NotInstalled,
+            Some(id) if self.served_itl(phone.tftp_node).map(|f| f.id) == Some(id) => {
+                ItlFileStatus::Match
+            }
+            Some(_) => ItlFileStatus::Mismatch,
+        }
     }
 
     /// The state a correct sweep reports for phone `index`: [`Cluster::phone_state`] as far

@@ -42,6 +42,11 @@ impl Generation {
         self == Generation::V14
     }
 
+    /// Whether CUCM reports each phone's [`super::ItlFileStatus`] (14+).
+    pub fn reports_itl_file_status(self) -> bool {
+        self == Generation::V14
+    }
+
     /// `11.5`, `12+` or `14+`.
     pub fn name(self) -> &'static str {
         match self {

@@ -10,6 +10,7 @@
 //! | service (plan, Control Center and CLI names) and its state | [`Service`], [`ServiceStatus`] |
 //! | trust-list kind (ITL, CTL) and served file names | [`ListKind`] |
 //! | a phone's trust state as a sweep reports it | [`PhoneState`] |
+//! | a phone's 14+ ITL File Status (Match, Mismatch…) | [`ItlFileStatus`] |
 //! | MAC address / device name | [`Mac`] |
 //! | what a phone model can do | [`ModelInfo`], [`ModelFamily`], [`PageLayout`] |
 
@@ -42,6 +43,7 @@ macro_rules! named {
 }
 
 mod generation;
+mod itl_file_status;
 pub mod list_kind;
 mod mac;
 mod model;
@@ -51,6 +53,7 @@ mod service;
 mod unit;
 
 pub use generation::{Generation, UnknownGeneration};
+pub use itl_file_status::{ItlFileStatus, UnknownItlFileStatus};
 pub use list_kind::ListKind;
 pub use mac::{Mac, MacParseError, MacParseErrorReason};
 pub use model::{ModelFamily, ModelInfo, PageLayout};

@@ -67,6 +67,7 @@ enum Query {
     PerPoolAndModel,
     ModelNames,
     ItlTables,
+    ItlFileStatus,
     CertificateParams,
     ProcessNodes,
     SecureSipTrunks,
@@ -101,6 +102,7 @@ impl AxlService {
             (sql::PHONES_PER_POOL_AND_MODEL, Query::PerPoolAndModel),
             (sql::MODEL_NAMES, Query::ModelNames),
             (sql::ITL_TABLES, Query::ItlTables),
+            (sql::ITL_FILE_STATUS, Query::ItlFileStatus),
             (sql::CERTIFICATE_PARAMS, Query::CertificateParams),
             (sql::PROCESS_NODES, Query::ProcessNodes),
             (sql::SECURE_SIP_TRUNKS, Query::SecureSipTrunks),
@@ -157,6 +159,11 @@ impl AxlService {
         let Some(query) = self.recognise(&base) else {
             return syntax_error();
         };
+        // The ITL File Status table exists from 14 on.
+        if query == Query::ItlFileStatus && !cluster.settings().generation.reports_itl_file_status()
+        {
+            return syntax_error();
+        }
         let rows = rows_for(&query, cluster);
         let skip = usize::try_from(paging.skip).unwrap_or(usize::MAX);
         let first = paging
@@ -482,7 +489,24 @@ fn rows_for(query: &Query, c: &Cluster) -> Vec<Row> {
                 .map(|(code, name)| vec![("enum", code.to_string()), ("name", name)])
                 .collect()
         }
-        // Unverified discovery helpers: the simulator has no such tables or parameters.
+        // Q11: on 14+ the (inferred) ITL File Status table and its type table.
+        Query::ItlTables if c.settings().generation.reports_itl_file_status() => {
+            [sql::ITL_FILE_STATUS_TABLE, "typeitlfilestatus"]
+                .into_iter()
+                .map(|t| vec![("tabname", t.to_owned())])
+                .collect()
+        }
+        Query::ItlFileStatus => phones
+            .iter()
+            .filter_map(|p| {
+                let index = c.phone_index(&p.name)?;
+                Some(vec![
+                    ("name", p.name.clone()),
+                    ("itlfilestatus", c.itl_file_status(index).name().to_owned()),
+                ])
+            })
+            .collect(),
+        // Unverified discovery helpers: the simulator has no such parameters.
         Query::ItlTables | Query::CertificateParams => Vec::new(),
         // Servers are configured by IP address (no DNS on loopback); the description holds the
         // host name.

@@ -323,6 +323,17 @@ pub mod sql {
     /// Q11 (unverified): tables whose name contains `itl` (14+ ITL File Status).
     pub const ITL_TABLES: &str = "select tabname from systables where tabname like '%itl%'";
 
+    /// The table CUCM 14+ keeps each phone's ITL File Status in, as [`ITL_FILE_STATUS`]
+    /// reads it. **(inferred)**: no document names it (cucm-interfaces §9, question 2);
+    /// [`ITL_TABLES`] lists a cluster's `%itl%` tables, so that a cluster without it is told
+    /// apart before [`ITL_FILE_STATUS`] is sent.
+    pub const ITL_FILE_STATUS_TABLE: &str = "deviceitlfilestatus";
+
+    /// **(inferred)** The 14+ ITL File Status per phone (columns `name`, `itlfilestatus`:
+    /// `Match`, `Mismatch`, `Not Installed`, `Unknown`), from [`ITL_FILE_STATUS_TABLE`] and
+    /// its type table. Ordered by name for paging.
+    pub const ITL_FILE_STATUS: &str = "select d.name, tifs.name as itlfilestatus from device d inner join deviceitlfilestatus difs on difs.fkdevice = d.pkid inner join typeitlfilestatus tifs on difs.tkitlfilestatus = tifs.enum where d.tkclass = 1 order by d.name";
+
     /// Q11 / §4.1 13 (unverified): processconfig parameters with `Certificate` in the name.
     pub const CERTIFICATE_PARAMS: &str =
         "select paramname, paramvalue from processconfig where paramname like '%Certificate%'";

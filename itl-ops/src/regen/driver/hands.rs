@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
-use itl_core::cucm::{CertUnit, Service, ServiceStatus};
+use itl_core::cucm::{CertUnit, ItlFileStatus, Service, ServiceStatus};
 use itl_core::time::UnixTime;
 use itl_core::verify::VerifyOptions;
 use itl_cucm::served::tftp_nodes_of;
@@ -455,6 +455,39 @@ impl Hands {
                 )
             })
             .collect())
+    }
+
+    /// The 14+ ITL File Status of every phone, by name; `None` when the cluster has no
+    /// [`sql::ITL_FILE_STATUS_TABLE`] (Q11 lists its `%itl%` tables first: the table is
+    /// inferred, so a cluster that keeps the report elsewhere is told apart, not misread).
+    /// A status word that is not one of the four reads as `Unknown`.
+    pub async fn itl_file_status(&self) -> Result<Option<BTreeMap<String, ItlFileStatus>>, String> {
+        let axl = self.axl()?;
+        let tables = axl
+            .execute_sql(sql::ITL_TABLES)
+            .await
+            .map_err(|e| format!("axl sql (ITL tables): {e}"))?;
+        if !tables.iter().any(|r| {
+            r.get("tabname")
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case(sql::ITL_FILE_STATUS_TABLE))
+        }) {
+            return Ok(None);
+        }
+        let rows = axl
+            .execute_sql_all(sql::ITL_FILE_STATUS)
+            .await
+            .map_err(|e| format!("axl sql (ITL File Status): {e}"))?;
+        Ok(Some(
+            rows.iter()
+                .filter_map(|r| {
+                    let status = r
+                        .get("itlfilestatus")
+                        .and_then(|s| ItlFileStatus::parse(s))
+                        .unwrap_or(ItlFileStatus::Unknown);
+                    Some((r.get("name")?.trim().to_owned(), status))
+                })
+                .collect(),
+        ))
     }
 
     /// Requests a new LSC for one phone (CAPF `Install/Upgrade`, issued at its next reset).

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use itl_core::cucm::{CertUnit, Service};
+use itl_core::cucm::{CertUnit, ItlFileStatus, Service};
 use itl_core::plan::{GateKind, Plan, Step};
 use itl_core::predict::{ClusterModel, PredictOptions, predict};
 use itl_core::time::UnixTime;
@@ -175,6 +175,10 @@ pub struct PhaseBaseline {
     pub registrations: Vec<(String, bool, Option<UnixTime>)>,
     /// The sweep.
     pub sweep: SweepReport,
+    /// On 14+, the ITL File Status of the phones the sweep could not read (when the cluster
+    /// reports it): a `Match` counts them as ok at the baseline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub itl_file_status: Option<BTreeMap<String, ItlFileStatus>>,
 }
 
 /// The wall clock (the driver is the only part of the orchestrator that reads it).
@@ -197,6 +201,8 @@ pub struct Driver<'o> {
     exec: Executor,
     options: DriverOptions,
     op: &'o mut dyn Operator,
+    /// Whether the journal already says why the ITL File Status cannot stand in.
+    itl_file_status_noted: bool,
 }
 
 impl<'o> Driver<'o> {
@@ -220,6 +226,7 @@ impl<'o> Driver<'o> {
             exec,
             options,
             op,
+            itl_file_status_noted: false,
         }
     }
 
@@ -543,6 +550,7 @@ impl<'o> Driver<'o> {
                 .into_iter()
                 .map(|r| (r.name, r.registered, r.since))
                 .collect(),
+            itl_file_status: self.itl_file_status(&sweep).await?,
             sweep,
         };
         self.write_baseline(&baseline)?;
@@ -1516,6 +1524,48 @@ impl<'o> Driver<'o> {
         })
     }
 
+    /// On 14+, the ITL File Status of the phones `sweep` could not read; `None` before 14,
+    /// when every phone was read, or when the cluster does not report it (the journal says
+    /// why, once).
+    async fn itl_file_status(
+        &mut self,
+        sweep: &SweepReport,
+    ) -> Result<Option<BTreeMap<String, ItlFileStatus>>, DriverError> {
+        let unread: BTreeSet<&str> = sweep
+            .phones
+            .iter()
+            .filter(|p| p.state.class() == itl_core::cucm::StateClass::Unread)
+            .map(|p| p.name.as_str())
+            .collect();
+        if unread.is_empty() || !self.facts.generation.reports_itl_file_status() {
+            return Ok(None);
+        }
+        let why = match self.hands.itl_file_status().await {
+            Ok(Some(all)) => {
+                return Ok(Some(
+                    all.into_iter()
+                        .filter(|(name, _)| unread.contains(name.as_str()))
+                        .collect(),
+                ));
+            }
+            Ok(None) => format!(
+                "the cluster has no table {} (the name is inferred)",
+                itl_wire::soap::axl::sql::ITL_FILE_STATUS_TABLE
+            ),
+            Err(e) => format!("it could not be read ({e})"),
+        };
+        if !self.itl_file_status_noted {
+            self.itl_file_status_noted = true;
+            self.record(Record::Note {
+                at: now(),
+                text: format!(
+                    "ITL File Status: {why}; RisPort70 alone stands in for phones whose pages cannot be read"
+                ),
+            })?;
+        }
+        Ok(None)
+    }
+
     async fn trust_gate(&mut self, phase: usize) -> Result<GateVerdict, DriverError> {
         let baseline = self.load_baseline(phase)?;
         let began = self.phase_began(phase).unwrap_or(baseline.at);
@@ -1538,7 +1588,7 @@ impl<'o> Driver<'o> {
             .filter(|p| p.state.class() == itl_core::cucm::StateClass::Unread)
             .map(|p| p.name.clone())
             .collect();
-        let stand_in: BTreeMap<String, Registration> = if unread.is_empty() {
+        let registrations: BTreeMap<String, Registration> = if unread.is_empty() {
             BTreeMap::new()
         } else {
             self.hands
@@ -1549,6 +1599,7 @@ impl<'o> Driver<'o> {
                 .map(|r| (r.name.clone(), r))
                 .collect()
         };
+        let statuses = self.itl_file_status(&sweep).await?;
         let before: Vec<TrustReading> = baseline
             .sweep
             .phones
@@ -1556,7 +1607,12 @@ impl<'o> Driver<'o> {
             .map(|p| TrustReading {
                 name: p.name.clone(),
                 state: p.state,
-                stand_in: None,
+                stand_in: (p.state.class() == itl_core::cucm::StateClass::Unread)
+                    .then(|| {
+                        let status = baseline.itl_file_status.as_ref()?.get(&p.name).copied();
+                        gates::stand_in(status, None, began)
+                    })
+                    .flatten(),
             })
             .collect();
         let now_readings: Vec<TrustReading> = sweep
@@ -1565,17 +1621,15 @@ impl<'o> Driver<'o> {
             .map(|p| TrustReading {
                 name: p.name.clone(),
                 state: p.state,
-                stand_in: stand_in.get(&p.name).map(|r| {
-                    let again = r.registered && r.since.is_some_and(|t| t >= began);
-                    (
-                        if again {
-                            "registered again since the phase began (RisPort70)".to_owned()
-                        } else {
-                            "not registered again (RisPort70)".to_owned()
-                        },
-                        again,
-                    )
-                }),
+                stand_in: (p.state.class() == itl_core::cucm::StateClass::Unread)
+                    .then(|| {
+                        gates::stand_in(
+                            statuses.as_ref().and_then(|s| s.get(&p.name).copied()),
+                            registrations.get(&p.name),
+                            began,
+                        )
+                    })
+                    .flatten(),
             })
             .collect();
         Ok(gates::trust(&before, &now_readings))

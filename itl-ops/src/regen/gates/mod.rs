@@ -7,11 +7,11 @@
 //! | G-SVC ([`services`]) | every service the phase restarted or started is `Started` on its node, and every service it stopped is `Stopped` | each node and service in another state |
 //! | G-FILE ([`files`]) | every TFTP node serves an ITL that verifies, is signed by the expected signer, holds none of the certificates this run replaced, and together they hold every certificate this run made that belongs in an ITL (TVS and CAPF of any node; CallManager and ITLRecovery only of a TFTP node, which holds its own); in mixed mode every node serves the same CTL, which verifies and holds the new CallManager, CAPF and ITLRecovery certificates | each node and what is wrong with its list |
 //! | G-REG ([`registered`]) | every phone registered at the phase's baseline that the phase reset is registered again, with a RisPort timestamp after the phase began; every other one is still registered (a phase that resets no phone) | the phones still down |
-//! | G-TRUST ([`trust`]) | no phone that was `ok` in the baseline sweep is in a `problem` state now; an unread phone counts as holding when RisPort (or, on 14+, the ITL File Status report) stands in for it, marked as such | the phones that became a problem |
+//! | G-TRUST ([`trust`]) | no phone that was ok in the baseline sweep (its page said `ok`, or on 14+ its ITL File Status was `Match`) is in a `problem` state now; an unread phone counts as holding when the ITL File Status (14+) or RisPort stands in for it ([`stand_in`]), marked as such | the phones that became a problem |
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use itl_core::cucm::{CertUnit, PhoneState, Service, StateClass};
+use itl_core::cucm::{CertUnit, ItlFileStatus, PhoneState, Service, StateClass};
 use itl_core::plan::GateKind;
 use itl_core::time::UnixTime;
 use itl_cucm::served::ServedListSummary;
@@ -400,16 +400,62 @@ pub struct TrustReading {
     pub stand_in: Option<(String, bool)>,
 }
 
-/// G-TRUST: no phone that was `ok` in `baseline` is now a problem or unread without a stand-in
+/// What stands in for a phone whose pages could not be read, and whether it vouches that
+/// the phone took the phase's lists (the second half of G-TRUST):
+///
+/// | 14+ ITL File Status | RisPort70 | stands in as | vouches |
+/// |---|---|---|---|
+/// | `Match` | any | `ITL File Status: Match (14+, inferred table)` | yes |
+/// | `Mismatch`, `Not Installed` | any | `ITL File Status: <status> (14+, inferred table)` | no |
+/// | `Unknown`, or not reported (before 14, or no such table) | registered with a timestamp at or after `began` | `registered again since the phase began (RisPort70)` | yes |
+/// | the same | otherwise | `not registered again (RisPort70)` | no |
+/// | the same | not asked (RisPort did not answer) | nothing | — |
+pub fn stand_in(
+    status: Option<ItlFileStatus>,
+    registration: Option<&Registration>,
+    began: UnixTime,
+) -> Option<(String, bool)> {
+    match status {
+        Some(
+            s @ (ItlFileStatus::Match | ItlFileStatus::Mismatch | ItlFileStatus::NotInstalled),
+        ) => Some((
+            format!("ITL File Status: {s} (14+, inferred table)"),
+            s == ItlFileStatus::Match,
+        )),
+        _ => registration.map(|r| {
+            let again = r.registered && r.since.is_some_and(|t| t >= began);
+            (
+                if again {
+                    "registered again since the phase began (RisPort70)".to_owned()
+                } else {
+                    "not registered again (RisPort70)".to_owned()
+                },
+                again,
+            )
+        }),
+    }
+}
+
+impl TrustReading {
+    /// Whether the phone counts as ok: its page says `ok`, or it is unread and what stands
+    /// in vouches for it.
+    pub fn is_ok(&self) -> bool {
+        match self.state.class() {
+            StateClass::Ok => true,
+            StateClass::Unread => self.stand_in.as_ref().is_some_and(|(_, v)| *v),
+            StateClass::Problem => false,
+        }
+    }
+}
+
+/// G-TRUST: no phone that was ok in `baseline` (its page said `ok`, or a stand-in vouched
+/// for it: on 14+ an ITL File Status `Match`) is now a problem or unread without a stand-in
 /// that vouches for it.
 pub fn trust(baseline: &[TrustReading], now: &[TrustReading]) -> GateVerdict {
     let current: BTreeMap<&str, &TrustReading> = now.iter().map(|r| (r.name.as_str(), r)).collect();
     let mut holding = Vec::new();
     let mut stood_in = Vec::new();
-    for b in baseline
-        .iter()
-        .filter(|b| b.state.class() == StateClass::Ok)
-    {
+    for b in baseline.iter().filter(|b| b.is_ok()) {
         let Some(n) = current.get(b.name.as_str()) else {
             holding.push(format!("{}: not in the sweep", b.name));
             continue;
@@ -436,10 +482,7 @@ pub fn trust(baseline: &[TrustReading], now: &[TrustReading]) -> GateVerdict {
         ],
     );
     if verdict.passed {
-        let ok = baseline
-            .iter()
-            .filter(|b| b.state.class() == StateClass::Ok)
-            .count();
+        let ok = baseline.iter().filter(|b| b.is_ok()).count();
         verdict.details = vec![format!(
             "{ok} phones ok at the baseline are still ok ({} through a stand-in)",
             stood_in.len()

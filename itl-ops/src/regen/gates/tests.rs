@@ -417,3 +417,112 @@ fn trust_gate_holds_on_phones_that_were_ok_and_are_not() {
         ]
     );
 }
+
+#[test]
+fn the_itl_file_status_stands_in_before_risport_and_unknown_falls_back() {
+    let began = UnixTime::from_secs(100);
+    let reg = |registered: bool, since: i64| Registration {
+        name: "SEP1".into(),
+        registered,
+        since: Some(UnixTime::from_secs(since)),
+    };
+    let again = reg(true, 150);
+    let before = reg(true, 50);
+    let down = reg(false, 150);
+    type Case<'r> = (
+        Option<ItlFileStatus>,
+        Option<&'r Registration>,
+        Option<(&'static str, bool)>,
+    );
+    let cases: [Case; 9] = [
+        (
+            Some(ItlFileStatus::Match),
+            Some(&down),
+            Some(("ITL File Status: Match (14+, inferred table)", true)),
+        ),
+        (
+            Some(ItlFileStatus::Match),
+            None,
+            Some(("ITL File Status: Match (14+, inferred table)", true)),
+        ),
+        (
+            Some(ItlFileStatus::Mismatch),
+            Some(&again),
+            Some(("ITL File Status: Mismatch (14+, inferred table)", false)),
+        ),
+        (
+            Some(ItlFileStatus::NotInstalled),
+            Some(&again),
+            Some((
+                "ITL File Status: Not Installed (14+, inferred table)",
+                false,
+            )),
+        ),
+        (
+            Some(ItlFileStatus::Unknown),
+            Some(&again),
+            Some(("registered again since the phase began (RisPort70)", true)),
+        ),
+        (
+            None,
+            Some(&again),
+            Some(("registered again since the phase began (RisPort70)", true)),
+        ),
+        (
+            None,
+            Some(&before),
+            Some(("not registered again (RisPort70)", false)),
+        ),
+        (
+            Some(ItlFileStatus::Unknown),
+            Some(&down),
+            Some(("not registered again (RisPort70)", false)),
+        ),
+        (None, None, None),
+    ];
+    for (status, registration, expected) in cases {
+        assert_eq!(
+            stand_in(status, registration, began),
+            expected.map(|(s, b)| (s.to_owned(), b)),
+            "{status:?} {registration:?}"
+        );
+    }
+}
+
+#[test]
+fn a_phone_vouched_for_at_the_baseline_must_be_vouched_for_after() {
+    let matched = Some(("ITL File Status: Match (14+, inferred table)", true));
+    let mismatched = Some(("ITL File Status: Mismatch (14+, inferred table)", false));
+    let baseline = vec![
+        // Pages without trust fields; the 14+ report vouched for SEP1 and SEP2, not SEP3.
+        reading("SEP1", PhoneState::NoTrustInfo, matched),
+        reading("SEP2", PhoneState::NoTrustInfo, matched),
+        reading("SEP3", PhoneState::NoTrustInfo, mismatched),
+        reading("SEP4", PhoneState::NoTrustInfo, None),
+    ];
+    let now = vec![
+        reading("SEP1", PhoneState::NoTrustInfo, matched),
+        reading("SEP2", PhoneState::NoTrustInfo, matched),
+        reading("SEP3", PhoneState::NoTrustInfo, mismatched),
+        reading("SEP4", PhoneState::NoTrustInfo, None),
+    ];
+    let v = trust(&baseline, &now);
+    assert!(v.passed, "{:?}", v.details);
+    assert_eq!(
+        v.details,
+        [
+            "2 phones ok at the baseline are still ok (2 through a stand-in)",
+            "SEP1: no-trust-info; ITL File Status: Match (14+, inferred table) stands in",
+            "SEP2: no-trust-info; ITL File Status: Match (14+, inferred table) stands in",
+        ]
+    );
+    // SEP2 now mismatches: the gate holds on it alone (SEP3 was never vouched for).
+    let mut worse = now.clone();
+    worse[1] = reading("SEP2", PhoneState::NoTrustInfo, mismatched);
+    let v = trust(&baseline, &worse);
+    assert!(!v.passed);
+    assert_eq!(
+        v.details,
+        ["SEP2: no-trust-info; ITL File Status: Mismatch (14+, inferred table)"]
+    );
+}
