@@ -1,8 +1,6 @@
 //! The 14+ ITL File Status of a phone (Device › Phone › Find and List), from the hash the
 //! phone reports at registration (`trust-and-procedure.md` §2).
 
-use std::str::FromStr;
-
 /// What CUCM 14+ reports of a phone's ITL against the one its TFTP node serves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItlFileStatus {
@@ -37,35 +35,19 @@ impl ItlFileStatus {
 
     /// Reads the report's word, case-insensitively, ignoring spaces, `-` and `_`.
     pub fn parse(text: &str) -> Option<Self> {
-        let folded: String = text
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
-        Self::ALL.into_iter().find(|s| {
-            s.name()
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric())
-                .map(|c| c.to_ascii_lowercase())
-                .eq(folded.chars())
-        })
+        let folded = super::fold(text);
+        Self::ALL
+            .into_iter()
+            .find(|s| super::fold(s.name()) == folded)
     }
 }
 
-named!(ItlFileStatus, name, serde);
+named!(ItlFileStatus, name, serde, parse: UnknownItlFileStatus, |s| UnknownItlFileStatus(s.to_owned()));
 
 /// A word that is not an ITL File Status.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("unknown ITL File Status {0:?} (Match, Mismatch, Not Installed, Unknown)")]
 pub struct UnknownItlFileStatus(pub String);
-
-impl FromStr for ItlFileStatus {
-    type Err = UnknownItlFileStatus;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s).ok_or_else(|| UnknownItlFileStatus(s.to_owned()))
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -16,7 +16,20 @@
 
 /// `Display` through the method that names a value (`name`, `plan_name`...), and with `serde`
 /// also serde through that name and `FromStr`: one spelling of each word in text, JSON and TOML.
+/// With `parse` also `FromStr` through the type's `parse` method, the error made by the
+/// closure from the text that did not parse.
 macro_rules! named {
+    ($t:ty, $name:ident, serde, parse: $err:ty, |$text:ident| $make:expr) => {
+        named!($t, $name, serde);
+
+        impl std::str::FromStr for $t {
+            type Err = $err;
+
+            fn from_str($text: &str) -> Result<Self, Self::Err> {
+                Self::parse($text).ok_or_else(|| $make)
+            }
+        }
+    };
     ($t:ty, $name:ident) => {
         impl std::fmt::Display for $t {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -40,6 +53,15 @@ macro_rules! named {
             }
         }
     };
+}
+
+/// A word folded for matching: ASCII letters and digits only, lower case (`Not Installed`,
+/// `not_installed` and `NOT-INSTALLED` fold alike).
+fn fold(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 mod generation;

@@ -1,8 +1,6 @@
 //! Security modes: the cluster's (non-secure or mixed, `ClusterSecurityMode`) and a device's
 //! (its security profile: non-secure, authenticated or encrypted).
 
-use std::str::FromStr;
-
 /// The cluster security mode (enterprise parameter `ClusterSecurityMode`: 0 or 1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -86,12 +84,7 @@ impl DeviceSecurityMode {
     /// `NonSecure`, `Authenticated`, `Encrypted` (also as a profile-name suffix is NOT
     /// accepted: pass the mode, not the profile name).
     pub fn parse(text: &str) -> Option<Self> {
-        let folded: String = text
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
-        match folded.as_str() {
+        match super::fold(text).as_str() {
             "nonsecure" => Some(DeviceSecurityMode::NonSecure),
             "authenticated" => Some(DeviceSecurityMode::Authenticated),
             "encrypted" => Some(DeviceSecurityMode::Encrypted),
@@ -100,20 +93,12 @@ impl DeviceSecurityMode {
     }
 }
 
-named!(DeviceSecurityMode, name, serde);
+named!(DeviceSecurityMode, name, serde, parse: UnknownSecurityMode, |s| UnknownSecurityMode(s.to_owned()));
 
 /// A device security mode name that is not one of CUCM's.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("unknown device security mode {0:?} (Non Secure, Authenticated, Encrypted)")]
 pub struct UnknownSecurityMode(pub String);
-
-impl FromStr for DeviceSecurityMode {
-    type Err = UnknownSecurityMode;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s).ok_or_else(|| UnknownSecurityMode(s.to_owned()))
-    }
-}
 
 #[cfg(test)]
 mod tests {

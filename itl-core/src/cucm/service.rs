@@ -1,8 +1,6 @@
 //! CUCM services: one name per interface (plans, Control Center, the admin CLI) and their
 //! states (`cucm-interfaces.md` §3).
 
-use std::str::FromStr;
-
 /// A CUCM service that `itl` reads, restarts, stops or starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Service {
@@ -144,7 +142,7 @@ fn fold(text: &str) -> String {
         .to_ascii_lowercase()
 }
 
-named!(Service, plan_name, serde);
+named!(Service, plan_name, serde, parse: UnknownService, |s| UnknownService { name: s.trim().to_owned() });
 
 /// A service name that is none of those `itl` knows.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -152,16 +150,6 @@ named!(Service, plan_name, serde);
 pub struct UnknownService {
     /// The name as given.
     pub name: String,
-}
-
-impl FromStr for Service {
-    type Err = UnknownService;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s).ok_or_else(|| UnknownService {
-            name: s.trim().to_owned(),
-        })
-    }
 }
 
 /// What state a service is in on one node.

@@ -1,7 +1,5 @@
 //! Certificate units: what `set cert regen <unit>` regenerates (`trust-and-procedure.md` §1.1).
 
-use std::str::FromStr;
-
 use super::Generation;
 use crate::Function;
 
@@ -137,7 +135,7 @@ impl CertUnit {
     }
 }
 
-named!(CertUnit, name, serde);
+named!(CertUnit, name, serde, parse: UnknownUnit, |s| UnknownUnit { name: s.trim().to_owned() });
 
 /// A unit name that is not one of CUCM's.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -145,16 +143,6 @@ named!(CertUnit, name, serde);
 pub struct UnknownUnit {
     /// The name as given.
     pub name: String,
-}
-
-impl FromStr for CertUnit {
-    type Err = UnknownUnit;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s).ok_or_else(|| UnknownUnit {
-            name: s.trim().to_owned(),
-        })
-    }
 }
 
 #[cfg(test)]
