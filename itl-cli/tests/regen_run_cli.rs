@@ -632,8 +632,10 @@ enum KillAt {
 }
 
 /// Waits until `at` is reached by `child`, then SIGKILLs it; panics if it exits first or
-/// takes more than a minute.
-fn kill_at(c: &Cluster, journal_dir: &Path, child: &mut Child, at: KillAt) {
+/// takes more than a minute. Returns whether the kill landed inside an `Effect` window (the
+/// step took effect and its end was not yet recorded): on a loaded machine `itl` can record
+/// the end before the poll sees the effect, and such a kill proves nothing about observation.
+fn kill_at(c: &Cluster, journal_dir: &Path, child: &mut Child, at: KillAt) -> bool {
     let step = match at {
         KillAt::Start(s) | KillAt::Effect(s) => s,
     };
@@ -657,7 +659,12 @@ fn kill_at(c: &Cluster, journal_dir: &Path, child: &mut Child, at: KillAt) {
         if fire {
             child.kill().expect("SIGKILL");
             let _ = child.wait();
-            return;
+            let journal =
+                std::fs::read_to_string(journal_dir.join("journal.jsonl")).unwrap_or_default();
+            let ended = journal
+                .lines()
+                .any(|l| l.contains(&needle) && l.contains("\"record\":\"step-end\""));
+            return matches!(at, KillAt::Effect(_)) && !ended;
         }
         if let Ok(Some(status)) = child.try_wait() {
             panic!("itl exited ({status}) before {at:?}");
@@ -731,8 +738,9 @@ fn kill_and_resume(
     let kills = points.len();
     let mut child = spawn(&c, &run);
     let last = points.len() - 1;
+    let mut in_window = 0;
     for (i, at) in points.into_iter().enumerate() {
-        kill_at(&c, &journal_dir, &mut child, at);
+        in_window += usize::from(kill_at(&c, &journal_dir, &mut child, at));
         if i < last {
             child = spawn(&c, &resume);
         }
@@ -796,13 +804,14 @@ fn kill_and_resume(
         .iter()
         .filter(|r| r["record"] == "step-end" && r["outcome"] == "observed")
         .count();
+    // Each kill inside an effect window makes resume observe that step done.
     assert!(
-        observed >= 1,
-        "{name}: no step was seen to have taken effect"
+        observed >= in_window,
+        "{name}: {in_window} kills after a step took effect, {observed} observed done"
     );
     assert!(!repeats.is_empty(), "{name}: no step was run again");
     eprintln!(
-        "{name}: {observed} steps observed done, {} run again or continued",
+        "{name}: {observed} steps observed done ({in_window} kills inside an effect window), {} run again or continued",
         repeats.values().sum::<usize>()
     );
     eprintln!(
