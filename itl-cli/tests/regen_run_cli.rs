@@ -1,7 +1,7 @@
 //! `itl regen run | resume | status` through the real binary against `itl sim serve` on
 //! loopback: a dry run changes nothing; the whole procedure (11.5, 12+, 12+ mixed, 14+
-//! automatic) completes with no phone locked out and each phase ends as `itl predict` said;
-//! the classic wrong order is refused and runs only forced; SIGKILL at step after step and
+//! automatic, 14+ mixed with manual phone interaction) completes with no phone locked out
+//! and each phase ends as `itl predict` said; the classic wrong order is refused and runs only forced; SIGKILL at step after step and
 //! `resume` end where an uninterrupted run ends, with no regeneration repeated; a failing
 //! gate or step holds the run and names it.
 //!
@@ -44,6 +44,11 @@ struct Cluster {
 
 impl Cluster {
     fn serve(name: &str, generation: &str, mixed: bool, faults: &str) -> Self {
+        Self::serve_with(name, generation, mixed, faults, &[])
+    }
+
+    /// [`Cluster::serve`] with more `itl sim serve` options.
+    fn serve_with(name: &str, generation: &str, mixed: bool, faults: &str, extra: &[&str]) -> Self {
         let dir = TempDir::new(name);
         let events = s(&dir.join("events.jsonl"));
         let mut options = vec![
@@ -68,6 +73,7 @@ impl Cluster {
         if !faults.is_empty() {
             options.extend(["--faults", faults]);
         }
+        options.extend_from_slice(extra);
         let sim = SimServe::start_with_env(
             &dir.join("cluster.toml"),
             PASSWORD,
@@ -302,15 +308,25 @@ fn phase_ranges(plan: &str) -> Vec<(usize, usize)> {
 
 /// Runs the whole procedure on a fresh cluster and checks it against `itl predict`.
 fn whole_procedure(name: &str, generation: &str, mixed: bool, units: &str) {
+    whole_procedure_with(name, generation, mixed, units, true);
+}
+
+/// [`whole_procedure`], with 14+'s phone interaction `automatic` or manual.
+fn whole_procedure_with(name: &str, generation: &str, mixed: bool, units: &str, automatic: bool) {
     let started = Instant::now();
-    let mut c = Cluster::serve(name, generation, mixed, "");
+    let interaction: &[&str] = if automatic {
+        &[]
+    } else {
+        &["--phone-interaction", "manual"]
+    };
+    let mut c = Cluster::serve_with(name, generation, mixed, "", interaction);
     let plan_text = c.plan(units);
     let plan = c.path("plan.txt");
     let before = c.sweep("before.json");
-    let extra: &[&str] = if generation == "14+" {
-        &["--generation", "14+", "--automatic-resets"]
-    } else {
-        &[]
+    let extra: &[&str] = match (generation, automatic) {
+        ("14+", true) => &["--generation", "14+", "--automatic-resets"],
+        ("14+", false) => &["--generation", "14+"],
+        _ => &[],
     };
     let prediction = c.predict("before.json", &plan, extra);
     let args = c.execute_args("journal");
@@ -447,6 +463,13 @@ fn the_12_mixed_procedure_completes_as_predicted() {
 #[test]
 fn the_14_automatic_procedure_completes_as_predicted() {
     whole_procedure("regen-run-14", "14+", false, ALL_UNITS);
+}
+
+#[test]
+fn the_14_mixed_procedure_with_manual_phone_interaction_completes_as_predicted() {
+    // In mixed mode 14+ needs manual phone interaction for the units in the CTL (`itl regen
+    // plan` refuses them otherwise: regen_plan_cli).
+    whole_procedure_with("regen-run-14m", "14+", true, ALL_UNITS, false);
 }
 
 #[test]

@@ -13,6 +13,10 @@ const PASSWORD: &str = "regen-steps-cli";
 const OS_PASSWORD: &str = "regen-steps-cli-os";
 
 fn serve(dir: &TempDir, extra: &[&str]) -> SimServe {
+    serve_release(dir, "12+", extra)
+}
+
+fn serve_release(dir: &TempDir, generation: &str, extra: &[&str]) -> SimServe {
     let events = s(&dir.join("events.jsonl"));
     let mut options = vec![
         "--nodes",
@@ -20,7 +24,7 @@ fn serve(dir: &TempDir, extra: &[&str]) -> SimServe {
         "--phones",
         "30",
         "--generation",
-        "12+",
+        generation,
         "--seed",
         "5",
         "--key-bits",
@@ -316,6 +320,63 @@ fn a_dry_run_names_restarts_that_leave_a_callmanager_group_without_its_service()
     let (code, out, err) = run_with(&dir, plan, &[]);
     assert_eq!(code, Some(0), "{err}");
     assert!(!out.contains("leaves CallManager group"), "{out}");
+    sim.stop();
+}
+
+#[test]
+fn a_14_mixed_cluster_with_automatic_resets_gets_no_plan_for_the_units_in_the_ctl() {
+    let dir = TempDir::new("regen-14m-auto");
+    let sim = serve_release(&dir, "14+", &["--mixed"]);
+    let plan = |units: &str| {
+        let out = Itl::new()
+            .args(&["regen", "plan", "--cluster", &s(&dir.join("cluster.toml"))])
+            .args(&["--units", units, "--out", &s(&dir.join("plan.txt"))])
+            .env("ITL_PASSWORD", PASSWORD)
+            .env("ITL_OS_PASSWORD", OS_PASSWORD)
+            .run();
+        (out.status.code(), text(&out.stderr))
+    };
+    let (code, err) = plan("ipsec,CAPF,CallManager,TVS,ITLRecovery,tomcat");
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains(
+            "`set cert regen` of CAPF, CallManager, ITLRecovery, before `utils ctl update CTLFile`"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("Phone Interaction on Certificate Update to Manual"),
+        "{err}"
+    );
+    assert!(!dir.join("plan.txt").exists());
+    // The units outside the CTL are planned as on any 14+ cluster.
+    let (code, err) = plan("TVS,tomcat");
+    assert_eq!(code, Some(0), "{err}");
+    let written = std::fs::read_to_string(dir.join("plan.txt")).unwrap();
+    assert!(written.contains("regen TVS @all\n"), "{written}");
+    // Only the CTL refresh before any change resets phones; TVS resets them by itself.
+    assert_eq!(written.matches("reset phones\n").count(), 1, "{written}");
+    sim.stop();
+    // With manual phone interaction the same cluster gets every unit, with the CTL updates
+    // and resets of its own.
+    let dir = TempDir::new("regen-14m-manual");
+    let sim = serve_release(&dir, "14+", &["--mixed", "--phone-interaction", "manual"]);
+    let out = Itl::new()
+        .args(&["regen", "plan", "--cluster", &s(&dir.join("cluster.toml"))])
+        .args(&["--out", &s(&dir.join("plan.txt"))])
+        .env("ITL_PASSWORD", PASSWORD)
+        .env("ITL_OS_PASSWORD", OS_PASSWORD)
+        .run();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let written = std::fs::read_to_string(dir.join("plan.txt")).unwrap();
+    for line in [
+        "regen CAPF @ucm-pub\n",
+        "ctl update\n",
+        "reset phones\n",
+        "ctl reset localkey\n",
+    ] {
+        assert!(written.contains(line), "{line:?} in {written}");
+    }
     sim.stop();
 }
 

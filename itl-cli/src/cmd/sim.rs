@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 use comfy_table::{Cell, CellAlignment, Table, presets};
 use itl_core::cucm::Generation;
 use itl_core::plan::{Plan, PlanError};
-use itl_sim::model::ClockMode;
+use itl_sim::model::{ClockMode, PhoneInteraction};
 use itl_sim::replay::{Counts, Replay, ReplayError};
 use itl_sim::server::{PhoneListeners, PhonePorts, PortPlan, listen};
 use itl_sim::timing::TimeScale;
@@ -74,6 +74,11 @@ struct ClusterArgs {
     /// Mixed mode: the cluster has a CTL.
     #[arg(long)]
     mixed: bool,
+    /// Enterprise parameter "Phone Interaction on Certificate Update" (acted on by 14+):
+    /// `automatic` (CUCM's default: the cluster resets the phones after a TVS, CAPF,
+    /// CallManager or ITLRecovery regeneration) or `manual`.
+    #[arg(long, value_enum, default_value_t = Interaction::Automatic)]
+    phone_interaction: Interaction,
     /// Seed of every key, certificate, MAC, model and fault.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -83,6 +88,15 @@ struct ClusterArgs {
     /// RSA key size of every identity (2048 like CUCM; 1024 for quick experiments).
     #[arg(long, default_value_t = 2048, hide = true)]
     key_bits: usize,
+}
+
+/// "Phone Interaction on Certificate Update".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Interaction {
+    /// The cluster resets the phones.
+    Automatic,
+    /// The administrator resets the phones.
+    Manual,
 }
 
 impl ClusterArgs {
@@ -97,6 +111,10 @@ impl ClusterArgs {
             faults: self.faults.clone(),
             key_bits: self.key_bits,
             clock,
+            phone_interaction: match self.phone_interaction {
+                Interaction::Automatic => PhoneInteraction::Automatic,
+                Interaction::Manual => PhoneInteraction::Manual,
+            },
             ..SimOptions::default()
         }
     }

@@ -103,6 +103,16 @@ impl CertUnit {
         Self::IN_TRUST_LISTS.contains(&self)
     }
 
+    /// Whether the unit's certificate appears in the CTL (CallManager, ITLRecovery, CAPF;
+    /// never TVS: see [`crate::layout`]): in mixed mode its regeneration reaches the phones
+    /// safely only through `utils ctl update CTLFile` before they reset.
+    pub fn in_ctl(self) -> bool {
+        matches!(
+            self,
+            CertUnit::CallManager | CertUnit::ItlRecovery | CertUnit::Capf
+        )
+    }
+
     /// Whether a node holds this unit on `generation`: CAPF only the publisher; ITLRecovery
     /// every node before 12.0 (`ITLRECOVERY_<host>`), only the publisher from 12.0; the other
     /// units every node.

@@ -14,12 +14,13 @@
 //! |---|---|---|
 //! | mixed mode, first | `ctl update`, TFTP restart, G-SVC, G-FILE, `reset phones`, G-REG, G-TRUST (§5.2 step 0) | the same (a CTL change resets no phone by itself) |
 //! | ipsec | regen; ≤ 12: restart DRF Master (publisher) and DRF Local (every node); 14+: `ipsec restart`; G-SVC | the same |
-//! | CAPF | regen (publisher); mixed: `ctl update`; restart CAPF, TVS, TFTP; G-SVC, G-FILE; `reset phones`; G-REG, G-TRUST; with LSCs: `reissue lsc`, G-REG | regen, the four gates; mixed: `ctl update`, `reset phones`, G-REG, G-TRUST; LSCs as before |
-//! | CallManager | regen (+ CallManager-ECDSA); mixed: `ctl update`; restart TFTP; ≤ 12: CallManager, CTIManager; 14+: HAProxy; TVS; G-SVC, G-FILE; `reset phones`; G-REG, G-TRUST | regen, the four gates; HAProxy; mixed: `ctl update`, `reset phones`, G-REG, G-TRUST |
+//! | CAPF | regen (publisher); mixed: `ctl update`; restart CAPF, TVS, TFTP; G-SVC, G-FILE; `reset phones`; G-REG, G-TRUST; with LSCs: `reissue lsc`, G-REG | regen, the four gates; LSCs as before |
+//! | CallManager | regen (+ CallManager-ECDSA); mixed: `ctl update`; restart TFTP; ≤ 12: CallManager, CTIManager; 14+: HAProxy; TVS; G-SVC, G-FILE; `reset phones`; G-REG, G-TRUST | regen, the four gates; HAProxy |
 //! | TVS | regen; restart TVS, TFTP; G-SVC, G-FILE; `reset phones`; G-REG, G-TRUST | regen, the four gates |
 //! | ITLRecovery 11.5 | regen (every node); mixed: `ctl update`; restart TVS, TFTP; gates; reset; gates | — |
-//! | ITLRecovery 12+ | regen (publisher); `itl reset localkey` (mixed: `ctl reset localkey`); `reset phones`; G-REG; TFTP restart (mixed: `ctl update` first); G-SVC, G-FILE; `reset phones`; G-REG, G-TRUST (§5.8) | regen, the four gates; mixed: `ctl update`, `reset phones`, G-REG, G-TRUST |
+//! | ITLRecovery 12+ | regen (publisher); `itl reset localkey` (mixed: `ctl reset localkey`); `reset phones`; G-REG; TFTP restart (mixed: `ctl update` first); G-SVC, G-FILE; `reset phones`; G-REG, G-TRUST (§5.8) | regen, the four gates |
 //! | tomcat | regen (+ tomcat-ECDSA); restart Tomcat; 14+ with SSO: SSOSP Tomcat; 14+ with tomcat-ECDSA: DRF Master, DRF Local; G-SVC | the same |
+//! | 14+ mixed with automatic phone interaction: CAPF, CallManager, ITLRecovery | — | refused ([`GenerateError::MixedAutomatic`]): the cluster resets the phones before the CTL can hold the new certificate; set the parameter to Manual for the change |
 //! | clean-up | stop Certificate Change Notification; `delete old-trust @all`; `wait 30m`; start it; G-SVC; `backup`; G-REG, G-TRUST | the same |
 //!
 //! A service is restarted only when some node runs it (`@all`: every node that does); the
@@ -181,6 +182,21 @@ pub enum GenerateError {
     /// The written plan does not parse (a bug).
     #[error("the written plan does not parse: {0}")]
     Unparsable(String),
+    /// 14+ in mixed mode with automatic phone interaction, regenerating a unit whose change
+    /// the phones' CTL must hold before they reset: the cluster resets them before the CTL
+    /// can be updated.
+    #[error(
+        "this cluster is 14+ in mixed mode with \"Phone Interaction on Certificate Update\" automatic: \
+         it resets the phones right after `set cert regen` of {units}, before `utils ctl update CTLFile` \
+         can put the new certificate in their CTL (TLS phones stay registering; a new ITLRecovery \
+         is rejected for good, §5.8). Set System > Enterprise Parameters > Security Parameters > \
+         Phone Interaction on Certificate Update to Manual for the change and plan again, or plan \
+         only other units (--units)"
+    )]
+    MixedAutomatic {
+        /// The units concerned (`CAPF, CallManager`).
+        units: String,
+    },
 }
 
 fn value<'a>(row: &'a Row, column: &str) -> &'a str {
@@ -477,18 +493,10 @@ impl Builder<'_> {
         ]);
     }
 
-    /// After a regeneration that resets phones by itself: the four gates; in mixed mode the
-    /// CTL update and a reset of its own (a CTL change resets no phone by itself).
-    fn after_automatic(&self, out: &mut Vec<Step>, ctl: bool) {
+    /// After a regeneration that resets phones by itself: the four gates (in mixed mode the
+    /// units in the CTL never get here: [`GenerateError::MixedAutomatic`]).
+    fn after_automatic(out: &mut Vec<Step>) {
         out.extend(GateKind::ALL.map(Step::Gate));
-        if ctl && self.facts.mixed {
-            out.push(Step::CtlUpdate);
-            out.extend([
-                Step::ResetPhones { device_pool: None },
-                Step::Gate(GateKind::Registered),
-                Step::Gate(GateKind::Trust),
-            ]);
-        }
     }
 
     fn regen(unit: CertUnit, target: Target) -> Step {
@@ -519,6 +527,18 @@ pub fn generate(facts: &RegenFacts, units: &[CertUnit]) -> Result<GeneratedPlan,
         .partition(|u| facts.holders(*u) > 0);
     if chosen.is_empty() {
         return Err(GenerateError::NoUnits);
+    }
+    if mixed && automatic {
+        let blocked: Vec<&str> = chosen
+            .iter()
+            .filter(|u| u.in_ctl())
+            .map(|u| u.name())
+            .collect();
+        if !blocked.is_empty() {
+            return Err(GenerateError::MixedAutomatic {
+                units: blocked.join(", "),
+            });
+        }
     }
     let mut b = Builder {
         facts,
@@ -559,7 +579,7 @@ pub fn generate(facts: &RegenFacts, units: &[CertUnit]) -> Result<GeneratedPlan,
             CertUnit::Capf => {
                 s.push(Builder::regen(unit, b.pub_target()));
                 if automatic {
-                    b.after_automatic(&mut s, true);
+                    Builder::after_automatic(&mut s);
                     b.restart(Service::HaProxy, &mut s);
                 } else {
                     if mixed {
@@ -597,7 +617,7 @@ pub fn generate(facts: &RegenFacts, units: &[CertUnit]) -> Result<GeneratedPlan,
                         s.push(Builder::regen(CertUnit::CallManagerEcdsa, all()));
                     }
                     s.push(Builder::regen(unit, all()));
-                    b.after_automatic(&mut s, true);
+                    Builder::after_automatic(&mut s);
                     b.restart(Service::HaProxy, &mut s);
                 } else {
                     s.push(Builder::regen(unit, all()));
@@ -639,7 +659,7 @@ pub fn generate(facts: &RegenFacts, units: &[CertUnit]) -> Result<GeneratedPlan,
             CertUnit::Tvs => {
                 s.push(Builder::regen(unit, all()));
                 if automatic {
-                    b.after_automatic(&mut s, false);
+                    Builder::after_automatic(&mut s);
                 } else {
                     b.restart(Service::Tvs, &mut s);
                     b.restart(Service::Tftp, &mut s);
@@ -659,7 +679,7 @@ pub fn generate(facts: &RegenFacts, units: &[CertUnit]) -> Result<GeneratedPlan,
                     title = "ITLRecovery on every node (not the ITL's signer on 11.5)".into();
                 } else if automatic {
                     s.push(Builder::regen(unit, b.pub_target()));
-                    b.after_automatic(&mut s, true);
+                    Builder::after_automatic(&mut s);
                     title = "ITLRecovery (the lists' signer: phones reset by themselves and take it through TVS)".into();
                 } else {
                     s.push(Builder::regen(unit, b.pub_target()));

@@ -237,6 +237,31 @@ fn the_12_mixed_procedure_updates_the_ctl_and_reissues_the_lscs() {
 }
 
 #[test]
+fn the_14_mixed_procedure_needs_manual_phone_interaction_for_the_units_in_the_ctl() {
+    let cluster = Cluster::build(&options(Generation::V14, true, "")).expect("cluster");
+    let automatic = facts_of(&cluster, true, false);
+    assert_eq!(
+        generate(&automatic, &CertUnit::ALL).map(|_| ()),
+        Err(GenerateError::MixedAutomatic {
+            units: "CAPF, CallManager, ITLRecovery".into()
+        })
+    );
+    assert!(
+        generate(
+            &automatic,
+            &[CertUnit::Tvs, CertUnit::Tomcat, CertUnit::Ipsec]
+        )
+        .is_ok()
+    );
+    // Manual: every unit, and the replay rejects no phone.
+    let mut o = options(Generation::V14, true, "");
+    o.phone_interaction = PhoneInteraction::Manual;
+    let (plan, rejected) = generate_and_replay(&o, false);
+    assert_eq!(rejected, Vec::<String>::new());
+    assert!(lines(&plan).contains(&"ctl reset localkey".to_owned()));
+}
+
+#[test]
 fn the_14_automatic_procedure_has_no_reset_of_its_own() {
     let (plan, rejected) = generate_and_replay(&options(Generation::V14, false, ""), true);
     assert_eq!(rejected, Vec::<String>::new());
