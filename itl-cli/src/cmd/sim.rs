@@ -287,8 +287,10 @@ fn serve(args: ServeArgs) -> Result<u8> {
             started.elapsed().as_secs_f64(),
             args.cluster_file.display()
         );
-        wait_for_signal().await?;
+        let signal = wait_for_signal().await?;
+        eprintln!("itl sim: {signal}: stopping");
         sim.shutdown().await;
+        eprintln!("itl sim: stopped");
         Ok::<_, anyhow::Error>(())
     })?;
     Ok(exit::OK)
@@ -322,14 +324,20 @@ fn print_addresses(sim: &SimServer) {
     }
 }
 
-async fn wait_for_signal() -> Result<()> {
+/// Waits for SIGINT, SIGTERM or SIGHUP (its terminal closed) and names the one that came,
+/// so that a simulator that stops always says why.
+async fn wait_for_signal() -> Result<&'static str> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut term = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
-    tokio::select! {
-        r = tokio::signal::ctrl_c() => r.context("cannot watch SIGINT")?,
-        _ = term.recv() => {}
-    }
-    Ok(())
+    let mut hangup = signal(SignalKind::hangup()).context("cannot watch SIGHUP")?;
+    Ok(tokio::select! {
+        r = tokio::signal::ctrl_c() => {
+            r.context("cannot watch SIGINT")?;
+            "SIGINT"
+        }
+        _ = term.recv() => "SIGTERM",
+        _ = hangup.recv() => "SIGHUP",
+    })
 }
 
 /// Prints every problem of a plan as `PLAN:line: message`.

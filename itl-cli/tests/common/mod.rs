@@ -424,10 +424,16 @@ impl SimServe {
         let status = wait_until(&mut child, Instant::now() + SIM_STOP_TIMEOUT);
         let stderr = text(&join(self.stderr.take()));
         match status {
-            Some(status) => assert!(
-                status.success(),
-                "itl sim serve exited with {status} after SIGTERM\n--- stderr\n{stderr}"
-            ),
+            Some(status) => {
+                assert!(
+                    status.success(),
+                    "itl sim serve exited with {status} after SIGTERM\n--- stderr\n{stderr}"
+                );
+                assert!(
+                    stderr.ends_with("itl sim: SIGTERM: stopping\nitl sim: stopped\n"),
+                    "itl sim serve did not say why it stopped\n--- stderr\n{stderr}"
+                );
+            }
             None => panic!(
                 "itl sim serve did not stop within {SIM_STOP_TIMEOUT:?} of SIGTERM\n--- stderr\n{stderr}"
             ),
