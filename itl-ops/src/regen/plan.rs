@@ -493,6 +493,17 @@ impl Builder<'_> {
         ]);
     }
 
+    /// DRF Master on the publisher (where it runs), then DRF Local on every node running it.
+    fn restart_drf(&self, out: &mut Vec<Step>) {
+        if self.facts.runs_anywhere(Service::DrfMaster) {
+            out.push(Step::Restart {
+                service: Service::DrfMaster,
+                target: self.pub_target(),
+            });
+        }
+        self.restart(Service::DrfLocal, out);
+    }
+
     /// After a regeneration that resets phones by itself: the four gates (in mixed mode the
     /// units in the CTL never get here: [`GenerateError::MixedAutomatic`]).
     fn after_automatic(out: &mut Vec<Step>) {
@@ -565,13 +576,7 @@ pub fn generate(facts: &RegenFacts, units: &[CertUnit]) -> Result<GeneratedPlan,
                 if v14 {
                     s.push(Step::IpsecRestart { target: all() });
                 } else {
-                    if facts.runs_anywhere(Service::DrfMaster) {
-                        s.push(Step::Restart {
-                            service: Service::DrfMaster,
-                            target: b.pub_target(),
-                        });
-                    }
-                    b.restart(Service::DrfLocal, &mut s);
+                    b.restart_drf(&mut s);
                 }
                 s.push(Step::Gate(GateKind::Services));
                 title = "ipsec (in no trust list; DRF)".into();
@@ -720,13 +725,7 @@ pub fn generate(facts: &RegenFacts, units: &[CertUnit]) -> Result<GeneratedPlan,
                 }
                 if v14 && ecdsa {
                     // 14SU2: DRF uses tomcat-ECDSA (§5.4).
-                    if facts.runs_anywhere(Service::DrfMaster) {
-                        s.push(Step::Restart {
-                            service: Service::DrfMaster,
-                            target: b.pub_target(),
-                        });
-                    }
-                    b.restart(Service::DrfLocal, &mut s);
+                    b.restart_drf(&mut s);
                 }
                 s.push(Step::Gate(GateKind::Services));
                 title = "tomcat (in no trust list; the web UI returns after 10-15 min; itl re-pins the new certificate)".into();

@@ -354,46 +354,23 @@ impl Hands {
             .max())
     }
 
-    /// `set cert regen <unit>` on `node`: the success line is required.
-    pub async fn regen(&mut self, node: &str, unit: CertUnit) -> Result<(), String> {
+    /// Runs `command` on `node`, requiring its success line where the CLI prints one (`set
+    /// cert regen <unit>`, `utils ctl update CTLFile`, `utils itl|ctl reset localkey`: each
+    /// answers only its own question); any other command runs as [`Hands::command`] does.
+    pub async fn checked(&mut self, node: &str, command: Command) -> Result<(), String> {
         on_shell!(
             self,
             node,
-            |shell| shell.regen(unit),
-            "ssh {node}: set cert regen {unit}"
-        )
-        .map(|_| ())
-    }
-
-    /// `utils ctl update CTLFile` on `node`.
-    pub async fn ctl_update(&mut self, node: &str) -> Result<(), String> {
-        on_shell!(
-            self,
-            node,
-            |shell| shell.ctl_update(),
-            "ssh {node}: utils ctl update CTLFile"
-        )
-        .map(|_| ())
-    }
-
-    /// `utils itl reset localkey` on `node`.
-    pub async fn itl_reset_localkey(&mut self, node: &str) -> Result<(), String> {
-        on_shell!(
-            self,
-            node,
-            |shell| shell.itl_reset_localkey(),
-            "ssh {node}: utils itl reset localkey"
-        )
-        .map(|_| ())
-    }
-
-    /// `utils ctl reset localkey` on `node`.
-    pub async fn ctl_reset_localkey(&mut self, node: &str) -> Result<(), String> {
-        on_shell!(
-            self,
-            node,
-            |shell| shell.ctl_reset_localkey(),
-            "ssh {node}: utils ctl reset localkey"
+            |shell| async {
+                match &command {
+                    Command::CertRegen(unit) => shell.regen(*unit).await.map(|_| ()),
+                    Command::CtlUpdate => shell.ctl_update().await.map(|_| ()),
+                    Command::ItlResetLocalkey => shell.itl_reset_localkey().await.map(|_| ()),
+                    Command::CtlResetLocalkey => shell.ctl_reset_localkey().await,
+                    other => shell.run(other).await.map(|_| ()),
+                }
+            },
+            "ssh {node}: {command}"
         )
     }
 

@@ -281,7 +281,7 @@ impl<'o> Driver<'o> {
                     first_started,
                 } => {
                     let seen = self.hands.observe(&action.kind, now()).await;
-                    match settle(&action.kind, &before, &seen) {
+                    let (said, note) = match settle(&action.kind, &before, &seen) {
                         Settled::TookEffect => {
                             self.say(&format!(
                                 "{} {}: had taken effect before the interruption; not run again",
@@ -294,33 +294,23 @@ impl<'o> Driver<'o> {
                                 outcome: StepOutcome::Observed,
                                 after: seen,
                             })?;
+                            continue;
                         }
-                        Settled::Repeat => {
-                            self.say(&format!(
-                                "{} {}: had not taken effect; running it again",
-                                action.id,
-                                action.kind.command()
-                            ));
-                            self.record(Record::Note {
-                                at: now(),
-                                text: format!(
-                                    "{}: observed not to have taken effect; run again",
-                                    action.id
-                                ),
-                            })?;
-                            if let Some(end) = self.perform(&action, Some(first_started)).await? {
-                                return Ok(end);
-                            }
-                        }
-                        Settled::Continue => {
-                            self.record(Record::Note {
-                                at: now(),
-                                text: format!("{}: continued after an interruption", action.id),
-                            })?;
-                            if let Some(end) = self.perform(&action, Some(first_started)).await? {
-                                return Ok(end);
-                            }
-                        }
+                        Settled::Repeat => (
+                            Some("had not taken effect; running it again"),
+                            "observed not to have taken effect; run again",
+                        ),
+                        Settled::Continue => (None, "continued after an interruption"),
+                    };
+                    if let Some(said) = said {
+                        self.say(&format!("{} {}: {said}", action.id, action.kind.command()));
+                    }
+                    self.record(Record::Note {
+                        at: now(),
+                        text: format!("{}: {note}", action.id),
+                    })?;
+                    if let Some(end) = self.perform(&action, Some(first_started)).await? {
+                        return Ok(end);
                     }
                 }
                 Next::Gate {
@@ -721,19 +711,14 @@ impl<'o> Driver<'o> {
         before: &Observation,
     ) -> Result<Option<String>, String> {
         match &action.kind {
-            ActionKind::Regen { node, unit } => self.hands.regen(node, *unit).await.map(|_| None),
-            ActionKind::CtlUpdate { node } => self.hands.ctl_update(node).await.map(|_| None),
-            ActionKind::ItlResetLocalkey { node } => {
-                self.hands.itl_reset_localkey(node).await.map(|_| None)
-            }
-            ActionKind::CtlResetLocalkey { node } => {
-                self.hands.ctl_reset_localkey(node).await.map(|_| None)
-            }
-            ActionKind::IpsecRestart { node } => self
-                .hands
-                .command(node, Command::IpsecRestart)
-                .await
-                .map(|_| None),
+            ActionKind::Regen { .. }
+            | ActionKind::CtlUpdate { .. }
+            | ActionKind::ItlResetLocalkey { .. }
+            | ActionKind::CtlResetLocalkey { .. }
+            | ActionKind::IpsecRestart { .. } => match action.kind.admin_cli() {
+                Some((node, command)) => self.hands.checked(node, command).await.map(|_| None),
+                None => Ok(None),
+            },
             ActionKind::Service { node, service, op } => {
                 self.hands.control(node, *service, *op).await?;
                 let want_running = *op != ControlType::Stop;

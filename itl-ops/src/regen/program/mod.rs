@@ -25,6 +25,7 @@ use std::fmt;
 use itl_core::cucm::{CertUnit, Generation, Service};
 use itl_core::plan::{GateKind, Plan, Step, Target, format_duration};
 
+use itl_wire::admin_cli::Command;
 use itl_wire::soap::control_center::ControlType;
 
 use super::plan::{CmGroup, NodeRoles, RegenFacts};
@@ -124,12 +125,32 @@ impl ActionKind {
         !matches!(self, ActionKind::Wait { .. } | ActionKind::Gate { .. })
     }
 
+    /// The node and the one admin-CLI command of an action that is exactly that (`set cert
+    /// regen`, `utils ctl update CTLFile`, `utils itl|ctl reset localkey`, `utils ipsec
+    /// restart`).
+    pub fn admin_cli(&self) -> Option<(&str, Command)> {
+        Some(match self {
+            ActionKind::Regen { node, unit } => (node, Command::CertRegen(*unit)),
+            ActionKind::CtlUpdate { node } => (node, Command::CtlUpdate),
+            ActionKind::ItlResetLocalkey { node } => (node, Command::ItlResetLocalkey),
+            ActionKind::CtlResetLocalkey { node } => (node, Command::CtlResetLocalkey),
+            ActionKind::IpsecRestart { node } => (node, Command::IpsecRestart),
+            _ => return None,
+        })
+    }
+
     /// The exact command or request it sends, as a dry run prints it and the journal records
     /// it.
     pub fn command(&self) -> String {
         match self {
-            ActionKind::Regen { node, unit } => format!("ssh {node}: set cert regen {unit}"),
-            ActionKind::CtlUpdate { node } => format!("ssh {node}: utils ctl update CTLFile"),
+            ActionKind::Regen { .. }
+            | ActionKind::CtlUpdate { .. }
+            | ActionKind::ItlResetLocalkey { .. }
+            | ActionKind::CtlResetLocalkey { .. }
+            | ActionKind::IpsecRestart { .. } => self
+                .admin_cli()
+                .map(|(node, command)| format!("ssh {node}: {command}"))
+                .unwrap_or_default(),
             ActionKind::Service { node, service, op } if service.restarts_through_cli() => {
                 format!(
                     "ssh {node}: utils service {} {}",
@@ -142,17 +163,10 @@ impl ActionKind {
                 op.as_str(),
                 service.control_center_name()
             ),
-            ActionKind::IpsecRestart { node } => format!("ssh {node}: utils ipsec restart"),
             ActionKind::ResetPhones { device_pool } => match device_pool {
                 Some(p) => format!("axl: resetPhone each phone of device pool {p:?}, in batches"),
                 None => "axl: resetPhone every phone, device pool by device pool, in batches".into(),
             },
-            ActionKind::ItlResetLocalkey { node } => {
-                format!("ssh {node}: utils itl reset localkey")
-            }
-            ActionKind::CtlResetLocalkey { node } => {
-                format!("ssh {node}: utils ctl reset localkey")
-            }
             ActionKind::DeleteOldTrust { node } => format!(
                 "ssh {node}: set cert delete <store> <file> for each trust certificate this run replaced (inferred)"
             ),
@@ -163,6 +177,7 @@ impl ActionKind {
                 None => "axl: updatePhone certificateOperation Install/Upgrade for each phone with an LSC, in batches".into(),
             },
             ActionKind::Wait { seconds } => format!("wait {}", format_duration(*seconds)),
+
             ActionKind::Gate { gate } => format!("gate {}", gate.name()),
             ActionKind::Backup { node } => {
                 format!("ssh {node}: utils disaster_recovery backup network …")
