@@ -61,20 +61,23 @@ fn run_plan(dir: &TempDir, plan: &str) -> (Option<i32>, String) {
     (out.status.code(), text(&out.stderr))
 }
 
-fn events(dir: &TempDir) -> Vec<Value> {
-    std::fs::read_to_string(dir.join("events.jsonl"))
+/// The JSON lines of `dir/name`.
+fn json_lines(dir: &TempDir, name: &str) -> Vec<Value> {
+    std::fs::read_to_string(dir.join(name))
         .unwrap()
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
 }
 
+/// The simulator's change log.
+fn events(dir: &TempDir) -> Vec<Value> {
+    json_lines(dir, "events.jsonl")
+}
+
+/// The run's journal.
 fn journal(dir: &TempDir) -> Vec<Value> {
-    std::fs::read_to_string(dir.join("journal/journal.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    json_lines(dir, "journal/journal.jsonl")
 }
 
 fn pins(text: &str) -> Vec<String> {
