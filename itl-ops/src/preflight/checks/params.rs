@@ -128,28 +128,23 @@ pub fn callmanager_groups(facts: &Facts) -> CheckResult {
     for pool in &orphan_pools {
         problems.push(format!("device pool {pool} has no CallManager group"));
     }
-    if problems.is_empty() {
-        result(
-            ID,
-            TITLE,
+    let (status, summary, action) = if problems.is_empty() {
+        (
             Status::Pass,
             format!(
                 "{} group(s) used by phones, each with at least 2 members",
                 used.len()
             ),
-            evidence,
             "",
         )
     } else {
-        result(
-            ID,
-            TITLE,
+        (
             Status::Warn,
             format!("single-member groups: {}", problems.join("; ")),
-            evidence,
             "Add a second member to these groups, or accept that their phones have no TVS fallback while the node restarts",
         )
-    }
+    };
+    result(ID, TITLE, status, summary, evidence, action)
 }
 
 /// `mixed-mode` (§4 item 4): `ClusterSecurityMode`. Always `info` (`0` non-secure, `1`

@@ -56,10 +56,8 @@ pub fn phone_trust(facts: &Facts, thresholds: &Thresholds) -> CheckResult {
     lines.insert(0, format!("states: {}", sweep.summary.states_line()));
     let evidence = vec![Evidence::new(ev.source.clone(), lines)];
     let max = thresholds.max_named_phones;
-    if !problems.is_empty() {
-        result(
-            ID,
-            TITLE,
+    let (status, summary, action) = if !problems.is_empty() {
+        (
             Status::Fail,
             format!(
                 "{} of {} phone(s) in a problem state: {}",
@@ -67,13 +65,10 @@ pub fn phone_trust(facts: &Facts, thresholds: &Thresholds) -> CheckResult {
                 sweep.phones.len(),
                 named(&problems, max)
             ),
-            evidence,
             "Fix these phones (or accept them explicitly) before starting: they will not trust the new ITL",
         )
     } else if !unread.is_empty() {
-        result(
-            ID,
-            TITLE,
+        (
             Status::Warn,
             format!(
                 "{} of {} phone(s) whose trust state could not be read: {}",
@@ -81,22 +76,19 @@ pub fn phone_trust(facts: &Facts, thresholds: &Thresholds) -> CheckResult {
                 sweep.phones.len(),
                 named(&unread, max)
             ),
-            evidence,
             "Check these phones by hand (Settings > Security) or accept the risk",
         )
     } else {
-        result(
-            ID,
-            TITLE,
+        (
             Status::Pass,
             format!(
                 "all {} phone(s) hold what their TFTP server serves",
                 sweep.phones.len()
             ),
-            evidence,
             "",
         )
-    }
+    };
+    result(ID, TITLE, status, summary, evidence, action)
 }
 
 /// `registration` (§4 item 10): phones the sweep found not registered (RisPort70). `warn`
@@ -121,29 +113,24 @@ pub fn registration(facts: &Facts, thresholds: &Thresholds) -> CheckResult {
         .map(|n| format!("{n} unregistered"))
         .collect();
     let evidence = vec![Evidence::new(ev.source.clone(), lines)];
-    if names.is_empty() {
-        result(
-            ID,
-            TITLE,
+    let (status, summary, action) = if names.is_empty() {
+        (
             Status::Pass,
             format!("all {} phone(s) registered", sweep.phones.len()),
-            evidence,
             "",
         )
     } else {
-        result(
-            ID,
-            TITLE,
+        (
             Status::Warn,
             format!(
                 "{} phone(s) not registered: {}",
                 names.len(),
                 named(&names, thresholds.max_named_phones)
             ),
-            evidence,
             "Power them on and register them before the change, or plan an ITL delete on each afterwards",
         )
-    }
+    };
+    result(ID, TITLE, status, summary, evidence, action)
 }
 
 /// `phone-classes`: the sweep's phones by what their model can do ([`ModelInfo`]), because
@@ -184,26 +171,21 @@ pub fn phone_classes(facts: &Facts, thresholds: &Thresholds) -> CheckResult {
         no_sbd.len(),
         not_on_web.len()
     );
-    if !no_sbd.is_empty() || !not_on_web.is_empty() {
-        result(
-            ID,
-            TITLE,
+    let (status, summary, action) = if !no_sbd.is_empty() || !not_on_web.is_empty() {
+        (
             Status::Info,
             format!("{} phone(s): {counts}", sweep.phones.len()),
-            evidence,
             "Check the phones whose pages show no trust list on the handset after each phase",
         )
     } else {
-        result(
-            ID,
-            TITLE,
+        (
             Status::Pass,
             format!(
                 "all {} phone(s) hold an ITL, ask TVS and show their lists on their pages",
                 sweep.phones.len()
             ),
-            evidence,
             "",
         )
-    }
+    };
+    result(ID, TITLE, status, summary, evidence, action)
 }
