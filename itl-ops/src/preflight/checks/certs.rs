@@ -22,7 +22,7 @@ pub fn cert_expiry(facts: &Facts, thresholds: &Thresholds) -> CheckResult {
     let per = PerNode::judge_nodes(
         &facts.nodes,
         |node| &node.certs,
-        |node, certs| {
+        |_, certs| {
             let mut worst = Status::Pass;
             let mut notes = Vec::new();
             for (unit, cert) in certs {
@@ -43,8 +43,7 @@ pub fn cert_expiry(facts: &Facts, thresholds: &Thresholds) -> CheckResult {
                     ));
                 }
             }
-            let note = (!notes.is_empty()).then(|| format!("{}: {}", node.name, notes.join(", ")));
-            (worst, note)
+            (!notes.is_empty()).then(|| (worst, notes.join(", ")))
         },
     );
     per.result_or_pass(
@@ -94,18 +93,12 @@ pub fn key_sizes(facts: &Facts) -> CheckResult {
                     _ => {}
                 }
             }
-            if notes.is_empty() {
-                (Status::Pass, None)
-            } else {
+            (!notes.is_empty()).then(|| {
                 (
                     Status::Warn,
-                    Some(format!(
-                        "{}: {} (more than 2048)",
-                        node.name,
-                        notes.join(", ")
-                    )),
+                    format!("{} (more than 2048)", notes.join(", ")),
                 )
-            }
+            })
         },
     );
     for (node, bits) in &recovery {
@@ -164,7 +157,7 @@ pub fn ca_signed(facts: &Facts) -> CheckResult {
     let per = PerNode::judge_nodes(
         &facts.nodes,
         |node| &node.certs,
-        |node, certs| {
+        |_, certs| {
             let mut notes = Vec::new();
             for (unit, cert) in certs {
                 count += 1;
@@ -180,14 +173,7 @@ pub fn ca_signed(facts: &Facts) -> CheckResult {
                     ));
                 }
             }
-            if notes.is_empty() {
-                (Status::Pass, None)
-            } else {
-                (
-                    Status::Warn,
-                    Some(format!("{}: {}", node.name, notes.join(", "))),
-                )
-            }
+            (!notes.is_empty()).then(|| (Status::Warn, notes.join(", ")))
         },
     );
     per.result_or_pass(

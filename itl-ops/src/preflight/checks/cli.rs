@@ -257,17 +257,11 @@ pub fn services(facts: &Facts) -> CheckResult {
                 }
             }
             if !fails.is_empty() {
-                (
-                    Status::Fail,
-                    Some(format!("{}: {}", node.name, fails.join(", "))),
-                )
+                Some((Status::Fail, fails.join(", ")))
             } else if !warns.is_empty() {
-                (
-                    Status::Warn,
-                    Some(format!("{}: {}", node.name, warns.join(", "))),
-                )
+                Some((Status::Warn, warns.join(", ")))
             } else {
-                (Status::Pass, None)
+                None
             }
         },
     );
@@ -296,13 +290,7 @@ pub fn fips(facts: &Facts) -> CheckResult {
     PerNode::judge_nodes(
         &facts.nodes,
         |node| &node.fips,
-        |node, f| {
-            if f.enabled {
-                (Status::Warn, Some(format!("{}: FIPS mode", node.name)))
-            } else {
-                (Status::Pass, None)
-            }
-        },
+        |_, f| f.enabled.then(|| (Status::Warn, "FIPS mode".to_owned())),
     )
     .result_or_pass(
         ID,
@@ -330,19 +318,13 @@ pub fn ntp(facts: &Facts) -> CheckResult {
     PerNode::judge_nodes(
         &facts.nodes,
         |node| &node.ntp,
-        |node, n| {
+        |_, n| {
             if !n.running {
-                (
-                    Status::Fail,
-                    Some(format!("{}: ntpd not running", node.name)),
-                )
+                Some((Status::Fail, "ntpd not running".to_owned()))
             } else if !n.synchronised {
-                (
-                    Status::Warn,
-                    Some(format!("{}: not synchronised", node.name)),
-                )
+                Some((Status::Warn, "not synchronised".to_owned()))
             } else {
-                (Status::Pass, None)
+                None
             }
         },
     )

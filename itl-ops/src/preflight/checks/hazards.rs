@@ -141,16 +141,9 @@ pub fn sso(facts: &Facts) -> CheckResult {
     let per = PerNode::judge_nodes(
         &facts.nodes,
         |node| &node.sso,
-        |node, status| {
-            if status.enabled {
-                enabled = true;
-                (
-                    Status::Warn,
-                    Some(format!("{}: {}", node.name, status.line)),
-                )
-            } else {
-                (Status::Pass, None)
-            }
+        |_, status| {
+            enabled |= status.enabled;
+            status.enabled.then(|| (Status::Warn, status.line.clone()))
         },
     );
     let status = per.status();
@@ -184,41 +177,36 @@ pub fn upgrade(facts: &Facts) -> CheckResult {
     for node in &facts.nodes {
         let active = get(&node.version).ok().map(|(v, _)| v.version.as_str());
         per.judge(&node.name, &node.upgrade, |status| match status.state {
-            UpgradeState::Idle => (Status::Pass, None),
-            UpgradeState::Running => (
-                Status::Fail,
-                Some(format!("{}: upgrade running ({})", node.name, status.line)),
-            ),
-            UpgradeState::Completed => (
+            UpgradeState::Idle => None,
+            UpgradeState::Running => {
+                Some((Status::Fail, format!("upgrade running ({})", status.line)))
+            }
+            UpgradeState::Completed => Some((
                 Status::Warn,
-                Some(format!(
-                    "{}: upgrade completed, switch-version pending ({})",
-                    node.name, status.line
-                )),
-            ),
-            UpgradeState::Failed | UpgradeState::Unknown => (
-                Status::Warn,
-                Some(format!("{}: {}", node.name, status.line)),
-            ),
+                format!(
+                    "upgrade completed, switch-version pending ({})",
+                    status.line
+                ),
+            )),
+            UpgradeState::Failed | UpgradeState::Unknown => {
+                Some((Status::Warn, status.line.clone()))
+            }
         });
         per.judge(&node.name, &node.version_inactive, |inactive| {
             let newer = match (inactive.version.as_deref(), active) {
                 (Some(i), Some(a)) => compare_versions(i, a) == Ordering::Greater,
                 _ => false,
             };
-            if newer {
+            newer.then(|| {
                 (
                     Status::Warn,
-                    Some(format!(
-                        "{}: inactive version {} is newer than the active {}",
-                        node.name,
+                    format!(
+                        "inactive version {} is newer than the active {}",
                         inactive.version.as_deref().unwrap_or_default(),
                         active.unwrap_or_default()
-                    )),
+                    ),
                 )
-            } else {
-                (Status::Pass, None)
-            }
+            })
         });
     }
     let status = per.status();

@@ -204,12 +204,12 @@ impl PerNode {
         self.notes.push(note);
     }
 
-    /// Every node's `fact` judged by `judge` (a status and a note), a missing one recorded as
-    /// missing.
+    /// Every node's `fact` judged by `judge` (see [`PerNode::judge`]), a missing one recorded
+    /// as missing.
     pub(crate) fn judge_nodes<T>(
         nodes: &[NodeFacts],
         fact: impl Fn(&NodeFacts) -> &Fact<T>,
-        mut judge: impl FnMut(&NodeFacts, &T) -> (Status, Option<String>),
+        mut judge: impl FnMut(&NodeFacts, &T) -> Option<(Status, String)>,
     ) -> Self {
         let mut per = Self::new();
         for node in nodes {
@@ -218,16 +218,20 @@ impl PerNode {
         per
     }
 
-    /// `node`'s `fact` judged by `judge` (a status and a note), or recorded as missing.
+    /// `node`'s `fact` judged by `judge`: what is wrong with it (a status and a note, which
+    /// is prefixed with the node's name), `None` when it passes; or recorded as missing.
     pub(crate) fn judge<T>(
         &mut self,
         node: &str,
         fact: &Fact<T>,
-        judge: impl FnOnce(&T) -> (Status, Option<String>),
+        judge: impl FnOnce(&T) -> Option<(Status, String)>,
     ) {
         match get(fact) {
             Ok((value, evidence)) => {
-                let (status, note) = judge(value);
+                let (status, note) = match judge(value) {
+                    Some((status, note)) => (status, Some(format!("{node}: {note}"))),
+                    None => (Status::Pass, None),
+                };
                 self.judged(status, evidence.clone(), note);
             }
             Err(m) => self.missing(node, m),
