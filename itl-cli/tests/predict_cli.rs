@@ -19,6 +19,23 @@ const V12: &str = "fixtures/itl-12-sha512.tlv";
 const V11_1024: &str = "fixtures/itl-11.5-sha1-1024.tlv";
 const V11_2048: &str = "fixtures/itl-11.5-sha1-2048.tlv";
 
+/// `itl predict` from the 12+ ITL to the 11.5 one (a signer the phone does not hold), with
+/// one TVS certificate and these further arguments.
+fn v12_to_v11_1024_with_tvs(tvs_cert: &str, further: &[&str]) -> Output {
+    Itl::new()
+        .args(&[
+            "predict",
+            "--current",
+            V12,
+            "--next",
+            V11_1024,
+            "--tvs-cert",
+            tvs_cert,
+        ])
+        .args(further)
+        .run()
+}
+
 #[test]
 fn the_same_list_again_is_unaffected() {
     let o = Itl::new()
@@ -63,17 +80,7 @@ fn an_unknown_signer_without_tvs_is_rejected_with_its_reason() {
 
 #[test]
 fn a_tvs_the_phone_trusts_vouches_for_the_new_signer() {
-    let o = Itl::new()
-        .args(&[
-            "predict",
-            "--current",
-            V12,
-            "--next",
-            V11_1024,
-            "--tvs-cert",
-            "fixtures/certs/ucm-pub-TVS.pem",
-        ])
-        .run();
+    let o = v12_to_v11_1024_with_tvs("fixtures/certs/ucm-pub-TVS.pem", &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.starts_with("ITL: ACCEPT_TVS via tvs1: "), "{out}");
@@ -83,17 +90,10 @@ fn a_tvs_the_phone_trusts_vouches_for_the_new_signer() {
 
 #[test]
 fn a_regenerated_tvs_certificate_is_not_trusted() {
-    let o = Itl::new()
-        .args(&[
-            "predict",
-            "--current",
-            V12,
-            "--next",
-            V11_1024,
-            "--tvs-cert",
-            "fixtures/cluster-certs-tvs-regenerated/ucm-sub1/TVS.pem",
-        ])
-        .run();
+    let o = v12_to_v11_1024_with_tvs(
+        "fixtures/cluster-certs-tvs-regenerated/ucm-sub1/TVS.pem",
+        &[],
+    );
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     assert!(out.contains("ITL: REJECT: "), "{out}");
@@ -104,19 +104,7 @@ fn a_regenerated_tvs_certificate_is_not_trusted() {
 #[test]
 fn a_7960_holds_no_itl_so_an_itl_change_leaves_it_alone() {
     // No Security By Default: the phone never downloads an ITL (trust-and-procedure R7).
-    let o = Itl::new()
-        .args(&[
-            "predict",
-            "--current",
-            V12,
-            "--next",
-            V11_1024,
-            "--tvs-cert",
-            "fixtures/certs/ucm-pub-TVS.pem",
-            "--model",
-            "CP-7960",
-        ])
-        .run();
+    let o = v12_to_v11_1024_with_tvs("fixtures/certs/ucm-pub-TVS.pem", &["--model", "CP-7960"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert_eq!(
         stdout(&o),
