@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use itl_core::cucm::{Service, ServiceStatus};
 use itl_wire::admin_cli::parse::backup::{BackupHistory, BackupResult};
 
-use super::{PerNode, Thresholds, get, result, unavailable};
+use super::{PerNode, Thresholds, get, of_fact, result};
 use crate::preflight::facts::Facts;
 use crate::preflight::report::{CheckResult, Evidence, Status};
 
@@ -21,86 +21,84 @@ use crate::preflight::report::{CheckResult, Evidence, Status};
 pub fn db_replication(facts: &Facts) -> CheckResult {
     const ID: &str = "db-replication";
     const TITLE: &str = "Database replication healthy";
-    let (r, evidence) = match get(&facts.replication) {
-        Ok(v) => v,
-        Err(m) => return unavailable(ID, TITLE, m),
-    };
-    let mut bad = Vec::new();
-    let mut queued = Vec::new();
-    let nodes = facts.nodes.len();
-    if (r.server_count as usize) < nodes || r.rows.len() < nodes {
-        bad.push(format!(
-            "{} server(s) announced and {} row(s) for {nodes} node(s)",
-            r.server_count,
-            r.rows.len()
-        ));
-    }
-    for row in &r.rows {
-        if !(row.db && row.rpc && row.dbmon) || row.state != 2 {
-            let yn = |b: bool| if b { 'Y' } else { 'N' };
+    of_fact(ID, TITLE, &facts.replication, |r, evidence| {
+        let mut bad = Vec::new();
+        let mut queued = Vec::new();
+        let nodes = facts.nodes.len();
+        if (r.server_count as usize) < nodes || r.rows.len() < nodes {
             bad.push(format!(
-                "{}: {}/{}/{} ({}) {}",
-                row.server,
-                yn(row.db),
-                yn(row.rpc),
-                yn(row.dbmon),
-                row.state,
-                row.state_text
-            ));
-        } else if row.queue != Some(0) {
-            queued.push(format!(
-                "{}: queue {}",
-                row.server,
-                row.queue.map_or("unreadable".to_owned(), |q| q.to_string())
+                "{} server(s) announced and {} row(s) for {nodes} node(s)",
+                r.server_count,
+                r.rows.len()
             ));
         }
-    }
-    if let Some(s) = &r.summary
-        && !s
-            .to_ascii_lowercase()
-            .contains("no errors or mismatches found")
-    {
-        bad.push(format!("summary: {s}"));
-    }
-    // The relevant lines: the server count and one row per server.
-    let names: Vec<&str> = r.rows.iter().map(|x| x.server.as_str()).collect();
-    let lines = evidence
-        .lines
-        .iter()
-        .filter(|l| {
-            let t = l.trim_start();
-            t.contains("Servers):")
-                || t.to_ascii_lowercase().contains("errors or mismatches")
-                || names
-                    .iter()
-                    .any(|n| t.split_whitespace().next() == Some(*n))
-        })
-        .cloned()
-        .collect();
-    let evidence = vec![Evidence::new(evidence.source.clone(), lines)];
-    let (status, summary, action) = if !bad.is_empty() {
-        (
-            Status::Fail,
-            format!("replication is not healthy: {}", bad.join("; ")),
-            "Stop: repair database replication (every node (2) Setup Completed) before changing certificates",
-        )
-    } else if !queued.is_empty() {
-        (
-            Status::Warn,
-            format!("replication queues not empty: {}", queued.join("; ")),
-            "Run preflight again in a few minutes; a growing queue means replication is stuck",
-        )
-    } else {
-        (
-            Status::Pass,
-            format!(
-                "{} server(s), every one Y/Y/Y, (2) Setup Completed, queue 0",
-                r.rows.len()
-            ),
-            "",
-        )
-    };
-    result(ID, TITLE, status, summary, evidence, action)
+        for row in &r.rows {
+            if !(row.db && row.rpc && row.dbmon) || row.state != 2 {
+                let yn = |b: bool| if b { 'Y' } else { 'N' };
+                bad.push(format!(
+                    "{}: {}/{}/{} ({}) {}",
+                    row.server,
+                    yn(row.db),
+                    yn(row.rpc),
+                    yn(row.dbmon),
+                    row.state,
+                    row.state_text
+                ));
+            } else if row.queue != Some(0) {
+                queued.push(format!(
+                    "{}: queue {}",
+                    row.server,
+                    row.queue.map_or("unreadable".to_owned(), |q| q.to_string())
+                ));
+            }
+        }
+        if let Some(s) = &r.summary
+            && !s
+                .to_ascii_lowercase()
+                .contains("no errors or mismatches found")
+        {
+            bad.push(format!("summary: {s}"));
+        }
+        // The relevant lines: the server count and one row per server.
+        let names: Vec<&str> = r.rows.iter().map(|x| x.server.as_str()).collect();
+        let lines = evidence
+            .lines
+            .iter()
+            .filter(|l| {
+                let t = l.trim_start();
+                t.contains("Servers):")
+                    || t.to_ascii_lowercase().contains("errors or mismatches")
+                    || names
+                        .iter()
+                        .any(|n| t.split_whitespace().next() == Some(*n))
+            })
+            .cloned()
+            .collect();
+        let evidence = vec![Evidence::new(evidence.source.clone(), lines)];
+        let (status, summary, action) = if !bad.is_empty() {
+            (
+                Status::Fail,
+                format!("replication is not healthy: {}", bad.join("; ")),
+                "Stop: repair database replication (every node (2) Setup Completed) before changing certificates",
+            )
+        } else if !queued.is_empty() {
+            (
+                Status::Warn,
+                format!("replication queues not empty: {}", queued.join("; ")),
+                "Run preflight again in a few minutes; a growing queue means replication is stuck",
+            )
+        } else {
+            (
+                Status::Pass,
+                format!(
+                    "{} server(s), every one Y/Y/Y, (2) Setup Completed, queue 0",
+                    r.rows.len()
+                ),
+                "",
+            )
+        };
+        result(ID, TITLE, status, summary, evidence, action)
+    })
 }
 
 /// `backups` (§4 item 7, `cucm-interfaces.md` §6.4): `utils disaster_recovery history
@@ -118,29 +116,27 @@ pub fn db_replication(facts: &Facts) -> CheckResult {
 pub fn backups(facts: &Facts, thresholds: &Thresholds) -> CheckResult {
     const ID: &str = "backups";
     const TITLE: &str = "A recent successful DRS backup";
-    let (history, evidence) = match get(&facts.backups) {
-        Ok(v) => v,
-        Err(m) => return unavailable(ID, TITLE, m),
-    };
-    let evidence = vec![evidence.clone()];
-    match newest_backup(history, facts.now, thresholds.max_backup_age_secs) {
-        Ok(summary) => result(
-            ID,
-            TITLE,
-            Status::Pass,
-            summary,
-            evidence,
-            "Take another backup after the change (§5.7)",
-        ),
-        Err(summary) => result(
-            ID,
-            TITLE,
-            Status::Fail,
-            summary,
-            evidence,
-            "Stop: take a DRS backup that succeeds (the keys it holds are the only way back) and run preflight again",
-        ),
-    }
+    of_fact(ID, TITLE, &facts.backups, |history, evidence| {
+        let evidence = vec![evidence.clone()];
+        match newest_backup(history, facts.now, thresholds.max_backup_age_secs) {
+            Ok(summary) => result(
+                ID,
+                TITLE,
+                Status::Pass,
+                summary,
+                evidence,
+                "Take another backup after the change (§5.7)",
+            ),
+            Err(summary) => result(
+                ID,
+                TITLE,
+                Status::Fail,
+                summary,
+                evidence,
+                "Stop: take a DRS backup that succeeds (the keys it holds are the only way back) and run preflight again",
+            ),
+        }
+    })
 }
 
 /// The rule of [`backups`] on the DRS history at `now`: the summary of a pass, or of a

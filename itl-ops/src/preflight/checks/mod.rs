@@ -158,6 +158,33 @@ pub(crate) fn unavailable(id: &str, title: &str, m: &Missing) -> CheckResult {
     )
 }
 
+/// A check that passes, saying `pass` (no action), unless `finding` (a status, summary and
+/// action) says otherwise.
+pub(crate) fn pass_unless(
+    id: &str,
+    title: &str,
+    evidence: Vec<Evidence>,
+    pass: String,
+    finding: Option<(Status, String, &str)>,
+) -> CheckResult {
+    let (status, summary, action) = finding.unwrap_or((Status::Pass, pass, ""));
+    result(id, title, status, summary, evidence, action)
+}
+
+/// A check of one fact: `judge` gets its value and evidence; a missing fact makes the check
+/// [`unavailable`].
+pub(crate) fn of_fact<T>(
+    id: &str,
+    title: &str,
+    fact: &Fact<T>,
+    judge: impl FnOnce(&T, &Evidence) -> CheckResult,
+) -> CheckResult {
+    match get(fact) {
+        Ok((value, evidence)) => judge(value, evidence),
+        Err(m) => unavailable(id, title, m),
+    }
+}
+
 /// Worst of several statuses (`fail` > `warn` > `skipped` > `info` > `pass`).
 pub(crate) fn worst(statuses: impl IntoIterator<Item = Status>) -> Status {
     let rank = |s: Status| match s {
