@@ -598,6 +598,16 @@ const SUBSCRIBER_CLI_CHECKS: [&str; 9] = [
     "upgrade",
 ];
 
+/// Asserts that exactly the checks of [`SUBSCRIBER_CLI_CHECKS`] failed.
+#[track_caller]
+fn assert_subscriber_cli_failed(report: &PreflightReport) {
+    let flags: Vec<(&str, Status)> = SUBSCRIBER_CLI_CHECKS
+        .iter()
+        .map(|id| (*id, Status::Fail))
+        .collect();
+    assert_eq!(flagged(report), expect(&flags), "{}", dump(report));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_host_key_fails_that_nodes_cli_checks_naming_both_fingerprints() {
     within(120, async {
@@ -611,11 +621,7 @@ async fn a_wrong_host_key_fails_that_nodes_cli_checks_naming_both_fingerprints()
             ..Setup::faults("")
         })
         .await;
-        let flags: Vec<(&str, Status)> = SUBSCRIBER_CLI_CHECKS
-            .iter()
-            .map(|id| (*id, Status::Fail))
-            .collect();
-        assert_eq!(flagged(&report), expect(&flags), "{}", dump(&report));
+        assert_subscriber_cli_failed(&report);
         let c = check(&report, "ntp");
         assert!(
             c.summary
@@ -637,11 +643,7 @@ async fn a_banner_slower_than_the_budget_is_a_timeout_naming_the_node() {
             ..Setup::faults("ssh-banner-delay=ucm-sub2:8")
         })
         .await;
-        let flags: Vec<(&str, Status)> = SUBSCRIBER_CLI_CHECKS
-            .iter()
-            .map(|id| (*id, Status::Fail))
-            .collect();
-        assert_eq!(flagged(&report), expect(&flags), "{}", dump(&report));
+        assert_subscriber_cli_failed(&report);
         let c = check(&report, "version");
         assert!(
             c.summary
@@ -657,11 +659,7 @@ async fn a_banner_slower_than_the_budget_is_a_timeout_naming_the_node() {
 async fn a_session_dropped_mid_command_fails_that_nodes_cli_checks_with_the_reason() {
     within(120, async {
         let (report, _dir) = preflight(Setup::faults("ssh-drop=ucm-sub2")).await;
-        let flags: Vec<(&str, Status)> = SUBSCRIBER_CLI_CHECKS
-            .iter()
-            .map(|id| (*id, Status::Fail))
-            .collect();
-        assert_eq!(flagged(&report), expect(&flags), "{}", dump(&report));
+        assert_subscriber_cli_failed(&report);
         let c = check(&report, "version");
         assert!(
             c.summary
