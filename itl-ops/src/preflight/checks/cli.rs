@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use itl_core::cucm::{Service, ServiceStatus};
 use itl_wire::admin_cli::parse::backup::{BackupHistory, BackupResult};
 
-use super::{PerNode, Thresholds, get, of_fact, result};
+use super::{PerNode, Thresholds, get, of_fact, pass_unless, result};
 use crate::preflight::facts::Facts;
 use crate::preflight::report::{CheckResult, Evidence, Status};
 
@@ -75,29 +75,26 @@ pub fn db_replication(facts: &Facts) -> CheckResult {
             .cloned()
             .collect();
         let evidence = vec![Evidence::new(evidence.source.clone(), lines)];
-        let (status, summary, action) = if !bad.is_empty() {
-            (
+        let finding = if !bad.is_empty() {
+            Some((
                 Status::Fail,
                 format!("replication is not healthy: {}", bad.join("; ")),
                 "Stop: repair database replication (every node (2) Setup Completed) before changing certificates",
-            )
+            ))
         } else if !queued.is_empty() {
-            (
+            Some((
                 Status::Warn,
                 format!("replication queues not empty: {}", queued.join("; ")),
                 "Run preflight again in a few minutes; a growing queue means replication is stuck",
-            )
+            ))
         } else {
-            (
-                Status::Pass,
-                format!(
-                    "{} server(s), every one Y/Y/Y, (2) Setup Completed, queue 0",
-                    r.rows.len()
-                ),
-                "",
-            )
+            None
         };
-        result(ID, TITLE, status, summary, evidence, action)
+        let pass = format!(
+            "{} server(s), every one Y/Y/Y, (2) Setup Completed, queue 0",
+            r.rows.len()
+        );
+        pass_unless(ID, TITLE, evidence, pass, finding)
     })
 }
 

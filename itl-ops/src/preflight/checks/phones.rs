@@ -2,7 +2,7 @@
 
 use itl_core::cucm::{ModelInfo, PhoneState};
 
-use super::{Thresholds, of_fact, pass_unless, result};
+use super::{Thresholds, of_fact, pass_unless};
 use crate::preflight::facts::Facts;
 use crate::preflight::report::{CheckResult, Evidence, Status};
 
@@ -53,8 +53,8 @@ pub fn phone_trust(facts: &Facts, thresholds: &Thresholds) -> CheckResult {
         lines.insert(0, format!("states: {}", sweep.summary.states_line()));
         let evidence = vec![Evidence::new(ev.source.clone(), lines)];
         let max = thresholds.max_named_phones;
-        let (status, summary, action) = if !problems.is_empty() {
-            (
+        let finding = if !problems.is_empty() {
+            Some((
                 Status::Fail,
                 format!(
                     "{} of {} phone(s) in a problem state: {}",
@@ -63,9 +63,9 @@ pub fn phone_trust(facts: &Facts, thresholds: &Thresholds) -> CheckResult {
                     named(&problems, max)
                 ),
                 "Fix these phones (or accept them explicitly) before starting: they will not trust the new ITL",
-            )
+            ))
         } else if !unread.is_empty() {
-            (
+            Some((
                 Status::Warn,
                 format!(
                     "{} of {} phone(s) whose trust state could not be read: {}",
@@ -74,18 +74,15 @@ pub fn phone_trust(facts: &Facts, thresholds: &Thresholds) -> CheckResult {
                     named(&unread, max)
                 ),
                 "Check these phones by hand (Settings > Security) or accept the risk",
-            )
+            ))
         } else {
-            (
-                Status::Pass,
-                format!(
-                    "all {} phone(s) hold what their TFTP server serves",
-                    sweep.phones.len()
-                ),
-                "",
-            )
+            None
         };
-        result(ID, TITLE, status, summary, evidence, action)
+        let pass = format!(
+            "all {} phone(s) hold what their TFTP server serves",
+            sweep.phones.len()
+        );
+        pass_unless(ID, TITLE, evidence, pass, finding)
     })
 }
 
