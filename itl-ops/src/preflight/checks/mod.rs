@@ -297,8 +297,13 @@ impl PerNode {
     }
 
     /// The check's result: the worst status, the nodes' notes as its summary, their
-    /// evidence, and `action`.
-    pub(crate) fn result(self, id: &str, title: &str, action: &str) -> CheckResult {
+    /// evidence, and `action` of that status.
+    pub(crate) fn result(
+        self,
+        id: &str,
+        title: &str,
+        action: impl FnOnce(Status) -> &'static str,
+    ) -> CheckResult {
         let status = self.status();
         result(
             id,
@@ -306,7 +311,7 @@ impl PerNode {
             status,
             self.notes.join("; "),
             self.evidence,
-            action,
+            action(status),
         )
     }
 }
