@@ -53,26 +53,25 @@ pub fn phone_trust(facts: &Facts, thresholds: &Thresholds) -> CheckResult {
         lines.insert(0, format!("states: {}", sweep.summary.states_line()));
         let evidence = vec![Evidence::new(ev.source.clone(), lines)];
         let max = thresholds.max_named_phones;
+        // "n of all phone(s) <what>: the first names".
+        let of_all = |names: &[String], what: &str| {
+            format!(
+                "{} of {} phone(s) {what}: {}",
+                names.len(),
+                sweep.phones.len(),
+                named(names, max)
+            )
+        };
         let finding = if !problems.is_empty() {
             Some((
                 Status::Fail,
-                format!(
-                    "{} of {} phone(s) in a problem state: {}",
-                    problems.len(),
-                    sweep.phones.len(),
-                    named(&problems, max)
-                ),
+                of_all(&problems, "in a problem state"),
                 "Fix these phones (or accept them explicitly) before starting: they will not trust the new ITL",
             ))
         } else if !unread.is_empty() {
             Some((
                 Status::Warn,
-                format!(
-                    "{} of {} phone(s) whose trust state could not be read: {}",
-                    unread.len(),
-                    sweep.phones.len(),
-                    named(&unread, max)
-                ),
+                of_all(&unread, "whose trust state could not be read"),
                 "Check these phones by hand (Settings > Security) or accept the risk",
             ))
         } else {
