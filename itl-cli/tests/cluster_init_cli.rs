@@ -9,7 +9,7 @@ mod common;
 use std::path::Path;
 use std::time::Duration;
 
-use common::{Itl, SimServe, TempDir, s, text};
+use common::{Itl, SimServe, TempDir, assert_exit, s, text};
 use itl_core::cucm::CertUnit;
 use itl_cucm::secrets::{Credentials, Secret};
 use itl_cucm::soap::{AxlClient, SoapOptions};
@@ -120,12 +120,7 @@ fn init_writes_what_the_simulator_writes_and_no_secret() {
     }
     // Reject twin: the file exists now, and is not replaced without --force.
     let again = init(&expected, &out).arg("--yes").run();
-    assert_eq!(again.status.code(), Some(2));
-    assert!(
-        text(&again.stderr).contains("exists; give --force"),
-        "{}",
-        text(&again.stderr)
-    );
+    assert_exit(&again, 2, "exists; give --force");
     sim.stop();
 }
 
@@ -139,24 +134,22 @@ fn a_wrong_fingerprint_or_no_terminal_trusts_nothing() {
     let run = init(&expected, &out)
         .args(&["--accept-fingerprint", &wrong, "--yes"])
         .run();
-    let stderr = text(&run.stderr);
-    assert_eq!(run.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains(&format!(
+    assert_exit(
+        &run,
+        2,
+        &format!(
             "the publisher's certificate has SHA-256 {actual}, not {}",
             wrong.to_uppercase()
-        )),
-        "{stderr}"
+        ),
     );
     assert!(!out.exists());
 
     // No terminal (stdin is not one) and no --yes: refused, saying so.
     let run = init(&expected, &out).run();
-    let stderr = text(&run.stderr);
-    assert_eq!(run.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("Trust this certificate? No terminal to answer on: give --yes"),
-        "{stderr}"
+    assert_exit(
+        &run,
+        2,
+        "Trust this certificate? No terminal to answer on: give --yes",
     );
     assert!(!out.exists());
 
@@ -251,14 +244,13 @@ fn a_tomcat_certificate_changed_later_is_a_hard_error() {
         .args(&["--out", &s(&dir.join("again.toml")), "--yes"])
         .env("ITL_PASSWORD", PASSWORD)
         .run();
-    assert_eq!(run.status.code(), Some(2));
-    assert!(
-        text(&run.stderr).contains(&format!(
+    assert_exit(
+        &run,
+        2,
+        &format!(
             "not {} as --accept-fingerprint says",
             publisher.tls_sha256.as_deref().expect("pin")
-        )),
-        "{}",
-        text(&run.stderr)
+        ),
     );
     sim.stop();
 }

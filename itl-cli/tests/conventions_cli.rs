@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Itl, TempDir, assert_ok, s, text};
+use common::{Itl, TempDir, assert_exit, assert_ok, s, text};
 
 /// Every subcommand of `itl`.
 const SUBCOMMANDS: [&str; 14] = [
@@ -64,12 +64,7 @@ fn completions_for_each_shell_name_every_subcommand() {
         assert_eq!(text(&out.stderr), "");
     }
     let out = Itl::new().args(&["completions", "tcsh"]).run();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("invalid value 'tcsh'"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_exit(&out, 2, "invalid value 'tcsh'");
     assert!(out.stdout.is_empty());
 }
 

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{Itl, SimServe, TempDir, s, text};
+use common::{Itl, SimServe, TempDir, ok_stdout, s, sweep_to_json, text};
 use serde_json::Value;
 
 const PASSWORD: &str = "plan-suggest";
@@ -60,13 +60,7 @@ fn suggest_then_replay(generation: &str, mixed: bool, extra: &[&str]) -> (String
         .env("ITL_PASSWORD", PASSWORD)
         .run();
     sim.stop();
-    let stdout = text(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{stdout}\n{}",
-        text(&out.stderr)
-    );
+    let stdout = ok_stdout(&out);
     let json = dir.join("replay.json");
     let json_arg = s(&json);
     let out = Itl::new()
@@ -180,22 +174,7 @@ fn the_suggestion_for_14_puts_tvs_first_and_lets_phones_reset_themselves() {
 /// suggest` with that sweep and `extra` options; returns (exit code, stdout, sweep JSON).
 fn suggest_with_sweep(dir: &TempDir, extra: &[&str]) -> (Option<i32>, String, Value) {
     let sweep = dir.join("sweep.json");
-    let out = Itl::new()
-        .args(&[
-            "sweep",
-            "--cluster",
-            &s(&dir.join("cluster.toml")),
-            "--insecure",
-            "--json",
-            &s(&sweep),
-        ])
-        .env("ITL_PASSWORD", PASSWORD)
-        .run();
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "{}",
-        text(&out.stderr)
-    );
+    sweep_to_json(&dir.join("cluster.toml"), &sweep, PASSWORD);
     let out = Itl::new()
         .args(&[
             "plan",

@@ -15,18 +15,39 @@ fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
 }
 
+/// `itl predict` with `args`.
+fn predict(args: &[&str]) -> Output {
+    Itl::new().arg("predict").args(args).run()
+}
+
+/// The standard output of `o`, asserted to have ended with `code` (its standard error shown
+/// when not).
+#[track_caller]
+fn stdout_after(o: &Output, code: i32) -> String {
+    assert_eq!(o.status.code(), Some(code), "{}", stderr(o));
+    stdout(o)
+}
+
 const V12: &str = "fixtures/itl-12-sha512.tlv";
 const V11_1024: &str = "fixtures/itl-11.5-sha1-1024.tlv";
 const V11_2048: &str = "fixtures/itl-11.5-sha1-2048.tlv";
 
+/// `itl predict` from the 12+ ITL to the 11.5 one (a signer the phone does not hold), with
+/// one TVS certificate and these further arguments.
+fn v12_to_v11_1024_with_tvs(tvs_cert: &str, further: &[&str]) -> Output {
+    let args = [
+        &["--current", V12, "--next", V11_1024, "--tvs-cert", tvs_cert],
+        further,
+    ]
+    .concat();
+    predict(&args)
+}
+
 #[test]
 fn the_same_list_again_is_unaffected() {
-    let o = Itl::new()
-        .args(&["predict", "--current", V12, "--next", V12])
-        .run();
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = predict(&["--current", V12, "--next", V12]);
     assert_eq!(
-        stdout(&o),
+        stdout_after(&o, 0),
         "ITL: NO_CHANGE: the served ITL is byte-identical to the installed one\nphone logs: File Not Found <CTLFile.tlv>\nverdict: unaffected\n"
     );
 }
@@ -34,11 +55,8 @@ fn the_same_list_again_is_unaffected() {
 #[test]
 fn a_signer_in_the_held_itl_is_accepted() {
     // The 11.5 ITL holds ITLRecovery as its second SAST; the 12+ ITL is signed by it.
-    let o = Itl::new()
-        .args(&["predict", "--current", V11_2048, "--next", V12])
-        .run();
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let out = stdout(&o);
+    let o = predict(&["--current", V11_2048, "--next", V12]);
+    let out = stdout_after(&o, 0);
     assert!(
         out.starts_with("ITL: ACCEPT: signer CN=ITLRECOVERY_ucm-pub.example.org;"),
         "{out}"
@@ -48,11 +66,8 @@ fn a_signer_in_the_held_itl_is_accepted() {
 
 #[test]
 fn an_unknown_signer_without_tvs_is_rejected_with_its_reason() {
-    let o = Itl::new()
-        .args(&["predict", "--current", V12, "--next", V11_1024])
-        .run();
-    assert_eq!(o.status.code(), Some(1));
-    let out = stdout(&o);
+    let o = predict(&["--current", V12, "--next", V11_1024]);
+    let out = stdout_after(&o, 1);
     assert!(out.contains("ITL: REJECT: signer CN=ucm-pub.example.org;OU=UC;O=Example Health;L=Durham;ST=NC;C=US (serial 1A:01) is not in the phone's ITL; no TVS server in the phone's CallManager group"), "{out}");
     assert!(
         out.contains("phone logs: Trust List update failed\n"),
@@ -63,19 +78,8 @@ fn an_unknown_signer_without_tvs_is_rejected_with_its_reason() {
 
 #[test]
 fn a_tvs_the_phone_trusts_vouches_for_the_new_signer() {
-    let o = Itl::new()
-        .args(&[
-            "predict",
-            "--current",
-            V12,
-            "--next",
-            V11_1024,
-            "--tvs-cert",
-            "fixtures/certs/ucm-pub-TVS.pem",
-        ])
-        .run();
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let out = stdout(&o);
+    let o = v12_to_v11_1024_with_tvs("fixtures/certs/ucm-pub-TVS.pem", &[]);
+    let out = stdout_after(&o, 0);
     assert!(out.starts_with("ITL: ACCEPT_TVS via tvs1: "), "{out}");
     assert!(out.contains("TVS tvs1: vouched for signer"), "{out}");
     assert!(out.ends_with("verdict: accept-via-tvs\n"), "{out}");
@@ -83,19 +87,11 @@ fn a_tvs_the_phone_trusts_vouches_for_the_new_signer() {
 
 #[test]
 fn a_regenerated_tvs_certificate_is_not_trusted() {
-    let o = Itl::new()
-        .args(&[
-            "predict",
-            "--current",
-            V12,
-            "--next",
-            V11_1024,
-            "--tvs-cert",
-            "fixtures/cluster-certs-tvs-regenerated/ucm-sub1/TVS.pem",
-        ])
-        .run();
-    assert_eq!(o.status.code(), Some(1));
-    let out = stdout(&o);
+    let o = v12_to_v11_1024_with_tvs(
+        "fixtures/cluster-certs-tvs-regenerated/ucm-sub1/TVS.pem",
+        &[],
+    );
+    let out = stdout_after(&o, 1);
     assert!(out.contains("ITL: REJECT: "), "{out}");
     assert!(out.contains("TVS tvs1: "), "{out}");
     assert!(out.ends_with("verdict: reject\n"), "{out}");
@@ -104,22 +100,9 @@ fn a_regenerated_tvs_certificate_is_not_trusted() {
 #[test]
 fn a_7960_holds_no_itl_so_an_itl_change_leaves_it_alone() {
     // No Security By Default: the phone never downloads an ITL (trust-and-procedure R7).
-    let o = Itl::new()
-        .args(&[
-            "predict",
-            "--current",
-            V12,
-            "--next",
-            V11_1024,
-            "--tvs-cert",
-            "fixtures/certs/ucm-pub-TVS.pem",
-            "--model",
-            "CP-7960",
-        ])
-        .run();
-    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = v12_to_v11_1024_with_tvs("fixtures/certs/ucm-pub-TVS.pem", &["--model", "CP-7960"]);
     assert_eq!(
-        stdout(&o),
+        stdout_after(&o, 0),
         "ITL: NO_CHANGE: CP-7960 does not support Security By Default: it never downloads an ITL\nphone logs: File Not Found <CTLFile.tlv>\nverdict: unaffected\n"
     );
 }
@@ -127,23 +110,19 @@ fn a_7960_holds_no_itl_so_an_itl_change_leaves_it_alone() {
 #[test]
 fn reject_twin_a_7960_refuses_a_ctl_from_a_new_signer() {
     // Only the CTL can lock a 7960 out: a new signer, and no TVS to ask (S20).
-    let o = Itl::new()
-        .args(&[
-            "predict",
-            "--current",
-            V12,
-            "--ctl",
-            "fixtures/ctl-mixed-sha256.tlv",
-            "--next",
-            V12,
-            "--next-ctl",
-            "../shared/samples/real/CTLFile-cucm-tokenless-2015.tlv",
-            "--model",
-            "CP-7960",
-        ])
-        .run();
-    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
-    let out = stdout(&o);
+    let o = predict(&[
+        "--current",
+        V12,
+        "--ctl",
+        "fixtures/ctl-mixed-sha256.tlv",
+        "--next",
+        V12,
+        "--next-ctl",
+        "../shared/samples/real/CTLFile-cucm-tokenless-2015.tlv",
+        "--model",
+        "CP-7960",
+    ]);
+    let out = stdout_after(&o, 1);
     assert!(
         out.starts_with("CTL: REJECT: signer CN=gigantic-6.cisco.com;OU=VTG;O=Alpha;L=SJ;ST=CA;C=US (serial 24:49:1F:10:70:3F:EA:9B) is not in the phone's CTL; CP-7960 has no TVS support\n"),
         "{out}"
@@ -157,24 +136,14 @@ fn reject_twin_a_7960_refuses_a_ctl_from_a_new_signer() {
 #[test]
 fn bad_inputs_exit_2_and_say_what_is_wrong() {
     // A CTL where an ITL is expected.
-    let o = Itl::new()
-        .args(&[
-            "predict",
-            "--current",
-            "fixtures/ctl-mixed-sha256.tlv",
-            "--next",
-            V12,
-        ])
-        .run();
+    let o = predict(&["--current", "fixtures/ctl-mixed-sha256.tlv", "--next", V12]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
         "itl: fixtures/ctl-mixed-sha256.tlv is a CTL, not an ITL\n"
     );
     // Not a trust list at all.
-    let o = Itl::new()
-        .args(&["predict", "--current", "README.md", "--next", V12])
-        .run();
+    let o = predict(&["--current", "README.md", "--next", V12]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).starts_with("itl: README.md is not a trust list"),
@@ -192,17 +161,14 @@ fn bad_inputs_exit_2_and_say_what_is_wrong() {
     let cluster = dir.join("cluster.toml");
     std::fs::write(&cluster, "").unwrap();
     let plan_arg = plan.to_str().unwrap();
-    let o = Itl::new()
-        .args(&[
-            "predict",
-            "--cluster",
-            cluster.to_str().unwrap(),
-            "--sweep",
-            "nowhere.json",
-            "--plan",
-            plan_arg,
-        ])
-        .run();
+    let o = predict(&[
+        "--cluster",
+        cluster.to_str().unwrap(),
+        "--sweep",
+        "nowhere.json",
+        "--plan",
+        plan_arg,
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
@@ -216,16 +182,12 @@ fn bad_inputs_exit_2_and_say_what_is_wrong() {
 fn the_time_is_given_with_now_or_read_from_the_clock() {
     let expected = "ITL: NO_CHANGE: the served ITL is byte-identical to the installed one\nphone logs: File Not Found <CTLFile.tlv>\nverdict: unaffected\n";
     for now in ["2026-01-01T00:00:00Z", "2026-01-01", "1767225600"] {
-        let o = Itl::new()
-            .args(&["predict", "--current", V12, "--next", V12, "--now", now])
-            .run();
+        let o = predict(&["--current", V12, "--next", V12, "--now", now]);
         assert_eq!(o.status.code(), Some(0), "{now}: {}", stderr(&o));
         assert_eq!(stdout(&o), expected, "{now}");
     }
     // The reject twin: a time that does not parse is a usage error.
-    let o = Itl::new()
-        .args(&["predict", "--current", V12, "--next", V12, "--now", "soon"])
-        .run();
+    let o = predict(&["--current", V12, "--next", V12, "--now", "soon"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains(

@@ -14,7 +14,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{Itl, SimServe, TempDir, text};
+use common::{Itl, SimServe, TempDir, assert_assessed, sweep_to_json, text};
 use serde_json::Value;
 
 const PASSWORD: &str = "predict-vs-replay";
@@ -33,6 +33,50 @@ struct Scenario {
     plan: &'static str,
     /// Extra `itl predict` arguments (what the lists cannot tell, e.g. `--generation 14+`).
     predict_args: &'static [&'static str],
+}
+
+impl Scenario {
+    /// A clean cluster (no faults, not mixed) whose predictor assumes every unreadable phone
+    /// holds the current lists (`--assume-current`).
+    fn new(
+        label: &'static str,
+        generation: &'static str,
+        nodes: usize,
+        phones: usize,
+        plan: &'static str,
+    ) -> Self {
+        Scenario {
+            label,
+            generation,
+            mixed: false,
+            nodes,
+            phones,
+            faults: "",
+            plan,
+            predict_args: &["--assume-current"],
+        }
+    }
+
+    /// The cluster in mixed mode.
+    fn mixed(self) -> Self {
+        Scenario {
+            mixed: true,
+            ..self
+        }
+    }
+
+    /// The cluster with these `--faults`.
+    fn faults(self, faults: &'static str) -> Self {
+        Scenario { faults, ..self }
+    }
+
+    /// `itl predict` with these arguments instead of `--assume-current`.
+    fn predict_args(self, predict_args: &'static [&'static str]) -> Self {
+        Scenario {
+            predict_args,
+            ..self
+        }
+    }
 }
 
 /// What the comparison found.
@@ -79,23 +123,7 @@ fn compare(s: &Scenario) -> Agreement {
     let p = |p: &Path| p.to_str().expect("utf-8").to_owned();
 
     let sweep = dir.join("sweep.json");
-    let out = Itl::new()
-        .args(&[
-            "sweep",
-            "--cluster",
-            &p(&cluster_toml),
-            "--insecure",
-            "--json",
-            &p(&sweep),
-        ])
-        .env("ITL_PASSWORD", PASSWORD)
-        .run();
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "sweep: {}\n{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
+    sweep_to_json(&cluster_toml, &sweep, PASSWORD);
     sim.stop();
 
     let predicted = dir.join("predict.json");
@@ -114,12 +142,7 @@ fn compare(s: &Scenario) -> Agreement {
     ];
     args.extend(s.predict_args);
     let out = Itl::new().args(&args).env("ITL_PASSWORD", PASSWORD).run();
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "predict: {}\n{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
+    assert_assessed(&out, "predict");
     let predict_exit = out.status.code();
 
     let replayed = dir.join("replay.json");
@@ -244,20 +267,20 @@ wait registered
 
 #[test]
 fn the_seeds_order_on_11_5_with_5_percent_of_phones_off() {
-    let a = compare(&Scenario {
-        label: "seed-order",
-        generation: "11.5",
-        mixed: false,
-        nodes: 3,
-        phones: 120,
-        faults: "powered-off=5%,web-off=3%",
-        plan: SEED_ORDER,
-        predict_args: &[],
-    });
+    let a = compare(
+        &Scenario::new("seed-order", "11.5", 3, 120, SEED_ORDER)
+            .faults("powered-off=5%,web-off=3%")
+            .predict_args(&[]),
+    );
+    assert_seed_order_result(&a);
+}
+
+/// The seed order's result on 3 nodes and 120 phones, 5% powered off and 3% with web access
+/// off.
+fn assert_seed_order_result(a: &Agreement) {
     // 120 phones: 4 with web access off and 3 whose pages show no trust field (7945, 6921,
     // DX80) are unknown to the predictor without --assume-current.
-    assert_eq!(a.unknown, 7);
-    assert_eq!(a.compared, 113);
+    assert_eq!((a.unknown, a.compared), (7, 113));
     // The assessed phones that were off come back to lists they cannot verify; the 7960s
     // (no TVS) hold no ITL and are unaffected; everyone else ends with the lists of the plan.
     assert_eq!(
@@ -271,16 +294,13 @@ fn the_seeds_order_on_11_5_with_5_percent_of_phones_off() {
 
 #[test]
 fn callmanager_and_tvs_together_on_11_5() {
-    let a = compare(&Scenario {
-        label: "cm-tvs-11",
-        generation: "11.5",
-        mixed: false,
-        nodes: 2,
-        phones: 60,
-        faults: "",
-        plan: "regen CallManager @all\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\nwait registered\n",
-        predict_args: &["--assume-current"],
-    });
+    let a = compare(&Scenario::new(
+        "cm-tvs-11",
+        "11.5",
+        2,
+        60,
+        "regen CallManager @all\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\nwait registered\n",
+    ));
     // Every phone but the 7960, which holds no ITL.
     assert_eq!(a.compared, 60);
     assert_eq!(a.rejected, 59);
@@ -288,32 +308,29 @@ fn callmanager_and_tvs_together_on_11_5() {
 
 #[test]
 fn itlrecovery_and_tvs_together_on_12() {
-    let a = compare(&Scenario {
-        label: "rec-tvs-12",
-        generation: "12+",
-        mixed: false,
-        nodes: 2,
-        phones: 60,
-        faults: "",
-        plan: "regen ITLRecovery\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\n",
-        predict_args: &["--assume-current"],
-    });
+    let a = compare(&Scenario::new(
+        "rec-tvs-12",
+        "12+",
+        2,
+        60,
+        "regen ITLRecovery\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\n",
+    ));
     assert_eq!(a.compared, 60);
     assert_eq!(a.rejected, 59);
 }
 
 #[test]
 fn a_mixed_cluster_without_ctl_update() {
-    let a = compare(&Scenario {
-        label: "mixed-no-ctl",
-        generation: "11.5",
-        mixed: true,
-        nodes: 2,
-        phones: 60,
-        faults: "",
-        plan: "regen CallManager @all\nrestart TFTP @all\nreset phones\n",
-        predict_args: &["--assume-current"],
-    });
+    let a = compare(
+        &Scenario::new(
+            "mixed-no-ctl",
+            "11.5",
+            2,
+            60,
+            "regen CallManager @all\nrestart TFTP @all\nreset phones\n",
+        )
+        .mixed(),
+    );
     // S9: every phone goes from its ITL to "Not Installed".
     assert_eq!(a.compared, 60);
     assert_eq!(a.rejected, 60);
@@ -321,16 +338,9 @@ fn a_mixed_cluster_without_ctl_update() {
 
 #[test]
 fn itlrecovery_with_ctl_update_on_12_mixed() {
-    let a = compare(&Scenario {
-        label: "rec-12-mixed",
-        generation: "12+",
-        mixed: true,
-        nodes: 3,
-        phones: 80,
-        faults: "",
-        plan: "regen ITLRecovery @all\nctl update\nrestart TFTP @all\nreset phones\nwait registered\n",
-        predict_args: &["--assume-current"],
-    });
+    let plan =
+        "regen ITLRecovery @all\nctl update\nrestart TFTP @all\nreset phones\nwait registered\n";
+    let a = compare(&Scenario::new("rec-12-mixed", "12+", 3, 80, plan).mixed());
     // The new ITLRecovery signs the new CTL; TVS vouches for it. The two phones without TVS
     // support (7960) reject the CTL and then the ITL.
     assert_eq!(
@@ -344,31 +354,22 @@ fn s18_capf_without_ctl_update_blocks_the_tls_phones_of_a_mixed_cluster() {
     // The sweep reads each phone's device security mode from AXL; TLS-profile phones need
     // the current CAPF in their CTL to register (S18).
     let plan = "regen CAPF @all\nrestart CAPF @all\nrestart TFTP @all\nreset phones\n";
-    let a = compare(&Scenario {
-        label: "s18",
-        generation: "12+",
-        mixed: true,
-        nodes: 2,
-        phones: 80,
-        faults: "",
-        plan,
-        predict_args: &["--assume-current"],
-    });
+    let a = compare(&Scenario::new("s18", "12+", 2, 80, plan).mixed());
     // The 6 TLS-profile phones of this fleet are blocked; the others take the new ITL.
     assert_eq!(
         a.finals,
         BTreeMap::from([("reject".to_owned(), 6), ("unaffected".to_owned(), 74)])
     );
-    let fixed = compare(&Scenario {
-        label: "s18-ctl",
-        generation: "12+",
-        mixed: true,
-        nodes: 2,
-        phones: 80,
-        faults: "",
-        plan: "regen CAPF @all\nctl update\nrestart CAPF @all\nrestart TFTP @all\nreset phones\n",
-        predict_args: &["--assume-current"],
-    });
+    let fixed = compare(
+        &Scenario::new(
+            "s18-ctl",
+            "12+",
+            2,
+            80,
+            "regen CAPF @all\nctl update\nrestart CAPF @all\nrestart TFTP @all\nreset phones\n",
+        )
+        .mixed(),
+    );
     // With the CTL updated, every phone registers.
     assert_eq!(fixed.rejected, 0);
     assert_eq!(fixed.compared, 80);
@@ -378,16 +379,8 @@ fn s18_capf_without_ctl_update_blocks_the_tls_phones_of_a_mixed_cluster() {
 fn s14_s15_itlrecovery_bridged_by_itl_reset_localkey_with_phones_off() {
     // §5.8: the ITL re-signed with the CallManager key carries the new ITLRecovery, then the
     // ITL signed by it. Phones that were off miss the bridge and need TVS (S15).
-    let a = compare(&Scenario {
-        label: "s14",
-        generation: "12+",
-        mixed: false,
-        nodes: 3,
-        phones: 80,
-        faults: "powered-off=5%",
-        plan: "regen ITLRecovery\nitl reset localkey\nreset phones\nwait registered\nrestart TFTP @all\nreset phones\nwait registered\n",
-        predict_args: &["--assume-current"],
-    });
+    let plan = "regen ITLRecovery\nitl reset localkey\nreset phones\nwait registered\nrestart TFTP @all\nreset phones\nwait registered\n";
+    let a = compare(&Scenario::new("s14", "12+", 3, 80, plan).faults("powered-off=5%"));
     assert_eq!(a.compared, 80);
     assert_eq!(a.rejected, 0);
     assert_eq!(
@@ -404,16 +397,8 @@ fn s14_s15_itlrecovery_bridged_by_itl_reset_localkey_with_phones_off() {
 
 #[test]
 fn itlrecovery_bridged_by_ctl_reset_localkey_on_12_mixed() {
-    let a = compare(&Scenario {
-        label: "ctl-localkey",
-        generation: "12+",
-        mixed: true,
-        nodes: 2,
-        phones: 60,
-        faults: "",
-        plan: "regen ITLRecovery\nctl reset localkey\nreset phones\nwait registered\nctl update\nrestart TFTP @all\nreset phones\nwait registered\n",
-        predict_args: &["--assume-current"],
-    });
+    let plan = "regen ITLRecovery\nctl reset localkey\nreset phones\nwait registered\nctl update\nrestart TFTP @all\nreset phones\nwait registered\n";
+    let a = compare(&Scenario::new("ctl-localkey", "12+", 2, 60, plan).mixed());
     assert_eq!(a.compared, 60);
     assert_eq!(a.rejected, 0);
 }
@@ -425,21 +410,17 @@ fn automatic_phone_interaction_on_14_and_a_certificate_no_list_carries() {
     // its CallManager certificate is in no served list, and its regeneration still resets
     // every phone. The phones that were off come back to an ITL whose signer (ITLRecovery)
     // did not change.
-    let a = compare(&Scenario {
-        label: "auto-14",
-        generation: "14+",
-        mixed: false,
-        nodes: 3,
-        phones: 60,
-        faults: "powered-off=5%",
-        plan: "regen CallManager @ucm-sub2\nwait registered\nregen TVS @all\nwait registered\nregen CallManager @all\nwait registered\n",
-        predict_args: &[
-            "--generation",
-            "14+",
-            "--automatic-resets",
-            "--assume-current",
-        ],
-    });
+    let plan = "regen CallManager @ucm-sub2\nwait registered\nregen TVS @all\nwait registered\nregen CallManager @all\nwait registered\n";
+    let a = compare(
+        &Scenario::new("auto-14", "14+", 3, 60, plan)
+            .faults("powered-off=5%")
+            .predict_args(&[
+                "--generation",
+                "14+",
+                "--automatic-resets",
+                "--assume-current",
+            ]),
+    );
     assert_eq!(a.compared, 60);
     assert_eq!(
         a.finals,
@@ -494,24 +475,13 @@ backup
 
 #[test]
 fn the_full_11_5_procedure_with_every_new_line() {
-    let a = compare(&Scenario {
-        label: "full-11",
-        generation: "11.5",
-        mixed: false,
-        nodes: 3,
-        phones: 120,
-        faults: "powered-off=5%,web-off=3%",
-        plan: FULL_11_5,
-        predict_args: &[],
-    });
-    assert_eq!((a.unknown, a.compared), (7, 113));
-    // As the seed order: the phones that were off through the plan end rejected.
-    assert_eq!(
-        a.finals,
-        BTreeMap::from([("reject".to_owned(), 5), ("unaffected".to_owned(), 108)])
+    let a = compare(
+        &Scenario::new("full-11", "11.5", 3, 120, FULL_11_5)
+            .faults("powered-off=5%,web-off=3%")
+            .predict_args(&[]),
     );
-    assert_eq!(a.rejected, 5);
-    assert_eq!(a.risks, 0);
+    // As the seed order: the phones that were off through the plan end rejected.
+    assert_seed_order_result(&a);
 }
 
 #[test]
@@ -519,16 +489,13 @@ fn a_stopped_tvs_vouches_for_nothing_and_a_stopped_tftp_answers_no_phone() {
     // S4 by `stop TVS`: the new CallManager signer cannot be vouched for; after `start TVS`
     // the phones (still holding the old ITL) take it through TVS. ucm-pub's TFTP is stopped
     // meanwhile: its phones miss both resets and take the list once it starts.
-    let a = compare(&Scenario {
-        label: "stop-start",
-        generation: "11.5",
-        mixed: false,
-        nodes: 2,
-        phones: 60,
-        faults: "",
-        plan: "stop TVS @all\nstop TFTP @ucm-pub\nregen CallManager @ucm-sub1\nrestart TFTP @ucm-sub1\nreset phones\nstart TVS @all\nreset phones\nstart TFTP @ucm-pub\nreset phones\n",
-        predict_args: &["--assume-current"],
-    });
+    let a = compare(&Scenario::new(
+        "stop-start",
+        "11.5",
+        2,
+        60,
+        "stop TVS @all\nstop TFTP @ucm-pub\nregen CallManager @ucm-sub1\nrestart TFTP @ucm-sub1\nreset phones\nstart TVS @all\nreset phones\nstart TFTP @ucm-pub\nreset phones\n",
+    ));
     assert_eq!(a.compared, 60);
     assert!(a.rejected > 0, "{a:?}");
     assert_eq!(a.finals.get("reject"), None, "{a:?}");
@@ -539,30 +506,18 @@ fn deleting_the_replaced_trust_before_its_list_is_delivered_rejects() {
     // The ITL rebuilt after the first CallManager regeneration is signed by a certificate the
     // second one replaces; once `delete old-trust` removed it, TVS cannot vouch for it.
     let plan = "regen CallManager @all\nrestart TFTP @all\nregen CallManager @all\ndelete old-trust @all\nreset phones\n";
-    let a = compare(&Scenario {
-        label: "delete-early",
-        generation: "11.5",
-        mixed: false,
-        nodes: 2,
-        phones: 60,
-        faults: "",
-        plan,
-        predict_args: &["--assume-current"],
-    });
+    let a = compare(&Scenario::new("delete-early", "11.5", 2, 60, plan));
     // Every phone but the 7960, which holds no ITL.
     assert_eq!(a.compared, 60);
     assert_eq!(a.rejected, 59);
     // Without the deletion TVS vouches for the replaced certificate.
-    let kept = compare(&Scenario {
-        label: "delete-none",
-        generation: "11.5",
-        mixed: false,
-        nodes: 2,
-        phones: 60,
-        faults: "",
-        plan: "regen CallManager @all\nrestart TFTP @all\nregen CallManager @all\nreset phones\n",
-        predict_args: &["--assume-current"],
-    });
+    let kept = compare(&Scenario::new(
+        "delete-none",
+        "11.5",
+        2,
+        60,
+        "regen CallManager @all\nrestart TFTP @all\nregen CallManager @all\nreset phones\n",
+    ));
     assert_eq!(kept.compared, 60);
     assert_eq!(kept.rejected, 0);
 }

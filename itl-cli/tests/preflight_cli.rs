@@ -31,8 +31,14 @@ fn serve(dir: &TempDir, options: &[&str]) -> SimServe {
     )
 }
 
-fn preflight(dir: &TempDir) -> (Option<i32>, Value, String) {
-    preflight_as(dir, OS_PASSWORD)
+/// `itl preflight` on a simulated cluster served with `options` in a new folder `label`
+/// (stopped after); returns the folder, the exit code, the JSON report and the output.
+fn preflight_on(label: &str, options: &[&str]) -> (TempDir, Option<i32>, Value, String) {
+    let dir = TempDir::new(label);
+    let sim = serve(&dir, options);
+    let (code, report, output) = preflight_as(&dir, OS_PASSWORD);
+    sim.stop();
+    (dir, code, report, output)
 }
 
 /// `itl preflight` with `os_password` in `ITL_OS_PASSWORD` (empty: not set).
@@ -70,10 +76,7 @@ fn status(report: &Value, id: &str) -> String {
 
 #[test]
 fn a_healthy_simulated_cluster_exits_0_with_json_html_and_archive() {
-    let dir = TempDir::new("preflight-healthy");
-    let sim = serve(&dir, &[]);
-    let (code, report, output) = preflight(&dir);
-    sim.stop();
+    let (dir, code, report, output) = preflight_on("preflight-healthy", &[]);
     assert_eq!(code, Some(0), "{output}");
     let checks = report["checks"].as_array().expect("checks");
     assert_eq!(checks.len(), 25, "{report}");
@@ -104,10 +107,10 @@ fn a_healthy_simulated_cluster_exits_0_with_json_html_and_archive() {
 
 #[test]
 fn a_failed_backup_exits_1_and_fips_warns() {
-    let dir = TempDir::new("preflight-faults");
-    let sim = serve(&dir, &["--faults", "backup=failed,fips=ucm-sub1"]);
-    let (code, report, output) = preflight(&dir);
-    sim.stop();
+    let (_dir, code, report, output) = preflight_on(
+        "preflight-faults",
+        &["--faults", "backup=failed,fips=ucm-sub1"],
+    );
     assert_eq!(code, Some(1), "{output}");
     assert_eq!(status(&report, "backups"), "fail");
     assert_eq!(status(&report, "fips"), "warn");
@@ -117,16 +120,13 @@ fn a_failed_backup_exits_1_and_fips_warns() {
 
 #[test]
 fn an_upgrade_fails_sso_and_a_tls_trunk_warn() {
-    let dir = TempDir::new("preflight-hazards");
-    let sim = serve(
-        &dir,
+    let (_dir, code, report, output) = preflight_on(
+        "preflight-hazards",
         &[
             "--faults",
             "upgrade=ucm-sub1,sso=ucm-pub,secure-trunk=to-cuc:cuc.example.com,imp=imp-pub",
         ],
     );
-    let (code, report, output) = preflight(&dir);
-    sim.stop();
     assert_eq!(code, Some(1), "{output}");
     assert_eq!(status(&report, "upgrade"), "fail");
     assert_eq!(status(&report, "sso"), "warn");
@@ -141,10 +141,7 @@ fn an_upgrade_fails_sso_and_a_tls_trunk_warn() {
 
 #[test]
 fn privilege_0_is_skipped_with_the_reason_not_a_crash() {
-    let dir = TempDir::new("preflight-priv0");
-    let sim = serve(&dir, &["--os-privilege", "0"]);
-    let (code, report, output) = preflight(&dir);
-    sim.stop();
+    let (_dir, code, report, output) = preflight_on("preflight-priv0", &["--os-privilege", "0"]);
     assert_eq!(code, Some(0), "{output}");
     for id in [
         "db-replication",

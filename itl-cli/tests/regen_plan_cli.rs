@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{Itl, SimServe, TempDir, s, text};
+use common::{Itl, SimServe, TempDir, assert_assessed, s, sweep_to_json, text};
 use serde_json::Value;
 
 const PASSWORD: &str = "regen-plan-cli";
@@ -57,16 +57,7 @@ fn regen_plan(dir: &TempDir, extra: &[&str]) -> (Option<i32>, String, String) {
 /// lists taken to hold what their TFTP node serves); returns the prediction.
 fn predict(dir: &TempDir, extra: &[&str]) -> Value {
     let sweep = dir.join("sweep.json");
-    let out = Itl::new()
-        .args(&["sweep", "--cluster", &s(&dir.join("cluster.toml"))])
-        .args(&["--insecure", "--json", &s(&sweep)])
-        .env("ITL_PASSWORD", PASSWORD)
-        .run();
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "{}",
-        text(&out.stderr)
-    );
+    sweep_to_json(&dir.join("cluster.toml"), &sweep, PASSWORD);
     let json = dir.join("predict.json");
     let out = Itl::new()
         .args(&["predict", "--cluster", &s(&dir.join("cluster.toml"))])
@@ -75,12 +66,7 @@ fn predict(dir: &TempDir, extra: &[&str]) -> Value {
         .args(extra)
         .env("ITL_PASSWORD", PASSWORD)
         .run();
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "{}\n{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
+    assert_assessed(&out, "predict");
     serde_json::from_slice(&std::fs::read(&json).expect("prediction")).expect("json")
 }
 
@@ -107,6 +93,33 @@ fn rejected(prediction: &Value) -> Vec<String> {
     out
 }
 
+/// `itl regen plan` on the simulated cluster of `dir` with no further option, asserted to end
+/// with 0; returns (stdout, stderr).
+#[track_caller]
+fn planned(dir: &TempDir) -> (String, String) {
+    let (code, stdout, stderr) = regen_plan(dir, &[]);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    (stdout, stderr)
+}
+
+/// Predicts `plan.txt` with `extra` options, stops the simulated cluster and asserts that no
+/// phone is rejected at any step.
+#[track_caller]
+fn locks_no_phone_out(dir: &TempDir, sim: SimServe, extra: &[&str]) {
+    let prediction = predict(dir, extra);
+    sim.stop();
+    assert_eq!(rejected(&prediction), Vec::<String>::new());
+}
+
+/// Where `line` stands among the plan's steps.
+#[track_caller]
+fn position(lines: &[&str], line: &str) -> usize {
+    lines
+        .iter()
+        .position(|l| *l == line)
+        .unwrap_or_else(|| panic!("{line:?} is not a step of the plan"))
+}
+
 fn steps(stdout: &str) -> Vec<&str> {
     stdout
         .lines()
@@ -119,8 +132,7 @@ fn steps(stdout: &str) -> Vec<&str> {
 fn the_11_5_plan_is_the_field_procedure_and_locks_no_phone_out() {
     let dir = TempDir::new("regen-11");
     let sim = serve(&dir, "11.5", false, "");
-    let (code, stdout, stderr) = regen_plan(&dir, &[]);
-    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let (stdout, stderr) = planned(&dir);
     assert!(
         stdout.starts_with("# itl regen plan for cluster sim: CUCM 11.5, non-secure\n"),
         "{stdout}"
@@ -136,17 +148,14 @@ fn the_11_5_plan_is_the_field_procedure_and_locks_no_phone_out() {
     assert!(lines.contains(&"backup") && lines.contains(&"delete old-trust @all"));
     assert!(stdout.contains("\n# phase 1: ipsec (in no trust list; DRF); CAPF (publisher)\n# gates: G-REG, G-TRUST; expected about "), "{stdout}");
     assert_eq!(stdout.matches("\n# phase ").count(), 5, "{stdout}");
-    let prediction = predict(&dir, &[]);
-    sim.stop();
-    assert_eq!(rejected(&prediction), Vec::<String>::new());
+    locks_no_phone_out(&dir, sim, &[]);
 }
 
 #[test]
 fn the_12_plan_bridges_itlrecovery_and_locks_no_phone_out() {
     let dir = TempDir::new("regen-12");
     let sim = serve(&dir, "12+", false, "");
-    let (code, stdout, stderr) = regen_plan(&dir, &[]);
-    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let (stdout, _) = planned(&dir);
     assert!(
         stdout.contains(
             "\nregen ITLRecovery @ucm-pub\nitl reset localkey\nreset phones\ngate registered\n"
@@ -154,17 +163,14 @@ fn the_12_plan_bridges_itlrecovery_and_locks_no_phone_out() {
         "{stdout}"
     );
     assert!(!stdout.contains("\nctl update\n"), "{stdout}");
-    let prediction = predict(&dir, &[]);
-    sim.stop();
-    assert_eq!(rejected(&prediction), Vec::<String>::new());
+    locks_no_phone_out(&dir, sim, &[]);
 }
 
 #[test]
 fn the_12_mixed_plan_updates_the_ctl_reissues_lscs_and_locks_no_phone_out() {
     let dir = TempDir::new("regen-12-mixed");
     let sim = serve(&dir, "12+", true, "lsc=25%");
-    let (code, stdout, stderr) = regen_plan(&dir, &[]);
-    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let (stdout, _) = planned(&dir);
     assert!(
         stdout.starts_with("# itl regen plan for cluster sim: CUCM 12+, mixed mode\n"),
         "{stdout}"
@@ -173,26 +179,17 @@ fn the_12_mixed_plan_updates_the_ctl_reissues_lscs_and_locks_no_phone_out() {
     let lines = steps(&stdout);
     assert_eq!(lines[0], "ctl update");
     assert_eq!(lines.iter().filter(|l| **l == "ctl update").count(), 4);
-    let reissue = lines
-        .iter()
-        .position(|l| *l == "reissue lsc")
-        .expect("reissue");
-    let delete = lines
-        .iter()
-        .position(|l| *l == "delete old-trust @all")
-        .expect("delete");
+    let reissue = position(&lines, "reissue lsc");
+    let delete = position(&lines, "delete old-trust @all");
     assert!(reissue < delete);
-    let prediction = predict(&dir, &[]);
-    sim.stop();
-    assert_eq!(rejected(&prediction), Vec::<String>::new());
+    locks_no_phone_out(&dir, sim, &[]);
 }
 
 #[test]
 fn the_14_automatic_plan_resets_no_phone_itself_and_locks_no_phone_out() {
     let dir = TempDir::new("regen-14");
     let sim = serve(&dir, "14", false, "");
-    let (code, stdout, stderr) = regen_plan(&dir, &[]);
-    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let (stdout, _) = planned(&dir);
     assert!(
         stdout.starts_with("# itl regen plan for cluster sim: CUCM 14+, non-secure, automatic phone interaction (the cluster resets the phones)\n"),
         "{stdout}"
@@ -200,18 +197,10 @@ fn the_14_automatic_plan_resets_no_phone_itself_and_locks_no_phone_out() {
     let lines = steps(&stdout);
     assert!(!lines.contains(&"reset phones"), "{stdout}");
     assert!(lines.contains(&"ipsec restart @all"));
-    let tvs = lines
-        .iter()
-        .position(|l| *l == "regen TVS @all")
-        .expect("TVS");
-    let cm = lines
-        .iter()
-        .position(|l| *l == "regen CallManager @all")
-        .expect("CallManager");
+    let tvs = position(&lines, "regen TVS @all");
+    let cm = position(&lines, "regen CallManager @all");
     assert!(tvs < cm, "{stdout}");
-    let prediction = predict(&dir, &["--generation", "14+", "--automatic-resets"]);
-    sim.stop();
-    assert_eq!(rejected(&prediction), Vec::<String>::new());
+    locks_no_phone_out(&dir, sim, &["--generation", "14+", "--automatic-resets"]);
 }
 
 #[test]

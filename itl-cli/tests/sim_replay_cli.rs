@@ -9,7 +9,7 @@ use itl_core::cucm::Generation;
 use std::path::Path;
 use std::process::Output;
 
-use common::{Itl, TempDir, assert_ok, text};
+use common::{Itl, TempDir, assert_ok, ok_stdout, text};
 use itl_core::plan::Plan;
 
 use itl_sim::replay::Replay;
@@ -52,13 +52,7 @@ fn replay_writes_the_json_and_prints_the_counts() {
         "powered-off=5%",
     ];
     let out = sim_replay(&args, &plan, &a);
-    let stdout = text(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{stdout}\n{}",
-        text(&out.stderr)
-    );
+    let stdout = ok_stdout(&out);
     assert!(
         stdout.contains(
             "cluster sim (11.5, non-secure, 3 nodes, 200 phones, seed 7, faults powered-off=5%)"

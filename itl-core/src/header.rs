@@ -59,6 +59,20 @@ impl<'a> Header<'a> {
     pub fn signature_value(&self) -> Option<&'a [u8]> {
         self.signature.map(|e| e.value)
     }
+
+    /// The names of the elements a signature needs that the header lacks (SIGNER_SERIAL,
+    /// DIGEST_ALGORITHM, SIGNATURE_MODULUS, SIGNATURE), in that order.
+    pub fn missing_signature_elements(&self) -> Vec<&'static str> {
+        [
+            ("SIGNER_SERIAL", self.signer_serial.is_none()),
+            ("DIGEST_ALGORITHM", self.digest.is_none()),
+            ("SIGNATURE_MODULUS", self.signature_modulus.is_none()),
+            ("SIGNATURE", self.signature.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(name, missing)| missing.then_some(name))
+        .collect()
+    }
 }
 
 /// Where a known header tag belongs, for error messages.
@@ -346,19 +360,7 @@ pub(crate) fn parse_header<'a>(
             kind: WarningKind::HeaderLengthUnaligned { header_length },
         });
     }
-    let mut missing = Vec::new();
-    if header.signer_serial.is_none() {
-        missing.push("SIGNER_SERIAL");
-    }
-    if header.digest.is_none() {
-        missing.push("DIGEST_ALGORITHM");
-    }
-    if header.signature_modulus.is_none() {
-        missing.push("SIGNATURE_MODULUS");
-    }
-    if header.signature.is_none() {
-        missing.push("SIGNATURE");
-    }
+    let missing = header.missing_signature_elements();
     if !missing.is_empty() {
         warnings.push(ParseWarning {
             offset: 10,

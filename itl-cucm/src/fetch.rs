@@ -650,38 +650,21 @@ mod tests {
 
     #[test]
     fn servers_as_written() {
-        let s = parse_server("127.0.1.1", Transport::Http).expect("host");
-        assert_eq!(s.to_string(), "http://127.0.1.1:6970");
-        assert_eq!(
-            parse_server("127.0.1.1", Transport::Tftp)
-                .expect("host")
-                .to_string(),
-            "tftp://127.0.1.1:69"
-        );
-        assert_eq!(
-            parse_server("127.0.1.1:1069", Transport::Http)
-                .expect("port")
-                .to_string(),
-            "tftp://127.0.1.1:1069"
-        );
-        assert_eq!(
-            parse_server("http://ucm-pub:16970/", Transport::Tftp)
-                .expect("url")
-                .to_string(),
-            "http://ucm-pub:16970"
-        );
-        assert_eq!(
-            parse_server("tftp://[::1]:69", Transport::Http)
-                .expect("v6")
-                .to_string(),
-            "tftp://[::1]:69"
-        );
-        assert_eq!(
-            parse_server("::1", Transport::Http)
-                .expect("bare v6")
-                .to_string(),
-            "http://[::1]:6970"
-        );
+        for (written, default, shown) in [
+            ("127.0.1.1", Transport::Http, "http://127.0.1.1:6970"),
+            ("127.0.1.1", Transport::Tftp, "tftp://127.0.1.1:69"),
+            ("127.0.1.1:1069", Transport::Http, "tftp://127.0.1.1:1069"),
+            (
+                "http://ucm-pub:16970/",
+                Transport::Tftp,
+                "http://ucm-pub:16970",
+            ),
+            ("tftp://[::1]:69", Transport::Http, "tftp://[::1]:69"),
+            ("::1", Transport::Http, "http://[::1]:6970"),
+        ] {
+            let server = parse_server(written, default).expect(written);
+            assert_eq!(server.to_string(), shown, "{written}");
+        }
         for bad in ["", "ftp://x", "x:y", "http://", "a b"] {
             assert!(parse_server(bad, Transport::Http).is_err(), "{bad:?}");
         }

@@ -143,6 +143,81 @@ fn dump(report: &PreflightReport) -> String {
         .join("\n")
 }
 
+/// A fault and what the preflight makes of it.
+struct FaultCase {
+    fault: &'static str,
+    /// Whether the cluster is in mixed mode.
+    mixed: bool,
+    /// Every check that warns or fails, with its status.
+    flags: Vec<(&'static str, Status)>,
+    /// The check whose summary says `words` (and whose evidence holds `evidence`).
+    id: &'static str,
+    words: &'static str,
+    /// A source of the check's evidence and one of its lines.
+    evidence: Option<(&'static str, &'static str)>,
+}
+
+impl FaultCase {
+    /// `fault` on a non-mixed cluster flags nothing; check `id`'s summary says `words`.
+    fn new(fault: &'static str, id: &'static str, words: &'static str) -> Self {
+        Self {
+            fault,
+            mixed: false,
+            flags: Vec::new(),
+            id,
+            words,
+            evidence: None,
+        }
+    }
+
+    /// The case's check `id` alone is flagged, with `status`.
+    fn flags(self, status: Status) -> Self {
+        Self {
+            flags: vec![(self.id, status)],
+            ..self
+        }
+    }
+
+    /// The check's evidence from `source` holds `line`.
+    fn evidence(self, source: &'static str, line: &'static str) -> Self {
+        Self {
+            evidence: Some((source, line)),
+            ..self
+        }
+    }
+
+    /// The cluster is in mixed mode.
+    fn mixed(self) -> Self {
+        Self {
+            mixed: true,
+            ..self
+        }
+    }
+
+    /// Runs the preflight on the faulty cluster and asserts what the case says; returns the
+    /// report.
+    async fn assert(&self) -> (PreflightReport, tempdir::Dir) {
+        let fault = self.fault;
+        let (report, dir) = preflight(Setup {
+            mixed: self.mixed,
+            ..Setup::faults(fault)
+        })
+        .await;
+        assert_eq!(
+            flagged(&report),
+            expect(&self.flags),
+            "{fault}: {}",
+            dump(&report)
+        );
+        let c = check(&report, self.id);
+        assert!(c.summary.contains(self.words), "{fault}: {c:?}");
+        if let Some((source, line)) = self.evidence {
+            assert!(evidence_has(c, source, line), "{fault}: {c:?}");
+        }
+        (report, dir)
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_healthy_cluster_passes_with_evidence_and_an_archive() {
     within(240, async {
@@ -242,23 +317,15 @@ async fn rollback_fails_only_the_rollback_check() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replication_out_of_sync_fails_db_replication() {
     within(120, async {
-        let (report, _dir) = preflight(Setup::faults("replication=ucm-sub1:3")).await;
-        assert_eq!(
-            flagged(&report),
-            expect(&[("db-replication", Status::Fail)]),
-            "{}",
-            dump(&report)
-        );
-        let c = check(&report, "db-replication");
-        assert!(
-            c.summary.contains("ucm-sub1: Y/Y/Y (3) Out Of Sync"),
-            "{c:?}"
-        );
-        assert!(evidence_has(
-            c,
-            "utils dbreplication runtimestate",
-            "(3) Out Of Sync"
-        ));
+        FaultCase::new(
+            "replication=ucm-sub1:3",
+            "db-replication",
+            "ucm-sub1: Y/Y/Y (3) Out Of Sync",
+        )
+        .flags(Status::Fail)
+        .evidence("utils dbreplication runtimestate", "(3) Out Of Sync")
+        .assert()
+        .await;
     })
     .await;
 }
@@ -271,15 +338,11 @@ async fn backup_faults_fail_backups() {
             ("backup=stale", "30.4 days old (limit 7.0)"),
             ("backup=none", "no backup"),
         ] {
-            let (report, _dir) = preflight(Setup::faults(fault)).await;
-            assert_eq!(
-                flagged(&report),
-                expect(&[("backups", Status::Fail)]),
-                "{fault}: {}",
-                dump(&report)
-            );
+            let (report, _dir) = FaultCase::new(fault, "backups", words)
+                .flags(Status::Fail)
+                .assert()
+                .await;
             let c = check(&report, "backups");
-            assert!(c.summary.contains(words), "{fault}: {c:?}");
             assert!(
                 c.evidence[0]
                     .source
@@ -293,53 +356,35 @@ async fn backup_faults_fail_backups() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn node_faults_flag_their_checks() {
     within(240, async {
-        for (fault, flags, id, words) in [
-            (
+        for case in [
+            FaultCase::new(
                 "cert-expiring=CallManager@ucm-sub1:10",
-                vec![("cert-expiry", Status::Warn)],
                 "cert-expiry",
                 "ucm-sub1: CallManager expires",
-            ),
-            (
+            )
+            .flags(Status::Warn),
+            FaultCase::new(
                 "cert-expiring=tomcat@ucm-pub:0",
-                vec![("cert-expiry", Status::Fail)],
                 "cert-expiry",
                 "ucm-pub: tomcat expired",
-            ),
-            (
+            )
+            .flags(Status::Fail),
+            FaultCase::new(
                 "service-stopped=TVS@ucm-sub1",
-                vec![("services", Status::Fail)],
                 "services",
                 "ucm-sub1: Cisco Trust Verification Service Stopped",
-            ),
-            (
-                "fips=ucm-sub2",
-                vec![("fips", Status::Warn)],
-                "fips",
-                "ucm-sub2: FIPS mode",
-            ),
-            (
+            )
+            .flags(Status::Fail),
+            FaultCase::new("fips=ucm-sub2", "fips", "ucm-sub2: FIPS mode").flags(Status::Warn),
+            FaultCase::new(
                 "ca-signed=tomcat@ucm-sub1",
-                vec![("ca-signed", Status::Warn)],
                 "ca-signed",
                 "ucm-sub1: tomcat CA-signed by C=US, O=Sim Health, CN=Sim Enterprise Issuing CA",
-            ),
-            (
-                "ntp=ucm-pub",
-                vec![("ntp", Status::Warn)],
-                "ntp",
-                "ucm-pub: not synchronised",
-            ),
+            )
+            .flags(Status::Warn),
+            FaultCase::new("ntp=ucm-pub", "ntp", "ucm-pub: not synchronised").flags(Status::Warn),
         ] {
-            let (report, _dir) = preflight(Setup::faults(fault)).await;
-            assert_eq!(
-                flagged(&report),
-                expect(&flags),
-                "{fault}: {}",
-                dump(&report)
-            );
-            let c = check(&report, id);
-            assert!(c.summary.contains(words), "{fault}: {c:?}");
+            case.assert().await;
         }
     })
     .await;
@@ -415,55 +460,32 @@ async fn privilege_zero_skips_what_needs_more_and_checks_the_rest() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn trust_list_and_group_faults_flag_their_checks() {
     within(240, async {
-        for (fault, mixed, flags, id, words, (source, line)) in [
-            (
+        for case in [
+            FaultCase::new(
                 "single-member-group=CMG-2",
-                false,
-                vec![("callmanager-groups", Status::Warn)],
                 "callmanager-groups",
                 "single-member groups: CMG-2: only ucm-sub2; 12 phones in DP-2",
-                (
-                    "axl sql: select cmg.name as cmgroup",
-                    "cmgr=ucm-sub2 cmgroup=CMG-2 priority=1",
-                ),
+            )
+            .flags(Status::Warn)
+            .evidence(
+                "axl sql: select cmg.name as cmgroup",
+                "cmgr=ucm-sub2 cmgroup=CMG-2 priority=1",
             ),
-            (
-                "itl-invalid=ucm-sub1",
-                false,
-                vec![("show-itl", Status::Fail)],
-                "show-itl",
-                "ucm-sub1:",
-                (
+            FaultCase::new("itl-invalid=ucm-sub1", "show-itl", "ucm-sub1:")
+                .flags(Status::Fail)
+                .evidence(
                     "ssh ucm-sub1: show itl",
                     "The ITL file could not be verified.",
                 ),
-            ),
-            (
-                "ctl-differs=ucm-sub1",
-                true,
-                vec![("show-ctl", Status::Fail)],
-                "show-ctl",
-                "CTL checksums differ",
-                (
+            FaultCase::new("ctl-differs=ucm-sub1", "show-ctl", "CTL checksums differ")
+                .flags(Status::Fail)
+                .evidence(
                     "ssh ucm-sub1: show ctl",
                     "The CTL file was verified successfully.",
-                ),
-            ),
+                )
+                .mixed(),
         ] {
-            let (report, _dir) = preflight(Setup {
-                mixed,
-                ..Setup::faults(fault)
-            })
-            .await;
-            assert_eq!(
-                flagged(&report),
-                expect(&flags),
-                "{fault}: {}",
-                dump(&report)
-            );
-            let c = check(&report, id);
-            assert!(c.summary.contains(words), "{fault}: {c:?}");
-            assert!(evidence_has(c, source, line), "{fault}: {c:?}");
+            case.assert().await;
         }
         // The CMG-2 group lost its second member: the warning names the affected pool.
         let (report, _dir) = preflight(Setup::faults("single-member-group=CMG-2")).await;
@@ -483,53 +505,23 @@ async fn trust_list_and_group_faults_flag_their_checks() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hazard_faults_flag_upgrade_sso_and_dependants() {
     within(240, async {
-        for (fault, flags, id, words, (source, line)) in [
-            (
-                "upgrade=ucm-sub1",
-                vec![("upgrade", Status::Fail)],
-                "upgrade",
-                "ucm-sub1: upgrade running (Upgrade Status: Upgrading)",
-                ("ssh ucm-sub1: utils system upgrade status", "Percent complete: 40"),
-            ),
-            (
-                "upgrade=ucm-sub2:installed",
-                vec![("upgrade", Status::Warn)],
-                "upgrade",
-                "ucm-sub2: inactive version 14.0.1.14900-155 is newer than the active 14.0.1.13900-155",
-                ("ssh ucm-sub2: show version inactive", "Inactive Master Version: 14.0.1.14900-155"),
-            ),
-            (
-                "sso=all",
-                vec![("sso", Status::Warn)],
-                "sso",
-                "ucm-pub: SSO Status: SAML SSO Enabled",
-                ("ssh ucm-sub2: utils sso status", "SSO Test Result = passed"),
-            ),
-            (
-                "secure-trunk=to-expressway:vcs-c.example.com",
-                vec![("dependants", Status::Warn)],
-                "dependants",
-                "TLS SIP trunk to-expressway to vcs-c.example.com:5061: the far end holds",
-                ("axl sql: select d.name, d.description, sp.name as secprofile", "address=vcs-c.example.com"),
-            ),
-            (
-                "imp=imp-pub",
-                vec![],
-                "dependants",
-                "IM and Presence imp-pub: learns the new tomcat",
-                ("axl sql: select pn.name, pn.description", "name=imp-pub"),
-            ),
+        for case in [
+            FaultCase::new("upgrade=ucm-sub1", "upgrade", "ucm-sub1: upgrade running (Upgrade Status: Upgrading)")
+                .flags(Status::Fail)
+                .evidence("ssh ucm-sub1: utils system upgrade status", "Percent complete: 40"),
+            FaultCase::new("upgrade=ucm-sub2:installed", "upgrade", "ucm-sub2: inactive version 14.0.1.14900-155 is newer than the active 14.0.1.13900-155")
+                .flags(Status::Warn)
+                .evidence("ssh ucm-sub2: show version inactive", "Inactive Master Version: 14.0.1.14900-155"),
+            FaultCase::new("sso=all", "sso", "ucm-pub: SSO Status: SAML SSO Enabled")
+                .flags(Status::Warn)
+                .evidence("ssh ucm-sub2: utils sso status", "SSO Test Result = passed"),
+            FaultCase::new("secure-trunk=to-expressway:vcs-c.example.com", "dependants", "TLS SIP trunk to-expressway to vcs-c.example.com:5061: the far end holds")
+                .flags(Status::Warn)
+                .evidence("axl sql: select d.name, d.description, sp.name as secprofile", "address=vcs-c.example.com"),
+            FaultCase::new("imp=imp-pub", "dependants", "IM and Presence imp-pub: learns the new tomcat")
+                .evidence("axl sql: select pn.name, pn.description", "name=imp-pub"),
         ] {
-            let (report, _dir) = preflight(Setup::faults(fault)).await;
-            assert_eq!(
-                flagged(&report),
-                expect(&flags),
-                "{fault}: {}",
-                dump(&report)
-            );
-            let c = check(&report, id);
-            assert!(c.summary.contains(words), "{fault}: {c:?}");
-            assert!(evidence_has(c, source, line), "{fault}: {c:?}");
+            case.assert().await;
         }
     })
     .await;
@@ -606,6 +598,16 @@ const SUBSCRIBER_CLI_CHECKS: [&str; 9] = [
     "upgrade",
 ];
 
+/// Asserts that exactly the checks of [`SUBSCRIBER_CLI_CHECKS`] failed.
+#[track_caller]
+fn assert_subscriber_cli_failed(report: &PreflightReport) {
+    let flags: Vec<(&str, Status)> = SUBSCRIBER_CLI_CHECKS
+        .iter()
+        .map(|id| (*id, Status::Fail))
+        .collect();
+    assert_eq!(flagged(report), expect(&flags), "{}", dump(report));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_host_key_fails_that_nodes_cli_checks_naming_both_fingerprints() {
     within(120, async {
@@ -619,11 +621,7 @@ async fn a_wrong_host_key_fails_that_nodes_cli_checks_naming_both_fingerprints()
             ..Setup::faults("")
         })
         .await;
-        let flags: Vec<(&str, Status)> = SUBSCRIBER_CLI_CHECKS
-            .iter()
-            .map(|id| (*id, Status::Fail))
-            .collect();
-        assert_eq!(flagged(&report), expect(&flags), "{}", dump(&report));
+        assert_subscriber_cli_failed(&report);
         let c = check(&report, "ntp");
         assert!(
             c.summary
@@ -645,11 +643,7 @@ async fn a_banner_slower_than_the_budget_is_a_timeout_naming_the_node() {
             ..Setup::faults("ssh-banner-delay=ucm-sub2:8")
         })
         .await;
-        let flags: Vec<(&str, Status)> = SUBSCRIBER_CLI_CHECKS
-            .iter()
-            .map(|id| (*id, Status::Fail))
-            .collect();
-        assert_eq!(flagged(&report), expect(&flags), "{}", dump(&report));
+        assert_subscriber_cli_failed(&report);
         let c = check(&report, "version");
         assert!(
             c.summary
@@ -665,11 +659,7 @@ async fn a_banner_slower_than_the_budget_is_a_timeout_naming_the_node() {
 async fn a_session_dropped_mid_command_fails_that_nodes_cli_checks_with_the_reason() {
     within(120, async {
         let (report, _dir) = preflight(Setup::faults("ssh-drop=ucm-sub2")).await;
-        let flags: Vec<(&str, Status)> = SUBSCRIBER_CLI_CHECKS
-            .iter()
-            .map(|id| (*id, Status::Fail))
-            .collect();
-        assert_eq!(flagged(&report), expect(&flags), "{}", dump(&report));
+        assert_subscriber_cli_failed(&report);
         let c = check(&report, "version");
         assert!(
             c.summary

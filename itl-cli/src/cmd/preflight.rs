@@ -9,7 +9,7 @@
 //! served files hash-keyed beside the report. Exit 0 when no check fails (warnings and skips
 //! included), 1 when one fails, 2 when the preflight could not run.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -170,25 +170,14 @@ pub fn run(args: Args, colors: Colors) -> Result<u8> {
         .map(|line| format!("{}/{line}", archive_dir.display()))
         .collect();
 
-    let to_stdout = args.json.as_deref() == Some(Path::new("-"));
-    if let Some(path) = &args.json {
-        let text = report.to_json().context("cannot serialise the report")?;
-        if to_stdout {
-            println!("{text}");
-        } else {
-            write_file(path, text.as_bytes())?;
-        }
-    }
+    let to_stdout = present::json_report(args.json.as_deref(), || {
+        report.to_json().context("cannot serialise the report")
+    })?;
     if let Some(path) = &args.html {
         write_file(path, present::preflight::html(&report).as_bytes())?;
     }
     if !args.quiet {
-        let text = present::preflight::tables(&report);
-        if to_stdout {
-            eprint!("{}", colors.stderr_text(&text));
-        } else {
-            print!("{}", colors.stdout_text(&text));
-        }
+        present::tables(colors, &present::preflight::tables(&report), to_stdout);
     }
     Ok(if report.any_failed() {
         exit::FOUND

@@ -21,7 +21,7 @@ use itl_cucm::sweep::{
     run_sweep_fed,
 };
 use itl_wire::cluster_file::ClusterFile;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Arguments of `itl sweep`.
@@ -177,15 +177,7 @@ pub fn run(args: Args, colors: Colors) -> Result<u8> {
     // Ctrl-C may be waited on by the spawned task; do not wait for it.
     runtime.shutdown_background();
 
-    let to_stdout = args.json.as_deref() == Some(Path::new("-"));
-    if let Some(path) = &args.json {
-        let text = report.to_json()?;
-        if to_stdout {
-            println!("{text}");
-        } else {
-            write_file(path, text.as_bytes())?;
-        }
-    }
+    let to_stdout = present::json_report(args.json.as_deref(), || Ok(report.to_json()?))?;
     if let Some(path) = &args.csv {
         write_file(path, present::csv::to_csv(&report)?.as_bytes())?;
     }
@@ -194,11 +186,7 @@ pub fn run(args: Args, colors: Colors) -> Result<u8> {
     }
     if !args.quiet {
         let tables = present::sweep_tables::summary_tables(&report);
-        if to_stdout {
-            eprint!("{}", colors.stderr_text(&tables));
-        } else {
-            print!("{}", colors.stdout_text(&tables));
-        }
+        present::tables(colors, &tables, to_stdout);
     }
     for w in &report.warnings {
         eprintln!("itl: warning: {}", present::terminal::clean(w));

@@ -8,7 +8,8 @@
 //! * [`progress`]: the sweep's progress bar (a [`itl_cucm::sweep::SweepObserver`]);
 //! * [`csv`]: the sweep's CSV, one row per phone, neutralised against formula injection;
 //! * [`html`]: the sweep's self-contained HTML report;
-//! * [`preflight`]: the preflight's tables and HTML page.
+//! * [`preflight`]: the preflight's tables and HTML page;
+//! * [`json_report`] and [`tables`]: where a report's JSON and tables go.
 
 pub mod csv;
 pub mod html;
@@ -16,6 +17,40 @@ pub mod preflight;
 pub mod progress;
 pub mod sweep_tables;
 pub mod terminal;
+
+use std::path::Path;
+
+use crate::color::Colors;
+use crate::output::write_file;
+
+/// Writes a report's JSON (made by `json`, only when a path is given) to `path`, or to
+/// standard output when `path` is `-`; returns whether standard output took it.
+pub fn json_report(
+    path: Option<&Path>,
+    json: impl FnOnce() -> anyhow::Result<String>,
+) -> anyhow::Result<bool> {
+    let Some(path) = path else {
+        return Ok(false);
+    };
+    let text = json()?;
+    if path == Path::new("-") {
+        println!("{text}");
+        Ok(true)
+    } else {
+        write_file(path, text.as_bytes())?;
+        Ok(false)
+    }
+}
+
+/// Prints a report's tables on standard output, or on standard error when its JSON took
+/// standard output.
+pub fn tables(colors: Colors, text: &str, json_on_stdout: bool) {
+    if json_on_stdout {
+        eprint!("{}", colors.stderr_text(text));
+    } else {
+        print!("{}", colors.stdout_text(text));
+    }
+}
 
 #[cfg(test)]
 mod tests {

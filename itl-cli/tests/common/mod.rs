@@ -49,6 +49,20 @@ pub fn assert_ok(out: &Output) {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
 
+/// Asserts that `out` ended with exit status 0 (its standard output and error shown when not)
+/// and returns its standard output.
+#[track_caller]
+pub fn ok_stdout(out: &Output) -> String {
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        text(&out.stderr)
+    );
+    stdout
+}
+
 /// Asserts that `out` ended with exit status `code` and that its standard error says
 /// `needle` (the whole standard error is shown when it does not).
 #[track_caller]
@@ -56,6 +70,36 @@ pub fn assert_exit(out: &Output, code: i32, needle: &str) {
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(code), "{stderr}");
     assert!(stderr.contains(needle), "{stderr}");
+}
+
+/// Runs `itl sweep --cluster <cluster> --insecure --json <json>` with the admin password
+/// `password` and asserts that it ended with 0 or 1 (every phone read, or some not).
+#[track_caller]
+pub fn sweep_to_json(cluster: &Path, json: &Path, password: &str) {
+    let out = Itl::new()
+        .args(&[
+            "sweep",
+            "--cluster",
+            &s(cluster),
+            "--insecure",
+            "--json",
+            &s(json),
+        ])
+        .env("ITL_PASSWORD", password)
+        .run();
+    assert_assessed(&out, "sweep");
+}
+
+/// Asserts that `out` (of the command `what`) ended with 0 or 1: it assessed everything, or
+/// found something wrong or not assessable; its output is shown when not.
+#[track_caller]
+pub fn assert_assessed(out: &Output, what: &str) {
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{what}: {}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
 }
 
 /// Options of a simulated cluster of 2 nodes and `phones` phones with `faults` (1024-bit

@@ -250,6 +250,20 @@ impl<'a> Engine<'a> {
         Ok(())
     }
 
+    /// Rebuilds the CTL signed as `signer` for the plan line `line`, which is `problem` on a
+    /// cluster that is not mixed (it has no CTL).
+    fn rebuild_mixed_ctl(
+        &mut self,
+        line: usize,
+        problem: PlanProblem,
+        signer: SignerVariant,
+    ) -> Result<(), PredictError> {
+        if !self.cluster.mixed {
+            return Err(PredictError::Plan { line, problem });
+        }
+        self.rebuild_ctl(signer)
+    }
+
     fn tftp_nodes(&self) -> Vec<usize> {
         (0..self.nodes.len())
             .filter(|&i| self.cluster.nodes[i].tftp)
@@ -346,13 +360,11 @@ impl<'a> Engine<'a> {
                     }
                 }
                 Step::CtlUpdate => {
-                    if !self.cluster.mixed {
-                        return Err(PredictError::Plan {
-                            line: s.line,
-                            problem: PlanProblem::NoCtlToUpdate,
-                        });
-                    }
-                    self.rebuild_ctl(SignerVariant::Normal)?;
+                    self.rebuild_mixed_ctl(
+                        s.line,
+                        PlanProblem::NoCtlToUpdate,
+                        SignerVariant::Normal,
+                    )?;
                     notes.push("CTL rebuilt".into());
                 }
                 Step::Restart { service, target } | Step::Start { service, target } => {
@@ -428,13 +440,11 @@ impl<'a> Engine<'a> {
                     }
                 }
                 Step::CtlResetLocalkey => {
-                    if !self.cluster.mixed {
-                        return Err(PredictError::Plan {
-                            line: s.line,
-                            problem: PlanProblem::NoCtlToReset,
-                        });
-                    }
-                    self.rebuild_ctl(SignerVariant::LocalKey)?;
+                    self.rebuild_mixed_ctl(
+                        s.line,
+                        PlanProblem::NoCtlToReset,
+                        SignerVariant::LocalKey,
+                    )?;
                     notes.push("CTL signed with the other SAST key until `ctl update`".into());
                 }
             }

@@ -335,6 +335,15 @@ fn preliminary<'f>(served: &Served<'f>, kind: ListKind) -> Result<&'f Arc<TrustF
     }
 }
 
+/// The step's outcome when the served `file` is byte-identical to the one the phone holds: no
+/// change, and no TVS cache entry added.
+fn identical(file: ListKind) -> (Outcome, bool) {
+    (
+        Outcome::new(OutcomeKind::NoChange, vec![Reason::Identical { file }]),
+        false,
+    )
+}
+
 /// The CTL step. Mutates `state` on acceptance; returns the outcome and whether a TVS cache
 /// entry was added.
 fn decide_ctl(
@@ -347,15 +356,7 @@ fn decide_ctl(
         Err(outcome) => return (outcome, false),
     };
     if state.ctl.is_identical_to(file) {
-        return (
-            Outcome::new(
-                OutcomeKind::NoChange,
-                vec![Reason::Identical {
-                    file: ListKind::Ctl,
-                }],
-            ),
-            false,
-        );
+        return identical(ListKind::Ctl);
     }
     let Some(id) = file.signer() else {
         return (
@@ -448,15 +449,7 @@ fn decide_itl(
         );
     }
     if state.itl.is_identical_to(file) {
-        return (
-            Outcome::new(
-                OutcomeKind::NoChange,
-                vec![Reason::Identical {
-                    file: ListKind::Itl,
-                }],
-            ),
-            false,
-        );
+        return identical(ListKind::Itl);
     }
     let install = |state: &mut PhoneTrust| state.itl = Held::File(file.clone());
     let signer = file.signer();

@@ -41,19 +41,7 @@ struct Params<'a> {
 /// Reads and vets the header's signature parameters, adding findings.
 fn params<'a>(list: &TrustList<'a>, findings: &mut Vec<Finding>) -> Option<Params<'a>> {
     let h = list.header();
-    let mut missing = Vec::new();
-    if h.signer_serial.is_none() {
-        missing.push("SIGNER_SERIAL");
-    }
-    if h.digest.is_none() {
-        missing.push("DIGEST_ALGORITHM");
-    }
-    if h.signature_modulus.is_none() {
-        missing.push("SIGNATURE_MODULUS");
-    }
-    if h.signature.is_none() {
-        missing.push("SIGNATURE");
-    }
+    let missing = h.missing_signature_elements();
     let (Some(digest), Some(signature), Some(_), Some(modulus)) = (
         h.digest,
         h.signature_value(),

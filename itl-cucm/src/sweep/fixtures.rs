@@ -3,6 +3,7 @@
 
 use itl_core::cucm::{ClusterSecurityMode, PhoneState};
 
+use super::classify::ArchivedMatch;
 use super::report::{ClusterFacts, ListFacts, ReferenceFacts, SCHEMA_VERSION, Summary};
 use super::{Evidence, PhoneRecord, SweepReport};
 
@@ -30,6 +31,18 @@ pub fn stale(name: &str) -> PhoneRecord {
     phone.evidence.expected_itl = Some("a".repeat(32));
     phone.evidence.reference = Some("ucm-pub/ITLFile.tlv".into());
     phone
+}
+
+/// An archived `ITLFile.tlv` of SHA-1 `digit` × 40, first seen on `node` at `first_seen`, of
+/// no named cluster.
+pub fn archived_itl(digit: &str, node: &str, first_seen: &str) -> ArchivedMatch {
+    ArchivedMatch {
+        sha1: digit.repeat(40),
+        cluster: None,
+        name: "ITLFile.tlv".into(),
+        node: node.into(),
+        first_seen: first_seen.into(),
+    }
 }
 
 /// A complete non-secure sweep of `phones` against one TFTP node, `ucm-pub` at 127.0.1.1.

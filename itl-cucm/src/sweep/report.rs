@@ -266,20 +266,12 @@ impl SweepReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sweep::classify::ArchivedMatch;
-
-    use crate::sweep::fixtures::{record, report, stale};
+    use crate::sweep::fixtures::{archived_itl, record, report, stale};
 
     #[test]
     fn json_shape_is_exact() {
         let mut stale = stale("SEP000000000002");
-        stale.evidence.archived = Some(ArchivedMatch {
-            sha1: "2".repeat(40),
-            cluster: None,
-            name: "ITLFile.tlv".into(),
-            node: "ucm-pub".into(),
-            first_seen: "2025-05-01T00:00:00Z".into(),
-        });
+        stale.evidence.archived = Some(archived_itl("2", "ucm-pub", "2025-05-01T00:00:00Z"));
         stale.evidence.tftp_server = Some("127.0.1.1".into());
         let mut bare = record("SEP000000000003", PhoneState::Unreachable);
         bare.model = None;

@@ -167,30 +167,6 @@ impl HttpTransport {
         close: bool,
     ) -> Result<Answer, HttpError> {
         let shown = url.to_string();
-        let timeout = self.opts.timeout;
-        match tokio::time::timeout(
-            timeout,
-            self.exchange(method, url, headers, auth, close, &shown),
-        )
-        .await
-        {
-            Ok(result) => result,
-            Err(_elapsed) => Err(HttpError::Timeout {
-                url: shown,
-                after: timeout,
-            }),
-        }
-    }
-
-    async fn exchange(
-        &self,
-        method: Method<'_>,
-        url: &reqwest::Url,
-        headers: &[(&str, &str)],
-        auth: Option<&Credentials>,
-        close: bool,
-        shown: &str,
-    ) -> Result<Answer, HttpError> {
         let mut request = match method {
             Method::Get => self.client.get(url.clone()),
             Method::Post(body) => self.client.post(url.clone()).body(body.to_owned()),
@@ -204,6 +180,22 @@ impl HttpTransport {
         if close {
             request = request.header(reqwest::header::CONNECTION, "close");
         }
+        let timeout = self.opts.timeout;
+        match tokio::time::timeout(timeout, self.exchange(request, &shown)).await {
+            Ok(result) => result,
+            Err(_elapsed) => Err(HttpError::Timeout {
+                url: shown,
+                after: timeout,
+            }),
+        }
+    }
+
+    /// Sends `request` (to the URL `shown`) and reads its answer, the body bounded.
+    async fn exchange(
+        &self,
+        request: reqwest::RequestBuilder,
+        shown: &str,
+    ) -> Result<Answer, HttpError> {
         let mut response = request.send().await.map_err(|e| self.classify(e, shown))?;
         let status = response.status();
         if status.is_redirection() {

@@ -143,19 +143,12 @@ pub fn cell(p: &PhoneRecord, nodes: &NodeNames) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use itl_cucm::sweep::classify::ArchivedMatch;
-    use itl_cucm::sweep::fixtures::{record, report, stale};
+    use itl_cucm::sweep::fixtures::{archived_itl, record, report, stale};
 
     #[test]
     fn stale_phone_held_versus_expected() {
         let mut p = stale("SEP000000000002");
-        p.evidence.archived = Some(ArchivedMatch {
-            sha1: "2".repeat(40),
-            cluster: None,
-            name: "ITLFile.tlv".into(),
-            node: "127.0.1.1".into(),
-            first_seen: "2025-05-01T08:00:00Z".into(),
-        });
+        p.evidence.archived = Some(archived_itl("2", "127.0.1.1", "2025-05-01T08:00:00Z"));
         p.evidence.message = Some("Trust List updated".into());
         p.evidence.message_time = Some("2025-05-02T09:10:11".into());
         p.evidence.tvs = vec!["127.0.1.1".into(), "10.9.9.9".into()];

@@ -1,8 +1,7 @@
 //! The HTML report's content and size.
 
 use super::*;
-use itl_cucm::sweep::classify::ArchivedMatch;
-use itl_cucm::sweep::fixtures::{record, report, stale};
+use itl_cucm::sweep::fixtures::{archived_itl, record, report, stale};
 use itl_cucm::sweep::report::Summary;
 
 #[test]
@@ -215,13 +214,7 @@ pub(super) fn fleet(n: usize, problem_every: usize) -> SweepReport {
                     );
                     e.message_time = Some("2025-06-01T15:00:07".into());
                     if state != PhoneState::ForeignItl {
-                        e.archived = Some(ArchivedMatch {
-                            sha1: "4".repeat(40),
-                            cluster: None,
-                            name: "ITLFile.tlv".into(),
-                            node: "ucm-pub".into(),
-                            first_seen: "2025-05-01T08:00:00Z".into(),
-                        });
+                        e.archived = Some(archived_itl("4", "ucm-pub", "2025-05-01T08:00:00Z"));
                     }
                     if state == PhoneState::CtlMismatch {
                         e.ctl_hash = Some("7".repeat(32));

@@ -4,7 +4,7 @@ use itl_core::UnixTime;
 use itl_core::cucm::CertUnit;
 use itl_wire::admin_cli::parse::cert_own::OwnCertificate;
 
-use super::{PerNode, Thresholds, get, result};
+use super::{PerNode, Thresholds, get};
 use crate::preflight::facts::Facts;
 use crate::preflight::report::{CheckResult, Status};
 
@@ -19,58 +19,50 @@ use crate::preflight::report::{CheckResult, Status};
 pub fn cert_expiry(facts: &Facts, thresholds: &Thresholds) -> CheckResult {
     const ID: &str = "cert-expiry";
     const TITLE: &str = "No certificate expired or about to expire";
-    let mut per = PerNode::new();
     let mut count = 0;
-    for node in &facts.nodes {
-        let (certs, ev) = match get(&node.certs) {
-            Ok(v) => v,
-            Err(m) => {
-                per.missing(&node.name, m);
-                continue;
-            }
-        };
-        let mut worst = Status::Pass;
-        let mut notes = Vec::new();
-        for (unit, cert) in certs {
-            count += 1;
-            let left = cert.not_after - facts.now;
-            let when = UnixTime::from_secs(cert.not_after).to_rfc3339();
-            if left < 0 {
-                worst = Status::Fail;
-                notes.push(format!("{} expired {when}", unit.name()));
-            } else if left < thresholds.cert_expiry_warn_secs {
-                if worst != Status::Fail {
-                    worst = Status::Warn;
+    let per = PerNode::judge_nodes(
+        &facts.nodes,
+        |node| &node.certs,
+        |_, certs| {
+            let mut worst = Status::Pass;
+            let mut notes = Vec::new();
+            for (unit, cert) in certs {
+                count += 1;
+                let left = cert.not_after - facts.now;
+                let when = UnixTime::from_secs(cert.not_after).to_rfc3339();
+                if left < 0 {
+                    worst = Status::Fail;
+                    notes.push(format!("{} expired {when}", unit.name()));
+                } else if left < thresholds.cert_expiry_warn_secs {
+                    if worst != Status::Fail {
+                        worst = Status::Warn;
+                    }
+                    notes.push(format!(
+                        "{} expires {when} (in {} days)",
+                        unit.name(),
+                        left / 86_400
+                    ));
                 }
-                notes.push(format!(
-                    "{} expires {when} (in {} days)",
-                    unit.name(),
-                    left / 86_400
-                ));
             }
-        }
-        let note = (!notes.is_empty()).then(|| format!("{}: {}", node.name, notes.join(", ")));
-        per.judged(worst, ev.clone(), note);
-    }
-    let status = per.status();
-    let (summary, action) = match status {
-        Status::Pass => (
+            (!notes.is_empty()).then(|| (worst, notes.join(", ")))
+        },
+    );
+    per.result_or_pass(
+        ID,
+        TITLE,
+        || {
             format!(
                 "{count} certificate(s) valid for more than {} days",
                 thresholds.cert_expiry_warn_secs / 86_400
-            ),
-            "",
-        ),
-        Status::Fail => (
-            per.notes.join("; "),
-            "Regenerate expired certificates first, one at a time, with the procedure",
-        ),
-        _ => (
-            per.notes.join("; "),
-            "Plan these regenerations into this change",
-        ),
-    };
-    result(ID, TITLE, status, summary, per.evidence, action)
+            )
+        },
+        |status| match status {
+            Status::Fail => {
+                "Regenerate expired certificates first, one at a time, with the procedure"
+            }
+            _ => "Plan these regenerations into this change",
+        },
+    )
 }
 
 /// `key-sizes` (§4 item 14, §2.4): key sizes of the own certificates.
@@ -83,44 +75,33 @@ pub fn cert_expiry(facts: &Facts, thresholds: &Thresholds) -> CheckResult {
 pub fn key_sizes(facts: &Facts) -> CheckResult {
     const ID: &str = "key-sizes";
     const TITLE: &str = "Key sizes phones accept";
-    let mut per = PerNode::new();
     let mut callmanager_max = 0usize;
     let mut recovery: Vec<(String, usize)> = Vec::new();
-    for node in &facts.nodes {
-        let (certs, ev) = match get(&node.certs) {
-            Ok(v) => v,
-            Err(m) => {
-                per.missing(&node.name, m);
-                continue;
-            }
-        };
-        let mut notes = Vec::new();
-        for (unit, cert) in certs {
-            match unit {
-                CertUnit::CallManager => {
-                    callmanager_max = callmanager_max.max(cert.key_bits);
-                    if cert.key_bits > 2048 {
-                        notes.push(format!("CallManager {} bits", cert.key_bits));
+    let mut per = PerNode::judge_nodes(
+        &facts.nodes,
+        |node| &node.certs,
+        |node, certs| {
+            let mut notes = Vec::new();
+            for (unit, cert) in certs {
+                match unit {
+                    CertUnit::CallManager => {
+                        callmanager_max = callmanager_max.max(cert.key_bits);
+                        if cert.key_bits > 2048 {
+                            notes.push(format!("CallManager {} bits", cert.key_bits));
+                        }
                     }
+                    CertUnit::ItlRecovery => recovery.push((node.name.clone(), cert.key_bits)),
+                    _ => {}
                 }
-                CertUnit::ItlRecovery => recovery.push((node.name.clone(), cert.key_bits)),
-                _ => {}
             }
-        }
-        let (status, note) = if notes.is_empty() {
-            (Status::Pass, None)
-        } else {
-            (
-                Status::Warn,
-                Some(format!(
-                    "{}: {} (more than 2048)",
-                    node.name,
-                    notes.join(", ")
-                )),
-            )
-        };
-        per.judged(status, ev.clone(), note);
-    }
+            (!notes.is_empty()).then(|| {
+                (
+                    Status::Warn,
+                    format!("{} (more than 2048)", notes.join(", ")),
+                )
+            })
+        },
+    );
     for (node, bits) in &recovery {
         if *bits < callmanager_max {
             per.statuses.push(Status::Warn);
@@ -129,21 +110,21 @@ pub fn key_sizes(facts: &Facts) -> CheckResult {
             ));
         }
     }
-    let status = per.status();
-    let (summary, action) = match status {
-        Status::Pass => (
+    per.result_or_pass(
+        ID,
+        TITLE,
+        || {
             format!(
                 "CallManager keys at most {callmanager_max} bits; ITLRecovery at least as large"
-            ),
-            "",
-        ),
-        Status::Warn => (
-            per.notes.join("; "),
-            "Keep CallManager at 2048 bits and ITLRecovery at least as large when regenerating",
-        ),
-        _ => (per.notes.join("; "), "Check the key sizes by hand"),
-    };
-    result(ID, TITLE, status, summary, per.evidence, action)
+            )
+        },
+        |status| match status {
+            Status::Warn => {
+                "Keep CallManager at 2048 bits and ITLRecovery at least as large when regenerating"
+            }
+            _ => "Check the key sizes by hand",
+        },
+    )
 }
 
 /// The cluster's nodes a certificate's subject alternative names cover (first DNS label,
@@ -173,49 +154,32 @@ pub fn ca_signed(facts: &Facts) -> CheckResult {
     const ID: &str = "ca-signed";
     const TITLE: &str = "No CA-signed or multi-server certificate a regeneration would replace";
     let names: Vec<String> = facts.nodes.iter().map(|n| n.name.clone()).collect();
-    let mut per = PerNode::new();
     let mut count = 0;
-    for node in &facts.nodes {
-        let (certs, ev) = match get(&node.certs) {
-            Ok(v) => v,
-            Err(m) => {
-                per.missing(&node.name, m);
-                continue;
+    let per = PerNode::judge_nodes(
+        &facts.nodes,
+        |node| &node.certs,
+        |_, certs| {
+            let mut notes = Vec::new();
+            for (unit, cert) in certs {
+                count += 1;
+                notes.extend(regeneration_losses(*unit, cert, &names));
             }
-        };
-        let mut notes = Vec::new();
-        for (unit, cert) in certs {
-            count += 1;
-            notes.extend(regeneration_losses(*unit, cert, &names));
-        }
-        let (status, note) = if notes.is_empty() {
-            (Status::Pass, None)
-        } else {
-            (
-                Status::Warn,
-                Some(format!("{}: {}", node.name, notes.join(", "))),
-            )
-        };
-        per.judged(status, ev.clone(), note);
-    }
-    let status = per.status();
-    let (summary, action) = match status {
-        Status::Pass => (
-            format!("{count} certificate(s), all self-signed and single-server"),
-            "",
-        ),
-        Status::Warn => (
-            per.notes.join("; "),
-            "Regenerating these makes self-signed certificates: have the CA sign new CSRs \
-             instead (and re-import them), or accept self-signed ones and update what trusts \
-             the CA-signed ones",
-        ),
-        _ => (
-            per.notes.join("; "),
-            "Check the certificates' issuers by hand",
-        ),
-    };
-    result(ID, TITLE, status, summary, per.evidence, action)
+            (!notes.is_empty()).then(|| (Status::Warn, notes.join(", ")))
+        },
+    );
+    per.result_or_pass(
+        ID,
+        TITLE,
+        || format!("{count} certificate(s), all self-signed and single-server"),
+        |status| match status {
+            Status::Warn => {
+                "Regenerating these makes self-signed certificates: have the CA sign new CSRs \
+                 instead (and re-import them), or accept self-signed ones and update what trusts \
+                 the CA-signed ones"
+            }
+            _ => "Check the certificates' issuers by hand",
+        },
+    )
 }
 
 /// What regenerating `unit`'s certificate `cert` would lose: `<unit> CA-signed by <issuer>`
@@ -287,18 +251,18 @@ pub fn cert_reuse(facts: &Facts) -> CheckResult {
     if !notes.is_empty() {
         per.statuses.push(Status::Warn);
     }
-    let status = per.status();
+    per.notes.extend(notes);
     let count = seen.len();
-    let mut all_notes = per.notes.clone();
-    all_notes.extend(notes);
-    let (summary, action) = match status {
-        Status::Pass => (format!("{count} certificate(s), each with its own key"), ""),
-        Status::Warn => (
-            all_notes.join("; "),
-            "Regenerate shared certificates together (or give each unit its own key first): \
-             regenerating one changes what the other presents",
-        ),
-        _ => (all_notes.join("; "), "Compare the certificates by hand"),
-    };
-    result(ID, TITLE, status, summary, per.evidence, action)
+    per.result_or_pass(
+        ID,
+        TITLE,
+        || format!("{count} certificate(s), each with its own key"),
+        |status| match status {
+            Status::Warn => {
+                "Regenerate shared certificates together (or give each unit its own key first): \
+                 regenerating one changes what the other presents"
+            }
+            _ => "Compare the certificates by hand",
+        },
+    )
 }

@@ -4,9 +4,9 @@
 use std::collections::BTreeSet;
 
 use itl_core::cucm::{Service, ServiceStatus};
-use itl_wire::admin_cli::parse::backup::BackupResult;
+use itl_wire::admin_cli::parse::backup::{BackupHistory, BackupResult};
 
-use super::{PerNode, Thresholds, get, result, unavailable};
+use super::{PerNode, Thresholds, get, of_fact, pass_unless, result};
 use crate::preflight::facts::Facts;
 use crate::preflight::report::{CheckResult, Evidence, Status};
 
@@ -21,94 +21,81 @@ use crate::preflight::report::{CheckResult, Evidence, Status};
 pub fn db_replication(facts: &Facts) -> CheckResult {
     const ID: &str = "db-replication";
     const TITLE: &str = "Database replication healthy";
-    let (r, evidence) = match get(&facts.replication) {
-        Ok(v) => v,
-        Err(m) => return unavailable(ID, TITLE, m),
-    };
-    let mut bad = Vec::new();
-    let mut queued = Vec::new();
-    let nodes = facts.nodes.len();
-    if (r.server_count as usize) < nodes || r.rows.len() < nodes {
-        bad.push(format!(
-            "{} server(s) announced and {} row(s) for {nodes} node(s)",
-            r.server_count,
-            r.rows.len()
-        ));
-    }
-    for row in &r.rows {
-        if !(row.db && row.rpc && row.dbmon) || row.state != 2 {
-            let yn = |b: bool| if b { 'Y' } else { 'N' };
+    of_fact(ID, TITLE, &facts.replication, |r, evidence| {
+        let mut bad = Vec::new();
+        let mut queued = Vec::new();
+        let nodes = facts.nodes.len();
+        if (r.server_count as usize) < nodes || r.rows.len() < nodes {
             bad.push(format!(
-                "{}: {}/{}/{} ({}) {}",
-                row.server,
-                yn(row.db),
-                yn(row.rpc),
-                yn(row.dbmon),
-                row.state,
-                row.state_text
-            ));
-        } else if row.queue != Some(0) {
-            queued.push(format!(
-                "{}: queue {}",
-                row.server,
-                row.queue.map_or("unreadable".to_owned(), |q| q.to_string())
+                "{} server(s) announced and {} row(s) for {nodes} node(s)",
+                r.server_count,
+                r.rows.len()
             ));
         }
-    }
-    if let Some(s) = &r.summary
-        && !s
-            .to_ascii_lowercase()
-            .contains("no errors or mismatches found")
-    {
-        bad.push(format!("summary: {s}"));
-    }
-    // The relevant lines: the server count and one row per server.
-    let names: Vec<&str> = r.rows.iter().map(|x| x.server.as_str()).collect();
-    let lines = evidence
-        .lines
-        .iter()
-        .filter(|l| {
-            let t = l.trim_start();
-            t.contains("Servers):")
-                || t.to_ascii_lowercase().contains("errors or mismatches")
-                || names
-                    .iter()
-                    .any(|n| t.split_whitespace().next() == Some(*n))
-        })
-        .cloned()
-        .collect();
-    let evidence = vec![Evidence::new(evidence.source.clone(), lines)];
-    if !bad.is_empty() {
-        result(
-            ID,
-            TITLE,
-            Status::Fail,
-            format!("replication is not healthy: {}", bad.join("; ")),
-            evidence,
-            "Stop: repair database replication (every node (2) Setup Completed) before changing certificates",
-        )
-    } else if !queued.is_empty() {
-        result(
-            ID,
-            TITLE,
-            Status::Warn,
-            format!("replication queues not empty: {}", queued.join("; ")),
-            evidence,
-            "Run preflight again in a few minutes; a growing queue means replication is stuck",
-        )
-    } else {
-        result(
-            ID,
-            TITLE,
-            Status::Pass,
-            format!(
-                "{} server(s), every one Y/Y/Y, (2) Setup Completed, queue 0",
-                r.rows.len()
-            ),
-            evidence,
-            "",
-        )
-    }
+        for row in &r.rows {
+            if !(row.db && row.rpc && row.dbmon) || row.state != 2 {
+                let yn = |b: bool| if b { 'Y' } else { 'N' };
+                bad.push(format!(
+                    "{}: {}/{}/{} ({}) {}",
+                    row.server,
+                    yn(row.db),
+                    yn(row.rpc),
+                    yn(row.dbmon),
+                    row.state,
+                    row.state_text
+                ));
+            } else if row.queue != Some(0) {
+                queued.push(format!(
+                    "{}: queue {}",
+                    row.server,
+                    row.queue.map_or("unreadable".to_owned(), |q| q.to_string())
+                ));
+            }
+        }
+        if let Some(s) = &r.summary
+            && !s
+                .to_ascii_lowercase()
+                .contains("no errors or mismatches found")
+        {
+            bad.push(format!("summary: {s}"));
+        }
+        // The relevant lines: the server count and one row per server.
+        let names: Vec<&str> = r.rows.iter().map(|x| x.server.as_str()).collect();
+        let lines = evidence
+            .lines
+            .iter()
+            .filter(|l| {
+                let t = l.trim_start();
+                t.contains("Servers):")
+                    || t.to_ascii_lowercase().contains("errors or mismatches")
+                    || names
+                        .iter()
+                        .any(|n| t.split_whitespace().next() == Some(*n))
+            })
+            .cloned()
+            .collect();
+        let evidence = vec![Evidence::new(evidence.source.clone(), lines)];
+        let finding = if !bad.is_empty() {
+            Some((
+                Status::Fail,
+                format!("replication is not healthy: {}", bad.join("; ")),
+                "Stop: repair database replication (every node (2) Setup Completed) before changing certificates",
+            ))
+        } else if !queued.is_empty() {
+            Some((
+                Status::Warn,
+                format!("replication queues not empty: {}", queued.join("; ")),
+                "Run preflight again in a few minutes; a growing queue means replication is stuck",
+            ))
+        } else {
+            None
+        };
+        let pass = format!(
+            "{} server(s), every one Y/Y/Y, (2) Setup Completed, queue 0",
+            r.rows.len()
+        );
+        pass_unless(ID, TITLE, evidence, pass, finding)
+    })
 }
 
 /// `backups` (§4 item 7, `cucm-interfaces.md` §6.4): `utils disaster_recovery history
@@ -126,21 +113,34 @@ pub fn db_replication(facts: &Facts) -> CheckResult {
 pub fn backups(facts: &Facts, thresholds: &Thresholds) -> CheckResult {
     const ID: &str = "backups";
     const TITLE: &str = "A recent successful DRS backup";
-    let (history, evidence) = match get(&facts.backups) {
-        Ok(v) => v,
-        Err(m) => return unavailable(ID, TITLE, m),
-    };
-    let evidence = vec![evidence.clone()];
-    let action = "Stop: take a DRS backup that succeeds (the keys it holds are the only way back) and run preflight again";
+    of_fact(ID, TITLE, &facts.backups, |history, evidence| {
+        let evidence = vec![evidence.clone()];
+        match newest_backup(history, facts.now, thresholds.max_backup_age_secs) {
+            Ok(summary) => result(
+                ID,
+                TITLE,
+                Status::Pass,
+                summary,
+                evidence,
+                "Take another backup after the change (§5.7)",
+            ),
+            Err(summary) => result(
+                ID,
+                TITLE,
+                Status::Fail,
+                summary,
+                evidence,
+                "Stop: take a DRS backup that succeeds (the keys it holds are the only way back) and run preflight again",
+            ),
+        }
+    })
+}
+
+/// The rule of [`backups`] on the DRS history at `now`: the summary of a pass, or of a
+/// failure.
+fn newest_backup(history: &BackupHistory, now: i64, max_age_secs: i64) -> Result<String, String> {
     let Some(newest) = history.newest() else {
-        return result(
-            ID,
-            TITLE,
-            Status::Fail,
-            "no backup in the DRS history",
-            evidence,
-            action,
-        );
+        return Err("no backup in the DRS history".to_owned());
     };
     let name = newest.tar.as_deref().unwrap_or("(no tar name)");
     if newest.result != BackupResult::Success {
@@ -149,52 +149,24 @@ pub fn backups(facts: &Facts, thresholds: &Thresholds) -> CheckResult {
             BackupResult::Other(s) => s.clone(),
             BackupResult::Success => "SUCCESS".to_owned(),
         };
-        return result(
-            ID,
-            TITLE,
-            Status::Fail,
-            format!("the newest backup {name} ended {r}"),
-            evidence,
-            action,
-        );
+        return Err(format!("the newest backup {name} ended {r}"));
     }
     let Some(done) = newest.completed.as_ref() else {
-        return result(
-            ID,
-            TITLE,
-            Status::Fail,
-            format!("the newest backup {name} has no completion date"),
-            evidence,
-            action,
-        );
+        return Err(format!("the newest backup {name} has no completion date"));
     };
-    let age = facts.now - done.unix_seconds_ignoring_zone();
+    let age = now - done.unix_seconds_ignoring_zone();
     let days = |s: i64| s as f64 / 86_400.0;
-    if age > thresholds.max_backup_age_secs {
-        result(
-            ID,
-            TITLE,
-            Status::Fail,
-            format!(
-                "the newest successful backup {name} is {:.1} days old (limit {:.1})",
-                days(age),
-                days(thresholds.max_backup_age_secs)
-            ),
-            evidence,
-            action,
-        )
+    if age > max_age_secs {
+        Err(format!(
+            "the newest successful backup {name} is {:.1} days old (limit {:.1})",
+            days(age),
+            days(max_age_secs)
+        ))
     } else {
-        result(
-            ID,
-            TITLE,
-            Status::Pass,
-            format!(
-                "newest backup {name} SUCCESS, {:.1} days old",
-                days(age.max(0))
-            ),
-            evidence,
-            "Take another backup after the change (§5.7)",
-        )
+        Ok(format!(
+            "newest backup {name} SUCCESS, {:.1} days old",
+            days(age.max(0))
+        ))
     }
 }
 
@@ -228,94 +200,78 @@ pub fn services(facts: &Facts) -> CheckResult {
             .collect(),
         Err(_) => BTreeSet::new(),
     };
-    let mut per = PerNode::new();
-    for node in &facts.nodes {
-        let (list, ev) = match get(&node.services) {
-            Ok(v) => v,
-            Err(m) => {
-                per.missing(&node.name, m);
-                continue;
-            }
-        };
-        // Without the group query, a node that has CallManager activated counts as a member.
-        let member = if members.is_empty() {
-            list.iter().any(|s| {
-                s.service() == Some(Service::CallManager)
-                    && s.status() != ServiceStatus::NotActivated
-            })
-        } else {
-            members.contains(&node.name.to_ascii_lowercase())
-        };
-        let mut fails = Vec::new();
-        let mut warns = Vec::new();
-        for s in list {
-            let status = s.status();
-            if status.is_running() || status.is_intentional() {
-                continue;
-            }
-            let needed = s
-                .service()
-                .is_some_and(|k| required(k, node.tftp, node.publisher, member));
-            let line = format!("{} {}", s.name, status.name());
-            if needed {
-                fails.push(line);
+    let per = PerNode::judge_nodes(
+        &facts.nodes,
+        |node| &node.services,
+        |node, list| {
+            // Without the group query, a node that has CallManager activated counts as a member.
+            let member = if members.is_empty() {
+                list.iter().any(|s| {
+                    s.service() == Some(Service::CallManager)
+                        && s.status() != ServiceStatus::NotActivated
+                })
             } else {
-                warns.push(line);
+                members.contains(&node.name.to_ascii_lowercase())
+            };
+            let mut fails = Vec::new();
+            let mut warns = Vec::new();
+            for s in list {
+                let status = s.status();
+                if status.is_running() || status.is_intentional() {
+                    continue;
+                }
+                let needed = s
+                    .service()
+                    .is_some_and(|k| required(k, node.tftp, node.publisher, member));
+                let line = format!("{} {}", s.name, status.name());
+                if needed {
+                    fails.push(line);
+                } else {
+                    warns.push(line);
+                }
             }
-        }
-        for kind in [
-            Service::Tftp,
-            Service::Tvs,
-            Service::CallManager,
-            Service::Capf,
-        ] {
-            if required(kind, node.tftp, node.publisher, member)
-                && !list.iter().any(|s| s.service() == Some(kind))
-            {
-                fails.push(format!("{} not listed", kind.control_center_name()));
+            for kind in [
+                Service::Tftp,
+                Service::Tvs,
+                Service::CallManager,
+                Service::Capf,
+            ] {
+                if required(kind, node.tftp, node.publisher, member)
+                    && !list.iter().any(|s| s.service() == Some(kind))
+                {
+                    fails.push(format!("{} not listed", kind.control_center_name()));
+                }
+                if required(kind, node.tftp, node.publisher, member)
+                    && list.iter().any(|s| {
+                        s.service() == Some(kind) && s.status() == ServiceStatus::NotActivated
+                    })
+                {
+                    fails.push(format!("{} not activated", kind.control_center_name()));
+                }
             }
-            if required(kind, node.tftp, node.publisher, member)
-                && list
-                    .iter()
-                    .any(|s| s.service() == Some(kind) && s.status() == ServiceStatus::NotActivated)
-            {
-                fails.push(format!("{} not activated", kind.control_center_name()));
+            if !fails.is_empty() {
+                Some((Status::Fail, fails.join(", ")))
+            } else if !warns.is_empty() {
+                Some((Status::Warn, warns.join(", ")))
+            } else {
+                None
             }
-        }
-        let (status, note) = if !fails.is_empty() {
-            (
-                Status::Fail,
-                Some(format!("{}: {}", node.name, fails.join(", "))),
-            )
-        } else if !warns.is_empty() {
-            (
-                Status::Warn,
-                Some(format!("{}: {}", node.name, warns.join(", "))),
-            )
-        } else {
-            (Status::Pass, None)
-        };
-        per.judged(status, ev.clone(), note);
-    }
-    let status = per.status();
-    let (summary, action) = match status {
-        Status::Pass => (
+        },
+    );
+    per.result_or_pass(
+        ID,
+        TITLE,
+        || {
             format!(
                 "every needed service runs on all {} node(s)",
                 facts.nodes.len()
-            ),
-            "",
-        ),
-        Status::Fail => (
-            per.notes.join("; "),
-            "Start these services (Control Center) before changing certificates",
-        ),
-        _ => (
-            per.notes.join("; "),
-            "Check why these services are not running",
-        ),
-    };
-    result(ID, TITLE, status, summary, per.evidence, action)
+            )
+        },
+        |status| match status {
+            Status::Fail => "Start these services (Control Center) before changing certificates",
+            _ => "Check why these services are not running",
+        },
+    )
 }
 
 /// `fips` (hazard, `cucm-interfaces.md` §6.5): `utils fips status` on every node. `warn` on
@@ -324,30 +280,22 @@ pub fn services(facts: &Facts) -> CheckResult {
 pub fn fips(facts: &Facts) -> CheckResult {
     const ID: &str = "fips";
     const TITLE: &str = "FIPS mode";
-    let mut per = PerNode::new();
-    for node in &facts.nodes {
-        match get(&node.fips) {
-            Ok((f, ev)) => {
-                let (s, note) = if f.enabled {
-                    (Status::Warn, Some(format!("{}: FIPS mode", node.name)))
-                } else {
-                    (Status::Pass, None)
-                };
-                per.judged(s, ev.clone(), note);
+    PerNode::judge_nodes(
+        &facts.nodes,
+        |node| &node.fips,
+        |_, f| f.enabled.then(|| (Status::Warn, "FIPS mode".to_owned())),
+    )
+    .result_or_pass(
+        ID,
+        TITLE,
+        || "no node is in FIPS mode".to_owned(),
+        |status| match status {
+            Status::Warn => {
+                "Keep FIPS settings unchanged during the procedure; regenerated keys must meet FIPS sizes"
             }
-            Err(m) => per.missing(&node.name, m),
-        }
-    }
-    let status = per.status();
-    let (summary, action) = match status {
-        Status::Pass => ("no node is in FIPS mode".to_owned(), ""),
-        Status::Warn => (
-            per.notes.join("; "),
-            "Keep FIPS settings unchanged during the procedure; regenerated keys must meet FIPS sizes",
-        ),
-        _ => (per.notes.join("; "), "Check utils fips status by hand"),
-    };
-    result(ID, TITLE, status, summary, per.evidence, action)
+            _ => "Check utils fips status by hand",
+        },
+    )
 }
 
 /// `ntp` (expert addition): `utils ntp status` on every node.
@@ -360,35 +308,23 @@ pub fn fips(facts: &Facts) -> CheckResult {
 pub fn ntp(facts: &Facts) -> CheckResult {
     const ID: &str = "ntp";
     const TITLE: &str = "NTP synchronised on every node";
-    let mut per = PerNode::new();
-    for node in &facts.nodes {
-        match get(&node.ntp) {
-            Ok((n, ev)) => {
-                let (s, note) = if !n.running {
-                    (
-                        Status::Fail,
-                        Some(format!("{}: ntpd not running", node.name)),
-                    )
-                } else if !n.synchronised {
-                    (
-                        Status::Warn,
-                        Some(format!("{}: not synchronised", node.name)),
-                    )
-                } else {
-                    (Status::Pass, None)
-                };
-                per.judged(s, ev.clone(), note);
+    PerNode::judge_nodes(
+        &facts.nodes,
+        |node| &node.ntp,
+        |_, n| {
+            if !n.running {
+                Some((Status::Fail, "ntpd not running".to_owned()))
+            } else if !n.synchronised {
+                Some((Status::Warn, "not synchronised".to_owned()))
+            } else {
+                None
             }
-            Err(m) => per.missing(&node.name, m),
-        }
-    }
-    let status = per.status();
-    let (summary, action) = match status {
-        Status::Pass => ("every node is synchronised".to_owned(), ""),
-        _ => (
-            per.notes.join("; "),
-            "Fix time synchronisation first: certificate validity and phone downloads depend on it",
-        ),
-    };
-    result(ID, TITLE, status, summary, per.evidence, action)
+        },
+    )
+    .result_or_pass(
+        ID,
+        TITLE,
+        || "every node is synchronised".to_owned(),
+        |_| "Fix time synchronisation first: certificate validity and phone downloads depend on it",
+    )
 }

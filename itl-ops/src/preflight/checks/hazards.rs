@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 use itl_wire::admin_cli::parse::upgrade::{UpgradeState, compare_versions};
 use itl_wire::soap::process_node::ProcessNodes;
 
-use super::{PerNode, get, missing_evidence, result, worst};
+use super::{PerNode, get, result};
 use crate::preflight::facts::Facts;
 use crate::preflight::report::{CheckResult, Status};
 
@@ -37,47 +37,39 @@ pub const TRUNK_LEARNS: &str = "holds this cluster's CallManager certificate in 
 pub fn dependants(facts: &Facts) -> CheckResult {
     const ID: &str = "dependants";
     const TITLE: &str = "Dependants that must learn new certificates";
-    let mut statuses = Vec::new();
-    let mut evidence = Vec::new();
-    let mut notes = Vec::new();
+    let mut per = PerNode::new();
     match get(&facts.process_nodes) {
         Ok((rows, ev)) => {
-            evidence.push(ev.clone());
+            per.evidence.push(ev.clone());
             match ProcessNodes::from_rows(rows) {
                 Ok(nodes) if nodes.im_and_presence.is_empty() => {
-                    statuses.push(Status::Pass);
-                    notes.push("no IM and Presence node".to_owned());
+                    per.statuses.push(Status::Pass);
+                    per.notes.push("no IM and Presence node".to_owned());
                 }
                 Ok(nodes) => {
-                    statuses.push(Status::Info);
+                    per.statuses.push(Status::Info);
                     for n in &nodes.im_and_presence {
-                        notes.push(format!("IM and Presence {}: {IMP_LEARNS}", n.name));
+                        per.notes
+                            .push(format!("IM and Presence {}: {IMP_LEARNS}", n.name));
                     }
                 }
                 Err(e) => {
-                    statuses.push(Status::Fail);
-                    notes.push(format!("the server list could not be read: {e}"));
+                    per.statuses.push(Status::Fail);
+                    per.notes
+                        .push(format!("the server list could not be read: {e}"));
                 }
             }
         }
-        Err(m) => {
-            statuses.push(if m.skip {
-                Status::Skipped
-            } else {
-                Status::Fail
-            });
-            evidence.push(missing_evidence(m));
-            notes.push(format!("IM and Presence nodes not read: {}", m.reason));
-        }
+        Err(m) => per.missing_with(m, format!("IM and Presence nodes not read: {}", m.reason)),
     }
     match get(&facts.secure_trunks) {
         Ok((rows, ev)) => {
-            evidence.push(ev.clone());
+            per.evidence.push(ev.clone());
             if rows.is_empty() {
-                statuses.push(Status::Pass);
-                notes.push("no SIP trunk with a TLS profile".to_owned());
+                per.statuses.push(Status::Pass);
+                per.notes.push("no SIP trunk with a TLS profile".to_owned());
             } else {
-                statuses.push(Status::Warn);
+                per.statuses.push(Status::Warn);
                 let mut seen: Vec<(&str, Vec<String>)> = Vec::new();
                 for row in rows {
                     let name = value(row, "name");
@@ -103,23 +95,15 @@ pub fn dependants(facts: &Facts) -> CheckResult {
                     } else {
                         format!(" to {}", dests.join(", "))
                     };
-                    notes.push(format!(
+                    per.notes.push(format!(
                         "TLS SIP trunk {name}{to}: the far end {TRUNK_LEARNS}"
                     ));
                 }
             }
         }
-        Err(m) => {
-            statuses.push(if m.skip {
-                Status::Skipped
-            } else {
-                Status::Fail
-            });
-            evidence.push(missing_evidence(m));
-            notes.push(format!("TLS SIP trunks not read: {}", m.reason));
-        }
+        Err(m) => per.missing_with(m, format!("TLS SIP trunks not read: {}", m.reason)),
     }
-    let status = worst(statuses);
+    let status = per.status();
     let action = match status {
         Status::Warn => {
             "Before a CallManager regeneration arrange the certificate upload at every trunk's far end; after it, upload and confirm the trunks are up"
@@ -130,7 +114,14 @@ pub fn dependants(facts: &Facts) -> CheckResult {
         Status::Fail | Status::Skipped => "List the dependants by hand",
         Status::Pass => "",
     };
-    result(ID, TITLE, status, notes.join("; "), evidence, action)
+    result(
+        ID,
+        TITLE,
+        status,
+        per.notes.join("; "),
+        per.evidence,
+        action,
+    )
 }
 
 /// `sso`: SAML single sign-on (`utils sso status` on every node). With SSO the identity
@@ -146,34 +137,24 @@ pub fn dependants(facts: &Facts) -> CheckResult {
 pub fn sso(facts: &Facts) -> CheckResult {
     const ID: &str = "sso";
     const TITLE: &str = "SAML SSO (IdP metadata after a tomcat change)";
-    let mut per = PerNode::new();
-    let mut enabled = Vec::new();
-    for node in &facts.nodes {
-        match get(&node.sso) {
-            Ok((status, ev)) => {
-                if status.enabled {
-                    enabled.push(node.name.as_str());
-                    per.judged(
-                        Status::Warn,
-                        ev.clone(),
-                        Some(format!("{}: {}", node.name, status.line)),
-                    );
-                } else {
-                    per.judged(Status::Pass, ev.clone(), None);
-                }
-            }
-            Err(m) => per.missing(&node.name, m),
-        }
-    }
+    let mut enabled = false;
+    let per = PerNode::judge_nodes(
+        &facts.nodes,
+        |node| &node.sso,
+        |_, status| {
+            enabled |= status.enabled;
+            status.enabled.then(|| (Status::Warn, status.line.clone()))
+        },
+    );
     let status = per.status();
     let mut notes = per.notes.clone();
-    if enabled.is_empty() && status == Status::Pass {
+    if !enabled && status == Status::Pass {
         notes.push("SAML SSO is disabled on every node".to_owned());
     }
-    let action = if enabled.is_empty() {
-        ""
-    } else {
+    let action = if enabled {
         "After a tomcat regeneration on these nodes: export the SP metadata again, import it at the IdP, restart Cisco SSOSP Tomcat, and run the SSO test"
+    } else {
+        ""
     };
     result(ID, TITLE, status, notes.join("; "), per.evidence, action)
 }
@@ -195,53 +176,38 @@ pub fn upgrade(facts: &Facts) -> CheckResult {
     let mut per = PerNode::new();
     for node in &facts.nodes {
         let active = get(&node.version).ok().map(|(v, _)| v.version.as_str());
-        match get(&node.upgrade) {
-            Ok((status, ev)) => {
-                let (s, note) = match status.state {
-                    UpgradeState::Idle => (Status::Pass, None),
-                    UpgradeState::Running => (
-                        Status::Fail,
-                        Some(format!("{}: upgrade running ({})", node.name, status.line)),
-                    ),
-                    UpgradeState::Completed => (
-                        Status::Warn,
-                        Some(format!(
-                            "{}: upgrade completed, switch-version pending ({})",
-                            node.name, status.line
-                        )),
-                    ),
-                    UpgradeState::Failed | UpgradeState::Unknown => (
-                        Status::Warn,
-                        Some(format!("{}: {}", node.name, status.line)),
-                    ),
-                };
-                per.judged(s, ev.clone(), note);
+        per.judge(&node.name, &node.upgrade, |status| match status.state {
+            UpgradeState::Idle => None,
+            UpgradeState::Running => {
+                Some((Status::Fail, format!("upgrade running ({})", status.line)))
             }
-            Err(m) => per.missing(&node.name, m),
-        }
-        match get(&node.version_inactive) {
-            Ok((inactive, ev)) => {
-                let newer = match (inactive.version.as_deref(), active) {
-                    (Some(i), Some(a)) => compare_versions(i, a) == Ordering::Greater,
-                    _ => false,
-                };
-                if newer {
-                    per.judged(
-                        Status::Warn,
-                        ev.clone(),
-                        Some(format!(
-                            "{}: inactive version {} is newer than the active {}",
-                            node.name,
-                            inactive.version.as_deref().unwrap_or_default(),
-                            active.unwrap_or_default()
-                        )),
-                    );
-                } else {
-                    per.judged(Status::Pass, ev.clone(), None);
-                }
+            UpgradeState::Completed => Some((
+                Status::Warn,
+                format!(
+                    "upgrade completed, switch-version pending ({})",
+                    status.line
+                ),
+            )),
+            UpgradeState::Failed | UpgradeState::Unknown => {
+                Some((Status::Warn, status.line.clone()))
             }
-            Err(m) => per.missing(&node.name, m),
-        }
+        });
+        per.judge(&node.name, &node.version_inactive, |inactive| {
+            let newer = match (inactive.version.as_deref(), active) {
+                (Some(i), Some(a)) => compare_versions(i, a) == Ordering::Greater,
+                _ => false,
+            };
+            newer.then(|| {
+                (
+                    Status::Warn,
+                    format!(
+                        "inactive version {} is newer than the active {}",
+                        inactive.version.as_deref().unwrap_or_default(),
+                        active.unwrap_or_default()
+                    ),
+                )
+            })
+        });
     }
     let status = per.status();
     let mut notes = per.notes.clone();

@@ -67,12 +67,10 @@ pub fn show_itl(facts: &Facts) -> CheckResult {
             Err(m) => per.missing(&node.name, m),
         }
     }
-    let status = per.status();
-    let action = match status {
+    per.result(ID, TITLE, |status| match status {
         Status::Fail => "Stop: every TFTP node must serve an ITL that verifies; keep this output",
         _ => "Keep the archived output (the procedure's \"document this\" step)",
-    };
-    per.result(ID, TITLE, action)
+    })
 }
 
 /// `show-ctl` (§4 item 8): `show ctl` on every TFTP node.
@@ -141,15 +139,13 @@ pub fn show_ctl(facts: &Facts) -> CheckResult {
         per.notes
             .push(format!("CTL checksums differ: {}", list.join("; ")));
     }
-    let status = per.status();
-    let action = match status {
+    per.result(ID, TITLE, |status| match status {
         Status::Fail => {
             "Stop: run utils ctl update CTLFile on the publisher and restart TFTP so that every node serves the same verified CTL"
         }
         Status::Warn => "A CTL remains from an earlier mixed mode; phones may still hold it",
         _ => "Keep the archived output",
-    };
-    per.result(ID, TITLE, action)
+    })
 }
 
 /// `served-itl-matches` (§4 item 16): the ITL each TFTP node serves (HTTP 6970, else TFTP)
@@ -208,13 +204,11 @@ pub fn served_itl_matches(facts: &Facts) -> CheckResult {
             Some(note),
         );
     }
-    let status = per.status();
-    let action = if status == Status::Fail {
+    per.result(ID, TITLE, |status| if status == Status::Fail {
         "Investigate: the TFTP service serves another ITL than the node holds (restart Cisco Tftp, check for a stale cache)"
     } else {
         ""
-    };
-    per.result(ID, TITLE, action)
+    })
 }
 
 /// `itl-size` (§4 item 9): the served ITL of every TFTP node carries at most 39
@@ -267,12 +261,10 @@ pub fn itl_size(facts: &Facts) -> CheckResult {
         };
         per.judged(status, ev.clone(), Some(note));
     }
-    let status = per.status();
-    let action = match status {
+    per.result(ID, TITLE, |status| match status {
         Status::Fail | Status::Warn => {
             "Remove unneeded certificates (trust-store cleanup) before adding new ones"
         }
         _ => "",
-    };
-    per.result(ID, TITLE, action)
+    })
 }

@@ -12,7 +12,7 @@ mod lists;
 mod params;
 mod phones;
 
-use super::facts::{Fact, Facts, Missing};
+use super::facts::{Fact, Facts, Missing, NodeFacts};
 use super::report::{CheckResult, Evidence, Status};
 
 pub use certs::{ca_signed, cert_expiry, cert_reuse, key_sizes, regeneration_losses};
@@ -130,26 +130,58 @@ pub(crate) fn missing_evidence(m: &Missing) -> Evidence {
     Evidence::new(m.source.clone(), vec![m.reason.clone()])
 }
 
+/// What a missing fact makes of its check: `skipped` ("not checked") when the reason is one
+/// the operator chose, else `fail` ("could not be read").
+pub(crate) fn missing_status(m: &Missing) -> (Status, &'static str) {
+    if m.skip {
+        (Status::Skipped, "not checked")
+    } else {
+        (Status::Fail, "could not be read")
+    }
+}
+
 /// A check whose fact is missing: `skipped` or `fail` (see the module documentation).
 pub(crate) fn unavailable(id: &str, title: &str, m: &Missing) -> CheckResult {
-    if m.skip {
-        result(
-            id,
-            title,
-            Status::Skipped,
-            format!("not checked: {}", m.reason),
-            vec![missing_evidence(m)],
-            "check it by hand, or give the access it needs and run preflight again",
-        )
+    let (status, words) = missing_status(m);
+    let action = if m.skip {
+        "check it by hand, or give the access it needs and run preflight again"
     } else {
-        result(
-            id,
-            title,
-            Status::Fail,
-            format!("could not be read: {}", m.reason),
-            vec![missing_evidence(m)],
-            "make the source answer and run preflight again",
-        )
+        "make the source answer and run preflight again"
+    };
+    result(
+        id,
+        title,
+        status,
+        format!("{words}: {}", m.reason),
+        vec![missing_evidence(m)],
+        action,
+    )
+}
+
+/// A check that passes, saying `pass` (no action), unless `finding` (a status, summary and
+/// action) says otherwise.
+pub(crate) fn pass_unless(
+    id: &str,
+    title: &str,
+    evidence: Vec<Evidence>,
+    pass: String,
+    finding: Option<(Status, String, &str)>,
+) -> CheckResult {
+    let (status, summary, action) = finding.unwrap_or((Status::Pass, pass, ""));
+    result(id, title, status, summary, evidence, action)
+}
+
+/// A check of one fact: `judge` gets its value and evidence; a missing fact makes the check
+/// [`unavailable`].
+pub(crate) fn of_fact<T>(
+    id: &str,
+    title: &str,
+    fact: &Fact<T>,
+    judge: impl FnOnce(&T, &Evidence) -> CheckResult,
+) -> CheckResult {
+    match get(fact) {
+        Ok((value, evidence)) => judge(value, evidence),
+        Err(m) => unavailable(id, title, m),
     }
 }
 
@@ -168,8 +200,9 @@ pub(crate) fn worst(statuses: impl IntoIterator<Item = Status>) -> Status {
         .unwrap_or(Status::Pass)
 }
 
-/// Per-node facts of one kind folded into one check: every node's missing fact becomes
-/// evidence; the status of a node whose fact is missing is `skipped` or `fail`.
+/// Per-node facts of one kind (or the parts of one check) folded into one check: every
+/// missing fact becomes evidence; the status of a node whose fact is missing is `skipped` or
+/// `fail`.
 pub(crate) struct PerNode {
     pub statuses: Vec<Status>,
     pub evidence: Vec<Evidence>,
@@ -187,21 +220,49 @@ impl PerNode {
 
     /// Records a missing fact of `node`.
     pub(crate) fn missing(&mut self, node: &str, m: &Missing) {
-        self.statuses.push(if m.skip {
-            Status::Skipped
-        } else {
-            Status::Fail
-        });
+        let (_, words) = missing_status(m);
+        self.missing_with(m, format!("{node}: {words}: {}", m.reason));
+    }
+
+    /// Records a missing fact with `note` saying what is missing.
+    pub(crate) fn missing_with(&mut self, m: &Missing, note: String) {
+        self.statuses.push(missing_status(m).0);
         self.evidence.push(missing_evidence(m));
-        self.notes.push(format!(
-            "{node}: {} {}",
-            if m.skip {
-                "not checked:"
-            } else {
-                "could not be read:"
-            },
-            m.reason
-        ));
+        self.notes.push(note);
+    }
+
+    /// Every node's `fact` judged by `judge` (see [`PerNode::judge`]), a missing one recorded
+    /// as missing.
+    pub(crate) fn judge_nodes<T>(
+        nodes: &[NodeFacts],
+        fact: impl Fn(&NodeFacts) -> &Fact<T>,
+        mut judge: impl FnMut(&NodeFacts, &T) -> Option<(Status, String)>,
+    ) -> Self {
+        let mut per = Self::new();
+        for node in nodes {
+            per.judge(&node.name, fact(node), |value| judge(node, value));
+        }
+        per
+    }
+
+    /// `node`'s `fact` judged by `judge`: what is wrong with it (a status and a note, which
+    /// is prefixed with the node's name), `None` when it passes; or recorded as missing.
+    pub(crate) fn judge<T>(
+        &mut self,
+        node: &str,
+        fact: &Fact<T>,
+        judge: impl FnOnce(&T) -> Option<(Status, String)>,
+    ) {
+        match get(fact) {
+            Ok((value, evidence)) => {
+                let (status, note) = match judge(value) {
+                    Some((status, note)) => (status, Some(format!("{node}: {note}"))),
+                    None => (Status::Pass, None),
+                };
+                self.judged(status, evidence.clone(), note);
+            }
+            Err(m) => self.missing(node, m),
+        }
     }
 
     /// Records a judged node.
@@ -217,9 +278,32 @@ impl PerNode {
         worst(self.statuses.iter().copied())
     }
 
+    /// The check's result: when every node passed, `pass` as its summary and no action;
+    /// otherwise the worst status, the nodes' notes as its summary and `action` of that
+    /// status; the nodes' evidence either way.
+    pub(crate) fn result_or_pass(
+        self,
+        id: &str,
+        title: &str,
+        pass: impl FnOnce() -> String,
+        action: impl FnOnce(Status) -> &'static str,
+    ) -> CheckResult {
+        let status = self.status();
+        let (summary, action) = match status {
+            Status::Pass => (pass(), ""),
+            _ => (self.notes.join("; "), action(status)),
+        };
+        result(id, title, status, summary, self.evidence, action)
+    }
+
     /// The check's result: the worst status, the nodes' notes as its summary, their
-    /// evidence, and `action`.
-    pub(crate) fn result(self, id: &str, title: &str, action: &str) -> CheckResult {
+    /// evidence, and `action` of that status.
+    pub(crate) fn result(
+        self,
+        id: &str,
+        title: &str,
+        action: impl FnOnce(Status) -> &'static str,
+    ) -> CheckResult {
         let status = self.status();
         result(
             id,
@@ -227,7 +311,7 @@ impl PerNode {
             status,
             self.notes.join("; "),
             self.evidence,
-            action,
+            action(status),
         )
     }
 }

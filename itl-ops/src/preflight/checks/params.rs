@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{PerNode, get, result, unavailable};
+use super::{PerNode, get, of_fact, pass_unless, result};
 use crate::preflight::facts::Facts;
 use crate::preflight::report::{CheckResult, Status};
 
@@ -21,38 +21,36 @@ fn value<'a>(row: &'a itl_wire::soap::axl::Row, column: &str) -> &'a str {
 pub fn rollback_parameter(facts: &Facts) -> CheckResult {
     const ID: &str = "rollback-parameter";
     const TITLE: &str = "Rollback to pre-8.0 parameter is False";
-    let (rows, evidence) = match get(&facts.rollback) {
-        Ok(v) => v,
-        Err(m) => return unavailable(ID, TITLE, m),
-    };
-    let values: Vec<&str> = rows.iter().map(|r| value(r, "paramvalue")).collect();
-    let is = |v: &str, words: [&str; 2]| words.iter().any(|w| v.eq_ignore_ascii_case(w));
-    let (status, summary, action) = if values.iter().any(|v| is(v, ["t", "true"])) {
-        (
-            Status::Fail,
-            "RollBackToPreGrayback is True: every ITL is served blank".to_owned(),
-            "Stop: set the enterprise parameter \"Prepare Cluster for Rollback to pre 8.0\" to False and let the ITLs rebuild before any certificate change",
-        )
-    } else if values.is_empty() {
-        (
-            Status::Warn,
-            "RollBackToPreGrayback not found in processconfig".to_owned(),
-            "Check the enterprise parameter \"Prepare Cluster for Rollback to pre 8.0\" by hand",
-        )
-    } else if values.iter().all(|v| is(v, ["f", "false"])) {
-        (
-            Status::Pass,
-            format!("RollBackToPreGrayback is False ({} row(s))", values.len()),
-            "",
-        )
-    } else {
-        (
-            Status::Warn,
-            format!("RollBackToPreGrayback has unexpected values {values:?}"),
-            "Check the enterprise parameter \"Prepare Cluster for Rollback to pre 8.0\" by hand",
-        )
-    };
-    result(ID, TITLE, status, summary, vec![evidence.clone()], action)
+    of_fact(ID, TITLE, &facts.rollback, |rows, evidence| {
+        let values: Vec<&str> = rows.iter().map(|r| value(r, "paramvalue")).collect();
+        let is = |v: &str, words: [&str; 2]| words.iter().any(|w| v.eq_ignore_ascii_case(w));
+        let (status, summary, action) = if values.iter().any(|v| is(v, ["t", "true"])) {
+            (
+                Status::Fail,
+                "RollBackToPreGrayback is True: every ITL is served blank".to_owned(),
+                "Stop: set the enterprise parameter \"Prepare Cluster for Rollback to pre 8.0\" to False and let the ITLs rebuild before any certificate change",
+            )
+        } else if values.is_empty() {
+            (
+                Status::Warn,
+                "RollBackToPreGrayback not found in processconfig".to_owned(),
+                "Check the enterprise parameter \"Prepare Cluster for Rollback to pre 8.0\" by hand",
+            )
+        } else if values.iter().all(|v| is(v, ["f", "false"])) {
+            (
+                Status::Pass,
+                format!("RollBackToPreGrayback is False ({} row(s))", values.len()),
+                "",
+            )
+        } else {
+            (
+                Status::Warn,
+                format!("RollBackToPreGrayback has unexpected values {values:?}"),
+                "Check the enterprise parameter \"Prepare Cluster for Rollback to pre 8.0\" by hand",
+            )
+        };
+        result(ID, TITLE, status, summary, vec![evidence.clone()], action)
+    })
 }
 
 /// `callmanager-groups` (§4 item 2): members per CallManager group (§4.1 2a) and phones per
@@ -67,89 +65,75 @@ pub fn rollback_parameter(facts: &Facts) -> CheckResult {
 pub fn callmanager_groups(facts: &Facts) -> CheckResult {
     const ID: &str = "callmanager-groups";
     const TITLE: &str = "More than one server in every CallManager group used by phones";
-    let (members, ev_members) = match get(&facts.cm_group_members) {
-        Ok(v) => v,
-        Err(m) => return unavailable(ID, TITLE, m),
-    };
-    let (pools, ev_pools) = match get(&facts.phones_per_pool) {
-        Ok(v) => v,
-        Err(m) => return unavailable(ID, TITLE, m),
-    };
-    let evidence = vec![ev_members.clone(), ev_pools.clone()];
-    if facts.nodes.len() == 1 {
-        return result(
-            ID,
-            TITLE,
-            Status::Fail,
-            "single-node cluster: phones have no second TVS while the node restarts",
-            evidence,
-            "Stop: the procedure is not applicable to a single-node cluster",
-        );
-    }
-    let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for row in members {
-        groups
-            .entry(value(row, "cmgroup"))
-            .or_default()
-            .push(value(row, "cmgr"));
-    }
-    let mut used: BTreeMap<&str, (BTreeSet<&str>, u64)> = BTreeMap::new();
-    let mut orphan_pools = Vec::new();
-    for row in pools {
-        let phones: u64 = value(row, "phones").parse().unwrap_or(0);
-        if phones == 0 {
-            continue;
-        }
-        let group = value(row, "cmgroup");
-        let pool = value(row, "devicepool");
-        if group.is_empty() {
-            orphan_pools.push(format!("{pool} ({phones} phones)"));
-            continue;
-        }
-        let entry = used.entry(group).or_default();
-        entry.0.insert(pool);
-        entry.1 += phones;
-    }
-    let mut problems = Vec::new();
-    for (group, (pool_names, phones)) in &used {
-        let m = groups.get(group).map(Vec::len).unwrap_or(0);
-        if m < 2 {
-            let member = groups
-                .get(group)
-                .and_then(|v| v.first())
-                .copied()
-                .unwrap_or("no member");
-            problems.push(format!(
-                "{group}: only {member}; {phones} phones in {}",
-                pool_names.iter().copied().collect::<Vec<_>>().join(", ")
-            ));
-        }
-    }
-    for pool in &orphan_pools {
-        problems.push(format!("device pool {pool} has no CallManager group"));
-    }
-    if problems.is_empty() {
-        result(
-            ID,
-            TITLE,
-            Status::Pass,
-            format!(
+    of_fact(ID, TITLE, &facts.cm_group_members, |members, ev_members| {
+        of_fact(ID, TITLE, &facts.phones_per_pool, |pools, ev_pools| {
+            let evidence = vec![ev_members.clone(), ev_pools.clone()];
+            if facts.nodes.len() == 1 {
+                return result(
+                    ID,
+                    TITLE,
+                    Status::Fail,
+                    "single-node cluster: phones have no second TVS while the node restarts",
+                    evidence,
+                    "Stop: the procedure is not applicable to a single-node cluster",
+                );
+            }
+            let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+            for row in members {
+                groups
+                    .entry(value(row, "cmgroup"))
+                    .or_default()
+                    .push(value(row, "cmgr"));
+            }
+            let mut used: BTreeMap<&str, (BTreeSet<&str>, u64)> = BTreeMap::new();
+            let mut orphan_pools = Vec::new();
+            for row in pools {
+                let phones: u64 = value(row, "phones").parse().unwrap_or(0);
+                if phones == 0 {
+                    continue;
+                }
+                let group = value(row, "cmgroup");
+                let pool = value(row, "devicepool");
+                if group.is_empty() {
+                    orphan_pools.push(format!("{pool} ({phones} phones)"));
+                    continue;
+                }
+                let entry = used.entry(group).or_default();
+                entry.0.insert(pool);
+                entry.1 += phones;
+            }
+            let mut problems = Vec::new();
+            for (group, (pool_names, phones)) in &used {
+                let m = groups.get(group).map(Vec::len).unwrap_or(0);
+                if m < 2 {
+                    let member = groups
+                        .get(group)
+                        .and_then(|v| v.first())
+                        .copied()
+                        .unwrap_or("no member");
+                    problems.push(format!(
+                        "{group}: only {member}; {phones} phones in {}",
+                        pool_names.iter().copied().collect::<Vec<_>>().join(", ")
+                    ));
+                }
+            }
+            for pool in &orphan_pools {
+                problems.push(format!("device pool {pool} has no CallManager group"));
+            }
+            let finding = (!problems.is_empty()).then(|| {
+                (
+                    Status::Warn,
+                    format!("single-member groups: {}", problems.join("; ")),
+                    "Add a second member to these groups, or accept that their phones have no TVS fallback while the node restarts",
+                )
+            });
+            let pass = format!(
                 "{} group(s) used by phones, each with at least 2 members",
                 used.len()
-            ),
-            evidence,
-            "",
-        )
-    } else {
-        result(
-            ID,
-            TITLE,
-            Status::Warn,
-            format!("single-member groups: {}", problems.join("; ")),
-            evidence,
-            "Add a second member to these groups, or accept that their phones have no TVS fallback while the node restarts",
-        )
-    }
+            );
+            pass_unless(ID, TITLE, evidence, pass, finding)
+        })
+    })
 }
 
 /// `mixed-mode` (§4 item 4): `ClusterSecurityMode`. Always `info` (`0` non-secure, `1`
@@ -158,29 +142,27 @@ pub fn callmanager_groups(facts: &Facts) -> CheckResult {
 pub fn mixed_mode(facts: &Facts) -> CheckResult {
     const ID: &str = "mixed-mode";
     const TITLE: &str = "Cluster security mode";
-    let (rows, evidence) = match get(&facts.security_mode) {
-        Ok(v) => v,
-        Err(m) => return unavailable(ID, TITLE, m),
-    };
-    let v = rows.first().map(|r| value(r, "paramvalue")).unwrap_or("");
-    let (status, summary, action) = match v {
-        "0" => (
-            Status::Info,
-            "non-secure (ClusterSecurityMode 0): no CTL; the non-mixed procedure applies",
-            "",
-        ),
-        "1" => (
-            Status::Info,
-            "mixed mode (ClusterSecurityMode 1): the CTL must be updated after CallManager, CAPF and ITLRecovery changes",
-            "Follow the mixed-mode variant of the procedure (utils ctl update CTLFile after each change)",
-        ),
-        _ => (
-            Status::Warn,
-            "ClusterSecurityMode not readable",
-            "Check the cluster security mode by hand",
-        ),
-    };
-    result(ID, TITLE, status, summary, vec![evidence.clone()], action)
+    of_fact(ID, TITLE, &facts.security_mode, |rows, evidence| {
+        let v = rows.first().map(|r| value(r, "paramvalue")).unwrap_or("");
+        let (status, summary, action) = match v {
+            "0" => (
+                Status::Info,
+                "non-secure (ClusterSecurityMode 0): no CTL; the non-mixed procedure applies",
+                "",
+            ),
+            "1" => (
+                Status::Info,
+                "mixed mode (ClusterSecurityMode 1): the CTL must be updated after CallManager, CAPF and ITLRecovery changes",
+                "Follow the mixed-mode variant of the procedure (utils ctl update CTLFile after each change)",
+            ),
+            _ => (
+                Status::Warn,
+                "ClusterSecurityMode not readable",
+                "Check the cluster security mode by hand",
+            ),
+        };
+        result(ID, TITLE, status, summary, vec![evidence.clone()], action)
+    })
 }
 
 /// `version` (§4 item 12): `show version active` on every node. `info` with the release
@@ -265,44 +247,42 @@ fn holds_lsc(status: &str) -> bool {
 pub fn lsc(facts: &Facts) -> CheckResult {
     const ID: &str = "lsc";
     const TITLE: &str = "Phones with an LSC (CAPF-issued certificate)";
-    let (rows, evidence) = match get(&facts.phone_lsc) {
-        Ok(v) => v,
-        Err(m) => return unavailable(ID, TITLE, m),
-    };
-    let holders: Vec<&str> = rows
-        .iter()
-        .filter(|r| holds_lsc(value(r, "tkcertificatestatus")))
-        .map(|r| value(r, "name"))
-        .collect();
-    let total = rows.len();
-    if holders.is_empty() {
-        return result(
+    of_fact(ID, TITLE, &facts.phone_lsc, |rows, evidence| {
+        let holders: Vec<&str> = rows
+            .iter()
+            .filter(|r| holds_lsc(value(r, "tkcertificatestatus")))
+            .map(|r| value(r, "name"))
+            .collect();
+        let total = rows.len();
+        if holders.is_empty() {
+            return result(
+                ID,
+                TITLE,
+                Status::Pass,
+                format!("none of {total} phones holds an LSC"),
+                vec![evidence.clone()],
+                "",
+            );
+        }
+        let lines: Vec<String> = holders
+            .iter()
+            .take(facts_limit())
+            .map(|n| (*n).to_owned())
+            .collect();
+        result(
             ID,
             TITLE,
-            Status::Pass,
-            format!("none of {total} phones holds an LSC"),
-            vec![evidence.clone()],
-            "",
-        );
-    }
-    let lines: Vec<String> = holders
-        .iter()
-        .take(facts_limit())
-        .map(|n| (*n).to_owned())
-        .collect();
-    result(
-        ID,
-        TITLE,
-        Status::Info,
-        format!("{} of {total} phones hold an LSC", holders.len()),
-        vec![
-            evidence.clone(),
-            crate::preflight::report::Evidence::new("phones holding an LSC", lines),
-        ],
-        "A CAPF regeneration invalidates these LSCs: re-issue them afterwards (`reissue lsc`), \
-         upload the new CAPF certificate to RADIUS / ASA for 802.1x or VPN, and keep the old \
-         CAPF trust until every LSC is re-issued",
-    )
+            Status::Info,
+            format!("{} of {total} phones hold an LSC", holders.len()),
+            vec![
+                evidence.clone(),
+                crate::preflight::report::Evidence::new("phones holding an LSC", lines),
+            ],
+            "A CAPF regeneration invalidates these LSCs: re-issue them afterwards (`reissue lsc`), \
+             upload the new CAPF certificate to RADIUS / ASA for 802.1x or VPN, and keep the old \
+             CAPF trust until every LSC is re-issued",
+        )
+    })
 }
 
 /// Most phone names listed in evidence.
@@ -344,43 +324,41 @@ pub fn phone_interaction(facts: &Facts) -> CheckResult {
             "",
         );
     }
-    let (rows, evidence) = match get(&facts.phone_interaction) {
-        Ok(v) => v,
-        Err(m) => return unavailable(ID, TITLE, m),
-    };
-    let values: Vec<&str> = rows.iter().map(|r| value(r, "paramvalue")).collect();
-    let lower: Vec<String> = values.iter().map(|v| v.to_ascii_lowercase()).collect();
-    let (status, summary, action) = match lower.first().map(String::as_str) {
-        Some(v) if v == "0" || v.starts_with("auto") => (
-            Status::Info,
-            "automatic: phones reset by themselves after a TVS, CAPF, CallManager or \
-             ITLRecovery change"
-                .to_owned(),
-            "Do not reset phones again after a regeneration; wait until they registered again \
-             before the next certificate",
-        ),
-        Some(v) if v == "1" || v.starts_with("manual") => (
-            Status::Info,
-            "manual: the procedure resets the phones".to_owned(),
-            "Reset the phones after each trust-list change as the plan says",
-        ),
-        None if major.is_none() => (
-            Status::Skipped,
-            "not checked: the parameter is absent and the release is unknown".to_owned(),
-            "Check \"Phone Interaction on Certificate Update\" by hand",
-        ),
-        None => (
-            Status::Warn,
-            "the parameter was not found in processconfig".to_owned(),
-            "Check \"Phone Interaction on Certificate Update\" (Enterprise Parameters, \
-             Security) by hand",
-        ),
-        Some(_) => (
-            Status::Warn,
-            format!("unexpected value {values:?}"),
-            "Check \"Phone Interaction on Certificate Update\" (Enterprise Parameters, \
-             Security) by hand",
-        ),
-    };
-    result(ID, TITLE, status, summary, vec![evidence.clone()], action)
+    of_fact(ID, TITLE, &facts.phone_interaction, |rows, evidence| {
+        let values: Vec<&str> = rows.iter().map(|r| value(r, "paramvalue")).collect();
+        let lower: Vec<String> = values.iter().map(|v| v.to_ascii_lowercase()).collect();
+        let (status, summary, action) = match lower.first().map(String::as_str) {
+            Some(v) if v == "0" || v.starts_with("auto") => (
+                Status::Info,
+                "automatic: phones reset by themselves after a TVS, CAPF, CallManager or \
+                 ITLRecovery change"
+                    .to_owned(),
+                "Do not reset phones again after a regeneration; wait until they registered again \
+                 before the next certificate",
+            ),
+            Some(v) if v == "1" || v.starts_with("manual") => (
+                Status::Info,
+                "manual: the procedure resets the phones".to_owned(),
+                "Reset the phones after each trust-list change as the plan says",
+            ),
+            None if major.is_none() => (
+                Status::Skipped,
+                "not checked: the parameter is absent and the release is unknown".to_owned(),
+                "Check \"Phone Interaction on Certificate Update\" by hand",
+            ),
+            None => (
+                Status::Warn,
+                "the parameter was not found in processconfig".to_owned(),
+                "Check \"Phone Interaction on Certificate Update\" (Enterprise Parameters, \
+                 Security) by hand",
+            ),
+            Some(_) => (
+                Status::Warn,
+                format!("unexpected value {values:?}"),
+                "Check \"Phone Interaction on Certificate Update\" (Enterprise Parameters, \
+                 Security) by hand",
+            ),
+        };
+        result(ID, TITLE, status, summary, vec![evidence.clone()], action)
+    })
 }
