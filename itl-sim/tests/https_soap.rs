@@ -9,7 +9,7 @@ use std::sync::Arc;
 use common::{PASSWORD, small, start, within};
 
 use itl_sim::model::version_string;
-use itl_sim::server::soap::{SoapContext, SoapResponse, SoapService};
+use itl_sim::server::soap::{SoapContext, SoapRequest, SoapResponse, SoapService};
 
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
@@ -52,18 +52,13 @@ async fn post(
 struct Version;
 
 impl SoapService for Version {
-    fn handle(
-        &self,
-        ctx: &SoapContext<'_>,
-        path: &str,
-        action: Option<&str>,
-        _body: &[u8],
-    ) -> SoapResponse {
+    fn handle(&self, ctx: &SoapContext<'_>, request: &SoapRequest<'_>) -> SoapResponse {
         let v = ctx.sim.read(|c| version_string(c.settings().generation));
         SoapResponse::ok(format!(
-            "<version node=\"{}\" path=\"{path}\" action=\"{}\">{v}</version>",
+            "<version node=\"{}\" path=\"{}\" action=\"{}\">{v}</version>",
             ctx.node,
-            action.unwrap_or("")
+            request.path,
+            request.soap_action.unwrap_or("")
         ))
     }
 }

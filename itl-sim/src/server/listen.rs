@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
+use tokio::sync::watch;
 
 use crate::error::{InvalidOption, SimError};
 
@@ -63,6 +64,26 @@ pub fn udp_socket(addr: Ipv4Addr, port: u16) -> Result<UdpSocket, SimError> {
     socket.bind(&sa.into()).map_err(bind_error(sa))?;
     socket.set_nonblocking(true).map_err(bind_error(sa))?;
     UdpSocket::from_std(socket.into()).map_err(bind_error(sa))
+}
+
+/// How long to wait before accepting again after a failed accept (a full file table...).
+const ACCEPT_RETRY: Duration = Duration::from_millis(5);
+
+/// The next connection `listener` accepts, or `None` once `shutdown` fires: the accept loop of
+/// every TCP server of the simulator. A failed accept is retried after a short pause.
+pub async fn next_connection(
+    listener: &TcpListener,
+    shutdown: &mut watch::Receiver<bool>,
+) -> Option<TcpStream> {
+    loop {
+        tokio::select! {
+            r = listener.accept() => match r {
+                Ok((stream, _)) => return Some(stream),
+                Err(_) => tokio::time::sleep(ACCEPT_RETRY).await,
+            },
+            _ = shutdown.changed() => return None,
+        }
+    }
 }
 
 /// Closes a connection with a reset (RST) instead of a FIN: what a client sees when a port

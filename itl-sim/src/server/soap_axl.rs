@@ -38,9 +38,7 @@ use crate::server::axl_capf;
 use crate::server::axl_list_phone::{self, LIST_PHONE};
 use crate::server::axl_request::AxlRequest;
 use crate::server::axl_reset;
-use crate::server::soap::{
-    SoapContext, SoapResponse, SoapService, operation_name, unknown_request,
-};
+use crate::server::soap::{SoapContext, SoapRequest, SoapResponse, SoapService};
 
 /// CUCM's limit on one AXL response: 8 MB (cucm-interfaces.md §1.3).
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
@@ -179,19 +177,13 @@ impl AxlService {
 }
 
 impl SoapService for AxlService {
-    fn handle(
-        &self,
-        ctx: &SoapContext<'_>,
-        path: &str,
-        soap_action: Option<&str>,
-        body: &[u8],
-    ) -> SoapResponse {
+    fn handle(&self, ctx: &SoapContext<'_>, request: &SoapRequest<'_>) -> SoapResponse {
         let release = ctx
             .sim
             .read(|c| version_string(c.settings().generation).to_owned());
         let served = schemas_served(&release).unwrap_or_default();
-        let requested = match requested_schema(body, soap_action) {
-            Some(v) if v == VERSIONLESS && soap_action.is_none() => {
+        let requested = match requested_schema(request.body, request.soap_action) {
+            Some(v) if v == VERSIONLESS && request.soap_action.is_none() => {
                 served.last().cloned().unwrap_or_else(|| v.clone())
             }
             Some(v) => v,
@@ -203,39 +195,27 @@ impl SoapService for AxlService {
                 ..SoapResponse::ok(unsupported_version_fault(&served))
             };
         }
-        match operation_name(body).as_deref() {
-            Some(EXECUTE_SQL_QUERY) => {}
-            Some(GET_CCM_VERSION) => {
-                return SoapResponse::ok(ccm_version_response(&requested, &release));
-            }
-            Some(LIST_PHONE) => {
-                return match AxlRequest::parse(body, soap_action) {
-                    Ok(req) => ctx
-                        .sim
-                        .read(|c| axl_list_phone::answer(&req, c, self.max_bytes)),
-                    Err(fault) => fault,
-                };
-            }
-            Some(op) if axl_capf::handles(op) => {
-                return match AxlRequest::parse(body, soap_action) {
-                    Ok(req) => axl_capf::answer(&req, ctx.sim),
-                    Err(fault) => fault,
-                };
-            }
-            Some(op) if axl_reset::handles(op) => {
-                return match AxlRequest::parse(body, soap_action) {
-                    Ok(req) => axl_reset::answer(&req, ctx.sim),
-                    Err(fault) => fault,
-                };
-            }
-            _ => return unknown_request(path, soap_action, body),
-        }
-        let request = match parse_sql_request_full(body) {
-            Ok(r) => r,
-            Err(fault) => return SoapResponse::fault(&fault.code, &fault.message),
+        // An object operation: its parsed request, or the fault when it does not parse.
+        let object = |answer: &dyn Fn(&AxlRequest) -> SoapResponse| {
+            AxlRequest::parse(request.body, request.soap_action)
+                .map_or_else(|fault| fault, |req| answer(&req))
         };
-        ctx.sim
-            .read(|cluster| self.answer(&requested, &request.sql, cluster))
+        match request.operation().as_deref() {
+            Some(EXECUTE_SQL_QUERY) => match parse_sql_request_full(request.body) {
+                Ok(sql) => ctx
+                    .sim
+                    .read(|cluster| self.answer(&requested, &sql.sql, cluster)),
+                Err(fault) => fault.into(),
+            },
+            Some(GET_CCM_VERSION) => SoapResponse::ok(ccm_version_response(&requested, &release)),
+            Some(LIST_PHONE) => object(&|req| {
+                ctx.sim
+                    .read(|c| axl_list_phone::answer(req, c, self.max_bytes))
+            }),
+            Some(op) if axl_capf::handles(op) => object(&|req| axl_capf::answer(req, ctx.sim)),
+            Some(op) if axl_reset::handles(op) => object(&|req| axl_reset::answer(req, ctx.sim)),
+            _ => request.unknown(),
+        }
     }
 }
 

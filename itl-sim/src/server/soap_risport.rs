@@ -19,9 +19,7 @@ use itl_wire::soap::risport::{
 };
 
 use crate::model::Cluster;
-use crate::server::soap::{
-    SoapContext, SoapResponse, SoapService, operation_name, unknown_request,
-};
+use crate::server::soap::{SoapContext, SoapRequest, SoapResponse, SoapService};
 
 /// `selectCmDevice` / `selectCmDeviceExt` answered by this service.
 const OPERATIONS: [&str; 2] = ["selectCmDeviceExt", "selectCmDevice"];
@@ -38,20 +36,14 @@ pub fn too_many_items_message(count: usize) -> String {
 pub struct RisportService;
 
 impl SoapService for RisportService {
-    fn handle(
-        &self,
-        ctx: &SoapContext<'_>,
-        path: &str,
-        soap_action: Option<&str>,
-        body: &[u8],
-    ) -> SoapResponse {
-        let operation = operation_name(body).unwrap_or_default();
+    fn handle(&self, ctx: &SoapContext<'_>, request: &SoapRequest<'_>) -> SoapResponse {
+        let operation = request.operation().unwrap_or_default();
         if !OPERATIONS.contains(&operation.as_str()) {
-            return unknown_request(path, soap_action, body);
+            return request.unknown();
         }
-        let request = match parse_select_request(body) {
+        let request = match parse_select_request(request.body) {
             Ok(r) => r,
-            Err(fault) => return SoapResponse::fault(&fault.code, &fault.message),
+            Err(fault) => return fault.into(),
         };
         if request.items.len() > MAX_DEVICES {
             return SoapResponse::fault(
