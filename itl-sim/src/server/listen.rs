@@ -22,18 +22,40 @@ pub fn is_loopback(addr: Ipv4Addr) -> bool {
     addr.octets()[0] == 127
 }
 
-/// A TCP listener on `addr:port` (port 0: ephemeral), with `SO_REUSEADDR`.
-pub fn tcp_listener(addr: Ipv4Addr, port: u16) -> Result<TcpListener, SimError> {
-    let sa = SocketAddr::V4(SocketAddrV4::new(addr, port));
+/// `addr:port`, when `addr` is on loopback.
+fn loopback(addr: Ipv4Addr, port: u16) -> Result<SocketAddr, SimError> {
     if !is_loopback(addr) {
         return Err(InvalidOption::NotLoopback(addr).into());
     }
-    let socket =
-        Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).map_err(bind_error(sa))?;
+    Ok(SocketAddr::V4(SocketAddrV4::new(addr, port)))
+}
+
+/// A non-blocking IPv4 socket with `SO_REUSEADDR` bound to `sa` (after binding it to
+/// `device` when given), listening with `backlog` when given (stream sockets).
+fn bound_socket(
+    sa: SocketAddr,
+    ty: Type,
+    protocol: Protocol,
+    device: Option<&[u8]>,
+    backlog: Option<i32>,
+) -> Result<Socket, SimError> {
+    let socket = Socket::new(Domain::IPV4, ty, Some(protocol)).map_err(bind_error(sa))?;
+    if device.is_some() {
+        socket.bind_device(device).map_err(bind_error(sa))?;
+    }
     socket.set_reuse_address(true).map_err(bind_error(sa))?;
     socket.bind(&sa.into()).map_err(bind_error(sa))?;
-    socket.listen(BACKLOG).map_err(bind_error(sa))?;
+    if let Some(backlog) = backlog {
+        socket.listen(backlog).map_err(bind_error(sa))?;
+    }
     socket.set_nonblocking(true).map_err(bind_error(sa))?;
+    Ok(socket)
+}
+
+/// A TCP listener on `addr:port` (port 0: ephemeral), with `SO_REUSEADDR`.
+pub fn tcp_listener(addr: Ipv4Addr, port: u16) -> Result<TcpListener, SimError> {
+    let sa = loopback(addr, port)?;
+    let socket = bound_socket(sa, Type::STREAM, Protocol::TCP, None, Some(BACKLOG))?;
     TcpListener::from_std(socket.into()).map_err(bind_error(sa))
 }
 
@@ -42,27 +64,20 @@ pub fn tcp_listener(addr: Ipv4Addr, port: u16) -> Result<TcpListener, SimError> 
 /// of each accepted connection says which one was dialled.
 pub fn wildcard_loopback_listener(port: u16) -> Result<TcpListener, SimError> {
     let sa = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port));
-    let socket =
-        Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).map_err(bind_error(sa))?;
-    socket.bind_device(Some(b"lo")).map_err(bind_error(sa))?;
-    socket.set_reuse_address(true).map_err(bind_error(sa))?;
-    socket.bind(&sa.into()).map_err(bind_error(sa))?;
-    socket.listen(BACKLOG * 4).map_err(bind_error(sa))?;
-    socket.set_nonblocking(true).map_err(bind_error(sa))?;
+    let socket = bound_socket(
+        sa,
+        Type::STREAM,
+        Protocol::TCP,
+        Some(b"lo"),
+        Some(BACKLOG * 4),
+    )?;
     TcpListener::from_std(socket.into()).map_err(bind_error(sa))
 }
 
 /// A UDP socket on `addr:port`.
 pub fn udp_socket(addr: Ipv4Addr, port: u16) -> Result<UdpSocket, SimError> {
-    let sa = SocketAddr::V4(SocketAddrV4::new(addr, port));
-    if !is_loopback(addr) {
-        return Err(InvalidOption::NotLoopback(addr).into());
-    }
-    let socket =
-        Socket::new(Domain::IPV4, Type::DGRAM, Some(Protocol::UDP)).map_err(bind_error(sa))?;
-    socket.set_reuse_address(true).map_err(bind_error(sa))?;
-    socket.bind(&sa.into()).map_err(bind_error(sa))?;
-    socket.set_nonblocking(true).map_err(bind_error(sa))?;
+    let sa = loopback(addr, port)?;
+    let socket = bound_socket(sa, Type::DGRAM, Protocol::UDP, None, None)?;
     UdpSocket::from_std(socket.into()).map_err(bind_error(sa))
 }
 

@@ -219,6 +219,16 @@ impl SoapService for AxlService {
     }
 }
 
+/// How many times each pair occurs, in the pairs' order (the per-pool counts of the inventory
+/// queries).
+fn count_pairs(pairs: impl Iterator<Item = (String, String)>) -> BTreeMap<(String, String), usize> {
+    let mut counts = BTreeMap::new();
+    for pair in pairs {
+        *counts.entry(pair).or_default() += 1;
+    }
+    counts
+}
+
 /// The schema a request asks for: its operation element's AXL namespace, else the
 /// `SOAPAction` version; `None` when neither names one (or the body is not a request).
 fn requested_schema(body: &[u8], soap_action: Option<&str>) -> Option<String> {
@@ -421,11 +431,7 @@ fn rows_for(query: &Query, c: &Cluster) -> Vec<Row> {
                 .collect()
         }
         Query::PerPoolAndCmGroup => {
-            let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
-            for p in phones {
-                *counts.entry((p.device_pool, p.cm_group)).or_default() += 1;
-            }
-            counts
+            count_pairs(phones.into_iter().map(|p| (p.device_pool, p.cm_group)))
                 .into_iter()
                 .map(|((pool, group), n)| {
                     vec![
@@ -436,22 +442,16 @@ fn rows_for(query: &Query, c: &Cluster) -> Vec<Row> {
                 })
                 .collect()
         }
-        Query::PerPoolAndModel => {
-            let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
-            for p in phones {
-                *counts.entry((p.device_pool, p.model)).or_default() += 1;
-            }
-            counts
-                .into_iter()
-                .map(|((pool, model), n)| {
-                    vec![
-                        ("device_count", n.to_string()),
-                        ("device_pool", pool),
-                        ("device_type", model),
-                    ]
-                })
-                .collect()
-        }
+        Query::PerPoolAndModel => count_pairs(phones.into_iter().map(|p| (p.device_pool, p.model)))
+            .into_iter()
+            .map(|((pool, model), n)| {
+                vec![
+                    ("device_count", n.to_string()),
+                    ("device_pool", pool),
+                    ("device_type", model),
+                ]
+            })
+            .collect(),
         Query::ModelNames => {
             let models: BTreeMap<u32, String> = phones
                 .into_iter()

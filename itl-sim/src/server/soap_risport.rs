@@ -20,6 +20,7 @@ use itl_wire::soap::risport::{
 
 use crate::model::Cluster;
 use crate::server::soap::{SoapContext, SoapRequest, SoapResponse, SoapService};
+use crate::server::wildcard;
 
 /// `selectCmDevice` / `selectCmDeviceExt` answered by this service.
 const OPERATIONS: [&str; 2] = ["selectCmDeviceExt", "selectCmDevice"];
@@ -57,30 +58,12 @@ impl SoapService for RisportService {
 }
 
 /// Whether `name` matches the selection item `pattern` (case-insensitive, `*` = any run).
-fn matches_item(pattern: &str, name: &str) -> bool {
-    let pattern = pattern.trim().to_ascii_uppercase();
-    let name = name.to_ascii_uppercase();
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
-        return pattern == name;
-    }
-    let mut rest = name.as_str();
-    for (i, part) in parts.iter().enumerate() {
-        if i == 0 {
-            let Some(r) = rest.strip_prefix(part) else {
-                return false;
-            };
-            rest = r;
-        } else if i == parts.len() - 1 {
-            return rest.ends_with(part);
-        } else {
-            match rest.find(part) {
-                Some(at) => rest = &rest[at + part.len()..],
-                None => return false,
-            }
-        }
-    }
-    true
+pub(crate) fn matches_item(pattern: &str, name: &str) -> bool {
+    wildcard::matches(
+        &pattern.trim().to_ascii_uppercase(),
+        &name.to_ascii_uppercase(),
+        '*',
+    )
 }
 
 /// The devices `request` selects, grouped per call-processing node.
@@ -188,20 +171,5 @@ fn select(c: &Cluster, request: &SelectCmDeviceRequest) -> SelectCmDeviceResult 
             "<StateInfo><Node Name=\"sim\" SubsystemStartTime=\"0\" StateId=\"{}\" TotalItemsFound=\"{total}\" TotalItemsReturned=\"{total}\"/></StateInfo>",
             c.now()
         )),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::matches_item;
-
-    #[test]
-    fn items_match_case_insensitively_with_wildcards() {
-        assert!(matches_item("sep001122334455", "SEP001122334455"));
-        assert!(matches_item("SEP0011*", "SEP001122334455"));
-        assert!(matches_item("*4455", "SEP001122334455"));
-        assert!(matches_item("SEP*22*55", "SEP001122334455"));
-        assert!(!matches_item("SEP0011", "SEP001122334455"));
-        assert!(!matches_item("X*", "SEP001122334455"));
     }
 }
