@@ -5,33 +5,18 @@
 mod common;
 
 use itl_core::cucm::{CertUnit, Generation, Service};
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use common::axl::{client, ok};
-use common::{PASSWORD, fetcher, get_page, page_client, small, trust_servers, within};
+use common::{EventLog, fetcher, get_page, page_client, small, start_with, trust_servers, within};
 use itl_cucm::ssh::AdminSession;
-use itl_sim::events::{Event, EventKind, parse_events};
-use itl_sim::{Cluster, ServeOptions, SimServer};
+use itl_sim::SimServer;
+use itl_sim::events::{Event, EventKind};
 use itl_wire::admin_cli::Command;
 use itl_wire::soap::control_center::ControlType;
 
-fn events_path(test: &str) -> PathBuf {
-    std::env::temp_dir().join(format!(
-        "itl-sim-events-{}-{test}.jsonl",
-        std::process::id()
-    ))
-}
-
-async fn serve(generation: Generation, events: &Path) -> SimServer {
-    let cluster = Cluster::build(&small(generation, false, "")).expect("cluster");
-    let mut options = ServeOptions::ephemeral("admin", PASSWORD);
-    options.events = Some(events.to_path_buf());
-    SimServer::start(cluster, options).await.expect("start")
-}
-
-fn read(path: &Path) -> Vec<Event> {
-    parse_events(&std::fs::read_to_string(path).expect("events file")).expect("events parse")
+async fn serve(generation: Generation, log: &EventLog) -> SimServer {
+    start_with(&small(generation, false, ""), log.serve_options()).await
 }
 
 /// (kind, node, unit, service, detail) of each event.
@@ -57,10 +42,10 @@ async fn connect(sim: &SimServer, node: usize) -> AdminSession {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn regen_restart_and_reset_write_exactly_their_events() {
     within(120, async {
-        let path = events_path("sequence");
-        let sim = serve(Generation::V12, &path).await;
+        let log = EventLog::new("events", "sequence");
+        let sim = serve(Generation::V12, &log).await;
         let (publisher, subscriber) = (sim.nodes()[0].name.clone(), sim.nodes()[1].name.clone());
-        assert!(read(&path).is_empty(), "starting writes no event");
+        assert!(log.read().is_empty(), "starting writes no event");
 
         let mut s = connect(&sim, 0).await;
         s.regen(CertUnit::Tvs).await.expect("regen");
@@ -80,7 +65,7 @@ async fn regen_restart_and_reset_write_exactly_their_events() {
             .read(|c| c.phones().iter().filter(|p| p.device_pool == 0).count());
         ok(&cc, "resetDevicePool", &format!("<name>{pool}</name>")).await;
 
-        let events = read(&path);
+        let events = log.read();
         assert_eq!(
             events.iter().map(|e| e.seq).collect::<Vec<_>>(),
             (1..=4).collect::<Vec<_>>()
@@ -138,7 +123,7 @@ async fn regen_restart_and_reset_write_exactly_their_events() {
             .control_services(&subscriber, ControlType::Restart, &["Cisco Tftp"])
             .await
             .expect("restart");
-        let more = read(&path);
+        let more = log.read();
         assert_eq!(more.len(), 6);
         assert_eq!(
             rows(&more[4..]),
@@ -164,12 +149,11 @@ async fn regen_restart_and_reset_write_exactly_their_events() {
             .control_services(&subscriber, ControlType::Restart, &["Cisco Tftp"])
             .await
             .expect("restart");
-        let last = read(&path);
+        let last = log.read();
         assert_eq!(last.len(), 7);
         assert_eq!(last[6].kind, EventKind::ServiceRestarted);
         s.close().await;
         sim.shutdown().await;
-        let _ = std::fs::remove_file(&path);
     })
     .await;
 }
@@ -177,8 +161,8 @@ async fn regen_restart_and_reset_write_exactly_their_events() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn read_only_requests_write_no_event() {
     within(120, async {
-        let path = events_path("read-only");
-        let sim = serve(Generation::V14, &path).await;
+        let log = EventLog::new("events", "read-only");
+        let sim = serve(Generation::V14, &log).await;
         let publisher = sim.nodes()[0].name.clone();
 
         // Admin CLI show commands and SQL.
@@ -229,11 +213,7 @@ async fn read_only_requests_write_no_event() {
             .fetch_file(&over_tftp, "ITLFile.tlv")
             .await
             .expect("itl");
-        assert_eq!(
-            read(&path),
-            Vec::new(),
-            "read-only requests changed nothing"
-        );
+        assert_eq!(log.read(), Vec::new(), "read-only requests changed nothing");
 
         // Twin: one change writes one event.
         cc.control
@@ -245,7 +225,7 @@ async fn read_only_requests_write_no_event() {
             .await
             .expect("stop");
         assert_eq!(
-            rows(&read(&path)),
+            rows(&log.read()),
             vec![(
                 EventKind::ServiceStopped,
                 Some(publisher),
@@ -256,7 +236,6 @@ async fn read_only_requests_write_no_event() {
         );
         s.close().await;
         sim.shutdown().await;
-        let _ = std::fs::remove_file(&path);
     })
     .await;
 }

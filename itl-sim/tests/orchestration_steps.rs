@@ -6,37 +6,21 @@
 mod common;
 
 use itl_core::cucm::{CertUnit, Generation, Service, ServiceStatus};
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use common::axl::{call, client, ok};
-use common::{PASSWORD, sized, small, within};
+use common::{EventLog, sized, small, start_with, within};
 use itl_cucm::ssh::{AdminSession, SshErrorKind};
-use itl_sim::events::{EventKind, parse_events};
-use itl_sim::{Cluster, FaultKind, ServeOptions, SimOptions, SimServer};
+use itl_sim::events::EventKind;
+use itl_sim::{Cluster, FaultKind, SimServer};
 use itl_wire::admin_cli::parse::service::parse_service_state;
 use itl_wire::admin_cli::{Command, FailureMarker};
 use itl_wire::soap::axl::sql;
 use itl_wire::soap::control_center::{ControlType, REASON_NOT_RUNNING, REASON_SUCCESSFUL};
 use itl_wire::soap::risport::RegistrationStatus;
 
-fn events_path(test: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("itl-sim-steps-{}-{test}.jsonl", std::process::id()))
-}
-
-async fn serve(options: &SimOptions, events: &Path) -> SimServer {
-    let cluster = Cluster::build(options).expect("cluster");
-    let mut serve = ServeOptions::ephemeral("admin", PASSWORD);
-    serve.events = Some(events.to_path_buf());
-    SimServer::start(cluster, serve).await.expect("start")
-}
-
-fn events(path: &Path) -> Vec<(EventKind, Option<String>)> {
-    parse_events(&std::fs::read_to_string(path).expect("events"))
-        .expect("parse")
-        .into_iter()
-        .map(|e| (e.kind, e.detail))
-        .collect()
+fn events(log: &EventLog) -> Vec<(EventKind, Option<String>)> {
+    log.read().into_iter().map(|e| (e.kind, e.detail)).collect()
 }
 
 async fn connect(sim: &SimServer, node: usize) -> AdminSession {
@@ -53,8 +37,8 @@ fn marker(e: &itl_cucm::ssh::SshError) -> Option<FailureMarker> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_stop_start_ipsec_and_trust_delete() {
     within(120, async {
-        let path = events_path("cli");
-        let sim = serve(&small(Generation::V12, false, ""), &path).await;
+        let log = EventLog::new("steps", "cli");
+        let sim = start_with(&small(Generation::V12, false, ""), log.serve_options()).await;
         let mut pub_cli = connect(&sim, 0).await;
         let ccn = "Cisco Certificate Change Notification";
         let out = pub_cli
@@ -146,7 +130,7 @@ async fn cli_stop_start_ipsec_and_trust_delete() {
 
         let publisher = sim.nodes()[0].name.clone();
         assert_eq!(
-            events(&path),
+            events(&log),
             vec![
                 (EventKind::ServiceStopped, None),
                 (EventKind::ServiceStarted, None),
@@ -158,13 +142,12 @@ async fn cli_stop_start_ipsec_and_trust_delete() {
                 ),
             ]
         );
-        let all = parse_events(&std::fs::read_to_string(&path).expect("events")).expect("parse");
+        let all = log.read();
         assert_eq!(all[4].node.as_deref(), Some(publisher.as_str()));
         assert_eq!(all[4].unit, Some(CertUnit::CallManager));
         pub_cli.close().await;
         sub_cli.close().await;
         sim.shutdown().await;
-        let _ = std::fs::remove_file(&path);
     })
     .await;
 }
@@ -172,10 +155,10 @@ async fn cli_stop_start_ipsec_and_trust_delete() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn restart_fails_until_cleared() {
     within(120, async {
-        let path = events_path("restart-fails");
-        let sim = serve(
+        let log = EventLog::new("steps", "restart-fails");
+        let sim = start_with(
             &small(Generation::V12, false, "restart-fails=TFTP@all"),
-            &path,
+            log.serve_options(),
         )
         .await;
         let node = sim.nodes()[0].name.clone();
@@ -206,7 +189,7 @@ async fn restart_fails_until_cleared() {
             .expect("start");
         assert_eq!(r.services[0].status(), ServiceStatus::Started);
         assert_eq!(r.services[0].reason_code, Some(REASON_SUCCESSFUL));
-        let kinds: Vec<(EventKind, Option<String>)> = events(&path);
+        let kinds: Vec<(EventKind, Option<String>)> = events(&log);
         assert_eq!(
             kinds,
             vec![
@@ -227,7 +210,6 @@ async fn restart_fails_until_cleared() {
         );
         s.close().await;
         sim.shutdown().await;
-        let _ = std::fs::remove_file(&path);
     })
     .await;
 }
@@ -235,10 +217,10 @@ async fn restart_fails_until_cleared() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn phones_stay_down_until_cleared() {
     within(120, async {
-        let path = events_path("stay-down");
-        let sim = serve(
+        let log = EventLog::new("steps", "stay-down");
+        let sim = start_with(
             &sized(2, 100, Generation::V12, false, "phones-stay-down=10%"),
-            &path,
+            log.serve_options(),
         )
         .await;
         let cc = client(&sim, 0);
@@ -289,7 +271,6 @@ async fn phones_stay_down_until_cleared() {
                 .all(|d| d.status == RegistrationStatus::Registered)
         );
         sim.shutdown().await;
-        let _ = std::fs::remove_file(&path);
     })
     .await;
 }
@@ -297,8 +278,8 @@ async fn phones_stay_down_until_cleared() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn update_phone_reissues_the_lsc_from_the_current_capf() {
     within(120, async {
-        let path = events_path("lsc");
-        let sim = serve(&small(Generation::V12, true, ""), &path).await;
+        let log = EventLog::new("steps", "lsc");
+        let sim = start_with(&small(Generation::V12, true, ""), log.serve_options()).await;
         let publisher = sim.nodes()[0].name.clone();
         let (index, name) = sim.handle().read(|c| {
             let i = c.tls_phones()[0];
@@ -379,7 +360,7 @@ async fn update_phone_reissues_the_lsc_from_the_current_capf() {
             .to_owned();
         assert!(row.contains("<tkcertificatestatus>3</tkcertificatestatus>"), "{row}");
         assert!(row.contains("<tkcertificateoperation>1</tkcertificateoperation>"), "{row}");
-        let kinds: Vec<EventKind> = events(&path).into_iter().map(|(k, _)| k).collect();
+        let kinds: Vec<EventKind> = events(&log).into_iter().map(|(k, _)| k).collect();
         assert_eq!(
             kinds,
             vec![
@@ -389,9 +370,8 @@ async fn update_phone_reissues_the_lsc_from_the_current_capf() {
                 EventKind::PhonesReset
             ]
         );
-        assert_eq!(events(&path)[2].1.as_deref(), Some(name.as_str()));
+        assert_eq!(events(&log)[2].1.as_deref(), Some(name.as_str()));
         sim.shutdown().await;
-        let _ = std::fs::remove_file(&path);
     })
     .await;
 }

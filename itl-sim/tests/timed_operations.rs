@@ -7,15 +7,14 @@
 mod common;
 
 use itl_core::cucm::{Generation, Service, ServiceStatus};
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::axl::{client, ok};
-use common::{PASSWORD, small, within};
+use common::{EventLog, small, start_with, within};
 use itl_cucm::ssh::AdminSession;
-use itl_sim::events::{EventKind, parse_events};
+use itl_sim::SimServer;
+use itl_sim::events::EventKind;
 use itl_sim::timing::{self, TimeScale};
-use itl_sim::{Cluster, ServeOptions, SimServer};
 use itl_wire::admin_cli::Command;
 use itl_wire::admin_cli::parse::backup::BackupResult;
 use itl_wire::admin_cli::parse::service::RestartOutcome;
@@ -24,24 +23,14 @@ use itl_wire::soap::risport::RegistrationStatus;
 
 const SCALE: f64 = 0.005;
 
-async fn serve(events: &Path) -> SimServer {
-    let cluster = Cluster::build(&small(Generation::V12, false, "")).expect("cluster");
-    let mut options = ServeOptions::ephemeral("admin", PASSWORD);
+async fn serve(log: &EventLog) -> SimServer {
+    let mut options = log.serve_options();
     options.time_scale = TimeScale::new(SCALE).expect("scale");
-    options.events = Some(events.to_path_buf());
-    SimServer::start(cluster, options).await.expect("start")
+    start_with(&small(Generation::V12, false, ""), options).await
 }
 
-fn events_path(test: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("itl-sim-timed-{}-{test}.jsonl", std::process::id()))
-}
-
-fn kinds(path: &Path) -> Vec<EventKind> {
-    parse_events(&std::fs::read_to_string(path).expect("events"))
-        .expect("parse")
-        .into_iter()
-        .map(|e| e.kind)
-        .collect()
+fn kinds(log: &EventLog) -> Vec<EventKind> {
+    log.read().into_iter().map(|e| e.kind).collect()
 }
 
 async fn connect(sim: &SimServer, node: usize) -> AdminSession {
@@ -55,8 +44,8 @@ fn scaled(nominal: Duration) -> Duration {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn control_center_restart_passes_stopping_and_starting() {
     within(60, async {
-        let path = events_path("cc");
-        let sim = serve(&path).await;
+        let log = EventLog::new("timed", "cc");
+        let sim = serve(&log).await;
         let node = sim.nodes()[0].name.clone();
         let cc = client(&sim, 0);
         let started = Instant::now();
@@ -67,7 +56,7 @@ async fn control_center_restart_passes_stopping_and_starting() {
             .expect("restart");
         assert_eq!(answer.services[0].status(), ServiceStatus::Stopping);
         assert_eq!(answer.services[0].reason_code, Some(REASON_SUCCESSFUL));
-        assert!(kinds(&path).is_empty(), "no event before the restart ends");
+        assert!(kinds(&log).is_empty(), "no event before the restart ends");
         let mut seen = vec![ServiceStatus::Stopping];
         loop {
             let info = cc
@@ -96,7 +85,7 @@ async fn control_center_restart_passes_stopping_and_starting() {
         );
         assert!(took >= scaled(stop + start), "{took:?}");
         assert!(took < scaled(stop + start) * 5, "{took:?}");
-        assert_eq!(kinds(&path), vec![EventKind::ServiceRestarted]);
+        assert_eq!(kinds(&log), vec![EventKind::ServiceRestarted]);
 
         // Stop, then start: Stopping → Commanded Out of Service, Starting → Started.
         let stop = cc
@@ -129,7 +118,7 @@ async fn control_center_restart_passes_stopping_and_starting() {
             .expect("status");
         assert_eq!(info.services[0].status(), ServiceStatus::Started);
         assert_eq!(
-            kinds(&path),
+            kinds(&log),
             vec![
                 EventKind::ServiceRestarted,
                 EventKind::ServiceStopped,
@@ -137,7 +126,6 @@ async fn control_center_restart_passes_stopping_and_starting() {
             ]
         );
         sim.shutdown().await;
-        let _ = std::fs::remove_file(&path);
     })
     .await;
 }
@@ -145,8 +133,8 @@ async fn control_center_restart_passes_stopping_and_starting() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_restart_streams_states_and_subscribers_return_early() {
     within(60, async {
-        let path = events_path("cli");
-        let sim = serve(&path).await;
+        let log = EventLog::new("timed", "cli");
+        let sim = serve(&log).await;
         let before = Instant::now();
         let mut publisher = connect(&sim, 0).await;
         assert!(
@@ -184,13 +172,12 @@ async fn cli_restart_streams_states_and_subscribers_return_early() {
             Some(ServiceStatus::Started)
         );
         assert_eq!(
-            kinds(&path),
+            kinds(&log),
             vec![EventKind::ServiceRestarted, EventKind::ServiceRestarted]
         );
         publisher.close().await;
         sub.close().await;
         sim.shutdown().await;
-        let _ = std::fs::remove_file(&path);
     })
     .await;
 }
@@ -198,8 +185,8 @@ async fn cli_restart_streams_states_and_subscribers_return_early() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reset_phones_come_back_later_with_newer_timestamps() {
     within(60, async {
-        let path = events_path("phones");
-        let sim = serve(&path).await;
+        let log = EventLog::new("timed", "phones");
+        let sim = serve(&log).await;
         let cc = client(&sim, 0);
         let (pool, names): (String, Vec<String>) = sim.handle().read(|c| {
             (
@@ -241,9 +228,8 @@ async fn reset_phones_come_back_later_with_newer_timestamps() {
             tokio::time::sleep(Duration::from_millis(30)).await;
         }
         assert!(reset_at.elapsed() >= scaled(Duration::from_secs(60)));
-        assert_eq!(kinds(&path), vec![EventKind::PhonesReset]);
+        assert_eq!(kinds(&log), vec![EventKind::PhonesReset]);
         sim.shutdown().await;
-        let _ = std::fs::remove_file(&path);
     })
     .await;
 }
@@ -251,8 +237,8 @@ async fn reset_phones_come_back_later_with_newer_timestamps() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drs_backup_completes_after_its_duration() {
     within(60, async {
-        let path = events_path("backup");
-        let sim = serve(&path).await;
+        let log = EventLog::new("timed", "backup");
+        let sim = serve(&log).await;
         let mut s = connect(&sim, 0).await;
         let before = s.backup_history().await.expect("history");
         let command = Command::BackupNetwork {
@@ -280,7 +266,7 @@ async fn drs_backup_completes_after_its_duration() {
             "no row before it ends"
         );
         while t.elapsed() < scaled(timing::DRS_BACKUP) * 3 {
-            if kinds(&path) == vec![EventKind::BackupTaken] {
+            if kinds(&log) == vec![EventKind::BackupTaken] {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -300,7 +286,6 @@ async fn drs_backup_completes_after_its_duration() {
         assert!(idle.text().contains("No backup status available"));
         s.close().await;
         sim.shutdown().await;
-        let _ = std::fs::remove_file(&path);
     })
     .await;
 }

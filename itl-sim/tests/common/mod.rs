@@ -6,10 +6,12 @@ pub mod replay;
 
 use itl_core::cucm::Generation;
 use std::future::Future;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use itl_cucm::sweep::page::{fields, label_key, parse_network_setup};
 use itl_cucm::{FetchOptions, Fetcher, TrustServer};
+use itl_sim::events::{Event, parse_events};
 use itl_sim::phone::pages::{PageFamily, Paths};
 use itl_sim::{Cluster, FaultSpec, ServeOptions, SimOptions, SimServer};
 
@@ -43,10 +45,52 @@ pub fn sized(
 
 /// Builds and serves a cluster.
 pub async fn start(options: &SimOptions) -> SimServer {
+    start_with(options, ServeOptions::ephemeral("admin", PASSWORD)).await
+}
+
+/// Builds a cluster and serves it with `serve`.
+pub async fn start_with(options: &SimOptions, serve: ServeOptions) -> SimServer {
     let cluster = Cluster::build(options).expect("cluster builds");
-    SimServer::start(cluster, ServeOptions::ephemeral("admin", PASSWORD))
+    SimServer::start(cluster, serve)
         .await
         .expect("servers start")
+}
+
+/// The change log (`--events`) of one test's simulator: a JSON-lines file in the temporary
+/// directory, named after the test file's `family` and the `test`, removed when dropped.
+pub struct EventLog(PathBuf);
+
+impl EventLog {
+    /// The log of `test` in `family` (unique per process).
+    pub fn new(family: &str, test: &str) -> Self {
+        Self(std::env::temp_dir().join(format!(
+            "itl-sim-{family}-{}-{test}.jsonl",
+            std::process::id()
+        )))
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// Ephemeral-port serve options (`admin`, [`PASSWORD`]) writing to this log.
+    pub fn serve_options(&self) -> ServeOptions {
+        let mut options = ServeOptions::ephemeral("admin", PASSWORD);
+        options.events = Some(self.0.clone());
+        options
+    }
+
+    /// The events written so far.
+    pub fn read(&self) -> Vec<Event> {
+        parse_events(&std::fs::read_to_string(&self.0).expect("events file")).expect("events parse")
+    }
+}
+
+impl Drop for EventLog {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 /// Fails the test when `fut` takes longer than `secs`.
