@@ -1,7 +1,7 @@
 //! Shared helpers for the benchmarks.
 
 use std::path::{Path, PathBuf};
-use std::process::Child;
+use std::process::{Child, ExitCode};
 
 /// The `itl` binary the process benchmarks run: `ITL_BIN`, else the workspace's release build.
 pub fn itl_bin() -> PathBuf {
@@ -45,5 +45,42 @@ impl Drop for Sim {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
+    }
+}
+
+/// The `main` of a benchmark that runs the `itl` binary, named `name` (`sweep`, `regen`):
+/// succeeds at once under `--list` (cargo's listing); fails when [`itl_bin`] is missing;
+/// otherwise runs `body` in a fresh directory `itl-<name>-bench-<pid>` under the temporary
+/// directory, removed afterwards unless `ITL_KEEP_TEST_DIRS` is set. Success when `body`
+/// returns `Ok(true)`; an `Err` is printed.
+pub fn process_bench(name: &str, body: impl FnOnce(&Path) -> Result<bool, String>) -> ExitCode {
+    if std::env::args().any(|a| a == "--list") {
+        return ExitCode::SUCCESS;
+    }
+    if !itl_bin().exists() {
+        eprintln!(
+            "{name} bench: {} missing; run `cargo build --release -p itl-cli` first",
+            itl_bin().display()
+        );
+        return ExitCode::FAILURE;
+    }
+    let dir = std::env::temp_dir().join(format!("itl-{name}-bench-{}", std::process::id()));
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        eprintln!("{name} bench: {e}");
+        return ExitCode::FAILURE;
+    }
+    let ok = body(&dir).unwrap_or_else(|e| {
+        eprintln!("{name} bench: {e}");
+        false
+    });
+    if std::env::var_os("ITL_KEEP_TEST_DIRS").is_some() {
+        eprintln!("{name} bench: kept {}", dir.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
