@@ -115,15 +115,7 @@ fn run(dir: &Path, phones: usize, scale: &str) -> Result<bool, String> {
             "events.jsonl",
         ],
     )?;
-    let _sim = Sim(sim);
-    let ready = Instant::now();
-    while !cluster.exists() {
-        if ready.elapsed() > Duration::from_secs(120) {
-            return Err("the simulator did not write its cluster file".into());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    std::thread::sleep(Duration::from_millis(300));
+    let _sim = Sim::ready(sim, &cluster)?;
 
     let (code, plan_wall, _) = timed(
         dir,

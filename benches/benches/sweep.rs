@@ -124,15 +124,7 @@ fn run_scenario(s: &Scenario, dir: &Path) -> Result<bool, String> {
         .stderr(Stdio::null())
         .spawn()
         .map_err(|e| format!("{}: {e}", itl_bin().display()))?;
-    let _sim = Sim(sim);
-    let ready = Instant::now();
-    while !cluster.exists() {
-        if ready.elapsed() > Duration::from_secs(120) {
-            return Err("the simulator did not write its cluster file".into());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    std::thread::sleep(Duration::from_millis(300));
+    let _sim = Sim::ready(sim, &cluster)?;
     let report = dir.join("report.json");
     let started = Instant::now();
     let sweep = sweep_command(&cluster, &[], &report)

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, ExitCode};
+use std::time::{Duration, Instant};
 
 /// The `itl` binary the process benchmarks run: `ITL_BIN`, else the workspace's release build.
 pub fn itl_bin() -> PathBuf {
@@ -40,6 +41,23 @@ pub fn wait_rss(child: &Child) -> Result<(i32, u64), String> {
 
 /// A simulator process, killed when the benchmark ends, however it ends.
 pub struct Sim(pub Child);
+
+impl Sim {
+    /// Guards the simulator process `child` and waits until it has written its cluster file
+    /// `cluster` (at most 2 minutes), then lets its servers settle for 300 ms.
+    pub fn ready(child: Child, cluster: &Path) -> Result<Self, String> {
+        let sim = Self(child);
+        let started = Instant::now();
+        while !cluster.exists() {
+            if started.elapsed() > Duration::from_secs(120) {
+                return Err("the simulator did not write its cluster file".into());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        Ok(sim)
+    }
+}
 
 impl Drop for Sim {
     fn drop(&mut self) {
