@@ -104,9 +104,7 @@ async fn every_reset_operation_delivers_the_new_itl_and_apply_does_not() {
             .regenerate("ucm-pub", CertUnit::CallManager)
             .await
             .expect("regenerate");
-        cc.control.control_services("ucm-pub", ControlType::Restart, &["Cisco Tftp"])
-            .await
-            .expect("tftp restart");
+        cc.control_one("ucm-pub", ControlType::Restart, "Cisco Tftp").await;
         let new_pub = served_md5(&sim, 0).await;
         assert_ne!(new_pub, old_pub);
         let [a, b, cph, d, e, f] = [0, 1, 2, 3, 4, 5].map(|i| readable_dp1[i].clone());
@@ -159,11 +157,7 @@ async fn every_reset_operation_delivers_the_new_itl_and_apply_does_not() {
             .regenerate("ucm-sub1", CertUnit::CallManager)
             .await
             .expect("regenerate sub1");
-        axl::client(&sim, 1)
-            .control
-            .control_services("ucm-sub1", ControlType::Restart, &["Cisco Tftp"])
-            .await
-            .expect("tftp restart sub1");
+        axl::client(&sim, 1).control_one("ucm-sub1", ControlType::Restart, "Cisco Tftp").await;
         let new_sub = served_md5(&sim, 1).await;
         assert_ne!(new_sub, old_sub);
         let listing = ok(

@@ -55,10 +55,8 @@ async fn regen_restart_and_reset_write_exactly_their_events() {
                 .map(|id| id.certificate().serial_hex().to_ascii_lowercase())
         });
         let cc = client(&sim, 0);
-        cc.control
-            .control_services(&publisher, ControlType::Restart, &["Cisco Tftp"])
-            .await
-            .expect("restart");
+        cc.control_one(&publisher, ControlType::Restart, "Cisco Tftp")
+            .await;
         let pool = sim.handle().read(|c| c.device_pools()[0].name.clone());
         let in_pool = sim
             .handle()
@@ -119,10 +117,8 @@ async fn regen_restart_and_reset_write_exactly_their_events() {
 
         // The subscriber's TFTP restart rebuilds its own stale ITL: two more events, in order.
         let sub = client(&sim, 1);
-        sub.control
-            .control_services(&subscriber, ControlType::Restart, &["Cisco Tftp"])
-            .await
-            .expect("restart");
+        sub.control_one(&subscriber, ControlType::Restart, "Cisco Tftp")
+            .await;
         let more = log.read();
         assert_eq!(more.len(), 6);
         assert_eq!(
@@ -145,10 +141,8 @@ async fn regen_restart_and_reset_write_exactly_their_events() {
             ]
         );
         // Twin: a second TFTP restart with nothing stale restarts without a rebuild.
-        sub.control
-            .control_services(&subscriber, ControlType::Restart, &["Cisco Tftp"])
-            .await
-            .expect("restart");
+        sub.control_one(&subscriber, ControlType::Restart, "Cisco Tftp")
+            .await;
         let last = log.read();
         assert_eq!(last.len(), 7);
         assert_eq!(last[6].kind, EventKind::ServiceRestarted);
@@ -216,14 +210,12 @@ async fn read_only_requests_write_no_event() {
         assert_eq!(log.read(), Vec::new(), "read-only requests changed nothing");
 
         // Twin: one change writes one event.
-        cc.control
-            .control_services(
-                &publisher,
-                ControlType::Stop,
-                &["Cisco Certificate Change Notification"],
-            )
-            .await
-            .expect("stop");
+        cc.control_one(
+            &publisher,
+            ControlType::Stop,
+            "Cisco Certificate Change Notification",
+        )
+        .await;
         assert_eq!(
             rows(&log.read()),
             vec![(

@@ -164,31 +164,25 @@ async fn restart_fails_until_cleared() {
         let node = sim.nodes()[0].name.clone();
         let cc = client(&sim, 0);
         let r = cc
-            .control
-            .control_services(&node, ControlType::Restart, &["Cisco Tftp"])
-            .await
-            .expect("restart");
-        assert_eq!(r.services[0].status(), ServiceStatus::Stopped);
-        assert_eq!(r.services[0].reason_code, Some(REASON_NOT_RUNNING));
+            .control_one(&node, ControlType::Restart, "Cisco Tftp")
+            .await;
+        assert_eq!(r.status(), ServiceStatus::Stopped);
+        assert_eq!(r.reason_code, Some(REASON_NOT_RUNNING));
         let mut s = connect(&sim, 0).await;
         let e = s.service_restart("Cisco Tftp").await.expect_err("fails");
         assert_eq!(marker(&e), Some(FailureMarker::ExecutedUnsuccessfully));
         // Twin: another service restarts.
         let r = cc
-            .control
-            .control_services(&node, ControlType::Restart, &["Cisco CallManager"])
-            .await
-            .expect("restart");
-        assert_eq!(r.services[0].status(), ServiceStatus::Started);
+            .control_one(&node, ControlType::Restart, "Cisco CallManager")
+            .await;
+        assert_eq!(r.status(), ServiceStatus::Started);
 
         assert!(sim.handle().clear_fault(FaultKind::RestartFails));
         let r = cc
-            .control
-            .control_services(&node, ControlType::Start, &["Cisco Tftp"])
-            .await
-            .expect("start");
-        assert_eq!(r.services[0].status(), ServiceStatus::Started);
-        assert_eq!(r.services[0].reason_code, Some(REASON_SUCCESSFUL));
+            .control_one(&node, ControlType::Start, "Cisco Tftp")
+            .await;
+        assert_eq!(r.status(), ServiceStatus::Started);
+        assert_eq!(r.reason_code, Some(REASON_SUCCESSFUL));
         let kinds: Vec<(EventKind, Option<String>)> = events(&log);
         assert_eq!(
             kinds,

@@ -362,11 +362,9 @@ async fn control_center_lists_services_and_a_tftp_restart_serves_the_new_itl() {
             .expect("regenerate");
         // Reject twin: restarting another service does not rebuild the ITL.
         let r = cc
-            .control
-            .control_services(&node, ControlType::Restart, &["Cisco CTIManager"])
-            .await
-            .expect("restart cti");
-        assert_eq!(r.services[0].reason_code, Some(REASON_SUCCESSFUL));
+            .control_one(&node, ControlType::Restart, "Cisco CTIManager")
+            .await;
+        assert_eq!(r.reason_code, Some(REASON_SUCCESSFUL));
         assert_eq!(
             fetch().await,
             before,
@@ -374,27 +372,17 @@ async fn control_center_lists_services_and_a_tftp_restart_serves_the_new_itl() {
         );
         // Accept: the TFTP restart serves the new ITL.
         let r = cc
-            .control
-            .control_services(&node, ControlType::Restart, &["Cisco Tftp"])
-            .await
-            .expect("restart tftp");
-        assert_eq!(r.services[0].status(), ServiceStatus::Started);
+            .control_one(&node, ControlType::Restart, "Cisco Tftp")
+            .await;
+        assert_eq!(r.status(), ServiceStatus::Started);
         assert_ne!(fetch().await, before, "ITL rebuilt by the TFTP restart");
 
         // Stop / stop again / start.
-        let r = cc
-            .control
-            .control_services(&node, ControlType::Stop, &["Cisco Tftp"])
-            .await
-            .expect("stop");
-        assert_eq!(r.services[0].status(), ServiceStatus::Stopped);
+        let r = cc.control_one(&node, ControlType::Stop, "Cisco Tftp").await;
+        assert_eq!(r.status(), ServiceStatus::Stopped);
         assert!(!h.read(|c| c.service_started(&node, Service::Tftp)));
-        let r = cc
-            .control
-            .control_services(&node, ControlType::Stop, &["Cisco Tftp"])
-            .await
-            .expect("stop again");
-        assert_eq!(r.services[0].reason_code, Some(REASON_ALREADY_STOPPED));
+        let r = cc.control_one(&node, ControlType::Stop, "Cisco Tftp").await;
+        assert_eq!(r.reason_code, Some(REASON_ALREADY_STOPPED));
         let st = cc
             .control
             .service_status(&["Cisco Tftp"])
@@ -405,11 +393,9 @@ async fn control_center_lists_services_and_a_tftp_restart_serves_the_new_itl() {
             Some(REASON_COMMANDED_OUT_OF_SERVICE)
         );
         let r = cc
-            .control
-            .control_services(&node, ControlType::Start, &["Cisco Tftp"])
-            .await
-            .expect("start");
-        assert_eq!(r.services[0].status(), ServiceStatus::Started);
+            .control_one(&node, ControlType::Start, "Cisco Tftp")
+            .await;
+        assert_eq!(r.status(), ServiceStatus::Started);
 
         // Reject: another node's name on this node's endpoint.
         let other = sim.nodes()[1].name.clone();

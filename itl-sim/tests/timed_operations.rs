@@ -50,12 +50,10 @@ async fn control_center_restart_passes_stopping_and_starting() {
         let cc = client(&sim, 0);
         let started = Instant::now();
         let answer = cc
-            .control
-            .control_services(&node, ControlType::Restart, &["Cisco CallManager"])
-            .await
-            .expect("restart");
-        assert_eq!(answer.services[0].status(), ServiceStatus::Stopping);
-        assert_eq!(answer.services[0].reason_code, Some(REASON_SUCCESSFUL));
+            .control_one(&node, ControlType::Restart, "Cisco CallManager")
+            .await;
+        assert_eq!(answer.status(), ServiceStatus::Stopping);
+        assert_eq!(answer.reason_code, Some(REASON_SUCCESSFUL));
         assert!(kinds(&log).is_empty(), "no event before the restart ends");
         let mut seen = vec![ServiceStatus::Stopping];
         loop {
@@ -88,12 +86,8 @@ async fn control_center_restart_passes_stopping_and_starting() {
         assert_eq!(kinds(&log), vec![EventKind::ServiceRestarted]);
 
         // Stop, then start: Stopping → Commanded Out of Service, Starting → Started.
-        let stop = cc
-            .control
-            .control_services(&node, ControlType::Stop, &["Cisco Tftp"])
-            .await
-            .expect("stop");
-        assert_eq!(stop.services[0].status(), ServiceStatus::Stopping);
+        let stop = cc.control_one(&node, ControlType::Stop, "Cisco Tftp").await;
+        assert_eq!(stop.status(), ServiceStatus::Stopping);
         tokio::time::sleep(scaled(timing::service_phases(Service::Tftp).0) * 3).await;
         let info = cc
             .control
@@ -105,11 +99,9 @@ async fn control_center_restart_passes_stopping_and_starting() {
             ServiceStatus::CommandedOutOfService
         );
         let start = cc
-            .control
-            .control_services(&node, ControlType::Start, &["Cisco Tftp"])
-            .await
-            .expect("start");
-        assert_eq!(start.services[0].status(), ServiceStatus::Starting);
+            .control_one(&node, ControlType::Start, "Cisco Tftp")
+            .await;
+        assert_eq!(start.status(), ServiceStatus::Starting);
         tokio::time::sleep(scaled(timing::service_phases(Service::Tftp).1) * 3).await;
         let info = cc
             .control

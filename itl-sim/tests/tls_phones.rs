@@ -199,10 +199,8 @@ async fn s18_capf_regenerated_without_ctl_update_blocks_tls_phones_until_the_ctl
         sim.handle().write(|c| c.ctl_update()).expect("ctl update");
         for (index, node) in [(0, "ucm-pub"), (1, "ucm-sub1")] {
             axl::client(&sim, index)
-                .control
-                .control_services(node, ControlType::Restart, &["Cisco Tftp"])
-                .await
-                .expect("tftp restart");
+                .control_one(node, ControlType::Restart, "Cisco Tftp")
+                .await;
         }
         reset_all(&c).await;
         let fixed = registration(&ris, &names).await;

@@ -11,6 +11,7 @@ use itl_cucm::soap::{AxlClient, ClientError, ControlCenterClient, RisPortClient,
 use itl_cucm::transport::TlsTrust;
 use itl_sim::SimServer;
 use itl_wire::soap::SoapFault;
+use itl_wire::soap::control_center::{ControlType, ServiceInfo};
 use itl_wire::soap::envelope::parse_envelope;
 
 use super::PASSWORD;
@@ -27,6 +28,25 @@ pub struct NodeClients {
     pub risport: RisPortClient,
     /// Control Center.
     pub control: ControlCenterClient,
+}
+
+impl NodeClients {
+    /// Control Center's `control` of one `service` on `node` (it must answer); that service's
+    /// entry of the answer.
+    pub async fn control_one(
+        &self,
+        node: &str,
+        control: ControlType,
+        service: &str,
+    ) -> ServiceInfo {
+        let mut answer = self
+            .control
+            .control_services(node, control, &[service])
+            .await
+            .unwrap_or_else(|e| panic!("{control:?} {service} on {node}: {e}"));
+        assert_eq!(answer.services.len(), 1, "one service asked, one answered");
+        answer.services.remove(0)
+    }
 }
 
 /// The clients of node `index`, pinned to the fingerprint the cluster file gives, with fast
