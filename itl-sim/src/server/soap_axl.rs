@@ -321,6 +321,23 @@ fn authentication_mode(p: &PhoneSnapshot) -> &'static str {
     if p.lsc_issuer.is_some() { "1" } else { "" }
 }
 
+/// A phone's CAPF columns: `tkcertificatestatus`, `tkcertificateoperation`,
+/// `tkauthenticationmode`.
+fn capf_columns(c: &Cluster, p: &PhoneSnapshot) -> [(&'static str, String); 3] {
+    let pending = c.phone_index(&p.name).is_some_and(|i| c.capf_pending(i));
+    [
+        (
+            "tkcertificatestatus",
+            certificate_status(p, pending).to_owned(),
+        ),
+        (
+            "tkcertificateoperation",
+            certificate_operation(pending).to_owned(),
+        ),
+        ("tkauthenticationmode", authentication_mode(p).to_owned()),
+    ]
+}
+
 fn rows_for(query: &Query, c: &Cluster) -> Vec<Row> {
     let mut phones: Vec<_> = c.phones().iter().map(|p| c.phone_snapshot(p)).collect();
     phones.sort_by(|a, b| a.name.cmp(&b.name));
@@ -328,10 +345,8 @@ fn rows_for(query: &Query, c: &Cluster) -> Vec<Row> {
         Query::Phones => phones
             .into_iter()
             .map(|p| {
-                let pending = c.phone_index(&p.name).is_some_and(|i| c.capf_pending(i));
-                let status = certificate_status(&p, pending).to_owned();
-                let auth = authentication_mode(&p).to_owned();
-                vec![
+                let capf = capf_columns(c, &p);
+                let mut row = vec![
                     ("name", p.name),
                     ("description", p.description),
                     ("model", p.model),
@@ -339,14 +354,10 @@ fn rows_for(query: &Query, c: &Cluster) -> Vec<Row> {
                     ("cmgroup", p.cm_group),
                     ("secprofile", p.security_profile),
                     ("secmode", p.security_mode.to_owned()),
-                    ("tkcertificatestatus", status),
-                    (
-                        "tkcertificateoperation",
-                        certificate_operation(pending).to_owned(),
-                    ),
-                    ("tkauthenticationmode", auth),
-                    ("upgradefinishtime", String::new()),
-                ]
+                ];
+                row.extend(capf);
+                row.push(("upgradefinishtime", String::new()));
+                row
             })
             .collect(),
         Query::PhoneNames => phones.into_iter().map(|p| vec![("name", p.name)]).collect(),
@@ -366,20 +377,12 @@ fn rows_for(query: &Query, c: &Cluster) -> Vec<Row> {
         Query::PhoneLsc => phones
             .into_iter()
             .map(|p| {
-                let pending = c.phone_index(&p.name).is_some_and(|i| c.capf_pending(i));
-                let status = certificate_status(&p, pending).to_owned();
-                let auth = authentication_mode(&p).to_owned();
-                vec![
-                    ("name", p.name),
-                    ("tkcertificatestatus", status),
-                    (
-                        "tkcertificateoperation",
-                        certificate_operation(pending).to_owned(),
-                    ),
-                    ("tkauthenticationmode", auth),
-                    ("secprofile", p.security_profile),
-                    ("secmode", p.security_mode.to_owned()),
-                ]
+                let capf = capf_columns(c, &p);
+                let mut row = vec![("name", p.name)];
+                row.extend(capf);
+                row.push(("secprofile", p.security_profile));
+                row.push(("secmode", p.security_mode.to_owned()));
+                row
             })
             .collect(),
         Query::SecurityProfiles => {
