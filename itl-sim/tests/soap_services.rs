@@ -383,15 +383,8 @@ async fn control_center_lists_services_and_a_tftp_restart_serves_the_new_itl() {
         assert!(!h.read(|c| c.service_started(&node, Service::Tftp)));
         let r = cc.control_one(&node, ControlType::Stop, "Cisco Tftp").await;
         assert_eq!(r.reason_code, Some(REASON_ALREADY_STOPPED));
-        let st = cc
-            .control
-            .service_status(&["Cisco Tftp"])
-            .await
-            .expect("status");
-        assert_eq!(
-            st.services[0].reason_code,
-            Some(REASON_COMMANDED_OUT_OF_SERVICE)
-        );
+        let st = cc.status_one("Cisco Tftp").await;
+        assert_eq!(st.reason_code, Some(REASON_COMMANDED_OUT_OF_SERVICE));
         let r = cc
             .control_one(&node, ControlType::Start, "Cisco Tftp")
             .await;

@@ -57,12 +57,8 @@ async fn control_center_restart_passes_stopping_and_starting() {
         assert!(kinds(&log).is_empty(), "no event before the restart ends");
         let mut seen = vec![ServiceStatus::Stopping];
         loop {
-            let info = cc
-                .control
-                .service_status(&["Cisco CallManager"])
-                .await
-                .expect("status");
-            let now = info.services[0].status();
+            let info = cc.status_one("Cisco CallManager").await;
+            let now = info.status();
             if seen.last() != Some(&now) {
                 seen.push(now);
             }
@@ -89,26 +85,15 @@ async fn control_center_restart_passes_stopping_and_starting() {
         let stop = cc.control_one(&node, ControlType::Stop, "Cisco Tftp").await;
         assert_eq!(stop.status(), ServiceStatus::Stopping);
         tokio::time::sleep(scaled(timing::service_phases(Service::Tftp).0) * 3).await;
-        let info = cc
-            .control
-            .service_status(&["Cisco Tftp"])
-            .await
-            .expect("status");
-        assert_eq!(
-            info.services[0].status(),
-            ServiceStatus::CommandedOutOfService
-        );
+        let info = cc.status_one("Cisco Tftp").await;
+        assert_eq!(info.status(), ServiceStatus::CommandedOutOfService);
         let start = cc
             .control_one(&node, ControlType::Start, "Cisco Tftp")
             .await;
         assert_eq!(start.status(), ServiceStatus::Starting);
         tokio::time::sleep(scaled(timing::service_phases(Service::Tftp).1) * 3).await;
-        let info = cc
-            .control
-            .service_status(&["Cisco Tftp"])
-            .await
-            .expect("status");
-        assert_eq!(info.services[0].status(), ServiceStatus::Started);
+        let info = cc.status_one("Cisco Tftp").await;
+        assert_eq!(info.status(), ServiceStatus::Started);
         assert_eq!(
             kinds(&log),
             vec![

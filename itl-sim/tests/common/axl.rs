@@ -11,7 +11,7 @@ use itl_cucm::soap::{AxlClient, ClientError, ControlCenterClient, RisPortClient,
 use itl_cucm::transport::TlsTrust;
 use itl_sim::SimServer;
 use itl_wire::soap::SoapFault;
-use itl_wire::soap::control_center::{ControlType, ServiceInfo};
+use itl_wire::soap::control_center::{ControlType, ServiceInfo, ServiceInformation};
 use itl_wire::soap::envelope::parse_envelope;
 
 use super::PASSWORD;
@@ -39,14 +39,29 @@ impl NodeClients {
         control: ControlType,
         service: &str,
     ) -> ServiceInfo {
-        let mut answer = self
+        let answer = self
             .control
             .control_services(node, control, &[service])
             .await
             .unwrap_or_else(|e| panic!("{control:?} {service} on {node}: {e}"));
-        assert_eq!(answer.services.len(), 1, "one service asked, one answered");
-        answer.services.remove(0)
+        only(answer)
     }
+
+    /// Control Center's status of one `service` (it must answer).
+    pub async fn status_one(&self, service: &str) -> ServiceInfo {
+        let answer = self
+            .control
+            .service_status(&[service])
+            .await
+            .unwrap_or_else(|e| panic!("status of {service}: {e}"));
+        only(answer)
+    }
+}
+
+/// The one service entry of an answer about one service.
+fn only(mut answer: ServiceInformation) -> ServiceInfo {
+    assert_eq!(answer.services.len(), 1, "one service asked, one answered");
+    answer.services.remove(0)
 }
 
 /// The clients of node `index`, pinned to the fingerprint the cluster file gives, with fast
