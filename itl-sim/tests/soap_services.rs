@@ -65,50 +65,26 @@ async fn axl_answers_the_catalogue_and_pages_past_the_row_limit() {
         }
 
         // Paging clause honoured.
-        let page = axl
-            .axl
-            .execute_sql(&sql::phone_names(10, 5))
-            .await
-            .expect("page");
+        let page = axl.sql(&sql::phone_names(10, 5)).await;
         let names: Vec<_> = page.iter().map(|r| r["name"].clone()).collect();
         let want: Vec<_> = expected[10..15].iter().map(|p| p.name.clone()).collect();
         assert_eq!(names, want);
 
         // Enterprise parameters and CM groups.
-        let mode = axl
-            .axl
-            .execute_sql(sql::CLUSTER_SECURITY_MODE)
-            .await
-            .expect("mode");
+        let mode = axl.sql(sql::CLUSTER_SECURITY_MODE).await;
         assert_eq!(mode.len(), 1);
         assert_eq!(mode[0]["paramvalue"], "0");
-        let rb = axl
-            .axl
-            .execute_sql(sql::ROLLBACK_TO_PRE_GRAYBACK)
-            .await
-            .expect("rollback");
+        let rb = axl.sql(sql::ROLLBACK_TO_PRE_GRAYBACK).await;
         assert_eq!(rb[0]["paramname"], "RollBackToPreGrayback");
         assert_eq!(rb[0]["paramvalue"], "F");
         sim.handle()
             .write(|c| c.set_parameter(Parameter::RollbackToPreGrayback(true)))
             .expect("set rollback");
-        let rb = axl
-            .axl
-            .execute_sql(sql::ROLLBACK_TO_PRE_GRAYBACK)
-            .await
-            .expect("rollback");
+        let rb = axl.sql(sql::ROLLBACK_TO_PRE_GRAYBACK).await;
         assert_eq!(rb[0]["paramvalue"], "T");
-        let none = axl
-            .axl
-            .execute_sql(&sql::processconfig_param("NoSuchParam"))
-            .await
-            .expect("unknown parameter: zero rows");
+        let none = axl.sql(&sql::processconfig_param("NoSuchParam")).await;
         assert!(none.is_empty());
-        let members = axl
-            .axl
-            .execute_sql(sql::CM_GROUP_MEMBERS)
-            .await
-            .expect("members");
+        let members = axl.sql(sql::CM_GROUP_MEMBERS).await;
         let mut got: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
         for r in &members {
             got.entry(r["cmgroup"].clone())
@@ -183,12 +159,9 @@ async fn axl_recognises_reformatted_queries_and_faults_on_unknown_ones() {
         let axl = client(&sim, 0);
         // Accept: the catalogue query reformatted (case, line breaks, no trailing order by).
         let reformatted = "SELECT paramname ,  paramvalue\n  FROM processconfig\n WHERE paramname = 'ClusterSecurityMode'";
-        let rows = axl.axl.execute_sql(reformatted).await.expect("recognised");
+        let rows = axl.sql(reformatted).await;
         assert_eq!(rows[0]["paramvalue"], "1", "mixed mode");
-        let names = axl
-            .axl.execute_sql("select name from device where tkclass = 1")
-            .await
-            .expect("Q8 without order by");
+        let names = axl.sql("select name from device where tkclass = 1").await;
         assert_eq!(names.len(), 50);
         // Reject: SQL outside the catalogue gets CUCM's AXL fault.
         for bad in [

@@ -11,6 +11,7 @@ use itl_cucm::soap::{AxlClient, ClientError, ControlCenterClient, RisPortClient,
 use itl_cucm::transport::TlsTrust;
 use itl_sim::SimServer;
 use itl_wire::soap::SoapFault;
+use itl_wire::soap::axl::Row;
 use itl_wire::soap::control_center::{ControlType, ServiceInfo, ServiceInformation};
 use itl_wire::soap::envelope::parse_envelope;
 
@@ -45,6 +46,14 @@ impl NodeClients {
             .await
             .unwrap_or_else(|e| panic!("{control:?} {service} on {node}: {e}"));
         only(answer)
+    }
+
+    /// The rows AXL `executeSQLQuery` answers to `query` (it must answer).
+    pub async fn sql(&self, query: &str) -> Vec<Row> {
+        self.axl
+            .execute_sql(query)
+            .await
+            .unwrap_or_else(|e| panic!("{query}: {e}"))
     }
 
     /// Control Center's status of one `service` (it must answer).
