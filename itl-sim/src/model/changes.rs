@@ -300,12 +300,7 @@ impl Cluster {
     /// `utils ctl update CTLFile` on the publisher: a new CTL from the current certificates.
     pub fn ctl_update(&mut self) -> Result<ChangeReport, SimError> {
         self.rebuild_mixed_mode_ctl(Signer::Normal, CtlAction::Update)?;
-        let publisher = self.publisher().name.clone();
-        self.emit(
-            Change::new(EventKind::CtlUpdated)
-                .node(publisher)
-                .detail("CTL"),
-        );
+        self.emit_on_publisher(EventKind::CtlUpdated, "CTL");
         Ok(ChangeReport {
             messages: vec![
                 "Updating CTL file".into(),
@@ -339,12 +334,7 @@ impl Cluster {
             ],
             ..ChangeReport::default()
         };
-        let publisher = self.publisher().name.clone();
-        self.emit(
-            Change::new(EventKind::LocalkeyReset)
-                .node(publisher)
-                .detail("ITL"),
-        );
+        self.emit_on_publisher(EventKind::LocalkeyReset, "ITL");
         for i in tftp {
             self.rebuild_itl_signed(i, Signer::LocalKey)?;
             let name = self.nodes[i].name.clone();
@@ -363,12 +353,7 @@ impl Cluster {
     /// signs normally again ([`Cluster::ctl_localkey`]).
     pub fn ctl_reset_localkey(&mut self) -> Result<ChangeReport, SimError> {
         self.rebuild_mixed_mode_ctl(Signer::LocalKey, CtlAction::Reset)?;
-        let publisher = self.publisher().name.clone();
-        self.emit(
-            Change::new(EventKind::LocalkeyReset)
-                .node(publisher)
-                .detail("CTL"),
-        );
+        self.emit_on_publisher(EventKind::LocalkeyReset, "CTL");
         Ok(ChangeReport {
             messages: vec![
                 "Generating the reset CTL file.....".into(),

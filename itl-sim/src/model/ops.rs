@@ -100,6 +100,12 @@ impl Cluster {
         }
     }
 
+    /// Logs a change of the publisher's trust lists (`detail`: `ITL` or `CTL`).
+    pub(crate) fn emit_on_publisher(&mut self, kind: EventKind, detail: &str) {
+        let publisher = self.publisher().name.clone();
+        self.emit(Change::new(kind).node(publisher).detail(detail));
+    }
+
     /// The changes applied since the last call, in order.
     pub fn take_changes(&mut self) -> Vec<Change> {
         std::mem::take(&mut self.ops.changes)
