@@ -5,11 +5,12 @@
 mod common;
 
 use itl_core::cucm::{CertUnit, Generation, Service};
-use std::time::Duration;
 
 use common::axl::{client, ok};
-use common::{EventLog, fetcher, get_page, page_client, small, start_with, trust_servers, within};
-use itl_cucm::ssh::AdminSession;
+use common::{
+    EventLog, admin_session, fetcher, get_page, page_client, small, start_with, trust_servers,
+    within,
+};
 use itl_sim::SimServer;
 use itl_sim::events::{Event, EventKind};
 use itl_wire::admin_cli::Command;
@@ -35,10 +36,6 @@ fn rows(events: &[Event]) -> Vec<Row> {
         .collect()
 }
 
-async fn connect(sim: &SimServer, node: usize) -> AdminSession {
-    common::admin_session(sim, node, Duration::from_millis(10)).await
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn regen_restart_and_reset_write_exactly_their_events() {
     within(120, async {
@@ -47,7 +44,7 @@ async fn regen_restart_and_reset_write_exactly_their_events() {
         let (publisher, subscriber) = (sim.nodes()[0].name.clone(), sim.nodes()[1].name.clone());
         assert!(log.read().is_empty(), "starting writes no event");
 
-        let mut s = connect(&sim, 0).await;
+        let mut s = admin_session(&sim, 0).await;
         s.regen(CertUnit::Tvs).await.expect("regen");
         let serial = sim.handle().read(|c| {
             c.nodes()[0]
@@ -160,7 +157,7 @@ async fn read_only_requests_write_no_event() {
         let publisher = sim.nodes()[0].name.clone();
 
         // Admin CLI show commands and SQL.
-        let mut s = connect(&sim, 0).await;
+        let mut s = admin_session(&sim, 0).await;
         s.show_itl().await.expect("show itl");
         s.cert_list_trust().await.expect("trust");
         s.cert_list_own().await.expect("own");

@@ -6,13 +6,12 @@
 mod common;
 
 use itl_core::cucm::{CertUnit, Generation, Service, ServiceStatus};
-use std::time::Duration;
 
 use common::axl::{call, client, ok};
-use common::{EventLog, sized, small, start_with, within};
-use itl_cucm::ssh::{AdminSession, SshErrorKind};
+use common::{EventLog, admin_session, sized, small, start_with, within};
+use itl_cucm::ssh::SshErrorKind;
 use itl_sim::events::EventKind;
-use itl_sim::{Cluster, FaultKind, SimServer};
+use itl_sim::{Cluster, FaultKind};
 use itl_wire::admin_cli::parse::service::parse_service_state;
 use itl_wire::admin_cli::{Command, FailureMarker};
 use itl_wire::soap::axl::sql;
@@ -21,10 +20,6 @@ use itl_wire::soap::risport::RegistrationStatus;
 
 fn events(log: &EventLog) -> Vec<(EventKind, Option<String>)> {
     log.read().into_iter().map(|e| (e.kind, e.detail)).collect()
-}
-
-async fn connect(sim: &SimServer, node: usize) -> AdminSession {
-    common::admin_session(sim, node, Duration::from_millis(5)).await
 }
 
 fn marker(e: &itl_cucm::ssh::SshError) -> Option<FailureMarker> {
@@ -39,7 +34,7 @@ async fn cli_stop_start_ipsec_and_trust_delete() {
     within(120, async {
         let log = EventLog::new("steps", "cli");
         let sim = start_with(&small(Generation::V12, false, ""), log.serve_options()).await;
-        let mut pub_cli = connect(&sim, 0).await;
+        let mut pub_cli = admin_session(&sim, 0).await;
         let ccn = "Cisco Certificate Change Notification";
         let out = pub_cli
             .run(&Command::ServiceStop(ccn.into()))
@@ -80,7 +75,7 @@ async fn cli_stop_start_ipsec_and_trust_delete() {
         );
 
         // Regenerating the subscriber's CallManager leaves two trust files on the publisher.
-        let mut sub_cli = connect(&sim, 1).await;
+        let mut sub_cli = admin_session(&sim, 1).await;
         sub_cli.regen(CertUnit::CallManager).await.expect("regen");
         let sub = sim.nodes()[1].name.clone();
         let (old, new) = sim.handle().read(|c| {
@@ -168,7 +163,7 @@ async fn restart_fails_until_cleared() {
             .await;
         assert_eq!(r.status(), ServiceStatus::Stopped);
         assert_eq!(r.reason_code, Some(REASON_NOT_RUNNING));
-        let mut s = connect(&sim, 0).await;
+        let mut s = admin_session(&sim, 0).await;
         let e = s.service_restart("Cisco Tftp").await.expect_err("fails");
         assert_eq!(marker(&e), Some(FailureMarker::ExecutedUnsuccessfully));
         // Twin: another service restarts.

@@ -10,8 +10,7 @@ use itl_core::cucm::{Generation, Service, ServiceStatus};
 use std::time::{Duration, Instant};
 
 use common::axl::{client, ok};
-use common::{EventLog, small, start_with, within};
-use itl_cucm::ssh::AdminSession;
+use common::{EventLog, admin_session, small, start_with, within};
 use itl_sim::SimServer;
 use itl_sim::events::EventKind;
 use itl_sim::timing::{self, TimeScale};
@@ -31,10 +30,6 @@ async fn serve(log: &EventLog) -> SimServer {
 
 fn kinds(log: &EventLog) -> Vec<EventKind> {
     log.read().into_iter().map(|e| e.kind).collect()
-}
-
-async fn connect(sim: &SimServer, node: usize) -> AdminSession {
-    common::admin_session(sim, node, Duration::from_millis(5)).await
 }
 
 fn scaled(nominal: Duration) -> Duration {
@@ -113,7 +108,7 @@ async fn cli_restart_streams_states_and_subscribers_return_early() {
         let log = EventLog::new("timed", "cli");
         let sim = serve(&log).await;
         let before = Instant::now();
-        let mut publisher = connect(&sim, 0).await;
+        let mut publisher = admin_session(&sim, 0).await;
         assert!(
             before.elapsed() >= scaled(timing::CLI_BANNER),
             "the banner waits"
@@ -128,7 +123,7 @@ async fn cli_restart_streams_states_and_subscribers_return_early() {
         assert!(t.elapsed() >= scaled(stop + start), "{:?}", t.elapsed());
 
         // A subscriber gives the prompt back after [STARTING]; the restart goes on.
-        let mut sub = connect(&sim, 1).await;
+        let mut sub = admin_session(&sim, 1).await;
         let subscriber = sim.nodes()[1].name.clone();
         let t = Instant::now();
         let outcome = sub.service_restart("Cisco Tomcat").await.expect("restart");
@@ -216,7 +211,7 @@ async fn drs_backup_completes_after_its_duration() {
     within(60, async {
         let log = EventLog::new("timed", "backup");
         let sim = serve(&log).await;
-        let mut s = connect(&sim, 0).await;
+        let mut s = admin_session(&sim, 0).await;
         let before = s.backup_history().await.expect("history");
         let command = Command::BackupNetwork {
             features: vec!["UCM".into(), "CDR_CAR".into()],

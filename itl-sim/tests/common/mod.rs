@@ -234,13 +234,12 @@ pub async fn held_itl(client: &reqwest::Client, sim: &SimServer, index: usize) -
     })
 }
 
+/// How fast the tests' admin-CLI client types: one keystroke every 5 ms.
+pub const KEYSTROKE_DELAY: Duration = Duration::from_millis(5);
+
 /// The real admin-CLI client logged in to `node` of `sim` as `admin` (host key pinned from the
-/// cluster file), typing one keystroke every `keystroke_delay`.
-pub async fn admin_session(
-    sim: &SimServer,
-    node: usize,
-    keystroke_delay: Duration,
-) -> itl_cucm::ssh::AdminSession {
+/// cluster file), typing one keystroke every [`KEYSTROKE_DELAY`].
+pub async fn admin_session(sim: &SimServer, node: usize) -> itl_cucm::ssh::AdminSession {
     use itl_cucm::ssh::{AdminCli, HostKeyPin, SshOptions, SshTarget};
     let file = sim.cluster_file();
     let entry = &file.nodes[node];
@@ -253,7 +252,7 @@ pub async fn admin_session(
             .expect("pin parses"),
     };
     let mut o = SshOptions::default();
-    o.shell.keystroke_delay = keystroke_delay;
+    o.shell.keystroke_delay = KEYSTROKE_DELAY;
     o.shell.startup_budget = Duration::from_secs(10);
     AdminCli::connect(&target, &o).await.expect("connects")
 }
