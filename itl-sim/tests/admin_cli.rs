@@ -6,12 +6,9 @@
 mod common;
 
 use itl_core::cucm::{CertUnit, Generation, ServiceStatus};
-use std::time::Duration;
 
 use itl_cucm::secrets::Secret;
-use itl_cucm::ssh::{
-    AdminCli, AdminSession, HostKeyPin, SshError, SshErrorKind, SshOptions, SshTarget,
-};
+use itl_cucm::ssh::{AdminCli, AdminSession, HostKeyPin, SshError, SshErrorKind, SshTarget};
 
 use itl_sim::server::ssh::SshServe;
 use itl_sim::{Cluster, ServeOptions, SimServer};
@@ -21,40 +18,27 @@ use itl_wire::admin_cli::parse::service::RestartOutcome;
 use itl_wire::admin_cli::parse::trust_list::{ShowTrustList, Verification};
 use itl_wire::admin_cli::{Command, FailureMarker};
 
-use common::{PASSWORD, small, within};
+use common::{PASSWORD, small, ssh_options, ssh_target, within};
 
 async fn serve(generation: Generation, mixed: bool, privilege: u8) -> SimServer {
     let cluster = Cluster::build(&small(generation, mixed, "")).expect("cluster");
     let mut options = ServeOptions::ephemeral("admin", PASSWORD);
     options.ssh = SshServe {
         privilege,
-        ..SshServe::new("os-password")
+        ..SshServe::new(OS_PASSWORD)
     };
     SimServer::start(cluster, options).await.expect("start")
 }
 
-fn target(sim: &SimServer, node: usize) -> SshTarget {
-    let file = sim.cluster_file();
-    let entry = &file.nodes[node];
-    SshTarget {
-        addr: entry.ssh_addr().expect("valid").expect("ssh address"),
-        node: entry.name.clone(),
-        user: "admin".into(),
-        password: Secret::new("os-password"),
-        host_key: HostKeyPin::parse(entry.ssh_host_key_sha256.as_deref().expect("pin"))
-            .expect("pin parses"),
-    }
-}
+/// The OS administrator's password of [`serve`]'s clusters.
+const OS_PASSWORD: &str = "os-password";
 
-fn options() -> SshOptions {
-    let mut o = SshOptions::default();
-    o.shell.keystroke_delay = Duration::from_millis(10);
-    o.shell.startup_budget = Duration::from_secs(10);
-    o
+fn target(sim: &SimServer, node: usize) -> SshTarget {
+    ssh_target(sim, node, OS_PASSWORD)
 }
 
 async fn connect(sim: &SimServer, node: usize) -> AdminSession {
-    AdminCli::connect(&target(sim, node), &options())
+    AdminCli::connect(&target(sim, node), &ssh_options())
         .await
         .expect("connects")
 }
@@ -233,7 +217,7 @@ async fn privilege_zero_reads_trust_lists_and_pages() {
     within(120, async {
         let sim = serve(Generation::V11_5, true, 0).await;
         // A short terminal: pagination cannot be turned off at level 0, so both pagers run.
-        let mut o = options();
+        let mut o = ssh_options();
         o.pty_rows = 6;
         let mut s = AdminCli::connect(&target(&sim, 0), &o)
             .await
@@ -268,7 +252,7 @@ async fn privilege_zero_reads_trust_lists_and_pages() {
         // password is refused.
         let mut t = target(&sim, 0);
         t.password = Secret::new("wrong");
-        let e = AdminCli::connect(&t, &options())
+        let e = AdminCli::connect(&t, &ssh_options())
             .await
             .expect_err("wrong password");
         assert!(
@@ -296,7 +280,7 @@ async fn host_keys_are_deterministic_and_pinned() {
         // Node 1's pin does not open node 0.
         let mut t = target(&a, 0);
         t.host_key = HostKeyPin::parse(&a.nodes()[1].ssh_host_key_sha256).expect("pin");
-        let e = AdminCli::connect(&t, &options())
+        let e = AdminCli::connect(&t, &ssh_options())
             .await
             .expect_err("mismatch");
         assert!(
@@ -304,7 +288,7 @@ async fn host_keys_are_deterministic_and_pinned() {
             "{e}"
         );
         assert_eq!(
-            itl_cucm::ssh::probe_host_key(a.nodes()[0].ssh, &options())
+            itl_cucm::ssh::probe_host_key(a.nodes()[0].ssh, &ssh_options())
                 .await
                 .expect("probe"),
             a.nodes()[0].ssh_host_key_sha256

@@ -9,6 +9,7 @@ use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use itl_cucm::ssh::{AdminCli, AdminSession, HostKeyPin, SshOptions, SshTarget};
 use itl_cucm::sweep::page::{fields, label_key, parse_network_setup};
 use itl_cucm::{FetchOptions, Fetcher, TrustServer};
 use itl_sim::events::{Event, parse_events};
@@ -237,22 +238,33 @@ pub async fn held_itl(client: &reqwest::Client, sim: &SimServer, index: usize) -
 /// How fast the tests' admin-CLI client types: one keystroke every 5 ms.
 pub const KEYSTROKE_DELAY: Duration = Duration::from_millis(5);
 
-/// The real admin-CLI client logged in to `node` of `sim` as `admin` (host key pinned from the
-/// cluster file), typing one keystroke every [`KEYSTROKE_DELAY`].
-pub async fn admin_session(sim: &SimServer, node: usize) -> itl_cucm::ssh::AdminSession {
-    use itl_cucm::ssh::{AdminCli, HostKeyPin, SshOptions, SshTarget};
+/// The admin CLI of `node` of `sim` for `admin` with `password`, at the address and with the
+/// host-key pin the cluster file gives.
+pub fn ssh_target(sim: &SimServer, node: usize, password: &str) -> SshTarget {
     let file = sim.cluster_file();
     let entry = &file.nodes[node];
-    let target = SshTarget {
+    SshTarget {
         addr: entry.ssh_addr().expect("valid").expect("ssh address"),
         node: entry.name.clone(),
         user: "admin".into(),
-        password: itl_cucm::secrets::Secret::new(PASSWORD),
+        password: itl_cucm::secrets::Secret::new(password),
         host_key: HostKeyPin::parse(entry.ssh_host_key_sha256.as_deref().expect("pin"))
             .expect("pin parses"),
-    };
+    }
+}
+
+/// The tests' admin-CLI client options: [`KEYSTROKE_DELAY`], 10 s to reach the prompt.
+pub fn ssh_options() -> SshOptions {
     let mut o = SshOptions::default();
     o.shell.keystroke_delay = KEYSTROKE_DELAY;
     o.shell.startup_budget = Duration::from_secs(10);
-    AdminCli::connect(&target, &o).await.expect("connects")
+    o
+}
+
+/// The real admin-CLI client logged in to `node` of `sim` as `admin` with [`PASSWORD`]
+/// ([`ssh_target`], [`ssh_options`]).
+pub async fn admin_session(sim: &SimServer, node: usize) -> AdminSession {
+    AdminCli::connect(&ssh_target(sim, node, PASSWORD), &ssh_options())
+        .await
+        .expect("connects")
 }
