@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use common::axl::client;
-use common::{fetcher, small, start, trust_servers, within};
+use common::{fetcher, serving, small, start, trust_servers, within};
 use itl_cucm::soap::{ClientError, SoapEndpoint};
 use itl_sim::SimOptions;
 use itl_sim::model::Parameter;
@@ -42,10 +42,9 @@ fn soap_error(e: &ClientError) -> &SoapError {
 
 #[tokio::test]
 async fn axl_answers_the_catalogue_and_pages_past_the_row_limit() {
-    within(60, async {
-        let sim = start(&small(Generation::V14, false, "")).await;
+    serving(60, &small(Generation::V14, false, ""), async |sim| {
         let snap = sim.handle().snapshot();
-        let axl = client(&sim, 0);
+        let axl = client(sim, 0);
 
         let rows = axl.axl.execute_sql_all(sql::PHONES).await.expect("phones");
         assert_eq!(rows.len(), snap.phones.len());
@@ -154,9 +153,8 @@ async fn axl_answers_the_catalogue_and_pages_past_the_row_limit() {
 
 #[tokio::test]
 async fn axl_recognises_reformatted_queries_and_faults_on_unknown_ones() {
-    within(60, async {
-        let sim = start(&small(Generation::V12, true, "")).await;
-        let axl = client(&sim, 0);
+    serving(60, &small(Generation::V12, true, ""), async |sim| {
+        let axl = client(sim, 0);
         // Accept: the catalogue query reformatted (case, line breaks, no trailing order by).
         let reformatted = "SELECT paramname ,  paramvalue\n  FROM processconfig\n WHERE paramname = 'ClusterSecurityMode'";
         let rows = axl.sql(reformatted).await;
@@ -256,12 +254,11 @@ async fn risport_reports_every_phone_in_chunks_with_status_ip_and_httpd() {
 
 #[tokio::test]
 async fn risport_rate_limit_gives_the_typed_error() {
-    within(60, async {
-        let sim = start(&small(Generation::V14, false, "")).await;
+    serving(60, &small(Generation::V14, false, ""), async |sim| {
         sim.handle()
             .write(|c| c.set_parameter(Parameter::DeviceQueriesPerMinute(2)))
             .expect("rate");
-        let ris = client(&sim, 0);
+        let ris = client(sim, 0);
         let req = SelectCmDeviceRequest::by_names(["SEP000000000001".to_owned()]);
         // Accept: within the allowed rate.
         for _ in 0..2 {
@@ -293,11 +290,10 @@ async fn risport_rate_limit_gives_the_typed_error() {
 
 #[tokio::test]
 async fn control_center_lists_services_and_a_tftp_restart_serves_the_new_itl() {
-    within(90, async {
-        let sim = start(&small(Generation::V12, false, "")).await;
+    serving(90, &small(Generation::V12, false, ""), async |sim| {
         let h = sim.handle().clone();
         let node = sim.nodes()[0].name.clone();
-        let cc = client(&sim, 0);
+        let cc = client(sim, 0);
 
         // Status: the node's services, as the model has them.
         let info = cc
@@ -323,7 +319,7 @@ async fn control_center_lists_services_and_a_tftp_restart_serves_the_new_itl() {
         assert_eq!(one.services[1].status(), ServiceStatus::Unknown);
 
         let fetch = || async {
-            let (over_tftp, _) = trust_servers(&sim, 0);
+            let (over_tftp, _) = trust_servers(sim, 0);
             fetcher()
                 .fetch_file(&over_tftp, "ITLFile.tlv")
                 .await

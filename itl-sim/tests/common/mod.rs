@@ -49,6 +49,17 @@ pub async fn start(options: &SimOptions) -> SimServer {
     start_with(options, ServeOptions::ephemeral("admin", PASSWORD)).await
 }
 
+/// Runs `test` within `secs` against a cluster of `options` served for it ([`start`]), then
+/// shuts the servers down.
+pub async fn serving(secs: u64, options: &SimOptions, test: impl AsyncFnOnce(&SimServer)) {
+    within(secs, async {
+        let sim = start(options).await;
+        test(&sim).await;
+        sim.shutdown().await;
+    })
+    .await;
+}
+
 /// Builds a cluster and serves it with `serve`.
 pub async fn start_with(options: &SimOptions, serve: ServeOptions) -> SimServer {
     let cluster = Cluster::build(options).expect("cluster builds");
