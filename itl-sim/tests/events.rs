@@ -8,17 +8,11 @@ use itl_core::cucm::{CertUnit, Generation, Service};
 
 use common::axl::{client, ok};
 use common::{
-    EventLog, admin_session, fetcher, get_page, page_client, small, start_with, trust_servers,
-    within,
+    EventLog, admin_session, fetcher, get_page, page_client, serving_with, small, trust_servers,
 };
-use itl_sim::SimServer;
 use itl_sim::events::{Event, EventKind};
 use itl_wire::admin_cli::Command;
 use itl_wire::soap::control_center::ControlType;
-
-async fn serve(generation: Generation, log: &EventLog) -> SimServer {
-    start_with(&small(generation, false, ""), log.serve_options()).await
-}
 
 /// (kind, node, unit, service, detail) of each event.
 type Row = (
@@ -38,20 +32,20 @@ fn rows(events: &[Event]) -> Vec<Row> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn regen_restart_and_reset_write_exactly_their_events() {
-    within(120, async {
-        let log = EventLog::new("events", "sequence");
-        let sim = serve(Generation::V12, &log).await;
+    let log = EventLog::new("events", "sequence");
+    let options = small(Generation::V12, false, "");
+    serving_with(120, &options, log.serve_options(), async |sim| {
         let (publisher, subscriber) = (sim.nodes()[0].name.clone(), sim.nodes()[1].name.clone());
         assert!(log.read().is_empty(), "starting writes no event");
 
-        let mut s = admin_session(&sim, 0).await;
+        let mut s = admin_session(sim, 0).await;
         s.regen(CertUnit::Tvs).await.expect("regen");
         let serial = sim.handle().read(|c| {
             c.nodes()[0]
                 .identity(CertUnit::Tvs)
                 .map(|id| id.certificate().serial_hex().to_ascii_lowercase())
         });
-        let cc = client(&sim, 0);
+        let cc = client(sim, 0);
         cc.control_one(&publisher, ControlType::Restart, "Cisco Tftp")
             .await;
         let pool = sim.handle().read(|c| c.device_pools()[0].name.clone());
@@ -113,7 +107,7 @@ async fn regen_restart_and_reset_write_exactly_their_events() {
         assert!((wall - at.secs()).abs() < 120, "{t} is the wall clock");
 
         // The subscriber's TFTP restart rebuilds its own stale ITL: two more events, in order.
-        let sub = client(&sim, 1);
+        let sub = client(sim, 1);
         sub.control_one(&subscriber, ControlType::Restart, "Cisco Tftp")
             .await;
         let more = log.read();
@@ -144,20 +138,19 @@ async fn regen_restart_and_reset_write_exactly_their_events() {
         assert_eq!(last.len(), 7);
         assert_eq!(last[6].kind, EventKind::ServiceRestarted);
         s.close().await;
-        sim.shutdown().await;
     })
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn read_only_requests_write_no_event() {
-    within(120, async {
-        let log = EventLog::new("events", "read-only");
-        let sim = serve(Generation::V14, &log).await;
+    let log = EventLog::new("events", "read-only");
+    let options = small(Generation::V14, false, "");
+    serving_with(120, &options, log.serve_options(), async |sim| {
         let publisher = sim.nodes()[0].name.clone();
 
         // Admin CLI show commands and SQL.
-        let mut s = admin_session(&sim, 0).await;
+        let mut s = admin_session(sim, 0).await;
         s.show_itl().await.expect("show itl");
         s.cert_list_trust().await.expect("trust");
         s.cert_list_own().await.expect("own");
@@ -171,7 +164,7 @@ async fn read_only_requests_write_no_event() {
         .await
         .expect("sql");
         // AXL SQL select and listPhone, RisPort, Control Center status.
-        let cc = client(&sim, 0);
+        let cc = client(sim, 0);
         ok(
             &cc,
             "executeSQLQuery",
@@ -196,10 +189,10 @@ async fn read_only_requests_write_no_event() {
             .await
             .expect("status");
         // Phone pages and TFTP.
-        get_page(&page_client(), &sim, 0, "/")
+        get_page(&page_client(), sim, 0, "/")
             .await
             .expect("phone page");
-        let (over_tftp, _) = trust_servers(&sim, 0);
+        let (over_tftp, _) = trust_servers(sim, 0);
         fetcher()
             .fetch_file(&over_tftp, "ITLFile.tlv")
             .await
@@ -224,7 +217,6 @@ async fn read_only_requests_write_no_event() {
             )]
         );
         s.close().await;
-        sim.shutdown().await;
     })
     .await;
 }

@@ -8,7 +8,7 @@ mod common;
 use itl_core::cucm::{CertUnit, Generation, Service, ServiceStatus};
 
 use common::axl::{call, client, ok};
-use common::{EventLog, admin_session, sized, small, start_with, within};
+use common::{EventLog, admin_session, serving_with, sized, small};
 use itl_cucm::ssh::SshErrorKind;
 use itl_sim::events::EventKind;
 use itl_sim::{Cluster, FaultKind};
@@ -31,10 +31,10 @@ fn marker(e: &itl_cucm::ssh::SshError) -> Option<FailureMarker> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_stop_start_ipsec_and_trust_delete() {
-    within(120, async {
-        let log = EventLog::new("steps", "cli");
-        let sim = start_with(&small(Generation::V12, false, ""), log.serve_options()).await;
-        let mut pub_cli = admin_session(&sim, 0).await;
+    let log = EventLog::new("steps", "cli");
+    let options = small(Generation::V12, false, "");
+    serving_with(120, &options, log.serve_options(), async |sim| {
+        let mut pub_cli = admin_session(sim, 0).await;
         let ccn = "Cisco Certificate Change Notification";
         let out = pub_cli
             .run(&Command::ServiceStop(ccn.into()))
@@ -75,7 +75,7 @@ async fn cli_stop_start_ipsec_and_trust_delete() {
         );
 
         // Regenerating the subscriber's CallManager leaves two trust files on the publisher.
-        let mut sub_cli = admin_session(&sim, 1).await;
+        let mut sub_cli = admin_session(sim, 1).await;
         sub_cli.regen(CertUnit::CallManager).await.expect("regen");
         let sub = sim.nodes()[1].name.clone();
         let (old, new) = sim.handle().read(|c| {
@@ -142,28 +142,23 @@ async fn cli_stop_start_ipsec_and_trust_delete() {
         assert_eq!(all[4].unit, Some(CertUnit::CallManager));
         pub_cli.close().await;
         sub_cli.close().await;
-        sim.shutdown().await;
     })
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn restart_fails_until_cleared() {
-    within(120, async {
-        let log = EventLog::new("steps", "restart-fails");
-        let sim = start_with(
-            &small(Generation::V12, false, "restart-fails=TFTP@all"),
-            log.serve_options(),
-        )
-        .await;
+    let log = EventLog::new("steps", "restart-fails");
+    let options = small(Generation::V12, false, "restart-fails=TFTP@all");
+    serving_with(120, &options, log.serve_options(), async |sim| {
         let node = sim.nodes()[0].name.clone();
-        let cc = client(&sim, 0);
+        let cc = client(sim, 0);
         let r = cc
             .control_one(&node, ControlType::Restart, "Cisco Tftp")
             .await;
         assert_eq!(r.status(), ServiceStatus::Stopped);
         assert_eq!(r.reason_code, Some(REASON_NOT_RUNNING));
-        let mut s = admin_session(&sim, 0).await;
+        let mut s = admin_session(sim, 0).await;
         let e = s.service_restart("Cisco Tftp").await.expect_err("fails");
         assert_eq!(marker(&e), Some(FailureMarker::ExecutedUnsuccessfully));
         // Twin: another service restarts.
@@ -198,21 +193,16 @@ async fn restart_fails_until_cleared() {
             .is_err()
         );
         s.close().await;
-        sim.shutdown().await;
     })
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn phones_stay_down_until_cleared() {
-    within(120, async {
-        let log = EventLog::new("steps", "stay-down");
-        let sim = start_with(
-            &sized(2, 100, Generation::V12, false, "phones-stay-down=10%"),
-            log.serve_options(),
-        )
-        .await;
-        let cc = client(&sim, 0);
+    let log = EventLog::new("steps", "stay-down");
+    let options = sized(2, 100, Generation::V12, false, "phones-stay-down=10%");
+    serving_with(120, &options, log.serve_options(), async |sim| {
+        let cc = client(sim, 0);
         let names: Vec<String> = sim
             .handle()
             .read(|c| c.phones().iter().map(|p| p.name.clone()).collect());
@@ -259,16 +249,15 @@ async fn phones_stay_down_until_cleared() {
                 .iter()
                 .all(|d| d.status == RegistrationStatus::Registered)
         );
-        sim.shutdown().await;
     })
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn update_phone_reissues_the_lsc_from_the_current_capf() {
-    within(120, async {
-        let log = EventLog::new("steps", "lsc");
-        let sim = start_with(&small(Generation::V12, true, ""), log.serve_options()).await;
+    let log = EventLog::new("steps", "lsc");
+    let options = small(Generation::V12, true, "");
+    serving_with(120, &options, log.serve_options(), async |sim| {
         let publisher = sim.nodes()[0].name.clone();
         let (index, name) = sim.handle().read(|c| {
             let i = c.tls_phones()[0];
@@ -282,7 +271,7 @@ async fn update_phone_reissues_the_lsc_from_the_current_capf() {
             .regenerate(&publisher, CertUnit::Capf)
             .await
             .expect("regen");
-        let cc = client(&sim, 0);
+        let cc = client(sim, 0);
         let body = ok(
             &cc,
             "updatePhone",
@@ -360,7 +349,6 @@ async fn update_phone_reissues_the_lsc_from_the_current_capf() {
             ]
         );
         assert_eq!(events(&log)[2].1.as_deref(), Some(name.as_str()));
-        sim.shutdown().await;
     })
     .await;
 }

@@ -10,8 +10,8 @@ use itl_core::cucm::{Generation, Service, ServiceStatus};
 use std::time::{Duration, Instant};
 
 use common::axl::{client, ok};
-use common::{EventLog, admin_session, small, start_with, within};
-use itl_sim::SimServer;
+use common::{EventLog, admin_session, serving_with, small};
+use itl_sim::ServeOptions;
 use itl_sim::events::EventKind;
 use itl_sim::timing::{self, TimeScale};
 use itl_wire::admin_cli::Command;
@@ -22,10 +22,11 @@ use itl_wire::soap::risport::RegistrationStatus;
 
 const SCALE: f64 = 0.005;
 
-async fn serve(log: &EventLog) -> SimServer {
+/// Serve options writing to `log`, with the time scale [`SCALE`].
+fn timed(log: &EventLog) -> ServeOptions {
     let mut options = log.serve_options();
     options.time_scale = TimeScale::new(SCALE).expect("scale");
-    start_with(&small(Generation::V12, false, ""), options).await
+    options
 }
 
 fn kinds(log: &EventLog) -> Vec<EventKind> {
@@ -38,11 +39,11 @@ fn scaled(nominal: Duration) -> Duration {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn control_center_restart_passes_stopping_and_starting() {
-    within(60, async {
-        let log = EventLog::new("timed", "cc");
-        let sim = serve(&log).await;
+    let log = EventLog::new("timed", "cc");
+    let options = small(Generation::V12, false, "");
+    serving_with(60, &options, timed(&log), async |sim| {
         let node = sim.nodes()[0].name.clone();
-        let cc = client(&sim, 0);
+        let cc = client(sim, 0);
         let started = Instant::now();
         let answer = cc
             .control_one(&node, ControlType::Restart, "Cisco CallManager")
@@ -97,18 +98,17 @@ async fn control_center_restart_passes_stopping_and_starting() {
                 EventKind::ServiceStarted
             ]
         );
-        sim.shutdown().await;
     })
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_restart_streams_states_and_subscribers_return_early() {
-    within(60, async {
-        let log = EventLog::new("timed", "cli");
-        let sim = serve(&log).await;
+    let log = EventLog::new("timed", "cli");
+    let options = small(Generation::V12, false, "");
+    serving_with(60, &options, timed(&log), async |sim| {
         let before = Instant::now();
-        let mut publisher = admin_session(&sim, 0).await;
+        let mut publisher = admin_session(sim, 0).await;
         assert!(
             before.elapsed() >= scaled(timing::CLI_BANNER),
             "the banner waits"
@@ -123,7 +123,7 @@ async fn cli_restart_streams_states_and_subscribers_return_early() {
         assert!(t.elapsed() >= scaled(stop + start), "{:?}", t.elapsed());
 
         // A subscriber gives the prompt back after [STARTING]; the restart goes on.
-        let mut sub = admin_session(&sim, 1).await;
+        let mut sub = admin_session(sim, 1).await;
         let subscriber = sim.nodes()[1].name.clone();
         let t = Instant::now();
         let outcome = sub.service_restart("Cisco Tomcat").await.expect("restart");
@@ -149,17 +149,16 @@ async fn cli_restart_streams_states_and_subscribers_return_early() {
         );
         publisher.close().await;
         sub.close().await;
-        sim.shutdown().await;
     })
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reset_phones_come_back_later_with_newer_timestamps() {
-    within(60, async {
-        let log = EventLog::new("timed", "phones");
-        let sim = serve(&log).await;
-        let cc = client(&sim, 0);
+    let log = EventLog::new("timed", "phones");
+    let options = small(Generation::V12, false, "");
+    serving_with(60, &options, timed(&log), async |sim| {
+        let cc = client(sim, 0);
         let (pool, names): (String, Vec<String>) = sim.handle().read(|c| {
             (
                 c.device_pools()[0].name.clone(),
@@ -201,17 +200,16 @@ async fn reset_phones_come_back_later_with_newer_timestamps() {
         }
         assert!(reset_at.elapsed() >= scaled(Duration::from_secs(60)));
         assert_eq!(kinds(&log), vec![EventKind::PhonesReset]);
-        sim.shutdown().await;
     })
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drs_backup_completes_after_its_duration() {
-    within(60, async {
-        let log = EventLog::new("timed", "backup");
-        let sim = serve(&log).await;
-        let mut s = admin_session(&sim, 0).await;
+    let log = EventLog::new("timed", "backup");
+    let options = small(Generation::V12, false, "");
+    serving_with(60, &options, timed(&log), async |sim| {
+        let mut s = admin_session(sim, 0).await;
         let before = s.backup_history().await.expect("history");
         let command = Command::BackupNetwork {
             features: vec!["UCM".into(), "CDR_CAR".into()],
@@ -257,7 +255,6 @@ async fn drs_backup_completes_after_its_duration() {
         let idle = s.run(&Command::BackupStatus).await.expect("status");
         assert!(idle.text().contains("No backup status available"));
         s.close().await;
-        sim.shutdown().await;
     })
     .await;
 }

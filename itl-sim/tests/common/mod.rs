@@ -52,8 +52,24 @@ pub async fn start(options: &SimOptions) -> SimServer {
 /// Runs `test` within `secs` against a cluster of `options` served for it ([`start`]), then
 /// shuts the servers down.
 pub async fn serving(secs: u64, options: &SimOptions, test: impl AsyncFnOnce(&SimServer)) {
+    serving_with(
+        secs,
+        options,
+        ServeOptions::ephemeral("admin", PASSWORD),
+        test,
+    )
+    .await;
+}
+
+/// [`serving`] with the serve options `serve` ([`start_with`]).
+pub async fn serving_with(
+    secs: u64,
+    options: &SimOptions,
+    serve: ServeOptions,
+    test: impl AsyncFnOnce(&SimServer),
+) {
     within(secs, async {
-        let sim = start(options).await;
+        let sim = start_with(options, serve).await;
         test(&sim).await;
         sim.shutdown().await;
     })
