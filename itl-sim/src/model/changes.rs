@@ -95,6 +95,16 @@ pub struct ChangeReport {
     pub reset: Option<ResetReport>,
 }
 
+impl ChangeReport {
+    /// A report of a change that printed `messages` and did nothing else reportable.
+    pub fn said<S: Into<String>>(messages: impl IntoIterator<Item = S>) -> Self {
+        Self {
+            messages: messages.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+}
+
 impl Cluster {
     fn node_idx(&self, node: &str) -> Result<usize, SimError> {
         self.node_index(node)
@@ -169,16 +179,13 @@ impl Cluster {
                 n.itl_stale = true;
             }
         }
-        let mut report = ChangeReport {
-            messages: vec![
-                format!("Successfully Regenerated Certificate for {}.", unit.name()),
-                format!(
-                    "You must restart services related to {} for the regenerated certificates to become active.",
-                    unit.name()
-                ),
-            ],
-            ..ChangeReport::default()
-        };
+        let mut report = ChangeReport::said([
+            format!("Successfully Regenerated Certificate for {}.", unit.name()),
+            format!(
+                "You must restart services related to {} for the regenerated certificates to become active.",
+                unit.name()
+            ),
+        ]);
         let automatic = self.settings.generation == Generation::V14
             && self.settings.phone_interaction == PhoneInteraction::Automatic
             && matches!(
@@ -301,14 +308,11 @@ impl Cluster {
     pub fn ctl_update(&mut self) -> Result<ChangeReport, SimError> {
         self.rebuild_mixed_mode_ctl(Signer::Normal, CtlAction::Update)?;
         self.emit_on_publisher(EventKind::CtlUpdated, "CTL");
-        Ok(ChangeReport {
-            messages: vec![
-                "Updating CTL file".into(),
-                "CTL file Updated".into(),
-                "Please Restart the TFTP and Cisco CallManager services on all nodes in the cluster that run these services".into(),
-            ],
-            ..ChangeReport::default()
-        })
+        Ok(ChangeReport::said([
+            "Updating CTL file",
+            "CTL file Updated",
+            "Please Restart the TFTP and Cisco CallManager services on all nodes in the cluster that run these services",
+        ]))
     }
 
     /// `utils itl reset localkey` on the publisher (`trust-and-procedure.md` §5.8, §5.9):
@@ -354,13 +358,10 @@ impl Cluster {
     pub fn ctl_reset_localkey(&mut self) -> Result<ChangeReport, SimError> {
         self.rebuild_mixed_mode_ctl(Signer::LocalKey, CtlAction::Reset)?;
         self.emit_on_publisher(EventKind::LocalkeyReset, "CTL");
-        Ok(ChangeReport {
-            messages: vec![
-                "Generating the reset CTL file.....".into(),
-                "The reset CTL file was generated successfully".into(),
-            ],
-            ..ChangeReport::default()
-        })
+        Ok(ChangeReport::said([
+            "Generating the reset CTL file.....",
+            "The reset CTL file was generated successfully",
+        ]))
     }
 
     /// Rebuilds the CTL signed by `signer`; refused (`action` named) unless the cluster is
@@ -391,10 +392,7 @@ impl Cluster {
             }
         }
         self.rebuild_ctl(Signer::Normal)?;
-        Ok(ChangeReport {
-            messages: vec!["Cluster set to Mixed Mode".into()],
-            ..ChangeReport::default()
-        })
+        Ok(ChangeReport::said(["Cluster set to Mixed Mode"]))
     }
 
     fn select(&self, selector: &PhoneSelector) -> Result<Vec<usize>, SimError> {
@@ -542,12 +540,9 @@ impl Cluster {
             change = change.unit(unit);
         }
         self.emit(change);
-        Ok(ChangeReport {
-            messages: vec![format!(
-                "Deleted {} from {store} on {node}",
-                removed.identity.certificate().subject_cucm()
-            )],
-            ..ChangeReport::default()
-        })
+        Ok(ChangeReport::said([format!(
+            "Deleted {} from {store} on {node}",
+            removed.identity.certificate().subject_cucm()
+        )]))
     }
 }
