@@ -9,9 +9,10 @@ use itl_core::cucm::{CertUnit, Generation, Service, ServiceStatus};
 
 use common::axl::{call, client, ok};
 use common::{EventLog, admin_session, serving_with, sized, small};
-use itl_cucm::ssh::SshErrorKind;
+use itl_cucm::ssh::{AdminSession, SshErrorKind};
 use itl_sim::events::EventKind;
 use itl_sim::{Cluster, FaultKind};
+use itl_wire::admin_cli::parse::ParseError;
 use itl_wire::admin_cli::parse::service::parse_service_state;
 use itl_wire::admin_cli::{Command, FailureMarker};
 use itl_wire::soap::axl::sql;
@@ -20,6 +21,16 @@ use itl_wire::soap::risport::RegistrationStatus;
 
 fn events(log: &EventLog) -> Vec<(EventKind, Option<String>)> {
     log.read().into_iter().map(|e| (e.kind, e.detail)).collect()
+}
+
+/// Runs `utils service stop|start` (`command`) of `service`; the state the CLI reports.
+async fn service_verb(
+    cli: &mut AdminSession,
+    command: Command,
+    service: &str,
+) -> Result<ServiceStatus, ParseError> {
+    let out = cli.run(&command).await.expect("utils service");
+    parse_service_state(&out.text(), service)
 }
 
 fn marker(e: &itl_cucm::ssh::SshError) -> Option<FailureMarker> {
@@ -36,12 +47,8 @@ async fn cli_stop_start_ipsec_and_trust_delete() {
     serving_with(120, &options, log.serve_options(), async |sim| {
         let mut pub_cli = admin_session(sim, 0).await;
         let ccn = "Cisco Certificate Change Notification";
-        let out = pub_cli
-            .run(&Command::ServiceStop(ccn.into()))
-            .await
-            .expect("stop");
         assert_eq!(
-            parse_service_state(&out.text(), ccn),
+            service_verb(&mut pub_cli, Command::ServiceStop(ccn.into()), ccn).await,
             Ok(ServiceStatus::CommandedOutOfService)
         );
         let list = pub_cli.service_list().await.expect("list");
@@ -49,21 +56,13 @@ async fn cli_stop_start_ipsec_and_trust_delete() {
             list.get(ccn).map(|e| e.status),
             Some(ServiceStatus::CommandedOutOfService)
         );
-        let out = pub_cli
-            .run(&Command::ServiceStart(ccn.into()))
-            .await
-            .expect("start");
         assert_eq!(
-            parse_service_state(&out.text(), ccn),
+            service_verb(&mut pub_cli, Command::ServiceStart(ccn.into()), ccn).await,
             Ok(ServiceStatus::Started)
         );
         // Twin: starting a started service changes nothing.
-        let out = pub_cli
-            .run(&Command::ServiceStart(ccn.into()))
-            .await
-            .expect("start again");
         assert_eq!(
-            parse_service_state(&out.text(), ccn),
+            service_verb(&mut pub_cli, Command::ServiceStart(ccn.into()), ccn).await,
             Ok(ServiceStatus::Started)
         );
 
