@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use common::axl::{client, ok};
 use common::{EventLog, admin_session, serving_with, small};
-use itl_sim::ServeOptions;
+use itl_sim::SimServer;
 use itl_sim::events::EventKind;
 use itl_sim::timing::{self, TimeScale};
 use itl_wire::admin_cli::Command;
@@ -22,11 +22,14 @@ use itl_wire::soap::risport::RegistrationStatus;
 
 const SCALE: f64 = 0.005;
 
-/// Serve options writing to `log`, with the time scale [`SCALE`].
-fn timed(log: &EventLog) -> ServeOptions {
-    let mut options = log.serve_options();
-    options.time_scale = TimeScale::new(SCALE).expect("scale");
-    options
+/// Runs `test` within 60 s against a version 12 cluster served at the time scale [`SCALE`],
+/// with its change log `name`.
+async fn timed(name: &str, test: impl AsyncFnOnce(&SimServer, &EventLog)) {
+    let log = EventLog::new("timed", name);
+    let mut serve = log.serve_options();
+    serve.time_scale = TimeScale::new(SCALE).expect("scale");
+    let options = small(Generation::V12, false, "");
+    serving_with(60, &options, serve, async |sim| test(sim, &log).await).await;
 }
 
 fn kinds(log: &EventLog) -> Vec<EventKind> {
@@ -39,9 +42,7 @@ fn scaled(nominal: Duration) -> Duration {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn control_center_restart_passes_stopping_and_starting() {
-    let log = EventLog::new("timed", "cc");
-    let options = small(Generation::V12, false, "");
-    serving_with(60, &options, timed(&log), async |sim| {
+    timed("cc", async |sim, log| {
         let node = sim.nodes()[0].name.clone();
         let cc = client(sim, 0);
         let started = Instant::now();
@@ -50,7 +51,7 @@ async fn control_center_restart_passes_stopping_and_starting() {
             .await;
         assert_eq!(answer.status(), ServiceStatus::Stopping);
         assert_eq!(answer.reason_code, Some(REASON_SUCCESSFUL));
-        assert!(kinds(&log).is_empty(), "no event before the restart ends");
+        assert!(kinds(log).is_empty(), "no event before the restart ends");
         let mut seen = vec![ServiceStatus::Stopping];
         loop {
             let info = cc.status_one("Cisco CallManager").await;
@@ -75,7 +76,7 @@ async fn control_center_restart_passes_stopping_and_starting() {
         );
         assert!(took >= scaled(stop + start), "{took:?}");
         assert!(took < scaled(stop + start) * 5, "{took:?}");
-        assert_eq!(kinds(&log), vec![EventKind::ServiceRestarted]);
+        assert_eq!(kinds(log), vec![EventKind::ServiceRestarted]);
 
         // Stop, then start: Stopping → Commanded Out of Service, Starting → Started.
         let stop = cc.control_one(&node, ControlType::Stop, "Cisco Tftp").await;
@@ -91,7 +92,7 @@ async fn control_center_restart_passes_stopping_and_starting() {
         let info = cc.status_one("Cisco Tftp").await;
         assert_eq!(info.status(), ServiceStatus::Started);
         assert_eq!(
-            kinds(&log),
+            kinds(log),
             vec![
                 EventKind::ServiceRestarted,
                 EventKind::ServiceStopped,
@@ -104,9 +105,7 @@ async fn control_center_restart_passes_stopping_and_starting() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_restart_streams_states_and_subscribers_return_early() {
-    let log = EventLog::new("timed", "cli");
-    let options = small(Generation::V12, false, "");
-    serving_with(60, &options, timed(&log), async |sim| {
+    timed("cli", async |sim, log| {
         let before = Instant::now();
         let mut publisher = admin_session(sim, 0).await;
         assert!(
@@ -144,7 +143,7 @@ async fn cli_restart_streams_states_and_subscribers_return_early() {
             Some(ServiceStatus::Started)
         );
         assert_eq!(
-            kinds(&log),
+            kinds(log),
             vec![EventKind::ServiceRestarted, EventKind::ServiceRestarted]
         );
         publisher.close().await;
@@ -155,9 +154,7 @@ async fn cli_restart_streams_states_and_subscribers_return_early() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reset_phones_come_back_later_with_newer_timestamps() {
-    let log = EventLog::new("timed", "phones");
-    let options = small(Generation::V12, false, "");
-    serving_with(60, &options, timed(&log), async |sim| {
+    timed("phones", async |sim, log| {
         let cc = client(sim, 0);
         let (pool, names): (String, Vec<String>) = sim.handle().read(|c| {
             (
@@ -199,16 +196,14 @@ async fn reset_phones_come_back_later_with_newer_timestamps() {
             tokio::time::sleep(Duration::from_millis(30)).await;
         }
         assert!(reset_at.elapsed() >= scaled(Duration::from_secs(60)));
-        assert_eq!(kinds(&log), vec![EventKind::PhonesReset]);
+        assert_eq!(kinds(log), vec![EventKind::PhonesReset]);
     })
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drs_backup_completes_after_its_duration() {
-    let log = EventLog::new("timed", "backup");
-    let options = small(Generation::V12, false, "");
-    serving_with(60, &options, timed(&log), async |sim| {
+    timed("backup", async |sim, log| {
         let mut s = admin_session(sim, 0).await;
         let before = s.backup_history().await.expect("history");
         let command = Command::BackupNetwork {
@@ -236,7 +231,7 @@ async fn drs_backup_completes_after_its_duration() {
             "no row before it ends"
         );
         while t.elapsed() < scaled(timing::DRS_BACKUP) * 3 {
-            if kinds(&log) == vec![EventKind::BackupTaken] {
+            if kinds(log) == vec![EventKind::BackupTaken] {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
