@@ -19,7 +19,7 @@
 //! show every certificate of the plan regenerated exactly once and the DRS backup taken; the
 //! dry run must write no event.
 
-use itl_benches::{Sim, itl_bin, loadavg, wait_rss};
+use itl_benches::{Sim, itl_bin, loadavg, process_bench, wait_rss};
 use std::path::Path;
 use std::process::{Child, Command, ExitCode};
 use std::time::{Duration, Instant};
@@ -45,6 +45,16 @@ fn itl(dir: &Path, log: &str, args: &[&str]) -> Result<Child, String> {
 }
 
 /// Runs `itl ARGS` to its end: (exit code, wall time, peak RSS in kB).
+/// `itl regen run` of the bench's cluster file and plan (dry run without more options).
+const REGEN_RUN: [&str; 6] = [
+    "regen",
+    "run",
+    "--cluster",
+    "cluster.toml",
+    "--plan",
+    "plan.txt",
+];
+
 fn timed(dir: &Path, log: &str, args: &[&str]) -> Result<(i32, Duration, u64), String> {
     let started = Instant::now();
     let child = itl(dir, log, args)?;
@@ -105,15 +115,7 @@ fn run(dir: &Path, phones: usize, scale: &str) -> Result<bool, String> {
             "events.jsonl",
         ],
     )?;
-    let _sim = Sim(sim);
-    let ready = Instant::now();
-    while !cluster.exists() {
-        if ready.elapsed() > Duration::from_secs(120) {
-            return Err("the simulator did not write its cluster file".into());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    std::thread::sleep(Duration::from_millis(300));
+    let _sim = Sim::ready(sim, &cluster)?;
 
     let (code, plan_wall, _) = timed(
         dir,
@@ -139,16 +141,7 @@ fn run(dir: &Path, phones: usize, scale: &str) -> Result<bool, String> {
     let (dry_code, dry_wall, dry_rss) = timed(
         dir,
         "dry",
-        &[
-            "regen",
-            "run",
-            "--cluster",
-            "cluster.toml",
-            "--plan",
-            "plan.txt",
-            "--risport-rate",
-            "0",
-        ],
+        &[&REGEN_RUN[..], &["--risport-rate", "0"]].concat(),
     )?;
     let dry_events = events(&events_path)?.len();
     let dry_text = std::fs::read_to_string(dir.join("dry.out")).unwrap_or_default();
@@ -159,27 +152,25 @@ fn run(dir: &Path, phones: usize, scale: &str) -> Result<bool, String> {
         dir,
         "run",
         &[
-            "regen",
-            "run",
-            "--cluster",
-            "cluster.toml",
-            "--plan",
-            "plan.txt",
-            "--execute",
-            "--yes",
-            "--wait-scale",
-            scale,
-            "--risport-rate",
-            "0",
-            "--journal",
-            "journal",
-            "--backup-server",
-            "sftp.example.org",
-            "--backup-path",
-            "/backups",
-            "--backup-user",
-            "drs",
-        ],
+            &REGEN_RUN[..],
+            &[
+                "--execute",
+                "--yes",
+                "--wait-scale",
+                scale,
+                "--risport-rate",
+                "0",
+                "--journal",
+                "journal",
+                "--backup-server",
+                "sftp.example.org",
+                "--backup-path",
+                "/backups",
+                "--backup-user",
+                "drs",
+            ],
+        ]
+        .concat(),
     )?;
     let journal =
         std::fs::read_to_string(dir.join("journal/journal.jsonl")).map_err(|e| e.to_string())?;
@@ -244,41 +235,10 @@ fn run(dir: &Path, phones: usize, scale: &str) -> Result<bool, String> {
 }
 
 fn main() -> ExitCode {
-    if std::env::args().any(|a| a == "--list") {
-        return ExitCode::SUCCESS;
-    }
-    if !itl_bin().exists() {
-        eprintln!(
-            "regen bench: {} missing; run `cargo build --release -p itl-cli` first",
-            itl_bin().display()
-        );
-        return ExitCode::FAILURE;
-    }
     let phones: usize = std::env::var("ITL_BENCH_PHONES")
         .ok()
         .and_then(|p| p.parse().ok())
         .unwrap_or(2000);
     let scale = std::env::var("ITL_BENCH_SCALE").unwrap_or_else(|_| "0.01".into());
-    let dir = std::env::temp_dir().join(format!("itl-regen-bench-{}", std::process::id()));
-    if let Err(e) = std::fs::create_dir_all(&dir) {
-        eprintln!("regen bench: {e}");
-        return ExitCode::FAILURE;
-    }
-    let ok = match run(&dir, phones, &scale) {
-        Ok(ok) => ok,
-        Err(e) => {
-            eprintln!("regen bench: {e}");
-            false
-        }
-    };
-    if std::env::var_os("ITL_KEEP_TEST_DIRS").is_some() {
-        eprintln!("regen bench: kept {}", dir.display());
-    } else {
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-    if ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+    process_bench("regen", |dir| run(dir, phones, &scale))
 }

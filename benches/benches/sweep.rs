@@ -22,7 +22,8 @@
 //! archive `itl sim serve --archive` writes (what earlier sweeps would have archived) and
 //! must equal the truth's `state_with_archive` (issue 12, "Done when").
 
-use itl_benches::{Sim, itl_bin, loadavg, wait_rss};
+use itl_benches::{Sim, itl_bin, loadavg, process_bench, wait_rss};
+use std::ffi::OsStr;
 use std::path::Path;
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
@@ -123,24 +124,10 @@ fn run_scenario(s: &Scenario, dir: &Path) -> Result<bool, String> {
         .stderr(Stdio::null())
         .spawn()
         .map_err(|e| format!("{}: {e}", itl_bin().display()))?;
-    let _sim = Sim(sim);
-    let ready = Instant::now();
-    while !cluster.exists() {
-        if ready.elapsed() > Duration::from_secs(120) {
-            return Err("the simulator did not write its cluster file".into());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    std::thread::sleep(Duration::from_millis(300));
+    let _sim = Sim::ready(sim, &cluster)?;
     let report = dir.join("report.json");
     let started = Instant::now();
-    let sweep = Command::new(itl_bin())
-        .args(["sweep", "--quiet", "--cluster"])
-        .arg(&cluster)
-        .arg("--json")
-        .arg(&report)
-        .env("ITL_PASSWORD", PASSWORD)
-        .stdout(Stdio::null())
+    let sweep = sweep_command(&cluster, &[], &report)
         .spawn()
         .map_err(|e| e.to_string())?;
     let (code, rss_kb) = wait_rss(&sweep)?;
@@ -173,17 +160,13 @@ fn run_scenario(s: &Scenario, dir: &Path) -> Result<bool, String> {
     if !s.faults.is_empty() {
         // The same phones, swept with what earlier sweeps archived.
         let again = dir.join("report-with-archive.json");
-        let status = Command::new(itl_bin())
-            .args(["sweep", "--quiet", "--cluster"])
-            .arg(&cluster)
-            .arg("--archive")
-            .arg(&earlier)
-            .arg("--json")
-            .arg(&again)
-            .env("ITL_PASSWORD", PASSWORD)
-            .stdout(Stdio::null())
-            .status()
-            .map_err(|e| e.to_string())?;
+        let status = sweep_command(
+            &cluster,
+            &["--archive".as_ref(), earlier.as_os_str()],
+            &again,
+        )
+        .status()
+        .map_err(|e| e.to_string())?;
         ok &= matches!(status.code(), Some(0 | 1));
         let second = truth_mismatches(&again, &truth, "state_with_archive")?;
         ok &= agrees("with --archive", &second, s.phones);
@@ -191,40 +174,37 @@ fn run_scenario(s: &Scenario, dir: &Path) -> Result<bool, String> {
     Ok(ok)
 }
 
+/// `itl sweep --quiet --cluster <cluster> <extra…> --json <report>` with the password, its
+/// output discarded.
+fn sweep_command(cluster: &Path, extra: &[&OsStr], report: &Path) -> Command {
+    let mut command = Command::new(itl_bin());
+    command
+        .args(["sweep", "--quiet", "--cluster"])
+        .arg(cluster)
+        .args(extra)
+        .arg("--json")
+        .arg(report)
+        .env("ITL_PASSWORD", PASSWORD)
+        .stdout(Stdio::null());
+    command
+}
+
 fn main() -> ExitCode {
-    if std::env::args().any(|a| a == "--list") {
-        return ExitCode::SUCCESS;
-    }
-    if !itl_bin().exists() {
-        eprintln!(
-            "sweep bench: {} missing; run `cargo build --release -p itl-cli` first",
-            itl_bin().display()
-        );
-        return ExitCode::FAILURE;
-    }
     let wanted = std::env::var("ITL_BENCH_SCENARIOS").unwrap_or_default();
-    let dir = std::env::temp_dir().join(format!("itl-sweep-bench-{}", std::process::id()));
-    if let Err(e) = std::fs::create_dir_all(&dir) {
-        eprintln!("sweep bench: {e}");
-        return ExitCode::FAILURE;
-    }
-    let mut all_ok = true;
-    for s in SCENARIOS
-        .iter()
-        .filter(|s| wanted.is_empty() || wanted.split(',').any(|w| w == s.name))
-    {
-        match run_scenario(s, &dir) {
-            Ok(ok) => all_ok &= ok,
-            Err(e) => {
-                eprintln!("sweep bench {}: {e}", s.name);
-                all_ok = false;
+    process_bench("sweep", |dir| {
+        let mut all_ok = true;
+        for s in SCENARIOS
+            .iter()
+            .filter(|s| wanted.is_empty() || wanted.split(',').any(|w| w == s.name))
+        {
+            match run_scenario(s, dir) {
+                Ok(ok) => all_ok &= ok,
+                Err(e) => {
+                    eprintln!("sweep bench {}: {e}", s.name);
+                    all_ok = false;
+                }
             }
         }
-    }
-    let _ = std::fs::remove_dir_all(&dir);
-    if all_ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+        Ok(all_ok)
+    })
 }

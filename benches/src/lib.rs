@@ -1,7 +1,8 @@
 //! Shared helpers for the benchmarks.
 
 use std::path::{Path, PathBuf};
-use std::process::Child;
+use std::process::{Child, ExitCode};
+use std::time::{Duration, Instant};
 
 /// The `itl` binary the process benchmarks run: `ITL_BIN`, else the workspace's release build.
 pub fn itl_bin() -> PathBuf {
@@ -41,9 +42,63 @@ pub fn wait_rss(child: &Child) -> Result<(i32, u64), String> {
 /// A simulator process, killed when the benchmark ends, however it ends.
 pub struct Sim(pub Child);
 
+impl Sim {
+    /// Guards the simulator process `child` and waits until it has written its cluster file
+    /// `cluster` (at most 2 minutes), then lets its servers settle for 300 ms.
+    pub fn ready(child: Child, cluster: &Path) -> Result<Self, String> {
+        let sim = Self(child);
+        let started = Instant::now();
+        while !cluster.exists() {
+            if started.elapsed() > Duration::from_secs(120) {
+                return Err("the simulator did not write its cluster file".into());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        Ok(sim)
+    }
+}
+
 impl Drop for Sim {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
+    }
+}
+
+/// The `main` of a benchmark that runs the `itl` binary, named `name` (`sweep`, `regen`):
+/// succeeds at once under `--list` (cargo's listing); fails when [`itl_bin`] is missing;
+/// otherwise runs `body` in a fresh directory `itl-<name>-bench-<pid>` under the temporary
+/// directory, removed afterwards unless `ITL_KEEP_TEST_DIRS` is set. Success when `body`
+/// returns `Ok(true)`; an `Err` is printed.
+pub fn process_bench(name: &str, body: impl FnOnce(&Path) -> Result<bool, String>) -> ExitCode {
+    if std::env::args().any(|a| a == "--list") {
+        return ExitCode::SUCCESS;
+    }
+    if !itl_bin().exists() {
+        eprintln!(
+            "{name} bench: {} missing; run `cargo build --release -p itl-cli` first",
+            itl_bin().display()
+        );
+        return ExitCode::FAILURE;
+    }
+    let dir = std::env::temp_dir().join(format!("itl-{name}-bench-{}", std::process::id()));
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        eprintln!("{name} bench: {e}");
+        return ExitCode::FAILURE;
+    }
+    let ok = body(&dir).unwrap_or_else(|e| {
+        eprintln!("{name} bench: {e}");
+        false
+    });
+    if std::env::var_os("ITL_KEEP_TEST_DIRS").is_some() {
+        eprintln!("{name} bench: kept {}", dir.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }

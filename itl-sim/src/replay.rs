@@ -108,7 +108,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::SimError;
 use crate::model::{
-    ChangeReport, ClockMode, Cluster, PhoneSelector, ResetKind, ResetReport, TrustStore,
+    ChangeReport, ClockMode, Cluster, PhoneSelector, ResetKind, ResetReport, ServiceOp, TrustStore,
 };
 use crate::phone::LastDownload;
 
@@ -472,21 +472,15 @@ enum Call {
         node: String,
         unit: CertUnit,
     },
-    Restart {
+    /// A restart, stop or start of `service` on `node`.
+    Service {
         node: String,
         service: Service,
+        op: ServiceOp,
     },
     CtlUpdate,
     ItlResetLocalkey,
     CtlResetLocalkey,
-    Stop {
-        node: String,
-        service: Service,
-    },
-    Start {
-        node: String,
-        service: Service,
-    },
     DeleteOldTrust {
         node: String,
     },
@@ -600,6 +594,19 @@ fn find_pool(
 
 /// The nodes of `target` that run `service` (error when a named node does not, or none
 /// does).
+/// `op` of `service` on each node of `target` that runs it.
+fn service_calls(
+    cluster: &Cluster,
+    service: Service,
+    target: &Target,
+    op: ServiceOp,
+) -> Result<Vec<Call>, StepErrorKind> {
+    Ok(service_nodes(cluster, service, target)?
+        .into_iter()
+        .map(|node| Call::Service { node, service, op })
+        .collect())
+}
+
 fn service_nodes(
     cluster: &Cluster,
     kind: Service,
@@ -717,27 +724,15 @@ fn calls_of(cluster: &Cluster, step: &Step) -> Result<Vec<Call>, StepErrorKind> 
                 .map(|node| Call::Regen { node, unit })
                 .collect()
         }
-        Step::Restart { service, target } => service_nodes(cluster, *service, target)?
-            .into_iter()
-            .map(|node| Call::Restart {
-                node,
-                service: *service,
-            })
-            .collect(),
-        Step::Stop { service, target } => service_nodes(cluster, *service, target)?
-            .into_iter()
-            .map(|node| Call::Stop {
-                node,
-                service: *service,
-            })
-            .collect(),
-        Step::Start { service, target } => service_nodes(cluster, *service, target)?
-            .into_iter()
-            .map(|node| Call::Start {
-                node,
-                service: *service,
-            })
-            .collect(),
+        Step::Restart { service, target } => {
+            service_calls(cluster, *service, target, ServiceOp::Restart)?
+        }
+        Step::Stop { service, target } => {
+            service_calls(cluster, *service, target, ServiceOp::Stop)?
+        }
+        Step::Start { service, target } => {
+            service_calls(cluster, *service, target, ServiceOp::Start)?
+        }
         Step::IpsecRestart { target } => every_node(cluster, target)?
             .into_iter()
             .map(|node| Call::Nothing(format!("{node}: ipsec restarted (no trust list changes)")))
@@ -825,19 +820,21 @@ fn apply(
             let report = cluster.regenerate(node, *unit)?;
             change_messages(node, &report, messages)
         }
-        Call::Restart { node, service } => {
-            let report = cluster.restart_service(node, *service)?;
-            change_messages(node, &report, messages)
-        }
-        Call::Stop { node, service } => {
-            cluster.stop_service(node, *service)?;
-            messages.push(format!("{node}: {service} stopped"));
-            ResetScope::Nobody
-        }
-        Call::Start { node, service } => {
-            let report = cluster.start_service(node, *service)?;
-            change_messages(node, &report, messages)
-        }
+        Call::Service { node, service, op } => match op {
+            ServiceOp::Restart => {
+                let report = cluster.restart_service(node, *service)?;
+                change_messages(node, &report, messages)
+            }
+            ServiceOp::Stop => {
+                cluster.stop_service(node, *service)?;
+                messages.push(format!("{node}: {service} stopped"));
+                ResetScope::Nobody
+            }
+            ServiceOp::Start => {
+                let report = cluster.start_service(node, *service)?;
+                change_messages(node, &report, messages)
+            }
+        },
         Call::DeleteOldTrust { node } => {
             delete_old_trust(cluster, node, messages)?;
             ResetScope::Nobody

@@ -6,55 +6,44 @@
 mod common;
 
 use itl_core::cucm::{CertUnit, Generation, ServiceStatus};
-use std::time::Duration;
 
 use itl_cucm::secrets::Secret;
-use itl_cucm::ssh::{
-    AdminCli, AdminSession, HostKeyPin, SshError, SshErrorKind, SshOptions, SshTarget,
-};
+use itl_cucm::ssh::{AdminCli, AdminSession, HostKeyPin, SshError, SshErrorKind, SshTarget};
 
 use itl_sim::server::ssh::SshServe;
-use itl_sim::{Cluster, ServeOptions, SimServer};
+use itl_sim::{ServeOptions, SimServer};
 use itl_wire::admin_cli::parse::backup::BackupResult;
 use itl_wire::admin_cli::parse::cert_list::CertListFormat;
 use itl_wire::admin_cli::parse::service::RestartOutcome;
 use itl_wire::admin_cli::parse::trust_list::{ShowTrustList, Verification};
 use itl_wire::admin_cli::{Command, FailureMarker};
 
-use common::{PASSWORD, small, within};
+use common::{PASSWORD, serving_with, small, ssh_options, ssh_target, start_with, within};
 
-async fn serve(generation: Generation, mixed: bool, privilege: u8) -> SimServer {
-    let cluster = Cluster::build(&small(generation, mixed, "")).expect("cluster");
+/// Serve options whose OS administrator (password [`OS_PASSWORD`]) has `privilege`.
+fn os_admin(privilege: u8) -> ServeOptions {
     let mut options = ServeOptions::ephemeral("admin", PASSWORD);
     options.ssh = SshServe {
         privilege,
-        ..SshServe::new("os-password")
+        ..SshServe::new(OS_PASSWORD)
     };
-    SimServer::start(cluster, options).await.expect("start")
+    options
 }
+
+/// A cluster of `generation`, `mixed`, served with [`os_admin`].
+async fn serve(generation: Generation, mixed: bool, privilege: u8) -> SimServer {
+    start_with(&small(generation, mixed, ""), os_admin(privilege)).await
+}
+
+/// The OS administrator's password of [`os_admin`].
+const OS_PASSWORD: &str = "os-password";
 
 fn target(sim: &SimServer, node: usize) -> SshTarget {
-    let file = sim.cluster_file();
-    let entry = &file.nodes[node];
-    SshTarget {
-        addr: entry.ssh_addr().expect("valid").expect("ssh address"),
-        node: entry.name.clone(),
-        user: "admin".into(),
-        password: Secret::new("os-password"),
-        host_key: HostKeyPin::parse(entry.ssh_host_key_sha256.as_deref().expect("pin"))
-            .expect("pin parses"),
-    }
-}
-
-fn options() -> SshOptions {
-    let mut o = SshOptions::default();
-    o.shell.keystroke_delay = Duration::from_millis(10);
-    o.shell.startup_budget = Duration::from_secs(10);
-    o
+    ssh_target(sim, node, OS_PASSWORD)
 }
 
 async fn connect(sim: &SimServer, node: usize) -> AdminSession {
-    AdminCli::connect(&target(sim, node), &options())
+    AdminCli::connect(&target(sim, node), &ssh_options())
         .await
         .expect("connects")
 }
@@ -70,10 +59,10 @@ fn assert_denied(e: &SshError) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_typed_helper_against_the_simulator() {
-    within(120, async {
-        let sim = serve(Generation::V14, true, 4).await;
+    let options = small(Generation::V14, true, "");
+    serving_with(120, &options, os_admin(4), async |sim| {
         let names: Vec<String> = sim.nodes().iter().map(|n| n.name.clone()).collect();
-        let mut s = connect(&sim, 0).await;
+        let mut s = connect(sim, 0).await;
         assert!(s.info().pagination_off);
         assert_eq!(s.info().prompt, "admin");
         assert_eq!(s.info().host_key, sim.nodes()[0].ssh_host_key_sha256);
@@ -170,7 +159,7 @@ async fn every_typed_helper_against_the_simulator() {
         s.close().await;
 
         // A subscriber: restarts come back after [STARTING]; no CTL update there.
-        let mut sub = connect(&sim, 1).await;
+        let mut sub = connect(sim, 1).await;
         assert_eq!(
             sub.service_restart("Cisco CallManager").await.expect("restart"),
             RestartOutcome::Initiated
@@ -178,7 +167,6 @@ async fn every_typed_helper_against_the_simulator() {
         let e = sub.ctl_update().await.expect_err("publisher only");
         assert!(matches!(e.kind(), SshErrorKind::FailureMarker { .. }), "{e}");
         sub.close().await;
-        sim.shutdown().await;
     })
     .await;
 }
@@ -189,9 +177,9 @@ fn hex(bytes: &[u8]) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_regeneration_changes_the_served_itl_and_the_serial() {
-    within(120, async {
-        let sim = serve(Generation::V12, false, 1).await;
-        let mut s = connect(&sim, 0).await;
+    let options = small(Generation::V12, false, "");
+    serving_with(120, &options, os_admin(1), async |sim| {
+        let mut s = connect(sim, 0).await;
         let before = s.cert_own(CertUnit::Tvs).await.expect("cert");
         let ShowTrustList::Present(itl_before) = s.show_itl().await.expect("itl") else {
             panic!("ITL");
@@ -223,19 +211,18 @@ async fn a_regeneration_changes_the_served_itl_and_the_serial() {
         let e = s.itl_reset_localkey().await.expect_err("level 4 needed");
         assert_denied(&e);
         s.close().await;
-        sim.shutdown().await;
     })
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn privilege_zero_reads_trust_lists_and_pages() {
-    within(120, async {
-        let sim = serve(Generation::V11_5, true, 0).await;
+    let options = small(Generation::V11_5, true, "");
+    serving_with(120, &options, os_admin(0), async |sim| {
         // A short terminal: pagination cannot be turned off at level 0, so both pagers run.
-        let mut o = options();
+        let mut o = ssh_options();
         o.pty_rows = 6;
-        let mut s = AdminCli::connect(&target(&sim, 0), &o)
+        let mut s = AdminCli::connect(&target(sim, 0), &o)
             .await
             .expect("connect");
         assert!(!s.info().pagination_off);
@@ -266,16 +253,15 @@ async fn privilege_zero_reads_trust_lists_and_pages() {
         s.close().await;
         // 11.5: block format of `show cert list` and plain `password` accepted; a wrong
         // password is refused.
-        let mut t = target(&sim, 0);
+        let mut t = target(sim, 0);
         t.password = Secret::new("wrong");
-        let e = AdminCli::connect(&t, &options())
+        let e = AdminCli::connect(&t, &ssh_options())
             .await
             .expect_err("wrong password");
         assert!(
             matches!(e.kind(), SshErrorKind::AuthRejected { tried } if tried.contains(&"password")),
             "{e}"
         );
-        sim.shutdown().await;
     })
     .await;
 }
@@ -296,7 +282,7 @@ async fn host_keys_are_deterministic_and_pinned() {
         // Node 1's pin does not open node 0.
         let mut t = target(&a, 0);
         t.host_key = HostKeyPin::parse(&a.nodes()[1].ssh_host_key_sha256).expect("pin");
-        let e = AdminCli::connect(&t, &options())
+        let e = AdminCli::connect(&t, &ssh_options())
             .await
             .expect_err("mismatch");
         assert!(
@@ -304,7 +290,7 @@ async fn host_keys_are_deterministic_and_pinned() {
             "{e}"
         );
         assert_eq!(
-            itl_cucm::ssh::probe_host_key(a.nodes()[0].ssh, &options())
+            itl_cucm::ssh::probe_host_key(a.nodes()[0].ssh, &ssh_options())
                 .await
                 .expect("probe"),
             a.nodes()[0].ssh_host_key_sha256

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use common::axl::{self, Listed, all_phones, fault, listed, ok};
-use common::{small, start, within};
+use common::{serving, small};
 
 use itl_sim::server::soap_axl::AxlService;
 
@@ -49,10 +49,9 @@ async fn list(
 
 #[tokio::test]
 async fn list_phone_filters_pages_and_returns_only_the_requested_tags() {
-    within(90, async {
-        let sim = start(&small(Generation::V12, true, "")).await;
+    serving(90, &small(Generation::V12, true, ""), async |sim| {
         let snap = sim.handle().snapshot();
-        let c = axl::client(&sim, 0);
+        let c = axl::client(sim, 0);
         let mut sorted: Vec<String> = snap.phones.iter().map(|p| p.name.clone()).collect();
         sorted.sort();
 
@@ -182,9 +181,8 @@ async fn list_phone_filters_pages_and_returns_only_the_requested_tags() {
 
 #[tokio::test]
 async fn list_phone_faults_on_malformed_requests_and_oversized_answers() {
-    within(90, async {
-        let sim = start(&small(Generation::V14, false, "")).await;
-        let c = axl::client(&sim, 0);
+    serving(90, &small(Generation::V14, false, ""), async |sim| {
+        let c = axl::client(sim, 0);
         let cases = [
             // returnedTags is required.
             ("<searchCriteria><name>%</name></searchCriteria>", "returnedTags"),

@@ -9,8 +9,8 @@ mod common;
 
 use common::axl::{self, fault, listed, ok, returned};
 use common::{
-    fetcher, get_page, held_itl, page_client, small, start, status_log, status_messages_path,
-    trust_servers, within,
+    fetcher, get_page, held_itl, page_client, serving, small, status_log, status_messages_path,
+    trust_servers,
 };
 use itl_core::cucm::{CertUnit, Generation};
 use itl_sim::SimServer;
@@ -83,19 +83,18 @@ async fn reset_device(c: &common::axl::NodeClients, name: &str, kind: &str) {
 
 #[tokio::test]
 async fn every_reset_operation_delivers_the_new_itl_and_apply_does_not() {
-    within(120, async {
-        let sim = start(&small(Generation::V12, false, "")).await;
-        let c = axl::client(&sim, 0);
-        let cc = axl::client(&sim, 0);
+    serving(120, &small(Generation::V12, false, ""), async |sim| {
+        let c = axl::client(sim, 0);
+        let cc = axl::client(sim, 0);
         let dp1 = pool(&c, "DP-1").await;
         let dp2 = pool(&c, "DP-2").await;
         assert_eq!((dp1.len(), dp2.len()), (25, 25));
-        let old_pub = served_md5(&sim, 0).await;
-        let old_sub = served_md5(&sim, 1).await;
-        let readable_dp1 = readable(&sim, &dp1);
+        let old_pub = served_md5(sim, 0).await;
+        let old_sub = served_md5(sim, 1).await;
+        let readable_dp1 = readable(sim, &dp1);
         assert!(readable_dp1.len() >= 6, "{} readable phones in DP-1", readable_dp1.len());
         for (name, _) in readable_dp1.iter().take(6) {
-            assert_eq!(page_itl(&sim, name).await, old_pub, "{name} starts current");
+            assert_eq!(page_itl(sim, name).await, old_pub, "{name} starts current");
         }
 
         // CallManager regenerated on the publisher, TFTP restarted through Control Center:
@@ -104,28 +103,26 @@ async fn every_reset_operation_delivers_the_new_itl_and_apply_does_not() {
             .regenerate("ucm-pub", CertUnit::CallManager)
             .await
             .expect("regenerate");
-        cc.control.control_services("ucm-pub", ControlType::Restart, &["Cisco Tftp"])
-            .await
-            .expect("tftp restart");
-        let new_pub = served_md5(&sim, 0).await;
+        cc.control_one("ucm-pub", ControlType::Restart, "Cisco Tftp").await;
+        let new_pub = served_md5(sim, 0).await;
         assert_ne!(new_pub, old_pub);
         let [a, b, cph, d, e, f] = [0, 1, 2, 3, 4, 5].map(|i| readable_dp1[i].clone());
 
         // resetPhone by name.
-        let before = message_count(&sim, &a.0).await;
+        let before = message_count(sim, &a.0).await;
         let body = ok(&c, "resetPhone", &format!("<name>{}</name>", a.0)).await;
         assert_eq!(returned(&body, "resetPhone"), a.1);
-        assert_eq!(page_itl(&sim, &a.0).await, new_pub);
-        assert!(message_count(&sim, &a.0).await > before, "the phone logged the update");
+        assert_eq!(page_itl(sim, &a.0).await, new_pub);
+        assert!(message_count(sim, &a.0).await > before, "the phone logged the update");
         // restartPhone by uuid (lower case, no braces also accepted).
         let bare = b.1.trim_matches(['{', '}']).to_ascii_lowercase();
         let body = ok(&c, "restartPhone", &format!("<uuid>{bare}</uuid>")).await;
         assert_eq!(returned(&body, "restartPhone"), b.1);
-        assert_eq!(page_itl(&sim, &b.0).await, new_pub);
+        assert_eq!(page_itl(sim, &b.0).await, new_pub);
         // Reject twin: applyPhone answers but the phone downloads nothing.
         let body = ok(&c, "applyPhone", &format!("<name>{}</name>", cph.0)).await;
         assert_eq!(returned(&body, "applyPhone"), cph.1);
-        assert_eq!(page_itl(&sim, &cph.0).await, old_pub);
+        assert_eq!(page_itl(sim, &cph.0).await, old_pub);
         // doDeviceReset: isHardReset=false (restart) by name; deviceResetType=Restart by uuid.
         let body = ok(
             &c,
@@ -134,37 +131,33 @@ async fn every_reset_operation_delivers_the_new_itl_and_apply_does_not() {
         )
         .await;
         assert_eq!(returned(&body, "doDeviceReset"), d.1);
-        assert_eq!(page_itl(&sim, &d.0).await, new_pub);
+        assert_eq!(page_itl(sim, &d.0).await, new_pub);
         reset_device(&c, &e.1, "Restart").await;
-        assert_eq!(page_itl(&sim, &e.0).await, new_pub);
+        assert_eq!(page_itl(sim, &e.0).await, new_pub);
         // Reject twin: Apply Configuration downloads nothing.
         reset_device(&c, &f.0, "Apply Configuration").await;
-        assert_eq!(page_itl(&sim, &f.0).await, old_pub);
+        assert_eq!(page_itl(sim, &f.0).await, old_pub);
 
         // Pools: apply changes nothing, reset brings every DP-1 phone to the new ITL and
         // leaves DP-2 alone.
         let body = ok(&c, "applyDevicePool", "<name>DP-1</name>").await;
         let dp1_uuid = returned(&body, "applyDevicePool");
-        assert_eq!(page_itl(&sim, &cph.0).await, old_pub);
+        assert_eq!(page_itl(sim, &cph.0).await, old_pub);
         let body = ok(&c, "resetDevicePool", "<name>dp-1</name>").await;
         assert_eq!(returned(&body, "resetDevicePool"), dp1_uuid);
         for (name, _) in &readable_dp1 {
-            assert_eq!(page_itl(&sim, name).await, new_pub, "{name}");
+            assert_eq!(page_itl(sim, name).await, new_pub, "{name}");
         }
-        let readable_dp2 = readable(&sim, &dp2);
-        assert_eq!(page_itl(&sim, &readable_dp2[0].0).await, old_sub);
+        let readable_dp2 = readable(sim, &dp2);
+        assert_eq!(page_itl(sim, &readable_dp2[0].0).await, old_sub);
 
         // restartDevicePool by uuid after a regeneration on ucm-sub1 (DP-2's TFTP server).
         sim.handle()
             .regenerate("ucm-sub1", CertUnit::CallManager)
             .await
             .expect("regenerate sub1");
-        axl::client(&sim, 1)
-            .control
-            .control_services("ucm-sub1", ControlType::Restart, &["Cisco Tftp"])
-            .await
-            .expect("tftp restart sub1");
-        let new_sub = served_md5(&sim, 1).await;
+        axl::client(sim, 1).control_one("ucm-sub1", ControlType::Restart, "Cisco Tftp").await;
+        let new_sub = served_md5(sim, 1).await;
         assert_ne!(new_sub, old_sub);
         let listing = ok(
             &c,
@@ -179,19 +172,17 @@ async fn every_reset_operation_delivers_the_new_itl_and_apply_does_not() {
         let body = ok(&c, "restartDevicePool", &format!("<uuid>{dp2_uuid}</uuid>")).await;
         assert_eq!(returned(&body, "restartDevicePool"), dp2_uuid);
         for (name, _) in &readable_dp2 {
-            assert_eq!(page_itl(&sim, name).await, new_sub, "{name}");
+            assert_eq!(page_itl(sim, name).await, new_sub, "{name}");
         }
-        assert_eq!(page_itl(&sim, &a.0).await, new_pub, "DP-1 untouched");
-        sim.shutdown().await;
+        assert_eq!(page_itl(sim, &a.0).await, new_pub, "DP-1 untouched");
     })
     .await;
 }
 
 #[tokio::test]
 async fn reset_operations_fault_on_unknown_objects_and_bad_requests() {
-    within(90, async {
-        let sim = start(&small(Generation::V14, false, "")).await;
-        let c = axl::client(&sim, 0);
+    serving(90, &small(Generation::V14, false, ""), async |sim| {
+        let c = axl::client(sim, 0);
         let some = pool(&c, "DP-2").await.remove(0);
         let unknown_uuid = "{00000000-0000-4000-8000-000000000000}";
 
@@ -236,7 +227,7 @@ async fn reset_operations_fault_on_unknown_objects_and_bad_requests() {
 
         // doEnterpriseParametersReset is refused, and nothing is reset.
         let index = sim.handle().read(|c| c.phone_index(&some.0)).expect("index");
-        let page = status_log(&page_client(), &sim, index).await;
+        let page = status_log(&page_client(), sim, index).await;
         for op in ["doEnterpriseParametersReset", "resetEnterpriseParameters"] {
             let f = fault(&c, op, "").await;
             assert_eq!(f.code, "soapenv:Server");
@@ -244,16 +235,15 @@ async fn reset_operations_fault_on_unknown_objects_and_bad_requests() {
             assert!(f.message.starts_with(&format!("{op} refused by the simulator")), "{f}");
             assert!(f.message.contains("not a device reset"), "{f}");
         }
-        let after = status_log(&page_client(), &sim, index).await;
+        let after = status_log(&page_client(), sim, index).await;
         assert_eq!(after, page, "no phone was reset");
         // Twin: a real reset of the same phone adds messages.
         ok(&c, "resetPhone", &name).await;
-        let reset = status_log(&page_client(), &sim, index).await;
+        let reset = status_log(&page_client(), sim, index).await;
         assert_ne!(reset, page);
         // Other operations still get the Axis2 EPR fault.
         let f = fault(&c, "getPhone", &name).await;
         assert!(f.message.contains("endpoint reference (EPR)"), "{f}");
-        sim.shutdown().await;
     })
     .await;
 }

@@ -4,8 +4,8 @@
 mod common;
 
 use common::{
-    fetcher, get_page, held_itl, network_setup_path, page_client, small, start, status_log,
-    status_messages_path, trust_servers, within,
+    fetcher, get_page, held_itl, network_setup_path, page_client, serving, small, start,
+    status_log, status_messages_path, trust_servers, within,
 };
 use itl_core::cucm::{CertUnit, Generation, PhoneState, Service};
 use itl_core::{TrustList, signature};
@@ -43,24 +43,23 @@ async fn shown_setup(sim: &itl_sim::SimServer) -> NetworkSetup {
 
 #[tokio::test]
 async fn regenerate_then_tftp_restart_changes_the_served_itl_and_phones_follow() {
-    within(90, async {
-        let sim = start(&small(Generation::V12, false, "")).await;
+    serving(90, &small(Generation::V12, false, ""), async |sim| {
         let h = sim.handle().clone();
-        let before = served_md5(&sim, 0).await;
-        let sub_before = served_md5(&sim, 1).await;
+        let before = served_md5(sim, 0).await;
+        let sub_before = served_md5(sim, 1).await;
         h.regenerate("ucm-pub", CertUnit::CallManager)
             .await
             .expect("regen");
         // Reject twin: without a TFTP restart nothing served changes.
-        assert_eq!(served_md5(&sim, 0).await, before);
+        assert_eq!(served_md5(sim, 0).await, before);
         let report = h
             .restart_service("ucm-pub", Service::Tftp)
             .expect("restart");
         assert_eq!(report.rebuilt_itls, ["ucm-pub"]);
-        let after = served_md5(&sim, 0).await;
+        let after = served_md5(sim, 0).await;
         assert_ne!(after, before);
         assert_eq!(
-            served_md5(&sim, 1).await,
+            served_md5(sim, 1).await,
             sub_before,
             "the other node's ITL is unchanged"
         );
@@ -71,7 +70,7 @@ async fn regenerate_then_tftp_restart_changes_the_served_itl_and_phones_follow()
             .read(|c| (0..c.phones().len()).find(|&i| c.phones()[i].tftp_node == 0))
             .expect("a phone of ucm-pub");
         assert_eq!(
-            held_itl(&client, &sim, pub_phone).await,
+            held_itl(&client, sim, pub_phone).await,
             Some(before.clone())
         );
         assert_eq!(h.read(|c| c.phone_state(pub_phone)), PhoneState::StaleItl);
@@ -81,18 +80,17 @@ async fn regenerate_then_tftp_restart_changes_the_served_itl_and_phones_follow()
             .write(|c| c.reset_phones(&PhoneSelector::All, ResetKind::Restart))
             .expect("reset");
         assert_eq!(reset.itl_outcomes.get("REJECT"), None, "{reset}");
-        assert_eq!(held_itl(&client, &sim, pub_phone).await, Some(after));
+        assert_eq!(held_itl(&client, sim, pub_phone).await, Some(after));
         let log = get_page(
             &client,
-            &sim,
+            sim,
             pub_phone,
-            status_messages_path(&sim, pub_phone),
+            status_messages_path(sim, pub_phone),
         )
         .await
         .expect("log");
         assert!(log.matches("Trust List updated").count() >= 2);
         assert!(h.read(|c| (0..c.phones().len()).all(|i| c.phone_state(i) == PhoneState::Ok)));
-        sim.shutdown().await;
     })
     .await;
 }
@@ -115,11 +113,10 @@ fn assert_itl_outcomes(report: &itl_sim::model::ResetReport, outcome: &str, hold
 
 #[tokio::test]
 async fn callmanager_and_tvs_together_on_11_5_lock_phones_out() {
-    within(90, async {
+    serving(90, &small(Generation::V11_5, false, ""), async |sim| {
         // S3: CallManager and TVS regenerated everywhere before the phones reset.
-        let sim = start(&small(Generation::V11_5, false, "")).await;
         let h = sim.handle().clone();
-        let old: Vec<String> = vec![served_md5(&sim, 0).await, served_md5(&sim, 1).await];
+        let old: Vec<String> = vec![served_md5(sim, 0).await, served_md5(sim, 1).await];
         for node in ["ucm-pub", "ucm-sub1"] {
             h.regenerate(node, CertUnit::CallManager).await.expect("cm");
             h.regenerate(node, CertUnit::Tvs).await.expect("tvs");
@@ -127,43 +124,41 @@ async fn callmanager_and_tvs_together_on_11_5_lock_phones_out() {
             h.restart_service(node, Service::Tftp)
                 .expect("tftp restart");
         }
-        assert_ne!(served_md5(&sim, 0).await, old[0]);
+        assert_ne!(served_md5(sim, 0).await, old[0]);
         let report = h
             .write(|c| c.reset_phones(&PhoneSelector::All, ResetKind::Reset))
             .expect("reset");
         // 7940/7960 hold no ITL: an ITL change leaves them alone.
-        let holders = itl_holders(&sim);
+        let holders = itl_holders(sim);
         assert!(holders < 50, "the small cluster has a 7940/7960");
         assert_itl_outcomes(&report, "REJECT", holders);
         let client = page_client();
         for i in [0usize, 1, 2] {
             let tftp = h.read(|c| c.phones()[i].tftp_node);
             assert_eq!(
-                held_itl(&client, &sim, i).await,
+                held_itl(&client, sim, i).await,
                 Some(old[tftp].clone()),
                 "old ITL kept"
             );
-            let log = status_log(&client, &sim, i).await;
+            let log = status_log(&client, sim, i).await;
             assert!(log.contains("Trust List update failed"));
             assert!(log.contains("authenticated fail. Reason:14."));
             assert_eq!(h.read(|c| c.phone_state(i)), PhoneState::Unregistered);
         }
-        sim.shutdown().await;
     })
     .await;
 }
 
 #[tokio::test]
 async fn callmanager_alone_on_11_5_is_accepted_through_tvs() {
-    within(90, async {
+    serving(90, &small(Generation::V11_5, false, ""), async |sim| {
         // S2: TVS unchanged and up; phones without TVS keep the old ITL (7940/7960 hold none).
-        let sim = start(&small(Generation::V11_5, false, "")).await;
         let h = sim.handle().clone();
         h.regenerate("ucm-pub", CertUnit::CallManager)
             .await
             .expect("cm");
         h.restart_service("ucm-pub", Service::Tftp).expect("tftp");
-        let new = served_md5(&sim, 0).await;
+        let new = served_md5(sim, 0).await;
         let report = h
             .write(|c| c.reset_phones(&PhoneSelector::All, ResetKind::Reset))
             .expect("reset");
@@ -186,28 +181,26 @@ async fn callmanager_alone_on_11_5_is_accepted_through_tvs() {
             (tvs, none)
         });
         let i = tvs_phone.expect("a TVS phone of ucm-pub");
-        assert_eq!(held_itl(&client, &sim, i).await, Some(new.clone()));
-        let log = status_log(&client, &sim, i).await;
+        assert_eq!(held_itl(&client, sim, i).await, Some(new.clone()));
+        let log = status_log(&client, sim, i).await;
         assert!(log.contains("TVS added cert to TVS cache"), "{log}");
         if let Some(i) = no_tvs {
-            assert_ne!(held_itl(&client, &sim, i).await, Some(new));
+            assert_ne!(held_itl(&client, sim, i).await, Some(new));
         }
-        sim.shutdown().await;
     })
     .await;
 }
 
 #[tokio::test]
 async fn power_ctl_update_parameters_and_trust_deletion() {
-    within(90, async {
-        let sim = start(&small(Generation::V12, true, "")).await;
+    serving(90, &small(Generation::V12, true, ""), async |sim| {
         let h = sim.handle().clone();
         let name = h.read(|c| c.phones()[4].name.clone());
         let one = PhoneSelector::Names(vec![name.clone()]);
         h.write(|c| c.power(&one, false)).expect("off");
         assert_eq!(h.read(|c| c.phone_state(4)), PhoneState::Unregistered);
         assert!(
-            get_page(&page_client(), &sim, 4, network_setup_path(&sim, 4))
+            get_page(&page_client(), sim, 4, network_setup_path(sim, 4))
                 .await
                 .is_err(),
             "off phones refuse"
@@ -269,7 +262,6 @@ async fn power_ctl_update_parameters_and_trust_deletion() {
             h.write(|c| c.delete_trust_certificate("ucm-sub1", store, &sha))
                 .is_err()
         );
-        sim.shutdown().await;
     })
     .await;
 }
@@ -328,20 +320,19 @@ async fn mixed_11_5_callmanager_without_ctl_update_leaves_itl_not_installed() {
 
 #[tokio::test]
 async fn v14_automatic_phone_interaction_resets_phones_on_regeneration() {
-    within(90, async {
-        let sim = start(&small(Generation::V14, false, "")).await;
+    serving(90, &small(Generation::V14, false, ""), async |sim| {
         let h = sim.handle().clone();
-        let before = served_md5(&sim, 0).await;
+        let before = served_md5(sim, 0).await;
         let report = h.regenerate("ucm-sub1", CertUnit::Tvs).await.expect("tvs");
         assert_eq!(report.rebuilt_itls, ["ucm-pub", "ucm-sub1"]);
         let reset = report.reset.expect("phones reset automatically");
         assert_eq!(reset.selected, 50);
         assert_eq!(
             reset.itl_outcomes.get("ACCEPT"),
-            Some(&itl_holders(&sim)),
+            Some(&itl_holders(sim)),
             "{reset}"
         );
-        assert_ne!(served_md5(&sim, 0).await, before);
+        assert_ne!(served_md5(sim, 0).await, before);
         assert!(h.read(|c| (0..50).all(|i| c.phone_state(i) == PhoneState::Ok)));
         // Twin: with manual phone interaction nothing is reset and ITLs wait for TFTP.
         h.write(|c| {
@@ -352,7 +343,6 @@ async fn v14_automatic_phone_interaction_resets_phones_on_regeneration() {
         .expect("manual");
         let report = h.regenerate("ucm-sub1", CertUnit::Tvs).await.expect("tvs");
         assert!(report.reset.is_none() && report.rebuilt_itls.is_empty());
-        sim.shutdown().await;
     })
     .await;
 }

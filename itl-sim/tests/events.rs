@@ -5,34 +5,14 @@
 mod common;
 
 use itl_core::cucm::{CertUnit, Generation, Service};
-use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use common::axl::{client, ok};
-use common::{PASSWORD, fetcher, get_page, page_client, small, trust_servers, within};
-use itl_cucm::ssh::AdminSession;
-use itl_sim::events::{Event, EventKind, parse_events};
-use itl_sim::{Cluster, ServeOptions, SimServer};
+use common::{
+    EventLog, admin_session, fetcher, get_page, page_client, serving_with, small, trust_servers,
+};
+use itl_sim::events::{Event, EventKind};
 use itl_wire::admin_cli::Command;
 use itl_wire::soap::control_center::ControlType;
-
-fn events_path(test: &str) -> PathBuf {
-    std::env::temp_dir().join(format!(
-        "itl-sim-events-{}-{test}.jsonl",
-        std::process::id()
-    ))
-}
-
-async fn serve(generation: Generation, events: &Path) -> SimServer {
-    let cluster = Cluster::build(&small(generation, false, "")).expect("cluster");
-    let mut options = ServeOptions::ephemeral("admin", PASSWORD);
-    options.events = Some(events.to_path_buf());
-    SimServer::start(cluster, options).await.expect("start")
-}
-
-fn read(path: &Path) -> Vec<Event> {
-    parse_events(&std::fs::read_to_string(path).expect("events file")).expect("events parse")
-}
 
 /// (kind, node, unit, service, detail) of each event.
 type Row = (
@@ -50,37 +30,31 @@ fn rows(events: &[Event]) -> Vec<Row> {
         .collect()
 }
 
-async fn connect(sim: &SimServer, node: usize) -> AdminSession {
-    common::admin_session(sim, node, Duration::from_millis(10)).await
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn regen_restart_and_reset_write_exactly_their_events() {
-    within(120, async {
-        let path = events_path("sequence");
-        let sim = serve(Generation::V12, &path).await;
+    let log = EventLog::new("events", "sequence");
+    let options = small(Generation::V12, false, "");
+    serving_with(120, &options, log.serve_options(), async |sim| {
         let (publisher, subscriber) = (sim.nodes()[0].name.clone(), sim.nodes()[1].name.clone());
-        assert!(read(&path).is_empty(), "starting writes no event");
+        assert!(log.read().is_empty(), "starting writes no event");
 
-        let mut s = connect(&sim, 0).await;
+        let mut s = admin_session(sim, 0).await;
         s.regen(CertUnit::Tvs).await.expect("regen");
         let serial = sim.handle().read(|c| {
             c.nodes()[0]
                 .identity(CertUnit::Tvs)
                 .map(|id| id.certificate().serial_hex().to_ascii_lowercase())
         });
-        let cc = client(&sim, 0);
-        cc.control
-            .control_services(&publisher, ControlType::Restart, &["Cisco Tftp"])
-            .await
-            .expect("restart");
+        let cc = client(sim, 0);
+        cc.control_one(&publisher, ControlType::Restart, "Cisco Tftp")
+            .await;
         let pool = sim.handle().read(|c| c.device_pools()[0].name.clone());
         let in_pool = sim
             .handle()
             .read(|c| c.phones().iter().filter(|p| p.device_pool == 0).count());
         ok(&cc, "resetDevicePool", &format!("<name>{pool}</name>")).await;
 
-        let events = read(&path);
+        let events = log.read();
         assert_eq!(
             events.iter().map(|e| e.seq).collect::<Vec<_>>(),
             (1..=4).collect::<Vec<_>>()
@@ -133,12 +107,10 @@ async fn regen_restart_and_reset_write_exactly_their_events() {
         assert!((wall - at.secs()).abs() < 120, "{t} is the wall clock");
 
         // The subscriber's TFTP restart rebuilds its own stale ITL: two more events, in order.
-        let sub = client(&sim, 1);
-        sub.control
-            .control_services(&subscriber, ControlType::Restart, &["Cisco Tftp"])
-            .await
-            .expect("restart");
-        let more = read(&path);
+        let sub = client(sim, 1);
+        sub.control_one(&subscriber, ControlType::Restart, "Cisco Tftp")
+            .await;
+        let more = log.read();
         assert_eq!(more.len(), 6);
         assert_eq!(
             rows(&more[4..]),
@@ -160,29 +132,25 @@ async fn regen_restart_and_reset_write_exactly_their_events() {
             ]
         );
         // Twin: a second TFTP restart with nothing stale restarts without a rebuild.
-        sub.control
-            .control_services(&subscriber, ControlType::Restart, &["Cisco Tftp"])
-            .await
-            .expect("restart");
-        let last = read(&path);
+        sub.control_one(&subscriber, ControlType::Restart, "Cisco Tftp")
+            .await;
+        let last = log.read();
         assert_eq!(last.len(), 7);
         assert_eq!(last[6].kind, EventKind::ServiceRestarted);
         s.close().await;
-        sim.shutdown().await;
-        let _ = std::fs::remove_file(&path);
     })
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn read_only_requests_write_no_event() {
-    within(120, async {
-        let path = events_path("read-only");
-        let sim = serve(Generation::V14, &path).await;
+    let log = EventLog::new("events", "read-only");
+    let options = small(Generation::V14, false, "");
+    serving_with(120, &options, log.serve_options(), async |sim| {
         let publisher = sim.nodes()[0].name.clone();
 
         // Admin CLI show commands and SQL.
-        let mut s = connect(&sim, 0).await;
+        let mut s = admin_session(sim, 0).await;
         s.show_itl().await.expect("show itl");
         s.cert_list_trust().await.expect("trust");
         s.cert_list_own().await.expect("own");
@@ -196,7 +164,7 @@ async fn read_only_requests_write_no_event() {
         .await
         .expect("sql");
         // AXL SQL select and listPhone, RisPort, Control Center status.
-        let cc = client(&sim, 0);
+        let cc = client(sim, 0);
         ok(
             &cc,
             "executeSQLQuery",
@@ -221,31 +189,25 @@ async fn read_only_requests_write_no_event() {
             .await
             .expect("status");
         // Phone pages and TFTP.
-        get_page(&page_client(), &sim, 0, "/")
+        get_page(&page_client(), sim, 0, "/")
             .await
             .expect("phone page");
-        let (over_tftp, _) = trust_servers(&sim, 0);
+        let (over_tftp, _) = trust_servers(sim, 0);
         fetcher()
             .fetch_file(&over_tftp, "ITLFile.tlv")
             .await
             .expect("itl");
-        assert_eq!(
-            read(&path),
-            Vec::new(),
-            "read-only requests changed nothing"
-        );
+        assert_eq!(log.read(), Vec::new(), "read-only requests changed nothing");
 
         // Twin: one change writes one event.
-        cc.control
-            .control_services(
-                &publisher,
-                ControlType::Stop,
-                &["Cisco Certificate Change Notification"],
-            )
-            .await
-            .expect("stop");
+        cc.control_one(
+            &publisher,
+            ControlType::Stop,
+            "Cisco Certificate Change Notification",
+        )
+        .await;
         assert_eq!(
-            rows(&read(&path)),
+            rows(&log.read()),
             vec![(
                 EventKind::ServiceStopped,
                 Some(publisher),
@@ -255,8 +217,6 @@ async fn read_only_requests_write_no_event() {
             )]
         );
         s.close().await;
-        sim.shutdown().await;
-        let _ = std::fs::remove_file(&path);
     })
     .await;
 }

@@ -6,10 +6,10 @@ mod common;
 use itl_core::cucm::{CertUnit, Generation, Service};
 use std::sync::Arc;
 
-use common::{PASSWORD, small, start, within};
+use common::{PASSWORD, serving, small};
 
 use itl_sim::model::version_string;
-use itl_sim::server::soap::{SoapContext, SoapResponse, SoapService};
+use itl_sim::server::soap::{SoapContext, SoapRequest, SoapResponse, SoapService};
 
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
@@ -52,26 +52,20 @@ async fn post(
 struct Version;
 
 impl SoapService for Version {
-    fn handle(
-        &self,
-        ctx: &SoapContext<'_>,
-        path: &str,
-        action: Option<&str>,
-        _body: &[u8],
-    ) -> SoapResponse {
+    fn handle(&self, ctx: &SoapContext<'_>, request: &SoapRequest<'_>) -> SoapResponse {
         let v = ctx.sim.read(|c| version_string(c.settings().generation));
         SoapResponse::ok(format!(
-            "<version node=\"{}\" path=\"{path}\" action=\"{}\">{v}</version>",
+            "<version node=\"{}\" path=\"{}\" action=\"{}\">{v}</version>",
             ctx.node,
-            action.unwrap_or("")
+            request.path,
+            request.soap_action.unwrap_or("")
         ))
     }
 }
 
 #[tokio::test]
 async fn credentials_pin_faults_and_extension_point() {
-    within(60, async {
-        let sim = start(&small(Generation::V14, false, "")).await;
+    serving(60, &small(Generation::V14, false, ""), async |sim| {
         let file = sim.cluster_file();
         let c = client();
         let axl = &file.nodes[0].axl;
@@ -135,15 +129,14 @@ async fn credentials_pin_faults_and_extension_point() {
             cert.map(|d| itl_core::checksum::sha256(&d)),
             h.tls_sha256(0)
         );
-        sim.shutdown().await;
     })
     .await;
 }
 
 #[tokio::test]
 async fn risport_throttling_node_fault() {
-    within(60, async {
-        let sim = start(&small(Generation::V12, false, "risport-throttle=ucm-sub1")).await;
+    let options = small(Generation::V12, false, "risport-throttle=ucm-sub1");
+    serving(60, &options, async |sim| {
         let file = sim.cluster_file();
         let c = client();
         let throttled = &file.nodes[1].risport;
@@ -160,7 +153,6 @@ async fn risport_throttling_node_fault() {
             !body.contains("Exceeded allowed rate"),
             "the other node is not throttled: {body}"
         );
-        sim.shutdown().await;
     })
     .await;
 }

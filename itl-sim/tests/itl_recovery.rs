@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{fetcher, small, start, trust_servers, within};
+use common::{fetcher, serving, small, trust_servers};
 use itl_core::cucm::{CertUnit, Generation, Service};
 use itl_core::{Function, TrustList};
 
@@ -56,18 +56,17 @@ fn stale_itls(sim: &SimServer) -> Vec<bool> {
 
 #[tokio::test]
 async fn on_11_5_every_node_has_its_own_itlrecovery_in_its_own_itl() {
-    within(120, async {
-        let sim = start(&three_nodes(Generation::V11_5, true)).await;
+    serving(120, &three_nodes(Generation::V11_5, true), async |sim| {
         let domain = "sim.example.org";
         // Every node (TFTP or not) holds an ITLRecovery identity of its own.
         let ders: Vec<Vec<u8>> = ["ucm-pub", "ucm-sub1", "ucm-sub2"]
             .iter()
-            .map(|n| recovery_der(&sim, n).expect("per-node ITLRecovery"))
+            .map(|n| recovery_der(sim, n).expect("per-node ITLRecovery"))
             .collect();
         assert!(ders[0] != ders[1] && ders[1] != ders[2] && ders[0] != ders[2]);
 
         for (index, node) in [(0, "ucm-pub"), (1, "ucm-sub1")] {
-            let recs = records(&fetch(&sim, index, "ITLFile.tlv").await);
+            let recs = records(&fetch(sim, index, "ITLFile.tlv").await);
             // Signer first: the node's CallManager; second SAST: the node's own ITLRecovery.
             assert_eq!(recs[0].0, Function::Sast);
             assert_eq!(recs[1].0, Function::Sast);
@@ -91,7 +90,7 @@ async fn on_11_5_every_node_has_its_own_itlrecovery_in_its_own_itl() {
             }
         }
         // The CTL carries the publisher's ITLRecovery only.
-        let ctl = records(&fetch(&sim, 1, "CTLFile.tlv").await);
+        let ctl = records(&fetch(sim, 1, "CTLFile.tlv").await);
         let sast: Vec<_> = ctl.iter().filter(|r| r.0 == Function::Sast).collect();
         assert_eq!(sast.len(), 2);
         assert_eq!(sast[1].3, ders[0]);
@@ -103,13 +102,13 @@ async fn on_11_5_every_node_has_its_own_itlrecovery_in_its_own_itl() {
         assert!(ctl.iter().all(|r| r.3 != ders[1] && r.3 != ders[2]));
 
         // Regenerating ITLRecovery on ucm-sub1 makes only ucm-sub1's ITL stale.
-        let pub_before = fetch(&sim, 0, "ITLFile.tlv").await;
-        let sub_before = fetch(&sim, 1, "ITLFile.tlv").await;
+        let pub_before = fetch(sim, 0, "ITLFile.tlv").await;
+        let sub_before = fetch(sim, 1, "ITLFile.tlv").await;
         sim.handle()
             .regenerate("ucm-sub1", CertUnit::ItlRecovery)
             .await
             .expect("regen on a subscriber");
-        let stale = stale_itls(&sim);
+        let stale = stale_itls(sim);
         assert_eq!(stale, [false, true, false]);
         let pub_restart = sim
             .handle()
@@ -122,14 +121,14 @@ async fn on_11_5_every_node_has_its_own_itlrecovery_in_its_own_itl() {
             .expect("tftp");
         assert_eq!(sub_restart.rebuilt_itls, ["ucm-sub1"]);
         assert_eq!(
-            fetch(&sim, 0, "ITLFile.tlv").await,
+            fetch(sim, 0, "ITLFile.tlv").await,
             pub_before,
             "publisher's ITL unchanged"
         );
-        let sub_after = fetch(&sim, 1, "ITLFile.tlv").await;
+        let sub_after = fetch(sim, 1, "ITLFile.tlv").await;
         assert_ne!(sub_after, sub_before);
         let recs = records(&sub_after);
-        let new_der = recovery_der(&sim, "ucm-sub1").expect("gen 2");
+        let new_der = recovery_der(sim, "ucm-sub1").expect("gen 2");
         assert_ne!(new_der, ders[1]);
         assert_eq!(recs[1].3, new_der);
         assert_eq!(
@@ -139,21 +138,19 @@ async fn on_11_5_every_node_has_its_own_itlrecovery_in_its_own_itl() {
                 .map(|i| i.generation)),
             Some(2)
         );
-        sim.shutdown().await;
     })
     .await;
 }
 
 #[tokio::test]
 async fn from_12_one_cluster_wide_itlrecovery_signs_every_itl() {
-    within(120, async {
-        let sim = start(&three_nodes(Generation::V12, false)).await;
-        let pub_der = recovery_der(&sim, "ucm-pub").expect("publisher's ITLRecovery");
-        assert_eq!(recovery_der(&sim, "ucm-sub1"), None);
-        assert_eq!(recovery_der(&sim, "ucm-sub2"), None);
+    serving(120, &three_nodes(Generation::V12, false), async |sim| {
+        let pub_der = recovery_der(sim, "ucm-pub").expect("publisher's ITLRecovery");
+        assert_eq!(recovery_der(sim, "ucm-sub1"), None);
+        assert_eq!(recovery_der(sim, "ucm-sub2"), None);
         let mut itls = Vec::new();
         for index in 0..2 {
-            let bytes = fetch(&sim, index, "ITLFile.tlv").await;
+            let bytes = fetch(sim, index, "ITLFile.tlv").await;
             let recs = records(&bytes);
             let list = TrustList::parse(&bytes).expect("parses");
             assert_eq!(list.signer_index(), Some(0));
@@ -186,18 +183,17 @@ async fn from_12_one_cluster_wide_itlrecovery_signs_every_itl() {
             .regenerate("ucm-pub", CertUnit::ItlRecovery)
             .await
             .expect("regen");
-        let stale = stale_itls(&sim);
+        let stale = stale_itls(sim);
         assert_eq!(stale, [true, true, false]);
-        let new_der = recovery_der(&sim, "ucm-pub").expect("gen 2");
+        let new_der = recovery_der(sim, "ucm-pub").expect("gen 2");
         for (index, node) in [(0, "ucm-pub"), (1, "ucm-sub1")] {
             sim.handle()
                 .restart_service(node, Service::Tftp)
                 .expect("tftp");
-            let bytes = fetch(&sim, index, "ITLFile.tlv").await;
+            let bytes = fetch(sim, index, "ITLFile.tlv").await;
             assert_ne!(bytes, itls[index]);
             assert_eq!(records(&bytes)[0].3, new_der);
         }
-        sim.shutdown().await;
     })
     .await;
 }

@@ -6,41 +6,31 @@
 mod common;
 
 use itl_core::cucm::{CertUnit, Generation, Service, ServiceStatus};
-use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use common::axl::{call, client, ok};
-use common::{PASSWORD, sized, small, within};
+use common::{EventLog, admin_session, serving_with, sized, small};
 use itl_cucm::ssh::{AdminSession, SshErrorKind};
-use itl_sim::events::{EventKind, parse_events};
-use itl_sim::{Cluster, FaultKind, ServeOptions, SimOptions, SimServer};
+use itl_sim::events::EventKind;
+use itl_sim::{Cluster, FaultKind};
+use itl_wire::admin_cli::parse::ParseError;
 use itl_wire::admin_cli::parse::service::parse_service_state;
 use itl_wire::admin_cli::{Command, FailureMarker};
 use itl_wire::soap::axl::sql;
 use itl_wire::soap::control_center::{ControlType, REASON_NOT_RUNNING, REASON_SUCCESSFUL};
 use itl_wire::soap::risport::RegistrationStatus;
 
-fn events_path(test: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("itl-sim-steps-{}-{test}.jsonl", std::process::id()))
+fn events(log: &EventLog) -> Vec<(EventKind, Option<String>)> {
+    log.read().into_iter().map(|e| (e.kind, e.detail)).collect()
 }
 
-async fn serve(options: &SimOptions, events: &Path) -> SimServer {
-    let cluster = Cluster::build(options).expect("cluster");
-    let mut serve = ServeOptions::ephemeral("admin", PASSWORD);
-    serve.events = Some(events.to_path_buf());
-    SimServer::start(cluster, serve).await.expect("start")
-}
-
-fn events(path: &Path) -> Vec<(EventKind, Option<String>)> {
-    parse_events(&std::fs::read_to_string(path).expect("events"))
-        .expect("parse")
-        .into_iter()
-        .map(|e| (e.kind, e.detail))
-        .collect()
-}
-
-async fn connect(sim: &SimServer, node: usize) -> AdminSession {
-    common::admin_session(sim, node, Duration::from_millis(5)).await
+/// Runs `utils service stop|start` (`command`) of `service`; the state the CLI reports.
+async fn service_verb(
+    cli: &mut AdminSession,
+    command: Command,
+    service: &str,
+) -> Result<ServiceStatus, ParseError> {
+    let out = cli.run(&command).await.expect("utils service");
+    parse_service_state(&out.text(), service)
 }
 
 fn marker(e: &itl_cucm::ssh::SshError) -> Option<FailureMarker> {
@@ -52,17 +42,13 @@ fn marker(e: &itl_cucm::ssh::SshError) -> Option<FailureMarker> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_stop_start_ipsec_and_trust_delete() {
-    within(120, async {
-        let path = events_path("cli");
-        let sim = serve(&small(Generation::V12, false, ""), &path).await;
-        let mut pub_cli = connect(&sim, 0).await;
+    let log = EventLog::new("steps", "cli");
+    let options = small(Generation::V12, false, "");
+    serving_with(120, &options, log.serve_options(), async |sim| {
+        let mut pub_cli = admin_session(sim, 0).await;
         let ccn = "Cisco Certificate Change Notification";
-        let out = pub_cli
-            .run(&Command::ServiceStop(ccn.into()))
-            .await
-            .expect("stop");
         assert_eq!(
-            parse_service_state(&out.text(), ccn),
+            service_verb(&mut pub_cli, Command::ServiceStop(ccn.into()), ccn).await,
             Ok(ServiceStatus::CommandedOutOfService)
         );
         let list = pub_cli.service_list().await.expect("list");
@@ -70,21 +56,13 @@ async fn cli_stop_start_ipsec_and_trust_delete() {
             list.get(ccn).map(|e| e.status),
             Some(ServiceStatus::CommandedOutOfService)
         );
-        let out = pub_cli
-            .run(&Command::ServiceStart(ccn.into()))
-            .await
-            .expect("start");
         assert_eq!(
-            parse_service_state(&out.text(), ccn),
+            service_verb(&mut pub_cli, Command::ServiceStart(ccn.into()), ccn).await,
             Ok(ServiceStatus::Started)
         );
         // Twin: starting a started service changes nothing.
-        let out = pub_cli
-            .run(&Command::ServiceStart(ccn.into()))
-            .await
-            .expect("start again");
         assert_eq!(
-            parse_service_state(&out.text(), ccn),
+            service_verb(&mut pub_cli, Command::ServiceStart(ccn.into()), ccn).await,
             Ok(ServiceStatus::Started)
         );
 
@@ -96,7 +74,7 @@ async fn cli_stop_start_ipsec_and_trust_delete() {
         );
 
         // Regenerating the subscriber's CallManager leaves two trust files on the publisher.
-        let mut sub_cli = connect(&sim, 1).await;
+        let mut sub_cli = admin_session(sim, 1).await;
         sub_cli.regen(CertUnit::CallManager).await.expect("regen");
         let sub = sim.nodes()[1].name.clone();
         let (old, new) = sim.handle().read(|c| {
@@ -146,7 +124,7 @@ async fn cli_stop_start_ipsec_and_trust_delete() {
 
         let publisher = sim.nodes()[0].name.clone();
         assert_eq!(
-            events(&path),
+            events(&log),
             vec![
                 (EventKind::ServiceStopped, None),
                 (EventKind::ServiceStarted, None),
@@ -158,55 +136,43 @@ async fn cli_stop_start_ipsec_and_trust_delete() {
                 ),
             ]
         );
-        let all = parse_events(&std::fs::read_to_string(&path).expect("events")).expect("parse");
+        let all = log.read();
         assert_eq!(all[4].node.as_deref(), Some(publisher.as_str()));
         assert_eq!(all[4].unit, Some(CertUnit::CallManager));
         pub_cli.close().await;
         sub_cli.close().await;
-        sim.shutdown().await;
-        let _ = std::fs::remove_file(&path);
     })
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn restart_fails_until_cleared() {
-    within(120, async {
-        let path = events_path("restart-fails");
-        let sim = serve(
-            &small(Generation::V12, false, "restart-fails=TFTP@all"),
-            &path,
-        )
-        .await;
+    let log = EventLog::new("steps", "restart-fails");
+    let options = small(Generation::V12, false, "restart-fails=TFTP@all");
+    serving_with(120, &options, log.serve_options(), async |sim| {
         let node = sim.nodes()[0].name.clone();
-        let cc = client(&sim, 0);
+        let cc = client(sim, 0);
         let r = cc
-            .control
-            .control_services(&node, ControlType::Restart, &["Cisco Tftp"])
-            .await
-            .expect("restart");
-        assert_eq!(r.services[0].status(), ServiceStatus::Stopped);
-        assert_eq!(r.services[0].reason_code, Some(REASON_NOT_RUNNING));
-        let mut s = connect(&sim, 0).await;
+            .control_one(&node, ControlType::Restart, "Cisco Tftp")
+            .await;
+        assert_eq!(r.status(), ServiceStatus::Stopped);
+        assert_eq!(r.reason_code, Some(REASON_NOT_RUNNING));
+        let mut s = admin_session(sim, 0).await;
         let e = s.service_restart("Cisco Tftp").await.expect_err("fails");
         assert_eq!(marker(&e), Some(FailureMarker::ExecutedUnsuccessfully));
         // Twin: another service restarts.
         let r = cc
-            .control
-            .control_services(&node, ControlType::Restart, &["Cisco CallManager"])
-            .await
-            .expect("restart");
-        assert_eq!(r.services[0].status(), ServiceStatus::Started);
+            .control_one(&node, ControlType::Restart, "Cisco CallManager")
+            .await;
+        assert_eq!(r.status(), ServiceStatus::Started);
 
         assert!(sim.handle().clear_fault(FaultKind::RestartFails));
         let r = cc
-            .control
-            .control_services(&node, ControlType::Start, &["Cisco Tftp"])
-            .await
-            .expect("start");
-        assert_eq!(r.services[0].status(), ServiceStatus::Started);
-        assert_eq!(r.services[0].reason_code, Some(REASON_SUCCESSFUL));
-        let kinds: Vec<(EventKind, Option<String>)> = events(&path);
+            .control_one(&node, ControlType::Start, "Cisco Tftp")
+            .await;
+        assert_eq!(r.status(), ServiceStatus::Started);
+        assert_eq!(r.reason_code, Some(REASON_SUCCESSFUL));
+        let kinds: Vec<(EventKind, Option<String>)> = events(&log);
         assert_eq!(
             kinds,
             vec![
@@ -226,22 +192,16 @@ async fn restart_fails_until_cleared() {
             .is_err()
         );
         s.close().await;
-        sim.shutdown().await;
-        let _ = std::fs::remove_file(&path);
     })
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn phones_stay_down_until_cleared() {
-    within(120, async {
-        let path = events_path("stay-down");
-        let sim = serve(
-            &sized(2, 100, Generation::V12, false, "phones-stay-down=10%"),
-            &path,
-        )
-        .await;
-        let cc = client(&sim, 0);
+    let log = EventLog::new("steps", "stay-down");
+    let options = sized(2, 100, Generation::V12, false, "phones-stay-down=10%");
+    serving_with(120, &options, log.serve_options(), async |sim| {
+        let cc = client(sim, 0);
         let names: Vec<String> = sim
             .handle()
             .read(|c| c.phones().iter().map(|p| p.name.clone()).collect());
@@ -288,17 +248,15 @@ async fn phones_stay_down_until_cleared() {
                 .iter()
                 .all(|d| d.status == RegistrationStatus::Registered)
         );
-        sim.shutdown().await;
-        let _ = std::fs::remove_file(&path);
     })
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn update_phone_reissues_the_lsc_from_the_current_capf() {
-    within(120, async {
-        let path = events_path("lsc");
-        let sim = serve(&small(Generation::V12, true, ""), &path).await;
+    let log = EventLog::new("steps", "lsc");
+    let options = small(Generation::V12, true, "");
+    serving_with(120, &options, log.serve_options(), async |sim| {
         let publisher = sim.nodes()[0].name.clone();
         let (index, name) = sim.handle().read(|c| {
             let i = c.tls_phones()[0];
@@ -312,7 +270,7 @@ async fn update_phone_reissues_the_lsc_from_the_current_capf() {
             .regenerate(&publisher, CertUnit::Capf)
             .await
             .expect("regen");
-        let cc = client(&sim, 0);
+        let cc = client(sim, 0);
         let body = ok(
             &cc,
             "updatePhone",
@@ -379,7 +337,7 @@ async fn update_phone_reissues_the_lsc_from_the_current_capf() {
             .to_owned();
         assert!(row.contains("<tkcertificatestatus>3</tkcertificatestatus>"), "{row}");
         assert!(row.contains("<tkcertificateoperation>1</tkcertificateoperation>"), "{row}");
-        let kinds: Vec<EventKind> = events(&path).into_iter().map(|(k, _)| k).collect();
+        let kinds: Vec<EventKind> = events(&log).into_iter().map(|(k, _)| k).collect();
         assert_eq!(
             kinds,
             vec![
@@ -389,9 +347,7 @@ async fn update_phone_reissues_the_lsc_from_the_current_capf() {
                 EventKind::PhonesReset
             ]
         );
-        assert_eq!(events(&path)[2].1.as_deref(), Some(name.as_str()));
-        sim.shutdown().await;
-        let _ = std::fs::remove_file(&path);
+        assert_eq!(events(&log)[2].1.as_deref(), Some(name.as_str()));
     })
     .await;
 }

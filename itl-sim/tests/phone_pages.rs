@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
 use common::{
-    NETWORK_SETUP, PASSWORD, get_page, held_itl, network_setup_path, page_client, sized, small,
-    start, status_log, within,
+    NETWORK_SETUP, PASSWORD, get_page, held_itl, network_setup_path, page_client, serving, sized,
+    small, start, status_log, within,
 };
 use itl_core::cucm::{Generation, PhoneState};
 use itl_cucm::sweep::page::{
@@ -50,16 +50,16 @@ fn facts(sim: &itl_sim::SimServer, i: usize) -> Facts {
 
 #[tokio::test]
 async fn every_family_shows_what_its_phones_hold_in_its_own_layout() {
-    within(120, async {
-        let sim = start(&sized(3, 300, Generation::V12, false, "")).await;
+    let options = sized(3, 300, Generation::V12, false, "");
+    serving(120, &options, async |sim| {
         let client = page_client();
         let phones = sim.handle().read(|c| c.phones().len());
         let mut families = BTreeSet::new();
         for i in 0..phones {
-            let f = facts(&sim, i);
+            let f = facts(sim, i);
             let style = f.family.style();
             families.insert(format!("{:?}", f.family));
-            let html = get_page(&client, &sim, i, network_setup_path(&sim, i))
+            let html = get_page(&client, sim, i, network_setup_path(sim, i))
                 .await
                 .expect("network setup page");
             let setup = parse_network_setup(html.as_bytes()).expect("text");
@@ -144,7 +144,7 @@ async fn every_family_shows_what_its_phones_hold_in_its_own_layout() {
             // And the held list is the served one (no fault: state ok).
             assert_eq!(sim.handle().read(|c| c.phone_state(i)), PhoneState::Ok);
             assert_eq!(
-                held_itl(&client, &sim, i).await,
+                held_itl(&client, sim, i).await,
                 Some(hex::encode_upper(md5))
             );
         }
@@ -164,15 +164,14 @@ async fn every_family_shows_what_its_phones_hold_in_its_own_layout() {
         .map(|f| format!("{f:?}"))
         .collect();
         assert_eq!(families, all, "every family exercised");
-        sim.shutdown().await;
     })
     .await;
 }
 
 #[tokio::test]
 async fn dx_and_7940_pages_are_found_through_their_links_only() {
-    within(120, async {
-        let sim = start(&sized(3, 300, Generation::V12, false, "")).await;
+    let options = sized(3, 300, Generation::V12, false, "");
+    serving(120, &options, async |sim| {
         let client = page_client();
         let find = |paths: Paths| {
             sim.handle().read(|c| {
@@ -184,19 +183,19 @@ async fn dx_and_7940_pages_are_found_through_their_links_only() {
         // DX80: the usual path is missing; the home page links the pages, security included.
         let dx = find(Paths::Adapter);
         assert_eq!(
-            get_page(&client, &sim, dx, NETWORK_SETUP).await,
+            get_page(&client, sim, dx, NETWORK_SETUP).await,
             Err("status 404 Not Found".into())
         );
-        let home = get_page(&client, &sim, dx, "/").await.expect("home");
+        let home = get_page(&client, sim, dx, "/").await.expect("home");
         let links = page_links(&home);
         let setup_link = link_of(&links, PageKind::NetworkSetup).expect("setup link");
         assert_eq!(setup_link.path, "/?adapter=device.statistics.configuration");
         let security = link_of(&links, PageKind::Security).expect("security link");
-        let security = get_page(&client, &sim, dx, &security.path)
+        let security = get_page(&client, sim, dx, &security.path)
             .await
             .expect("security");
         let mut setup = parse_network_setup(
-            get_page(&client, &sim, dx, &setup_link.path)
+            get_page(&client, sim, dx, &setup_link.path)
                 .await
                 .expect("setup")
                 .as_bytes(),
@@ -209,7 +208,7 @@ async fn dx_and_7940_pages_are_found_through_their_links_only() {
         );
         assert_eq!(setup.security_mode.as_deref(), Some("Non-secure"));
         let messages = link_of(&links, PageKind::StatusMessages).expect("messages link");
-        let log = get_page(&client, &sim, dx, &messages.path)
+        let log = get_page(&client, sim, dx, &messages.path)
             .await
             .expect("log");
         let parsed = parse_status_messages(log.as_bytes()).expect("text");
@@ -218,8 +217,8 @@ async fn dx_and_7940_pages_are_found_through_their_links_only() {
 
         // 7940: RomPager paths, time-of-day messages between <BR>s.
         let old = find(Paths::RomPager);
-        assert!(get_page(&client, &sim, old, NETWORK_SETUP).await.is_err());
-        let home = get_page(&client, &sim, old, "/").await.expect("home");
+        assert!(get_page(&client, sim, old, NETWORK_SETUP).await.is_err());
+        let home = get_page(&client, sim, old, "/").await.expect("home");
         let links = page_links(&home);
         assert_eq!(
             link_of(&links, PageKind::NetworkSetup).map(|l| l.path.as_str()),
@@ -229,7 +228,7 @@ async fn dx_and_7940_pages_are_found_through_their_links_only() {
             link_of(&links, PageKind::StatusMessages).map(|l| l.path.as_str()),
             Some("/DeviceLog?0")
         );
-        let log = get_page(&client, &sim, old, "/DeviceLog?0")
+        let log = get_page(&client, sim, old, "/DeviceLog?0")
             .await
             .expect("log");
         assert!(log.contains("<BR>"));
@@ -251,23 +250,21 @@ async fn dx_and_7940_pages_are_found_through_their_links_only() {
             );
             assert_eq!(&m.text, text);
         }
-        sim.shutdown().await;
     })
     .await;
 }
 
 #[tokio::test]
 async fn status_messages_device_information_and_404() {
-    within(60, async {
-        let sim = start(&small(Generation::V12, false, "")).await;
+    serving(60, &small(Generation::V12, false, ""), async |sim| {
         let client = page_client();
         for i in 0..10 {
-            let html = status_log(&client, &sim, i).await;
+            let html = status_log(&client, sim, i).await;
             // 7940/7960 hold no ITL: no ITL update is ever logged.
             let holds_itl = sim.handle().read(|c| c.phones()[i].model.holds_itl());
             assert_eq!(html.contains("Trust List updated"), holds_itl, "{html}");
             assert!(html.contains("File Not Found &lt;CTLFile.tlv&gt;"));
-            let xml = get_page(&client, &sim, i, "/DeviceInformationX")
+            let xml = get_page(&client, sim, i, "/DeviceInformationX")
                 .await
                 .expect("xml");
             let info = parse_device_information_x(xml.as_bytes()).expect("parses");
@@ -285,9 +282,8 @@ async fn status_messages_device_information_and_404() {
             assert_eq!(info.mac, Some(mac));
             assert_eq!(info.firmware(), Some(load.as_str()));
         }
-        let missing = get_page(&client, &sim, 0, "/CGI/Java/Serviceability?adapter=nothing").await;
+        let missing = get_page(&client, sim, 0, "/CGI/Java/Serviceability?adapter=nothing").await;
         assert_eq!(missing, Err("status 404 Not Found".into()));
-        sim.shutdown().await;
     })
     .await;
 }

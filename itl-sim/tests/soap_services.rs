@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use common::axl::client;
-use common::{fetcher, small, start, trust_servers, within};
+use common::{fetcher, serving, small, start, trust_servers, within};
 use itl_cucm::soap::{ClientError, SoapEndpoint};
 use itl_sim::SimOptions;
 use itl_sim::model::Parameter;
@@ -42,10 +42,9 @@ fn soap_error(e: &ClientError) -> &SoapError {
 
 #[tokio::test]
 async fn axl_answers_the_catalogue_and_pages_past_the_row_limit() {
-    within(60, async {
-        let sim = start(&small(Generation::V14, false, "")).await;
+    serving(60, &small(Generation::V14, false, ""), async |sim| {
         let snap = sim.handle().snapshot();
-        let axl = client(&sim, 0);
+        let axl = client(sim, 0);
 
         let rows = axl.axl.execute_sql_all(sql::PHONES).await.expect("phones");
         assert_eq!(rows.len(), snap.phones.len());
@@ -65,50 +64,26 @@ async fn axl_answers_the_catalogue_and_pages_past_the_row_limit() {
         }
 
         // Paging clause honoured.
-        let page = axl
-            .axl
-            .execute_sql(&sql::phone_names(10, 5))
-            .await
-            .expect("page");
+        let page = axl.sql(&sql::phone_names(10, 5)).await;
         let names: Vec<_> = page.iter().map(|r| r["name"].clone()).collect();
         let want: Vec<_> = expected[10..15].iter().map(|p| p.name.clone()).collect();
         assert_eq!(names, want);
 
         // Enterprise parameters and CM groups.
-        let mode = axl
-            .axl
-            .execute_sql(sql::CLUSTER_SECURITY_MODE)
-            .await
-            .expect("mode");
+        let mode = axl.sql(sql::CLUSTER_SECURITY_MODE).await;
         assert_eq!(mode.len(), 1);
         assert_eq!(mode[0]["paramvalue"], "0");
-        let rb = axl
-            .axl
-            .execute_sql(sql::ROLLBACK_TO_PRE_GRAYBACK)
-            .await
-            .expect("rollback");
+        let rb = axl.sql(sql::ROLLBACK_TO_PRE_GRAYBACK).await;
         assert_eq!(rb[0]["paramname"], "RollBackToPreGrayback");
         assert_eq!(rb[0]["paramvalue"], "F");
         sim.handle()
             .write(|c| c.set_parameter(Parameter::RollbackToPreGrayback(true)))
             .expect("set rollback");
-        let rb = axl
-            .axl
-            .execute_sql(sql::ROLLBACK_TO_PRE_GRAYBACK)
-            .await
-            .expect("rollback");
+        let rb = axl.sql(sql::ROLLBACK_TO_PRE_GRAYBACK).await;
         assert_eq!(rb[0]["paramvalue"], "T");
-        let none = axl
-            .axl
-            .execute_sql(&sql::processconfig_param("NoSuchParam"))
-            .await
-            .expect("unknown parameter: zero rows");
+        let none = axl.sql(&sql::processconfig_param("NoSuchParam")).await;
         assert!(none.is_empty());
-        let members = axl
-            .axl
-            .execute_sql(sql::CM_GROUP_MEMBERS)
-            .await
-            .expect("members");
+        let members = axl.sql(sql::CM_GROUP_MEMBERS).await;
         let mut got: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
         for r in &members {
             got.entry(r["cmgroup"].clone())
@@ -178,17 +153,13 @@ async fn axl_answers_the_catalogue_and_pages_past_the_row_limit() {
 
 #[tokio::test]
 async fn axl_recognises_reformatted_queries_and_faults_on_unknown_ones() {
-    within(60, async {
-        let sim = start(&small(Generation::V12, true, "")).await;
-        let axl = client(&sim, 0);
+    serving(60, &small(Generation::V12, true, ""), async |sim| {
+        let axl = client(sim, 0);
         // Accept: the catalogue query reformatted (case, line breaks, no trailing order by).
         let reformatted = "SELECT paramname ,  paramvalue\n  FROM processconfig\n WHERE paramname = 'ClusterSecurityMode'";
-        let rows = axl.axl.execute_sql(reformatted).await.expect("recognised");
+        let rows = axl.sql(reformatted).await;
         assert_eq!(rows[0]["paramvalue"], "1", "mixed mode");
-        let names = axl
-            .axl.execute_sql("select name from device where tkclass = 1")
-            .await
-            .expect("Q8 without order by");
+        let names = axl.sql("select name from device where tkclass = 1").await;
         assert_eq!(names.len(), 50);
         // Reject: SQL outside the catalogue gets CUCM's AXL fault.
         for bad in [
@@ -283,12 +254,11 @@ async fn risport_reports_every_phone_in_chunks_with_status_ip_and_httpd() {
 
 #[tokio::test]
 async fn risport_rate_limit_gives_the_typed_error() {
-    within(60, async {
-        let sim = start(&small(Generation::V14, false, "")).await;
+    serving(60, &small(Generation::V14, false, ""), async |sim| {
         sim.handle()
             .write(|c| c.set_parameter(Parameter::DeviceQueriesPerMinute(2)))
             .expect("rate");
-        let ris = client(&sim, 0);
+        let ris = client(sim, 0);
         let req = SelectCmDeviceRequest::by_names(["SEP000000000001".to_owned()]);
         // Accept: within the allowed rate.
         for _ in 0..2 {
@@ -320,11 +290,10 @@ async fn risport_rate_limit_gives_the_typed_error() {
 
 #[tokio::test]
 async fn control_center_lists_services_and_a_tftp_restart_serves_the_new_itl() {
-    within(90, async {
-        let sim = start(&small(Generation::V12, false, "")).await;
+    serving(90, &small(Generation::V12, false, ""), async |sim| {
         let h = sim.handle().clone();
         let node = sim.nodes()[0].name.clone();
-        let cc = client(&sim, 0);
+        let cc = client(sim, 0);
 
         // Status: the node's services, as the model has them.
         let info = cc
@@ -350,7 +319,7 @@ async fn control_center_lists_services_and_a_tftp_restart_serves_the_new_itl() {
         assert_eq!(one.services[1].status(), ServiceStatus::Unknown);
 
         let fetch = || async {
-            let (over_tftp, _) = trust_servers(&sim, 0);
+            let (over_tftp, _) = trust_servers(sim, 0);
             fetcher()
                 .fetch_file(&over_tftp, "ITLFile.tlv")
                 .await
@@ -362,11 +331,9 @@ async fn control_center_lists_services_and_a_tftp_restart_serves_the_new_itl() {
             .expect("regenerate");
         // Reject twin: restarting another service does not rebuild the ITL.
         let r = cc
-            .control
-            .control_services(&node, ControlType::Restart, &["Cisco CTIManager"])
-            .await
-            .expect("restart cti");
-        assert_eq!(r.services[0].reason_code, Some(REASON_SUCCESSFUL));
+            .control_one(&node, ControlType::Restart, "Cisco CTIManager")
+            .await;
+        assert_eq!(r.reason_code, Some(REASON_SUCCESSFUL));
         assert_eq!(
             fetch().await,
             before,
@@ -374,42 +341,23 @@ async fn control_center_lists_services_and_a_tftp_restart_serves_the_new_itl() {
         );
         // Accept: the TFTP restart serves the new ITL.
         let r = cc
-            .control
-            .control_services(&node, ControlType::Restart, &["Cisco Tftp"])
-            .await
-            .expect("restart tftp");
-        assert_eq!(r.services[0].status(), ServiceStatus::Started);
+            .control_one(&node, ControlType::Restart, "Cisco Tftp")
+            .await;
+        assert_eq!(r.status(), ServiceStatus::Started);
         assert_ne!(fetch().await, before, "ITL rebuilt by the TFTP restart");
 
         // Stop / stop again / start.
-        let r = cc
-            .control
-            .control_services(&node, ControlType::Stop, &["Cisco Tftp"])
-            .await
-            .expect("stop");
-        assert_eq!(r.services[0].status(), ServiceStatus::Stopped);
+        let r = cc.control_one(&node, ControlType::Stop, "Cisco Tftp").await;
+        assert_eq!(r.status(), ServiceStatus::Stopped);
         assert!(!h.read(|c| c.service_started(&node, Service::Tftp)));
+        let r = cc.control_one(&node, ControlType::Stop, "Cisco Tftp").await;
+        assert_eq!(r.reason_code, Some(REASON_ALREADY_STOPPED));
+        let st = cc.status_one("Cisco Tftp").await;
+        assert_eq!(st.reason_code, Some(REASON_COMMANDED_OUT_OF_SERVICE));
         let r = cc
-            .control
-            .control_services(&node, ControlType::Stop, &["Cisco Tftp"])
-            .await
-            .expect("stop again");
-        assert_eq!(r.services[0].reason_code, Some(REASON_ALREADY_STOPPED));
-        let st = cc
-            .control
-            .service_status(&["Cisco Tftp"])
-            .await
-            .expect("status");
-        assert_eq!(
-            st.services[0].reason_code,
-            Some(REASON_COMMANDED_OUT_OF_SERVICE)
-        );
-        let r = cc
-            .control
-            .control_services(&node, ControlType::Start, &["Cisco Tftp"])
-            .await
-            .expect("start");
-        assert_eq!(r.services[0].status(), ServiceStatus::Started);
+            .control_one(&node, ControlType::Start, "Cisco Tftp")
+            .await;
+        assert_eq!(r.status(), ServiceStatus::Started);
 
         // Reject: another node's name on this node's endpoint.
         let other = sim.nodes()[1].name.clone();

@@ -7,15 +7,13 @@
 mod common;
 
 use itl_core::cucm::{Generation, Service, ServiceStatus};
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::axl::{client, ok};
-use common::{PASSWORD, small, within};
-use itl_cucm::ssh::AdminSession;
-use itl_sim::events::{EventKind, parse_events};
+use common::{EventLog, admin_session, serving_with, small};
+use itl_sim::SimServer;
+use itl_sim::events::EventKind;
 use itl_sim::timing::{self, TimeScale};
-use itl_sim::{Cluster, ServeOptions, SimServer};
 use itl_wire::admin_cli::Command;
 use itl_wire::admin_cli::parse::backup::BackupResult;
 use itl_wire::admin_cli::parse::service::RestartOutcome;
@@ -24,28 +22,18 @@ use itl_wire::soap::risport::RegistrationStatus;
 
 const SCALE: f64 = 0.005;
 
-async fn serve(events: &Path) -> SimServer {
-    let cluster = Cluster::build(&small(Generation::V12, false, "")).expect("cluster");
-    let mut options = ServeOptions::ephemeral("admin", PASSWORD);
-    options.time_scale = TimeScale::new(SCALE).expect("scale");
-    options.events = Some(events.to_path_buf());
-    SimServer::start(cluster, options).await.expect("start")
+/// Runs `test` within 60 s against a version 12 cluster served at the time scale [`SCALE`],
+/// with its change log `name`.
+async fn timed(name: &str, test: impl AsyncFnOnce(&SimServer, &EventLog)) {
+    let log = EventLog::new("timed", name);
+    let mut serve = log.serve_options();
+    serve.time_scale = TimeScale::new(SCALE).expect("scale");
+    let options = small(Generation::V12, false, "");
+    serving_with(60, &options, serve, async |sim| test(sim, &log).await).await;
 }
 
-fn events_path(test: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("itl-sim-timed-{}-{test}.jsonl", std::process::id()))
-}
-
-fn kinds(path: &Path) -> Vec<EventKind> {
-    parse_events(&std::fs::read_to_string(path).expect("events"))
-        .expect("parse")
-        .into_iter()
-        .map(|e| e.kind)
-        .collect()
-}
-
-async fn connect(sim: &SimServer, node: usize) -> AdminSession {
-    common::admin_session(sim, node, Duration::from_millis(5)).await
+fn kinds(log: &EventLog) -> Vec<EventKind> {
+    log.read().into_iter().map(|e| e.kind).collect()
 }
 
 fn scaled(nominal: Duration) -> Duration {
@@ -54,28 +42,20 @@ fn scaled(nominal: Duration) -> Duration {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn control_center_restart_passes_stopping_and_starting() {
-    within(60, async {
-        let path = events_path("cc");
-        let sim = serve(&path).await;
+    timed("cc", async |sim, log| {
         let node = sim.nodes()[0].name.clone();
-        let cc = client(&sim, 0);
+        let cc = client(sim, 0);
         let started = Instant::now();
         let answer = cc
-            .control
-            .control_services(&node, ControlType::Restart, &["Cisco CallManager"])
-            .await
-            .expect("restart");
-        assert_eq!(answer.services[0].status(), ServiceStatus::Stopping);
-        assert_eq!(answer.services[0].reason_code, Some(REASON_SUCCESSFUL));
-        assert!(kinds(&path).is_empty(), "no event before the restart ends");
+            .control_one(&node, ControlType::Restart, "Cisco CallManager")
+            .await;
+        assert_eq!(answer.status(), ServiceStatus::Stopping);
+        assert_eq!(answer.reason_code, Some(REASON_SUCCESSFUL));
+        assert!(kinds(log).is_empty(), "no event before the restart ends");
         let mut seen = vec![ServiceStatus::Stopping];
         loop {
-            let info = cc
-                .control
-                .service_status(&["Cisco CallManager"])
-                .await
-                .expect("status");
-            let now = info.services[0].status();
+            let info = cc.status_one("Cisco CallManager").await;
+            let now = info.status();
             if seen.last() != Some(&now) {
                 seen.push(now);
             }
@@ -96,59 +76,38 @@ async fn control_center_restart_passes_stopping_and_starting() {
         );
         assert!(took >= scaled(stop + start), "{took:?}");
         assert!(took < scaled(stop + start) * 5, "{took:?}");
-        assert_eq!(kinds(&path), vec![EventKind::ServiceRestarted]);
+        assert_eq!(kinds(log), vec![EventKind::ServiceRestarted]);
 
         // Stop, then start: Stopping → Commanded Out of Service, Starting → Started.
-        let stop = cc
-            .control
-            .control_services(&node, ControlType::Stop, &["Cisco Tftp"])
-            .await
-            .expect("stop");
-        assert_eq!(stop.services[0].status(), ServiceStatus::Stopping);
+        let stop = cc.control_one(&node, ControlType::Stop, "Cisco Tftp").await;
+        assert_eq!(stop.status(), ServiceStatus::Stopping);
         tokio::time::sleep(scaled(timing::service_phases(Service::Tftp).0) * 3).await;
-        let info = cc
-            .control
-            .service_status(&["Cisco Tftp"])
-            .await
-            .expect("status");
-        assert_eq!(
-            info.services[0].status(),
-            ServiceStatus::CommandedOutOfService
-        );
+        let info = cc.status_one("Cisco Tftp").await;
+        assert_eq!(info.status(), ServiceStatus::CommandedOutOfService);
         let start = cc
-            .control
-            .control_services(&node, ControlType::Start, &["Cisco Tftp"])
-            .await
-            .expect("start");
-        assert_eq!(start.services[0].status(), ServiceStatus::Starting);
+            .control_one(&node, ControlType::Start, "Cisco Tftp")
+            .await;
+        assert_eq!(start.status(), ServiceStatus::Starting);
         tokio::time::sleep(scaled(timing::service_phases(Service::Tftp).1) * 3).await;
-        let info = cc
-            .control
-            .service_status(&["Cisco Tftp"])
-            .await
-            .expect("status");
-        assert_eq!(info.services[0].status(), ServiceStatus::Started);
+        let info = cc.status_one("Cisco Tftp").await;
+        assert_eq!(info.status(), ServiceStatus::Started);
         assert_eq!(
-            kinds(&path),
+            kinds(log),
             vec![
                 EventKind::ServiceRestarted,
                 EventKind::ServiceStopped,
                 EventKind::ServiceStarted
             ]
         );
-        sim.shutdown().await;
-        let _ = std::fs::remove_file(&path);
     })
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_restart_streams_states_and_subscribers_return_early() {
-    within(60, async {
-        let path = events_path("cli");
-        let sim = serve(&path).await;
+    timed("cli", async |sim, log| {
         let before = Instant::now();
-        let mut publisher = connect(&sim, 0).await;
+        let mut publisher = admin_session(sim, 0).await;
         assert!(
             before.elapsed() >= scaled(timing::CLI_BANNER),
             "the banner waits"
@@ -163,7 +122,7 @@ async fn cli_restart_streams_states_and_subscribers_return_early() {
         assert!(t.elapsed() >= scaled(stop + start), "{:?}", t.elapsed());
 
         // A subscriber gives the prompt back after [STARTING]; the restart goes on.
-        let mut sub = connect(&sim, 1).await;
+        let mut sub = admin_session(sim, 1).await;
         let subscriber = sim.nodes()[1].name.clone();
         let t = Instant::now();
         let outcome = sub.service_restart("Cisco Tomcat").await.expect("restart");
@@ -184,23 +143,19 @@ async fn cli_restart_streams_states_and_subscribers_return_early() {
             Some(ServiceStatus::Started)
         );
         assert_eq!(
-            kinds(&path),
+            kinds(log),
             vec![EventKind::ServiceRestarted, EventKind::ServiceRestarted]
         );
         publisher.close().await;
         sub.close().await;
-        sim.shutdown().await;
-        let _ = std::fs::remove_file(&path);
     })
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reset_phones_come_back_later_with_newer_timestamps() {
-    within(60, async {
-        let path = events_path("phones");
-        let sim = serve(&path).await;
-        let cc = client(&sim, 0);
+    timed("phones", async |sim, log| {
+        let cc = client(sim, 0);
         let (pool, names): (String, Vec<String>) = sim.handle().read(|c| {
             (
                 c.device_pools()[0].name.clone(),
@@ -241,19 +196,15 @@ async fn reset_phones_come_back_later_with_newer_timestamps() {
             tokio::time::sleep(Duration::from_millis(30)).await;
         }
         assert!(reset_at.elapsed() >= scaled(Duration::from_secs(60)));
-        assert_eq!(kinds(&path), vec![EventKind::PhonesReset]);
-        sim.shutdown().await;
-        let _ = std::fs::remove_file(&path);
+        assert_eq!(kinds(log), vec![EventKind::PhonesReset]);
     })
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drs_backup_completes_after_its_duration() {
-    within(60, async {
-        let path = events_path("backup");
-        let sim = serve(&path).await;
-        let mut s = connect(&sim, 0).await;
+    timed("backup", async |sim, log| {
+        let mut s = admin_session(sim, 0).await;
         let before = s.backup_history().await.expect("history");
         let command = Command::BackupNetwork {
             features: vec!["UCM".into(), "CDR_CAR".into()],
@@ -280,7 +231,7 @@ async fn drs_backup_completes_after_its_duration() {
             "no row before it ends"
         );
         while t.elapsed() < scaled(timing::DRS_BACKUP) * 3 {
-            if kinds(&path) == vec![EventKind::BackupTaken] {
+            if kinds(log) == vec![EventKind::BackupTaken] {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -299,8 +250,6 @@ async fn drs_backup_completes_after_its_duration() {
         let idle = s.run(&Command::BackupStatus).await.expect("status");
         assert!(idle.text().contains("No backup status available"));
         s.close().await;
-        sim.shutdown().await;
-        let _ = std::fs::remove_file(&path);
     })
     .await;
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use common::axl::{self, all_phones, ok};
 use common::{
-    field, get_page, network_setup_path, page_client, small, start, status_messages_path, within,
+    field, get_page, network_setup_path, page_client, serving, small, status_messages_path,
 };
 use itl_sim::SimServer;
 use itl_wire::soap::axl::sql;
@@ -62,9 +62,8 @@ async fn page(sim: &SimServer, name: &str, which: Which) -> String {
 
 #[tokio::test]
 async fn s18_capf_regenerated_without_ctl_update_blocks_tls_phones_until_the_ctl_is_updated() {
-    within(150, async {
-        let sim = start(&small(Generation::V12, true, "")).await;
-        let c = axl::client(&sim, 0);
+    serving(150, &small(Generation::V12, true, ""), async |sim| {
+        let c = axl::client(sim, 0);
         let phones = all_phones(&c, &["securityProfileName", "model"]).await;
         let names: Vec<String> = phones.keys().cloned().collect();
         let tls: Vec<String> = phones
@@ -139,14 +138,14 @@ async fn s18_capf_regenerated_without_ctl_update_blocks_tls_phones_until_the_ctl
         );
         assert!(profiles.iter().all(|r| r["transporttype"] == "TLS"));
         // The phone's Network Setup page shows its mode.
-        let html = page(&sim, &tls[0], Which::SecurityMode).await;
+        let html = page(sim, &tls[0], Which::SecurityMode).await;
         let mode = field(&html, "Security mode").or_else(|| field(&html, "Security Mode"));
         assert!(
             matches!(mode.as_deref(), Some("Authenticated" | "Encrypted")),
             "{mode:?}"
         );
 
-        let ris = axl::client(&sim, 1);
+        let ris = axl::client(sim, 1);
         let before = registration(&ris, &names).await;
         assert!(
             before
@@ -171,7 +170,7 @@ async fn s18_capf_regenerated_without_ctl_update_blocks_tls_phones_until_the_ctl
                 assert_eq!(status, RegistrationStatus::Registered, "{name}");
             }
         }
-        let log = page(&sim, &tls[0], Which::Messages).await;
+        let log = page(sim, &tls[0], Which::Messages).await;
         assert!(
             log.contains("Registration rejected: TLS peer certificate not in CTL"),
             "{log}"
@@ -198,11 +197,9 @@ async fn s18_capf_regenerated_without_ctl_update_blocks_tls_phones_until_the_ctl
         // Fix: CTL update, TFTP restarts (Control Center), reset again.
         sim.handle().write(|c| c.ctl_update()).expect("ctl update");
         for (index, node) in [(0, "ucm-pub"), (1, "ucm-sub1")] {
-            axl::client(&sim, index)
-                .control
-                .control_services(node, ControlType::Restart, &["Cisco Tftp"])
-                .await
-                .expect("tftp restart");
+            axl::client(sim, index)
+                .control_one(node, ControlType::Restart, "Cisco Tftp")
+                .await;
         }
         reset_all(&c).await;
         let fixed = registration(&ris, &names).await;
@@ -220,16 +217,14 @@ async fn s18_capf_regenerated_without_ctl_update_blocks_tls_phones_until_the_ctl
             };
             assert_eq!(p.state.name(), want, "{}", p.name);
         }
-        sim.shutdown().await;
     })
     .await;
 }
 
 #[tokio::test]
 async fn non_secure_clusters_have_only_non_secure_profiles() {
-    within(60, async {
-        let sim = start(&small(Generation::V12, false, "")).await;
-        let c = axl::client(&sim, 0);
+    serving(60, &small(Generation::V12, false, ""), async |sim| {
+        let c = axl::client(sim, 0);
         let rows = c.axl.execute_sql_all(sql::PHONE_LSC).await.expect("rows");
         assert_eq!(rows.len(), 50);
         assert!(rows.iter().all(|r| r["secmode"] == "Non Secure"
@@ -253,7 +248,6 @@ async fn non_secure_clusters_have_only_non_secure_profiles() {
             sim.handle()
                 .read(|c| c.phones().iter().all(|p| p.registered))
         );
-        sim.shutdown().await;
     })
     .await;
 }

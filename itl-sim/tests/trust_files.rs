@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{fetcher, small, start, trust_servers, within};
+use common::{fetcher, serving, small, start, trust_servers, within};
 use itl_core::cucm::{CertUnit, Generation, ListKind, Mac};
 use itl_core::{Function, TrustList, signature};
 use itl_cucm::FetchOutcome;
@@ -170,9 +170,9 @@ async fn ctl_only_in_mixed_mode() {
 
 #[tokio::test]
 async fn tftp_down_node_does_not_answer() {
-    within(60, async {
-        let sim = start(&small(Generation::V12, false, "tftp-down=ucm-sub1")).await;
-        let (down_tftp, down_http) = trust_servers(&sim, 1);
+    let options = small(Generation::V12, false, "tftp-down=ucm-sub1");
+    serving(60, &options, async |sim| {
+        let (down_tftp, down_http) = trust_servers(sim, 1);
         let mut opts = itl_cucm::FetchOptions::default();
         opts.tftp.deadline = std::time::Duration::from_secs(2);
         opts.tftp.retries = 1;
@@ -184,9 +184,8 @@ async fn tftp_down_node_does_not_answer() {
         assert!(!e.is_not_found());
         assert!(f.fetch_file(&down_http, "ITLFile.tlv").await.is_err());
         // The publisher still serves.
-        let (up, _) = trust_servers(&sim, 0);
+        let (up, _) = trust_servers(sim, 0);
         assert!(f.fetch_file(&up, "ITLFile.tlv").await.is_ok());
-        sim.shutdown().await;
     })
     .await;
 }

@@ -95,6 +95,16 @@ pub struct ChangeReport {
     pub reset: Option<ResetReport>,
 }
 
+impl ChangeReport {
+    /// A report of a change that printed `messages` and did nothing else reportable.
+    pub fn said<S: Into<String>>(messages: impl IntoIterator<Item = S>) -> Self {
+        Self {
+            messages: messages.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+}
+
 impl Cluster {
     fn node_idx(&self, node: &str) -> Result<usize, SimError> {
         self.node_index(node)
@@ -169,16 +179,13 @@ impl Cluster {
                 n.itl_stale = true;
             }
         }
-        let mut report = ChangeReport {
-            messages: vec![
-                format!("Successfully Regenerated Certificate for {}.", unit.name()),
-                format!(
-                    "You must restart services related to {} for the regenerated certificates to become active.",
-                    unit.name()
-                ),
-            ],
-            ..ChangeReport::default()
-        };
+        let mut report = ChangeReport::said([
+            format!("Successfully Regenerated Certificate for {}.", unit.name()),
+            format!(
+                "You must restart services related to {} for the regenerated certificates to become active.",
+                unit.name()
+            ),
+        ]);
         let automatic = self.settings.generation == Generation::V14
             && self.settings.phone_interaction == PhoneInteraction::Automatic
             && matches!(
@@ -300,20 +307,12 @@ impl Cluster {
     /// `utils ctl update CTLFile` on the publisher: a new CTL from the current certificates.
     pub fn ctl_update(&mut self) -> Result<ChangeReport, SimError> {
         self.rebuild_mixed_mode_ctl(Signer::Normal, CtlAction::Update)?;
-        let publisher = self.publisher().name.clone();
-        self.emit(
-            Change::new(EventKind::CtlUpdated)
-                .node(publisher)
-                .detail("CTL"),
-        );
-        Ok(ChangeReport {
-            messages: vec![
-                "Updating CTL file".into(),
-                "CTL file Updated".into(),
-                "Please Restart the TFTP and Cisco CallManager services on all nodes in the cluster that run these services".into(),
-            ],
-            ..ChangeReport::default()
-        })
+        self.emit_on_publisher(EventKind::CtlUpdated, "CTL");
+        Ok(ChangeReport::said([
+            "Updating CTL file",
+            "CTL file Updated",
+            "Please Restart the TFTP and Cisco CallManager services on all nodes in the cluster that run these services",
+        ]))
     }
 
     /// `utils itl reset localkey` on the publisher (`trust-and-procedure.md` §5.8, §5.9):
@@ -339,12 +338,7 @@ impl Cluster {
             ],
             ..ChangeReport::default()
         };
-        let publisher = self.publisher().name.clone();
-        self.emit(
-            Change::new(EventKind::LocalkeyReset)
-                .node(publisher)
-                .detail("ITL"),
-        );
+        self.emit_on_publisher(EventKind::LocalkeyReset, "ITL");
         for i in tftp {
             self.rebuild_itl_signed(i, Signer::LocalKey)?;
             let name = self.nodes[i].name.clone();
@@ -363,19 +357,11 @@ impl Cluster {
     /// signs normally again ([`Cluster::ctl_localkey`]).
     pub fn ctl_reset_localkey(&mut self) -> Result<ChangeReport, SimError> {
         self.rebuild_mixed_mode_ctl(Signer::LocalKey, CtlAction::Reset)?;
-        let publisher = self.publisher().name.clone();
-        self.emit(
-            Change::new(EventKind::LocalkeyReset)
-                .node(publisher)
-                .detail("CTL"),
-        );
-        Ok(ChangeReport {
-            messages: vec![
-                "Generating the reset CTL file.....".into(),
-                "The reset CTL file was generated successfully".into(),
-            ],
-            ..ChangeReport::default()
-        })
+        self.emit_on_publisher(EventKind::LocalkeyReset, "CTL");
+        Ok(ChangeReport::said([
+            "Generating the reset CTL file.....",
+            "The reset CTL file was generated successfully",
+        ]))
     }
 
     /// Rebuilds the CTL signed by `signer`; refused (`action` named) unless the cluster is
@@ -406,10 +392,7 @@ impl Cluster {
             }
         }
         self.rebuild_ctl(Signer::Normal)?;
-        Ok(ChangeReport {
-            messages: vec!["Cluster set to Mixed Mode".into()],
-            ..ChangeReport::default()
-        })
+        Ok(ChangeReport::said(["Cluster set to Mixed Mode"]))
     }
 
     fn select(&self, selector: &PhoneSelector) -> Result<Vec<usize>, SimError> {
@@ -557,12 +540,9 @@ impl Cluster {
             change = change.unit(unit);
         }
         self.emit(change);
-        Ok(ChangeReport {
-            messages: vec![format!(
-                "Deleted {} from {store} on {node}",
-                removed.identity.certificate().subject_cucm()
-            )],
-            ..ChangeReport::default()
-        })
+        Ok(ChangeReport::said([format!(
+            "Deleted {} from {store} on {node}",
+            removed.identity.certificate().subject_cucm()
+        )]))
     }
 }

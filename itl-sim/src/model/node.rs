@@ -9,20 +9,25 @@ use crate::model::archive::FileId;
 use crate::model::identity::Identity;
 use itl_core::cucm::{CertUnit, Service, ServiceStatus};
 
-/// The services every simulated node knows (activated or not), in Control Center's order.
-pub const SIM_SERVICES: [Service; 11] = [
-    Service::CallManager,
-    Service::CtiManager,
-    Service::Tftp,
-    Service::Tvs,
-    Service::Capf,
-    Service::CtlProvider,
-    Service::Tomcat,
-    Service::DrfMaster,
-    Service::DrfLocal,
-    Service::CertificateChangeNotification,
-    Service::RisDataCollector,
-];
+/// The services every simulated node knows (activated or not), in Control Center's order:
+/// [`Service::ALL`] but the 14+ services the simulator does not run (HAProxy, SSOSP Tomcat).
+pub const SIM_SERVICES: [Service; 11] = {
+    let mut out = [Service::CallManager; 11];
+    let (mut i, mut n) = (0, 0);
+    while i < Service::ALL.len() {
+        let service = Service::ALL[i];
+        if !matches!(service, Service::HaProxy | Service::SsospTomcat) {
+            out[n] = service;
+            n += 1;
+        }
+        i += 1;
+    }
+    assert!(
+        n == out.len(),
+        "SIM_SERVICES: every simulated service, once"
+    );
+    out
+};
 
 /// A service on a node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]

@@ -100,6 +100,12 @@ impl Cluster {
         }
     }
 
+    /// Logs a change of the publisher's trust lists (`detail`: `ITL` or `CTL`).
+    pub(crate) fn emit_on_publisher(&mut self, kind: EventKind, detail: &str) {
+        let publisher = self.publisher().name.clone();
+        self.emit(Change::new(kind).node(publisher).detail(detail));
+    }
+
     /// The changes applied since the last call, in order.
     pub fn take_changes(&mut self) -> Vec<Change> {
         std::mem::take(&mut self.ops.changes)
@@ -236,10 +242,9 @@ impl Cluster {
         match op {
             ServiceOp::Restart => self.restart_service(node, service),
             ServiceOp::Start => self.start_service(node, service),
-            ServiceOp::Stop => self.stop_service(node, service).map(|()| ChangeReport {
-                messages: vec![format!("{service}[STOPPED]")],
-                ..ChangeReport::default()
-            }),
+            ServiceOp::Stop => self
+                .stop_service(node, service)
+                .map(|()| ChangeReport::said([format!("{service}[STOPPED]")])),
         }
     }
 
@@ -272,10 +277,7 @@ impl Cluster {
                 .node(node)
                 .detail("IPsec"),
         );
-        Ok(ChangeReport {
-            messages: vec!["Successfully Restarted IPsec Service".into()],
-            ..ChangeReport::default()
-        })
+        Ok(ChangeReport::said(["Successfully Restarted IPsec Service"]))
     }
 
     /// Starts a DRS backup on `node` (the publisher); the tar name. One runs at a time.

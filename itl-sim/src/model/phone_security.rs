@@ -9,24 +9,7 @@ use crate::model::Cluster;
 use itl_core::cucm::{CertUnit, ClusterSecurityMode};
 
 use crate::faults::CheckFault;
-use crate::phone::security::{Lsc, SecurityProfile, tls_draw};
-use itl_core::checksum::sha256;
-use itl_core::cucm::DeviceSecurityMode;
-
-/// Whether the `lsc=<percent>` fault gives `name` an LSC, and the TLS mode it gets in mixed
-/// mode: a deterministic draw from the seed.
-fn lsc_draw(seed: u64, name: &str, percent: u8) -> Option<DeviceSecurityMode> {
-    let mut input = seed.to_be_bytes().to_vec();
-    input.extend_from_slice(b"/lsc/");
-    input.extend_from_slice(name.as_bytes());
-    let digest = sha256(&input);
-    let roll = u16::from_be_bytes([digest[0], digest[1]]) % 100;
-    (roll < u16::from(percent)).then_some(if digest[2] & 1 == 0 {
-        DeviceSecurityMode::Authenticated
-    } else {
-        DeviceSecurityMode::Encrypted
-    })
-}
+use crate::phone::security::{Lsc, SecurityProfile, security_draw, tls_draw};
 
 impl Cluster {
     /// Gives TLS profiles and LSCs (mixed mode only); `issued_at` is the LSC issue time.
@@ -50,7 +33,8 @@ impl Cluster {
                 continue;
             }
             let mode = match lsc_share {
-                Some(percent) => lsc_draw(seed, &phone.name, percent),
+                // The `lsc=<percent>` fault: an LSC, and the TLS mode it gets in mixed mode.
+                Some(percent) => security_draw(seed, "lsc", &phone.name, percent),
                 None => tls_draw(seed, &phone.name),
             };
             let Some(mode) = mode else {

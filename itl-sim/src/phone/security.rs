@@ -75,12 +75,25 @@ pub struct Lsc {
 /// Whether the phone `name` of a mixed cluster built with `seed` gets a TLS profile, and which
 /// mode (`None`: the standard non-secure profile).
 pub fn tls_draw(seed: u64, name: &str) -> Option<DeviceSecurityMode> {
+    security_draw(seed, "security-profile", name, TLS_SHARE_PERCENT)
+}
+
+/// A deterministic draw from `seed` for the phone `name` under `label`: in `percent` of the
+/// cases a TLS mode (Authenticated or Encrypted, evenly), else `None`.
+pub fn security_draw(
+    seed: u64,
+    label: &str,
+    name: &str,
+    percent: u8,
+) -> Option<DeviceSecurityMode> {
     let mut input = seed.to_be_bytes().to_vec();
-    input.extend_from_slice(b"/security-profile/");
+    input.push(b'/');
+    input.extend_from_slice(label.as_bytes());
+    input.push(b'/');
     input.extend_from_slice(name.as_bytes());
     let digest = sha256(&input);
     let roll = u16::from_be_bytes([digest[0], digest[1]]) % 100;
-    (roll < u16::from(TLS_SHARE_PERCENT)).then_some(if digest[2] & 1 == 0 {
+    (roll < u16::from(percent)).then_some(if digest[2] & 1 == 0 {
         DeviceSecurityMode::Authenticated
     } else {
         DeviceSecurityMode::Encrypted

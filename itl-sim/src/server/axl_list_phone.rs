@@ -26,6 +26,7 @@ use crate::model::Cluster;
 use crate::model::snapshot::PhoneSnapshot;
 use crate::server::axl_request::{AxlRequest, axl_fault, bad_value};
 use crate::server::soap::SoapResponse;
+use crate::server::wildcard;
 
 /// The operation name.
 pub const LIST_PHONE: &str = "listPhone";
@@ -78,30 +79,7 @@ fn value<'a>(p: &'a PhoneSnapshot, tag: &str) -> &'a str {
 
 /// Whether `text` matches `pattern` (`%` = any run of characters), ignoring case.
 pub fn like(pattern: &str, text: &str) -> bool {
-    let pattern = pattern.to_lowercase();
-    let text = text.to_lowercase();
-    let parts: Vec<&str> = pattern.split('%').collect();
-    let (first, rest) = match parts.split_first() {
-        Some(split) => split,
-        None => return text.is_empty(),
-    };
-    if rest.is_empty() {
-        return text == *first;
-    }
-    let Some(mut remaining) = text.strip_prefix(first) else {
-        return false;
-    };
-    let (last, middle) = match rest.split_last() {
-        Some(split) => split,
-        None => return true,
-    };
-    for part in middle {
-        match remaining.find(part) {
-            Some(at) => remaining = &remaining[at + part.len()..],
-            None => return false,
-        }
-    }
-    remaining.len() >= last.len() && remaining.ends_with(last)
+    wildcard::matches(&pattern.to_lowercase(), &text.to_lowercase(), '%')
 }
 
 /// A parsed `listPhone` request.
@@ -213,25 +191,5 @@ pub fn answer(req: &AxlRequest, cluster: &Cluster, max_bytes: usize) -> SoapResp
         req.respond("<return/>")
     } else {
         req.respond(&format!("<return>{inner}</return>"))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::like;
-
-    #[test]
-    fn percent_wildcards_ignore_case() {
-        assert!(like("SEP%", "sep001122334455"));
-        assert!(like("%8865%", "Cisco 8865 10001"));
-        assert!(like("dp-1", "DP-1"));
-        assert!(like("%", ""));
-        assert!(like("a%b%c", "aXbYc"));
-        assert!(like("%%", "x"));
-        assert!(!like("dp-1", "DP-10"));
-        assert!(!like("SEP%", "ATA001"));
-        assert!(!like("a%b%c", "aXcYb"));
-        assert!(!like("ab%ba", "aba"));
-        assert!(!like("", "x"));
     }
 }

@@ -33,8 +33,7 @@ pub struct AxlRequest {
 impl AxlRequest {
     /// Parses a request body; the fault to answer with when it is not a SOAP request.
     pub fn parse(body: &[u8], soap_action: Option<&str>) -> Result<Self, SoapResponse> {
-        let payload = parse_request_envelope(body)
-            .map_err(|fault| SoapResponse::fault(&fault.code, &fault.message))?;
+        let payload = parse_request_envelope(body).map_err(SoapResponse::from)?;
         let version = payload
             .namespace
             .as_deref()

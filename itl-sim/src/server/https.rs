@@ -27,7 +27,8 @@ use crate::error::SimError;
 use crate::model::Identity;
 use crate::server::SimHandle;
 use crate::server::http_util::{HttpResponse, not_found, response, serve};
-use crate::server::soap::{SoapContext, rate_fault, unknown_request};
+use crate::server::listen::next_connection;
+use crate::server::soap::{SoapContext, SoapRequest, rate_fault};
 
 /// Largest SOAP request body accepted.
 const MAX_BODY: usize = 4 << 20;
@@ -123,14 +124,7 @@ pub async fn run(
     sim: SimHandle,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    loop {
-        let stream = tokio::select! {
-            r = listener.accept() => match r {
-                Ok((s, _)) => s,
-                Err(_) => continue,
-            },
-            _ = shutdown.changed() => return,
-        };
+    while let Some(stream) = next_connection(&listener, &mut shutdown).await {
         let acceptor = acceptor.clone();
         let sim = sim.clone();
         let shutdown = shutdown.clone();
@@ -235,6 +229,11 @@ async fn handle(req: Request<Incoming>, node: usize, sim: SimHandle) -> HttpResp
                 .map(|n| n.name.clone())
                 .unwrap_or_default()
         });
+        let request = SoapRequest {
+            path: &path,
+            soap_action: soap_action.as_deref(),
+            body: &body,
+        };
         match service {
             Some(service) => {
                 let ctx = SoapContext {
@@ -243,9 +242,9 @@ async fn handle(req: Request<Incoming>, node: usize, sim: SimHandle) -> HttpResp
                     user: &user,
                     sim: &sim2,
                 };
-                service.handle(&ctx, &path, soap_action.as_deref(), &body)
+                service.handle(&ctx, &request)
             }
-            None => unknown_request(&path, soap_action.as_deref(), &body),
+            None => request.unknown(),
         }
     })
     .await;

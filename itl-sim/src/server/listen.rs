@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
+use tokio::sync::watch;
 
 use crate::error::{InvalidOption, SimError};
 
@@ -21,18 +22,40 @@ pub fn is_loopback(addr: Ipv4Addr) -> bool {
     addr.octets()[0] == 127
 }
 
-/// A TCP listener on `addr:port` (port 0: ephemeral), with `SO_REUSEADDR`.
-pub fn tcp_listener(addr: Ipv4Addr, port: u16) -> Result<TcpListener, SimError> {
-    let sa = SocketAddr::V4(SocketAddrV4::new(addr, port));
+/// `addr:port`, when `addr` is on loopback.
+fn loopback(addr: Ipv4Addr, port: u16) -> Result<SocketAddr, SimError> {
     if !is_loopback(addr) {
         return Err(InvalidOption::NotLoopback(addr).into());
     }
-    let socket =
-        Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).map_err(bind_error(sa))?;
+    Ok(SocketAddr::V4(SocketAddrV4::new(addr, port)))
+}
+
+/// A non-blocking IPv4 socket with `SO_REUSEADDR` bound to `sa` (after binding it to
+/// `device` when given), listening with `backlog` when given (stream sockets).
+fn bound_socket(
+    sa: SocketAddr,
+    ty: Type,
+    protocol: Protocol,
+    device: Option<&[u8]>,
+    backlog: Option<i32>,
+) -> Result<Socket, SimError> {
+    let socket = Socket::new(Domain::IPV4, ty, Some(protocol)).map_err(bind_error(sa))?;
+    if device.is_some() {
+        socket.bind_device(device).map_err(bind_error(sa))?;
+    }
     socket.set_reuse_address(true).map_err(bind_error(sa))?;
     socket.bind(&sa.into()).map_err(bind_error(sa))?;
-    socket.listen(BACKLOG).map_err(bind_error(sa))?;
+    if let Some(backlog) = backlog {
+        socket.listen(backlog).map_err(bind_error(sa))?;
+    }
     socket.set_nonblocking(true).map_err(bind_error(sa))?;
+    Ok(socket)
+}
+
+/// A TCP listener on `addr:port` (port 0: ephemeral), with `SO_REUSEADDR`.
+pub fn tcp_listener(addr: Ipv4Addr, port: u16) -> Result<TcpListener, SimError> {
+    let sa = loopback(addr, port)?;
+    let socket = bound_socket(sa, Type::STREAM, Protocol::TCP, None, Some(BACKLOG))?;
     TcpListener::from_std(socket.into()).map_err(bind_error(sa))
 }
 
@@ -41,28 +64,41 @@ pub fn tcp_listener(addr: Ipv4Addr, port: u16) -> Result<TcpListener, SimError> 
 /// of each accepted connection says which one was dialled.
 pub fn wildcard_loopback_listener(port: u16) -> Result<TcpListener, SimError> {
     let sa = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port));
-    let socket =
-        Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).map_err(bind_error(sa))?;
-    socket.bind_device(Some(b"lo")).map_err(bind_error(sa))?;
-    socket.set_reuse_address(true).map_err(bind_error(sa))?;
-    socket.bind(&sa.into()).map_err(bind_error(sa))?;
-    socket.listen(BACKLOG * 4).map_err(bind_error(sa))?;
-    socket.set_nonblocking(true).map_err(bind_error(sa))?;
+    let socket = bound_socket(
+        sa,
+        Type::STREAM,
+        Protocol::TCP,
+        Some(b"lo"),
+        Some(BACKLOG * 4),
+    )?;
     TcpListener::from_std(socket.into()).map_err(bind_error(sa))
 }
 
 /// A UDP socket on `addr:port`.
 pub fn udp_socket(addr: Ipv4Addr, port: u16) -> Result<UdpSocket, SimError> {
-    let sa = SocketAddr::V4(SocketAddrV4::new(addr, port));
-    if !is_loopback(addr) {
-        return Err(InvalidOption::NotLoopback(addr).into());
-    }
-    let socket =
-        Socket::new(Domain::IPV4, Type::DGRAM, Some(Protocol::UDP)).map_err(bind_error(sa))?;
-    socket.set_reuse_address(true).map_err(bind_error(sa))?;
-    socket.bind(&sa.into()).map_err(bind_error(sa))?;
-    socket.set_nonblocking(true).map_err(bind_error(sa))?;
+    let sa = loopback(addr, port)?;
+    let socket = bound_socket(sa, Type::DGRAM, Protocol::UDP, None, None)?;
     UdpSocket::from_std(socket.into()).map_err(bind_error(sa))
+}
+
+/// How long to wait before accepting again after a failed accept (a full file table...).
+const ACCEPT_RETRY: Duration = Duration::from_millis(5);
+
+/// The next connection `listener` accepts, or `None` once `shutdown` fires: the accept loop of
+/// every TCP server of the simulator. A failed accept is retried after a short pause.
+pub async fn next_connection(
+    listener: &TcpListener,
+    shutdown: &mut watch::Receiver<bool>,
+) -> Option<TcpStream> {
+    loop {
+        tokio::select! {
+            r = listener.accept() => match r {
+                Ok((stream, _)) => return Some(stream),
+                Err(_) => tokio::time::sleep(ACCEPT_RETRY).await,
+            },
+            _ = shutdown.changed() => return None,
+        }
+    }
 }
 
 /// Closes a connection with a reset (RST) instead of a FIN: what a client sees when a port

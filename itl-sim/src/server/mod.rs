@@ -30,6 +30,7 @@ pub mod ssh;
 pub mod tftp;
 pub mod tftp_http;
 pub mod timeline;
+pub mod wildcard;
 pub mod wsdl;
 
 use itl_core::cucm::{CertUnit, Service};

@@ -24,7 +24,7 @@ use crate::phone::WebBehaviour;
 use crate::phone::pages::{PageData, PageFamily, render, route};
 use crate::server::SimHandle;
 use crate::server::http_util::{not_found, response, serve};
-use crate::server::listen::reset;
+use crate::server::listen::{next_connection, reset};
 
 /// Size of an oversized answer.
 pub const OVERSIZED_BYTES: usize = 8 << 20;
@@ -37,17 +37,7 @@ pub async fn run_wildcard(
     sim: SimHandle,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    loop {
-        let stream = tokio::select! {
-            r = listener.accept() => match r {
-                Ok((s, _)) => s,
-                Err(_) => {
-                    tokio::time::sleep(Duration::from_millis(5)).await;
-                    continue;
-                }
-            },
-            _ = shutdown.changed() => return,
-        };
+    while let Some(stream) = next_connection(&listener, &mut shutdown).await {
         let index = match stream.local_addr() {
             Ok(addr) => match addr.ip() {
                 IpAddr::V4(ip) => sim.read(|c| c.phone_index_by_address(ip)),
@@ -66,17 +56,7 @@ pub async fn run_one(
     sim: SimHandle,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    loop {
-        let stream = tokio::select! {
-            r = listener.accept() => match r {
-                Ok((s, _)) => s,
-                Err(_) => {
-                    tokio::time::sleep(Duration::from_millis(5)).await;
-                    continue;
-                }
-            },
-            _ = shutdown.changed() => return,
-        };
+    while let Some(stream) = next_connection(&listener, &mut shutdown).await {
         tokio::spawn(connection(
             stream,
             Some(index),

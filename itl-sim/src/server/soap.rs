@@ -2,11 +2,11 @@
 //! Center...) register under a path prefix and answer from the model.
 //!
 //! ```no_run
-//! use itl_sim::server::soap::{SoapContext, SoapResponse, SoapService};
+//! use itl_sim::server::soap::{SoapContext, SoapRequest, SoapResponse, SoapService};
 //!
 //! struct Version;
 //! impl SoapService for Version {
-//!     fn handle(&self, ctx: &SoapContext<'_>, _path: &str, _action: Option<&str>, _body: &[u8]) -> SoapResponse {
+//!     fn handle(&self, ctx: &SoapContext<'_>, _request: &SoapRequest<'_>) -> SoapResponse {
 //!         let version = ctx.sim.read(|c| itl_sim::model::version_string(c.settings().generation));
 //!         SoapResponse::ok(format!("<version>{version}</version>"))
 //!     }
@@ -25,6 +25,8 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use itl_wire::soap::SoapFault;
+
 use crate::server::SimHandle;
 
 /// What a SOAP service sees besides the request.
@@ -38,6 +40,29 @@ pub struct SoapContext<'a> {
     /// The simulator: [`SimHandle::read`] / [`SimHandle::write`] the model,
     /// [`SimHandle::snapshot`].
     pub sim: &'a SimHandle,
+}
+
+/// One SOAP request as the HTTPS front received it.
+#[derive(Clone, Copy, Debug)]
+pub struct SoapRequest<'a> {
+    /// The request path (`/axl/`).
+    pub path: &'a str,
+    /// The SOAPAction header without quotes.
+    pub soap_action: Option<&'a str>,
+    /// The request body (at most 4 MiB).
+    pub body: &'a [u8],
+}
+
+impl SoapRequest<'_> {
+    /// The operation: the local name of the first element inside the body's SOAP `Body`.
+    pub fn operation(&self) -> Option<String> {
+        operation_name(self.body)
+    }
+
+    /// CUCM's fault for a request no service handles ([`unknown_request`]).
+    pub fn unknown(&self) -> SoapResponse {
+        unknown_request(self.path, self.soap_action, self.body)
+    }
 }
 
 /// A SOAP answer.
@@ -75,18 +100,17 @@ impl SoapResponse {
     }
 }
 
+impl From<SoapFault> for SoapResponse {
+    /// 500 with the fault's code and message.
+    fn from(fault: SoapFault) -> Self {
+        Self::fault(&fault.code, &fault.message)
+    }
+}
+
 /// A SOAP endpoint.
 pub trait SoapService: Send + Sync {
-    /// Answers one POST. `path` is the request path (`/axl/`), `soap_action` the SOAPAction
-    /// header without quotes, `body` the request body (at most 4 MiB). Runs on a blocking
-    /// thread: it may take the model's lock.
-    fn handle(
-        &self,
-        ctx: &SoapContext<'_>,
-        path: &str,
-        soap_action: Option<&str>,
-        body: &[u8],
-    ) -> SoapResponse;
+    /// Answers one POST. Runs on a blocking thread: it may take the model's lock.
+    fn handle(&self, ctx: &SoapContext<'_>, request: &SoapRequest<'_>) -> SoapResponse;
 }
 
 /// A SOAP 1.1 fault envelope.

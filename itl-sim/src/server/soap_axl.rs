@@ -38,9 +38,7 @@ use crate::server::axl_capf;
 use crate::server::axl_list_phone::{self, LIST_PHONE};
 use crate::server::axl_request::AxlRequest;
 use crate::server::axl_reset;
-use crate::server::soap::{
-    SoapContext, SoapResponse, SoapService, operation_name, unknown_request,
-};
+use crate::server::soap::{SoapContext, SoapRequest, SoapResponse, SoapService};
 
 /// CUCM's limit on one AXL response: 8 MB (cucm-interfaces.md §1.3).
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
@@ -186,19 +184,13 @@ impl AxlService {
 }
 
 impl SoapService for AxlService {
-    fn handle(
-        &self,
-        ctx: &SoapContext<'_>,
-        path: &str,
-        soap_action: Option<&str>,
-        body: &[u8],
-    ) -> SoapResponse {
+    fn handle(&self, ctx: &SoapContext<'_>, request: &SoapRequest<'_>) -> SoapResponse {
         let release = ctx
             .sim
             .read(|c| version_string(c.settings().generation).to_owned());
         let served = schemas_served(&release).unwrap_or_default();
-        let requested = match requested_schema(body, soap_action) {
-            Some(v) if v == VERSIONLESS && soap_action.is_none() => {
+        let requested = match requested_schema(request.body, request.soap_action) {
+            Some(v) if v == VERSIONLESS && request.soap_action.is_none() => {
                 served.last().cloned().unwrap_or_else(|| v.clone())
             }
             Some(v) => v,
@@ -210,40 +202,38 @@ impl SoapService for AxlService {
                 ..SoapResponse::ok(unsupported_version_fault(&served))
             };
         }
-        match operation_name(body).as_deref() {
-            Some(EXECUTE_SQL_QUERY) => {}
-            Some(GET_CCM_VERSION) => {
-                return SoapResponse::ok(ccm_version_response(&requested, &release));
-            }
-            Some(LIST_PHONE) => {
-                return match AxlRequest::parse(body, soap_action) {
-                    Ok(req) => ctx
-                        .sim
-                        .read(|c| axl_list_phone::answer(&req, c, self.max_bytes)),
-                    Err(fault) => fault,
-                };
-            }
-            Some(op) if axl_capf::handles(op) => {
-                return match AxlRequest::parse(body, soap_action) {
-                    Ok(req) => axl_capf::answer(&req, ctx.sim),
-                    Err(fault) => fault,
-                };
-            }
-            Some(op) if axl_reset::handles(op) => {
-                return match AxlRequest::parse(body, soap_action) {
-                    Ok(req) => axl_reset::answer(&req, ctx.sim),
-                    Err(fault) => fault,
-                };
-            }
-            _ => return unknown_request(path, soap_action, body),
-        }
-        let request = match parse_sql_request_full(body) {
-            Ok(r) => r,
-            Err(fault) => return SoapResponse::fault(&fault.code, &fault.message),
+        // An object operation: its parsed request, or the fault when it does not parse.
+        let object = |answer: &dyn Fn(&AxlRequest) -> SoapResponse| {
+            AxlRequest::parse(request.body, request.soap_action)
+                .map_or_else(|fault| fault, |req| answer(&req))
         };
-        ctx.sim
-            .read(|cluster| self.answer(&requested, &request.sql, cluster))
+        match request.operation().as_deref() {
+            Some(EXECUTE_SQL_QUERY) => match parse_sql_request_full(request.body) {
+                Ok(sql) => ctx
+                    .sim
+                    .read(|cluster| self.answer(&requested, &sql.sql, cluster)),
+                Err(fault) => fault.into(),
+            },
+            Some(GET_CCM_VERSION) => SoapResponse::ok(ccm_version_response(&requested, &release)),
+            Some(LIST_PHONE) => object(&|req| {
+                ctx.sim
+                    .read(|c| axl_list_phone::answer(req, c, self.max_bytes))
+            }),
+            Some(op) if axl_capf::handles(op) => object(&|req| axl_capf::answer(req, ctx.sim)),
+            Some(op) if axl_reset::handles(op) => object(&|req| axl_reset::answer(req, ctx.sim)),
+            _ => request.unknown(),
+        }
     }
+}
+
+/// How many times each pair occurs, in the pairs' order (the per-pool counts of the inventory
+/// queries).
+fn count_pairs(pairs: impl Iterator<Item = (String, String)>) -> BTreeMap<(String, String), usize> {
+    let mut counts = BTreeMap::new();
+    for pair in pairs {
+        *counts.entry(pair).or_default() += 1;
+    }
+    counts
 }
 
 /// The schema a request asks for: its operation element's AXL namespace, else the
@@ -338,6 +328,23 @@ fn authentication_mode(p: &PhoneSnapshot) -> &'static str {
     if p.lsc_issuer.is_some() { "1" } else { "" }
 }
 
+/// A phone's CAPF columns: `tkcertificatestatus`, `tkcertificateoperation`,
+/// `tkauthenticationmode`.
+fn capf_columns(c: &Cluster, p: &PhoneSnapshot) -> [(&'static str, String); 3] {
+    let pending = c.phone_index(&p.name).is_some_and(|i| c.capf_pending(i));
+    [
+        (
+            "tkcertificatestatus",
+            certificate_status(p, pending).to_owned(),
+        ),
+        (
+            "tkcertificateoperation",
+            certificate_operation(pending).to_owned(),
+        ),
+        ("tkauthenticationmode", authentication_mode(p).to_owned()),
+    ]
+}
+
 fn rows_for(query: &Query, c: &Cluster) -> Vec<Row> {
     let mut phones: Vec<_> = c.phones().iter().map(|p| c.phone_snapshot(p)).collect();
     phones.sort_by(|a, b| a.name.cmp(&b.name));
@@ -345,10 +352,8 @@ fn rows_for(query: &Query, c: &Cluster) -> Vec<Row> {
         Query::Phones => phones
             .into_iter()
             .map(|p| {
-                let pending = c.phone_index(&p.name).is_some_and(|i| c.capf_pending(i));
-                let status = certificate_status(&p, pending).to_owned();
-                let auth = authentication_mode(&p).to_owned();
-                vec![
+                let capf = capf_columns(c, &p);
+                let mut row = vec![
                     ("name", p.name),
                     ("description", p.description),
                     ("model", p.model),
@@ -356,14 +361,10 @@ fn rows_for(query: &Query, c: &Cluster) -> Vec<Row> {
                     ("cmgroup", p.cm_group),
                     ("secprofile", p.security_profile),
                     ("secmode", p.security_mode.to_owned()),
-                    ("tkcertificatestatus", status),
-                    (
-                        "tkcertificateoperation",
-                        certificate_operation(pending).to_owned(),
-                    ),
-                    ("tkauthenticationmode", auth),
-                    ("upgradefinishtime", String::new()),
-                ]
+                ];
+                row.extend(capf);
+                row.push(("upgradefinishtime", String::new()));
+                row
             })
             .collect(),
         Query::PhoneNames => phones.into_iter().map(|p| vec![("name", p.name)]).collect(),
@@ -383,20 +384,12 @@ fn rows_for(query: &Query, c: &Cluster) -> Vec<Row> {
         Query::PhoneLsc => phones
             .into_iter()
             .map(|p| {
-                let pending = c.phone_index(&p.name).is_some_and(|i| c.capf_pending(i));
-                let status = certificate_status(&p, pending).to_owned();
-                let auth = authentication_mode(&p).to_owned();
-                vec![
-                    ("name", p.name),
-                    ("tkcertificatestatus", status),
-                    (
-                        "tkcertificateoperation",
-                        certificate_operation(pending).to_owned(),
-                    ),
-                    ("tkauthenticationmode", auth),
-                    ("secprofile", p.security_profile),
-                    ("secmode", p.security_mode.to_owned()),
-                ]
+                let capf = capf_columns(c, &p);
+                let mut row = vec![("name", p.name)];
+                row.extend(capf);
+                row.push(("secprofile", p.security_profile));
+                row.push(("secmode", p.security_mode.to_owned()));
+                row
             })
             .collect(),
         Query::SecurityProfiles => {
@@ -448,11 +441,7 @@ fn rows_for(query: &Query, c: &Cluster) -> Vec<Row> {
                 .collect()
         }
         Query::PerPoolAndCmGroup => {
-            let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
-            for p in phones {
-                *counts.entry((p.device_pool, p.cm_group)).or_default() += 1;
-            }
-            counts
+            count_pairs(phones.into_iter().map(|p| (p.device_pool, p.cm_group)))
                 .into_iter()
                 .map(|((pool, group), n)| {
                     vec![
@@ -463,22 +452,16 @@ fn rows_for(query: &Query, c: &Cluster) -> Vec<Row> {
                 })
                 .collect()
         }
-        Query::PerPoolAndModel => {
-            let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
-            for p in phones {
-                *counts.entry((p.device_pool, p.model)).or_default() += 1;
-            }
-            counts
-                .into_iter()
-                .map(|((pool, model), n)| {
-                    vec![
-                        ("device_count", n.to_string()),
-                        ("device_pool", pool),
-                        ("device_type", model),
-                    ]
-                })
-                .collect()
-        }
+        Query::PerPoolAndModel => count_pairs(phones.into_iter().map(|p| (p.device_pool, p.model)))
+            .into_iter()
+            .map(|((pool, model), n)| {
+                vec![
+                    ("device_count", n.to_string()),
+                    ("device_pool", pool),
+                    ("device_type", model),
+                ]
+            })
+            .collect(),
         Query::ModelNames => {
             let models: BTreeMap<u32, String> = phones
                 .into_iter()

@@ -26,9 +26,7 @@ use itl_wire::soap::control_center::{
 
 use crate::model::node::ServiceState;
 use crate::model::{Cluster, ServiceOp};
-use crate::server::soap::{
-    SoapContext, SoapResponse, SoapService, operation_name, unknown_request,
-};
+use crate::server::soap::{SoapContext, SoapRequest, SoapResponse, SoapService};
 use crate::server::timeline::ServiceProgress;
 
 /// The Control Center service.
@@ -36,22 +34,16 @@ use crate::server::timeline::ServiceProgress;
 pub struct ControlCenterService;
 
 impl SoapService for ControlCenterService {
-    fn handle(
-        &self,
-        ctx: &SoapContext<'_>,
-        path: &str,
-        soap_action: Option<&str>,
-        body: &[u8],
-    ) -> SoapResponse {
-        let operation = operation_name(body).unwrap_or_default();
+    fn handle(&self, ctx: &SoapContext<'_>, request: &SoapRequest<'_>) -> SoapResponse {
+        let operation = request.operation().unwrap_or_default();
         if !matches!(
             operation.as_str(),
             "soapGetServiceStatus" | "soapDoControlServices"
         ) {
-            return unknown_request(path, soap_action, body);
+            return request.unknown();
         }
-        match parse_request(body) {
-            Err(fault) => SoapResponse::fault(&fault.code, &fault.message),
+        match parse_request(request.body) {
+            Err(fault) => fault.into(),
             Ok(ControlCenterRequest::GetServiceStatus { services }) => {
                 let info = ctx.sim.read(|c| status(c, ctx.node, &services, None));
                 SoapResponse::ok(service_status_response(&info))

@@ -19,9 +19,8 @@ use itl_wire::soap::risport::{
 };
 
 use crate::model::Cluster;
-use crate::server::soap::{
-    SoapContext, SoapResponse, SoapService, operation_name, unknown_request,
-};
+use crate::server::soap::{SoapContext, SoapRequest, SoapResponse, SoapService};
+use crate::server::wildcard;
 
 /// `selectCmDevice` / `selectCmDeviceExt` answered by this service.
 const OPERATIONS: [&str; 2] = ["selectCmDeviceExt", "selectCmDevice"];
@@ -38,20 +37,14 @@ pub fn too_many_items_message(count: usize) -> String {
 pub struct RisportService;
 
 impl SoapService for RisportService {
-    fn handle(
-        &self,
-        ctx: &SoapContext<'_>,
-        path: &str,
-        soap_action: Option<&str>,
-        body: &[u8],
-    ) -> SoapResponse {
-        let operation = operation_name(body).unwrap_or_default();
+    fn handle(&self, ctx: &SoapContext<'_>, request: &SoapRequest<'_>) -> SoapResponse {
+        let operation = request.operation().unwrap_or_default();
         if !OPERATIONS.contains(&operation.as_str()) {
-            return unknown_request(path, soap_action, body);
+            return request.unknown();
         }
-        let request = match parse_select_request(body) {
+        let request = match parse_select_request(request.body) {
             Ok(r) => r,
-            Err(fault) => return SoapResponse::fault(&fault.code, &fault.message),
+            Err(fault) => return fault.into(),
         };
         if request.items.len() > MAX_DEVICES {
             return SoapResponse::fault(
@@ -65,30 +58,12 @@ impl SoapService for RisportService {
 }
 
 /// Whether `name` matches the selection item `pattern` (case-insensitive, `*` = any run).
-fn matches_item(pattern: &str, name: &str) -> bool {
-    let pattern = pattern.trim().to_ascii_uppercase();
-    let name = name.to_ascii_uppercase();
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
-        return pattern == name;
-    }
-    let mut rest = name.as_str();
-    for (i, part) in parts.iter().enumerate() {
-        if i == 0 {
-            let Some(r) = rest.strip_prefix(part) else {
-                return false;
-            };
-            rest = r;
-        } else if i == parts.len() - 1 {
-            return rest.ends_with(part);
-        } else {
-            match rest.find(part) {
-                Some(at) => rest = &rest[at + part.len()..],
-                None => return false,
-            }
-        }
-    }
-    true
+pub(crate) fn matches_item(pattern: &str, name: &str) -> bool {
+    wildcard::matches(
+        &pattern.trim().to_ascii_uppercase(),
+        &name.to_ascii_uppercase(),
+        '*',
+    )
 }
 
 /// The devices `request` selects, grouped per call-processing node.
@@ -196,20 +171,5 @@ fn select(c: &Cluster, request: &SelectCmDeviceRequest) -> SelectCmDeviceResult 
             "<StateInfo><Node Name=\"sim\" SubsystemStartTime=\"0\" StateId=\"{}\" TotalItemsFound=\"{total}\" TotalItemsReturned=\"{total}\"/></StateInfo>",
             c.now()
         )),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::matches_item;
-
-    #[test]
-    fn items_match_case_insensitively_with_wildcards() {
-        assert!(matches_item("sep001122334455", "SEP001122334455"));
-        assert!(matches_item("SEP0011*", "SEP001122334455"));
-        assert!(matches_item("*4455", "SEP001122334455"));
-        assert!(matches_item("SEP*22*55", "SEP001122334455"));
-        assert!(!matches_item("SEP0011", "SEP001122334455"));
-        assert!(!matches_item("X*", "SEP001122334455"));
     }
 }

@@ -8,7 +8,7 @@ use tokio::sync::watch;
 use crate::model::files::Lookup;
 use crate::server::SimHandle;
 use crate::server::http_util::{not_found, response, serve};
-use crate::server::listen::reset;
+use crate::server::listen::{next_connection, reset};
 
 /// Serves HTTP 6970 for node `node` on `listener` until shutdown.
 pub async fn run(
@@ -17,14 +17,7 @@ pub async fn run(
     sim: SimHandle,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    loop {
-        let stream = tokio::select! {
-            r = listener.accept() => match r {
-                Ok((s, _)) => s,
-                Err(_) => continue,
-            },
-            _ = shutdown.changed() => return,
-        };
+    while let Some(stream) = next_connection(&listener, &mut shutdown).await {
         if !sim.read(|c| c.nodes().get(node).is_some_and(|n| n.tftp_answers())) {
             reset(stream);
             continue;

@@ -11,6 +11,8 @@ use itl_cucm::soap::{AxlClient, ClientError, ControlCenterClient, RisPortClient,
 use itl_cucm::transport::TlsTrust;
 use itl_sim::SimServer;
 use itl_wire::soap::SoapFault;
+use itl_wire::soap::axl::Row;
+use itl_wire::soap::control_center::{ControlType, ServiceInfo, ServiceInformation};
 use itl_wire::soap::envelope::parse_envelope;
 
 use super::PASSWORD;
@@ -27,6 +29,48 @@ pub struct NodeClients {
     pub risport: RisPortClient,
     /// Control Center.
     pub control: ControlCenterClient,
+}
+
+impl NodeClients {
+    /// Control Center's `control` of one `service` on `node` (it must answer); that service's
+    /// entry of the answer.
+    pub async fn control_one(
+        &self,
+        node: &str,
+        control: ControlType,
+        service: &str,
+    ) -> ServiceInfo {
+        let answer = self
+            .control
+            .control_services(node, control, &[service])
+            .await
+            .unwrap_or_else(|e| panic!("{control:?} {service} on {node}: {e}"));
+        only(answer)
+    }
+
+    /// The rows AXL `executeSQLQuery` answers to `query` (it must answer).
+    pub async fn sql(&self, query: &str) -> Vec<Row> {
+        self.axl
+            .execute_sql(query)
+            .await
+            .unwrap_or_else(|e| panic!("{query}: {e}"))
+    }
+
+    /// Control Center's status of one `service` (it must answer).
+    pub async fn status_one(&self, service: &str) -> ServiceInfo {
+        let answer = self
+            .control
+            .service_status(&[service])
+            .await
+            .unwrap_or_else(|e| panic!("status of {service}: {e}"));
+        only(answer)
+    }
+}
+
+/// The one service entry of an answer about one service.
+fn only(mut answer: ServiceInformation) -> ServiceInfo {
+    assert_eq!(answer.services.len(), 1, "one service asked, one answered");
+    answer.services.remove(0)
 }
 
 /// The clients of node `index`, pinned to the fingerprint the cluster file gives, with fast

@@ -6,10 +6,13 @@ pub mod replay;
 
 use itl_core::cucm::Generation;
 use std::future::Future;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use itl_cucm::ssh::{AdminCli, AdminSession, HostKeyPin, SshOptions, SshTarget};
 use itl_cucm::sweep::page::{fields, label_key, parse_network_setup};
 use itl_cucm::{FetchOptions, Fetcher, TrustServer};
+use itl_sim::events::{Event, parse_events};
 use itl_sim::phone::pages::{PageFamily, Paths};
 use itl_sim::{Cluster, FaultSpec, ServeOptions, SimOptions, SimServer};
 
@@ -43,10 +46,79 @@ pub fn sized(
 
 /// Builds and serves a cluster.
 pub async fn start(options: &SimOptions) -> SimServer {
+    start_with(options, ServeOptions::ephemeral("admin", PASSWORD)).await
+}
+
+/// Runs `test` within `secs` against a cluster of `options` served for it ([`start`]), then
+/// shuts the servers down.
+pub async fn serving(secs: u64, options: &SimOptions, test: impl AsyncFnOnce(&SimServer)) {
+    serving_with(
+        secs,
+        options,
+        ServeOptions::ephemeral("admin", PASSWORD),
+        test,
+    )
+    .await;
+}
+
+/// [`serving`] with the serve options `serve` ([`start_with`]).
+pub async fn serving_with(
+    secs: u64,
+    options: &SimOptions,
+    serve: ServeOptions,
+    test: impl AsyncFnOnce(&SimServer),
+) {
+    within(secs, async {
+        let sim = start_with(options, serve).await;
+        test(&sim).await;
+        sim.shutdown().await;
+    })
+    .await;
+}
+
+/// Builds a cluster and serves it with `serve`.
+pub async fn start_with(options: &SimOptions, serve: ServeOptions) -> SimServer {
     let cluster = Cluster::build(options).expect("cluster builds");
-    SimServer::start(cluster, ServeOptions::ephemeral("admin", PASSWORD))
+    SimServer::start(cluster, serve)
         .await
         .expect("servers start")
+}
+
+/// The change log (`--events`) of one test's simulator: a JSON-lines file in the temporary
+/// directory, named after the test file's `family` and the `test`, removed when dropped.
+pub struct EventLog(PathBuf);
+
+impl EventLog {
+    /// The log of `test` in `family` (unique per process).
+    pub fn new(family: &str, test: &str) -> Self {
+        Self(std::env::temp_dir().join(format!(
+            "itl-sim-{family}-{}-{test}.jsonl",
+            std::process::id()
+        )))
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// Ephemeral-port serve options (`admin`, [`PASSWORD`]) writing to this log.
+    pub fn serve_options(&self) -> ServeOptions {
+        let mut options = ServeOptions::ephemeral("admin", PASSWORD);
+        options.events = Some(self.0.clone());
+        options
+    }
+
+    /// The events written so far.
+    pub fn read(&self) -> Vec<Event> {
+        parse_events(&std::fs::read_to_string(&self.0).expect("events file")).expect("events parse")
+    }
+}
+
+impl Drop for EventLog {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 /// Fails the test when `fut` takes longer than `secs`.
@@ -190,26 +262,36 @@ pub async fn held_itl(client: &reqwest::Client, sim: &SimServer, index: usize) -
     })
 }
 
-/// The real admin-CLI client logged in to `node` of `sim` as `admin` (host key pinned from the
-/// cluster file), typing one keystroke every `keystroke_delay`.
-pub async fn admin_session(
-    sim: &SimServer,
-    node: usize,
-    keystroke_delay: Duration,
-) -> itl_cucm::ssh::AdminSession {
-    use itl_cucm::ssh::{AdminCli, HostKeyPin, SshOptions, SshTarget};
+/// How fast the tests' admin-CLI client types: one keystroke every 5 ms.
+pub const KEYSTROKE_DELAY: Duration = Duration::from_millis(5);
+
+/// The admin CLI of `node` of `sim` for `admin` with `password`, at the address and with the
+/// host-key pin the cluster file gives.
+pub fn ssh_target(sim: &SimServer, node: usize, password: &str) -> SshTarget {
     let file = sim.cluster_file();
     let entry = &file.nodes[node];
-    let target = SshTarget {
+    SshTarget {
         addr: entry.ssh_addr().expect("valid").expect("ssh address"),
         node: entry.name.clone(),
         user: "admin".into(),
-        password: itl_cucm::secrets::Secret::new(PASSWORD),
+        password: itl_cucm::secrets::Secret::new(password),
         host_key: HostKeyPin::parse(entry.ssh_host_key_sha256.as_deref().expect("pin"))
             .expect("pin parses"),
-    };
+    }
+}
+
+/// The tests' admin-CLI client options: [`KEYSTROKE_DELAY`], 10 s to reach the prompt.
+pub fn ssh_options() -> SshOptions {
     let mut o = SshOptions::default();
-    o.shell.keystroke_delay = keystroke_delay;
+    o.shell.keystroke_delay = KEYSTROKE_DELAY;
     o.shell.startup_budget = Duration::from_secs(10);
-    AdminCli::connect(&target, &o).await.expect("connects")
+    o
+}
+
+/// The real admin-CLI client logged in to `node` of `sim` as `admin` with [`PASSWORD`]
+/// ([`ssh_target`], [`ssh_options`]).
+pub async fn admin_session(sim: &SimServer, node: usize) -> AdminSession {
+    AdminCli::connect(&ssh_target(sim, node, PASSWORD), &ssh_options())
+        .await
+        .expect("connects")
 }

@@ -252,26 +252,26 @@ mod tests {
 
     #[test]
     fn row_shapes_per_family() {
-        let r = |f: PageFamily| row(&f.style(), "TVS", "ucm-pub");
-        assert_eq!(
-            r(PageFamily::Cp78xx),
-            "<TR><TD><B> TVS</B></TD><TD WIDTH=20></TD><TD><B>ucm-pub</B></TD></TR>\n"
-        );
-        assert_eq!(
-            r(PageFamily::Cp7841),
-            "<TR><TD><B> TVS</B></TD><TD><B>ucm-pub</B></TD></TR>\n"
-        );
-        assert_eq!(
-            r(PageFamily::Cp88xx),
-            "<tr><td><b> TVS</b></td><td width=\"20\"></td><td><b>ucm-pub</b></td></tr>\n"
-        );
-        assert_eq!(
-            r(PageFamily::Cp79x2),
-            "<TR><TD ALIGN=RIGHT><FONT SIZE=2><B>TVS</B></FONT></TD><TD><FONT SIZE=2>ucm-pub</FONT></TD></TR>\n"
-        );
-        assert_eq!(
-            r(PageFamily::Dx80),
-            "<tr><td>TVS</td><td>ucm-pub</td></tr>\n"
-        );
+        for (family, want) in [
+            (
+                PageFamily::Cp78xx,
+                "<TR><TD><B> TVS</B></TD><TD WIDTH=20></TD><TD><B>ucm-pub</B></TD></TR>\n",
+            ),
+            (
+                PageFamily::Cp7841,
+                "<TR><TD><B> TVS</B></TD><TD><B>ucm-pub</B></TD></TR>\n",
+            ),
+            (
+                PageFamily::Cp88xx,
+                "<tr><td><b> TVS</b></td><td width=\"20\"></td><td><b>ucm-pub</b></td></tr>\n",
+            ),
+            (
+                PageFamily::Cp79x2,
+                "<TR><TD ALIGN=RIGHT><FONT SIZE=2><B>TVS</B></FONT></TD><TD><FONT SIZE=2>ucm-pub</FONT></TD></TR>\n",
+            ),
+            (PageFamily::Dx80, "<tr><td>TVS</td><td>ucm-pub</td></tr>\n"),
+        ] {
+            assert_eq!(row(&family.style(), "TVS", "ucm-pub"), want, "{family:?}");
+        }
     }
 }

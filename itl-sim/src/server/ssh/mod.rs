@@ -23,6 +23,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::server::SimHandle;
+use crate::server::listen::next_connection;
 
 /// The OS administrator and the CLI's behaviour.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -95,14 +96,7 @@ pub async fn run(
     });
     let empty_round = sim.read(|c| c.settings().generation == itl_core::cucm::Generation::V14);
     let serve = Arc::new(serve);
-    loop {
-        let stream = tokio::select! {
-            r = listener.accept() => match r {
-                Ok((s, _)) => s,
-                Err(_) => continue,
-            },
-            _ = shutdown.changed() => return,
-        };
+    while let Some(stream) = next_connection(&listener, &mut shutdown).await {
         let _ = stream.set_nodelay(true);
         let handler = Connection {
             node,

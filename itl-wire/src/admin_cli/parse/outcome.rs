@@ -159,37 +159,30 @@ pub fn parse_itl_reset(text: &str) -> Result<ItlResetOutcome, ParseError> {
 
 /// Parses `utils ctl reset localkey` output (inferred success line).
 pub fn parse_ctl_reset(text: &str) -> Result<(), ParseError> {
-    const WHAT: &str = "utils ctl reset localkey";
-    let lines = body(text);
-    if lines
-        .iter()
-        .any(|l| has(l.text, "reset ctl file was generated successfully"))
-    {
-        Ok(())
-    } else {
-        Err(failure(
-            WHAT,
-            &lines,
-            "no 'The reset CTL file was generated successfully' line",
-        ))
-    }
+    anchored(
+        "utils ctl reset localkey",
+        text,
+        "The reset CTL file was generated successfully",
+    )
 }
 
 /// Parses `utils ipsec restart` output.
 pub fn parse_ipsec_restart(text: &str) -> Result<(), ParseError> {
-    const WHAT: &str = "utils ipsec restart";
+    anchored(
+        "utils ipsec restart",
+        text,
+        "Successfully Restarted IPsec Service",
+    )
+}
+
+/// Output that says nothing more than its success line: `Ok` when a line contains `anchor`
+/// (case-insensitive), else the failure of `what` for the missing line.
+fn anchored(what: &'static str, text: &str, anchor: &str) -> Result<(), ParseError> {
     let lines = body(text);
-    if lines
-        .iter()
-        .any(|l| has(l.text, "successfully restarted ipsec service"))
-    {
+    if lines.iter().any(|l| has(l.text, anchor)) {
         Ok(())
     } else {
-        Err(failure(
-            WHAT,
-            &lines,
-            "no 'Successfully Restarted IPsec Service' line",
-        ))
+        Err(failure(what, &lines, &format!("no '{anchor}' line")))
     }
 }
 
