@@ -97,18 +97,13 @@ fn failed_verification_says_so_and_no_modified_line_when_unknown() {
 
 #[test]
 fn dates() {
-    assert_eq!(
-        UnixTime::from_secs(0).to_cli_date(),
-        "Thu Jan 01 00:00:00 UTC 1970"
-    );
-    assert_eq!(
-        UnixTime::from_secs(1430968247).to_cli_date(),
-        "Thu May 07 03:10:47 UTC 2015"
-    );
-    assert_eq!(
-        UnixTime::from_secs(951782400).to_cli_date(),
-        "Tue Feb 29 00:00:00 UTC 2000"
-    );
+    for (secs, want) in [
+        (0, "Thu Jan 01 00:00:00 UTC 1970"),
+        (1430968247, "Thu May 07 03:10:47 UTC 2015"),
+        (951782400, "Tue Feb 29 00:00:00 UTC 2000"),
+    ] {
+        assert_eq!(UnixTime::from_secs(secs).to_cli_date(), want, "{secs}");
+    }
     assert_eq!(
         UnixTime::from_secs(4294967295).to_rfc3339(),
         "2106-02-07T06:28:15Z"

@@ -7,7 +7,7 @@ use itl_core::cucm::CertUnit;
 use itl_core::verify::{
     ClusterCert, ClusterCerts, ClusterRole, FindingCode, Report, VerifyOptions, verify,
 };
-use itl_core::{Digest, Function, TrustList};
+use itl_core::{Digest, Function, RecordSpec, TrustList};
 use verify_support::*;
 
 fn current() -> ClusterCerts {
@@ -254,71 +254,85 @@ fn roles_outside_trust_lists_are_never_required() {
     assert!(!ClusterRole::Unit(CertUnit::Ipsec).in_trust_lists());
 }
 
-#[test]
-fn ctl_needs_every_callmanager() {
-    let ctl = |with_sub: bool| {
-        let mut records = vec![
-            rec(Function::Sast, "ucm-pub-ITLRecovery", "ucm-pub", PUB),
-            rec(Function::Sast, "ucm-pub-CallManager", "ucm-pub", PUB),
-            rec(Function::CcmTftp, "ucm-pub-CallManager", "ucm-pub", PUB),
-            rec(Function::Capf, "ucm-pub-CAPF", "ucm-pub", PUB),
-        ];
-        if with_sub {
-            records.push(rec(
-                Function::CcmTftp,
-                "ucm-sub1-CallManager",
-                "ucm-sub1",
-                SUB,
-            ));
-        }
-        sign(
-            "CTLFile.tlv",
-            Digest::Sha256,
-            records,
-            "ucm-pub-ITLRecovery",
-            "ucm-pub-ITLRecovery",
-        )
-    };
-    assert_eq!(problems(&against(&ctl(true), current())), []);
-    let report = against(&ctl(false), current());
-    assert_only_problem(&report, FindingCode::MissingCert, None);
-    assert!(
-        report.findings[0]
-            .message
-            .starts_with("the cluster's ucm-sub1/CallManager certificate")
-    );
+/// A list that lacks one certificate the cluster requires in it: complete, it is clean;
+/// without `needed`, its one problem is the missing certificate.
+struct LacksOne {
+    /// The case, for failure messages.
+    case: &'static str,
+    filename: &'static str,
+    digest: Digest,
+    records: Vec<RecordSpec>,
+    /// The record the list needs, added after `records`.
+    needed: RecordSpec,
+    /// How the missing-certificate message starts.
+    missing: &'static str,
 }
 
 #[test]
-fn itl_of_a_subscriber_with_a_cluster_wide_itlrecovery() {
-    // 12.5+: the ITL of ucm-sub1 carries its own CallManager certificate, the publisher's
-    // ITLRecovery (the only one) and CAPF (the only one), and every TVS certificate.
-    let itl = |with_capf: bool| {
-        let mut records = vec![
-            rec(Function::Sast, "ucm-pub-ITLRecovery", "ucm-pub", PUB),
-            rec(Function::Sast, "ucm-sub1-CallManager", "ucm-sub1", SUB),
-            rec(Function::Tftp, "ucm-sub1-CallManager", "ucm-sub1", SUB),
-            rec(Function::Tvs, "ucm-pub-TVS", "ucm-pub", PUB),
-            rec(Function::Tvs, "ucm-sub1-TVS", "ucm-sub1", SUB),
-        ];
-        if with_capf {
-            records.push(rec(Function::Capf, "ucm-pub-CAPF", "ucm-pub", PUB));
-        }
-        sign(
-            "ITLFile.tlv",
-            Digest::Sha512,
-            records,
-            "ucm-pub-ITLRecovery",
-            "ucm-pub-ITLRecovery",
-        )
-    };
-    // ucm-pub's CallManager certificate is not expected in ucm-sub1's ITL.
-    assert_eq!(problems(&against(&itl(true), current())), []);
-    let report = against(&itl(false), current());
-    assert_only_problem(&report, FindingCode::MissingCert, None);
-    assert!(
-        report.findings[0]
-            .message
-            .starts_with("the cluster's ucm-pub/CAPF certificate")
-    );
+fn lists_lacking_a_certificate_of_the_cluster() {
+    let cases = [
+        LacksOne {
+            case: "a CTL needs every CallManager",
+            filename: "CTLFile.tlv",
+            digest: Digest::Sha256,
+            records: vec![
+                rec(Function::Sast, "ucm-pub-ITLRecovery", "ucm-pub", PUB),
+                rec(Function::Sast, "ucm-pub-CallManager", "ucm-pub", PUB),
+                rec(Function::CcmTftp, "ucm-pub-CallManager", "ucm-pub", PUB),
+                rec(Function::Capf, "ucm-pub-CAPF", "ucm-pub", PUB),
+            ],
+            needed: rec(Function::CcmTftp, "ucm-sub1-CallManager", "ucm-sub1", SUB),
+            missing: "the cluster's ucm-sub1/CallManager certificate",
+        },
+        // 12.5+: the ITL of ucm-sub1 carries its own CallManager certificate, the
+        // publisher's ITLRecovery (the only one) and CAPF (the only one), and every TVS
+        // certificate; ucm-pub's CallManager certificate is not expected in it.
+        LacksOne {
+            case: "the ITL of a subscriber with a cluster-wide ITLRecovery",
+            filename: "ITLFile.tlv",
+            digest: Digest::Sha512,
+            records: vec![
+                rec(Function::Sast, "ucm-pub-ITLRecovery", "ucm-pub", PUB),
+                rec(Function::Sast, "ucm-sub1-CallManager", "ucm-sub1", SUB),
+                rec(Function::Tftp, "ucm-sub1-CallManager", "ucm-sub1", SUB),
+                rec(Function::Tvs, "ucm-pub-TVS", "ucm-pub", PUB),
+                rec(Function::Tvs, "ucm-sub1-TVS", "ucm-sub1", SUB),
+            ],
+            needed: rec(Function::Capf, "ucm-pub-CAPF", "ucm-pub", PUB),
+            missing: "the cluster's ucm-pub/CAPF certificate",
+        },
+    ];
+    for c in cases {
+        let list = |records: Vec<RecordSpec>| {
+            sign(
+                c.filename,
+                c.digest,
+                records,
+                "ucm-pub-ITLRecovery",
+                "ucm-pub-ITLRecovery",
+            )
+        };
+        let mut complete = c.records.clone();
+        complete.push(c.needed.clone());
+        assert_eq!(
+            problems(&against(&list(complete), current())),
+            [],
+            "{}",
+            c.case
+        );
+        let report = against(&list(c.records), current());
+        assert_eq!(
+            problems(&report),
+            [(FindingCode::MissingCert, None)],
+            "{}: {:?}",
+            c.case,
+            report.findings
+        );
+        assert!(
+            report.findings[0].message.starts_with(c.missing),
+            "{}: {}",
+            c.case,
+            report.findings[0].message
+        );
+    }
 }
