@@ -1,8 +1,10 @@
 //! Admin-CLI output check (target `admin_cli_output`, replayed by
 //! `itl-wire/tests/fuzz_corpus.rs`): any bytes a server prints, cleaned as the terminal
 //! cleaner cleans them (whole, and fed in two chunks: both give the same text), then through
-//! every typed output parser and line recogniser. Nothing may panic; the cleaned text holds
-//! no control character but `\n` and `\t`; every error names a line of the text.
+//! every typed output parser and line recogniser (`parsers`, which
+//! `itl-wire/tests/admin_cli_roundtrip.rs` also runs on uncleaned text). Nothing may panic;
+//! the cleaned text holds no control character but `\n` and `\t`; every error names a line
+//! of the text.
 
 use itl_wire::admin_cli::parse::{
     ParseError, backup, cert_list, cert_own, outcome, replication, service, sql, sso, system,
@@ -39,16 +41,21 @@ pub fn check(data: &[u8]) {
     chunked.push_str(&cleaner.feed(b));
     chunked.push_str(&cleaner.flush());
     assert_eq!(chunked, text, "split at {cut}");
+    parsers(&text);
+}
 
+/// Runs `text` through every typed output parser and line recogniser: nothing may panic;
+/// every error names a line of the text.
+pub fn parsers(text: &str) {
     let lines = text.lines().count();
-    line_ok(replication::parse(&text), lines);
-    line_ok(backup::parse(&text), lines);
-    line_ok(service::parse_list(&text), lines);
-    line_ok(service::parse_restart(&text, "Cisco Tftp"), lines);
-    line_ok(cert_list::parse(&text), lines);
-    line_ok(cert_own::parse(&text), lines);
-    line_ok(trust_list::parse(&text), lines);
-    if let Ok(trust_list::ShowTrustList::Present(list)) = trust_list::parse(&text) {
+    line_ok(replication::parse(text), lines);
+    line_ok(backup::parse(text), lines);
+    line_ok(service::parse_list(text), lines);
+    line_ok(service::parse_restart(text, "Cisco Tftp"), lines);
+    line_ok(cert_list::parse(text), lines);
+    line_ok(cert_own::parse(text), lines);
+    line_ok(trust_list::parse(text), lines);
+    if let Ok(trust_list::ShowTrustList::Present(list)) = trust_list::parse(text) {
         assert!(list.records.len() <= lines);
         for r in &list.records {
             let _ = (
@@ -61,21 +68,21 @@ pub fn check(data: &[u8]) {
             let _ = r.certificate_sha1();
         }
     }
-    line_ok(sql::parse(&text), lines);
-    line_ok(system::parse_version(&text), lines);
-    line_ok(system::parse_network_cluster(&text), lines);
-    line_ok(system::parse_ntp(&text), lines);
-    line_ok(system::parse_fips(&text), lines);
-    line_ok(outcome::parse_regen(&text, "CallManager"), lines);
-    line_ok(outcome::parse_ctl_update(&text), lines);
-    line_ok(outcome::parse_itl_reset(&text), lines);
-    line_ok(outcome::parse_ctl_reset(&text), lines);
-    line_ok(outcome::parse_ipsec_restart(&text), lines);
-    line_ok(service::parse_service_state(&text, "Cisco Tftp"), lines);
-    line_ok(upgrade::parse_version_inactive(&text), lines);
-    line_ok(upgrade::parse_upgrade_status(&text), lines);
-    line_ok(sso::parse(&text), lines);
-    let _ = outcome::parse_pagination_off(&text);
+    line_ok(sql::parse(text), lines);
+    line_ok(system::parse_version(text), lines);
+    line_ok(system::parse_network_cluster(text), lines);
+    line_ok(system::parse_ntp(text), lines);
+    line_ok(system::parse_fips(text), lines);
+    line_ok(outcome::parse_regen(text, "CallManager"), lines);
+    line_ok(outcome::parse_ctl_update(text), lines);
+    line_ok(outcome::parse_itl_reset(text), lines);
+    line_ok(outcome::parse_ctl_reset(text), lines);
+    line_ok(outcome::parse_ipsec_restart(text), lines);
+    line_ok(service::parse_service_state(text, "Cisco Tftp"), lines);
+    line_ok(upgrade::parse_version_inactive(text), lines);
+    line_ok(upgrade::parse_upgrade_status(text), lines);
+    line_ok(sso::parse(text), lines);
+    let _ = outcome::parse_pagination_off(text);
     for line in text.lines() {
         let _ = recognise::bare_prompt(line);
         let _ = recognise::prompt(line, Some("admin"));

@@ -1,13 +1,15 @@
 //! `show itl` rendered by `itl_core::render` from fixture files and parsed back; `show cert
-//! own` from fixture PEMs; every parser against garbage (never panics).
+//! own` from fixture PEMs; every parser against garbage (never panics), with the checks of
+//! the fuzz target `admin_cli_output`.
 
 use itl_core::TrustList;
 use itl_core::render::{RenderOptions, render};
+use itl_wire::admin_cli::parse::cert_own;
 use itl_wire::admin_cli::parse::trust_list::{self, ListWord, ShowTrustList, Verification};
-use itl_wire::admin_cli::parse::{
-    backup, cert_list, cert_own, outcome, replication, service, sql, system,
-};
 use proptest::prelude::*;
+
+#[path = "../../fuzz/checks/admin_cli_output.rs"]
+mod admin_cli_output;
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = format!("{}/../fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -157,29 +159,10 @@ fn show_cert_own_reads_the_pem() {
     assert!(cert_own::parse(&truncated).is_err());
 }
 
+/// Every parser on `text` as it is, then on `text` as bytes through the terminal cleaner.
 fn run_all(text: &str) {
-    let _ = replication::parse(text);
-    let _ = backup::parse(text);
-    let _ = service::parse_list(text);
-    let _ = service::parse_restart(text, "Cisco Tftp");
-    let _ = cert_list::parse(text);
-    let _ = cert_own::parse(text);
-    let _ = trust_list::parse(text);
-    let _ = sql::parse(text);
-    let _ = system::parse_version(text);
-    let _ = system::parse_network_cluster(text);
-    let _ = system::parse_ntp(text);
-    let _ = system::parse_fips(text);
-    let _ = outcome::parse_regen(text, "tomcat");
-    let _ = outcome::parse_ctl_update(text);
-    let _ = outcome::parse_itl_reset(text);
-    let _ = outcome::parse_ctl_reset(text);
-    let _ = itl_wire::admin_cli::text::clean(text.as_bytes());
-    for line in text.lines() {
-        let _ = itl_wire::admin_cli::recognise::prompt(line, Some("admin"));
-        let _ = itl_wire::admin_cli::recognise::pager(line);
-        let _ = itl_wire::admin_cli::recognise::confirmation(line);
-    }
+    admin_cli_output::parsers(text);
+    admin_cli_output::check(text.as_bytes());
 }
 
 /// Lines built from the vocabulary of the outputs, so the parsers go deep.
