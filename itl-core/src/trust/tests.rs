@@ -7,6 +7,15 @@ use std::sync::{Arc, OnceLock};
 
 const NOW: UnixTime = UnixTime::from_secs(1_750_000_000);
 
+/// Asserts that an outcome is of kind `$kind` and gives a reason matching `$reason`.
+macro_rules! assert_outcome {
+    ($outcome:expr, $kind:ident, $reason:pat) => {{
+        let outcome = &$outcome;
+        assert_eq!(outcome.kind, OutcomeKind::$kind, "{outcome}");
+        assert!(outcome.has_reason(|r| matches!(r, $reason)), "{outcome}");
+    }};
+}
+
 struct Id {
     key: rsa::PrivateKey,
     der: Vec<u8>,
@@ -80,6 +89,12 @@ fn itl_v1() -> Vec<u8> {
     itl(&i.cm, &[&i.tvs_pub, &i.tvs_sub], 1)
 }
 
+/// The ITL after the CallManager regeneration: signed by the new CallManager key.
+fn itl_v2() -> Vec<u8> {
+    let i = ids();
+    itl(&i.cm_new, &[&i.tvs_pub, &i.tvs_sub], 13)
+}
+
 /// A blank (rollback) ITL: TVS/TFTP placeholders.
 fn blank_itl(signer: &Id) -> Vec<u8> {
     let i = ids();
@@ -136,6 +151,12 @@ fn group() -> Vec<TvsServer> {
     ]
 }
 
+/// A download context at NOW in which the cluster's TVS group answers.
+fn tvs_ctx(cache: &TrustCache) -> DownloadContext<'_> {
+    static GROUP: OnceLock<Vec<TvsServer>> = OnceLock::new();
+    DownloadContext::new(cache, NOW).with_tvs(GROUP.get_or_init(group))
+}
+
 fn holding(cache: &TrustCache, ctl: Option<&[u8]>, itl: Option<&[u8]>) -> PhoneTrust {
     PhoneTrust::with_files(
         ctl.map(|b| cache.file(b).unwrap()),
@@ -185,11 +206,7 @@ fn r1_nothing_held_leap_of_faith_but_not_for_a_broken_signature() {
     assert!(r.trust.ctl.is_present() && r.trust.itl.is_present());
 
     let r = download(&PhoneTrust::new(), None, Some(&tampered(&itl_v1())), &ctx);
-    assert_eq!(r.itl.kind, OutcomeKind::Reject, "{}", r.itl);
-    assert!(
-        r.itl
-            .has_reason(|r| matches!(r, Reason::SignatureInvalid { .. }))
-    );
+    assert_outcome!(r.itl, Reject, Reason::SignatureInvalid { .. });
     assert_eq!(r.trust, PhoneTrust::new());
     assert!(r.messages.contains(&StatusMessage::NoTrustListInstalled));
 
@@ -201,11 +218,7 @@ fn r1_nothing_held_leap_of_faith_but_not_for_a_broken_signature() {
         .sign_with_certificate(&i.cm_new.key, &i.cm_new.der)
         .unwrap();
     let r = download(&PhoneTrust::new(), None, Some(&orphan), &ctx);
-    assert_eq!(r.itl.kind, OutcomeKind::Reject);
-    assert!(
-        r.itl
-            .has_reason(|r| matches!(r, Reason::SignerNotInFile { .. }))
-    );
+    assert_outcome!(r.itl, Reject, Reason::SignerNotInFile { .. });
 }
 
 // R1b --------------------------------------------------------------------------------------
@@ -214,16 +227,11 @@ fn r1_nothing_held_leap_of_faith_but_not_for_a_broken_signature() {
 fn r1b_first_ctl_over_an_itl() {
     let cache = TrustCache::new();
     let i = ids();
-    let tvs = group();
-    let ctx = DownloadContext::new(&cache, NOW).with_tvs(&tvs);
+    let ctx = tvs_ctx(&cache);
     // Accept: the CTL signer (ITLRecovery) is a SAST of the ITL.
     let phone = holding(&cache, None, Some(&itl_v1()));
     let r = download(&phone, Some(&ctl_c1()), None, &ctx);
-    assert_eq!(r.ctl.kind, OutcomeKind::Accept, "{}", r.ctl);
-    assert!(
-        r.ctl
-            .has_reason(|r| matches!(r, Reason::SignerInItl { .. }))
-    );
+    assert_outcome!(r.ctl, Accept, Reason::SignerInItl { .. });
     // ACCEPT_TVS: signer (sub1's CallManager) not in the ITL, TVS knows it.
     let by_sub = ctl(&i.cm_sub, &i.rec, &[&i.cm, &i.cm_sub], 2);
     let r = download(&phone, Some(&by_sub), None, &ctx);
@@ -231,11 +239,7 @@ fn r1b_first_ctl_over_an_itl() {
     // UNKNOWN: nobody vouches (foreign signer).
     let foreign = ctl(&i.foreign, &i.rec, &[&i.cm], 3);
     let r = download(&phone, Some(&foreign), None, &ctx);
-    assert_eq!(r.ctl.kind, OutcomeKind::Unknown, "{}", r.ctl);
-    assert!(
-        r.ctl
-            .has_reason(|r| matches!(r, Reason::FirstCtlUndocumented))
-    );
+    assert_outcome!(r.ctl, Unknown, Reason::FirstCtlUndocumented);
     assert!(!r.trust.ctl.is_present());
 }
 
@@ -249,8 +253,7 @@ fn r2_blank_itl_accepts_any_itl_and_config_a_normal_itl_does_not() {
     assert!(cache.file(&blank).unwrap().is_blank());
     assert!(!cache.file(&itl_v1()).unwrap().is_blank());
     let foreign_itl = itl(&i.foreign, &[&i.tvs_pub], 4);
-    let tvs = group();
-    let ctx = DownloadContext::new(&cache, NOW).with_tvs(&tvs);
+    let ctx = tvs_ctx(&cache);
 
     let phone = holding(&cache, None, Some(&blank));
     let r = download(&phone, None, Some(&foreign_itl), &ctx);
@@ -277,8 +280,7 @@ fn r2_does_not_blank_the_ctl() {
     let cache = TrustCache::new();
     let i = ids();
     let phone = holding(&cache, Some(&ctl_c1()), Some(&blank_itl(&i.rec)));
-    let tvs = group();
-    let ctx = DownloadContext::new(&cache, NOW).with_tvs(&tvs);
+    let ctx = tvs_ctx(&cache);
     let foreign = ctl(&i.foreign, &i.rec, &[&i.cm], 3);
     let r = download(&phone, Some(&foreign), None, &ctx);
     assert_eq!(r.ctl.kind, OutcomeKind::Reject, "{}", r.ctl);
@@ -306,21 +308,13 @@ fn r3_ctl_signed_by_a_sast_of_the_ctl_or_rejected() {
     // Reject: sub1's CallManager is CCM+TFTP in c1, not SAST.
     let by_sub = ctl(&i.cm_sub, &i.rec, &[&i.cm, &i.cm_sub], 2);
     let r = download(&phone, Some(&by_sub), None, &ctx);
-    assert_eq!(r.ctl.kind, OutcomeKind::Reject, "{}", r.ctl);
-    assert!(
-        r.ctl
-            .has_reason(|r| matches!(r, Reason::SignerNotInCtl { .. }))
-    );
+    assert_outcome!(r.ctl, Reject, Reason::SignerNotInCtl { .. });
     assert!(r.ctl.has_reason(|r| matches!(r, Reason::NoTvsInGroup)));
     assert!(r.messages.contains(&StatusMessage::CtlUpdateFailed));
     assert_eq!(r.trust, phone);
     // Reject: right signer, broken signature.
     let r = download(&phone, Some(&tampered(&reset)), None, &ctx);
-    assert_eq!(r.ctl.kind, OutcomeKind::Reject);
-    assert!(
-        r.ctl
-            .has_reason(|r| matches!(r, Reason::SignatureInvalid { .. }))
-    );
+    assert_outcome!(r.ctl, Reject, Reason::SignatureInvalid { .. });
     // R3 → R5: TVS vouches.
     let tvs = group();
     let ctx = ctx.with_tvs(&tvs);
@@ -332,8 +326,7 @@ fn r3_ctl_signed_by_a_sast_of_the_ctl_or_rejected() {
 fn r3_itl_against_the_ctl_or_not_installed() {
     let cache = TrustCache::new();
     let i = ids();
-    let tvs = group();
-    let ctx = DownloadContext::new(&cache, NOW).with_tvs(&tvs);
+    let ctx = tvs_ctx(&cache);
     let phone = holding(&cache, Some(&ctl_c1()), Some(&itl_v1()));
     // Accept: signed by sub1's CallManager, a CCM+TFTP record of the CTL (not in the ITL).
     let by_sub = itl(&i.cm_sub, &[&i.tvs_pub, &i.tvs_sub], 8);
@@ -355,11 +348,7 @@ fn r3_itl_against_the_ctl_or_not_installed() {
     assert!(r.trust.ctl.is_present());
     // Broken signature of a CTL signer: also not installed.
     let r = download(&phone, None, Some(&tampered(&by_sub)), &ctx);
-    assert_eq!(r.itl.kind, OutcomeKind::RejectNoItl);
-    assert!(
-        r.itl
-            .has_reason(|r| matches!(r, Reason::SignatureInvalid { .. }))
-    );
+    assert_outcome!(r.itl, RejectNoItl, Reason::SignatureInvalid { .. });
     // From "Not Installed", a good ITL installs again.
     let not_installed = download(&phone, None, Some(&by_new), &ctx).trust;
     let r = download(&not_installed, None, Some(&by_sub), &ctx);
@@ -393,11 +382,7 @@ fn r4_itl_signed_by_a_sast_of_the_itl() {
     // Reject: a TVS record does not make its certificate an ITL signer.
     let by_tvs = itl(&i.tvs_pub, &[&i.tvs_pub], 11);
     let r = download(&phone, None, Some(&by_tvs), &ctx);
-    assert_eq!(r.itl.kind, OutcomeKind::Reject);
-    assert!(
-        r.itl
-            .has_reason(|r| matches!(r, Reason::SignerNotInItl { .. }))
-    );
+    assert_outcome!(r.itl, Reject, Reason::SignerNotInItl { .. });
 }
 
 #[test]
@@ -422,11 +407,7 @@ fn r4_same_serial_and_issuer_other_key_is_not_the_signer() {
     let forged = itl(&impostor, &[&i.tvs_pub], 12);
     let ctx = DownloadContext::new(&cache, NOW);
     let r = download(&phone, None, Some(&forged), &ctx);
-    assert_eq!(r.itl.kind, OutcomeKind::Reject, "{}", r.itl);
-    assert!(
-        r.itl
-            .has_reason(|r| matches!(r, Reason::SignatureInvalid { .. }))
-    );
+    assert_outcome!(r.itl, Reject, Reason::SignatureInvalid { .. });
     // As a config signer: same serial + issuer, other key → not the TFTP certificate.
     assert_eq!(
         accepts_config_signer(&phone, &impostor.der, &ctx).kind,
@@ -441,7 +422,7 @@ fn r5_tvs_vouches_and_every_way_it_cannot() {
     let cache = TrustCache::new();
     let i = ids();
     let phone = holding(&cache, None, Some(&itl_v1()));
-    let v2 = itl(&i.cm_new, &[&i.tvs_pub, &i.tvs_sub], 13);
+    let v2 = itl_v2();
     let run = |tvs: &[TvsServer]| {
         let ctx = DownloadContext::new(&cache, NOW).with_tvs(tvs);
         download(&phone, None, Some(&v2), &ctx)
@@ -495,8 +476,7 @@ fn r5_needs_tvs_records_in_the_held_itl() {
         vec![rec(Function::Sast, &i.cm), rec(Function::Tftp, &i.cm)],
         &i.cm,
     );
-    let tvs = group();
-    let ctx = DownloadContext::new(&cache, NOW).with_tvs(&tvs);
+    let ctx = tvs_ctx(&cache);
     let v2 = itl(&i.cm_new, &[&i.tvs_pub], 15);
     let r = download(
         &holding(&cache, None, Some(&no_tvs_records)),
@@ -504,8 +484,7 @@ fn r5_needs_tvs_records_in_the_held_itl() {
         Some(&v2),
         &ctx,
     );
-    assert_eq!(r.itl.kind, OutcomeKind::Reject);
-    assert!(r.itl.has_reason(|r| matches!(r, Reason::NoTvsRecords)));
+    assert_outcome!(r.itl, Reject, Reason::NoTvsRecords);
     let r = download(
         &holding(&cache, None, Some(&itl_v1())),
         None,
@@ -520,14 +499,10 @@ fn r5_needs_tvs_records_in_the_held_itl() {
 #[test]
 fn r7_no_tvs_support_rejects_where_tvs_would_vouch() {
     let cache = TrustCache::new();
-    let i = ids();
     let phone = holding(&cache, None, Some(&itl_v1()));
-    let v2 = itl(&i.cm_new, &[&i.tvs_pub, &i.tvs_sub], 13);
-    let tvs = group();
+    let v2 = itl_v2();
     let caps = Capabilities::without_tvs("CP-7960");
-    let ctx = DownloadContext::new(&cache, NOW)
-        .with_tvs(&tvs)
-        .with_capabilities(&caps);
+    let ctx = tvs_ctx(&cache).with_capabilities(&caps);
     let r = download(&phone, None, Some(&v2), &ctx);
     assert_eq!(r.itl.kind, OutcomeKind::Reject);
     assert!(r.itl.to_string().contains("CP-7960 has no TVS support"));
@@ -617,7 +592,7 @@ fn r9_hash_not_in_archive_unknown_archived_resolved() {
 fn tvs_cache_within_24h_when_switched_on() {
     let cache = TrustCache::new();
     let i = ids();
-    let v2 = itl(&i.cm_new, &[&i.tvs_pub, &i.tvs_sub], 13);
+    let v2 = itl_v2();
     let mut phone = holding(&cache, None, Some(&itl_v1()));
     phone.tvs_cache.push(TvsCacheEntry {
         cert: cert(&i.cm_new),
@@ -648,8 +623,7 @@ fn tvs_cache_within_24h_when_switched_on() {
 fn config_signer_rules() {
     let cache = TrustCache::new();
     let i = ids();
-    let tvs = group();
-    let ctx = DownloadContext::new(&cache, NOW).with_tvs(&tvs);
+    let ctx = tvs_ctx(&cache);
     let phone = holding(&cache, None, Some(&itl_v1()));
     // TFTP record of the ITL.
     let o = accepts_config_signer(&phone, &i.cm.der, &ctx);
@@ -802,12 +776,10 @@ fn missed_and_labels() {
 #[test]
 fn signatures_are_checked_once_per_file_and_certificate() {
     let cache = TrustCache::new();
-    let i = ids();
     let v1 = itl_v1();
-    let v2 = itl(&i.cm_new, &[&i.tvs_pub, &i.tvs_sub], 13);
+    let v2 = itl_v2();
     let v2_file = cache.file(&v2).unwrap();
-    let tvs = group();
-    let ctx = DownloadContext::new(&cache, NOW).with_tvs(&tvs);
+    let ctx = tvs_ctx(&cache);
     let phones: Vec<_> = (0..2000)
         .map(|_| holding(&cache, None, Some(&v1)))
         .collect();
