@@ -40,6 +40,15 @@ fn unreachable(node: &str) -> impl Fn(&Reason) -> bool + '_ {
     move |r| matches!(r, Reason::TvsUnreachable { node: n } if &**n == node)
 }
 
+/// The signer is in the phone's `list` with `role`.
+fn signer_in(list: ListKind, role: Function) -> impl Fn(&Reason) -> bool {
+    move |r| match (list, r) {
+        (ListKind::Itl, Reason::SignerInItl { role: found, .. })
+        | (ListKind::Ctl, Reason::SignerInCtl { role: found, .. }) => *found == role,
+        _ => false,
+    }
+}
+
 fn signer_not_in_itl(r: &Reason) -> bool {
     matches!(r, Reason::SignerNotInItl { .. })
 }
@@ -52,10 +61,18 @@ fn booted(version: Version, mixed: bool) -> (TrustCache, Cluster, Phone) {
     (cache, cluster, phone)
 }
 
-/// The S3 reasons: the new signer is not in the phone's ITL and both TVS certificates
-/// changed since it.
+/// Asserts that `outcome` is `kind` and gives a reason that `reason` accepts.
 #[track_caller]
-fn assert_unknown_signer_and_both_tvs_changed(outcome: &Outcome) {
+fn assert_outcome(outcome: &Outcome, kind: OutcomeKind, reason: impl Fn(&Reason) -> bool) {
+    assert_eq!(outcome.kind, kind, "{outcome}");
+    assert!(outcome.has_reason(reason), "{outcome}");
+}
+
+/// S3's REJECT and its reasons: the new signer is not in the phone's ITL and both TVS
+/// certificates changed since it.
+#[track_caller]
+fn assert_s3_reject(outcome: &Outcome) {
+    assert_eq!(outcome.kind, OutcomeKind::Reject, "{outcome}");
     assert!(outcome.has_reason(signer_not_in_itl), "{outcome}");
     assert!(outcome.has_reason(tvs_cert_changed("ucm-pub")), "{outcome}");
     assert!(
@@ -69,30 +86,32 @@ fn s01_first_boot_leap_of_faith() {
     // "any" version: every family, non-secure and mixed.
     for version in [Version::V11_5, Version::V12, Version::V14] {
         let cache = TrustCache::new();
-        let cluster = Cluster::new(version, false);
-        let mut phone = Phone::new();
-        let r = phone.reset(&cluster, &cache, NOW);
-        assert_eq!(r.itl.kind, OutcomeKind::AcceptLof, "{version:?}: {}", r.itl);
-        assert_eq!(r.ctl.kind, OutcomeKind::NoChange, "{}", r.ctl);
-        assert_eq!(
-            messages(&r),
-            [
-                "Trust List updated",
-                "ITL installed",
-                "File Not Found <CTLFile.tlv>"
-            ]
-        );
-        assert!(matches!(phone.trust.itl, Held::File(_)));
-
-        let mixed = Cluster::new(version, true);
-        let mut phone = Phone::new();
-        let r = phone.reset(&mixed, &cache, NOW);
-        assert_eq!(r.ctl.kind, OutcomeKind::AcceptLof, "{version:?}: {}", r.ctl);
-        assert_eq!(r.itl.kind, OutcomeKind::AcceptLof, "{version:?}: {}", r.itl);
-        assert_eq!(
-            messages(&r),
-            ["Trust List updated", "CTL and ITL installed"]
-        );
+        let cases: [(bool, OutcomeKind, &[&str]); 2] = [
+            (
+                false,
+                OutcomeKind::NoChange,
+                &[
+                    "Trust List updated",
+                    "ITL installed",
+                    "File Not Found <CTLFile.tlv>",
+                ],
+            ),
+            (
+                true,
+                OutcomeKind::AcceptLof,
+                &["Trust List updated", "CTL and ITL installed"],
+            ),
+        ];
+        for (mixed, ctl, expected) in cases {
+            let case = format!("{version:?}, mixed {mixed}");
+            let cluster = Cluster::new(version, mixed);
+            let mut phone = Phone::new();
+            let r = phone.reset(&cluster, &cache, NOW);
+            assert_eq!(r.itl.kind, OutcomeKind::AcceptLof, "{case}: {}", r.itl);
+            assert_eq!(r.ctl.kind, ctl, "{case}: {}", r.ctl);
+            assert_eq!(messages(&r), expected, "{case}");
+            assert!(matches!(phone.trust.itl, Held::File(_)), "{case}");
+        }
     }
 }
 
@@ -127,8 +146,7 @@ fn s03_115_callmanager_and_tvs_together_reject_cluster_wide() {
     cluster.regen_callmanager_all();
     cluster.regen_tvs_all();
     let r = phone.reset(&cluster, &cache, NOW);
-    assert_eq!(r.itl.kind, OutcomeKind::Reject, "{}", r.itl);
-    assert_unknown_signer_and_both_tvs_changed(&r.itl);
+    assert_s3_reject(&r.itl);
     let text = r.itl.to_string();
     assert!(
         text.starts_with("REJECT: signer CN=ucm-pub.example.org;OU=UC;O=Example Health;L=Durham;ST=NC;C=US (serial "),
@@ -183,13 +201,10 @@ fn s05_115_tvs_regen_only_accept() {
     let (cache, mut cluster, mut phone) = booted(Version::V11_5, false);
     cluster.regen_tvs_all();
     let r = phone.reset(&cluster, &cache, NOW);
-    assert_eq!(r.itl.kind, OutcomeKind::Accept, "{}", r.itl);
-    assert_reason!(
-        r.itl,
-        Reason::SignerInItl {
-            role: Function::Sast,
-            ..
-        }
+    assert_outcome(
+        &r.itl,
+        OutcomeKind::Accept,
+        signer_in(ListKind::Itl, Function::Sast),
     );
     // The new TVS certificates are now trusted: a later CallManager change goes through TVS.
     cluster.regen_callmanager(PUB);
@@ -221,8 +236,7 @@ fn s06_115_missed_callmanager_step_then_tvs_step_reject() {
         OutcomeKind::Accept
     );
     let r = off.reset(&cluster, &cache, NOW + 3 * HOUR);
-    assert_eq!(r.itl.kind, OutcomeKind::Reject, "{}", r.itl);
-    assert_unknown_signer_and_both_tvs_changed(&r.itl);
+    assert_s3_reject(&r.itl);
 }
 
 #[test]
@@ -287,13 +301,10 @@ fn s10_12_mixed_callmanager_regen_with_ctl_update_accept() {
     cluster.regen_callmanager_all();
     cluster.ctl_update();
     let r = phone.reset(&cluster, &cache, NOW);
-    assert_eq!(r.ctl.kind, OutcomeKind::Accept, "{}", r.ctl);
-    assert_reason!(
-        r.ctl,
-        Reason::SignerInCtl {
-            role: Function::Sast,
-            ..
-        }
+    assert_outcome(
+        &r.ctl,
+        OutcomeKind::Accept,
+        signer_in(ListKind::Ctl, Function::Sast),
     );
     assert_eq!(r.itl.kind, OutcomeKind::Accept, "{}", r.itl);
     assert_reason!(r.itl, Reason::SignerInCtl { .. });
@@ -321,13 +332,10 @@ fn s11_12_callmanager_regen_only_accept() {
     assert_eq!(r.itl.kind, OutcomeKind::Accept, "{}", r.itl);
     // The new CallManager arrives for configs (TFTP record).
     let config = phone.config(&cluster, &cache, NOW);
-    assert_eq!(config.kind, OutcomeKind::Accept, "{config}");
-    assert_reason!(
-        config,
-        Reason::SignerInItl {
-            role: Function::Tftp,
-            ..
-        }
+    assert_outcome(
+        &config,
+        OutcomeKind::Accept,
+        signer_in(ListKind::Itl, Function::Tftp),
     );
 }
 
@@ -337,8 +345,7 @@ fn s12_12_itlrecovery_and_tvs_together_reject() {
     cluster.regen_itlrecovery();
     cluster.regen_tvs_all();
     let r = phone.reset(&cluster, &cache, NOW);
-    assert_eq!(r.itl.kind, OutcomeKind::Reject, "{}", r.itl);
-    assert_unknown_signer_and_both_tvs_changed(&r.itl);
+    assert_s3_reject(&r.itl);
 }
 
 #[test]
