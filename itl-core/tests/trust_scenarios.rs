@@ -170,10 +170,7 @@ fn s03_115_callmanager_and_tvs_together_reject_cluster_wide() {
     };
     let original = Cluster::new(Version::V11_5, false);
     other.reset(&original, &cache, NOW - HOUR);
-    assert_eq!(
-        other.reset(&cluster, &cache, NOW).itl.kind,
-        OutcomeKind::Reject
-    );
+    assert_eq!(other.reset_itl(&cluster, &cache, NOW), OutcomeKind::Reject);
 }
 
 #[test]
@@ -221,7 +218,7 @@ fn s06_115_missed_callmanager_step_then_tvs_step_reject() {
     // Step 1: CallManager; the other phones accept v2, this one is off.
     cluster.regen_callmanager_all();
     assert!(matches!(
-        online.reset(&cluster, &cache, NOW).itl.kind,
+        online.reset_itl(&cluster, &cache, NOW),
         OutcomeKind::AcceptTvs { .. }
     ));
     let missed = off.miss();
@@ -232,7 +229,7 @@ fn s06_115_missed_callmanager_step_then_tvs_step_reject() {
     // Step 2: TVS; the phone powers on afterwards with stale v1.
     cluster.regen_tvs_all();
     assert_eq!(
-        online.reset(&cluster, &cache, NOW + 2 * HOUR).itl.kind,
+        online.reset_itl(&cluster, &cache, NOW + 2 * HOUR),
         OutcomeKind::Accept
     );
     let r = off.reset(&cluster, &cache, NOW + 3 * HOUR);
@@ -610,15 +607,12 @@ fn s23_14_automatic_interaction_tvs_then_callmanager_evaluated_together() {
     let mut slow = Phone::booted(&cluster, &cache);
     let mut quick = slow.clone();
     cluster.regen_tvs_all();
-    assert_eq!(
-        quick.reset(&cluster, &cache, NOW).itl.kind,
-        OutcomeKind::Accept
-    );
+    assert_eq!(quick.reset_itl(&cluster, &cache, NOW), OutcomeKind::Accept);
     cluster.regen_callmanager(PUB);
     let r = slow.reset(&cluster, &cache, NOW + 60);
     assert_eq!(r.itl.kind, OutcomeKind::Accept, "{}", r.itl);
     assert_eq!(
-        quick.reset(&cluster, &cache, NOW + 60).itl.kind,
+        quick.reset_itl(&cluster, &cache, NOW + 60),
         OutcomeKind::Accept
     );
     assert_eq!(slow.trust, quick.trust);
@@ -627,10 +621,7 @@ fn s23_14_automatic_interaction_tvs_then_callmanager_evaluated_together() {
     let mut slow = Phone::booted(&cluster, &cache);
     cluster.regen_tvs_all();
     cluster.regen_callmanager(PUB);
-    assert_eq!(
-        slow.reset(&cluster, &cache, NOW).itl.kind,
-        OutcomeKind::Reject
-    );
+    assert_eq!(slow.reset_itl(&cluster, &cache, NOW), OutcomeKind::Reject);
 }
 
 #[test]

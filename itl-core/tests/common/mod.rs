@@ -22,8 +22,8 @@ use itl_core::layout::{
     CertSource, LayoutCluster, LayoutNode, ListSpec, Roles, SignerVariant, layout,
 };
 use itl_core::trust::{
-    Capabilities, DownloadContext, DownloadResult, Outcome, PhoneTrust, RegistrationTarget,
-    TrustCache, TvsServer, accepts_config_signer, download,
+    Capabilities, DownloadContext, DownloadResult, Outcome, OutcomeKind, PhoneTrust,
+    RegistrationTarget, TrustCache, TvsServer, accepts_config_signer, download,
 };
 use itl_core::{RecordSpec, TrustListBuilder, UnixTime};
 use itl_pki::{CertSpec, DistinguishedName, SigHash, rsa_certificate, rsa_key};
@@ -533,6 +533,16 @@ impl Phone {
         now: UnixTime,
     ) -> DownloadResult {
         self.reset_with(cluster, cache, now, &ResetOptions::default())
+    }
+
+    /// Resets at `now` (as [`Phone::reset`]) and gives what the ITL's download did.
+    pub fn reset_itl(
+        &mut self,
+        cluster: &Cluster,
+        cache: &TrustCache,
+        now: UnixTime,
+    ) -> OutcomeKind {
+        self.reset(cluster, cache, now).itl.kind
     }
 
     /// As [`Phone::reset`], with options.
