@@ -3,7 +3,7 @@
 //! modelled minimum, whether a phone with a TLS profile can register with the CTL it holds.
 
 use super::context::{DownloadContext, RegistrationTarget};
-use super::decide::{Claim, Found, Tvs, accept, find_in, resolve, tvs_path, unknown};
+use super::decide::{Anchor, Claim, Found, Tvs, accept, find_in, resolve, tvs_path, unknown};
 use super::file::{CertInfo, SignerId};
 use super::outcome::{Outcome, OutcomeKind, Reason};
 use super::phone::{Capabilities, Held, PhoneTrust};
@@ -57,32 +57,18 @@ pub fn accepts_config_cert(
         return Outcome::new(OutcomeKind::AcceptLof, vec![Reason::LeapOfFaith]);
     }
     let mut reasons = Vec::new();
-    match &state.ctl {
-        Held::Hash(hash) => return unknown(ListKind::Ctl, *hash, reasons),
-        Held::File(ctl) => match find_in(ctl, &CTL_ROLES_FOR_CONFIG, &claim, ctx.cache) {
-            Found::Valid(role) => {
-                return accept(Reason::SignerInCtl {
-                    signer: claim.name(),
-                    role,
-                });
-            }
-            Found::Invalid | Found::Missing => reasons.push(Reason::SignerNotInCtl {
-                signer: claim.name(),
-            }),
-        },
-        Held::Absent | Held::NotInstalled => {}
+    if let Held::Hash(hash) = &state.ctl {
+        return unknown(ListKind::Ctl, *hash, reasons);
     }
-    if let Held::File(itl) = &state.itl {
-        match find_in(itl, &ITL_ROLES_FOR_CONFIG, &claim, ctx.cache) {
-            Found::Valid(role) => {
-                return accept(Reason::SignerInItl {
-                    signer: claim.name(),
-                    role,
-                });
+    for (held, anchor, roles) in [
+        (&state.ctl, Anchor::Ctl, &CTL_ROLES_FOR_CONFIG[..]),
+        (&state.itl, Anchor::Itl, &ITL_ROLES_FOR_CONFIG[..]),
+    ] {
+        if let Held::File(list) = held {
+            match find_in(list, roles, &claim, ctx.cache) {
+                Found::Valid(role) => return accept(anchor.signer_in(claim.name(), role)),
+                Found::Invalid | Found::Missing => reasons.push(anchor.signer_not_in(claim.name())),
             }
-            Found::Invalid | Found::Missing => reasons.push(Reason::SignerNotInItl {
-                signer: claim.name(),
-            }),
         }
     }
     match tvs_path(&state, &claim, ctx, &mut reasons) {

@@ -554,9 +554,27 @@ fn decide_itl(
 
 /// Which held list a signer was looked up in, for the reasons reported.
 #[derive(Clone, Copy)]
-enum Anchor {
+pub(super) enum Anchor {
     Ctl,
     Itl,
+}
+
+impl Anchor {
+    /// The signer was found in this list with `role`.
+    pub(super) fn signer_in(self, signer: SignerName, role: Function) -> Reason {
+        match self {
+            Anchor::Ctl => Reason::SignerInCtl { signer, role },
+            Anchor::Itl => Reason::SignerInItl { signer, role },
+        }
+    }
+
+    /// The signer is not in this list (under the roles looked at).
+    pub(super) fn signer_not_in(self, signer: SignerName) -> Reason {
+        match self {
+            Anchor::Ctl => Reason::SignerNotInCtl { signer },
+            Anchor::Itl => Reason::SignerNotInItl { signer },
+        }
+    }
 }
 
 /// R3 (new CTL), R1b and R4 with R5: accept when a SAST of `held` signed the file, reject a bad
@@ -575,11 +593,7 @@ fn sast_or_tvs(
     match find_in(held, &[Function::Sast], claim, ctx.cache) {
         Found::Valid(role) => {
             install(state);
-            let reason = match anchor {
-                Anchor::Ctl => Reason::SignerInCtl { signer, role },
-                Anchor::Itl => Reason::SignerInItl { signer, role },
-            };
-            (accept(reason), false)
+            (accept(anchor.signer_in(signer, role)), false)
         }
         Found::Invalid => (
             Outcome::new(
@@ -589,10 +603,7 @@ fn sast_or_tvs(
             false,
         ),
         Found::Missing => {
-            let mut reasons = vec![match anchor {
-                Anchor::Ctl => Reason::SignerNotInCtl { signer },
-                Anchor::Itl => Reason::SignerNotInItl { signer },
-            }];
+            let mut reasons = vec![anchor.signer_not_in(signer)];
             match tvs_path(state, claim, ctx, &mut reasons) {
                 Tvs::Accepted(ok) => {
                     install(state);
