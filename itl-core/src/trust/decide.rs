@@ -366,49 +366,37 @@ fn decide_ctl(
     };
     let claim = Claim::File { file, id };
     let install = |state: &mut PhoneTrust| state.ctl = Held::File(file.clone());
-    match &state.ctl {
-        Held::Hash(hash) => (unknown(ListKind::Ctl, *hash, Vec::new()), false),
-        Held::File(current) => {
+    let (current, anchor, on_tvs_failure): (_, _, fn(Vec<Reason>) -> Outcome) =
+        match (&state.ctl, &state.itl) {
+            (Held::Hash(hash), _) => return (unknown(ListKind::Ctl, *hash, Vec::new()), false),
             // R3: a new CTL must be signed by a SAST of the current CTL, else TVS (R5).
-            let current = current.clone();
-            sast_or_tvs(
-                state,
-                &current,
-                Anchor::Ctl,
-                &claim,
-                ctx,
-                install,
-                |reasons| Outcome::new(OutcomeKind::Reject, reasons),
-            )
-        }
-        Held::Absent | Held::NotInstalled => match &state.itl {
+            (Held::File(ctl), _) => (ctl.clone(), Anchor::Ctl, |reasons| {
+                Outcome::new(OutcomeKind::Reject, reasons)
+            }),
             // R1: nothing held: leap of faith.
-            Held::Absent | Held::NotInstalled => {
+            (_, Held::Absent | Held::NotInstalled) => {
                 let outcome = self_check(file, &claim, ctx.cache);
                 if outcome.is_accept() {
                     install(state);
                 }
-                (outcome, false)
+                return (outcome, false);
             }
-            Held::Hash(hash) => (unknown(ListKind::Itl, *hash, Vec::new()), false),
+            (_, Held::Hash(hash)) => return (unknown(ListKind::Itl, *hash, Vec::new()), false),
             // R1b: first CTL while holding an ITL (inferred).
-            Held::File(itl) => {
-                let itl = itl.clone();
-                sast_or_tvs(
-                    state,
-                    &itl,
-                    Anchor::Itl,
-                    &claim,
-                    ctx,
-                    install,
-                    |mut reasons| {
-                        reasons.push(Reason::FirstCtlUndocumented);
-                        Outcome::new(OutcomeKind::Unknown, reasons)
-                    },
-                )
-            }
-        },
-    }
+            (_, Held::File(itl)) => (itl.clone(), Anchor::Itl, |mut reasons| {
+                reasons.push(Reason::FirstCtlUndocumented);
+                Outcome::new(OutcomeKind::Unknown, reasons)
+            }),
+        };
+    sast_or_tvs(
+        state,
+        &current,
+        anchor,
+        &claim,
+        ctx,
+        install,
+        on_tvs_failure,
+    )
 }
 
 /// The ITL step, judged against the state after the CTL step; `lof` is R1 judged on the
