@@ -101,246 +101,299 @@ fn fin(p: &Prediction, phone: usize) -> Verdict {
 
 use Verdict::{Accept, AcceptViaTvs, Missed, Reject, Unaffected};
 
-#[test]
-fn s2_11_5_callmanager_alone_is_accepted_through_tvs() {
-    let c = Cluster::new(Version::V11_5, false);
-    let phones = [
-        phone(&c, "on-pub", PUB, &[PUB], true),
-        phone(&c, "on-sub", SUB, &[SUB], true),
-    ];
-    let p = run(
-        &c,
-        &phones,
-        "regen CallManager @ucm-pub\nrestart TFTP @ucm-pub\nreset phones\n",
-    );
-    assert_eq!(verdicts(&p, 0), [Unaffected, Unaffected, AcceptViaTvs]);
-    let detail = detail(&p, 0, 2);
-    assert!(detail.starts_with("ITL ACCEPT_TVS via ucm-pub"), "{detail}");
-    // The other TFTP node's ITL did not change.
-    assert_eq!(verdicts(&p, 1), [Unaffected, Unaffected, Unaffected]);
-    assert_eq!(fin(&p, 0), Unaffected);
-    assert!(!p.any_final_reject());
-    // Before TFTP restarts nothing reaches the phones: the ITL is stale.
-    let early = run(&c, &phones, "regen CallManager @ucm-pub\nreset phones\n");
-    assert_eq!(verdicts(&early, 0), [Unaffected, Unaffected]);
+/// A phone of a row: its name, TFTP node, CallManager group, and whether it is on.
+type PhoneSpec = (&'static str, usize, &'static [usize], bool);
+
+/// What a row of the table says about the prediction (phones and steps counted from 0).
+#[derive(Debug)]
+enum Says {
+    /// Phone `.0`'s verdicts at every step.
+    Verdicts(usize, &'static [Verdict]),
+    /// Phone `.0`'s verdict at step `.1`.
+    Verdict(usize, usize, Verdict),
+    /// Phone `.0`'s final verdict.
+    Final(usize, Verdict),
+    /// Phone `.0`'s detail at step `.1` starts with the text.
+    DetailStarts(usize, usize, &'static str),
+    /// Phone `.0`'s detail at step `.1` contains the text.
+    DetailHas(usize, usize, &'static str),
+    /// Phone `.0`'s first rejecting step, counted from 1.
+    FirstReject(usize, Option<usize>),
+    /// How many steps phone `.0` missed.
+    Missed(usize, usize),
+    /// The phones step `.0` rejects.
+    RejectedAt(usize, &'static [&'static str]),
+    /// How many phones step `.0` rejects.
+    RejectCount(usize, usize),
+    /// The phones rejected at the end.
+    FinalRejected(&'static [&'static str]),
+    /// The phones off whose return is at risk.
+    AtRiskOff(&'static [&'static str]),
+    /// How many phones that are on end rejected.
+    RejectionsOfPhonesOn(usize),
+    /// Whether any phone ends rejected.
+    AnyFinalReject(bool),
 }
 
-#[test]
-fn s3_11_5_callmanager_and_tvs_together_are_rejected_cluster_wide() {
-    let c = Cluster::new(Version::V11_5, false);
-    let phones = [
-        phone(&c, "a", PUB, &[PUB, SUB], true),
-        phone(&c, "b", SUB, &[SUB, PUB], true),
-    ];
-    let p = run(
-        &c,
-        &phones,
-        "regen CallManager @all\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\nwait registered\n",
-    );
-    for i in 0..2 {
-        assert_eq!(verdicts(&p, i)[4], Reject, "phone {i}");
-        assert_eq!(p.phones[i].first_reject, Some(5));
-        assert_eq!(fin(&p, i), Reject);
-    }
-    assert_eq!(p.steps[4].rejected, ["a", "b"]);
-    assert_eq!(p.final_rejected, ["a", "b"]);
-    let detail = detail(&p, 0, 4);
-    assert!(detail.contains("ITL REJECT"), "{detail}");
-}
-
-/// A row of the scenario table that one phone on the publisher's TFTP node shows alone.
-struct OnePhone {
-    /// The scenario, for failure messages.
-    scenario: &'static str,
-    version: Version,
-    mixed: bool,
-    /// The phone's CallManager group.
-    group: &'static [usize],
-    plan: &'static str,
-    /// The phone's verdict at every step.
-    verdicts: &'static [Verdict],
-    /// Its final verdict, where the row says.
-    final_verdict: Option<Verdict>,
-}
-
-const ONE_PHONE: [OnePhone; 8] = [
-    OnePhone {
-        // TVS presents its new certificate only after it restarts (12.5 and earlier).
-        scenario: "S3 without the TVS restart: the old TVS still vouches",
-        version: Version::V11_5,
-        mixed: false,
-        group: &[PUB],
-        plan: "regen CallManager @all\nregen TVS @all\nrestart TFTP @all\nreset phones\n",
-        verdicts: &[Unaffected, Unaffected, Unaffected, AcceptViaTvs],
-        final_verdict: None,
-    },
-    OnePhone {
-        scenario: "S5: 11.5, TVS alone is accepted",
-        version: Version::V11_5,
-        mixed: false,
-        group: &[PUB],
-        plan: "regen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\n",
-        verdicts: &[Unaffected, Unaffected, Unaffected, Accept],
-        final_verdict: None,
-    },
-    OnePhone {
-        scenario: "S10: 12, mixed, CallManager with a CTL update is accepted",
-        version: Version::V12,
-        mixed: true,
-        group: &[PUB],
-        plan: "regen CallManager @all\nctl update\nrestart TFTP @all\nreset phones\n",
-        verdicts: &[Unaffected, Unaffected, Unaffected, Accept],
-        final_verdict: Some(Unaffected),
-    },
-    OnePhone {
-        scenario: "S11: 12, CallManager alone is accepted",
-        version: Version::V12,
-        mixed: false,
-        group: &[PUB],
-        plan: "regen CallManager @ucm-pub\nrestart TFTP @ucm-pub\nreset phones\n",
-        verdicts: &[Unaffected, Unaffected, Accept],
-        final_verdict: None,
-    },
-    OnePhone {
-        scenario: "S12: 12, ITLRecovery and TVS together are rejected",
-        version: Version::V12,
-        mixed: false,
-        group: &[PUB, SUB],
-        plan: "regen ITLRecovery\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\n",
-        verdicts: &[Unaffected, Unaffected, Unaffected, Unaffected, Reject],
-        final_verdict: Some(Reject),
-    },
-    OnePhone {
-        scenario: "§3: 12, CallManager and TVS together are accepted",
-        version: Version::V12,
-        mixed: false,
-        group: &[PUB],
-        plan: "regen CallManager @all\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\n",
-        verdicts: &[Unaffected, Unaffected, Unaffected, Unaffected, Accept],
-        final_verdict: None,
-    },
-    OnePhone {
-        scenario: "§3: 12, ITLRecovery alone goes through TVS",
-        version: Version::V12,
-        mixed: false,
-        group: &[PUB],
-        plan: "regen ITLRecovery\nrestart TFTP @all\nreset phones\n",
-        verdicts: &[Unaffected, Unaffected, AcceptViaTvs],
-        final_verdict: None,
-    },
-    OnePhone {
-        scenario: "§3: 11.5, CallManager with ITLRecovery is as CallManager alone",
-        version: Version::V11_5,
-        mixed: false,
-        group: &[PUB],
-        plan: "regen CallManager @ucm-pub\nregen ITLRecovery @ucm-pub\nrestart TFTP @all\nreset phones\n",
-        verdicts: &[Unaffected, Unaffected, Unaffected, AcceptViaTvs],
-        final_verdict: None,
-    },
-];
-
-#[test]
-fn rows_one_phone_shows_alone() {
-    for row in &ONE_PHONE {
-        let c = Cluster::new(row.version, row.mixed);
-        let p = run(&c, &[phone(&c, "a", PUB, row.group, true)], row.plan);
-        assert_eq!(verdicts(&p, 0), row.verdicts, "{}", row.scenario);
-        if let Some(want) = row.final_verdict {
-            assert_eq!(fin(&p, 0), want, "{}", row.scenario);
+impl Says {
+    #[track_caller]
+    fn check(&self, p: &Prediction, scenario: &str) {
+        match *self {
+            Says::Verdicts(phone, want) => assert_eq!(verdicts(p, phone), want, "{scenario}"),
+            Says::Verdict(phone, step, want) => {
+                assert_eq!(verdicts(p, phone)[step], want, "{scenario}: phone {phone}")
+            }
+            Says::Final(phone, want) => assert_eq!(fin(p, phone), want, "{scenario}"),
+            Says::DetailStarts(phone, step, text) => {
+                let detail = detail(p, phone, step);
+                assert!(detail.starts_with(text), "{scenario}: {detail}");
+            }
+            Says::DetailHas(phone, step, text) => {
+                let detail = detail(p, phone, step);
+                assert!(detail.contains(text), "{scenario}: {detail}");
+            }
+            Says::FirstReject(phone, step) => {
+                assert_eq!(p.phones[phone].first_reject, step, "{scenario}")
+            }
+            Says::Missed(phone, n) => assert_eq!(p.phones[phone].missed, n, "{scenario}"),
+            Says::RejectedAt(step, names) => {
+                assert_eq!(p.steps[step].rejected, names, "{scenario}")
+            }
+            Says::RejectCount(step, n) => {
+                assert_eq!(p.steps[step].counts.get(&Reject), Some(&n), "{scenario}")
+            }
+            Says::FinalRejected(names) => assert_eq!(p.final_rejected, names, "{scenario}"),
+            Says::AtRiskOff(names) => assert_eq!(p.at_risk_off, names, "{scenario}"),
+            Says::RejectionsOfPhonesOn(n) => {
+                assert_eq!(p.rejections_of_phones_on(), n, "{scenario}")
+            }
+            Says::AnyFinalReject(any) => assert_eq!(p.any_final_reject(), any, "{scenario}"),
         }
     }
 }
 
-#[test]
-fn s6_a_phone_off_through_both_steps_comes_back_to_a_rejection() {
-    let c = Cluster::new(Version::V11_5, false);
-    let phones = [
-        phone(&c, "on", PUB, &[PUB], true),
-        phone(&c, "off", PUB, &[PUB], false),
-    ];
-    let plan = "regen CallManager @all\nrestart TFTP @all\nreset phones\nwait registered\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\n";
-    let p = run(&c, &phones, plan);
-    assert_eq!(verdicts(&p, 0)[2], AcceptViaTvs);
-    assert_eq!(verdicts(&p, 0)[7], Accept);
-    assert_eq!(fin(&p, 0), Unaffected);
-    assert_eq!(verdicts(&p, 1)[2], Missed);
-    assert_eq!(verdicts(&p, 1)[7], Missed);
-    assert_eq!(p.phones[1].missed, 2);
-    assert_eq!(fin(&p, 1), Reject);
-    assert_eq!(p.at_risk_off, ["off"]);
-    assert_eq!(p.rejections_of_phones_on(), 0);
+/// A row of the scenario table with the phones it needs (a phone alone is phone "a" on the
+/// publisher's TFTP node).
+struct Row {
+    /// The scenario, for failure messages.
+    scenario: &'static str,
+    version: Version,
+    mixed: bool,
+    phones: &'static [PhoneSpec],
+    plan: &'static str,
+    says: &'static [Says],
 }
 
-#[test]
-fn s8_11_5_one_usable_tvs_in_the_group_suffices() {
-    let c = Cluster::new(Version::V11_5, false);
-    let phones = [
-        phone(&c, "a", PUB, &[PUB, SUB], true),
-        phone(&c, "only-b", PUB, &[SUB], true),
-    ];
-    let p = run(
-        &c,
-        &phones,
-        "regen CallManager @ucm-pub\nregen TVS @ucm-sub1\nrestart TVS @all\nrestart TFTP @all\nreset phones\n",
-    );
-    assert_eq!(verdicts(&p, 0)[4], AcceptViaTvs);
-    assert!(
-        detail(&p, 0, 4).contains("via ucm-pub"),
-        "{}",
-        detail(&p, 0, 4)
-    );
-    // A phone whose group has only the changed TVS is rejected.
-    assert_eq!(verdicts(&p, 1)[4], Reject);
-}
+const ROWS: [Row; 16] = [
+    Row {
+        // TVS presents its new certificate only after it restarts (12.5 and earlier).
+        scenario: "S3 without the TVS restart: the old TVS still vouches",
+        version: Version::V11_5,
+        mixed: false,
+        phones: &[("a", PUB, &[PUB], true)],
+        plan: "regen CallManager @all\nregen TVS @all\nrestart TFTP @all\nreset phones\n",
+        says: &[Says::Verdicts(
+            0,
+            &[Unaffected, Unaffected, Unaffected, AcceptViaTvs],
+        )],
+    },
+    Row {
+        scenario: "S5: 11.5, TVS alone is accepted",
+        version: Version::V11_5,
+        mixed: false,
+        phones: &[("a", PUB, &[PUB], true)],
+        plan: "regen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\n",
+        says: &[Says::Verdicts(
+            0,
+            &[Unaffected, Unaffected, Unaffected, Accept],
+        )],
+    },
+    Row {
+        scenario: "S10: 12, mixed, CallManager with a CTL update is accepted",
+        version: Version::V12,
+        mixed: true,
+        phones: &[("a", PUB, &[PUB], true)],
+        plan: "regen CallManager @all\nctl update\nrestart TFTP @all\nreset phones\n",
+        says: &[
+            Says::Verdicts(0, &[Unaffected, Unaffected, Unaffected, Accept]),
+            Says::Final(0, Unaffected),
+        ],
+    },
+    Row {
+        scenario: "S11: 12, CallManager alone is accepted",
+        version: Version::V12,
+        mixed: false,
+        phones: &[("a", PUB, &[PUB], true)],
+        plan: "regen CallManager @ucm-pub\nrestart TFTP @ucm-pub\nreset phones\n",
+        says: &[Says::Verdicts(0, &[Unaffected, Unaffected, Accept])],
+    },
+    Row {
+        scenario: "S12: 12, ITLRecovery and TVS together are rejected",
+        version: Version::V12,
+        mixed: false,
+        phones: &[("a", PUB, &[PUB, SUB], true)],
+        plan: "regen ITLRecovery\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\n",
+        says: &[
+            Says::Verdicts(0, &[Unaffected, Unaffected, Unaffected, Unaffected, Reject]),
+            Says::Final(0, Reject),
+        ],
+    },
+    Row {
+        scenario: "§3: 12, CallManager and TVS together are accepted",
+        version: Version::V12,
+        mixed: false,
+        phones: &[("a", PUB, &[PUB], true)],
+        plan: "regen CallManager @all\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\n",
+        says: &[Says::Verdicts(
+            0,
+            &[Unaffected, Unaffected, Unaffected, Unaffected, Accept],
+        )],
+    },
+    Row {
+        scenario: "§3: 12, ITLRecovery alone goes through TVS",
+        version: Version::V12,
+        mixed: false,
+        phones: &[("a", PUB, &[PUB], true)],
+        plan: "regen ITLRecovery\nrestart TFTP @all\nreset phones\n",
+        says: &[Says::Verdicts(0, &[Unaffected, Unaffected, AcceptViaTvs])],
+    },
+    Row {
+        scenario: "§3: 11.5, CallManager with ITLRecovery is as CallManager alone",
+        version: Version::V11_5,
+        mixed: false,
+        phones: &[("a", PUB, &[PUB], true)],
+        plan: "regen CallManager @ucm-pub\nregen ITLRecovery @ucm-pub\nrestart TFTP @all\nreset phones\n",
+        says: &[Says::Verdicts(
+            0,
+            &[Unaffected, Unaffected, Unaffected, AcceptViaTvs],
+        )],
+    },
+    Row {
+        scenario: "S2: 11.5, CallManager alone is accepted through TVS",
+        version: Version::V11_5,
+        mixed: false,
+        phones: &[("on-pub", PUB, &[PUB], true), ("on-sub", SUB, &[SUB], true)],
+        plan: "regen CallManager @ucm-pub\nrestart TFTP @ucm-pub\nreset phones\n",
+        says: &[
+            Says::Verdicts(0, &[Unaffected, Unaffected, AcceptViaTvs]),
+            Says::DetailStarts(0, 2, "ITL ACCEPT_TVS via ucm-pub"),
+            // The other TFTP node's ITL did not change.
+            Says::Verdicts(1, &[Unaffected, Unaffected, Unaffected]),
+            Says::Final(0, Unaffected),
+            Says::AnyFinalReject(false),
+        ],
+    },
+    Row {
+        // Before TFTP restarts nothing reaches the phones: the ITL is stale.
+        scenario: "S2 without the TFTP restart",
+        version: Version::V11_5,
+        mixed: false,
+        phones: &[("on-pub", PUB, &[PUB], true), ("on-sub", SUB, &[SUB], true)],
+        plan: "regen CallManager @ucm-pub\nreset phones\n",
+        says: &[Says::Verdicts(0, &[Unaffected, Unaffected])],
+    },
+    Row {
+        scenario: "S3: 11.5, CallManager and TVS together are rejected cluster-wide",
+        version: Version::V11_5,
+        mixed: false,
+        phones: &[("a", PUB, &[PUB, SUB], true), ("b", SUB, &[SUB, PUB], true)],
+        plan: "regen CallManager @all\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\nwait registered\n",
+        says: &[
+            Says::Verdict(0, 4, Reject),
+            Says::FirstReject(0, Some(5)),
+            Says::Final(0, Reject),
+            Says::Verdict(1, 4, Reject),
+            Says::FirstReject(1, Some(5)),
+            Says::Final(1, Reject),
+            Says::RejectedAt(4, &["a", "b"]),
+            Says::FinalRejected(&["a", "b"]),
+            Says::DetailHas(0, 4, "ITL REJECT"),
+        ],
+    },
+    Row {
+        scenario: "S6: a phone off through both steps comes back to a rejection",
+        version: Version::V11_5,
+        mixed: false,
+        phones: &[("on", PUB, &[PUB], true), ("off", PUB, &[PUB], false)],
+        plan: "regen CallManager @all\nrestart TFTP @all\nreset phones\nwait registered\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\n",
+        says: &[
+            Says::Verdict(0, 2, AcceptViaTvs),
+            Says::Verdict(0, 7, Accept),
+            Says::Final(0, Unaffected),
+            Says::Verdict(1, 2, Missed),
+            Says::Verdict(1, 7, Missed),
+            Says::Missed(1, 2),
+            Says::Final(1, Reject),
+            Says::AtRiskOff(&["off"]),
+            Says::RejectionsOfPhonesOn(0),
+        ],
+    },
+    Row {
+        scenario: "S8: 11.5, one usable TVS in the group suffices",
+        version: Version::V11_5,
+        mixed: false,
+        phones: &[("a", PUB, &[PUB, SUB], true), ("only-b", PUB, &[SUB], true)],
+        plan: "regen CallManager @ucm-pub\nregen TVS @ucm-sub1\nrestart TVS @all\nrestart TFTP @all\nreset phones\n",
+        says: &[
+            Says::Verdict(0, 4, AcceptViaTvs),
+            Says::DetailHas(0, 4, "via ucm-pub"),
+            // A phone whose group has only the changed TVS is rejected.
+            Says::Verdict(1, 4, Reject),
+        ],
+    },
+    Row {
+        scenario: "S9: 11.5, mixed, CallManager without a CTL update loses its ITL",
+        version: Version::V11_5,
+        mixed: true,
+        phones: &[("a", PUB, &[PUB], true)],
+        plan: "regen CallManager @all\nrestart TFTP @all\nreset phones\n",
+        says: &[
+            Says::Verdict(0, 2, Reject),
+            // The CTL did not change.
+            Says::DetailStarts(0, 2, "ITL REJECT_NO_ITL"),
+            Says::DetailHas(0, 2, "| config REJECT"),
+        ],
+    },
+    Row {
+        scenario: "S13: 12, everything together is rejected",
+        version: Version::V12,
+        mixed: false,
+        phones: &[("a", PUB, &[PUB, SUB], true), ("b", SUB, &[SUB], true)],
+        plan: "regen CallManager @all\nregen TVS @all\nregen ITLRecovery @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\n",
+        says: &[Says::RejectCount(5, 2)],
+    },
+    Row {
+        scenario: "S24: 11.5, the correct procedure is accepted twice",
+        version: Version::V11_5,
+        mixed: false,
+        phones: &[("a", PUB, &[PUB], true), ("b", SUB, &[SUB], true)],
+        plan: "regen CallManager @all\nrestart TFTP @all\nreset phones\nwait registered\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\nwait registered\n",
+        says: &[
+            Says::Verdict(0, 2, AcceptViaTvs),
+            Says::Verdict(0, 7, Accept),
+            Says::Final(0, Unaffected),
+            Says::Verdict(1, 2, AcceptViaTvs),
+            Says::Verdict(1, 7, Accept),
+            Says::Final(1, Unaffected),
+            Says::AnyFinalReject(false),
+        ],
+    },
+];
 
 #[test]
-fn s9_11_5_mixed_callmanager_without_ctl_update_loses_its_itl() {
-    let c = Cluster::new(Version::V11_5, true);
-    let phones = one(&c);
-    let p = run(
-        &c,
-        &phones,
-        "regen CallManager @all\nrestart TFTP @all\nreset phones\n",
-    );
-    assert_eq!(verdicts(&p, 0)[2], Reject);
-    let detail = detail(&p, 0, 2);
-    assert!(
-        detail.starts_with("ITL REJECT_NO_ITL"),
-        "the CTL did not change: {detail}"
-    );
-    assert!(detail.contains("| config REJECT"), "{detail}");
-}
-
-#[test]
-fn s13_12_everything_together_is_rejected() {
-    let c = Cluster::new(Version::V12, false);
-    let phones = [
-        phone(&c, "a", PUB, &[PUB, SUB], true),
-        phone(&c, "b", SUB, &[SUB], true),
-    ];
-    let p = run(
-        &c,
-        &phones,
-        "regen CallManager @all\nregen TVS @all\nregen ITLRecovery @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\n",
-    );
-    assert_eq!(p.steps[5].counts.get(&Reject), Some(&2));
-}
-
-#[test]
-fn s24_11_5_the_correct_procedure_is_accepted_twice() {
-    let c = Cluster::new(Version::V11_5, false);
-    let phones = [
-        phone(&c, "a", PUB, &[PUB], true),
-        phone(&c, "b", SUB, &[SUB], true),
-    ];
-    let plan = "regen CallManager @all\nrestart TFTP @all\nreset phones\nwait registered\nregen TVS @all\nrestart TVS @all\nrestart TFTP @all\nreset phones\nwait registered\n";
-    let p = run(&c, &phones, plan);
-    for i in 0..2 {
-        assert_eq!(verdicts(&p, i)[2], AcceptViaTvs);
-        assert_eq!(verdicts(&p, i)[7], Accept);
-        assert_eq!(fin(&p, i), Unaffected);
+fn rows_of_the_scenario_table() {
+    for row in &ROWS {
+        let c = Cluster::new(row.version, row.mixed);
+        let phones: Vec<PhoneInput> = row
+            .phones
+            .iter()
+            .map(|&(name, tftp, group, on)| phone(&c, name, tftp, group, on))
+            .collect();
+        let p = run(&c, &phones, row.plan);
+        for says in row.says {
+            says.check(&p, row.scenario);
+        }
     }
-    assert!(!p.any_final_reject());
 }
 
 #[test]
