@@ -515,40 +515,36 @@ async fn happy_path_keyboard_interactive() {
 
 #[tokio::test]
 async fn keyboard_interactive_with_an_empty_round() {
-    on_cli(
-        Script {
-            empty_round: true,
-            ..Script::default()
-        },
-        async |server, session| {
-            session.close().await;
-            assert_eq!(
-                server.auth_log(),
-                vec![
-                    "none",
-                    "keyboard-interactive round 1 answers 0",
-                    "keyboard-interactive round 2 answers 0",
-                    "keyboard-interactive round 3 answers 1"
-                ]
-            );
-        },
-    )
+    let script = Script {
+        empty_round: true,
+        ..Script::default()
+    };
+    on_cli(script, async |server, session| {
+        session.close().await;
+        assert_eq!(
+            server.auth_log(),
+            vec![
+                "none",
+                "keyboard-interactive round 1 answers 0",
+                "keyboard-interactive round 2 answers 0",
+                "keyboard-interactive round 3 answers 1"
+            ]
+        );
+    })
     .await;
 }
 
 #[tokio::test]
 async fn password_only_server() {
-    on_cli(
-        Script {
-            methods: vec![MethodKind::Password],
-            ..Script::default()
-        },
-        async |server, mut session| {
-            assert!(session.version().await.is_ok());
-            session.close().await;
-            assert_eq!(server.auth_log(), vec!["none", "password"]);
-        },
-    )
+    let script = Script {
+        methods: vec![MethodKind::Password],
+        ..Script::default()
+    };
+    on_cli(script, async |server, mut session| {
+        assert!(session.version().await.is_ok());
+        session.close().await;
+        assert_eq!(server.auth_log(), vec!["none", "password"]);
+    })
     .await;
 }
 
