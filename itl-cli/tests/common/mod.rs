@@ -374,6 +374,35 @@ impl SimServe {
         Self::start_with_env(cluster_file, password, options, &[])
     }
 
+    /// [`SimServe::start_with_env`] of a cluster of `nodes` nodes and `phones` phones of
+    /// `generation` with 1024-bit keys, then `options`; the application user's password is
+    /// `password`, the platform administrator's `os_password` (`ITL_OS_PASSWORD`).
+    #[track_caller]
+    pub fn start_cluster(
+        cluster_file: &Path,
+        (password, os_password): (&str, &str),
+        [nodes, phones, generation]: [&str; 3],
+        options: &[&str],
+    ) -> Self {
+        let mut all = vec![
+            "--nodes",
+            nodes,
+            "--phones",
+            phones,
+            "--generation",
+            generation,
+            "--key-bits",
+            "1024",
+        ];
+        all.extend_from_slice(options);
+        Self::start_with_env(
+            cluster_file,
+            password,
+            &all,
+            &[("ITL_OS_PASSWORD", os_password)],
+        )
+    }
+
     /// [`SimServe::start`] with more environment variables (`ITL_OS_PASSWORD`...).
     #[track_caller]
     pub fn start_with_env(
