@@ -102,6 +102,21 @@ pub fn assert_assessed(out: &Output, what: &str) {
     );
 }
 
+/// The strings of the JSON array `value` (`what` it holds names it in the panic when the
+/// array or one of its strings is missing).
+#[track_caller]
+pub fn strings<'a>(value: &'a serde_json::Value, what: &str) -> Vec<&'a str> {
+    value
+        .as_array()
+        .unwrap_or_else(|| panic!("no array of {what}"))
+        .iter()
+        .map(|v| {
+            v.as_str()
+                .unwrap_or_else(|| panic!("one of {what} is not a string"))
+        })
+        .collect()
+}
+
 /// Options of a simulated cluster of 2 nodes and `phones` phones with `faults` (1024-bit
 /// keys, seed `seed`).
 pub fn sim_options(seed: u64, phones: usize, faults: &str) -> itl_sim::SimOptions {
