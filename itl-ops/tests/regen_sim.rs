@@ -187,16 +187,41 @@ fn records(dir: &Path) -> Vec<Record> {
     Journal::read(dir).expect("journal reads")
 }
 
+/// Whether each evaluation of gate `id` in `records` passed, in order.
+fn gate_passes(records: &[Record], id: &str) -> Vec<bool> {
+    records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Gate { step, passed, .. } if step == id => Some(*passed),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The cluster served with `faults`, a new journal folder `label`, the cluster's facts and
+/// its safe plan.
+async fn planned(faults: &str, label: &str) -> (SimServer, TempDir, RegenFacts, String) {
+    let sim = serve(faults).await;
+    let dir = TempDir::new(label);
+    let (facts, plan) = facts_and_plan(&sim).await;
+    (sim, dir, facts, plan)
+}
+
+/// The step and the reason of a run that held.
+#[track_caller]
+fn held(end: RunEnd) -> (String, String) {
+    let RunEnd::Held { step, reason, .. } = end else {
+        panic!("not held: {end:?}");
+    };
+    (step, reason)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn phones_that_stay_down_hold_g_reg_until_they_are_back() {
     within(150, async {
-        let sim = serve("phones-stay-down=10%").await;
-        let dir = TempDir::new("regen-sim-down");
-        let (facts, plan) = facts_and_plan(&sim).await;
+        let (sim, dir, facts, plan) = planned("phones-stay-down=10%", "regen-sim-down").await;
         let end = drive(&sim, &facts, &plan, dir.path(), None).await;
-        let RunEnd::Held { step, reason, .. } = end else {
-            panic!("not held: {end:?}");
-        };
+        let (step, reason) = held(end);
         assert_eq!(step, "12.1");
         assert!(
             reason.starts_with(
@@ -228,14 +253,7 @@ async fn phones_that_stay_down_hold_g_reg_until_they_are_back() {
         let end = drive(&sim, &facts, &plan, dir.path(), None).await;
         assert_eq!(end, RunEnd::Finished);
         let recs = records(dir.path());
-        let gates: Vec<bool> = recs
-            .iter()
-            .filter_map(|r| match r {
-                Record::Gate { step, passed, .. } if step == "12.1" => Some(*passed),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(gates, vec![false, false, true]);
+        assert_eq!(gate_passes(&recs, "12.1"), vec![false, false, true]);
         assert!(matches!(recs.last(), Some(Record::Finished { .. })));
         sim.shutdown().await;
     })
@@ -245,13 +263,9 @@ async fn phones_that_stay_down_hold_g_reg_until_they_are_back() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restart_that_fails_holds_its_step_until_it_starts() {
     within(150, async {
-        let sim = serve("restart-fails=TFTP@ucm-sub1").await;
-        let dir = TempDir::new("regen-sim-restart");
-        let (facts, plan) = facts_and_plan(&sim).await;
+        let (sim, dir, facts, plan) = planned("restart-fails=TFTP@ucm-sub1", "regen-sim-restart").await;
         let end = drive(&sim, &facts, &plan, dir.path(), None).await;
-        let RunEnd::Held { step, reason, .. } = end else {
-            panic!("not held: {end:?}");
-        };
+        let (step, reason) = held(end);
         assert_eq!(step, "8.1");
         assert!(
             reason.starts_with("step 8.1 (control center ucm-sub1: soapDoControlServices Restart \"Cisco Tftp\") failed: ucm-sub1: Cisco Tftp is not Started after "),
@@ -278,9 +292,7 @@ async fn a_restart_that_fails_holds_its_step_until_it_starts() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tftp_node_that_is_down_holds_g_file_until_it_serves() {
     within(150, async {
-        let sim = serve("tftp-down=ucm-sub1").await;
-        let dir = TempDir::new("regen-sim-tftp");
-        let (facts, plan) = facts_and_plan(&sim).await;
+        let (sim, dir, facts, plan) = planned("tftp-down=ucm-sub1", "regen-sim-tftp").await;
         // Unforced, the phase cannot be predicted (no ITL from ucm-sub1): refused.
         let refused = TempDir::new("regen-sim-tftp-refused");
         let end = drive(&sim, &facts, &plan, refused.path(), None).await;
@@ -292,9 +304,7 @@ async fn a_tftp_node_that_is_down_holds_g_file_until_it_serves() {
             }
         );
         let end = drive(&sim, &facts, &plan, dir.path(), Some("lab: TFTP down")).await;
-        let RunEnd::Held { step, reason, .. } = end else {
-            panic!("not held: {end:?}");
-        };
+        let (step, reason) = held(end);
         assert_eq!(step, "10.1");
         assert!(
             reason.starts_with("gate files of phase 1 holds: ucm-sub1: serves no ITLFile.tlv ("),
@@ -303,14 +313,7 @@ async fn a_tftp_node_that_is_down_holds_g_file_until_it_serves() {
         assert!(sim.handle().clear_fault(FaultKind::TftpDown));
         let end = drive(&sim, &facts, &plan, dir.path(), None).await;
         assert_eq!(end, RunEnd::Finished);
-        let passed: Vec<bool> = records(dir.path())
-            .iter()
-            .filter_map(|r| match r {
-                Record::Gate { step, passed, .. } if step == "10.1" => Some(*passed),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(passed, vec![false, true]);
+        assert_eq!(gate_passes(&records(dir.path()), "10.1"), vec![false, true]);
         sim.shutdown().await;
     })
     .await;
