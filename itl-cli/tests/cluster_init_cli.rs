@@ -6,7 +6,8 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Output;
 use std::time::Duration;
 
 use common::{Itl, SimServe, TempDir, assert_exit, s, text};
@@ -22,23 +23,17 @@ const OS_PASSWORD: &str = "os-Secret-8e2d";
 
 fn serve(dir: &TempDir, generation: &str) -> (SimServe, ClusterFile) {
     let path = dir.join("sim.toml");
-    let sim = SimServe::start_with_env(
-        &path,
-        PASSWORD,
-        &[
-            "--nodes",
-            "3",
-            "--phones",
-            "10",
-            "--generation",
-            generation,
-            "--key-bits",
-            "1024",
-        ],
-        &[("ITL_OS_PASSWORD", OS_PASSWORD)],
-    );
+    let sim = SimServe::start_cluster(&path, (PASSWORD, OS_PASSWORD), ["3", "10", generation], &[]);
     let file = ClusterFile::load(&path).expect("the simulator's cluster file");
     (sim, file)
+}
+
+/// [`serve`] in a new folder `label`, with where `itl cluster init` writes (`cluster.toml`).
+fn serve_for_init(label: &str, generation: &str) -> (TempDir, SimServe, ClusterFile, PathBuf) {
+    let dir = TempDir::new(label);
+    let (sim, expected) = serve(&dir, generation);
+    let out = dir.join("cluster.toml");
+    (dir, sim, expected, out)
 }
 
 /// `host:port` of a URL's authority.
@@ -78,11 +73,16 @@ fn init(file: &ClusterFile, out: &Path) -> Itl {
         .timeout(Duration::from_secs(60))
 }
 
+/// The cluster file `run` wrote to `out`, once it succeeded.
+#[track_caller]
+fn written(run: &Output, out: &Path) -> ClusterFile {
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    ClusterFile::load(out).expect("written")
+}
+
 #[test]
 fn init_writes_what_the_simulator_writes_and_no_secret() {
-    let dir = TempDir::new("init-ok");
-    let (sim, expected) = serve(&dir, "14+");
-    let out = dir.join("cluster.toml");
+    let (_dir, sim, expected, out) = serve_for_init("init-ok", "14+");
     let run = init(&expected, &out).arg("--yes").run();
     let stdout = text(&run.stdout);
     assert!(run.status.success(), "{stdout}\n{}", text(&run.stderr));
@@ -126,9 +126,7 @@ fn init_writes_what_the_simulator_writes_and_no_secret() {
 
 #[test]
 fn a_wrong_fingerprint_or_no_terminal_trusts_nothing() {
-    let dir = TempDir::new("init-refused");
-    let (sim, expected) = serve(&dir, "12+");
-    let out = dir.join("cluster.toml");
+    let (_dir, sim, expected, out) = serve_for_init("init-refused", "12+");
     let actual = expected.nodes[0].tls_sha256.clone().expect("pin");
     let wrong = "11:".repeat(31) + "11";
     let run = init(&expected, &out)
@@ -176,8 +174,7 @@ fn a_wrong_fingerprint_or_no_terminal_trusts_nothing() {
     let run = init(&expected, &out)
         .args(&["--accept-fingerprint", &actual, "--yes"])
         .run();
-    assert!(run.status.success(), "{}", text(&run.stderr));
-    let written = ClusterFile::load(&out).expect("written");
+    let written = written(&run, &out);
     assert_eq!(written.cluster.axl_version.as_deref(), Some("12.5"));
     assert_eq!(written, expected);
     sim.stop();
@@ -185,12 +182,9 @@ fn a_wrong_fingerprint_or_no_terminal_trusts_nothing() {
 
 #[test]
 fn a_tomcat_certificate_changed_later_is_a_hard_error() {
-    let dir = TempDir::new("init-changed");
-    let (sim, expected) = serve(&dir, "14+");
-    let out = dir.join("cluster.toml");
+    let (dir, sim, expected, out) = serve_for_init("init-changed", "14+");
     let run = init(&expected, &out).arg("--yes").run();
-    assert!(run.status.success(), "{}", text(&run.stderr));
-    let written = ClusterFile::load(&out).expect("written");
+    let written = written(&run, &out);
     let publisher = written.publisher().expect("publisher").clone();
 
     let runtime = tokio::runtime::Runtime::new().expect("runtime");

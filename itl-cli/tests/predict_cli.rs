@@ -28,6 +28,20 @@ fn stdout_after(o: &Output, code: i32) -> String {
     stdout(o)
 }
 
+/// Asserts that `o` ended with `code` and its standard output starts with `starts` (when
+/// given), holds every one of `holds` and ends with `ends`.
+#[track_caller]
+fn assert_output(o: &Output, code: i32, starts: Option<&str>, holds: &[&str], ends: &str) {
+    let out = stdout_after(o, code);
+    if let Some(starts) = starts {
+        assert!(out.starts_with(starts), "{out}");
+    }
+    for part in holds {
+        assert!(out.contains(part), "{out}");
+    }
+    assert!(out.ends_with(ends), "{out}");
+}
+
 const V12: &str = "fixtures/itl-12-sha512.tlv";
 const V11_1024: &str = "fixtures/itl-11.5-sha1-1024.tlv";
 const V11_2048: &str = "fixtures/itl-11.5-sha1-2048.tlv";
@@ -56,33 +70,40 @@ fn the_same_list_again_is_unaffected() {
 fn a_signer_in_the_held_itl_is_accepted() {
     // The 11.5 ITL holds ITLRecovery as its second SAST; the 12+ ITL is signed by it.
     let o = predict(&["--current", V11_2048, "--next", V12]);
-    let out = stdout_after(&o, 0);
-    assert!(
-        out.starts_with("ITL: ACCEPT: signer CN=ITLRECOVERY_ucm-pub.example.org;"),
-        "{out}"
+    assert_output(
+        &o,
+        0,
+        Some("ITL: ACCEPT: signer CN=ITLRECOVERY_ucm-pub.example.org;"),
+        &[],
+        "verdict: accept\n",
     );
-    assert!(out.ends_with("verdict: accept\n"), "{out}");
 }
 
 #[test]
 fn an_unknown_signer_without_tvs_is_rejected_with_its_reason() {
     let o = predict(&["--current", V12, "--next", V11_1024]);
-    let out = stdout_after(&o, 1);
-    assert!(out.contains("ITL: REJECT: signer CN=ucm-pub.example.org;OU=UC;O=Example Health;L=Durham;ST=NC;C=US (serial 1A:01) is not in the phone's ITL; no TVS server in the phone's CallManager group"), "{out}");
-    assert!(
-        out.contains("phone logs: Trust List update failed\n"),
-        "{out}"
+    assert_output(
+        &o,
+        1,
+        None,
+        &[
+            "ITL: REJECT: signer CN=ucm-pub.example.org;OU=UC;O=Example Health;L=Durham;ST=NC;C=US (serial 1A:01) is not in the phone's ITL; no TVS server in the phone's CallManager group",
+            "phone logs: Trust List update failed\n",
+        ],
+        "verdict: reject\n",
     );
-    assert!(out.ends_with("verdict: reject\n"), "{out}");
 }
 
 #[test]
 fn a_tvs_the_phone_trusts_vouches_for_the_new_signer() {
     let o = v12_to_v11_1024_with_tvs("fixtures/certs/ucm-pub-TVS.pem", &[]);
-    let out = stdout_after(&o, 0);
-    assert!(out.starts_with("ITL: ACCEPT_TVS via tvs1: "), "{out}");
-    assert!(out.contains("TVS tvs1: vouched for signer"), "{out}");
-    assert!(out.ends_with("verdict: accept-via-tvs\n"), "{out}");
+    assert_output(
+        &o,
+        0,
+        Some("ITL: ACCEPT_TVS via tvs1: "),
+        &["TVS tvs1: vouched for signer"],
+        "verdict: accept-via-tvs\n",
+    );
 }
 
 #[test]
@@ -91,10 +112,13 @@ fn a_regenerated_tvs_certificate_is_not_trusted() {
         "fixtures/cluster-certs-tvs-regenerated/ucm-sub1/TVS.pem",
         &[],
     );
-    let out = stdout_after(&o, 1);
-    assert!(out.contains("ITL: REJECT: "), "{out}");
-    assert!(out.contains("TVS tvs1: "), "{out}");
-    assert!(out.ends_with("verdict: reject\n"), "{out}");
+    assert_output(
+        &o,
+        1,
+        None,
+        &["ITL: REJECT: ", "TVS tvs1: "],
+        "verdict: reject\n",
+    );
 }
 
 #[test]
@@ -122,14 +146,14 @@ fn reject_twin_a_7960_refuses_a_ctl_from_a_new_signer() {
         "--model",
         "CP-7960",
     ]);
-    let out = stdout_after(&o, 1);
-    assert!(
-        out.starts_with("CTL: REJECT: signer CN=gigantic-6.cisco.com;OU=VTG;O=Alpha;L=SJ;ST=CA;C=US (serial 24:49:1F:10:70:3F:EA:9B) is not in the phone's CTL; CP-7960 has no TVS support\n"),
-        "{out}"
-    );
-    assert!(
-        out.ends_with("phone logs: CTL update failed\nverdict: reject\n"),
-        "{out}"
+    assert_output(
+        &o,
+        1,
+        Some(
+            "CTL: REJECT: signer CN=gigantic-6.cisco.com;OU=VTG;O=Alpha;L=SJ;ST=CA;C=US (serial 24:49:1F:10:70:3F:EA:9B) is not in the phone's CTL; CP-7960 has no TVS support\n",
+        ),
+        &[],
+        "phone logs: CTL update failed\nverdict: reject\n",
     );
 }
 

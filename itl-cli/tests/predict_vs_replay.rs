@@ -14,7 +14,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{Itl, SimServe, TempDir, assert_assessed, sweep_to_json, text};
+use common::{Itl, SimServe, TempDir, assert_assessed, strings, sweep_to_json, text};
 use serde_json::Value;
 
 const PASSWORD: &str = "predict-vs-replay";
@@ -171,12 +171,7 @@ fn compare(s: &Scenario) -> Agreement {
         })
         .map(|p| p["name"].as_str().expect("name"))
         .collect();
-    let risks: Vec<&str> = predicted["risks"]
-        .as_array()
-        .expect("risks")
-        .iter()
-        .map(|n| n.as_str().expect("name"))
-        .collect();
+    let risks = strings(&predicted["risks"], "risks");
     assert_eq!(risky, risks);
     let replayed = load(&replayed);
     let steps = replayed["plan"].as_array().expect("plan").len();
@@ -213,12 +208,7 @@ fn compare(s: &Scenario) -> Agreement {
             agreement.unknown += 1;
             continue;
         }
-        let act: Vec<&str> = actual["verdicts"]
-            .as_array()
-            .expect("verdicts")
-            .iter()
-            .map(|v| v.as_str().expect("verdict"))
-            .collect();
+        let act = strings(&actual["verdicts"], "verdicts");
         let act_final = actual["final"]["verdict"].as_str().expect("final");
         if pred != act || pred_final != act_final {
             disagreements.push(format!(

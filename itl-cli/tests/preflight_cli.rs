@@ -12,22 +12,11 @@ const PASSWORD: &str = "preflight-cli-password";
 const OS_PASSWORD: &str = "preflight-cli-os-password";
 
 fn serve(dir: &TempDir, options: &[&str]) -> SimServe {
-    let mut all = vec![
-        "--nodes",
-        "3",
-        "--phones",
-        "16",
-        "--generation",
-        "14",
-        "--key-bits",
-        "1024",
-    ];
-    all.extend_from_slice(options);
-    SimServe::start_with_env(
+    SimServe::start_cluster(
         &dir.join("cluster.toml"),
-        PASSWORD,
-        &all,
-        &[("ITL_OS_PASSWORD", OS_PASSWORD)],
+        (PASSWORD, OS_PASSWORD),
+        ["3", "16", "14"],
+        options,
     )
 }
 

@@ -14,29 +14,18 @@ const PASSWORD: &str = "regen-plan-cli";
 const OS_PASSWORD: &str = "regen-plan-cli-os";
 
 fn serve(dir: &TempDir, generation: &str, mixed: bool, faults: &str) -> SimServe {
-    let mut options = vec![
-        "--nodes",
-        "3",
-        "--phones",
-        "40",
-        "--generation",
-        generation,
-        "--seed",
-        "3",
-        "--key-bits",
-        "1024",
-    ];
+    let mut options = vec!["--seed", "3"];
     if mixed {
         options.push("--mixed");
     }
     if !faults.is_empty() {
         options.extend(["--faults", faults]);
     }
-    SimServe::start_with_env(
+    SimServe::start_cluster(
         &dir.join("cluster.toml"),
-        PASSWORD,
+        (PASSWORD, OS_PASSWORD),
+        ["3", "40", generation],
         &options,
-        &[("ITL_OS_PASSWORD", OS_PASSWORD)],
     )
 }
 

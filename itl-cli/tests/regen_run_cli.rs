@@ -51,22 +51,7 @@ impl Cluster {
     fn serve_with(name: &str, generation: &str, mixed: bool, faults: &str, extra: &[&str]) -> Self {
         let dir = TempDir::new(name);
         let events = s(&dir.join("events.jsonl"));
-        let mut options = vec![
-            "--nodes",
-            "3",
-            "--phones",
-            PHONES,
-            "--generation",
-            generation,
-            "--seed",
-            "3",
-            "--key-bits",
-            "1024",
-            "--time-scale",
-            "0.001",
-            "--events",
-            &events,
-        ];
+        let mut options = vec!["--seed", "3", "--time-scale", "0.001", "--events", &events];
         if mixed {
             options.push("--mixed");
         }
@@ -74,11 +59,11 @@ impl Cluster {
             options.extend(["--faults", faults]);
         }
         options.extend_from_slice(extra);
-        let sim = SimServe::start_with_env(
+        let sim = SimServe::start_cluster(
             &dir.join("cluster.toml"),
-            PASSWORD,
+            (PASSWORD, OS_PASSWORD),
+            ["3", PHONES, generation],
             &options,
-            &[("ITL_OS_PASSWORD", OS_PASSWORD)],
         );
         Self {
             dir,

@@ -18,26 +18,13 @@ fn serve(dir: &TempDir, extra: &[&str]) -> SimServe {
 
 fn serve_release(dir: &TempDir, generation: &str, extra: &[&str]) -> SimServe {
     let events = s(&dir.join("events.jsonl"));
-    let mut options = vec![
-        "--nodes",
-        "2",
-        "--phones",
-        "30",
-        "--generation",
-        generation,
-        "--seed",
-        "5",
-        "--key-bits",
-        "1024",
-        "--events",
-        &events,
-    ];
+    let mut options = vec!["--seed", "5", "--events", &events];
     options.extend_from_slice(extra);
-    SimServe::start_with_env(
+    SimServe::start_cluster(
         &dir.join("cluster.toml"),
-        PASSWORD,
+        (PASSWORD, OS_PASSWORD),
+        ["2", "30", generation],
         &options,
-        &[("ITL_OS_PASSWORD", OS_PASSWORD)],
     )
 }
 

@@ -95,13 +95,14 @@ fn session(sim: &SimServer, ris: PacerConfig) -> ClusterSession {
     ClusterSession::new(file, credentials, opts)
 }
 
-/// A session whose RisPort70 requests are not paced.
-fn unpaced_session(sim: &SimServer) -> ClusterSession {
+/// The SOAP clients of a session whose RisPort70 requests are not paced, and the cluster file.
+fn unpaced_clients(sim: &SimServer) -> (SoapClients, ClusterFile) {
     let ris = PacerConfig {
         per_minute: u32::MAX,
         ..PacerConfig::default()
     };
-    session(sim, ris)
+    let clients = SoapClients::of(&session(sim, ris)).expect("clients");
+    (clients, sim.cluster_file())
 }
 
 /// Discovery fed to the runner as it goes (`inspect` sees what AXL listed before the feed
@@ -222,9 +223,7 @@ async fn page_reads_start_before_discovery_ends() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_runner_reads_what_is_known_while_the_feed_is_open() {
     let sim = start_sim("", 20).await;
-    let session = unpaced_session(&sim);
-    let clients = SoapClients::of(&session).expect("clients");
-    let file = sim.cluster_file();
+    let (clients, file) = unpaced_clients(&sim);
     let full = inventory::discover(&clients, file.cluster.phone_http_port)
         .await
         .expect("discovery");
@@ -307,9 +306,7 @@ async fn the_runner_reads_what_is_known_while_the_feed_is_open() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unreachable_phones_are_retried_at_the_end_with_the_full_timeout() {
     let sim = start_sim("unreachable=6", 60).await;
-    let session = unpaced_session(&sim);
-    let clients = SoapClients::of(&session).expect("clients");
-    let file = sim.cluster_file();
+    let (clients, file) = unpaced_clients(&sim);
     let mut options = quick_options();
     options.first_attempt_timeout = Duration::from_millis(300);
     options.page.timeout = Duration::from_millis(800);

@@ -34,7 +34,7 @@ use std::sync::Arc;
 
 use itl_core::cucm::{CertUnit, DeviceSecurityMode, Generation};
 use itl_core::predict::{ClusterModel, ListName, NodeModel, PhoneInput};
-use itl_core::trust::{Capabilities, Held, PhoneTrust, TrustFile};
+use itl_core::trust::{Capabilities, CertInfo, Held, PhoneTrust, TrustFile};
 use itl_core::{Function, ListKind, ParseError};
 
 use crate::sweep::{Archive, ArchiveError, PhoneRecord, SweepReport};
@@ -299,12 +299,7 @@ pub fn cluster_model(
             Generation::V12
         };
         generation.get_or_insert(g);
-        let recovery = file
-            .records()
-            .iter()
-            .filter(|r| r.function == Some(Function::Sast))
-            .filter_map(|r| r.cert.clone())
-            .find(|c| c.sha256() != cm.sha256());
+        let recovery = other_sast(file, cm.der());
         if let Some(rec) = recovery {
             let owner = if g == Generation::V11_5 { i } else { 0 };
             nodes[owner]
@@ -361,12 +356,7 @@ pub fn cluster_model(
         }
         let pub_cm = nodes[0].certs.get(&CertUnit::CallManager).cloned();
         if let Some(pub_cm) = pub_cm {
-            let rec = ctl
-                .records()
-                .iter()
-                .filter(|r| r.function == Some(Function::Sast))
-                .filter_map(|r| r.cert.clone())
-                .find(|c| c.der() != pub_cm.as_slice());
+            let rec = other_sast(&ctl, &pub_cm);
             if let Some(rec) = rec {
                 nodes[0]
                     .certs
@@ -560,34 +550,51 @@ pub fn phone_inputs(
             assumed,
         });
     }
-    if pool_assumed > 0 {
-        notes.push(format!(
-            "{pool_assumed} phone(s) without a readable TFTP server are taken to use their device pool's"
-        ));
-    }
-    if unknown_tftp > 0 {
-        notes.push(format!(
-            "{unknown_tftp} phone(s) name no known TFTP server: their verdicts are unknown"
-        ));
-    }
     let assumed_off = phones.iter().filter(|p| p.assumed && !p.on).count();
-    if assumed_off > 0 {
-        notes.push(format!(
-            "{assumed_off} unregistered phone(s) are taken to be off through the plan, holding what their TFTP node serves now"
-        ));
-    }
-    if assumed_current > 0 {
-        notes.push(format!(
-            "{assumed_current} phone(s) whose trust lists could not be read are assumed to hold what their TFTP node serves now (--assume-current)"
-        ));
-    }
-    if no_itl_models > 0 {
-        notes.push(format!(
-            "{no_itl_models} phone(s) of models without Security By Default (7940/7960) hold no ITL: ITL changes leave them alone{}",
-            if mixed { "; their CTL still counts" } else { "" }
-        ));
+    let no_itl_note = format!(
+        "phone(s) of models without Security By Default (7940/7960) hold no ITL: ITL changes leave them alone{}",
+        if mixed {
+            "; their CTL still counts"
+        } else {
+            ""
+        }
+    );
+    // (how many phones, what is said of them): a note for each count above zero.
+    let counted = [
+        (
+            pool_assumed,
+            "phone(s) without a readable TFTP server are taken to use their device pool's",
+        ),
+        (
+            unknown_tftp,
+            "phone(s) name no known TFTP server: their verdicts are unknown",
+        ),
+        (
+            assumed_off,
+            "unregistered phone(s) are taken to be off through the plan, holding what their TFTP node serves now",
+        ),
+        (
+            assumed_current,
+            "phone(s) whose trust lists could not be read are assumed to hold what their TFTP node serves now (--assume-current)",
+        ),
+        (no_itl_models, no_itl_note.as_str()),
+    ];
+    for (count, note) in counted {
+        if count > 0 {
+            notes.push(format!("{count} {note}"));
+        }
     }
     phones
+}
+
+/// The first SAST certificate of `file` other than the certificate `der` (the ITLRecovery
+/// certificate beside the CallManager one).
+fn other_sast(file: &TrustFile, der: &[u8]) -> Option<Arc<CertInfo>> {
+    file.records()
+        .iter()
+        .filter(|r| r.function == Some(Function::Sast))
+        .filter_map(|r| r.cert.clone())
+        .find(|c| c.der() != der)
 }
 
 fn tvs_group(nodes: &[NodeModel], p: &PhoneRecord) -> Vec<usize> {

@@ -315,18 +315,38 @@ fn p7940_no_trust_fields_classic_paths_and_times_of_day() {
 }
 
 #[test]
-fn p7945_no_trust_fields() {
-    let got = setup(page!("7945-network-setup.html"));
-    assert_eq!(
-        got,
-        NetworkSetup {
-            tftp_server_1: s("10.0.0.12"),
-            security_mode: s("Non-Secure"),
-            host_name: s("SEP0022905C7A13"),
-            ..NetworkSetup::default()
-        }
-    );
-    assert!(!got.trust_fields_present());
+fn p7945_and_p6921_show_no_trust_fields() {
+    let cases = [
+        (
+            "7945",
+            page!("7945-network-setup.html"),
+            NetworkSetup {
+                tftp_server_1: s("10.0.0.12"),
+                security_mode: s("Non-Secure"),
+                host_name: s("SEP0022905C7A13"),
+                ..NetworkSetup::default()
+            },
+        ),
+        (
+            "6921",
+            page!("6921-network-setup.html"),
+            NetworkSetup {
+                tftp_server_1: s("10.0.0.11"),
+                tftp_server_2: s("10.0.0.12"),
+                host_name: s("SEP84B517C33D02"),
+                ..NetworkSetup::default()
+            },
+        ),
+    ];
+    for (model, html, want) in cases {
+        let got = setup(html);
+        assert_eq!(got, want, "{model}");
+        assert!(!got.trust_fields_present(), "{model}");
+    }
+}
+
+#[test]
+fn p7945_status_messages() {
     assert_eq!(
         messages(page!("7945-status-messages.html")),
         vec![
@@ -347,21 +367,6 @@ fn p7945_no_trust_fields() {
             ),
         ]
     );
-}
-
-#[test]
-fn p6921_no_trust_fields() {
-    let got = setup(page!("6921-network-setup.html"));
-    assert_eq!(
-        got,
-        NetworkSetup {
-            tftp_server_1: s("10.0.0.11"),
-            tftp_server_2: s("10.0.0.12"),
-            host_name: s("SEP84B517C33D02"),
-            ..NetworkSetup::default()
-        }
-    );
-    assert!(!got.trust_fields_present());
 }
 
 #[test]

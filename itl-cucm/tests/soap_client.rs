@@ -243,6 +243,21 @@ fn client(server: &Server, trust: TlsTrust, opts: Opts) -> Clients {
     client_with(server, creds(), trust, opts)
 }
 
+/// The CUCM stand-in with `phones` phones answering at most `page` rows a query, and a
+/// pinned client.
+async fn pinned_cucm(phones: usize, page: u64) -> (Server, Clients) {
+    let server = Server::start(cucm(phones, page)).await;
+    let c = client(&server, pinned(), fast_opts());
+    (server, c)
+}
+
+/// How many rows the phone-name query returns through `axl`.
+async fn phone_rows(axl: &AxlClient) -> Result<usize, ClientError> {
+    axl.execute_sql(axl::sql::PHONE_NAMES)
+        .await
+        .map(|rows| rows.len())
+}
+
 fn fast_opts() -> Opts {
     Opts {
         soap: SoapOptions {
@@ -365,14 +380,8 @@ fn cucm(phones: usize, limit: u64) -> impl Fn(&Request) -> Reply + Send + Sync +
 #[tokio::test]
 async fn pinned_fingerprint_is_accepted_and_a_wrong_pin_rejected() {
     within(async {
-        let server = Server::start(cucm(3, 1000)).await;
-        let ok = client(&server, pinned(), fast_opts());
-        let rows = ok
-            .axl
-            .execute_sql(axl::sql::PHONE_NAMES)
-            .await
-            .expect("pinned ok");
-        assert_eq!(rows.len(), 3);
+        let (server, ok) = pinned_cucm(3, 1000).await;
+        assert_eq!(phone_rows(&ok.axl).await.expect("pinned ok"), 3);
         assert_eq!(
             ok.axl.endpoint().transport().last_seen_fingerprint(),
             Some(tomcat_fingerprint())
@@ -403,9 +412,7 @@ async fn system_roots_reject_the_self_signed_cert_and_insecure_accepts_it() {
     within(async {
         let server = Server::start(cucm(2, 1000)).await;
         let strict = client(&server, TlsTrust::SystemRoots, fast_opts());
-        let err = strict
-            .axl
-            .execute_sql(axl::sql::PHONE_NAMES)
+        let err = phone_rows(&strict.axl)
             .await
             .expect_err("self-signed is not trusted");
         assert!(
@@ -413,15 +420,7 @@ async fn system_roots_reject_the_self_signed_cert_and_insecure_accepts_it() {
             "{err:?}"
         );
         let insecure = client(&server, TlsTrust::Insecure, fast_opts());
-        assert_eq!(
-            insecure
-                .axl
-                .execute_sql(axl::sql::PHONE_NAMES)
-                .await
-                .expect("insecure ok")
-                .len(),
-            2
-        );
+        assert_eq!(phone_rows(&insecure.axl).await.expect("insecure ok"), 2);
         // Trust on first use: the probe reports the server's fingerprint.
         let fp = probe_fingerprint(&server.url(), Duration::from_secs(2))
             .await
@@ -449,11 +448,7 @@ async fn bad_credentials_are_unauthorized() {
             pinned(),
             fast_opts(),
         );
-        let err = wrong
-            .axl
-            .execute_sql(axl::sql::PHONE_NAMES)
-            .await
-            .expect_err("401");
+        let err = phone_rows(&wrong.axl).await.expect_err("401");
         assert!(err.is_unauthorized(), "{err:?}");
         assert!(!err.to_string().contains("wrong"), "{err}");
         let err = wrong
@@ -464,15 +459,7 @@ async fn bad_credentials_are_unauthorized() {
         assert!(matches!(err, ClientError::Unauthorized { .. }));
         // Twin: the right password works.
         let right = client(&server, pinned(), fast_opts());
-        assert_eq!(
-            right
-                .axl
-                .execute_sql(axl::sql::PHONE_NAMES)
-                .await
-                .expect("ok")
-                .len(),
-            2
-        );
+        assert_eq!(phone_rows(&right.axl).await.expect("ok"), 2);
         // The client's Debug output never shows the password.
         assert!(!format!("{:?}", right.axl).contains("s3cret"));
     })
@@ -482,8 +469,7 @@ async fn bad_credentials_are_unauthorized() {
 #[tokio::test]
 async fn too_large_fault_leads_to_paging_and_all_rows_arrive() {
     within(async {
-        let server = Server::start(cucm(2500, 700)).await;
-        let c = client(&server, pinned(), fast_opts());
+        let (server, c) = pinned_cucm(2500, 700).await;
         // One request alone gets the typed fault.
         match c.axl.execute_sql(axl::sql::PHONE_NAMES).await {
             Err(ClientError::Soap {
@@ -610,8 +596,7 @@ async fn risport_rate_fault_then_success_after_backoff_and_chunking() {
 #[tokio::test]
 async fn control_center_status_and_restart() {
     within(async {
-        let server = Server::start(cucm(0, 1000)).await;
-        let c = client(&server, pinned(), fast_opts());
+        let (_server, c) = pinned_cucm(0, 1000).await;
         let all = c.control.service_status::<&str>(&[]).await.expect("status");
         assert_eq!(all.services.len(), 2);
         assert_eq!(
@@ -633,6 +618,15 @@ async fn control_center_status_and_restart() {
         assert_eq!(restarted.services[0].status(), ServiceStatus::Starting);
     })
     .await;
+}
+
+/// The error of a Control Center status call through a client whose body cap is `cap` bytes.
+async fn status_failure_with_cap(server: &Server, cap: u64) -> ClientError {
+    client(server, pinned(), opts_with(|o| o.max_body = cap))
+        .control
+        .service_status::<&str>(&[])
+        .await
+        .expect_err("the status call fails")
 }
 
 #[tokio::test]
@@ -668,12 +662,7 @@ async fn http_errors_timeouts_and_body_cap() {
         assert!(matches!(err, ClientError::Forbidden { .. }), "{err:?}");
 
         // Body cap: 2 MiB against a 1 MiB cap fails; a 4 MiB cap gets to the (non-XML) body.
-        let small = client(&server, pinned(), opts_with(|o| o.max_body = 1024 * 1024));
-        let err = small
-            .control
-            .service_status::<&str>(&[])
-            .await
-            .expect_err("cap");
+        let err = status_failure_with_cap(&server, 1024 * 1024).await;
         assert!(
             matches!(
                 err,
@@ -681,16 +670,7 @@ async fn http_errors_timeouts_and_body_cap() {
             ),
             "{err:?}"
         );
-        let big = client(
-            &server,
-            pinned(),
-            opts_with(|o| o.max_body = 4 * 1024 * 1024),
-        );
-        let err = big
-            .control
-            .service_status::<&str>(&[])
-            .await
-            .expect_err("not XML");
+        let err = status_failure_with_cap(&server, 4 * 1024 * 1024).await;
         assert!(
             matches!(
                 err,
@@ -741,12 +721,7 @@ async fn calls_are_serialised_per_interface_only() {
         let c = client(&server, pinned(), fast_opts());
         let axl_calls = (0..4).map(|_| {
             let c = c.clone();
-            async move {
-                c.axl
-                    .execute_sql(axl::sql::PHONE_NAMES)
-                    .await
-                    .map(|r| r.len())
-            }
+            async move { phone_rows(&c.axl).await }
         });
         let cc_calls = (0..4).map(|_| {
             let c = c.clone();
@@ -811,8 +786,7 @@ async fn endpoint_urls_are_used_as_written() {
             &fast_opts().soap,
         )
         .expect("client");
-        let err = moved
-            .execute_sql(axl::sql::PHONE_NAMES)
+        let err = phone_rows(&moved)
             .await
             .expect_err("the stand-in serves AXL at /axl/ only");
         assert!(err.to_string().contains("/proxied/axl/"), "{err}");
@@ -820,15 +794,7 @@ async fn endpoint_urls_are_used_as_written() {
         assert_eq!(server.seen(axl::AXL_PATH), 0, "the path is not replaced");
         // Twin: the documented path answers.
         let direct = client(&server, pinned(), fast_opts());
-        assert_eq!(
-            direct
-                .axl
-                .execute_sql(axl::sql::PHONE_NAMES)
-                .await
-                .expect("rows")
-                .len(),
-            3
-        );
+        assert_eq!(phone_rows(&direct.axl).await.expect("rows"), 3);
     })
     .await;
 }

@@ -463,6 +463,15 @@ async fn connected(script: Script) -> (Server, AdminSession) {
     (server, session)
 }
 
+/// Runs `test` on a server playing `script` and a session connected to it, bounded in time.
+async fn on_cli(script: Script, test: impl AsyncFnOnce(Server, AdminSession)) {
+    within(async {
+        let (server, session) = connected(script).await;
+        test(server, session).await;
+    })
+    .await;
+}
+
 async fn within<T>(f: impl std::future::Future<Output = T>) -> T {
     tokio::time::timeout(Duration::from_secs(30), f)
         .await
@@ -471,8 +480,7 @@ async fn within<T>(f: impl std::future::Future<Output = T>) -> T {
 
 #[tokio::test]
 async fn happy_path_keyboard_interactive() {
-    within(async {
-        let (server, mut session) = connected(Script::default()).await;
+    on_cli(Script::default(), async |server, mut session| {
         assert_eq!(session.info().prompt, "admin");
         assert!(session.info().pagination_off);
         assert_eq!(session.info().host_key, server.fingerprint);
@@ -507,12 +515,11 @@ async fn happy_path_keyboard_interactive() {
 
 #[tokio::test]
 async fn keyboard_interactive_with_an_empty_round() {
-    within(async {
-        let (server, session) = connected(Script {
-            empty_round: true,
-            ..Script::default()
-        })
-        .await;
+    let script = Script {
+        empty_round: true,
+        ..Script::default()
+    };
+    on_cli(script, async |server, session| {
         session.close().await;
         assert_eq!(
             server.auth_log(),
@@ -529,12 +536,11 @@ async fn keyboard_interactive_with_an_empty_round() {
 
 #[tokio::test]
 async fn password_only_server() {
-    within(async {
-        let (server, mut session) = connected(Script {
-            methods: vec![MethodKind::Password],
-            ..Script::default()
-        })
-        .await;
+    let script = Script {
+        methods: vec![MethodKind::Password],
+        ..Script::default()
+    };
+    on_cli(script, async |server, mut session| {
         assert!(session.version().await.is_ok());
         session.close().await;
         assert_eq!(server.auth_log(), vec!["none", "password"]);
@@ -657,8 +663,7 @@ async fn pagers_that_ignore_pagination_off() {
 
 #[tokio::test]
 async fn unexpected_confirmation_is_declined() {
-    within(async {
-        let (server, mut session) = connected(Script::default()).await;
+    on_cli(Script::default(), async |server, mut session| {
         let e = session.show_itl().await.expect_err("unexpected");
         assert!(matches!(
             e.kind(),
@@ -681,8 +686,7 @@ async fn unexpected_confirmation_is_declined() {
 
 #[tokio::test]
 async fn failure_marker_and_unknown_command() {
-    within(async {
-        let (_server, mut session) = connected(Script::default()).await;
+    on_cli(Script::default(), async |_server, mut session| {
         let e = session.fips().await.expect_err("marker");
         match e.kind() {
             SshErrorKind::FailureMarker { marker, lines, .. } => {
@@ -713,8 +717,7 @@ async fn failure_marker_and_unknown_command() {
 
 #[tokio::test]
 async fn command_timeout_and_dropped_session() {
-    within(async {
-        let (server, mut session) = connected(Script::default()).await;
+    on_cli(Script::default(), async |server, mut session| {
         let e = session
             .run_with_timeout(&Command::NtpStatus, Some(Duration::from_millis(300)))
             .await

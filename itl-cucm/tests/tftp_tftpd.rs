@@ -2,6 +2,7 @@
 
 mod common;
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use common::{Tftpd, assert_bytes, pattern, real_ctl, within};
@@ -17,19 +18,21 @@ fn both_modes() -> [(&'static str, TftpOptions); 2] {
     ]
 }
 
-#[tokio::test]
-async fn real_ctl_is_byte_identical() {
+/// Runs `test` with the real CTL's bytes and the address of tftpd-hpa serving them as
+/// `CTLFile.tlv`, within [`LIMIT`]; skipped when tftpd-hpa is missing (see [`Tftpd::start`]).
+async fn on_real_ctl(test: impl AsyncFnOnce(&[u8], SocketAddr)) {
     let ctl = real_ctl();
     let Some(server) = Tftpd::start(&[("CTLFile.tlv", &ctl)]) else {
         return;
     };
-    within(LIMIT, async {
+    within(LIMIT, test(&ctl, server.addr)).await;
+}
+
+#[tokio::test]
+async fn real_ctl_is_byte_identical() {
+    on_real_ctl(async |ctl, addr| {
         for (label, opts) in both_modes() {
-            assert_bytes(
-                label,
-                tftp_get(server.addr, "CTLFile.tlv", &opts).await,
-                &ctl,
-            );
+            assert_bytes(label, tftp_get(addr, "CTLFile.tlv", &opts).await, ctl);
         }
     })
     .await;
@@ -119,13 +122,9 @@ async fn file_past_65535_blocks_wraps_block_numbers() {
 
 #[tokio::test]
 async fn missing_file_is_typed_file_not_found() {
-    let ctl = real_ctl();
-    let Some(server) = Tftpd::start(&[("CTLFile.tlv", &ctl)]) else {
-        return;
-    };
-    within(LIMIT, async {
+    on_real_ctl(async |_, addr| {
         for (label, opts) in both_modes() {
-            let e = match tftp_get(server.addr, "ITLSEP001122334455.tlv", &opts).await {
+            let e = match tftp_get(addr, "ITLSEP001122334455.tlv", &opts).await {
                 Ok(_) => panic!("{label}: a missing file was served"),
                 Err(e) => e,
             };
@@ -133,10 +132,7 @@ async fn missing_file_is_typed_file_not_found() {
             assert!(!e.is_unreachable());
             assert_eq!(
                 e.to_string(),
-                format!(
-                    "TFTP error 1 (File not found) from {} for ITLSEP001122334455.tlv",
-                    server.addr
-                ),
+                format!("TFTP error 1 (File not found) from {addr} for ITLSEP001122334455.tlv"),
                 "{label}"
             );
         }
@@ -146,43 +142,34 @@ async fn missing_file_is_typed_file_not_found() {
 
 #[tokio::test]
 async fn size_cap_against_tftpd() {
-    let ctl = real_ctl();
-    let Some(server) = Tftpd::start(&[("CTLFile.tlv", &ctl)]) else {
-        return;
-    };
-    within(LIMIT, async {
-        // tsize announced over the cap: refused up front.
-        let opts = TftpOptions {
-            max_size: 7165,
-            ..TftpOptions::default()
-        };
-        let e = tftp_get(server.addr, "CTLFile.tlv", &opts).await.err();
-        assert!(
-            matches!(
-                e.as_ref().map(|e| e.kind()),
-                Some(TftpErrorKind::TooLarge {
-                    announced: Some(7166),
-                    cap: 7165
-                })
+    on_real_ctl(async |ctl, addr| {
+        // (case, options, size announced): with tsize the size is refused up front; without
+        // it, while receiving.
+        let over = [
+            ("tsize announced", TftpOptions::default(), Some(7166)),
+            (
+                "no options",
+                TftpOptions::default().without_negotiation(),
+                None,
             ),
-            "{e:?}"
-        );
-        // Without tsize: refused while receiving.
-        let opts = TftpOptions {
-            max_size: 7165,
-            ..TftpOptions::default().without_negotiation()
-        };
-        let e = tftp_get(server.addr, "CTLFile.tlv", &opts).await.err();
-        assert!(
-            matches!(
-                e.as_ref().map(|e| e.kind()),
-                Some(TftpErrorKind::TooLarge {
-                    announced: None,
-                    cap: 7165
-                })
-            ),
-            "{e:?}"
-        );
+        ];
+        for (case, opts, announced) in over {
+            let opts = TftpOptions {
+                max_size: 7165,
+                ..opts
+            };
+            let e = tftp_get(addr, "CTLFile.tlv", &opts).await.err();
+            assert!(
+                matches!(
+                    e.as_ref().map(|e| e.kind()),
+                    Some(TftpErrorKind::TooLarge {
+                        announced: a,
+                        cap: 7165
+                    }) if *a == announced
+                ),
+                "{case}: {e:?}"
+            );
+        }
         // Exactly at the cap: accepted, both ways.
         for tsize in [true, false] {
             let opts = TftpOptions {
@@ -190,8 +177,8 @@ async fn size_cap_against_tftpd() {
                 tsize,
                 ..TftpOptions::default()
             };
-            let got = tftp_get(server.addr, "CTLFile.tlv", &opts).await;
-            assert_bytes(&format!("tsize {tsize}"), got, &ctl);
+            let got = tftp_get(addr, "CTLFile.tlv", &opts).await;
+            assert_bytes(&format!("tsize {tsize}"), got, ctl);
         }
     })
     .await;
@@ -199,11 +186,7 @@ async fn size_cap_against_tftpd() {
 
 #[tokio::test]
 async fn options_tftpd_ignores_or_honours() {
-    let ctl = real_ctl();
-    let Some(server) = Tftpd::start(&[("CTLFile.tlv", &ctl)]) else {
-        return;
-    };
-    within(LIMIT, async {
+    on_real_ctl(async |ctl, addr| {
         // tftpd-hpa 5.2 does not know windowsize: it leaves it out of the OACK.
         let cases = [
             TftpOptions {
@@ -225,8 +208,8 @@ async fn options_tftpd_ignores_or_honours() {
             },
         ];
         for opts in cases {
-            let got = tftp_get(server.addr, "CTLFile.tlv", &opts).await;
-            assert_bytes(&format!("{opts:?}"), got, &ctl);
+            let got = tftp_get(addr, "CTLFile.tlv", &opts).await;
+            assert_bytes(&format!("{opts:?}"), got, ctl);
         }
     })
     .await;

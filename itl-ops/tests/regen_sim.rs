@@ -187,17 +187,61 @@ fn records(dir: &Path) -> Vec<Record> {
     Journal::read(dir).expect("journal reads")
 }
 
+/// Whether each evaluation of gate `id` in `records` passed, in order.
+fn gate_passes(records: &[Record], id: &str) -> Vec<bool> {
+    records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Gate { step, passed, .. } if step == id => Some(*passed),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The cluster served with `faults`, a new journal folder `label`, the cluster's facts and
+/// its safe plan.
+async fn planned(faults: &str, label: &str) -> (SimServer, TempDir, RegenFacts, String) {
+    let sim = serve(faults).await;
+    let dir = TempDir::new(label);
+    let (facts, plan) = facts_and_plan(&sim).await;
+    (sim, dir, facts, plan)
+}
+
+/// [`drive`] (resumed, not forced), asserted to finish.
+async fn drive_to_the_end(sim: &SimServer, facts: &RegenFacts, plan: &str, dir: &Path) {
+    let end = drive(sim, facts, plan, dir, None).await;
+    assert_eq!(end, RunEnd::Finished);
+}
+
+/// Runs `test` within 150 s on the cluster served with `faults`, with a new journal folder
+/// `label`, the cluster's facts and its safe plan ([`planned`]); then stops the cluster.
+async fn on_planned(
+    faults: &str,
+    label: &str,
+    test: impl AsyncFnOnce(&SimServer, &Path, &RegenFacts, &str),
+) {
+    within(150, async {
+        let (sim, dir, facts, plan) = planned(faults, label).await;
+        test(&sim, dir.path(), &facts, &plan).await;
+        sim.shutdown().await;
+    })
+    .await;
+}
+
+/// The reason of a run that held, asserted to have held at step `at`.
+#[track_caller]
+fn held_at(end: RunEnd, at: &str) -> String {
+    let RunEnd::Held { step, reason, .. } = end else {
+        panic!("not held: {end:?}");
+    };
+    assert_eq!(step, at);
+    reason
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn phones_that_stay_down_hold_g_reg_until_they_are_back() {
-    within(150, async {
-        let sim = serve("phones-stay-down=10%").await;
-        let dir = TempDir::new("regen-sim-down");
-        let (facts, plan) = facts_and_plan(&sim).await;
-        let end = drive(&sim, &facts, &plan, dir.path(), None).await;
-        let RunEnd::Held { step, reason, .. } = end else {
-            panic!("not held: {end:?}");
-        };
-        assert_eq!(step, "12.1");
+    on_planned("phones-stay-down=10%", "regen-sim-down", async |sim, dir, facts, plan| {
+        let reason = held_at(drive(sim, facts, plan, dir, None).await, "12.1");
         assert!(
             reason.starts_with(
                 "gate registered of phase 1 holds: 4 of 40 phones did not register again; "
@@ -213,7 +257,7 @@ async fn phones_that_stay_down_hold_g_reg_until_they_are_back() {
 
         // Resumed while the phones are still down: it holds again, naming the same phones.
         let first = reason.clone();
-        let end = drive(&sim, &facts, &plan, dir.path(), None).await;
+        let end = drive(sim, facts, plan, dir, None).await;
         assert!(
             matches!(&end, RunEnd::Held { step, reason, .. } if step == "12.1" && *reason == first),
             "{end:?}"
@@ -225,43 +269,26 @@ async fn phones_that_stay_down_hold_g_reg_until_they_are_back() {
         sim.handle()
             .write(|c| c.reset_phones(&selector, ResetKind::default()))
             .expect("reset");
-        let end = drive(&sim, &facts, &plan, dir.path(), None).await;
-        assert_eq!(end, RunEnd::Finished);
-        let recs = records(dir.path());
-        let gates: Vec<bool> = recs
-            .iter()
-            .filter_map(|r| match r {
-                Record::Gate { step, passed, .. } if step == "12.1" => Some(*passed),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(gates, vec![false, false, true]);
+        drive_to_the_end(sim, facts, plan, dir).await;
+        let recs = records(dir);
+        assert_eq!(gate_passes(&recs, "12.1"), vec![false, false, true]);
         assert!(matches!(recs.last(), Some(Record::Finished { .. })));
-        sim.shutdown().await;
     })
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restart_that_fails_holds_its_step_until_it_starts() {
-    within(150, async {
-        let sim = serve("restart-fails=TFTP@ucm-sub1").await;
-        let dir = TempDir::new("regen-sim-restart");
-        let (facts, plan) = facts_and_plan(&sim).await;
-        let end = drive(&sim, &facts, &plan, dir.path(), None).await;
-        let RunEnd::Held { step, reason, .. } = end else {
-            panic!("not held: {end:?}");
-        };
-        assert_eq!(step, "8.1");
+    on_planned("restart-fails=TFTP@ucm-sub1", "regen-sim-restart", async |sim, dir, facts, plan| {
+        let reason = held_at(drive(sim, facts, plan, dir, None).await, "8.1");
         assert!(
             reason.starts_with("step 8.1 (control center ucm-sub1: soapDoControlServices Restart \"Cisco Tftp\") failed: ucm-sub1: Cisco Tftp is not Started after "),
             "{reason}"
         );
         assert!(sim.handle().clear_fault(FaultKind::RestartFails));
-        let end = drive(&sim, &facts, &plan, dir.path(), None).await;
-        assert_eq!(end, RunEnd::Finished);
+        drive_to_the_end(sim, facts, plan, dir).await;
         // The failed step was observed (Tftp stopped), run again and done; 8.2 ran once.
-        let recs = records(dir.path());
+        let recs = records(dir);
         let starts = |id: &str| {
             recs.iter()
                 .filter(|r| matches!(r, Record::StepStart { step, .. } if step == id))
@@ -270,49 +297,40 @@ async fn a_restart_that_fails_holds_its_step_until_it_starts() {
         assert_eq!((starts("8.1"), starts("8.2")), (2, 1));
         assert!(recs.iter().any(|r| matches!(r, Record::Note { text, .. }
             if text == "8.1: observed not to have taken effect; run again")));
-        sim.shutdown().await;
     })
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tftp_node_that_is_down_holds_g_file_until_it_serves() {
-    within(150, async {
-        let sim = serve("tftp-down=ucm-sub1").await;
-        let dir = TempDir::new("regen-sim-tftp");
-        let (facts, plan) = facts_and_plan(&sim).await;
-        // Unforced, the phase cannot be predicted (no ITL from ucm-sub1): refused.
-        let refused = TempDir::new("regen-sim-tftp-refused");
-        let end = drive(&sim, &facts, &plan, refused.path(), None).await;
-        assert_eq!(
-            end,
-            RunEnd::Refused {
-                phase: 1,
-                rejected: vec![]
-            }
-        );
-        let end = drive(&sim, &facts, &plan, dir.path(), Some("lab: TFTP down")).await;
-        let RunEnd::Held { step, reason, .. } = end else {
-            panic!("not held: {end:?}");
-        };
-        assert_eq!(step, "10.1");
-        assert!(
-            reason.starts_with("gate files of phase 1 holds: ucm-sub1: serves no ITLFile.tlv ("),
-            "{reason}"
-        );
-        assert!(sim.handle().clear_fault(FaultKind::TftpDown));
-        let end = drive(&sim, &facts, &plan, dir.path(), None).await;
-        assert_eq!(end, RunEnd::Finished);
-        let passed: Vec<bool> = records(dir.path())
-            .iter()
-            .filter_map(|r| match r {
-                Record::Gate { step, passed, .. } if step == "10.1" => Some(*passed),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(passed, vec![false, true]);
-        sim.shutdown().await;
-    })
+    on_planned(
+        "tftp-down=ucm-sub1",
+        "regen-sim-tftp",
+        async |sim, dir, facts, plan| {
+            // Unforced, the phase cannot be predicted (no ITL from ucm-sub1): refused.
+            let refused = TempDir::new("regen-sim-tftp-refused");
+            let end = drive(sim, facts, plan, refused.path(), None).await;
+            assert_eq!(
+                end,
+                RunEnd::Refused {
+                    phase: 1,
+                    rejected: vec![]
+                }
+            );
+            let reason = held_at(
+                drive(sim, facts, plan, dir, Some("lab: TFTP down")).await,
+                "10.1",
+            );
+            assert!(
+                reason
+                    .starts_with("gate files of phase 1 holds: ucm-sub1: serves no ITLFile.tlv ("),
+                "{reason}"
+            );
+            assert!(sim.handle().clear_fault(FaultKind::TftpDown));
+            drive_to_the_end(sim, facts, plan, dir).await;
+            assert_eq!(gate_passes(&records(dir), "10.1"), vec![false, true]);
+        },
+    )
     .await;
 }
 

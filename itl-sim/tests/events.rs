@@ -7,9 +7,7 @@ mod common;
 use itl_core::cucm::{CertUnit, Generation, Service};
 
 use common::axl::{client, ok};
-use common::{
-    EventLog, admin_session, fetcher, get_page, page_client, serving_with, small, trust_servers,
-};
+use common::{admin_session, fetcher, get_page, logged, page_client, small, trust_servers};
 use itl_sim::events::{Event, EventKind};
 use itl_wire::admin_cli::Command;
 use itl_wire::soap::control_center::ControlType;
@@ -32,9 +30,8 @@ fn rows(events: &[Event]) -> Vec<Row> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn regen_restart_and_reset_write_exactly_their_events() {
-    let log = EventLog::new("events", "sequence");
     let options = small(Generation::V12, false, "");
-    serving_with(120, &options, log.serve_options(), async |sim| {
+    logged("events", "sequence", &options, async |sim, log| {
         let (publisher, subscriber) = (sim.nodes()[0].name.clone(), sim.nodes()[1].name.clone());
         assert!(log.read().is_empty(), "starting writes no event");
 
@@ -144,9 +141,8 @@ async fn regen_restart_and_reset_write_exactly_their_events() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn read_only_requests_write_no_event() {
-    let log = EventLog::new("events", "read-only");
     let options = small(Generation::V14, false, "");
-    serving_with(120, &options, log.serve_options(), async |sim| {
+    logged("events", "read-only", &options, async |sim, log| {
         let publisher = sim.nodes()[0].name.clone();
 
         // Admin CLI show commands and SQL.

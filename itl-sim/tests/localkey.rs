@@ -430,12 +430,7 @@ fn s14_itlrecovery_through_localkey_is_accepted_twice_by_every_phone() {
 #[test]
 fn s15_phones_off_during_phase_1_need_tvs_for_the_new_itlrecovery() {
     let (cluster, r) = run(&options(3, Generation::V12, false, "powered-off=5%"), S14);
-    let off: Vec<&str> = r
-        .phones
-        .iter()
-        .filter(|p| !p.powered_at_start)
-        .map(|p| p.name.as_str())
-        .collect();
+    let off = powered_off(&r);
     assert_eq!(off.len(), 2, "{off:?}");
     assert_counts(
         &r,

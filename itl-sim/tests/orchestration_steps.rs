@@ -8,7 +8,7 @@ mod common;
 use itl_core::cucm::{CertUnit, Generation, Service, ServiceStatus};
 
 use common::axl::{call, client, ok};
-use common::{EventLog, admin_session, serving_with, sized, small};
+use common::{EventLog, admin_session, logged, sized, small};
 use itl_cucm::ssh::{AdminSession, SshErrorKind};
 use itl_sim::events::EventKind;
 use itl_sim::{Cluster, FaultKind};
@@ -42,9 +42,8 @@ fn marker(e: &itl_cucm::ssh::SshError) -> Option<FailureMarker> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_stop_start_ipsec_and_trust_delete() {
-    let log = EventLog::new("steps", "cli");
     let options = small(Generation::V12, false, "");
-    serving_with(120, &options, log.serve_options(), async |sim| {
+    logged("steps", "cli", &options, async |sim, log| {
         let mut pub_cli = admin_session(sim, 0).await;
         let ccn = "Cisco Certificate Change Notification";
         assert_eq!(
@@ -124,7 +123,7 @@ async fn cli_stop_start_ipsec_and_trust_delete() {
 
         let publisher = sim.nodes()[0].name.clone();
         assert_eq!(
-            events(&log),
+            events(log),
             vec![
                 (EventKind::ServiceStopped, None),
                 (EventKind::ServiceStarted, None),
@@ -147,9 +146,8 @@ async fn cli_stop_start_ipsec_and_trust_delete() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn restart_fails_until_cleared() {
-    let log = EventLog::new("steps", "restart-fails");
     let options = small(Generation::V12, false, "restart-fails=TFTP@all");
-    serving_with(120, &options, log.serve_options(), async |sim| {
+    logged("steps", "restart-fails", &options, async |sim, log| {
         let node = sim.nodes()[0].name.clone();
         let cc = client(sim, 0);
         let r = cc
@@ -172,7 +170,7 @@ async fn restart_fails_until_cleared() {
             .await;
         assert_eq!(r.status(), ServiceStatus::Started);
         assert_eq!(r.reason_code, Some(REASON_SUCCESSFUL));
-        let kinds: Vec<(EventKind, Option<String>)> = events(&log);
+        let kinds: Vec<(EventKind, Option<String>)> = events(log);
         assert_eq!(
             kinds,
             vec![
@@ -198,9 +196,8 @@ async fn restart_fails_until_cleared() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn phones_stay_down_until_cleared() {
-    let log = EventLog::new("steps", "stay-down");
     let options = sized(2, 100, Generation::V12, false, "phones-stay-down=10%");
-    serving_with(120, &options, log.serve_options(), async |sim| {
+    logged("steps", "stay-down", &options, async |sim, _| {
         let cc = client(sim, 0);
         let names: Vec<String> = sim
             .handle()
@@ -254,9 +251,8 @@ async fn phones_stay_down_until_cleared() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn update_phone_reissues_the_lsc_from_the_current_capf() {
-    let log = EventLog::new("steps", "lsc");
     let options = small(Generation::V12, true, "");
-    serving_with(120, &options, log.serve_options(), async |sim| {
+    logged("steps", "lsc", &options, async |sim, log| {
         let publisher = sim.nodes()[0].name.clone();
         let (index, name) = sim.handle().read(|c| {
             let i = c.tls_phones()[0];
@@ -337,7 +333,7 @@ async fn update_phone_reissues_the_lsc_from_the_current_capf() {
             .to_owned();
         assert!(row.contains("<tkcertificatestatus>3</tkcertificatestatus>"), "{row}");
         assert!(row.contains("<tkcertificateoperation>1</tkcertificateoperation>"), "{row}");
-        let kinds: Vec<EventKind> = events(&log).into_iter().map(|(k, _)| k).collect();
+        let kinds: Vec<EventKind> = events(log).into_iter().map(|(k, _)| k).collect();
         assert_eq!(
             kinds,
             vec![
@@ -347,7 +343,7 @@ async fn update_phone_reissues_the_lsc_from_the_current_capf() {
                 EventKind::PhonesReset
             ]
         );
-        assert_eq!(events(&log)[2].1.as_deref(), Some(name.as_str()));
+        assert_eq!(events(log)[2].1.as_deref(), Some(name.as_str()));
     })
     .await;
 }

@@ -220,12 +220,7 @@ fn powered_off_phones_miss_the_reset_and_download_when_powered_on_at_the_end() {
         &options(2, Generation::V12, false, "powered-off=5%"),
         "regen CallManager @all\nrestart TFTP @all\nreset phones\n",
     );
-    let off: Vec<&str> = r
-        .phones
-        .iter()
-        .filter(|p| !p.powered_at_start)
-        .map(|p| p.name.as_str())
-        .collect();
+    let off = powered_off(&r);
     assert_eq!(off.len(), 2);
     assert_eq!(step_counts(&r)[2], counts(37, 0, 1, 2));
     assert_eq!(r.final_counts, counts(2, 0, 38, 0));

@@ -102,6 +102,21 @@ pub fn assert_assessed(out: &Output, what: &str) {
     );
 }
 
+/// The strings of the JSON array `value` (`what` it holds names it in the panic when the
+/// array or one of its strings is missing).
+#[track_caller]
+pub fn strings<'a>(value: &'a serde_json::Value, what: &str) -> Vec<&'a str> {
+    value
+        .as_array()
+        .unwrap_or_else(|| panic!("no array of {what}"))
+        .iter()
+        .map(|v| {
+            v.as_str()
+                .unwrap_or_else(|| panic!("one of {what} is not a string"))
+        })
+        .collect()
+}
+
 /// Options of a simulated cluster of 2 nodes and `phones` phones with `faults` (1024-bit
 /// keys, seed `seed`).
 pub fn sim_options(seed: u64, phones: usize, faults: &str) -> itl_sim::SimOptions {
@@ -372,6 +387,35 @@ impl SimServe {
     #[track_caller]
     pub fn start(cluster_file: &Path, password: &str, options: &[&str]) -> Self {
         Self::start_with_env(cluster_file, password, options, &[])
+    }
+
+    /// [`SimServe::start_with_env`] of a cluster of `nodes` nodes and `phones` phones of
+    /// `generation` with 1024-bit keys, then `options`; the application user's password is
+    /// `password`, the platform administrator's `os_password` (`ITL_OS_PASSWORD`).
+    #[track_caller]
+    pub fn start_cluster(
+        cluster_file: &Path,
+        (password, os_password): (&str, &str),
+        [nodes, phones, generation]: [&str; 3],
+        options: &[&str],
+    ) -> Self {
+        let mut all = vec![
+            "--nodes",
+            nodes,
+            "--phones",
+            phones,
+            "--generation",
+            generation,
+            "--key-bits",
+            "1024",
+        ];
+        all.extend_from_slice(options);
+        Self::start_with_env(
+            cluster_file,
+            password,
+            &all,
+            &[("ITL_OS_PASSWORD", os_password)],
+        )
     }
 
     /// [`SimServe::start`] with more environment variables (`ITL_OS_PASSWORD`...).

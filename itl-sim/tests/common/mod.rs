@@ -76,6 +76,21 @@ pub async fn serving_with(
     .await;
 }
 
+/// [`serving_with`] for 120 s, the simulator writing its changes to the log of `test_name` in
+/// `family` ([`EventLog::new`]); `test` gets the simulator and the log.
+pub async fn logged(
+    family: &str,
+    test_name: &str,
+    options: &SimOptions,
+    test: impl AsyncFnOnce(&SimServer, &EventLog),
+) {
+    let log = EventLog::new(family, test_name);
+    serving_with(120, options, log.serve_options(), async |sim| {
+        test(sim, &log).await;
+    })
+    .await;
+}
+
 /// Builds a cluster and serves it with `serve`.
 pub async fn start_with(options: &SimOptions, serve: ServeOptions) -> SimServer {
     let cluster = Cluster::build(options).expect("cluster builds");

@@ -73,6 +73,16 @@ pub fn downloaded(phone: &PhoneRecord, index: usize) -> &Outcomes {
     phone.outcomes[index].as_ref().expect("downloaded")
 }
 
+/// The names of the phones that were off when the replay began.
+pub fn powered_off(replay: &Replay) -> Vec<&str> {
+    replay
+        .phones
+        .iter()
+        .filter(|p| !p.powered_at_start)
+        .map(|p| p.name.as_str())
+        .collect()
+}
+
 /// Whether step `index` said `message`.
 pub fn said(replay: &Replay, index: usize, message: &str) -> bool {
     replay.steps[index].messages.iter().any(|m| m == message)

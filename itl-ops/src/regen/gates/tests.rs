@@ -24,24 +24,20 @@ fn svc(node: &str, service: Service, status: &str) -> ServiceFact {
     }
 }
 
+fn want(node: &str, service: Service, running: bool) -> ExpectedService {
+    ExpectedService {
+        node: node.into(),
+        service,
+        running,
+    }
+}
+
 #[test]
 fn services_gate_names_every_service_in_the_wrong_state() {
     let expected = vec![
-        ExpectedService {
-            node: "ucm-pub".into(),
-            service: Service::Tftp,
-            running: true,
-        },
-        ExpectedService {
-            node: "ucm-sub1".into(),
-            service: Service::Tftp,
-            running: true,
-        },
-        ExpectedService {
-            node: "ucm-sub1".into(),
-            service: Service::CertificateChangeNotification,
-            running: false,
-        },
+        want("ucm-pub", Service::Tftp, true),
+        want("ucm-sub1", Service::Tftp, true),
+        want("ucm-sub1", Service::CertificateChangeNotification, false),
     ];
     let good = vec![
         svc("ucm-pub", Service::Tftp, "Started"),
@@ -259,13 +255,18 @@ fn reg(name: &str, registered: bool, since: i64) -> Registration {
     }
 }
 
-#[test]
-fn registered_gate_wants_every_baseline_phone_back_after_the_phase_began() {
-    let baseline = vec![
+/// Two phones registered at the baseline, one not.
+fn baseline() -> Vec<Registration> {
+    vec![
         reg("SEP000000000001", true, 10),
         reg("SEP000000000002", true, 10),
         reg("SEP000000000003", false, 10),
-    ];
+    ]
+}
+
+#[test]
+fn registered_gate_wants_every_baseline_phone_back_after_the_phase_began() {
+    let baseline = baseline();
     let began = UnixTime::from_secs(100);
     let back = vec![
         reg("SEP000000000001", true, 150),
@@ -300,11 +301,7 @@ fn registered_gate_wants_every_baseline_phone_back_after_the_phase_began() {
 
 #[test]
 fn registered_gate_wants_phones_the_phase_did_not_reset_only_still_registered() {
-    let baseline = vec![
-        reg("SEP000000000001", true, 10),
-        reg("SEP000000000002", true, 10),
-        reg("SEP000000000003", false, 10),
-    ];
+    let baseline = baseline();
     let began = UnixTime::from_secs(100);
     // Nobody reset (a tomcat or clean-up phase): registered since before the phase is fine.
     let none = BTreeSet::new();
@@ -500,12 +497,7 @@ fn a_phone_vouched_for_at_the_baseline_must_be_vouched_for_after() {
         reading("SEP3", PhoneState::NoTrustInfo, mismatched),
         reading("SEP4", PhoneState::NoTrustInfo, None),
     ];
-    let now = vec![
-        reading("SEP1", PhoneState::NoTrustInfo, matched),
-        reading("SEP2", PhoneState::NoTrustInfo, matched),
-        reading("SEP3", PhoneState::NoTrustInfo, mismatched),
-        reading("SEP4", PhoneState::NoTrustInfo, None),
-    ];
+    let now = baseline.clone();
     let v = trust(&baseline, &now);
     assert!(v.passed, "{:?}", v.details);
     assert_eq!(

@@ -37,10 +37,16 @@ fn step_start(id: &str) -> Record {
     }
 }
 
+/// A new temporary folder `label` (removed when dropped) and the journal folder `run` in it.
+fn run_dir(label: &str) -> (TempDir, std::path::PathBuf) {
+    let dir = TempDir::new(label);
+    let jdir = dir.join("run");
+    (dir, jdir)
+}
+
 #[test]
 fn records_round_trip_through_the_file_one_line_each() {
-    let dir = TempDir::new("journal-roundtrip");
-    let jdir = dir.join("run");
+    let (_dir, jdir) = run_dir("journal-roundtrip");
     {
         let mut j = Journal::create(&jdir, begin()).unwrap();
         j.append(step_start("1.1")).unwrap();
@@ -85,8 +91,7 @@ fn records_round_trip_through_the_file_one_line_each() {
 
 #[test]
 fn a_second_runner_is_refused_while_the_first_holds_the_lock() {
-    let dir = TempDir::new("journal-lock");
-    let jdir = dir.join("run");
+    let (_dir, jdir) = run_dir("journal-lock");
     let first = Journal::create(&jdir, begin()).unwrap();
     let err = Journal::open(&jdir).unwrap_err();
     assert!(
@@ -101,8 +106,7 @@ fn a_second_runner_is_refused_while_the_first_holds_the_lock() {
 
 #[test]
 fn create_refuses_a_folder_that_already_holds_a_journal() {
-    let dir = TempDir::new("journal-exists");
-    let jdir = dir.join("run");
+    let (_dir, jdir) = run_dir("journal-exists");
     drop(Journal::create(&jdir, begin()).unwrap());
     let err = Journal::create(&jdir, begin()).unwrap_err();
     assert!(matches!(err, JournalError::Exists(_)), "{err}");
@@ -113,8 +117,7 @@ fn create_refuses_a_folder_that_already_holds_a_journal() {
 
 #[test]
 fn a_torn_last_line_is_dropped_and_truncated_on_open() {
-    let dir = TempDir::new("journal-torn");
-    let jdir = dir.join("run");
+    let (_dir, jdir) = run_dir("journal-torn");
     {
         let mut j = Journal::create(&jdir, begin()).unwrap();
         j.append(step_start("1.1")).unwrap();
@@ -148,8 +151,7 @@ fn a_torn_last_line_is_dropped_and_truncated_on_open() {
 
 #[test]
 fn a_corrupt_whole_line_is_an_error_naming_it() {
-    let dir = TempDir::new("journal-corrupt");
-    let jdir = dir.join("run");
+    let (_dir, jdir) = run_dir("journal-corrupt");
     drop(Journal::create(&jdir, begin()).unwrap());
     let path = jdir.join(JOURNAL_FILE);
     let mut text = std::fs::read_to_string(&path).unwrap();
@@ -167,8 +169,7 @@ fn a_corrupt_whole_line_is_an_error_naming_it() {
 
 #[test]
 fn a_journal_without_begin_or_of_another_format_is_refused() {
-    let dir = TempDir::new("journal-format");
-    let jdir = dir.join("run");
+    let (dir, jdir) = run_dir("journal-format");
     std::fs::create_dir_all(&jdir).unwrap();
     std::fs::write(
         jdir.join(JOURNAL_FILE),

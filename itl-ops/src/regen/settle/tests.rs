@@ -61,27 +61,19 @@ fn restart_took_effect_when_the_service_came_up_after_the_step_began() {
         op: ControlType::Restart,
     };
     let before = obs(1_000);
-    let mut fresh = obs(1_100);
-    service(&mut fresh, "ucm-pub", Service::Tftp, "Started", Some(40));
-    assert_eq!(settle(&restart, &before, &fresh), Settled::TookEffect);
-    let mut starting = obs(1_100);
-    service(&mut starting, "ucm-pub", Service::Tftp, "Starting", Some(0));
-    assert_eq!(settle(&restart, &before, &starting), Settled::TookEffect);
-    let mut old = obs(1_100);
-    service(&mut old, "ucm-pub", Service::Tftp, "Started", Some(86_400));
-    assert_eq!(settle(&restart, &before, &old), Settled::Repeat);
-    let mut stopped = obs(1_100);
-    service(&mut stopped, "ucm-pub", Service::Tftp, "Stopped", Some(10));
-    assert_eq!(settle(&restart, &before, &stopped), Settled::Repeat);
-    let mut unknown_uptime = obs(1_100);
-    service(
-        &mut unknown_uptime,
-        "ucm-pub",
-        Service::Tftp,
-        "Started",
-        None,
-    );
-    assert_eq!(settle(&restart, &before, &unknown_uptime), Settled::Repeat);
+    // (case, status, uptime in seconds, expected)
+    let cases = [
+        ("fresh", "Started", Some(40), Settled::TookEffect),
+        ("starting", "Starting", Some(0), Settled::TookEffect),
+        ("old", "Started", Some(86_400), Settled::Repeat),
+        ("stopped", "Stopped", Some(10), Settled::Repeat),
+        ("unknown uptime", "Started", None, Settled::Repeat),
+    ];
+    for (case, status, up, expected) in cases {
+        let mut now = obs(1_100);
+        service(&mut now, "ucm-pub", Service::Tftp, status, up);
+        assert_eq!(settle(&restart, &before, &now), expected, "{case}");
+    }
 }
 
 #[test]
