@@ -1,6 +1,8 @@
 //! What the gatherers learned about a cluster: plain data, each fact with the evidence it
 //! came from, or the reason it is missing. The checks read only this.
 
+use std::collections::BTreeMap;
+
 use itl_core::cucm::CertUnit;
 use itl_cucm::sweep::SweepReport;
 use itl_wire::admin_cli::parse::backup::BackupHistory;
@@ -134,4 +136,57 @@ pub struct Facts {
     pub process_nodes: Fact<Vec<Row>>,
     /// SIP trunks with a TLS security profile, with their destinations.
     pub secure_trunks: Fact<Vec<Row>>,
+}
+
+/// A CallManager group, with its members as node names in priority order (first: the
+/// primary its phones register to).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CmGroup {
+    /// Group name.
+    pub name: String,
+    /// Member nodes, highest priority first.
+    pub members: Vec<String>,
+}
+
+impl CmGroup {
+    /// The groups of the §4.1 2a rows (`cmgroup`, `cmgr`, `priority`), members named as the
+    /// cluster's `nodes` name them: a CallManager named like a node, or `CM_<node>` (CUCM's
+    /// default CallManager name), case-insensitive; another name is kept as it is.
+    pub fn from_rows(rows: &[Row], nodes: &[String]) -> Vec<CmGroup> {
+        let mut members: BTreeMap<&str, Vec<(u32, String)>> = BTreeMap::new();
+        for row in rows {
+            let value = |column: &str| row.get(column).map_or("", |v| v.trim());
+            let cmgr = value("cmgr");
+            let bare = cmgr
+                .get(..3)
+                .filter(|p| p.eq_ignore_ascii_case("CM_"))
+                .and_then(|_| cmgr.get(3..))
+                .unwrap_or(cmgr);
+            let node = nodes
+                .iter()
+                .find(|n| n.eq_ignore_ascii_case(cmgr) || n.eq_ignore_ascii_case(bare))
+                .cloned()
+                .unwrap_or_else(|| cmgr.to_owned());
+            let priority = value("priority").parse().unwrap_or(u32::MAX);
+            members
+                .entry(value("cmgroup"))
+                .or_default()
+                .push((priority, node));
+        }
+        members
+            .into_iter()
+            .map(|(name, mut m)| {
+                m.sort_by_key(|(p, _)| *p);
+                CmGroup {
+                    name: name.to_owned(),
+                    members: m.into_iter().map(|(_, n)| n).collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// The 1-based priority of `node` in this group, if it is a member.
+    pub fn priority_of(&self, node: &str) -> Option<usize> {
+        self.members.iter().position(|m| m == node).map(|i| i + 1)
+    }
 }

@@ -43,13 +43,14 @@
 //! | `wait` | its duration | — |
 //! | `backup` | 30 | estimate (depends on the database size) |
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use itl_core::cucm::{CertUnit, Generation, Service, ServiceStatus};
 use itl_core::plan::{GateKind, Plan, PlanStep, Step, Target};
 
 use crate::preflight::checks::lsc;
+pub use crate::preflight::facts::CmGroup;
 use crate::preflight::{Facts, Status};
 use itl_wire::soap::axl::Row;
 
@@ -70,58 +71,6 @@ impl NodeRoles {
     /// Whether the node runs `service`.
     pub fn runs(&self, service: Service) -> bool {
         self.services.contains(&service)
-    }
-}
-
-/// A CallManager group, with its members as node names in priority order (first: the
-/// primary its phones register to).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CmGroup {
-    /// Group name.
-    pub name: String,
-    /// Member nodes, highest priority first.
-    pub members: Vec<String>,
-}
-
-impl CmGroup {
-    /// The groups of the §4.1 2a rows (`cmgroup`, `cmgr`, `priority`), members named as the
-    /// cluster's `nodes` name them: a CallManager named like a node, or `CM_<node>` (CUCM's
-    /// default CallManager name), case-insensitive; another name is kept as it is.
-    pub fn from_rows(rows: &[Row], nodes: &[String]) -> Vec<CmGroup> {
-        let mut members: BTreeMap<&str, Vec<(u32, String)>> = BTreeMap::new();
-        for row in rows {
-            let cmgr = value(row, "cmgr").trim();
-            let bare = cmgr
-                .get(..3)
-                .filter(|p| p.eq_ignore_ascii_case("CM_"))
-                .and_then(|_| cmgr.get(3..))
-                .unwrap_or(cmgr);
-            let node = nodes
-                .iter()
-                .find(|n| n.eq_ignore_ascii_case(cmgr) || n.eq_ignore_ascii_case(bare))
-                .cloned()
-                .unwrap_or_else(|| cmgr.to_owned());
-            let priority = value(row, "priority").trim().parse().unwrap_or(u32::MAX);
-            members
-                .entry(value(row, "cmgroup"))
-                .or_default()
-                .push((priority, node));
-        }
-        members
-            .into_iter()
-            .map(|(name, mut m)| {
-                m.sort_by_key(|(p, _)| *p);
-                CmGroup {
-                    name: name.to_owned(),
-                    members: m.into_iter().map(|(_, n)| n).collect(),
-                }
-            })
-            .collect()
-    }
-
-    /// The 1-based priority of `node` in this group, if it is a member.
-    pub fn priority_of(&self, node: &str) -> Option<usize> {
-        self.members.iter().position(|m| m == node).map(|i| i + 1)
     }
 }
 

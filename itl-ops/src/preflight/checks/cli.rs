@@ -7,7 +7,7 @@ use itl_core::cucm::{Service, ServiceStatus};
 use itl_wire::admin_cli::parse::backup::{BackupHistory, BackupResult};
 
 use super::{PerNode, Thresholds, get, of_fact, pass_unless, result};
-use crate::preflight::facts::Facts;
+use crate::preflight::facts::{CmGroup, Facts};
 use crate::preflight::report::{CheckResult, Evidence, Status};
 
 /// `db-replication` (§4 item 6, `cucm-interfaces.md` §6.3): `utils dbreplication
@@ -192,11 +192,13 @@ fn required(service: Service, tftp: bool, publisher: bool, cm_member: bool) -> b
 pub fn services(facts: &Facts) -> CheckResult {
     const ID: &str = "services";
     const TITLE: &str = "Services running where the procedure needs them";
+    // Members as the nodes are named (a CallManager named `CM_<node>` is that node).
+    let names: Vec<String> = facts.nodes.iter().map(|n| n.name.clone()).collect();
     let members: BTreeSet<String> = match get(&facts.cm_group_members) {
-        Ok((rows, _)) => rows
-            .iter()
-            .filter_map(|r| r.get("cmgr"))
-            .map(|s| s.trim().to_ascii_lowercase())
+        Ok((rows, _)) => CmGroup::from_rows(rows, &names)
+            .into_iter()
+            .flat_map(|g| g.members)
+            .map(|m| m.to_ascii_lowercase())
             .collect(),
         Err(_) => BTreeSet::new(),
     };

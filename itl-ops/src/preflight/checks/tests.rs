@@ -338,6 +338,27 @@ fn services_need_tftp_on_tftp_nodes_and_tvs_on_group_members() {
     let r = services(&f);
     assert_eq!(r.status, Status::Warn);
     assert_eq!(r.summary, "cucm-57: Cisco DRF Local Stopped");
+    // CallManagers named `CM_<node>` (CUCM's default) are those nodes: TVS stopped on a
+    // member still fails; on a node no group names, it only warns.
+    f.nodes[1].services = observed(
+        list(ServiceStatus::Stopped, ServiceStatus::Started),
+        "control center",
+        Vec::new(),
+    );
+    for (members, status) in [
+        (["CM_cucm-55", "CM_CUCM-57"], Status::Fail),
+        (["CM_cucm-55", "CM_cucm-99"], Status::Warn),
+    ] {
+        f.cm_group_members = observed(
+            rows(&[
+                &[("cmgroup", "G1"), ("cmgr", members[0])],
+                &[("cmgroup", "G1"), ("cmgr", members[1])],
+            ]),
+            "axl sql: members",
+            Vec::new(),
+        );
+        assert_eq!(services(&f).status, status, "{members:?}");
+    }
 }
 
 fn own(subject: &str, issuer: &str, der: u8, key: u8, dns: &[&str]) -> OwnCertificate {
