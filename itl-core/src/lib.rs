@@ -19,6 +19,53 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+/// `Display` through the method that names a value (`name`, `as_str`, `to_cucm`...: anything
+/// that derefs to `str`), and with `serde` also serde through that name and `FromStr`: one
+/// spelling of each word in text, JSON and TOML. With `parse` also `FromStr` through the
+/// type's `parse` method, the error made by the closure from the text that did not parse.
+macro_rules! named {
+    (@from_str $t:ty, $err:ty, |$text:ident| $make:expr) => {
+        impl std::str::FromStr for $t {
+            type Err = $err;
+
+            fn from_str($text: &str) -> Result<Self, Self::Err> {
+                Self::parse($text).ok_or_else(|| $make)
+            }
+        }
+    };
+    ($t:ty, $name:ident, serde, parse: $err:ty, |$text:ident| $make:expr) => {
+        named!($t, $name, serde);
+        named!(@from_str $t, $err, |$text| $make);
+    };
+    ($t:ty, $name:ident, parse: $err:ty, |$text:ident| $make:expr) => {
+        named!($t, $name);
+        named!(@from_str $t, $err, |$text| $make);
+    };
+    ($t:ty, $name:ident) => {
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.$name())
+            }
+        }
+    };
+    ($t:ty, $name:ident, serde) => {
+        named!($t, $name);
+
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.$name())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                text.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
 pub mod checksum;
 pub mod cucm;
 mod error;

@@ -2,7 +2,6 @@
 //! 1970-01-01T00:00:00Z. `itl-core` never reads the clock: every function that needs "now" takes
 //! it as an argument.
 
-use std::fmt;
 use std::str::FromStr;
 
 /// Seconds since the Unix epoch (UTC), possibly negative.
@@ -225,11 +224,7 @@ impl std::ops::Sub<i64> for UnixTime {
     }
 }
 
-impl fmt::Display for UnixTime {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_rfc3339())
-    }
-}
+named!(UnixTime, to_rfc3339);
 
 impl FromStr for UnixTime {
     type Err = TimeParseError;

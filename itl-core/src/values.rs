@@ -1,7 +1,6 @@
 //! Typed views of element values: roles, digests, list kinds, serials and NUL-terminated text.
 
 use std::borrow::Cow;
-use std::fmt;
 
 /// A record's role (FUNCTION, tag 4 of a record).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -98,11 +97,7 @@ impl Function {
     }
 }
 
-impl fmt::Display for Function {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.short_name())
-    }
-}
+named!(Function, short_name);
 
 /// The digest named by DIGEST_ALGORITHM (tag 8).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -154,11 +149,7 @@ impl Digest {
     }
 }
 
-impl fmt::Display for Digest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.name())
-    }
-}
+named!(Digest, name);
 
 /// A certificate serial number as stored: raw big-endian bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -194,11 +185,7 @@ impl<'a> Serial<'a> {
     }
 }
 
-impl fmt::Display for Serial<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_cucm())
-    }
-}
+named!(Serial<'_>, to_cucm);
 
 /// NUL-terminated 8-bit text as stored (the length counts the NUL).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -224,11 +211,7 @@ impl<'a> Text<'a> {
     }
 }
 
-impl fmt::Display for Text<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.lossy())
-    }
-}
+named!(Text<'_>, lossy);
 
 /// Signature size in bytes for a SIGNATURE_MODULUS index (0→64, 1→128, 2→256, 3→512).
 pub fn modulus_index_to_len(index: u8) -> Option<usize> {

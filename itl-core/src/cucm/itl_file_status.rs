@@ -55,9 +55,7 @@ mod tests {
 
     #[test]
     fn every_word_reads_back_and_others_are_refused() {
-        for s in ItlFileStatus::ALL {
-            assert_eq!(s.name().parse::<ItlFileStatus>(), Ok(s));
-        }
+        super::super::assert_names_read_back(&ItlFileStatus::ALL, ItlFileStatus::name);
         assert_eq!(
             ItlFileStatus::parse("not_installed"),
             Some(ItlFileStatus::NotInstalled)

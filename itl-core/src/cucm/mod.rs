@@ -14,47 +14,6 @@
 //! | MAC address / device name | [`Mac`] |
 //! | what a phone model can do | [`ModelInfo`], [`ModelFamily`], [`PageLayout`] |
 
-/// `Display` through the method that names a value (`name`, `plan_name`...), and with `serde`
-/// also serde through that name and `FromStr`: one spelling of each word in text, JSON and TOML.
-/// With `parse` also `FromStr` through the type's `parse` method, the error made by the
-/// closure from the text that did not parse.
-macro_rules! named {
-    ($t:ty, $name:ident, serde, parse: $err:ty, |$text:ident| $make:expr) => {
-        named!($t, $name, serde);
-
-        impl std::str::FromStr for $t {
-            type Err = $err;
-
-            fn from_str($text: &str) -> Result<Self, Self::Err> {
-                Self::parse($text).ok_or_else(|| $make)
-            }
-        }
-    };
-    ($t:ty, $name:ident) => {
-        impl std::fmt::Display for $t {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.$name())
-            }
-        }
-    };
-    ($t:ty, $name:ident, serde) => {
-        named!($t, $name);
-
-        impl serde::Serialize for $t {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.$name())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $t {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-                text.parse().map_err(serde::de::Error::custom)
-            }
-        }
-    };
-}
-
 /// A word folded for matching: ASCII letters and digits only, lower case (`Not Installed`,
 /// `not_installed` and `NOT-INSTALLED` fold alike).
 fn fold(text: &str) -> String {
@@ -62,6 +21,23 @@ fn fold(text: &str) -> String {
         .filter(|c| c.is_ascii_alphanumeric())
         .map(|c| c.to_ascii_lowercase())
         .collect()
+}
+
+/// Test support: every value of `all` is displayed as `name` writes it, and that name reads
+/// back as the value.
+#[cfg(test)]
+fn assert_names_read_back<T>(all: &[T], name: fn(T) -> &'static str)
+where
+    T: Copy
+        + std::fmt::Debug
+        + std::fmt::Display
+        + PartialEq
+        + std::str::FromStr<Err: std::fmt::Debug + PartialEq>,
+{
+    for &value in all {
+        assert_eq!(value.to_string(), name(value), "{value:?}");
+        assert_eq!(name(value).parse::<T>(), Ok(value), "{value:?}");
+    }
 }
 
 mod generation;

@@ -108,11 +108,7 @@ impl GateKind {
     }
 }
 
-impl fmt::Display for GateKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+named!(GateKind, name);
 
 /// One step of a plan.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

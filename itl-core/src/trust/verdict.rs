@@ -3,7 +3,6 @@
 //! so that their answers compare phone by phone.
 
 use super::outcome::{Outcome, OutcomeKind};
-use std::fmt;
 
 /// What one download did to one phone, in one word.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -110,11 +109,7 @@ impl Verdict {
     }
 }
 
-impl fmt::Display for Verdict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+named!(Verdict, name);
 
 impl serde::Serialize for Verdict {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

@@ -40,7 +40,6 @@ use crate::checksum::sha256;
 use crate::cucm::CertUnit;
 use crate::values::Function;
 use crate::{Record, TrustList};
-use std::fmt;
 use std::net::Ipv4Addr;
 
 /// A certificate's role in the cluster, from the name CUCM exports it under: a certificate
@@ -97,11 +96,7 @@ impl From<CertUnit> for ClusterRole {
     }
 }
 
-impl fmt::Display for ClusterRole {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+named!(ClusterRole, name);
 
 /// One current certificate of the cluster.
 #[derive(Clone, Debug, PartialEq, Eq)]
