@@ -159,8 +159,15 @@ impl ParseError {
     }
 }
 
-/// Writes `record 2, tag 9 (CERTIFICATE)` / `header, tag 3 (SIGNER_INFO)`.
-fn write_place(f: &mut fmt::Formatter<'_>, part: Part, tag: Option<u8>) -> fmt::Result {
+/// Writes where a parse error or warning stands, before what it says:
+/// `byte 120: record 2, tag 9 (CERTIFICATE): ` / `byte 12: header, tag 3 (SIGNER_INFO): `.
+fn write_place(
+    f: &mut fmt::Formatter<'_>,
+    offset: usize,
+    part: Part,
+    tag: Option<u8>,
+) -> fmt::Result {
+    write!(f, "byte {offset}: ")?;
     match part {
         Part::Header => f.write_str("header")?,
         Part::Record(n) => write!(f, "record {}", u32::from(n) + 1)?,
@@ -175,14 +182,12 @@ fn write_place(f: &mut fmt::Formatter<'_>, part: Part, tag: Option<u8>) -> fmt::
             None => write!(f, ", tag {tag} (unknown)")?,
         }
     }
-    Ok(())
+    f.write_str(": ")
 }
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "byte {}: ", self.offset)?;
-        write_place(f, self.part, self.tag)?;
-        f.write_str(": ")?;
+        write_place(f, self.offset, self.part, self.tag)?;
         match &self.kind {
             ParseErrorKind::Empty => f.write_str("the input is empty"),
             ParseErrorKind::Truncated {
@@ -305,9 +310,7 @@ impl ParseWarning {
 
 impl fmt::Display for ParseWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "byte {}: ", self.offset)?;
-        write_place(f, self.part, self.tag)?;
-        f.write_str(": ")?;
+        write_place(f, self.offset, self.part, self.tag)?;
         match &self.kind {
             WarningKind::UnknownTag { length } => {
                 write!(f, "unknown tag with {length} byte(s) of value, kept as is")

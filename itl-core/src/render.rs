@@ -40,6 +40,19 @@ fn row(out: &mut String, cols: &[&str]) {
     out.push('\n');
 }
 
+/// The SERIALNUMBER row of the header's signer and of a record: the serial in CUCM's form.
+fn serial_row(out: &mut String, tag: &str, len: &str, serial: &[u8]) {
+    row(
+        out,
+        &[
+            tag,
+            "SERIALNUMBER",
+            len,
+            &crate::values::Serial(serial).to_cucm(),
+        ],
+    );
+}
+
 fn upper_hex_spaced(bytes: &[u8]) -> String {
     bytes
         .iter()
@@ -92,15 +105,7 @@ pub fn render(list: &TrustList<'_>, options: &RenderOptions) -> String {
             }
             h::SIGNER_INFO => row(&mut out, &[&tag_s, "SIGNERID", "2", &len]),
             h::SIGNER_NAME => row(&mut out, &[&tag_s, "SIGNERNAME", &len, &text()]),
-            h::SIGNER_SERIAL => row(
-                &mut out,
-                &[
-                    &tag_s,
-                    "SERIALNUMBER",
-                    &len,
-                    &crate::values::Serial(element.value).to_cucm(),
-                ],
-            ),
+            h::SIGNER_SERIAL => serial_row(&mut out, &tag_s, &len, element.value),
             h::SIGNER_ISSUER => row(&mut out, &[&tag_s, "CANAME", &len, &text()]),
             h::SIGNATURE_INFO => row(&mut out, &[&tag_s, "SIGNATUREINFO", "2", &len]),
             h::DIGEST_ALGORITHM => row(&mut out, &[&tag_s, "DIGESTALGORTITHM", "1"]),
@@ -147,15 +152,7 @@ pub fn render(list: &TrustList<'_>, options: &RenderOptions) -> String {
                         .unwrap_or_default();
                     row(&mut out, &[&tag_s, "FUNCTION", &len, &role])
                 }
-                r::SERIAL_NUMBER => row(
-                    &mut out,
-                    &[
-                        &tag_s,
-                        "SERIALNUMBER",
-                        &len,
-                        &crate::values::Serial(element.value).to_cucm(),
-                    ],
-                ),
+                r::SERIAL_NUMBER => serial_row(&mut out, &tag_s, &len, element.value),
                 r::PUBLIC_KEY => row(&mut out, &[&tag_s, "PUBLICKEY", &len]),
                 r::SIGNATURE => row(&mut out, &[&tag_s, "SIGNATURE", &len]),
                 r::CERTIFICATE => {

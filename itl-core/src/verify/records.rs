@@ -91,71 +91,78 @@ fn same_name(text: Text<'_>, cert_text: &str, cert: &Attributes) -> bool {
 
 fn compare_fields(record: &Record<'_>, facts: &CertFacts, findings: &mut Vec<Finding>) {
     let at = Some(record.index);
-    if let Some(key) = record.public_key
-        && key != facts.public_key.as_slice()
-    {
-        findings.push(Finding::new(
-            FindingCode::PublicKeyMismatch,
-            at,
-            format!(
-                "PUBLICKEY ({} bytes) is not the certificate's key ({} bytes)",
-                key.len(),
-                facts.public_key.len()
-            ),
-        ));
+    let mut differs = |code, detail| findings.push(Finding::new(code, at, detail));
+    if let Some(detail) = bytes_differ("PUBLICKEY", record.public_key, "key", &facts.public_key) {
+        differs(FindingCode::PublicKeyMismatch, detail);
     }
     if let Some(serial) = record.serial
         && !serial.same_number(&facts.serial)
     {
-        findings.push(Finding::new(
+        differs(
             FindingCode::SerialMismatch,
-            at,
             format!(
                 "SERIALNUMBER {} but the certificate's serial is {}",
                 serial.to_cucm(),
                 Serial(&facts.serial).to_cucm()
             ),
-        ));
+        );
     }
-    if let Some(subject) = record.subject
-        && !same_name(subject, &facts.subject_text, &facts.subject)
-    {
-        findings.push(Finding::new(
-            FindingCode::SubjectMismatch,
-            at,
-            format!(
-                "SUBJECTNAME `{}` but the certificate's subject is `{}`",
-                subject.lossy(),
-                facts.subject_text
-            ),
-        ));
+    let subject = name_differs(
+        "SUBJECTNAME",
+        record.subject,
+        "subject",
+        &facts.subject_text,
+        &facts.subject,
+    );
+    if let Some(detail) = subject {
+        differs(FindingCode::SubjectMismatch, detail);
     }
-    if let Some(issuer) = record.issuer
-        && !same_name(issuer, &facts.issuer_text, &facts.issuer)
-    {
-        findings.push(Finding::new(
-            FindingCode::IssuerMismatch,
-            at,
-            format!(
-                "ISSUERNAME `{}` but the certificate's issuer is `{}`",
-                issuer.lossy(),
-                facts.issuer_text
-            ),
-        ));
+    let issuer = name_differs(
+        "ISSUERNAME",
+        record.issuer,
+        "issuer",
+        &facts.issuer_text,
+        &facts.issuer,
+    );
+    if let Some(detail) = issuer {
+        differs(FindingCode::IssuerMismatch, detail);
     }
-    if let Some(signature) = record.signature
-        && signature != facts.signature_value.as_slice()
-    {
-        findings.push(Finding::new(
-            FindingCode::RecordSignatureMismatch,
-            at,
-            format!(
-                "SIGNATURE ({} bytes) is not the certificate's signatureValue ({} bytes)",
-                signature.len(),
-                facts.signature_value.len()
-            ),
-        ));
+    let signature = bytes_differ(
+        "SIGNATURE",
+        record.signature,
+        "signatureValue",
+        &facts.signature_value,
+    );
+    if let Some(detail) = signature {
+        differs(FindingCode::RecordSignatureMismatch, detail);
     }
+}
+
+/// What is wrong when the record's byte field `field` is present and holds other bytes than
+/// the certificate's `what`.
+fn bytes_differ(field: &str, stored: Option<&[u8]>, what: &str, cert: &[u8]) -> Option<String> {
+    let stored = stored.filter(|stored| *stored != cert)?;
+    Some(format!(
+        "{field} ({} bytes) is not the certificate's {what} ({} bytes)",
+        stored.len(),
+        cert.len()
+    ))
+}
+
+/// What is wrong when the record's name field `field` is present and names another name than
+/// the certificate's `what` (see [`same_name`]).
+fn name_differs(
+    field: &str,
+    stored: Option<Text<'_>>,
+    what: &str,
+    cert_text: &str,
+    cert: &Attributes,
+) -> Option<String> {
+    let stored = stored.filter(|stored| !same_name(*stored, cert_text, cert))?;
+    Some(format!(
+        "{field} `{}` but the certificate's {what} is `{cert_text}`",
+        stored.lossy()
+    ))
 }
 
 /// CERT_HASH (tag 11) against the certificate's digest: SHA-1 unless HASH_ALGORITHM (tag 12,
