@@ -61,15 +61,12 @@ pub fn key_to_pkcs1_pem(key: &RsaPrivateKey) -> Result<String, PkiError> {
 /// [`PkiError::UnexpectedPemLabel`] for another label, [`PkiError::Pkcs8`] or
 /// [`PkiError::Pkcs1`] if the contents are not an RSA key.
 pub fn key_from_pem(pem: &str) -> Result<RsaPrivateKey, PkiError> {
-    let (label, der) = decode_first(pem.as_bytes())?;
-    match label.as_str() {
-        "PRIVATE KEY" => Ok(RsaPrivateKey::from_pkcs8_der(&der)?),
-        "RSA PRIVATE KEY" => Ok(RsaPrivateKey::from_pkcs1_der(&der)?),
-        _ => Err(PkiError::UnexpectedPemLabel {
-            found: label,
-            expected: "PRIVATE KEY or RSA PRIVATE KEY",
-        }),
-    }
+    key_from_either_pem(
+        pem,
+        "RSA PRIVATE KEY",
+        "PRIVATE KEY or RSA PRIVATE KEY",
+        |der| Ok(RsaPrivateKey::from_pkcs1_der(der)?),
+    )
 }
 
 /// Encodes an EC P-256 private key as PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`).
@@ -86,15 +83,68 @@ pub fn ec_key_to_pkcs8_pem(key: &EcSigningKey) -> Result<String, PkiError> {
 /// # Errors
 /// As [`key_from_pem`], with [`PkiError::Sec1`] for a bad SEC1 key.
 pub fn ec_key_from_pem(pem: &str) -> Result<EcSigningKey, PkiError> {
+    key_from_either_pem(
+        pem,
+        "EC PRIVATE KEY",
+        "PRIVATE KEY or EC PRIVATE KEY",
+        |der| {
+            p256::SecretKey::from_sec1_der(der)
+                .map(EcSigningKey::from)
+                .map_err(|e| PkiError::Sec1(e.to_string()))
+        },
+    )
+}
+
+/// Decodes the first PEM block of `pem` as a private key: PKCS#8 (`PRIVATE KEY`), or the
+/// key type's own encoding (labelled `own_label`) through `own`; any other label is
+/// [`PkiError::UnexpectedPemLabel`] naming the `expected` labels.
+fn key_from_either_pem<K: DecodePrivateKey>(
+    pem: &str,
+    own_label: &str,
+    expected: &'static str,
+    own: impl FnOnce(&[u8]) -> Result<K, PkiError>,
+) -> Result<K, PkiError> {
     let (label, der) = decode_first(pem.as_bytes())?;
-    match label.as_str() {
-        "PRIVATE KEY" => Ok(EcSigningKey::from_pkcs8_der(&der)?),
-        "EC PRIVATE KEY" => p256::SecretKey::from_sec1_der(&der)
-            .map(EcSigningKey::from)
-            .map_err(|e| PkiError::Sec1(e.to_string())),
-        _ => Err(PkiError::UnexpectedPemLabel {
+    if label == "PRIVATE KEY" {
+        Ok(K::from_pkcs8_der(&der)?)
+    } else if label == own_label {
+        own(&der)
+    } else {
+        Err(PkiError::UnexpectedPemLabel {
             found: label,
-            expected: "PRIVATE KEY or EC PRIVATE KEY",
-        }),
+            expected,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_key_type_reads_pkcs8_and_its_own_label_only() {
+        let ec = ec_p256_key(7, "keys/ec");
+        let secret = p256::SecretKey::from(&ec);
+        let sec1 = crate::pem::encode("EC PRIVATE KEY", &secret.to_sec1_der().unwrap()).unwrap();
+        assert_eq!(ec_key_from_pem(&sec1).unwrap(), ec);
+        let pkcs8 = ec_key_to_pkcs8_pem(&ec).unwrap();
+        assert_eq!(ec_key_from_pem(&pkcs8).unwrap(), ec);
+        let bad_sec1 = crate::pem::encode("EC PRIVATE KEY", &[0x30, 0x00]).unwrap();
+        assert!(matches!(ec_key_from_pem(&bad_sec1), Err(PkiError::Sec1(_))));
+        match key_from_pem(&sec1) {
+            Err(PkiError::UnexpectedPemLabel { found, expected }) => {
+                assert_eq!(found, "EC PRIVATE KEY");
+                assert_eq!(expected, "PRIVATE KEY or RSA PRIVATE KEY");
+            }
+            other => panic!("{other:?}"),
+        }
+        let rsa = crate::pem::encode("RSA PRIVATE KEY", &[0x30, 0x00]).unwrap();
+        match ec_key_from_pem(&rsa) {
+            Err(PkiError::UnexpectedPemLabel { found, expected }) => {
+                assert_eq!(found, "RSA PRIVATE KEY");
+                assert_eq!(expected, "PRIVATE KEY or EC PRIVATE KEY");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

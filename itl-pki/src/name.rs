@@ -99,6 +99,20 @@ pub struct DistinguishedName {
     pub rdn_order: Option<Vec<Attr>>,
 }
 
+/// The `with_<attribute>` setters of the optional attributes, each one
+/// [`DistinguishedName::with_attr`].
+macro_rules! attribute_setters {
+    ($($(#[$doc:meta])+ $name:ident => $attr:ident;)+) => {
+        $(
+            $(#[$doc])+
+            #[must_use]
+            pub fn $name(self, v: impl Into<String>) -> Self {
+                self.with_attr(Attr::$attr, v)
+            }
+        )+
+    };
+}
+
 impl DistinguishedName {
     /// A name with only a common name.
     #[must_use]
@@ -121,39 +135,24 @@ impl DistinguishedName {
             .with_c("US")
     }
 
-    /// Sets the organizational unit (OU).
+    /// Sets one attribute (the CN included).
     #[must_use]
-    pub fn with_ou(mut self, v: impl Into<String>) -> Self {
-        self.ou = Some(v.into());
+    pub fn with_attr(mut self, attr: Attr, v: impl Into<String>) -> Self {
+        self.set(attr, v.into());
         self
     }
 
-    /// Sets the organization (O).
-    #[must_use]
-    pub fn with_o(mut self, v: impl Into<String>) -> Self {
-        self.o = Some(v.into());
-        self
-    }
-
-    /// Sets the locality (L).
-    #[must_use]
-    pub fn with_l(mut self, v: impl Into<String>) -> Self {
-        self.l = Some(v.into());
-        self
-    }
-
-    /// Sets the state or province (ST).
-    #[must_use]
-    pub fn with_st(mut self, v: impl Into<String>) -> Self {
-        self.st = Some(v.into());
-        self
-    }
-
-    /// Sets the country (C).
-    #[must_use]
-    pub fn with_c(mut self, v: impl Into<String>) -> Self {
-        self.c = Some(v.into());
-        self
+    attribute_setters! {
+        /// Sets the organizational unit (OU).
+        with_ou => Ou;
+        /// Sets the organization (O).
+        with_o => O;
+        /// Sets the locality (L).
+        with_l => L;
+        /// Sets the state or province (ST).
+        with_st => St;
+        /// Sets the country (C).
+        with_c => C;
     }
 
     /// Sets an explicit RDN encoding order (see [`DistinguishedName::rdn_order`]).
@@ -173,6 +172,13 @@ impl DistinguishedName {
             Attr::L => self.l.as_deref(),
             Attr::St => self.st.as_deref(),
             Attr::C => self.c.as_deref(),
+        }
+    }
+
+    fn set(&mut self, attr: Attr, value: String) {
+        match self.slot(attr) {
+            Some(slot) => *slot = Some(value),
+            None => self.cn = value,
         }
     }
 
@@ -305,10 +311,7 @@ impl DistinguishedName {
             }
             let value = decode_directory_string(&atv.value)?;
             order.push(attr);
-            match dn.slot(attr) {
-                Some(slot) => *slot = Some(value),
-                None => dn.cn = value,
-            }
+            dn.set(attr, value);
         }
         let default: Vec<Attr> = Attr::DEFAULT_ENCODING_ORDER
             .into_iter()
@@ -383,6 +386,16 @@ mod tests {
             DistinguishedName::example_health("ucm-pub.example.org").cucm_string(),
             "CN=ucm-pub.example.org;OU=UC;O=Example Health;L=Durham;ST=NC;C=US"
         );
+    }
+
+    #[test]
+    fn with_attr_sets_any_attribute() {
+        let dn = DistinguishedName::new("old")
+            .with_attr(Attr::Cn, "ucm-pub")
+            .with_attr(Attr::St, "NC");
+        assert_eq!(dn.cucm_string(), "CN=ucm-pub;ST=NC");
+        assert_eq!(dn, DistinguishedName::new("ucm-pub").with_st("NC"));
+        assert_ne!(dn, DistinguishedName::new("ucm-pub").with_l("NC"));
     }
 
     #[test]
