@@ -43,6 +43,10 @@ fn public_key() {
     let other = RecordSpec::from_certificate(Function::Tvs, &cert("ucm-sub1-TVS")).unwrap();
     let bytes = with_record_4(|r| r.public_key = other.public_key.clone());
     assert_only_problem_of(&bytes, FindingCode::PublicKeyMismatch, Some(4));
+    assert_eq!(
+        check(&bytes).findings[0].message,
+        "PUBLICKEY (270 bytes) is not the certificate's key (270 bytes)"
+    );
     let bytes = with_record_4(|r| r.public_key = None);
     assert_eq!(problems_of(&bytes), []);
 }
@@ -86,6 +90,11 @@ fn subject_compared_by_attribute() {
 fn issuer_compared_by_attribute() {
     let bytes = with_record_4(|r| r.issuer = Some("CN=Some CA;O=Example Health".into()));
     assert_only_problem_of(&bytes, FindingCode::IssuerMismatch, Some(4));
+    assert_eq!(
+        check(&bytes).findings[0].message,
+        "ISSUERNAME `CN=Some CA;O=Example Health` but the certificate's issuer is \
+         `CN=TVS-ucm-pub;OU=UC;O=Example Health;L=Durham;ST=NC;C=US`"
+    );
     let bytes = with_record_4(|r| {
         r.issuer = Some("cn=\"TVS-ucm-pub\";ou=UC;o=\"Example Health\";l=Durham;st=NC;c=US".into())
     });
@@ -100,6 +109,10 @@ fn record_signature() {
         }
     });
     assert_only_problem_of(&bytes, FindingCode::RecordSignatureMismatch, Some(4));
+    assert_eq!(
+        check(&bytes).findings[0].message,
+        "SIGNATURE (256 bytes) is not the certificate's signatureValue (256 bytes)"
+    );
     // eToken records carry no SIGNATURE: nothing to compare.
     let bytes = with_record_4(|r| r.signature = None);
     assert_eq!(problems_of(&bytes), []);

@@ -90,52 +90,41 @@ fn same_name(text: Text<'_>, cert_text: &str, cert: &Attributes) -> bool {
 }
 
 fn compare_fields(record: &Record<'_>, facts: &CertFacts, findings: &mut Vec<Finding>) {
-    let at = Some(record.index);
-    let mut differs = |code, detail| findings.push(Finding::new(code, at, detail));
-    if let Some(detail) = bytes_differ("PUBLICKEY", record.public_key, "key", &facts.public_key) {
-        differs(FindingCode::PublicKeyMismatch, detail);
-    }
-    if let Some(serial) = record.serial
-        && !serial.same_number(&facts.serial)
-    {
-        differs(
-            FindingCode::SerialMismatch,
-            format!(
-                "SERIALNUMBER {} but the certificate's serial is {}",
-                serial.to_cucm(),
-                Serial(&facts.serial).to_cucm()
-            ),
-        );
-    }
-    let subject = name_differs(
-        "SUBJECTNAME",
-        record.subject,
-        "subject",
-        &facts.subject_text,
-        &facts.subject,
-    );
-    if let Some(detail) = subject {
-        differs(FindingCode::SubjectMismatch, detail);
-    }
-    let issuer = name_differs(
-        "ISSUERNAME",
-        record.issuer,
-        "issuer",
-        &facts.issuer_text,
-        &facts.issuer,
-    );
-    if let Some(detail) = issuer {
-        differs(FindingCode::IssuerMismatch, detail);
-    }
+    let cert_subject = (facts.subject_text.as_str(), &facts.subject);
+    let cert_issuer = (facts.issuer_text.as_str(), &facts.issuer);
+    let cert_signature = facts.signature_value.as_slice();
+    let public_key = bytes_differ("PUBLICKEY", record.public_key, "key", &facts.public_key);
+    let serial = serial_differs(record.serial, &facts.serial);
+    let subject = name_differs("SUBJECTNAME", record.subject, "subject", cert_subject);
+    let issuer = name_differs("ISSUERNAME", record.issuer, "issuer", cert_issuer);
     let signature = bytes_differ(
         "SIGNATURE",
         record.signature,
         "signatureValue",
-        &facts.signature_value,
+        cert_signature,
     );
-    if let Some(detail) = signature {
-        differs(FindingCode::RecordSignatureMismatch, detail);
+    for (code, detail) in [
+        (FindingCode::PublicKeyMismatch, public_key),
+        (FindingCode::SerialMismatch, serial),
+        (FindingCode::SubjectMismatch, subject),
+        (FindingCode::IssuerMismatch, issuer),
+        (FindingCode::RecordSignatureMismatch, signature),
+    ] {
+        if let Some(detail) = detail {
+            findings.push(Finding::new(code, Some(record.index), detail));
+        }
     }
+}
+
+/// What is wrong when the record's SERIALNUMBER is present and another number than the
+/// certificate's serial.
+fn serial_differs(stored: Option<Serial<'_>>, cert: &[u8]) -> Option<String> {
+    let stored = stored.filter(|stored| !stored.same_number(cert))?;
+    Some(format!(
+        "SERIALNUMBER {} but the certificate's serial is {}",
+        stored.to_cucm(),
+        Serial(cert).to_cucm()
+    ))
 }
 
 /// What is wrong when the record's byte field `field` is present and holds other bytes than
@@ -155,8 +144,7 @@ fn name_differs(
     field: &str,
     stored: Option<Text<'_>>,
     what: &str,
-    cert_text: &str,
-    cert: &Attributes,
+    (cert_text, cert): (&str, &Attributes),
 ) -> Option<String> {
     let stored = stored.filter(|stored| !same_name(*stored, cert_text, cert))?;
     Some(format!(
