@@ -33,6 +33,15 @@ impl ListKind {
         }
     }
 
+    /// Reads `ITL` or `CTL`, upper or lower case (`itl`, `ctl`).
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "ITL" | "itl" => Some(Self::Itl),
+            "CTL" | "ctl" => Some(Self::Ctl),
+            _ => None,
+        }
+    }
+
     /// `ITL`, `CTL`, or `unknown` for a list of neither kind.
     pub fn name_or_unknown(kind: Option<Self>) -> &'static str {
         kind.map_or("unknown", Self::as_str)
@@ -52,26 +61,12 @@ impl ListKind {
     }
 }
 
-named!(ListKind, as_str);
+named!(ListKind, as_str, serde, parse: UnknownListKind, |s| UnknownListKind(s.to_owned()));
 
-impl serde::Serialize for ListKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ListKind {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        match text.as_ref() {
-            "ITL" | "itl" => Ok(Self::Itl),
-            "CTL" | "ctl" => Ok(Self::Ctl),
-            other => Err(serde::de::Error::custom(format!(
-                "unknown list kind {other:?} (ITL or CTL)"
-            ))),
-        }
-    }
-}
+/// A word that is not `ITL` or `CTL` (upper or lower case).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown list kind {0:?} (ITL or CTL)")]
+pub struct UnknownListKind(pub String);
 
 /// Serde helpers for an `Option<ListKind>` written as `"ITL"`, `"CTL"` or `"unknown"`
 /// (`#[serde(with = "itl_core::cucm::list_kind::or_unknown")]`).
@@ -112,5 +107,25 @@ mod tests {
         assert_eq!(ListKind::Itl.device_file(&mac), "ITLSEP001122334455.tlv");
         assert_eq!(ListKind::Ctl.cluster_file(), "CTLFile.tlv");
         assert_eq!(ListKind::name_or_unknown(None), "unknown");
+    }
+
+    #[test]
+    fn kinds_by_name() {
+        assert_eq!("ctl".parse::<ListKind>(), Ok(ListKind::Ctl));
+        assert_eq!(
+            serde_json::from_str::<ListKind>("\"itl\"").unwrap(),
+            ListKind::Itl
+        );
+        assert_eq!(serde_json::to_string(&ListKind::Ctl).unwrap(), "\"CTL\"");
+        assert_eq!(
+            "Itl".parse::<ListKind>(),
+            Err(UnknownListKind("Itl".into()))
+        );
+        assert_eq!(
+            serde_json::from_str::<ListKind>("\"ITLFile.tlv\"")
+                .unwrap_err()
+                .to_string(),
+            "unknown list kind \"ITLFile.tlv\" (ITL or CTL)"
+        );
     }
 }

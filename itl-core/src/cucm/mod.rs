@@ -52,7 +52,7 @@ mod unit;
 
 pub use generation::{Generation, UnknownGeneration};
 pub use itl_file_status::{ItlFileStatus, UnknownItlFileStatus};
-pub use list_kind::ListKind;
+pub use list_kind::{ListKind, UnknownListKind};
 pub use mac::{Mac, MacParseError, MacParseErrorReason};
 pub use model::{ModelFamily, ModelInfo, PageLayout};
 pub use phone_state::{PhoneState, StateClass, UnknownState};

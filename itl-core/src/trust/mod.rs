@@ -60,4 +60,4 @@ pub use file::{CertError, CertInfo, FileHash, RecordInfo, SignerId, TrustFile};
 pub use outcome::{Outcome, OutcomeKind, Reason, SignerName, StatusMessage};
 pub use phone::{Capabilities, Held, PhoneTrust, TVS_CACHE_SECONDS, TvsCacheEntry};
 pub use tvs::TvsServer;
-pub use verdict::Verdict;
+pub use verdict::{UnknownVerdict, Verdict};

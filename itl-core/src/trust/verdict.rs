@@ -48,7 +48,7 @@ impl Verdict {
     }
 
     /// Parses a report name.
-    pub fn from_name(name: &str) -> Option<Verdict> {
+    pub fn parse(name: &str) -> Option<Verdict> {
         Verdict::ALL.into_iter().find(|v| v.name() == name)
     }
 
@@ -109,21 +109,12 @@ impl Verdict {
     }
 }
 
-named!(Verdict, name);
+named!(Verdict, name, serde, parse: UnknownVerdict, |s| UnknownVerdict(s.to_owned()));
 
-impl serde::Serialize for Verdict {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.name())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Verdict {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let name = String::deserialize(d)?;
-        Verdict::from_name(&name)
-            .ok_or_else(|| serde::de::Error::custom(format!("unknown verdict {name:?}")))
-    }
-}
+/// A word that is not a [`Verdict`]'s report name.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown verdict {0:?}")]
+pub struct UnknownVerdict(pub String);
 
 #[cfg(test)]
 mod tests {
@@ -172,12 +163,26 @@ mod tests {
     #[test]
     fn names_round_trip() {
         for v in Verdict::ALL {
-            assert_eq!(Verdict::from_name(v.name()), Some(v));
+            assert_eq!(Verdict::parse(v.name()), Some(v));
             assert_eq!(
                 serde_json::to_string(&v).unwrap(),
                 format!("\"{}\"", v.name())
             );
         }
-        assert_eq!(Verdict::from_name("accepted"), None);
+        assert_eq!(Verdict::parse("accepted"), None);
+        assert_eq!(
+            "accepted".parse::<Verdict>(),
+            Err(UnknownVerdict("accepted".into()))
+        );
+        assert_eq!(
+            serde_json::from_str::<Verdict>("\"accept-via-tvs\"").unwrap(),
+            Verdict::AcceptViaTvs
+        );
+        assert_eq!(
+            serde_json::from_str::<Verdict>("\"Accept\"")
+                .unwrap_err()
+                .to_string(),
+            "unknown verdict \"Accept\""
+        );
     }
 }
