@@ -38,84 +38,96 @@ fn a_faithful_record_has_no_findings() {
     assert_eq!(problems_of(&with_record_4(|_| {})), []);
 }
 
+/// A record field compared with its certificate: an edit that makes it disagree (the one
+/// problem `code`, saying `message`) and an edit that keeps it faithful (no problem).
+struct FieldCase {
+    field: &'static str,
+    disagree: fn(&mut RecordSpec),
+    code: FindingCode,
+    message: &'static str,
+    faithful: fn(&mut RecordSpec),
+}
+
+const FIELD_CASES: [FieldCase; 5] = [
+    FieldCase {
+        field: "PUBLICKEY",
+        disagree: |r| {
+            let other = RecordSpec::from_certificate(Function::Tvs, &cert("ucm-sub1-TVS"));
+            r.public_key = other.unwrap().public_key;
+        },
+        code: FindingCode::PublicKeyMismatch,
+        message: "PUBLICKEY (270 bytes) is not the certificate's key (270 bytes)",
+        // No key to compare.
+        faithful: |r| r.public_key = None,
+    },
+    FieldCase {
+        field: "SERIALNUMBER",
+        disagree: |r| r.serial = Some(vec![0x2b, 0x03]),
+        code: FindingCode::SerialMismatch,
+        message: "SERIALNUMBER 2B:03 but the certificate's serial is 2B:01",
+        // A leading zero byte is the same number.
+        faithful: |r| r.serial = Some(vec![0x00, 0x2b, 0x01]),
+    },
+    FieldCase {
+        field: "SUBJECTNAME",
+        disagree: |r| {
+            r.subject = Some("CN=TVS-ucm-sub1;OU=UC;O=Example Health;L=Durham;ST=NC;C=US".into())
+        },
+        code: FindingCode::SubjectMismatch,
+        message: "SUBJECTNAME `CN=TVS-ucm-sub1;OU=UC;O=Example Health;L=Durham;ST=NC;C=US` but \
+                  the certificate's subject is \
+                  `CN=TVS-ucm-pub;OU=UC;O=Example Health;L=Durham;ST=NC;C=US`",
+        // certutils spelling, another order: the same name.
+        faithful: |r| {
+            r.subject = Some("O=Example Health,CN=TVS-ucm-pub,C=US,ST=NC,L=Durham,OU=UC".into())
+        },
+    },
+    FieldCase {
+        field: "ISSUERNAME",
+        disagree: |r| r.issuer = Some("CN=Some CA;O=Example Health".into()),
+        code: FindingCode::IssuerMismatch,
+        message: "ISSUERNAME `CN=Some CA;O=Example Health` but the certificate's issuer is \
+                  `CN=TVS-ucm-pub;OU=UC;O=Example Health;L=Durham;ST=NC;C=US`",
+        faithful: |r| {
+            r.issuer =
+                Some("cn=\"TVS-ucm-pub\";ou=UC;o=\"Example Health\";l=Durham;st=NC;c=US".into())
+        },
+    },
+    FieldCase {
+        field: "SIGNATURE",
+        disagree: |r| {
+            if let Some(sig) = r.signature.as_mut() {
+                sig[10] ^= 1;
+            }
+        },
+        code: FindingCode::RecordSignatureMismatch,
+        message: "SIGNATURE (256 bytes) is not the certificate's signatureValue (256 bytes)",
+        // eToken records carry no SIGNATURE: nothing to compare.
+        faithful: |r| r.signature = None,
+    },
+];
+
 #[test]
-fn public_key() {
-    let other = RecordSpec::from_certificate(Function::Tvs, &cert("ucm-sub1-TVS")).unwrap();
-    let bytes = with_record_4(|r| r.public_key = other.public_key.clone());
-    assert_only_problem_of(&bytes, FindingCode::PublicKeyMismatch, Some(4));
-    assert_eq!(
-        check(&bytes).findings[0].message,
-        "PUBLICKEY (270 bytes) is not the certificate's key (270 bytes)"
-    );
-    let bytes = with_record_4(|r| r.public_key = None);
-    assert_eq!(problems_of(&bytes), []);
+fn each_field_against_the_certificate() {
+    for case in &FIELD_CASES {
+        let bytes = with_record_4(case.disagree);
+        let report = check(&bytes);
+        assert!(
+            report.signature.valid,
+            "{}: {:?}",
+            case.field, report.findings
+        );
+        assert_eq!(problems(&report), [(case.code, Some(4))], "{}", case.field);
+        assert_eq!(report.findings[0].message, case.message, "{}", case.field);
+        let faithful = problems_of(&with_record_4(case.faithful));
+        assert_eq!(faithful, [], "{} faithful", case.field);
+    }
 }
 
 #[test]
-fn serial() {
-    let bytes = with_record_4(|r| r.serial = Some(vec![0x2b, 0x03]));
-    assert_only_problem_of(&bytes, FindingCode::SerialMismatch, Some(4));
-    let report = check(&bytes);
-    assert_eq!(
-        report.findings[0].message,
-        "SERIALNUMBER 2B:03 but the certificate's serial is 2B:01"
-    );
-    // A leading zero byte is the same number.
-    let bytes = with_record_4(|r| r.serial = Some(vec![0x00, 0x2b, 0x01]));
-    assert_eq!(problems_of(&bytes), []);
-}
-
-#[test]
-fn subject_compared_by_attribute() {
-    let bytes = with_record_4(|r| {
-        r.subject = Some("CN=TVS-ucm-sub1;OU=UC;O=Example Health;L=Durham;ST=NC;C=US".into())
-    });
-    assert_only_problem_of(&bytes, FindingCode::SubjectMismatch, Some(4));
-    assert_eq!(
-        check(&bytes).findings[0].message,
-        "SUBJECTNAME `CN=TVS-ucm-sub1;OU=UC;O=Example Health;L=Durham;ST=NC;C=US` but the \
-         certificate's subject is `CN=TVS-ucm-pub;OU=UC;O=Example Health;L=Durham;ST=NC;C=US`"
-    );
-    // certutils spelling, another order: the same name.
-    let bytes = with_record_4(|r| {
-        r.subject = Some("O=Example Health,CN=TVS-ucm-pub,C=US,ST=NC,L=Durham,OU=UC".into())
-    });
-    assert_eq!(problems_of(&bytes), []);
-    // A missing attribute is a different name.
+fn a_subject_missing_an_attribute_is_another_name() {
     let bytes = with_record_4(|r| r.subject = Some("CN=TVS-ucm-pub".into()));
     assert_only_problem_of(&bytes, FindingCode::SubjectMismatch, Some(4));
-}
-
-#[test]
-fn issuer_compared_by_attribute() {
-    let bytes = with_record_4(|r| r.issuer = Some("CN=Some CA;O=Example Health".into()));
-    assert_only_problem_of(&bytes, FindingCode::IssuerMismatch, Some(4));
-    assert_eq!(
-        check(&bytes).findings[0].message,
-        "ISSUERNAME `CN=Some CA;O=Example Health` but the certificate's issuer is \
-         `CN=TVS-ucm-pub;OU=UC;O=Example Health;L=Durham;ST=NC;C=US`"
-    );
-    let bytes = with_record_4(|r| {
-        r.issuer = Some("cn=\"TVS-ucm-pub\";ou=UC;o=\"Example Health\";l=Durham;st=NC;c=US".into())
-    });
-    assert_eq!(problems_of(&bytes), []);
-}
-
-#[test]
-fn record_signature() {
-    let bytes = with_record_4(|r| {
-        if let Some(sig) = r.signature.as_mut() {
-            sig[10] ^= 1;
-        }
-    });
-    assert_only_problem_of(&bytes, FindingCode::RecordSignatureMismatch, Some(4));
-    assert_eq!(
-        check(&bytes).findings[0].message,
-        "SIGNATURE (256 bytes) is not the certificate's signatureValue (256 bytes)"
-    );
-    // eToken records carry no SIGNATURE: nothing to compare.
-    let bytes = with_record_4(|r| r.signature = None);
-    assert_eq!(problems_of(&bytes), []);
 }
 
 fn sha1(bytes: &[u8]) -> Vec<u8> {
