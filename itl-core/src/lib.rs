@@ -66,6 +66,17 @@ macro_rules! named {
     };
 }
 
+/// The error type of a word that names no value of a vocabulary type: a tuple struct of the
+/// text as given, shown by `message` (`{0:?}` the text).
+macro_rules! unknown_word {
+    ($(#[$doc:meta])* $err:ident: $message:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+        #[error($message)]
+        pub struct $err(pub String);
+    };
+}
+
 pub mod checksum;
 pub mod cucm;
 mod error;

@@ -79,10 +79,10 @@ impl Generation {
 
 named!(Generation, name, parse: UnknownGeneration, |s| UnknownGeneration(s.trim().to_owned()));
 
-/// A generation name that is not one of `11.5`, `12+`, `14+` (or their aliases).
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("unknown generation {0:?} (11.5, 12+ or 14+)")]
-pub struct UnknownGeneration(pub String);
+unknown_word! {
+    /// A generation name that is not one of `11.5`, `12+`, `14+` (or their aliases).
+    UnknownGeneration: "unknown generation {0:?} (11.5, 12+ or 14+)"
+}
 
 #[cfg(test)]
 mod tests {

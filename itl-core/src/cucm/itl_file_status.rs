@@ -44,10 +44,10 @@ impl ItlFileStatus {
 
 named!(ItlFileStatus, name, serde, parse: UnknownItlFileStatus, |s| UnknownItlFileStatus(s.to_owned()));
 
-/// A word that is not an ITL File Status.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("unknown ITL File Status {0:?} (Match, Mismatch, Not Installed, Unknown)")]
-pub struct UnknownItlFileStatus(pub String);
+unknown_word! {
+    /// A word that is not an ITL File Status.
+    UnknownItlFileStatus: "unknown ITL File Status {0:?} (Match, Mismatch, Not Installed, Unknown)"
+}
 
 #[cfg(test)]
 mod tests {

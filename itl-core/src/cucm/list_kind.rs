@@ -63,10 +63,10 @@ impl ListKind {
 
 named!(ListKind, as_str, serde, parse: UnknownListKind, |s| UnknownListKind(s.to_owned()));
 
-/// A word that is not `ITL` or `CTL` (upper or lower case).
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("unknown list kind {0:?} (ITL or CTL)")]
-pub struct UnknownListKind(pub String);
+unknown_word! {
+    /// A word that is not `ITL` or `CTL` (upper or lower case).
+    UnknownListKind: "unknown list kind {0:?} (ITL or CTL)"
+}
 
 /// Serde helpers for an `Option<ListKind>` written as `"ITL"`, `"CTL"` or `"unknown"`
 /// (`#[serde(with = "itl_core::cucm::list_kind::or_unknown")]`).

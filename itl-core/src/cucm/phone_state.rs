@@ -240,10 +240,10 @@ impl PhoneState {
 
 named!(PhoneState, name, parse: UnknownState, |s| UnknownState(s.to_owned()));
 
-/// A state name that is not one of [`PhoneState::ALL`].
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("unknown phone state {0:?}")]
-pub struct UnknownState(pub String);
+unknown_word! {
+    /// A state name that is not one of [`PhoneState::ALL`].
+    UnknownState: "unknown phone state {0:?}"
+}
 
 #[cfg(test)]
 mod tests {

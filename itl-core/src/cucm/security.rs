@@ -95,10 +95,10 @@ impl DeviceSecurityMode {
 
 named!(DeviceSecurityMode, name, serde, parse: UnknownSecurityMode, |s| UnknownSecurityMode(s.to_owned()));
 
-/// A device security mode name that is not one of CUCM's.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("unknown device security mode {0:?} (Non Secure, Authenticated, Encrypted)")]
-pub struct UnknownSecurityMode(pub String);
+unknown_word! {
+    /// A device security mode name that is not one of CUCM's.
+    UnknownSecurityMode: "unknown device security mode {0:?} (Non Secure, Authenticated, Encrypted)"
+}
 
 #[cfg(test)]
 mod tests {

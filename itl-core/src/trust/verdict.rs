@@ -111,10 +111,10 @@ impl Verdict {
 
 named!(Verdict, name, serde, parse: UnknownVerdict, |s| UnknownVerdict(s.to_owned()));
 
-/// A word that is not a [`Verdict`]'s report name.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("unknown verdict {0:?}")]
-pub struct UnknownVerdict(pub String);
+unknown_word! {
+    /// A word that is not a [`Verdict`]'s report name.
+    UnknownVerdict: "unknown verdict {0:?}"
+}
 
 #[cfg(test)]
 mod tests {
