@@ -1,11 +1,14 @@
 //! Replays the fuzzing corpora of the parsers this crate owns on the stable toolchain, each
 //! input through the same checks the fuzz target runs (`fuzz/checks/<target>.rs`):
 //!
-//! * `parse`: the full pipeline (parse, render, summarise, verify, decode certificates);
+//! * `parse`: the full pipeline (`pipeline/mod.rs`: parse, render, summarise, verify, decode
+//!   certificates);
 //! * `itl_parse`: the parser alone (round trip to the input bytes);
 //! * `plan_file`: plan files (a parsed plan prints as the same plan; errors name lines).
 
-use itl_core::{TrustList, render, signature, summary::ListSummary};
+use itl_core::TrustList;
+
+mod pipeline;
 
 #[path = "../../fuzz/checks/itl_parse.rs"]
 mod itl_parse;
@@ -16,18 +19,9 @@ use itl_testkit::replay_corpus as replay;
 
 #[test]
 fn replay_corpus() {
-    let mut count = 0;
-    let mut parsed = 0;
-    for (_, bytes) in itl_testkit::fuzz_corpus("parse") {
-        if let Ok(list) = TrustList::parse(&bytes) {
-            assert_eq!(list.to_bytes(), bytes);
-            let _ = render::render(&list, &render::RenderOptions::default());
-            let _ = ListSummary::of(&list);
-            let _ = signature::verify_self_signed(&list);
-            parsed += 1;
-        }
-        count += 1;
-    }
+    let (count, parsed) = replay("parse", pipeline::check, |bytes| {
+        TrustList::parse(bytes).is_ok()
+    });
     assert!(count >= 31, "corpus has {count} inputs");
     assert!(parsed >= 9, "{parsed} of {count} parse");
 }
