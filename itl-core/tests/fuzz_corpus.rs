@@ -17,29 +17,51 @@ mod plan_file;
 
 use itl_testkit::replay_corpus as replay;
 
-#[test]
-fn replay_corpus() {
-    let (count, parsed) = replay("parse", pipeline::check, |bytes| {
-        TrustList::parse(bytes).is_ok()
-    });
-    assert!(count >= 31, "corpus has {count} inputs");
-    assert!(parsed >= 9, "{parsed} of {count} parse");
+/// A corpus: its fuzz target, the check the target runs, which inputs the parser accepts,
+/// and how many inputs and accepted inputs it holds at least.
+struct Corpus {
+    target: &'static str,
+    check: fn(&[u8]),
+    accepts: fn(&[u8]) -> bool,
+    inputs: usize,
+    accepted: usize,
 }
 
-#[test]
-fn replay_itl_parse_corpus() {
-    let (n, parsed) = replay("itl_parse", itl_parse::check, |bytes| {
-        TrustList::parse(bytes).is_ok()
-    });
-    assert!(n >= 20, "corpus has {n} inputs");
-    assert!(parsed >= 5, "{parsed} of {n} parse");
-}
+const CORPORA: [Corpus; 3] = [
+    Corpus {
+        target: "parse",
+        check: pipeline::check,
+        accepts: |bytes| TrustList::parse(bytes).is_ok(),
+        inputs: 31,
+        accepted: 9,
+    },
+    Corpus {
+        target: "itl_parse",
+        check: itl_parse::check,
+        accepts: |bytes| TrustList::parse(bytes).is_ok(),
+        inputs: 20,
+        accepted: 5,
+    },
+    Corpus {
+        target: "plan_file",
+        check: plan_file::check,
+        accepts: |bytes| {
+            std::str::from_utf8(bytes).is_ok_and(|t| itl_core::plan::Plan::parse(t).is_ok())
+        },
+        inputs: 10,
+        accepted: 3,
+    },
+];
 
 #[test]
-fn replay_plan_file_corpus() {
-    let (n, parsed) = replay("plan_file", plan_file::check, |bytes| {
-        std::str::from_utf8(bytes).is_ok_and(|t| itl_core::plan::Plan::parse(t).is_ok())
-    });
-    assert!(n >= 10, "corpus has {n} inputs");
-    assert!(parsed >= 3, "{parsed} of {n} parse");
+fn replay_every_corpus() {
+    for corpus in &CORPORA {
+        let (n, accepted) = replay(corpus.target, corpus.check, corpus.accepts);
+        let target = corpus.target;
+        assert!(n >= corpus.inputs, "{target}: corpus has {n} inputs");
+        assert!(
+            accepted >= corpus.accepted,
+            "{target}: {accepted} of {n} parse"
+        );
+    }
 }
