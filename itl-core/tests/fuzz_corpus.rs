@@ -1,17 +1,16 @@
 //! Replays the fuzzing corpora of the parsers this crate owns on the stable toolchain, each
 //! input through the same checks the fuzz target runs (`fuzz/checks/<target>.rs`):
 //!
-//! * `parse`: the full pipeline (`pipeline/mod.rs`: parse, render, summarise, verify, decode
-//!   certificates);
+//! * `parse`: the full pipeline (parse, render, summarise, verify, decode certificates);
 //! * `itl_parse`: the parser alone (round trip to the input bytes);
 //! * `plan_file`: plan files (a parsed plan prints as the same plan; errors name lines).
 
 use itl_core::TrustList;
 
-mod pipeline;
-
 #[path = "../../fuzz/checks/itl_parse.rs"]
 mod itl_parse;
+#[path = "../../fuzz/checks/parse.rs"]
+mod parse;
 #[path = "../../fuzz/checks/plan_file.rs"]
 mod plan_file;
 
@@ -30,7 +29,7 @@ struct Corpus {
 const CORPORA: [Corpus; 3] = [
     Corpus {
         target: "parse",
-        check: pipeline::check,
+        check: parse::check,
         accepts: |bytes| TrustList::parse(bytes).is_ok(),
         inputs: 31,
         accepted: 9,

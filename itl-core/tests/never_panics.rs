@@ -1,9 +1,10 @@
 //! Property tests: arbitrary bytes, and the real CTL with arbitrary damage, never panic the
 //! parser or anything a caller does next; whatever parses re-serialises to its input.
 
-mod pipeline;
+#[path = "../../fuzz/checks/parse.rs"]
+mod parse;
 
-use pipeline::check as exercise;
+use parse::check as exercise;
 use proptest::prelude::*;
 
 fn sample() -> Vec<u8> {
