@@ -133,15 +133,13 @@ mod tests {
 
     #[test]
     fn cluster_mode_params() {
-        assert_eq!(
-            ClusterSecurityMode::from_param("1"),
-            Some(ClusterSecurityMode::Mixed)
-        );
-        assert_eq!(
-            ClusterSecurityMode::from_param(" 0 "),
-            Some(ClusterSecurityMode::NonSecure)
-        );
-        assert_eq!(ClusterSecurityMode::from_param("2"), None);
+        for (param, mode) in [
+            ("1", Some(ClusterSecurityMode::Mixed)),
+            (" 0 ", Some(ClusterSecurityMode::NonSecure)),
+            ("2", None),
+        ] {
+            assert_eq!(ClusterSecurityMode::from_param(param), mode, "{param:?}");
+        }
         assert_eq!(
             serde_json::to_string(&ClusterSecurityMode::NonSecure).unwrap(),
             "\"non-secure\""
