@@ -100,17 +100,22 @@ mod tests {
 
     #[test]
     fn from_version_strings() {
-        for (version, generation) in [
-            ("11.5.1.21900-40", Some(Generation::V11_5)),
-            ("10.5.2", Some(Generation::V11_5)),
-            ("12.5.1.17900-64", Some(Generation::V12)),
-            ("14.0.1.13900-155", Some(Generation::V14)),
-            ("15", Some(Generation::V14)),
-            ("x.1", None),
-            ("", None),
-        ] {
-            assert_eq!(Generation::from_version(version), generation, "{version:?}");
-        }
+        assert_eq!(
+            Generation::from_version("11.5.1.21900-40"),
+            Some(Generation::V11_5)
+        );
+        assert_eq!(Generation::from_version("10.5.2"), Some(Generation::V11_5));
+        assert_eq!(
+            Generation::from_version("12.5.1.17900-64"),
+            Some(Generation::V12)
+        );
+        assert_eq!(
+            Generation::from_version("14.0.1.13900-155"),
+            Some(Generation::V14)
+        );
+        assert_eq!(Generation::from_version("15"), Some(Generation::V14));
+        assert_eq!(Generation::from_version("x.1"), None);
+        assert_eq!(Generation::from_version(""), None);
     }
 
     #[test]

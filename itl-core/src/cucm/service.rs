@@ -217,18 +217,20 @@ mod tests {
                 Some(s)
             );
         }
-        for (text, service) in [
-            ("Cisco TFTP", Some(Service::Tftp)),
-            ("tftp", Some(Service::Tftp)),
-            ("Cisco DRF Primary", Some(Service::DrfMaster)),
-            ("  drf   local ", Some(Service::DrfLocal)),
-            ("trust verification service", Some(Service::Tvs)),
-            ("Cisco", None),
-            ("Cisco Tftp Server", None),
-            ("", None),
-        ] {
-            assert_eq!(Service::parse(text), service, "{text:?}");
-        }
+        assert_eq!(Service::parse("Cisco TFTP"), Some(Service::Tftp));
+        assert_eq!(Service::parse("tftp"), Some(Service::Tftp));
+        assert_eq!(
+            Service::parse("Cisco DRF Primary"),
+            Some(Service::DrfMaster)
+        );
+        assert_eq!(Service::parse("  drf   local "), Some(Service::DrfLocal));
+        assert_eq!(
+            Service::parse("trust verification service"),
+            Some(Service::Tvs)
+        );
+        assert_eq!(Service::parse("Cisco"), None);
+        assert_eq!(Service::parse("Cisco Tftp Server"), None);
+        assert_eq!(Service::parse(""), None);
     }
 
     #[test]
