@@ -472,6 +472,12 @@ async fn on_cli(script: Script, test: impl AsyncFnOnce(Server, AdminSession)) {
     .await;
 }
 
+/// Closes `session` and gives everything the client typed to `server`.
+async fn typed_until_closed(server: &Server, session: AdminSession) -> String {
+    session.close().await;
+    server.received()
+}
+
 async fn within<T>(f: impl std::future::Future<Output = T>) -> T {
     tokio::time::timeout(Duration::from_secs(30), f)
         .await
@@ -495,7 +501,7 @@ async fn happy_path_keyboard_interactive() {
         assert_eq!((v.major, v.minor), (15, 0));
         let r = session.regen(CertUnit::Tvs).await.expect("regen");
         assert_eq!(r.unit, "TVS");
-        session.close().await;
+        let typed = typed_until_closed(&server, session).await;
         assert_eq!(
             server.auth_log(),
             vec![
@@ -506,7 +512,7 @@ async fn happy_path_keyboard_interactive() {
         );
         // Exactly what was typed: pagination off, the commands, `yes` one key at a time.
         assert_eq!(
-            server.received(),
+            typed,
             "set cli pagination off\nshow version active\nset cert regen TVS\nyes\n"
         );
     })
@@ -650,9 +656,8 @@ async fn pagers_that_ignore_pagination_off() {
                 ],
                 "{style:?}"
             );
-            session.close().await;
             assert_eq!(
-                server.received(),
+                typed_until_closed(&server, session).await,
                 format!("set cli pagination off\nshow version active\n{keys}"),
                 "{style:?}"
             );
@@ -675,9 +680,8 @@ async fn unexpected_confirmation_is_declined() {
         ));
         // Still usable.
         assert!(session.version().await.is_ok());
-        session.close().await;
         assert_eq!(
-            server.received(),
+            typed_until_closed(&server, session).await,
             "set cli pagination off\nshow itl\nno\nshow version active\n"
         );
     })
@@ -728,9 +732,8 @@ async fn command_timeout_and_dropped_session() {
         ));
         // The session is unusable afterwards; nothing more was typed.
         assert!(session.version().await.is_err());
-        session.close().await;
         assert_eq!(
-            server.received(),
+            typed_until_closed(&server, session).await,
             "set cli pagination off\nutils ntp status\n"
         );
 

@@ -696,6 +696,14 @@ mod tests {
         classify(obs, &refs(mixed), &archive()).state
     }
 
+    /// The verdict on `obs` (not mixed mode), asserted update-failed by the message of `time`.
+    fn update_failed_at(obs: &Observation, time: &str) -> Verdict {
+        let v = classify(obs, &refs(false), &archive());
+        assert_eq!(v.state, PhoneState::UpdateFailed);
+        assert_eq!(v.evidence.message_time.as_deref(), Some(time));
+        v
+    }
+
     #[test]
     fn ok_with_md5_and_with_sha1() {
         let obs = parsed(
@@ -990,15 +998,10 @@ mod tests {
                 msg(20, "Trust List update failed"),
             ],
         );
-        let v = classify(&failed, &refs(false), &archive());
-        assert_eq!(v.state, PhoneState::UpdateFailed);
+        let v = update_failed_at(&failed, "1970-01-01T00:00:20");
         assert_eq!(
             v.evidence.message.as_deref(),
             Some("Trust List update failed")
-        );
-        assert_eq!(
-            v.evidence.message_time.as_deref(),
-            Some("1970-01-01T00:00:20")
         );
         // Twin: a success after the failure.
         let recovered = parsed(
@@ -1054,12 +1057,7 @@ mod tests {
         // Twin: the boot came before the failure (a failure of that boot counts).
         let mut at_boot = parsed(&md5(SERVED_ITL), "", history.clone());
         at_boot.last_boot = Some(PhoneTime { secs: 20 });
-        let v = classify(&at_boot, &refs(false), &archive());
-        assert_eq!(v.state, PhoneState::UpdateFailed);
-        assert_eq!(
-            v.evidence.message_time.as_deref(),
-            Some("1970-01-01T00:00:20")
-        );
+        let v = update_failed_at(&at_boot, "1970-01-01T00:00:20");
         assert!(v.evidence.notes.is_empty(), "{:?}", v.evidence.notes);
         // A failure after the boot counts even when an older success exists.
         let mut after = parsed(
@@ -1072,12 +1070,7 @@ mod tests {
             ],
         );
         after.last_boot = Some(PhoneTime { secs: 100 });
-        let v = classify(&after, &refs(false), &archive());
-        assert_eq!(v.state, PhoneState::UpdateFailed);
-        assert_eq!(
-            v.evidence.message_time.as_deref(),
-            Some("1970-01-01T00:02:00")
-        );
+        update_failed_at(&after, "1970-01-01T00:02:00");
         // A success after the boot, then nothing: ok, and the old failure is noted nowhere
         // (a later success hides it anyway).
         let mut recovered = parsed(
