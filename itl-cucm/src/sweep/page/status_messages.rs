@@ -39,7 +39,10 @@ pub enum MessageKind {
 
 /// The start of each kind's text, in lower case (no start begins another).
 const KIND_STARTS: [(&str, MessageKind); 9] = [
-    ("trust list update failed", MessageKind::TrustListUpdateFailed),
+    (
+        "trust list update failed",
+        MessageKind::TrustListUpdateFailed,
+    ),
     ("ctl update failed", MessageKind::CtlUpdateFailed),
     ("trust list updated", MessageKind::TrustListUpdated),
     ("no trust list installed", MessageKind::NoTrustList),
