@@ -169,27 +169,12 @@ fn read_into(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use itl_testkit::TempDir;
 
     fn fixture(name: &str) -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../fixtures/certs")
             .join(name)
-    }
-
-    struct Dir(PathBuf);
-    impl Dir {
-        fn new(tag: &str) -> Self {
-            let p = std::env::temp_dir()
-                .join(format!("itl-cluster-certs-{tag}-{}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&p);
-            std::fs::create_dir_all(&p).expect("temp dir");
-            Dir(p)
-        }
-    }
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
     }
 
     #[test]
@@ -227,14 +212,13 @@ mod tests {
 
     #[test]
     fn a_folder_by_node_with_roles_from_file_names() {
-        let dir = Dir::new("folder");
+        let dir = TempDir::new("cluster-certs-folder");
         let pem = std::fs::read(fixture("ucm-pub-TVS.pem")).expect("fixture");
-        std::fs::create_dir_all(dir.0.join("ucm-pub")).expect("node dir");
-        std::fs::write(dir.0.join("ucm-pub/TVS.pem"), &pem).expect("write");
-        std::fs::write(dir.0.join("ITLRecovery.crt"), &pem).expect("write");
-        std::fs::write(dir.0.join("Custom.pem"), &pem).expect("write");
-        std::fs::write(dir.0.join("README.txt"), b"skipped").expect("write");
-        let loaded = load_cluster_certs(&dir.0).expect("loads");
+        dir.write("ucm-pub/TVS.pem", &pem);
+        dir.write("ITLRecovery.crt", &pem);
+        dir.write("Custom.pem", &pem);
+        dir.write("README.txt", b"skipped");
+        let loaded = load_cluster_certs(dir.path()).expect("loads");
         let found: Vec<(Option<&str>, &ClusterRole)> = loaded
             .certs
             .certs
@@ -258,13 +242,13 @@ mod tests {
             loaded.notes[0]
         );
         // Reject twins: an empty folder, a file that is no certificate (named in the error).
-        let empty = Dir::new("empty");
+        let empty = TempDir::new("cluster-certs-empty");
         assert!(matches!(
-            load_cluster_certs(&empty.0),
+            load_cluster_certs(empty.path()),
             Err(CertFileError::Empty(_))
         ));
-        std::fs::write(dir.0.join("CAPF.pem"), b"-----BEGIN CERTIFICATE-----\n!!\n").expect("w");
-        let err = load_cluster_certs(&dir.0).expect_err("bad file");
+        dir.write("CAPF.pem", b"-----BEGIN CERTIFICATE-----\n!!\n");
+        let err = load_cluster_certs(dir.path()).expect_err("bad file");
         assert!(
             err.to_string()
                 .contains("CAPF.pem: not a PEM or DER certificate"),

@@ -5,7 +5,7 @@
 //! and account for every phone exactly once.
 
 use itl_core::cucm::{ClusterSecurityMode, ListKind, PhoneState};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -279,12 +279,6 @@ async fn closed_port() -> std::net::SocketAddr {
     l.local_addr().expect("addr")
 }
 
-fn temp_dir(label: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("itl-sweep-runner-{}-{label}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
 fn options() -> SweepOptions {
     let mut o = SweepOptions {
         concurrency: 8,
@@ -424,8 +418,8 @@ async fn every_fault_gets_its_state_within_the_deadline() {
     phones.push(unregistered);
     phones.push(web_off);
 
-    let dir = temp_dir("faults");
-    let mut archive = Archive::open(&dir).expect("archive");
+    let dir = itl_testkit::TempDir::new("sweep-runner-faults");
+    let mut archive = Archive::open(dir.path()).expect("archive");
     archive
         .add(
             &older,
@@ -557,7 +551,6 @@ async fn every_fault_gets_its_state_within_the_deadline() {
     assert_eq!(itl.signature_valid, Some(true));
     assert_eq!(report.references[0].ctl, None);
     assert_eq!(report.references[0].error, None);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

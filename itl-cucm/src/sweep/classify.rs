@@ -952,17 +952,15 @@ mod tests {
             assert_eq!(v.evidence.itl_text.as_deref(), Some(shown));
         }
         // A blank rollback ITL from the archive.
-        let dir = std::env::temp_dir().join(format!("itl-sweep-blank-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("dir");
+        let dir = itl_testkit::TempDir::new("sweep-blank");
         let blank_md5 = md5(b"blank");
         let index = serde_json::json!({"files": [{
             "sha1": sha1(b"blank"), "md5": blank_md5, "sha256": "0".repeat(64),
             "first_seen": "2025-01-01T00:00:00Z", "node": "ucm-pub", "name": "ITLFile.tlv",
             "kind": "ITL", "size": 5, "blank": true,
         }]});
-        std::fs::write(dir.join(itl_wire::archive::INDEX_FILE), index.to_string()).expect("index");
-        let with_blank = Archive::open(&dir).expect("opens");
-        let _ = std::fs::remove_dir_all(&dir);
+        dir.write(itl_wire::archive::INDEX_FILE, index.to_string());
+        let with_blank = Archive::open(dir.path()).expect("opens");
         let v = classify(&parsed(&blank_md5, "", vec![]), &refs(false), &with_blank);
         assert_eq!(v.state, PhoneState::NoTrustList);
         assert_eq!(
