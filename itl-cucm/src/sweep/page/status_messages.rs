@@ -37,30 +37,32 @@ pub enum MessageKind {
     Other,
 }
 
-/// The start of each kind's text, in lower case (no start begins another).
-const KIND_STARTS: [(&str, MessageKind); 9] = [
-    (
-        "trust list update failed",
-        MessageKind::TrustListUpdateFailed,
-    ),
-    ("ctl update failed", MessageKind::CtlUpdateFailed),
-    ("trust list updated", MessageKind::TrustListUpdated),
-    ("no trust list installed", MessageKind::NoTrustList),
-    ("ctl and itl installed", MessageKind::CtlAndItlInstalled),
-    ("itl installed", MessageKind::ItlInstalled),
-    ("ctl installed", MessageKind::CtlInstalled),
-    ("erasing ctl and itl", MessageKind::Erasing),
-    ("file not found", MessageKind::FileNotFound),
-];
-
 impl MessageKind {
     /// Classifies a message text (case-insensitive, by its start).
     pub fn of(text: &str) -> Self {
         let t = text.trim().to_ascii_lowercase();
-        KIND_STARTS
-            .iter()
-            .find(|(start, _)| t.starts_with(start))
-            .map_or(MessageKind::Other, |&(_, kind)| kind)
+        let starts = |p: &str| t.starts_with(p);
+        if starts("trust list update failed") {
+            MessageKind::TrustListUpdateFailed
+        } else if starts("ctl update failed") {
+            MessageKind::CtlUpdateFailed
+        } else if starts("trust list updated") {
+            MessageKind::TrustListUpdated
+        } else if starts("no trust list installed") {
+            MessageKind::NoTrustList
+        } else if starts("ctl and itl installed") {
+            MessageKind::CtlAndItlInstalled
+        } else if starts("itl installed") {
+            MessageKind::ItlInstalled
+        } else if starts("ctl installed") {
+            MessageKind::CtlInstalled
+        } else if starts("erasing ctl and itl") {
+            MessageKind::Erasing
+        } else if starts("file not found") {
+            MessageKind::FileNotFound
+        } else {
+            MessageKind::Other
+        }
     }
 
     /// A failed trust-list download.
