@@ -29,7 +29,6 @@ use itl_wire::soap::risport;
 use itl_wire::soap::risport::{
     CmDevice, RegistrationStatus, SelectCmDeviceRequest, SelectCmDeviceResult,
 };
-use tokio::net::TcpListener;
 
 mod common;
 
@@ -427,9 +426,7 @@ async fn system_roots_reject_the_self_signed_cert_and_insecure_accepts_it() {
             .expect("probe");
         assert_eq!(fp, tomcat_fingerprint());
         // Reject twin: nothing listening.
-        let closed = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let port = closed.local_addr().expect("addr").port();
-        drop(closed);
+        let port = common::closed_tcp_port();
         let err = probe_fingerprint(&format!("https://127.0.0.1:{port}"), Duration::from_secs(2))
             .await
             .expect_err("no server");

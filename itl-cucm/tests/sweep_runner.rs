@@ -4,12 +4,15 @@
 //! a TFTP node serving its reference list over HTTP. Every sweep must finish within its bound
 //! and account for every phone exactly once.
 
+mod common;
+
 use itl_core::cucm::{ClusterSecurityMode, ListKind, PhoneState};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use common::closed_tcp_port;
 use itl_cucm::fetch::TrustServer;
 use itl_cucm::http::HttpOptions;
 use itl_cucm::sweep::SweepObserver;
@@ -273,12 +276,6 @@ fn registration(status: &str, registered: bool, httpd: bool) -> RegistrationFact
     }
 }
 
-/// A port with nothing listening.
-async fn closed_port() -> std::net::SocketAddr {
-    let l = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    l.local_addr().expect("addr")
-}
-
 fn options() -> SweepOptions {
     let mut o = SweepOptions {
         concurrency: 8,
@@ -405,7 +402,10 @@ async fn every_fault_gets_its_state_within_the_deadline() {
         servers.push(server);
     }
     // Refused: nothing listens. No address: unreachable. Unregistered / web off: not contacted.
-    phones.push(inventory("SEP00000000000E", closed_port().await));
+    phones.push(inventory(
+        "SEP00000000000E",
+        ([127, 0, 0, 1], closed_tcp_port()).into(),
+    ));
     phones.push(InventoryPhone {
         name: "SEP00000000000F".into(),
         ..InventoryPhone::default()
@@ -558,7 +558,7 @@ async fn an_unreachable_tftp_node_is_a_reference_error_not_a_crash() {
     let served = fixture("itl-12-sha512.tlv");
     let phone = serve_phone(showing(&served)).await;
     let mut server = TrustServer::http("127.0.0.1");
-    server.http_port = closed_port().await.port();
+    server.http_port = closed_tcp_port();
     let plan = SweepPlan {
         phones: vec![inventory("SEP000000000001", phone.addr)],
         tftp_nodes: vec![TftpNode {

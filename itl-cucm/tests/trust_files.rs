@@ -7,7 +7,7 @@ use itl_core::cucm::{ListKind, Mac};
 use std::time::{Duration, Instant};
 
 use common::http_server::{HttpServer, Reply};
-use common::{Tftpd, assert_bytes, free_udp_port, pattern, real_ctl, within};
+use common::{Tftpd, assert_bytes, closed_tcp_port, free_udp_port, pattern, real_ctl, within};
 use itl_cucm::{
     FetchOptions, FetchOutcome, Fetcher, HttpOptions, TftpOptions, Transport, TrustFileSet,
     TrustServer,
@@ -218,10 +218,7 @@ async fn unreachable_tftp_server_is_distinguishable() {
 #[tokio::test]
 async fn unreachable_http_server_is_distinguishable() {
     within(LIMIT, async {
-        let port = {
-            let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-            listener.local_addr().expect("address").port()
-        };
+        let port = closed_tcp_port();
         let start = Instant::now();
         let set = fetcher()
             .fetch_trust_files(&server(Transport::Http, port), None)
