@@ -3,6 +3,9 @@
 //! confirmations, failure markers, dropped sessions and timeouts. Every server records the
 //! bytes it received, so the tests also check what the client typed.
 
+mod common;
+
+use common::within;
 use itl_core::cucm::CertUnit;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -20,6 +23,8 @@ use russh::server::{self, Auth, Msg, Session};
 use russh::{Channel, ChannelId, ChannelMsg, MethodKind, MethodSet};
 use tokio::net::TcpListener;
 
+/// Bound of every test.
+const LIMIT: Duration = Duration::from_secs(30);
 const PASSWORD: &str = "s3cret!";
 
 /// Which pager the fake CLI uses when pagination is on.
@@ -465,7 +470,7 @@ async fn connected(script: Script) -> (Server, AdminSession) {
 
 /// Runs `test` on a server playing `script` and a session connected to it, bounded in time.
 async fn on_cli(script: Script, test: impl AsyncFnOnce(Server, AdminSession)) {
-    within(async {
+    within(LIMIT, async {
         let (server, session) = connected(script).await;
         test(server, session).await;
     })
@@ -476,12 +481,6 @@ async fn on_cli(script: Script, test: impl AsyncFnOnce(Server, AdminSession)) {
 async fn typed_until_closed(server: &Server, session: AdminSession) -> String {
     session.close().await;
     server.received()
-}
-
-async fn within<T>(f: impl std::future::Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(30), f)
-        .await
-        .expect("test bounded in time")
 }
 
 #[tokio::test]
@@ -556,7 +555,7 @@ async fn password_only_server() {
 
 #[tokio::test]
 async fn wrong_password_is_rejected_after_every_method() {
-    within(async {
+    within(LIMIT, async {
         let server = start(Script {
             methods: vec![MethodKind::KeyboardInteractive, MethodKind::Password],
             ..Script::default()
@@ -582,7 +581,7 @@ async fn wrong_password_is_rejected_after_every_method() {
 
 #[tokio::test]
 async fn wrong_or_missing_host_key_pin() {
-    within(async {
+    within(LIMIT, async {
         let server = start(Script::default()).await;
         let other = host_key(9).public_key().fingerprint(HashAlg::Sha256).to_string();
         let mut t = target(&server);
@@ -609,7 +608,7 @@ async fn wrong_or_missing_host_key_pin() {
 
 #[tokio::test]
 async fn slow_banner_within_and_beyond_the_budget() {
-    within(async {
+    within(LIMIT, async {
         let server = start(Script {
             banner_delay: Duration::from_millis(1500),
             ..Script::default()
@@ -638,7 +637,7 @@ async fn slow_banner_within_and_beyond_the_budget() {
 
 #[tokio::test]
 async fn pagers_that_ignore_pagination_off() {
-    within(async {
+    within(LIMIT, async {
         for (style, keys) in [(PagerStyle::Press, "  "), (PagerStyle::Lines, "nnq")] {
             let (server, mut session) = connected(Script {
                 pager: Some(style),

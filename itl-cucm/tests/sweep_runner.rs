@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::closed_tcp_port;
+use common::{closed_tcp_port, within};
 use itl_cucm::fetch::TrustServer;
 use itl_cucm::http::HttpOptions;
 use itl_cucm::sweep::SweepObserver;
@@ -260,9 +260,7 @@ async fn quiet_sweep(
 async fn bounded_sweep(plan: SweepPlan) -> SweepReport {
     let (mut archive, options) = (Archive::in_memory(), options());
     let sweep = quiet_sweep(plan, &mut archive, &options);
-    tokio::time::timeout(Duration::from_secs(15), sweep)
-        .await
-        .expect("bounded")
+    within(Duration::from_secs(15), sweep).await
 }
 
 /// What RisPort70 says of a phone that `registered` or not, its web server on or off.
