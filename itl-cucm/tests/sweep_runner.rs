@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use common::http_server::request_path;
 use common::{closed_tcp_port, within};
 use itl_cucm::fetch::TrustServer;
 use itl_cucm::http::HttpOptions;
@@ -23,7 +24,7 @@ use itl_cucm::sweep::{
     Archive, CancelSignal, InventoryPhone, Quiet, SweepOptions, SweepPlan, TftpNode, cancel_pair,
     run_sweep,
 };
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -117,23 +118,6 @@ impl Drop for Server {
     }
 }
 
-async fn read_request(stream: &mut TcpStream) -> Option<String> {
-    let mut head = Vec::new();
-    let mut buf = [0u8; 1024];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        let n = stream.read(&mut buf).await.ok()?;
-        if n == 0 || head.len() > 16 * 1024 {
-            return None;
-        }
-        head.extend_from_slice(&buf[..n]);
-    }
-    let text = String::from_utf8_lossy(&head).into_owned();
-    text.lines()
-        .next()
-        .and_then(|l| l.split_whitespace().nth(1))
-        .map(str::to_owned)
-}
-
 async fn respond(stream: &mut TcpStream, status: u16, body: &[u8]) {
     let head = format!(
         "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n",
@@ -160,7 +144,7 @@ where
         while let Ok((mut stream, _)) = listener.accept().await {
             let (answer, counter) = (answer.clone(), counter.clone());
             tokio::spawn(async move {
-                let Some(path) = read_request(&mut stream).await else {
+                let Some(path) = request_path(&mut stream).await else {
                     return;
                 };
                 counter.fetch_add(1, Ordering::SeqCst);
