@@ -169,17 +169,17 @@ fn read_into(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_files::fixture;
     use itl_testkit::TempDir;
 
-    fn fixture(name: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../fixtures/certs")
-            .join(name)
+    /// The TVS certificate of `ucm-pub`, in PEM.
+    fn tvs_pem() -> Vec<u8> {
+        fixture("certs/ucm-pub-TVS.pem")
     }
 
     #[test]
     fn pem_and_der_give_the_same_certificate() {
-        let pem = std::fs::read(fixture("ucm-pub-TVS.pem")).expect("fixture");
+        let pem = tvs_pem();
         let der = certificate_der(&pem).expect("PEM");
         assert_eq!(der.first(), Some(&0x30));
         assert!(x509_parser::parse_x509_certificate(&der).is_ok());
@@ -188,8 +188,7 @@ mod tests {
 
     #[test]
     fn reject_twins_say_what_is_wrong() {
-        let pem = String::from_utf8(std::fs::read(fixture("ucm-pub-TVS.pem")).expect("fixture"))
-            .expect("text");
+        let pem = String::from_utf8(tvs_pem()).expect("text");
         let key = pem.replace("CERTIFICATE", "PRIVATE KEY");
         assert_eq!(
             certificate_der(key.as_bytes()).expect_err("a key"),
@@ -213,7 +212,7 @@ mod tests {
     #[test]
     fn a_folder_by_node_with_roles_from_file_names() {
         let dir = TempDir::new("cluster-certs-folder");
-        let pem = std::fs::read(fixture("ucm-pub-TVS.pem")).expect("fixture");
+        let pem = tvs_pem();
         dir.write("ucm-pub/TVS.pem", &pem);
         dir.write("ITLRecovery.crt", &pem);
         dir.write("Custom.pem", &pem);

@@ -968,10 +968,7 @@ mod tests {
             vec!["the ITL is a blank (rollback) ITL".to_owned()]
         );
         let mut a = archive();
-        let blank = std::fs::read(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/itl-12-sha512.tlv"),
-        )
-        .expect("fixture");
+        let blank = crate::test_files::fixture("itl-12-sha512.tlv");
         let (entry, _) = a
             .add(&blank, Some("east"), "n", "ITLFile.tlv", 0)
             .expect("add");
