@@ -35,10 +35,7 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 fn md5_upper(bytes: &[u8]) -> String {
-    itl_core::checksum::md5(bytes)
-        .iter()
-        .map(|b| format!("{b:02X}"))
-        .collect()
+    hex::encode_upper(itl_core::checksum::md5(bytes))
 }
 
 fn sha1_spaced(bytes: &[u8]) -> String {

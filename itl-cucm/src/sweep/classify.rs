@@ -132,11 +132,10 @@ impl ReferenceFile {
     /// The hashes of `bytes` served as `name`.
     pub fn of(name: &str, bytes: &[u8]) -> Self {
         let sums = itl_core::checksum::Checksums::of(bytes);
-        let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
         Self {
             name: name.to_owned(),
-            md5: hex(&sums.md5),
-            sha1: hex(&sums.sha1),
+            md5: hex::encode(sums.md5),
+            sha1: hex::encode(sums.sha1),
         }
     }
 
