@@ -169,32 +169,17 @@ fn read_into(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_files::fixture;
+    use itl_testkit::TempDir;
 
-    fn fixture(name: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../fixtures/certs")
-            .join(name)
-    }
-
-    struct Dir(PathBuf);
-    impl Dir {
-        fn new(tag: &str) -> Self {
-            let p = std::env::temp_dir()
-                .join(format!("itl-cluster-certs-{tag}-{}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&p);
-            std::fs::create_dir_all(&p).expect("temp dir");
-            Dir(p)
-        }
-    }
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
+    /// The TVS certificate of `ucm-pub`, in PEM.
+    fn tvs_pem() -> Vec<u8> {
+        fixture("certs/ucm-pub-TVS.pem")
     }
 
     #[test]
     fn pem_and_der_give_the_same_certificate() {
-        let pem = std::fs::read(fixture("ucm-pub-TVS.pem")).expect("fixture");
+        let pem = tvs_pem();
         let der = certificate_der(&pem).expect("PEM");
         assert_eq!(der.first(), Some(&0x30));
         assert!(x509_parser::parse_x509_certificate(&der).is_ok());
@@ -203,8 +188,7 @@ mod tests {
 
     #[test]
     fn reject_twins_say_what_is_wrong() {
-        let pem = String::from_utf8(std::fs::read(fixture("ucm-pub-TVS.pem")).expect("fixture"))
-            .expect("text");
+        let pem = String::from_utf8(tvs_pem()).expect("text");
         let key = pem.replace("CERTIFICATE", "PRIVATE KEY");
         assert_eq!(
             certificate_der(key.as_bytes()).expect_err("a key"),
@@ -227,14 +211,13 @@ mod tests {
 
     #[test]
     fn a_folder_by_node_with_roles_from_file_names() {
-        let dir = Dir::new("folder");
-        let pem = std::fs::read(fixture("ucm-pub-TVS.pem")).expect("fixture");
-        std::fs::create_dir_all(dir.0.join("ucm-pub")).expect("node dir");
-        std::fs::write(dir.0.join("ucm-pub/TVS.pem"), &pem).expect("write");
-        std::fs::write(dir.0.join("ITLRecovery.crt"), &pem).expect("write");
-        std::fs::write(dir.0.join("Custom.pem"), &pem).expect("write");
-        std::fs::write(dir.0.join("README.txt"), b"skipped").expect("write");
-        let loaded = load_cluster_certs(&dir.0).expect("loads");
+        let dir = TempDir::new("cluster-certs-folder");
+        let pem = tvs_pem();
+        dir.write("ucm-pub/TVS.pem", &pem);
+        dir.write("ITLRecovery.crt", &pem);
+        dir.write("Custom.pem", &pem);
+        dir.write("README.txt", b"skipped");
+        let loaded = load_cluster_certs(dir.path()).expect("loads");
         let found: Vec<(Option<&str>, &ClusterRole)> = loaded
             .certs
             .certs
@@ -258,13 +241,13 @@ mod tests {
             loaded.notes[0]
         );
         // Reject twins: an empty folder, a file that is no certificate (named in the error).
-        let empty = Dir::new("empty");
+        let empty = TempDir::new("cluster-certs-empty");
         assert!(matches!(
-            load_cluster_certs(&empty.0),
+            load_cluster_certs(empty.path()),
             Err(CertFileError::Empty(_))
         ));
-        std::fs::write(dir.0.join("CAPF.pem"), b"-----BEGIN CERTIFICATE-----\n!!\n").expect("w");
-        let err = load_cluster_certs(&dir.0).expect_err("bad file");
+        dir.write("CAPF.pem", b"-----BEGIN CERTIFICATE-----\n!!\n");
+        let err = load_cluster_certs(dir.path()).expect_err("bad file");
         assert!(
             err.to_string()
                 .contains("CAPF.pem: not a PEM or DER certificate"),

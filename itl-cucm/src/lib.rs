@@ -44,6 +44,8 @@ pub mod session;
 pub mod soap;
 pub mod ssh;
 pub mod sweep;
+#[cfg(test)]
+mod test_files;
 pub mod tftp;
 pub mod transport;
 

@@ -700,11 +700,7 @@ mod tests {
     }
 
     fn itl() -> Vec<u8> {
-        std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../fixtures/itl-11.5-sha1-2048.tlv"
-        ))
-        .unwrap()
+        crate::test_files::fixture("itl-11.5-sha1-2048.tlv")
     }
 
     fn served(node: &str, itl: Option<Vec<u8>>) -> ServedLists {

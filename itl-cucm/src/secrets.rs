@@ -192,12 +192,11 @@ pub fn read_secret(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use itl_testkit::TempDir;
 
-    fn temp(name: &str, text: &str, mode: u32) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("itl-secrets-{}-{name}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("dir");
-        let path = dir.join("secret");
-        std::fs::write(&path, text).expect("write");
+    /// The file `name` of `dir`, holding `text`, with permissions `mode`.
+    fn temp(dir: &TempDir, name: &str, text: &str, mode: u32) -> PathBuf {
+        let path = dir.write(name, text);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -208,11 +207,12 @@ mod tests {
 
     #[test]
     fn a_private_file_is_read_and_a_shared_one_refused() {
-        let ok = temp("ok", "s3cret\r\nignored\n", 0o600);
+        let dir = TempDir::new("secrets");
+        let ok = temp(&dir, "ok", "s3cret\r\nignored\n", 0o600);
         assert_eq!(read_secret_file(&ok).expect("read").expose(), "s3cret");
         #[cfg(unix)]
         {
-            let shared = temp("shared", "s3cret\n", 0o644);
+            let shared = temp(&dir, "shared", "s3cret\n", 0o644);
             let err = read_secret_file(&shared).expect_err("world-readable");
             assert!(
                 matches!(err, SecretError::Permissions { mode: 0o644, .. }),
@@ -220,7 +220,7 @@ mod tests {
             );
             assert!(err.to_string().contains("chmod 600"), "{err}");
         }
-        let empty = temp("empty", "\n", 0o600);
+        let empty = temp(&dir, "empty", "\n", 0o600);
         assert!(matches!(
             read_secret_file(&empty),
             Err(SecretError::Empty(_))
@@ -229,6 +229,7 @@ mod tests {
 
     #[test]
     fn sources_are_tried_in_order_and_errors_name_them() {
+        let dir = TempDir::new("secrets-order");
         let var = format!("ITL_TEST_SECRET_{}", std::process::id());
         let source = SecretSource {
             file: None,
@@ -257,7 +258,7 @@ mod tests {
         );
         // A file wins over both.
         let file = SecretSource {
-            file: Some(temp("order", "from-file\n", 0o600)),
+            file: Some(temp(&dir, "order", "from-file\n", 0o600)),
             ..from_env
         };
         assert_eq!(

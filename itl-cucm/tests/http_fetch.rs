@@ -5,7 +5,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::http_server::{HttpServer, Reply};
-use common::{assert_bytes, pattern, real_ctl, within};
+use common::{assert_bytes, closed_tcp_port, pattern, real_ctl, within};
 use itl_cucm::http::{HttpClient, HttpError, HttpOptions};
 
 const LIMIT: Duration = Duration::from_secs(20);
@@ -231,10 +231,7 @@ async fn redirect_is_not_followed() {
 #[tokio::test]
 async fn refused_connection_is_unreachable() {
     within(LIMIT, async {
-        let port = {
-            let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-            listener.local_addr().expect("address").port()
-        };
+        let port = closed_tcp_port();
         let http = client(1024, Duration::from_secs(5));
         let url = format!("http://127.0.0.1:{port}/ITLFile.tlv");
         let e = http.get(&url).await.expect_err("nothing listens");

@@ -3,7 +3,6 @@
 //! pacing and chunking, Control Center, timeouts, body cap and per-interface serialisation.
 
 use std::collections::HashMap;
-use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -29,22 +28,15 @@ use itl_wire::soap::risport;
 use itl_wire::soap::risport::{
     CmDevice, RegistrationStatus, SelectCmDeviceRequest, SelectCmDeviceResult,
 };
-use tokio::net::TcpListener;
 
 mod common;
 
 use common::https_stand_in::{Request, Running, Tomcat, serve_https};
+use common::within;
 
 const LIMIT: Duration = Duration::from_secs(30);
 /// `Basic base64("axluser:s3cret")`.
 const GOOD_AUTH: &str = "Basic YXhsdXNlcjpzM2NyZXQ=";
-
-async fn within<T>(future: impl Future<Output = T>) -> T {
-    match tokio::time::timeout(LIMIT, future).await {
-        Ok(v) => v,
-        Err(_) => panic!("test exceeded {LIMIT:?}"),
-    }
-}
 
 /// The self-signed "tomcat" certificate and key, made once.
 fn tomcat() -> &'static Tomcat {
@@ -379,7 +371,7 @@ fn cucm(phones: usize, limit: u64) -> impl Fn(&Request) -> Reply + Send + Sync +
 
 #[tokio::test]
 async fn pinned_fingerprint_is_accepted_and_a_wrong_pin_rejected() {
-    within(async {
+    within(LIMIT, async {
         let (server, ok) = pinned_cucm(3, 1000).await;
         assert_eq!(phone_rows(&ok.axl).await.expect("pinned ok"), 3);
         assert_eq!(
@@ -409,7 +401,7 @@ async fn pinned_fingerprint_is_accepted_and_a_wrong_pin_rejected() {
 
 #[tokio::test]
 async fn system_roots_reject_the_self_signed_cert_and_insecure_accepts_it() {
-    within(async {
+    within(LIMIT, async {
         let server = Server::start(cucm(2, 1000)).await;
         let strict = client(&server, TlsTrust::SystemRoots, fast_opts());
         let err = phone_rows(&strict.axl)
@@ -427,9 +419,7 @@ async fn system_roots_reject_the_self_signed_cert_and_insecure_accepts_it() {
             .expect("probe");
         assert_eq!(fp, tomcat_fingerprint());
         // Reject twin: nothing listening.
-        let closed = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let port = closed.local_addr().expect("addr").port();
-        drop(closed);
+        let port = common::closed_tcp_port();
         let err = probe_fingerprint(&format!("https://127.0.0.1:{port}"), Duration::from_secs(2))
             .await
             .expect_err("no server");
@@ -440,7 +430,7 @@ async fn system_roots_reject_the_self_signed_cert_and_insecure_accepts_it() {
 
 #[tokio::test]
 async fn bad_credentials_are_unauthorized() {
-    within(async {
+    within(LIMIT, async {
         let server = Server::start(cucm(2, 1000)).await;
         let wrong = client_with(
             &server,
@@ -468,7 +458,7 @@ async fn bad_credentials_are_unauthorized() {
 
 #[tokio::test]
 async fn too_large_fault_leads_to_paging_and_all_rows_arrive() {
-    within(async {
+    within(LIMIT, async {
         let (server, c) = pinned_cucm(2500, 700).await;
         // One request alone gets the typed fault.
         match c.axl.execute_sql(axl::sql::PHONE_NAMES).await {
@@ -531,7 +521,7 @@ async fn too_large_fault_leads_to_paging_and_all_rows_arrive() {
 
 #[tokio::test]
 async fn risport_rate_fault_then_success_after_backoff_and_chunking() {
-    within(async {
+    within(LIMIT, async {
         let faults_left = Arc::new(Mutex::new(1usize));
         let items_seen: Arc<Mutex<Vec<usize>>> = Arc::default();
         let (left, seen) = (faults_left.clone(), items_seen.clone());
@@ -595,7 +585,7 @@ async fn risport_rate_fault_then_success_after_backoff_and_chunking() {
 
 #[tokio::test]
 async fn control_center_status_and_restart() {
-    within(async {
+    within(LIMIT, async {
         let (_server, c) = pinned_cucm(0, 1000).await;
         let all = c.control.service_status::<&str>(&[]).await.expect("status");
         assert_eq!(all.services.len(), 2);
@@ -631,7 +621,7 @@ async fn status_failure_with_cap(server: &Server, cap: u64) -> ClientError {
 
 #[tokio::test]
 async fn http_errors_timeouts_and_body_cap() {
-    within(async {
+    within(LIMIT, async {
         let server = Server::start(|req: &Request| match req.path.as_str() {
             axl::AXL_PATH => Reply::status(503, "busy"),
             risport::RIS_PATH => Reply::status(403, "forbidden"),
@@ -713,7 +703,7 @@ async fn http_errors_timeouts_and_body_cap() {
 
 #[tokio::test]
 async fn calls_are_serialised_per_interface_only() {
-    within(async {
+    within(LIMIT, async {
         let inner = cucm(5, 1000);
         let server =
             Server::start(move |req: &Request| inner(req).delayed(Duration::from_millis(100)))
@@ -775,7 +765,7 @@ fn invalid_endpoint_urls_are_rejected() {
 
 #[tokio::test]
 async fn endpoint_urls_are_used_as_written() {
-    within(async {
+    within(LIMIT, async {
         let server = Server::start(cucm(3, 1000)).await;
         // An AXL service published under another path: the request goes exactly there.
         let moved = AxlClient::new(
@@ -805,7 +795,7 @@ async fn endpoint_urls_are_used_as_written() {
 /// exactly once (no rate fault was needed to slow the client down).
 #[tokio::test]
 async fn risport_keeps_one_request_in_flight_and_the_rolling_budget() {
-    within(async {
+    within(LIMIT, async {
         let window = Duration::from_millis(300);
         let arrivals: Arc<Mutex<Vec<std::time::Instant>>> = Arc::default();
         let log = arrivals.clone();

@@ -3,6 +3,9 @@
 //! confirmations, failure markers, dropped sessions and timeouts. Every server records the
 //! bytes it received, so the tests also check what the client typed.
 
+mod common;
+
+use common::within;
 use itl_core::cucm::CertUnit;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -20,6 +23,8 @@ use russh::server::{self, Auth, Msg, Session};
 use russh::{Channel, ChannelId, ChannelMsg, MethodKind, MethodSet};
 use tokio::net::TcpListener;
 
+/// Bound of every test.
+const LIMIT: Duration = Duration::from_secs(30);
 const PASSWORD: &str = "s3cret!";
 
 /// Which pager the fake CLI uses when pagination is on.
@@ -465,17 +470,17 @@ async fn connected(script: Script) -> (Server, AdminSession) {
 
 /// Runs `test` on a server playing `script` and a session connected to it, bounded in time.
 async fn on_cli(script: Script, test: impl AsyncFnOnce(Server, AdminSession)) {
-    within(async {
+    within(LIMIT, async {
         let (server, session) = connected(script).await;
         test(server, session).await;
     })
     .await;
 }
 
-async fn within<T>(f: impl std::future::Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(30), f)
-        .await
-        .expect("test bounded in time")
+/// Closes `session` and gives everything the client typed to `server`.
+async fn typed_until_closed(server: &Server, session: AdminSession) -> String {
+    session.close().await;
+    server.received()
 }
 
 #[tokio::test]
@@ -495,7 +500,7 @@ async fn happy_path_keyboard_interactive() {
         assert_eq!((v.major, v.minor), (15, 0));
         let r = session.regen(CertUnit::Tvs).await.expect("regen");
         assert_eq!(r.unit, "TVS");
-        session.close().await;
+        let typed = typed_until_closed(&server, session).await;
         assert_eq!(
             server.auth_log(),
             vec![
@@ -506,7 +511,7 @@ async fn happy_path_keyboard_interactive() {
         );
         // Exactly what was typed: pagination off, the commands, `yes` one key at a time.
         assert_eq!(
-            server.received(),
+            typed,
             "set cli pagination off\nshow version active\nset cert regen TVS\nyes\n"
         );
     })
@@ -550,7 +555,7 @@ async fn password_only_server() {
 
 #[tokio::test]
 async fn wrong_password_is_rejected_after_every_method() {
-    within(async {
+    within(LIMIT, async {
         let server = start(Script {
             methods: vec![MethodKind::KeyboardInteractive, MethodKind::Password],
             ..Script::default()
@@ -576,7 +581,7 @@ async fn wrong_password_is_rejected_after_every_method() {
 
 #[tokio::test]
 async fn wrong_or_missing_host_key_pin() {
-    within(async {
+    within(LIMIT, async {
         let server = start(Script::default()).await;
         let other = host_key(9).public_key().fingerprint(HashAlg::Sha256).to_string();
         let mut t = target(&server);
@@ -603,7 +608,7 @@ async fn wrong_or_missing_host_key_pin() {
 
 #[tokio::test]
 async fn slow_banner_within_and_beyond_the_budget() {
-    within(async {
+    within(LIMIT, async {
         let server = start(Script {
             banner_delay: Duration::from_millis(1500),
             ..Script::default()
@@ -632,7 +637,7 @@ async fn slow_banner_within_and_beyond_the_budget() {
 
 #[tokio::test]
 async fn pagers_that_ignore_pagination_off() {
-    within(async {
+    within(LIMIT, async {
         for (style, keys) in [(PagerStyle::Press, "  "), (PagerStyle::Lines, "nnq")] {
             let (server, mut session) = connected(Script {
                 pager: Some(style),
@@ -650,9 +655,8 @@ async fn pagers_that_ignore_pagination_off() {
                 ],
                 "{style:?}"
             );
-            session.close().await;
             assert_eq!(
-                server.received(),
+                typed_until_closed(&server, session).await,
                 format!("set cli pagination off\nshow version active\n{keys}"),
                 "{style:?}"
             );
@@ -675,9 +679,8 @@ async fn unexpected_confirmation_is_declined() {
         ));
         // Still usable.
         assert!(session.version().await.is_ok());
-        session.close().await;
         assert_eq!(
-            server.received(),
+            typed_until_closed(&server, session).await,
             "set cli pagination off\nshow itl\nno\nshow version active\n"
         );
     })
@@ -728,9 +731,8 @@ async fn command_timeout_and_dropped_session() {
         ));
         // The session is unusable afterwards; nothing more was typed.
         assert!(session.version().await.is_err());
-        session.close().await;
         assert_eq!(
-            server.received(),
+            typed_until_closed(&server, session).await,
             "set cli pagination off\nutils ntp status\n"
         );
 

@@ -24,6 +24,7 @@ use itl_wire::soap::risport::{
 mod common;
 
 use common::https_stand_in::{Running, Tomcat, serve_https};
+use common::within;
 
 const PHONES: usize = 1203;
 
@@ -223,9 +224,8 @@ fn the_pin() -> String {
 async fn discovered(risport: Result<usize, u16>, port: u16) -> (Stand, Discovery) {
     let server = stand(risport).await;
     let clients = soap_clients(cluster(server.addr, Some(the_pin())), false);
-    let found = tokio::time::timeout(Duration::from_secs(30), discover(&clients, port))
+    let found = within(Duration::from_secs(30), discover(&clients, port))
         .await
-        .expect("bounded")
         .expect("discovers");
     (server, found)
 }
@@ -281,9 +281,8 @@ async fn a_wrong_pin_is_refused() {
     let server = stand(Ok(0)).await;
     let wrong = wrong_pin();
     let clients = soap_clients(cluster(server.addr, Some(wrong)), false);
-    let err = tokio::time::timeout(Duration::from_secs(20), discover(&clients, 80))
+    let err = within(Duration::from_secs(20), discover(&clients, 80))
         .await
-        .expect("bounded")
         .expect_err("pin mismatch");
     let text = err.to_string();
     assert!(

@@ -4,12 +4,16 @@
 //! a TFTP node serving its reference list over HTTP. Every sweep must finish within its bound
 //! and account for every phone exactly once.
 
+mod common;
+
 use itl_core::cucm::{ClusterSecurityMode, ListKind, PhoneState};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use common::http_server::request_path;
+use common::{closed_tcp_port, within};
 use itl_cucm::fetch::TrustServer;
 use itl_cucm::http::HttpOptions;
 use itl_cucm::sweep::SweepObserver;
@@ -20,7 +24,7 @@ use itl_cucm::sweep::{
     Archive, CancelSignal, InventoryPhone, Quiet, SweepOptions, SweepPlan, TftpNode, cancel_pair,
     run_sweep,
 };
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -31,10 +35,7 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 fn md5_upper(bytes: &[u8]) -> String {
-    itl_core::checksum::md5(bytes)
-        .iter()
-        .map(|b| format!("{b:02X}"))
-        .collect()
+    hex::encode_upper(itl_core::checksum::md5(bytes))
 }
 
 fn sha1_spaced(bytes: &[u8]) -> String {
@@ -114,23 +115,6 @@ impl Drop for Server {
     }
 }
 
-async fn read_request(stream: &mut TcpStream) -> Option<String> {
-    let mut head = Vec::new();
-    let mut buf = [0u8; 1024];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        let n = stream.read(&mut buf).await.ok()?;
-        if n == 0 || head.len() > 16 * 1024 {
-            return None;
-        }
-        head.extend_from_slice(&buf[..n]);
-    }
-    let text = String::from_utf8_lossy(&head).into_owned();
-    text.lines()
-        .next()
-        .and_then(|l| l.split_whitespace().nth(1))
-        .map(str::to_owned)
-}
-
 async fn respond(stream: &mut TcpStream, status: u16, body: &[u8]) {
     let head = format!(
         "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n",
@@ -157,7 +141,7 @@ where
         while let Ok((mut stream, _)) = listener.accept().await {
             let (answer, counter) = (answer.clone(), counter.clone());
             tokio::spawn(async move {
-                let Some(path) = read_request(&mut stream).await else {
+                let Some(path) = request_path(&mut stream).await else {
                     return;
                 };
                 counter.fetch_add(1, Ordering::SeqCst);
@@ -257,9 +241,7 @@ async fn quiet_sweep(
 async fn bounded_sweep(plan: SweepPlan) -> SweepReport {
     let (mut archive, options) = (Archive::in_memory(), options());
     let sweep = quiet_sweep(plan, &mut archive, &options);
-    tokio::time::timeout(Duration::from_secs(15), sweep)
-        .await
-        .expect("bounded")
+    within(Duration::from_secs(15), sweep).await
 }
 
 /// What RisPort70 says of a phone that `registered` or not, its web server on or off.
@@ -271,18 +253,6 @@ fn registration(status: &str, registered: bool, httpd: bool) -> RegistrationFact
         since: None,
         firmware: None,
     }
-}
-
-/// A port with nothing listening.
-async fn closed_port() -> std::net::SocketAddr {
-    let l = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    l.local_addr().expect("addr")
-}
-
-fn temp_dir(label: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("itl-sweep-runner-{}-{label}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
 }
 
 fn options() -> SweepOptions {
@@ -411,7 +381,10 @@ async fn every_fault_gets_its_state_within_the_deadline() {
         servers.push(server);
     }
     // Refused: nothing listens. No address: unreachable. Unregistered / web off: not contacted.
-    phones.push(inventory("SEP00000000000E", closed_port().await));
+    phones.push(inventory(
+        "SEP00000000000E",
+        ([127, 0, 0, 1], closed_tcp_port()).into(),
+    ));
     phones.push(InventoryPhone {
         name: "SEP00000000000F".into(),
         ..InventoryPhone::default()
@@ -424,8 +397,8 @@ async fn every_fault_gets_its_state_within_the_deadline() {
     phones.push(unregistered);
     phones.push(web_off);
 
-    let dir = temp_dir("faults");
-    let mut archive = Archive::open(&dir).expect("archive");
+    let dir = itl_testkit::TempDir::new("sweep-runner-faults");
+    let mut archive = Archive::open(dir.path()).expect("archive");
     archive
         .add(
             &older,
@@ -557,7 +530,6 @@ async fn every_fault_gets_its_state_within_the_deadline() {
     assert_eq!(itl.signature_valid, Some(true));
     assert_eq!(report.references[0].ctl, None);
     assert_eq!(report.references[0].error, None);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -565,7 +537,7 @@ async fn an_unreachable_tftp_node_is_a_reference_error_not_a_crash() {
     let served = fixture("itl-12-sha512.tlv");
     let phone = serve_phone(showing(&served)).await;
     let mut server = TrustServer::http("127.0.0.1");
-    server.http_port = closed_port().await.port();
+    server.http_port = closed_tcp_port();
     let plan = SweepPlan {
         phones: vec![inventory("SEP000000000001", phone.addr)],
         tftp_nodes: vec![TftpNode {

@@ -7,7 +7,7 @@ use itl_core::cucm::{ListKind, Mac};
 use std::time::{Duration, Instant};
 
 use common::http_server::{HttpServer, Reply};
-use common::{Tftpd, assert_bytes, free_udp_port, pattern, real_ctl, within};
+use common::{Tftpd, assert_bytes, closed_tcp_port, free_udp_port, pattern, real_ctl, within};
 use itl_cucm::{
     FetchOptions, FetchOutcome, Fetcher, HttpOptions, TftpOptions, Transport, TrustFileSet,
     TrustServer,
@@ -218,10 +218,7 @@ async fn unreachable_tftp_server_is_distinguishable() {
 #[tokio::test]
 async fn unreachable_http_server_is_distinguishable() {
     within(LIMIT, async {
-        let port = {
-            let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-            listener.local_addr().expect("address").port()
-        };
+        let port = closed_tcp_port();
         let start = Instant::now();
         let set = fetcher()
             .fetch_trust_files(&server(Transport::Http, port), None)
@@ -281,22 +278,20 @@ async fn server_errors_are_failures_not_absence() {
     .await;
 }
 
-/// The real CTL, served as `CTLFile.tlv` by a real tftpd and by an HTTP server; `None` when
-/// tftpd is missing and the test is skipped.
-async fn real_ctl_over_both() -> Option<(Vec<u8>, Tftpd, HttpServer)> {
+/// Runs `test` with a [`fetcher`] and the real CTL, served as `CTLFile.tlv` by a real tftpd
+/// and by an HTTP server, bounded in time; skipped when tftpd is missing.
+async fn with_real_ctl_over_both(test: impl AsyncFnOnce(Fetcher, Vec<u8>, Tftpd, HttpServer)) {
     let ctl = real_ctl();
-    let tftpd = Tftpd::start(&[("CTLFile.tlv", &ctl)])?;
+    let Some(tftpd) = Tftpd::start(&[("CTLFile.tlv", &ctl)]) else {
+        return;
+    };
     let http = HttpServer::start(vec![("/CTLFile.tlv", Reply::Body(200, ctl.clone()))]).await;
-    Some((ctl, tftpd, http))
+    within(LIMIT, test(fetcher(), ctl, tftpd, http)).await;
 }
 
 #[tokio::test]
 async fn fetch_url_over_both_transports() {
-    let Some((ctl, tftpd, http)) = real_ctl_over_both().await else {
-        return;
-    };
-    within(LIMIT, async {
-        let fetcher = fetcher();
+    with_real_ctl_over_both(async |fetcher, ctl, tftpd, http| {
         let port = tftpd.addr.port();
         assert_bytes(
             "tftp",
@@ -362,11 +357,7 @@ async fn fetch_url_over_both_transports() {
 
 #[tokio::test]
 async fn fetch_file_uses_the_server_transport() {
-    let Some((ctl, tftpd, http)) = real_ctl_over_both().await else {
-        return;
-    };
-    within(LIMIT, async {
-        let fetcher = fetcher();
+    with_real_ctl_over_both(async |fetcher, ctl, tftpd, http| {
         let over_tftp = server(Transport::Tftp, tftpd.addr.port());
         let over_http = server(Transport::Http, http.addr.port());
         assert_bytes(

@@ -42,10 +42,6 @@ pub struct ServedListSummary {
     pub list: Option<ListSummary>,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Summarises `bytes`, served by `node` as `name`, verified with `options` (the time, and
 /// the cluster's certificates when known).
 pub fn summarise(
@@ -59,9 +55,9 @@ pub fn summarise(
         node: node.to_owned(),
         name: name.to_owned(),
         size: bytes.len(),
-        md5: hex(&sums.md5),
-        sha1: hex(&sums.sha1),
-        sha256: hex(&sums.sha256),
+        md5: hex::encode(sums.md5),
+        sha1: hex::encode(sums.sha1),
+        sha256: hex::encode(sums.sha256),
         signer: None,
         records: 0,
         records_by_role: BTreeMap::new(),
@@ -100,13 +96,7 @@ pub fn summarise(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn fixture(name: &str) -> Vec<u8> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../fixtures")
-            .join(name);
-        std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-    }
+    use crate::test_files::fixture;
 
     #[test]
     fn a_served_itl_in_numbers() {
@@ -122,7 +112,7 @@ mod tests {
             ("ucm-pub", "ITLFile.tlv")
         );
         assert_eq!(s.size, bytes.len());
-        assert_eq!(s.md5, hex(&itl_core::checksum::md5(&bytes)));
+        assert_eq!(s.md5, hex::encode(itl_core::checksum::md5(&bytes)));
         assert_eq!(s.sha1.len(), 40);
         assert_eq!(s.sha256.len(), 64);
         assert_eq!(s.records, 6);
@@ -150,7 +140,7 @@ mod tests {
             &VerifyOptions::new(itl_core::UnixTime::EPOCH),
         );
         assert_eq!(s.size, 6);
-        assert_eq!(s.md5, hex(&itl_core::checksum::md5(b"<html>")));
+        assert_eq!(s.md5, hex::encode(itl_core::checksum::md5(b"<html>")));
         assert!(s.parse_error.is_some());
         assert!(!s.valid);
         assert_eq!(

@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use itl_wire::soap::SoapError;
 use itl_wire::soap::axl::{self, Row};
 use itl_wire::soap::axl_capf::{
     CapfOperation, UPDATE_PHONE, certificate_operation_request, parse_update_phone_response,
@@ -97,15 +98,13 @@ impl AxlClient {
 
     /// `getCCMVersion` in schema `schema` (namespace and `SOAPAction` of that schema).
     pub async fn release_version_in(&self, schema: &str) -> Result<String, ClientError> {
-        let body = self
-            .endpoint
-            .post(
-                &axl::soap_action(schema, axl_version::GET_CCM_VERSION),
-                &axl_version::ccm_version_request(Some(schema)),
-            )
-            .await?;
-        axl_version::parse_ccm_version_response(&body)
-            .map_err(|source| self.endpoint.soap_error(source))
+        self.operation_in(
+            schema,
+            axl_version::GET_CCM_VERSION,
+            |schema| axl_version::ccm_version_request(Some(schema)),
+            axl_version::parse_ccm_version_response,
+        )
+        .await
     }
 
     /// Finds the schema to speak: the release from the version-less `getCCMVersion`, then
@@ -158,16 +157,40 @@ impl AxlClient {
             .cloned()
     }
 
-    async fn call(&self, sql: String) -> Result<Vec<Row>, ClientError> {
-        let version = self.schema().await?;
+    /// The AXL operation `operation` in schema `schema`: `request` writes the request in that
+    /// schema, `parse` reads the answer.
+    async fn operation_in<T>(
+        &self,
+        schema: &str,
+        operation: &str,
+        request: impl FnOnce(&str) -> String,
+        parse: impl FnOnce(&[u8]) -> Result<T, SoapError>,
+    ) -> Result<T, ClientError> {
         let body = self
             .endpoint
-            .post(
-                &axl::soap_action(&version, axl::EXECUTE_SQL_QUERY),
-                &axl::sql_request(&version, &sql),
-            )
+            .post(&axl::soap_action(schema, operation), &request(schema))
             .await?;
-        axl::parse_sql_response(&body).map_err(|source| self.endpoint.soap_error(source))
+        parse(&body).map_err(|source| self.endpoint.soap_error(source))
+    }
+
+    /// [`AxlClient::operation_in`] the schema in use.
+    async fn operation<T>(
+        &self,
+        operation: &str,
+        request: impl FnOnce(&str) -> String,
+        parse: impl FnOnce(&[u8]) -> Result<T, SoapError>,
+    ) -> Result<T, ClientError> {
+        let schema = self.schema().await?;
+        self.operation_in(&schema, operation, request, parse).await
+    }
+
+    async fn call(&self, sql: String) -> Result<Vec<Row>, ClientError> {
+        self.operation(
+            axl::EXECUTE_SQL_QUERY,
+            |schema| axl::sql_request(schema, &sql),
+            axl::parse_sql_response,
+        )
+        .await
     }
 
     /// `executeSQLQuery`, one request. A too-large result is
@@ -182,15 +205,12 @@ impl AxlClient {
     /// Returns the phone's UUID as AXL sent it.
     pub async fn reset_phone(&self, kind: PhoneReset, name: &str) -> Result<String, ClientError> {
         let _guard = self.lock.lock().await;
-        let version = self.schema().await?;
-        let body = self
-            .endpoint
-            .post(
-                &axl::soap_action(&version, kind.operation()),
-                &phone_reset_request(&version, kind, name),
-            )
-            .await?;
-        parse_phone_reset_response(kind, &body).map_err(|source| self.endpoint.soap_error(source))
+        self.operation(
+            kind.operation(),
+            |schema| phone_reset_request(schema, kind, name),
+            |body| parse_phone_reset_response(kind, body),
+        )
+        .await
     }
 
     /// `updatePhone` with a CAPF `certificateOperation` (inferred request shape): with
@@ -201,15 +221,12 @@ impl AxlClient {
         op: CapfOperation,
     ) -> Result<String, ClientError> {
         let _guard = self.lock.lock().await;
-        let version = self.schema().await?;
-        let body = self
-            .endpoint
-            .post(
-                &axl::soap_action(&version, UPDATE_PHONE),
-                &certificate_operation_request(&version, name, op),
-            )
-            .await?;
-        parse_update_phone_response(&body).map_err(|source| self.endpoint.soap_error(source))
+        self.operation(
+            UPDATE_PHONE,
+            |schema| certificate_operation_request(schema, name, op),
+            parse_update_phone_response,
+        )
+        .await
     }
 
     /// `executeSQLQuery` with paging: on "Query request too large" the query is re-run as

@@ -132,11 +132,10 @@ impl ReferenceFile {
     /// The hashes of `bytes` served as `name`.
     pub fn of(name: &str, bytes: &[u8]) -> Self {
         let sums = itl_core::checksum::Checksums::of(bytes);
-        let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
         Self {
             name: name.to_owned(),
-            md5: hex(&sums.md5),
-            sha1: hex(&sums.sha1),
+            md5: hex::encode(sums.md5),
+            sha1: hex::encode(sums.sha1),
         }
     }
 
@@ -696,6 +695,14 @@ mod tests {
         classify(obs, &refs(mixed), &archive()).state
     }
 
+    /// The verdict on `obs` (not mixed mode), asserted update-failed by the message of `time`.
+    fn update_failed_at(obs: &Observation, time: &str) -> Verdict {
+        let v = classify(obs, &refs(false), &archive());
+        assert_eq!(v.state, PhoneState::UpdateFailed);
+        assert_eq!(v.evidence.message_time.as_deref(), Some(time));
+        v
+    }
+
     #[test]
     fn ok_with_md5_and_with_sha1() {
         let obs = parsed(
@@ -944,17 +951,15 @@ mod tests {
             assert_eq!(v.evidence.itl_text.as_deref(), Some(shown));
         }
         // A blank rollback ITL from the archive.
-        let dir = std::env::temp_dir().join(format!("itl-sweep-blank-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("dir");
+        let dir = itl_testkit::TempDir::new("sweep-blank");
         let blank_md5 = md5(b"blank");
         let index = serde_json::json!({"files": [{
             "sha1": sha1(b"blank"), "md5": blank_md5, "sha256": "0".repeat(64),
             "first_seen": "2025-01-01T00:00:00Z", "node": "ucm-pub", "name": "ITLFile.tlv",
             "kind": "ITL", "size": 5, "blank": true,
         }]});
-        std::fs::write(dir.join(itl_wire::archive::INDEX_FILE), index.to_string()).expect("index");
-        let with_blank = Archive::open(&dir).expect("opens");
-        let _ = std::fs::remove_dir_all(&dir);
+        dir.write(itl_wire::archive::INDEX_FILE, index.to_string());
+        let with_blank = Archive::open(dir.path()).expect("opens");
         let v = classify(&parsed(&blank_md5, "", vec![]), &refs(false), &with_blank);
         assert_eq!(v.state, PhoneState::NoTrustList);
         assert_eq!(
@@ -962,10 +967,7 @@ mod tests {
             vec!["the ITL is a blank (rollback) ITL".to_owned()]
         );
         let mut a = archive();
-        let blank = std::fs::read(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/itl-12-sha512.tlv"),
-        )
-        .expect("fixture");
+        let blank = crate::test_files::fixture("itl-12-sha512.tlv");
         let (entry, _) = a
             .add(&blank, Some("east"), "n", "ITLFile.tlv", 0)
             .expect("add");
@@ -990,15 +992,10 @@ mod tests {
                 msg(20, "Trust List update failed"),
             ],
         );
-        let v = classify(&failed, &refs(false), &archive());
-        assert_eq!(v.state, PhoneState::UpdateFailed);
+        let v = update_failed_at(&failed, "1970-01-01T00:00:20");
         assert_eq!(
             v.evidence.message.as_deref(),
             Some("Trust List update failed")
-        );
-        assert_eq!(
-            v.evidence.message_time.as_deref(),
-            Some("1970-01-01T00:00:20")
         );
         // Twin: a success after the failure.
         let recovered = parsed(
@@ -1054,12 +1051,7 @@ mod tests {
         // Twin: the boot came before the failure (a failure of that boot counts).
         let mut at_boot = parsed(&md5(SERVED_ITL), "", history.clone());
         at_boot.last_boot = Some(PhoneTime { secs: 20 });
-        let v = classify(&at_boot, &refs(false), &archive());
-        assert_eq!(v.state, PhoneState::UpdateFailed);
-        assert_eq!(
-            v.evidence.message_time.as_deref(),
-            Some("1970-01-01T00:00:20")
-        );
+        let v = update_failed_at(&at_boot, "1970-01-01T00:00:20");
         assert!(v.evidence.notes.is_empty(), "{:?}", v.evidence.notes);
         // A failure after the boot counts even when an older success exists.
         let mut after = parsed(
@@ -1072,12 +1064,7 @@ mod tests {
             ],
         );
         after.last_boot = Some(PhoneTime { secs: 100 });
-        let v = classify(&after, &refs(false), &archive());
-        assert_eq!(v.state, PhoneState::UpdateFailed);
-        assert_eq!(
-            v.evidence.message_time.as_deref(),
-            Some("1970-01-01T00:02:00")
-        );
+        update_failed_at(&after, "1970-01-01T00:02:00");
         // A success after the boot, then nothing: ok, and the old failure is noted nowhere
         // (a later success hides it anyway).
         let mut recovered = parsed(

@@ -66,16 +66,7 @@ pub struct SweepDiff {
 
 /// Compares two reports.
 pub fn diff(before: &SweepReport, after: &SweepReport) -> SweepDiff {
-    let b: BTreeMap<&str, PhoneState> = before
-        .phones
-        .iter()
-        .map(|p| (p.name.as_str(), p.state))
-        .collect();
-    let a: BTreeMap<&str, PhoneState> = after
-        .phones
-        .iter()
-        .map(|p| (p.name.as_str(), p.state))
-        .collect();
+    let (b, a) = (states(before), states(after));
     let mut out = SweepDiff {
         before_started: before.started.clone(),
         after_started: after.started.clone(),
@@ -130,6 +121,15 @@ pub fn diff(before: &SweepReport, after: &SweepReport) -> SweepDiff {
         });
     }
     out
+}
+
+/// Each phone's state, by name.
+fn states(report: &SweepReport) -> BTreeMap<&str, PhoneState> {
+    report
+        .phones
+        .iter()
+        .map(|p| (p.name.as_str(), p.state))
+        .collect()
 }
 
 fn name_of(s: Option<PhoneState>) -> &'static str {

@@ -114,20 +114,21 @@ impl HttpTransport {
 
     /// The fingerprint of the last certificate a server presented (pinned or insecure mode).
     pub fn last_seen_fingerprint(&self) -> Option<Sha256Fingerprint> {
-        self.seen
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .as_ref()
-            .map(|(fp, _)| *fp)
+        self.last_seen(|(fp, _)| *fp)
     }
 
     /// The DER of the last certificate a server presented (pinned or insecure mode).
     pub fn last_seen_certificate(&self) -> Option<Vec<u8>> {
+        self.last_seen(|(_, der)| der.clone())
+    }
+
+    /// `read` of the last certificate a server presented: its fingerprint and its DER.
+    fn last_seen<T>(&self, read: impl FnOnce(&(Sha256Fingerprint, Vec<u8>)) -> T) -> Option<T> {
         self.seen
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .as_ref()
-            .map(|(_, der)| der.clone())
+            .map(read)
     }
 
     /// Parses `url`, which must be `http://` or `https://` (or only `https://` when

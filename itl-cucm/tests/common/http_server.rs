@@ -96,17 +96,15 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
-async fn serve(
-    mut stream: TcpStream,
-    routes: &HashMap<String, Reply>,
-    hits: &Mutex<Vec<String>>,
-) -> std::io::Result<()> {
+/// Reads the head of the request on `stream` and gives its path (`/` when the request line
+/// has none); `None` when the connection fails or ends first, or the head passes 16 KiB.
+pub async fn request_path(stream: &mut TcpStream) -> Option<String> {
     let mut head = Vec::new();
     let mut buf = [0u8; 1024];
     while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        let n = stream.read(&mut buf).await?;
+        let n = stream.read(&mut buf).await.ok()?;
         if n == 0 || head.len() > 16 * 1024 {
-            return Ok(());
+            return None;
         }
         head.extend_from_slice(&buf[..n]);
     }
@@ -115,8 +113,18 @@ async fn serve(
         .lines()
         .next()
         .and_then(|line| line.split_whitespace().nth(1))
-        .unwrap_or("/")
-        .to_owned();
+        .unwrap_or("/");
+    Some(path.to_owned())
+}
+
+async fn serve(
+    mut stream: TcpStream,
+    routes: &HashMap<String, Reply>,
+    hits: &Mutex<Vec<String>>,
+) -> std::io::Result<()> {
+    let Some(path) = request_path(&mut stream).await else {
+        return Ok(());
+    };
     if let Ok(mut hits) = hits.lock() {
         hits.push(path.clone());
     }

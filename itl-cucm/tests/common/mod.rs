@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use std::future::Future;
-use std::net::{SocketAddr, UdpSocket};
+use std::net::{SocketAddr, TcpListener, UdpSocket};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -45,6 +45,12 @@ pub fn require_tftpd() -> Option<PathBuf> {
 pub fn free_udp_port() -> u16 {
     let socket = UdpSocket::bind("127.0.0.1:0").expect("bind probe socket");
     socket.local_addr().expect("probe address").port()
+}
+
+/// A TCP port on 127.0.0.1 that nothing listens on (closed when probed).
+pub fn closed_tcp_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind probe listener");
+    listener.local_addr().expect("probe address").port()
 }
 
 /// A running `in.tftpd -L -s -a 127.0.0.1:PORT DIR`, killed on drop.

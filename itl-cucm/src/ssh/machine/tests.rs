@@ -42,7 +42,12 @@ fn finished(m: &mut Shell) -> CommandOutput {
 
 /// A shell past start-up with pagination off accepted.
 fn ready(t0: Instant) -> Shell {
-    let mut m = Shell::new(opts(), t0);
+    ready_with(opts(), t0)
+}
+
+/// [`ready`] with `options`.
+fn ready_with(options: ShellOptions, t0: Instant) -> Shell {
+    let mut m = Shell::new(options, t0);
     m.handle_data(BANNER, t0);
     assert_eq!(
         feed(&mut m, b"admin:", t0),
@@ -409,20 +414,13 @@ fn expected_confirmation_is_typed_slowly_once() {
 #[test]
 fn confirmation_delay_is_configurable() {
     let t0 = Instant::now();
-    let mut m = Shell::new(
+    let mut m = ready_with(
         ShellOptions {
             keystroke_delay: Duration::ZERO,
             ..opts()
         },
         t0,
     );
-    m.handle_data(b"admin:", t0);
-    m.handle_data(
-        b"set cli pagination off\r\nAutomatic pagination is turned off\r\nadmin:",
-        t0,
-    );
-    transmits(&mut m);
-    events(&mut m);
     m.start(&Command::CtlUpdate, None, t0).expect("start");
     transmits(&mut m);
     assert_eq!(feed(&mut m, b"utils ctl update CTLFile\r\nThis operation updates the CTLFile. Do you want to continue? (y/n):", t0), vec!["y", "\n"]);

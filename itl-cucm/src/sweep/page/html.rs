@@ -354,6 +354,13 @@ impl Table {
     }
 }
 
+/// Appends `text` to the innermost table's open cell, if there is one.
+fn append_to_cell(stack: &mut [Table], text: &str) {
+    if let Some(cell) = stack.last_mut().and_then(|t| t.cell.as_mut()) {
+        append(cell, text);
+    }
+}
+
 /// Splits a document into table rows of cell texts, in the order the rows end.
 ///
 /// Tags are stripped, references decoded, control characters dropped and whitespace
@@ -367,11 +374,7 @@ pub fn table_rows(document: &str) -> Vec<Vec<String>> {
     let mut stack: Vec<Table> = Vec::new();
     for token in tokens(document) {
         match token {
-            Token::Text(text) => {
-                if let Some(cell) = stack.last_mut().and_then(|t| t.cell.as_mut()) {
-                    append(cell, text);
-                }
-            }
+            Token::Text(text) => append_to_cell(&mut stack, text),
             Token::Start { name, .. } => match name.as_str() {
                 "table" => {
                     if let Some(top) = stack.last_mut()
@@ -400,11 +403,7 @@ pub fn table_rows(document: &str) -> Vec<Vec<String>> {
                         top.cell = Some(String::new());
                     }
                 }
-                other if is_break(other) => {
-                    if let Some(cell) = stack.last_mut().and_then(|t| t.cell.as_mut()) {
-                        append(cell, " ");
-                    }
-                }
+                other if is_break(other) => append_to_cell(&mut stack, " "),
                 _ => {}
             },
             Token::End(name) => match name.as_str() {
@@ -423,11 +422,7 @@ pub fn table_rows(document: &str) -> Vec<Vec<String>> {
                         top.close_cell();
                     }
                 }
-                other if is_break(other) => {
-                    if let Some(cell) = stack.last_mut().and_then(|t| t.cell.as_mut()) {
-                        append(cell, " ");
-                    }
-                }
+                other if is_break(other) => append_to_cell(&mut stack, " "),
                 _ => {}
             },
         }
