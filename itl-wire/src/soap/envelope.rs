@@ -488,6 +488,32 @@ pub fn parse_request_envelope(input: &[u8]) -> Result<Element, SoapFault> {
     })
 }
 
+/// [`parse_envelope`] for the answer to one operation: the payload must be one of `names`
+/// (the response element's local name); another is [`SoapError::Unexpected`]
+/// (`expected <first name>, found <payload>`). An empty `names` takes any payload.
+pub fn parse_response_named(input: &[u8], names: &[&str]) -> Result<Element, SoapError> {
+    let payload = parse_envelope(input)?;
+    match names.first() {
+        Some(expected) if !names.contains(&payload.name.as_str()) => Err(SoapError::Unexpected(
+            format!("expected <{expected}>, found <{}>", payload.name),
+        )),
+        _ => Ok(payload),
+    }
+}
+
+/// [`parse_request_envelope`] for a server that answers the operations `names`: another
+/// operation is a client fault (`expected <first name>, found <payload>`, without brackets).
+/// An empty `names` takes any payload.
+pub fn parse_request_named(input: &[u8], names: &[&str]) -> Result<Element, SoapFault> {
+    let payload = parse_request_envelope(input)?;
+    match names.first() {
+        Some(expected) if !names.contains(&payload.name.as_str()) => Err(SoapFault::client(
+            format!("expected {expected}, found {}", payload.name),
+        )),
+        _ => Ok(payload),
+    }
+}
+
 /// Escapes character data for element content; characters not allowed in XML 1.0 become
 /// U+FFFD.
 pub fn escape_text(s: &str) -> Cow<'_, str> {

@@ -4,8 +4,8 @@
 use std::fmt;
 
 use super::envelope::{
-    Element, SoapError, SoapFault, escape_text, fault_response, leaf, parse_envelope,
-    parse_request_envelope, request_envelope, response_envelope,
+    Element, SoapError, SoapFault, escape_text, fault_response, leaf, parse_request_named,
+    parse_response_named, request_envelope, response_envelope,
 };
 
 /// The RisPort70 endpoint path (any node).
@@ -412,16 +412,10 @@ impl SelectCmDeviceResult {
 /// Parses a `selectCmDeviceResponse` (`selectCmDeviceReturn/SelectCmDeviceResult/CmNodes/
 /// item/CmDevices/item`) by local names. The rate-limit fault is [`SoapError::RateLimited`].
 pub fn parse_select_response(body: &[u8]) -> Result<SelectCmDeviceResult, SoapError> {
-    let payload = parse_envelope(body)?;
-    if !matches!(
-        payload.name.as_str(),
-        "selectCmDeviceResponse" | "selectCmDeviceExtResponse"
-    ) {
-        return Err(SoapError::Unexpected(format!(
-            "expected <selectCmDeviceResponse>, found <{}>",
-            payload.name
-        )));
-    }
+    let payload = parse_response_named(
+        body,
+        &["selectCmDeviceResponse", "selectCmDeviceExtResponse"],
+    )?;
     let ret = payload
         .child("selectCmDeviceReturn")
         .ok_or_else(|| SoapError::Unexpected("no <selectCmDeviceReturn>".to_owned()))?;
@@ -478,16 +472,7 @@ pub fn parse_select_response(body: &[u8]) -> Result<SelectCmDeviceResult, SoapEr
 /// take the [`SelectCmDeviceRequest::by_names`] defaults; a non-numeric `MaxReturnedDevices`
 /// or `Model` is a client fault.
 pub fn parse_select_request(body: &[u8]) -> Result<SelectCmDeviceRequest, SoapFault> {
-    let payload = parse_request_envelope(body)?;
-    if !matches!(
-        payload.name.as_str(),
-        "selectCmDeviceExt" | "selectCmDevice"
-    ) {
-        return Err(SoapFault::client(format!(
-            "expected selectCmDeviceExt, found {}",
-            payload.name
-        )));
-    }
+    let payload = parse_request_named(body, &["selectCmDeviceExt", "selectCmDevice"])?;
     let criteria = payload
         .child("CmSelectionCriteria")
         .ok_or_else(|| SoapFault::client("no CmSelectionCriteria"))?;
