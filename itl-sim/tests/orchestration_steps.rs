@@ -311,6 +311,25 @@ async fn update_phone_reissues_the_lsc_from_the_current_capf() {
         .await
         .expect_err("unknown");
         assert!(f.message.contains("not found"), "{f}");
+        // Schema faults: an element updatePhone does not take, name and uuid together.
+        let f = call(
+            &cc,
+            "updatePhone",
+            &format!("<name>{name}</name><pool>DP-1</pool><certificateOperation>Install/Upgrade</certificateOperation>"),
+        )
+        .await
+        .expect_err("unknown element");
+        assert_eq!(f.code, "soapenv:Client", "{f}");
+        assert!(f.message.contains("element 'pool'"), "{f}");
+        let f = call(
+            &cc,
+            "updatePhone",
+            &format!("<name>{name}</name><uuid>{{00000000-0000-4000-8000-000000000000}}</uuid><certificateOperation>Install/Upgrade</certificateOperation>"),
+        )
+        .await
+        .expect_err("name and uuid");
+        assert_eq!(f.code, "soapenv:Client", "{f}");
+        assert!(f.message.contains("element 'uuid'"), "{f}");
         // The LSC is issued at the phone's reset, by the current CAPF.
         sim.handle().write(|c| {
             c.restart_service(&publisher, Service::Capf).expect("capf");
