@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::axl::{self, fault, listed, ok, returned};
+use common::axl::{self, fault, ok, returned};
 use common::{
     fetcher, get_page, held_itl, page_client, serving, small, status_log, status_messages_path,
     trust_servers,
@@ -63,15 +63,11 @@ fn readable(sim: &SimServer, list: &[(String, String)]) -> Vec<(String, String)>
 
 /// Phones of a pool, sorted by name, with their uuids (listPhone).
 async fn pool(c: &common::axl::NodeClients, name: &str) -> Vec<(String, String)> {
-    let body = ok(
-        c,
-        "listPhone",
-        &format!("<searchCriteria><devicePoolName>{name}</devicePoolName></searchCriteria><returnedTags><name/></returnedTags>"),
-    )
-    .await;
-    listed(&body)
+    let criteria = format!("<devicePoolName>{name}</devicePoolName>");
+    axl::list_phones(c, &criteria, &[])
+        .await
         .into_iter()
-        .map(|p| (p.get("name").expect("name").to_owned(), p.uuid))
+        .map(|(name, p)| (name, p.uuid))
         .collect()
 }
 

@@ -54,6 +54,15 @@ fn stale_itls(sim: &SimServer) -> Vec<bool> {
         .read(|c| c.nodes().iter().map(|n| n.itl_stale).collect())
 }
 
+/// Regenerates ITLRecovery on `node`; then [`stale_itls`].
+async fn regen_itlrecovery(sim: &SimServer, node: &str) -> Vec<bool> {
+    sim.handle()
+        .regenerate(node, CertUnit::ItlRecovery)
+        .await
+        .unwrap_or_else(|e| panic!("regen ITLRecovery on {node}: {e}"));
+    stale_itls(sim)
+}
+
 #[tokio::test]
 async fn on_11_5_every_node_has_its_own_itlrecovery_in_its_own_itl() {
     serving(120, &three_nodes(Generation::V11_5, true), async |sim| {
@@ -104,12 +113,10 @@ async fn on_11_5_every_node_has_its_own_itlrecovery_in_its_own_itl() {
         // Regenerating ITLRecovery on ucm-sub1 makes only ucm-sub1's ITL stale.
         let pub_before = fetch(sim, 0, "ITLFile.tlv").await;
         let sub_before = fetch(sim, 1, "ITLFile.tlv").await;
-        sim.handle()
-            .regenerate("ucm-sub1", CertUnit::ItlRecovery)
-            .await
-            .expect("regen on a subscriber");
-        let stale = stale_itls(sim);
-        assert_eq!(stale, [false, true, false]);
+        assert_eq!(
+            regen_itlrecovery(sim, "ucm-sub1").await,
+            [false, true, false]
+        );
         let pub_restart = sim
             .handle()
             .restart_service("ucm-pub", Service::Tftp)
@@ -179,12 +186,7 @@ async fn from_12_one_cluster_wide_itlrecovery_signs_every_itl() {
             .expect_err("no per-node ITLRecovery on 12+");
         assert!(matches!(err, SimError::NoSuchUnit { .. }), "{err}");
         // Regenerating the publisher's makes every TFTP node's ITL stale.
-        sim.handle()
-            .regenerate("ucm-pub", CertUnit::ItlRecovery)
-            .await
-            .expect("regen");
-        let stale = stale_itls(sim);
-        assert_eq!(stale, [true, true, false]);
+        assert_eq!(regen_itlrecovery(sim, "ucm-pub").await, [true, true, false]);
         let new_der = recovery_der(sim, "ucm-pub").expect("gen 2");
         for (index, node) in [(0, "ucm-pub"), (1, "ucm-sub1")] {
             sim.handle()

@@ -7,7 +7,7 @@ mod common;
 
 use itl_core::cucm::{CertUnit, Generation, Service, ServiceStatus};
 
-use common::axl::{call, client, ok};
+use common::axl::{client, fault, ok};
 use common::{EventLog, admin_session, logged, sized, small};
 use itl_cucm::ssh::{AdminSession, SshErrorKind};
 use itl_sim::events::EventKind;
@@ -294,23 +294,40 @@ async fn update_phone_reissues_the_lsc_from_the_current_capf() {
             .to_owned();
         assert!(row.contains("<tkcertificatestatus>2</tkcertificatestatus>"), "{row}");
         assert!(row.contains("<tkcertificateoperation>2</tkcertificateoperation>"), "{row}");
-        // Twins: an unknown operation and an unknown phone are faults.
-        let f = call(
-            &cc,
-            "updatePhone",
-            &format!("<name>{name}</name><certificateOperation>Delete</certificateOperation>"),
-        )
-        .await
-        .expect_err("delete");
-        assert!(f.message.contains("Install/Upgrade"), "{f}");
-        let f = call(
-            &cc,
-            "updatePhone",
-            "<name>SEP000000000000</name><certificateOperation>Install/Upgrade</certificateOperation>",
-        )
-        .await
-        .expect_err("unknown");
-        assert!(f.message.contains("not found"), "{f}");
+        // Twins: an unknown operation and an unknown phone are faults, and so are an
+        // element updatePhone does not take and name and uuid together (schema faults).
+        let install = "<certificateOperation>Install/Upgrade</certificateOperation>";
+        let uuid = "<uuid>{00000000-0000-4000-8000-000000000000}</uuid>";
+        for (case, inner, code, mentions) in [
+            (
+                "delete",
+                format!("<name>{name}</name><certificateOperation>Delete</certificateOperation>"),
+                "soapenv:Client",
+                "Install/Upgrade",
+            ),
+            (
+                "unknown phone",
+                format!("<name>SEP000000000000</name>{install}"),
+                "soapenv:Server",
+                "not found",
+            ),
+            (
+                "unknown element",
+                format!("<name>{name}</name><pool>DP-1</pool>{install}"),
+                "soapenv:Client",
+                "element 'pool'",
+            ),
+            (
+                "name and uuid",
+                format!("<name>{name}</name>{uuid}{install}"),
+                "soapenv:Client",
+                "element 'uuid'",
+            ),
+        ] {
+            let f = fault(&cc, "updatePhone", &inner).await;
+            assert_eq!(f.code, code, "{case}: {f}");
+            assert!(f.message.contains(mentions), "{case}: {f}");
+        }
         // The LSC is issued at the phone's reset, by the current CAPF.
         sim.handle().write(|c| {
             c.restart_service(&publisher, Service::Capf).expect("capf");

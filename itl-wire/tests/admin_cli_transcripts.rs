@@ -207,32 +207,52 @@ fn service_restart_that_stops_again_fails_and_stop_start_states() {
         service::parse_restart(&transcript("service_restart_initiated.txt"), "Cisco Tftp"),
         Ok(RestartOutcome::Initiated)
     );
-    let name = "Cisco Certificate Change Notification";
-    assert_eq!(
-        service::parse_service_state(&transcript("service_stop.txt"), name),
-        Ok(ServiceStatus::CommandedOutOfService)
-    );
-    assert_eq!(
-        service::parse_service_state(&transcript("service_restart_started.txt"), "Cisco Tftp"),
-        Ok(ServiceStatus::Started)
-    );
-    assert_eq!(
-        service::parse_service_state(&transcript("service_restart_failed.txt"), "Cisco Tftp"),
-        Ok(ServiceStatus::Stopped)
-    );
+    for (file, name, want) in [
+        (
+            "service_stop.txt",
+            "Cisco Certificate Change Notification",
+            ServiceStatus::CommandedOutOfService,
+        ),
+        (
+            "service_restart_started.txt",
+            "Cisco Tftp",
+            ServiceStatus::Started,
+        ),
+        (
+            "service_restart_failed.txt",
+            "Cisco Tftp",
+            ServiceStatus::Stopped,
+        ),
+    ] {
+        assert_eq!(
+            service::parse_service_state(&transcript(file), name),
+            Ok(want),
+            "{file}: {name}"
+        );
+    }
     assert!(service::parse_service_state(&transcript("service_stop.txt"), "Cisco Tftp").is_err());
 }
 
 #[test]
 fn service_restart_started_or_initiated() {
-    assert_eq!(
-        service::parse_restart(&transcript("service_restart_started.txt"), "Cisco Tftp"),
-        Ok(RestartOutcome::Started)
-    );
-    assert_eq!(
-        service::parse_restart(&transcript("service_restart_initiated.txt"), "cisco  tftp"),
-        Ok(RestartOutcome::Initiated)
-    );
+    for (file, name, want) in [
+        (
+            "service_restart_started.txt",
+            "Cisco Tftp",
+            RestartOutcome::Started,
+        ),
+        (
+            "service_restart_initiated.txt",
+            "cisco  tftp",
+            RestartOutcome::Initiated,
+        ),
+    ] {
+        assert_eq!(
+            service::parse_restart(&transcript(file), name),
+            Ok(want),
+            "{file}: {name}"
+        );
+    }
     let e = service::parse_restart(&transcript("service_restart_started.txt"), "Cisco Tomcat")
         .expect_err("other service");
     assert_eq!(e.text, "Cisco Tftp[STARTED]");

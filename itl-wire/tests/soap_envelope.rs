@@ -5,7 +5,8 @@ use itl_wire::Sha256Fingerprint;
 use itl_wire::soap::envelope;
 use itl_wire::soap::envelope::{
     MAX_DEPTH, SoapError, SoapFault, XmlError, cdata, escape_text, parse_envelope,
-    parse_request_envelope, parse_xml, soap_action_value, xml_name,
+    parse_request_envelope, parse_request_named, parse_response_named, parse_xml,
+    soap_action_value, xml_name,
 };
 
 #[test]
@@ -30,6 +31,43 @@ fn payload_found_by_local_name_whatever_the_prefixes() {
             assert_eq!(payload.namespace, None, "variant {i}");
         }
     }
+}
+
+#[test]
+fn named_payloads_accept_any_listed_name_and_reject_the_others() {
+    let envelope = |op: &str| {
+        format!(
+            r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><ns:{op} xmlns:ns="urn:x"><v>1</v></ns:{op}></soapenv:Body></soapenv:Envelope>"#
+        )
+    };
+    let names = ["pingResponse", "pingExtResponse"];
+    for op in names {
+        let payload = parse_response_named(envelope(op).as_bytes(), &names).expect(op);
+        assert_eq!(payload.name, op);
+        assert_eq!(payload.child_text("v"), Some("1"), "{op}");
+    }
+    match parse_response_named(envelope("pongResponse").as_bytes(), &names) {
+        Err(SoapError::Unexpected(m)) => {
+            assert_eq!(m, "expected <pingResponse>, found <pongResponse>");
+        }
+        other => panic!("{other:?}"),
+    }
+    let any = parse_response_named(envelope("pongResponse").as_bytes(), &[]).expect("any");
+    assert_eq!(any.name, "pongResponse");
+
+    for op in ["ping", "pingExt"] {
+        let payload = parse_request_named(envelope(op).as_bytes(), &["ping", "pingExt"]).expect(op);
+        assert_eq!(payload.name, op);
+    }
+    let fault = parse_request_named(envelope("pong").as_bytes(), &["ping", "pingExt"])
+        .expect_err("pong is not served");
+    assert_eq!(fault.code, "soapenv:Client");
+    assert_eq!(fault.message, "expected ping, found pong");
+    let fault = parse_request_named(b"<Envelope/>", &["ping"]).expect_err("no body");
+    assert_eq!(
+        fault.message,
+        "not a SOAP envelope: no <Body> in the envelope"
+    );
 }
 
 #[test]

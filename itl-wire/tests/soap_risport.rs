@@ -1,7 +1,7 @@
 //! RisPort70 `selectCmDeviceExt` codecs, both sides.
 
 use itl_wire::soap::risport::{
-    CmDevice, DeviceIp, Httpd, MAX_DEVICES, RegistrationStatus, SelectCmDeviceRequest,
+    CmDevice, CmNode, DeviceIp, Httpd, MAX_DEVICES, RegistrationStatus, SelectCmDeviceRequest,
     SelectCmDeviceResult, parse_select_request, parse_select_response, rate_limit_fault,
     select_response,
 };
@@ -261,6 +261,30 @@ fn server_response_round_trips() {
         parsed.devices().cloned().collect::<Vec<_>>(),
         vec![first, second]
     );
+}
+
+#[test]
+fn listed_nodes_come_first_and_answer_also_without_devices() {
+    let on = |name: &str, node: &str| CmDevice::new(name, node, RegistrationStatus::Registered);
+    let result = SelectCmDeviceResult::from_nodes_and_devices(
+        ["pub".to_owned(), "sub1".to_owned()],
+        [on("SEP1", "sub2"), on("SEP2", "sub1"), on("SEP3", "sub2")],
+    );
+    assert_eq!(result.total_devices_found, Some(3));
+    assert_eq!(result.state_info, None);
+    assert_eq!(
+        result.nodes,
+        [
+            CmNode::ok("pub", Vec::new()),
+            CmNode::ok("sub1", vec![on("SEP2", "sub1")]),
+            CmNode::ok("sub2", vec![on("SEP1", "sub2"), on("SEP3", "sub2")]),
+        ]
+    );
+    assert_eq!(result.nodes[0].return_code, "Ok");
+    assert_eq!(result.nodes[0].no_change, None);
+    let none = SelectCmDeviceResult::from_nodes_and_devices(Vec::<String>::new(), []);
+    assert_eq!(none.total_devices_found, Some(0));
+    assert!(none.nodes.is_empty());
 }
 
 #[test]

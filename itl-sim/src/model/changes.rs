@@ -306,13 +306,16 @@ impl Cluster {
 
     /// `utils ctl update CTLFile` on the publisher: a new CTL from the current certificates.
     pub fn ctl_update(&mut self) -> Result<ChangeReport, SimError> {
-        self.rebuild_mixed_mode_ctl(Signer::Normal, CtlAction::Update)?;
-        self.emit_on_publisher(EventKind::CtlUpdated, "CTL");
-        Ok(ChangeReport::said([
-            "Updating CTL file",
-            "CTL file Updated",
-            "Please Restart the TFTP and Cisco CallManager services on all nodes in the cluster that run these services",
-        ]))
+        self.rebuild_mixed_mode_ctl(
+            Signer::Normal,
+            CtlAction::Update,
+            EventKind::CtlUpdated,
+            [
+                "Updating CTL file",
+                "CTL file Updated",
+                "Please Restart the TFTP and Cisco CallManager services on all nodes in the cluster that run these services",
+            ],
+        )
     }
 
     /// `utils itl reset localkey` on the publisher (`trust-and-procedure.md` §5.8, §5.9):
@@ -356,25 +359,32 @@ impl Cluster {
     /// its CallManager key, on 11.5 its ITLRecovery key. The next [`Cluster::ctl_update`]
     /// signs normally again ([`Cluster::ctl_localkey`]).
     pub fn ctl_reset_localkey(&mut self) -> Result<ChangeReport, SimError> {
-        self.rebuild_mixed_mode_ctl(Signer::LocalKey, CtlAction::Reset)?;
-        self.emit_on_publisher(EventKind::LocalkeyReset, "CTL");
-        Ok(ChangeReport::said([
-            "Generating the reset CTL file.....",
-            "The reset CTL file was generated successfully",
-        ]))
+        self.rebuild_mixed_mode_ctl(
+            Signer::LocalKey,
+            CtlAction::Reset,
+            EventKind::LocalkeyReset,
+            [
+                "Generating the reset CTL file.....",
+                "The reset CTL file was generated successfully",
+            ],
+        )
     }
 
-    /// Rebuilds the CTL signed by `signer`; refused (`action` named) unless the cluster is
-    /// in mixed mode.
+    /// Rebuilds the CTL signed by `signer`, records `event` on the publisher and reports
+    /// what the command `said`; refused (`action` named) unless the cluster is in mixed mode.
     fn rebuild_mixed_mode_ctl(
         &mut self,
         signer: Signer,
         action: CtlAction,
-    ) -> Result<(), SimError> {
+        event: EventKind,
+        said: impl IntoIterator<Item = &'static str>,
+    ) -> Result<ChangeReport, SimError> {
         if self.settings.security_mode != ClusterSecurityMode::Mixed {
             return Err(SimError::NoCtl { action });
         }
-        self.rebuild_ctl(signer).map(drop)
+        self.rebuild_ctl(signer)?;
+        self.emit_on_publisher(event, "CTL");
+        Ok(ChangeReport::said(said))
     }
 
     /// `utils ctl set-cluster mixed-mode`: switches to mixed mode and builds the first CTL.

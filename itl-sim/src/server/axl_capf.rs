@@ -41,27 +41,16 @@ pub fn handles(operation: &str) -> bool {
 }
 
 fn find_phone(req: &AxlRequest, c: &Cluster) -> Result<usize, SoapResponse> {
-    match (req.child_text("name"), req.child_text("uuid")) {
-        (Some(_), Some(_)) => Err(req.unexpected("uuid")),
-        (Some(name), None) => c
-            .phone_index(name)
-            .or_else(|| c.phone_index(&name.to_ascii_uppercase()))
-            .ok_or_else(|| req.not_found(name)),
-        (None, Some(uuid)) => c
-            .phone_index_by_uuid(uuid)
-            .ok_or_else(|| req.not_found(uuid)),
-        (None, None) => Err(req.missing("name, uuid")),
-    }
+    let named = req.named()?;
+    named.phone(c).ok_or_else(|| req.not_found(named.text()))
 }
 
 /// Answers one of [`OPERATIONS`].
 pub fn answer(req: &AxlRequest, sim: &SimHandle) -> SoapResponse {
-    for child in &req.payload.children {
-        let known = ["name", "uuid", "certificateOperation"].contains(&child.name.as_str())
-            || IGNORED.contains(&child.name.as_str());
-        if !known {
-            return req.unexpected(&child.name);
-        }
+    if let Err(fault) = req.only_children(&req.payload, |n| {
+        ["name", "uuid", "certificateOperation"].contains(&n) || IGNORED.contains(&n)
+    }) {
+        return fault;
     }
     let Some(operation) = req.child_text("certificateOperation") else {
         return req.missing("certificateOperation");

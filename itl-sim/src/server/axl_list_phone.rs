@@ -100,34 +100,26 @@ fn number(el: Option<&Element>) -> Result<Option<usize>, SoapResponse> {
 
 fn parse(req: &AxlRequest) -> Result<ListRequest, SoapResponse> {
     let p = &req.payload;
-    for child in &p.children {
-        if !["searchCriteria", "returnedTags", "skip", "first"].contains(&child.name.as_str()) {
-            return Err(req.unexpected(&child.name));
-        }
-    }
+    req.only_children(p, |n| {
+        ["searchCriteria", "returnedTags", "skip", "first"].contains(&n)
+    })?;
     let Some(search) = p.child("searchCriteria") else {
         return Err(req.missing("searchCriteria"));
     };
-    let mut criteria = Vec::new();
-    for c in &search.children {
-        if !CRITERIA.contains(&c.name.as_str()) {
-            return Err(req.unexpected(&c.name));
-        }
-        criteria.push((c.name.clone(), c.text.trim().to_owned()));
-    }
+    req.only_children(search, |n| CRITERIA.contains(&n))?;
+    let criteria: Vec<(String, String)> = search
+        .children
+        .iter()
+        .map(|c| (c.name.clone(), c.text.trim().to_owned()))
+        .collect();
     if criteria.is_empty() {
         return Err(req.missing(&CRITERIA.join(", ")));
     }
     let Some(returned) = p.child("returnedTags") else {
         return Err(req.missing("returnedTags"));
     };
-    let mut wanted = Vec::new();
-    for t in &returned.children {
-        if !TAGS.contains(&t.name.as_str()) {
-            return Err(req.unexpected(&t.name));
-        }
-        wanted.push(t.name.as_str());
-    }
+    req.only_children(returned, |n| TAGS.contains(&n))?;
+    let wanted: Vec<&str> = returned.children.iter().map(|t| t.name.as_str()).collect();
     let tags = TAGS.into_iter().filter(|t| wanted.contains(t)).collect();
     let skip = number(p.child("skip"))?.unwrap_or(0);
     let first = number(p.child("first"))?;

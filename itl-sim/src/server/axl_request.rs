@@ -12,6 +12,7 @@ use itl_wire::soap::Element;
 use itl_wire::soap::axl::{DEFAULT_VERSION, fault_response_for, namespace, parse_soap_action};
 use itl_wire::soap::envelope::{escape_text, parse_request_envelope, response_envelope};
 
+use crate::model::Cluster;
 use crate::server::soap::SoapResponse;
 
 /// `axlcode` of "Item not valid" (an object named in the request does not exist).
@@ -19,6 +20,34 @@ pub const ITEM_NOT_VALID_CODE: i64 = 5007;
 
 /// `axlcode` of an operation the simulator refuses to perform.
 pub const REFUSED_CODE: i64 = 5002;
+
+/// How a request names its object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Named<'a> {
+    /// By `<name>` (or a device name).
+    Name(&'a str),
+    /// By `<uuid>`.
+    Uuid(&'a str),
+}
+
+impl Named<'_> {
+    /// The name or UUID as the request wrote it.
+    pub fn text(&self) -> &str {
+        match self {
+            Named::Name(n) | Named::Uuid(n) => n,
+        }
+    }
+
+    /// The phone it names (names also compared as CUCM stores them, upper case).
+    pub fn phone(&self, c: &Cluster) -> Option<usize> {
+        match self {
+            Named::Name(n) => c
+                .phone_index(n)
+                .or_else(|| c.phone_index(&n.to_ascii_uppercase())),
+            Named::Uuid(u) => c.phone_index_by_uuid(u),
+        }
+    }
+}
 
 /// A parsed AXL request.
 #[derive(Debug)]
@@ -82,6 +111,29 @@ impl AxlRequest {
             "cvc-complex-type.2.4.a: Invalid content was found starting with element '{element}'. No child element is expected at this point in 'ns:{}'.",
             self.operation()
         ))
+    }
+
+    /// The schema fault for the first child of `parent` whose name `allowed` refuses.
+    pub fn only_children(
+        &self,
+        parent: &Element,
+        allowed: impl Fn(&str) -> bool,
+    ) -> Result<(), SoapResponse> {
+        match parent.children.iter().find(|c| !allowed(&c.name)) {
+            Some(child) => Err(self.unexpected(&child.name)),
+            None => Ok(()),
+        }
+    }
+
+    /// The object the request names by `<name>` or `<uuid>`, exactly one of them (its other
+    /// children are the operation's to check).
+    pub fn named(&self) -> Result<Named<'_>, SoapResponse> {
+        match (self.child_text("name"), self.child_text("uuid")) {
+            (Some(_), Some(_)) => Err(self.unexpected("uuid")),
+            (Some(name), None) => Ok(Named::Name(name)),
+            (None, Some(uuid)) => Ok(Named::Uuid(uuid)),
+            (None, None) => Err(self.missing("name, uuid")),
+        }
     }
 
     /// "Item not valid: The specified <what> was not found" (axlcode 5007).

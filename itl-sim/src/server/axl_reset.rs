@@ -14,7 +14,7 @@
 
 use crate::model::{Cluster, PhoneSelector, ResetKind};
 use crate::server::SimHandle;
-use crate::server::axl_request::{AxlRequest, REFUSED_CODE, axl_fault, schema_fault};
+use crate::server::axl_request::{AxlRequest, Named, REFUSED_CODE, axl_fault, schema_fault};
 use crate::server::soap::SoapResponse;
 
 /// What an operation does to the phones it names.
@@ -72,35 +72,10 @@ fn plan(operation: &str) -> Option<(Target, Action)> {
     })
 }
 
-/// How the request names its object.
-enum Named<'a> {
-    Name(&'a str),
-    Uuid(&'a str),
-}
-
-/// `<name>` or `<uuid>`, exactly one.
+/// `<name>` or `<uuid>`, exactly one, and no other element.
 fn named(req: &AxlRequest) -> Result<Named<'_>, SoapResponse> {
-    for child in &req.payload.children {
-        if child.name != "name" && child.name != "uuid" {
-            return Err(req.unexpected(&child.name));
-        }
-    }
-    match (req.child_text("name"), req.child_text("uuid")) {
-        (Some(_), Some(_)) => Err(req.unexpected("uuid")),
-        (Some(name), None) => Ok(Named::Name(name)),
-        (None, Some(uuid)) => Ok(Named::Uuid(uuid)),
-        (None, None) => Err(req.missing("name, uuid")),
-    }
-}
-
-/// The phone a name or UUID names (names compared as CUCM stores them, upper case).
-fn find_phone(c: &Cluster, named: &Named<'_>) -> Option<usize> {
-    match named {
-        Named::Name(n) => c
-            .phone_index(n)
-            .or_else(|| c.phone_index(&n.to_ascii_uppercase())),
-        Named::Uuid(u) => c.phone_index_by_uuid(u),
-    }
+    req.only_children(&req.payload, |n| n == "name" || n == "uuid")?;
+    req.named()
 }
 
 /// The device pool a name (case-insensitive) or UUID names.
@@ -111,12 +86,6 @@ fn find_pool(c: &Cluster, named: &Named<'_>) -> Option<usize> {
             .iter()
             .position(|p| p.name.eq_ignore_ascii_case(n)),
         Named::Uuid(u) => c.device_pool_index_by_uuid(u),
-    }
-}
-
-fn shown(named: &Named<'_>) -> String {
-    match named {
-        Named::Name(n) | Named::Uuid(n) => (*n).to_owned(),
     }
 }
 
@@ -160,7 +129,7 @@ pub fn answer(req: &AxlRequest, sim: &SimHandle) -> SoapResponse {
         Err(fault) => return fault,
     };
     let found = sim.read(|c| match target {
-        Target::Phone => find_phone(c, &named).map(|i| {
+        Target::Phone => named.phone(c).map(|i| {
             let name = c.phones()[i].name.clone();
             (PhoneSelector::Names(vec![name]), c.phone_uuid(i))
         }),
@@ -171,7 +140,7 @@ pub fn answer(req: &AxlRequest, sim: &SimHandle) -> SoapResponse {
     });
     match found {
         Some((selector, uuid)) => run(sim, req, selector, action, uuid),
-        None => req.not_found(&shown(&named)),
+        None => req.not_found(named.text()),
     }
 }
 
@@ -184,10 +153,10 @@ fn parse_bool(text: &str) -> Option<bool> {
 }
 
 fn do_device_reset(req: &AxlRequest, sim: &SimHandle) -> SoapResponse {
-    for child in &req.payload.children {
-        if !["deviceName", "isHardReset", "deviceResetType"].contains(&child.name.as_str()) {
-            return req.unexpected(&child.name);
-        }
+    if let Err(fault) = req.only_children(&req.payload, |n| {
+        ["deviceName", "isHardReset", "deviceResetType"].contains(&n)
+    }) {
+        return fault;
     }
     let Some(device) = req.child_text("deviceName").filter(|d| !d.is_empty()) else {
         return req.missing("deviceName");
@@ -221,7 +190,7 @@ fn do_device_reset(req: &AxlRequest, sim: &SimHandle) -> SoapResponse {
         Named::Name(device)
     };
     let found = sim.read(|c| {
-        find_phone(c, &named).map(|i| {
+        named.phone(c).map(|i| {
             (
                 PhoneSelector::Names(vec![c.phones()[i].name.clone()]),
                 c.phone_uuid(i),

@@ -406,59 +406,54 @@ impl SimServer {
         let mut tftp_http_listeners =
             listen::same_port(&with_tftp, port(6970), listen::tcp_listener, tcp_port)?.into_iter();
         for (index, (name, address, publisher, runs_tftp)) in node_info.into_iter().enumerate() {
-            let https_listener = https_listeners
-                .next()
-                .map_or_else(|| listen::tcp_listener(address, port(8443)), Ok)?;
+            let https_listener = node_socket(
+                &mut https_listeners,
+                listen::tcp_listener,
+                address,
+                port(8443),
+            )?;
             let https = local(&https_listener, address)?;
             let acceptor = https::acceptor(&name, tls[index].clone())?;
-            tasks.push(tokio::spawn(https::run(
+            spawn_node_service(
+                &mut tasks,
+                |listener, node, sim, shutdown| https::run(listener, acceptor, node, sim, shutdown),
                 https_listener,
-                acceptor,
                 index,
-                handle.clone(),
-                rx.clone(),
-            )));
+                &handle,
+                &rx,
+            );
             let (mut tftp, mut tftp_http) = (None, None);
             if runs_tftp {
-                let udp = udp_sockets
-                    .next()
-                    .map_or_else(|| listen::udp_socket(address, port(69)), Ok)?;
+                let udp = node_socket(&mut udp_sockets, listen::udp_socket, address, port(69))?;
                 tftp = Some(
                     udp.local_addr()
                         .map_err(|source| SimError::LocalAddr { address, source })?,
                 );
-                tasks.push(tokio::spawn(tftp::run(
-                    udp,
-                    index,
-                    handle.clone(),
-                    rx.clone(),
-                )));
-                let http = tftp_http_listeners
-                    .next()
-                    .map_or_else(|| listen::tcp_listener(address, port(6970)), Ok)?;
+                spawn_node_service(&mut tasks, tftp::run, udp, index, &handle, &rx);
+                let http = node_socket(
+                    &mut tftp_http_listeners,
+                    listen::tcp_listener,
+                    address,
+                    port(6970),
+                )?;
                 tftp_http = Some(local(&http, address)?);
-                tasks.push(tokio::spawn(tftp_http::run(
-                    http,
-                    index,
-                    handle.clone(),
-                    rx.clone(),
-                )));
+                spawn_node_service(&mut tasks, tftp_http::run, http, index, &handle, &rx);
             }
-            let ssh_listener = ssh_listeners
-                .next()
-                .map_or_else(|| listen::tcp_listener(address, port(22)), Ok)?;
+            let ssh_listener =
+                node_socket(&mut ssh_listeners, listen::tcp_listener, address, port(22))?;
             let ssh = local(&ssh_listener, address)?;
             let key = ssh::host_key(seed, &name);
             let ssh_host_key_sha256 = ssh::host_key_fingerprint(&key);
             let ssh_host_key_openssh = ssh::host_key_openssh(&key);
-            tasks.push(tokio::spawn(ssh::run(
+            let serve = options.ssh.clone();
+            spawn_node_service(
+                &mut tasks,
+                |listener, node, sim, shutdown| ssh::run(listener, node, key, serve, sim, shutdown),
                 ssh_listener,
                 index,
-                key,
-                options.ssh.clone(),
-                handle.clone(),
-                rx.clone(),
-            )));
+                &handle,
+                &rx,
+            );
             nodes.push(NodeAddresses {
                 name,
                 address,
@@ -678,6 +673,37 @@ impl SimServer {
             let _ = tokio::time::timeout(std::time::Duration::from_secs(2), task).await;
         }
     }
+}
+
+/// The socket [`listen::same_port`] bound for the next node's service, or one bound on
+/// `address` should that list run short.
+fn node_socket<S>(
+    bound: &mut impl Iterator<Item = S>,
+    bind: impl FnOnce(Ipv4Addr, u16) -> Result<S, SimError>,
+    address: Ipv4Addr,
+    port: u16,
+) -> Result<S, SimError> {
+    bound.next().map_or_else(|| bind(address, port), Ok)
+}
+
+/// Spawns the server of one node service that takes its socket, the node's index, the model
+/// and the shutdown signal.
+fn spawn_node_service<S, F>(
+    tasks: &mut Vec<JoinHandle<()>>,
+    run: impl FnOnce(S, usize, SimHandle, watch::Receiver<bool>) -> F,
+    socket: S,
+    index: usize,
+    handle: &SimHandle,
+    shutdown: &watch::Receiver<bool>,
+) where
+    F: Future<Output = ()> + Send + 'static,
+{
+    tasks.push(tokio::spawn(run(
+        socket,
+        index,
+        handle.clone(),
+        shutdown.clone(),
+    )));
 }
 
 fn local(listener: &tokio::net::TcpListener, address: Ipv4Addr) -> Result<SocketAddr, SimError> {

@@ -14,7 +14,7 @@
 
 use itl_core::cucm::Service;
 use itl_wire::soap::risport::{
-    CmDevice, CmNode, DeviceIp, Httpd, MAX_DEVICES, RegistrationStatus, SelectCmDeviceRequest,
+    CmDevice, DeviceIp, Httpd, MAX_DEVICES, RegistrationStatus, SelectCmDeviceRequest,
     SelectCmDeviceResult, parse_select_request, select_response,
 };
 
@@ -142,34 +142,15 @@ fn select(c: &Cluster, request: &SelectCmDeviceRequest) -> SelectCmDeviceResult 
         devices.push(d);
     }
     let total = u32::try_from(devices.len()).unwrap_or(u32::MAX);
-    let mut nodes: Vec<CmNode> = c
+    let call_managers = c
         .nodes()
         .iter()
         .filter(|n| n.runs(Service::CallManager))
-        .map(|n| CmNode {
-            name: n.name.clone(),
-            return_code: "Ok".to_owned(),
-            no_change: None,
-            devices: Vec::new(),
-        })
-        .collect();
-    for d in devices {
-        match nodes.iter_mut().find(|n| n.name == d.node) {
-            Some(n) => n.devices.push(d),
-            None => nodes.push(CmNode {
-                name: d.node.clone(),
-                return_code: "Ok".to_owned(),
-                no_change: None,
-                devices: vec![d],
-            }),
-        }
-    }
-    SelectCmDeviceResult {
-        total_devices_found: Some(total),
-        nodes,
-        state_info: Some(format!(
-            "<StateInfo><Node Name=\"sim\" SubsystemStartTime=\"0\" StateId=\"{}\" TotalItemsFound=\"{total}\" TotalItemsReturned=\"{total}\"/></StateInfo>",
-            c.now()
-        )),
-    }
+        .map(|n| n.name.clone());
+    let mut result = SelectCmDeviceResult::from_nodes_and_devices(call_managers, devices);
+    result.state_info = Some(format!(
+        "<StateInfo><Node Name=\"sim\" SubsystemStartTime=\"0\" StateId=\"{}\" TotalItemsFound=\"{total}\" TotalItemsReturned=\"{total}\"/></StateInfo>",
+        c.now()
+    ));
+    result
 }

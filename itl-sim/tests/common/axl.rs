@@ -204,17 +204,26 @@ pub fn returned(body: &str, operation: &str) -> String {
     payload.child_text("return").expect("<return>").to_owned()
 }
 
-/// listPhone for every phone with `tags`, as a map name → listed phone.
-pub async fn all_phones(c: &NodeClients, tags: &[&str]) -> BTreeMap<String, Listed> {
+/// listPhone for the phones `criteria` (the inside of `searchCriteria`) selects, returning
+/// `name` and `tags`: each phone's name and what it listed.
+pub async fn list_phones(c: &NodeClients, criteria: &str, tags: &[&str]) -> Vec<(String, Listed)> {
     let returned: String = tags.iter().map(|t| format!("<{t}/>")).collect();
     let body = ok(
         c,
         "listPhone",
-        &format!("<searchCriteria><name>%</name></searchCriteria><returnedTags><name/>{returned}</returnedTags>"),
+        &format!("<searchCriteria>{criteria}</searchCriteria><returnedTags><name/>{returned}</returnedTags>"),
     )
     .await;
     listed(&body)
         .into_iter()
         .map(|p| (p.get("name").expect("name").to_owned(), p))
+        .collect()
+}
+
+/// listPhone for every phone with `tags`, as a map name → listed phone.
+pub async fn all_phones(c: &NodeClients, tags: &[&str]) -> BTreeMap<String, Listed> {
+    list_phones(c, "<name>%</name>", tags)
+        .await
+        .into_iter()
         .collect()
 }

@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::envelope::{
-    Element, SoapError, SoapFault, cdata, escape_text, fault_response_with_detail, parse_envelope,
-    parse_request_envelope, request_envelope, response_envelope, soap_action_value, xml_name,
+    SoapError, SoapFault, cdata, escape_text, fault_response_with_detail, parse_request_named,
+    parse_response_named, request_envelope, response_envelope, soap_action_value, xml_name,
 };
 
 /// The AXL endpoint path on the publisher (the trailing `/` is required).
@@ -71,17 +71,7 @@ pub fn sql_request(version: &str, sql: &str) -> String {
 /// `<return></return>` or no `<return>` at all. Faults are classified
 /// ([`SoapError::QueryTooLarge`], [`SoapError::AxlMemory`], [`SoapError::Fault`]).
 pub fn parse_sql_response(body: &[u8]) -> Result<Vec<Row>, SoapError> {
-    let payload = parse_envelope(body)?;
-    rows_of(&payload)
-}
-
-fn rows_of(payload: &Element) -> Result<Vec<Row>, SoapError> {
-    if payload.name != "executeSQLQueryResponse" {
-        return Err(SoapError::Unexpected(format!(
-            "expected <executeSQLQueryResponse>, found <{}>",
-            payload.name
-        )));
-    }
+    let payload = parse_response_named(body, &["executeSQLQueryResponse"])?;
     let Some(ret) = payload.child("return") else {
         return Ok(Vec::new());
     };
@@ -100,14 +90,7 @@ fn rows_of(payload: &Element) -> Result<Vec<Row>, SoapError> {
 /// The `<return>` text of the response to `operation` (an object's UUID for the update and
 /// reset operations); a response to another operation is an error, faults are classified.
 pub fn parse_return_response(body: &[u8], operation: &str) -> Result<String, SoapError> {
-    let payload = parse_envelope(body)?;
-    let expected = format!("{operation}Response");
-    if payload.name != expected {
-        return Err(SoapError::Unexpected(format!(
-            "expected <{expected}>, found <{}>",
-            payload.name
-        )));
-    }
+    let payload = parse_response_named(body, &[&format!("{operation}Response")])?;
     Ok(payload
         .child("return")
         .map(|r| r.text.trim().to_owned())
@@ -136,13 +119,7 @@ pub fn parse_sql_request(body: &[u8]) -> Result<String, SoapFault> {
 /// Server side: [`parse_sql_request`] plus the namespace version (to check against the
 /// `SOAPAction` version).
 pub fn parse_sql_request_full(body: &[u8]) -> Result<SqlRequest, SoapFault> {
-    let payload = parse_request_envelope(body)?;
-    if payload.name != EXECUTE_SQL_QUERY {
-        return Err(SoapFault::client(format!(
-            "expected executeSQLQuery, found {}",
-            payload.name
-        )));
-    }
+    let payload = parse_request_named(body, &[EXECUTE_SQL_QUERY])?;
     let sql = payload
         .child("sql")
         .map(|s| s.text.trim().to_owned())

@@ -10,7 +10,7 @@
 
 use super::axl::namespace;
 use super::envelope::{
-    SoapError, SoapFault, escape_text, fault_response, parse_envelope, parse_request_envelope,
+    SoapError, SoapFault, escape_text, fault_response, parse_request_named, parse_response_named,
     request_envelope, response_envelope,
 };
 
@@ -44,13 +44,7 @@ pub fn ccm_version_request(version: Option<&str>) -> String {
 /// Parses a `getCCMVersion` response: the text of `return/componentVersion/version`
 /// (trimmed; at most 64 printable characters).
 pub fn parse_ccm_version_response(body: &[u8]) -> Result<String, SoapError> {
-    let payload = parse_envelope(body)?;
-    if payload.name != "getCCMVersionResponse" {
-        return Err(SoapError::Unexpected(format!(
-            "expected <getCCMVersionResponse>, found <{}>",
-            payload.name
-        )));
-    }
+    let payload = parse_response_named(body, &["getCCMVersionResponse"])?;
     let version = payload
         .path(&["return", "componentVersion", "version"])
         .map(|e| e.text.trim())
@@ -80,15 +74,7 @@ pub fn ccm_version_response(schema: &str, version: &str) -> String {
 
 /// Server side: whether `body` is a `getCCMVersion` request (the fault to answer otherwise).
 pub fn parse_ccm_version_request(body: &[u8]) -> Result<(), SoapFault> {
-    let payload = parse_request_envelope(body)?;
-    if payload.name == GET_CCM_VERSION {
-        Ok(())
-    } else {
-        Err(SoapFault::client(format!(
-            "expected getCCMVersion, found {}",
-            payload.name
-        )))
-    }
+    parse_request_named(body, &[GET_CCM_VERSION]).map(|_| ())
 }
 
 /// `(major, minor)` of a version text (`14.0.1.13900-155`, `12.5`, `15`).

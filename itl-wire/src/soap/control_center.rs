@@ -8,7 +8,7 @@ use std::str::FromStr;
 use itl_core::cucm::{Service, ServiceStatus};
 
 use super::envelope::{
-    Element, SoapError, SoapFault, escape_text, leaf, parse_envelope, parse_request_envelope,
+    Element, SoapError, SoapFault, escape_text, leaf, parse_request_envelope, parse_response_named,
     request_envelope, response_envelope,
 };
 use super::risport::NAMESPACE;
@@ -297,14 +297,7 @@ pub fn do_control_services_request<S: AsRef<str>>(
 }
 
 fn parse_information(body: &[u8], operation: &str) -> Result<ServiceInformation, SoapError> {
-    let payload = parse_envelope(body)?;
-    let response = format!("{operation}Response");
-    if payload.name != response {
-        return Err(SoapError::Unexpected(format!(
-            "expected <{response}>, found <{}>",
-            payload.name
-        )));
-    }
+    let payload = parse_response_named(body, &[&format!("{operation}Response")])?;
     let ret = payload
         .child(&format!("{operation}Return"))
         .ok_or_else(|| SoapError::Unexpected(format!("no <{operation}Return>")))?;

@@ -488,6 +488,40 @@ pub fn parse_request_envelope(input: &[u8]) -> Result<Element, SoapFault> {
     })
 }
 
+/// [`parse_envelope`] for the answer to one operation: the payload must be one of `names`
+/// (the response element's local name); another is [`SoapError::Unexpected`]
+/// (`expected <first name>, found <payload>`). An empty `names` takes any payload.
+pub fn parse_response_named(input: &[u8], names: &[&str]) -> Result<Element, SoapError> {
+    one_of(parse_envelope(input), names, |expected, found| {
+        SoapError::Unexpected(format!("expected <{expected}>, found <{found}>"))
+    })
+}
+
+/// [`parse_request_envelope`] for a server that answers the operations `names`: another
+/// operation is a client fault (`expected <first name>, found <payload>`, without brackets).
+/// An empty `names` takes any payload.
+pub fn parse_request_named(input: &[u8], names: &[&str]) -> Result<Element, SoapFault> {
+    one_of(parse_request_envelope(input), names, |expected, found| {
+        SoapFault::client(format!("expected {expected}, found {found}"))
+    })
+}
+
+/// `payload` when its name is one of `names` (or `names` is empty), else the error
+/// `unexpected` makes from the first name and the payload's.
+fn one_of<E>(
+    payload: Result<Element, E>,
+    names: &[&str],
+    unexpected: impl FnOnce(&str, &str) -> E,
+) -> Result<Element, E> {
+    let payload = payload?;
+    match names.first() {
+        Some(expected) if !names.contains(&payload.name.as_str()) => {
+            Err(unexpected(expected, &payload.name))
+        }
+        _ => Ok(payload),
+    }
+}
+
 /// Escapes character data for element content; characters not allowed in XML 1.0 become
 /// U+FFFD.
 pub fn escape_text(s: &str) -> Cow<'_, str> {

@@ -4,8 +4,8 @@
 use std::fmt;
 
 use super::envelope::{
-    Element, SoapError, SoapFault, escape_text, fault_response, leaf, parse_envelope,
-    parse_request_envelope, request_envelope, response_envelope,
+    Element, SoapError, SoapFault, escape_text, fault_response, leaf, parse_request_named,
+    parse_response_named, request_envelope, response_envelope,
 };
 
 /// The RisPort70 endpoint path (any node).
@@ -367,6 +367,18 @@ pub struct CmNode {
     pub devices: Vec<CmDevice>,
 }
 
+impl CmNode {
+    /// A node that answered (`ReturnCode` `Ok`, no `NoChange`) with `devices`.
+    pub fn ok(name: impl Into<String>, devices: Vec<CmDevice>) -> Self {
+        Self {
+            name: name.into(),
+            return_code: "Ok".to_owned(),
+            no_change: None,
+            devices,
+        }
+    }
+}
+
 /// A parsed `selectCmDeviceResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SelectCmDeviceResult {
@@ -387,18 +399,26 @@ impl SelectCmDeviceResult {
     /// A result with one `Ok` node per distinct `CmDevice::node`, in first-seen order, and
     /// `TotalDevicesFound` = number of devices.
     pub fn from_devices(devices: impl IntoIterator<Item = CmDevice>) -> Self {
-        let mut nodes: Vec<CmNode> = Vec::new();
+        Self::from_nodes_and_devices(Vec::<String>::new(), devices)
+    }
+
+    /// A result with one `Ok` node per name of `nodes` first (in that order, also when it has
+    /// no device), then one per other distinct `CmDevice::node` in first-seen order; every
+    /// device under its node; `TotalDevicesFound` = number of devices.
+    pub fn from_nodes_and_devices(
+        nodes: impl IntoIterator<Item = String>,
+        devices: impl IntoIterator<Item = CmDevice>,
+    ) -> Self {
+        let mut nodes: Vec<CmNode> = nodes
+            .into_iter()
+            .map(|name| CmNode::ok(name, Vec::new()))
+            .collect();
         let mut total = 0u32;
         for d in devices {
             total = total.saturating_add(1);
             match nodes.iter_mut().find(|n| n.name == d.node) {
                 Some(node) => node.devices.push(d),
-                None => nodes.push(CmNode {
-                    name: d.node.clone(),
-                    return_code: "Ok".to_owned(),
-                    no_change: None,
-                    devices: vec![d],
-                }),
+                None => nodes.push(CmNode::ok(d.node.clone(), vec![d])),
             }
         }
         Self {
@@ -412,16 +432,10 @@ impl SelectCmDeviceResult {
 /// Parses a `selectCmDeviceResponse` (`selectCmDeviceReturn/SelectCmDeviceResult/CmNodes/
 /// item/CmDevices/item`) by local names. The rate-limit fault is [`SoapError::RateLimited`].
 pub fn parse_select_response(body: &[u8]) -> Result<SelectCmDeviceResult, SoapError> {
-    let payload = parse_envelope(body)?;
-    if !matches!(
-        payload.name.as_str(),
-        "selectCmDeviceResponse" | "selectCmDeviceExtResponse"
-    ) {
-        return Err(SoapError::Unexpected(format!(
-            "expected <selectCmDeviceResponse>, found <{}>",
-            payload.name
-        )));
-    }
+    let payload = parse_response_named(
+        body,
+        &["selectCmDeviceResponse", "selectCmDeviceExtResponse"],
+    )?;
     let ret = payload
         .child("selectCmDeviceReturn")
         .ok_or_else(|| SoapError::Unexpected("no <selectCmDeviceReturn>".to_owned()))?;
@@ -478,16 +492,7 @@ pub fn parse_select_response(body: &[u8]) -> Result<SelectCmDeviceResult, SoapEr
 /// take the [`SelectCmDeviceRequest::by_names`] defaults; a non-numeric `MaxReturnedDevices`
 /// or `Model` is a client fault.
 pub fn parse_select_request(body: &[u8]) -> Result<SelectCmDeviceRequest, SoapFault> {
-    let payload = parse_request_envelope(body)?;
-    if !matches!(
-        payload.name.as_str(),
-        "selectCmDeviceExt" | "selectCmDevice"
-    ) {
-        return Err(SoapFault::client(format!(
-            "expected selectCmDeviceExt, found {}",
-            payload.name
-        )));
-    }
+    let payload = parse_request_named(body, &["selectCmDeviceExt", "selectCmDevice"])?;
     let criteria = payload
         .child("CmSelectionCriteria")
         .ok_or_else(|| SoapFault::client("no CmSelectionCriteria"))?;

@@ -93,11 +93,7 @@ pub fn trust_rows(style: &Style, data: &PageData) -> Vec<Row> {
             None => none.to_owned(),
         };
         // 79xx pages leave an absent CTL empty; the others say so.
-        let no_ctl = if style.markup == Markup::Classic {
-            ""
-        } else {
-            "Not Installed"
-        };
+        let no_ctl = classic_or(style, "", "Not Installed");
         rows.push(r("CTL file", shown(&data.ctl, no_ctl)));
         rows.push(r("ITL file", shown(&data.itl, "Not Installed")));
     }
@@ -138,12 +134,17 @@ pub fn network_setup(style: &Style, data: &PageData) -> String {
     }
     rows.extend(trust_rows(style, data));
     rows.extend(callmanager_rows(style, data));
-    let title = if style.markup == Markup::Classic {
-        "Network Configuration"
-    } else {
-        "Network setup"
-    };
+    let title = classic_or(style, "Network Configuration", "Network setup");
     markup::page(style, data, title, &markup::table(style, &rows))
+}
+
+/// The wording of the [`Markup::Classic`] pages (79xx), or of every other markup.
+fn classic_or(style: &Style, classic: &'static str, other: &'static str) -> &'static str {
+    if style.markup == Markup::Classic {
+        classic
+    } else {
+        other
+    }
 }
 
 /// The DX-series Security information page: no trust field (they are on the handset only).
@@ -190,21 +191,13 @@ pub fn status_messages(style: &Style, data: &PageData) -> String {
         .iter()
         .map(|(time, message)| (stamp(style, *time), text(message)))
         .collect();
-    let title = if style.markup == Markup::Classic {
-        "Status Messages"
-    } else {
-        "Status messages"
-    };
+    let title = classic_or(style, "Status Messages", "Status messages");
     markup::page(style, data, title, &markup::messages(style, &rows))
 }
 
 /// The Device information page.
 pub fn device_information(style: &Style, data: &PageData) -> String {
-    let load = if style.markup == Markup::Classic {
-        "App Load ID"
-    } else {
-        "Active load ID"
-    };
+    let load = classic_or(style, "App Load ID", "Active load ID");
     let rows = vec![
         r("MAC address", text(&data.mac)),
         r("Host name", text(&data.name)),
@@ -214,11 +207,7 @@ pub fn device_information(style: &Style, data: &PageData) -> String {
         r("Serial number", text(&data.serial)),
         r("Protocol", text(data.protocol.name())),
     ];
-    let title = if style.markup == Markup::Classic {
-        "Device Information"
-    } else {
-        "Device information"
-    };
+    let title = classic_or(style, "Device Information", "Device information");
     markup::page(style, data, title, &markup::table(style, &rows))
 }
 

@@ -45,7 +45,7 @@ use itl_core::cucm::{Service, ServiceStatus};
 use std::time::Duration;
 
 use crate::faults::checks::IGNORED_PAGER_PAGE;
-use crate::model::{ServiceOp, TrustStore};
+use crate::model::{Cluster, ServiceOp, TrustStore};
 use crate::server::SimHandle;
 use crate::server::timeline::ServiceProgress;
 
@@ -161,6 +161,17 @@ impl Cli {
         term.send(&format!("{reason}\n{FAILED}\n\n")).await;
     }
 
+    /// [`Self::paged`] on what `output` shows of the model on this node.
+    async fn paged_output(
+        &self,
+        term: &mut Term,
+        output: impl FnOnce(&Cluster, usize) -> Vec<String>,
+        style: PagerStyle,
+    ) -> bool {
+        let lines = self.sim.read(|c| output(c, self.node));
+        self.paged(term, lines, style).await
+    }
+
     async fn paged(&self, term: &mut Term, lines: Vec<String>, style: PagerStyle) -> bool {
         if self.faults.drop {
             // `ssh-drop`: the first line, then the connection goes away.
@@ -266,38 +277,38 @@ impl Cli {
             [] => true,
             ["exit"] | ["quit"] => return Flow::Exit,
             ["show", "version", "active"] => {
-                let lines = self.sim.read(outputs::version);
-                self.paged(term, lines, PagerStyle::Press).await
+                self.paged_output(term, |c, _| outputs::version(c), PagerStyle::Press)
+                    .await
             }
             ["show", "version", "inactive"] => {
-                let lines = self.sim.read(|c| outputs::version_inactive(c, self.node));
-                self.paged(term, lines, PagerStyle::Press).await
+                self.paged_output(term, outputs::version_inactive, PagerStyle::Press)
+                    .await
             }
             ["utils", "system", "upgrade", "status"] => {
                 require!(1);
-                let lines = self.sim.read(|c| outputs::upgrade_status(c, self.node));
-                self.paged(term, lines, PagerStyle::Press).await
+                self.paged_output(term, outputs::upgrade_status, PagerStyle::Press)
+                    .await
             }
             ["utils", "sso", "status"] => {
                 require!(1);
-                let lines = self.sim.read(|c| outputs::sso_status(c, self.node));
-                self.paged(term, lines, PagerStyle::Press).await
+                self.paged_output(term, outputs::sso_status, PagerStyle::Press)
+                    .await
             }
             ["show", "network", "cluster"] => {
-                let lines = self.sim.read(outputs::network_cluster);
-                self.paged(term, lines, PagerStyle::Press).await
+                self.paged_output(term, |c, _| outputs::network_cluster(c), PagerStyle::Press)
+                    .await
             }
             ["utils", "ntp", "status"] => {
-                let lines = self.sim.read(|c| outputs::ntp(c, self.node));
-                self.paged(term, lines, PagerStyle::Press).await
+                self.paged_output(term, outputs::ntp, PagerStyle::Press)
+                    .await
             }
             ["show", "itl"] => {
-                let lines = self.sim.read(|c| outputs::show_itl(c, self.node));
-                self.paged(term, lines, PagerStyle::Lines).await
+                self.paged_output(term, outputs::show_itl, PagerStyle::Lines)
+                    .await
             }
             ["show", "ctl"] => {
-                let lines = self.sim.read(|c| outputs::show_ctl_on(c, self.node));
-                self.paged(term, lines, PagerStyle::Lines).await
+                self.paged_output(term, outputs::show_ctl_on, PagerStyle::Lines)
+                    .await
             }
             ["utils", "fips", "status"] => {
                 require!(1);
@@ -315,14 +326,12 @@ impl Cli {
             }
             ["show", "cert", "list", which @ ("own" | "trust")] => {
                 require!(1);
-                let lines = self.sim.read(|c| {
-                    if *which == "own" {
-                        outputs::cert_list_own(c, self.node)
-                    } else {
-                        outputs::cert_list_trust(c, self.node)
-                    }
-                });
-                self.paged(term, lines, PagerStyle::Press).await
+                let list = if *which == "own" {
+                    outputs::cert_list_own
+                } else {
+                    outputs::cert_list_trust
+                };
+                self.paged_output(term, list, PagerStyle::Press).await
             }
             ["show", "cert", "own", _] => {
                 require!(1);
@@ -353,8 +362,8 @@ impl Cli {
             }
             ["utils", "service", "list"] => {
                 require!(1);
-                let lines = self.sim.read(|c| outputs::service_list(c, self.node));
-                self.paged(term, lines, PagerStyle::Press).await
+                self.paged_output(term, outputs::service_list, PagerStyle::Press)
+                    .await
             }
             [
                 "utils",
@@ -395,14 +404,14 @@ impl Cli {
             }
             ["utils", "dbreplication", "runtimestate"] => {
                 require!(1);
-                let lines = self.sim.read(|c| outputs::replication(c, self.node));
-                self.paged(term, lines, PagerStyle::Press).await
+                self.paged_output(term, outputs::replication, PagerStyle::Press)
+                    .await
             }
             ["utils", "disaster_recovery", "history", "backup"] => {
                 require!(1);
                 if self.is_publisher() {
-                    let lines = self.sim.read(outputs::backup_history);
-                    self.paged(term, lines, PagerStyle::Press).await
+                    self.paged_output(term, |c, _| outputs::backup_history(c), PagerStyle::Press)
+                        .await
                 } else {
                     self.fail(
                         term,

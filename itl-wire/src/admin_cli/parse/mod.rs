@@ -135,6 +135,35 @@ pub(crate) fn body(text: &str) -> Vec<Line<'_>> {
         .collect()
 }
 
+/// A status output: the first non-empty line (trimmed) that `status` reads a state from,
+/// that line, and the other non-empty lines `is_detail` keeps, in order. `status` is asked
+/// only until it answers; no status line at all is [`ParseError::missing`] with `missing`.
+pub(crate) fn status_and_details<T>(
+    text: &str,
+    what: &'static str,
+    missing: &str,
+    mut status: impl FnMut(&Line<'_>, &str) -> Result<Option<T>, ParseError>,
+    is_detail: impl Fn(&str) -> bool,
+) -> Result<(T, String, Vec<String>), ParseError> {
+    let mut found = None;
+    let mut details = Vec::new();
+    for line in body(text) {
+        let t = line.text.trim();
+        if t.is_empty() {
+            continue;
+        }
+        if found.is_none()
+            && let Some(state) = status(&line, t)?
+        {
+            found = Some((state, t.to_owned()));
+        } else if is_detail(t) {
+            details.push(t.to_owned());
+        }
+    }
+    let (state, line) = found.ok_or_else(|| ParseError::missing(what, missing))?;
+    Ok((state, line, details))
+}
+
 /// Case-insensitive, space-tolerant `contains`.
 pub(crate) fn has(line: &str, needle: &str) -> bool {
     squash(line).contains(&squash(needle))

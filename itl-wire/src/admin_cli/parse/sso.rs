@@ -19,7 +19,7 @@
 //! | `enabled` | true |
 //! | neither | (keep looking; none at all is an error) |
 
-use super::{ParseError, body};
+use super::{ParseError, status_and_details};
 
 /// `utils sso status`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,28 +34,19 @@ pub struct SsoStatus {
 
 /// Parses `utils sso status` (inferred).
 pub fn parse(text: &str) -> Result<SsoStatus, ParseError> {
-    const WHAT: &str = "utils sso status";
-    let mut found: Option<(bool, String)> = None;
-    let mut details = Vec::new();
-    for line in body(text) {
-        let t = line.text.trim();
-        if t.is_empty() {
-            continue;
-        }
-        let lower = t.to_ascii_lowercase();
-        if found.is_none() && lower.contains("sso") {
+    let (enabled, line, details) = status_and_details(
+        text,
+        "utils sso status",
+        "no line saying SSO is enabled or disabled",
+        |_, t| {
+            let lower = t.to_ascii_lowercase();
             let off = lower.contains("disabled")
                 || lower.contains("not enabled")
                 || lower.contains("not configured");
-            if off || lower.contains("enabled") {
-                found = Some((!off, t.to_owned()));
-                continue;
-            }
-        }
-        details.push(t.to_owned());
-    }
-    let (enabled, line) = found
-        .ok_or_else(|| ParseError::missing(WHAT, "no line saying SSO is enabled or disabled"))?;
+            Ok((lower.contains("sso") && (off || lower.contains("enabled"))).then_some(!off))
+        },
+        |_| true,
+    )?;
     Ok(SsoStatus {
         enabled,
         line,

@@ -32,7 +32,7 @@
 
 use std::cmp::Ordering;
 
-use super::{ParseError, body, has};
+use super::{ParseError, body, has, status_and_details};
 
 /// `show version inactive`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -162,28 +162,19 @@ fn classify(words: &str) -> UpgradeState {
 /// Parses `utils system upgrade status` (inferred).
 pub fn parse_upgrade_status(text: &str) -> Result<UpgradeStatus, ParseError> {
     const WHAT: &str = "utils system upgrade status";
-    let mut status: Option<(UpgradeState, String)> = None;
-    let mut details = Vec::new();
-    for line in body(text) {
-        let t = line.text.trim();
-        if t.is_empty() {
-            continue;
-        }
-        let Some((name, value)) = t.split_once(':') else {
-            continue;
-        };
-        if status.is_none() && has(name, "status") {
-            let value = value.trim();
-            if value.is_empty() {
-                return Err(ParseError::at(WHAT, &line, "a status line without a state"));
-            }
-            status = Some((classify(value), t.to_owned()));
-        } else {
-            details.push(t.to_owned());
-        }
-    }
-    let (state, line) =
-        status.ok_or_else(|| ParseError::missing(WHAT, "no 'Upgrade Status: <state>' line"))?;
+    let (state, line, details) = status_and_details(
+        text,
+        WHAT,
+        "no 'Upgrade Status: <state>' line",
+        |line, t| match t.split_once(':') {
+            Some((name, value)) if has(name, "status") => match value.trim() {
+                "" => Err(ParseError::at(WHAT, line, "a status line without a state")),
+                value => Ok(Some(classify(value))),
+            },
+            _ => Ok(None),
+        },
+        |t| t.contains(':'),
+    )?;
     Ok(UpgradeStatus {
         state,
         line,
