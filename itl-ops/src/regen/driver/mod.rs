@@ -1585,40 +1585,38 @@ impl<'o> Driver<'o> {
                 .collect()
         };
         let statuses = self.itl_file_status(&sweep).await?;
-        let before: Vec<TrustReading> = baseline
-            .sweep
-            .phones
-            .iter()
-            .map(|p| TrustReading {
-                name: p.name.clone(),
-                state: p.state,
-                stand_in: (p.state.class() == itl_core::cucm::StateClass::Unread)
-                    .then(|| {
-                        let status = baseline.itl_file_status.as_ref()?.get(&p.name).copied();
-                        gates::stand_in(status, None, began)
-                    })
-                    .flatten(),
-            })
-            .collect();
-        let now_readings: Vec<TrustReading> = sweep
-            .phones
-            .iter()
-            .map(|p| TrustReading {
-                name: p.name.clone(),
-                state: p.state,
-                stand_in: (p.state.class() == itl_core::cucm::StateClass::Unread)
-                    .then(|| {
-                        gates::stand_in(
-                            statuses.as_ref().and_then(|s| s.get(&p.name).copied()),
-                            registrations.get(&p.name),
-                            began,
-                        )
-                    })
-                    .flatten(),
-            })
-            .collect();
+        let before = trust_readings(&baseline.sweep, |name| {
+            let status = baseline.itl_file_status.as_ref()?.get(name).copied();
+            gates::stand_in(status, None, began)
+        });
+        let now_readings = trust_readings(&sweep, |name| {
+            gates::stand_in(
+                statuses.as_ref().and_then(|s| s.get(name).copied()),
+                registrations.get(name),
+                began,
+            )
+        });
         Ok(gates::trust(&before, &now_readings))
     }
+}
+
+/// Every phone of `sweep` as the trust gate reads it; `stand_in` is asked (by device name)
+/// for the phones whose trust state could not be read.
+fn trust_readings(
+    sweep: &SweepReport,
+    stand_in: impl Fn(&str) -> Option<(String, bool)>,
+) -> Vec<TrustReading> {
+    sweep
+        .phones
+        .iter()
+        .map(|p| TrustReading {
+            name: p.name.clone(),
+            state: p.state,
+            stand_in: (p.state.class() == itl_core::cucm::StateClass::Unread)
+                .then(|| stand_in(&p.name))
+                .flatten(),
+        })
+        .collect()
 }
 
 /// The trust-store entries (`store/file`) a run replaced (the file names are inferred,
