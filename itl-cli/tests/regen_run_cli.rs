@@ -152,6 +152,15 @@ impl Cluster {
         self.run(plan, &args)
     }
 
+    /// Executes `plan.txt` (journal `journal`, gate timeout 60 minutes, `more` options) and
+    /// asserts that the run holds, saying `held` on stderr.
+    #[track_caller]
+    fn holds(&self, more: &[&str], held: &str) {
+        let (code, stdout, stderr) = self.execute(&self.path("plan.txt"), "journal", "60m", more);
+        assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+        assert!(stderr.contains(held), "{stderr}");
+    }
+
     /// `itl regen status` of the journal `journal`.
     fn status(&self, journal: &str) -> std::process::Output {
         self.itl()
@@ -895,12 +904,7 @@ fn sigkill_at_three_steps_of_the_14_procedure_then_resume() {
 fn phones_that_stay_down_hold_g_reg_and_status_names_them() {
     let mut c = Cluster::serve("regen-run-down", "11.5", false, "phones-stay-down=10%");
     c.plan(UNITS);
-    let (code, stdout, stderr) = c.execute(&c.path("plan.txt"), "journal", "60m", &[]);
-    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
-    assert!(
-        stderr.contains("itl: HELD at 12.1: gate registered of phase 1 holds: 4 of 40 phones did not register again; "),
-        "{stderr}"
-    );
+    c.holds(&[], "itl: HELD at 12.1: gate registered of phase 1 holds: 4 of 40 phones did not register again; ");
     let status = c.status("journal");
     let after = states(&c.sweep("after.json"));
     c.stop();
@@ -941,12 +945,7 @@ fn a_restart_that_fails_holds_the_run_at_its_step() {
         "restart-fails=TFTP@ucm-sub1",
     );
     c.plan(UNITS);
-    let (code, stdout, stderr) = c.execute(&c.path("plan.txt"), "journal", "60m", &[]);
-    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
-    assert!(
-        stderr.contains("itl: HELD at 8.1: step 8.1 (control center ucm-sub1: soapDoControlServices Restart \"Cisco Tftp\") failed: ucm-sub1: Cisco Tftp is not Started after 3.6s (last seen: Stopped)"),
-        "{stderr}"
-    );
+    c.holds(&[], "itl: HELD at 8.1: step 8.1 (control center ucm-sub1: soapDoControlServices Restart \"Cisco Tftp\") failed: ucm-sub1: Cisco Tftp is not Started after 3.6s (last seen: Stopped)");
     let status = c.status("journal");
     let events = c.events();
     c.stop();
@@ -976,20 +975,11 @@ fn a_tftp_node_that_is_down_holds_g_file() {
     );
     assert_eq!(c.events(), Vec::<Value>::new());
     // Forced past it, the run holds at G-FILE, naming the node.
-    let (code, stdout, stderr) = c.execute(
-        &c.path("plan.txt"),
-        "journal",
-        "60m",
+    c.holds(
         &["--force", "lab: TFTP down"],
+        "itl: HELD at 10.1: gate files of phase 1 holds: ucm-sub1: serves no ITLFile.tlv (",
     );
     c.stop();
-    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
-    assert!(
-        stderr.contains(
-            "itl: HELD at 10.1: gate files of phase 1 holds: ucm-sub1: serves no ITLFile.tlv ("
-        ),
-        "{stderr}"
-    );
     let records = journal(&c.path("journal"));
     let gate = records
         .iter()
