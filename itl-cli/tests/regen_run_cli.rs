@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Itl, SimServe, TempDir, s, text};
+use common::{Itl, SimServe, TempDir, assert_assessed, s, text};
 use itl_wire::cluster_file::ClusterFile;
 use serde_json::Value;
 
@@ -179,11 +179,7 @@ impl Cluster {
             .itl()
             .args(&["sweep", "--cluster", &self.cluster(), "--json", &s(&json)])
             .run();
-        assert!(
-            matches!(out.status.code(), Some(0 | 1)),
-            "{}",
-            text(&out.stderr)
-        );
+        assert_assessed(&out, "sweep");
         read_json(&json)
     }
 
@@ -197,11 +193,7 @@ impl Cluster {
             .args(&["--assume-current", "--json", &s(&json)])
             .args(extra)
             .run();
-        assert!(
-            matches!(out.status.code(), Some(0 | 1)),
-            "{}",
-            text(&out.stderr)
-        );
+        assert_assessed(&out, "predict");
         read_json(&json)
     }
 
