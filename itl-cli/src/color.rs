@@ -157,37 +157,26 @@ mod tests {
     #[test]
     fn the_rule_table() {
         use ColorWhen::*;
-        // never / always ignore NO_COLOR and terminals.
-        assert_eq!(
-            Colors::resolve(Never, None, true, true),
-            colors(false, false)
-        );
-        assert_eq!(
-            Colors::resolve(Always, Some("1"), false, false),
-            colors(true, true)
-        );
-        // auto: each stream by whether it is a terminal...
-        assert_eq!(
-            Colors::resolve(Auto, None, true, false),
-            colors(true, false)
-        );
-        assert_eq!(
-            Colors::resolve(Auto, None, false, true),
-            colors(false, true)
-        );
-        // ...unless NO_COLOR has a value; an empty one does not count.
-        assert_eq!(
-            Colors::resolve(Auto, Some("1"), true, true),
-            colors(false, false)
-        );
-        assert_eq!(
-            Colors::resolve(Auto, Some("false"), true, true),
-            colors(false, false)
-        );
-        assert_eq!(
-            Colors::resolve(Auto, Some(""), true, true),
-            colors(true, true)
-        );
+        // (when, NO_COLOR, stdout a terminal, stderr a terminal) -> (stdout, stderr) colored.
+        let cases = [
+            // never / always ignore NO_COLOR and terminals.
+            ((Never, None, true, true), (false, false)),
+            ((Always, Some("1"), false, false), (true, true)),
+            // auto: each stream by whether it is a terminal...
+            ((Auto, None, true, false), (true, false)),
+            ((Auto, None, false, true), (false, true)),
+            // ...unless NO_COLOR has a value; an empty one does not count.
+            ((Auto, Some("1"), true, true), (false, false)),
+            ((Auto, Some("false"), true, true), (false, false)),
+            ((Auto, Some(""), true, true), (true, true)),
+        ];
+        for ((when, no_color, out_tty, err_tty), (stdout, stderr)) in cases {
+            assert_eq!(
+                Colors::resolve(when, no_color, out_tty, err_tty),
+                colors(stdout, stderr),
+                "case {when:?} NO_COLOR={no_color:?} terminals {out_tty}/{err_tty}"
+            );
+        }
     }
 
     #[test]
@@ -196,15 +185,16 @@ mod tests {
             strip_ansi("plain │ text"),
             Cow::Borrowed("plain │ text")
         ));
-        assert_eq!(strip_ansi("\x1b[1;31mFAIL\x1b[0m ok"), "FAIL ok");
-        assert_eq!(strip_ansi("a\x1b[38;5;196mb\x1b[39mc"), "abc");
-        assert_eq!(
-            strip_ansi("\x1b]8;;http://x\x07link\x1b]8;;\x1b\\!"),
-            "link!"
-        );
-        assert_eq!(strip_ansi("x\x1b7y"), "xy");
-        assert_eq!(strip_ansi("end\x1b"), "end");
-        assert_eq!(strip_ansi("unfinished \x1b[12"), "unfinished ");
+        for (coloured, plain) in [
+            ("\x1b[1;31mFAIL\x1b[0m ok", "FAIL ok"),
+            ("a\x1b[38;5;196mb\x1b[39mc", "abc"),
+            ("\x1b]8;;http://x\x07link\x1b]8;;\x1b\\!", "link!"),
+            ("x\x1b7y", "xy"),
+            ("end\x1b", "end"),
+            ("unfinished \x1b[12", "unfinished "),
+        ] {
+            assert_eq!(strip_ansi(coloured), plain, "{coloured:?}");
+        }
     }
 
     #[test]

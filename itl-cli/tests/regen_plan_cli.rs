@@ -82,13 +82,20 @@ fn rejected(prediction: &Value) -> Vec<String> {
     out
 }
 
-/// `itl regen plan` on the simulated cluster of `dir` with no further option, asserted to end
-/// with 0; returns (stdout, stderr).
+/// A simulated cluster ([`serve`]) in a new folder `name`, and `itl regen plan` on it with no
+/// further option, asserted to end with 0; returns (folder, cluster, stdout, stderr).
 #[track_caller]
-fn planned(dir: &TempDir) -> (String, String) {
-    let (code, stdout, stderr) = regen_plan(dir, &[]);
+fn planned(
+    name: &str,
+    generation: &str,
+    mixed: bool,
+    faults: &str,
+) -> (TempDir, SimServe, String, String) {
+    let dir = TempDir::new(name);
+    let sim = serve(&dir, generation, mixed, faults);
+    let (code, stdout, stderr) = regen_plan(&dir, &[]);
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
-    (stdout, stderr)
+    (dir, sim, stdout, stderr)
 }
 
 /// Predicts `plan.txt` with `extra` options, stops the simulated cluster and asserts that no
@@ -119,9 +126,7 @@ fn steps(stdout: &str) -> Vec<&str> {
 
 #[test]
 fn the_11_5_plan_is_the_field_procedure_and_locks_no_phone_out() {
-    let dir = TempDir::new("regen-11");
-    let sim = serve(&dir, "11.5", false, "");
-    let (stdout, stderr) = planned(&dir);
+    let (dir, sim, stdout, stderr) = planned("regen-11", "11.5", false, "");
     assert!(
         stdout.starts_with("# itl regen plan for cluster sim: CUCM 11.5, non-secure\n"),
         "{stdout}"
@@ -142,9 +147,7 @@ fn the_11_5_plan_is_the_field_procedure_and_locks_no_phone_out() {
 
 #[test]
 fn the_12_plan_bridges_itlrecovery_and_locks_no_phone_out() {
-    let dir = TempDir::new("regen-12");
-    let sim = serve(&dir, "12+", false, "");
-    let (stdout, _) = planned(&dir);
+    let (dir, sim, stdout, _) = planned("regen-12", "12+", false, "");
     assert!(
         stdout.contains(
             "\nregen ITLRecovery @ucm-pub\nitl reset localkey\nreset phones\ngate registered\n"
@@ -157,9 +160,7 @@ fn the_12_plan_bridges_itlrecovery_and_locks_no_phone_out() {
 
 #[test]
 fn the_12_mixed_plan_updates_the_ctl_reissues_lscs_and_locks_no_phone_out() {
-    let dir = TempDir::new("regen-12-mixed");
-    let sim = serve(&dir, "12+", true, "lsc=25%");
-    let (stdout, _) = planned(&dir);
+    let (dir, sim, stdout, _) = planned("regen-12-mixed", "12+", true, "lsc=25%");
     assert!(
         stdout.starts_with("# itl regen plan for cluster sim: CUCM 12+, mixed mode\n"),
         "{stdout}"
@@ -176,9 +177,7 @@ fn the_12_mixed_plan_updates_the_ctl_reissues_lscs_and_locks_no_phone_out() {
 
 #[test]
 fn the_14_automatic_plan_resets_no_phone_itself_and_locks_no_phone_out() {
-    let dir = TempDir::new("regen-14");
-    let sim = serve(&dir, "14", false, "");
-    let (stdout, _) = planned(&dir);
+    let (dir, sim, stdout, _) = planned("regen-14", "14", false, "");
     assert!(
         stdout.starts_with("# itl regen plan for cluster sim: CUCM 14+, non-secure, automatic phone interaction (the cluster resets the phones)\n"),
         "{stdout}"

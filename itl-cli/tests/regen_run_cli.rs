@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Itl, SimServe, TempDir, s, text};
+use common::{Itl, SimServe, TempDir, assert_assessed, s, text};
 use itl_wire::cluster_file::ClusterFile;
 use serde_json::Value;
 
@@ -35,6 +35,10 @@ const ALL_UNITS: &str = "ipsec,CAPF,CallManager,TVS,tomcat,ITLRecovery";
 const UNITS_MIXED: &str = "ipsec,CallManager,TVS,ITLRecovery";
 /// The classic wrong order on 11.5: the ITL's signer and TVS change together.
 const WRONG_ORDER: &str = "# CallManager and TVS together\nregen CallManager @all\nregen TVS @all\nrestart TFTP @all\nrestart CallManager @all\nrestart TVS @all\nreset phones\n";
+
+/// The gate timeout of the runs meant to complete: gates and services may take 18 s (300
+/// minutes at the wait scale), room for a loaded machine.
+const GATE_TIMEOUT: &str = "300m";
 
 /// A simulated cluster in its own folder, with its events file.
 struct Cluster {
@@ -108,14 +112,9 @@ impl Cluster {
         (out.status.code(), text(&out.stdout), text(&out.stderr))
     }
 
-    /// The execute options every run here uses, with the journal `journal`: gates and
-    /// services may take 18 s (300 minutes at the wait scale), room for a loaded machine.
-    fn execute_args(&self, journal: &str) -> Vec<String> {
-        self.execute_args_timeout(journal, "300m")
-    }
-
-    /// The same with a gate timeout of `timeout` (before the wait scale): short for the
-    /// runs that are meant to hold.
+    /// The execute options every run here uses, with the journal `journal` and a gate timeout
+    /// of `timeout` (before the wait scale): [`GATE_TIMEOUT`], or short for the runs that are
+    /// meant to hold.
     fn execute_args_timeout(&self, journal: &str, timeout: &str) -> Vec<String> {
         [
             "--execute",
@@ -138,6 +137,37 @@ impl Cluster {
         .collect()
     }
 
+    /// `itl regen run --execute` of `plan` with the execute options of
+    /// [`Cluster::execute_args_timeout`] and `more` options.
+    fn execute(
+        &self,
+        plan: &Path,
+        journal: &str,
+        timeout: &str,
+        more: &[&str],
+    ) -> (Option<i32>, String, String) {
+        let args = self.execute_args_timeout(journal, timeout);
+        let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+        args.extend_from_slice(more);
+        self.run(plan, &args)
+    }
+
+    /// Executes `plan.txt` (journal `journal`, gate timeout 60 minutes, `more` options) and
+    /// asserts that the run holds, saying `held` on stderr.
+    #[track_caller]
+    fn holds(&self, more: &[&str], held: &str) {
+        let (code, stdout, stderr) = self.execute(&self.path("plan.txt"), "journal", "60m", more);
+        assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+        assert!(stderr.contains(held), "{stderr}");
+    }
+
+    /// `itl regen status` of the journal `journal`.
+    fn status(&self, journal: &str) -> std::process::Output {
+        self.itl()
+            .args(&["regen", "status", "--journal", &s(&self.path(journal))])
+            .run()
+    }
+
     fn events(&self) -> Vec<Value> {
         json_lines(&self.path("events.jsonl"))
     }
@@ -149,11 +179,7 @@ impl Cluster {
             .itl()
             .args(&["sweep", "--cluster", &self.cluster(), "--json", &s(&json)])
             .run();
-        assert!(
-            matches!(out.status.code(), Some(0 | 1)),
-            "{}",
-            text(&out.stderr)
-        );
+        assert_assessed(&out, "sweep");
         read_json(&json)
     }
 
@@ -167,11 +193,7 @@ impl Cluster {
             .args(&["--assume-current", "--json", &s(&json)])
             .args(extra)
             .run();
-        assert!(
-            matches!(out.status.code(), Some(0 | 1)),
-            "{}",
-            text(&out.stderr)
-        );
+        assert_assessed(&out, "predict");
         read_json(&json)
     }
 
@@ -317,9 +339,7 @@ fn whole_procedure_with(name: &str, generation: &str, mixed: bool, units: &str, 
         _ => &[],
     };
     let prediction = c.predict("before.json", &plan, extra);
-    let args = c.execute_args("journal");
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let (code, stdout, stderr) = c.run(&plan, &args);
+    let (code, stdout, stderr) = c.execute(&plan, "journal", GATE_TIMEOUT, &[]);
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
     assert!(stderr.contains("itl: the plan completed"), "{stderr}");
     let after = c.sweep("after.json");
@@ -535,9 +555,7 @@ fn a_dry_run_changes_nothing_and_shows_every_action() {
     // The events file does record a change: one executed regeneration.
     let one = c.path("one.txt");
     std::fs::write(&one, "regen ipsec @ucm-pub\n").expect("write");
-    let args = c.execute_args("j-one");
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let (code, stdout, stderr) = c.run(&one, &args);
+    let (code, stdout, stderr) = c.execute(&one, "j-one", GATE_TIMEOUT, &[]);
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
     let events = c.events();
     c.stop();
@@ -563,9 +581,7 @@ fn the_wrong_order_is_refused_and_runs_only_forced() {
         .collect();
     assert_eq!(predicted.len(), 37);
 
-    let args = c.execute_args("refused");
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let (code, stdout, stderr) = c.run(&wrong, &args);
+    let (code, stdout, stderr) = c.execute(&wrong, "refused", GATE_TIMEOUT, &[]);
     assert_eq!(code, Some(1), "{stdout}\n{stderr}");
     assert!(
         stderr.contains(
@@ -587,10 +603,12 @@ fn the_wrong_order_is_refused_and_runs_only_forced() {
 
     // Forced: it runs, the journal says so, and the phones the predictor named are exactly
     // those that do not register again.
-    let mut args = c.execute_args_timeout("forced", "60m");
-    args.extend(["--force".to_owned(), "lab: proving the refusal".to_owned()]);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let (code, stdout, stderr) = c.run(&wrong, &args);
+    let (code, stdout, stderr) = c.execute(
+        &wrong,
+        "forced",
+        "60m",
+        &["--force", "lab: proving the refusal"],
+    );
     let events = c.events();
     c.stop();
     assert_eq!(code, Some(1), "{stdout}\n{stderr}");
@@ -704,9 +722,7 @@ fn kill_and_resume(
     let reference = std::thread::spawn(move || {
         let mut c = Cluster::serve(&format!("{name}-ref"), generation, mixed, "");
         c.plan(units);
-        let args = c.execute_args("journal");
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let (code, stdout, stderr) = c.run(&c.path("plan.txt"), &args);
+        let (code, stdout, stderr) = c.execute(&c.path("plan.txt"), "journal", GATE_TIMEOUT, &[]);
         assert_eq!(code, Some(0), "{stdout}\n{stderr}");
         let end = (
             regenerations(&c.events()),
@@ -725,7 +741,7 @@ fn kill_and_resume(
         .map(|a| (*a).to_owned())
         .chain([s(&c.path("plan.txt")), "--risport-rate".into(), "0".into()])
         .collect();
-    run.extend(c.execute_args("journal"));
+    run.extend(c.execute_args_timeout("journal", GATE_TIMEOUT));
     let resume: Vec<String> = ["regen", "resume", "--journal", &s(&journal_dir)]
         .iter()
         .map(|a| (*a).to_owned())
@@ -769,10 +785,7 @@ fn kill_and_resume(
         text(&out.stdout),
         text(&out.stderr)
     );
-    let status_out = c
-        .itl()
-        .args(&["regen", "status", "--journal", &s(&journal_dir)])
-        .run();
+    let status_out = c.status("journal");
     let status_text = text(&status_out.stdout);
     assert!(status_text.ends_with("state: completed\n"), "{status_text}");
     let regens = regenerations(&c.events());
@@ -883,18 +896,8 @@ fn sigkill_at_three_steps_of_the_14_procedure_then_resume() {
 fn phones_that_stay_down_hold_g_reg_and_status_names_them() {
     let mut c = Cluster::serve("regen-run-down", "11.5", false, "phones-stay-down=10%");
     c.plan(UNITS);
-    let args = c.execute_args_timeout("journal", "60m");
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let (code, stdout, stderr) = c.run(&c.path("plan.txt"), &args);
-    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
-    assert!(
-        stderr.contains("itl: HELD at 12.1: gate registered of phase 1 holds: 4 of 40 phones did not register again; "),
-        "{stderr}"
-    );
-    let status = c
-        .itl()
-        .args(&["regen", "status", "--journal", &s(&c.path("journal"))])
-        .run();
+    c.holds(&[], "itl: HELD at 12.1: gate registered of phase 1 holds: 4 of 40 phones did not register again; ");
+    let status = c.status("journal");
     let after = states(&c.sweep("after.json"));
     c.stop();
     assert_eq!(status.status.code(), Some(0));
@@ -934,18 +937,8 @@ fn a_restart_that_fails_holds_the_run_at_its_step() {
         "restart-fails=TFTP@ucm-sub1",
     );
     c.plan(UNITS);
-    let args = c.execute_args_timeout("journal", "60m");
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let (code, stdout, stderr) = c.run(&c.path("plan.txt"), &args);
-    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
-    assert!(
-        stderr.contains("itl: HELD at 8.1: step 8.1 (control center ucm-sub1: soapDoControlServices Restart \"Cisco Tftp\") failed: ucm-sub1: Cisco Tftp is not Started after 3.6s (last seen: Stopped)"),
-        "{stderr}"
-    );
-    let status = c
-        .itl()
-        .args(&["regen", "status", "--journal", &s(&c.path("journal"))])
-        .run();
+    c.holds(&[], "itl: HELD at 8.1: step 8.1 (control center ucm-sub1: soapDoControlServices Restart \"Cisco Tftp\") failed: ucm-sub1: Cisco Tftp is not Started after 3.6s (last seen: Stopped)");
+    let status = c.status("journal");
     let events = c.events();
     c.stop();
     let out = text(&status.stdout);
@@ -966,9 +959,7 @@ fn a_tftp_node_that_is_down_holds_g_file() {
     let mut c = Cluster::serve("regen-run-tftp", "11.5", false, "tftp-down=ucm-sub1");
     c.plan(UNITS);
     // The preflight fails on the silent node first.
-    let args = c.execute_args("refused");
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let (code, _, stderr) = c.run(&c.path("plan.txt"), &args);
+    let (code, _, stderr) = c.execute(&c.path("plan.txt"), "refused", GATE_TIMEOUT, &[]);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(
         stderr.starts_with("itl: refused: failing preflight checks:\n"),
@@ -976,18 +967,11 @@ fn a_tftp_node_that_is_down_holds_g_file() {
     );
     assert_eq!(c.events(), Vec::<Value>::new());
     // Forced past it, the run holds at G-FILE, naming the node.
-    let mut args = c.execute_args_timeout("journal", "60m");
-    args.extend(["--force".to_owned(), "lab: TFTP down".to_owned()]);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let (code, stdout, stderr) = c.run(&c.path("plan.txt"), &args);
-    c.stop();
-    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
-    assert!(
-        stderr.contains(
-            "itl: HELD at 10.1: gate files of phase 1 holds: ucm-sub1: serves no ITLFile.tlv ("
-        ),
-        "{stderr}"
+    c.holds(
+        &["--force", "lab: TFTP down"],
+        "itl: HELD at 10.1: gate files of phase 1 holds: ucm-sub1: serves no ITLFile.tlv (",
     );
+    c.stop();
     let records = journal(&c.path("journal"));
     let gate = records
         .iter()

@@ -533,36 +533,47 @@ async fn a_healthy_cluster_has_no_dependants_no_sso_and_no_upgrade() {
         let (report, _dir) = preflight(Setup::faults("")).await;
         let ids: Vec<&str> = report.checks.iter().map(|c| c.id.as_str()).collect();
         assert_eq!(ids, itl_ops::preflight::CHECK_IDS);
-        let c = check(&report, "upgrade");
-        assert_eq!(c.status, Status::Pass, "{c:?}");
-        assert!(evidence_has(
-            c,
-            "ssh ucm-sub1: utils system upgrade status",
-            "Upgrade Status: Idle"
-        ));
-        assert!(evidence_has(
-            c,
-            "ssh ucm-sub1: show version inactive",
-            "Inactive Master Version: 14.0.1.12900-155"
-        ));
-        let c = check(&report, "sso");
-        assert_eq!(c.status, Status::Pass, "{c:?}");
-        assert!(evidence_has(
-            c,
-            "ssh ucm-pub: utils sso status",
-            "SSO Status: Disabled"
-        ));
-        let c = check(&report, "dependants");
-        assert_eq!(c.status, Status::Pass, "{c:?}");
+        // Each passes, showing these (source, line) in its evidence.
+        let passing: [(&str, &[(&str, &str)]); 3] = [
+            (
+                "upgrade",
+                &[
+                    (
+                        "ssh ucm-sub1: utils system upgrade status",
+                        "Upgrade Status: Idle",
+                    ),
+                    (
+                        "ssh ucm-sub1: show version inactive",
+                        "Inactive Master Version: 14.0.1.12900-155",
+                    ),
+                ],
+            ),
+            (
+                "sso",
+                &[("ssh ucm-pub: utils sso status", "SSO Status: Disabled")],
+            ),
+            (
+                "dependants",
+                &[(
+                    "axl sql: select pn.name, pn.description",
+                    "role=CUCM Voice/Video",
+                )],
+            ),
+        ];
+        for (id, evidence) in passing {
+            let c = check(&report, id);
+            assert_eq!(c.status, Status::Pass, "{c:?}");
+            for (source, line) in evidence {
+                assert!(
+                    evidence_has(c, source, line),
+                    "{id}: {source}: {line:?}: {c:?}"
+                );
+            }
+        }
         assert_eq!(
-            c.summary,
+            check(&report, "dependants").summary,
             "no IM and Presence node; no SIP trunk with a TLS profile"
         );
-        assert!(evidence_has(
-            c,
-            "axl sql: select pn.name, pn.description",
-            "role=CUCM Voice/Video"
-        ));
     })
     .await;
 }

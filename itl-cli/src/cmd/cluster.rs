@@ -134,11 +134,7 @@ fn init(args: InitArgs) -> Result<u8> {
         tftp_http_port: args.tftp_http_port,
         ..OnboardOptions::default()
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = super::runtime()?;
 
     // 1. The publisher's certificate.
     let cert = runtime

@@ -66,16 +66,8 @@ pub fn run(args: Args, colors: Colors) -> Result<u8> {
     let built = started.elapsed();
     // The simulated cluster runs on its own runtime, as it would on its own machines: the
     // client side (fetch, verify, sweep) never competes with it for worker threads.
-    let runtime = |name: &str| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name(name)
-            .enable_all()
-            .build()
-            .context("cannot start the async runtime")
-    };
-    let sim_runtime = runtime("itl-sim")?;
-    let client_runtime = runtime("itl-client")?;
+    let sim_runtime = super::runtime_named("itl-sim")?;
+    let client_runtime = super::runtime_named("itl-client")?;
     let password = random_secret();
     let mut serve = ServeOptions::ephemeral("admin", &password);
     serve.time_scale =

@@ -157,11 +157,7 @@ pub fn run(args: Args, colors: Colors) -> Result<u8> {
         max_backup_age_secs: i64::try_from(args.max_backup_age).unwrap_or(i64::MAX),
         ..Thresholds::default()
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = super::runtime()?;
     let (mut report, facts) =
         runtime.block_on(itl_ops::preflight::run(&session, &options, &thresholds));
     runtime.shutdown_timeout(Duration::from_secs(1));

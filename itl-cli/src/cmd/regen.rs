@@ -121,11 +121,7 @@ fn plan_cmd(a: PlanArgs) -> Result<u8> {
         sweep,
         now: 0,
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = super::runtime()?;
     let facts = runtime.block_on(gather(&session, &options));
     runtime.shutdown_timeout(Duration::from_secs(1));
     let mut regen =

@@ -124,14 +124,6 @@ fn parse_secs(text: &str) -> Result<u64, String> {
     parse_duration(text).map_err(|e| e.to_string())
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")
-}
-
 fn session_options(risport_rate: u32) -> SessionOptions {
     let mut o = SessionOptions::default();
     o.ris.per_minute = match risport_rate {
@@ -161,7 +153,7 @@ fn facts_of(
         },
         now: now().secs(),
     };
-    let rt = runtime()?;
+    let rt = super::runtime()?;
     let facts = rt.block_on(gather(session, &options));
     rt.shutdown_timeout(Duration::from_secs(1));
     let regen = RegenFacts::from_preflight(&facts, file, generation)
@@ -358,7 +350,7 @@ fn drive(
         },
     );
     let mut operator = Terminal::new();
-    let rt = runtime()?;
+    let rt = super::runtime()?;
     let end = rt.block_on(async {
         let mut driver = Driver::new(hands, regen, plan, program, journal, options, &mut operator);
         driver.run().await

@@ -258,11 +258,7 @@ fn serve(args: ServeArgs) -> Result<u8> {
         privilege: args.os_privilege,
         ..itl_sim::server::ssh::SshServe::new("")
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = super::runtime()?;
     runtime.block_on(async move {
         let sim = SimServer::start(cluster, serve_options)
             .await

@@ -141,11 +141,7 @@ pub fn run(args: Args, colors: Colors) -> Result<u8> {
     options.page.timeout = Duration::from_secs_f64(args.timeout);
     options.page.connect_timeout = Duration::from_secs_f64(args.connect_timeout);
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = super::runtime()?;
     let (handle, signal) = cancel_pair();
     let report: SweepReport = runtime.block_on(async {
         tokio::spawn(async move {

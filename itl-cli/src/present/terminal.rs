@@ -34,15 +34,16 @@ mod tests {
 
     #[test]
     fn escape_sequences_are_defused() {
-        assert_eq!(
-            clean("\u{1b}[2J\u{1b}]52;c;aGk=\u{7}ucm\u{9b}31m"),
-            "\u{FFFD}[2J\u{FFFD}]52;c;aGk=\u{FFFD}ucm\u{FFFD}31m"
-        );
-        assert_eq!(
-            clean("a\nb\r\tc\u{7f}"),
-            "a\u{FFFD}b\u{FFFD}\u{FFFD}c\u{FFFD}"
-        );
-        assert_eq!(clean("evil\u{202E}gpj.exe"), "evil\u{FFFD}gpj.exe");
+        for (hostile, defused) in [
+            (
+                "\u{1b}[2J\u{1b}]52;c;aGk=\u{7}ucm\u{9b}31m",
+                "\u{FFFD}[2J\u{FFFD}]52;c;aGk=\u{FFFD}ucm\u{FFFD}31m",
+            ),
+            ("a\nb\r\tc\u{7f}", "a\u{FFFD}b\u{FFFD}\u{FFFD}c\u{FFFD}"),
+            ("evil\u{202E}gpj.exe", "evil\u{FFFD}gpj.exe"),
+        ] {
+            assert_eq!(clean(hostile), defused, "{hostile:?}");
+        }
     }
 
     #[test]

@@ -760,6 +760,15 @@ fn gate_ids(gates: &[GateKind]) -> String {
     gates.iter().map(|g| g.id()).collect::<Vec<_>>().join(", ")
 }
 
+/// The units' names, comma-separated (a plan's header line).
+fn unit_names(units: &[CertUnit]) -> String {
+    units
+        .iter()
+        .map(|u| u.name())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn render(
     facts: &RegenFacts,
     sections: &[Section],
@@ -797,24 +806,12 @@ fn render(
             ""
         }
     );
-    let _ = writeln!(
-        out,
-        "# units: {}",
-        units
-            .iter()
-            .map(|u| u.name())
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    let _ = writeln!(out, "# units: {}", unit_names(units));
     if !skipped.is_empty() {
         let _ = writeln!(
             out,
             "# skipped (no node holds them): {}",
-            skipped
-                .iter()
-                .map(|u| u.name())
-                .collect::<Vec<_>>()
-                .join(", ")
+            unit_names(skipped)
         );
     }
     for n in &facts.nodes {

@@ -2,10 +2,11 @@
 //! URL fragment (`#q=TEXT&state=STATE`, which the page's script applies on load) and dumps the
 //! DOM after the script ran. Without Chromium the test fails, unless `ITL_SKIP_EXTERNAL=1`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
+
+use itl_testkit::TempDir;
 
 use super::render;
 use super::tests::fleet;
@@ -13,34 +14,11 @@ use super::tests::fleet;
 const CHROMIUM: &str = "/usr/bin/chromium";
 const LIMIT: Duration = Duration::from_secs(90);
 
-/// A folder removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(label: &str) -> Self {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "itl-html-{label}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("scratch folder");
-        Self(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// Chromium's DOM of `page` opened with `fragment`, after its scripts ran.
 fn dump_dom(page: &Path, fragment: &str) -> String {
-    let profile = Scratch::new("profile");
+    let profile = TempDir::new("html-profile");
     let url = format!("file://{}{fragment}", page.display());
-    let out_file = profile.0.join("dom.html");
+    let out_file = profile.join("dom.html");
     let out = std::fs::File::create(&out_file).expect("output file");
     let mut child = Command::new(CHROMIUM)
         .args([
@@ -54,7 +32,7 @@ fn dump_dom(page: &Path, fragment: &str) -> String {
         ])
         .arg(format!(
             "--user-data-dir={}",
-            profile.0.join("data").display()
+            profile.join("data").display()
         ))
         .arg("--dump-dom")
         .arg(&url)
@@ -134,8 +112,8 @@ fn the_report_renders_and_filters_in_chromium() {
     }
     // 72 phones, every third in trouble (two of each state other than ok).
     let report = fleet(72, 3);
-    let dir = Scratch::new("page");
-    let page = dir.0.join("report.html");
+    let dir = TempDir::new("html-page");
+    let page = dir.join("report.html");
     std::fs::write(&page, render(&report)).expect("write the page");
     let name = |i: u64| format!("SEP{:012X}", 0x00A1_B2C3_0000_u64 + i);
 

@@ -6,7 +6,7 @@ use itl_core::TrustList;
 use itl_core::cucm::ClusterSecurityMode;
 use itl_wire::admin_cli::parse::trust_list::{ShowTrustList, Verification};
 
-use super::{PerNode, get};
+use super::{PerNode, get, on_nodes};
 use crate::preflight::facts::Facts;
 use crate::preflight::report::{CheckResult, Evidence, Status};
 
@@ -131,13 +131,9 @@ pub fn show_ctl(facts: &Facts) -> CheckResult {
         }
     }
     if sums.len() > 1 {
-        let list: Vec<String> = sums
-            .iter()
-            .map(|(s, n)| format!("{s} on {}", n.join(", ")))
-            .collect();
         per.statuses.push(Status::Fail);
         per.notes
-            .push(format!("CTL checksums differ: {}", list.join("; ")));
+            .push(format!("CTL checksums differ: {}", on_nodes(&sums)));
     }
     per.result(ID, TITLE, |status| match status {
         Status::Fail => {

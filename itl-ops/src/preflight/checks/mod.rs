@@ -185,6 +185,15 @@ pub(crate) fn of_fact<T>(
     }
 }
 
+/// Values with the nodes that reported each, as `a on node1, node2; b on node3`.
+pub(crate) fn on_nodes(groups: &std::collections::BTreeMap<String, Vec<&str>>) -> String {
+    groups
+        .iter()
+        .map(|(value, nodes)| format!("{value} on {}", nodes.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// Worst of several statuses (`fail` > `warn` > `skipped` > `info` > `pass`).
 pub(crate) fn worst(statuses: impl IntoIterator<Item = Status>) -> Status {
     let rank = |s: Status| match s {

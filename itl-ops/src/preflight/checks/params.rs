@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{PerNode, get, of_fact, pass_unless, result};
+use super::{PerNode, get, of_fact, on_nodes, pass_unless, result};
 use crate::preflight::facts::Facts;
 use crate::preflight::report::{CheckResult, Status};
 
@@ -189,15 +189,11 @@ pub fn version(facts: &Facts) -> CheckResult {
         }
     }
     if versions.len() > 1 {
-        let list: Vec<String> = versions
-            .iter()
-            .map(|(v, nodes)| format!("{v} on {}", nodes.join(", ")))
-            .collect();
         return result(
             ID,
             TITLE,
             Status::Warn,
-            format!("nodes run different releases: {}", list.join("; ")),
+            format!("nodes run different releases: {}", on_nodes(&versions)),
             per.evidence,
             "Finish the upgrade or switch-version on every node before changing certificates",
         );

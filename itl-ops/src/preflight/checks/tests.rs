@@ -54,6 +54,12 @@ fn node(name: &str, publisher: bool) -> NodeFacts {
     }
 }
 
+/// Asserts a check's status and summary, showing the whole result when either differs.
+#[track_caller]
+fn assert_judged(r: &CheckResult, status: Status, summary: &str) {
+    assert_eq!((r.status, r.summary.as_str()), (status, summary), "{r:?}");
+}
+
 fn rows(pairs: &[&[(&str, &str)]]) -> Vec<Row> {
     pairs
         .iter()
@@ -144,11 +150,10 @@ fn facts(nodes: usize) -> Facts {
 
 #[test]
 fn the_documented_replication_passes_and_a_missing_server_fails() {
-    let r = db_replication(&facts(2));
-    assert_eq!(r.status, Status::Pass, "{r:?}");
-    assert_eq!(
-        r.summary,
-        "2 server(s), every one Y/Y/Y, (2) Setup Completed, queue 0"
+    assert_judged(
+        &db_replication(&facts(2)),
+        Status::Pass,
+        "2 server(s), every one Y/Y/Y, (2) Setup Completed, queue 0",
     );
     let r = db_replication(&facts(3));
     assert_eq!(r.status, Status::Fail, "{r:?}");
@@ -178,11 +183,10 @@ fn the_documented_replication_passes_and_a_missing_server_fails() {
 fn the_documented_backup_history_passes_within_the_age_and_fails_beyond() {
     let f = facts(2);
     let t = Thresholds::default();
-    let r = backups(&f, &t);
-    assert_eq!(r.status, Status::Pass, "{r:?}");
-    assert_eq!(
-        r.summary,
-        "newest backup 2009-12-10-10-30-17.tar SUCCESS, 1.6 days old"
+    assert_judged(
+        &backups(&f, &t),
+        Status::Pass,
+        "newest backup 2009-12-10-10-30-17.tar SUCCESS, 1.6 days old",
     );
     let mut later = facts(2);
     later.now = DEC_12_2009 + 30 * 86_400;
@@ -207,11 +211,10 @@ fn single_member_groups_used_by_phones_warn_and_one_node_fails() {
         "axl sql: pools",
         Vec::new(),
     );
-    let r = callmanager_groups(&f);
-    assert_eq!(r.status, Status::Warn);
-    assert_eq!(
-        r.summary,
-        "single-member groups: G2: only cucm-57; 4 phones in DP2"
+    assert_judged(
+        &callmanager_groups(&f),
+        Status::Warn,
+        "single-member groups: G2: only cucm-57; 4 phones in DP2",
     );
     assert_eq!(callmanager_groups(&facts(1)).status, Status::Fail);
 }
@@ -238,9 +241,11 @@ fn missing_facts_skip_or_fail_by_their_reason() {
         "privilege insufficient",
         true,
     );
-    let r = db_replication(&f);
-    assert_eq!(r.status, Status::Skipped);
-    assert_eq!(r.summary, "not checked: privilege insufficient");
+    assert_judged(
+        &db_replication(&f),
+        Status::Skipped,
+        "not checked: privilege insufficient",
+    );
     f.replication = missing(
         "ssh cucm-55: utils dbreplication runtimestate",
         "connection refused",
@@ -292,59 +297,49 @@ fn worst_orders_fail_warn_skipped_info_pass() {
 fn services_need_tftp_on_tftp_nodes_and_tvs_on_group_members() {
     use itl_core::cucm::{Service, ServiceStatus};
     use itl_wire::soap::control_center::ServiceInfo;
+    // A node's Control Center answer: TVS and DRF Local as given, the others started.
     let list = |tvs: ServiceStatus, other: ServiceStatus| {
-        vec![
-            ServiceInfo::new(Service::Tftp.control_center_name(), ServiceStatus::Started),
-            ServiceInfo::new(Service::Tvs.control_center_name(), tvs),
-            ServiceInfo::new(
-                Service::CallManager.control_center_name(),
-                ServiceStatus::Started,
-            ),
-            ServiceInfo::new(
-                Service::Tomcat.control_center_name(),
-                ServiceStatus::Started,
-            ),
-            ServiceInfo::new(Service::Capf.control_center_name(), ServiceStatus::Started),
-            ServiceInfo::new(Service::DrfLocal.control_center_name(), other),
-        ]
+        observed(
+            vec![
+                ServiceInfo::new(Service::Tftp.control_center_name(), ServiceStatus::Started),
+                ServiceInfo::new(Service::Tvs.control_center_name(), tvs),
+                ServiceInfo::new(
+                    Service::CallManager.control_center_name(),
+                    ServiceStatus::Started,
+                ),
+                ServiceInfo::new(
+                    Service::Tomcat.control_center_name(),
+                    ServiceStatus::Started,
+                ),
+                ServiceInfo::new(Service::Capf.control_center_name(), ServiceStatus::Started),
+                ServiceInfo::new(Service::DrfLocal.control_center_name(), other),
+            ],
+            "control center",
+            Vec::new(),
+        )
     };
     let mut f = facts(2);
     for n in &mut f.nodes {
-        n.services = observed(
-            list(ServiceStatus::Started, ServiceStatus::NotActivated),
-            "control center",
-            Vec::new(),
-        );
+        n.services = list(ServiceStatus::Started, ServiceStatus::NotActivated);
     }
     assert_eq!(services(&f).status, Status::Pass);
     // TVS stopped on a group member: fail, naming it.
-    f.nodes[1].services = observed(
-        list(ServiceStatus::Stopped, ServiceStatus::Started),
-        "control center",
-        Vec::new(),
-    );
-    let r = services(&f);
-    assert_eq!(r.status, Status::Fail);
-    assert_eq!(
-        r.summary,
-        "cucm-57: Cisco Trust Verification Service Stopped"
+    f.nodes[1].services = list(ServiceStatus::Stopped, ServiceStatus::Started);
+    assert_judged(
+        &services(&f),
+        Status::Fail,
+        "cucm-57: Cisco Trust Verification Service Stopped",
     );
     // Another activated service stopped: warn.
-    f.nodes[1].services = observed(
-        list(ServiceStatus::Started, ServiceStatus::Stopped),
-        "control center",
-        Vec::new(),
+    f.nodes[1].services = list(ServiceStatus::Started, ServiceStatus::Stopped);
+    assert_judged(
+        &services(&f),
+        Status::Warn,
+        "cucm-57: Cisco DRF Local Stopped",
     );
-    let r = services(&f);
-    assert_eq!(r.status, Status::Warn);
-    assert_eq!(r.summary, "cucm-57: Cisco DRF Local Stopped");
     // CallManagers named `CM_<node>` (CUCM's default) are those nodes: TVS stopped on a
     // member still fails; on a node no group names, it only warns.
-    f.nodes[1].services = observed(
-        list(ServiceStatus::Stopped, ServiceStatus::Started),
-        "control center",
-        Vec::new(),
-    );
+    f.nodes[1].services = list(ServiceStatus::Stopped, ServiceStatus::Started);
     for (members, status) in [
         (["CM_cucm-55", "CM_CUCM-57"], Status::Fail),
         (["CM_cucm-55", "CM_cucm-99"], Status::Warn),
@@ -397,11 +392,10 @@ fn ca_signed_and_multi_server_certificates_warn_self_signed_pass() {
             own("CN=cucm-57.lab", "CN=cucm-57.lab", 2, 2, &["cucm-57.lab"]),
         )],
     );
-    let c = ca_signed(&f);
-    assert_eq!(c.status, Status::Pass, "{c:?}");
-    assert_eq!(
-        c.summary,
-        "2 certificate(s), all self-signed and single-server"
+    assert_judged(
+        &ca_signed(&f),
+        Status::Pass,
+        "2 certificate(s), all self-signed and single-server",
     );
 
     with_certs(
@@ -412,9 +406,11 @@ fn ca_signed_and_multi_server_certificates_warn_self_signed_pass() {
             own("CN=cucm-57.lab", "CN=Corp CA", 2, 2, &["cucm-57.lab"]),
         )],
     );
-    let c = ca_signed(&f);
-    assert_eq!(c.status, Status::Warn);
-    assert_eq!(c.summary, "cucm-57: tomcat CA-signed by CN=Corp CA");
+    assert_judged(
+        &ca_signed(&f),
+        Status::Warn,
+        "cucm-57: tomcat CA-signed by CN=Corp CA",
+    );
 
     with_certs(
         &mut f,
@@ -446,33 +442,31 @@ fn a_shared_certificate_or_key_warns_distinct_ones_pass() {
         ],
     );
     with_certs(&mut f, 1, vec![(CertUnit::Tomcat, own(a, a, 3, 3, &[]))]);
-    let c = cert_reuse(&f);
-    assert_eq!(c.status, Status::Pass, "{c:?}");
-    assert_eq!(c.summary, "3 certificate(s), each with its own key");
+    assert_judged(
+        &cert_reuse(&f),
+        Status::Pass,
+        "3 certificate(s), each with its own key",
+    );
 
     with_certs(&mut f, 1, vec![(CertUnit::Tomcat, own(a, a, 2, 2, &[]))]);
-    let c = cert_reuse(&f);
-    assert_eq!(c.status, Status::Warn);
-    assert_eq!(
-        c.summary,
-        "tomcat@cucm-55 and tomcat@cucm-57 share the same certificate"
+    assert_judged(
+        &cert_reuse(&f),
+        Status::Warn,
+        "tomcat@cucm-55 and tomcat@cucm-57 share the same certificate",
     );
 
     with_certs(&mut f, 1, vec![(CertUnit::Tomcat, own(a, a, 4, 1, &[]))]);
-    let c = cert_reuse(&f);
-    assert_eq!(c.status, Status::Warn);
-    assert_eq!(
-        c.summary,
-        "CallManager@cucm-55 and tomcat@cucm-57 share the same key"
+    assert_judged(
+        &cert_reuse(&f),
+        Status::Warn,
+        "CallManager@cucm-55 and tomcat@cucm-57 share the same key",
     );
 }
 
 #[test]
 fn phones_with_an_lsc_are_info_none_pass() {
     let mut f = facts(1);
-    let c = lsc(&f);
-    assert_eq!(c.status, Status::Pass);
-    assert_eq!(c.summary, "none of 2 phones holds an LSC");
+    assert_judged(&lsc(&f), Status::Pass, "none of 2 phones holds an LSC");
     f.phone_lsc = observed(
         rows(&[
             &[("name", "SEP000000000001"), ("tkcertificatestatus", "3")],
@@ -489,8 +483,7 @@ fn phones_with_an_lsc_are_info_none_pass() {
         Vec::new(),
     );
     let c = lsc(&f);
-    assert_eq!(c.status, Status::Info);
-    assert_eq!(c.summary, "2 of 3 phones hold an LSC");
+    assert_judged(&c, Status::Info, "2 of 3 phones hold an LSC");
     assert_eq!(
         c.evidence[1].lines,
         vec!["SEP000000000001".to_owned(), "SEP000000000002".to_owned()]
@@ -521,9 +514,11 @@ fn phone_interaction_is_info_on_14_warns_when_absent_and_skips_before_14() {
     assert!(c.summary.starts_with("automatic: phones reset"), "{c:?}");
     f.nodes[0].version = version("14.0.1.13900-155", 14);
     f.phone_interaction = observed(rows(&[&[("paramvalue", "1")]]), "axl sql: i", Vec::new());
-    let c = phone_interaction(&f);
-    assert_eq!(c.status, Status::Info);
-    assert_eq!(c.summary, "manual: the procedure resets the phones");
+    assert_judged(
+        &phone_interaction(&f),
+        Status::Info,
+        "manual: the procedure resets the phones",
+    );
     f.phone_interaction = observed(Vec::new(), "axl sql: i", Vec::new());
     assert_eq!(phone_interaction(&f).status, Status::Warn);
     f.phone_interaction = observed(rows(&[&[("paramvalue", "7")]]), "axl sql: i", Vec::new());
@@ -574,11 +569,10 @@ fn phone_classes_inform_on_7940_and_pages_without_trust_and_pass_otherwise() {
         ("SEP000000000002", "Cisco 7960"),
         ("SEP000000000003", "Cisco 7945"),
     ]);
-    let r = phone_classes(&f, &t);
-    assert_eq!(r.status, Status::Info);
-    assert_eq!(
-        r.summary,
-        "3 phone(s): 1 without Security By Default (no ITL; only a CTL signer change can lock them out), 2 whose pages show no trust list"
+    assert_judged(
+        &phone_classes(&f, &t),
+        Status::Info,
+        "3 phone(s): 1 without Security By Default (no ITL; only a CTL signer change can lock them out), 2 whose pages show no trust list",
     );
     // Reject twin: no sweep at all is not a pass.
     f.sweep = missing("sweep", "no sweep given or run", true);
@@ -625,9 +619,11 @@ fn upgrade_facts(status: &str, inactive: &str) -> Facts {
 fn an_upgrade_running_fails_a_pending_switch_version_warns_idle_passes() {
     let older = "Inactive Master Version: 14.0.1.12900-155\n";
     let newer = "Inactive Master Version: 14.0.1.14900-8\n";
-    let idle = upgrade(&upgrade_facts("Upgrade Status: Idle\n", older));
-    assert_eq!(idle.status, Status::Pass, "{idle:?}");
-    assert_eq!(idle.summary, "no upgrade running or pending on any node");
+    assert_judged(
+        &upgrade(&upgrade_facts("Upgrade Status: Idle\n", older)),
+        Status::Pass,
+        "no upgrade running or pending on any node",
+    );
     let none = upgrade(&upgrade_facts(
         "Upgrade Status: Idle\n",
         "Inactive Master Version:\n",
@@ -638,18 +634,18 @@ fn an_upgrade_running_fails_a_pending_switch_version_warns_idle_passes() {
         "Upgrade Status: Upgrading\nPercent complete: 40\n",
         older,
     ));
-    assert_eq!(running.status, Status::Fail);
-    assert_eq!(
-        running.summary,
-        "cucm-57: upgrade running (Upgrade Status: Upgrading)"
+    assert_judged(
+        &running,
+        Status::Fail,
+        "cucm-57: upgrade running (Upgrade Status: Upgrading)",
     );
     assert!(running.action.starts_with("Stop"));
 
     let pending = upgrade(&upgrade_facts("Upgrade Status: Idle\n", newer));
-    assert_eq!(pending.status, Status::Warn);
-    assert_eq!(
-        pending.summary,
-        "cucm-57: inactive version 14.0.1.14900-8 is newer than the active 14.0.1.13900-155"
+    assert_judged(
+        &pending,
+        Status::Warn,
+        "cucm-57: inactive version 14.0.1.14900-8 is newer than the active 14.0.1.13900-155",
     );
     let completed = upgrade(&upgrade_facts(
         "Upgrade Status: Upgrade completed; switch version to activate\n",
@@ -680,16 +676,13 @@ fn sso_enabled_warns_naming_the_node_disabled_passes() {
     for n in &mut f.nodes {
         n.sso = with_cli("SSO Status: Disabled\n", parse::sso::parse);
     }
-    let off = sso(&f);
-    assert_eq!(off.status, Status::Pass);
-    assert_eq!(off.summary, "SAML SSO is disabled on every node");
+    assert_judged(&sso(&f), Status::Pass, "SAML SSO is disabled on every node");
     f.nodes[0].sso = with_cli(
         "SSO Status: SAML SSO Enabled\nSSO Test Result = passed\n",
         parse::sso::parse,
     );
     let on = sso(&f);
-    assert_eq!(on.status, Status::Warn);
-    assert_eq!(on.summary, "cucm-55: SSO Status: SAML SSO Enabled");
+    assert_judged(&on, Status::Warn, "cucm-55: SSO Status: SAML SSO Enabled");
     assert!(on.action.contains("IdP"));
     f.nodes[1].sso = missing("ssh cucm-57: utils sso status", "no answer", false);
     assert_eq!(sso(&f).status, Status::Fail);
@@ -698,11 +691,10 @@ fn sso_enabled_warns_naming_the_node_disabled_passes() {
 #[test]
 fn dependants_list_what_each_must_learn() {
     let f = facts(2);
-    let none = dependants(&f);
-    assert_eq!(none.status, Status::Pass, "{none:?}");
-    assert_eq!(
-        none.summary,
-        "no IM and Presence node; no SIP trunk with a TLS profile"
+    assert_judged(
+        &dependants(&f),
+        Status::Pass,
+        "no IM and Presence node; no SIP trunk with a TLS profile",
     );
 
     let mut f = facts(2);

@@ -241,6 +241,11 @@ impl<'o> Driver<'o> {
         Ok(())
     }
 
+    /// Records a note in the journal.
+    fn note(&mut self, text: String) -> Result<(), DriverError> {
+        self.record(Record::Note { at: now(), text })
+    }
+
     fn say(&mut self, text: &str) {
         self.op.say(now(), text);
     }
@@ -305,10 +310,7 @@ impl<'o> Driver<'o> {
                     if let Some(said) = said {
                         self.say(&format!("{} {}: {said}", action.id, action.kind.command()));
                     }
-                    self.record(Record::Note {
-                        at: now(),
-                        text: format!("{}: {note}", action.id),
-                    })?;
+                    self.note(format!("{}: {note}", action.id))?;
                     if let Some(end) = self.perform(&action, Some(first_started)).await? {
                         return Ok(end);
                     }
@@ -469,28 +471,22 @@ impl<'o> Driver<'o> {
                 let named: Vec<&str> = f.rejected.iter().take(20).map(String::as_str).collect();
                 match self.options.force.clone() {
                     Some(reason) => {
-                        self.record(Record::Note {
-                            at: now(),
-                            text: format!(
+                        self.note(format!(
                                 "phase {phase} forced ({reason}): the predictor says {} phone(s) would be left rejecting: {}",
                                 f.rejected.len(),
                                 named.join(", ")
-                            ),
-                        })?;
+                            ))?;
                         self.say(&format!(
                             "phase {phase}: {} phone(s) would be left rejecting; forced: {reason}",
                             f.rejected.len()
                         ));
                     }
                     None => {
-                        self.record(Record::Note {
-                            at: now(),
-                            text: format!(
+                        self.note(format!(
                                 "phase {phase} refused: {} phone(s) that are on would be left rejecting: {}",
                                 f.rejected.len(),
                                 named.join(", ")
-                            ),
-                        })?;
+                            ))?;
                         return Ok(Some(RunEnd::Refused {
                             phase,
                             rejected: f.rejected.clone(),
@@ -499,10 +495,7 @@ impl<'o> Driver<'o> {
                 }
             }
             Err(e) => {
-                self.record(Record::Note {
-                    at: now(),
-                    text: format!("phase {phase}: no prediction ({e})"),
-                })?;
+                self.note(format!("phase {phase}: no prediction ({e})"))?;
                 if self.options.force.is_none() {
                     return Ok(Some(RunEnd::Refused {
                         phase,
@@ -589,7 +582,7 @@ impl<'o> Driver<'o> {
                     .join(", "),
                 if unprotected.len() > 50 { ", …" } else { "" }
             );
-            let _ = self.record(Record::Note { at: now(), text });
+            let _ = self.note(text);
         }
         if !prediction.at_risk_off.is_empty() {
             let text = format!(
@@ -603,7 +596,7 @@ impl<'o> Driver<'o> {
                     .collect::<Vec<_>>()
                     .join(", ")
             );
-            let _ = self.record(Record::Note { at: now(), text });
+            let _ = self.note(text);
         }
         let phases = suffix.phases(
             self.facts.generation,
@@ -1541,12 +1534,9 @@ impl<'o> Driver<'o> {
         };
         if !self.itl_file_status_noted {
             self.itl_file_status_noted = true;
-            self.record(Record::Note {
-                at: now(),
-                text: format!(
+            self.note(format!(
                     "ITL File Status: {why}; RisPort70 alone stands in for phones whose pages cannot be read"
-                ),
-            })?;
+                ))?;
         }
         Ok(None)
     }
@@ -1585,40 +1575,38 @@ impl<'o> Driver<'o> {
                 .collect()
         };
         let statuses = self.itl_file_status(&sweep).await?;
-        let before: Vec<TrustReading> = baseline
-            .sweep
-            .phones
-            .iter()
-            .map(|p| TrustReading {
-                name: p.name.clone(),
-                state: p.state,
-                stand_in: (p.state.class() == itl_core::cucm::StateClass::Unread)
-                    .then(|| {
-                        let status = baseline.itl_file_status.as_ref()?.get(&p.name).copied();
-                        gates::stand_in(status, None, began)
-                    })
-                    .flatten(),
-            })
-            .collect();
-        let now_readings: Vec<TrustReading> = sweep
-            .phones
-            .iter()
-            .map(|p| TrustReading {
-                name: p.name.clone(),
-                state: p.state,
-                stand_in: (p.state.class() == itl_core::cucm::StateClass::Unread)
-                    .then(|| {
-                        gates::stand_in(
-                            statuses.as_ref().and_then(|s| s.get(&p.name).copied()),
-                            registrations.get(&p.name),
-                            began,
-                        )
-                    })
-                    .flatten(),
-            })
-            .collect();
+        let before = trust_readings(&baseline.sweep, |name| {
+            let status = baseline.itl_file_status.as_ref()?.get(name).copied();
+            gates::stand_in(status, None, began)
+        });
+        let now_readings = trust_readings(&sweep, |name| {
+            gates::stand_in(
+                statuses.as_ref().and_then(|s| s.get(name).copied()),
+                registrations.get(name),
+                began,
+            )
+        });
         Ok(gates::trust(&before, &now_readings))
     }
+}
+
+/// Every phone of `sweep` as the trust gate reads it; `stand_in` is asked (by device name)
+/// for the phones whose trust state could not be read.
+fn trust_readings(
+    sweep: &SweepReport,
+    stand_in: impl Fn(&str) -> Option<(String, bool)>,
+) -> Vec<TrustReading> {
+    sweep
+        .phones
+        .iter()
+        .map(|p| TrustReading {
+            name: p.name.clone(),
+            state: p.state,
+            stand_in: (p.state.class() == itl_core::cucm::StateClass::Unread)
+                .then(|| stand_in(&p.name))
+                .flatten(),
+        })
+        .collect()
 }
 
 /// The trust-store entries (`store/file`) a run replaced (the file names are inferred,

@@ -32,6 +32,16 @@ fn want(node: &str, service: Service, running: bool) -> ExpectedService {
     }
 }
 
+/// The certificate of `unit` on `node` with this serial (no CN).
+fn serial_fact(node: &str, unit: CertUnit, serial: &str) -> SerialFact {
+    SerialFact {
+        node: node.into(),
+        unit,
+        serial: serial.into(),
+        cn: None,
+    }
+}
+
 #[test]
 fn services_gate_names_every_service_in_the_wrong_state() {
     let expected = vec![
@@ -97,18 +107,8 @@ fn files_gate_passes_lists_that_verify_and_hold_the_new_certificates() {
         mixed_mode: false,
         itl_signers: [("ucm-pub".to_owned(), signer.to_uppercase())].into(),
         ctl_signer: None,
-        new: vec![SerialFact {
-            node: "ucm-pub".into(),
-            unit: CertUnit::Tvs,
-            serial: serials[0].clone(),
-            cn: None,
-        }],
-        replaced: vec![SerialFact {
-            node: "ucm-pub".into(),
-            unit: CertUnit::Tvs,
-            serial: "7777".into(),
-            cn: None,
-        }],
+        new: vec![serial_fact("ucm-pub", CertUnit::Tvs, &serials[0])],
+        replaced: vec![serial_fact("ucm-pub", CertUnit::Tvs, "7777")],
     };
     let v = files(&expect, &[pub_itl.clone(), sub_itl.clone()], &[]);
     assert!(v.passed, "{:?}", v.details);
@@ -152,12 +152,7 @@ fn files_gate_expects_a_callmanager_certificate_only_in_its_own_tftp_nodes_itl()
     let lists = [summary("ucm-pub", "ITLFile.tlv", &itl)];
     let mut expect = FileExpectation {
         tftp_nodes: vec!["ucm-pub".into()],
-        new: vec![SerialFact {
-            node: "ucm-sub2".into(),
-            unit: CertUnit::CallManager,
-            serial: "abcdef".into(),
-            cn: None,
-        }],
+        new: vec![serial_fact("ucm-sub2", CertUnit::CallManager, "abcdef")],
         ..FileExpectation::default()
     };
     let v = files(&expect, &lists, &[]);
