@@ -12,6 +12,7 @@ mod input;
 mod logging;
 mod output;
 mod present;
+mod sweep_args;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use color::{ColorWhen, Colors};

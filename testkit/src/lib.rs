@@ -10,11 +10,12 @@
 //!   kept (and named on standard error) when `ITL_KEEP_TEST_DIRS=1`.
 //! * [`Xorshift`]: reproducible pseudo-random numbers and bytes for fuzz-style loops and test
 //!   data; [`owned_pairs`]: string pairs as an owned map.
-//! * [`tftp`]: TFTP packets as literal bytes.
+//! * [`tftp`]: TFTP packets as literal bytes; [`cluster_file`]: cluster files.
 
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod cluster_file;
 pub mod tftp;
 
 use std::io::Write;

@@ -5,22 +5,21 @@
 //! fetched from every TFTP node (HTTP 6970, else TFTP) and the check runs on one phone per
 //! (TFTP node, TVS node) pair. Exit 0 when the check passes, 1 when it does not.
 
-use itl_core::cucm::Generation;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use itl_core::predict::{PredictOptions, phone_classes, predict, suggest};
 use itl_core::trust::Verdict;
 use itl_cucm::fetch::{FetchOptions, Fetcher};
-use itl_cucm::plan_input::{PlanInputOptions, ServedLists, cluster_model, plan_inputs};
+use itl_cucm::plan_input::{ServedLists, cluster_model};
 use itl_cucm::served::cluster_served_lists;
-use itl_cucm::sweep::{Archive, SweepReport};
 use itl_wire::cluster_file::ClusterFile;
 
 use crate::cluster_args::ClusterArgs;
 use crate::exit;
 use crate::input::display;
+use crate::sweep_args::SweepPhonesArgs;
 
 /// Arguments of `itl plan`.
 #[derive(clap::Args, Debug)]
@@ -32,7 +31,8 @@ pub struct Args {
 #[derive(clap::Subcommand, Debug)]
 enum PlanCommand {
     /// Print the safe order for regenerating every unit of the cluster, checked by the
-    /// predictor.
+    /// predictor: with --sweep on the sweep's registered phones, otherwise on one phone per
+    /// (TFTP node, TVS node) pair with the lists every TFTP node serves now.
     Suggest(SuggestArgs),
 }
 
@@ -40,23 +40,8 @@ enum PlanCommand {
 struct SuggestArgs {
     #[command(flatten)]
     cluster: ClusterArgs,
-    /// Check with the phones of this sweep (those registered) instead of one phone per
-    /// (TFTP node, TVS node) pair; the lists come from its archive, nothing is fetched.
-    #[arg(long, value_name = "SWEEP.json")]
-    sweep: Option<PathBuf>,
-    /// The sweep's archive (default: `itl-archive` beside the report).
-    #[arg(long, value_name = "DIR")]
-    archive: Option<PathBuf>,
-    /// The generation when the lists cannot tell (`14+`).
-    #[arg(long, value_name = "11.5|12+|14+")]
-    generation: Option<Generation>,
-    /// 14+: phones reset by themselves after a regeneration.
-    #[arg(long)]
-    automatic_resets: bool,
-    /// With --sweep: check phones whose trust lists could not be read as holding what their
-    /// TFTP node serves now (otherwise they are left out of the check, and counted).
-    #[arg(long, requires = "sweep")]
-    assume_current: bool,
+    #[command(flatten)]
+    phones: SweepPhonesArgs,
     /// Also write the plan file here.
     #[arg(long, value_name = "PLAN")]
     out: Option<PathBuf>,
@@ -84,22 +69,10 @@ fn fetch_served(file: &ClusterFile) -> Result<Vec<ServedLists>> {
 
 fn suggest_cmd(a: SuggestArgs) -> Result<u8> {
     let file = a.cluster.require()?;
-    let options = PlanInputOptions {
-        generation: a.generation,
-        automatic_phone_interaction: a.automatic_resets,
-        assume_current: a.assume_current,
-    };
     let mut left_out = 0usize;
-    let (cluster, phones, notes) = match &a.sweep {
+    let (cluster, phones, notes) = match &a.phones.sweep {
         Some(sweep) => {
-            let report = SweepReport::load(sweep)?;
-            let dir = a
-                .archive
-                .clone()
-                .unwrap_or_else(|| sweep.parent().unwrap_or(Path::new(".")).join("itl-archive"));
-            let archive = Archive::open(&dir)
-                .with_context(|| format!("cannot open the archive {}", dir.display()))?;
-            let inputs = plan_inputs(&file, &report, &archive, &options)?;
+            let (_, inputs) = a.phones.inputs(&file, sweep)?;
             let registered = inputs.phones.iter().filter(|p| p.on).count();
             let phones = inputs
                 .phones
@@ -111,7 +84,7 @@ fn suggest_cmd(a: SuggestArgs) -> Result<u8> {
         }
         None => {
             let served = fetch_served(&file)?;
-            let (cluster, notes) = cluster_model(&file, &served, &options)?;
+            let (cluster, notes) = cluster_model(&file, &served, &a.phones.options())?;
             let phones = phone_classes(&cluster);
             (cluster, phones, notes)
         }

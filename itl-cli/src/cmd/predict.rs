@@ -7,7 +7,6 @@
 //! * `itl predict --current ITL.tlv [--ctl CTL.tlv] --next ITL.tlv [--next-ctl CTL.tlv]
 //!   [--tvs-cert PEM]...`: one phone, offline, with the reason chain.
 
-use itl_core::cucm::Generation;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -20,48 +19,31 @@ use itl_core::trust::{
     DownloadContext, PhoneTrust, TrustCache, TvsServer, Verdict, download_files,
 };
 use itl_core::{Function, ListKind, UnixTime};
-use itl_cucm::plan_input::{PlanInputOptions, capabilities, plan_inputs};
-use itl_cucm::sweep::{Archive, SweepReport};
+use itl_cucm::plan_input::capabilities;
 use itl_wire::cluster_file::ClusterFile;
 
 use crate::cluster_args::ClusterArgs;
 use crate::color::Colors;
 use crate::exit;
 use crate::input::{display, read_input};
+use crate::sweep_args::SweepPhonesArgs;
 
 /// Arguments of `itl predict`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     #[command(flatten)]
     cluster: ClusterArgs,
-    /// A sweep report (`itl sweep --json`): each phone's lists, TFTP server and TVS list.
-    #[arg(long, value_name = "SWEEP.json")]
-    sweep: Option<PathBuf>,
-    /// The trust-file archive of the sweep (default: `itl-archive` beside the report).
-    #[arg(long, value_name = "DIR")]
-    archive: Option<PathBuf>,
+    #[command(flatten)]
+    phones: SweepPhonesArgs,
     /// The plan: one step per line (see the README).
     #[arg(long, value_name = "PLAN")]
     plan: Option<PathBuf>,
-    /// The cluster's generation when the lists cannot tell (`14+`); read from the ITL's
-    /// signer otherwise.
-    #[arg(long, value_name = "11.5|12+|14+")]
-    generation: Option<Generation>,
-    /// 14+: "Phone Interaction on Certificate Update" is automatic (phones reset by
-    /// themselves after a TVS, CAPF, CallManager or ITLRecovery regeneration).
-    #[arg(long)]
-    automatic_resets: bool,
     /// Write the prediction, with every phone's verdict at each step, as JSON (`-`: stdout).
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
     /// Phones listed per step and at the end (0: none).
     #[arg(long, value_name = "N", default_value_t = 10)]
     list: usize,
-    /// Assess phones whose trust lists the sweep could not read (`unread` states) as holding
-    /// what their TFTP node serves now; they are marked assumed and counted. Without it they
-    /// are `unknown` (not assessed), which makes the exit status 1.
-    #[arg(long)]
-    assume_current: bool,
     /// When the plan starts (TVS cache expiry), instead of now: RFC 3339, e.g.
     /// `2026-01-01T00:00:00Z`, or a date, `2026-01-01`, meaning midnight UTC.
     #[arg(long, value_name = "RFC3339", value_parser = UnixTime::parse_time_or_date)]
@@ -98,7 +80,8 @@ pub fn run(args: Args, colors: Colors) -> Result<u8> {
     if args.current.is_some() {
         return offline(&args);
     }
-    let (Some(cluster), Some(sweep), Some(plan)) = (&args.cluster.cluster, &args.sweep, &args.plan)
+    let (Some(cluster), Some(sweep), Some(plan)) =
+        (&args.cluster.cluster, &args.phones.sweep, &args.plan)
     else {
         bail!(
             "give --cluster, --sweep and --plan, or --current and --next (see `itl predict --help`)"
@@ -106,23 +89,7 @@ pub fn run(args: Args, colors: Colors) -> Result<u8> {
     };
     let plan = load_plan(plan)?;
     let cluster_file = ClusterFile::load(cluster)?;
-    let report = SweepReport::load(sweep)?;
-    let archive_dir = args
-        .archive
-        .clone()
-        .unwrap_or_else(|| sweep.parent().unwrap_or(Path::new(".")).join("itl-archive"));
-    let archive = Archive::open(&archive_dir)
-        .with_context(|| format!("cannot open the archive {}", archive_dir.display()))?;
-    let inputs = plan_inputs(
-        &cluster_file,
-        &report,
-        &archive,
-        &PlanInputOptions {
-            generation: args.generation,
-            automatic_phone_interaction: args.automatic_resets,
-            assume_current: args.assume_current,
-        },
-    )?;
+    let (report, inputs) = args.phones.inputs(&cluster_file, sweep)?;
     let nodes: Vec<&str> = inputs
         .cluster
         .nodes

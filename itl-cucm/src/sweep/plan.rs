@@ -185,21 +185,7 @@ mod tests {
         );
     }
 
-    const CLUSTER: &str = r#"
-[cluster]
-name = "lab"
-user = "admin"
-
-[[nodes]]
-name = "ucm-pub"
-publisher = true
-address = "127.0.1.1"
-axl = "https://127.0.1.1:8443/axl/"
-risport = "https://127.0.1.1:8443/realtimeservice2/services/RISService70"
-control_center = "https://127.0.1.1:8443/controlcenterservice2/services/ControlCenterServices"
-tftp = "127.0.1.1:69"
-tftp_http = "http://127.0.1.1:6970"
-"#;
+    use itl_testkit::cluster_file::TWO_NODES as CLUSTER;
 
     fn phone(name: &str, tftp: Option<&str>) -> InventoryPhone {
         InventoryPhone {
@@ -226,7 +212,7 @@ tftp_http = "http://127.0.1.1:6970"
         assert_eq!(
             plan.cluster,
             ClusterFacts {
-                name: Some("lab".into()),
+                name: Some("sim".into()),
                 source: "inventory".into(),
                 security_mode: None,
             }
