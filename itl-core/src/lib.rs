@@ -19,52 +19,107 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-/// `Display` through the method that names a value (`name`, `as_str`, `to_cucm`...: anything
-/// that derefs to `str`), and with `serde` also serde through that name and `FromStr`: one
-/// spelling of each word in text, JSON and TOML. With `parse` also `FromStr` through the
-/// type's `parse` method, the error made by the closure from the text that did not parse.
+/// The one way a vocabulary word gets its text forms, in this crate and in every crate of the
+/// workspace: `Display` through the method that names a value (`name`, `as_str`, `to_cucm`...:
+/// anything that derefs to `str`), and with `serde` also serde through that name and `FromStr`:
+/// one spelling of each word in text, JSON and TOML. With `parse` also `FromStr` through the
+/// type's `parse` method (`fn parse(&str) -> Option<Self>`), the error made by the closure from
+/// the text that did not parse.
+///
+/// The serde arm needs no serde dependency in the calling crate (it goes through this crate's).
+///
+/// ```
+/// #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// enum Colour {
+///     Red,
+///     Blue,
+/// }
+///
+/// impl Colour {
+///     fn name(self) -> &'static str {
+///         match self {
+///             Colour::Red => "red",
+///             Colour::Blue => "blue",
+///         }
+///     }
+///
+///     fn parse(text: &str) -> Option<Self> {
+///         [Colour::Red, Colour::Blue].into_iter().find(|c| c.name() == text)
+///     }
+/// }
+///
+/// #[derive(Debug)]
+/// struct UnknownColour(String);
+///
+/// impl std::fmt::Display for UnknownColour {
+///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+///         write!(f, "unknown colour {:?}", self.0)
+///     }
+/// }
+///
+/// itl_core::named!(Colour, name, serde, parse: UnknownColour, |s| UnknownColour(s.to_owned()));
+///
+/// assert_eq!(Colour::Blue.to_string(), "blue");
+/// assert_eq!("red".parse::<Colour>().map_err(|e| e.to_string()), Ok(Colour::Red));
+/// assert_eq!("green".parse::<Colour>().map_err(|e| e.to_string()), Err("unknown colour \"green\"".into()));
+/// assert_eq!(serde_json::to_string(&Colour::Red).unwrap(), "\"red\"");
+/// assert_eq!(serde_json::from_str::<Colour>("\"blue\"").unwrap(), Colour::Blue);
+/// assert!(serde_json::from_str::<Colour>("\"green\"").is_err());
+/// ```
+#[macro_export]
 macro_rules! named {
     (@from_str $t:ty, $err:ty, |$text:ident| $make:expr) => {
-        impl std::str::FromStr for $t {
+        impl ::core::str::FromStr for $t {
             type Err = $err;
 
-            fn from_str($text: &str) -> Result<Self, Self::Err> {
+            fn from_str($text: &str) -> ::core::result::Result<Self, Self::Err> {
                 Self::parse($text).ok_or_else(|| $make)
             }
         }
     };
     ($t:ty, $name:ident, serde, parse: $err:ty, |$text:ident| $make:expr) => {
-        named!($t, $name, serde);
-        named!(@from_str $t, $err, |$text| $make);
+        $crate::named!($t, $name, serde);
+        $crate::named!(@from_str $t, $err, |$text| $make);
     };
     ($t:ty, $name:ident, parse: $err:ty, |$text:ident| $make:expr) => {
-        named!($t, $name);
-        named!(@from_str $t, $err, |$text| $make);
+        $crate::named!($t, $name);
+        $crate::named!(@from_str $t, $err, |$text| $make);
     };
     ($t:ty, $name:ident) => {
-        impl std::fmt::Display for $t {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        impl ::core::fmt::Display for $t {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str(&self.$name())
             }
         }
     };
     ($t:ty, $name:ident, serde) => {
-        named!($t, $name);
+        $crate::named!($t, $name);
 
-        impl serde::Serialize for $t {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl $crate::__serde::Serialize for $t {
+            fn serialize<S: $crate::__serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.$name())
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for $t {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-                text.parse().map_err(serde::de::Error::custom)
+        impl<'de> $crate::__serde::Deserialize<'de> for $t {
+            fn deserialize<D: $crate::__serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                let text = <::std::borrow::Cow<'de, str> as $crate::__serde::Deserialize<'de>>::deserialize(
+                    deserializer,
+                )?;
+                text.parse().map_err(<D::Error as $crate::__serde::de::Error>::custom)
             }
         }
     };
 }
+
+/// The serde that [`named!`] derives through, so that its callers need no serde of their own.
+#[doc(hidden)]
+pub use serde as __serde;
 
 /// The error type of a word that names no value of a vocabulary type: a tuple struct of the
 /// text as given, shown by `message` (`{0:?}` the text).

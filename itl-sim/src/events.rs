@@ -78,11 +78,7 @@ impl EventKind {
     }
 }
 
-impl std::fmt::Display for EventKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
+itl_core::named!(EventKind, name);
 
 /// A change the model applied (an [`Event`] without its sequence number and time).
 #[derive(Clone, Debug, PartialEq, Eq)]

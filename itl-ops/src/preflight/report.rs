@@ -33,11 +33,7 @@ impl Status {
     }
 }
 
-impl std::fmt::Display for Status {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
+itl_core::named!(Status, name);
 
 /// Where a check's facts came from, and the relevant lines.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -114,11 +114,7 @@ impl FaultKind {
     }
 }
 
-impl fmt::Display for FaultKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+itl_core::named!(FaultKind, name);
 
 /// How much of the fleet (or which nodes) a fault hits.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]

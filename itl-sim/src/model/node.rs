@@ -2,7 +2,6 @@
 //! stores.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::net::Ipv4Addr;
 
 use crate::model::archive::FileId;
@@ -102,11 +101,7 @@ impl TrustStore {
     }
 }
 
-impl fmt::Display for TrustStore {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+itl_core::named!(TrustStore, name);
 
 /// A certificate in a trust store.
 #[derive(Clone, Debug)]

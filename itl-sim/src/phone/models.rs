@@ -1,7 +1,5 @@
 //! Phone models, their families (which decide the web-page layout) and their capabilities.
 
-use std::fmt;
-
 use itl_core::checksum::sha256;
 
 /// A phone model.
@@ -267,11 +265,7 @@ impl PhoneModel {
     }
 }
 
-impl fmt::Display for PhoneModel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.product_name())
-    }
-}
+itl_core::named!(PhoneModel, product_name);
 
 /// Signalling protocol.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]

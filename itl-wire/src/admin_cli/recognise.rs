@@ -18,8 +18,6 @@
 //! second form. Whether a finished line is output or prompt is the caller's business: only
 //! pass the unfinished tail.
 
-use std::fmt;
-
 /// A recognised shell prompt.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PromptMatch {
@@ -186,11 +184,7 @@ impl Confirmation {
     }
 }
 
-impl fmt::Display for Confirmation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.pattern())
-    }
-}
+itl_core::named!(Confirmation, pattern);
 
 /// Recognises a confirmation question at the end of a line (the unfinished tail). Spaces
 /// before `?`/`:` and inside the parentheses are tolerated.
@@ -254,11 +248,7 @@ impl FailureMarker {
     }
 }
 
-impl fmt::Display for FailureMarker {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.text())
-    }
-}
+itl_core::named!(FailureMarker, text);
 
 /// Finds a failure marker in a line.
 pub fn failure_marker(line: &str) -> Option<FailureMarker> {

@@ -2,7 +2,6 @@
 //! `soapDoControlServices` codecs for both sides. Both responses carry a
 //! `ServiceInformationResponse`.
 
-use std::fmt;
 use std::str::FromStr;
 
 use itl_core::cucm::{Service, ServiceStatus};
@@ -57,11 +56,7 @@ impl ControlType {
     }
 }
 
-impl fmt::Display for ControlType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+itl_core::named!(ControlType, as_str);
 
 impl FromStr for ControlType {
     type Err = SoapFault;

@@ -1,8 +1,6 @@
 //! RisPort70 `selectCmDeviceExt` (cucm-interfaces.md §2): request and response codecs for both
 //! sides and the rate-limit fault.
 
-use std::fmt;
-
 use super::envelope::{
     Element, SoapError, SoapFault, escape_text, fault_response, leaf, parse_request_named,
     parse_response_named, request_envelope, response_envelope,
@@ -154,11 +152,7 @@ impl RegistrationStatus {
     }
 }
 
-impl fmt::Display for RegistrationStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+itl_core::named!(RegistrationStatus, as_str);
 
 /// Whether the phone's web server is enabled (`CmDevHttpd`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
