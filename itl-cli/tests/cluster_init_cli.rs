@@ -13,7 +13,7 @@ use std::time::Duration;
 use common::{Itl, SimServe, TempDir, assert_exit, s, text};
 use itl_core::cucm::CertUnit;
 use itl_cucm::secrets::{Credentials, Secret};
-use itl_cucm::soap::{AxlClient, SoapOptions};
+use itl_cucm::soap::{AxlClient, SoapEndpoint, SoapOptions};
 use itl_cucm::ssh::{AdminCli, HostKeyPin, SshOptions, SshTarget};
 use itl_cucm::transport::TlsTrust;
 use itl_wire::cluster_file::ClusterFile;
@@ -192,14 +192,17 @@ fn a_tomcat_certificate_changed_later_is_a_hard_error() {
         // The pinned file works...
         let pin = publisher.tls_pin().expect("valid").expect("pinned");
         let axl = || {
-            AxlClient::new(
+            let endpoint = SoapEndpoint::new(
                 &publisher.axl,
-                written.cluster.axl_version.as_deref().expect("schema"),
                 Credentials::new("admin", PASSWORD),
                 TlsTrust::Pinned(pin),
                 &SoapOptions::default(),
             )
-            .expect("client")
+            .expect("endpoint");
+            AxlClient::new(
+                endpoint,
+                written.cluster.axl_version.as_deref().expect("schema"),
+            )
         };
         axl()
             .execute_sql(itl_wire::soap::axl::sql::PROCESS_NODES)
@@ -258,14 +261,14 @@ fn the_simulator_refuses_schemas_its_release_does_not_serve() {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
         let client = |schema: &str| {
-            AxlClient::new(
+            let endpoint = SoapEndpoint::new(
                 &publisher.axl,
-                schema,
                 Credentials::new("admin", PASSWORD),
                 TlsTrust::Pinned(publisher.tls_pin().expect("valid").expect("pin")),
                 &SoapOptions::default(),
             )
-            .expect("client")
+            .expect("endpoint");
+            AxlClient::new(endpoint, schema)
         };
         // The version-less request names the release; discovery picks 11.5.
         let found = client("11.5").discover_version().await.expect("discovered");

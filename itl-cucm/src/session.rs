@@ -25,7 +25,9 @@ use tokio::sync::OnceCell;
 use crate::fetch::{FetchError, FetchOptions, Fetcher, Transport, TrustServer};
 use crate::secrets::Credentials;
 use crate::soap::pacer::PacerConfig;
-use crate::soap::{AxlClient, ClientError, ControlCenterClient, RisPortClient, SoapOptions};
+use crate::soap::{
+    AxlClient, ClientError, ControlCenterClient, RisPortClient, SoapEndpoint, SoapOptions,
+};
 use crate::transport::TlsTrust;
 
 /// How a session talks to the cluster.
@@ -148,31 +150,33 @@ impl ClusterSession {
     pub fn axl(&self) -> Result<AxlClient, SessionError> {
         let publisher = self.publisher()?;
         Ok(AxlClient::discovering(
-            &publisher.axl,
+            self.endpoint(publisher, &publisher.axl)?,
             self.axl_version.clone(),
-            self.credentials.clone(),
-            self.tls_trust(publisher)?,
-            &self.opts.soap,
-        )?)
+        ))
     }
 
     /// The RisPort70 client (publisher's endpoint; the budget is cluster-wide).
     pub fn risport(&self) -> Result<RisPortClient, SessionError> {
         let publisher = self.publisher()?;
         Ok(RisPortClient::new(
-            &publisher.risport,
-            self.credentials.clone(),
-            self.tls_trust(publisher)?,
-            &self.opts.soap,
+            self.endpoint(publisher, &publisher.risport)?,
             self.opts.ris.clone(),
-        )?)
+        ))
     }
 
     /// The Control Center client of node `name`.
     pub fn control_center(&self, name: &str) -> Result<ControlCenterClient, SessionError> {
         let node = self.node(name)?;
         Ok(ControlCenterClient::new(
-            &node.control_center,
+            self.endpoint(node, &node.control_center)?,
+        ))
+    }
+
+    /// The SOAP endpoint `url` of `node`, with the session's credentials, TLS trust and
+    /// options.
+    fn endpoint(&self, node: &NodeEntry, url: &str) -> Result<SoapEndpoint, SessionError> {
+        Ok(SoapEndpoint::new(
+            url,
             self.credentials.clone(),
             self.tls_trust(node)?,
             &self.opts.soap,

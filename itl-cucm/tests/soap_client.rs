@@ -196,38 +196,21 @@ struct Opts {
 }
 
 fn client_with(server: &Server, credentials: Credentials, trust: TlsTrust, opts: Opts) -> Clients {
-    let url = |path: &str| format!("{}{path}", server.url());
+    let endpoint = |path: &str| {
+        SoapEndpoint::new(
+            &format!("{}{path}", server.url()),
+            credentials.clone(),
+            trust,
+            &opts.soap,
+        )
+        .expect(path)
+    };
     Clients {
-        axl: Arc::new(
-            AxlClient::new(
-                &url(axl::AXL_PATH),
-                "14.0",
-                credentials.clone(),
-                trust,
-                &opts.soap,
-            )
-            .expect("axl")
-            .with_paging(opts.paging),
-        ),
-        risport: Arc::new(
-            RisPortClient::new(
-                &url(risport::RIS_PATH),
-                credentials.clone(),
-                trust,
-                &opts.soap,
-                opts.ris,
-            )
-            .expect("risport"),
-        ),
-        control: Arc::new(
-            ControlCenterClient::new(
-                &url(control_center::CONTROL_CENTER_PATH),
-                credentials,
-                trust,
-                &opts.soap,
-            )
-            .expect("control center"),
-        ),
+        axl: Arc::new(AxlClient::new(endpoint(axl::AXL_PATH), "14.0").with_paging(opts.paging)),
+        risport: Arc::new(RisPortClient::new(endpoint(risport::RIS_PATH), opts.ris)),
+        control: Arc::new(ControlCenterClient::new(endpoint(
+            control_center::CONTROL_CENTER_PATH,
+        ))),
     }
 }
 
@@ -740,14 +723,8 @@ async fn calls_are_serialised_per_interface_only() {
 #[test]
 fn invalid_endpoint_urls_are_rejected() {
     for bad in ["http://cucm:8443/axl/", "not a url", "https://"] {
-        let err = AxlClient::new(
-            bad,
-            "14.0",
-            creds(),
-            TlsTrust::Insecure,
-            &SoapOptions::default(),
-        )
-        .expect_err(bad);
+        let err = SoapEndpoint::new(bad, creds(), TlsTrust::Insecure, &SoapOptions::default())
+            .expect_err(bad);
         assert!(
             matches!(err, ClientError::Http(HttpError::InvalidUrl { .. })),
             "{bad}: {err:?}"
@@ -769,13 +746,15 @@ async fn endpoint_urls_are_used_as_written() {
         let server = Server::start(cucm(3, 1000)).await;
         // An AXL service published under another path: the request goes exactly there.
         let moved = AxlClient::new(
-            &format!("{}/proxied/axl/", server.url()),
+            SoapEndpoint::new(
+                &format!("{}/proxied/axl/", server.url()),
+                creds(),
+                pinned(),
+                &fast_opts().soap,
+            )
+            .expect("endpoint"),
             "14.0",
-            creds(),
-            pinned(),
-            &fast_opts().soap,
-        )
-        .expect("client");
+        );
         let err = phone_rows(&moved)
             .await
             .expect_err("the stand-in serves AXL at /axl/ only");

@@ -41,7 +41,7 @@ pub use certificate::{PresentedCertificate, probe};
 pub use error::OnboardError;
 
 use crate::secrets::Credentials;
-use crate::soap::{AxlClient, ControlCenterClient, SoapOptions};
+use crate::soap::{AxlClient, ControlCenterClient, SoapEndpoint, SoapOptions};
 use crate::ssh::{SshOptions, probe_host_key};
 use crate::transport::TlsTrust;
 
@@ -198,23 +198,16 @@ pub async fn discover(
 ) -> Result<Discovery, OnboardError> {
     let axl_url = format!("{}{}", publisher.base_url(), itl_wire::soap::axl::AXL_PATH);
     let axl_err = |source| OnboardError::Axl { source };
-    let probe_client = AxlClient::discovering(
+    let endpoint = SoapEndpoint::new(
         &axl_url,
-        Arc::new(OnceCell::new()),
         credentials.clone(),
         TlsTrust::Pinned(pin),
         &opts.soap,
     )
     .map_err(axl_err)?;
+    let probe_client = AxlClient::discovering(endpoint.clone(), Arc::new(OnceCell::new()));
     let version = probe_client.discover_version().await.map_err(axl_err)?;
-    let axl = AxlClient::new(
-        &axl_url,
-        &version.schema,
-        credentials.clone(),
-        TlsTrust::Pinned(pin),
-        &opts.soap,
-    )
-    .map_err(axl_err)?;
+    let axl = AxlClient::new(endpoint, &version.schema);
     let rows = axl.execute_sql(sql::PROCESS_NODES).await.map_err(axl_err)?;
     let servers = ProcessNodes::from_rows(&rows)?;
     let publisher_ips = resolve(&publisher.host).await?;
@@ -317,12 +310,13 @@ async fn discover_node(
             None
         }
     };
-    let control = ControlCenterClient::new(
+    let control = SoapEndpoint::new(
         &format!("{base}{CONTROL_CENTER_PATH}"),
         credentials.clone(),
         TlsTrust::Pinned(certificate.fingerprint),
         &opts.soap,
     )
+    .map(ControlCenterClient::new)
     .map_err(|source| OnboardError::ControlCenter {
         node: name.clone(),
         source,

@@ -14,11 +14,9 @@ use itl_wire::soap::axl_reset::{PhoneReset, parse_phone_reset_response, phone_re
 use itl_wire::soap::axl_version;
 use tokio::sync::{Mutex, OnceCell};
 
-use super::endpoint::{SoapEndpoint, SoapOptions};
+use super::endpoint::SoapEndpoint;
 use super::error::ClientError;
 use super::paging::{PagingOptions, query_all};
-use crate::secrets::Credentials;
-use crate::transport::TlsTrust;
 
 /// The AXL service of a cluster (the publisher's `https://<publisher>:8443/axl/`).
 #[derive(Debug)]
@@ -39,34 +37,22 @@ pub struct AxlVersion {
 }
 
 impl AxlClient {
-    /// A client for the AXL endpoint `url`, speaking schema `version` (`14.0`).
-    pub fn new(
-        url: &str,
-        version: &str,
-        credentials: Credentials,
-        trust: TlsTrust,
-        opts: &SoapOptions,
-    ) -> Result<Self, ClientError> {
+    /// A client for the AXL endpoint `endpoint`, speaking schema `version` (`14.0`).
+    pub fn new(endpoint: SoapEndpoint, version: &str) -> Self {
         let known = Arc::new(OnceCell::new_with(Some(version.to_owned())));
-        Self::discovering(url, known, credentials, trust, opts)
+        Self::discovering(endpoint, known)
     }
 
     /// A client that discovers its schema before the first query
     /// ([`AxlClient::discover_version`]) and keeps it in `slot`: clients sharing one slot
     /// discover once.
-    pub fn discovering(
-        url: &str,
-        slot: Arc<OnceCell<String>>,
-        credentials: Credentials,
-        trust: TlsTrust,
-        opts: &SoapOptions,
-    ) -> Result<Self, ClientError> {
-        Ok(Self {
-            endpoint: SoapEndpoint::new(url, credentials, trust, opts)?,
+    pub fn discovering(endpoint: SoapEndpoint, slot: Arc<OnceCell<String>>) -> Self {
+        Self {
+            endpoint,
             version: slot,
             paging: PagingOptions::default(),
             lock: Mutex::new(()),
-        })
+        }
     }
 
     /// With other paging settings.

@@ -5,10 +5,8 @@ use itl_wire::soap::SoapError;
 use itl_wire::soap::control_center::{self, ControlType, ServiceInformation};
 use tokio::sync::Mutex;
 
-use super::endpoint::{SoapEndpoint, SoapOptions};
+use super::endpoint::SoapEndpoint;
 use super::error::ClientError;
-use crate::secrets::Credentials;
-use crate::transport::TlsTrust;
 
 /// The Control Center service of one node.
 #[derive(Debug)]
@@ -18,17 +16,12 @@ pub struct ControlCenterClient {
 }
 
 impl ControlCenterClient {
-    /// A client for the Control Center endpoint `url`.
-    pub fn new(
-        url: &str,
-        credentials: Credentials,
-        trust: TlsTrust,
-        opts: &SoapOptions,
-    ) -> Result<Self, ClientError> {
-        Ok(Self {
-            endpoint: SoapEndpoint::new(url, credentials, trust, opts)?,
+    /// A client for the Control Center endpoint `endpoint`.
+    pub fn new(endpoint: SoapEndpoint) -> Self {
+        Self {
+            endpoint,
             lock: Mutex::new(()),
-        })
+        }
     }
 
     /// The endpoint.

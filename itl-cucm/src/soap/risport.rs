@@ -4,11 +4,9 @@
 use itl_wire::soap::risport::{self, CmDevice, SelectCmDeviceRequest, SelectCmDeviceResult};
 use tokio::sync::Mutex;
 
-use super::endpoint::{SoapEndpoint, SoapOptions};
+use super::endpoint::SoapEndpoint;
 use super::error::ClientError;
 use super::pacer::{PacerConfig, RisPacer};
-use crate::secrets::Credentials;
-use crate::transport::TlsTrust;
 
 /// The RisPort70 service of a node.
 #[derive(Debug)]
@@ -19,20 +17,14 @@ pub struct RisPortClient {
 }
 
 impl RisPortClient {
-    /// A client for the RisPort70 endpoint `url`, paced as `pacing` says.
-    pub fn new(
-        url: &str,
-        credentials: Credentials,
-        trust: TlsTrust,
-        opts: &SoapOptions,
-        pacing: PacerConfig,
-    ) -> Result<Self, ClientError> {
+    /// A client for the RisPort70 endpoint `endpoint`, paced as `pacing` says.
+    pub fn new(endpoint: SoapEndpoint, pacing: PacerConfig) -> Self {
         let pacer = RisPacer::new(pacing);
-        Ok(Self {
-            endpoint: SoapEndpoint::new(url, credentials, trust, opts)?,
+        Self {
+            endpoint,
             chunk_size: pacer.config().chunk_size,
             pacer: Mutex::new(pacer),
-        })
+        }
     }
 
     /// Names per request (the pacing's chunk size, 1..=1000).

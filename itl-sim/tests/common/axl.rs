@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use itl_cucm::secrets::Credentials;
 use itl_cucm::soap::pacer::PacerConfig;
-use itl_cucm::soap::{AxlClient, ClientError, ControlCenterClient, RisPortClient, SoapOptions};
+use itl_cucm::soap::{
+    AxlClient, ClientError, ControlCenterClient, RisPortClient, SoapEndpoint, SoapOptions,
+};
 use itl_cucm::transport::TlsTrust;
 use itl_sim::SimServer;
 use itl_wire::soap::SoapFault;
@@ -93,12 +95,13 @@ pub fn client(sim: &SimServer, index: usize) -> NodeClients {
         max_retries: 0,
         ..PacerConfig::default()
     };
-    let creds = || Credentials::new("admin", PASSWORD);
+    let endpoint = |url: &str| {
+        SoapEndpoint::new(url, Credentials::new("admin", PASSWORD), trust, &opts).expect(url)
+    };
     NodeClients {
-        axl: AxlClient::new(&node.axl, VERSION, creds(), trust, &opts).expect("axl"),
-        risport: RisPortClient::new(&node.risport, creds(), trust, &opts, pacing).expect("risport"),
-        control: ControlCenterClient::new(&node.control_center, creds(), trust, &opts)
-            .expect("control center"),
+        axl: AxlClient::new(endpoint(&node.axl), VERSION),
+        risport: RisPortClient::new(endpoint(&node.risport), pacing),
+        control: ControlCenterClient::new(endpoint(&node.control_center)),
     }
 }
 
