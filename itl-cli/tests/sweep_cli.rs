@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Duration;
 
-use common::{Itl, SimServe, TempDir, assert_exit, assert_ok, s, serve_sim, sim_options, text};
+use common::{
+    Itl, SimServe, TempDir, assert_exit, assert_ok, quick_sweep_options, s, serve_sim, sim_options,
+    text,
+};
 use itl_core::cucm::PhoneState;
 use itl_cucm::sweep::{Archive, SweepReport};
 use itl_sim::{SimOptions, SimServer};
@@ -457,16 +460,11 @@ async fn library_sweep(
     }
 }
 
-/// Sweep settings for tests: small timeouts; the simulator's phones show UTC.
+/// Sweep settings for tests: small timeouts (`timeout` per page); the simulator's phones
+/// show UTC.
 fn quick_options(timeout: Duration) -> itl_cucm::sweep::SweepOptions {
-    let mut o = itl_cucm::sweep::SweepOptions {
-        retry_delay: Duration::from_millis(50),
-        phone_utc_offset: Some(0),
-        ..itl_cucm::sweep::SweepOptions::default()
-    };
+    let mut o = quick_sweep_options(Duration::from_millis(50));
     o.page.timeout = timeout;
-    o.page.connect_timeout = Duration::from_millis(500);
-    o.fetch.http.timeout = Duration::from_secs(3);
     o
 }
 
