@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Itl, TempDir, stdout_after, text};
+use common::{Itl, TempDir, assert_exit_stderr, stdout_after, text};
 use std::process::Output;
 
 /// `itl predict` with `args`.
@@ -145,10 +145,10 @@ fn reject_twin_a_7960_refuses_a_ctl_from_a_new_signer() {
 fn bad_inputs_exit_2_and_say_what_is_wrong() {
     // A CTL where an ITL is expected.
     let o = predict(&["--current", "fixtures/ctl-mixed-sha256.tlv", "--next", V12]);
-    assert_eq!(o.status.code(), Some(2));
-    assert_eq!(
-        text(&o.stderr),
-        "itl: fixtures/ctl-mixed-sha256.tlv is a CTL, not an ITL\n"
+    assert_exit_stderr(
+        &o,
+        2,
+        "itl: fixtures/ctl-mixed-sha256.tlv is a CTL, not an ITL\n",
     );
     // Not a trust list at all.
     let o = predict(&["--current", "README.md", "--next", V12]);
@@ -177,12 +177,12 @@ fn bad_inputs_exit_2_and_say_what_is_wrong() {
         "--plan",
         plan_arg,
     ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert_eq!(
-        text(&o.stderr),
-        format!(
+    assert_exit_stderr(
+        &o,
+        2,
+        &format!(
             "itl: bad plan\n{plan_arg}:3: unknown unit \"everything\" (CallManager, TVS, ITLRecovery, CAPF, ipsec, tomcat, CallManager-ECDSA, tomcat-ECDSA)\n{plan_arg}:5: unknown step \"reboot\" (steps: regen <unit> @<node|all>, ctl update, restart|stop|start <service> @<node|all>, ipsec restart @<node|all>, reset phones [@<device pool>], wait <duration>, gate <services|files|registered|trust>, itl reset localkey, ctl reset localkey, delete old-trust @<node|all>, reissue lsc [@<device pool>], backup)\n"
-        )
+        ),
     );
 }
 

@@ -79,6 +79,15 @@ pub fn assert_exit(out: &Output, code: i32, needle: &str) {
     assert!(stderr.contains(needle), "{stderr}");
 }
 
+/// Asserts that `out` ended with exit status `code` and that its standard error is exactly
+/// `want`.
+#[track_caller]
+pub fn assert_exit_stderr(out: &Output, code: i32, want: &str) {
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "{stderr}");
+    assert_eq!(stderr, want);
+}
+
 /// Runs `itl sweep --cluster <cluster> --insecure --json <json>` with the admin password
 /// `password` and asserts that it ended with 0 or 1 (every phone read, or some not).
 #[track_caller]
