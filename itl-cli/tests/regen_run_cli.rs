@@ -18,7 +18,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Itl, SimServe, TempDir, assert_assessed, journal, json_lines, read_json, s, text};
+use common::{
+    Itl, SimServe, TempDir, assert_assessed, journal, json_lines, read_json, s, stdout_json, text,
+};
 use itl_wire::cluster_file::ClusterFile;
 use serde_json::Value;
 
@@ -208,7 +210,7 @@ impl Cluster {
             let got = Itl::new().args(&["fetch", &url, "-o", &s(&path)]).run();
             assert_eq!(got.status.code(), Some(0), "{}", text(&got.stderr));
             let parsed = Itl::new().args(&["parse", "--json", &s(&path)]).run();
-            let v: Value = serde_json::from_slice(&parsed.stdout).expect("parse --json");
+            let v = stdout_json(&parsed);
             let list = &v[0];
             let mut records: Vec<(String, String)> = list["records"]
                 .as_array()

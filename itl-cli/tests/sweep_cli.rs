@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use common::{
     Itl, SimServe, TempDir, assert_exit, assert_ok, quick_sweep_options, s, serve_sim, sim_options,
-    text,
+    stdout_json, text,
 };
 use itl_core::cucm::PhoneState;
 use itl_cucm::sweep::{Archive, SweepReport};
@@ -286,7 +286,7 @@ async fn without_history_stale_and_foreign_phones_are_unknown() {
     std::fs::write(&after, later.to_json().expect("json")).expect("write");
     let diffed = itl(&["diff", j, &s(&after), "--json"], 20);
     assert_eq!(diffed.status.code(), Some(0));
-    let value: serde_json::Value = serde_json::from_slice(&diffed.stdout).expect("json");
+    let value = stdout_json(&diffed);
     assert_eq!(value["new_problems"], serde_json::json!([]));
     assert_eq!(
         value["new_unread"],
@@ -297,7 +297,7 @@ async fn without_history_stale_and_foreign_phones_are_unknown() {
     std::fs::write(&after, later.to_json().expect("json")).expect("write");
     let changed = itl(&["diff", j, &s(&after), "--json"], 20);
     assert_eq!(changed.status.code(), Some(1));
-    let value: serde_json::Value = serde_json::from_slice(&changed.stdout).expect("json");
+    let value = stdout_json(&changed);
     assert_eq!(
         value["new_problems"],
         serde_json::json!([{"name": later.phones[stale].name, "before": "ok", "after": "stale-itl"}])

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Itl, TempDir, assert_exit_stderr, assert_ok, root, s, text};
+use common::{Itl, TempDir, assert_exit_stderr, assert_ok, root, s, stdout_json, text};
 
 /// Runs `itl` through the shared harness, with `stdin` when given.
 fn itl(args: &[&str], stdin: Option<&[u8]>) -> std::process::Output {
@@ -144,7 +144,7 @@ fn the_real_ctl_at_its_own_timestamp_fails_on_one_expired_certificate_only() {
 
     let out = itl(&["verify", "--json", REAL, "--now", REAL_SIGNED_AT], None);
     assert_eq!(out.status.code(), Some(1));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = stdout_json(&out);
     let file = &v[0];
     assert_eq!(file["valid"], false);
     assert_eq!(
@@ -201,7 +201,7 @@ fn a_broken_signature_is_told_apart_from_dates() {
     );
     let out = itl(&["verify", "--json", &path, "--now", "2014-06-01"], None);
     assert_eq!(out.status.code(), Some(1));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = stdout_json(&out);
     assert_eq!(v[0]["signature"]["valid"], false);
     assert_eq!(
         v[0]["certificates"],
@@ -230,7 +230,7 @@ fn json_shape() {
         None,
     );
     assert_eq!(out.status.code(), Some(1));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = stdout_json(&out);
     let files = v.as_array().unwrap();
     assert_eq!(files.len(), 2);
     assert_eq!(
@@ -283,7 +283,7 @@ fn json_records_are_counted_from_1() {
         None,
     );
     assert_eq!(out.status.code(), Some(1));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = stdout_json(&out);
     assert_eq!(
         v[0]["findings"],
         serde_json::json!([

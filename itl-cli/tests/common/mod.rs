@@ -141,6 +141,14 @@ pub fn read_json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// The JSON document `out` printed on its standard output (panics showing that output when
+/// it is not JSON).
+#[track_caller]
+pub fn stdout_json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("standard output is not JSON ({e}):\n{}", text(&out.stdout)))
+}
+
 /// The complete lines of the JSON-lines file `path` (panics naming the file when it cannot be
 /// read, or a line when it does not parse). A last line still being written, without its
 /// newline, is left out: the simulator and `itl` append while the tests read.
