@@ -8,7 +8,7 @@ use std::net::{TcpListener, UdpSocket};
 use std::process::{Child, Command};
 use std::time::Duration;
 
-use common::{Itl, TempDir, assert_ok, root};
+use common::{Itl, TempDir, assert_ok, root, stdout_json};
 
 /// A running `in.tftpd` on 127.0.0.1, its port and the folder it serves; killed on drop.
 struct Tftpd(Child, u16, TempDir);
@@ -60,7 +60,7 @@ fn server_summary_over_tftp() {
         ])
         .run();
     assert_ok(&out);
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = stdout_json(&out);
     assert_eq!(v["transport"], "tftp");
     assert_eq!(v["mac"], "001122334455");
     assert_eq!(v["reachable"], true);
@@ -200,7 +200,7 @@ fn server_summary_over_http() {
         .args(&["fetch", "--server", &spec, "--http", "--json"])
         .run();
     assert_ok(&out);
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = stdout_json(&out);
     assert_eq!(v["transport"], "http");
     let files = v["files"].as_array().unwrap();
     assert_eq!(files[0]["name"], "CTLFile.tlv");

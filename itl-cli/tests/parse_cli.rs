@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Itl, assert_ok};
+use common::{Itl, assert_ok, stdout_json};
 
 const REAL: &str = "../shared/samples/real/CTLFile-cucm-tokenless-2015.tlv";
 
@@ -25,7 +25,7 @@ fn json_schema() {
         .args(&["parse", "--json", REAL, "fixtures/itl-12-sha512.tlv"])
         .run();
     assert_eq!(out.status.code(), Some(0));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = stdout_json(&out);
     let files = v.as_array().unwrap();
     assert_eq!(files.len(), 2);
     let ctl = &files[0];
@@ -86,7 +86,7 @@ fn stdin_and_warnings() {
         .stdin(bytes.clone())
         .run();
     assert_eq!(out.status.code(), Some(0));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = stdout_json(&out);
     assert_eq!(v[0]["path"], "<stdin>");
     let warnings = v[0]["warnings"].as_array().unwrap();
     assert_eq!(warnings.len(), 2);
@@ -122,7 +122,7 @@ fn malformed_file_exits_2_with_the_parse_error() {
         ])
         .run();
     assert_eq!(out.status.code(), Some(2));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = stdout_json(&out);
     assert_eq!(v.as_array().unwrap().len(), 1);
 }
 

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{Itl, SimServe, TempDir, ok_stdout, s, strings, sweep_to_json, text};
+use common::{Itl, SimServe, TempDir, ok_stdout, read_json, s, strings, sweep_to_json, text};
 use serde_json::Value;
 
 const PASSWORD: &str = "plan-suggest";
@@ -76,9 +76,7 @@ fn suggest_then_replay(generation: &str, mixed: bool, extra: &[&str]) -> (String
         .env("ITL_PASSWORD", PASSWORD)
         .run();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let replay: Value =
-        serde_json::from_slice(&std::fs::read(&json).expect("json")).expect("parses");
-    (stdout, replay)
+    (stdout, read_json(&json))
 }
 
 /// Phones with TVS support (every model but the 7940/7960) never rejected, at any step or
@@ -176,9 +174,7 @@ fn suggest_with_sweep(dir: &TempDir, extra: &[&str]) -> (Option<i32>, String, Va
         .args(extra)
         .env("ITL_PASSWORD", PASSWORD)
         .run();
-    let report: Value =
-        serde_json::from_slice(&std::fs::read(&sweep).expect("sweep")).expect("json");
-    (out.status.code(), text(&out.stdout), report)
+    (out.status.code(), text(&out.stdout), read_json(&sweep))
 }
 
 fn count(report: &Value, pred: impl Fn(&Value) -> bool) -> usize {

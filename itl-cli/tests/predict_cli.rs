@@ -4,28 +4,12 @@
 
 mod common;
 
-use common::{Itl, TempDir};
+use common::{Itl, TempDir, assert_exit_stderr, stdout_after, text};
 use std::process::Output;
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
 
 /// `itl predict` with `args`.
 fn predict(args: &[&str]) -> Output {
     Itl::new().arg("predict").args(args).run()
-}
-
-/// The standard output of `o`, asserted to have ended with `code` (its standard error shown
-/// when not).
-#[track_caller]
-fn stdout_after(o: &Output, code: i32) -> String {
-    assert_eq!(o.status.code(), Some(code), "{}", stderr(o));
-    stdout(o)
 }
 
 /// Asserts that `o` ended with `code` and its standard output starts with `starts` (when
@@ -161,18 +145,18 @@ fn reject_twin_a_7960_refuses_a_ctl_from_a_new_signer() {
 fn bad_inputs_exit_2_and_say_what_is_wrong() {
     // A CTL where an ITL is expected.
     let o = predict(&["--current", "fixtures/ctl-mixed-sha256.tlv", "--next", V12]);
-    assert_eq!(o.status.code(), Some(2));
-    assert_eq!(
-        stderr(&o),
-        "itl: fixtures/ctl-mixed-sha256.tlv is a CTL, not an ITL\n"
+    assert_exit_stderr(
+        &o,
+        2,
+        "itl: fixtures/ctl-mixed-sha256.tlv is a CTL, not an ITL\n",
     );
     // Not a trust list at all.
     let o = predict(&["--current", "README.md", "--next", V12]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).starts_with("itl: README.md is not a trust list"),
+        text(&o.stderr).starts_with("itl: README.md is not a trust list"),
         "{}",
-        stderr(&o)
+        text(&o.stderr)
     );
     // A plan with bad lines: every bad line, with its number.
     let dir = TempDir::new("predict-cli");
@@ -193,12 +177,12 @@ fn bad_inputs_exit_2_and_say_what_is_wrong() {
         "--plan",
         plan_arg,
     ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert_eq!(
-        stderr(&o),
-        format!(
+    assert_exit_stderr(
+        &o,
+        2,
+        &format!(
             "itl: bad plan\n{plan_arg}:3: unknown unit \"everything\" (CallManager, TVS, ITLRecovery, CAPF, ipsec, tomcat, CallManager-ECDSA, tomcat-ECDSA)\n{plan_arg}:5: unknown step \"reboot\" (steps: regen <unit> @<node|all>, ctl update, restart|stop|start <service> @<node|all>, ipsec restart @<node|all>, reset phones [@<device pool>], wait <duration>, gate <services|files|registered|trust>, itl reset localkey, ctl reset localkey, delete old-trust @<node|all>, reissue lsc [@<device pool>], backup)\n"
-        )
+        ),
     );
 }
 
@@ -207,18 +191,18 @@ fn the_time_is_given_with_now_or_read_from_the_clock() {
     let expected = "ITL: NO_CHANGE: the served ITL is byte-identical to the installed one\nphone logs: File Not Found <CTLFile.tlv>\nverdict: unaffected\n";
     for now in ["2026-01-01T00:00:00Z", "2026-01-01", "1767225600"] {
         let o = predict(&["--current", V12, "--next", V12, "--now", now]);
-        assert_eq!(o.status.code(), Some(0), "{now}: {}", stderr(&o));
-        assert_eq!(stdout(&o), expected, "{now}");
+        assert_eq!(o.status.code(), Some(0), "{now}: {}", text(&o.stderr));
+        assert_eq!(text(&o.stdout), expected, "{now}");
     }
     // The reject twin: a time that does not parse is a usage error.
     let o = predict(&["--current", V12, "--next", V12, "--now", "soon"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains(
+        text(&o.stderr).contains(
             "invalid value 'soon' for '--now <RFC3339>': `soon` is not an RFC 3339 time such as 2026-01-01T00:00:00Z, a date such as 2026-01-01, nor Unix seconds"
         ),
         "{}",
-        stderr(&o)
+        text(&o.stderr)
     );
-    assert_eq!(stdout(&o), "");
+    assert_eq!(text(&o.stdout), "");
 }

@@ -12,16 +12,11 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
-use common::{Itl, SimServe, TempDir, assert_assessed, strings, sweep_to_json, text};
+use common::{Itl, SimServe, TempDir, assert_assessed, read_json, strings, sweep_to_json, text};
 use serde_json::Value;
 
 const PASSWORD: &str = "predict-vs-replay";
-
-fn load(path: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(path).expect("json written")).expect("json parses")
-}
 
 struct Scenario {
     label: &'static str,
@@ -120,15 +115,18 @@ fn compare(s: &Scenario) -> Agreement {
     let sim = SimServe::start(&cluster_toml, PASSWORD, &cluster);
     let plan = dir.join("plan.txt");
     std::fs::write(&plan, s.plan).expect("plan");
-    let p = |p: &Path| p.to_str().expect("utf-8").to_owned();
 
     let sweep = dir.join("sweep.json");
     sweep_to_json(&cluster_toml, &sweep, PASSWORD);
     sim.stop();
 
     let predicted = dir.join("predict.json");
-    let (cluster_arg, sweep_arg, plan_arg, predicted_arg) =
-        (p(&cluster_toml), p(&sweep), p(&plan), p(&predicted));
+    let (cluster_arg, sweep_arg, plan_arg, predicted_arg) = (
+        common::s(&cluster_toml),
+        common::s(&sweep),
+        common::s(&plan),
+        common::s(&predicted),
+    );
     let mut args = vec![
         "predict",
         "--cluster",
@@ -146,7 +144,7 @@ fn compare(s: &Scenario) -> Agreement {
     let predict_exit = out.status.code();
 
     let replayed = dir.join("replay.json");
-    let (plan_arg, json_arg) = (p(&plan), p(&replayed));
+    let (plan_arg, json_arg) = (common::s(&plan), common::s(&replayed));
     let out = Itl::new()
         .args(&["sim", "replay"])
         .args(&cluster)
@@ -155,7 +153,7 @@ fn compare(s: &Scenario) -> Agreement {
         .run();
     assert_eq!(out.status.code(), Some(0), "replay: {}", text(&out.stderr));
 
-    let predicted = load(&predicted);
+    let predicted = read_json(&predicted);
     // Every phone counted as a risk has a verdict carrying one, and only those.
     let risky: Vec<&str> = predicted["phones"]
         .as_array()
@@ -173,7 +171,7 @@ fn compare(s: &Scenario) -> Agreement {
         .collect();
     let risks = strings(&predicted["risks"], "risks");
     assert_eq!(risky, risks);
-    let replayed = load(&replayed);
+    let replayed = read_json(&replayed);
     let steps = replayed["plan"].as_array().expect("plan").len();
     assert_eq!(predicted["steps"].as_array().expect("steps").len(), steps);
     let by_name: BTreeMap<&str, &Value> = predicted["phones"]

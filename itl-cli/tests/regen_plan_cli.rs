@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{Itl, SimServe, TempDir, assert_assessed, s, sweep_to_json, text};
+use common::{Itl, SimServe, TempDir, assert_assessed, read_json, s, sweep_to_json, text};
 use serde_json::Value;
 
 const PASSWORD: &str = "regen-plan-cli";
@@ -56,7 +56,7 @@ fn predict(dir: &TempDir, extra: &[&str]) -> Value {
         .env("ITL_PASSWORD", PASSWORD)
         .run();
     assert_assessed(&out, "predict");
-    serde_json::from_slice(&std::fs::read(&json).expect("prediction")).expect("json")
+    read_json(&json)
 }
 
 /// Phones rejected at some step or at the end, by name with the step; every phone of the

@@ -18,7 +18,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Itl, SimServe, TempDir, assert_assessed, s, text};
+use common::{
+    Itl, SimServe, TempDir, assert_assessed, journal, json_lines, read_json, s, stdout_json, text,
+};
 use itl_wire::cluster_file::ClusterFile;
 use serde_json::Value;
 
@@ -208,7 +210,7 @@ impl Cluster {
             let got = Itl::new().args(&["fetch", &url, "-o", &s(&path)]).run();
             assert_eq!(got.status.code(), Some(0), "{}", text(&got.stderr));
             let parsed = Itl::new().args(&["parse", "--json", &s(&path)]).run();
-            let v: Value = serde_json::from_slice(&parsed.stdout).expect("parse --json");
+            let v = stdout_json(&parsed);
             let list = &v[0];
             let mut records: Vec<(String, String)> = list["records"]
                 .as_array()
@@ -230,27 +232,6 @@ impl Cluster {
             sim.stop();
         }
     }
-}
-
-fn read_json(path: &Path) -> Value {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// The complete lines of a JSON-lines file (a line still being written, without its newline,
-/// is left out: the simulator and `itl` append while the tests read).
-fn json_lines(path: &Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .split_inclusive('\n')
-        .filter_map(|l| l.strip_suffix('\n'))
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).expect("a JSON line"))
-        .collect()
-}
-
-fn journal(dir: &Path) -> Vec<Value> {
-    json_lines(&dir.join("journal.jsonl"))
 }
 
 fn kinds(events: &[Value]) -> BTreeMap<String, usize> {

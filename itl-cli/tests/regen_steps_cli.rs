@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Itl, SimServe, TempDir, s, text};
+use common::{Itl, SimServe, TempDir, journal, json_lines, s, text};
 use serde_json::Value;
 
 const PASSWORD: &str = "regen-steps-cli";
@@ -48,23 +48,9 @@ fn run_plan(dir: &TempDir, plan: &str) -> (Option<i32>, String) {
     (out.status.code(), text(&out.stderr))
 }
 
-/// The JSON lines of `dir/name`.
-fn json_lines(dir: &TempDir, name: &str) -> Vec<Value> {
-    std::fs::read_to_string(dir.join(name))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
 /// The simulator's change log.
 fn events(dir: &TempDir) -> Vec<Value> {
-    json_lines(dir, "events.jsonl")
-}
-
-/// The run's journal.
-fn journal(dir: &TempDir) -> Vec<Value> {
-    json_lines(dir, "journal/journal.jsonl")
+    json_lines(&dir.join("events.jsonl"))
 }
 
 fn pins(text: &str) -> Vec<String> {
@@ -95,7 +81,7 @@ fn tomcat_regeneration_pins_the_new_certificate_and_keeps_the_old_file() {
         .collect();
     kept.sort();
     assert_eq!(kept.len(), 2, "{kept:?}");
-    let pin_records: Vec<Value> = journal(&dir)
+    let pin_records: Vec<Value> = journal(&dir.join("journal"))
         .into_iter()
         .filter(|r| r["record"] == "pin")
         .collect();
@@ -148,7 +134,7 @@ fn reissue_lsc_gives_each_holder_one_new_lsc_and_restarts_only_them() {
     issued.dedup();
     assert_eq!(issued.len(), n, "no phone got two LSCs");
     // The journal's batch progress names exactly those phones; G-REG passed on them.
-    let done: usize = journal(&dir)
+    let done: usize = journal(&dir.join("journal"))
         .iter()
         .filter(|r| r["record"] == "progress")
         .map(|r| r["done"].as_array().unwrap().len())
@@ -169,7 +155,7 @@ fn reissue_lsc_gives_each_holder_one_new_lsc_and_restarts_only_them() {
     let (code, err) = run_plan(&plain, "reissue lsc\n");
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(events(&plain), Vec::<Value>::new());
-    let skipped = journal(&plain).iter().any(|r| {
+    let skipped = journal(&plain.join("journal")).iter().any(|r| {
         r["record"] == "step-end"
             && r["outcome"] == "skipped"
             && r["reason"] == "no phone holds an LSC"
@@ -244,7 +230,7 @@ fn execution_is_refused_before_anything_changes_unless_forced() {
         &["--execute", "--yes", "--force", "lab: the CA is gone"],
     );
     assert_eq!(code, Some(0), "{err}");
-    let records = journal(&dir);
+    let records = journal(&dir.join("journal"));
     assert_eq!(records[0]["force"], "lab: the CA is gone");
     assert!(records.iter().any(|r| r["record"] == "note"
         && r["text"].as_str().unwrap().starts_with(
@@ -411,7 +397,7 @@ fn the_old_capf_certificate_stays_until_the_lscs_are_reissued() {
     let (code, _, err) = run_with(&dir, &plan_without, &["--execute", "--yes"]);
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(deleted(&dir), Vec::<String>::new(), "{err}");
-    let kept = journal(&dir)
+    let kept = journal(&dir.join("journal"))
         .into_iter()
         .filter(|r| {
             r["record"] == "note"

@@ -9,7 +9,7 @@ use itl_core::cucm::Generation;
 use std::path::Path;
 use std::process::Output;
 
-use common::{Itl, TempDir, assert_ok, ok_stdout, text};
+use common::{Itl, TempDir, assert_ok, ok_stdout, read_json, text};
 use itl_core::plan::Plan;
 
 use itl_sim::replay::Replay;
@@ -131,8 +131,7 @@ fn itlrecovery_and_tvs_together_on_12_end_with_every_phone_rejected() {
     let json = dir.join("out.json");
     let out = sim_replay(&["--nodes", "2", "--phones", "40"], &plan, &json);
     assert_ok(&out);
-    let v: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&json).expect("JSON")).expect("JSON");
+    let v = read_json(&json);
     assert_eq!(v["cluster"]["generation"], "12+");
     assert_eq!(counts(&v["steps"][4]["counts"]), [0, 40, 0, 0, 0]);
     assert_eq!(counts(&v["final_counts"]), [0, 40, 0, 0, 0]);

@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Duration;
 
-use common::{Itl, SimServe, TempDir, assert_exit, assert_ok, s, serve_sim, sim_options, text};
+use common::{
+    Itl, SimServe, TempDir, assert_exit, assert_ok, quick_sweep_options, s, serve_sim, sim_options,
+    stdout_json, text,
+};
 use itl_core::cucm::PhoneState;
 use itl_cucm::sweep::{Archive, SweepReport};
 use itl_sim::{SimOptions, SimServer};
@@ -283,7 +286,7 @@ async fn without_history_stale_and_foreign_phones_are_unknown() {
     std::fs::write(&after, later.to_json().expect("json")).expect("write");
     let diffed = itl(&["diff", j, &s(&after), "--json"], 20);
     assert_eq!(diffed.status.code(), Some(0));
-    let value: serde_json::Value = serde_json::from_slice(&diffed.stdout).expect("json");
+    let value = stdout_json(&diffed);
     assert_eq!(value["new_problems"], serde_json::json!([]));
     assert_eq!(
         value["new_unread"],
@@ -294,7 +297,7 @@ async fn without_history_stale_and_foreign_phones_are_unknown() {
     std::fs::write(&after, later.to_json().expect("json")).expect("write");
     let changed = itl(&["diff", j, &s(&after), "--json"], 20);
     assert_eq!(changed.status.code(), Some(1));
-    let value: serde_json::Value = serde_json::from_slice(&changed.stdout).expect("json");
+    let value = stdout_json(&changed);
     assert_eq!(
         value["new_problems"],
         serde_json::json!([{"name": later.phones[stale].name, "before": "ok", "after": "stale-itl"}])
@@ -457,16 +460,11 @@ async fn library_sweep(
     }
 }
 
-/// Sweep settings for tests: small timeouts; the simulator's phones show UTC.
+/// Sweep settings for tests: small timeouts (`timeout` per page); the simulator's phones
+/// show UTC.
 fn quick_options(timeout: Duration) -> itl_cucm::sweep::SweepOptions {
-    let mut o = itl_cucm::sweep::SweepOptions {
-        retry_delay: Duration::from_millis(50),
-        phone_utc_offset: Some(0),
-        ..itl_cucm::sweep::SweepOptions::default()
-    };
+    let mut o = quick_sweep_options(Duration::from_millis(50));
     o.page.timeout = timeout;
-    o.page.connect_timeout = Duration::from_millis(500);
-    o.fetch.http.timeout = Duration::from_secs(3);
     o
 }
 

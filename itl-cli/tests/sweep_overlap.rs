@@ -25,7 +25,7 @@ use itl_sim::model::Parameter;
 use itl_wire::cluster_file::ClusterFile;
 use tokio::sync::Notify;
 
-use common::{serve_sim, sim_options};
+use common::{quick_sweep_options, serve_sim, sim_options};
 
 const PASSWORD: &str = "sweep-overlap-password";
 
@@ -136,14 +136,7 @@ async fn fed_sweep(
 }
 
 fn quick_options() -> SweepOptions {
-    let mut o = SweepOptions {
-        retry_delay: Duration::from_millis(20),
-        phone_utc_offset: Some(0),
-        ..SweepOptions::default()
-    };
-    o.page.connect_timeout = Duration::from_millis(500);
-    o.fetch.http.timeout = Duration::from_secs(3);
-    o
+    quick_sweep_options(Duration::from_millis(20))
 }
 
 /// Discovery through the real AXL and RisPort70 clients, RisPort allowing one request per

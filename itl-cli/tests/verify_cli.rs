@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Itl, TempDir, assert_ok, root, s, text};
+use common::{Itl, TempDir, assert_exit_stderr, assert_ok, root, s, stdout_json, text};
 
 /// Runs `itl` through the shared harness, with `stdin` when given.
 fn itl(args: &[&str], stdin: Option<&[u8]>) -> std::process::Output {
@@ -144,7 +144,7 @@ fn the_real_ctl_at_its_own_timestamp_fails_on_one_expired_certificate_only() {
 
     let out = itl(&["verify", "--json", REAL, "--now", REAL_SIGNED_AT], None);
     assert_eq!(out.status.code(), Some(1));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = stdout_json(&out);
     let file = &v[0];
     assert_eq!(file["valid"], false);
     assert_eq!(
@@ -201,7 +201,7 @@ fn a_broken_signature_is_told_apart_from_dates() {
     );
     let out = itl(&["verify", "--json", &path, "--now", "2014-06-01"], None);
     assert_eq!(out.status.code(), Some(1));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = stdout_json(&out);
     assert_eq!(v[0]["signature"]["valid"], false);
     assert_eq!(
         v[0]["certificates"],
@@ -230,7 +230,7 @@ fn json_shape() {
         None,
     );
     assert_eq!(out.status.code(), Some(1));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = stdout_json(&out);
     let files = v.as_array().unwrap();
     assert_eq!(files.len(), 2);
     assert_eq!(
@@ -283,7 +283,7 @@ fn json_records_are_counted_from_1() {
         None,
     );
     assert_eq!(out.status.code(), Some(1));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = stdout_json(&out);
     assert_eq!(
         v[0]["findings"],
         serde_json::json!([
@@ -329,10 +329,10 @@ fn an_unparsable_input_exits_2_and_the_others_are_still_verified() {
         ],
         None,
     );
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        text(&out.stderr),
-        "itl: fixtures/malformed/certificate-length-lies.tlv: byte 1166: record 1, tag 9 (CERTIFICATE): length 60000 runs past the end of the record at byte 2176\n"
+    assert_exit_stderr(
+        &out,
+        2,
+        "itl: fixtures/malformed/certificate-length-lies.tlv: byte 1166: record 1, tag 9 (CERTIFICATE): length 60000 runs past the end of the record at byte 2176\n",
     );
     assert!(text(&out.stdout).starts_with("OK  fixtures/itl-12-sha512.tlv  "));
     // A failing file does not lower exit code 2.
@@ -373,11 +373,7 @@ fn usage_errors_exit_2() {
     assert!(text(&out.stderr).contains("`soon` is not an RFC 3339 time"));
     let scratch = Scratch::new("empty");
     let out = itl(&["verify", &scratch.dir()], None);
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        text(&out.stderr),
-        "itl: no *.tlv files found in the inputs\n"
-    );
+    assert_exit_stderr(&out, 2, "itl: no *.tlv files found in the inputs\n");
 }
 
 #[test]

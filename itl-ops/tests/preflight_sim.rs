@@ -4,29 +4,23 @@
 //! fail, with the expected evidence; an OS account with privilege 0 is skipped where it must
 //! be, never a crash.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::future::Future;
 use std::time::Duration;
 
+use common::{os_credentials, serve_sim, unpaced_session, within};
 use itl_core::cucm::Generation;
-use itl_cucm::secrets::Credentials;
-use itl_cucm::session::{ClusterSession, SessionOptions};
 use itl_cucm::ssh::SshOptions;
 use itl_cucm::sweep::SweepOptions;
 use itl_ops::preflight::{CheckResult, Status};
 use itl_ops::preflight::{
-    GatherOptions, OsCredentials, PreflightReport, SweepInput, Thresholds, run, write_archive,
+    GatherOptions, PreflightReport, SweepInput, Thresholds, run, write_archive,
 };
-use itl_sim::server::ssh::SshServe;
-use itl_sim::{Cluster, FaultSpec, ServeOptions, SimOptions, SimServer};
+use itl_sim::{Cluster, FaultSpec, SimOptions, SimServer};
+use itl_testkit::TempDir;
 
 const PASSWORD: &str = "preflight-test-password";
-
-async fn within<T>(secs: u64, fut: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(secs), fut)
-        .await
-        .expect("test took too long")
-}
 
 struct Setup {
     faults: &'static str,
@@ -63,40 +57,30 @@ async fn serve(setup: &Setup) -> SimServer {
         key_bits: 1024,
         ..SimOptions::default()
     };
-    let cluster = Cluster::build(&options).expect("cluster builds");
-    let mut serve = ServeOptions::ephemeral("admin", PASSWORD);
-    serve.ssh = SshServe {
-        privilege: setup.privilege,
-        ..SshServe::new(PASSWORD)
-    };
-    SimServer::start(cluster, serve)
-        .await
-        .expect("servers start")
+    serve_sim(&options, PASSWORD, |serve| {
+        serve.ssh.privilege = setup.privilege
+    })
+    .await
 }
 
-async fn preflight(setup: Setup) -> (PreflightReport, tempdir::Dir) {
+async fn preflight(setup: Setup) -> (PreflightReport, TempDir) {
     let sim = serve(&setup).await;
-    let mut session_options = SessionOptions::default();
-    session_options.ris.per_minute = u32::MAX;
     let mut file = sim.cluster_file();
     if let Some((node, other)) = setup.wrong_pin {
         file.nodes[node].ssh_host_key_sha256 = file.nodes[other].ssh_host_key_sha256.clone();
     }
-    let session = ClusterSession::new(file, Credentials::new("admin", PASSWORD), session_options);
-    let dir = tempdir::Dir::new();
+    let session = unpaced_session(file, PASSWORD);
+    let dir = TempDir::new("preflight");
     let mut ssh = SshOptions::default();
     ssh.shell.keystroke_delay = Duration::from_millis(5);
     ssh.shell.startup_budget = setup.startup_budget.unwrap_or(Duration::from_secs(20));
     let options = GatherOptions {
         ssh,
-        os: Some(OsCredentials {
-            user: "admin".into(),
-            password: PASSWORD.into(),
-        }),
+        os: Some(os_credentials(PASSWORD)),
         sweep: if setup.sweep {
             SweepInput::Run {
                 options: Box::new(SweepOptions::default()),
-                archive: dir.path().join("itl-archive"),
+                archive: dir.join("itl-archive"),
             }
         } else {
             SweepInput::None
@@ -104,8 +88,7 @@ async fn preflight(setup: Setup) -> (PreflightReport, tempdir::Dir) {
         now: sim.handle().read(|c| c.now()) as i64,
     };
     let (mut report, facts) = run(&session, &options, &Thresholds::default()).await;
-    report.archived =
-        write_archive(&facts, &dir.path().join("preflight-archive")).expect("archive");
+    report.archived = write_archive(&facts, &dir.join("preflight-archive")).expect("archive");
     sim.shutdown().await;
     (report, dir)
 }
@@ -196,7 +179,7 @@ impl FaultCase {
 
     /// Runs the preflight on the faulty cluster and asserts what the case says; returns the
     /// report.
-    async fn assert(&self) -> (PreflightReport, tempdir::Dir) {
+    async fn assert(&self) -> (PreflightReport, TempDir) {
         let fault = self.fault;
         let (report, dir) = preflight(Setup {
             mixed: self.mixed,
@@ -279,13 +262,13 @@ async fn a_healthy_cluster_passes_with_evidence_and_an_archive() {
         assert!(served.summary.contains("served SHA-1"), "{served:?}");
         // Every TFTP node's show itl / show ctl and its served ITL, hash-keyed.
         let index =
-            std::fs::read_to_string(dir.path().join("preflight-archive/index.txt")).expect("index");
+            std::fs::read_to_string(dir.join("preflight-archive/index.txt")).expect("index");
         for needle in ["show itl ->", "show ctl ->", "served ITLFile.tlv ->"] {
             assert!(index.contains(needle), "{index}");
         }
         for line in &report.archived {
             let name = line.rsplit(' ').next().expect("file name");
-            let bytes = std::fs::read(dir.path().join("preflight-archive").join(name)).expect(name);
+            let bytes = std::fs::read(dir.join("preflight-archive").join(name)).expect(name);
             let sha1 = name.split('.').next().expect("hash");
             assert_eq!(hex::encode(itl_core::checksum::sha1(&bytes)), sha1);
         }
@@ -751,32 +734,4 @@ async fn pager_ignored_keeps_paging_on_its_node_only() {
         assert_eq!(pages[1], (0, true));
     })
     .await;
-}
-
-/// A temporary folder removed on drop (no extra crate).
-mod tempdir {
-    use std::path::{Path, PathBuf};
-
-    pub struct Dir(PathBuf);
-
-    impl Dir {
-        pub fn new() -> Self {
-            static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let path =
-                std::env::temp_dir().join(format!("itl-preflight-test-{}-{n}", std::process::id()));
-            std::fs::create_dir_all(&path).expect("temp dir");
-            Self(path)
-        }
-
-        pub fn path(&self) -> &Path {
-            &self.0
-        }
-    }
-
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
 }

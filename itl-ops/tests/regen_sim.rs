@@ -5,16 +5,17 @@
 //! plan. The simulator's faults are cleared only in-process, which is why this half of the
 //! fault tests lives here and not in `itl-cli/tests/regen_run_cli.rs`.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use common::{os_credentials, serve_sim, unpaced_session, within};
 use itl_core::cucm::{CertUnit, Generation, ItlFileStatus};
 use itl_core::plan::Plan;
 use itl_core::time::UnixTime;
-use itl_cucm::secrets::Credentials;
-use itl_cucm::session::{ClusterSession, SessionOptions};
+use itl_cucm::session::ClusterSession;
 use itl_cucm::ssh::SshOptions;
 use itl_cucm::sweep::SweepOptions;
 use itl_ops::preflight::{GatherOptions, OsCredentials, SweepInput, gather};
@@ -26,16 +27,10 @@ use itl_ops::regen::program::Program;
 use itl_sim::model::ClockMode;
 use itl_sim::model::changes::{PhoneSelector, ResetKind};
 use itl_sim::timing::TimeScale;
-use itl_sim::{Cluster, FaultKind, FaultSpec, ServeOptions, SimOptions, SimServer};
+use itl_sim::{FaultKind, FaultSpec, SimOptions, SimServer};
 use itl_testkit::TempDir;
 
 const PASSWORD: &str = "regen-sim-test";
-
-async fn within<T>(secs: u64, fut: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(secs), fut)
-        .await
-        .expect("test took too long")
-}
 
 async fn serve(faults: &str) -> SimServer {
     serve_release(Generation::V11_5, faults).await
@@ -54,30 +49,18 @@ async fn serve_release(generation: Generation, faults: &str) -> SimServer {
         clock: ClockMode::Wall,
         ..SimOptions::default()
     };
-    let cluster = Cluster::build(&options).expect("cluster builds");
-    let mut serve = ServeOptions::ephemeral("admin", PASSWORD);
-    serve.ssh = itl_sim::server::ssh::SshServe::new(PASSWORD);
-    serve.time_scale = TimeScale::new(0.001).expect("scale");
-    SimServer::start(cluster, serve)
-        .await
-        .expect("servers start")
+    serve_sim(&options, PASSWORD, |serve| {
+        serve.time_scale = TimeScale::new(0.001).expect("scale");
+    })
+    .await
 }
 
 fn os() -> OsCredentials {
-    OsCredentials {
-        user: "admin".into(),
-        password: PASSWORD.into(),
-    }
+    os_credentials(PASSWORD)
 }
 
 fn session(sim: &SimServer) -> ClusterSession {
-    let mut options = SessionOptions::default();
-    options.ris.per_minute = u32::MAX;
-    ClusterSession::new(
-        sim.cluster_file(),
-        Credentials::new("admin", PASSWORD),
-        options,
-    )
+    unpaced_session(sim.cluster_file(), PASSWORD)
 }
 
 /// The facts and the plan `itl regen plan --units ipsec,CAPF` would write.

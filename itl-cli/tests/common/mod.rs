@@ -53,10 +53,17 @@ pub fn assert_ok(out: &Output) {
 /// and returns its standard output.
 #[track_caller]
 pub fn ok_stdout(out: &Output) -> String {
+    stdout_after(out, 0)
+}
+
+/// Asserts that `out` ended with exit status `code` (its standard output and error shown when
+/// not) and returns its standard output.
+#[track_caller]
+pub fn stdout_after(out: &Output, code: i32) -> String {
     let stdout = text(&out.stdout);
     assert_eq!(
         out.status.code(),
-        Some(0),
+        Some(code),
         "{stdout}\n{}",
         text(&out.stderr)
     );
@@ -70,6 +77,15 @@ pub fn assert_exit(out: &Output, code: i32, needle: &str) {
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(code), "{stderr}");
     assert!(stderr.contains(needle), "{stderr}");
+}
+
+/// Asserts that `out` ended with exit status `code` and that its standard error is exactly
+/// `want`.
+#[track_caller]
+pub fn assert_exit_stderr(out: &Output, code: i32, want: &str) {
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "{stderr}");
+    assert_eq!(stderr, want);
 }
 
 /// Runs `itl sweep --cluster <cluster> --insecure --json <json>` with the admin password
@@ -115,6 +131,60 @@ pub fn strings<'a>(value: &'a serde_json::Value, what: &str) -> Vec<&'a str> {
                 .unwrap_or_else(|| panic!("one of {what} is not a string"))
         })
         .collect()
+}
+
+/// The JSON document in the file `path` (panics naming the file when it cannot be read or
+/// parsed).
+#[track_caller]
+pub fn read_json(path: &Path) -> serde_json::Value {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The JSON document `out` printed on its standard output (panics showing that output when
+/// it is not JSON).
+#[track_caller]
+pub fn stdout_json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("standard output is not JSON ({e}):\n{}", text(&out.stdout)))
+}
+
+/// The complete lines of the JSON-lines file `path` (panics naming the file when it cannot be
+/// read, or a line when it does not parse). A last line still being written, without its
+/// newline, is left out: the simulator and `itl` append while the tests read.
+#[track_caller]
+pub fn json_lines(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .split_inclusive('\n')
+        .filter_map(|l| l.strip_suffix('\n'))
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            serde_json::from_str(l).unwrap_or_else(|e| {
+                panic!("{}: a line that is not JSON ({e}): {l}", path.display())
+            })
+        })
+        .collect()
+}
+
+/// The records of the journal that `itl regen run --journal DIR` keeps in `DIR`.
+#[track_caller]
+pub fn journal(dir: &Path) -> Vec<serde_json::Value> {
+    json_lines(&dir.join("journal.jsonl"))
+}
+
+/// Sweep settings for tests against the simulator: a failed read retried after
+/// `retry_delay`, 500 ms to connect to a phone's web server, 3 s for a list over HTTP; the
+/// simulator's phones show UTC.
+pub fn quick_sweep_options(retry_delay: Duration) -> itl_cucm::sweep::SweepOptions {
+    let mut o = itl_cucm::sweep::SweepOptions {
+        retry_delay,
+        phone_utc_offset: Some(0),
+        ..itl_cucm::sweep::SweepOptions::default()
+    };
+    o.page.connect_timeout = Duration::from_millis(500);
+    o.fetch.http.timeout = Duration::from_secs(3);
+    o
 }
 
 /// Options of a simulated cluster of 2 nodes and `phones` phones with `faults` (1024-bit

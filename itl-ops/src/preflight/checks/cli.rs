@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use itl_core::cucm::{Service, ServiceStatus};
 use itl_wire::admin_cli::parse::backup::{BackupHistory, BackupResult};
 
-use super::{PerNode, Thresholds, get, of_fact, pass_unless, result};
+use super::{PerNode, Thresholds, finding, get, of_fact, pass_unless, result};
 use crate::preflight::facts::{CmGroup, Facts};
 use crate::preflight::report::{CheckResult, Evidence, Status};
 
@@ -75,21 +75,20 @@ pub fn db_replication(facts: &Facts) -> CheckResult {
             .cloned()
             .collect();
         let evidence = vec![Evidence::new(evidence.source.clone(), lines)];
-        let finding = if !bad.is_empty() {
-            Some((
-                Status::Fail,
-                format!("replication is not healthy: {}", bad.join("; ")),
-                "Stop: repair database replication (every node (2) Setup Completed) before changing certificates",
-            ))
-        } else if !queued.is_empty() {
-            Some((
+        let finding = finding(
+            Status::Fail,
+            &bad,
+            |bad| format!("replication is not healthy: {}", bad.join("; ")),
+            "Stop: repair database replication (every node (2) Setup Completed) before changing certificates",
+        )
+        .or_else(|| {
+            finding(
                 Status::Warn,
-                format!("replication queues not empty: {}", queued.join("; ")),
+                &queued,
+                |queued| format!("replication queues not empty: {}", queued.join("; ")),
                 "Run preflight again in a few minutes; a growing queue means replication is stuck",
-            ))
-        } else {
-            None
-        };
+            )
+        });
         let pass = format!(
             "{} server(s), every one Y/Y/Y, (2) Setup Completed, queue 0",
             r.rows.len()

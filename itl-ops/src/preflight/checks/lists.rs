@@ -8,7 +8,7 @@ use itl_wire::admin_cli::parse::trust_list::{ShowTrustList, Verification};
 
 use super::{PerNode, get, on_nodes};
 use crate::preflight::facts::Facts;
-use crate::preflight::report::{CheckResult, Evidence, Status};
+use crate::preflight::report::{CheckResult, Status};
 
 /// Most certificates an ITL may carry (§4 item 9).
 pub const MAX_ITL_CERTIFICATES: usize = 39;
@@ -40,33 +40,23 @@ fn verification_text(v: &Verification) -> String {
 pub fn show_itl(facts: &Facts) -> CheckResult {
     const ID: &str = "show-itl";
     const TITLE: &str = "show itl verifies on every TFTP node";
-    let mut per = PerNode::new();
-    for node in facts.nodes.iter().filter(|n| n.tftp) {
-        let Some(fact) = &node.show_itl else { continue };
-        match get(fact) {
-            Ok((ShowTrustList::Present(view), ev)) => {
+    let per = PerNode::judge_tftp_nodes(
+        &facts.nodes,
+        |node| node.show_itl.as_ref(),
+        |_, shown| match shown {
+            ShowTrustList::Present(view) => {
                 let ok = view.verification == Verification::Success;
                 let note = format!(
-                    "{}: {} bytes, {} record(s), {}",
-                    node.name,
+                    "{} bytes, {} record(s), {}",
                     view.length,
                     view.records.len(),
                     verification_text(&view.verification)
                 );
-                per.judged(
-                    if ok { Status::Pass } else { Status::Fail },
-                    ev.clone(),
-                    Some(note),
-                );
+                (if ok { Status::Pass } else { Status::Fail }, note)
             }
-            Ok((ShowTrustList::None { reason, .. }, ev)) => per.judged(
-                Status::Fail,
-                ev.clone(),
-                Some(format!("{}: no ITL ({reason})", node.name)),
-            ),
-            Err(m) => per.missing(&node.name, m),
-        }
-    }
+            ShowTrustList::None { reason, .. } => (Status::Fail, format!("no ITL ({reason})")),
+        },
+    );
     per.result(ID, TITLE, |status| match status {
         Status::Fail => "Stop: every TFTP node must serve an ITL that verifies; keep this output",
         _ => "Keep the archived output (the procedure's \"document this\" step)",
@@ -87,12 +77,12 @@ pub fn show_ctl(facts: &Facts) -> CheckResult {
     const TITLE: &str = "show ctl on every TFTP node";
     let mixed = mode(facts) == Some(ClusterSecurityMode::Mixed);
     let non_secure = mode(facts) == Some(ClusterSecurityMode::NonSecure);
-    let mut per = PerNode::new();
     let mut sums: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for node in facts.nodes.iter().filter(|n| n.tftp) {
-        let Some(fact) = &node.show_ctl else { continue };
-        match get(fact) {
-            Ok((ShowTrustList::Present(view), ev)) => {
+    let mut per = PerNode::judge_tftp_nodes(
+        &facts.nodes,
+        |node| node.show_ctl.as_ref(),
+        |node, shown| match shown {
+            ShowTrustList::Present(view) => {
                 let sum = view.sha1.clone().or(view.md5.clone()).unwrap_or_default();
                 sums.entry(sum).or_default().push(&node.name);
                 let ok = view.verification == Verification::Success;
@@ -103,33 +93,24 @@ pub fn show_ctl(facts: &Facts) -> CheckResult {
                 } else {
                     Status::Pass
                 };
-                per.judged(
-                    status,
-                    ev.clone(),
-                    Some(format!(
-                        "{}: CTL {} bytes, {}{}",
-                        node.name,
-                        view.length,
-                        verification_text(&view.verification),
-                        if non_secure {
-                            " although the cluster is non-secure"
-                        } else {
-                            ""
-                        }
-                    )),
+                let note = format!(
+                    "CTL {} bytes, {}{}",
+                    view.length,
+                    verification_text(&view.verification),
+                    if non_secure {
+                        " although the cluster is non-secure"
+                    } else {
+                        ""
+                    }
                 );
+                (status, note)
             }
-            Ok((ShowTrustList::None { reason, .. }, ev)) => {
+            ShowTrustList::None { reason, .. } => {
                 let status = if mixed { Status::Fail } else { Status::Pass };
-                per.judged(
-                    status,
-                    ev.clone(),
-                    Some(format!("{}: no CTL ({reason})", node.name)),
-                );
+                (status, format!("no CTL ({reason})"))
             }
-            Err(m) => per.missing(&node.name, m),
-        }
-    }
+        },
+    );
     if sums.len() > 1 {
         per.statuses.push(Status::Fail);
         per.notes
@@ -213,50 +194,32 @@ pub fn served_itl_matches(facts: &Facts) -> CheckResult {
 pub fn itl_size(facts: &Facts) -> CheckResult {
     const ID: &str = "itl-size";
     const TITLE: &str = "ITL within phone limits (39 certificates, 64 KB)";
-    let mut per = PerNode::new();
-    for node in facts.nodes.iter().filter(|n| n.tftp) {
-        let Some(fact) = &node.served else { continue };
-        let (files, ev): (_, &Evidence) = match get(fact) {
-            Ok(v) => v,
-            Err(m) => {
-                per.missing(&node.name, m);
-                continue;
+    let per = PerNode::judge_tftp_nodes(
+        &facts.nodes,
+        |node| node.served.as_ref(),
+        |_, files| {
+            let Some(bytes) = &files.itl else {
+                return (Status::Fail, "serves no ITL".to_owned());
+            };
+            match TrustList::parse(bytes) {
+                Ok(list) => {
+                    let certs = list.certificate_count();
+                    let status = if certs > MAX_ITL_CERTIFICATES || bytes.len() >= MAX_ITL_BYTES {
+                        Status::Fail
+                    } else if certs >= 35 || bytes.len() >= 56 * 1024 {
+                        Status::Warn
+                    } else {
+                        Status::Pass
+                    };
+                    (
+                        status,
+                        format!("{certs} certificate(s), {} bytes", bytes.len()),
+                    )
+                }
+                Err(e) => (Status::Fail, format!("the served ITL does not parse: {e}")),
             }
-        };
-        let Some(bytes) = &files.itl else {
-            per.judged(
-                Status::Fail,
-                ev.clone(),
-                Some(format!("{}: serves no ITL", node.name)),
-            );
-            continue;
-        };
-        let (status, note) = match TrustList::parse(bytes) {
-            Ok(list) => {
-                let certs = list.certificate_count();
-                let status = if certs > MAX_ITL_CERTIFICATES || bytes.len() >= MAX_ITL_BYTES {
-                    Status::Fail
-                } else if certs >= 35 || bytes.len() >= 56 * 1024 {
-                    Status::Warn
-                } else {
-                    Status::Pass
-                };
-                (
-                    status,
-                    format!(
-                        "{}: {certs} certificate(s), {} bytes",
-                        node.name,
-                        bytes.len()
-                    ),
-                )
-            }
-            Err(e) => (
-                Status::Fail,
-                format!("{}: the served ITL does not parse: {e}", node.name),
-            ),
-        };
-        per.judged(status, ev.clone(), Some(note));
-    }
+        },
+    );
     per.result(ID, TITLE, |status| match status {
         Status::Fail | Status::Warn => {
             "Remove unneeded certificates (trust-store cleanup) before adding new ones"

@@ -171,6 +171,18 @@ pub(crate) fn pass_unless(
     result(id, title, status, summary, evidence, action)
 }
 
+/// What a check over a list of findings makes of it for [`pass_unless`]: nothing when `found`
+/// is empty, else `status` with the summary `summary` gives of the list and `action`. Checks
+/// with tiers (fail on one list, else warn on another) chain them with `or_else`.
+pub(crate) fn finding<'a, T>(
+    status: Status,
+    found: &[T],
+    summary: impl FnOnce(&[T]) -> String,
+    action: &'a str,
+) -> Option<(Status, String, &'a str)> {
+    (!found.is_empty()).then(|| (status, summary(found), action))
+}
+
 /// A check of one fact: `judge` gets its value and evidence; a missing fact makes the check
 /// [`unavailable`].
 pub(crate) fn of_fact<T>(
@@ -250,6 +262,32 @@ impl PerNode {
         let mut per = Self::new();
         for node in nodes {
             per.judge(&node.name, fact(node), |value| judge(node, value));
+        }
+        per
+    }
+
+    /// Every TFTP node's `fact` (`None`: not gathered there, left out) judged by `judge` into
+    /// a status and a note, which is prefixed with the node's name and kept whether it passes
+    /// or not; a missing one recorded as missing.
+    pub(crate) fn judge_tftp_nodes<'n, T: 'n>(
+        nodes: &'n [NodeFacts],
+        fact: impl Fn(&'n NodeFacts) -> Option<&'n Fact<T>>,
+        mut judge: impl FnMut(&'n NodeFacts, &'n T) -> (Status, String),
+    ) -> Self {
+        let mut per = Self::new();
+        for node in nodes.iter().filter(|n| n.tftp) {
+            let Some(fact) = fact(node) else { continue };
+            match get(fact) {
+                Ok((value, evidence)) => {
+                    let (status, note) = judge(node, value);
+                    per.judged(
+                        status,
+                        evidence.clone(),
+                        Some(format!("{}: {note}", node.name)),
+                    );
+                }
+                Err(m) => per.missing(&node.name, m),
+            }
         }
         per
     }

@@ -2,7 +2,7 @@
 
 use itl_core::cucm::{ModelInfo, PhoneState};
 
-use super::{Thresholds, of_fact, pass_unless};
+use super::{Thresholds, finding, of_fact, pass_unless};
 use crate::preflight::facts::Facts;
 use crate::preflight::report::{CheckResult, Evidence, Status};
 
@@ -62,21 +62,20 @@ pub fn phone_trust(facts: &Facts, thresholds: &Thresholds) -> CheckResult {
                 named(names, max)
             )
         };
-        let finding = if !problems.is_empty() {
-            Some((
-                Status::Fail,
-                of_all(&problems, "in a problem state"),
-                "Fix these phones (or accept them explicitly) before starting: they will not trust the new ITL",
-            ))
-        } else if !unread.is_empty() {
-            Some((
+        let finding = finding(
+            Status::Fail,
+            &problems,
+            |problems| of_all(problems, "in a problem state"),
+            "Fix these phones (or accept them explicitly) before starting: they will not trust the new ITL",
+        )
+        .or_else(|| {
+            finding(
                 Status::Warn,
-                of_all(&unread, "whose trust state could not be read"),
+                &unread,
+                |unread| of_all(unread, "whose trust state could not be read"),
                 "Check these phones by hand (Settings > Security) or accept the risk",
-            ))
-        } else {
-            None
-        };
+            )
+        });
         let pass = format!(
             "all {} phone(s) hold what their TFTP server serves",
             sweep.phones.len()

@@ -67,6 +67,12 @@ fn rows(pairs: &[&[(&str, &str)]]) -> Vec<Row> {
         .collect()
 }
 
+/// An AXL SQL answer from `source`: one row of (column, value) pairs per slice, no evidence
+/// lines.
+fn axl(pairs: &[&[(&str, &str)]], source: &str) -> Fact<Vec<Row>> {
+    observed(rows(pairs), source, Vec::new())
+}
+
 fn facts(nodes: usize) -> Facts {
     let names = ["cucm-55", "cucm-57", "cucm-59"];
     Facts {
@@ -78,48 +84,42 @@ fn facts(nodes: usize) -> Facts {
             .enumerate()
             .map(|(i, n)| node(n, i == 0))
             .collect(),
-        rollback: observed(
-            rows(&[&[("paramname", "RollBackToPreGrayback"), ("paramvalue", "F")]]),
+        rollback: axl(
+            &[&[("paramname", "RollBackToPreGrayback"), ("paramvalue", "F")]],
             "axl sql: rollback",
-            Vec::new(),
         ),
-        security_mode: observed(
-            rows(&[&[("paramname", "ClusterSecurityMode"), ("paramvalue", "1")]]),
+        security_mode: axl(
+            &[&[("paramname", "ClusterSecurityMode"), ("paramvalue", "1")]],
             "axl sql: mode",
-            Vec::new(),
         ),
-        cm_group_members: observed(
-            rows(&[
+        cm_group_members: axl(
+            &[
                 &[("cmgroup", "G1"), ("cmgr", "cucm-55")],
                 &[("cmgroup", "G1"), ("cmgr", "cucm-57")],
                 &[("cmgroup", "G2"), ("cmgr", "cucm-57")],
-            ]),
+            ],
             "axl sql: members",
-            Vec::new(),
         ),
-        phones_per_pool: observed(
-            rows(&[
+        phones_per_pool: axl(
+            &[
                 &[("devicepool", "DP1"), ("cmgroup", "G1"), ("phones", "10")],
                 &[("devicepool", "DP2"), ("cmgroup", "G2"), ("phones", "0")],
-            ]),
+            ],
             "axl sql: pools",
-            Vec::new(),
         ),
-        phone_lsc: observed(
-            rows(&[
+        phone_lsc: axl(
+            &[
                 &[("name", "SEP000000000001"), ("tkcertificatestatus", "1")],
                 &[("name", "SEP000000000002"), ("tkcertificatestatus", "1")],
-            ]),
+            ],
             "axl sql: lsc",
-            Vec::new(),
         ),
-        phone_interaction: observed(
-            rows(&[&[
+        phone_interaction: axl(
+            &[&[
                 ("paramname", "PhoneInteractionOnCertificateUpdate"),
                 ("paramvalue", "0"),
-            ]]),
+            ]],
             "axl sql: interaction",
-            Vec::new(),
         ),
         replication: observed(
             parse::replication::parse(REPLICATION).expect("§6.3 parses"),
@@ -132,19 +132,18 @@ fn facts(nodes: usize) -> Facts {
             Vec::new(),
         ),
         sweep: missing("sweep", "no sweep given or run", true),
-        process_nodes: observed(
-            rows(&[
+        process_nodes: axl(
+            &[
                 &[("name", "EnterpriseWideData"), ("systemnode", "t")],
                 &[
                     ("name", "cucm-55"),
                     ("systemnode", "f"),
                     ("role", "CUCM Voice/Video"),
                 ],
-            ]),
+            ],
             "axl sql: processnode",
-            Vec::new(),
         ),
-        secure_trunks: observed(Vec::new(), "axl sql: trunks", Vec::new()),
+        secure_trunks: axl(&[], "axl sql: trunks"),
     }
 }
 
@@ -206,10 +205,9 @@ fn the_documented_backup_history_passes_within_the_age_and_fails_beyond() {
 fn single_member_groups_used_by_phones_warn_and_one_node_fails() {
     let mut f = facts(2);
     assert_eq!(callmanager_groups(&f).status, Status::Pass);
-    f.phones_per_pool = observed(
-        rows(&[&[("devicepool", "DP2"), ("cmgroup", "G2"), ("phones", "4")]]),
+    f.phones_per_pool = axl(
+        &[&[("devicepool", "DP2"), ("cmgroup", "G2"), ("phones", "4")]],
         "axl sql: pools",
-        Vec::new(),
     );
     assert_judged(
         &callmanager_groups(&f),
@@ -223,13 +221,12 @@ fn single_member_groups_used_by_phones_warn_and_one_node_fails() {
 fn rollback_true_fails_false_passes_and_absent_warns() {
     let mut f = facts(2);
     assert_eq!(rollback_parameter(&f).status, Status::Pass);
-    f.rollback = observed(
-        rows(&[&[("paramname", "RollBackToPreGrayback"), ("paramvalue", "T")]]),
+    f.rollback = axl(
+        &[&[("paramname", "RollBackToPreGrayback"), ("paramvalue", "T")]],
         "axl sql",
-        Vec::new(),
     );
     assert_eq!(rollback_parameter(&f).status, Status::Fail);
-    f.rollback = observed(Vec::new(), "axl sql", Vec::new());
+    f.rollback = axl(&[], "axl sql");
     assert_eq!(rollback_parameter(&f).status, Status::Warn);
 }
 
@@ -273,10 +270,9 @@ fn mixed_mode_without_a_ctl_fails_show_ctl() {
         n.show_ctl = Some(observed(none.clone(), "ssh: show ctl", Vec::new()));
     }
     assert_eq!(show_ctl(&f).status, Status::Fail);
-    f.security_mode = observed(
-        rows(&[&[("paramname", "ClusterSecurityMode"), ("paramvalue", "0")]]),
+    f.security_mode = axl(
+        &[&[("paramname", "ClusterSecurityMode"), ("paramvalue", "0")]],
         "axl sql",
-        Vec::new(),
     );
     assert_eq!(show_ctl(&f).status, Status::Pass);
 }
@@ -344,13 +340,12 @@ fn services_need_tftp_on_tftp_nodes_and_tvs_on_group_members() {
         (["CM_cucm-55", "CM_CUCM-57"], Status::Fail),
         (["CM_cucm-55", "CM_cucm-99"], Status::Warn),
     ] {
-        f.cm_group_members = observed(
-            rows(&[
+        f.cm_group_members = axl(
+            &[
                 &[("cmgroup", "G1"), ("cmgr", members[0])],
                 &[("cmgroup", "G1"), ("cmgr", members[1])],
-            ]),
+            ],
             "axl sql: members",
-            Vec::new(),
         );
         assert_eq!(services(&f).status, status, "{members:?}");
     }
@@ -467,8 +462,8 @@ fn a_shared_certificate_or_key_warns_distinct_ones_pass() {
 fn phones_with_an_lsc_are_info_none_pass() {
     let mut f = facts(1);
     assert_judged(&lsc(&f), Status::Pass, "none of 2 phones holds an LSC");
-    f.phone_lsc = observed(
-        rows(&[
+    f.phone_lsc = axl(
+        &[
             &[("name", "SEP000000000001"), ("tkcertificatestatus", "3")],
             &[
                 ("name", "SEP000000000002"),
@@ -478,9 +473,8 @@ fn phones_with_an_lsc_are_info_none_pass() {
                 ("name", "SEP000000000003"),
                 ("tkcertificatestatus", "Upgrade Failed: Invalid LSC"),
             ],
-        ]),
+        ],
         "axl sql: lsc",
-        Vec::new(),
     );
     let c = lsc(&f);
     assert_judged(&c, Status::Info, "2 of 3 phones hold an LSC");
@@ -513,15 +507,15 @@ fn phone_interaction_is_info_on_14_warns_when_absent_and_skips_before_14() {
     assert_eq!(c.status, Status::Info);
     assert!(c.summary.starts_with("automatic: phones reset"), "{c:?}");
     f.nodes[0].version = version("14.0.1.13900-155", 14);
-    f.phone_interaction = observed(rows(&[&[("paramvalue", "1")]]), "axl sql: i", Vec::new());
+    f.phone_interaction = axl(&[&[("paramvalue", "1")]], "axl sql: i");
     assert_judged(
         &phone_interaction(&f),
         Status::Info,
         "manual: the procedure resets the phones",
     );
-    f.phone_interaction = observed(Vec::new(), "axl sql: i", Vec::new());
+    f.phone_interaction = axl(&[], "axl sql: i");
     assert_eq!(phone_interaction(&f).status, Status::Warn);
-    f.phone_interaction = observed(rows(&[&[("paramvalue", "7")]]), "axl sql: i", Vec::new());
+    f.phone_interaction = axl(&[&[("paramvalue", "7")]], "axl sql: i");
     assert_eq!(phone_interaction(&f).status, Status::Warn);
     f.nodes[0].version = version("12.5.1.17900-64", 12);
     let c = phone_interaction(&f);
@@ -698,13 +692,12 @@ fn dependants_list_what_each_must_learn() {
     );
 
     let mut f = facts(2);
-    f.process_nodes = observed(
-        rows(&[
+    f.process_nodes = axl(
+        &[
             &[("name", "cucm-55"), ("role", "CUCM Voice/Video")],
             &[("name", "imp-pub"), ("role", "CUCM IM and Presence")],
-        ]),
+        ],
         "axl sql: processnode",
-        Vec::new(),
     );
     let imp = dependants(&f);
     assert_eq!(imp.status, Status::Info, "{imp:?}");
@@ -713,14 +706,13 @@ fn dependants_list_what_each_must_learn() {
         format!("IM and Presence imp-pub: {IMP_LEARNS}; no SIP trunk with a TLS profile")
     );
 
-    f.secure_trunks = observed(
-        rows(&[
+    f.secure_trunks = axl(
+        &[
             &[("name", "to-vcs"), ("address", "vcs-c1"), ("port", "5061")],
             &[("name", "to-vcs"), ("address", "vcs-c2"), ("port", "5061")],
             &[("name", "to-cuc"), ("address", ""), ("port", "")],
-        ]),
+        ],
         "axl sql: trunks",
-        Vec::new(),
     );
     let trunks = dependants(&f);
     assert_eq!(trunks.status, Status::Warn);
@@ -737,8 +729,8 @@ fn dependants_list_what_each_must_learn() {
     let r = dependants(&f);
     assert_eq!(r.status, Status::Fail);
     assert!(r.summary.contains("TLS SIP trunks not read: SQL error"));
-    f.process_nodes = observed(rows(&[&[("name", "")]]), "axl sql: processnode", Vec::new());
-    f.secure_trunks = observed(Vec::new(), "axl sql: trunks", Vec::new());
+    f.process_nodes = axl(&[&[("name", "")]], "axl sql: processnode");
+    f.secure_trunks = axl(&[], "axl sql: trunks");
     let bad = dependants(&f);
     assert_eq!(bad.status, Status::Fail);
     assert!(
